@@ -1,0 +1,31 @@
+package id.lumbung.payment;
+
+import id.lumbung.reference.Terminal;
+import io.vertx.core.Context;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The engine's command surface for terminals, used by the HTTP ingest and the ISO 8583 gateway.
+ * Callers are event loops: every method returns at once; the journal writer thread does the work
+ * and {@code done} runs later on {@code context}, only once the entries are as durable as the
+ * configured durability promises. The caller has already authenticated {@code terminal} and
+ * checked it is not blocked, and validated every request field.
+ */
+public interface PaymentCommands {
+
+    /** Post one payment. */
+    void post(PaymentRequest request, Terminal terminal, Context context, Consumer<PostOutcome> done);
+
+    /** Post a batch from one terminal; outcomes come back in request order. */
+    void postBatch(List<PaymentRequest> requests, Terminal terminal, Context context, Consumer<List<PostOutcome>> done);
+
+    /** Void a payment by its id. */
+    void voidPayment(String paymentId, Terminal terminal, Context context, Consumer<VoidOutcome> done);
+
+    /** Void a payment by its idempotency key (ISO 8583 reversal: terminal id + RRN). */
+    void voidByTxnId(String txnId, Terminal terminal, Context context, Consumer<VoidOutcome> done);
+
+    /** Look up a payment by id, as the terminal that posted it; {@code null} when not found. */
+    void status(String paymentId, Terminal terminal, Context context, Consumer<PaymentView> done);
+}
