@@ -14,6 +14,8 @@ public record PostOutcome(Result result, PaymentView payment) {
         ACCEPTED,
         /** Same key, same content: the original payment. */
         REPLAYED,
+        /** New key whose occurredAt lies outside the accepted window (5 minutes ahead, 7 days behind). */
+        INVALID_TIMESTAMP,
         /** Same key, different content. */
         IDEMPOTENCY_CONFLICT,
         /** The journal cannot take writes now (disk reserve reached, not writable, queue full); retry later. */

@@ -1,0 +1,214 @@
+package id.lumbung.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Every setting of the engine, with its default, loaded from one properties file and overridden by
+ * command-line flags. Each setting is a {@code *_PROP_NAME} / {@code *_DEFAULT} pair; limits carry
+ * their unit in the name and are checked when the config is built, so a bad value stops the start
+ * with the setting named.
+ */
+public final class EngineConfig {
+
+    public static final String DATA_DIR_PROP_NAME = "data.dir";
+    public static final String DATA_DIR_DEFAULT = "./data";
+    /** Empty means the bundled demo reference data. */
+    public static final String REFERENCE_DIR_PROP_NAME = "reference.dir";
+    public static final String HTTP_HOST_PROP_NAME = "http.host";
+    public static final String HTTP_HOST_DEFAULT = "0.0.0.0";
+    public static final String HTTP_PORT_PROP_NAME = "http.port";
+    public static final int HTTP_PORT_DEFAULT = 8080;
+    public static final String OPS_PORT_PROP_NAME = "ops.port";
+    public static final int OPS_PORT_DEFAULT = 9464;
+    public static final String ISO_PORT_PROP_NAME = "iso.port";
+    public static final int ISO_PORT_DEFAULT = 8583;
+    public static final String DURABILITY_PROP_NAME = "durability";
+    public static final Durability DURABILITY_DEFAULT = Durability.SYNC;
+    /** Local cut-off times in Asia/Jakarta, like the larger Indonesian acquirers; "none" disables. */
+    public static final String CUTOFFS_PROP_NAME = "settlement.cutoffs";
+    public static final String CUTOFFS_DEFAULT = "04:10,08:10,11:45,14:10,19:10";
+    public static final String TIMEZONE_PROP_NAME = "settlement.timezone";
+    public static final String TIMEZONE_DEFAULT = "Asia/Jakarta";
+    /** The QRIS cap per transaction: Rp10,000,000. */
+    public static final String AMOUNT_MAX_PROP_NAME = "payment.amount.max.rupiah";
+    public static final long AMOUNT_MAX_DEFAULT = 10_000_000L;
+    /** One payment's JSON is about 250 bytes; 4 KiB leaves room for a long payerRef and spacing. */
+    public static final String BODY_BYTES_MAX_PROP_NAME = "http.body.bytes.max";
+    public static final int BODY_BYTES_MAX_DEFAULT = 4 * 1024;
+    /** 1000 items of about 250 bytes is 250 KB; 512 KiB is twice that. */
+    public static final String BATCH_BODY_BYTES_MAX_PROP_NAME = "http.batch.body.bytes.max";
+    public static final int BATCH_BODY_BYTES_MAX_DEFAULT = 512 * 1024;
+    public static final String BATCH_ITEMS_MAX_PROP_NAME = "http.batch.items.max";
+    public static final int BATCH_ITEMS_MAX_DEFAULT = 1000;
+    public static final String RATE_PER_SECOND_PROP_NAME = "terminal.rate.per.second";
+    public static final int RATE_PER_SECOND_DEFAULT = 1000;
+    public static final String RATE_BURST_PROP_NAME = "terminal.rate.burst";
+    public static final int RATE_BURST_DEFAULT = 1000;
+    /** Keys are kept at least this long, and always until the payment is settled. */
+    public static final String RETENTION_DAYS_PROP_NAME = "idempotency.retention.days";
+    public static final int RETENTION_DAYS_DEFAULT = 7;
+    /**
+     * Bound on retained payments (idempotency keys and statuses). At about 200 heap bytes per
+     * payment, 20 M keys need about 4 GB of heap; beyond the bound, new payments are refused with
+     * 503 JOURNAL_UNAVAILABLE until a close and the retention sweep free room.
+     */
+    public static final String RETAINED_PAYMENTS_MAX_PROP_NAME = "idempotency.payments.max";
+    public static final int RETAINED_PAYMENTS_MAX_DEFAULT = 20_000_000;
+    /** Commands waiting for the journal writer; beyond it the answer is 503 with Retry-After. */
+    public static final String WRITER_QUEUE_MAX_PROP_NAME = "journal.queue.commands.max";
+    public static final int WRITER_QUEUE_MAX_DEFAULT = 65_536;
+    /**
+     * Free space kept on the journal's file system. Chronicle maps its files in chunks of 64 MiB
+     * or so and dies of SIGBUS when a page cannot be backed; 512 MiB keeps several chunks spare.
+     */
+    public static final String DISK_RESERVE_BYTES_PROP_NAME = "journal.disk.reserve.bytes";
+    public static final long DISK_RESERVE_BYTES_DEFAULT = 512L * 1024 * 1024;
+    public static final String ADMIN_TOKEN_ENV_NAME = "LUMBUNG_ADMIN_TOKEN";
+
+    public final Path dataDir;
+    public final Path referenceDir;
+    public final String httpHost;
+    public final int httpPort;
+    public final int opsPort;
+    public final int isoPort;
+    public final Durability durability;
+    public final List<LocalTime> cutoffs;
+    public final String timezone;
+    public final long amountMaxRupiah;
+    public final int bodyBytesMax;
+    public final int batchBodyBytesMax;
+    public final int batchItemsMax;
+    public final int ratePerSecond;
+    public final int rateBurst;
+    public final int retentionDays;
+    public final int retainedPaymentsMax;
+    public final int writerQueueMax;
+    public final long diskReserveBytes;
+    /** Fee plan lines, {@code fee.plan.<NAME>=<tiers>}, by plan name; empty means the defaults. */
+    public final Map<String, String> feePlans;
+
+    private EngineConfig(Map<String, String> v) {
+        dataDir = Path.of(v.getOrDefault(DATA_DIR_PROP_NAME, DATA_DIR_DEFAULT));
+        String ref = v.getOrDefault(REFERENCE_DIR_PROP_NAME, "");
+        referenceDir = ref.isBlank() ? null : Path.of(ref);
+        httpHost = v.getOrDefault(HTTP_HOST_PROP_NAME, HTTP_HOST_DEFAULT);
+        httpPort = port(v, HTTP_PORT_PROP_NAME, HTTP_PORT_DEFAULT);
+        opsPort = port(v, OPS_PORT_PROP_NAME, OPS_PORT_DEFAULT);
+        isoPort = port(v, ISO_PORT_PROP_NAME, ISO_PORT_DEFAULT);
+        durability = durability(v.getOrDefault(DURABILITY_PROP_NAME, DURABILITY_DEFAULT.name()));
+        cutoffs = cutoffs(v.getOrDefault(CUTOFFS_PROP_NAME, CUTOFFS_DEFAULT));
+        timezone = v.getOrDefault(TIMEZONE_PROP_NAME, TIMEZONE_DEFAULT);
+        amountMaxRupiah = longIn(v, AMOUNT_MAX_PROP_NAME, AMOUNT_MAX_DEFAULT, 1, 1_000_000_000_000L);
+        bodyBytesMax = (int) longIn(v, BODY_BYTES_MAX_PROP_NAME, BODY_BYTES_MAX_DEFAULT, 512, 1 << 20);
+        batchBodyBytesMax = (int) longIn(v, BATCH_BODY_BYTES_MAX_PROP_NAME, BATCH_BODY_BYTES_MAX_DEFAULT, 1024, 64 << 20);
+        batchItemsMax = (int) longIn(v, BATCH_ITEMS_MAX_PROP_NAME, BATCH_ITEMS_MAX_DEFAULT, 1, 100_000);
+        ratePerSecond = (int) longIn(v, RATE_PER_SECOND_PROP_NAME, RATE_PER_SECOND_DEFAULT, 1, 10_000_000);
+        rateBurst = (int) longIn(v, RATE_BURST_PROP_NAME, RATE_BURST_DEFAULT, 1, 10_000_000);
+        retentionDays = (int) longIn(v, RETENTION_DAYS_PROP_NAME, RETENTION_DAYS_DEFAULT, 7, 3650);
+        retainedPaymentsMax = (int) longIn(v, RETAINED_PAYMENTS_MAX_PROP_NAME, RETAINED_PAYMENTS_MAX_DEFAULT, 1000, 1_000_000_000);
+        writerQueueMax = (int) longIn(v, WRITER_QUEUE_MAX_PROP_NAME, WRITER_QUEUE_MAX_DEFAULT, 16, 16 << 20);
+        diskReserveBytes = longIn(v, DISK_RESERVE_BYTES_PROP_NAME, DISK_RESERVE_BYTES_DEFAULT, 0, Long.MAX_VALUE);
+        Map<String, String> plans = new LinkedHashMap<>();
+        v.forEach((k, val) -> {
+            if (k.startsWith("fee.plan.")) {
+                plans.put(k.substring("fee.plan.".length()), val);
+            }
+        });
+        feePlans = Map.copyOf(plans);
+        if (httpPort != 0 && (httpPort == opsPort || httpPort == isoPort) || opsPort != 0 && opsPort == isoPort) {
+            throw new IllegalArgumentException("http.port, ops.port and iso.port must differ");
+        }
+    }
+
+    /** The defaults alone. */
+    public static EngineConfig defaults() {
+        return of(Map.of());
+    }
+
+    /** Settings from a map of property names to values; unknown names are refused. */
+    public static EngineConfig of(Map<String, String> values) {
+        for (String key : values.keySet()) {
+            if (!KNOWN.contains(key) && !key.startsWith("fee.plan.")) {
+                throw new IllegalArgumentException("unknown setting '" + key + "'");
+            }
+        }
+        return new EngineConfig(values);
+    }
+
+    /** Reads a properties file (UTF-8) into a map; flags are layered on top by the caller. */
+    public static Map<String, String> readFile(Path file) throws IOException {
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            p.load(r);
+        }
+        Map<String, String> m = new LinkedHashMap<>();
+        p.stringPropertyNames().forEach(k -> m.put(k, p.getProperty(k).trim()));
+        return m;
+    }
+
+    private static final List<String> KNOWN = List.of(DATA_DIR_PROP_NAME, REFERENCE_DIR_PROP_NAME, HTTP_HOST_PROP_NAME,
+            HTTP_PORT_PROP_NAME, OPS_PORT_PROP_NAME, ISO_PORT_PROP_NAME, DURABILITY_PROP_NAME, CUTOFFS_PROP_NAME,
+            TIMEZONE_PROP_NAME, AMOUNT_MAX_PROP_NAME, BODY_BYTES_MAX_PROP_NAME, BATCH_BODY_BYTES_MAX_PROP_NAME,
+            BATCH_ITEMS_MAX_PROP_NAME, RATE_PER_SECOND_PROP_NAME, RATE_BURST_PROP_NAME, RETENTION_DAYS_PROP_NAME,
+            RETAINED_PAYMENTS_MAX_PROP_NAME, WRITER_QUEUE_MAX_PROP_NAME, DISK_RESERVE_BYTES_PROP_NAME);
+
+    private static int port(Map<String, String> v, String name, int dflt) {
+        return (int) longIn(v, name, dflt, 0, 65535);
+    }
+
+    private static long longIn(Map<String, String> v, String name, long dflt, long min, long max) {
+        String s = v.get(name);
+        if (s == null || s.isBlank()) {
+            return dflt;
+        }
+        long value;
+        try {
+            value = Long.parseLong(s.trim().replace("_", ""));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a whole number, got '" + s + "'");
+        }
+        if (value < min || value > max) {
+            throw new IllegalArgumentException(name + " must be between " + min + " and " + max + ", got " + value);
+        }
+        return value;
+    }
+
+    private static Durability durability(String s) {
+        try {
+            return Durability.valueOf(s.trim().toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(DURABILITY_PROP_NAME + " must be sync or async, got '" + s + "'");
+        }
+    }
+
+    /** Parses {@code HH:MM,...} or {@code none}; sorted, without repeats. */
+    public static List<LocalTime> cutoffs(String s) {
+        if (s.isBlank() || s.trim().equalsIgnoreCase("none")) {
+            return List.of();
+        }
+        List<LocalTime> out = new ArrayList<>();
+        for (String part : s.split(",")) {
+            try {
+                LocalTime t = LocalTime.parse(part.trim());
+                if (!out.contains(t)) {
+                    out.add(t);
+                }
+            } catch (DateTimeParseException e) {
+                throw new IllegalArgumentException(CUTOFFS_PROP_NAME + ": '" + part.trim() + "' is not HH:MM");
+            }
+        }
+        out.sort(null);
+        return List.copyOf(out);
+    }
+}

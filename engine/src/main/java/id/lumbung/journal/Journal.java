@@ -1,0 +1,192 @@
+package id.lumbung.journal;
+
+import id.lumbung.config.Durability;
+import id.lumbung.payment.EntryCodec;
+import id.lumbung.payment.JournalEntry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import net.openhft.chronicle.bytes.Bytes;
+import net.openhft.chronicle.bytes.SyncMode;
+import net.openhft.chronicle.queue.ExcerptAppender;
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.RollCycles;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueueBuilder;
+import net.openhft.chronicle.wire.DocumentContext;
+
+/**
+ * The journal: a Chronicle Queue of {@link EntryCodec} entries, the single source of truth.
+ *
+ * <p>Only the journal writer thread appends ({@link #append}, {@link #force}); {@link #replay}
+ * runs before it starts. In {@link Durability#SYNC} the queue is built with
+ * {@code SyncMode.SYNC}: without it {@code appender.sync()} issues {@code msync(MS_ASYNC)}, which
+ * returns at once and makes nothing durable.
+ *
+ * <p>A torn entry at the tail (a crash mid-write) fails its checks and is the last entry: replay
+ * skips it and the writer's first append is a {@code DISCARD} entry naming it, so the journal itself
+ * records the decision. A failing entry followed by anything but that mark is corruption and stops
+ * the engine. See {@link #replay}.
+ */
+public final class Journal implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(Journal.class.getName());
+
+    private final Path dir;
+    private final Durability durability;
+    private final SingleChronicleQueue queue;
+    private ExcerptAppender appender;
+    private boolean dirty;
+    private static final int ERR_SEQUENCE = -100;
+    private final byte[] readBuffer = new byte[EntryCodec.ENTRY_BYTES_MAX];
+
+    public Journal(Path dir, Durability durability) {
+        this.dir = dir;
+        this.durability = durability;
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create journal folder " + dir, e);
+        }
+        this.queue = SingleChronicleQueueBuilder.binary(dir)
+                .rollCycle(RollCycles.FAST_DAILY)
+                .syncMode(durability == Durability.SYNC ? SyncMode.SYNC : SyncMode.NONE)
+                .build();
+    }
+
+    /** Receives each good entry in journal order during replay. */
+    @FunctionalInterface
+    public interface EntryHandler {
+        void onEntry(JournalEntry entry);
+    }
+
+    /** What replay found. */
+    public record ReplayResult(long entries, long lastSequence, long discardedTailIndex, long bytes) {
+    }
+
+    /**
+     * Reads every entry from the start, checking each (version, length, CRC32C, sequence continuity).
+     * An entry that fails its checks must be followed only by a {@code DISCARD} entry naming it (the
+     * mark a previous start left for a torn tail) or by nothing: then it is a torn tail, reported in
+     * the result so that the writer journals the mark before anything else. A failing entry followed
+     * by anything else is corruption: {@link JournalCorruptException} naming its position.
+     */
+    public ReplayResult replay(EntryHandler handler, ProgressListener progress) {
+        EntryCodec codec = new EntryCodec();
+        JournalEntry entry = new JournalEntry();
+        long entries = 0;
+        long lastSequence = 0;
+        long badIndex = -1;
+        String badReason = null;
+        long bytes = 0;
+        try (ExcerptTailer tailer = queue.createTailer()) {
+            while (true) {
+                try (DocumentContext dc = tailer.readingDocument()) {
+                    if (!dc.isPresent()) {
+                        break;
+                    }
+                    long index = dc.index();
+                    Bytes<?> b = dc.wire().bytes();
+                    long remaining = b.readRemaining();
+                    int code;
+                    if (remaining > readBuffer.length) {
+                        code = EntryCodec.ERR_LENGTH;
+                    } else {
+                        int n = (int) remaining;
+                        b.read(readBuffer, 0, n);
+                        bytes += n;
+                        code = codec.decode(readBuffer, n, entry);
+                    }
+                    if (code == EntryCodec.OK && entry.sequence != lastSequence + 1) {
+                        code = ERR_SEQUENCE;
+                    }
+                    if (badIndex != -1) {
+                        boolean marksIt = code == EntryCodec.OK && entry.type == JournalEntry.TYPE_DISCARD
+                                && entry.discardedIndex == badIndex;
+                        if (!marksIt) {
+                            throw new JournalCorruptException("journal entry at index 0x" + Long.toHexString(badIndex)
+                                    + " (after sequence " + lastSequence + ") is corrupt: " + badReason
+                                    + "; good entries follow it, so it is not a torn tail."
+                                    + " Stop, keep the data folder, and restore the journal from backup.");
+                        }
+                        badIndex = -1;
+                    }
+                    if (code != EntryCodec.OK) {
+                        badIndex = index;
+                        badReason = code == ERR_SEQUENCE
+                                ? "sequence " + entry.sequence + " where " + (lastSequence + 1) + " was expected"
+                                : EntryCodec.errorName(code);
+                        continue;
+                    }
+                    lastSequence = entry.sequence;
+                    entries++;
+                    handler.onEntry(entry);
+                    if ((entries & 0xF_FFFF) == 0) {
+                        progress.onProgress(entries);
+                    }
+                }
+            }
+        }
+        if (badIndex != -1) {
+            LOG.log(System.Logger.Level.WARNING, "event=journal_torn_tail index=0x{0} reason=\"{1}\" action=discard",
+                    Long.toHexString(badIndex), badReason);
+        }
+        return new ReplayResult(entries, lastSequence, badIndex, bytes);
+    }
+
+    /** Replay progress, called every 2^20 entries. */
+    @FunctionalInterface
+    public interface ProgressListener {
+        void onProgress(long entries);
+    }
+
+    /** Appends one encoded entry. Journal writer thread only. */
+    public void append(byte[] bytes, int length) {
+        if (appender == null) {
+            appender = queue.createAppender();
+        }
+        try (DocumentContext dc = appender.writingDocument()) {
+            dc.wire().bytes().write(bytes, 0, length);
+        }
+        dirty = true;
+    }
+
+    /** True when entries were appended since the last force. */
+    public boolean dirty() {
+        return dirty;
+    }
+
+    /** Forces appended entries to disk in SYNC durability; a no-op in ASYNC. Journal writer thread only. */
+    public void force() {
+        if (durability == Durability.SYNC && dirty) {
+            appender.sync();
+        }
+        dirty = false;
+    }
+
+    public Durability durability() {
+        return durability;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    /** Bytes of journal files on disk. */
+    public long sizeBytes() {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(p -> p.toString().endsWith(".cq4")).mapToLong(p -> p.toFile().length()).sum();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    @Override
+    public void close() {
+        if (appender != null) {
+            appender.close();
+        }
+        queue.close();
+    }
+}

@@ -1,0 +1,86 @@
+package id.lumbung.ledger;
+
+import id.lumbung.settlement.Batch;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * Double-entry balances derived from settlement batches. Each batch books: debit the acquirer
+ * clearing account with the gross, credit fee income with the fees, credit each member's account
+ * with its net. Debits are positive, credits negative; the postings of every batch sum to zero,
+ * checked after each batch, and a batch that does not balance stops the engine.
+ *
+ * <p>Written by the settlement thread only; read from event loops (atomic arrays give them a
+ * consistent value per account).
+ */
+public final class Ledger {
+    private final AtomicLongArray memberCreditRupiah;
+    private final AtomicLongArray coopCreditRupiah;
+    private volatile long clearingDebitRupiah;
+    private volatile long feeIncomeCreditRupiah;
+
+    public Ledger(int coops, int traders) {
+        memberCreditRupiah = new AtomicLongArray(traders);
+        coopCreditRupiah = new AtomicLongArray(coops);
+    }
+
+    /**
+     * Books one batch.
+     *
+     * @param memberTraderIndexes trader index of each of {@code batch.members()}, in the same order
+     * @return the postings, for the ledger file
+     */
+    public Postings book(int coopIndex, Batch batch, int[] memberTraderIndexes) {
+        long debits = batch.grossRupiah();
+        long credits = batch.feeRupiah();
+        for (int i = 0; i < memberTraderIndexes.length; i++) {
+            credits += batch.members().get(i).netRupiah();
+        }
+        if (debits != credits) {
+            throw new IllegalStateException("batch " + batch.batchId() + " does not balance: debits " + debits
+                    + " != credits " + credits);
+        }
+        for (int i = 0; i < memberTraderIndexes.length; i++) {
+            memberCreditRupiah.addAndGet(memberTraderIndexes[i], batch.members().get(i).netRupiah());
+        }
+        coopCreditRupiah.addAndGet(coopIndex, batch.netRupiah());
+        clearingDebitRupiah += batch.grossRupiah();
+        feeIncomeCreditRupiah += batch.feeRupiah();
+        if (clearingDebitRupiah != feeIncomeCreditRupiah + totalCoopCredits()) {
+            throw new IllegalStateException("ledger out of balance after batch " + batch.batchId());
+        }
+        return new Postings(batch.batchId(), batch.grossRupiah(), batch.feeRupiah(), batch.netRupiah());
+    }
+
+    private long totalCoopCredits() {
+        long sum = 0;
+        for (int i = 0; i < coopCreditRupiah.length(); i++) {
+            sum += coopCreditRupiah.get(i);
+        }
+        return sum;
+    }
+
+    /** Settled net of a cooperative (sum of its members' credits), in rupiah. */
+    public long coopBalanceRupiah(int coopIndex) {
+        return coopCreditRupiah.get(coopIndex);
+    }
+
+    /** Settled net of one member, in rupiah. */
+    public long memberBalanceRupiah(int traderIndex) {
+        return memberCreditRupiah.get(traderIndex);
+    }
+
+    public long clearingDebitRupiah() {
+        return clearingDebitRupiah;
+    }
+
+    public long feeIncomeCreditRupiah() {
+        return feeIncomeCreditRupiah;
+    }
+
+    /**
+     * One batch's postings: debit clearing {@code gross}, credit fee income {@code fee}, credit
+     * members {@code net} in total.
+     */
+    public record Postings(String batchId, long clearingDebitRupiah, long feeIncomeCreditRupiah, long membersCreditRupiah) {
+    }
+}

@@ -1,0 +1,111 @@
+package id.lumbung.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The engine's own meters, with the Prometheus names of DESIGN.md. Tags are of low cardinality
+ * only: never a terminal, trader or cooperative id. Thread-safe; counters are looked up once per
+ * (result, code) pair and cached so the hot path does not build meter ids.
+ */
+public final class EngineMetrics {
+    private final MeterRegistry registry;
+    private final ConcurrentHashMap<String, Counter> paymentCounters = new ConcurrentHashMap<>();
+    private final Timer httpLatency;
+    private final Timer isoLatency;
+    public final Timer journalSync;
+    public final Counter paymentEntries;
+    public final Counter voidEntries;
+    public final Counter closeEntries;
+    public final Counter settlementBatches;
+    public final Counter settlementCloseFailures;
+    public final Timer settlementClose;
+    public final DistributionSummary batchPayments;
+    public final DistributionSummary groupCommitEntries;
+
+    public EngineMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        httpLatency = latency("http");
+        isoLatency = latency("iso");
+        journalSync = Timer.builder("lumbung.journal.sync.latency")
+                .description("Time to force one group of journal entries to disk (msync MS_SYNC)")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofNanos(10_000))
+                .maximumExpectedValue(Duration.ofSeconds(2))
+                .register(registry);
+        paymentEntries = entries("payment");
+        voidEntries = entries("void");
+        closeEntries = entries("close");
+        settlementBatches = Counter.builder("lumbung.settlement.batches")
+                .description("Settlement batches closed (one per cooperative with payments in the window)")
+                .register(registry);
+        settlementCloseFailures = Counter.builder("lumbung.settlement.close.failures")
+                .description("Window closes that failed (files not written or an invariant broke)")
+                .register(registry);
+        settlementClose = Timer.builder("lumbung.settlement.close")
+                .description("Time to settle one window close: aggregation, ledger, files")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofNanos(100_000))
+                .maximumExpectedValue(Duration.ofSeconds(60))
+                .register(registry);
+        batchPayments = DistributionSummary.builder("lumbung.settlement.batch.payments")
+                .description("Payments per settlement batch")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(1.0)
+                .maximumExpectedValue(10_000_000.0)
+                .register(registry);
+        groupCommitEntries = DistributionSummary.builder("lumbung.journal.group.commit.entries")
+                .description("Journal entries covered by one group commit")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(1.0)
+                .maximumExpectedValue(100_000.0)
+                .register(registry);
+    }
+
+    private Timer latency(String channel) {
+        return Timer.builder("lumbung.ingest.latency")
+                .description("Time from request in to answer out, per channel")
+                .tag("channel", channel)
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofNanos(10_000))
+                .maximumExpectedValue(Duration.ofSeconds(5))
+                .register(registry);
+    }
+
+    private Counter entries(String type) {
+        return Counter.builder("lumbung.journal.entries")
+                .description("Entries appended to the journal, by type")
+                .tag("type", type)
+                .register(registry);
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    /** Counts one payment outcome; {@code code} is an error code or {@code none}. */
+    public void payment(String result, String code) {
+        Counter c = paymentCounters.get(result + '/' + code);
+        if (c == null) {
+            c = paymentCounters.computeIfAbsent(result + '/' + code, k -> Counter.builder("lumbung.payments")
+                    .description("Payments posted, by result (accepted, replayed, rejected) and error code")
+                    .tag("result", result)
+                    .tag("code", code)
+                    .register(registry));
+        }
+        c.increment();
+    }
+
+    public void httpLatency(long nanos) {
+        httpLatency.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    public void isoLatency(long nanos) {
+        isoLatency.record(nanos, TimeUnit.NANOSECONDS);
+    }
+}

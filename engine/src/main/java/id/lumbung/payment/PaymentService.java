@@ -1,0 +1,114 @@
+package id.lumbung.payment;
+
+import id.lumbung.journal.JournalWriter;
+import id.lumbung.reference.Terminal;
+import io.vertx.core.Context;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * {@link PaymentCommands} over the journal writer: each call becomes one writer command that runs
+ * against the {@link PaymentBook} and completes on the caller's context after the group commit.
+ * A full writer queue is answered at once with JOURNAL_UNAVAILABLE.
+ */
+public final class PaymentService implements PaymentCommands {
+    private final PaymentBook book;
+    private final JournalWriter writer;
+
+    public PaymentService(PaymentBook book, JournalWriter writer) {
+        this.book = book;
+        this.writer = writer;
+    }
+
+    @Override
+    public void post(PaymentRequest request, Terminal terminal, Context context, Consumer<PostOutcome> done) {
+        submit(new Op<>(context, done, () -> book.post(request, terminal)),
+                () -> done.accept(new PostOutcome(PostOutcome.Result.JOURNAL_UNAVAILABLE, null)), context);
+    }
+
+    @Override
+    public void postBatch(List<PaymentRequest> requests, Terminal terminal, Context context,
+            Consumer<List<PostOutcome>> done) {
+        submit(new Op<>(context, done, () -> {
+            List<PostOutcome> out = new ArrayList<>(requests.size());
+            for (PaymentRequest r : requests) {
+                out.add(book.post(r, terminal));
+            }
+            return out;
+        }), () -> {
+            List<PostOutcome> out = new ArrayList<>(requests.size());
+            for (int i = 0; i < requests.size(); i++) {
+                out.add(new PostOutcome(PostOutcome.Result.JOURNAL_UNAVAILABLE, null));
+            }
+            done.accept(out);
+        }, context);
+    }
+
+    @Override
+    public void voidPayment(String paymentId, Terminal terminal, Context context, Consumer<VoidOutcome> done) {
+        long sequence = PaymentBook.sequenceOf(paymentId);
+        if (sequence < 0) {
+            context.runOnContext(v -> done.accept(new VoidOutcome(VoidOutcome.Result.NOT_FOUND, null)));
+            return;
+        }
+        submit(new Op<>(context, done, () -> book.voidBySequence(sequence, terminal)),
+                () -> done.accept(new VoidOutcome(VoidOutcome.Result.JOURNAL_UNAVAILABLE, null)), context);
+    }
+
+    @Override
+    public void voidByTxnId(String txnId, Terminal terminal, Context context, Consumer<VoidOutcome> done) {
+        submit(new Op<>(context, done, () -> book.voidByTxnId(txnId, terminal)),
+                () -> done.accept(new VoidOutcome(VoidOutcome.Result.JOURNAL_UNAVAILABLE, null)), context);
+    }
+
+    @Override
+    public void status(String paymentId, Terminal terminal, Context context, Consumer<PaymentView> done) {
+        long sequence = PaymentBook.sequenceOf(paymentId);
+        if (sequence < 0) {
+            context.runOnContext(v -> done.accept(null));
+            return;
+        }
+        submit(new Op<>(context, done, () -> book.status(sequence, terminal)), () -> done.accept(null), context);
+    }
+
+    /**
+     * Closes the window now for one cooperative (by index) or all ({@code -1}); {@code done} gets the
+     * close entry's sequence, or -1 when the journal cannot take writes. Runs on the writer.
+     */
+    public void close(int coopIndex, byte trigger, Context context, Consumer<Long> done) {
+        submit(new Op<>(context, done, () -> book.close(coopIndex, trigger) ? book.lastSequence() : -1L),
+                () -> done.accept(-1L), context);
+    }
+
+    private void submit(JournalWriter.Command command, Runnable whenFull, Context context) {
+        if (!writer.offer(command)) {
+            context.runOnContext(v -> whenFull.run());
+        }
+    }
+
+    /** One writer command: computes its result on the writer, delivers it on the caller's context. */
+    private static final class Op<T> implements JournalWriter.Command {
+        private final Context context;
+        private final Consumer<T> done;
+        private final java.util.function.Supplier<T> work;
+        private T result;
+
+        Op(Context context, Consumer<T> done, java.util.function.Supplier<T> work) {
+            this.context = context;
+            this.done = done;
+            this.work = work;
+        }
+
+        @Override
+        public void execute() {
+            result = work.get();
+        }
+
+        @Override
+        public void complete() {
+            T r = result;
+            context.runOnContext(v -> done.accept(r));
+        }
+    }
+}
