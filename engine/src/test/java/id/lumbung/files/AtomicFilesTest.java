@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -92,13 +93,9 @@ class AtomicFilesTest {
         assertThat(FileDigest.of("abc.csv", abc).sha256Base64()).isEqualTo(FileDigest.sha256Base64(abc));
     }
 
-    private Stream<String> names() throws IOException {
-        return Files.list(dir).map(p -> p.getFileName().toString()).sorted();
-    }
-
-    private java.util.List<String> listNames() throws IOException {
-        try (Stream<String> names = names()) {
-            return names.toList();
+    private List<String> listNames() throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(p -> p.getFileName().toString()).sorted().toList();
         }
     }
 }

@@ -46,6 +46,16 @@ class Camt053StatementTest {
     }
 
     @Test
+    void validatorRejectsWhatTheSchemaForbids() {
+        String valid = text(Camt053Statement.render(GoldenBatches.oneMember(), GoldenBatches.COOP));
+        byte[] badCode = valid.replaceFirst("<CdtDbtInd>CRDT</CdtDbtInd>", "<CdtDbtInd>CRED</CdtDbtInd>")
+                .getBytes(StandardCharsets.UTF_8);
+        byte[] negativeAmount = valid.replaceFirst(">14895.00<", ">-14895.00<").getBytes(StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> validate(badCode)).isInstanceOf(SAXException.class).hasMessageContaining("CRED");
+        assertThatThrownBy(() -> validate(negativeAmount)).isInstanceOf(SAXException.class);
+    }
+
+    @Test
     void largeBatchesAndEveryBalanceSignAreValid() throws Exception {
         validate(Camt053Statement.render(GoldenBatches.largeBatch(500, 0), GoldenBatches.COOP));
         validate(Camt053Statement.render(GoldenBatches.largeBatch(37, 987_654_321_000L), GoldenBatches.COOP));
