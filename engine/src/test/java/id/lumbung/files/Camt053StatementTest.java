@@ -1,0 +1,157 @@
+package id.lumbung.files;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import id.lumbung.reference.Coop;
+import id.lumbung.settlement.Batch;
+import id.lumbung.settlement.MemberTotals;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import javax.xml.XMLConstants;
+import javax.xml.transform.stream.StreamSource;
+import javax.xml.validation.Schema;
+import javax.xml.validation.SchemaFactory;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.xml.sax.SAXException;
+
+class Camt053StatementTest {
+
+    private static final Path SCHEMA_RELATIVE = Path.of("shared", "schemas", "camt.053.001.09.xsd");
+
+    static Iterable<String> scenarios() {
+        return GoldenBatches.NAMES;
+    }
+
+    @ParameterizedTest
+    @MethodSource("scenarios")
+    void rendersGoldenFile(String scenario) throws IOException {
+        GoldenFiles.assertMatches(scenario + ".camt053.xml",
+                Camt053Statement.render(GoldenBatches.byName(scenario), GoldenBatches.COOP));
+    }
+
+    @ParameterizedTest
+    @MethodSource("scenarios")
+    void goldenStatementsAreValidAgainstTheOfficialSchema(String scenario) throws Exception {
+        validate(Camt053Statement.render(GoldenBatches.byName(scenario), GoldenBatches.COOP));
+    }
+
+    @Test
+    void validatorRejectsWhatTheSchemaForbids() {
+        String valid = text(Camt053Statement.render(GoldenBatches.oneMember(), GoldenBatches.COOP));
+        byte[] badCode = valid.replaceFirst("<CdtDbtInd>CRDT</CdtDbtInd>", "<CdtDbtInd>CRED</CdtDbtInd>")
+                .getBytes(StandardCharsets.UTF_8);
+        byte[] negativeAmount = valid.replaceFirst(">14895.00<", ">-14895.00<").getBytes(StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> validate(badCode)).isInstanceOf(SAXException.class).hasMessageContaining("CRED");
+        assertThatThrownBy(() -> validate(negativeAmount)).isInstanceOf(SAXException.class);
+    }
+
+    @Test
+    void largeBatchesAndEveryBalanceSignAreValid() throws Exception {
+        validate(Camt053Statement.render(GoldenBatches.largeBatch(500, 0), GoldenBatches.COOP));
+        validate(Camt053Statement.render(GoldenBatches.largeBatch(37, 987_654_321_000L), GoldenBatches.COOP));
+        // a debit opening balance cannot arise from settlement alone, but the format must carry it
+        byte[] debit = Camt053Statement.render(GoldenBatches.largeBatch(3, -10_000_000_000L), GoldenBatches.COOP);
+        validate(debit);
+        assertThat(text(debit)).contains("<Amt Ccy=\"IDR\">10000000000.00</Amt>\n        <CdtDbtInd>DBIT</CdtDbtInd>");
+    }
+
+    @Test
+    void memberWithZeroNetIsStillAnEntryAndValid() throws Exception {
+        Batch batch = GoldenBatches.batch("KOP-BRG-ZERO", 0, Map.of("TR-0001", List.of(new long[] {0, 0})));
+        byte[] xml = Camt053Statement.render(batch, GoldenBatches.COOP);
+        validate(xml);
+        assertThat(text(xml)).contains("<NbOfNtries>1</NbOfNtries>", "<Amt Ccy=\"IDR\">0.00</Amt>");
+    }
+
+    @Test
+    void reRenderingGivesTheSameBytes() {
+        Batch batch = GoldenBatches.manyMembers();
+        assertThat(Camt053Statement.render(batch, GoldenBatches.COOP))
+                .isEqualTo(Camt053Statement.render(GoldenBatches.manyMembers(), GoldenBatches.COOP));
+    }
+
+    @Test
+    void timesComeFromTheBatchCloseInJakarta() {
+        String xml = text(Camt053Statement.render(GoldenBatches.oneMember(), GoldenBatches.COOP));
+        assertThat(xml).contains("<CreDtTm>2026-01-05T11:45:00.000+07:00</CreDtTm>", "<Dt>2026-01-05</Dt>");
+        // 23:30 UTC on 4 Jan is already 5 Jan in Jakarta
+        Batch lateUtc = new Batch("B-1", "KOP-BRG", 1, 2, java.time.Instant.parse("2026-01-04T23:30:00.123Z").toEpochMilli(),
+                List.of(new MemberTotals("T", 1, 100, 1, 99)), 1, 100, 1, 99, 0);
+        assertThat(text(Camt053Statement.render(lateUtc, GoldenBatches.COOP)))
+                .contains("<CreDtTm>2026-01-05T06:30:00.123+07:00</CreDtTm>", "<Dt>2026-01-05</Dt>");
+    }
+
+    @Test
+    void prefixesTheMessageId() {
+        String xml = text(Camt053Statement.render(GoldenBatches.oneMember(), GoldenBatches.COOP, "LMB-"));
+        assertThat(xml).contains("<MsgId>LMB-KOP-BRG-20260105-1145</MsgId>", "<Id>KOP-BRG-20260105-1145</Id>");
+        assertThatThrownBy(() -> Camt053Statement.render(GoldenBatches.oneMember(), GoldenBatches.COOP,
+                "A-PREFIX-THAT-IS-TOO-LONG-"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("message id 'A-PREFIX-THAT-IS-TOO-LONG-KOP-BRG-20260105-1145' is longer than 35 characters");
+    }
+
+    @Test
+    void rejectsAnotherCoopsBatch() {
+        Coop other = new Coop(1, "KOP-OTHER", "Other", "999", new byte[32]);
+        assertThatThrownBy(() -> Camt053Statement.render(GoldenBatches.oneMember(), other))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("batch KOP-BRG-20260105-1145 belongs to coop KOP-BRG, not KOP-OTHER");
+    }
+
+    @Test
+    void rejectsAnAccountLongerThanTheSchemaAllows() {
+        Coop coop = new Coop(0, "KOP-BRG", "x", "1".repeat(35), new byte[32]);
+        assertThatThrownBy(() -> Camt053Statement.render(GoldenBatches.oneMember(), coop))
+                .hasMessageContaining("is not 1..34 characters");
+    }
+
+    @Test
+    void negativeNetIsABug() {
+        Batch batch = new Batch("B-1", "KOP-BRG", 1, 2, 0, List.of(new MemberTotals("T", 1, 0, 1, -1)), 1, 0, 1, -1, 0);
+        assertThatThrownBy(() -> Camt053Statement.render(batch, GoldenBatches.COOP))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("negative net -1 for trader T in batch B-1: fees can never exceed gross");
+    }
+
+    @Test
+    void writesAmountsWithTwoDecimals() {
+        assertThat(Camt053Statement.decimal(15_000)).isEqualTo("15000.00");
+        assertThat(Camt053Statement.decimal(0)).isEqualTo("0.00");
+        assertThat(Camt053Statement.decimal(9_999_999_999_999_999L)).isEqualTo("9999999999999999.00");
+    }
+
+    private static String text(byte[] bytes) {
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    private static void validate(byte[] xml) throws SAXException, IOException {
+        Optional<Path> xsd = findSchema();
+        Assumptions.assumeTrue(xsd.isPresent(), "official schema " + SCHEMA_RELATIVE + " not found in any folder above "
+                + System.getProperty("user.dir") + " (CI checks out shared/ beside the repo); skipping XSD validation");
+        SchemaFactory factory = SchemaFactory.newInstance(XMLConstants.W3C_XML_SCHEMA_NS_URI);
+        Schema schema = factory.newSchema(xsd.get().toFile());
+        schema.newValidator().validate(new StreamSource(new ByteArrayInputStream(xml)));
+    }
+
+    /** Walks up from user.dir (surefire: {@code <repo>/engine}) to a folder holding {@code shared/schemas/...}. */
+    private static Optional<Path> findSchema() {
+        for (Path dir = Path.of(System.getProperty("user.dir")).toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            Path candidate = dir.resolve(SCHEMA_RELATIVE);
+            if (Files.isRegularFile(candidate)) {
+                return Optional.of(candidate);
+            }
+        }
+        return Optional.empty();
+    }
+}
