@@ -1,0 +1,44 @@
+package id.lumbung.ingest;
+
+/**
+ * RFC 9457 problem codes of the terminal and cooperative API, each with its HTTP status and title.
+ */
+public enum Problem {
+    MALFORMED_JSON(400, "Malformed JSON"),
+    MISSING_FIELD(400, "Missing field"),
+    INVALID_FIELD(400, "Invalid field"),
+    INVALID_AMOUNT(400, "Invalid amount"),
+    INVALID_CURRENCY(400, "Invalid currency"),
+    INVALID_TIMESTAMP(400, "Invalid timestamp"),
+    MERCHANT_MISMATCH(400, "Merchant mismatch"),
+    UNAUTHENTICATED(401, "Unauthenticated"),
+    TERMINAL_BLOCKED(403, "Terminal blocked"),
+    NOT_FOUND(404, "Not found"),
+    ALREADY_SETTLED(409, "Already settled"),
+    BODY_TOO_LARGE(413, "Body too large"),
+    UNSUPPORTED_MEDIA_TYPE(415, "Unsupported media type"),
+    IDEMPOTENCY_CONFLICT(422, "Idempotency conflict"),
+    RATE_LIMITED(429, "Rate limited"),
+    JOURNAL_UNAVAILABLE(503, "Journal unavailable");
+
+    public final int status;
+    public final String title;
+    /** A stable URI per code, under the project's problem namespace. */
+    public final String type;
+
+    Problem(int status, String title) {
+        this.status = status;
+        this.title = title;
+        this.type = "https://lumbung.id/problems/" + name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
+
+    /** The problem document. {@code detail} is written by the engine, never copied from a request. */
+    public String json(String detail) {
+        StringBuilder sb = new StringBuilder(160);
+        sb.append("{\"type\":\"").append(type).append("\",\"title\":\"").append(title).append("\",\"status\":")
+                .append(status).append(",\"detail\":");
+        Json.string(sb, detail);
+        sb.append(",\"code\":\"").append(name()).append("\"}");
+        return sb.toString();
+    }
+}

@@ -1,0 +1,129 @@
+package id.lumbung.ingest;
+
+import id.lumbung.reference.Terminal;
+import java.nio.charset.StandardCharsets;
+import java.security.InvalidKeyException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Verifies a terminal request's signature: lowercase hex of HMAC-SHA256(key,
+ * {@code METHOD \n PATH \n X-Timestamp \n hex(SHA-256(body))}), compared in constant time, against
+ * the terminal's key and, during a key changeover, its next key. One instance per event loop.
+ */
+public final class TerminalAuth {
+    /** Clocks of terminals and engine may differ by up to five minutes (DESIGN: ±300 s). */
+    public static final long TIMESTAMP_SKEW_MAX_MS = 300_000L;
+    private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+    private final Mac mac;
+    private final MessageDigest sha256;
+    private final byte[] presented = new byte[32];
+
+    public TerminalAuth() {
+        try {
+            mac = Mac.getInstance("HmacSHA256");
+            sha256 = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK lacks HmacSHA256/SHA-256", e);
+        }
+    }
+
+    /** Whether the timestamp header is a number within the allowed skew of {@code nowMs}. */
+    public static boolean timestampFresh(String header, long nowMs) {
+        if (header == null || header.isEmpty() || header.length() > 19) {
+            return false;
+        }
+        long ts = 0;
+        for (int i = 0; i < header.length(); i++) {
+            char c = header.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+            ts = ts * 10 + (c - '0');
+        }
+        return Math.abs(nowMs - ts) <= TIMESTAMP_SKEW_MAX_MS;
+    }
+
+    /** Whether {@code signatureHex} signs the request with the terminal's key or next key. */
+    public boolean verify(Terminal terminal, String method, String path, String timestamp, byte[] body, int bodyLength,
+            String signatureHex) {
+        if (signatureHex == null || !unhex(signatureHex, presented)) {
+            return false;
+        }
+        sha256.reset();
+        sha256.update(body, 0, bodyLength);
+        byte[] bodyDigest = sha256.digest();
+        boolean ok = matches(terminal.key(), method, path, timestamp, bodyDigest);
+        if (!ok && terminal.nextKey() != null) {
+            ok = matches(terminal.nextKey(), method, path, timestamp, bodyDigest);
+        }
+        return ok;
+    }
+
+    private boolean matches(byte[] key, String method, String path, String timestamp, byte[] bodyDigest) {
+        try {
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+        } catch (InvalidKeyException e) {
+            return false;
+        }
+        mac.update(method.getBytes(StandardCharsets.US_ASCII));
+        mac.update((byte) '\n');
+        mac.update(path.getBytes(StandardCharsets.UTF_8));
+        mac.update((byte) '\n');
+        mac.update(timestamp.getBytes(StandardCharsets.US_ASCII));
+        mac.update((byte) '\n');
+        mac.update(hex(bodyDigest).getBytes(StandardCharsets.US_ASCII));
+        return MessageDigest.isEqual(mac.doFinal(), presented);
+    }
+
+    /** Lowercase hex. */
+    public static String hex(byte[] bytes) {
+        char[] out = new char[bytes.length * 2];
+        for (int i = 0; i < bytes.length; i++) {
+            out[2 * i] = HEX[(bytes[i] >> 4) & 0xF];
+            out[2 * i + 1] = HEX[bytes[i] & 0xF];
+        }
+        return new String(out);
+    }
+
+    private static boolean unhex(String s, byte[] out) {
+        if (s.length() != out.length * 2) {
+            return false;
+        }
+        for (int i = 0; i < out.length; i++) {
+            int hi = nibble(s.charAt(2 * i));
+            int lo = nibble(s.charAt(2 * i + 1));
+            if (hi < 0 || lo < 0) {
+                return false;
+            }
+            out[i] = (byte) (hi << 4 | lo);
+        }
+        return true;
+    }
+
+    private static int nibble(char c) {
+        if (c >= '0' && c <= '9') {
+            return c - '0';
+        }
+        if (c >= 'a' && c <= 'f') {
+            return c - 'a' + 10;
+        }
+        return -1;
+    }
+
+    /** Signs a request as a terminal would (used by clients, tests and the load generator). */
+    public static String sign(byte[] key, String method, String path, String timestamp, byte[] body) {
+        try {
+            Mac m = Mac.getInstance("HmacSHA256");
+            m.init(new SecretKeySpec(key, "HmacSHA256"));
+            String bodyHex = hex(MessageDigest.getInstance("SHA-256").digest(body));
+            String canonical = method + "\n" + path + "\n" + timestamp + "\n" + bodyHex;
+            return hex(m.doFinal(canonical.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

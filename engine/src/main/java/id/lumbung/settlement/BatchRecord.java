@@ -1,0 +1,14 @@
+package id.lumbung.settlement;
+
+import id.lumbung.files.FileDigest;
+import java.util.List;
+
+/**
+ * A batch as the cooperative API lists it: the batch and, once written, its files.
+ *
+ * @param batch the batch
+ * @param coopIndex the cooperative's index
+ * @param files the written files (CSV, camt.053), in that order
+ */
+public record BatchRecord(Batch batch, int coopIndex, List<FileDigest> files) {
+}

@@ -1,0 +1,242 @@
+package id.lumbung.settlement;
+
+import id.lumbung.files.AtomicFiles;
+import id.lumbung.files.Camt053Statement;
+import id.lumbung.files.FileDigest;
+import id.lumbung.files.SettlementCsv;
+import id.lumbung.ledger.Ledger;
+import id.lumbung.metrics.EngineMetrics;
+import id.lumbung.payment.ClosedWindow;
+import id.lumbung.payment.PaymentBook;
+import id.lumbung.payment.PaymentRecord;
+import id.lumbung.payment.WindowSink;
+import id.lumbung.reference.Coop;
+import id.lumbung.reference.ReferenceData;
+import id.lumbung.reference.Trader;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Turns closed windows into batches on its own thread ("lumbung-settlement"): fees per payment from
+ * each trader's plan, member totals, balanced ledger postings, then the CSV and camt.053 files
+ * written atomically under {@code <data>/files/<coopId>/}. A pure function of the windows and the
+ * reference data, so replay regenerates the same batches and byte-identical files (an existing file
+ * with different bytes is corruption and stops the engine).
+ *
+ * <p>Windows arrive in journal order from the journal writer ({@link #onWindowClosed}) only once
+ * their close entry is durable. Readers (cooperative API, admin) see batches through concurrent
+ * collections.
+ */
+public final class Settlement implements WindowSink, AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(Settlement.class.getName());
+
+    private final ReferenceData reference;
+    private final Path filesDir;
+    private final Ledger ledger;
+    private final EngineMetrics metrics;
+    private final FeePlan[] planByTrader;
+    private final int[][] tradersByIdOfCoop;
+    private final long[] closingBalanceByCoop;
+    private final long[] paymentsByTrader;
+    private final long[] grossByTrader;
+    private final long[] feeByTrader;
+    private final List<CopyOnWriteArrayList<BatchRecord>> batchesByCoop;
+    private final ConcurrentHashMap<String, BatchRecord> batchById = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Long, List<Batch>> batchesByClose = new ConcurrentHashMap<>();
+    private final List<Waiter> waiters = new ArrayList<>();
+    private final ExecutorService thread;
+    private volatile long settledCloseSequence;
+    private volatile long lastCloseEpochMs;
+
+    public Settlement(ReferenceData reference, FeeSchedule fees, Path filesDir, Ledger ledger, EngineMetrics metrics) {
+        this.reference = reference;
+        this.filesDir = filesDir;
+        this.ledger = ledger;
+        this.metrics = metrics;
+        int traders = reference.traderCount();
+        planByTrader = new FeePlan[traders];
+        for (int t = 0; t < traders; t++) {
+            planByTrader[t] = fees.plan(reference.trader(t).feePlan());
+        }
+        int coops = reference.coopCount();
+        tradersByIdOfCoop = new int[coops][];
+        batchesByCoop = new ArrayList<>(coops);
+        for (int c = 0; c < coops; c++) {
+            tradersByIdOfCoop[c] = reference.tradersOf(c).stream()
+                    .sorted(Comparator.comparing(Trader::traderId))
+                    .mapToInt(Trader::index)
+                    .toArray();
+            batchesByCoop.add(new CopyOnWriteArrayList<>());
+        }
+        closingBalanceByCoop = new long[coops];
+        paymentsByTrader = new long[traders];
+        grossByTrader = new long[traders];
+        feeByTrader = new long[traders];
+        thread = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "lumbung-settlement");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    @Override
+    public void onWindowClosed(ClosedWindow window) {
+        thread.execute(() -> settle(window));
+    }
+
+    /** Completes with the batches of the close at {@code closeSequence} once they are settled. */
+    public CompletableFuture<List<Batch>> batchesOfClose(long closeSequence) {
+        CompletableFuture<List<Batch>> f = new CompletableFuture<>();
+        thread.execute(() -> {
+            if (settledCloseSequence >= closeSequence) {
+                f.complete(batchesByClose.getOrDefault(closeSequence, List.of()));
+            } else {
+                waiters.add(new Waiter(closeSequence, f));
+            }
+        });
+        return f;
+    }
+
+    /** Completes once every window handed over so far is settled (readiness after replay). */
+    public CompletableFuture<Void> drained() {
+        return CompletableFuture.runAsync(() -> { }, thread);
+    }
+
+    private record Waiter(long closeSequence, CompletableFuture<List<Batch>> future) {
+    }
+
+    private void settle(ClosedWindow window) {
+        long t0 = System.nanoTime();
+        try {
+            List<Batch> batches = new ArrayList<>(window.coops().size());
+            for (ClosedWindow.CoopWindow part : window.coops()) {
+                Batch b = settleCoop(window, part);
+                if (b != null) {
+                    batches.add(b);
+                }
+            }
+            batchesByClose.put(window.closeSequence(), List.copyOf(batches));
+            settledCloseSequence = window.closeSequence();
+            lastCloseEpochMs = window.closedAtEpochMs();
+            long nanos = System.nanoTime() - t0;
+            metrics.settlementClose.record(nanos, TimeUnit.NANOSECONDS);
+            LOG.log(System.Logger.Level.INFO, "event=window_closed close_sequence={0} batches={1} payments={2}"
+                    + " gross_rupiah={3} fee_rupiah={4} net_rupiah={5} duration_ms={6}",
+                    window.closeSequence(), batches.size(), batches.stream().mapToLong(Batch::payments).sum(),
+                    batches.stream().mapToLong(Batch::grossRupiah).sum(), batches.stream().mapToLong(Batch::feeRupiah).sum(),
+                    batches.stream().mapToLong(Batch::netRupiah).sum(), nanos / 1_000_000);
+        } catch (RuntimeException e) {
+            metrics.settlementCloseFailures.increment();
+            LOG.log(System.Logger.Level.ERROR, "event=settlement_failed close_sequence=" + window.closeSequence()
+                    + " error=\"" + e.getMessage() + "\"", e);
+            for (Waiter w : waiters) {
+                w.future.completeExceptionally(e);
+            }
+            waiters.clear();
+            throw e;
+        }
+        waiters.removeIf(w -> {
+            if (w.closeSequence <= settledCloseSequence) {
+                w.future.complete(batchesByClose.getOrDefault(w.closeSequence, List.of()));
+                return true;
+            }
+            return false;
+        });
+    }
+
+    private Batch settleCoop(ClosedWindow window, ClosedWindow.CoopWindow part) {
+        long payments = 0;
+        for (PaymentRecord r : part.payments()) {
+            if (r.voided()) {
+                continue;
+            }
+            int t = r.traderIndex();
+            long amount = r.amountRupiah();
+            paymentsByTrader[t]++;
+            grossByTrader[t] += amount;
+            feeByTrader[t] += planByTrader[t].feeRupiah(amount);
+            payments++;
+        }
+        if (payments == 0) {
+            return null;
+        }
+        int coop = part.coopIndex();
+        int[] order = tradersByIdOfCoop[coop];
+        List<MemberTotals> members = new ArrayList<>();
+        int[] memberIndexes = new int[order.length];
+        long gross = 0, fee = 0;
+        for (int t : order) {
+            if (paymentsByTrader[t] == 0) {
+                continue;
+            }
+            memberIndexes[members.size()] = t;
+            members.add(new MemberTotals(reference.trader(t).traderId(), paymentsByTrader[t], grossByTrader[t],
+                    feeByTrader[t], grossByTrader[t] - feeByTrader[t]));
+            gross += grossByTrader[t];
+            fee += feeByTrader[t];
+            paymentsByTrader[t] = 0;
+            grossByTrader[t] = 0;
+            feeByTrader[t] = 0;
+        }
+        Coop c = reference.coop(coop);
+        Batch batch = new Batch(PaymentBook.batchId(c.coopId(), window.closeSequence()), c.coopId(),
+                part.firstSequence(), part.lastSequence(), window.closedAtEpochMs(), members, payments, gross, fee,
+                gross - fee, closingBalanceByCoop[coop]);
+        ledger.book(coop, batch, Arrays.copyOf(memberIndexes, members.size()));
+        closingBalanceByCoop[coop] = batch.closingBalanceRupiah();
+        BatchRecord record = new BatchRecord(batch, coop, writeFiles(batch, c));
+        batchesByCoop.get(coop).add(record);
+        batchById.put(batch.batchId(), record);
+        metrics.settlementBatches.increment();
+        metrics.batchPayments.record(payments);
+        return batch;
+    }
+
+    private List<FileDigest> writeFiles(Batch batch, Coop coop) {
+        Path dir = filesDir.resolve(coop.coopId());
+        try {
+            java.nio.file.Files.createDirectories(dir);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot create " + dir, e);
+        }
+        FileDigest csv = AtomicFiles.write(dir, batch.batchId() + ".csv", SettlementCsv.render(batch));
+        FileDigest camt = AtomicFiles.write(dir, batch.batchId() + ".camt053.xml", Camt053Statement.render(batch, coop));
+        return List.of(csv, camt);
+    }
+
+    /** Batches of a cooperative, oldest first. */
+    public List<BatchRecord> batchesOf(int coopIndex) {
+        return batchesByCoop.get(coopIndex);
+    }
+
+    public BatchRecord batch(String batchId) {
+        return batchById.get(batchId);
+    }
+
+    public Path filesDir() {
+        return filesDir;
+    }
+
+    public long lastCloseEpochMs() {
+        return lastCloseEpochMs;
+    }
+
+    @Override
+    public void close() {
+        thread.shutdown();
+        try {
+            thread.awaitTermination(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
