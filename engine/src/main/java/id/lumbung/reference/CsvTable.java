@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PushbackReader;
 import java.io.Reader;
 import java.io.UncheckedIOException;
+import java.nio.charset.CharacterCodingException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -29,7 +30,9 @@ final class CsvTable implements AutoCloseable {
             .setTrim(false)
             .get();
 
+    private final ReferenceSource source;
     private final String fileName;
+    private final String description;
     private final CSVParser parser;
     private final Iterator<CSVRecord> records;
     private int columnCount;
@@ -37,25 +40,28 @@ final class CsvTable implements AutoCloseable {
     private long currentLine;
     private long previousEndLine;
 
-    private CsvTable(String fileName, CSVParser parser) {
+    private CsvTable(ReferenceSource source, String fileName, CSVParser parser) {
+        this.source = source;
         this.fileName = fileName;
+        this.description = source.describe(fileName);
         this.parser = parser;
         this.records = parser.iterator();
     }
 
     /**
-     * Opens {@code reader} and checks the header: it must start with {@code requiredColumns} in that
-     * order, optionally followed by the first few of {@code optionalColumns}, and nothing else.
-     * Closes {@code reader} if the header is rejected.
+     * Opens {@code fileName} from {@code source} and checks the header: it must start with
+     * {@code requiredColumns} in that order, optionally followed by the first few of
+     * {@code optionalColumns}, and nothing else.
      */
-    static CsvTable open(String fileName, Reader reader, List<String> requiredColumns, List<String> optionalColumns)
-            throws ReferenceDataException {
+    static CsvTable open(ReferenceSource source, String fileName, List<String> requiredColumns,
+            List<String> optionalColumns) throws ReferenceDataException {
+        Reader reader = source.open(fileName);
         CsvTable table;
         try {
-            table = new CsvTable(fileName, FORMAT.parse(skipByteOrderMark(reader)));
+            table = new CsvTable(source, fileName, FORMAT.parse(skipByteOrderMark(reader)));
         } catch (IOException e) {
             closeQuietly(reader, e);
-            throw new ReferenceDataException(fileName + ": cannot read: " + e.getMessage(), e);
+            throw readFailure(source, fileName, 1, e);
         }
         try {
             table.checkHeader(requiredColumns, optionalColumns);
@@ -127,8 +133,9 @@ final class CsvTable implements AutoCloseable {
                 return false;
             }
             current = records.next();
-        } catch (UncheckedIOException | IllegalStateException e) {
-            // malformed quoting, invalid UTF-8 or a read failure; the parser knows where it stopped
+        } catch (UncheckedIOException e) {
+            throw readFailure(source, fileName, previousEndLine + 1, e.getCause());
+        } catch (IllegalStateException e) {
             throw errorAtLine(previousEndLine + 1, "cannot parse: " + e.getMessage());
         }
         currentLine = previousEndLine + 1;
@@ -165,7 +172,31 @@ final class CsvTable implements AutoCloseable {
     }
 
     private ReferenceDataException errorAtLine(long line, String what) {
-        return new ReferenceDataException(fileName + " line " + line + ": " + what);
+        return new ReferenceDataException(description + " line " + line + ": " + what);
+    }
+
+    /**
+     * A read that failed at or after {@code line}. Malformed quoting is reported by the parser at
+     * the row it was reading. Invalid UTF-8 surfaces when the decoder fills its buffer, possibly
+     * many lines ahead of the parser, so the file is scanned again for the exact line.
+     */
+    private static ReferenceDataException readFailure(ReferenceSource source, String fileName, long line,
+            IOException e) {
+        String description = source.describe(fileName);
+        if (isDecodingFailure(e)) {
+            long badLine = source.lineOfFirstInvalidUtf8(fileName);
+            return new ReferenceDataException(description + " line " + badLine + ": not valid UTF-8", e);
+        }
+        return new ReferenceDataException(description + " line " + line + ": cannot parse: " + e.getMessage(), e);
+    }
+
+    private static boolean isDecodingFailure(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof CharacterCodingException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

@@ -54,7 +54,7 @@ final class ReferenceDataReader {
 
     private CsvTable open(String fileName, List<String> columns, List<String> optionalColumns)
             throws ReferenceDataException {
-        return CsvTable.open(source.describe(fileName), source.open(fileName), columns, optionalColumns);
+        return CsvTable.open(source, fileName, columns, optionalColumns);
     }
 
     private int rowsEstimate(String fileName, int rowBytesMin, int rowsMax) {

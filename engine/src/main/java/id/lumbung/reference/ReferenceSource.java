@@ -5,6 +5,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -37,6 +40,39 @@ abstract class ReferenceSource {
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
         return new BufferedReader(new InputStreamReader(in, decoder), READ_BUFFER_CHARS);
+    }
+
+    /**
+     * The 1-based line holding the first byte sequence that is not UTF-8, or 0 if none is found.
+     * Cold path, used only to word an error: it reads the file again.
+     */
+    final long lineOfFirstInvalidUtf8(String fileName) {
+        var decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        try (InputStream in = openStream(fileName)) {
+            byte[] bytes = in == null ? new byte[0] : in.readAllBytes();
+            ByteBuffer input = ByteBuffer.wrap(bytes);
+            CharBuffer output = CharBuffer.allocate(READ_BUFFER_CHARS);
+            CoderResult result;
+            do {
+                output.clear();
+                result = decoder.decode(input, output, true);
+            } while (result.isOverflow());
+            return result.isError() ? 1 + countNewlines(bytes, input.position()) : 0;
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    private static long countNewlines(byte[] bytes, int endExclusive) {
+        long newlines = 0;
+        for (int i = 0; i < endExclusive; i++) {
+            if (bytes[i] == '\n') {
+                newlines++;
+            }
+        }
+        return newlines;
     }
 
     /** The file's bytes, or {@code null} when it does not exist. */
