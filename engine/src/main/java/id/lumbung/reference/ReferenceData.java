@@ -71,11 +71,14 @@ public final class ReferenceData {
      * @param knownFeePlans the fee plans configured; a trader naming any other stops the load
      */
     public static ReferenceData load(Path dir, Set<String> knownFeePlans) throws ReferenceDataException {
+        Objects.requireNonNull(dir, "dir");
+        Objects.requireNonNull(knownFeePlans, "knownFeePlans");
         return new ReferenceDataReader(ReferenceSource.directory(dir), knownFeePlans).read();
     }
 
     /** Loads the demo data set that ships in the engine jar under {@value #BUNDLED_DEMO_FOLDER}. */
     public static ReferenceData loadBundledDemo(Set<String> knownFeePlans) throws ReferenceDataException {
+        Objects.requireNonNull(knownFeePlans, "knownFeePlans");
         return new ReferenceDataReader(ReferenceSource.classpath(ReferenceData.class, BUNDLED_DEMO_FOLDER),
                 knownFeePlans).read();
     }
