@@ -156,11 +156,6 @@ final class CsvTable implements AutoCloseable {
         return value;
     }
 
-    /** 1-based line on which the current row starts. */
-    long line() {
-        return currentLine;
-    }
-
     /** A complaint about the current row, naming file and line. */
     ReferenceDataException error(String what) {
         return errorAtLine(currentLine, what);

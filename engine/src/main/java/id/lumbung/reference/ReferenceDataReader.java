@@ -137,8 +137,8 @@ final class ReferenceDataReader {
 
     // ---- terminals.csv
 
-    private Terminal[] readTerminals(int rowsEstimate, HashMap<String, Trader> tradersById, HashMap<String, Terminal> byId)
-            throws ReferenceDataException {
+    private Terminal[] readTerminals(int rowsEstimate, HashMap<String, Trader> tradersById,
+            HashMap<String, Terminal> byId) throws ReferenceDataException {
         ArrayList<Terminal> terminals = new ArrayList<>(rowsEstimate);
         try (CsvTable table = open(ReferenceData.TERMINALS_FILE, TERMINAL_COLUMNS, TERMINAL_OPTIONAL_COLUMNS)) {
             boolean hasNextKeyColumn = table.columnCount() > TERMINAL_COLUMNS.size();

@@ -9,6 +9,7 @@ import static id.lumbung.reference.ReferenceFiles.TRADERS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -103,7 +104,7 @@ class ReferenceDataValidationTest {
     @Test
     void rejectsInvalidUtf8() throws Exception {
         ReferenceFiles.writeValid(dir);
-        byte[] latin1 = (TRADER_HEADER + "TR1,C1,Caf\u00e9,UMI\n").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        byte[] latin1 = (TRADER_HEADER + "TR1,C1,Caf\u00e9,UMI\n").getBytes(StandardCharsets.ISO_8859_1);
         Files.write(dir.resolve(ReferenceData.TRADERS_FILE), latin1);
 
         assertThatThrownBy(() -> ReferenceData.load(dir, FEE_PLANS))
@@ -119,7 +120,7 @@ class ReferenceDataValidationTest {
         }
         traders.append("TRX,C1,Caf\u00e9,UMI\n"); // line 5,002
         Files.write(dir.resolve(ReferenceData.TRADERS_FILE),
-                traders.toString().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+                traders.toString().getBytes(StandardCharsets.ISO_8859_1));
 
         assertThatThrownBy(() -> ReferenceData.load(dir, FEE_PLANS))
                 .hasMessage(dir.resolve("traders.csv") + " line 5002: not valid UTF-8");
