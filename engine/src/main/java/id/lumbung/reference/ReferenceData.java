@@ -1,0 +1,167 @@
+package id.lumbung.reference;
+
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The cooperatives, traders and terminals the engine serves, loaded once from three CSV files
+ * ({@value #COOPS_FILE}, {@value #TRADERS_FILE}, {@value #TERMINALS_FILE}) and immutable afterwards.
+ * Safe to read from any thread once published (all fields final, nothing written after the
+ * constructor). The {@code byte[]} keys inside the records are shared: callers must not modify them.
+ *
+ * <p>A load either succeeds completely or throws {@link ReferenceDataException} naming the file,
+ * the line (1-based, the header is line 1) and what is wrong.
+ */
+public final class ReferenceData {
+    public static final String COOPS_FILE = "coops.csv";
+    public static final String TRADERS_FILE = "traders.csv";
+    public static final String TERMINALS_FILE = "terminals.csv";
+    /** Classpath folder of the demo data set that ships with the engine. */
+    public static final String BUNDLED_DEMO_FOLDER = "/demo/";
+
+    /** Coop ids are part of batch ids and file names, so they stay short. */
+    public static final int COOP_ID_CHARS_MAX = 16;
+    public static final int TRADER_ID_CHARS_MAX = 32;
+    /** ISO 8583 field 41 (terminal id) is 8 characters; HTTP terminals may use up to 16. */
+    public static final int TERMINAL_ID_CHARS_MAX = 16;
+    /** An IBAN is at most 34 characters, as is ISO 20022 Max34Text (camt.053 account id). */
+    public static final int SETTLEMENT_ACCOUNT_CHARS_MAX = 34;
+    /** ISO 20022 Max140Text, the camt.053 name fields a name may end up in. */
+    public static final int NAME_CHARS_MAX = 140;
+
+    /*
+     * Guards against a runaway file, not business limits. Indonesia has about 16,000 traditional
+     * markets with a few hundred traders each: 16,000 x 250 = 4 million traders. One terminal per
+     * trader at that size, at about 250 bytes of heap per terminal (record, id, key, map entry),
+     * is 4,000,000 x 250 B = 1 GB. Indonesia counts about 130,000 cooperatives of every kind.
+     */
+    public static final int COOPS_MAX = 130_000;
+    public static final int TRADERS_MAX = 4_000_000;
+    public static final int TERMINALS_MAX = 4_000_000;
+
+    private final Coop[] coops;
+    private final Trader[] traders;
+    private final Terminal[] terminals;
+    private final HashMap<String, Coop> coopsById;
+    private final HashMap<String, Trader> tradersById;
+    private final HashMap<String, Terminal> terminalsById;
+    private final List<Coop> coopList;
+    private final List<List<Trader>> tradersByCoopIndex;
+
+    ReferenceData(Coop[] coops, HashMap<String, Coop> coopsById, Trader[] traders,
+            HashMap<String, Trader> tradersById, Terminal[] terminals, HashMap<String, Terminal> terminalsById) {
+        this.coops = coops;
+        this.traders = traders;
+        this.terminals = terminals;
+        this.coopsById = coopsById;
+        this.tradersById = tradersById;
+        this.terminalsById = terminalsById;
+        this.coopList = List.of(coops);
+        this.tradersByCoopIndex = groupByCoop(coops.length, traders);
+    }
+
+    /**
+     * Loads {@value #COOPS_FILE}, {@value #TRADERS_FILE} and {@value #TERMINALS_FILE} from {@code dir}.
+     *
+     * @param knownFeePlans the fee plans configured; a trader naming any other stops the load
+     */
+    public static ReferenceData load(Path dir, Set<String> knownFeePlans) throws ReferenceDataException {
+        Objects.requireNonNull(dir, "dir");
+        Objects.requireNonNull(knownFeePlans, "knownFeePlans");
+        return new ReferenceDataReader(ReferenceSource.directory(dir), knownFeePlans).read();
+    }
+
+    /** Loads the demo data set that ships in the engine jar under {@value #BUNDLED_DEMO_FOLDER}. */
+    public static ReferenceData loadBundledDemo(Set<String> knownFeePlans) throws ReferenceDataException {
+        Objects.requireNonNull(knownFeePlans, "knownFeePlans");
+        return new ReferenceDataReader(ReferenceSource.classpath(ReferenceData.class, BUNDLED_DEMO_FOLDER),
+                knownFeePlans).read();
+    }
+
+    private static List<List<Trader>> groupByCoop(int coopCount, Trader[] traders) {
+        List<List<Trader>> groups = new ArrayList<>(coopCount);
+        for (int i = 0; i < coopCount; i++) {
+            groups.add(new ArrayList<>());
+        }
+        for (Trader trader : traders) {
+            groups.get(trader.coopIndex()).add(trader);
+        }
+        groups.replaceAll(List::copyOf);
+        return List.copyOf(groups);
+    }
+
+    /** The cooperative with this id, or {@code null}. */
+    public Coop coop(String coopId) {
+        return coopsById.get(coopId);
+    }
+
+    /** The trader with this id, or {@code null}. */
+    public Trader trader(String traderId) {
+        return tradersById.get(traderId);
+    }
+
+    /** The terminal with this id, or {@code null}. */
+    public Terminal terminal(String terminalId) {
+        return terminalsById.get(terminalId);
+    }
+
+    /** The cooperative at {@code index} (0..{@link #coopCount()}-1). */
+    public Coop coop(int index) {
+        return coops[index];
+    }
+
+    /** The trader at {@code index} (0..{@link #traderCount()}-1). */
+    public Trader trader(int index) {
+        return traders[index];
+    }
+
+    /** The terminal at {@code index} (0..{@link #terminalCount()}-1). */
+    public Terminal terminal(int index) {
+        return terminals[index];
+    }
+
+    public int coopCount() {
+        return coops.length;
+    }
+
+    public int traderCount() {
+        return traders.length;
+    }
+
+    public int terminalCount() {
+        return terminals.length;
+    }
+
+    /** All cooperatives in file order (position = index); unmodifiable. */
+    public List<Coop> coops() {
+        return coopList;
+    }
+
+    /** The traders of the cooperative at {@code coopIndex}, in file order; unmodifiable. */
+    public List<Trader> tradersOf(int coopIndex) {
+        return tradersByCoopIndex.get(coopIndex);
+    }
+
+    /**
+     * True when {@code token} is the cooperative's bearer token: its SHA-256 equals the stored one,
+     * compared in constant time so that response timing reveals nothing about the stored digest.
+     */
+    public boolean tokenMatches(Coop coop, String token) {
+        Objects.requireNonNull(coop, "coop");
+        if (token == null) {
+            return false;
+        }
+        return MessageDigest.isEqual(Sha256.of(token), coop.tokenSha256());
+    }
+
+    @Override
+    public String toString() {
+        return "ReferenceData[" + coops.length + " coops, " + traders.length + " traders, "
+                + terminals.length + " terminals]";
+    }
+}
