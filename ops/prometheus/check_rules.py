@@ -6,7 +6,8 @@ Usage: check_rules.py [RULES_YML] [METRICS_TXT] [RUNBOOK_MD]
 Fails (exit 1, one line per problem) when an expression names a metric that is neither in
 metrics.txt nor recorded by rules.yml itself, when an alert lacks a severity label or a
 summary, description or runbook_url annotation, or when a runbook_url's anchor is not a
-heading of RUNBOOK.md (GitHub's heading slugs). promtool checks the syntax; this checks the
+heading of RUNBOOK.md (GitHub's heading slugs), or when RUNBOOK.md links to a missing
+heading of its own. promtool checks the syntax; this checks the
 names. Standard library only: reads the small, regular rules.yml line by line.
 """
 import re
@@ -91,6 +92,9 @@ def main(argv):
     rules = parse_rules(rules_path.read_text(encoding="utf-8"))
     anchors = heading_anchors(runbook_path.read_text(encoding="utf-8"))
     problems = check(rules, load_allowed(metrics_path), anchors)
+    for link in sorted(set(re.findall(r"\]\(#([^)]+)\)", runbook_path.read_text(encoding="utf-8")))):
+        if link not in anchors:
+            problems.append(f"{runbook_path.name}: link '#{link}' is not a heading")
     alerts = sum(1 for rule in rules if rule["kind"] == "alert")
     if alerts == 0:
         problems.append("no alerts found")
