@@ -41,6 +41,7 @@ public final class Settlement implements WindowSink, AutoCloseable {
 
     private final ReferenceData reference;
     private final Path filesDir;
+    private final Path ledgerDir;
     private final Ledger ledger;
     private final EngineMetrics metrics;
     private final FeePlan[] planByTrader;
@@ -54,12 +55,21 @@ public final class Settlement implements WindowSink, AutoCloseable {
     private final ConcurrentHashMap<Long, List<Batch>> batchesByClose = new ConcurrentHashMap<>();
     private final List<Waiter> waiters = new ArrayList<>();
     private final ExecutorService thread;
+    private final Thread.UncaughtExceptionHandler fatal;
     private volatile long settledCloseSequence;
     private volatile long lastCloseEpochMs;
 
-    public Settlement(ReferenceData reference, FeeSchedule fees, Path filesDir, Ledger ledger, EngineMetrics metrics) {
+    /**
+     * @param fatal told when a window cannot be settled; the engine must stop
+     * @param dataDir the data folder: batch files go to {@code files/<coopId>/}, ledger postings to
+     *     {@code ledger/<coopId>/}
+     */
+    public Settlement(ReferenceData reference, FeeSchedule fees, Path dataDir, Ledger ledger, EngineMetrics metrics,
+            Thread.UncaughtExceptionHandler fatal) {
+        this.fatal = fatal;
         this.reference = reference;
-        this.filesDir = filesDir;
+        this.filesDir = dataDir.resolve("files");
+        this.ledgerDir = dataDir.resolve("ledger");
         this.ledger = ledger;
         this.metrics = metrics;
         int traders = reference.traderCount();
@@ -142,7 +152,9 @@ public final class Settlement implements WindowSink, AutoCloseable {
                 w.future.completeExceptionally(e);
             }
             waiters.clear();
-            throw e;
+            // a batch that cannot be settled exactly (an invariant broke, a file differs) stops the engine
+            fatal.uncaughtException(Thread.currentThread(), e);
+            return;
         }
         waiters.removeIf(w -> {
             if (w.closeSequence <= settledCloseSequence) {
@@ -192,6 +204,7 @@ public final class Settlement implements WindowSink, AutoCloseable {
                 part.firstSequence(), part.lastSequence(), window.closedAtEpochMs(), members, payments, gross, fee,
                 gross - fee, closingBalanceByCoop[coop]);
         ledger.book(coop, batch, Arrays.copyOf(memberIndexes, members.size()));
+        AtomicFiles.write(dir(ledgerDir.resolve(c.coopId())), batch.batchId() + ".postings.csv", postings(batch));
         closingBalanceByCoop[coop] = batch.closingBalanceRupiah();
         BatchRecord record = new BatchRecord(batch, coop, writeFiles(batch, c));
         batchesByCoop.get(coop).add(record);
@@ -201,13 +214,31 @@ public final class Settlement implements WindowSink, AutoCloseable {
         return batch;
     }
 
-    private List<FileDigest> writeFiles(Batch batch, Coop coop) {
-        Path dir = filesDir.resolve(coop.coopId());
+    /**
+     * The batch's double-entry postings as a small CSV: {@code account,debit,credit}, clearing
+     * first, then fee income, then each member; debits equal credits by construction (checked by
+     * the ledger before this is written). {@code reconcile} compares it with a recomputation.
+     */
+    static byte[] postings(Batch batch) {
+        StringBuilder sb = new StringBuilder(64 + batch.members().size() * 40).append("account,debit,credit\n");
+        sb.append("clearing,").append(batch.grossRupiah()).append(",0\n");
+        sb.append("fee-income,0,").append(batch.feeRupiah()).append('\n');
+        for (MemberTotals m : batch.members()) {
+            sb.append("member:").append(m.traderId()).append(",0,").append(m.netRupiah()).append('\n');
+        }
+        return sb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private static Path dir(Path dir) {
         try {
-            java.nio.file.Files.createDirectories(dir);
+            return java.nio.file.Files.createDirectories(dir);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("cannot create " + dir, e);
         }
+    }
+
+    private List<FileDigest> writeFiles(Batch batch, Coop coop) {
+        Path dir = dir(filesDir.resolve(coop.coopId()));
         FileDigest csv = AtomicFiles.write(dir, batch.batchId() + ".csv", SettlementCsv.render(batch));
         FileDigest camt = AtomicFiles.write(dir, batch.batchId() + ".camt053.xml", Camt053Statement.render(batch, coop));
         return List.of(csv, camt);

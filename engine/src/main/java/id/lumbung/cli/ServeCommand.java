@@ -1,0 +1,96 @@
+package id.lumbung.cli;
+
+import id.lumbung.config.EngineConfig;
+import id.lumbung.engine.Engine;
+import id.lumbung.reference.ReferenceData;
+import id.lumbung.settlement.FeeSchedule;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code serve}: runs the engine until SIGTERM or SIGINT, then drains and exits 0. */
+@Command(name = "serve", mixinStandardHelpOptions = true, description = "Start the engine (defaults: demo data, ./data).")
+public final class ServeCommand implements Callable<Integer> {
+    @Option(names = "--config", description = "Properties file with settings; flags override it.")
+    Path configFile;
+    @Option(names = "--data", description = "Data folder (journal, files, admin token). Default ./data")
+    String data;
+    @Option(names = "--reference", description = "Reference data folder (coops.csv, traders.csv, terminals.csv). Default: bundled demo data")
+    String reference;
+    @Option(names = "--http-port", description = "Terminal port. Default 8080")
+    Integer httpPort;
+    @Option(names = "--ops-port", description = "Ops port (metrics, health, admin). Default 9464")
+    Integer opsPort;
+    @Option(names = "--iso-port", description = "ISO 8583 port. Default 8583")
+    Integer isoPort;
+    @Option(names = "--durability", description = "sync (default) or async")
+    String durability;
+    @Option(names = "--cutoffs", description = "Local cut-off times HH:MM,... in Asia/Jakarta, or none")
+    String cutoffs;
+
+    @Override
+    public Integer call() throws Exception {
+        Map<String, String> values = new LinkedHashMap<>();
+        if (configFile != null) {
+            values.putAll(EngineConfig.readFile(configFile));
+        }
+        put(values, EngineConfig.DATA_DIR_PROP_NAME, data);
+        put(values, EngineConfig.REFERENCE_DIR_PROP_NAME, reference);
+        put(values, EngineConfig.HTTP_PORT_PROP_NAME, httpPort);
+        put(values, EngineConfig.OPS_PORT_PROP_NAME, opsPort);
+        put(values, EngineConfig.ISO_PORT_PROP_NAME, isoPort);
+        put(values, EngineConfig.DURABILITY_PROP_NAME, durability);
+        put(values, EngineConfig.CUTOFFS_PROP_NAME, cutoffs);
+        EngineConfig config;
+        FeeSchedule fees;
+        ReferenceData ref;
+        try {
+            config = EngineConfig.of(values);
+            fees = config.feePlans.isEmpty() ? FeeSchedule.defaults() : FeeSchedule.parse(config.feePlans);
+            ref = config.referenceDir == null
+                    ? ReferenceData.loadBundledDemo(fees.toConfig().keySet())
+                    : ReferenceData.load(config.referenceDir, fees.toConfig().keySet());
+        } catch (IllegalArgumentException | id.lumbung.reference.ReferenceDataException e) {
+            System.err.println("lumbung: " + e.getMessage());
+            return 2;
+        }
+        String adminToken = Engine.adminToken(config.dataDir);
+        Engine engine = new Engine(config, ref, fees, Clock.systemUTC(), adminToken, (t, e) -> {
+            System.err.println("lumbung: fatal: " + e);
+            Runtime.getRuntime().halt(70);
+        });
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            engine.close();
+            stopped.countDown();
+        }, "lumbung-shutdown"));
+        engine.start();
+        banner(config, engine);
+        stopped.await();
+        return 0;
+    }
+
+    private static void put(Map<String, String> values, String key, Object value) {
+        if (value != null) {
+            values.put(key, value.toString());
+        }
+    }
+
+    private static void banner(EngineConfig config, Engine engine) {
+        String data = config.dataDir.toAbsolutePath().normalize().toString();
+        System.out.println();
+        System.out.println("Lumbung is ready.");
+        System.out.println("  terminal API  http://localhost:" + engine.httpPort() + "/v1/payments");
+        System.out.println("  ops           http://localhost:" + engine.opsPort() + "/metrics  /health/ready");
+        System.out.println("  data          " + data + "  (durability " + config.durability.name().toLowerCase(java.util.Locale.ROOT) + ")");
+        System.out.println("  reference     " + (config.referenceDir == null ? "bundled demo data" : config.referenceDir.toAbsolutePath()));
+        System.out.println("  admin token   " + (System.getenv(EngineConfig.ADMIN_TOKEN_ENV_NAME) != null ? "from LUMBUNG_ADMIN_TOKEN" : data + "/admin.token"));
+        System.out.println("  first payment ops/pay T0000001 15000   (signs with the demo key of terminal T0000001)");
+        System.out.println();
+    }
+}

@@ -1,0 +1,411 @@
+package id.lumbung.engine;
+
+import id.lumbung.config.EngineConfig;
+import id.lumbung.ingest.HttpIngest;
+import id.lumbung.ingest.IngestContext;
+import id.lumbung.ingest.RateLimiter;
+import id.lumbung.journal.Journal;
+import id.lumbung.journal.JournalWriter;
+import id.lumbung.ledger.Ledger;
+import id.lumbung.metrics.EngineMetrics;
+import id.lumbung.metrics.OpsServer;
+import id.lumbung.payment.JournalEntry;
+import id.lumbung.payment.PaymentBook;
+import id.lumbung.payment.PaymentService;
+import id.lumbung.reference.Coop;
+import id.lumbung.reference.ReferenceData;
+import id.lumbung.settlement.Batch;
+import id.lumbung.settlement.FeeSchedule;
+import id.lumbung.settlement.Settlement;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import java.io.IOException;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Assembles and runs the engine: reference data, journal replay, the journal writer, settlement,
+ * the HTTP and ISO 8583 listeners, the ops port and the cut-off schedule. {@link #start} returns
+ * once every listener is up and the journal is replayed (readiness); {@link #stop} drains.
+ *
+ * <p>Threads: "lumbung-journal-writer" (journal, payment book), "lumbung-settlement" (batches,
+ * ledger, files), Vert.x event loops (HTTP, ISO 8583, ops), the caller's thread for start and stop.
+ */
+public final class Engine implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(Engine.class.getName());
+
+    private final EngineConfig config;
+    private final ReferenceData reference;
+    private final FeeSchedule fees;
+    private final Clock clock;
+    private final String adminToken;
+    private final Thread.UncaughtExceptionHandler fatal;
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final EngineMetrics metrics = new EngineMetrics(registry);
+    private Vertx vertx;
+    private Journal journal;
+    private JournalWriter writer;
+    private PaymentBook book;
+    private PaymentService service;
+    private Settlement settlement;
+    private Ledger ledger;
+    private OpsServer ops;
+    private HttpIngest firstIngest;
+    private List<String> deployments = List.of();
+    private volatile boolean ready;
+    private volatile boolean writable = true;
+    private volatile long unsettledRupiah;
+    private volatile long unsettledPayments;
+    private volatile long oldestUnsettledEpochMs = -1;
+    private volatile long journalBytes;
+    private volatile long diskFreeBytes;
+    private volatile long nextCutoffEpochMs;
+    private volatile long eventLoopLagNs;
+    private long cutoffTimer = -1;
+
+    public Engine(EngineConfig config, ReferenceData reference, FeeSchedule fees, Clock clock, String adminToken,
+            Thread.UncaughtExceptionHandler fatal) {
+        this.config = config;
+        this.reference = reference;
+        this.fees = fees;
+        this.clock = clock;
+        this.adminToken = adminToken;
+        this.fatal = fatal;
+    }
+
+    /** Starts everything; completes when ready (journal replayed, every listener up). */
+    public void start() throws Exception {
+        long t0 = System.nanoTime();
+        new ClassLoaderMetrics().bindTo(registry);
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmGcMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        vertx = Vertx.builder()
+                .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
+                .withMetrics(new MicrometerMetricsFactory(registry))
+                .build();
+        registerGauges();
+        ops = new OpsServer(vertx, registry, () -> ready, adminToken, this::adminClose);
+        await(ops.listen(config.httpHost, config.opsPort));
+
+        Files.createDirectories(config.dataDir);
+        journal = new Journal(config.dataDir.resolve("journal"), config.durability);
+        ledger = new Ledger(reference.coopCount(), reference.traderCount());
+        settlement = new Settlement(reference, fees, config.dataDir, ledger, metrics, fatal);
+        book = new PaymentBook(reference, clock, journal, settlement, TimeUnit.DAYS.toMillis(config.retentionDays),
+                config.retainedPaymentsMax);
+        replay();
+        writer = new JournalWriter(journal, metrics, config.writerQueueMax, book::publishWindows, this::idleWork, fatal);
+        service = new PaymentService(book, writer);
+        writer.start();
+
+        IngestContext ctx = new IngestContext(config, reference, service, settlement, ledger,
+                new RateLimiter(reference.terminalCount(), config.ratePerSecond, config.rateBurst), metrics, clock);
+        int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
+        java.util.ArrayList<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < instances; i++) {
+            HttpIngest ingest = new HttpIngest(ctx, config.httpPort);
+            ids.add(await(vertx.deployVerticle(ingest, new DeploymentOptions())));
+            if (i == 0) {
+                firstIngest = ingest;
+            }
+        }
+        deployments = ids;
+        scheduleCutoff();
+        vertx.setPeriodic(100, id -> {
+            long scheduled = System.nanoTime();
+            vertx.runOnContext(v -> eventLoopLagNs = System.nanoTime() - scheduled);
+        });
+        ready = true;
+        LOG.log(System.Logger.Level.INFO, "event=ready http_port={0} ops_port={1} data={2} durability={3}"
+                + " coops={4} traders={5} terminals={6} start_ms={7}", httpPort(), opsPort(),
+                config.dataDir.toAbsolutePath(), config.durability.name().toLowerCase(java.util.Locale.ROOT),
+                reference.coopCount(), reference.traderCount(), reference.terminalCount(),
+                (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    private void replay() throws Exception {
+        long t0 = System.nanoTime();
+        LOG.log(System.Logger.Level.INFO, "event=replay_start journal={0}", journal.dir().toAbsolutePath());
+        Journal.ReplayResult result = journal.replay(book::replay, entries -> {
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            LOG.log(System.Logger.Level.INFO, "event=replay_progress entries={0} rate_per_s={1}", entries,
+                    (long) (entries / Math.max(seconds, 1e-9)));
+        });
+        book.afterReplay(result.lastSequence(), result.discardedTailIndex());
+        settlement.drained().get(10, TimeUnit.MINUTES);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        LOG.log(System.Logger.Level.INFO, "event=replay_done entries={0} last_sequence={1} bytes={2} seconds={3}"
+                + " rate_per_s={4} torn_tail={5}", result.entries(), result.lastSequence(), result.bytes(),
+                String.format(java.util.Locale.ROOT, "%.3f", seconds), (long) (result.entries() / Math.max(seconds, 1e-9)),
+                result.discardedTailIndex() >= 0 ? "discarded" : "none");
+        refreshGauges();
+    }
+
+    /** Runs on the journal writer every 10 ms or so: disk reserve, retention sweep, gauge snapshots. */
+    private void idleWork() {
+        try {
+            FileStore store = Files.getFileStore(journal.dir());
+            diskFreeBytes = store.getUsableSpace();
+            boolean ok = diskFreeBytes > config.diskReserveBytes && Files.isWritable(journal.dir());
+            if (ok != writable) {
+                LOG.log(System.Logger.Level.WARNING, "event=journal_availability writable={0} disk_free_bytes={1}"
+                        + " reserve_bytes={2}", ok, diskFreeBytes, config.diskReserveBytes);
+            }
+            writable = ok;
+        } catch (IOException e) {
+            writable = false;
+        }
+        book.writable(writable);
+        book.evict(10_000);
+        refreshGauges();
+    }
+
+    private void refreshGauges() {
+        unsettledRupiah = book.unsettledRupiah();
+        unsettledPayments = book.unsettledPayments();
+        oldestUnsettledEpochMs = book.oldestUnsettledEpochMs();
+    }
+
+    private void registerGauges() {
+        gauge("lumbung.unsettled.rupiah", "Accepted, un-voided rupiah waiting for a window close", () -> unsettledRupiah);
+        gauge("lumbung.unsettled.payments", "Accepted, un-voided payments waiting for a window close", () -> unsettledPayments);
+        gauge("lumbung.settlement.lag.seconds", "Age of the oldest unsettled payment since it was accepted",
+                () -> oldestUnsettledEpochMs < 0 ? 0 : (clock.millis() - oldestUnsettledEpochMs) / 1000.0);
+        gauge("lumbung.settlement.last.close.timestamp.seconds", "Unix time of the last settled window close",
+                () -> settlement == null ? 0 : settlement.lastCloseEpochMs() / 1000.0);
+        gauge("lumbung.settlement.next.cutoff.timestamp.seconds", "Unix time of the next scheduled cut-off (0: none)",
+                () -> nextCutoffEpochMs / 1000.0);
+        gauge("lumbung.journal.bytes", "Bytes of journal files on disk", () -> journalBytes);
+        gauge("lumbung.journal.disk.free.bytes", "Usable bytes on the journal's file system", () -> diskFreeBytes);
+        gauge("lumbung.journal.disk.reserve.bytes", "Free space the engine keeps; below it writes are refused",
+                () -> config.diskReserveBytes);
+        gauge("lumbung.journal.available", "1 while the journal takes writes, 0 while it refuses them", () -> writable ? 1 : 0);
+        gauge("lumbung.journal.queue.commands", "Commands waiting for the journal writer",
+                () -> writer == null ? 0 : writer.queuedCommands());
+        gauge("lumbung.ready", "1 once the journal is replayed and every listener is up", () -> ready ? 1 : 0);
+        gauge("lumbung.eventloop.lag.seconds", "Delay of a task queued on an event loop, sampled every 100 ms",
+                () -> eventLoopLagNs / 1e9);
+        gauge("lumbung.idempotency.retained.payments", "Payments whose idempotency key and status are held in memory",
+                () -> book == null ? 0 : book.retainedPayments());
+        vertxPeriodicJournalBytes();
+    }
+
+    private void vertxPeriodicJournalBytes() {
+        vertx.setPeriodic(5_000, id -> vertx.executeBlocking(() -> journal == null ? 0L : journal.sizeBytes())
+                .onSuccess(b -> journalBytes = b));
+    }
+
+    private void gauge(String name, String description, java.util.function.DoubleSupplier value) {
+        Gauge.builder(name, value, java.util.function.DoubleSupplier::getAsDouble).description(description).register(registry);
+    }
+
+    // ---------------------------------------------------------------- settlement triggers
+
+    private void scheduleCutoff() {
+        if (config.cutoffs.isEmpty()) {
+            nextCutoffEpochMs = 0;
+            return;
+        }
+        ZoneId zone = ZoneId.of(config.timezone);
+        ZonedDateTime now = ZonedDateTime.now(clock.withZone(zone));
+        ZonedDateTime next = null;
+        for (int day = 0; day < 2 && next == null; day++) {
+            for (java.time.LocalTime t : config.cutoffs) {
+                ZonedDateTime candidate = now.toLocalDate().plusDays(day).atTime(t).atZone(zone);
+                if (candidate.isAfter(now)) {
+                    next = candidate;
+                    break;
+                }
+            }
+        }
+        nextCutoffEpochMs = next.toInstant().toEpochMilli();
+        long delayMs = Math.max(1, nextCutoffEpochMs - clock.millis());
+        cutoffTimer = vertx.setTimer(delayMs, id -> closeWindow(-1, JournalEntry.TRIGGER_SCHEDULE)
+                .onComplete(ar -> scheduleCutoff()));
+    }
+
+    /** Closes the window of one cooperative (index) or all (-1) and returns its batches once settled. */
+    public Future<List<Batch>> closeWindow(int coopIndex, byte trigger) {
+        Promise<List<Batch>> promise = Promise.promise();
+        io.vertx.core.Context context = vertx.getOrCreateContext();
+        service.close(coopIndex, trigger, context, closeSequence -> {
+            if (closeSequence < 0) {
+                promise.fail("journal unavailable");
+                return;
+            }
+            settlement.batchesOfClose(closeSequence).whenComplete((batches, error) -> context.runOnContext(v -> {
+                if (error != null) {
+                    metrics.settlementCloseFailures.increment();
+                    promise.fail(error);
+                } else {
+                    promise.complete(batches);
+                }
+            }));
+        });
+        return promise.future();
+    }
+
+    private Future<OpsServer.Answer> adminClose(String coopId) {
+        if (!ready) {
+            return Future.succeededFuture(new OpsServer.Answer(503,
+                    "{\"code\":\"NOT_READY\",\"detail\":\"the engine is starting\"}"));
+        }
+        int coopIndex = -1;
+        if (coopId != null) {
+            Coop coop = reference.coop(coopId);
+            if (coop == null) {
+                return Future.succeededFuture(new OpsServer.Answer(404,
+                        "{\"type\":\"https://lumbung.id/problems/not-found\",\"title\":\"Not found\",\"status\":404,"
+                                + "\"detail\":\"no such cooperative\",\"code\":\"NOT_FOUND\"}"));
+            }
+            coopIndex = coop.index();
+        }
+        return closeWindow(coopIndex, JournalEntry.TRIGGER_ADMIN).map(batches -> {
+            StringBuilder sb = new StringBuilder("{\"batches\":[");
+            for (int i = 0; i < batches.size(); i++) {
+                if (i > 0) {
+                    sb.append(',');
+                }
+                id.lumbung.ingest.BatchJson.write(sb, settlement.batch(batches.get(i).batchId()));
+            }
+            return new OpsServer.Answer(200, sb.append("]}").toString());
+        }).recover(e -> Future.succeededFuture(new OpsServer.Answer(503,
+                "{\"type\":\"https://lumbung.id/problems/journal-unavailable\",\"title\":\"Journal unavailable\","
+                        + "\"status\":503,\"detail\":\"the close could not be journaled\",\"code\":\"JOURNAL_UNAVAILABLE\"}")));
+    }
+
+    // ---------------------------------------------------------------- accessors and stop
+
+    public int httpPort() {
+        return firstIngest.actualPort();
+    }
+
+    public int opsPort() {
+        return ops.actualPort();
+    }
+
+    public boolean ready() {
+        return ready;
+    }
+
+    public Vertx vertx() {
+        return vertx;
+    }
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    public EngineMetrics metrics() {
+        return metrics;
+    }
+
+    public ReferenceData reference() {
+        return reference;
+    }
+
+    public PaymentService service() {
+        return service;
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    /**
+     * Drains and stops: not ready, listeners closed (no new requests; in-flight ones finish as the
+     * writer completes them), the writer finishes its queue and forces the journal, settlement
+     * finishes, then the journal and Vert.x close.
+     */
+    @Override
+    public void close() {
+        ready = false;
+        long t0 = System.nanoTime();
+        if (vertx != null) {
+            if (cutoffTimer >= 0) {
+                vertx.cancelTimer(cutoffTimer);
+            }
+            for (String id : deployments) {
+                try {
+                    await(vertx.undeploy(id));
+                } catch (Exception e) {
+                    LOG.log(System.Logger.Level.WARNING, "event=undeploy_failed error=\"{0}\"", e.getMessage());
+                }
+            }
+        }
+        if (writer != null) {
+            writer.close();
+        }
+        if (settlement != null) {
+            settlement.close();
+        }
+        if (journal != null) {
+            journal.close();
+        }
+        if (ops != null) {
+            try {
+                await(ops.close());
+            } catch (Exception e) {
+                LOG.log(System.Logger.Level.WARNING, "event=ops_close_failed error=\"{0}\"", e.getMessage());
+            }
+        }
+        if (vertx != null) {
+            try {
+                await(vertx.close());
+            } catch (Exception e) {
+                LOG.log(System.Logger.Level.WARNING, "event=vertx_close_failed error=\"{0}\"", e.getMessage());
+            }
+        }
+        LOG.log(System.Logger.Level.INFO, "event=stopped duration_ms={0}", (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    static <T> T await(Future<T> f) throws Exception {
+        return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    }
+
+    /** Reads or creates the admin token: env var, else {@code <data>/admin.token} (created 0600). */
+    public static String adminToken(Path dataDir) throws IOException {
+        String env = System.getenv(EngineConfig.ADMIN_TOKEN_ENV_NAME);
+        if (env != null && !env.isBlank()) {
+            return env.trim();
+        }
+        Path file = dataDir.resolve("admin.token");
+        if (Files.exists(file)) {
+            return Files.readString(file).trim();
+        }
+        Files.createDirectories(dataDir);
+        byte[] raw = new byte[32];
+        new java.security.SecureRandom().nextBytes(raw);
+        String token = id.lumbung.ingest.TerminalAuth.hex(raw);
+        Path tmp = dataDir.resolve("admin.token.tmp");
+        Files.deleteIfExists(tmp);
+        Files.createFile(tmp, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(tmp, token + "\n");
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        return token;
+    }
+}

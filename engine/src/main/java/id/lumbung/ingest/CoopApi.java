@@ -1,0 +1,146 @@
+package id.lumbung.ingest;
+
+import id.lumbung.files.FileDigest;
+import id.lumbung.reference.Coop;
+import id.lumbung.reference.Trader;
+import id.lumbung.settlement.BatchRecord;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerRequest;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The cooperative API on the terminal port: settlement listing, file download, account balances.
+ * Bearer token per cooperative, compared by SHA-256 in constant time; a cooperative sees only its
+ * own data (another's id answers 404, as an unknown one does). Event loop only: files are read with
+ * Vert.x's asynchronous file system.
+ */
+final class CoopApi {
+    private static final String PREFIX = "/v1/coops/";
+
+    private final IngestContext ctx;
+    private final Vertx vertx;
+
+    CoopApi(IngestContext ctx, Vertx vertx) {
+        this.ctx = ctx;
+        this.vertx = vertx;
+    }
+
+    void handle(HttpServerRequest req, String path) {
+        String[] parts = path.substring(PREFIX.length()).split("/", -1);
+        String token = bearer(req.getHeader("Authorization"));
+        if (token == null) {
+            problem(req, Problem.UNAUTHENTICATED, "Authorization: Bearer <token> is required");
+            return;
+        }
+        Coop coop = ctx.reference().coop(parts[0]);
+        if (coop == null || !ctx.reference().tokenMatches(coop, token)) {
+            problem(req, Problem.NOT_FOUND, "no such cooperative for this token");
+            return;
+        }
+        if (parts.length == 2 && parts[1].equals("settlements")) {
+            list(req, coop);
+        } else if (parts.length == 2 && parts[1].equals("accounts")) {
+            accounts(req, coop);
+        } else if (parts.length == 4 && parts[1].equals("settlements")) {
+            file(req, coop, parts[2], parts[3]);
+        } else {
+            problem(req, Problem.NOT_FOUND, "no such resource");
+        }
+    }
+
+    private static String bearer(String header) {
+        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return null;
+        }
+        String token = header.substring(7).trim();
+        return token.isEmpty() ? null : token;
+    }
+
+    private void list(HttpServerRequest req, Coop coop) {
+        List<BatchRecord> batches = ctx.settlement().batchesOf(coop.index());
+        int from = 0;
+        String since = req.getParam("since");
+        if (since != null) {
+            from = -1;
+            for (int i = 0; i < batches.size(); i++) {
+                if (batches.get(i).batch().batchId().equals(since)) {
+                    from = i + 1;
+                    break;
+                }
+            }
+            if (from < 0) {
+                problem(req, Problem.NOT_FOUND, "no such batch for 'since'");
+                return;
+            }
+        }
+        StringBuilder sb = new StringBuilder(256).append("{\"batches\":[");
+        for (int i = from; i < batches.size(); i++) {
+            if (i > from) {
+                sb.append(',');
+            }
+            BatchJson.write(sb, batches.get(i));
+        }
+        req.response().putHeader("Content-Type", "application/json").end(sb.append("]}").toString());
+    }
+
+    private void file(HttpServerRequest req, Coop coop, String batchId, String name) {
+        BatchRecord record = ctx.settlement().batch(batchId);
+        FileDigest digest = null;
+        if (record != null && record.coopIndex() == coop.index()) {
+            for (FileDigest f : record.files()) {
+                if (f.name().equals(name)) {
+                    digest = f;
+                }
+            }
+        }
+        if (digest == null) {
+            problem(req, Problem.NOT_FOUND, "no such file");
+            return;
+        }
+        FileDigest d = digest;
+        String etag = "\"" + d.sha256Hex() + "\"";
+        if (etag.equals(req.getHeader("If-None-Match"))) {
+            req.response().setStatusCode(304).putHeader("ETag", etag).end();
+            return;
+        }
+        String path = ctx.settlement().filesDir().resolve(coop.coopId()).resolve(d.name()).toString();
+        vertx.fileSystem().readFile(path).onComplete(ar -> {
+            if (ar.failed()) {
+                problem(req, Problem.NOT_FOUND, "file is not readable");
+                return;
+            }
+            if (ar.result().length() != d.sizeBytes()) {
+                // the file changed under us: never serve bytes that do not match the listed digest
+                problem(req, Problem.NOT_FOUND, "file does not match its digest; the operator has been alerted");
+                return;
+            }
+            req.response()
+                    .putHeader("Content-Type", name.endsWith(".csv") ? "text/csv; charset=utf-8" : "application/xml")
+                    .putHeader("ETag", etag)
+                    .putHeader("Repr-Digest", "sha-256=:" + d.sha256Base64() + ":")
+                    .putHeader("Cache-Control", "private, max-age=31536000, immutable")
+                    .end(ar.result());
+        });
+    }
+
+    private void accounts(HttpServerRequest req, Coop coop) {
+        StringBuilder sb = new StringBuilder(256).append("{\"coopId\":\"").append(coop.coopId()).append("\",\"balance\":")
+                .append(ctx.ledger().coopBalanceRupiah(coop.index())).append(",\"members\":[");
+        List<Trader> traders = ctx.reference().tradersOf(coop.index()).stream()
+                .sorted(java.util.Comparator.comparing(Trader::traderId)).toList();
+        for (int i = 0; i < traders.size(); i++) {
+            if (i > 0) {
+                sb.append(',');
+            }
+            Trader t = traders.get(i);
+            sb.append("{\"traderId\":\"").append(t.traderId()).append("\",\"balance\":")
+                    .append(ctx.ledger().memberBalanceRupiah(t.index())).append('}');
+        }
+        req.response().putHeader("Content-Type", "application/json").end(sb.append("]}").toString());
+    }
+
+    private static void problem(HttpServerRequest req, Problem p, String detail) {
+        req.response().setStatusCode(p.status).putHeader("Content-Type", "application/problem+json").end(p.json(detail));
+    }
+}

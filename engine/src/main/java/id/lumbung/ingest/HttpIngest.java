@@ -1,0 +1,386 @@
+package id.lumbung.ingest;
+
+import id.lumbung.payment.PaymentRequest;
+import id.lumbung.payment.PaymentView;
+import id.lumbung.payment.PostOutcome;
+import id.lumbung.payment.VoidOutcome;
+import id.lumbung.reference.Terminal;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The terminal port (HTTP/JSON): payments, batches, voids, status, and the cooperative API. Runs on
+ * its event loop only: it reads the body within its limit, authenticates, decodes and validates,
+ * hands the work to the journal writer and answers when the writer calls back. Nothing here touches
+ * a file, a lock or a blocking call (cooperative files are read with Vert.x's async file system).
+ *
+ * <p>Order of checks (DESIGN.md): body size 413, authentication 401/403, media type 415, content
+ * 400, idempotency 422, state 409. The rate limit (429) comes after authentication so that an
+ * unknown caller cannot drain a real terminal's bucket.
+ */
+public final class HttpIngest extends VerticleBase {
+    private static final String PAYMENTS = "/v1/payments";
+    private static final String BATCH = "/v1/payments/batch";
+    private static final String COOPS = "/v1/coops/";
+    static final DateTimeFormatter ACCEPTED_AT = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSXXX")
+            .withZone(ZoneId.of("Asia/Jakarta"));
+
+    private final IngestContext ctx;
+    private final int port;
+    private PaymentJsonDecoder decoder;
+    private TerminalAuth auth;
+    private CoopApi coopApi;
+    private HttpServer server;
+
+    public HttpIngest(IngestContext ctx, int port) {
+        this.ctx = ctx;
+        this.port = port;
+    }
+
+    @Override
+    public Future<?> start() {
+        decoder = new PaymentJsonDecoder(ctx.config().amountMaxRupiah);
+        auth = new TerminalAuth();
+        coopApi = new CoopApi(ctx, vertx);
+        server = vertx.createHttpServer(new HttpServerOptions()
+                .setHost(ctx.config().httpHost)
+                .setPort(port)
+                .setMaxInitialLineLength(4096)
+                .setMaxHeaderSize(8192)
+                .setCompressionSupported(false))
+                .requestHandler(this::handle);
+        return server.listen();
+    }
+
+    public int actualPort() {
+        return server.actualPort();
+    }
+
+    @Override
+    public Future<?> stop() {
+        return server == null ? Future.succeededFuture() : server.close();
+    }
+
+    private void handle(HttpServerRequest req) {
+        long t0 = System.nanoTime();
+        String path = req.path();
+        HttpMethod method = req.method();
+        if (path.startsWith(COOPS) && method == HttpMethod.GET) {
+            coopApi.handle(req, path);
+            return;
+        }
+        Route route = route(method, path);
+        if (route == null) {
+            req.response().setStatusCode(404).putHeader("Content-Type", "application/problem+json")
+                    .end(Problem.NOT_FOUND.json("no such resource"));
+            return;
+        }
+        int limit = route == Route.BATCH ? ctx.config().batchBodyBytesMax : ctx.config().bodyBytesMax;
+        String declared = req.getHeader("Content-Length");
+        if (declared != null && declaredTooLarge(declared, limit)) {
+            tooLarge(req, t0, limit);
+            return;
+        }
+        Buffer body = Buffer.buffer(Math.min(limit, 1024));
+        boolean[] over = {false};
+        req.handler(chunk -> {
+            if (over[0]) {
+                return;
+            }
+            if (body.length() + chunk.length() > limit) {
+                over[0] = true;
+                tooLarge(req, t0, limit);
+                return;
+            }
+            body.appendBuffer(chunk);
+        });
+        req.endHandler(v -> {
+            if (!over[0]) {
+                onBody(req, route, path, body.getBytes(), t0);
+            }
+        });
+    }
+
+    private enum Route { POST, BATCH, VOID, STATUS }
+
+    private static Route route(HttpMethod method, String path) {
+        if (method == HttpMethod.POST) {
+            if (path.equals(PAYMENTS)) {
+                return Route.POST;
+            }
+            if (path.equals(BATCH)) {
+                return Route.BATCH;
+            }
+            if (path.startsWith(PAYMENTS + "/") && path.endsWith("/void") && path.length() > PAYMENTS.length() + 6) {
+                return Route.VOID;
+            }
+        } else if (method == HttpMethod.GET && path.startsWith(PAYMENTS + "/") && path.indexOf('/', PAYMENTS.length() + 1) < 0) {
+            return Route.STATUS;
+        }
+        return null;
+    }
+
+    private static boolean declaredTooLarge(String declared, int limit) {
+        if (declared.length() > 12) {
+            return true;
+        }
+        try {
+            return Long.parseLong(declared.trim()) > limit;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    private void tooLarge(HttpServerRequest req, long t0, int limit) {
+        ctx.metrics().payment("rejected", Problem.BODY_TOO_LARGE.name());
+        HttpServerResponse res = req.response();
+        if (!res.ended()) {
+            res.setStatusCode(413).putHeader("Content-Type", "application/problem+json").putHeader("Connection", "close")
+                    .end(Problem.BODY_TOO_LARGE.json("body larger than " + limit + " bytes"))
+                    .onComplete(x -> req.connection().close());
+        }
+        ctx.metrics().httpLatency(System.nanoTime() - t0);
+    }
+
+    private void onBody(HttpServerRequest req, Route route, String path, byte[] body, long t0) {
+        Terminal terminal = authenticate(req, path, body);
+        if (terminal == null) {
+            reject(req, t0, Problem.UNAUTHENTICATED, "missing or invalid terminal credentials");
+            return;
+        }
+        if (terminal.blocked()) {
+            reject(req, t0, Problem.TERMINAL_BLOCKED, "terminal is blocked");
+            return;
+        }
+        long waitNs = ctx.rateLimiter().acquire(terminal.index(), System.nanoTime());
+        if (waitNs > 0) {
+            long retryAfterS = Math.max(1, (waitNs + 999_999_999L) / 1_000_000_000L);
+            req.response().putHeader("Retry-After", Long.toString(retryAfterS));
+            reject(req, t0, Problem.RATE_LIMITED, "over " + ctx.config().ratePerSecond + " requests per second");
+            return;
+        }
+        switch (route) {
+            case POST -> post(req, terminal, body, t0);
+            case BATCH -> batch(req, terminal, body, t0);
+            case VOID -> voidPayment(req, terminal, path.substring(PAYMENTS.length() + 1, path.length() - "/void".length()), t0);
+            case STATUS -> status(req, terminal, path.substring(PAYMENTS.length() + 1), t0);
+            default -> throw new IllegalStateException("route " + route);
+        }
+    }
+
+    private Terminal authenticate(HttpServerRequest req, String path, byte[] body) {
+        String terminalId = req.getHeader("X-Terminal-Id");
+        String timestamp = req.getHeader("X-Timestamp");
+        if (terminalId == null || !TerminalAuth.timestampFresh(timestamp, ctx.clock().millis())) {
+            return null;
+        }
+        Terminal terminal = ctx.reference().terminal(terminalId);
+        if (terminal == null) {
+            return null;
+        }
+        boolean ok = auth.verify(terminal, req.method().name(), path, timestamp, body, body.length,
+                req.getHeader("X-Signature"));
+        return ok ? terminal : null;
+    }
+
+    private boolean jsonMediaType(HttpServerRequest req) {
+        String ct = req.getHeader("Content-Type");
+        if (ct == null) {
+            return false;
+        }
+        int semi = ct.indexOf(';');
+        String type = (semi < 0 ? ct : ct.substring(0, semi)).trim();
+        return type.equalsIgnoreCase("application/json");
+    }
+
+    private void post(HttpServerRequest req, Terminal terminal, byte[] body, long t0) {
+        if (!jsonMediaType(req)) {
+            reject(req, t0, Problem.UNSUPPORTED_MEDIA_TYPE, "Content-Type must be application/json");
+            return;
+        }
+        PaymentJsonDecoder.Item item = checked(decoder.decodeOne(body, body.length), terminal);
+        if (item.error() != null) {
+            reject(req, t0, item.error().problem(), item.error().detail());
+            return;
+        }
+        ctx.commands().post(item.request(), terminal, context, outcome -> answerPost(req, outcome, t0));
+    }
+
+    /** Checks that need the authenticated terminal: body terminalId and merchantId. */
+    private PaymentJsonDecoder.Item checked(PaymentJsonDecoder.Item item, Terminal terminal) {
+        if (item.error() != null) {
+            return item;
+        }
+        PaymentRequest r = item.request();
+        if (!r.terminalId().equals(terminal.terminalId())) {
+            return new PaymentJsonDecoder.Item(null, new DecodeError(Problem.INVALID_FIELD, "terminalId differs from X-Terminal-Id"));
+        }
+        String traderId = ctx.reference().trader(terminal.traderIndex()).traderId();
+        if (r.merchantId() != null && !r.merchantId().equals(traderId)) {
+            return new PaymentJsonDecoder.Item(null, new DecodeError(Problem.MERCHANT_MISMATCH, "merchantId is not this terminal's trader"));
+        }
+        // the terminal's own id string: one instance per terminal in memory, not one per payment
+        return new PaymentJsonDecoder.Item(new PaymentRequest(terminal.terminalId(), r.txnId(), r.amountRupiah(), r.currency(),
+                r.occurredAtEpochMs(), r.occurredAtOffsetSeconds(), r.method(), r.payerRef(), r.merchantId()), null);
+    }
+
+    private void answerPost(HttpServerRequest req, PostOutcome outcome, long t0) {
+        switch (outcome.result()) {
+            case ACCEPTED -> {
+                ctx.metrics().payment("accepted", "none");
+                json(req, 201, accepted(outcome.payment()), t0);
+            }
+            case REPLAYED -> {
+                ctx.metrics().payment("replayed", "none");
+                req.response().putHeader("Idempotent-Replayed", "true");
+                json(req, 200, accepted(outcome.payment()), t0);
+            }
+            case IDEMPOTENCY_CONFLICT -> reject(req, t0, Problem.IDEMPOTENCY_CONFLICT,
+                    "this terminalId and txnId were already used for a different payment");
+            case INVALID_TIMESTAMP -> reject(req, t0, Problem.INVALID_TIMESTAMP,
+                    "occurredAt must be at most 5 minutes ahead and 7 days behind the engine clock");
+            case JOURNAL_UNAVAILABLE -> unavailable(req, t0);
+            default -> throw new IllegalStateException("outcome " + outcome.result());
+        }
+    }
+
+    private void batch(HttpServerRequest req, Terminal terminal, byte[] body, long t0) {
+        if (!jsonMediaType(req)) {
+            reject(req, t0, Problem.UNSUPPORTED_MEDIA_TYPE, "Content-Type must be application/json");
+            return;
+        }
+        PaymentJsonDecoder.Batch decoded = decoder.decodeBatch(body, body.length, ctx.config().batchItemsMax);
+        if (decoded.error() != null) {
+            reject(req, t0, decoded.error().problem(), decoded.error().detail());
+            return;
+        }
+        List<PaymentJsonDecoder.Item> items = new ArrayList<>(decoded.items().size());
+        List<PaymentRequest> valid = new ArrayList<>(decoded.items().size());
+        for (PaymentJsonDecoder.Item item : decoded.items()) {
+            PaymentJsonDecoder.Item c = checked(item, terminal);
+            items.add(c);
+            if (c.request() != null) {
+                valid.add(c.request());
+            }
+        }
+        if (valid.isEmpty()) {
+            json(req, 200, batchResults(items, List.of()), t0);
+            return;
+        }
+        ctx.commands().postBatch(valid, terminal, context, outcomes -> json(req, 200, batchResults(items, outcomes), t0));
+    }
+
+    private String batchResults(List<PaymentJsonDecoder.Item> items, List<PostOutcome> outcomes) {
+        StringBuilder sb = new StringBuilder(64 + items.size() * 64).append("{\"results\":[");
+        int next = 0;
+        for (int i = 0; i < items.size(); i++) {
+            if (i > 0) {
+                sb.append(',');
+            }
+            sb.append("{\"index\":").append(i).append(",\"status\":");
+            PaymentJsonDecoder.Item item = items.get(i);
+            if (item.error() != null) {
+                ctx.metrics().payment("rejected", item.error().problem().name());
+                sb.append(item.error().problem().status).append(",\"code\":\"").append(item.error().problem().name()).append("\"}");
+                continue;
+            }
+            PostOutcome o = outcomes.get(next++);
+            switch (o.result()) {
+                case ACCEPTED -> {
+                    ctx.metrics().payment("accepted", "none");
+                    sb.append("201,\"paymentId\":\"").append(o.payment().paymentId()).append("\"}");
+                }
+                case REPLAYED -> {
+                    ctx.metrics().payment("replayed", "none");
+                    sb.append("200,\"paymentId\":\"").append(o.payment().paymentId()).append("\"}");
+                }
+                default -> {
+                    Problem p = Problem.valueOf(o.result().name());
+                    ctx.metrics().payment("rejected", p.name());
+                    sb.append(p.status).append(",\"code\":\"").append(p.name()).append("\"}");
+                }
+            }
+        }
+        return sb.append("]}").toString();
+    }
+
+    private void voidPayment(HttpServerRequest req, Terminal terminal, String paymentId, long t0) {
+        ctx.commands().voidPayment(paymentId, terminal, context, outcome -> {
+            switch (outcome.result()) {
+                case VOIDED -> json(req, 200, "{\"paymentId\":\"" + outcome.payment().paymentId() + "\",\"status\":\"VOIDED\"}", t0);
+                case NOT_FOUND -> reject(req, t0, Problem.NOT_FOUND, "no such payment for this terminal");
+                case ALREADY_SETTLED -> reject(req, t0, Problem.ALREADY_SETTLED,
+                        "payment is settled in batch " + outcome.payment().batchId());
+                case JOURNAL_UNAVAILABLE -> unavailable(req, t0);
+                default -> throw new IllegalStateException("outcome " + outcome.result());
+            }
+        });
+    }
+
+    private void status(HttpServerRequest req, Terminal terminal, String paymentId, long t0) {
+        ctx.commands().status(paymentId, terminal, context, view -> {
+            if (view == null) {
+                reject(req, t0, Problem.NOT_FOUND, "no such payment for this terminal");
+            } else {
+                json(req, 200, statusJson(view), t0);
+            }
+        });
+    }
+
+    /** The 201 body; a replay answers exactly the same bytes. */
+    static String accepted(PaymentView p) {
+        StringBuilder sb = new StringBuilder(192);
+        sb.append("{\"paymentId\":\"").append(p.paymentId()).append("\",\"status\":\"ACCEPTED\",\"sequence\":")
+                .append(p.sequence()).append(",\"traderId\":\"").append(p.traderId()).append("\",\"coopId\":\"")
+                .append(p.coopId()).append("\",\"acceptedAt\":\"");
+        ACCEPTED_AT.formatTo(Instant.ofEpochMilli(p.acceptedAtEpochMs()), sb);
+        return sb.append("\"}").toString();
+    }
+
+    static String statusJson(PaymentView p) {
+        PaymentRequest r = p.request();
+        StringBuilder sb = new StringBuilder(320);
+        sb.append("{\"paymentId\":\"").append(p.paymentId()).append("\",\"status\":\"").append(p.status().name()).append('"');
+        if (p.batchId() != null) {
+            sb.append(",\"batchId\":\"").append(p.batchId()).append('"');
+        }
+        sb.append(",\"sequence\":").append(p.sequence())
+                .append(",\"terminalId\":\"").append(r.terminalId()).append("\",\"txnId\":\"").append(r.txnId())
+                .append("\",\"traderId\":\"").append(p.traderId()).append("\",\"coopId\":\"").append(p.coopId())
+                .append("\",\"amount\":").append(r.amountRupiah()).append(",\"currency\":\"").append(r.currency())
+                .append("\",\"method\":\"").append(r.method()).append("\",\"occurredAt\":\"")
+                .append(java.time.OffsetDateTime.ofInstant(Instant.ofEpochMilli(r.occurredAtEpochMs()),
+                        java.time.ZoneOffset.ofTotalSeconds(r.occurredAtOffsetSeconds())))
+                .append("\",\"acceptedAt\":\"");
+        ACCEPTED_AT.formatTo(Instant.ofEpochMilli(p.acceptedAtEpochMs()), sb);
+        return sb.append("\"}").toString();
+    }
+
+    private void unavailable(HttpServerRequest req, long t0) {
+        req.response().putHeader("Retry-After", "1");
+        reject(req, t0, Problem.JOURNAL_UNAVAILABLE, "the journal cannot take writes now; retry later");
+    }
+
+    private void reject(HttpServerRequest req, long t0, Problem problem, String detail) {
+        ctx.metrics().payment("rejected", problem.name());
+        HttpServerResponse res = req.response();
+        res.setStatusCode(problem.status).putHeader("Content-Type", "application/problem+json").end(problem.json(detail));
+        ctx.metrics().httpLatency(System.nanoTime() - t0);
+    }
+
+    private void json(HttpServerRequest req, int status, String body, long t0) {
+        req.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body);
+        ctx.metrics().httpLatency(System.nanoTime() - t0);
+    }
+}

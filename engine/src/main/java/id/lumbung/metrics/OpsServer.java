@@ -1,0 +1,139 @@
+package id.lumbung.metrics;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The ops port, never the terminal port: {@code /metrics} (Prometheus text), {@code /health/live},
+ * {@code /health/ready}, and the admin API behind a bearer token. Runs on one event loop; the
+ * scrape renders in memory, and the admin close hands its work to the journal writer.
+ */
+public final class OpsServer {
+    /** Admin bodies are tiny ({"coopId":"..."}); 4 KiB is ample. */
+    public static final int ADMIN_BODY_BYTES_MAX = 4096;
+
+    /** Handles {@code POST /admin/v1/settlements/close}; answers status and JSON body. */
+    public interface AdminClose {
+        Future<Answer> close(String coopIdOrNull);
+    }
+
+    /** An admin answer. */
+    public record Answer(int status, String json) {
+    }
+
+    private final Vertx vertx;
+    private final PrometheusMeterRegistry registry;
+    private final BooleanSupplier ready;
+    private final byte[] adminTokenSha256;
+    private final AdminClose adminClose;
+    private HttpServer server;
+
+    public OpsServer(Vertx vertx, PrometheusMeterRegistry registry, BooleanSupplier ready, String adminToken,
+            AdminClose adminClose) {
+        this.vertx = vertx;
+        this.registry = registry;
+        this.ready = ready;
+        this.adminTokenSha256 = sha256(adminToken);
+        this.adminClose = adminClose;
+    }
+
+    public Future<HttpServer> listen(String host, int port) {
+        server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port)).requestHandler(this::handle);
+        return server.listen();
+    }
+
+    public int actualPort() {
+        return server.actualPort();
+    }
+
+    public Future<Void> close() {
+        return server == null ? Future.succeededFuture() : server.close();
+    }
+
+    private void handle(HttpServerRequest req) {
+        String path = req.path();
+        if (req.method() == HttpMethod.GET && path.equals("/metrics")) {
+            req.response().putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(registry.scrape());
+        } else if (req.method() == HttpMethod.GET && path.equals("/health/live")) {
+            req.response().putHeader("Content-Type", "application/json").end("{\"status\":\"UP\"}");
+        } else if (req.method() == HttpMethod.GET && path.equals("/health/ready")) {
+            boolean up = ready.getAsBoolean();
+            req.response().setStatusCode(up ? 200 : 503).putHeader("Content-Type", "application/json")
+                    .end(up ? "{\"status\":\"READY\"}" : "{\"status\":\"NOT_READY\"}");
+        } else if (req.method() == HttpMethod.POST && path.equals("/admin/v1/settlements/close")) {
+            admin(req);
+        } else {
+            problem(req, 404, "NOT_FOUND", "no such resource");
+        }
+    }
+
+    private void admin(HttpServerRequest req) {
+        String auth = req.getHeader("Authorization");
+        if (auth == null || !auth.regionMatches(true, 0, "Bearer ", 0, 7)
+                || !MessageDigest.isEqual(sha256(auth.substring(7).trim()), adminTokenSha256)) {
+            problem(req, 401, "UNAUTHENTICATED", "admin bearer token required");
+            return;
+        }
+        Buffer body = Buffer.buffer();
+        boolean[] over = {false};
+        req.handler(chunk -> {
+            if (body.length() + chunk.length() > ADMIN_BODY_BYTES_MAX) {
+                over[0] = true;
+            } else {
+                body.appendBuffer(chunk);
+            }
+        });
+        req.endHandler(v -> {
+            if (over[0]) {
+                problem(req, 413, "BODY_TOO_LARGE", "admin body larger than " + ADMIN_BODY_BYTES_MAX + " bytes");
+                return;
+            }
+            String coopId = null;
+            if (body.length() > 0) {
+                try {
+                    Object c = body.toJsonObject().getValue("coopId");
+                    if (c != null && !(c instanceof String)) {
+                        problem(req, 400, "INVALID_FIELD", "coopId must be a string");
+                        return;
+                    }
+                    coopId = (String) c;
+                } catch (RuntimeException e) {
+                    problem(req, 400, "MALFORMED_JSON", "body must be a JSON object");
+                    return;
+                }
+            }
+            adminClose.close(coopId).onComplete(ar -> {
+                if (ar.failed()) {
+                    problem(req, 500, "CLOSE_FAILED", "the close failed: " + ar.cause().getMessage());
+                } else {
+                    req.response().setStatusCode(ar.result().status()).putHeader("Content-Type", "application/json")
+                            .end(ar.result().json());
+                }
+            });
+        });
+    }
+
+    private static void problem(HttpServerRequest req, int status, String code, String detail) {
+        req.response().setStatusCode(status).putHeader("Content-Type", "application/problem+json")
+                .end("{\"type\":\"https://lumbung.id/problems/" + code.toLowerCase(java.util.Locale.ROOT).replace('_', '-')
+                        + "\",\"title\":\"" + code + "\",\"status\":" + status + ",\"detail\":\"" + detail.replace("\"", "'")
+                        + "\",\"code\":\"" + code + "\"}");
+    }
+
+    private static byte[] sha256(String s) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
