@@ -39,12 +39,6 @@ public final class IsoGateway {
      * 64,000 requests/s on one connection.
      */
     public static final int IN_FLIGHT_MAX = 64;
-    /**
-     * Servers sharing the port, each on its own event loop (Vert.x hands connections out round
-     * robin). Decoding costs microseconds, so a few loops carry far more than the journal takes.
-     */
-    static final int SERVER_INSTANCES = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
-
     private final Vertx vertx;
     private final String host;
     private final int port;
@@ -84,12 +78,7 @@ public final class IsoGateway {
         if (!servers.isEmpty()) {
             return Future.failedFuture(new IllegalStateException("ISO 8583 gateway already started"));
         }
-        Future<Integer> bound = listen(port);
-        for (int i = 1; i < SERVER_INSTANCES; i++) {
-            // the first bind resolves port 0 to a real port; the others share that one
-            bound = bound.compose(this::listen);
-        }
-        return bound.onSuccess(p -> actualPort = p).mapEmpty();
+        return listen(port).onSuccess(p -> actualPort = p).mapEmpty();
     }
 
     private synchronized Future<Integer> listen(int listenPort) {

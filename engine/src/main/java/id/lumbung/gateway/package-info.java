@@ -11,10 +11,13 @@
  *
  * <h2>Threads</h2>
  * <ul>
- * <li><b>Event loops</b> ({@code vert.x-eventloop-thread-N}): {@link id.lumbung.gateway.IsoGateway}
- *     runs {@code SERVER_INSTANCES} servers sharing the port, one per event loop, and Vert.x gives
- *     each new connection to one of them. That loop then runs everything for the connection:
- *     framing, decoding ({@link id.lumbung.gateway.Iso87BinaryCodec}), validation, the hand-off to
+ * <li><b>Event loop</b> ({@code vert.x-eventloop-thread-N}): {@link id.lumbung.gateway.IsoGateway}
+ *     runs one {@code NetServer}, so every connection is served by the event loop that server
+ *     was bound on (Vert.x runs a non-verticle server's handlers on one loop; two servers bound
+ *     separately to port 0 get two different ports, so spreading over more loops means deploying
+ *     the gateway as a multi-instance verticle on a fixed port, a wiring decision left to the
+ *     engine). Decoding and validating a message costs microseconds, far below what the journal
+ *     takes. That loop runs everything for a connection: framing, decoding ({@link id.lumbung.gateway.Iso87BinaryCodec}), validation, the hand-off to
  *     {@link id.lumbung.payment.PaymentCommands}, encoding the answer and writing it. Nothing here
  *     blocks, touches a file, or waits on a lock or a future.</li>
  * <li><b>Journal writer</b> (owned by the engine, not this package): does the durable work and
