@@ -1,0 +1,123 @@
+package id.lumbung.gateway;
+
+import id.lumbung.payment.PostOutcome;
+import id.lumbung.payment.VoidOutcome;
+import io.vertx.core.Context;
+import java.util.function.Consumer;
+
+/**
+ * One request/answer slot of a connection: the decoded request, the encoded answer, and the
+ * completion callbacks, all allocated once per slot and reused. A connection keeps at most
+ * {@link IsoGateway#IN_FLIGHT_MAX} of them. Runs on the connection's event loop only.
+ */
+final class IsoExchange {
+
+    /** 0210 echoing ten request fields plus 38 and 39: 10 + 3+6+5+3+3+2+12+6+2+8+15+3 = 78 bytes, rounded up. */
+    static final int RESPONSE_BYTES_MAX = 128;
+
+    private final IsoConnection connection;
+    private final Iso8583Message request;
+    private final byte[] response = new byte[RESPONSE_BYTES_MAX];
+    private final Iso87BinaryCodec.Writer writer = new Iso87BinaryCodec.Writer();
+    private final Consumer<PostOutcome> onPosted = this::posted;
+    private final Consumer<VoidOutcome> onVoided = this::voided;
+    private IsoTransactions transactions;
+    private int responseMti;
+    private int responseLength;
+    private boolean answered;
+    private long receivedNanos;
+
+    IsoExchange(IsoConnection connection, int frameBytesMax) {
+        this.connection = connection;
+        this.request = new Iso8583Message(frameBytesMax);
+    }
+
+    Iso8583Message request() {
+        return request;
+    }
+
+    Context context() {
+        return connection.context();
+    }
+
+    void begin(long receivedNanos, IsoTransactions transactions) {
+        this.receivedNanos = receivedNanos;
+        this.transactions = transactions;
+        this.answered = false;
+        this.responseLength = 0;
+    }
+
+    long receivedNanos() {
+        return receivedNanos;
+    }
+
+    boolean answered() {
+        return answered;
+    }
+
+    byte[] response() {
+        return response;
+    }
+
+    int responseLength() {
+        return responseLength;
+    }
+
+    void responseMti(int mti) {
+        this.responseMti = mti;
+    }
+
+    Consumer<PostOutcome> onPosted() {
+        return onPosted;
+    }
+
+    Consumer<VoidOutcome> onVoided() {
+        return onVoided;
+    }
+
+    private void posted(PostOutcome outcome) {
+        transactions.posted(this, outcome);
+    }
+
+    private void voided(VoidOutcome outcome) {
+        transactions.voided(this, outcome);
+    }
+
+    /**
+     * Encodes the answer: the request's 3, 4, 7, 11, 12, 13, 37, 41, 42, 49 as they came (never
+     * field 2), plus 38 when {@code approvalCode} is given and 39, then hands it to the connection.
+     */
+    void answer(String responseCode, String approvalCode) {
+        Iso87BinaryCodec.Writer w = writer.start(response, responseMti);
+        echo(w, 3);
+        echo(w, 4);
+        echo(w, 7);
+        echo(w, 11);
+        echo(w, 12);
+        echo(w, 13);
+        echo(w, 37);
+        if (approvalCode != null) {
+            check(w.put(38, approvalCode), 38);
+        }
+        check(w.put(39, responseCode), 39);
+        echo(w, 41);
+        echo(w, 42);
+        echo(w, 49);
+        responseLength = w.finish();
+        answered = true;
+        connection.answered();
+    }
+
+    private void echo(Iso87BinaryCodec.Writer w, int field) {
+        if (request.has(field)) {
+            check(w.copy(field, request), field);
+        }
+    }
+
+    /** Every echoed field has a fixed size that RESPONSE_BYTES_MAX covers: a refusal is a bug. */
+    private static void check(boolean written, int field) {
+        if (!written) {
+            throw new IllegalStateException("answer field " + field + " did not fit " + RESPONSE_BYTES_MAX + " bytes");
+        }
+    }
+}

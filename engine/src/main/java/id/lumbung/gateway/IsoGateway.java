@@ -1,0 +1,112 @@
+package id.lumbung.gateway;
+
+import id.lumbung.payment.PaymentCommands;
+import id.lumbung.reference.Terminal;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.NetSocket;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Function;
+import java.util.function.IntFunction;
+
+/**
+ * The ISO 8583:1987 gateway: a Vert.x TCP server taking 0200 purchases and 0400 reversals in
+ * jPOS {@code ISO87BPackager} encoding, framed by a 2-byte big-endian length, and answering 0210
+ * and 0410. See {@code package-info.java} for threads and {@link Rejection} for response codes.
+ */
+public final class IsoGateway {
+
+    /** Default TCP port (DESIGN.md). */
+    public static final int PORT_DEFAULT = 8583;
+    /** Default bind address: every interface; terminals reach it over a terminal network or mTLS front. */
+    public static final String HOST_DEFAULT = "0.0.0.0";
+    /**
+     * Largest frame body accepted. A 0200 with every field a terminal plausibly sends is about
+     * 300 bytes (MTI 2 + bitmaps 16 + PAN 11 + track 2 20 + fixed fields ~120 + EMV field 55
+     * up to 255 + 2); 4096 leaves room for a full 55 of 999 and a few LLLVARs while bounding what
+     * one slot holds: 64 slots x 4 KiB = 256 KiB per connection at most.
+     */
+    public static final int FRAME_BYTES_MAX = 4096;
+    /**
+     * Requests outstanding per connection before reading pauses. A terminal sends one at a time;
+     * a concentrator pipelines. 64 covers a group-commit window (about 1 ms of sync, DESIGN.md) at
+     * 64,000 requests/s on one connection.
+     */
+    public static final int IN_FLIGHT_MAX = 64;
+    private final Vertx vertx;
+    private final String host;
+    private final int port;
+    private final IsoTransactions transactions;
+    private final IsoMetrics metrics;
+    private final List<NetServer> servers = new ArrayList<>();
+    private volatile int actualPort = -1;
+
+    /** A gateway on {@link #HOST_DEFAULT}; {@code port} 0 picks a free port (see {@link #actualPort}). */
+    public IsoGateway(Vertx vertx, int port, PaymentCommands commands, Function<String, Terminal> terminalById,
+            IntFunction<String> traderIdByIndex, Clock clock, MeterRegistry registry, long amountMaxRupiah) {
+        this(vertx, HOST_DEFAULT, port, commands, terminalById, traderIdByIndex, clock, registry, amountMaxRupiah);
+    }
+
+    /** A gateway on {@code host}:{@code port}. */
+    public IsoGateway(Vertx vertx, String host, int port, PaymentCommands commands,
+            Function<String, Terminal> terminalById, IntFunction<String> traderIdByIndex, Clock clock,
+            MeterRegistry registry, long amountMaxRupiah) {
+        if (port < 0 || port > 65_535) {
+            throw new IllegalArgumentException("ISO 8583 port out of range: " + port);
+        }
+        if (amountMaxRupiah < 1) {
+            throw new IllegalArgumentException("amountMaxRupiah must be at least 1: " + amountMaxRupiah);
+        }
+        this.vertx = Objects.requireNonNull(vertx, "vertx");
+        this.host = Objects.requireNonNull(host, "host");
+        this.port = port;
+        this.metrics = new IsoMetrics(Objects.requireNonNull(registry, "registry"));
+        this.transactions = new IsoTransactions(Objects.requireNonNull(commands, "commands"),
+                Objects.requireNonNull(terminalById, "terminalById"),
+                Objects.requireNonNull(traderIdByIndex, "traderIdByIndex"),
+                Objects.requireNonNull(clock, "clock"), metrics, amountMaxRupiah);
+    }
+
+    /** Starts listening; completes once every server instance is bound. */
+    public synchronized Future<Void> start() {
+        if (!servers.isEmpty()) {
+            return Future.failedFuture(new IllegalStateException("ISO 8583 gateway already started"));
+        }
+        return listen(port).onSuccess(p -> actualPort = p).mapEmpty();
+    }
+
+    private synchronized Future<Integer> listen(int listenPort) {
+        NetServerOptions options = new NetServerOptions()
+                .setHost(host)
+                .setPort(listenPort)
+                .setTcpNoDelay(true);
+        NetServer server = vertx.createNetServer(options).connectHandler(this::connected);
+        servers.add(server);
+        return server.listen().map(NetServer::actualPort);
+    }
+
+    private void connected(NetSocket socket) {
+        new IsoConnection(socket, vertx.getOrCreateContext(), transactions, metrics).start();
+    }
+
+    /** The bound port once {@link #start} completed, -1 before. */
+    public int actualPort() {
+        return actualPort;
+    }
+
+    /** Stops listening and closes every connection. */
+    public synchronized Future<Void> close() {
+        List<Future<Void>> closing = new ArrayList<>();
+        for (NetServer server : servers) {
+            closing.add(server.close());
+        }
+        servers.clear();
+        return Future.all(closing).mapEmpty();
+    }
+}

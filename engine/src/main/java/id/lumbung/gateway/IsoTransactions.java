@@ -1,0 +1,299 @@
+package id.lumbung.gateway;
+
+import id.lumbung.payment.PaymentCommands;
+import id.lumbung.payment.PaymentRequest;
+import id.lumbung.payment.PaymentView;
+import id.lumbung.payment.PostOutcome;
+import id.lumbung.payment.VoidOutcome;
+import id.lumbung.reference.Terminal;
+import java.time.Clock;
+import java.util.function.Function;
+import java.util.function.IntFunction;
+
+/**
+ * What each decoded request means: 0200 purchase to {@link PaymentCommands#post}, 0400 reversal
+ * to {@link PaymentCommands#voidByTxnId}, anything else answered 12. Validates on the event loop,
+ * hands off, and turns the outcome into field 39. Stateless and shared by every connection.
+ *
+ * <p>{@code occurredAt} is passed through without a time-window check: the engine looks a known
+ * key up before any such check (a retry of an accepted payment always gets its original answer),
+ * and only it can do that.
+ */
+final class IsoTransactions {
+
+    static final String APPROVED = "00";
+    static final String CURRENCY_IDR_NUMERIC = "360";
+    static final String CURRENCY_IDR = "IDR";
+    static final String METHOD_CARD = "CARD";
+    static final String METHOD_QRIS = "QRIS";
+    /** Asia/Jakarta (WIB) is UTC+07:00 all year, with no daylight saving since 1964: 7 * 3600 s. */
+    static final int JAKARTA_OFFSET_SECONDS = 7 * 3600;
+    /** A PAN of this many digits or more shows its first 6 and last 4 (PCI DSS 3.4); shorter ones less. */
+    static final int PAN_DIGITS_FULL_MASK_MIN = 13;
+
+    private static final long MS_PER_DAY = 86_400_000L;
+    private static final long NO_TIME = Long.MIN_VALUE;
+    private static final int MTI_PURCHASE = 200;
+    private static final int MTI_PURCHASE_REPEAT = 201;
+    private static final int MTI_PURCHASE_RESPONSE = 210;
+    private static final int MTI_REVERSAL = 400;
+    private static final int MTI_REVERSAL_REPEAT = 401;
+    private static final int MTI_REVERSAL_RESPONSE = 410;
+    private static final int FIELD_PAN = 2;
+    private static final int FIELD_PROCESSING_CODE = 3;
+    private static final int FIELD_AMOUNT = 4;
+    private static final int FIELD_TIME_LOCAL = 12;
+    private static final int FIELD_DATE_LOCAL = 13;
+    private static final int FIELD_RRN = 37;
+    private static final int FIELD_TERMINAL = 41;
+    private static final int FIELD_MERCHANT = 42;
+    private static final int FIELD_CURRENCY = 49;
+
+    private final PaymentCommands commands;
+    private final Function<String, Terminal> terminalById;
+    private final IntFunction<String> traderIdByIndex;
+    private final Clock clock;
+    private final IsoMetrics metrics;
+    private final long amountMaxRupiah;
+
+    IsoTransactions(PaymentCommands commands, Function<String, Terminal> terminalById,
+            IntFunction<String> traderIdByIndex, Clock clock, IsoMetrics metrics, long amountMaxRupiah) {
+        this.commands = commands;
+        this.terminalById = terminalById;
+        this.traderIdByIndex = traderIdByIndex;
+        this.clock = clock;
+        this.metrics = metrics;
+        this.amountMaxRupiah = amountMaxRupiah;
+    }
+
+    /**
+     * Starts handling a decoded request; the answer comes through {@link IsoExchange#answer},
+     * now or later. Returns false for a message a terminal must never send us (a response or
+     * other odd-function MTI): the connection treats that as a protocol error.
+     */
+    boolean handle(IsoExchange exchange) {
+        int mti = exchange.request().mti();
+        switch (mti) {
+            case MTI_PURCHASE:
+            case MTI_PURCHASE_REPEAT:
+                exchange.responseMti(MTI_PURCHASE_RESPONSE);
+                purchase(exchange);
+                return true;
+            case MTI_REVERSAL:
+            case MTI_REVERSAL_REPEAT:
+                exchange.responseMti(MTI_REVERSAL_RESPONSE);
+                reversal(exchange);
+                return true;
+            default:
+                // third MTI digit: 0 request, 2 advice, 4 notification (even) are requests; odd are answers
+                if ((mti / 10) % 2 != 0) {
+                    return false;
+                }
+                metrics.unsupported();
+                exchange.responseMti(mti + 10);
+                exchange.answer(Rejection.UNSUPPORTED_TRANSACTION.responseCode(), null);
+                return true;
+        }
+    }
+
+    private void purchase(IsoExchange exchange) {
+        Iso8583Message m = exchange.request();
+        if (!m.has(FIELD_PROCESSING_CODE) || !m.has(FIELD_AMOUNT) || !m.has(FIELD_TIME_LOCAL)
+                || !m.has(FIELD_DATE_LOCAL) || !m.has(FIELD_CURRENCY) || !m.has(FIELD_MERCHANT)) {
+            rejectPayment(exchange, Rejection.MALFORMED_MESSAGE);
+            return;
+        }
+        String terminalId = m.trimmedChars(FIELD_TERMINAL);
+        String rrn = m.trimmedChars(FIELD_RRN);
+        if (terminalId == null || rrn == null) {
+            rejectPayment(exchange, Rejection.MALFORMED_MESSAGE);
+            return;
+        }
+        Terminal terminal = terminalById.apply(terminalId);
+        if (terminal == null) {
+            rejectPayment(exchange, Rejection.UNAUTHENTICATED);
+            return;
+        }
+        if (terminal.blocked()) {
+            rejectPayment(exchange, Rejection.TERMINAL_BLOCKED);
+            return;
+        }
+        Rejection rejection = checkContent(m, terminal);
+        if (rejection != null) {
+            rejectPayment(exchange, rejection);
+            return;
+        }
+        long occurredAtEpochMs = occurredAtEpochMs(m.numeric(FIELD_DATE_LOCAL), m.numeric(FIELD_TIME_LOCAL), clock.millis());
+        String payerRef = m.has(FIELD_PAN) ? maskedPan(m) : null;
+        if (occurredAtEpochMs == NO_TIME || m.has(FIELD_PAN) && payerRef == null) {
+            rejectPayment(exchange, Rejection.MALFORMED_MESSAGE);
+            return;
+        }
+        PaymentRequest request = new PaymentRequest(terminalId, rrn, m.numeric(FIELD_AMOUNT) / 100, CURRENCY_IDR,
+                occurredAtEpochMs, JAKARTA_OFFSET_SECONDS, payerRef == null ? METHOD_QRIS : METHOD_CARD,
+                payerRef, m.trimmedChars(FIELD_MERCHANT));
+        commands.post(request, terminal, exchange.context(), exchange.onPosted());
+    }
+
+    /** Processing code, amount, currency, merchant; null when all hold. */
+    private Rejection checkContent(Iso8583Message m, Terminal terminal) {
+        long processingCode = m.numeric(FIELD_PROCESSING_CODE);
+        long amountMinor = m.numeric(FIELD_AMOUNT);
+        if (processingCode < 0 || amountMinor < 0) {
+            return Rejection.MALFORMED_MESSAGE;
+        }
+        // 00xxxx: purchase of goods and services, from any account type
+        if (processingCode / 10_000 != 0) {
+            return Rejection.UNSUPPORTED_TRANSACTION;
+        }
+        // ISO 4217 gives IDR exponent 2: 000001500000 is Rp15,000.00; sen are not in circulation
+        if (amountMinor == 0 || amountMinor % 100 != 0 || amountMinor / 100 > amountMaxRupiah) {
+            return Rejection.INVALID_AMOUNT;
+        }
+        if (!m.charsEqual(FIELD_CURRENCY, CURRENCY_IDR_NUMERIC)) {
+            return Rejection.INVALID_CURRENCY;
+        }
+        String merchantId = m.trimmedChars(FIELD_MERCHANT);
+        if (merchantId == null) {
+            return Rejection.MALFORMED_MESSAGE;
+        }
+        return merchantId.equals(traderIdByIndex.apply(terminal.traderIndex())) ? null : Rejection.MERCHANT_MISMATCH;
+    }
+
+    private void reversal(IsoExchange exchange) {
+        Iso8583Message m = exchange.request();
+        String terminalId = m.trimmedChars(FIELD_TERMINAL);
+        String rrn = m.trimmedChars(FIELD_RRN);
+        if (terminalId == null || rrn == null) {
+            rejectReversal(exchange, Rejection.MALFORMED_MESSAGE);
+            return;
+        }
+        Terminal terminal = terminalById.apply(terminalId);
+        if (terminal == null) {
+            rejectReversal(exchange, Rejection.UNAUTHENTICATED);
+            return;
+        }
+        if (terminal.blocked()) {
+            rejectReversal(exchange, Rejection.TERMINAL_BLOCKED);
+            return;
+        }
+        if (m.has(FIELD_MERCHANT)) {
+            String merchantId = m.trimmedChars(FIELD_MERCHANT);
+            if (merchantId == null || !merchantId.equals(traderIdByIndex.apply(terminal.traderIndex()))) {
+                rejectReversal(exchange, merchantId == null ? Rejection.MALFORMED_MESSAGE : Rejection.MERCHANT_MISMATCH);
+                return;
+            }
+        }
+        commands.voidByTxnId(rrn, terminal, exchange.context(), exchange.onVoided());
+    }
+
+    void posted(IsoExchange exchange, PostOutcome outcome) {
+        switch (outcome.result()) {
+            case ACCEPTED:
+                metrics.paymentAccepted();
+                exchange.answer(APPROVED, outcome.payment().approvalCode());
+                break;
+            case REPLAYED:
+                metrics.paymentReplayed();
+                exchange.answer(APPROVED, outcome.payment().approvalCode());
+                break;
+            case IDEMPOTENCY_CONFLICT:
+                rejectPayment(exchange, Rejection.IDEMPOTENCY_CONFLICT);
+                break;
+            case JOURNAL_UNAVAILABLE:
+                rejectPayment(exchange, Rejection.JOURNAL_UNAVAILABLE);
+                break;
+            default:
+                throw new IllegalStateException("unknown post result " + outcome.result());
+        }
+    }
+
+    void voided(IsoExchange exchange, VoidOutcome outcome) {
+        switch (outcome.result()) {
+            case VOIDED:
+                metrics.reversalVoided();
+                PaymentView payment = outcome.payment();
+                exchange.answer(APPROVED, payment == null ? null : payment.approvalCode());
+                break;
+            case NOT_FOUND:
+                rejectReversal(exchange, Rejection.NOT_FOUND);
+                break;
+            case ALREADY_SETTLED:
+                rejectReversal(exchange, Rejection.ALREADY_SETTLED);
+                break;
+            case JOURNAL_UNAVAILABLE:
+                rejectReversal(exchange, Rejection.JOURNAL_UNAVAILABLE);
+                break;
+            default:
+                throw new IllegalStateException("unknown void result " + outcome.result());
+        }
+    }
+
+    private void rejectPayment(IsoExchange exchange, Rejection rejection) {
+        metrics.paymentRejected(rejection);
+        exchange.answer(rejection.responseCode(), null);
+    }
+
+    private void rejectReversal(IsoExchange exchange, Rejection rejection) {
+        metrics.reversalRejected(rejection);
+        exchange.answer(rejection.responseCode(), null);
+    }
+
+    /**
+     * Masked PAN for {@code payerRef}: first 6 and last 4 digits of a PAN of 13 or more digits,
+     * only the last {@code min(4, n / 3)} of a shorter one, {@code *} for the rest. Reads digits
+     * from the frame one by one: the clear PAN never becomes a String. Null when a nibble is not a digit.
+     */
+    static String maskedPan(Iso8583Message m) {
+        int n = m.units(FIELD_PAN);
+        if (n <= 0) {
+            return null;
+        }
+        int head = n >= PAN_DIGITS_FULL_MASK_MIN ? 6 : 0;
+        int tail = n >= PAN_DIGITS_FULL_MASK_MIN ? 4 : Math.min(4, n / 3);
+        char[] masked = new char[n];
+        for (int i = 0; i < n; i++) {
+            int d = m.digit(FIELD_PAN, i);
+            if (d > 9) {
+                return null;
+            }
+            masked[i] = i < head || i >= n - tail ? (char) ('0' + d) : '*';
+        }
+        return new String(masked);
+    }
+
+    /**
+     * Fields 13 (MMDD) and 12 (hhmmss), local time in Asia/Jakarta, with the year (this one, the
+     * last or the next) that puts the instant closest to {@code nowEpochMs}: a payment made at
+     * 23:59 on 31 December and received at 00:00:01 on 1 January belongs to the old year.
+     * {@link #NO_TIME} when the date or time is impossible in every candidate year.
+     */
+    static long occurredAtEpochMs(long mmdd, long hhmmss, long nowEpochMs) {
+        if (mmdd < 0 || hhmmss < 0) {
+            return NO_TIME;
+        }
+        int month = (int) (mmdd / 100);
+        int day = (int) (mmdd % 100);
+        int hour = (int) (hhmmss / 10_000);
+        int minute = (int) (hhmmss / 100 % 100);
+        int second = (int) (hhmmss % 100);
+        if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) {
+            return NO_TIME;
+        }
+        long offsetMs = JAKARTA_OFFSET_SECONDS * 1000L;
+        int yearNow = CivilDates.yearOfEpochDay(Math.floorDiv(nowEpochMs + offsetMs, MS_PER_DAY));
+        long best = NO_TIME;
+        for (int year = yearNow - 1; year <= yearNow + 1; year++) {
+            if (day > CivilDates.daysInMonth(year, month)) {
+                continue;
+            }
+            long localMs = CivilDates.epochDay(year, month, day) * MS_PER_DAY
+                    + ((hour * 60L + minute) * 60L + second) * 1000L;
+            long candidate = localMs - offsetMs;
+            if (best == NO_TIME || Math.abs(candidate - nowEpochMs) < Math.abs(best - nowEpochMs)) {
+                best = candidate;
+            }
+        }
+        return best;
+    }
+}
