@@ -55,7 +55,8 @@ final class Reconciler {
                 (t, e) -> failure.compareAndSet(null, e));
         long entries;
         try (Journal journal = new Journal(data.resolve("journal"), Durability.ASYNC)) {
-            PaymentBook book = new PaymentBook(ref, Clock.systemUTC(), journal, settlement, Long.MAX_VALUE, Integer.MAX_VALUE);
+            PaymentBook book = new PaymentBook(ref, Clock.systemUTC(), journal, settlement, Long.MAX_VALUE, Integer.MAX_VALUE,
+                    new EngineMetrics(new SimpleMeterRegistry()));
             Journal.ReplayResult result = journal.replay(book::replay, n -> { });
             entries = result.entries();
             settlement.drained().get(10, TimeUnit.MINUTES);

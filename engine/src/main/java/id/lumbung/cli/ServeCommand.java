@@ -86,6 +86,7 @@ public final class ServeCommand implements Callable<Integer> {
         System.out.println();
         System.out.println("Lumbung is ready.");
         System.out.println("  terminal API  http://localhost:" + engine.httpPort() + "/v1/payments");
+        System.out.println("  ISO 8583      tcp://localhost:" + engine.isoPort() + "  (2-byte length header, ISO87B fields)");
         System.out.println("  ops           http://localhost:" + engine.opsPort() + "/metrics  /health/ready");
         System.out.println("  data          " + data + "  (durability " + config.durability.name().toLowerCase(java.util.Locale.ROOT) + ")");
         System.out.println("  reference     " + (config.referenceDir == null ? "bundled demo data" : config.referenceDir.toAbsolutePath()));

@@ -71,6 +71,7 @@ public final class Engine implements AutoCloseable {
     private Ledger ledger;
     private OpsServer ops;
     private HttpIngest firstIngest;
+    private id.lumbung.gateway.IsoGateway gateway;
     private List<String> deployments = List.of();
     private volatile boolean ready;
     private volatile boolean writable = true;
@@ -96,6 +97,10 @@ public final class Engine implements AutoCloseable {
     /** Starts everything; completes when ready (journal replayed, every listener up). */
     public void start() throws Exception {
         long t0 = System.nanoTime();
+        // process.cpu.time (exported as process_cpu_time_ns_total) and system.cpu.count fail
+        // promtool's naming lint; process_cpu_usage and system_cpu_usage carry the same information
+        registry.config().meterFilter(io.micrometer.core.instrument.config.MeterFilter.deny(id ->
+                id.getName().equals("process.cpu.time") || id.getName().equals("system.cpu.count")));
         new ClassLoaderMetrics().bindTo(registry);
         new JvmMemoryMetrics().bindTo(registry);
         new JvmGcMetrics().bindTo(registry);
@@ -115,7 +120,7 @@ public final class Engine implements AutoCloseable {
         ledger = new Ledger(reference.coopCount(), reference.traderCount());
         settlement = new Settlement(reference, fees, config.dataDir, ledger, metrics, fatal);
         book = new PaymentBook(reference, clock, journal, settlement, TimeUnit.DAYS.toMillis(config.retentionDays),
-                config.retainedPaymentsMax);
+                config.retainedPaymentsMax, metrics);
         replay();
         writer = new JournalWriter(journal, metrics, config.writerQueueMax, book::publishWindows, this::idleWork, fatal);
         service = new PaymentService(book, writer);
@@ -133,17 +138,20 @@ public final class Engine implements AutoCloseable {
             }
         }
         deployments = ids;
+        gateway = new id.lumbung.gateway.IsoGateway(vertx, config.httpHost, config.isoPort, service, reference::terminal,
+                i -> reference.trader(i).traderId(), clock, registry, config.amountMaxRupiah);
+        await(gateway.start());
         scheduleCutoff();
         vertx.setPeriodic(100, id -> {
             long scheduled = System.nanoTime();
             vertx.runOnContext(v -> eventLoopLagNs = System.nanoTime() - scheduled);
         });
         ready = true;
-        LOG.log(System.Logger.Level.INFO, "event=ready http_port={0} ops_port={1} data={2} durability={3}"
-                + " coops={4} traders={5} terminals={6} start_ms={7}", httpPort(), opsPort(),
+        LOG.log(System.Logger.Level.INFO, "event=ready http_port={0,number,#} ops_port={1,number,#} iso_port={8,number,#} data={2} durability={3}"
+                + " coops={4,number,#} traders={5,number,#} terminals={6,number,#} start_ms={7,number,#}", httpPort(), opsPort(),
                 config.dataDir.toAbsolutePath(), config.durability.name().toLowerCase(java.util.Locale.ROOT),
                 reference.coopCount(), reference.traderCount(), reference.terminalCount(),
-                (System.nanoTime() - t0) / 1_000_000);
+                (System.nanoTime() - t0) / 1_000_000, isoPort());
     }
 
     private void replay() throws Exception {
@@ -151,14 +159,14 @@ public final class Engine implements AutoCloseable {
         LOG.log(System.Logger.Level.INFO, "event=replay_start journal={0}", journal.dir().toAbsolutePath());
         Journal.ReplayResult result = journal.replay(book::replay, entries -> {
             double seconds = (System.nanoTime() - t0) / 1e9;
-            LOG.log(System.Logger.Level.INFO, "event=replay_progress entries={0} rate_per_s={1}", entries,
+            LOG.log(System.Logger.Level.INFO, "event=replay_progress entries={0,number,#} rate_per_s={1,number,#}", entries,
                     (long) (entries / Math.max(seconds, 1e-9)));
         });
         book.afterReplay(result.lastSequence(), result.discardedTailIndex());
         settlement.drained().get(10, TimeUnit.MINUTES);
         double seconds = (System.nanoTime() - t0) / 1e9;
-        LOG.log(System.Logger.Level.INFO, "event=replay_done entries={0} last_sequence={1} bytes={2} seconds={3}"
-                + " rate_per_s={4} torn_tail={5}", result.entries(), result.lastSequence(), result.bytes(),
+        LOG.log(System.Logger.Level.INFO, "event=replay_done entries={0,number,#} last_sequence={1,number,#} bytes={2,number,#} seconds={3}"
+                + " rate_per_s={4,number,#} torn_tail={5}", result.entries(), result.lastSequence(), result.bytes(),
                 String.format(java.util.Locale.ROOT, "%.3f", seconds), (long) (result.entries() / Math.max(seconds, 1e-9)),
                 result.discardedTailIndex() >= 0 ? "discarded" : "none");
         refreshGauges();
@@ -171,8 +179,8 @@ public final class Engine implements AutoCloseable {
             diskFreeBytes = store.getUsableSpace();
             boolean ok = diskFreeBytes > config.diskReserveBytes && Files.isWritable(journal.dir());
             if (ok != writable) {
-                LOG.log(System.Logger.Level.WARNING, "event=journal_availability writable={0} disk_free_bytes={1}"
-                        + " reserve_bytes={2}", ok, diskFreeBytes, config.diskReserveBytes);
+                LOG.log(System.Logger.Level.WARNING, "event=journal_availability writable={0} disk_free_bytes={1,number,#}"
+                        + " reserve_bytes={2,number,#}", ok, diskFreeBytes, config.diskReserveBytes);
             }
             writable = ok;
         } catch (IOException e) {
@@ -219,7 +227,9 @@ public final class Engine implements AutoCloseable {
     }
 
     private void gauge(String name, String description, java.util.function.DoubleSupplier value) {
-        Gauge.builder(name, value, java.util.function.DoubleSupplier::getAsDouble).description(description).register(registry);
+        // strong reference: the supplier is a lambda only the gauge holds
+        Gauge.builder(name, value, java.util.function.DoubleSupplier::getAsDouble).strongReference(true)
+                .description(description).register(registry);
     }
 
     // ---------------------------------------------------------------- settlement triggers
@@ -303,6 +313,10 @@ public final class Engine implements AutoCloseable {
         return firstIngest.actualPort();
     }
 
+    public int isoPort() {
+        return gateway.actualPort();
+    }
+
     public int opsPort() {
         return ops.actualPort();
     }
@@ -348,6 +362,13 @@ public final class Engine implements AutoCloseable {
             if (cutoffTimer >= 0) {
                 vertx.cancelTimer(cutoffTimer);
             }
+            if (gateway != null) {
+                try {
+                    await(gateway.close());
+                } catch (Exception e) {
+                    LOG.log(System.Logger.Level.WARNING, "event=iso_close_failed error=\"{0}\"", e.getMessage());
+                }
+            }
             for (String id : deployments) {
                 try {
                     await(vertx.undeploy(id));
@@ -379,7 +400,7 @@ public final class Engine implements AutoCloseable {
                 LOG.log(System.Logger.Level.WARNING, "event=vertx_close_failed error=\"{0}\"", e.getMessage());
             }
         }
-        LOG.log(System.Logger.Level.INFO, "event=stopped duration_ms={0}", (System.nanoTime() - t0) / 1_000_000);
+        LOG.log(System.Logger.Level.INFO, "event=stopped duration_ms={0,number,#}", (System.nanoTime() - t0) / 1_000_000);
     }
 
     static <T> T await(Future<T> f) throws Exception {

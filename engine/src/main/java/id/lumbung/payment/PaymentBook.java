@@ -2,6 +2,7 @@ package id.lumbung.payment;
 
 import id.lumbung.journal.Journal;
 import id.lumbung.journal.JournalCorruptException;
+import id.lumbung.metrics.EngineMetrics;
 import id.lumbung.reference.Coop;
 import id.lumbung.reference.ReferenceData;
 import id.lumbung.reference.Terminal;
@@ -34,6 +35,7 @@ public final class PaymentBook {
     private final long retentionMs;
     private final int retainedPaymentsMax;
     private final EntryCodec codec = new EntryCodec();
+    private final EngineMetrics metrics;
     private final IdempotencyIndex index = new IdempotencyIndex();
     private final SequenceTable bySequence = new SequenceTable();
 
@@ -51,7 +53,8 @@ public final class PaymentBook {
     private volatile boolean writable = true;
 
     public PaymentBook(ReferenceData reference, Clock clock, Journal journal, WindowSink windows, long retentionMs,
-            int retainedPaymentsMax) {
+            int retainedPaymentsMax, EngineMetrics metrics) {
+        this.metrics = metrics;
         this.reference = reference;
         this.clock = clock;
         this.journal = journal;
@@ -143,6 +146,7 @@ public final class PaymentBook {
         Coop coop = reference.coop(trader.coopIndex());
         long sequence = nextSequence();
         append(codec.encodePayment(sequence, now, r, trader.traderId(), coop.coopId()));
+        metrics.paymentEntries.increment();
         PaymentRecord record = applyPayment(sequence, now, r, trader);
         return new PostOutcome(PostOutcome.Result.ACCEPTED, view(record));
     }
@@ -171,6 +175,7 @@ public final class PaymentBook {
         }
         long sequence = nextSequence();
         append(codec.encodeVoid(sequence, clock.millis(), r.sequence));
+        metrics.voidEntries.increment();
         applyVoid(r);
         return new VoidOutcome(VoidOutcome.Result.VOIDED, view(r));
     }
@@ -194,6 +199,7 @@ public final class PaymentBook {
         long sequence = nextSequence();
         long now = clock.millis();
         append(codec.encodeClose(sequence, now, trigger, coopIndex < 0 ? null : reference.coop(coopIndex).coopId()));
+        metrics.closeEntries.increment();
         applyClose(sequence, now, trigger, coopIndex);
         return true;
     }

@@ -139,8 +139,8 @@ public final class Settlement implements WindowSink, AutoCloseable {
             lastCloseEpochMs = window.closedAtEpochMs();
             long nanos = System.nanoTime() - t0;
             metrics.settlementClose.record(nanos, TimeUnit.NANOSECONDS);
-            LOG.log(System.Logger.Level.INFO, "event=window_closed close_sequence={0} batches={1} payments={2}"
-                    + " gross_rupiah={3} fee_rupiah={4} net_rupiah={5} duration_ms={6}",
+            LOG.log(System.Logger.Level.INFO, "event=window_closed close_sequence={0,number,#} batches={1,number,#} payments={2,number,#}"
+                    + " gross_rupiah={3,number,#} fee_rupiah={4,number,#} net_rupiah={5,number,#} duration_ms={6,number,#}",
                     window.closeSequence(), batches.size(), batches.stream().mapToLong(Batch::payments).sum(),
                     batches.stream().mapToLong(Batch::grossRupiah).sum(), batches.stream().mapToLong(Batch::feeRupiah).sum(),
                     batches.stream().mapToLong(Batch::netRupiah).sum(), nanos / 1_000_000);
