@@ -1,0 +1,99 @@
+package id.lumbung;
+
+import id.lumbung.config.EngineConfig;
+import id.lumbung.engine.Engine;
+import id.lumbung.ingest.TerminalAuth;
+import id.lumbung.reference.DemoCredentials;
+import id.lumbung.reference.ReferenceData;
+import id.lumbung.settlement.FeeSchedule;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.Map;
+
+/** An engine started in-process on free ports with the demo data, and a signing HTTP client for it. */
+public final class TestEngine implements AutoCloseable {
+    public static final String ADMIN_TOKEN = "test-admin-token";
+    public final Engine engine;
+    public final HttpClient http = HttpClient.newHttpClient();
+    public final Path data;
+
+    public TestEngine(Path data, Map<String, String> settings) throws Exception {
+        this.data = data;
+        Map<String, String> v = new HashMap<>(settings);
+        v.put(EngineConfig.DATA_DIR_PROP_NAME, data.toString());
+        v.put(EngineConfig.HTTP_HOST_PROP_NAME, "127.0.0.1");
+        v.putIfAbsent(EngineConfig.HTTP_PORT_PROP_NAME, "0");
+        v.putIfAbsent(EngineConfig.OPS_PORT_PROP_NAME, "0");
+        v.putIfAbsent(EngineConfig.ISO_PORT_PROP_NAME, "0");
+        v.putIfAbsent(EngineConfig.CUTOFFS_PROP_NAME, "none");
+        v.putIfAbsent(EngineConfig.DISK_RESERVE_BYTES_PROP_NAME, "0");
+        EngineConfig config = EngineConfig.of(v);
+        FeeSchedule fees = FeeSchedule.defaults();
+        ReferenceData ref = ReferenceData.loadBundledDemo(fees.toConfig().keySet());
+        engine = new Engine(config, ref, fees, Clock.systemUTC(), ADMIN_TOKEN, (t, e) -> {
+            throw new AssertionError("engine fatal: " + e, e);
+        });
+        engine.start();
+    }
+
+    public static String nowOffset() {
+        return OffsetDateTime.now(ZoneOffset.ofHours(7)).withNano(0).toString();
+    }
+
+    public static String payment(String terminalId, String txnId, String amountJson) {
+        return "{\"terminalId\":\"" + terminalId + "\",\"txnId\":\"" + txnId + "\",\"amount\":" + amountJson
+                + ",\"currency\":\"IDR\",\"occurredAt\":\"" + nowOffset() + "\",\"method\":\"QRIS\"}";
+    }
+
+    public HttpResponse<String> signed(String method, String path, String terminalId, byte[] body) throws Exception {
+        return signed(method, path, terminalId, body, DemoCredentials.terminalKey(terminalId),
+                Long.toString(System.currentTimeMillis()), "application/json");
+    }
+
+    public HttpResponse<String> signed(String method, String path, String terminalId, byte[] body, byte[] key,
+            String timestamp, String contentType) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + engine.httpPort() + path))
+                .header("X-Terminal-Id", terminalId)
+                .header("X-Timestamp", timestamp)
+                .header("X-Signature", TerminalAuth.sign(key, method, path, timestamp, body));
+        if (contentType != null) {
+            b.header("Content-Type", contentType);
+        }
+        b.method(method, body.length == 0 ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    public HttpResponse<String> post(String terminalId, String body) throws Exception {
+        return signed("POST", "/v1/payments", terminalId, body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public HttpResponse<String> get(String path, String authorization) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + engine.httpPort() + path));
+        if (authorization != null) {
+            b.header("Authorization", authorization);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    public HttpResponse<String> ops(String method, String path, String body, String token) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + engine.opsPort() + path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Override
+    public void close() {
+        engine.close();
+    }
+}
