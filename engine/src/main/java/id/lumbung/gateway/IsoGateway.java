@@ -104,7 +104,8 @@ public final class IsoGateway {
     public synchronized Future<Void> close() {
         List<Future<Void>> closing = new ArrayList<>();
         for (NetServer server : servers) {
-            closing.add(server.close());
+            // graceful: stop accepting; connections get up to 5 s for answers still owed
+            closing.add(server.shutdown(5, java.util.concurrent.TimeUnit.SECONDS));
         }
         servers.clear();
         return Future.all(closing).mapEmpty();

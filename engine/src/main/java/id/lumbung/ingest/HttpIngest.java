@@ -36,6 +36,8 @@ public final class HttpIngest extends VerticleBase {
     static final DateTimeFormatter ACCEPTED_AT = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSXXX")
             .withZone(ZoneId.of("Asia/Jakarta"));
 
+    /** An answer waits at most one group commit (about a millisecond); 10 s is for slow clients. */
+    public static final long SHUTDOWN_GRACE_S = 10;
     private final IngestContext ctx;
     private final int port;
     private PaymentJsonDecoder decoder;
@@ -69,7 +71,9 @@ public final class HttpIngest extends VerticleBase {
 
     @Override
     public Future<?> stop() {
-        return server == null ? Future.succeededFuture() : server.close();
+        // graceful: stop accepting, let requests in flight get their answer (the journal writer is
+        // still running during this), then close; 10 s bounds a stuck client
+        return server == null ? Future.succeededFuture() : server.shutdown(SHUTDOWN_GRACE_S, java.util.concurrent.TimeUnit.SECONDS);
     }
 
     private void handle(HttpServerRequest req) {

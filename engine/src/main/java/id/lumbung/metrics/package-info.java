@@ -1,0 +1,4 @@
+/**
+ * Micrometer meters with the Prometheus names of DESIGN.md, and the ops port server (metrics, health, admin) on its own Vert.x event loop.
+ */
+package id.lumbung.metrics;
