@@ -5,6 +5,7 @@ import id.lumbung.journal.Journal;
 import id.lumbung.payment.EntryCodec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -74,8 +75,18 @@ public class JournalAppendBenchmark {
     /** A journal in a fresh temp folder for each iteration; the journal writer is the only appender. */
     @State(Scope.Thread)
     public abstract static class JournalState {
+        /**
+         * -prof gc counts every thread, and Chronicle's background threads allocate about 50 KB/s
+         * whatever the append rate, which at a few thousand ops/s looks like bytes per op. This
+         * counts the appending thread's own allocation and prints it per iteration.
+         */
+        private static final com.sun.management.ThreadMXBean THREADS =
+                (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+
         Path dir;
         Journal journal;
+        long entries;
+        private long allocatedBytesAtStart;
 
         abstract Durability durability();
 
@@ -83,10 +94,16 @@ public class JournalAppendBenchmark {
         public void open() throws IOException {
             dir = Files.createTempDirectory("lumbung-jmh-journal-");
             journal = new Journal(dir, durability());
+            journal.append(new byte[1], 1); // the appender is created lazily: keep that out of the count
+            entries = 0;
+            allocatedBytesAtStart = THREADS.getCurrentThreadAllocatedBytes();
         }
 
         @TearDown(Level.Iteration)
         public void closeAndDelete() {
+            long allocatedBytes = THREADS.getCurrentThreadAllocatedBytes() - allocatedBytesAtStart;
+            System.out.println("  [appending thread: " + allocatedBytes + " B over " + entries + " entries = "
+                    + (entries == 0 ? 0 : allocatedBytes / (double) entries) + " B/entry]");
             journal.close();
             deleteRecursively(dir);
         }
@@ -109,6 +126,7 @@ public class JournalAppendBenchmark {
     @Benchmark
     public void appendAsync(AsyncJournal j, Entry e) {
         j.journal.append(e.bytes, e.length);
+        j.entries++;
     }
 
     /** SYNC without group commit: one msync per entry. */
@@ -116,6 +134,7 @@ public class JournalAppendBenchmark {
     public void appendSyncForceEach(SyncJournal j, Entry e) {
         j.journal.append(e.bytes, e.length);
         j.journal.force();
+        j.entries++;
     }
 
     /** SYNC with group commit: one msync per 100 entries; reported per entry. */
@@ -126,6 +145,7 @@ public class JournalAppendBenchmark {
             j.journal.append(e.bytes, e.length);
         }
         j.journal.force();
+        j.entries += GROUP_ENTRIES;
     }
 
     static void deleteRecursively(Path dir) {

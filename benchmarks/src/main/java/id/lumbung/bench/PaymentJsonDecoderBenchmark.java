@@ -3,6 +3,7 @@ package id.lumbung.bench;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import id.lumbung.ingest.PaymentJsonDecoder;
 import java.io.IOException;
 import java.time.OffsetDateTime;
@@ -19,6 +20,7 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * The HTTP ingest decoder: one payment body, and an offline terminal's batch of 100. The baselines
@@ -36,6 +38,10 @@ public class PaymentJsonDecoderBenchmark {
     private static final int BATCH_ITEMS = 100;
     /** A plain factory: the walk baseline measures the parser, not the decoder's checks. */
     private static final JsonFactory PLAIN_FACTORY = new JsonFactory();
+    /** The decoder's own setting: strict duplicate detection keeps a set of the field names per object. */
+    private static final JsonFactory STRICT_DUP_FACTORY = JsonFactory.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
 
     private PaymentJsonDecoder decoder;
     private byte[] one;
@@ -66,6 +72,31 @@ public class PaymentJsonDecoderBenchmark {
             }
         }
         return tokens;
+    }
+
+    /** As above with the decoder's strict duplicate detection on. */
+    @Benchmark
+    public int baselineJacksonTokenWalkStrictDup() throws IOException {
+        int tokens = 0;
+        try (JsonParser p = STRICT_DUP_FACTORY.createParser(one, 0, one.length)) {
+            while (p.nextToken() != null) {
+                tokens++;
+            }
+        }
+        return tokens;
+    }
+
+    /** As the plain walk, also building each value String as the decoder does with getText(). */
+    @Benchmark
+    public void baselineJacksonTokenWalkGetText(Blackhole bh) throws IOException {
+        try (JsonParser p = PLAIN_FACTORY.createParser(one, 0, one.length)) {
+            JsonToken t;
+            while ((t = p.nextToken()) != null) {
+                if (t == JsonToken.VALUE_STRING) {
+                    bh.consume(p.getText());
+                }
+            }
+        }
     }
 
     /** The occurredAt timestamp alone, parsed the way the decoder parses it. */

@@ -3,6 +3,7 @@ package id.lumbung.bench;
 import id.lumbung.ingest.TerminalAuth;
 import id.lumbung.reference.Terminal;
 import java.nio.charset.StandardCharsets;
+import java.security.InvalidKeyException;
 import java.security.MessageDigest;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -46,6 +47,7 @@ public class TerminalAuthBenchmark {
     private MessageDigest sha256;
     private Mac initialisedMac;
     private byte[] canonical;
+    private byte[] bodyDigest;
 
     @Setup
     public void setUp() throws Exception {
@@ -65,6 +67,7 @@ public class TerminalAuthBenchmark {
         sha256 = MessageDigest.getInstance("SHA-256");
         initialisedMac = Mac.getInstance("HmacSHA256");
         initialisedMac.init(new SecretKeySpec(key, "HmacSHA256"));
+        bodyDigest = sha256.digest(body);
         canonical = (METHOD + "\n" + PATH + "\n" + TIMESTAMP + "\n" + TerminalAuth.hex(sha256.digest(body)))
                 .getBytes(StandardCharsets.US_ASCII);
     }
@@ -88,6 +91,19 @@ public class TerminalAuthBenchmark {
     public byte[] baselineHmacPreKeyed() {
         initialisedMac.update(canonical);
         return initialisedMac.doFinal();
+    }
+
+    /** Part of verify, per key tried: keying the Mac, as verify does, with a new SecretKeySpec. */
+    @Benchmark
+    public Mac partMacInit() throws InvalidKeyException {
+        initialisedMac.init(new SecretKeySpec(terminal.key(), "HmacSHA256"));
+        return initialisedMac;
+    }
+
+    /** Part of verify, per key tried: the body digest as lowercase hex, then as ASCII bytes. */
+    @Benchmark
+    public byte[] partDigestHexBytes() {
+        return TerminalAuth.hex(bodyDigest).getBytes(StandardCharsets.US_ASCII);
     }
 
     /** A good signature with the terminal's key: the normal case. */
