@@ -1,0 +1,82 @@
+package id.lumbung.bench;
+
+import id.lumbung.payment.EntryCodec;
+import id.lumbung.payment.JournalEntry;
+import id.lumbung.payment.PaymentRequest;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.CRC32C;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
+
+/**
+ * The journal entry codec: encode one payment (the journal writer, per payment) and decode it back
+ * (replay, per entry). The baselines separate the CRC32C of the body, which both must do, from the
+ * field work.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 2, time = 1)
+@Measurement(iterations = 3, time = 1)
+@Fork(1)
+@State(Scope.Thread)
+public class EntryCodecBenchmark {
+    private static final long SEQUENCE = 1_000_000L;
+    private static final long ACCEPTED_AT_EPOCH_MS = Fixtures.OCCURRED_AT_EPOCH_MS + 250;
+
+    private EntryCodec codec;
+    private PaymentRequest request;
+    private byte[] encoded;
+    private int encodedBytes;
+    private JournalEntry entry;
+    private CRC32C crc;
+
+    @Setup
+    public void setUp() {
+        codec = new EntryCodec();
+        request = Fixtures.payment();
+        encodedBytes = codec.encodePayment(SEQUENCE, ACCEPTED_AT_EPOCH_MS, request, Fixtures.TRADER_ID, Fixtures.COOP_ID);
+        // decode reads the entry from offset 0 of its own array, as replay does from its read buffer
+        encoded = Arrays.copyOf(codec.buffer(), encodedBytes);
+        entry = new JournalEntry();
+        crc = new CRC32C();
+        int code = codec.decode(encoded, encodedBytes, entry);
+        if (code != EntryCodec.OK || !request.equals(entry.request)) {
+            throw new IllegalStateException("round trip failed: " + EntryCodec.errorName(code));
+        }
+    }
+
+    /** Bare call overhead: the floor every other number here sits on. */
+    @Benchmark
+    public long baseline() {
+        return request.amountRupiah();
+    }
+
+    /** CRC32C over the encoded body: the checksum part of both encode and decode. */
+    @Benchmark
+    public long baselineCrc32cBody() {
+        crc.reset();
+        crc.update(encoded, EntryCodec.HEADER_BYTES, encodedBytes - EntryCodec.HEADER_BYTES);
+        return crc.getValue();
+    }
+
+    @Benchmark
+    public int encodePayment() {
+        return codec.encodePayment(SEQUENCE, ACCEPTED_AT_EPOCH_MS, request, Fixtures.TRADER_ID, Fixtures.COOP_ID);
+    }
+
+    @Benchmark
+    public void decodePayment(Blackhole bh) {
+        bh.consume(codec.decode(encoded, encodedBytes, entry));
+        bh.consume(entry.request);
+    }
+}

@@ -1,0 +1,160 @@
+package id.lumbung.bench;
+
+import id.lumbung.config.Durability;
+import id.lumbung.journal.Journal;
+import id.lumbung.payment.EntryCodec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Appending one encoded payment (about 100 bytes, with a payerRef) to the Chronicle journal, in a
+ * temp folder under {@code java.io.tmpdir} (must be a real disk for the SYNC numbers to mean
+ * anything: tmpfs makes msync free). ASYNC is the floor SYNC builds on; SYNC is measured with a
+ * force after every entry (no group commit) and after every 100 entries (group commit of 100).
+ *
+ * <p>Each iteration gets a fresh journal, deleted after it: ASYNC appends millions of entries a
+ * second, so one journal for the whole run could reach gigabytes. The forked JVM gets Chronicle's
+ * --add-opens here because JMH forks with {@code -cp}, so the jar manifest's Add-Opens do not apply.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 2, time = 1)
+@Measurement(iterations = 3, time = 1)
+@Fork(value = 1, jvmArgsAppend = {
+        "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED",
+        "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
+        "--add-exports=jdk.unsupported/sun.misc=ALL-UNNAMED",
+        "--add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED",
+        "--add-opens=jdk.compiler/com.sun.tools.javac=ALL-UNNAMED",
+        "--add-opens=java.base/java.lang=ALL-UNNAMED",
+        "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
+        "--add-opens=java.base/java.io=ALL-UNNAMED",
+        "--add-opens=java.base/java.util=ALL-UNNAMED",
+        "--add-opens=java.base/java.nio=ALL-UNNAMED",
+        "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+        "-Dchronicle.analytics.disable=true"})
+public class JournalAppendBenchmark {
+    /** Entries per force in the group-commit variant. */
+    private static final int GROUP_ENTRIES = 100;
+
+    /** One encoded payment entry, the bytes the journal writer appends. */
+    @State(Scope.Benchmark)
+    public static class Entry {
+        byte[] bytes;
+        int length;
+
+        @Setup
+        public void setUp() {
+            EntryCodec codec = new EntryCodec();
+            length = codec.encodePayment(1, Fixtures.OCCURRED_AT_EPOCH_MS + 250, Fixtures.paymentWithPayerRef(),
+                    Fixtures.TRADER_ID, Fixtures.COOP_ID);
+            bytes = Arrays.copyOf(codec.buffer(), length);
+        }
+    }
+
+    /** A journal in a fresh temp folder for each iteration; the journal writer is the only appender. */
+    @State(Scope.Thread)
+    public abstract static class JournalState {
+        /**
+         * -prof gc counts every thread, and Chronicle's background threads allocate about 50 KB/s
+         * whatever the append rate, which at a few thousand ops/s looks like bytes per op. This
+         * counts the appending thread's own allocation and prints it per iteration.
+         */
+        private static final com.sun.management.ThreadMXBean THREADS =
+                (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+
+        Path dir;
+        Journal journal;
+        long entries;
+        private long allocatedBytesAtStart;
+
+        abstract Durability durability();
+
+        @Setup(Level.Iteration)
+        public void open() throws IOException {
+            dir = Files.createTempDirectory("lumbung-jmh-journal-");
+            journal = new Journal(dir, durability());
+            journal.append(new byte[1], 1); // the appender is created lazily: keep that out of the count
+            entries = 0;
+            allocatedBytesAtStart = THREADS.getCurrentThreadAllocatedBytes();
+        }
+
+        @TearDown(Level.Iteration)
+        public void closeAndDelete() {
+            long allocatedBytes = THREADS.getCurrentThreadAllocatedBytes() - allocatedBytesAtStart;
+            System.out.println("  [appending thread: " + allocatedBytes + " B over " + entries + " entries = "
+                    + (entries == 0 ? 0 : allocatedBytes / (double) entries) + " B/entry]");
+            journal.close();
+            deleteRecursively(dir);
+        }
+    }
+
+    public static class AsyncJournal extends JournalState {
+        @Override
+        Durability durability() {
+            return Durability.ASYNC;
+        }
+    }
+
+    public static class SyncJournal extends JournalState {
+        @Override
+        Durability durability() {
+            return Durability.SYNC;
+        }
+    }
+
+    @Benchmark
+    public void appendAsync(AsyncJournal j, Entry e) {
+        j.journal.append(e.bytes, e.length);
+        j.entries++;
+    }
+
+    /** SYNC without group commit: one msync per entry. */
+    @Benchmark
+    public void appendSyncForceEach(SyncJournal j, Entry e) {
+        j.journal.append(e.bytes, e.length);
+        j.journal.force();
+        j.entries++;
+    }
+
+    /** SYNC with group commit: one msync per 100 entries; reported per entry. */
+    @Benchmark
+    @OperationsPerInvocation(GROUP_ENTRIES)
+    public void appendSyncForceEvery100(SyncJournal j, Entry e) {
+        for (int i = 0; i < GROUP_ENTRIES; i++) {
+            j.journal.append(e.bytes, e.length);
+        }
+        j.journal.force();
+        j.entries += GROUP_ENTRIES;
+    }
+
+    static void deleteRecursively(Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
+                Files.delete(p);
+            }
+        } catch (IOException ex) {
+            throw new UncheckedIOException("cannot delete benchmark journal " + dir, ex);
+        }
+    }
+}
