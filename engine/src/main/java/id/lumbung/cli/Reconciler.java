@@ -125,7 +125,8 @@ final class Reconciler {
                 String wl = i < w.length ? w[i] : "(none)";
                 String gl = i < g.length ? g[i] : "(none)";
                 if (!wl.equals(gl)) {
-                    String account = wl.contains(",") ? wl.substring(0, wl.indexOf(',')) : wl;
+                    String[] cells = wl.split(",");
+                    String account = name.endsWith(".postings.csv") && cells.length > 1 ? cells[0] + " " + cells[1] : cells[0];
                     sb.append("; line ").append(i + 1).append(" (").append(account).append(") expected '").append(wl)
                             .append("' found '").append(gl).append('\'');
                 }

@@ -11,8 +11,17 @@ final class IdempotencyIndex {
     private PaymentRecord[] table = new PaymentRecord[1 << 16];
     private int size;
 
+    /**
+     * String hashes of structured ids (T0000001, 000123, ...) are close to linear in their digits, so
+     * {@code 31 * a + b} collides in long runs; the golden-ratio multiply and the murmur3 finalizer
+     * spread every input bit over the table index.
+     */
     static int hash(String terminalId, String txnId) {
-        int h = terminalId.hashCode() * 31 + txnId.hashCode();
+        int h = terminalId.hashCode() * 0x9E3779B9 + txnId.hashCode();
+        h ^= h >>> 16;
+        h *= 0x85EBCA6B;
+        h ^= h >>> 13;
+        h *= 0xC2B2AE35;
         return h ^ (h >>> 16);
     }
 

@@ -28,7 +28,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Turns closed windows into batches on its own thread ("lumbung-settlement"): fees per payment from
  * each trader's plan, member totals, balanced ledger postings, then the CSV and camt.053 files
- * written atomically under {@code <data>/files/<coopId>/}. A pure function of the windows and the
+ * written atomically under {@code <data>/files/<coopId>/}, and the close's ledger postings under
+ * {@code <data>/ledger/close-<sequence>.postings.csv}. A pure function of the windows and the
  * reference data, so replay regenerates the same batches and byte-identical files (an existing file
  * with different bytes is corruption and stops the engine).
  *
@@ -55,6 +56,9 @@ public final class Settlement implements WindowSink, AutoCloseable {
     private final ConcurrentHashMap<Long, List<Batch>> batchesByClose = new ConcurrentHashMap<>();
     private final List<Waiter> waiters = new ArrayList<>();
     private final ExecutorService thread;
+    /** File writers: 16 concurrent fsyncs are enough for the file system to group them. */
+    private final ExecutorService io;
+    public static final int FILE_WRITER_THREADS = 16;
     private final Thread.UncaughtExceptionHandler fatal;
     private volatile long settledCloseSequence;
     private volatile long lastCloseEpochMs;
@@ -62,7 +66,7 @@ public final class Settlement implements WindowSink, AutoCloseable {
     /**
      * @param fatal told when a window cannot be settled; the engine must stop
      * @param dataDir the data folder: batch files go to {@code files/<coopId>/}, ledger postings to
-     *     {@code ledger/<coopId>/}
+     *     {@code ledger/close-<sequence>.postings.csv}
      */
     public Settlement(ReferenceData reference, FeeSchedule fees, Path dataDir, Ledger ledger, EngineMetrics metrics,
             Thread.UncaughtExceptionHandler fatal) {
@@ -91,6 +95,12 @@ public final class Settlement implements WindowSink, AutoCloseable {
         paymentsByTrader = new long[traders];
         grossByTrader = new long[traders];
         feeByTrader = new long[traders];
+        java.util.concurrent.atomic.AtomicInteger ioThreads = new java.util.concurrent.atomic.AtomicInteger();
+        io = Executors.newFixedThreadPool(FILE_WRITER_THREADS, r -> {
+            Thread t = new Thread(r, "lumbung-settlement-io-" + ioThreads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
         thread = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "lumbung-settlement");
             t.setDaemon(true);
@@ -134,6 +144,7 @@ public final class Settlement implements WindowSink, AutoCloseable {
                     batches.add(b);
                 }
             }
+            publish(window.closeSequence(), batches);
             batchesByClose.put(window.closeSequence(), List.copyOf(batches));
             settledCloseSequence = window.closeSequence();
             lastCloseEpochMs = window.closedAtEpochMs();
@@ -204,27 +215,54 @@ public final class Settlement implements WindowSink, AutoCloseable {
                 part.firstSequence(), part.lastSequence(), window.closedAtEpochMs(), members, payments, gross, fee,
                 gross - fee, closingBalanceByCoop[coop]);
         ledger.book(coop, batch, Arrays.copyOf(memberIndexes, members.size()));
-        AtomicFiles.write(dir(ledgerDir.resolve(c.coopId())), batch.batchId() + ".postings.csv", postings(batch));
         closingBalanceByCoop[coop] = batch.closingBalanceRupiah();
-        BatchRecord record = new BatchRecord(batch, coop, writeFiles(batch, c));
-        batchesByCoop.get(coop).add(record);
-        batchById.put(batch.batchId(), record);
         metrics.settlementBatches.increment();
         metrics.batchPayments.record(payments);
         return batch;
     }
 
     /**
-     * The batch's double-entry postings as a small CSV: {@code account,debit,credit}, clearing
-     * first, then fee income, then each member; debits equal credits by construction (checked by
-     * the ledger before this is written). {@code reconcile} compares it with a recomputation.
+     * Writes every batch's files on the I/O pool at once, then lists the batches in order. Each
+     * file costs an fsync of itself and of its folder; issued from many threads, the file system
+     * commits them together (ext4's journal batches concurrent fsyncs), so 3,000 files take a few
+     * commits rather than 6,000 sequential ones.
      */
-    static byte[] postings(Batch batch) {
-        StringBuilder sb = new StringBuilder(64 + batch.members().size() * 40).append("account,debit,credit\n");
-        sb.append("clearing,").append(batch.grossRupiah()).append(",0\n");
-        sb.append("fee-income,0,").append(batch.feeRupiah()).append('\n');
-        for (MemberTotals m : batch.members()) {
-            sb.append("member:").append(m.traderId()).append(",0,").append(m.netRupiah()).append('\n');
+    private void publish(long closeSequence, List<Batch> batches) {
+        if (batches.isEmpty()) {
+            return;
+        }
+        List<CompletableFuture<BatchRecord>> writes = new ArrayList<>(batches.size());
+        for (Batch b : batches) {
+            Coop c = reference.coop(b.coopId());
+            writes.add(CompletableFuture.supplyAsync(() -> new BatchRecord(b, c.index(), writeFiles(b, c)), io));
+        }
+        AtomicFiles.write(dir(ledgerDir), "close-" + closeSequence + ".postings.csv", postings(batches));
+        for (CompletableFuture<BatchRecord> w : writes) {
+            BatchRecord record;
+            try {
+                record = w.join();
+            } catch (java.util.concurrent.CompletionException e) {
+                throw e.getCause() instanceof RuntimeException re ? re : e;
+            }
+            batchesByCoop.get(record.coopIndex()).add(record);
+            batchById.put(record.batch().batchId(), record);
+        }
+    }
+
+    /**
+     * The double-entry postings of one close as a small CSV, {@code batch_id,account,debit,credit}:
+     * per batch the clearing debit, the fee income credit and each member's credit; debits equal
+     * credits per batch (checked by the ledger before this is written). {@code reconcile}
+     * compares it with a recomputation.
+     */
+    static byte[] postings(List<Batch> batches) {
+        StringBuilder sb = new StringBuilder(64 + batches.size() * 256).append("batch_id,account,debit,credit\n");
+        for (Batch b : batches) {
+            sb.append(b.batchId()).append(",clearing,").append(b.grossRupiah()).append(",0\n");
+            sb.append(b.batchId()).append(",fee-income,0,").append(b.feeRupiah()).append('\n');
+            for (MemberTotals m : b.members()) {
+                sb.append(b.batchId()).append(",member:").append(m.traderId()).append(",0,").append(m.netRupiah()).append('\n');
+            }
         }
         return sb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
@@ -239,9 +277,8 @@ public final class Settlement implements WindowSink, AutoCloseable {
 
     private List<FileDigest> writeFiles(Batch batch, Coop coop) {
         Path dir = dir(filesDir.resolve(coop.coopId()));
-        FileDigest csv = AtomicFiles.write(dir, batch.batchId() + ".csv", SettlementCsv.render(batch));
-        FileDigest camt = AtomicFiles.write(dir, batch.batchId() + ".camt053.xml", Camt053Statement.render(batch, coop));
-        return List.of(csv, camt);
+        return AtomicFiles.writeAll(dir, new String[] {batch.batchId() + ".csv", batch.batchId() + ".camt053.xml"},
+                new byte[][] {SettlementCsv.render(batch), Camt053Statement.render(batch, coop)});
     }
 
     /** Batches of a cooperative, oldest first. */
@@ -264,6 +301,7 @@ public final class Settlement implements WindowSink, AutoCloseable {
     @Override
     public void close() {
         thread.shutdown();
+        io.shutdown();
         try {
             thread.awaitTermination(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Recorded settlement-scale run: fill N payments, close all cooperatives while intake continues,
+# then replay. Usage: benchmarks/run-settlement-scale.sh [payments] [coops] [traders]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+[ "${SKIP_BUILD:-}" = 1 ] || mvn -q -o -DskipTests package
+flags=$(sed -n 's:.*<chronicle.jvm.flags>\(.*\)</chronicle.jvm.flags>.*:\1:p' pom.xml)
+# shellcheck disable=SC2086
+exec java $flags -Xmx16g -XX:+UseParallelGC -cp benchmarks/target/benchmarks.jar \
+  id.lumbung.bench.settle.SettlementScaleRun "${1:-10000000}" "${2:-1000}" "${3:-100000}"
