@@ -64,14 +64,26 @@ public final class ServeCommand implements Callable<Integer> {
             System.err.println("lumbung: fatal: " + e);
             Runtime.getRuntime().halt(70);
         });
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            engine.close();
-            stopped.countDown();
-        }, "lumbung-shutdown"));
+        CountDownLatch stop = new CountDownLatch(1);
+        // SIGTERM and SIGINT start a drain on the main thread, which then exits 0 (a JVM shutdown
+        // hook alone would exit 143); the hook stays as a fallback for other exits
+        sun.misc.Signal.handle(new sun.misc.Signal("TERM"), sig -> stop.countDown());
+        sun.misc.Signal.handle(new sun.misc.Signal("INT"), sig -> stop.countDown());
+        java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+        Runnable drain = () -> {
+            if (closed.compareAndSet(false, true)) {
+                long t0 = System.nanoTime();
+                System.out.println("event=stopping reason=signal");
+                engine.close();
+                System.out.println("event=stopped drain_ms=" + (System.nanoTime() - t0) / 1_000_000);
+                System.out.flush();
+            }
+        };
+        Runtime.getRuntime().addShutdownHook(new Thread(drain, "lumbung-shutdown"));
         engine.start();
         banner(config, engine);
-        stopped.await();
+        stop.await();
+        drain.run();
         return 0;
     }
 

@@ -60,7 +60,7 @@ public final class Engine implements AutoCloseable {
     private final Clock clock;
     private final String adminToken;
     private final Thread.UncaughtExceptionHandler fatal;
-    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final PrometheusMeterRegistry registry = newRegistry();
     private final EngineMetrics metrics = new EngineMetrics(registry);
     private Vertx vertx;
     private Journal journal;
@@ -94,13 +94,18 @@ public final class Engine implements AutoCloseable {
         this.fatal = fatal;
     }
 
+    private static PrometheusMeterRegistry newRegistry() {
+        PrometheusMeterRegistry r = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        // process.cpu.time (exported as process_cpu_time_ns_total) and system.cpu.count fail
+        // promtool's naming lint; process_cpu_usage and system_cpu_usage carry the same information
+        r.config().meterFilter(io.micrometer.core.instrument.config.MeterFilter.deny(id ->
+                id.getName().equals("process.cpu.time") || id.getName().equals("system.cpu.count")));
+        return r;
+    }
+
     /** Starts everything; completes when ready (journal replayed, every listener up). */
     public void start() throws Exception {
         long t0 = System.nanoTime();
-        // process.cpu.time (exported as process_cpu_time_ns_total) and system.cpu.count fail
-        // promtool's naming lint; process_cpu_usage and system_cpu_usage carry the same information
-        registry.config().meterFilter(io.micrometer.core.instrument.config.MeterFilter.deny(id ->
-                id.getName().equals("process.cpu.time") || id.getName().equals("system.cpu.count")));
         new ClassLoaderMetrics().bindTo(registry);
         new JvmMemoryMetrics().bindTo(registry);
         new JvmGcMetrics().bindTo(registry);
