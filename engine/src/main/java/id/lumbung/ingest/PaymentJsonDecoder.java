@@ -20,7 +20,7 @@ import java.util.List;
  * {@link PaymentRequest} or one {@link DecodeError}; a batch item's error does not stop the others,
  * but JSON that cannot be parsed at all is one MALFORMED_JSON for the whole body.
  *
- * <p>One instance per event loop (not thread-safe only in that it keeps nothing; the factory is shared).
+ * <p>One instance per event loop (it reuses a timestamp parser; the Jackson factory is shared).
  */
 public final class PaymentJsonDecoder {
     /** A payment is flat; a batch is two levels; 8 leaves room and stops "[[[[...": deep nesting costs stack. */
@@ -46,6 +46,7 @@ public final class PaymentJsonDecoder {
     }
 
     private final long amountMaxRupiah;
+    private final OffsetTimestamp timestamp = new OffsetTimestamp();
 
     public PaymentJsonDecoder(long amountMaxRupiah) {
         this.amountMaxRupiah = amountMaxRupiah;
@@ -233,14 +234,22 @@ public final class PaymentJsonDecoder {
         if (missing != null) {
             return new Item(null, new DecodeError(Problem.MISSING_FIELD, "'" + missing + "' is required"));
         }
-        OffsetDateTime at;
-        try {
-            at = OffsetDateTime.parse(occurredAt, DateTimeFormatter.ISO_OFFSET_DATE_TIME);
-        } catch (DateTimeParseException e) {
-            return new Item(null, new DecodeError(Problem.INVALID_TIMESTAMP, "occurredAt must be an ISO 8601 date-time with offset"));
+        long occurredAtEpochMs;
+        int offsetSeconds;
+        if (timestamp.parse(occurredAt)) {
+            occurredAtEpochMs = timestamp.epochMs;
+            offsetSeconds = timestamp.offsetSeconds;
+        } else {
+            try {
+                OffsetDateTime at = OffsetDateTime.parse(occurredAt, DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+                occurredAtEpochMs = at.toInstant().toEpochMilli();
+                offsetSeconds = at.getOffset().getTotalSeconds();
+            } catch (DateTimeParseException | ArithmeticException e) {
+                return new Item(null, new DecodeError(Problem.INVALID_TIMESTAMP, "occurredAt must be an ISO 8601 date-time with offset"));
+            }
         }
-        return new Item(new PaymentRequest(terminalId, txnId, amount, currency, at.toInstant().toEpochMilli(),
-                at.getOffset().getTotalSeconds(), method, payerRef, merchantId), null);
+        return new Item(new PaymentRequest(terminalId, txnId, amount, currency, occurredAtEpochMs, offsetSeconds, method,
+                payerRef, merchantId), null);
     }
 
     private static DecodeError invalidFor(String name) {

@@ -21,6 +21,11 @@ public final class TerminalAuth {
     private final Mac mac;
     private final MessageDigest sha256;
     private final byte[] presented = new byte[32];
+    private final byte[] bodyDigest = new byte[32];
+    private final byte[] bodyDigestHex = new byte[64];
+    private final byte[] computed = new byte[32];
+    /** Method, path and timestamp as ASCII; a path longer than the HTTP initial line limit (4 KiB) cannot arrive. */
+    private final byte[] scratch = new byte[4096];
 
     public TerminalAuth() {
         try {
@@ -55,28 +60,71 @@ public final class TerminalAuth {
         }
         sha256.reset();
         sha256.update(body, 0, bodyLength);
-        byte[] bodyDigest = sha256.digest();
-        boolean ok = matches(terminal.key(), method, path, timestamp, bodyDigest);
+        try {
+            sha256.digest(bodyDigest, 0, bodyDigest.length);
+        } catch (java.security.DigestException e) {
+            throw new IllegalStateException(e);
+        }
+        for (int i = 0; i < 32; i++) {
+            bodyDigestHex[2 * i] = (byte) HEX[(bodyDigest[i] >> 4) & 0xF];
+            bodyDigestHex[2 * i + 1] = (byte) HEX[bodyDigest[i] & 0xF];
+        }
+        boolean ok = matches(terminal.key(), method, path, timestamp);
         if (!ok && terminal.nextKey() != null) {
-            ok = matches(terminal.nextKey(), method, path, timestamp, bodyDigest);
+            ok = matches(terminal.nextKey(), method, path, timestamp);
         }
         return ok;
     }
 
-    private boolean matches(byte[] key, String method, String path, String timestamp, byte[] bodyDigest) {
+    private boolean matches(byte[] key, String method, String path, String timestamp) {
         try {
             mac.init(new SecretKeySpec(key, "HmacSHA256"));
         } catch (InvalidKeyException e) {
             return false;
         }
-        mac.update(method.getBytes(StandardCharsets.US_ASCII));
-        mac.update((byte) '\n');
-        mac.update(path.getBytes(StandardCharsets.UTF_8));
-        mac.update((byte) '\n');
-        mac.update(timestamp.getBytes(StandardCharsets.US_ASCII));
-        mac.update((byte) '\n');
-        mac.update(hex(bodyDigest).getBytes(StandardCharsets.US_ASCII));
-        return MessageDigest.isEqual(mac.doFinal(), presented);
+        int n = ascii(method, 0);
+        if (n < 0) {
+            return false;
+        }
+        scratch[n++] = '\n';
+        int afterPath = ascii(path, n);
+        if (afterPath < 0) {
+            mac.update(scratch, 0, n);
+            mac.update(path.getBytes(StandardCharsets.UTF_8));
+            n = 0;
+        } else {
+            n = afterPath;
+        }
+        scratch[n++] = '\n';
+        n = ascii(timestamp, n);
+        if (n < 0) {
+            return false;
+        }
+        scratch[n++] = '\n';
+        mac.update(scratch, 0, n);
+        mac.update(bodyDigestHex);
+        try {
+            mac.doFinal(computed, 0);
+        } catch (javax.crypto.ShortBufferException e) {
+            throw new IllegalStateException(e);
+        }
+        return MessageDigest.isEqual(computed, presented);
+    }
+
+    /** Copies an ASCII string into the scratch buffer at {@code at}; -1 when it is not ASCII or too long. */
+    private int ascii(String s, int at) {
+        int n = s.length();
+        if (at + n + 2 > scratch.length) {
+            return -1;
+        }
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c >= 0x80) {
+                return -1;
+            }
+            scratch[at + i] = (byte) c;
+        }
+        return at + n;
     }
 
     /** Lowercase hex. */
