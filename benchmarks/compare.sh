@@ -5,7 +5,7 @@
 #   (one transaction per payment); a second engine run in open loop at half the measured max
 #   single rate for p99; then a table with the ratios and the targets.
 #
-#   benchmarks/compare.sh            (env: LOAD_S measured seconds per run, default 15;
+#   benchmarks/compare.sh            (env: LOAD_S measured seconds per run, default 15; WARM_S warm-up, default 10;
 #                                     CONNECTIONS for single runs, default 128; JFR=1 records the engine
 #                                     during the max-rate single run into $OUT/engine-single.jfr)
 #
@@ -16,7 +16,7 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 load_s="${LOAD_S:-15}"
-warm_s=5
+warm_s="${WARM_S:-10}"
 connections="${CONNECTIONS:-128}"
 batch_connections="${BATCH_CONNECTIONS:-16}"
 out="${OUT:-$(mktemp -d /tmp/lumbung-compare.XXXXXX)}"
