@@ -1,0 +1,142 @@
+#!/usr/bin/env bash
+# One command for Lumbung's end-to-end load figures (see benchmarks/LOAD-RESULTS.md):
+#   build; reference data (1000 terminals); engine (sync durability) under single posts at max rate
+#   and batch posts (100 per request); the same single load on the no-op HTTP server; PostgreSQL
+#   (one transaction per payment); a second engine run in open loop at half the measured max
+#   single rate for p99; then a table with the ratios and the targets.
+#
+#   benchmarks/compare.sh            (env: LOAD_S measured seconds per run, default 15; WARM_S warm-up, default 10;
+#                                     CONNECTIONS for single runs, default 128; JFR=1 records the engine
+#                                     during the max-rate single run into $OUT/engine-single.jfr)
+#
+# Everything targets 127.0.0.1; every run is bounded (warm-up + measure <= 30 s); only processes this
+# script started are stopped, by pid. The load generator and the server share this box's CPUs.
+set -euo pipefail
+
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+load_s="${LOAD_S:-15}"
+warm_s="${WARM_S:-10}"
+connections="${CONNECTIONS:-128}"
+batch_connections="${BATCH_CONNECTIONS:-16}"
+out="${OUT:-$(mktemp -d /tmp/lumbung-compare.XXXXXX)}"
+mkdir -p "$out"
+results="$out/results.jsonl"
+: > "$results"
+server_pid=""
+
+stop_server() {
+  if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then
+    kill -TERM "$server_pid"
+    for _ in $(seq 1 150); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
+    kill -0 "$server_pid" 2>/dev/null && kill -KILL "$server_pid"
+    wait "$server_pid" 2>/dev/null || true
+  fi
+  server_pid=""
+}
+trap stop_server EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+clk_tck="$(getconf CLK_TCK)"
+
+echo "== build (mvn -q -DskipTests package)"
+(cd "$root" && mvn -q -DskipTests package)
+engine_jar="$root/engine/target/lumbung.jar"
+bench_jar="$root/benchmarks/target/benchmarks.jar"
+gen_java=(java -Xms1g -Xmx1g -cp "$bench_jar")
+
+echo "== reference data: 10 coops, 1000 traders, 1000 terminals"
+"${gen_java[@]}" id.lumbung.bench.load.ReferenceWriter --dir "$out/ref" --coops 10 --traders 1000 --terminals 1000
+
+start_engine() { # $1 = data dir name, $2.. = extra JVM flags
+  local data="$out/$1"; shift
+  http_port="$(free_port)"; local ops_port; ops_port="$(free_port)"; local iso_port; iso_port="$(free_port)"
+  java "$@" -jar "$engine_jar" serve --data "$data" --reference "$out/ref" --cutoffs none --durability sync \
+      --http-port "$http_port" --ops-port "$ops_port" --iso-port "$iso_port" > "$data.log" 2>&1 &
+  server_pid=$!
+  for _ in $(seq 1 600); do
+    if curl -fs "http://127.0.0.1:$ops_port/health/ready" >/dev/null 2>&1; then
+      echo "engine pid $server_pid ready on 127.0.0.1:$http_port (data $data, log $data.log)"; return 0
+    fi
+    kill -0 "$server_pid" 2>/dev/null || { echo "engine exited:"; cat "$data.log"; exit 1; }
+    sleep 0.1
+  done
+  echo "engine not ready after 60 s"; cat "$data.log"; exit 1
+}
+
+load() { # $1 = label, $2.. = generator options; records server CPU seconds over the whole run
+  local label="$1"; shift
+  echo "== load: $label ($*)"
+  local before; before="$(cpu_ticks "$server_pid")"
+  "${gen_java[@]}" id.lumbung.bench.load.LoadGenerator --port "$http_port" --label "$label" \
+      --warmup-s "$warm_s" --duration-s "$load_s" --json-out "$out/$label.json" "$@" | grep -v '^JSON '
+  local after; after="$(cpu_ticks "$server_pid")"
+  python3 - "$out/$label.json" "$(( after - before ))" "$clk_tck" "$results" <<'PY'
+import json, sys
+path, ticks, tck, results = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+r = json.loads(open(path).read().strip().splitlines()[-1])
+r["serverCpuS"] = round(ticks / tck, 2)   # warm-up + measure + drain, not only the window
+open(results, "a").write(json.dumps(r) + "\n")
+print(f"server CPU {r['serverCpuS']} s over the run (warm-up included)")
+PY
+}
+
+echo "== load average before: $(cut -d' ' -f1-3 /proc/loadavg)  (the box is shared)"
+
+jfr_flags=()
+if [[ "${JFR:-0}" == 1 ]]; then
+  jfr_flags=("-XX:StartFlightRecording=delay=${warm_s}s,duration=${load_s}s,filename=$out/engine-single.jfr,settings=profile")
+fi
+start_engine engine-data "${jfr_flags[@]}"
+load engine-single --mode single --rate 0 --connections "$connections" --depth 1
+load engine-batch --mode batch --batch-size 100 --rate 0 --connections "$batch_connections" --depth 1
+stop_server
+
+http_port="$(free_port)"
+"${gen_java[@]}" id.lumbung.bench.load.NoopServer --port "$http_port" > "$out/noop.log" 2>&1 &
+server_pid=$!
+for _ in $(seq 1 100); do grep -q listening "$out/noop.log" 2>/dev/null && break; sleep 0.1; done
+echo "noop server pid $server_pid on 127.0.0.1:$http_port"
+load noop-single --mode single --rate 0 --connections "$connections" --depth 1
+stop_server
+
+half_rate="$(python3 -c "import json; print(max(1, int([json.loads(l) for l in open('$results') if json.loads(l)['label']=='engine-single'][0]['answersPerS'] / 2)))")"
+start_engine engine-data-open
+load engine-half-rate --mode single --rate "$half_rate" --connections "$connections" --depth 1
+stop_server
+
+echo "== PostgreSQL baseline"
+"$here/pg-baseline.sh" --clients 8,32 --seconds "$load_s" --json-out "$results" | tee "$out/pg.log"
+
+echo "== load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+python3 - "$results" <<'PY'
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1])]
+by = {r["label"]: r for r in rows if r.get("label") != "postgres"}
+pg = max((r for r in rows if r.get("label") == "postgres"), key=lambda r: r["tps"])
+es, eb, nz, eh = by["engine-single"], by["engine-batch"], by["noop-single"], by["engine-half-rate"]
+def lat(r): return f'{r["latencyUs"]["p50"]:.0f} / {r["latencyUs"]["p99"]:.0f} / {r["latencyUs"]["p999"]:.0f} / {r["latencyUs"]["max"]:.0f}'
+def errs(r): return ", ".join(f"{k}={v}" for k, v in r["outcomes"].items() if k not in ("201", "item 201")) or "none"
+print()
+print("| run | requests/s | payments/s | latency µs p50 / p99 / p99.9 / max | generator CPU s | server CPU s | errors |")
+print("|---|---:|---:|---|---:|---:|---|")
+for r in (es, eb, nz, eh):
+    print(f'| {r["label"]} ({r["mode"]}, {"rate " + str(r["rateTargetPerS"]) if r["rateTargetPerS"] else "closed loop"}, {r["connections"]} conn) '
+          f'| {r["answersPerS"]} | {r["paymentsPerS"]} | {lat(r)} | {r["generatorCpuS"]} | {r["serverCpuS"]} | {errs(r)} |')
+print(f'| postgres (pgbench, {pg["clients"]} clients, 1 txn per payment) | {pg["tps"]:.0f} | {pg["tps"]:.0f} | avg {pg["latencyAvgMs"]*1000:.0f} | - | - | - |')
+print()
+ratio_noop = es["paymentsPerS"] / nz["paymentsPerS"]
+ratio_pg = es["paymentsPerS"] / pg["tps"]
+p99 = eh["latencyUs"]["p99"]
+def ok(b): return "met" if b else "NOT met"
+print("| measure | value | target | |")
+print("|---|---:|---:|---|")
+print(f"| engine single / no-op server | {ratio_noop:.2f} | >= 0.6 | {ok(ratio_noop >= 0.6)} |")
+print(f"| engine single / PostgreSQL | {ratio_pg:.1f} | >= 6 | {ok(ratio_pg >= 6)} |")
+print(f"| engine batch (100/request) payments/s | {eb['paymentsPerS']} | >= 1,000,000 | {ok(eb['paymentsPerS'] >= 1_000_000)} |")
+print(f"| p99 at half max single rate ({eh['rateTargetPerS']} req/s, open loop, CO-corrected) | {p99:.0f} µs | <= 2000 µs | {ok(p99 <= 2000)} |")
+print()
+print("Note: load generator and server run on the same box and share its CPUs; see the CPU columns.")
+PY
+echo "(raw results: $results)"
