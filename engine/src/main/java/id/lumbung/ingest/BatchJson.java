@@ -3,7 +3,6 @@ package id.lumbung.ingest;
 import id.lumbung.files.FileDigest;
 import id.lumbung.settlement.Batch;
 import id.lumbung.settlement.BatchRecord;
-import java.time.Instant;
 import java.util.List;
 
 /** The JSON form of a batch, shared by the cooperative listing and the admin close answer. */
@@ -17,7 +16,7 @@ public final class BatchJson {
         sb.append("{\"batchId\":\"").append(b.batchId()).append("\",\"coopId\":\"").append(b.coopId())
                 .append("\",\"firstSequence\":").append(b.firstSequence()).append(",\"lastSequence\":").append(b.lastSequence())
                 .append(",\"closedAt\":\"");
-        HttpIngest.ACCEPTED_AT.formatTo(Instant.ofEpochMilli(b.closedAtEpochMs()), sb);
+        OffsetTimestamp.appendJakarta(sb, b.closedAtEpochMs());
         sb.append("\",\"payments\":").append(b.payments()).append(",\"gross\":").append(b.grossRupiah())
                 .append(",\"fee\":").append(b.feeRupiah()).append(",\"net\":").append(b.netRupiah()).append(",\"files\":[");
         List<FileDigest> files = record.files();

@@ -6,7 +6,6 @@ import id.lumbung.reference.Trader;
 import id.lumbung.settlement.BatchRecord;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
-import java.time.Instant;
 import java.util.List;
 
 /**

@@ -14,8 +14,6 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -33,8 +31,6 @@ public final class HttpIngest extends VerticleBase {
     private static final String PAYMENTS = "/v1/payments";
     private static final String BATCH = "/v1/payments/batch";
     private static final String COOPS = "/v1/coops/";
-    static final DateTimeFormatter ACCEPTED_AT = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSXXX")
-            .withZone(ZoneId.of("Asia/Jakarta"));
 
     /** An answer waits at most one group commit (about a millisecond); 10 s is for slow clients. */
     public static final long SHUTDOWN_GRACE_S = 10;
@@ -348,7 +344,7 @@ public final class HttpIngest extends VerticleBase {
         sb.append("{\"paymentId\":\"").append(p.paymentId()).append("\",\"status\":\"ACCEPTED\",\"sequence\":")
                 .append(p.sequence()).append(",\"traderId\":\"").append(p.traderId()).append("\",\"coopId\":\"")
                 .append(p.coopId()).append("\",\"acceptedAt\":\"");
-        ACCEPTED_AT.formatTo(Instant.ofEpochMilli(p.acceptedAtEpochMs()), sb);
+        OffsetTimestamp.appendJakarta(sb, p.acceptedAtEpochMs());
         return sb.append("\"}").toString();
     }
 
@@ -367,7 +363,7 @@ public final class HttpIngest extends VerticleBase {
                 .append(java.time.OffsetDateTime.ofInstant(Instant.ofEpochMilli(r.occurredAtEpochMs()),
                         java.time.ZoneOffset.ofTotalSeconds(r.occurredAtOffsetSeconds())))
                 .append("\",\"acceptedAt\":\"");
-        ACCEPTED_AT.formatTo(Instant.ofEpochMilli(p.acceptedAtEpochMs()), sb);
+        OffsetTimestamp.appendJakarta(sb, p.acceptedAtEpochMs());
         return sb.append("\"}").toString();
     }
 

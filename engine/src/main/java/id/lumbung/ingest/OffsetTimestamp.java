@@ -94,4 +94,42 @@ final class OffsetTimestamp {
         long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
         return era * 146_097 + doe - 719_468;
     }
+
+    /** Jakarta has kept UTC+07:00 (WIB) since 1964, without daylight saving. */
+    static final int JAKARTA_OFFSET_SECONDS = 7 * 3600;
+
+    /**
+     * Appends {@code epochMs} as {@code yyyy-MM-ddTHH:mm:ss.SSS+07:00} without allocating (the
+     * JDK formatter costs a few hundred bytes per answer). Years 0..9999 only, which any
+     * acceptedAt or closedAt is.
+     */
+    static void appendJakarta(StringBuilder sb, long epochMs) {
+        long local = epochMs + JAKARTA_OFFSET_SECONDS * 1000L;
+        long days = Math.floorDiv(local, 86_400_000L);
+        long msOfDay = local - days * 86_400_000L;
+        // Howard Hinnant's civil_from_days
+        long z = days + 719_468;
+        long era = Math.floorDiv(z, 146_097);
+        long doe = z - era * 146_097;
+        long yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        long mp = (5 * doy + 2) / 153;
+        long day = doy - (153 * mp + 2) / 5 + 1;
+        long month = mp < 10 ? mp + 3 : mp - 9;
+        long year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+        pad(sb, year, 4).append('-');
+        pad(sb, month, 2).append('-');
+        pad(sb, day, 2).append('T');
+        pad(sb, msOfDay / 3_600_000, 2).append(':');
+        pad(sb, msOfDay / 60_000 % 60, 2).append(':');
+        pad(sb, msOfDay / 1000 % 60, 2).append('.');
+        pad(sb, msOfDay % 1000, 3).append("+07:00");
+    }
+
+    private static StringBuilder pad(StringBuilder sb, long value, int width) {
+        for (long p = width == 4 ? 1000 : width == 3 ? 100 : 10; p > 0; p /= 10) {
+            sb.append((char) ('0' + value / p % 10));
+        }
+        return sb;
+    }
 }

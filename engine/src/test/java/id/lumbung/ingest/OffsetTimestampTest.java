@@ -42,4 +42,16 @@ class OffsetTimestampTest {
         assertThat(fast.parse("2024-02-29T23:59:59.999+07:00")).isTrue();
         assertThat(fast.epochMs).isEqualTo(OffsetDateTime.parse("2024-02-29T23:59:59.999+07:00").toInstant().toEpochMilli());
     }
+
+    @Test
+    void formatsJakartaTimeLikeTheJdk() {
+        SplittableRandom random = new SplittableRandom(11);
+        DateTimeFormatter jdk = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSXXX").withZone(java.time.ZoneId.of("Asia/Jakarta"));
+        for (int i = 0; i < 100_000; i++) {
+            long ms = random.nextLong(0, 4_000_000_000_000L);
+            StringBuilder sb = new StringBuilder();
+            OffsetTimestamp.appendJakarta(sb, ms);
+            assertThat(sb.toString()).isEqualTo(jdk.format(java.time.Instant.ofEpochMilli(ms)));
+        }
+    }
 }
