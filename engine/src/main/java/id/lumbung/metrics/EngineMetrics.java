@@ -28,8 +28,13 @@ public final class EngineMetrics {
     public final DistributionSummary batchPayments;
     public final DistributionSummary groupCommitEntries;
 
+    private final Counter accepted;
+    private final Counter replayed;
+
     public EngineMetrics(MeterRegistry registry) {
         this.registry = registry;
+        accepted = paymentCounter("accepted", "none");
+        replayed = paymentCounter("replayed", "none");
         httpLatency = latency("http");
         isoLatency = latency("iso");
         journalSync = Timer.builder("lumbung.journal.sync.latency")
@@ -90,15 +95,23 @@ public final class EngineMetrics {
 
     /** Counts one payment outcome; {@code code} is an error code or {@code none}. */
     public void payment(String result, String code) {
+        if ("none".equals(code)) {
+            ("accepted".equals(result) ? accepted : replayed).increment();
+            return;
+        }
         Counter c = paymentCounters.get(result + '/' + code);
         if (c == null) {
-            c = paymentCounters.computeIfAbsent(result + '/' + code, k -> Counter.builder("lumbung.payments")
-                    .description("Payments posted, by result (accepted, replayed, rejected) and error code")
-                    .tag("result", result)
-                    .tag("code", code)
-                    .register(registry));
+            c = paymentCounters.computeIfAbsent(result + '/' + code, k -> paymentCounter(result, code));
         }
         c.increment();
+    }
+
+    private Counter paymentCounter(String result, String code) {
+        return Counter.builder("lumbung.payments")
+                .description("Payments posted, by result (accepted, replayed, rejected) and error code")
+                .tag("result", result)
+                .tag("code", code)
+                .register(registry);
     }
 
     public void httpLatency(long nanos) {
