@@ -53,6 +53,20 @@ final class Client {
         return http.send(signed(terminalId, "POST", "/v1/payments", body), HttpResponse.BodyHandlers.ofString());
     }
 
+    /**
+     * POST, honouring {@code 429 RATE_LIMITED} (the contract's per-terminal rate limit, which a
+     * verification pass of thousands of replays from one terminal reaches): waits and resends, at
+     * most 100 times.
+     */
+    HttpResponse<String> postHonouringRateLimit(String terminalId, String body) throws IOException, InterruptedException {
+        HttpResponse<String> r = post(terminalId, body);
+        for (int i = 0; i < 100 && r.statusCode() == 429; i++) {
+            Thread.sleep(20 + 10L * i);
+            r = post(terminalId, body);
+        }
+        return r;
+    }
+
     HttpResponse<String> status(String terminalId, String paymentId) throws IOException, InterruptedException {
         return http.send(signed(terminalId, "GET", "/v1/payments/" + paymentId, ""), HttpResponse.BodyHandlers.ofString());
     }

@@ -95,6 +95,57 @@ class JournalCorruptionTest {
         assertThat(reconcile.exit()).as(reconcile.output()).isZero();
     }
 
+    /**
+     * The torn write as Chronicle itself leaves it after a SIGKILL mid-append (incomplete header, the
+     * append lock held by a dead process): the earlier payments replay, the next payment is accepted
+     * promptly, and both a second restart and reconcile are clean.
+     */
+    @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void appendKilledMidDocumentIsRecovered() throws Exception {
+        Path data = tmp.resolve("data");
+        List<String> ids;
+        try (EngineProcess engine = EngineProcess.start(data, "sync")) {
+            ids = postFive(new Client(engine), "HALT");
+            assertThat(engine.stop()).isIn(0, 143);
+        }
+        ProcessBuilder pb = new ProcessBuilder(EngineProcess.javaCommand("--version"));
+        List<String> cmd = new java.util.ArrayList<>(pb.command());
+        cmd.set(cmd.indexOf("id.lumbung.cli.Main"), TornWriter.class.getName());
+        cmd.set(cmd.size() - 1, data.resolve("journal").toString());
+        Process writer = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve("torn.log").toFile()).start();
+        assertThat(writer.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(Files.readString(tmp.resolve("torn.log"))).contains("halting mid-write");
+
+        String newId;
+        try (EngineProcess engine = EngineProcess.start(data, "sync")) {
+            Client client = new Client(engine);
+            for (int i = 0; i < 5; i++) {
+                HttpResponse<String> r = client.post(TERMINAL, body("HALT", i));
+                assertThat(r.statusCode()).isEqualTo(200);
+                assertThat(Client.field(r.body(), "paymentId")).isEqualTo(ids.get(i));
+            }
+            long t0 = System.nanoTime();
+            HttpResponse<String> fresh = client.post(TERMINAL, body("AFTERHALT", 0));
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            System.out.println("first append after a halted writer: " + fresh.statusCode() + " in " + ms + " ms");
+            assertThat(fresh.statusCode()).as(fresh.body()).isEqualTo(201);
+            assertThat(ms).as("first append after a halted writer, ms").isLessThan(5_000);
+            newId = Client.field(fresh.body(), "paymentId");
+            assertThat(engine.stop()).isIn(0, 143);
+        }
+        try (EngineProcess engine = EngineProcess.start(data, "sync")) {
+            Client client = new Client(engine);
+            HttpResponse<String> again = client.post(TERMINAL, body("AFTERHALT", 0));
+            assertThat(again.statusCode()).isEqualTo(200);
+            assertThat(Client.field(again.body(), "paymentId")).isEqualTo(newId);
+            assertThat(client.close().statusCode()).isEqualTo(200);
+            assertThat(engine.stop()).isIn(0, 143);
+        }
+        EngineProcess.Run reconcile = EngineProcess.reconcile(data);
+        assertThat(reconcile.exit()).as(reconcile.output()).isZero();
+    }
+
     @Test
     @Timeout(value = 90, unit = TimeUnit.SECONDS)
     void bitrotInAnEarlyEntryStopsTheEngineAndReconcile() throws Exception {
