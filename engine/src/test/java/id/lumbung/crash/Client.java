@@ -67,6 +67,10 @@ final class Client {
         return r;
     }
 
+    HttpResponse<String> voidPayment(String terminalId, String paymentId) throws IOException, InterruptedException {
+        return http.send(signed(terminalId, "POST", "/v1/payments/" + paymentId + "/void", ""), HttpResponse.BodyHandlers.ofString());
+    }
+
     HttpResponse<String> status(String terminalId, String paymentId) throws IOException, InterruptedException {
         return http.send(signed(terminalId, "GET", "/v1/payments/" + paymentId, ""), HttpResponse.BodyHandlers.ofString());
     }

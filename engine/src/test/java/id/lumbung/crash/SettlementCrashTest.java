@@ -66,6 +66,8 @@ class SettlementCrashTest {
         Random random = new Random(seed);
         Path data = tmp.resolve("data");
         List<Paid> paid = new ArrayList<>();
+        List<Paid> voided = new ArrayList<>();
+        Paid settledEarly;
         JsonObject answeredBeforeKill = null;
         EngineProcess engine = EngineProcess.start(data, "sync");
         try {
@@ -73,8 +75,43 @@ class SettlementCrashTest {
             // a first, clean window, so that the crash hits a cooperative's second batch (opening balance > 0)
             pay(client, random, 10 + random.nextInt(20), "A" + seed, paid);
             assertThat(client.close().statusCode()).isEqualTo(200);
+            settledEarly = paid.get(random.nextInt(paid.size()));
             pay(client, random, 20 + random.nextInt(30), "B" + seed, paid);
+            // two voids acknowledged before the crash: never settled, VOIDED after it
+            for (int i = 0; i < 2; i++) {
+                Paid v = paid.remove(paid.size() - 1 - random.nextInt(10));
+                HttpResponse<String> r = client.voidPayment(v.terminalId(), v.paymentId());
+                assertThat(r.statusCode()).as("void %s: %s", v.paymentId(), r.body()).isEqualTo(200);
+                voided.add(v);
+            }
 
+            // payments keep arriving while the window closes and the engine dies
+            List<Paid> racing = java.util.Collections.synchronizedList(new ArrayList<>());
+            List<String[]> racingUnanswered = java.util.Collections.synchronizedList(new ArrayList<>());
+            java.util.concurrent.atomic.AtomicBoolean stopRacing = new java.util.concurrent.atomic.AtomicBoolean();
+            Client racingClient = client;
+            long racingSeed = random.nextLong();
+            Thread poster = new Thread(() -> {
+                Random r = new Random(racingSeed);
+                for (int i = 0; i < 2_000 && !stopRacing.get(); i++) {
+                    String terminal = TERMINALS[r.nextInt(TERMINALS.length)];
+                    long amount = 1 + r.nextInt(900_000);
+                    String txnId = "C" + seed + "-" + i;
+                    String body = Client.paymentBody(terminal, txnId, amount);
+                    try {
+                        HttpResponse<String> resp = racingClient.post(terminal, body);
+                        if (resp.statusCode() == 201) {
+                            racing.add(new Paid(terminal, txnId, amount, Client.field(resp.body(), "paymentId")));
+                            continue;
+                        }
+                    } catch (Exception e) {
+                        // no answer: retried after the restart
+                    }
+                    racingUnanswered.add(new String[] {terminal, txnId, Long.toString(amount), body});
+                }
+            }, "racing-poster");
+            poster.start();
+            Thread.sleep(20);
             CompletableFuture<HttpResponse<String>> closing = client.closeAsync();
             switch (killPoint) {
                 case RIGHT_AFTER_REQUEST -> { }
@@ -86,13 +123,22 @@ class SettlementCrashTest {
                 }
             }
             engine.kill();
+            stopRacing.set(true);
+            poster.join(30_000);
+            assertThat(poster.isAlive()).isFalse();
+            paid.addAll(racing);
             int filesAtKill = digests(data.resolve("files")).size();
 
             engine = EngineProcess.start(data, "sync");
             client = new Client(engine);
-            Paid last = paid.get(paid.size() - 1);
+            for (String[] u : racingUnanswered) {
+                HttpResponse<String> r = client.post(u[0], u[3]);
+                assertThat(r.statusCode()).as("retry of unanswered %s: %s", u[1], r.body()).isIn(200, 201);
+                paid.add(new Paid(u[0], u[1], Long.parseLong(u[2]), Client.field(r.body(), "paymentId")));
+            }
+            Paid last = paid.get(paid.size() - 1 - racing.size() - racingUnanswered.size());
             String afterRestart = new JsonObject(client.status(last.terminalId(), last.paymentId()).body()).getString("status");
-            System.out.println("SettlementCrashTest " + killPoint + " seed " + seed + ": payments " + paid.size()
+            System.out.println("SettlementCrashTest " + killPoint + " seed " + seed + ": payments " + paid.size() + " (+" + voided.size() + " voided, " + racing.size() + " acked and " + racingUnanswered.size() + " unanswered while closing)"
                     + ", batch files at the kill " + filesAtKill + ", killed close " + ("SETTLED".equals(afterRestart) ? "was journaled" : "was lost (never answered)"));
             if (killPoint == KillPoint.AFTER_ANSWER) {
                 assertThat(afterRestart).as("a close answered before the kill is durable").isEqualTo("SETTLED");
@@ -108,6 +154,12 @@ class SettlementCrashTest {
                     assertThat(batches.get(b.getString("batchId")).getJsonArray("files")).isEqualTo(b.getJsonArray("files"));
                 }
             }
+            for (Paid v : voided) {
+                JsonObject s = new JsonObject(client.status(v.terminalId(), v.paymentId()).body());
+                assertThat(s.getString("status")).as("voided %s after the crash", v.paymentId()).isEqualTo("VOIDED");
+            }
+            HttpResponse<String> lateVoid = client.voidPayment(settledEarly.terminalId(), settledEarly.paymentId());
+            assertThat(lateVoid.statusCode()).as("void of settled %s: %s", settledEarly.paymentId(), lateVoid.body()).isEqualTo(409);
             // every payment SETTLED, in exactly one listed batch; the batches add up to the payments
             Map<String, long[]> byBatch = new HashMap<>(); // batchId -> {payments, gross}
             for (Paid p : paid) {
