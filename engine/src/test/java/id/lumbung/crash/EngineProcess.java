@@ -1,0 +1,172 @@
+package id.lumbung.crash;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * An engine in its own JVM ({@code id.lumbung.cli.Main serve}), launched with this test's class path
+ * and the Chronicle flags, bound to 127.0.0.1 on ports the kernel picks (read back from the banner).
+ * Output goes to a log file next to the data folder, never to a pipe that could fill and block it.
+ */
+final class EngineProcess implements AutoCloseable {
+    /** Copy of the root pom's {@code chronicle.jvm.flags}. */
+    static final List<String> CHRONICLE_FLAGS = List.of(
+            "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED",
+            "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
+            "--add-exports=jdk.unsupported/sun.misc=ALL-UNNAMED",
+            "--add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED",
+            "--add-opens=jdk.compiler/com.sun.tools.javac=ALL-UNNAMED",
+            "--add-opens=java.base/java.lang=ALL-UNNAMED",
+            "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
+            "--add-opens=java.base/java.io=ALL-UNNAMED",
+            "--add-opens=java.base/java.util=ALL-UNNAMED",
+            "--add-opens=java.base/java.nio=ALL-UNNAMED",
+            "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+            "-Dchronicle.analytics.disable=true");
+    static final String ADMIN_TOKEN = "crash-test-admin-token-0123456789";
+    private static final Pattern HTTP_PORT = Pattern.compile("terminal API\\s+http://localhost:(\\d+)/");
+    private static final Pattern OPS_PORT = Pattern.compile("ops\\s+http://localhost:(\\d+)/");
+    private static int launches;
+
+    final Process process;
+    final Path data;
+    final Path log;
+    final int httpPort;
+    final int opsPort;
+
+    private EngineProcess(Process process, Path data, Path log, int httpPort, int opsPort) {
+        this.process = process;
+        this.data = data;
+        this.log = log;
+        this.httpPort = httpPort;
+        this.opsPort = opsPort;
+    }
+
+    static List<String> javaCommand(String... args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(CHRONICLE_FLAGS);
+        cmd.add("-Xmx256m");
+        cmd.add("-XX:TieredStopAtLevel=1");
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add("id.lumbung.cli.Main");
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    /** Launches {@code serve} on {@code data}; does not wait. */
+    static Process launch(Path data, Path log, String durability) throws IOException {
+        Files.createDirectories(data);
+        Path config = data.getParent().resolve("engine-" + data.getFileName() + ".properties");
+        Files.writeString(config, "http.host=127.0.0.1\n");
+        ProcessBuilder pb = new ProcessBuilder(javaCommand("serve", "--config", config.toString(), "--data", data.toString(),
+                "--http-port", "0", "--ops-port", "0", "--iso-port", "0", "--cutoffs", "none", "--durability", durability));
+        pb.environment().put("LUMBUNG_ADMIN_TOKEN", ADMIN_TOKEN);
+        pb.redirectErrorStream(true);
+        pb.redirectOutput(log.toFile());
+        return pb.start();
+    }
+
+    /** Launches and waits (at most 60 s) until the engine answers 200 on /health/ready. */
+    static EngineProcess start(Path data, String durability) throws Exception {
+        Path log = data.getParent().resolve("engine-" + data.getFileName() + "-" + (++launches) + ".log");
+        Process p = launch(data, log, durability);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        int http = -1;
+        int ops = -1;
+        while (System.nanoTime() < deadline) {
+            String out = Files.readString(log, StandardCharsets.UTF_8);
+            Matcher h = HTTP_PORT.matcher(out);
+            Matcher o = OPS_PORT.matcher(out);
+            if (h.find() && o.find()) {
+                http = Integer.parseInt(h.group(1));
+                ops = Integer.parseInt(o.group(1));
+                break;
+            }
+            if (!p.isAlive()) {
+                throw new IllegalStateException("engine exited with " + p.exitValue() + " before it was ready:\n" + out);
+            }
+            Thread.sleep(50);
+        }
+        if (http < 0) {
+            p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            throw new IllegalStateException("engine not ready within 60 s:\n" + Files.readString(log));
+        }
+        EngineProcess e = new EngineProcess(p, data, log, http, ops);
+        HttpClient c = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+        while (System.nanoTime() < deadline) {
+            try {
+                HttpResponse<Void> r = c.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ops + "/health/ready"))
+                        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding());
+                if (r.statusCode() == 200) {
+                    return e;
+                }
+            } catch (IOException ignored) {
+                // not yet
+            }
+            Thread.sleep(50);
+        }
+        e.kill();
+        throw new IllegalStateException("/health/ready never answered 200");
+    }
+
+    String output() throws IOException {
+        return Files.readString(log, StandardCharsets.UTF_8);
+    }
+
+    /** SIGKILL, then wait for the process to be gone. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("engine pid " + process.pid() + " survived SIGKILL for 30 s");
+        }
+    }
+
+    /** SIGTERM (drain and stop); SIGKILL if it has not stopped within 30 s. Returns the exit code. */
+    int stop() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            throw new IllegalStateException("engine pid " + process.pid() + " did not stop within 30 s of SIGTERM");
+        }
+        return process.exitValue();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Result of a short-lived CLI run. */
+    record Run(int exit, String output) {
+    }
+
+    /** Runs {@code reconcile --data data} in its own JVM (at most 60 s). */
+    static Run reconcile(Path data) throws Exception {
+        Path log = Files.createTempFile(data.getParent(), "reconcile", ".log");
+        ProcessBuilder pb = new ProcessBuilder(javaCommand("reconcile", "--data", data.toString()));
+        pb.redirectErrorStream(true);
+        pb.redirectOutput(log.toFile());
+        Process p = pb.start();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            throw new IllegalStateException("reconcile did not finish within 60 s:\n" + Files.readString(log));
+        }
+        return new Run(p.exitValue(), Files.readString(log));
+    }
+}

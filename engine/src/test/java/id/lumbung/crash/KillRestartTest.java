@@ -1,0 +1,187 @@
+package id.lumbung.crash;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * SIGKILL under load with {@code sync} durability: every acknowledged payment must survive with its
+ * paymentId, and a request that got no answer must be retryable (201 or 200, never 422).
+ *
+ * <p>{@code -Dlumbung.crash.cycles=N} (default 2) sets the kill cycles, {@code -Dlumbung.crash.seed}
+ * the seed (amounts, terminals, time of the kill), {@code -Dlumbung.crash.loadMs} the load per cycle.
+ */
+class KillRestartTest {
+    private static final int THREADS = 8;
+    private static final int REQUESTS_PER_CYCLE_MAX = 50_000;
+    private static final int OLDER_SAMPLE = 2_000;
+    private static final String[] TERMINALS = {"T0000001", "T0000003", "T0000006", "T0000009", "T0000011", "T0000014",
+        "T0000015", "T0000018"};
+
+    @TempDir
+    Path tmp;
+
+    /** What a client sent, and the answer if it got one. */
+    record Sent(String terminalId, String body) {
+    }
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.MINUTES) // the CI default (2 cycles) takes ~30 s; the timeout covers -Dlumbung.crash.cycles=20
+    void acknowledgedPaymentsSurviveSigkillUnderLoad() throws Exception {
+        int cycles = Integer.getInteger("lumbung.crash.cycles", 2);
+        long seed = Long.getLong("lumbung.crash.seed", System.nanoTime());
+        long loadMs = Long.getLong("lumbung.crash.loadMs", 3_000);
+        System.out.println("KillRestartTest seed=" + seed + " cycles=" + cycles + " (-Dlumbung.crash.seed=" + seed + " to repeat)");
+        Random random = new Random(seed);
+        Path data = tmp.resolve("data");
+        Map<String, Sent> sent = new ConcurrentHashMap<>();          // txnId -> request
+        Map<String, String> acked = new ConcurrentHashMap<>();       // txnId -> paymentId
+        Map<String, String> unanswered = new ConcurrentHashMap<>();  // txnId -> why
+        List<String> report = new ArrayList<>();
+
+        EngineProcess engine = EngineProcess.start(data, "sync");
+        try {
+            for (int cycle = 1; cycle <= cycles; cycle++) {
+                Client client = new Client(engine);
+                int before = acked.size();
+                long killAfterMs = loadMs / 2 + random.nextInt((int) Math.max(1, loadMs));
+                AtomicBoolean stop = new AtomicBoolean();
+                AtomicInteger budget = new AtomicInteger(REQUESTS_PER_CYCLE_MAX);
+                ExecutorService pool = Executors.newFixedThreadPool(THREADS);
+                List<Future<?>> futures = new ArrayList<>();
+                for (int t = 0; t < THREADS; t++) {
+                    String terminal = TERMINALS[t];
+                    long threadSeed = random.nextLong();
+                    int c = cycle;
+                    int thread = t;
+                    futures.add(pool.submit(() -> {
+                        Random r = new Random(threadSeed);
+                        for (int i = 0; !stop.get() && budget.decrementAndGet() >= 0; i++) {
+                            String txnId = "K" + c + "-" + thread + "-" + i;
+                            String body = Client.paymentBody(terminal, txnId, 1 + r.nextInt(2_000_000));
+                            sent.put(txnId, new Sent(terminal, body));
+                            try {
+                                HttpResponse<String> resp = client.post(terminal, body);
+                                if (resp.statusCode() == 201 || resp.statusCode() == 200) {
+                                    acked.put(txnId, Client.field(resp.body(), "paymentId"));
+                                } else {
+                                    unanswered.put(txnId, resp.statusCode() + " " + resp.body());
+                                }
+                            } catch (Exception e) {
+                                unanswered.put(txnId, e.toString());
+                            }
+                        }
+                        return null;
+                    }));
+                }
+                Thread.sleep(killAfterMs);
+                engine.kill(); // SIGKILL while the clients are sending
+                stop.set(true);
+                for (Future<?> f : futures) {
+                    f.get(60, TimeUnit.SECONDS);
+                }
+                pool.shutdown();
+                int ackedThisCycle = acked.size() - before;
+                report.add("cycle " + cycle + ": killed after " + killAfterMs + " ms, acked " + ackedThisCycle
+                        + ", unanswered so far " + unanswered.size());
+                assertThat(ackedThisCycle).as("payments acknowledged before the kill in cycle %d", cycle).isPositive();
+
+                engine = EngineProcess.start(data, "sync");
+                String prefix = "K" + cycle + "-";
+                Map<String, String> toCheck = new HashMap<>();
+                List<String> older = new ArrayList<>();
+                for (Map.Entry<String, String> e : acked.entrySet()) {
+                    if (e.getKey().startsWith(prefix) || cycle == cycles) {
+                        toCheck.put(e.getKey(), e.getValue());
+                    } else {
+                        older.add(e.getKey());
+                    }
+                }
+                // acks of earlier cycles were checked after their own kill, and all are checked after the last:
+                // between, a sample of them keeps a long run linear
+                java.util.Collections.shuffle(older, random);
+                older.stream().limit(OLDER_SAMPLE).forEach(k -> toCheck.put(k, acked.get(k)));
+                verifyAndRetry(new Client(engine), sent, toCheck, unanswered);
+                acked.putAll(toCheck);
+                report.set(report.size() - 1, report.get(report.size() - 1) + ", replays checked " + toCheck.size());
+                System.out.println(report.get(report.size() - 1));
+            }
+            // no paymentId twice
+            Map<String, String> byPaymentId = new HashMap<>();
+            for (Map.Entry<String, String> e : acked.entrySet()) {
+                String previous = byPaymentId.put(e.getValue(), e.getKey());
+                assertThat(previous).as("paymentId %s given to %s and %s", e.getValue(), previous, e.getKey()).isNull();
+            }
+            assertThat(acked).hasSize(sent.size());
+            System.out.println("KillRestartTest seed=" + seed + " cycles=" + cycles + " payments=" + acked.size() + " " + report);
+            // SIGTERM: the JVM exits 143 once its shutdown hook drained (ops/lumbung.service: SuccessExitStatus=143)
+            assertThat(engine.stop()).isIn(0, 143);
+        } finally {
+            engine.close();
+        }
+    }
+
+    /**
+     * Every acknowledged payment re-POSTed: 200, Idempotent-Replayed, the same paymentId. Every
+     * unanswered one retried: 201 or 200 (it may or may not have been journaled), never 422.
+     */
+    private static void verifyAndRetry(Client client, Map<String, Sent> sent, Map<String, String> acked,
+            Map<String, String> unanswered) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(THREADS);
+        try {
+            List<Future<String>> checks = new ArrayList<>();
+            for (Map.Entry<String, String> a : acked.entrySet()) {
+                Sent s = sent.get(a.getKey());
+                checks.add(pool.submit(() -> {
+                    HttpResponse<String> r = client.postHonouringRateLimit(s.terminalId(), s.body());
+                    if (r.statusCode() != 200 || !"true".equals(r.headers().firstValue("Idempotent-Replayed").orElse(null))
+                            || !a.getValue().equals(Client.field(r.body(), "paymentId"))) {
+                        return "acknowledged " + a.getKey() + " as " + a.getValue() + " but the replay answered "
+                                + r.statusCode() + " " + r.headers().firstValue("Idempotent-Replayed").orElse("-") + " " + r.body();
+                    }
+                    return null;
+                }));
+            }
+            Map<String, String> retried = new ConcurrentHashMap<>();
+            for (String txnId : List.copyOf(unanswered.keySet())) {
+                Sent s = sent.get(txnId);
+                checks.add(pool.submit(() -> {
+                    HttpResponse<String> r = client.postHonouringRateLimit(s.terminalId(), s.body());
+                    if (r.statusCode() != 201 && r.statusCode() != 200) {
+                        return "unanswered " + txnId + " retried: " + r.statusCode() + " " + r.body();
+                    }
+                    retried.put(txnId, Client.field(r.body(), "paymentId"));
+                    return null;
+                }));
+            }
+            List<String> failures = new ArrayList<>();
+            for (Future<String> f : checks) {
+                String failure = f.get(60, TimeUnit.SECONDS);
+                if (failure != null) {
+                    failures.add(failure);
+                }
+            }
+            assertThat(failures).as("answers after restart").isEmpty();
+            acked.putAll(retried);
+            unanswered.keySet().removeAll(retried.keySet());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}
