@@ -331,7 +331,9 @@ public final class PaymentBook {
      * at most {@code stepsMax} journal positions per call so the writer never stalls on it.
      */
     public int evict(int stepsMax) {
-        long horizon = clock.millis() - retentionMs;
+        // a retry of a forgotten key must fail the occurredAt window rather than be accepted twice:
+        // its occurredAt is at most 5 minutes after acceptedAt, and retention is at least the 7-day window
+        long horizon = clock.millis() - retentionMs - OCCURRED_AHEAD_MAX_MS;
         int evicted = 0;
         for (int i = 0; i < stepsMax && evictCursor <= lastSequence; i++) {
             PaymentRecord r = bySequence.get(evictCursor);

@@ -1,0 +1,146 @@
+package id.lumbung.payment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import id.lumbung.config.Durability;
+import id.lumbung.journal.Journal;
+import id.lumbung.metrics.EngineMetrics;
+import id.lumbung.reference.ReferenceData;
+import id.lumbung.reference.Terminal;
+import id.lumbung.settlement.FeeSchedule;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The payment book on its own: idempotency bound, retention, replay determinism. */
+class PaymentBookTest {
+    private static final long DAY_MS = TimeUnit.DAYS.toMillis(1);
+
+    /** A clock the test moves. */
+    static final class MutableClock extends Clock {
+        long nowMs = Instant.parse("2026-11-29T03:00:00Z").toEpochMilli();
+
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.ofEpochMilli(nowMs);
+        }
+    }
+
+    private final MutableClock clock = new MutableClock();
+    private final List<ClosedWindow> windows = new ArrayList<>();
+
+    private ReferenceData reference() throws Exception {
+        return ReferenceData.loadBundledDemo(FeeSchedule.defaults().toConfig().keySet());
+    }
+
+    private PaymentBook book(Journal journal, ReferenceData ref, int retainedMax) {
+        return new PaymentBook(ref, clock, journal, windows::add, 7 * DAY_MS, retainedMax,
+                new EngineMetrics(new SimpleMeterRegistry()));
+    }
+
+    private PaymentRequest request(String terminalId, String txnId, long amount) {
+        return new PaymentRequest(terminalId, txnId, amount, "IDR", clock.millis(), 25_200, "QRIS", null, null);
+    }
+
+    @Test
+    void refusesNewPaymentsAtTheRetainedBoundButStillAnswersKnownKeys(@TempDir Path dir) throws Exception {
+        ReferenceData ref = reference();
+        Terminal t = ref.terminal("T0000001");
+        try (Journal journal = new Journal(dir, Durability.ASYNC)) {
+            PaymentBook book = book(journal, ref, 2);
+            assertThat(book.post(request("T0000001", "a", 100), t).result()).isEqualTo(PostOutcome.Result.ACCEPTED);
+            assertThat(book.post(request("T0000001", "b", 100), t).result()).isEqualTo(PostOutcome.Result.ACCEPTED);
+            assertThat(book.post(request("T0000001", "c", 100), t).result()).isEqualTo(PostOutcome.Result.JOURNAL_UNAVAILABLE);
+            assertThat(book.post(request("T0000001", "a", 100), t).result()).isEqualTo(PostOutcome.Result.REPLAYED);
+            assertThat(book.retainedPayments()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void forgetsSettledPaymentsAfterRetentionAndARetryThenFailsTheTimeWindow(@TempDir Path dir) throws Exception {
+        ReferenceData ref = reference();
+        Terminal t = ref.terminal("T0000001");
+        try (Journal journal = new Journal(dir, Durability.ASYNC)) {
+            PaymentBook book = book(journal, ref, 1000);
+            PaymentRequest settledOne = request("T0000001", "settled", 100);
+            book.post(settledOne, t);
+            book.close(-1, JournalEntry.TRIGGER_ADMIN);
+            PaymentRequest open = request("T0000001", "open", 100);
+            book.post(open, t);
+
+            clock.nowMs += 7 * DAY_MS;
+            assertThat(book.evict(1000)).as("inside retention").isZero();
+            clock.nowMs += DAY_MS;
+            assertThat(book.evict(1000)).as("settled one past retention").isEqualTo(1);
+            assertThat(book.retainedPayments()).isEqualTo(1);
+            // the unsettled payment is kept whatever its age, and blocks the sweep behind it
+            assertThat(book.post(open, t).result()).isEqualTo(PostOutcome.Result.REPLAYED);
+            // the forgotten key cannot be accepted twice: its occurredAt is now outside the 7-day window
+            assertThat(book.post(settledOne, t).result()).isEqualTo(PostOutcome.Result.INVALID_TIMESTAMP);
+        }
+    }
+
+    @Test
+    void replayRebuildsTheSameStatusesIdsAndWindows(@TempDir Path dir) throws Exception {
+        ReferenceData ref = reference();
+        Terminal t1 = ref.terminal("T0000001");
+        Terminal t6 = ref.terminal("T0000006");
+        List<String> before = new ArrayList<>();
+        try (Journal journal = new Journal(dir, Durability.ASYNC)) {
+            PaymentBook book = book(journal, ref, 1000);
+            for (int i = 0; i < 50; i++) {
+                Terminal t = i % 2 == 0 ? t1 : t6;
+                PostOutcome o = book.post(request(t.terminalId(), "r" + i, 1000 + i), t);
+                if (i % 7 == 0) {
+                    book.voidBySequence(o.payment().sequence(), t);
+                }
+                if (i == 20) {
+                    book.close(-1, JournalEntry.TRIGGER_ADMIN);
+                }
+                if (i == 35) {
+                    book.close(ref.coop("KSP-KLEWER").index(), JournalEntry.TRIGGER_ADMIN);
+                }
+            }
+            book.publishWindows();
+            for (long s = 1; s <= book.lastSequence(); s++) {
+                PaymentView v = book.status(s, s % 2 == 0 ? t6 : t1);
+                PaymentView w = v != null ? v : book.status(s, s % 2 == 0 ? t1 : t6);
+                before.add(w == null ? "-" : w.paymentId() + "/" + w.status() + "/" + w.batchId());
+            }
+        }
+        int windowsLive = windows.size();
+        windows.clear();
+        try (Journal journal = new Journal(dir, Durability.ASYNC)) {
+            PaymentBook replayed = book(journal, ref, 1000);
+            Journal.ReplayResult r = journal.replay(replayed::replay, n -> { });
+            replayed.afterReplay(r.lastSequence(), r.discardedTailIndex());
+            List<String> after = new ArrayList<>();
+            for (long s = 1; s <= replayed.lastSequence(); s++) {
+                PaymentView v = replayed.status(s, s % 2 == 0 ? t6 : t1);
+                PaymentView w = v != null ? v : replayed.status(s, s % 2 == 0 ? t1 : t6);
+                after.add(w == null ? "-" : w.paymentId() + "/" + w.status() + "/" + w.batchId());
+            }
+            assertThat(after).isEqualTo(before);
+            assertThat(windows).hasSize(windowsLive);
+            assertThat(before).anyMatch(x -> x.contains("/SETTLED/KSP-")).anyMatch(x -> x.contains("/VOIDED/"))
+                    .anyMatch(x -> x.contains("/ACCEPTED/null"));
+        }
+    }
+}
