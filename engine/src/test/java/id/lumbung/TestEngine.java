@@ -22,7 +22,12 @@ import java.util.Map;
 public final class TestEngine implements AutoCloseable {
     public static final String ADMIN_TOKEN = "test-admin-token";
     public final Engine engine;
-    public final HttpClient http = HttpClient.newHttpClient();
+    /**
+     * HTTP/1.1 only: the JDK client's default (HTTP/2 with an h2c upgrade on plain http) fails
+     * intermittently against Vert.x's cleartext upgrade ("Frame type(101) ... exceeds
+     * MAX_FRAME_SIZE"); terminals and Prometheus speak HTTP/1.1.
+     */
+    public final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     public final Path data;
 
     public TestEngine(Path data, Map<String, String> settings) throws Exception {
