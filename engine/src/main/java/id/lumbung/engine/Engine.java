@@ -144,7 +144,8 @@ public final class Engine implements AutoCloseable {
         }
         deployments = ids;
         gateway = new id.lumbung.gateway.IsoGateway(vertx, config.httpHost, config.isoPort, service, reference::terminal,
-                i -> reference.trader(i).traderId(), clock, registry, config.amountMaxRupiah);
+                i -> reference.trader(i).traderId(), clock, registry, config.amountMaxRupiah)
+                .tls(o -> id.lumbung.config.Tls.apply(o, config), config.tlsClientAuthRequired);
         await(gateway.start());
         scheduleCutoff();
         vertx.setPeriodic(100, id -> {
