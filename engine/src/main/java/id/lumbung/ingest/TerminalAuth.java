@@ -69,11 +69,13 @@ public final class TerminalAuth {
         } catch (InvalidKeyException e) {
             return false;
         }
-        mac.update(method.getBytes(StandardCharsets.US_ASCII));
+        // UTF-8 throughout, as sign() builds the string: US-ASCII would turn every non-ASCII
+        // character into '?', so two different headers could share one MAC input
+        mac.update(method.getBytes(StandardCharsets.UTF_8));
         mac.update((byte) '\n');
         mac.update(path.getBytes(StandardCharsets.UTF_8));
         mac.update((byte) '\n');
-        mac.update(timestamp.getBytes(StandardCharsets.US_ASCII));
+        mac.update(timestamp.getBytes(StandardCharsets.UTF_8));
         mac.update((byte) '\n');
         mac.update(hex(bodyDigest).getBytes(StandardCharsets.US_ASCII));
         return MessageDigest.isEqual(mac.doFinal(), presented);
