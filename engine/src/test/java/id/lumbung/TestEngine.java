@@ -31,6 +31,11 @@ public final class TestEngine implements AutoCloseable {
     public final Path data;
 
     public TestEngine(Path data, Map<String, String> settings) throws Exception {
+        this(data, settings, ADMIN_TOKEN);
+    }
+
+    /** With the given admin token (for example one {@link Engine#adminToken} made in {@code data}). */
+    public TestEngine(Path data, Map<String, String> settings, String adminToken) throws Exception {
         this.data = data;
         Map<String, String> v = new HashMap<>(settings);
         v.put(EngineConfig.DATA_DIR_PROP_NAME, data.toString());
@@ -43,7 +48,7 @@ public final class TestEngine implements AutoCloseable {
         EngineConfig config = EngineConfig.of(v);
         FeeSchedule fees = FeeSchedule.defaults();
         ReferenceData ref = ReferenceData.loadBundledDemo(fees.toConfig().keySet());
-        engine = new Engine(config, ref, fees, Clock.systemUTC(), ADMIN_TOKEN, (t, e) -> {
+        engine = new Engine(config, ref, fees, Clock.systemUTC(), adminToken, (t, e) -> {
             throw new AssertionError("engine fatal: " + e, e);
         });
         engine.start();
