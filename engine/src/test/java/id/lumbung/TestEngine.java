@@ -22,10 +22,20 @@ import java.util.Map;
 public final class TestEngine implements AutoCloseable {
     public static final String ADMIN_TOKEN = "test-admin-token";
     public final Engine engine;
-    public final HttpClient http = HttpClient.newHttpClient();
+    /**
+     * HTTP/1.1 only: the JDK client's default (HTTP/2 with an h2c upgrade on plain http) fails
+     * intermittently against Vert.x's cleartext upgrade ("Frame type(101) ... exceeds
+     * MAX_FRAME_SIZE"); terminals and Prometheus speak HTTP/1.1.
+     */
+    public final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     public final Path data;
 
     public TestEngine(Path data, Map<String, String> settings) throws Exception {
+        this(data, settings, ADMIN_TOKEN);
+    }
+
+    /** With the given admin token (for example one {@link Engine#adminToken} made in {@code data}). */
+    public TestEngine(Path data, Map<String, String> settings, String adminToken) throws Exception {
         this.data = data;
         Map<String, String> v = new HashMap<>(settings);
         v.put(EngineConfig.DATA_DIR_PROP_NAME, data.toString());
@@ -38,7 +48,7 @@ public final class TestEngine implements AutoCloseable {
         EngineConfig config = EngineConfig.of(v);
         FeeSchedule fees = FeeSchedule.defaults();
         ReferenceData ref = ReferenceData.loadBundledDemo(fees.toConfig().keySet());
-        engine = new Engine(config, ref, fees, Clock.systemUTC(), ADMIN_TOKEN, (t, e) -> {
+        engine = new Engine(config, ref, fees, Clock.systemUTC(), adminToken, (t, e) -> {
             throw new AssertionError("engine fatal: " + e, e);
         });
         engine.start();

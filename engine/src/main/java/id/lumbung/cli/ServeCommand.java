@@ -32,6 +32,14 @@ public final class ServeCommand implements Callable<Integer> {
     String durability;
     @Option(names = "--cutoffs", description = "Local cut-off times HH:MM,... in Asia/Jakarta, or none")
     String cutoffs;
+    @Option(names = "--tls-key", description = "PEM private key: TLS on the terminal and ISO 8583 ports (with --tls-cert)")
+    String tlsKey;
+    @Option(names = "--tls-cert", description = "PEM certificate chain of the server (with --tls-key)")
+    String tlsCert;
+    @Option(names = "--tls-client-auth", description = "none (default) or required: mutual TLS, certificate CN = terminal id")
+    String tlsClientAuth;
+    @Option(names = "--tls-client-ca", description = "PEM CA certificate(s) that issue client certificates")
+    String tlsClientCa;
 
     @Override
     public Integer call() throws Exception {
@@ -46,6 +54,10 @@ public final class ServeCommand implements Callable<Integer> {
         put(values, EngineConfig.ISO_PORT_PROP_NAME, isoPort);
         put(values, EngineConfig.DURABILITY_PROP_NAME, durability);
         put(values, EngineConfig.CUTOFFS_PROP_NAME, cutoffs);
+        put(values, EngineConfig.TLS_KEY_PATH_PROP_NAME, tlsKey);
+        put(values, EngineConfig.TLS_CERT_PATH_PROP_NAME, tlsCert);
+        put(values, EngineConfig.TLS_CLIENT_AUTH_PROP_NAME, tlsClientAuth);
+        put(values, EngineConfig.TLS_CLIENT_CA_PATH_PROP_NAME, tlsClientCa);
         EngineConfig config;
         FeeSchedule fees;
         ReferenceData ref;
@@ -97,8 +109,10 @@ public final class ServeCommand implements Callable<Integer> {
         String data = config.dataDir.toAbsolutePath().normalize().toString();
         System.out.println();
         System.out.println("Lumbung is ready.");
-        System.out.println("  terminal API  http://localhost:" + engine.httpPort() + "/v1/payments");
-        System.out.println("  ISO 8583      tcp://localhost:" + engine.isoPort() + "  (2-byte length header, ISO87B fields)");
+        String tls = config.tlsClientAuthRequired ? "  (mutual TLS)" : "";
+        System.out.println("  terminal API  " + (config.tlsEnabled() ? "https" : "http") + "://localhost:" + engine.httpPort() + "/v1/payments" + tls);
+        System.out.println("  ISO 8583      " + (config.tlsEnabled() ? "tls" : "tcp") + "://localhost:" + engine.isoPort()
+                + "  (2-byte length header, ISO87B fields)" + tls);
         System.out.println("  ops           http://localhost:" + engine.opsPort() + "/metrics  /health/ready");
         System.out.println("  data          " + data + "  (durability " + config.durability.name().toLowerCase(java.util.Locale.ROOT) + ")");
         System.out.println("  reference     " + (config.referenceDir == null ? "bundled demo data" : config.referenceDir.toAbsolutePath()));

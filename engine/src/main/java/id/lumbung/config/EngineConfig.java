@@ -75,6 +75,21 @@ public final class EngineConfig {
     public static final String DISK_RESERVE_BYTES_PROP_NAME = "journal.disk.reserve.bytes";
     public static final long DISK_RESERVE_BYTES_DEFAULT = 512L * 1024 * 1024;
     public static final String ADMIN_TOKEN_ENV_NAME = "LUMBUNG_ADMIN_TOKEN";
+    /**
+     * TLS on the terminal port and the ISO 8583 port: the server's private key and certificate
+     * chain, PEM files (docs/TLS.md). Both or neither; empty means plain TCP.
+     */
+    public static final String TLS_KEY_PATH_PROP_NAME = "tls.key.path";
+    public static final String TLS_CERT_PATH_PROP_NAME = "tls.cert.path";
+    /**
+     * {@code none}: server-authenticated TLS only. {@code required}: mutual TLS; a client must
+     * present a certificate issued by {@code tls.client.ca.path}, and a terminal's certificate
+     * subject CN must be its terminal id (HTTP: X-Terminal-Id, else 401; ISO 8583: field 41, else 39=03).
+     */
+    public static final String TLS_CLIENT_AUTH_PROP_NAME = "tls.client.auth";
+    public static final String TLS_CLIENT_AUTH_DEFAULT = "none";
+    /** PEM file of the CA certificate(s) that issue client certificates; needed with {@code required}. */
+    public static final String TLS_CLIENT_CA_PATH_PROP_NAME = "tls.client.ca.path";
 
     public final Path dataDir;
     public final Path referenceDir;
@@ -95,6 +110,12 @@ public final class EngineConfig {
     public final int retainedPaymentsMax;
     public final int writerQueueMax;
     public final long diskReserveBytes;
+    /** Server key and certificate chain (PEM), both null when TLS is off. */
+    public final Path tlsKeyPath;
+    public final Path tlsCertPath;
+    /** Mutual TLS: clients need a certificate from {@link #tlsClientCaPath}, terminals one naming them. */
+    public final boolean tlsClientAuthRequired;
+    public final Path tlsClientCaPath;
     /** Fee plan lines, {@code fee.plan.<NAME>=<tiers>}, by plan name; empty means the defaults. */
     public final Map<String, String> feePlans;
 
@@ -119,6 +140,21 @@ public final class EngineConfig {
         retainedPaymentsMax = (int) longIn(v, RETAINED_PAYMENTS_MAX_PROP_NAME, RETAINED_PAYMENTS_MAX_DEFAULT, 1000, 1_000_000_000);
         writerQueueMax = (int) longIn(v, WRITER_QUEUE_MAX_PROP_NAME, WRITER_QUEUE_MAX_DEFAULT, 16, 16 << 20);
         diskReserveBytes = longIn(v, DISK_RESERVE_BYTES_PROP_NAME, DISK_RESERVE_BYTES_DEFAULT, 0, Long.MAX_VALUE);
+        tlsKeyPath = optionalPath(v, TLS_KEY_PATH_PROP_NAME);
+        tlsCertPath = optionalPath(v, TLS_CERT_PATH_PROP_NAME);
+        tlsClientCaPath = optionalPath(v, TLS_CLIENT_CA_PATH_PROP_NAME);
+        String clientAuth = v.getOrDefault(TLS_CLIENT_AUTH_PROP_NAME, TLS_CLIENT_AUTH_DEFAULT).trim().toLowerCase(java.util.Locale.ROOT);
+        if (!clientAuth.equals("none") && !clientAuth.equals("required")) {
+            throw new IllegalArgumentException(TLS_CLIENT_AUTH_PROP_NAME + " must be none or required, got '" + clientAuth + "'");
+        }
+        tlsClientAuthRequired = clientAuth.equals("required");
+        if ((tlsKeyPath == null) != (tlsCertPath == null)) {
+            throw new IllegalArgumentException(TLS_KEY_PATH_PROP_NAME + " and " + TLS_CERT_PATH_PROP_NAME + " go together");
+        }
+        if (tlsClientAuthRequired && (tlsKeyPath == null || tlsClientCaPath == null)) {
+            throw new IllegalArgumentException(TLS_CLIENT_AUTH_PROP_NAME + "=required needs " + TLS_KEY_PATH_PROP_NAME + ", "
+                    + TLS_CERT_PATH_PROP_NAME + " and " + TLS_CLIENT_CA_PATH_PROP_NAME);
+        }
         Map<String, String> plans = new LinkedHashMap<>();
         v.forEach((k, val) -> {
             if (k.startsWith("fee.plan.")) {
@@ -129,6 +165,16 @@ public final class EngineConfig {
         if (httpPort != 0 && (httpPort == opsPort || httpPort == isoPort) || opsPort != 0 && opsPort == isoPort) {
             throw new IllegalArgumentException("http.port, ops.port and iso.port must differ");
         }
+    }
+
+    /** Whether the terminal and ISO 8583 ports speak TLS. */
+    public boolean tlsEnabled() {
+        return tlsKeyPath != null;
+    }
+
+    private static Path optionalPath(Map<String, String> v, String name) {
+        String s = v.get(name);
+        return s == null || s.isBlank() ? null : Path.of(s.trim());
     }
 
     /** The defaults alone. */
@@ -161,7 +207,8 @@ public final class EngineConfig {
             HTTP_PORT_PROP_NAME, OPS_PORT_PROP_NAME, ISO_PORT_PROP_NAME, DURABILITY_PROP_NAME, CUTOFFS_PROP_NAME,
             TIMEZONE_PROP_NAME, AMOUNT_MAX_PROP_NAME, BODY_BYTES_MAX_PROP_NAME, BATCH_BODY_BYTES_MAX_PROP_NAME,
             BATCH_ITEMS_MAX_PROP_NAME, RATE_PER_SECOND_PROP_NAME, RATE_BURST_PROP_NAME, RETENTION_DAYS_PROP_NAME,
-            RETAINED_PAYMENTS_MAX_PROP_NAME, WRITER_QUEUE_MAX_PROP_NAME, DISK_RESERVE_BYTES_PROP_NAME);
+            RETAINED_PAYMENTS_MAX_PROP_NAME, WRITER_QUEUE_MAX_PROP_NAME, DISK_RESERVE_BYTES_PROP_NAME,
+            TLS_KEY_PATH_PROP_NAME, TLS_CERT_PATH_PROP_NAME, TLS_CLIENT_AUTH_PROP_NAME, TLS_CLIENT_CA_PATH_PROP_NAME);
 
     private static int port(Map<String, String> v, String name, int dflt) {
         return (int) longIn(v, name, dflt, 0, 65535);

@@ -80,6 +80,8 @@ public final class Engine implements AutoCloseable {
     private volatile long oldestUnsettledEpochMs = -1;
     private volatile long journalBytes;
     private volatile long diskFreeBytes;
+    /** Starts at {@code journal.disk.reserve.bytes}; an operator may change it while running. */
+    private volatile long diskReserveBytes;
     private volatile long nextCutoffEpochMs;
     private volatile long eventLoopLagNs;
     private long cutoffTimer = -1;
@@ -92,6 +94,7 @@ public final class Engine implements AutoCloseable {
         this.clock = clock;
         this.adminToken = adminToken;
         this.fatal = fatal;
+        this.diskReserveBytes = config.diskReserveBytes;
     }
 
     private static PrometheusMeterRegistry newRegistry() {
@@ -127,6 +130,8 @@ public final class Engine implements AutoCloseable {
         book = new PaymentBook(reference, clock, journal, settlement, TimeUnit.DAYS.toMillis(config.retentionDays),
                 config.retainedPaymentsMax, metrics);
         replay();
+        // the first check runs before the writer takes commands: no write slips in under the reserve
+        checkDisk();
         writer = new JournalWriter(journal, metrics, config.writerQueueMax, book::publishWindows, this::idleWork, fatal);
         service = new PaymentService(book, writer);
         writer.start();
@@ -144,7 +149,8 @@ public final class Engine implements AutoCloseable {
         }
         deployments = ids;
         gateway = new id.lumbung.gateway.IsoGateway(vertx, config.httpHost, config.isoPort, service, reference::terminal,
-                i -> reference.trader(i).traderId(), clock, registry, config.amountMaxRupiah);
+                i -> reference.trader(i).traderId(), clock, registry, config.amountMaxRupiah)
+                .tls(o -> id.lumbung.config.Tls.apply(o, config), config.tlsClientAuthRequired);
         await(gateway.start());
         scheduleCutoff();
         vertx.setPeriodic(100, id -> {
@@ -179,21 +185,49 @@ public final class Engine implements AutoCloseable {
 
     /** Runs on the journal writer every 10 ms or so: disk reserve, retention sweep, gauge snapshots. */
     private void idleWork() {
+        checkDisk();
+        book.evict(10_000);
+        refreshGauges();
+    }
+
+    /** Free space against the reserve: intake stops at or under it and resumes by itself above it. */
+    private void checkDisk() {
+        long reserve = diskReserveBytes;
+        boolean ok;
         try {
             FileStore store = Files.getFileStore(journal.dir());
             diskFreeBytes = store.getUsableSpace();
-            boolean ok = diskFreeBytes > config.diskReserveBytes && Files.isWritable(journal.dir());
-            if (ok != writable) {
-                LOG.log(System.Logger.Level.WARNING, "event=journal_availability writable={0} disk_free_bytes={1,number,#}"
-                        + " reserve_bytes={2,number,#}", ok, diskFreeBytes, config.diskReserveBytes);
-            }
-            writable = ok;
+            ok = diskFreeBytes > reserve && Files.isWritable(journal.dir());
         } catch (IOException e) {
-            writable = false;
+            ok = false;
         }
-        book.writable(writable);
-        book.evict(10_000);
-        refreshGauges();
+        if (ok != writable) {
+            LOG.log(System.Logger.Level.WARNING, "event=journal_availability writable={0} disk_free_bytes={1,number,#}"
+                    + " reserve_bytes={2,number,#}", ok, diskFreeBytes, reserve);
+        }
+        writable = ok;
+        book.writable(ok);
+    }
+
+    /**
+     * Operator override of {@code journal.disk.reserve.bytes} while running (for example to let a
+     * close through on a nearly full disk, or to stop intake ahead of maintenance). Takes effect at
+     * the writer's next check, within about 10 ms; not persisted.
+     */
+    public void diskReserveBytes(long bytes) {
+        if (bytes < 0) {
+            throw new IllegalArgumentException("disk reserve must be >= 0: " + bytes);
+        }
+        diskReserveBytes = bytes;
+    }
+
+    public long diskReserveBytes() {
+        return diskReserveBytes;
+    }
+
+    /** Whether the journal takes writes (false while the disk reserve is reached or it is not writable). */
+    public boolean journalWritable() {
+        return writable;
     }
 
     private void refreshGauges() {
@@ -214,7 +248,7 @@ public final class Engine implements AutoCloseable {
         gauge("lumbung.journal.bytes", "Bytes of journal files on disk", () -> journalBytes);
         gauge("lumbung.journal.disk.free.bytes", "Usable bytes on the journal's file system", () -> diskFreeBytes);
         gauge("lumbung.journal.disk.reserve.bytes", "Free space the engine keeps; below it writes are refused",
-                () -> config.diskReserveBytes);
+                () -> diskReserveBytes);
         gauge("lumbung.journal.available", "1 while the journal takes writes, 0 while it refuses them", () -> writable ? 1 : 0);
         gauge("lumbung.journal.queue.commands", "Commands waiting for the journal writer",
                 () -> writer == null ? 0 : writer.queuedCommands());

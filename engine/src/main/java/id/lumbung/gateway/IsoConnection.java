@@ -36,7 +36,16 @@ final class IsoConnection {
     private boolean closing;
     private boolean closed;
 
+    /** The terminal id a mutual-TLS client certificate names; null without mutual TLS. */
+    private final String certifiedTerminalId;
+
     IsoConnection(NetSocket socket, Context context, IsoTransactions transactions, IsoMetrics metrics) {
+        this(socket, context, transactions, metrics, null);
+    }
+
+    IsoConnection(NetSocket socket, Context context, IsoTransactions transactions, IsoMetrics metrics,
+            String certifiedTerminalId) {
+        this.certifiedTerminalId = certifiedTerminalId;
         this.socket = socket;
         this.context = context;
         this.transactions = transactions;
@@ -53,6 +62,10 @@ final class IsoConnection {
 
     Context context() {
         return context;
+    }
+
+    String certifiedTerminalId() {
+        return certifiedTerminalId;
     }
 
     private int inFlight() {

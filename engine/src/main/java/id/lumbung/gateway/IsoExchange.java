@@ -40,6 +40,11 @@ final class IsoExchange {
         return connection.context();
     }
 
+    /** With mutual TLS, the terminal id the client certificate names; otherwise null (no check). */
+    String certifiedTerminalId() {
+        return connection.certifiedTerminalId();
+    }
+
     void begin(long receivedNanos, IsoTransactions transactions) {
         this.receivedNanos = receivedNanos;
         this.transactions = transactions;

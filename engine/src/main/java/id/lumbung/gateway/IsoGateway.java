@@ -46,6 +46,8 @@ public final class IsoGateway {
     private final IsoMetrics metrics;
     private final List<NetServer> servers = new ArrayList<>();
     private volatile int actualPort = -1;
+    private java.util.function.UnaryOperator<NetServerOptions> tls = java.util.function.UnaryOperator.identity();
+    private boolean certificateNamesTerminal;
 
     /** A gateway on {@link #HOST_DEFAULT}; {@code port} 0 picks a free port (see {@link #actualPort}). */
     public IsoGateway(Vertx vertx, int port, PaymentCommands commands, Function<String, Terminal> terminalById,
@@ -73,6 +75,18 @@ public final class IsoGateway {
                 Objects.requireNonNull(clock, "clock"), metrics, amountMaxRupiah);
     }
 
+    /**
+     * TLS before {@link #start}: {@code configure} adds the key, chain and client trust to the
+     * server options; with {@code certificateNamesTerminal} (mutual TLS) a connection without a
+     * client certificate CN is closed, and a request whose field 41 is not that CN is answered 03.
+     */
+    public synchronized IsoGateway tls(java.util.function.UnaryOperator<NetServerOptions> configure,
+            boolean certificateNamesTerminal) {
+        this.tls = Objects.requireNonNull(configure, "configure");
+        this.certificateNamesTerminal = certificateNamesTerminal;
+        return this;
+    }
+
     /** Starts listening; completes once every server instance is bound. */
     public synchronized Future<Void> start() {
         if (!servers.isEmpty()) {
@@ -82,7 +96,7 @@ public final class IsoGateway {
     }
 
     private synchronized Future<Integer> listen(int listenPort) {
-        NetServerOptions options = new NetServerOptions()
+        NetServerOptions options = tls.apply(new NetServerOptions())
                 .setHost(host)
                 .setPort(listenPort)
                 .setTcpNoDelay(true);
@@ -92,7 +106,17 @@ public final class IsoGateway {
     }
 
     private void connected(NetSocket socket) {
-        new IsoConnection(socket, vertx.getOrCreateContext(), transactions, metrics).start();
+        String certifiedTerminalId = null;
+        if (certificateNamesTerminal) {
+            // the connect handler runs after the TLS handshake: the peer's chain is verified by now
+            certifiedTerminalId = id.lumbung.config.Tls.peerCommonName(socket.sslSession());
+            if (certifiedTerminalId == null) {
+                metrics.frameError();
+                socket.close();
+                return;
+            }
+        }
+        new IsoConnection(socket, vertx.getOrCreateContext(), transactions, metrics, certifiedTerminalId).start();
     }
 
     /** The bound port once {@link #start} completed, -1 before. */

@@ -110,7 +110,7 @@ final class IsoTransactions {
             return;
         }
         Terminal terminal = terminalById.apply(terminalId);
-        if (terminal == null) {
+        if (terminal == null || !certified(exchange, terminalId)) {
             rejectPayment(exchange, Rejection.UNAUTHENTICATED);
             return;
         }
@@ -169,7 +169,7 @@ final class IsoTransactions {
             return;
         }
         Terminal terminal = terminalById.apply(terminalId);
-        if (terminal == null) {
+        if (terminal == null || !certified(exchange, terminalId)) {
             rejectReversal(exchange, Rejection.UNAUTHENTICATED);
             return;
         }
@@ -185,6 +185,12 @@ final class IsoTransactions {
             }
         }
         commands.voidByTxnId(rrn, terminal, exchange.context(), exchange.onVoided());
+    }
+
+    /** Mutual TLS: field 41 must be the terminal id the client certificate names. */
+    private static boolean certified(IsoExchange exchange, String terminalId) {
+        String certified = exchange.certifiedTerminalId();
+        return certified == null || certified.equals(terminalId);
     }
 
     void posted(IsoExchange exchange, PostOutcome outcome) {

@@ -51,7 +51,7 @@ public final class HttpIngest extends VerticleBase {
         decoder = new PaymentJsonDecoder(ctx.config().amountMaxRupiah);
         auth = new TerminalAuth();
         coopApi = new CoopApi(ctx, vertx);
-        server = vertx.createHttpServer(new HttpServerOptions()
+        server = vertx.createHttpServer(id.lumbung.config.Tls.apply(new HttpServerOptions(), ctx.config())
                 .setHost(ctx.config().httpHost)
                 .setPort(port)
                 .setMaxInitialLineLength(4096)
@@ -187,6 +187,11 @@ public final class HttpIngest extends VerticleBase {
         }
         Terminal terminal = ctx.reference().terminal(terminalId);
         if (terminal == null) {
+            return null;
+        }
+        // mutual TLS: the client certificate must name this terminal (CN = terminal id)
+        if (ctx.config().tlsClientAuthRequired
+                && !terminalId.equals(id.lumbung.config.Tls.peerCommonName(req.connection().sslSession()))) {
             return null;
         }
         boolean ok = auth.verify(terminal, req.method().name(), path, timestamp, body, body.length,

@@ -26,6 +26,7 @@ public final class TerminalAuth {
     private final byte[] computed = new byte[32];
     /** Method, path and timestamp as ASCII; a path longer than the HTTP initial line limit (4 KiB) cannot arrive. */
     private final byte[] scratch = new byte[4096];
+    private int filled;
 
     public TerminalAuth() {
         try {
@@ -82,26 +83,16 @@ public final class TerminalAuth {
         } catch (InvalidKeyException e) {
             return false;
         }
-        int n = ascii(method, 0);
-        if (n < 0) {
-            return false;
-        }
-        scratch[n++] = '\n';
-        int afterPath = ascii(path, n);
-        if (afterPath < 0) {
-            mac.update(scratch, 0, n);
-            mac.update(path.getBytes(StandardCharsets.UTF_8));
-            n = 0;
-        } else {
-            n = afterPath;
-        }
-        scratch[n++] = '\n';
-        n = ascii(timestamp, n);
-        if (n < 0) {
-            return false;
-        }
-        scratch[n++] = '\n';
-        mac.update(scratch, 0, n);
+        // UTF-8 throughout, as sign() builds the string; ASCII (every real header) is copied into a
+        // reused buffer, anything else goes through getBytes so two headers never share a MAC input
+        filled = 0;
+        put(method);
+        put('\n');
+        put(path);
+        put('\n');
+        put(timestamp);
+        put('\n');
+        mac.update(scratch, 0, filled);
         mac.update(bodyDigestHex);
         try {
             mac.doFinal(computed, 0);
@@ -111,20 +102,31 @@ public final class TerminalAuth {
         return MessageDigest.isEqual(computed, presented);
     }
 
-    /** Copies an ASCII string into the scratch buffer at {@code at}; -1 when it is not ASCII or too long. */
-    private int ascii(String s, int at) {
+    private void put(char c) {
+        if (filled == scratch.length) {
+            mac.update(scratch, 0, filled);
+            filled = 0;
+        }
+        scratch[filled++] = (byte) c;
+    }
+
+    /** Appends a string's UTF-8 bytes to the MAC input, through the scratch buffer when it is short ASCII. */
+    private void put(String s) {
         int n = s.length();
-        if (at + n + 2 > scratch.length) {
-            return -1;
+        boolean ascii = filled + n <= scratch.length;
+        for (int i = 0; ascii && i < n; i++) {
+            ascii = s.charAt(i) < 0x80;
+        }
+        if (!ascii) {
+            mac.update(scratch, 0, filled);
+            filled = 0;
+            mac.update(s.getBytes(StandardCharsets.UTF_8));
+            return;
         }
         for (int i = 0; i < n; i++) {
-            char c = s.charAt(i);
-            if (c >= 0x80) {
-                return -1;
-            }
-            scratch[at + i] = (byte) c;
+            scratch[filled + i] = (byte) s.charAt(i);
         }
-        return at + n;
+        filled += n;
     }
 
     /** Lowercase hex. */
