@@ -12,8 +12,31 @@ public final class Main implements Runnable {
     public static void main(String[] args) {
         // the engine must never phone home; chronicle-analytics is also excluded from the build
         System.setProperty("chronicle.analytics.disable", "true");
-        System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tLZ level=%4$s logger=%3$s %5$s%6$s%n");
+        logToStdout();
         System.exit(new CommandLine(new Main()).execute(args));
+    }
+
+    /**
+     * One line per event on stdout, key=value: {@code 2026-11-29T10:15:30.123+0700 level=INFO
+     * logger=... event=... }. Messages are written by the engine (never a request's content), so
+     * they carry no secret; rejections are counted in metrics, not logged per request.
+     */
+    static void logToStdout() {
+        System.setProperty("java.util.logging.SimpleFormatter.format",
+                "%1$tFT%1$tT.%1$tL%1$tz level=%4$s logger=%3$s %5$s%6$s%n");
+        java.util.logging.Logger root = java.util.logging.LogManager.getLogManager().getLogger("");
+        for (java.util.logging.Handler h : root.getHandlers()) {
+            root.removeHandler(h);
+        }
+        java.util.logging.StreamHandler stdout = new java.util.logging.StreamHandler(System.out,
+                new java.util.logging.SimpleFormatter()) {
+            @Override
+            public synchronized void publish(java.util.logging.LogRecord record) {
+                super.publish(record);
+                flush();
+            }
+        };
+        root.addHandler(stdout);
     }
 
     @Override

@@ -39,7 +39,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.ZoneId;
-import java.time.ZonedDateTime;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -274,26 +273,21 @@ public final class Engine implements AutoCloseable {
     // ---------------------------------------------------------------- settlement triggers
 
     private void scheduleCutoff() {
-        if (config.cutoffs.isEmpty()) {
+        java.time.Instant next = new id.lumbung.settlement.CutoffSchedule(config.cutoffs, ZoneId.of(config.timezone))
+                .next(clock.instant());
+        if (next == null) {
             nextCutoffEpochMs = 0;
             return;
         }
-        ZoneId zone = ZoneId.of(config.timezone);
-        ZonedDateTime now = ZonedDateTime.now(clock.withZone(zone));
-        ZonedDateTime next = null;
-        for (int day = 0; day < 2 && next == null; day++) {
-            for (java.time.LocalTime t : config.cutoffs) {
-                ZonedDateTime candidate = now.toLocalDate().plusDays(day).atTime(t).atZone(zone);
-                if (candidate.isAfter(now)) {
-                    next = candidate;
-                    break;
-                }
-            }
-        }
-        nextCutoffEpochMs = next.toInstant().toEpochMilli();
+        nextCutoffEpochMs = next.toEpochMilli();
         long delayMs = Math.max(1, nextCutoffEpochMs - clock.millis());
         cutoffTimer = vertx.setTimer(delayMs, id -> closeWindow(-1, JournalEntry.TRIGGER_SCHEDULE)
-                .onComplete(ar -> scheduleCutoff()));
+                .onComplete(ar -> {
+                    if (ar.failed()) {
+                        LOG.log(System.Logger.Level.ERROR, "event=scheduled_close_failed error=\"{0}\"", ar.cause().getMessage());
+                    }
+                    scheduleCutoff();
+                }));
     }
 
     /** Closes the window of one cooperative (index) or all (-1) and returns its batches once settled. */
