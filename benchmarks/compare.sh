@@ -91,6 +91,10 @@ fi
 start_engine engine-data "${jfr_flags[@]}"
 load engine-single --mode single --rate 0 --connections "$connections" --depth 1
 load engine-batch --mode batch --batch-size 100 --rate 0 --connections "$batch_connections" --depth 1
+# open loop at half the measured single-post maximum, on the same (warm) engine: a fresh JVM would
+# spend the window compiling and the backlog would be counted as latency
+half_rate="$(python3 -c "import json; print(max(1, int([json.loads(l) for l in open('$results') if json.loads(l)['label']=='engine-single'][0]['answersPerS'] / 2)))")"
+load engine-half-rate --mode single --rate "$half_rate" --connections "$connections" --depth 1
 stop_server
 
 http_port="$(free_port)"
@@ -99,11 +103,6 @@ server_pid=$!
 for _ in $(seq 1 100); do grep -q listening "$out/noop.log" 2>/dev/null && break; sleep 0.1; done
 echo "noop server pid $server_pid on 127.0.0.1:$http_port"
 load noop-single --mode single --rate 0 --connections "$connections" --depth 1
-stop_server
-
-half_rate="$(python3 -c "import json; print(max(1, int([json.loads(l) for l in open('$results') if json.loads(l)['label']=='engine-single'][0]['answersPerS'] / 2)))")"
-start_engine engine-data-open
-load engine-half-rate --mode single --rate "$half_rate" --connections "$connections" --depth 1
 stop_server
 
 echo "== PostgreSQL baseline"
