@@ -1,5 +1,7 @@
 package id.lumbung;
 
+import id.lumbung.gateway.IsoTerminal;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import id.lumbung.config.EngineConfig;
@@ -11,17 +13,12 @@ import id.lumbung.reference.Terminal;
 import id.lumbung.settlement.FeeSchedule;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.DataInputStream;
-import java.io.OutputStream;
 import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.ZoneId;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -35,8 +32,6 @@ import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import java.util.logging.SimpleFormatter;
 import java.util.stream.Stream;
-import org.jpos.iso.ISOMsg;
-import org.jpos.iso.packager.ISO87BPackager;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -231,33 +226,8 @@ class SecretsTest {
     private static String isoPurchaseWithCard(TestEngine t) throws Exception {
         try (Socket socket = new Socket("127.0.0.1", t.engine.isoPort())) {
             socket.setSoTimeout(15_000);
-            ZonedDateTime now = ZonedDateTime.now(ZoneId.of("Asia/Jakarta"));
-            ISOMsg m = new ISOMsg();
-            m.setPackager(new ISO87BPackager());
-            m.setMTI("0200");
-            m.set(2, PAN);
-            m.set(3, "000000");
-            m.set(4, "000002500000");
-            m.set(7, now.format(DateTimeFormatter.ofPattern("MMddHHmmss")));
-            m.set(11, "000777");
-            m.set(12, now.format(DateTimeFormatter.ofPattern("HHmmss")));
-            m.set(13, now.format(DateTimeFormatter.ofPattern("MMdd")));
-            m.set(37, "RRN-SECRET-1");
-            m.set(41, "T0000001");
-            m.set(42, "BRH-001");
-            m.set(49, "360");
-            byte[] packed = m.pack();
-            OutputStream out = socket.getOutputStream();
-            out.write(new byte[] {(byte) (packed.length >> 8), (byte) packed.length});
-            out.write(packed);
-            out.flush();
-            DataInputStream in = new DataInputStream(socket.getInputStream());
-            byte[] answer = new byte[in.readUnsignedShort()];
-            in.readFully(answer);
-            ISOMsg r = new ISOMsg();
-            r.setPackager(new ISO87BPackager());
-            r.unpack(answer);
-            return r.getString(39);
+            return IsoTerminal.exchange(socket, IsoTerminal.purchaseNow("T0000001", "BRH-001", "RRN-SECRET-1", 2_500_000, PAN))
+                    .getString(39);
         }
     }
 }

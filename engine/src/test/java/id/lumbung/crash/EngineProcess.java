@@ -21,20 +21,12 @@ import java.util.regex.Pattern;
  * Output goes to a log file next to the data folder, never to a pipe that could fill and block it.
  */
 final class EngineProcess implements AutoCloseable {
-    /** Copy of the root pom's {@code chronicle.jvm.flags}. */
-    static final List<String> CHRONICLE_FLAGS = List.of(
-            "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED",
-            "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
-            "--add-exports=jdk.unsupported/sun.misc=ALL-UNNAMED",
-            "--add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED",
-            "--add-opens=jdk.compiler/com.sun.tools.javac=ALL-UNNAMED",
-            "--add-opens=java.base/java.lang=ALL-UNNAMED",
-            "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
-            "--add-opens=java.base/java.io=ALL-UNNAMED",
-            "--add-opens=java.base/java.util=ALL-UNNAMED",
-            "--add-opens=java.base/java.nio=ALL-UNNAMED",
-            "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
-            "-Dchronicle.analytics.disable=true");
+    /**
+     * Chronicle's JVM flags, taken from this test JVM's own arguments: surefire started it with the
+     * root pom's {@code chronicle.jvm.flags}, so the engine JVMs get exactly the same ones.
+     */
+    static final List<String> CHRONICLE_FLAGS = java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()
+            .stream().filter(a -> a.startsWith("--add-") || a.startsWith("-Dchronicle.")).toList();
     static final String ADMIN_TOKEN = "crash-test-admin-token-0123456789";
     private static final Pattern HTTP_PORT = Pattern.compile("terminal API\\s+http://localhost:(\\d+)/");
     private static final Pattern OPS_PORT = Pattern.compile("ops\\s+http://localhost:(\\d+)/");

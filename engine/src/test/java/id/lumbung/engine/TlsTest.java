@@ -1,5 +1,7 @@
 package id.lumbung.engine;
 
+import id.lumbung.gateway.IsoTerminal;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -8,10 +10,8 @@ import id.lumbung.config.EngineConfig;
 import id.lumbung.ingest.TerminalAuth;
 import id.lumbung.reference.DemoCredentials;
 import io.vertx.core.json.JsonObject;
-import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,9 +20,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyStore;
-import java.time.ZoneId;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -32,8 +29,6 @@ import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
-import org.jpos.iso.ISOMsg;
-import org.jpos.iso.packager.ISO87BPackager;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -144,32 +139,7 @@ class TlsTest {
         try (SSLSocket socket = (SSLSocket) context(p12Name).getSocketFactory().createSocket("127.0.0.1", t.engine.isoPort())) {
             socket.setSoTimeout(15_000);
             socket.startHandshake();
-            ZonedDateTime now = ZonedDateTime.now(ZoneId.of("Asia/Jakarta"));
-            ISOMsg m = new ISOMsg();
-            m.setPackager(new ISO87BPackager());
-            m.setMTI("0200");
-            m.set(3, "000000");
-            m.set(4, "000001500000");
-            m.set(7, now.format(DateTimeFormatter.ofPattern("MMddHHmmss")));
-            m.set(11, "000123");
-            m.set(12, now.format(DateTimeFormatter.ofPattern("HHmmss")));
-            m.set(13, now.format(DateTimeFormatter.ofPattern("MMdd")));
-            m.set(37, rrn);
-            m.set(41, terminalId);
-            m.set(42, traderId);
-            m.set(49, "360");
-            byte[] packed = m.pack();
-            OutputStream out = socket.getOutputStream();
-            out.write(new byte[] {(byte) (packed.length >> 8), (byte) packed.length});
-            out.write(packed);
-            out.flush();
-            DataInputStream in = new DataInputStream(socket.getInputStream());
-            byte[] answer = new byte[in.readUnsignedShort()];
-            in.readFully(answer);
-            ISOMsg r = new ISOMsg();
-            r.setPackager(new ISO87BPackager());
-            r.unpack(answer);
-            return r.getString(39);
+            return IsoTerminal.exchange(socket, IsoTerminal.purchaseNow(terminalId, traderId, rrn, 1_500_000, null)).getString(39);
         }
     }
 

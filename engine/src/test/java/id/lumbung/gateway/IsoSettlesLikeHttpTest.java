@@ -6,9 +6,6 @@ import id.lumbung.TestEngine;
 import io.vertx.core.json.JsonObject;
 import java.net.Socket;
 import java.nio.file.Path;
-import java.time.ZoneId;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.jpos.iso.ISOMsg;
@@ -24,11 +21,7 @@ class IsoSettlesLikeHttpTest {
     void approvedIsoPaymentsSettleInTheSameBatchAsHttpOnes(@TempDir Path data) throws Exception {
         try (TestEngine t = new TestEngine(data, Map.of());
                 IsoGatewayTest.Client iso = new IsoGatewayTest.Client(new Socket("127.0.0.1", t.engine.isoPort()))) {
-            ZonedDateTime now = ZonedDateTime.now(ZoneId.of("Asia/Jakarta"));
-            ISOMsg purchase = IsoGatewayTest.purchase("T0000001", "RRN000000001", 2_500_000, "4111111111111111");
-            purchase.set(12, now.format(DateTimeFormatter.ofPattern("HHmmss")));
-            purchase.set(13, now.format(DateTimeFormatter.ofPattern("MMdd")));
-            purchase.set(42, "BRH-001");
+            ISOMsg purchase = IsoTerminal.purchaseNow("T0000001", "BRH-001", "RRN000000001", 2_500_000, "4111111111111111");
             ISOMsg approved = iso.exchange(purchase);
             assertThat(approved.getMTI()).isEqualTo("0210");
             assertThat(approved.getString(39)).isEqualTo("00");
@@ -38,10 +31,7 @@ class IsoSettlesLikeHttpTest {
             assertThat(t.post("T0000001", TestEngine.payment("T0000001", "RRN000000001", "99")).statusCode()).isEqualTo(422);
 
             assertThat(t.post("T0000002", TestEngine.payment("T0000002", "http-1", "15000")).statusCode()).isEqualTo(201);
-            ISOMsg reversed = IsoGatewayTest.purchase("T0000001", "RRN000000002", 100_000, null);
-            reversed.set(12, purchase.getString(12));
-            reversed.set(13, purchase.getString(13));
-            reversed.set(42, "BRH-001");
+            ISOMsg reversed = IsoTerminal.purchaseNow("T0000001", "BRH-001", "RRN000000002", 100_000, null);
             assertThat(iso.exchange(reversed).getString(39)).isEqualTo("00");
             assertThat(iso.exchange(IsoGatewayTest.reversal("T0000001", "RRN000000002")).getString(39)).isEqualTo("00");
 
