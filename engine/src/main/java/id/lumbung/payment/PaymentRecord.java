@@ -13,6 +13,8 @@ public final class PaymentRecord {
     final String traderId;
     final String coopId;
     final long acceptedAtEpochMs;
+    /** Copied from the request: settlement reads it for every payment, one pointer less to chase. */
+    final long amountRupiah;
     boolean voided;
     /** Chaining for {@link IdempotencyIndex}. */
     PaymentRecord nextInBucket;
@@ -26,6 +28,7 @@ public final class PaymentRecord {
         this.traderId = traderId;
         this.coopId = coopId;
         this.acceptedAtEpochMs = acceptedAtEpochMs;
+        this.amountRupiah = request.amountRupiah();
     }
 
     public long sequence() {
@@ -33,7 +36,7 @@ public final class PaymentRecord {
     }
 
     public long amountRupiah() {
-        return request.amountRupiah();
+        return amountRupiah;
     }
 
     public int traderIndex() {

@@ -62,6 +62,7 @@ public final class Settlement implements WindowSink, AutoCloseable {
     private final Thread.UncaughtExceptionHandler fatal;
     private volatile long settledCloseSequence;
     private volatile long lastCloseEpochMs;
+    private long aggregateMs;
 
     /**
      * @param fatal told when a window cannot be settled; the engine must stop
@@ -144,17 +145,21 @@ public final class Settlement implements WindowSink, AutoCloseable {
                     batches.add(b);
                 }
             }
+            long aggregatedNs = System.nanoTime();
             publish(window.closeSequence(), batches);
+            aggregateMs = (aggregatedNs - t0) / 1_000_000;
             batchesByClose.put(window.closeSequence(), List.copyOf(batches));
             settledCloseSequence = window.closeSequence();
             lastCloseEpochMs = window.closedAtEpochMs();
             long nanos = System.nanoTime() - t0;
             metrics.settlementClose.record(nanos, TimeUnit.NANOSECONDS);
             LOG.log(System.Logger.Level.INFO, "event=window_closed close_sequence={0,number,#} batches={1,number,#} payments={2,number,#}"
-                    + " gross_rupiah={3,number,#} fee_rupiah={4,number,#} net_rupiah={5,number,#} duration_ms={6,number,#}",
+                    + " gross_rupiah={3,number,#} fee_rupiah={4,number,#} net_rupiah={5,number,#} duration_ms={6,number,#}"
+                    + " aggregate_ms={7,number,#} files_ms={8,number,#}",
                     window.closeSequence(), batches.size(), batches.stream().mapToLong(Batch::payments).sum(),
                     batches.stream().mapToLong(Batch::grossRupiah).sum(), batches.stream().mapToLong(Batch::feeRupiah).sum(),
-                    batches.stream().mapToLong(Batch::netRupiah).sum(), nanos / 1_000_000);
+                    batches.stream().mapToLong(Batch::netRupiah).sum(), nanos / 1_000_000, aggregateMs,
+                    nanos / 1_000_000 - aggregateMs);
         } catch (RuntimeException e) {
             metrics.settlementCloseFailures.increment();
             LOG.log(System.Logger.Level.ERROR, "event=settlement_failed close_sequence=" + window.closeSequence()
