@@ -251,6 +251,11 @@ public final class Settlement implements WindowSink, AutoCloseable {
             }
             batchesByCoop.get(record.coopIndex()).add(record);
             batchById.put(record.batch().batchId(), record);
+            Batch b = record.batch();
+            LOG.log(System.Logger.Level.INFO, "event=batch_closed batch_id={0} coop_id={1} first_sequence={2,number,#}"
+                    + " last_sequence={3,number,#} payments={4,number,#} gross_rupiah={5,number,#} fee_rupiah={6,number,#}"
+                    + " net_rupiah={7,number,#} closing_balance_rupiah={8,number,#}", b.batchId(), b.coopId(), b.firstSequence(),
+                    b.lastSequence(), b.payments(), b.grossRupiah(), b.feeRupiah(), b.netRupiah(), b.closingBalanceRupiah());
         }
     }
 
