@@ -174,6 +174,7 @@ public final class Engine implements AutoCloseable {
         });
         book.afterReplay(result.lastSequence(), result.discardedTailIndex());
         settlement.drained().get(10, TimeUnit.MINUTES);
+        settlement.live();
         double seconds = (System.nanoTime() - t0) / 1e9;
         LOG.log(System.Logger.Level.INFO, "event=replay_done entries={0,number,#} last_sequence={1,number,#} bytes={2,number,#} seconds={3}"
                 + " rate_per_s={4,number,#} torn_tail={5}", result.entries(), result.lastSequence(), result.bytes(),

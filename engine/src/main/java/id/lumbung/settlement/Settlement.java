@@ -63,6 +63,8 @@ public final class Settlement implements WindowSink, AutoCloseable {
     private volatile long settledCloseSequence;
     private volatile long lastCloseEpochMs;
     private long aggregateMs;
+    /** False while the journal replays: regenerated batches are logged at DEBUG, not once more at INFO. */
+    private volatile boolean live;
 
     /**
      * @param fatal told when a window cannot be settled; the engine must stop
@@ -153,7 +155,7 @@ public final class Settlement implements WindowSink, AutoCloseable {
             lastCloseEpochMs = window.closedAtEpochMs();
             long nanos = System.nanoTime() - t0;
             metrics.settlementClose.record(nanos, TimeUnit.NANOSECONDS);
-            LOG.log(System.Logger.Level.INFO, "event=window_closed close_sequence={0,number,#} batches={1,number,#} payments={2,number,#}"
+            LOG.log(logLevel(), "event=window_closed close_sequence={0,number,#} batches={1,number,#} payments={2,number,#}"
                     + " gross_rupiah={3,number,#} fee_rupiah={4,number,#} net_rupiah={5,number,#} duration_ms={6,number,#}"
                     + " aggregate_ms={7,number,#} files_ms={8,number,#}",
                     window.closeSequence(), batches.size(), batches.stream().mapToLong(Batch::payments).sum(),
@@ -252,7 +254,7 @@ public final class Settlement implements WindowSink, AutoCloseable {
             batchesByCoop.get(record.coopIndex()).add(record);
             batchById.put(record.batch().batchId(), record);
             Batch b = record.batch();
-            LOG.log(System.Logger.Level.INFO, "event=batch_closed batch_id={0} coop_id={1} first_sequence={2,number,#}"
+            LOG.log(logLevel(), "event=batch_closed batch_id={0} coop_id={1} first_sequence={2,number,#}"
                     + " last_sequence={3,number,#} payments={4,number,#} gross_rupiah={5,number,#} fee_rupiah={6,number,#}"
                     + " net_rupiah={7,number,#} closing_balance_rupiah={8,number,#}", b.batchId(), b.coopId(), b.firstSequence(),
                     b.lastSequence(), b.payments(), b.grossRupiah(), b.feeRupiah(), b.netRupiah(), b.closingBalanceRupiah());
@@ -289,6 +291,15 @@ public final class Settlement implements WindowSink, AutoCloseable {
         Path dir = dir(filesDir.resolve(coop.coopId()));
         return AtomicFiles.writeAll(dir, new String[] {batch.batchId() + ".csv", batch.batchId() + ".camt053.xml"},
                 new byte[][] {SettlementCsv.render(batch), Camt053Statement.render(batch, coop)});
+    }
+
+    /** Called once replay is done: from here on every close is logged at INFO. */
+    public void live() {
+        live = true;
+    }
+
+    private System.Logger.Level logLevel() {
+        return live ? System.Logger.Level.INFO : System.Logger.Level.DEBUG;
     }
 
     /** Batches of a cooperative, oldest first. */
