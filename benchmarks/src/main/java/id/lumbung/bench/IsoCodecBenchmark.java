@@ -2,6 +2,7 @@ package id.lumbung.bench;
 
 import id.lumbung.gateway.Iso87BinaryCodec;
 import id.lumbung.gateway.Iso8583Message;
+import id.lumbung.gateway.IsoGateway;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -30,8 +31,6 @@ import org.openjdk.jmh.infra.Blackhole;
 @Fork(1)
 @State(Scope.Thread)
 public class IsoCodecBenchmark {
-    /** The gateway's frame limit is larger; 512 bytes hold any purchase or reversal. */
-    private static final int FRAME_BYTES_MAX = 512;
     /** IsoExchange.RESPONSE_BYTES_MAX (package-private there). */
     private static final int RESPONSE_BYTES_MAX = 128;
     private static final int FIELD_RRN = 37;
@@ -47,7 +46,7 @@ public class IsoCodecBenchmark {
     @Setup
     public void setUp() {
         frame = IsoFixtures.purchase0200();
-        request = new Iso8583Message(FRAME_BYTES_MAX);
+        request = new Iso8583Message(IsoGateway.FRAME_BYTES_MAX); // as IsoConnection sizes a slot
         System.arraycopy(frame, 0, request.buffer(), 0, frame.length);
         if (Iso87BinaryCodec.decode(request, frame.length) != Iso87BinaryCodec.OK || request.mti() != 200
                 || request.numeric(4) != 1_500_000L || !"T0000001".equals(request.trimmedChars(FIELD_TERMINAL))) {
