@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the benchmarks jar and runs the JMH suite with the short settings used on shared machines:
 # one fork, warm-up 2 x 1 s, measurement 3 x 1 s, with the GC profiler (B/op = gc.alloc.rate.norm).
-# About 20 benchmarks x ~7 s each (fork start + 5 s) = roughly 3 minutes.
+# About 33 benchmarks x ~7 s each (fork start + 5 s) = roughly 4 minutes.
 #
 # Usage: benchmarks/run-jmh.sh [REGEX] [extra JMH args...]
 #   REGEX defaults to 'id.lumbung.bench' (everything). SKIP_BUILD=1 skips the Maven build.

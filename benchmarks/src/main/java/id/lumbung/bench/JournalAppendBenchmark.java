@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -72,6 +73,19 @@ public class JournalAppendBenchmark {
         }
     }
 
+    /**
+     * The appending thread's own allocation per iteration, as secondary results (JSON
+     * {@code secondaryMetrics.appendingThreadBytes} / {@code appendingThreadEntries}, one raw value
+     * per iteration, warm-down ops included in both) so that a script can check B/entry, which
+     * {@code -prof gc} cannot show (it counts Chronicle's background threads too).
+     */
+    @AuxCounters(AuxCounters.Type.EVENTS)
+    @State(Scope.Thread)
+    public static class AppendingThread {
+        public long appendingThreadBytes;
+        public long appendingThreadEntries;
+    }
+
     /** A journal in a fresh temp folder for each iteration; the journal writer is the only appender. */
     @State(Scope.Thread)
     public abstract static class JournalState {
@@ -100,8 +114,10 @@ public class JournalAppendBenchmark {
         }
 
         @TearDown(Level.Iteration)
-        public void closeAndDelete() {
+        public void closeAndDelete(AppendingThread counters) {
             long allocatedBytes = THREADS.getCurrentThreadAllocatedBytes() - allocatedBytesAtStart;
+            counters.appendingThreadBytes = allocatedBytes;
+            counters.appendingThreadEntries = entries;
             System.out.println("  [appending thread: " + allocatedBytes + " B over " + entries + " entries = "
                     + (entries == 0 ? 0 : allocatedBytes / (double) entries) + " B/entry]");
             journal.close();

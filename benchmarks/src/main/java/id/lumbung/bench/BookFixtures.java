@@ -1,0 +1,52 @@
+package id.lumbung.bench;
+
+import id.lumbung.journal.Journal;
+import id.lumbung.metrics.EngineMetrics;
+import id.lumbung.payment.PaymentBook;
+import id.lumbung.payment.WindowSink;
+import id.lumbung.reference.ReferenceData;
+import id.lumbung.reference.ReferenceDataException;
+import id.lumbung.reference.ReferenceDataGenerator;
+import id.lumbung.settlement.FeeSchedule;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A payment book as the engine builds one (see settle/SettlementScaleRun), for the benchmarks that
+ * drive {@link PaymentBook} directly on the benchmark thread instead of through the journal writer.
+ */
+final class BookFixtures {
+    /** Generated reference data: 10 cooperatives, 1,000 traders, one terminal each; seeded. */
+    static final int COOPS = 10;
+    static final int TRADERS = 1_000;
+    static final int TERMINALS = 1_000;
+    /** DESIGN.md: payments are retained for at least the 7-day upload window. */
+    static final long RETENTION_MS = TimeUnit.DAYS.toMillis(7);
+
+    private BookFixtures() {
+    }
+
+    static FeeSchedule fees() {
+        return FeeSchedule.defaults();
+    }
+
+    /** Writes the generated reference data into {@code dir} and loads it. */
+    static ReferenceData reference(Path dir) throws IOException, ReferenceDataException {
+        ReferenceDataGenerator.write(dir, COOPS, TRADERS, TERMINALS, 42);
+        return ReferenceData.load(dir, fees().toConfig().keySet());
+    }
+
+    /** A book with no cap on retained payments, metrics on a SimpleMeterRegistry. */
+    static PaymentBook book(ReferenceData ref, Journal journal, WindowSink windows) {
+        return new PaymentBook(ref, Clock.systemUTC(), journal, windows, RETENTION_MS, Integer.MAX_VALUE,
+                new EngineMetrics(new SimpleMeterRegistry()));
+    }
+
+    static Path tempDir(String prefix) throws IOException {
+        return Files.createTempDirectory(prefix);
+    }
+}
