@@ -19,7 +19,7 @@ if ! command -v promtool >/dev/null 2>&1; then
   apt-get install -y -qq --no-install-recommends prometheus
 fi
 command -v python3 >/dev/null 2>&1 || { echo "python3 is required" >&2; exit 1; }
-promtool --version 2>&1 | head -n 1
+promtool --version 2>&1 | sed -n 1p
 
 step() { echo; echo "== $*"; "$@"; }
 
