@@ -37,7 +37,14 @@ public final class Main implements Runnable {
             }
         };
         root.addHandler(stdout);
+        // Vert.x registers its HTTP server gauges once per server instance (one per event loop);
+        // Micrometer warns at the second registration of the same gauge, which is expected here
+        MICROMETER_REGISTRY_LOGGER.setLevel(java.util.logging.Level.SEVERE);
     }
+
+    /** Held so that its level is not lost when the logger would otherwise be collected. */
+    private static final java.util.logging.Logger MICROMETER_REGISTRY_LOGGER =
+            java.util.logging.Logger.getLogger("io.micrometer.core.instrument.MeterRegistry");
 
     @Override
     public void run() {
