@@ -88,7 +88,9 @@ jfr_flags=()
 if [[ "${JFR:-0}" == 1 ]]; then
   jfr_flags=("-XX:StartFlightRecording=delay=${warm_s}s,duration=${load_s}s,filename=$out/engine-single.jfr,settings=profile")
 fi
-start_engine engine-data "${jfr_flags[@]}"
+# ENGINE_JAVA_OPTS: extra JVM options for the engine (for example a collector choice)
+read -r -a engine_opts <<< "${ENGINE_JAVA_OPTS:-}"
+start_engine engine-data "${engine_opts[@]}" "${jfr_flags[@]}"
 load engine-single --mode single --rate 0 --connections "$connections" --depth 1
 load engine-batch --mode batch --batch-size 100 --rate 0 --connections "$batch_connections" --depth 1
 # open loop at half the measured single-post maximum, on the same (warm) engine: a fresh JVM would
