@@ -57,7 +57,8 @@ else
     done <<< "$limits"
     echo "jmh-guard: running ${#regexes[@]} benchmarks (-f 1 -wi 3 -w 1s -i 3 -r 1s -prof gc), log in $log"
     # -foe: a benchmark that throws fails the guard rather than silently dropping its row
-    if ! java -jar "$jar" "${regexes[@]}" -f 1 -wi 3 -w 1s -i 3 -r 1s -prof gc -foe true \
+    # shellcheck disable=SC2046
+    if ! java $(benchmarks/chronicle-flags.sh) -jar "$jar" "${regexes[@]}" -f 1 -wi 3 -w 1s -i 3 -r 1s -prof gc -foe true \
             -rf json -rff "$json" > "$log" 2>&1; then
         tail -40 "$log" >&2
         echo "jmh-guard: FAILED: the JMH run itself failed (log: $log)" >&2

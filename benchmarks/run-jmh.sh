@@ -23,7 +23,8 @@ fi
 
 out_txt="benchmarks/target/jmh-results.txt"
 out_json="benchmarks/target/jmh-results.json"
-java -jar benchmarks/target/benchmarks.jar "$regex" \
+# shellcheck disable=SC2046
+java $(benchmarks/chronicle-flags.sh) -jar benchmarks/target/benchmarks.jar "$regex" \
     -f 1 -wi 2 -w 1s -i 3 -r 1s -prof gc \
     -rf json -rff "$out_json" \
     "$@" 2>&1 | tee "$out_txt"

@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ "${SKIP_BUILD:-}" = 1 ] || mvn -q -o -DskipTests package
-flags=$(sed -n 's:.*<chronicle.jvm.flags>\(.*\)</chronicle.jvm.flags>.*:\1:p' pom.xml)
+flags=$(benchmarks/chronicle-flags.sh)
 # shellcheck disable=SC2086
 exec java $flags -Xmx16g -cp benchmarks/target/benchmarks.jar \
   id.lumbung.bench.settle.SettlementScaleRun "${1:-10000000}" "${2:-1000}" "${3:-100000}"
