@@ -235,9 +235,8 @@ public final class HttpIngest extends VerticleBase {
         if (r.merchantId() != null && !r.merchantId().equals(traderId)) {
             return new PaymentJsonDecoder.Item(null, new DecodeError(Problem.MERCHANT_MISMATCH, "merchantId is not this terminal's trader"));
         }
-        // the terminal's own id string: one instance per terminal in memory, not one per payment
-        return new PaymentJsonDecoder.Item(new PaymentRequest(terminal.terminalId(), r.txnId(), r.amountRupiah(), r.currency(),
-                r.occurredAtEpochMs(), r.occurredAtOffsetSeconds(), r.method(), r.payerRef(), r.merchantId()), null);
+        // the payment book swaps in the terminal's own id string (PaymentBook.canonical)
+        return item;
     }
 
     private void answerPost(HttpServerRequest req, PostOutcome outcome, long t0) {
