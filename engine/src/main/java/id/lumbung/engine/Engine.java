@@ -3,6 +3,7 @@ package id.lumbung.engine;
 import id.lumbung.config.EngineConfig;
 import id.lumbung.ingest.HttpIngest;
 import id.lumbung.ingest.IngestContext;
+import id.lumbung.ingest.Problem;
 import id.lumbung.ingest.RateLimiter;
 import id.lumbung.journal.Journal;
 import id.lumbung.journal.JournalWriter;
@@ -321,9 +322,8 @@ public final class Engine implements AutoCloseable {
         if (coopId != null) {
             Coop coop = reference.coop(coopId);
             if (coop == null) {
-                return Future.succeededFuture(new OpsServer.Answer(404,
-                        "{\"type\":\"https://lumbung.id/problems/not-found\",\"title\":\"Not found\",\"status\":404,"
-                                + "\"detail\":\"no such cooperative\",\"code\":\"NOT_FOUND\"}"));
+                return Future.succeededFuture(new OpsServer.Answer(Problem.NOT_FOUND.status,
+                        Problem.NOT_FOUND.json("no such cooperative")));
             }
             coopIndex = coop.index();
         }
@@ -336,9 +336,8 @@ public final class Engine implements AutoCloseable {
                 id.lumbung.ingest.BatchJson.write(sb, settlement.batch(batches.get(i).batchId()));
             }
             return new OpsServer.Answer(200, sb.append("]}").toString());
-        }).recover(e -> Future.succeededFuture(new OpsServer.Answer(503,
-                "{\"type\":\"https://lumbung.id/problems/journal-unavailable\",\"title\":\"Journal unavailable\","
-                        + "\"status\":503,\"detail\":\"the close could not be journaled\",\"code\":\"JOURNAL_UNAVAILABLE\"}")));
+        }).recover(e -> Future.succeededFuture(new OpsServer.Answer(Problem.JOURNAL_UNAVAILABLE.status,
+                Problem.JOURNAL_UNAVAILABLE.json("the close could not be journaled"))));
     }
 
     // ---------------------------------------------------------------- accessors and stop
