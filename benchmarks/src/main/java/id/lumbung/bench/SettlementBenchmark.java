@@ -20,7 +20,6 @@ import id.lumbung.settlement.Settlement;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -122,7 +121,7 @@ public class SettlementBenchmark {
             }
             tradersOfCoop = new int[ref.coopCount()][];
             for (int c = 0; c < tradersOfCoop.length; c++) {
-                tradersOfCoop[c] = ref.tradersOf(c).stream().sorted(Comparator.comparing(Trader::traderId))
+                tradersOfCoop[c] = ref.tradersOf(c).stream()
                         .mapToInt(Trader::index).toArray();
             }
         }

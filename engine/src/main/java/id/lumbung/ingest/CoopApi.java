@@ -126,8 +126,7 @@ final class CoopApi {
     private void accounts(HttpServerRequest req, Coop coop) {
         StringBuilder sb = new StringBuilder(256).append("{\"coopId\":\"").append(coop.coopId()).append("\",\"balance\":")
                 .append(ctx.ledger().coopBalanceRupiah(coop.index())).append(",\"members\":[");
-        List<Trader> traders = ctx.reference().tradersOf(coop.index()).stream()
-                .sorted(java.util.Comparator.comparing(Trader::traderId)).toList();
+        List<Trader> traders = ctx.reference().tradersOf(coop.index());
         for (int i = 0; i < traders.size(); i++) {
             if (i > 0) {
                 sb.append(',');

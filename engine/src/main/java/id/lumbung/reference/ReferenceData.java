@@ -91,6 +91,8 @@ public final class ReferenceData {
         for (Trader trader : traders) {
             groups.get(trader.coopIndex()).add(trader);
         }
+        // members in trader-id order: the order of settlement file lines and account listings
+        groups.forEach(g -> g.sort(java.util.Comparator.comparing(Trader::traderId)));
         groups.replaceAll(List::copyOf);
         return List.copyOf(groups);
     }
@@ -142,7 +144,7 @@ public final class ReferenceData {
         return coopList;
     }
 
-    /** The traders of the cooperative at {@code coopIndex}, in file order; unmodifiable. */
+    /** The traders of the cooperative at {@code coopIndex}, sorted by trader id; unmodifiable. */
     public List<Trader> tradersOf(int coopIndex) {
         return tradersByCoopIndex.get(coopIndex);
     }

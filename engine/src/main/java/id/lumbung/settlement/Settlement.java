@@ -16,7 +16,6 @@ import id.lumbung.reference.Trader;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -89,7 +88,6 @@ public final class Settlement implements WindowSink, AutoCloseable {
         batchesByCoop = new ArrayList<>(coops);
         for (int c = 0; c < coops; c++) {
             tradersByIdOfCoop[c] = reference.tradersOf(c).stream()
-                    .sorted(Comparator.comparing(Trader::traderId))
                     .mapToInt(Trader::index)
                     .toArray();
             batchesByCoop.add(new CopyOnWriteArrayList<>());
