@@ -25,15 +25,15 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The journal writer's whole per-payment step, {@link PaymentBook#post}: idempotency lookup, time
- * window, entry encode, ASYNC journal append, record, index and sequence-table insert, outcome and
+ * window, entry encode, ASYNC journal append, column and key-table insert, outcome and
  * view. Called on the benchmark thread as the writer thread would (the book is single-threaded).
  *
  * <ul>
  * <li>{@link #postNewKey}: a new (terminalId, txnId) each op, the insert path. The request is built
  *     in the op (a new txnId String and PaymentRequest, as the decoder would hand over);
  *     {@link #baselineNewRequest} is that part alone.</li>
- * <li>{@link #postKnownKey}: the same request again, the replay path: lookup, content compare,
- *     outcome and view; nothing is journaled.</li>
+ * <li>{@link #postKnownKey}: the same request again, the replay path: lookup, read-back of the
+ *     known payment from the journal, content compare, outcome and view; nothing is journaled.</li>
  * </ul>
  *
  * <p>Each iteration gets a fresh journal folder and an empty book (deleted after it): the insert path

@@ -7,7 +7,6 @@ import id.lumbung.metrics.EngineMetrics;
 import id.lumbung.payment.ClosedWindow;
 import id.lumbung.payment.JournalEntry;
 import id.lumbung.payment.PaymentBook;
-import id.lumbung.payment.PaymentRecord;
 import id.lumbung.payment.PaymentRequest;
 import id.lumbung.payment.PostOutcome;
 import id.lumbung.reference.ReferenceData;
@@ -42,8 +41,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * = the {@value #PAYMENTS} payments of one window over 10 cooperatives and 1,000 traders).
  *
  * <ul>
- * <li>{@link #aggregateWindow}: the per-payment loop of {@code Settlement.settleCoop} re-stated with
- *     the public API (skip voided; count, gross and {@link FeePlan#feeRupiah} per trader), then the
+ * <li>{@link #aggregateWindow}: the per-payment visitor of {@code Settlement} re-stated over the window's
+ *     payment columns (count, gross and {@link FeePlan#feeRupiah} per trader), then the
  *     per-member pass that reads and clears the trader totals. No batches, ledger or files: the
  *     CPU floor of settling one payment.</li>
  * <li>{@link #settleWindowEndToEnd}: the real {@link Settlement}: hand the closed window over and
@@ -110,7 +109,9 @@ public class SettlementBenchmark {
                 JournalAppendBenchmark.deleteRecursively(journalDir);
             }
             window = closed.get(0);
-            int inWindow = window.coops().stream().mapToInt(c -> c.payments().size()).sum();
+            long[] inWindowHolder = new long[1];
+            window.payments().forEach((coop, trader, amount) -> inWindowHolder[0]++);
+            long inWindow = inWindowHolder[0];
             if (closed.size() != 1 || inWindow != PAYMENTS || window.coops().size() != BookFixtures.COOPS) {
                 throw new IllegalStateException("expected one window of " + PAYMENTS + " payments over "
                         + BookFixtures.COOPS + " cooperatives, got " + inWindow);
@@ -132,18 +133,27 @@ public class SettlementBenchmark {
         }
     }
 
-    /** Per-trader accumulators, as Settlement keeps them. */
+    /** Per-trader accumulators, as Settlement keeps them, and the same per-payment visitor. */
     @State(Scope.Thread)
-    public static class Totals {
+    public static class Totals implements id.lumbung.payment.WindowPayments.Visitor {
         long[] payments;
         long[] gross;
         long[] fee;
+        FeePlan[] planByTrader;
 
         @Setup
         public void allocate(Window w) {
             payments = new long[w.ref.traderCount()];
             gross = new long[w.ref.traderCount()];
             fee = new long[w.ref.traderCount()];
+            planByTrader = w.planByTrader;
+        }
+
+        @Override
+        public void payment(int coopIndex, int t, long amount) {
+            payments[t]++;
+            gross[t] += amount;
+            fee[t] += planByTrader[t].feeRupiah(amount);
         }
     }
 
@@ -174,9 +184,9 @@ public class SettlementBenchmark {
             closeSequence += PAYMENTS + 1;
             List<ClosedWindow.CoopWindow> parts = new ArrayList<>(w.coops().size());
             for (ClosedWindow.CoopWindow p : w.coops()) {
-                parts.add(new ClosedWindow.CoopWindow(p.coopIndex(), p.coopId(), first, closeSequence, p.payments()));
+                parts.add(new ClosedWindow.CoopWindow(p.coopIndex(), p.coopId(), first, closeSequence));
             }
-            return new ClosedWindow(closeSequence, w.closedAtEpochMs(), w.trigger(), parts);
+            return new ClosedWindow(closeSequence, w.closedAtEpochMs(), w.trigger(), parts, w.payments());
         }
     }
 
@@ -185,17 +195,8 @@ public class SettlementBenchmark {
     @OperationsPerInvocation(PAYMENTS)
     public long aggregateWindow(Window w, Totals s) {
         long feeTotal = 0;
+        w.window.payments().forEach(s);
         for (ClosedWindow.CoopWindow part : w.window.coops()) {
-            for (PaymentRecord r : part.payments()) {
-                if (r.voided()) {
-                    continue;
-                }
-                int t = r.traderIndex();
-                long amount = r.amountRupiah();
-                s.payments[t]++;
-                s.gross[t] += amount;
-                s.fee[t] += w.planByTrader[t].feeRupiah(amount);
-            }
             long gross = 0;
             long fee = 0;
             for (int t : w.tradersOfCoop[part.coopIndex()]) {

@@ -37,6 +37,8 @@ public final class Journal implements AutoCloseable {
     private final Durability durability;
     private final SingleChronicleQueue queue;
     private ExcerptAppender appender;
+    /** Random-access reads of earlier entries ({@link #read}). */
+    private ExcerptTailer reader;
     private boolean dirty;
     private static final int ERR_SEQUENCE = -100;
     private final byte[] readBuffer = new byte[EntryCodec.ENTRY_BYTES_MAX];
@@ -121,6 +123,7 @@ public final class Journal implements AutoCloseable {
                     }
                     lastSequence = entry.sequence;
                     entries++;
+                    entry.journalIndex = index;
                     handler.onEntry(entry);
                     if ((entries & 0xF_FFFF) == 0) {
                         progress.onProgress(entries);
@@ -141,15 +144,49 @@ public final class Journal implements AutoCloseable {
         void onProgress(long entries);
     }
 
-    /** Appends one encoded entry. Journal writer thread only. */
-    public void append(byte[] bytes, int length) {
+    /**
+     * Appends one encoded entry. Journal writer thread only.
+     *
+     * @return the entry's Chronicle index, for {@link #read}
+     */
+    public long append(byte[] bytes, int length) {
         if (appender == null) {
             appender = queue.createAppender();
         }
+        long index;
         try (DocumentContext dc = appender.writingDocument()) {
             dc.wire().bytes().write(bytes, 0, length);
+            index = dc.index();
         }
         dirty = true;
+        return index;
+    }
+
+    /**
+     * Reads back the entry at a Chronicle index (from {@link #append} or replay) into {@code into}.
+     * Journal writer thread only (or the replaying thread, before the writer starts).
+     *
+     * @return the entry's length, or -1 when no entry is at that index or it is longer than {@code into}
+     */
+    public int read(long index, byte[] into) {
+        if (reader == null) {
+            reader = queue.createTailer();
+        }
+        if (!reader.moveToIndex(index)) {
+            return -1;
+        }
+        try (DocumentContext dc = reader.readingDocument()) {
+            if (!dc.isPresent()) {
+                return -1;
+            }
+            Bytes<?> b = dc.wire().bytes();
+            long n = b.readRemaining();
+            if (n > into.length) {
+                return -1;
+            }
+            b.read(into, 0, (int) n);
+            return (int) n;
+        }
     }
 
     /** True when entries were appended since the last force. */
@@ -186,6 +223,9 @@ public final class Journal implements AutoCloseable {
     public void close() {
         if (appender != null) {
             appender.close();
+        }
+        if (reader != null) {
+            reader.close();
         }
         queue.close();
     }

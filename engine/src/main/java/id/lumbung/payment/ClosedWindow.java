@@ -3,15 +3,17 @@ package id.lumbung.payment;
 import java.util.List;
 
 /**
- * A settlement window that the journal has closed, for one cooperative: what the settlement thread
- * turns into a batch. Records are frozen once handed over: voids of them are refused from here on.
+ * A settlement window that the journal has closed: what the settlement thread turns into batches.
+ * Its payments are frozen once handed over: voids of them are refused from here on.
  *
  * @param closeSequence the close entry's journal sequence
  * @param closedAtEpochMs the close entry's time
  * @param trigger {@link JournalEntry#TRIGGER_SCHEDULE} or {@link JournalEntry#TRIGGER_ADMIN}
  * @param coops one part per cooperative that had payments in the window, in cooperative order
+ * @param payments the window's payments, every cooperative's together, in journal order
  */
-public record ClosedWindow(long closeSequence, long closedAtEpochMs, byte trigger, List<CoopWindow> coops) {
+public record ClosedWindow(long closeSequence, long closedAtEpochMs, byte trigger, List<CoopWindow> coops,
+        WindowPayments payments) {
 
     /**
      * One cooperative's part of a close.
@@ -19,8 +21,7 @@ public record ClosedWindow(long closeSequence, long closedAtEpochMs, byte trigge
      * @param coopIndex the cooperative
      * @param firstSequence first journal position the window covers (previous close + 1)
      * @param lastSequence the close entry's sequence
-     * @param payments the window's payments in journal order, voided ones included (settlement skips them)
      */
-    public record CoopWindow(int coopIndex, String coopId, long firstSequence, long lastSequence, List<PaymentRecord> payments) {
+    public record CoopWindow(int coopIndex, String coopId, long firstSequence, long lastSequence) {
     }
 }

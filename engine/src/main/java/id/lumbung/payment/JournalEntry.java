@@ -19,6 +19,8 @@ public final class JournalEntry {
     public long sequence;
     /** When the engine wrote the entry (acceptedAt, voidedAt or closedAt). */
     public long atEpochMs;
+    /** The entry's Chronicle index, set by replay (not part of the entry's bytes). */
+    public long journalIndex;
 
     // TYPE_PAYMENT
     public PaymentRequest request;

@@ -9,6 +9,7 @@ import id.lumbung.reference.Terminal;
 import id.lumbung.reference.Trader;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -16,6 +17,9 @@ import java.util.List;
  * of journal entries and reference data. Live commands validate against the state, journal one
  * entry, then apply it through the same code that replay uses, so a restart rebuilds exactly the
  * state that was acknowledged.
+ *
+ * <p>Retained payments live in primitive columns ({@link RetainedPayments}), not one object each;
+ * a payment's full content is read back from the journal when an answer needs it.
  *
  * <p>Journal writer thread only (replay runs on the starting thread before the writer starts).
  * Statuses: a payment is VOIDED once its void is journaled; SETTLED once a close of its
@@ -27,6 +31,8 @@ public final class PaymentBook {
     public static final long OCCURRED_AHEAD_MAX_MS = 5 * 60_000L;
     /** Offline terminals upload up to seven days of backlog. */
     public static final long OCCURRED_BEHIND_MAX_MS = 7 * 24 * 3_600_000L;
+    /** Retained payments whose terminal is no longer in the reference data. */
+    private static final int TERMINAL_UNKNOWN = -1;
 
     private final ReferenceData reference;
     private final Clock clock;
@@ -35,20 +41,25 @@ public final class PaymentBook {
     private final long retentionMs;
     private final int retainedPaymentsMax;
     private final EntryCodec codec = new EntryCodec();
+    /** Decodes entries read back from the journal (the encoder's buffer stays untouched). */
+    private final EntryCodec readCodec = new EntryCodec();
+    private final byte[] readBuffer = new byte[EntryCodec.ENTRY_BYTES_MAX];
+    private final JournalEntry readEntry = new JournalEntry();
     private final EngineMetrics metrics;
-    private final IdempotencyIndex index = new IdempotencyIndex();
-    private final SequenceTable bySequence = new SequenceTable();
+    private final RetainedPayments retained = new RetainedPayments();
+    private final int[] coopOfTrader;
 
-    private final List<List<PaymentRecord>> openByCoop;
     private final long[] lastCloseSequence;
+    /** Per cooperative: sequence and accepted-at of the first payment after its last close (while one is open). */
+    private final long[] firstOpenSequence;
+    private final long[] firstOpenAcceptedAt;
+    /** Per cooperative: payments since its last close, voided ones included, and of those the voided. */
+    private final long[] openPayments;
+    private final long[] voidedOpen;
     private final long[][] batchCloseSequences;
     private final int[] batchCloseCount;
     private final long[] unsettledRupiahByCoop;
     private final List<ClosedWindow> pendingWindows = new ArrayList<>();
-    /** Distinct method names shared; real terminals use a handful (QRIS, CARD, ...), beyond 64 they are not shared. */
-    private static final int METHODS_MAX = 64;
-    /** Method names seen, each kept once. */
-    private final java.util.HashMap<String, String> methods = new java.util.HashMap<>();
     private long unsettledRupiah;
     private long unsettledPayments;
     private long lastSequence;
@@ -66,14 +77,18 @@ public final class PaymentBook {
         this.retentionMs = retentionMs;
         this.retainedPaymentsMax = retainedPaymentsMax;
         int coops = reference.coopCount();
-        openByCoop = new ArrayList<>(coops);
-        for (int i = 0; i < coops; i++) {
-            openByCoop.add(new ArrayList<>());
-        }
         lastCloseSequence = new long[coops];
+        firstOpenSequence = new long[coops];
+        firstOpenAcceptedAt = new long[coops];
+        openPayments = new long[coops];
+        voidedOpen = new long[coops];
         batchCloseSequences = new long[coops][];
         batchCloseCount = new int[coops];
         unsettledRupiahByCoop = new long[coops];
+        coopOfTrader = new int[reference.traderCount()];
+        for (int t = 0; t < coopOfTrader.length; t++) {
+            coopOfTrader[t] = reference.trader(t).coopIndex();
+        }
     }
 
     // ---------------------------------------------------------------- replay
@@ -89,13 +104,18 @@ public final class PaymentBook {
                             + " of cooperative " + e.coopId + ", which the reference data does not hold;"
                             + " traders and cooperatives with history must stay in the reference data");
                 }
-                Terminal terminal = reference.terminal(e.request.terminalId());
-                applyPayment(e.sequence, e.atEpochMs, canonical(e.request, terminal), trader);
+                PaymentRequest r = e.request;
+                long hash = RetainedPayments.keyHash(r.terminalId(), r.txnId());
+                if (find(hash, r.terminalId(), r.txnId()) != 0) {
+                    throw new JournalCorruptException("journal sequence " + e.sequence + " repeats an idempotency key");
+                }
+                Terminal terminal = reference.terminal(r.terminalId());
+                applyPayment(e.sequence, e.atEpochMs, hash, terminal == null ? TERMINAL_UNKNOWN : terminal.index(),
+                        trader.index(), r.amountRupiah(), e.journalIndex);
             }
             case JournalEntry.TYPE_VOID -> {
-                PaymentRecord r = bySequence.get(e.voidedSequence);
-                if (r != null) {
-                    applyVoid(r);
+                if (retained.present(e.voidedSequence)) {
+                    applyVoid(e.voidedSequence);
                 }
             }
             case JournalEntry.TYPE_CLOSE -> {
@@ -134,62 +154,65 @@ public final class PaymentBook {
     }
 
     public PostOutcome post(PaymentRequest r, Terminal terminal) {
-        PaymentRecord known = index.get(r.terminalId(), r.txnId());
-        if (known != null) {
-            return known.request.sameContent(r)
-                    ? new PostOutcome(PostOutcome.Result.REPLAYED, view(known))
+        String terminalId = terminal.terminalId();
+        long hash = RetainedPayments.keyHash(terminalId, r.txnId());
+        long known = find(hash, terminalId, r.txnId());
+        if (known != 0) {
+            // readEntry now holds the known payment, read back by find()
+            return readEntry.request.sameContent(canonical(r, terminal))
+                    ? new PostOutcome(PostOutcome.Result.REPLAYED, view(known, readEntry.request))
                     : new PostOutcome(PostOutcome.Result.IDEMPOTENCY_CONFLICT, null);
         }
         long now = clock.millis();
         if (r.occurredAtEpochMs() > now + OCCURRED_AHEAD_MAX_MS || r.occurredAtEpochMs() < now - OCCURRED_BEHIND_MAX_MS) {
             return new PostOutcome(PostOutcome.Result.INVALID_TIMESTAMP, null);
         }
-        if (!writable || index.size() >= retainedPaymentsMax) {
+        if (!writable || retained.size() >= retainedPaymentsMax) {
             return new PostOutcome(PostOutcome.Result.JOURNAL_UNAVAILABLE, null);
         }
         Trader trader = reference.trader(terminal.traderIndex());
         Coop coop = reference.coop(trader.coopIndex());
         r = canonical(r, terminal);
         long sequence = nextSequence();
-        append(codec.encodePayment(sequence, now, r, trader.traderId(), coop.coopId()));
+        long index = append(codec.encodePayment(sequence, now, r, trader.traderId(), coop.coopId()));
         metrics.paymentEntries.increment();
-        PaymentRecord record = applyPayment(sequence, now, r, trader);
-        return new PostOutcome(PostOutcome.Result.ACCEPTED, view(record));
+        applyPayment(sequence, now, hash, terminal.index(), trader.index(), r.amountRupiah(), index);
+        return new PostOutcome(PostOutcome.Result.ACCEPTED, view(sequence, r));
     }
 
     public VoidOutcome voidBySequence(long sequence, Terminal terminal) {
-        PaymentRecord r = bySequence.get(sequence);
-        return voidRecord(r != null && r.request.terminalId().equals(terminal.terminalId()) ? r : null);
+        boolean ours = retained.present(sequence) && retained.terminal(sequence) == terminal.index();
+        return voidPayment(ours ? sequence : 0);
     }
 
     public VoidOutcome voidByTxnId(String txnId, Terminal terminal) {
-        return voidRecord(index.get(terminal.terminalId(), txnId));
+        return voidPayment(find(RetainedPayments.keyHash(terminal.terminalId(), txnId), terminal.terminalId(), txnId));
     }
 
-    private VoidOutcome voidRecord(PaymentRecord r) {
-        if (r == null) {
+    /** Voids a retained payment by sequence; 0 means none was found. */
+    private VoidOutcome voidPayment(long sequence) {
+        if (sequence == 0) {
             return new VoidOutcome(VoidOutcome.Result.NOT_FOUND, null);
         }
-        if (r.voided) {
-            return new VoidOutcome(VoidOutcome.Result.VOIDED, view(r));
+        if (retained.voided(sequence)) {
+            return new VoidOutcome(VoidOutcome.Result.VOIDED, view(sequence));
         }
-        if (settled(r)) {
-            return new VoidOutcome(VoidOutcome.Result.ALREADY_SETTLED, view(r));
+        if (settled(sequence)) {
+            return new VoidOutcome(VoidOutcome.Result.ALREADY_SETTLED, view(sequence));
         }
         if (!writable) {
             return new VoidOutcome(VoidOutcome.Result.JOURNAL_UNAVAILABLE, null);
         }
-        long sequence = nextSequence();
-        append(codec.encodeVoid(sequence, clock.millis(), r.sequence));
+        long voidSequence = nextSequence();
+        append(codec.encodeVoid(voidSequence, clock.millis(), sequence));
         metrics.voidEntries.increment();
-        applyVoid(r);
-        return new VoidOutcome(VoidOutcome.Result.VOIDED, view(r));
+        applyVoid(sequence);
+        return new VoidOutcome(VoidOutcome.Result.VOIDED, view(sequence));
     }
 
     /** The payment as its terminal may see it, or null. */
     public PaymentView status(long sequence, Terminal terminal) {
-        PaymentRecord r = bySequence.get(sequence);
-        return r != null && r.request.terminalId().equals(terminal.terminalId()) ? view(r) : null;
+        return retained.present(sequence) && retained.terminal(sequence) == terminal.index() ? view(sequence) : null;
     }
 
     /**
@@ -219,82 +242,111 @@ public final class PaymentBook {
         return ++lastSequence;
     }
 
-    private void append(int length) {
-        journal.append(codec.buffer(), length);
+    private long append(int length) {
+        return journal.append(codec.buffer(), length);
     }
 
     /**
-     * The request with shared instances for its repeated strings (terminal id, currency, method):
-     * every retained payment then holds only its own txnId, which halves the objects the garbage
-     * collector must copy per payment (about 20 million of them at the retention bound).
+     * The request with the terminal's own id instance, so that the encoder and the answer share it
+     * (the ISO gateway and the HTTP ingest each build their own string per request).
      */
-    private PaymentRequest canonical(PaymentRequest r, Terminal terminal) {
-        String terminalId = terminal != null ? terminal.terminalId() : r.terminalId();
-        String currency = "IDR".equals(r.currency()) ? "IDR" : r.currency();
-        String method = methods.get(r.method());
-        if (method == null) {
-            method = r.method();
-            if (methods.size() < METHODS_MAX) {
-                methods.put(method, method);
-            }
-        }
-        if (terminalId == r.terminalId() && currency == r.currency() && method == r.method()) {
+    private static PaymentRequest canonical(PaymentRequest r, Terminal terminal) {
+        if (terminal.terminalId() == r.terminalId()) {
             return r;
         }
-        return new PaymentRequest(terminalId, r.txnId(), r.amountRupiah(), currency, r.occurredAtEpochMs(),
-                r.occurredAtOffsetSeconds(), method, r.payerRef(), r.merchantId());
+        return new PaymentRequest(terminal.terminalId(), r.txnId(), r.amountRupiah(), r.currency(), r.occurredAtEpochMs(),
+                r.occurredAtOffsetSeconds(), r.method(), r.payerRef(), r.merchantId());
+    }
+
+    // ---------------------------------------------------------------- idempotency keys
+
+    /**
+     * The retained payment with this key, or 0. Every hash match is confirmed by reading the
+     * payment back from the journal (an idempotent retry needs its content anyway), so a 64-bit
+     * collision costs a read, never a wrong answer. On a hit, {@link #readEntry} holds the payment.
+     */
+    private long find(long hash, String terminalId, String txnId) {
+        for (int slot = retained.firstSlot(hash); ; slot = retained.nextSlot(slot)) {
+            long s = retained.sequenceInSlot(slot);
+            if (s == 0) {
+                return 0;
+            }
+            if (retained.keyHashOf(s) == hash) {
+                PaymentRequest known = readBack(s);
+                if (known.txnId().equals(txnId) && known.terminalId().equals(terminalId)) {
+                    return s;
+                }
+            }
+        }
+    }
+
+    /** Reads a retained payment's entry back from the journal into {@link #readEntry}. */
+    private PaymentRequest readBack(long sequence) {
+        long index = retained.journalIndex(sequence);
+        int n = journal.read(index, readBuffer);
+        int code = n < 0 ? EntryCodec.ERR_SHORT : readCodec.decode(readBuffer, n, readEntry);
+        if (code != EntryCodec.OK || readEntry.type != JournalEntry.TYPE_PAYMENT || readEntry.sequence != sequence) {
+            throw new JournalCorruptException("journal entry at index 0x" + Long.toHexString(index) + " should be payment "
+                    + sequence + " but " + (n < 0 ? "cannot be read" : code != EntryCodec.OK ? "fails its checks ("
+                    + EntryCodec.errorName(code) + ")" : "is entry " + readEntry.sequence + " of type " + readEntry.type));
+        }
+        return readEntry.request;
     }
 
     // ---------------------------------------------------------------- apply (shared by live and replay)
 
-    private PaymentRecord applyPayment(long sequence, long acceptedAtEpochMs, PaymentRequest r, Trader trader) {
-        Coop coop = reference.coop(trader.coopIndex());
-        PaymentRecord record = new PaymentRecord(sequence, r, coop.index(), trader.index(), trader.traderId(),
-                coop.coopId(), acceptedAtEpochMs);
-        if (index.get(r.terminalId(), r.txnId()) != null) {
-            throw new JournalCorruptException("journal sequence " + sequence + " repeats an idempotency key");
+    private void applyPayment(long sequence, long acceptedAtEpochMs, long hash, int terminal, int trader, long amount,
+            long journalIndex) {
+        int coop = coopOfTrader[trader];
+        retained.add(sequence, hash, terminal, trader, amount, acceptedAtEpochMs, journalIndex);
+        if (openPayments[coop]++ == 0) {
+            firstOpenSequence[coop] = sequence;
+            firstOpenAcceptedAt[coop] = acceptedAtEpochMs;
         }
-        index.put(record);
-        bySequence.put(sequence, record);
-        openByCoop.get(coop.index()).add(record);
-        unsettledRupiahByCoop[coop.index()] += r.amountRupiah();
-        unsettledRupiah += r.amountRupiah();
+        unsettledRupiahByCoop[coop] += amount;
+        unsettledRupiah += amount;
         unsettledPayments++;
-        return record;
     }
 
-    private void applyVoid(PaymentRecord r) {
-        if (r.voided || settled(r)) {
+    private void applyVoid(long sequence) {
+        if (retained.voided(sequence) || settled(sequence)) {
             return;
         }
-        r.voided = true;
-        unsettledRupiahByCoop[r.coopIndex] -= r.amountRupiah();
-        unsettledRupiah -= r.amountRupiah();
+        retained.markVoided(sequence);
+        long amount = retained.amount(sequence);
+        int coop = coopOfTrader[retained.trader(sequence)];
+        voidedOpen[coop]++;
+        unsettledRupiahByCoop[coop] -= amount;
+        unsettledRupiah -= amount;
         unsettledPayments--;
     }
 
     private void applyClose(long sequence, long closedAtEpochMs, byte trigger, int onlyCoop) {
         List<ClosedWindow.CoopWindow> parts = new ArrayList<>();
+        long[] firstByCoop = new long[lastCloseSequence.length];
+        Arrays.fill(firstByCoop, Long.MAX_VALUE);
+        long scanFrom = Long.MAX_VALUE;
         int from = onlyCoop < 0 ? 0 : onlyCoop;
-        int to = onlyCoop < 0 ? openByCoop.size() : onlyCoop + 1;
+        int to = onlyCoop < 0 ? lastCloseSequence.length : onlyCoop + 1;
         for (int c = from; c < to; c++) {
-            List<PaymentRecord> open = openByCoop.get(c);
             long first = lastCloseSequence[c] + 1;
             lastCloseSequence[c] = sequence;
-            if (open.isEmpty()) {
+            if (openPayments[c] == 0) {
                 continue;
             }
-            openByCoop.set(c, new ArrayList<>());
+            firstByCoop[c] = first;
+            scanFrom = Math.min(scanFrom, firstOpenSequence[c]);
+            unsettledPayments -= openPayments[c] - voidedOpen[c];
+            openPayments[c] = 0;
+            voidedOpen[c] = 0;
             addBatchClose(c, sequence);
             unsettledRupiah -= unsettledRupiahByCoop[c];
             unsettledRupiahByCoop[c] = 0;
-            parts.add(new ClosedWindow.CoopWindow(c, reference.coop(c).coopId(), first, sequence, open));
+            parts.add(new ClosedWindow.CoopWindow(c, reference.coop(c).coopId(), first, sequence));
         }
-        unsettledPayments = 0;
-        for (List<PaymentRecord> open : openByCoop) {
-            unsettledPayments += open.size();
-        }
-        pendingWindows.add(new ClosedWindow(sequence, closedAtEpochMs, trigger, parts));
+        WindowPayments payments = retained.window(scanFrom == Long.MAX_VALUE ? sequence : scanFrom, sequence,
+                firstByCoop, coopOfTrader);
+        pendingWindows.add(new ClosedWindow(sequence, closedAtEpochMs, trigger, parts, payments));
     }
 
     /**
@@ -316,13 +368,13 @@ public final class PaymentBook {
         if (seqs == null) {
             seqs = batchCloseSequences[coop] = new long[4];
         } else if (batchCloseCount[coop] == seqs.length) {
-            seqs = batchCloseSequences[coop] = java.util.Arrays.copyOf(seqs, seqs.length * 2);
+            seqs = batchCloseSequences[coop] = Arrays.copyOf(seqs, seqs.length * 2);
         }
         seqs[batchCloseCount[coop]++] = sequence;
     }
 
-    private boolean settled(PaymentRecord r) {
-        return r.sequence < lastCloseSequence[r.coopIndex];
+    private boolean settled(long sequence) {
+        return sequence < lastCloseSequence[coopOfTrader[retained.trader(sequence)]];
     }
 
     /** The batch id of a settled payment: cooperative id and the sequence of the close that settled it. */
@@ -330,26 +382,34 @@ public final class PaymentBook {
         return coopId + "-" + closeSequence;
     }
 
-    private String batchIdOf(PaymentRecord r) {
-        long[] seqs = batchCloseSequences[r.coopIndex];
+    private String batchIdOf(long sequence, int coop) {
+        long[] seqs = batchCloseSequences[coop];
         int lo = 0;
-        int hi = batchCloseCount[r.coopIndex] - 1;
+        int hi = batchCloseCount[coop] - 1;
         while (lo < hi) {
             int mid = (lo + hi) >>> 1;
-            if (seqs[mid] > r.sequence) {
+            if (seqs[mid] > sequence) {
                 hi = mid;
             } else {
                 lo = mid + 1;
             }
         }
-        return batchId(r.coopId, seqs[lo]);
+        return batchId(reference.coop(coop).coopId(), seqs[lo]);
     }
 
-    private PaymentView view(PaymentRecord r) {
-        PaymentStatus status = r.voided ? PaymentStatus.VOIDED : settled(r) ? PaymentStatus.SETTLED : PaymentStatus.ACCEPTED;
-        String batchId = status == PaymentStatus.SETTLED ? batchIdOf(r) : null;
-        return new PaymentView(paymentId(r.sequence), r.sequence, r.traderId, r.coopId, r.acceptedAtEpochMs, status,
-                batchId, r.request);
+    /** The view of a retained payment, its content read back from the journal. */
+    private PaymentView view(long sequence) {
+        return view(sequence, readBack(sequence));
+    }
+
+    private PaymentView view(long sequence, PaymentRequest request) {
+        int trader = retained.trader(sequence);
+        int coop = coopOfTrader[trader];
+        PaymentStatus status = retained.voided(sequence) ? PaymentStatus.VOIDED
+                : settled(sequence) ? PaymentStatus.SETTLED : PaymentStatus.ACCEPTED;
+        String batchId = status == PaymentStatus.SETTLED ? batchIdOf(sequence, coop) : null;
+        return new PaymentView(paymentId(sequence), sequence, reference.trader(trader).traderId(),
+                reference.coop(coop).coopId(), retained.acceptedAt(sequence), status, batchId, request);
     }
 
     // ---------------------------------------------------------------- retention
@@ -364,18 +424,17 @@ public final class PaymentBook {
         long horizon = clock.millis() - retentionMs - OCCURRED_AHEAD_MAX_MS;
         int evicted = 0;
         for (int i = 0; i < stepsMax && evictCursor <= lastSequence; i++) {
-            PaymentRecord r = bySequence.get(evictCursor);
-            if (r != null) {
-                if (r.acceptedAtEpochMs >= horizon || !(r.voided || settled(r))) {
+            if (retained.present(evictCursor)) {
+                if (retained.acceptedAt(evictCursor) >= horizon
+                        || !(retained.voided(evictCursor) || settled(evictCursor))) {
                     break;
                 }
-                index.remove(r);
-                bySequence.clear(evictCursor);
+                retained.remove(evictCursor);
                 evicted++;
             }
             evictCursor++;
         }
-        bySequence.dropBelow(evictCursor);
+        retained.dropBelow(evictCursor);
         return evicted;
     }
 
@@ -415,18 +474,19 @@ public final class PaymentBook {
     }
 
     public int retainedPayments() {
-        return index.size();
+        return retained.size();
     }
 
-    /** Accepted-at of the oldest payment still waiting for a close, or -1 when none waits. */
+    /**
+     * Accepted-at of the oldest payment still waiting for a close (the first payment of the longest
+     * open window, even if that one was voided since), or -1 when none waits.
+     */
     public long oldestUnsettledEpochMs() {
         long oldest = -1;
-        for (List<PaymentRecord> open : openByCoop) {
-            for (PaymentRecord r : open) {
-                if (!r.voided) {
-                    oldest = oldest < 0 ? r.acceptedAtEpochMs : Math.min(oldest, r.acceptedAtEpochMs);
-                    break;
-                }
+        for (int c = 0; c < firstOpenAcceptedAt.length; c++) {
+            if (openPayments[c] > voidedOpen[c]) {
+                long at = firstOpenAcceptedAt[c];
+                oldest = oldest < 0 ? at : Math.min(oldest, at);
             }
         }
         return oldest;

@@ -8,7 +8,7 @@ import id.lumbung.ledger.Ledger;
 import id.lumbung.metrics.EngineMetrics;
 import id.lumbung.payment.ClosedWindow;
 import id.lumbung.payment.PaymentBook;
-import id.lumbung.payment.PaymentRecord;
+import id.lumbung.payment.WindowPayments;
 import id.lumbung.payment.WindowSink;
 import id.lumbung.reference.Coop;
 import id.lumbung.reference.ReferenceData;
@@ -50,6 +50,8 @@ public final class Settlement implements WindowSink, AutoCloseable {
     private final long[] paymentsByTrader;
     private final long[] grossByTrader;
     private final long[] feeByTrader;
+    private final long[] paymentsByCoop;
+    private final Aggregator aggregator = new Aggregator();
     private final List<CopyOnWriteArrayList<BatchRecord>> batchesByCoop;
     private final ConcurrentHashMap<String, BatchRecord> batchById = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Long, List<Batch>> batchesByClose = new ConcurrentHashMap<>();
@@ -96,6 +98,7 @@ public final class Settlement implements WindowSink, AutoCloseable {
         paymentsByTrader = new long[traders];
         grossByTrader = new long[traders];
         feeByTrader = new long[traders];
+        paymentsByCoop = new long[coops];
         java.util.concurrent.atomic.AtomicInteger ioThreads = new java.util.concurrent.atomic.AtomicInteger();
         io = Executors.newFixedThreadPool(FILE_WRITER_THREADS, r -> {
             Thread t = new Thread(r, "lumbung-settlement-io-" + ioThreads.incrementAndGet());
@@ -138,6 +141,7 @@ public final class Settlement implements WindowSink, AutoCloseable {
     private void settle(ClosedWindow window) {
         long t0 = System.nanoTime();
         try {
+            window.payments().forEach(aggregator);
             List<Batch> batches = new ArrayList<>(window.coops().size());
             for (ClosedWindow.CoopWindow part : window.coops()) {
                 Batch b = settleCoop(window, part);
@@ -181,23 +185,27 @@ public final class Settlement implements WindowSink, AutoCloseable {
         });
     }
 
-    private Batch settleCoop(ClosedWindow window, ClosedWindow.CoopWindow part) {
-        long payments = 0;
-        for (PaymentRecord r : part.payments()) {
-            if (r.voided()) {
-                continue;
-            }
-            int t = r.traderIndex();
-            long amount = r.amountRupiah();
-            paymentsByTrader[t]++;
-            grossByTrader[t] += amount;
-            feeByTrader[t] += planByTrader[t].feeRupiah(amount);
-            payments++;
+    /**
+     * Per payment of a window: the fee from the trader's plan, added to the trader's totals. One
+     * pass over the window's columns for every closing cooperative at once.
+     */
+    private final class Aggregator implements WindowPayments.Visitor {
+        @Override
+        public void payment(int coopIndex, int traderIndex, long amountRupiah) {
+            paymentsByTrader[traderIndex]++;
+            grossByTrader[traderIndex] += amountRupiah;
+            feeByTrader[traderIndex] += planByTrader[traderIndex].feeRupiah(amountRupiah);
+            paymentsByCoop[coopIndex]++;
         }
+    }
+
+    private Batch settleCoop(ClosedWindow window, ClosedWindow.CoopWindow part) {
+        int coop = part.coopIndex();
+        long payments = paymentsByCoop[coop];
+        paymentsByCoop[coop] = 0;
         if (payments == 0) {
             return null;
         }
-        int coop = part.coopIndex();
         int[] order = tradersByIdOfCoop[coop];
         List<MemberTotals> members = new ArrayList<>();
         int[] memberIndexes = new int[order.length];

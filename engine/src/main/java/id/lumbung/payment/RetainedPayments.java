@@ -1,0 +1,274 @@
+package id.lumbung.payment;
+
+import java.util.ArrayList;
+
+/**
+ * Retained payments as primitive columns, in chunks of 2^16 journal sequences, plus an
+ * open-addressing table from idempotency key to sequence. No object per payment: at 20 million
+ * retained payments the garbage collector sees a few hundred arrays instead of 60 million objects,
+ * so young collections stop copying payments, and a restart's replay fills arrays instead of
+ * allocating a record, a request and strings per entry.
+ *
+ * <p>What the columns keep is what the hot paths need: the key's 64-bit hash and terminal (for the
+ * idempotency lookup), trader, amount and voided flag (for settlement), accepted-at (retention) and
+ * the entry's Chronicle index. Everything else (txnId, method, payerRef, ...) is read back from the
+ * journal when an answer needs it: an idempotent retry, a status lookup or a void. The journal is
+ * the source of truth, so there is exactly one copy of each payment's content.
+ *
+ * <p>Memory: 41 bytes per journal sequence in the columns, plus 8 bytes per table slot at a load
+ * of at most 0.7 (11–23 bytes per retained key).
+ *
+ * <p>Written by the journal writer thread only. A closed window's payments are read by the
+ * settlement thread through {@link WindowPayments}, which holds its own references to the chunks:
+ * the writer never changes a slot at or below a published close again, except eviction, which
+ * clears only payments whose retention (at least seven days) has passed.
+ */
+final class RetainedPayments {
+    static final int CHUNK_BITS = 16;
+    static final int CHUNK_SLOTS = 1 << CHUNK_BITS;
+    static final int CHUNK_MASK = CHUNK_SLOTS - 1;
+    /** Slot holds a retained payment. */
+    static final byte PRESENT = 1;
+    /** The payment was voided (set together with PRESENT). */
+    static final byte VOIDED = 2;
+    private static final int TABLE_SLOTS_MIN = 1 << 16;
+
+    /** Columns for 2^16 consecutive sequences. Slots of voids, closes and evicted payments have flags 0. */
+    static final class Chunk {
+        final byte[] flags = new byte[CHUNK_SLOTS];
+        final int[] trader = new int[CHUNK_SLOTS];
+        final int[] terminal = new int[CHUNK_SLOTS];
+        final long[] amount = new long[CHUNK_SLOTS];
+        final long[] acceptedAt = new long[CHUNK_SLOTS];
+        final long[] keyHash = new long[CHUNK_SLOTS];
+        final long[] journalIndex = new long[CHUNK_SLOTS];
+    }
+
+    /** A few hundred chunks at most (2^16 × 300 = 20 M sequences), so dropping the first is cheap. */
+    private final ArrayList<Chunk> chunks = new ArrayList<>();
+    /** Sequence held in slot 0 of the first chunk. */
+    private long baseSequence = 1;
+
+    /** Open addressing, linear probing: each slot a retained payment's sequence, 0 when empty. */
+    private long[] table = new long[TABLE_SLOTS_MIN];
+    private int size;
+
+    // ---------------------------------------------------------------- keys
+
+    /**
+     * 64-bit hash of an idempotency key: FNV-1a over both ids' characters (with a separator, so
+     * "AB"+"C" and "A"+"BC" differ) and the murmur3 finalizer, so structured ids such as T0000001
+     * and 000123 spread over every bit. Equal hashes are confirmed against the journal, so a
+     * collision costs a read, never a wrong answer.
+     */
+    static long keyHash(String terminalId, String txnId) {
+        long h = 0xCBF29CE484222325L;
+        for (int i = 0; i < terminalId.length(); i++) {
+            h = (h ^ terminalId.charAt(i)) * 0x100000001B3L;
+        }
+        h = (h ^ 0xFFFF) * 0x100000001B3L;
+        for (int i = 0; i < txnId.length(); i++) {
+            h = (h ^ txnId.charAt(i)) * 0x100000001B3L;
+        }
+        h ^= h >>> 33;
+        h *= 0xFF51AFD7ED558CCDL;
+        h ^= h >>> 33;
+        h *= 0xC4CEB9FE1A85EC53L;
+        return h ^ (h >>> 33);
+    }
+
+    /** First table slot to probe for a hash. */
+    int firstSlot(long hash) {
+        return (int) hash & (table.length - 1);
+    }
+
+    int nextSlot(int slot) {
+        return (slot + 1) & (table.length - 1);
+    }
+
+    /** The sequence in a table slot, 0 when the slot is empty (the probe ends there). */
+    long sequenceInSlot(int slot) {
+        return table[slot];
+    }
+
+    /** Number of retained payments (keys in the table). */
+    int size() {
+        return size;
+    }
+
+    // ---------------------------------------------------------------- columns
+
+    /** Adds a payment; its key must not be present (the caller looked it up). */
+    void add(long sequence, long keyHash, int terminal, int trader, long amount, long acceptedAt, long journalIndex) {
+        long offset = sequence - baseSequence;
+        if (offset < 0) {
+            throw new IllegalStateException("sequence " + sequence + " is below the retained range from " + baseSequence);
+        }
+        int c = (int) (offset >>> CHUNK_BITS);
+        while (chunks.size() <= c) {
+            chunks.add(new Chunk());
+        }
+        Chunk ch = chunks.get(c);
+        int i = (int) (offset & CHUNK_MASK);
+        ch.keyHash[i] = keyHash;
+        ch.terminal[i] = terminal;
+        ch.trader[i] = trader;
+        ch.amount[i] = amount;
+        ch.acceptedAt[i] = acceptedAt;
+        ch.journalIndex[i] = journalIndex;
+        ch.flags[i] = PRESENT;
+        insertKey(sequence, keyHash);
+    }
+
+    /** The chunk holding a sequence, or null when the sequence is outside the retained range. */
+    private Chunk chunk(long sequence) {
+        long offset = sequence - baseSequence;
+        if (offset < 0) {
+            return null;
+        }
+        long c = offset >>> CHUNK_BITS;
+        return c < chunks.size() ? chunks.get((int) c) : null;
+    }
+
+    private static int slot(long sequence) {
+        // chunks start at multiples of CHUNK_SLOTS from sequence 1, so the slot is (sequence - 1) mod 2^16
+        return (int) ((sequence - 1) & CHUNK_MASK);
+    }
+
+    /** True when the sequence holds a retained payment. */
+    boolean present(long sequence) {
+        Chunk ch = chunk(sequence);
+        return ch != null && ch.flags[slot(sequence)] != 0;
+    }
+
+    boolean voided(long sequence) {
+        return (chunk(sequence).flags[slot(sequence)] & VOIDED) != 0;
+    }
+
+    void markVoided(long sequence) {
+        chunk(sequence).flags[slot(sequence)] |= VOIDED;
+    }
+
+    int trader(long sequence) {
+        return chunk(sequence).trader[slot(sequence)];
+    }
+
+    int terminal(long sequence) {
+        return chunk(sequence).terminal[slot(sequence)];
+    }
+
+    long amount(long sequence) {
+        return chunk(sequence).amount[slot(sequence)];
+    }
+
+    long acceptedAt(long sequence) {
+        return chunk(sequence).acceptedAt[slot(sequence)];
+    }
+
+    long keyHashOf(long sequence) {
+        return chunk(sequence).keyHash[slot(sequence)];
+    }
+
+    long journalIndex(long sequence) {
+        return chunk(sequence).journalIndex[slot(sequence)];
+    }
+
+    /** Forgets a retained payment: its key leaves the table and its slot is emptied. */
+    void remove(long sequence) {
+        Chunk ch = chunk(sequence);
+        int i = slot(sequence);
+        removeKey(sequence, ch.keyHash[i]);
+        ch.flags[i] = 0;
+    }
+
+    /** Drops whole chunks that lie entirely below {@code sequence}. */
+    void dropBelow(long sequence) {
+        while (!chunks.isEmpty() && baseSequence + CHUNK_SLOTS <= sequence) {
+            chunks.remove(0);
+            baseSequence += CHUNK_SLOTS;
+        }
+    }
+
+    /**
+     * The payments of a closed window, for the settlement thread: sequences {@code from..to} and,
+     * per cooperative, the first sequence that belongs to this window ({@code Long.MAX_VALUE} for
+     * cooperatives that do not close).
+     */
+    WindowPayments window(long from, long to, long[] firstSequenceByCoop, int[] coopOfTrader) {
+        long first = Math.max(from, baseSequence);
+        if (first > to) {
+            return new WindowPayments(new Chunk[0], first, first, to, firstSequenceByCoop, coopOfTrader);
+        }
+        int c0 = (int) ((first - baseSequence) >>> CHUNK_BITS);
+        int c1 = (int) ((to - baseSequence) >>> CHUNK_BITS);
+        Chunk[] held = new Chunk[c1 - c0 + 1];
+        for (int c = c0; c <= c1; c++) {
+            held[c - c0] = chunks.get(c);
+        }
+        return new WindowPayments(held, baseSequence + ((long) c0 << CHUNK_BITS), first, to, firstSequenceByCoop,
+                coopOfTrader);
+    }
+
+    // ---------------------------------------------------------------- key table
+
+    private int homeSlot(long hash, int mask) {
+        return (int) hash & mask;
+    }
+
+    private void insertKey(long sequence, long hash) {
+        if (size + 1 > (long) table.length * 7 / 10) {
+            grow();
+        }
+        int mask = table.length - 1;
+        int i = homeSlot(hash, mask);
+        while (table[i] != 0) {
+            i = (i + 1) & mask;
+        }
+        table[i] = sequence;
+        size++;
+    }
+
+    /** Backward-shift deletion: entries after the hole move up unless their home lies after the hole. */
+    private void removeKey(long sequence, long hash) {
+        int mask = table.length - 1;
+        int i = homeSlot(hash, mask);
+        while (table[i] != sequence) {
+            if (table[i] == 0) {
+                return;
+            }
+            i = (i + 1) & mask;
+        }
+        int j = i;
+        while (true) {
+            j = (j + 1) & mask;
+            long s = table[j];
+            if (s == 0) {
+                break;
+            }
+            int home = homeSlot(keyHashOf(s), mask);
+            boolean homeInHoleToJ = i <= j ? (i < home && home <= j) : (i < home || home <= j);
+            if (homeInHoleToJ) {
+                continue;
+            }
+            table[i] = s;
+            i = j;
+        }
+        table[i] = 0;
+        size--;
+    }
+
+    private void grow() {
+        long[] old = table;
+        table = new long[old.length << 1];
+        int mask = table.length - 1;
+        for (long s : old) {
+            if (s != 0) {
+                int i = homeSlot(keyHashOf(s), mask);
+                while (table[i] != 0) {
+                    i = (i + 1) & mask;
+                }
+                table[i] = s;
+            }
+        }
+    }
+}

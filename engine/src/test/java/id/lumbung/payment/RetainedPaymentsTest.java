@@ -1,0 +1,131 @@
+package id.lumbung.payment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** The column store on its own: the key table against a map model, and window scans across chunks. */
+class RetainedPaymentsTest {
+
+    /** True when probing from the key's home slot reaches {@code sequence} before an empty slot. */
+    private static boolean reachable(RetainedPayments r, long hash, long sequence) {
+        for (int slot = r.firstSlot(hash); ; slot = r.nextSlot(slot)) {
+            long s = r.sequenceInSlot(slot);
+            if (s == 0) {
+                return false;
+            }
+            if (s == sequence) {
+                return true;
+            }
+        }
+    }
+
+    @Test
+    void keyTableMatchesAMapUnderRandomInsertsAndRemovalsWithCrowdedHomeSlots() {
+        for (long seed = 1; seed <= 5; seed++) {
+            Random rnd = new Random(seed);
+            RetainedPayments r = new RetainedPayments();
+            Map<Long, Long> model = new HashMap<>();
+            List<Long> removed = new ArrayList<>();
+            long next = 1;
+            long evictFrom = 1;
+            for (int op = 0; op < 120_000; op++) {
+                if (rnd.nextInt(10) < 7 || model.isEmpty()) {
+                    // hashes drawn from a small set: long probe runs and wrap-around at the table's end
+                    long hash = rnd.nextInt(50) == 0 ? (rnd.nextInt(8) * 0x1_0000L) - 1 - rnd.nextInt(3)
+                            : rnd.nextLong();
+                    r.add(next, hash, 0, 0, 1, 0, next);
+                    model.put(next, hash);
+                    next++;
+                } else {
+                    // remove the oldest few or a random one, as eviction and tests would
+                    long victim = evictFrom;
+                    while (!model.containsKey(victim)) {
+                        victim++;
+                    }
+                    if (rnd.nextBoolean()) {
+                        long pick = evictFrom + rnd.nextInt((int) Math.min(1000, next - evictFrom));
+                        if (model.containsKey(pick)) {
+                            victim = pick;
+                        }
+                    }
+                    r.remove(victim);
+                    model.remove(victim);
+                    removed.add(victim);
+                    while (evictFrom < next && !model.containsKey(evictFrom)) {
+                        evictFrom++;
+                    }
+                }
+            }
+            assertThat(r.size()).isEqualTo(model.size());
+            for (Map.Entry<Long, Long> e : model.entrySet()) {
+                assertThat(reachable(r, e.getValue(), e.getKey())).as("seed %d sequence %d", seed, e.getKey()).isTrue();
+                assertThat(r.present(e.getKey())).isTrue();
+            }
+            for (long gone : removed) {
+                assertThat(r.present(gone)).isFalse();
+            }
+        }
+    }
+
+    @Test
+    void windowVisitsOnlyPresentUnvoidedPaymentsOfClosingCoopsFromTheirFirstSequence() {
+        RetainedPayments r = new RetainedPayments();
+        int[] coopOfTrader = {0, 1, 2};
+        long total = 3L * RetainedPayments.CHUNK_SLOTS + 17;
+        for (long s = 1; s <= total; s++) {
+            if (s % 5 == 0) {
+                continue; // a void or close entry: no payment in the slot
+            }
+            r.add(s, s * 31, 0, (int) (s % 3), s, 0, s);
+            if (s % 11 == 0) {
+                r.markVoided(s);
+            }
+        }
+        long[] first = {100, Long.MAX_VALUE, 70_000};
+        long[] expectedCount = new long[3];
+        long[] expectedSum = new long[3];
+        for (long s = 50; s <= total; s++) {
+            int coop = (int) (s % 3);
+            if (s % 5 != 0 && s % 11 != 0 && s >= first[coop]) {
+                expectedCount[coop]++;
+                expectedSum[coop] += s;
+            }
+        }
+        long[] count = new long[3];
+        long[] sum = new long[3];
+        r.window(50, total, first, coopOfTrader).forEach((coop, trader, amount) -> {
+            assertThat(trader).isEqualTo(coop);
+            count[coop]++;
+            sum[coop] += amount;
+        });
+        assertThat(count).containsExactly(expectedCount);
+        assertThat(sum).containsExactly(expectedSum);
+        assertThat(count[1]).isZero();
+    }
+
+    @Test
+    void droppedChunksLeaveLaterSequencesAndTheirKeysIntact() {
+        RetainedPayments r = new RetainedPayments();
+        long n = 2L * RetainedPayments.CHUNK_SLOTS + 5;
+        for (long s = 1; s <= n; s++) {
+            r.add(s, RetainedPayments.keyHash("T1", "x" + s), 7, 1, s, s, s);
+        }
+        for (long s = 1; s <= RetainedPayments.CHUNK_SLOTS + 3; s++) {
+            r.remove(s);
+        }
+        r.dropBelow(RetainedPayments.CHUNK_SLOTS + 4);
+        assertThat(r.present(1)).isFalse();
+        assertThat(r.size()).isEqualTo((int) (n - RetainedPayments.CHUNK_SLOTS - 3));
+        long s = RetainedPayments.CHUNK_SLOTS + 4;
+        assertThat(r.present(s)).isTrue();
+        assertThat(r.amount(s)).isEqualTo(s);
+        assertThat(r.terminal(s)).isEqualTo(7);
+        assertThat(reachable(r, RetainedPayments.keyHash("T1", "x" + n), n)).isTrue();
+    }
+}
