@@ -271,7 +271,7 @@ public final class PaymentBook {
             if (s == 0) {
                 return 0;
             }
-            if (retained.keyHashOf(s) == hash) {
+            if (retained.hashInSlot(slot) == hash) {
                 PaymentRequest known = readBack(s);
                 if (known.txnId().equals(txnId) && known.terminalId().equals(terminalId)) {
                     return s;

@@ -15,8 +15,8 @@ import java.util.ArrayList;
  * journal when an answer needs it: an idempotent retry, a status lookup or a void. The journal is
  * the source of truth, so there is exactly one copy of each payment's content.
  *
- * <p>Memory: 41 bytes per journal sequence in the columns, plus 8 bytes per table slot at a load
- * of at most 0.7 (11–23 bytes per retained key).
+ * <p>Memory: 41 bytes per journal sequence in the columns, plus 16 bytes per table slot at a load
+ * of at most 0.7 (23–46 bytes per retained key).
  *
  * <p>Written by the journal writer thread only. A closed window's payments are read by the
  * settlement thread through {@link WindowPayments}, which holds its own references to the chunks:
@@ -49,8 +49,12 @@ final class RetainedPayments {
     /** Sequence held in slot 0 of the first chunk. */
     private long baseSequence = 1;
 
-    /** Open addressing, linear probing: each slot a retained payment's sequence, 0 when empty. */
-    private long[] table = new long[TABLE_SLOTS_MIN];
+    /**
+     * Open addressing, linear probing. Slot i is {@code table[2i]} = a retained payment's sequence (0
+     * when empty) and {@code table[2i+1]} = its key hash, side by side so that a probe compares hashes
+     * without touching the columns (one cache line for four slots).
+     */
+    private long[] table = new long[2 * TABLE_SLOTS_MIN];
     private int size;
 
     // ---------------------------------------------------------------- keys
@@ -79,16 +83,21 @@ final class RetainedPayments {
 
     /** First table slot to probe for a hash. */
     int firstSlot(long hash) {
-        return (int) hash & (table.length - 1);
+        return homeSlot(hash, capacity() - 1);
     }
 
     int nextSlot(int slot) {
-        return (slot + 1) & (table.length - 1);
+        return (slot + 1) & (capacity() - 1);
     }
 
     /** The sequence in a table slot, 0 when the slot is empty (the probe ends there). */
     long sequenceInSlot(int slot) {
-        return table[slot];
+        return table[slot << 1];
+    }
+
+    /** The key hash in a table slot (meaningful when the slot is not empty). */
+    long hashInSlot(int slot) {
+        return table[(slot << 1) + 1];
     }
 
     /** Number of retained payments (keys in the table). */
@@ -216,24 +225,33 @@ final class RetainedPayments {
     }
 
     private void insertKey(long sequence, long hash) {
-        if (size + 1 > (long) table.length * 7 / 10) {
+        if (size + 1 > (long) capacity() * 7 / 10) {
             grow();
         }
-        int mask = table.length - 1;
+        place(table, sequence, hash);
+        size++;
+    }
+
+    private int capacity() {
+        return table.length >>> 1;
+    }
+
+    private void place(long[] into, long sequence, long hash) {
+        int mask = (into.length >>> 1) - 1;
         int i = homeSlot(hash, mask);
-        while (table[i] != 0) {
+        while (into[i << 1] != 0) {
             i = (i + 1) & mask;
         }
-        table[i] = sequence;
-        size++;
+        into[i << 1] = sequence;
+        into[(i << 1) + 1] = hash;
     }
 
     /** Backward-shift deletion: entries after the hole move up unless their home lies after the hole. */
     private void removeKey(long sequence, long hash) {
-        int mask = table.length - 1;
+        int mask = capacity() - 1;
         int i = homeSlot(hash, mask);
-        while (table[i] != sequence) {
-            if (table[i] == 0) {
+        while (table[i << 1] != sequence) {
+            if (table[i << 1] == 0) {
                 return;
             }
             i = (i + 1) & mask;
@@ -241,34 +259,32 @@ final class RetainedPayments {
         int j = i;
         while (true) {
             j = (j + 1) & mask;
-            long s = table[j];
+            long s = table[j << 1];
             if (s == 0) {
                 break;
             }
-            int home = homeSlot(keyHashOf(s), mask);
+            int home = homeSlot(table[(j << 1) + 1], mask);
             boolean homeInHoleToJ = i <= j ? (i < home && home <= j) : (i < home || home <= j);
             if (homeInHoleToJ) {
                 continue;
             }
-            table[i] = s;
+            table[i << 1] = s;
+            table[(i << 1) + 1] = table[(j << 1) + 1];
             i = j;
         }
-        table[i] = 0;
+        table[i << 1] = 0;
+        table[(i << 1) + 1] = 0;
         size--;
     }
 
     private void grow() {
         long[] old = table;
-        table = new long[old.length << 1];
-        int mask = table.length - 1;
-        for (long s : old) {
-            if (s != 0) {
-                int i = homeSlot(keyHashOf(s), mask);
-                while (table[i] != 0) {
-                    i = (i + 1) & mask;
-                }
-                table[i] = s;
+        long[] bigger = new long[old.length << 1];
+        for (int i = 0; i < old.length; i += 2) {
+            if (old[i] != 0) {
+                place(bigger, old[i], old[i + 1]);
             }
         }
+        table = bigger;
     }
 }
