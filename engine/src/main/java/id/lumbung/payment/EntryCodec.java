@@ -111,18 +111,24 @@ public final class EntryCodec {
         return end;
     }
 
+    /** A u8 length and the string's UTF-8 bytes; ASCII (every id the engine accepts) is copied char by char into the array. */
     private void putString(String s) {
         int n = s.length();
-        boolean ascii = n <= 255;
-        for (int i = 0; ascii && i < n; i++) {
-            ascii = s.charAt(i) < 0x80;
-        }
-        if (ascii) {
-            buf.put((byte) n);
-            for (int i = 0; i < n; i++) {
-                buf.put((byte) s.charAt(i));
+        int at = buf.position();
+        if (n <= 255 && at + 1 + n <= bytes.length) {
+            int i = 0;
+            for (; i < n; i++) {
+                char c = s.charAt(i);
+                if (c >= 0x80) {
+                    break;
+                }
+                bytes[at + 1 + i] = (byte) c;
             }
-            return;
+            if (i == n) {
+                bytes[at] = (byte) n;
+                buf.position(at + 1 + n);
+                return;
+            }
         }
         byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
         if (utf8.length > 255) {

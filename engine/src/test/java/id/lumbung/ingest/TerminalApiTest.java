@@ -138,6 +138,11 @@ class TerminalApiTest {
                 Long.toString(System.currentTimeMillis()), "application/json");
         assertThat(r.statusCode()).isEqualTo(400);
         assertThat(code(r)).isEqualTo("MALFORMED_JSON");
+        // a complete, valid payment with one key repeated (a second amount) is refused, not half-read
+        String repeated = TestEngine.payment("T0000001", nextTxn(), "15000").replace("}", ",\"amount\":99}");
+        HttpResponse<String> dup = t.post("T0000001", repeated);
+        assertThat(dup.statusCode()).as(repeated).isEqualTo(400);
+        assertThat(code(dup)).isEqualTo("MALFORMED_JSON");
         byte[] utf16 = good.getBytes(StandardCharsets.UTF_16BE);
         assertThat(t.signed("POST", "/v1/payments", "T0000001", utf16, DemoCredentials.terminalKey("T0000001"),
                 Long.toString(System.currentTimeMillis()), "application/json").statusCode()).isEqualTo(400);
@@ -225,6 +230,15 @@ class TerminalApiTest {
         HttpResponse<String> tooMany = t.signed("POST", "/v1/payments/batch", "T0000002",
                 many.append("]}").toString().getBytes(StandardCharsets.UTF_8));
         assertThat(tooMany.statusCode()).isEqualTo(400);
+        String twice = "{\"payments\":[" + TestEngine.payment("T0000002", nextTxn(), "1") + "],\"payments\":[]}";
+        HttpResponse<String> dup = t.signed("POST", "/v1/payments/batch", "T0000002", twice.getBytes(StandardCharsets.UTF_8));
+        assertThat(dup.statusCode()).isEqualTo(400);
+        assertThat(code(dup)).isEqualTo("MALFORMED_JSON");
+        String dupItem = "{\"payments\":[" + TestEngine.payment("T0000002", nextTxn(), "1").replace("}", ",\"method\":\"CARD\"}")
+                + "]}";
+        var dupResults = new JsonObject(t.signed("POST", "/v1/payments/batch", "T0000002",
+                dupItem.getBytes(StandardCharsets.UTF_8)).body()).getJsonArray("results");
+        assertThat(dupResults.getJsonObject(0).getString("code")).isEqualTo("MALFORMED_JSON");
     }
 
     @Test
