@@ -57,7 +57,10 @@ public final class Journal implements AutoCloseable {
                 .build();
     }
 
-    /** Receives each good entry in journal order during replay. */
+    /**
+     * Receives each good entry in journal order during replay. Payments come as decoded by
+     * {@link EntryCodec#decodeForReplay}: ids as slices of the entry's bytes, no request object.
+     */
     @FunctionalInterface
     public interface EntryHandler {
         void onEntry(JournalEntry entry);
@@ -98,7 +101,7 @@ public final class Journal implements AutoCloseable {
                         int n = (int) remaining;
                         b.read(readBuffer, 0, n);
                         bytes += n;
-                        code = codec.decode(readBuffer, n, entry);
+                        code = codec.decodeForReplay(readBuffer, n, entry);
                     }
                     if (code == EntryCodec.OK && entry.sequence != lastSequence + 1) {
                         code = ERR_SEQUENCE;

@@ -143,6 +143,19 @@ public final class EntryCodec {
      * @return {@link #OK} or a negative error code
      */
     public int decode(byte[] src, int length, JournalEntry out) {
+        return decode(src, length, out, true);
+    }
+
+    /**
+     * Like {@link #decode}, with the same checks, but a payment's strings are not built: the entry
+     * gets the amount and the slices of {@code src} where its ids lie (request, traderId and coopId
+     * stay null). Replay reads millions of entries and needs only the ids, found without a String.
+     */
+    public int decodeForReplay(byte[] src, int length, JournalEntry out) {
+        return decode(src, length, out, false);
+    }
+
+    private int decode(byte[] src, int length, JournalEntry out, boolean strings) {
         if (length < HEADER_BYTES) {
             return ERR_SHORT;
         }
@@ -163,7 +176,13 @@ public final class EntryCodec {
         in.position(HEADER_BYTES);
         try {
             switch (type) {
-                case JournalEntry.TYPE_PAYMENT -> decodePayment(in, out);
+                case JournalEntry.TYPE_PAYMENT -> {
+                    if (strings) {
+                        decodePayment(in, out);
+                    } else {
+                        decodePaymentSlices(in, out);
+                    }
+                }
                 case JournalEntry.TYPE_VOID -> decodeVoid(in, out);
                 case JournalEntry.TYPE_CLOSE -> decodeClose(in, out);
                 case JournalEntry.TYPE_DISCARD -> decodeDiscard(in, out);
@@ -197,6 +216,43 @@ public final class EntryCodec {
         String payerRef = (flags & FLAG_PAYER_REF) != 0 ? getString(in) : null;
         String merchantId = (flags & FLAG_MERCHANT_ID) != 0 ? getString(in) : null;
         out.request = new PaymentRequest(terminalId, txnId, amount, currency, occurredAt, offset, method, payerRef, merchantId);
+    }
+
+    private static void decodePaymentSlices(ByteBuffer in, JournalEntry out) {
+        out.sequence = in.getLong();
+        out.atEpochMs = in.getLong();
+        out.amountRupiah = in.getLong();
+        in.getLong(); // occurredAt
+        in.getInt(); // offset
+        int flags = in.get();
+        out.request = null;
+        out.traderId = null;
+        out.coopId = null;
+        out.raw = in.array();
+        out.terminalIdLength = in.get(in.position()) & 0xFF;
+        out.terminalIdAt = skipString(in);
+        out.txnIdLength = in.get(in.position()) & 0xFF;
+        out.txnIdAt = skipString(in);
+        skipString(in); // currency
+        skipString(in); // method
+        out.traderIdLength = in.get(in.position()) & 0xFF;
+        out.traderIdAt = skipString(in);
+        out.coopIdLength = in.get(in.position()) & 0xFF;
+        out.coopIdAt = skipString(in);
+        if ((flags & FLAG_PAYER_REF) != 0) {
+            skipString(in);
+        }
+        if ((flags & FLAG_MERCHANT_ID) != 0) {
+            skipString(in);
+        }
+    }
+
+    /** Moves past a length-prefixed string; returns where its bytes start. */
+    private static int skipString(ByteBuffer in) {
+        int n = in.get() & 0xFF;
+        int at = in.arrayOffset() + in.position();
+        in.position(in.position() + n);
+        return at;
     }
 
     private static void decodeVoid(ByteBuffer in, JournalEntry out) {

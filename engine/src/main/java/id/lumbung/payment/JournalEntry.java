@@ -27,6 +27,24 @@ public final class JournalEntry {
     public String traderId;
     public String coopId;
 
+    // TYPE_PAYMENT read by EntryCodec#decodeForReplay: request, traderId and coopId stay null; the amount
+    // is here and the ids are ASCII/UTF-8 slices of raw (valid until the next decode)
+    public long amountRupiah;
+    public byte[] raw;
+    public int terminalIdAt;
+    public int terminalIdLength;
+    public int txnIdAt;
+    public int txnIdLength;
+    public int traderIdAt;
+    public int traderIdLength;
+    public int coopIdAt;
+    public int coopIdLength;
+
+    /** A slice of {@link #raw} as a String (replay decoding builds them only when needed). */
+    public String string(int at, int length) {
+        return new String(raw, at, length, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     // TYPE_VOID
     public long voidedSequence;
 

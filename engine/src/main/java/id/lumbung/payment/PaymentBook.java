@@ -33,6 +33,8 @@ public final class PaymentBook {
     public static final long OCCURRED_BEHIND_MAX_MS = 7 * 24 * 3_600_000L;
     /** Retained payments whose terminal is no longer in the reference data. */
     private static final int TERMINAL_UNKNOWN = -1;
+    /** Replayed payments: the terminal is looked up from the journal when a status or void asks. */
+    private static final int TERMINAL_UNRESOLVED = -2;
 
     private final ReferenceData reference;
     private final Clock clock;
@@ -48,6 +50,9 @@ public final class PaymentBook {
     private final EngineMetrics metrics;
     private final RetainedPayments retained = new RetainedPayments();
     private final int[] coopOfTrader;
+    /** Replay finds traders and cooperatives from the ids' bytes. */
+    private final AsciiIdIndex traderIds;
+    private final AsciiIdIndex coopIds;
 
     private final long[] lastCloseSequence;
     /** Per cooperative: sequence and accepted-at of the first payment after its last close (while one is open). */
@@ -85,6 +90,8 @@ public final class PaymentBook {
         batchCloseSequences = new long[coops][];
         batchCloseCount = new int[coops];
         unsettledRupiahByCoop = new long[coops];
+        traderIds = new AsciiIdIndex(reference.traderCount(), t -> reference.trader(t).traderId());
+        coopIds = new AsciiIdIndex(reference.coopCount(), c -> reference.coop(c).coopId());
         coopOfTrader = new int[reference.traderCount()];
         for (int t = 0; t < coopOfTrader.length; t++) {
             coopOfTrader[t] = reference.trader(t).coopIndex();
@@ -98,20 +105,11 @@ public final class PaymentBook {
         lastSequence = e.sequence;
         switch (e.type) {
             case JournalEntry.TYPE_PAYMENT -> {
-                Trader trader = reference.trader(e.traderId);
-                if (trader == null || !reference.coop(trader.coopIndex()).coopId().equals(e.coopId)) {
-                    throw new JournalCorruptException("journal sequence " + e.sequence + " names trader " + e.traderId
-                            + " of cooperative " + e.coopId + ", which the reference data does not hold;"
-                            + " traders and cooperatives with history must stay in the reference data");
+                if (e.request != null) {
+                    replayPayment(e);
+                } else {
+                    replayPaymentSlices(e);
                 }
-                PaymentRequest r = e.request;
-                long hash = RetainedPayments.keyHash(r.terminalId(), r.txnId());
-                if (find(hash, r.terminalId(), r.txnId()) != 0) {
-                    throw new JournalCorruptException("journal sequence " + e.sequence + " repeats an idempotency key");
-                }
-                Terminal terminal = reference.terminal(r.terminalId());
-                applyPayment(e.sequence, e.atEpochMs, hash, terminal == null ? TERMINAL_UNKNOWN : terminal.index(),
-                        trader.index(), r.amountRupiah(), e.journalIndex);
             }
             case JournalEntry.TYPE_VOID -> {
                 if (retained.present(e.voidedSequence)) {
@@ -125,6 +123,63 @@ public final class PaymentBook {
             case JournalEntry.TYPE_DISCARD -> { }
             default -> throw new JournalCorruptException("unknown entry type " + e.type + " at sequence " + e.sequence);
         }
+    }
+
+    /** A payment entry decoded with its strings (tests and tools that decode fully). */
+    private void replayPayment(JournalEntry e) {
+        Trader trader = reference.trader(e.traderId);
+        if (trader == null || !reference.coop(trader.coopIndex()).coopId().equals(e.coopId)) {
+            throw unknownTrader(e.sequence, e.traderId, e.coopId);
+        }
+        PaymentRequest r = e.request;
+        long hash = RetainedPayments.keyHash(r.terminalId(), r.txnId());
+        if (find(hash, r.terminalId(), r.txnId()) != 0) {
+            throw repeatedKey(e.sequence);
+        }
+        Terminal terminal = reference.terminal(r.terminalId());
+        applyPayment(e.sequence, e.atEpochMs, hash, terminal == null ? TERMINAL_UNKNOWN : terminal.index(),
+                trader.index(), r.amountRupiah(), e.journalIndex);
+    }
+
+    /**
+     * A payment entry as replay decodes it: ids are found from their bytes (no String, no HashMap),
+     * and the key's strings are built only when its hash is already in the table.
+     */
+    private void replayPaymentSlices(JournalEntry e) {
+        byte[] raw = e.raw;
+        int t = traderIds.find(raw, e.traderIdAt, e.traderIdLength);
+        Trader trader = t >= 0 ? reference.trader(t) : reference.trader(e.string(e.traderIdAt, e.traderIdLength));
+        if (trader == null || coopIds.find(raw, e.coopIdAt, e.coopIdLength) != coopOfTrader[trader.index()]) {
+            throw unknownTrader(e.sequence, e.string(e.traderIdAt, e.traderIdLength), e.string(e.coopIdAt, e.coopIdLength));
+        }
+        long hash = ascii(raw, e.terminalIdAt, e.terminalIdLength) && ascii(raw, e.txnIdAt, e.txnIdLength)
+                ? RetainedPayments.keyHash(raw, e.terminalIdAt, e.terminalIdLength, e.txnIdAt, e.txnIdLength)
+                : RetainedPayments.keyHash(e.string(e.terminalIdAt, e.terminalIdLength), e.string(e.txnIdAt, e.txnIdLength));
+        if (hashPresent(hash) && find(hash, e.string(e.terminalIdAt, e.terminalIdLength),
+                e.string(e.txnIdAt, e.txnIdLength)) != 0) {
+            throw repeatedKey(e.sequence);
+        }
+        // the terminal is resolved from the journal on the rare status or void that needs it
+        applyPayment(e.sequence, e.atEpochMs, hash, TERMINAL_UNRESOLVED, trader.index(), e.amountRupiah, e.journalIndex);
+    }
+
+    private static boolean ascii(byte[] b, int at, int length) {
+        for (int i = 0; i < length; i++) {
+            if (b[at + i] < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static JournalCorruptException unknownTrader(long sequence, String traderId, String coopId) {
+        return new JournalCorruptException("journal sequence " + sequence + " names trader " + traderId
+                + " of cooperative " + coopId + ", which the reference data does not hold;"
+                + " traders and cooperatives with history must stay in the reference data");
+    }
+
+    private static JournalCorruptException repeatedKey(long sequence) {
+        return new JournalCorruptException("journal sequence " + sequence + " repeats an idempotency key");
     }
 
     /** After replay: a torn tail to mark as discarded with the first append. */
@@ -181,8 +236,19 @@ public final class PaymentBook {
     }
 
     public VoidOutcome voidBySequence(long sequence, Terminal terminal) {
-        boolean ours = retained.present(sequence) && retained.terminal(sequence) == terminal.index();
-        return voidPayment(ours ? sequence : 0);
+        return voidPayment(ownedBy(sequence, terminal) ? sequence : 0);
+    }
+
+    /** True when the sequence is a retained payment of this terminal. */
+    private boolean ownedBy(long sequence, Terminal terminal) {
+        if (!retained.present(sequence)) {
+            return false;
+        }
+        int owner = retained.terminal(sequence);
+        if (owner == TERMINAL_UNRESOLVED) {
+            return readBack(sequence).terminalId().equals(terminal.terminalId());
+        }
+        return owner == terminal.index();
     }
 
     public VoidOutcome voidByTxnId(String txnId, Terminal terminal) {
@@ -212,7 +278,7 @@ public final class PaymentBook {
 
     /** The payment as its terminal may see it, or null. */
     public PaymentView status(long sequence, Terminal terminal) {
-        return retained.present(sequence) && retained.terminal(sequence) == terminal.index() ? view(sequence) : null;
+        return ownedBy(sequence, terminal) ? view(sequence) : null;
     }
 
     /**
@@ -276,6 +342,18 @@ public final class PaymentBook {
                 if (known.txnId().equals(txnId) && known.terminalId().equals(terminalId)) {
                     return s;
                 }
+            }
+        }
+    }
+
+    /** True when some retained key has this hash (no journal read; replay's common case is false). */
+    private boolean hashPresent(long hash) {
+        for (int slot = retained.firstSlot(hash); ; slot = retained.nextSlot(slot)) {
+            if (retained.sequenceInSlot(slot) == 0) {
+                return false;
+            }
+            if (retained.hashInSlot(slot) == hash) {
+                return true;
             }
         }
     }

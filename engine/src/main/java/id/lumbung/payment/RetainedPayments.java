@@ -74,6 +74,23 @@ final class RetainedPayments {
         for (int i = 0; i < txnId.length(); i++) {
             h = (h ^ txnId.charAt(i)) * 0x100000001B3L;
         }
+        return fmix64(h);
+    }
+
+    /** {@link #keyHash(String, String)} of two ASCII ids given as bytes: the same value, without Strings. */
+    static long keyHash(byte[] b, int terminalAt, int terminalLength, int txnAt, int txnLength) {
+        long h = 0xCBF29CE484222325L;
+        for (int i = 0; i < terminalLength; i++) {
+            h = (h ^ b[terminalAt + i]) * 0x100000001B3L;
+        }
+        h = (h ^ 0xFFFF) * 0x100000001B3L;
+        for (int i = 0; i < txnLength; i++) {
+            h = (h ^ b[txnAt + i]) * 0x100000001B3L;
+        }
+        return fmix64(h);
+    }
+
+    private static long fmix64(long h) {
         h ^= h >>> 33;
         h *= 0xFF51AFD7ED558CCDL;
         h ^= h >>> 33;

@@ -128,4 +128,36 @@ class RetainedPaymentsTest {
         assertThat(r.terminal(s)).isEqualTo(7);
         assertThat(reachable(r, RetainedPayments.keyHash("T1", "x" + n), n)).isTrue();
     }
+
+    @Test
+    void keyHashOfAsciiBytesEqualsKeyHashOfTheStrings() {
+        Random rnd = new Random(7);
+        for (int i = 0; i < 10_000; i++) {
+            String terminal = "T" + rnd.nextInt(1_000_000);
+            String txn = Long.toString(rnd.nextLong() >>> 1, 36);
+            byte[] b = ("xx" + terminal + txn).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            assertThat(RetainedPayments.keyHash(b, 2, terminal.length(), 2 + terminal.length(), txn.length()))
+                    .isEqualTo(RetainedPayments.keyHash(terminal, txn));
+        }
+        // the separator keeps the split between the two ids significant
+        assertThat(RetainedPayments.keyHash("AB", "C")).isNotEqualTo(RetainedPayments.keyHash("A", "BC"));
+    }
+
+    @Test
+    void asciiIdIndexFindsEveryIdFromItsBytesAndNothingElse() {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 5_000; i++) {
+            ids.add("TR-" + i);
+        }
+        AsciiIdIndex index = new AsciiIdIndex(ids.size(), ids::get);
+        for (int i = 0; i < ids.size(); i++) {
+            byte[] b = ("::" + ids.get(i) + "::").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            assertThat(index.find(b, 2, ids.get(i).length())).isEqualTo(i);
+        }
+        byte[] other = "TR-5000".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        assertThat(index.find(other, 0, other.length)).isEqualTo(-1);
+        assertThat(index.find(other, 0, 3)).isEqualTo(-1); // "TR-", a prefix, is not an id
+        byte[] utf8 = "TR-\u00e9".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(index.find(utf8, 0, utf8.length)).isEqualTo(-1);
+    }
 }

@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# Two engine builds side by side in one run, on the same reference data and the same box state:
+#   benchmarks/ab-engine.sh OLD.jar NEW.jar
+# For each jar in turn (A, B, then A, B again, so that drift in the shared box's load hits both):
+# single posts closed loop at max rate, then open loop at half of that rate (p99, coordinated
+# omission corrected), then batches of 100 over BATCH_CONNECTIONS. Prints a table and B/A ratios.
+# env: LOAD_S (default 15), WARM_S (default 10), CONNECTIONS (128), BATCH_CONNECTIONS (64), ROUNDS (2).
+# Loopback only; every run is bounded; only the engines this script started are stopped, by pid.
+set -euo pipefail
+[[ $# -eq 2 ]] || { echo "usage: $0 OLD.jar NEW.jar" >&2; exit 2; }
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+jar_a="$(realpath "$1")"; jar_b="$(realpath "$2")"
+load_s="${LOAD_S:-15}"; warm_s="${WARM_S:-10}"; connections="${CONNECTIONS:-128}"
+batch_connections="${BATCH_CONNECTIONS:-64}"; rounds="${ROUNDS:-2}"
+out="${OUT:-$(mktemp -d /tmp/lumbung-ab.XXXXXX)}"; mkdir -p "$out"
+results="$out/results.jsonl"; : > "$results"
+bench_jar="$root/benchmarks/target/benchmarks.jar"
+[[ -f "$bench_jar" ]] || (cd "$root" && mvn -q -DskipTests package)
+gen_java=(java -Xms1g -Xmx1g -cp "$bench_jar")
+server_pid=""
+stop_server() {
+  if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then
+    kill -TERM "$server_pid"
+    for _ in $(seq 1 150); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
+    kill -0 "$server_pid" 2>/dev/null && kill -KILL "$server_pid"
+    wait "$server_pid" 2>/dev/null || true
+  fi
+  server_pid=""
+}
+trap stop_server EXIT
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+"${gen_java[@]}" id.lumbung.bench.load.ReferenceWriter --dir "$out/ref" --coops 10 --traders 1000 --terminals 1000 >/dev/null
+
+start_engine() { # $1 jar, $2 data dir
+  http_port="$(free_port)"; local ops_port; ops_port="$(free_port)"; local iso_port; iso_port="$(free_port)"
+  java -jar "$1" serve --data "$2" --reference "$out/ref" --cutoffs none --durability sync \
+      --http-port "$http_port" --ops-port "$ops_port" --iso-port "$iso_port" > "$2.log" 2>&1 &
+  server_pid=$!
+  for _ in $(seq 1 600); do
+    curl -fs "http://127.0.0.1:$ops_port/health/ready" >/dev/null 2>&1 && return 0
+    kill -0 "$server_pid" 2>/dev/null || { cat "$2.log"; exit 1; }
+    sleep 0.1
+  done
+  echo "engine not ready"; exit 1
+}
+
+load() { # $1 label, rest generator options
+  local label="$1"; shift
+  "${gen_java[@]}" id.lumbung.bench.load.LoadGenerator --port "$http_port" --label "$label" --quiet \
+      --warmup-s "$warm_s" --duration-s "$load_s" --json-out "$results" "$@" | grep -v '^JSON ' | grep -E 'payments/s|latency' || true
+}
+
+echo "== load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+for round in $(seq 1 "$rounds"); do
+  for side in A B; do
+    jar="$jar_a"; [[ $side == B ]] && jar="$jar_b"
+    echo "== round $round engine $side ($jar)"
+    start_engine "$jar" "$out/data-$side-$round"
+    load "$side-single-$round" --mode single --rate 0 --connections "$connections" --depth 1
+    rate="$(python3 -c "import json; print(max(1, int([json.loads(l) for l in open('$results') if json.loads(l)['label']=='$side-single-$round'][0]['answersPerS'] / 2)))")"
+    load "$side-half-$round" --mode single --rate "$rate" --connections "$connections" --depth 1
+    load "$side-batch-$round" --mode batch --batch-size 100 --rate 0 --connections "$batch_connections" --depth 1
+    stop_server
+  done
+done
+echo "== load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+python3 - "$results" "$rounds" <<'PY'
+import json, sys
+rows = {r["label"]: r for r in (json.loads(l) for l in open(sys.argv[1]))}
+rounds = int(sys.argv[2])
+print("| round | measure | A (old) | B (new) | B/A |")
+print("|---:|---|---:|---:|---:|")
+for n in range(1, rounds + 1):
+    g = lambda s, k: rows[f"{s}-{k}-{n}"]
+    for name, key, f in (("single posts/s (closed loop)", "single", lambda r: r["paymentsPerS"]),
+                         ("batch payments/s", "batch", lambda r: r["paymentsPerS"]),
+                         ("p50 µs at half own max", "half", lambda r: r["latencyUs"]["p50"]),
+                         ("p99 µs at half own max", "half", lambda r: r["latencyUs"]["p99"]),
+                         ("p99.9 µs at half own max", "half", lambda r: r["latencyUs"]["p999"])):
+        a, b = f(g("A", key)), f(g("B", key))
+        print(f"| {n} | {name} | {a:,.0f} | {b:,.0f} | {b / a:.2f} |")
+    print(f"| {n} | half rate offered (req/s) | {g('A','half')['rateTargetPerS']:,} | {g('B','half')['rateTargetPerS']:,} | |")
+PY
+echo "(raw results: $results; engine logs in $out)"
