@@ -39,11 +39,16 @@ public final class SettlementFiles implements AutoCloseable {
     private final ExecutorService io;
 
     public SettlementFiles(ReferenceData reference, Path filesDir, Path ledgerDir) {
+        this(reference, filesDir, ledgerDir, WRITER_THREADS);
+    }
+
+    /** @param writerThreads size of the writer pool; the engine uses {@value #WRITER_THREADS} */
+    public SettlementFiles(ReferenceData reference, Path filesDir, Path ledgerDir, int writerThreads) {
         this.reference = reference;
         this.filesDir = filesDir;
         this.ledgerDir = ledgerDir;
         AtomicInteger ioThreads = new AtomicInteger();
-        io = Executors.newFixedThreadPool(WRITER_THREADS, r -> {
+        io = Executors.newFixedThreadPool(writerThreads, r -> {
             Thread t = new Thread(r, "lumbung-settlement-io-" + ioThreads.incrementAndGet());
             t.setDaemon(true);
             return t;

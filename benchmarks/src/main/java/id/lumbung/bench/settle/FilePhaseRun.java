@@ -1,7 +1,10 @@
 package id.lumbung.bench.settle;
 
 import id.lumbung.config.Durability;
+import id.lumbung.files.AtomicFiles;
+import id.lumbung.files.Camt053Statement;
 import id.lumbung.files.FileDigest;
+import id.lumbung.files.SettlementCsv;
 import id.lumbung.journal.Journal;
 import id.lumbung.journal.JournalWriter;
 import id.lumbung.metrics.EngineMetrics;
@@ -45,7 +48,9 @@ import java.util.stream.Stream;
  *
  * <p>Variants run interleaved in one JVM, round after round, so that the shared 2-core machine's
  * noise falls on all of them alike: {@code legacy} is the frozen file phase of commit 62dfab2
- * ({@link LegacyFilePhase}), {@code engine} is {@link SettlementFiles} as the engine runs it.
+ * ({@link LegacyFilePhase}), {@code engine} is {@link SettlementFiles} as the engine runs it,
+ * {@code engine-N} the same with N writer threads; {@code render} and {@code write} are the
+ * engine's rendering alone and its writing alone (of files rendered before the clock starts).
  * Every variant must write the same bytes (compared by digest, round by round). Reported per
  * variant: wall time, CPU time of the file threads and of the whole process, bytes
  * allocated by the file threads, GC count, and the intake rate during the phase against before it.
@@ -94,9 +99,12 @@ public final class FilePhaseRun {
                 String variant = variants.get((v + round) % variants.size());
                 Path dir = Files.createDirectories(root.resolve("run-" + round + "-" + variant));
                 Sample s = runOne(variant, dir, ref, fees, batches, round + 1L, intake);
-                deleteTree(dir);
+                // kept until the end: deleting thousands of files makes ext4's next creates skip the
+                // recently deleted inodes (recently_deleted() in perf), which the engine never meets
                 sync();
-                if (expected == null) {
+                if (s.digests == null) {
+                    // a diagnostic variant: nothing to compare
+                } else if (expected == null) {
                     expected = s.digests;
                 } else if (!expected.equals(s.digests)) {
                     throw new IllegalStateException(variant + " wrote other bytes than " + variants.get(round % variants.size()));
@@ -119,16 +127,25 @@ public final class FilePhaseRun {
         long intakeCount0 = intake == null ? 0 : intake.accepted.get();
         Path filesDir = dir.resolve("files");
         Path ledgerDir = dir.resolve("ledger");
-        ExecutorService legacyPool = variant.equals("legacy") ? pool() : null;
-        SettlementFiles engine = variant.equals("engine") ? new SettlementFiles(ref, filesDir, ledgerDir) : null;
+        boolean diagnostic = variant.equals("render") || variant.equals("write");
+        ExecutorService legacyPool = variant.equals("legacy") || diagnostic ? pool() : null;
+        SettlementFiles engine = variant.startsWith("engine") ? new SettlementFiles(ref, filesDir, ledgerDir,
+                variant.equals("engine") ? SettlementFiles.WRITER_THREADS : Integer.parseInt(variant.substring(7))) : null;
         if (legacyPool == null && engine == null) {
-            throw new IllegalArgumentException("unknown variant " + variant + " (legacy, engine)");
+            throw new IllegalArgumentException("unknown variant " + variant + " (legacy, engine, engine-<threads>)");
         }
         prestartThreads(legacyPool);
+        List<byte[][]> rendered = variant.equals("write") ? renderAll(ref, batches, legacyPool) : null;
         Stats s0 = Stats.now();
         long t0 = System.nanoTime();
         List<List<FileDigest>> digests;
-        if (legacyPool != null) {
+        if (variant.equals("render")) {
+            renderAll(ref, batches, legacyPool);
+            digests = null;
+        } else if (variant.equals("write")) {
+            writeAll(filesDir, batches, rendered, legacyPool);
+            digests = null;
+        } else if (legacyPool != null) {
             digests = LegacyFilePhase.publish(ref, filesDir, ledgerDir, closeSequence, batches, legacyPool);
         } else {
             digests = engine.write(closeSequence, batches).stream().map(BatchRecord::files).toList();
@@ -144,12 +161,46 @@ public final class FilePhaseRun {
         } else {
             engine.close();
         }
-        if (digests.size() != batches.size()) {
+        if (digests != null && digests.size() != batches.size()) {
             throw new IllegalStateException(digests.size() + " batches written, expected " + batches.size());
         }
         return new Sample(variant, wallNs / 1e6, (s1.fileCpuNs - s0.fileCpuNs) / 1e6,
                 (s1.processCpuNs - s0.processCpuNs) / 1e6, (s1.fileAllocBytes - s0.fileAllocBytes) >> 20,
                 s1.gcCount - s0.gcCount, before, during, digests);
+    }
+
+    /** Diagnostic: only the rendering (engine renderers) of every batch, on the pool. */
+    private static List<byte[][]> renderAll(ReferenceData ref, List<Batch> batches, ExecutorService pool) {
+        List<java.util.concurrent.Future<byte[][]>> parts = new ArrayList<>();
+        for (Batch b : batches) {
+            Coop c = ref.coop(b.coopId());
+            parts.add(pool.submit(() -> new byte[][] {SettlementCsv.render(b), Camt053Statement.render(b, c)}));
+        }
+        List<byte[][]> out = new ArrayList<>();
+        for (java.util.concurrent.Future<byte[][]> f : parts) {
+            try {
+                out.add(f.get());
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return out;
+    }
+
+    /** Diagnostic: only the writing (AtomicFiles, folder created up front) of pre-rendered files, on the pool. */
+    private static void writeAll(Path filesDir, List<Batch> batches, List<byte[][]> rendered, ExecutorService pool)
+            throws Exception {
+        List<java.util.concurrent.Future<?>> parts = new ArrayList<>();
+        for (int i = 0; i < batches.size(); i++) {
+            Batch b = batches.get(i);
+            byte[][] files = rendered.get(i);
+            Path dir = Files.createDirectories(filesDir.resolve(b.coopId()));
+            parts.add(pool.submit(() -> AtomicFiles.writeAll(dir,
+                    new String[] {b.batchId() + ".csv", b.batchId() + ".camt053.xml"}, files)));
+        }
+        for (java.util.concurrent.Future<?> f : parts) {
+            f.get();
+        }
     }
 
     /** Same pool as the engine had at 62dfab2: 16 named daemon threads. */
