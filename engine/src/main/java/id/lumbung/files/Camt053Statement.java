@@ -74,7 +74,7 @@ public final class Camt053Statement {
     public static byte[] render(Batch batch, Coop coop, String messageIdPrefix) {
         checkInputs(batch, coop, messageIdPrefix);
         ZonedDateTime closedAt = Instant.ofEpochMilli(batch.closedAtEpochMs()).atZone(ZONE);
-        IndentedXml doc = new IndentedXml(new FileBytes(HEADER_BYTES + ENTRY_BYTES * batch.members().size()),
+        IndentedXml doc = new IndentedXml(FileBytes.scratch(HEADER_BYTES + ENTRY_BYTES * batch.members().size()),
                 DATE_TIME.format(closedAt), DATE.format(closedAt));
         doc.out.ascii(XML_DECLARATION);
         doc.open("Document", NAMESPACE);

@@ -52,7 +52,7 @@ public final class SettlementCsv {
 
     /** Renders the batch's CSV. Same batch, same bytes. */
     public static byte[] render(Batch batch) {
-        FileBytes out = new FileBytes(LINE_BYTES * (batch.members().size() + 2));
+        FileBytes out = FileBytes.scratch(LINE_BYTES * (batch.members().size() + 2));
         out.ascii(HEADER).ascii('\n');
         for (MemberTotals member : batch.members()) {
             if (!isTraderId(member.traderId())) {

@@ -13,6 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
@@ -37,6 +39,8 @@ public final class SettlementFiles implements AutoCloseable {
     private final Path filesDir;
     private final Path ledgerDir;
     private final ExecutorService io;
+    /** Folders known to exist: each is created once per process, not once per batch (a close has 1,000 of them). */
+    private final Set<Path> folders = ConcurrentHashMap.newKeySet();
 
     public SettlementFiles(ReferenceData reference, Path filesDir, Path ledgerDir) {
         this(reference, filesDir, ledgerDir, WRITER_THREADS);
@@ -101,12 +105,17 @@ public final class SettlementFiles implements AutoCloseable {
         return sb.toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    private static Path dir(Path dir) {
+    private Path dir(Path dir) {
+        if (folders.contains(dir)) {
+            return dir;
+        }
         try {
-            return Files.createDirectories(dir);
+            Files.createDirectories(dir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + dir, e);
         }
+        folders.add(dir);
+        return dir;
     }
 
     private List<FileDigest> writeFiles(Batch batch, Coop coop) {
