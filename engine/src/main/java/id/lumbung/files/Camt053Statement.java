@@ -52,6 +52,7 @@ public final class Camt053Statement {
     /** Rendered size estimate: an entry is ~950 bytes at its indentation, the header and balances ~1,500. */
     private static final int HEADER_BYTES = 2_048;
     private static final int ENTRY_BYTES = 1_024;
+    private static final int ENTRY_PIECES = 7; // six variable fields in an entry
     private static final Pattern BATCH_ID = Pattern.compile("[A-Za-z0-9-]{1,35}");
     private static final DateTimeFormatter DATE_TIME = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSSXXX", Locale.ROOT);
     private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("uuuu-MM-dd", Locale.ROOT);
@@ -127,8 +128,9 @@ public final class Camt053Statement {
         writeBalance(doc, "OPBD", batch.openingBalanceRupiah());
         writeBalance(doc, "CLBD", batch.closingBalanceRupiah());
         writeSummary(doc, batch);
+        byte[][] entry = entryPieces(doc);
         for (MemberTotals member : batch.members()) {
-            writeEntry(doc, member);
+            writeEntry(doc.out, entry, member);
         }
         doc.close();
     }
@@ -177,32 +179,68 @@ public final class Camt053Statement {
         doc.close();
     }
 
-    private static void writeEntry(IndentedXml doc, MemberTotals member) {
-        doc.open("Ntry");
-        doc.amount("Amt", member.netRupiah());
-        doc.leaf("CdtDbtInd", "CRDT");
-        doc.open("Sts");
-        doc.leaf("Cd", "BOOK");
-        doc.close();
-        doc.open("BookgDt");
-        doc.leaf("Dt", doc.date);
-        doc.close();
-        writeBankTransactionCode(doc);
-        doc.open("NtryDtls");
-        doc.open("TxDtls");
-        doc.open("Refs");
-        doc.leaf("AcctSvcrRef", member.traderId());
-        doc.close();
-        doc.amount("Amt", member.netRupiah());
-        doc.leaf("CdtDbtInd", "CRDT");
-        doc.open("RmtInf");
-        doc.leafStart("Ustrd").ascii("payments=").decimal(member.payments()).ascii(" gross=").decimal(member.grossRupiah())
-                .ascii(" fee=").decimal(member.feeRupiah());
-        doc.leafEnd();
-        doc.close();
-        doc.close();
-        doc.close();
-        doc.close();
+    /**
+     * One member's {@code <Ntry>} at the current depth, cut into the constant pieces around its six
+     * variable fields (net, trader id, net, payments, gross, fee). Rendered once per file, so each
+     * member costs seven copies and six numbers instead of ~40 tag writes (rendering 1,000 files of
+     * 100 members went from ~0.2 s to ~0.05 s of CPU). The booking date is constant per file.
+     */
+    private static byte[][] entryPieces(IndentedXml doc) {
+        IndentedXml t = doc.template();
+        byte[][] pieces = new byte[ENTRY_PIECES][];
+        int p = 0;
+        t.open("Ntry");
+        t.amountStart("Amt");
+        pieces[p++] = t.cut(); // then the net
+        t.out.ascii(ZERO_MINOR_UNITS);
+        t.leafEnd();
+        t.leaf("CdtDbtInd", "CRDT");
+        t.open("Sts");
+        t.leaf("Cd", "BOOK");
+        t.close();
+        t.open("BookgDt");
+        t.leaf("Dt", t.date);
+        t.close();
+        writeBankTransactionCode(t);
+        t.open("NtryDtls");
+        t.open("TxDtls");
+        t.open("Refs");
+        t.leafStart("AcctSvcrRef");
+        pieces[p++] = t.cut(); // then the trader id
+        t.leafEnd();
+        t.close();
+        t.amountStart("Amt");
+        pieces[p++] = t.cut(); // then the net
+        t.out.ascii(ZERO_MINOR_UNITS);
+        t.leafEnd();
+        t.leaf("CdtDbtInd", "CRDT");
+        t.open("RmtInf");
+        t.leafStart("Ustrd").ascii("payments=");
+        pieces[p++] = t.cut(); // then the payments
+        t.out.ascii(" gross=");
+        pieces[p++] = t.cut(); // then the gross
+        t.out.ascii(" fee=");
+        pieces[p++] = t.cut(); // then the fee
+        t.leafEnd();
+        t.close();
+        t.close();
+        t.close();
+        t.close();
+        pieces[p++] = t.cut();
+        if (p != ENTRY_PIECES) {
+            throw new IllegalStateException(p + " entry pieces, expected " + ENTRY_PIECES);
+        }
+        return pieces;
+    }
+
+    private static void writeEntry(FileBytes out, byte[][] entry, MemberTotals member) {
+        out.bytes(entry[0]).decimal(member.netRupiah())
+                .bytes(entry[1]).xmlText(member.traderId())
+                .bytes(entry[2]).decimal(member.netRupiah())
+                .bytes(entry[3]).decimal(member.payments())
+                .bytes(entry[4]).decimal(member.grossRupiah())
+                .bytes(entry[5]).decimal(member.feeRupiah())
+                .bytes(entry[6]);
     }
 
     private static void writeBankTransactionCode(IndentedXml doc) {
@@ -294,11 +332,30 @@ public final class Camt053Statement {
         }
 
         void amount(String name, long rupiah) {
+            amountStart(name);
+            decimalAmount(rupiah);
+            leafEnd();
+        }
+
+        /** Starts a leaf amount element, {@code <name Ccy="IDR">}; write the amount, then {@link #leafEnd}. */
+        void amountStart(String name) {
             start(name);
             out.ascii(" Ccy=\"").ascii(CURRENCY).ascii("\">");
             leafName = name;
-            decimalAmount(rupiah);
-            leafEnd();
+        }
+
+        /** A writer at this one's depth into a buffer of its own, for {@link #entryPieces}. */
+        IndentedXml template() {
+            IndentedXml t = new IndentedXml(new FileBytes(ENTRY_BYTES), dateTime, date);
+            t.depth = depth;
+            return t;
+        }
+
+        /** The bytes written since the last cut. */
+        byte[] cut() {
+            byte[] piece = out.toByteArray();
+            out.clear();
+            return piece;
         }
 
         /** Whole rupiah with two decimals, as {@link Camt053Statement#decimal}, written in place. */

@@ -69,6 +69,19 @@ final class FileBytes {
         return this;
     }
 
+    /** Appends raw bytes (a pre-rendered piece). */
+    FileBytes bytes(byte[] piece) {
+        ensure(piece.length);
+        System.arraycopy(piece, 0, bytes, length, piece.length);
+        length += piece.length;
+        return this;
+    }
+
+    /** Forgets what was written; keeps the array. */
+    void clear() {
+        length = 0;
+    }
+
     /** Appends {@code value} as {@link Long#toString(long)} would, without the String. */
     FileBytes decimal(long value) {
         ensure(DIGITS_MAX);
