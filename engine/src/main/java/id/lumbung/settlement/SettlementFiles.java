@@ -32,7 +32,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@value #WRITER_THREADS} daemon threads ("lumbung-settlement-io-N").
  */
 public final class SettlementFiles implements AutoCloseable {
-    /** File writers: 16 concurrent fsyncs are enough for the file system to group them. */
+    /**
+     * File writers, each rendering then writing one batch at a time. 4, 16, 32 and 64 measured
+     * alike on the 2-core box (FilePhaseRun engine-N, benchmarks/RESULTS.md "File phase"): 16
+     * keeps enough fsyncs in flight without more threads competing with intake for CPU.
+     */
     public static final int WRITER_THREADS = 16;
 
     private final ReferenceData reference;
@@ -60,10 +64,13 @@ public final class SettlementFiles implements AutoCloseable {
     }
 
     /**
-     * Writes every batch's files on the I/O pool at once, and the close's postings file. Each
-     * file costs an fsync of itself and of its folder; issued from many threads, the file system
-     * commits them together (ext4's journal batches concurrent fsyncs), so 3,000 files take a few
-     * commits rather than 6,000 sequential ones.
+     * Writes every batch's files on the I/O pool at once, and the close's postings file: per
+     * batch two file fsyncs and one folder fsync, so 3,002 for 1,000 cooperatives. Issued from
+     * many threads they overlap (a journaled ext4 also commits concurrent fsyncs together; the
+     * benchmark box's ext4 has no journal, and there they still overlap in the device queue).
+     * Rendering stays on the writer threads: rendering on the calling thread alone, or lowering
+     * the writers' priority, raised intake during the phase (1.5-2x) but made the phase longer
+     * (median 1.35x, up to 2x), losing as much intake or more overall (RESULTS.md "File phase").
      *
      * @return one record per batch, in the order given, once every file is durable
      * @throws IllegalStateException if a file exists with different bytes

@@ -122,7 +122,7 @@ public final class FilePhaseRun {
 
     private static Sample runOne(String variant, Path dir, ReferenceData ref, FeeSchedule fees, List<Batch> batches,
             long closeSequence, boolean withIntake) throws Exception {
-        Intake intake = withIntake ? Intake.start(dir.resolve("journal"), ref, fees) : null;
+        Intake intake = withIntake ? Intake.start(journalDir(dir), ref, fees) : null;
         double before = intake == null ? 0 : intake.rateOver(INTAKE_BEFORE_MS);
         long intakeCount0 = intake == null ? 0 : intake.accepted.get();
         Path filesDir = dir.resolve("files");
@@ -155,6 +155,9 @@ public final class FilePhaseRun {
         double during = intake == null ? 0 : (intake.accepted.get() - intakeCount0) / (wallNs / 1e9);
         if (intake != null) {
             intake.stop();
+            if (System.getProperty("filephase.journalRoot") != null) {
+                deleteTree(intake.dir); // outside the run folder (tmpfs, say): free it now
+            }
         }
         if (legacyPool != null) {
             legacyPool.shutdown();
@@ -167,6 +170,16 @@ public final class FilePhaseRun {
         return new Sample(variant, wallNs / 1e6, (s1.fileCpuNs - s0.fileCpuNs) / 1e6,
                 (s1.processCpuNs - s0.processCpuNs) / 1e6, (s1.fileAllocBytes - s0.fileAllocBytes) >> 20,
                 s1.gcCount - s0.gcCount, before, during, digests);
+    }
+
+    /**
+     * The intake's journal: beside the files (same file system, as the engine runs by default), or
+     * under {@code -Dfilephase.journalRoot=<dir>} to see whether sharing the file system matters.
+     */
+    private static Path journalDir(Path runDir) throws java.io.IOException {
+        String root = System.getProperty("filephase.journalRoot");
+        return root == null ? runDir.resolve("journal")
+                : Files.createTempDirectory(Files.createDirectories(Path.of(root)), "journal");
     }
 
     /** Diagnostic: only the rendering (engine renderers) of every batch, on the pool. */
@@ -294,12 +307,14 @@ public final class FilePhaseRun {
     private static final class Intake {
         final AtomicLong accepted = new AtomicLong();
         private final AtomicBoolean running = new AtomicBoolean(true);
+        private Path dir;
         private Journal journal;
         private JournalWriter writer;
         private Thread feeder;
 
         static Intake start(Path journalDir, ReferenceData ref, FeeSchedule fees) throws InterruptedException {
             Intake in = new Intake();
+            in.dir = journalDir;
             EngineMetrics metrics = new EngineMetrics(new SimpleMeterRegistry());
             in.journal = new Journal(journalDir, Durability.ASYNC);
             Clock clock = Clock.systemUTC();
