@@ -79,11 +79,15 @@ public final class AtomicFiles {
                 return false;
             }
             Path temp = dir.resolve(TEMP_PREFIX + name + TEMP_SUFFIX);
+            boolean moved = false;
             try {
                 writeAndForce(temp, bytes);
                 Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+                moved = true;
             } finally {
-                Files.deleteIfExists(temp); // gone after a successful move; removes debris after a failed one
+                if (!moved) {
+                    Files.deleteIfExists(temp); // removes debris after a failed write or move
+                }
             }
             return true;
         } catch (IOException e) {

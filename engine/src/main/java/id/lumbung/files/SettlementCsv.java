@@ -30,7 +30,10 @@ public final class SettlementCsv {
     /** A batch has at most one line per trader; bounds what {@link #parse} accepts. */
     public static final int MEMBER_LINES_MAX = 1_000_000;
 
-    private static final Pattern TRADER_ID = Pattern.compile("[A-Za-z0-9-]{1,32}");
+    private static final int TRADER_ID_CHARS_MAX = 32;
+    private static final Pattern TRADER_ID = Pattern.compile("[A-Za-z0-9-]{1," + TRADER_ID_CHARS_MAX + "}");
+    /** Size estimate of one line: a 32-character id and four 12-digit numbers would be 85 bytes; most are shorter. */
+    private static final int LINE_BYTES = 64;
     private static final Pattern PLAIN_INTEGER = Pattern.compile("0|[1-9][0-9]{0,18}");
     private static final int FIELDS = 5;
 
@@ -49,10 +52,10 @@ public final class SettlementCsv {
 
     /** Renders the batch's CSV. Same batch, same bytes. */
     public static byte[] render(Batch batch) {
-        StringBuilder out = new StringBuilder(64 * (batch.members().size() + 2));
-        out.append(HEADER).append('\n');
+        FileBytes out = FileBytes.scratch(LINE_BYTES * (batch.members().size() + 2));
+        out.ascii(HEADER).ascii('\n');
         for (MemberTotals member : batch.members()) {
-            if (!TRADER_ID.matcher(member.traderId()).matches()) {
+            if (!isTraderId(member.traderId())) {
                 throw new IllegalStateException("trader id '" + member.traderId() + "' in batch " + batch.batchId()
                         + " is not 1..32 characters of [A-Za-z0-9-]");
             }
@@ -60,13 +63,28 @@ public final class SettlementCsv {
                     member.netRupiah());
         }
         appendLine(out, TOTAL, batch.payments(), batch.grossRupiah(), batch.feeRupiah(), batch.netRupiah());
-        return out.toString().getBytes(StandardCharsets.UTF_8);
+        return out.toByteArray();
     }
 
-    private static void appendLine(StringBuilder out, String first, long payments, long grossRupiah,
+    /** Same as {@link #TRADER_ID} matching, without a Matcher per line. */
+    private static boolean isTraderId(String id) {
+        int n = id.length();
+        if (n < 1 || n > TRADER_ID_CHARS_MAX) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            char c = id.charAt(i);
+            if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void appendLine(FileBytes out, String first, long payments, long grossRupiah,
             long feeRupiah, long netRupiah) {
-        out.append(first).append(',').append(payments).append(',').append(grossRupiah).append(',')
-                .append(feeRupiah).append(',').append(netRupiah).append('\n');
+        out.ascii(first).ascii(',').decimal(payments).ascii(',').decimal(grossRupiah).ascii(',')
+                .decimal(feeRupiah).ascii(',').decimal(netRupiah).ascii('\n');
     }
 
     /**

@@ -1,9 +1,5 @@
 package id.lumbung.settlement;
 
-import id.lumbung.files.AtomicFiles;
-import id.lumbung.files.Camt053Statement;
-import id.lumbung.files.FileDigest;
-import id.lumbung.files.SettlementCsv;
 import id.lumbung.ledger.Ledger;
 import id.lumbung.metrics.EngineMetrics;
 import id.lumbung.payment.ClosedWindow;
@@ -41,7 +37,6 @@ public final class Settlement implements WindowSink, AutoCloseable {
 
     private final ReferenceData reference;
     private final Path filesDir;
-    private final Path ledgerDir;
     private final Ledger ledger;
     private final EngineMetrics metrics;
     private final FeePlan[] planByTrader;
@@ -57,9 +52,8 @@ public final class Settlement implements WindowSink, AutoCloseable {
     private final ConcurrentHashMap<Long, List<Batch>> batchesByClose = new ConcurrentHashMap<>();
     private final List<Waiter> waiters = new ArrayList<>();
     private final ExecutorService thread;
-    /** File writers: 16 concurrent fsyncs are enough for the file system to group them. */
-    private final ExecutorService io;
-    public static final int FILE_WRITER_THREADS = 16;
+    /** The file phase of each close, on its own writer pool. */
+    private final SettlementFiles files;
     private final Thread.UncaughtExceptionHandler fatal;
     private volatile long settledCloseSequence;
     private volatile long lastCloseEpochMs;
@@ -77,7 +71,6 @@ public final class Settlement implements WindowSink, AutoCloseable {
         this.fatal = fatal;
         this.reference = reference;
         this.filesDir = dataDir.resolve("files");
-        this.ledgerDir = dataDir.resolve("ledger");
         this.ledger = ledger;
         this.metrics = metrics;
         int traders = reference.traderCount();
@@ -99,12 +92,7 @@ public final class Settlement implements WindowSink, AutoCloseable {
         grossByTrader = new long[traders];
         feeByTrader = new long[traders];
         paymentsByCoop = new long[coops];
-        java.util.concurrent.atomic.AtomicInteger ioThreads = new java.util.concurrent.atomic.AtomicInteger();
-        io = Executors.newFixedThreadPool(FILE_WRITER_THREADS, r -> {
-            Thread t = new Thread(r, "lumbung-settlement-io-" + ioThreads.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        files = new SettlementFiles(reference, filesDir, dataDir.resolve("ledger"));
         thread = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "lumbung-settlement");
             t.setDaemon(true);
@@ -234,29 +222,12 @@ public final class Settlement implements WindowSink, AutoCloseable {
         return batch;
     }
 
-    /**
-     * Writes every batch's files on the I/O pool at once, then lists the batches in order. Each
-     * file costs an fsync of itself and of its folder; issued from many threads, the file system
-     * commits them together (ext4's journal batches concurrent fsyncs), so 3,000 files take a few
-     * commits rather than 6,000 sequential ones.
-     */
+    /** Writes every batch's files and the close's postings ({@link SettlementFiles}), then lists the batches in order. */
     private void publish(long closeSequence, List<Batch> batches) {
         if (batches.isEmpty()) {
             return;
         }
-        List<CompletableFuture<BatchRecord>> writes = new ArrayList<>(batches.size());
-        for (Batch b : batches) {
-            Coop c = reference.coop(b.coopId());
-            writes.add(CompletableFuture.supplyAsync(() -> new BatchRecord(b, c.index(), writeFiles(b, c)), io));
-        }
-        AtomicFiles.write(dir(ledgerDir), "close-" + closeSequence + ".postings.csv", postings(batches));
-        for (CompletableFuture<BatchRecord> w : writes) {
-            BatchRecord record;
-            try {
-                record = w.join();
-            } catch (java.util.concurrent.CompletionException e) {
-                throw e.getCause() instanceof RuntimeException re ? re : e;
-            }
+        for (BatchRecord record : files.write(closeSequence, batches)) {
             batchesByCoop.get(record.coopIndex()).add(record);
             batchById.put(record.batch().batchId(), record);
             Batch b = record.batch();
@@ -265,38 +236,6 @@ public final class Settlement implements WindowSink, AutoCloseable {
                     + " net_rupiah={7,number,#} closing_balance_rupiah={8,number,#}", b.batchId(), b.coopId(), b.firstSequence(),
                     b.lastSequence(), b.payments(), b.grossRupiah(), b.feeRupiah(), b.netRupiah(), b.closingBalanceRupiah());
         }
-    }
-
-    /**
-     * The double-entry postings of one close as a small CSV, {@code batch_id,account,debit,credit}:
-     * per batch the clearing debit, the fee income credit and each member's credit; debits equal
-     * credits per batch (checked by the ledger before this is written). {@code reconcile}
-     * compares it with a recomputation.
-     */
-    static byte[] postings(List<Batch> batches) {
-        StringBuilder sb = new StringBuilder(64 + batches.size() * 256).append("batch_id,account,debit,credit\n");
-        for (Batch b : batches) {
-            sb.append(b.batchId()).append(",clearing,").append(b.grossRupiah()).append(",0\n");
-            sb.append(b.batchId()).append(",fee-income,0,").append(b.feeRupiah()).append('\n');
-            for (MemberTotals m : b.members()) {
-                sb.append(b.batchId()).append(",member:").append(m.traderId()).append(",0,").append(m.netRupiah()).append('\n');
-            }
-        }
-        return sb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    }
-
-    private static Path dir(Path dir) {
-        try {
-            return java.nio.file.Files.createDirectories(dir);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot create " + dir, e);
-        }
-    }
-
-    private List<FileDigest> writeFiles(Batch batch, Coop coop) {
-        Path dir = dir(filesDir.resolve(coop.coopId()));
-        return AtomicFiles.writeAll(dir, new String[] {batch.batchId() + ".csv", batch.batchId() + ".camt053.xml"},
-                new byte[][] {SettlementCsv.render(batch), Camt053Statement.render(batch, coop)});
     }
 
     /** Called once replay is done: from here on every close is logged at INFO. */
@@ -328,7 +267,7 @@ public final class Settlement implements WindowSink, AutoCloseable {
     @Override
     public void close() {
         thread.shutdown();
-        io.shutdown();
+        files.close();
         try {
             thread.awaitTermination(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

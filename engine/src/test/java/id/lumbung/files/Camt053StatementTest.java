@@ -126,10 +126,31 @@ class Camt053StatementTest {
     }
 
     @Test
+    void escapesMarkupAndEncodesUtf8LikeTheJdkXmlWriterDid() {
+        // expected bytes are what javax.xml.stream.XMLStreamWriter wrote for these inputs before rendering became direct
+        Coop coop = new Coop(0, "KOP-BRG", "x", "A&B<C>D\"E'F", new byte[32]);
+        Batch batch = new Batch("B-1", "KOP-BRG", 1, 2, 0,
+                List.of(new MemberTotals("T-\u00e9\u20ac\ud83d\ude00", 1, 100, 0, 100)), 1, 100, 0, 100, 0);
+        String xml = text(Camt053Statement.render(batch, coop));
+        assertThat(xml).contains("<Id>A&amp;B&lt;C&gt;D\"E'F</Id>");
+        assertThat(xml).contains("<AcctSvcrRef>T-\u00e9\u20ac\ud83d\ude00</AcctSvcrRef>");
+    }
+
+    @Test
+    void rejectsAnUnpairedSurrogateRatherThanWriteBrokenUtf8() {
+        Batch batch = new Batch("B-1", "KOP-BRG", 1, 2, 0, List.of(new MemberTotals("T\ud83d", 1, 100, 0, 100)), 1, 100,
+                0, 100, 0);
+        assertThatThrownBy(() -> Camt053Statement.render(batch, GoldenBatches.COOP))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("unpaired surrogate");
+    }
+
+    @Test
     void writesAmountsWithTwoDecimals() {
         assertThat(Camt053Statement.decimal(15_000)).isEqualTo("15000.00");
         assertThat(Camt053Statement.decimal(0)).isEqualTo("0.00");
         assertThat(Camt053Statement.decimal(9_999_999_999_999_999L)).isEqualTo("9999999999999999.00");
+        assertThat(Camt053Statement.decimal(-10_000_000_000L)).isEqualTo("-10000000000.00");
     }
 
     private static String text(byte[] bytes) {

@@ -1,0 +1,146 @@
+package id.lumbung.bench.settle;
+
+import id.lumbung.files.FileDigest;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * Frozen copy of {@code id.lumbung.files.AtomicFiles} at commit 62dfab2, before the file-phase work:
+ * the baseline {@link FilePhaseRun} measures the engine against. Not used by the engine.
+ *
+ * <p>Original documentation:
+ *
+ * Writes immutable files crash-safely: temp file in the same folder, {@code fsync}, atomic
+ * rename, then {@code fsync} of the folder so that the rename itself survives a power loss. A
+ * reader therefore sees either no file or the whole file, never a torn one.
+ *
+ * <p>Settlement files are pure functions of the journal, so writing a file again (after a crash
+ * or on replay) must produce the same bytes: identical bytes are a no-op, different bytes are a
+ * bug or corruption and throw. Blocking I/O: call only from the settlement file-writer thread.
+ * Not safe for two threads writing the same name at once (they would share the temp file).
+ */
+public final class LegacyAtomicFiles {
+
+    /** File names are single path segments such as {@code <batchId>.camt053.xml}; 255 is the usual filesystem limit. */
+    public static final int NAME_CHARS_MAX = 255;
+
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
+    private static final String TEMP_PREFIX = ".";
+    private static final String TEMP_SUFFIX = ".tmp";
+
+    private LegacyAtomicFiles() {
+    }
+
+    /**
+     * Writes {@code bytes} to {@code dir/name} atomically and durably.
+     *
+     * @return the written (or already present) file's digest
+     * @throws IllegalArgumentException if {@code name} is not a plain file name
+     * @throws IllegalStateException if {@code dir/name} exists with different bytes
+     * @throws UncheckedIOException if the disk refuses
+     */
+    public static FileDigest write(Path dir, String name, byte[] bytes) {
+        return writeAll(dir, new String[] {name}, new byte[][] {bytes}).get(0);
+    }
+
+    /**
+     * Writes several files into one folder, each atomically and durably, with one folder fsync for
+     * all the renames instead of one per file (a close writes two files per cooperative).
+     *
+     * @return the digests, in the order given
+     */
+    public static java.util.List<FileDigest> writeAll(Path dir, String[] names, byte[][] contents) {
+        java.util.List<FileDigest> out = new java.util.ArrayList<>(names.length);
+        boolean renamed = false;
+        for (int i = 0; i < names.length; i++) {
+            renamed |= writeOne(dir, names[i], contents[i]);
+            out.add(FileDigest.of(names[i], contents[i]));
+        }
+        if (renamed) {
+            try {
+                forceDirectory(dir);
+            } catch (IOException e) {
+                throw new UncheckedIOException("fsync of folder " + dir + " failed", e);
+            }
+        }
+        return out;
+    }
+
+    /** @return true when the file was written (renamed into place), false when it already existed */
+    private static boolean writeOne(Path dir, String name, byte[] bytes) {
+        checkName(name);
+        Path target = dir.resolve(name);
+        try {
+            if (Files.exists(target)) {
+                requireSameBytes(target, bytes);
+                return false;
+            }
+            Path temp = dir.resolve(TEMP_PREFIX + name + TEMP_SUFFIX);
+            try {
+                writeAndForce(temp, bytes);
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+            } finally {
+                Files.deleteIfExists(temp); // gone after a successful move; removes debris after a failed one
+            }
+            return true;
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing " + target + " failed", e);
+        }
+    }
+
+    private static void checkName(String name) {
+        if (name.length() > NAME_CHARS_MAX || !NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("file name '" + name + "' is not 1.." + NAME_CHARS_MAX
+                    + " characters of [A-Za-z0-9._-] starting with a letter or digit");
+        }
+    }
+
+    private static void requireSameBytes(Path target, byte[] bytes) throws IOException {
+        if (Files.size(target) == bytes.length && Arrays.equals(Files.readAllBytes(target), bytes)) {
+            return;
+        }
+        throw new IllegalStateException(target + " already exists with different bytes (existing sha256 "
+                + FileDigest.sha256Hex(Files.readAllBytes(target)) + ", new sha256 " + FileDigest.sha256Hex(bytes)
+                + "); settlement files are immutable, so this is a bug or corruption");
+    }
+
+    private static void writeAndForce(Path temp, byte[] bytes) throws IOException {
+        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.CREATE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            ByteBuffer buffer = ByteBuffer.wrap(bytes);
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+            channel.force(true);
+        }
+    }
+
+    /**
+     * Forces the folder entry (the rename) to disk. Linux and macOS allow opening a directory for
+     * reading and fsyncing it; Windows refuses to open a directory as a channel, and there NTFS
+     * journals the rename itself, so only there is the refusal tolerated.
+     */
+    private static void forceDirectory(Path dir) throws IOException {
+        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException e) {
+            if (!isWindows()) {
+                throw e;
+            }
+        }
+    }
+
+    private static boolean isWindows() {
+        return System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows");
+    }
+}

@@ -1,0 +1,138 @@
+package id.lumbung.settlement;
+
+import id.lumbung.files.AtomicFiles;
+import id.lumbung.files.Camt053Statement;
+import id.lumbung.files.FileDigest;
+import id.lumbung.files.SettlementCsv;
+import id.lumbung.reference.Coop;
+import id.lumbung.reference.ReferenceData;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The file phase of a close: each batch's {@code <batchId>.csv} and {@code <batchId>.camt053.xml}
+ * under {@code <files>/<coopId>/}, and the close's ledger postings under
+ * {@code <ledger>/close-<sequence>.postings.csv}, every file written by {@link AtomicFiles} (temp,
+ * fsync, rename, folder fsync; an existing file must have the same bytes).
+ *
+ * <p>Threads: {@link #write} is called by the settlement thread and blocks until every file is
+ * durable; the files are rendered and written on this class's own pool of
+ * {@value #WRITER_THREADS} daemon threads ("lumbung-settlement-io-N").
+ */
+public final class SettlementFiles implements AutoCloseable {
+    /**
+     * File writers, each rendering then writing one batch at a time. 4, 16, 32 and 64 measured
+     * alike on the 2-core box (FilePhaseRun engine-N, benchmarks/RESULTS.md "File phase"): 16
+     * keeps enough fsyncs in flight without more threads competing with intake for CPU.
+     */
+    public static final int WRITER_THREADS = 16;
+
+    private final ReferenceData reference;
+    private final Path filesDir;
+    private final Path ledgerDir;
+    private final ExecutorService io;
+    /** Folders known to exist: each is created once per process, not once per batch (a close has 1,000 of them). */
+    private final Set<Path> folders = ConcurrentHashMap.newKeySet();
+
+    public SettlementFiles(ReferenceData reference, Path filesDir, Path ledgerDir) {
+        this(reference, filesDir, ledgerDir, WRITER_THREADS);
+    }
+
+    /** @param writerThreads size of the writer pool; the engine uses {@value #WRITER_THREADS} */
+    public SettlementFiles(ReferenceData reference, Path filesDir, Path ledgerDir, int writerThreads) {
+        this.reference = reference;
+        this.filesDir = filesDir;
+        this.ledgerDir = ledgerDir;
+        AtomicInteger ioThreads = new AtomicInteger();
+        io = Executors.newFixedThreadPool(writerThreads, r -> {
+            Thread t = new Thread(r, "lumbung-settlement-io-" + ioThreads.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * Writes every batch's files on the I/O pool at once, and the close's postings file: per
+     * batch two file fsyncs and one folder fsync, so 3,002 for 1,000 cooperatives. Issued from
+     * many threads they overlap (a journaled ext4 also commits concurrent fsyncs together; the
+     * benchmark box's ext4 has no journal, and there they still overlap in the device queue).
+     * Rendering stays on the writer threads: rendering on the calling thread alone, or lowering
+     * the writers' priority, raised intake during the phase (1.5-2x) but made the phase longer
+     * (median 1.35x, up to 2x), losing as much intake or more overall (RESULTS.md "File phase").
+     *
+     * @return one record per batch, in the order given, once every file is durable
+     * @throws IllegalStateException if a file exists with different bytes
+     * @throws UncheckedIOException if the disk refuses
+     */
+    public List<BatchRecord> write(long closeSequence, List<Batch> batches) {
+        List<CompletableFuture<BatchRecord>> writes = new ArrayList<>(batches.size());
+        for (Batch b : batches) {
+            Coop c = reference.coop(b.coopId());
+            writes.add(CompletableFuture.supplyAsync(() -> new BatchRecord(b, c.index(), writeFiles(b, c)), io));
+        }
+        AtomicFiles.write(dir(ledgerDir), "close-" + closeSequence + ".postings.csv", postings(batches));
+        List<BatchRecord> records = new ArrayList<>(batches.size());
+        for (CompletableFuture<BatchRecord> w : writes) {
+            try {
+                records.add(w.join());
+            } catch (CompletionException e) {
+                throw e.getCause() instanceof RuntimeException re ? re : e;
+            }
+        }
+        return records;
+    }
+
+    /**
+     * The double-entry postings of one close as a small CSV, {@code batch_id,account,debit,credit}:
+     * per batch the clearing debit, the fee income credit and each member's credit; debits equal
+     * credits per batch (checked by the ledger before this is written). {@code reconcile}
+     * compares it with a recomputation.
+     */
+    static byte[] postings(List<Batch> batches) {
+        StringBuilder sb = new StringBuilder(64 + batches.size() * 256).append("batch_id,account,debit,credit\n");
+        for (Batch b : batches) {
+            sb.append(b.batchId()).append(",clearing,").append(b.grossRupiah()).append(",0\n");
+            sb.append(b.batchId()).append(",fee-income,0,").append(b.feeRupiah()).append('\n');
+            for (MemberTotals m : b.members()) {
+                sb.append(b.batchId()).append(",member:").append(m.traderId()).append(",0,").append(m.netRupiah()).append('\n');
+            }
+        }
+        return sb.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private Path dir(Path dir) {
+        if (folders.contains(dir)) {
+            return dir;
+        }
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + dir, e);
+        }
+        folders.add(dir);
+        return dir;
+    }
+
+    private List<FileDigest> writeFiles(Batch batch, Coop coop) {
+        Path dir = dir(filesDir.resolve(coop.coopId()));
+        return AtomicFiles.writeAll(dir, new String[] {batch.batchId() + ".csv", batch.batchId() + ".camt053.xml"},
+                new byte[][] {SettlementCsv.render(batch), Camt053Statement.render(batch, coop)});
+    }
+
+    @Override
+    public void close() {
+        io.shutdown();
+    }
+}
