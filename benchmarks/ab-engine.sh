@@ -4,7 +4,8 @@
 # For each jar in turn (A, B, then A, B again, so that drift in the shared box's load hits both):
 # single posts closed loop at max rate, then open loop at half of that rate (p99, coordinated
 # omission corrected), then batches of 100 over BATCH_CONNECTIONS. Prints a table and B/A ratios.
-# env: LOAD_S (default 15), WARM_S (default 10), CONNECTIONS (128), BATCH_CONNECTIONS (64), ROUNDS (2).
+# env: LOAD_S (default 15), WARM_S (default 10), CONNECTIONS (128), BATCH_CONNECTIONS (64), ROUNDS (2),
+#      OPTS_A / OPTS_B: JVM options for each side (the same jar twice compares JVM settings).
 # Loopback only; every run is bounded; only the engines this script started are stopped, by pid.
 set -euo pipefail
 [[ $# -eq 2 ]] || { echo "usage: $0 OLD.jar NEW.jar" >&2; exit 2; }
@@ -33,9 +34,10 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 
 "${gen_java[@]}" id.lumbung.bench.load.ReferenceWriter --dir "$out/ref" --coops 10 --traders 1000 --terminals 1000 >/dev/null
 
-start_engine() { # $1 jar, $2 data dir
-  http_port="$(free_port)"; local ops_port; ops_port="$(free_port)"; local iso_port; iso_port="$(free_port)"
-  java -jar "$1" serve --data "$2" --reference "$out/ref" --cutoffs none --durability sync \
+start_engine() { # $1 jar, $2 data dir, $3 JVM options
+  http_port="$(free_port)"; ops_port="$(free_port)"; local iso_port; iso_port="$(free_port)"
+  local opts; read -r -a opts <<< "$3"
+  java "${opts[@]}" -jar "$1" serve --data "$2" --reference "$out/ref" --cutoffs none --durability sync \
       --http-port "$http_port" --ops-port "$ops_port" --iso-port "$iso_port" > "$2.log" 2>&1 &
   server_pid=$!
   for _ in $(seq 1 600); do
@@ -55,12 +57,17 @@ load() { # $1 label, rest generator options
 echo "== load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 for round in $(seq 1 "$rounds"); do
   for side in A B; do
-    jar="$jar_a"; [[ $side == B ]] && jar="$jar_b"
-    echo "== round $round engine $side ($jar)"
-    start_engine "$jar" "$out/data-$side-$round"
+    jar="$jar_a"; opts="${OPTS_A:-}"
+    [[ $side == B ]] && { jar="$jar_b"; opts="${OPTS_B:-}"; }
+    echo "== round $round engine $side ($jar${opts:+ with $opts})"
+    start_engine "$jar" "$out/data-$side-$round" "$opts"
     load "$side-single-$round" --mode single --rate 0 --connections "$connections" --depth 1
     rate="$(python3 -c "import json; print(max(1, int([json.loads(l) for l in open('$results') if json.loads(l)['label']=='$side-single-$round'][0]['answersPerS'] / 2)))")"
     load "$side-half-$round" --mode single --rate "$rate" --connections "$connections" --depth 1
+    # the engine's own view of the half-rate run: journal sync latency and GC pauses (max since start)
+    curl -fs "http://127.0.0.1:$ops_port/metrics" > "$out/metrics-$side-$round.txt" || true
+    grep -E '^(lumbung_journal_sync_latency_seconds_max|jvm_gc_pause_seconds_max|lumbung_ingest_latency_seconds_max)' \
+        "$out/metrics-$side-$round.txt" | sed 's/^/   engine: /' || true
     load "$side-batch-$round" --mode batch --batch-size 100 --rate 0 --connections "$batch_connections" --depth 1
     stop_server
   done
