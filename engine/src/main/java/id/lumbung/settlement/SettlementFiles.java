@@ -33,11 +33,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class SettlementFiles implements AutoCloseable {
     /**
-     * File writers, each rendering then writing one batch at a time. 4, 16, 32 and 64 measured
-     * alike on the 2-core box (FilePhaseRun engine-N, benchmarks/RESULTS.md "File phase"): 16
-     * keeps enough fsyncs in flight without more threads competing with intake for CPU.
+     * File writers, each rendering then writing one batch at a time. On the 2-core box, 4 writers
+     * against 16 (FilePhaseRun engine-4,engine-16, 3 rounds, intake running): the phase takes 1.19×
+     * as long (640 against 536 ms for 1,000 cooperatives) but intake keeps 0.50 of its rate
+     * instead of 0.21, since the journal writer competes with 4 runnable threads instead of 16.
+     * The disk's fsync is ~80 µs, so 4 in flight are enough. benchmarks/RESULTS.md "File phase".
      */
-    public static final int WRITER_THREADS = 16;
+    public static final int WRITER_THREADS = 4;
 
     private final ReferenceData reference;
     private final Path filesDir;
