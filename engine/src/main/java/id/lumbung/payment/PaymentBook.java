@@ -332,30 +332,20 @@ public final class PaymentBook {
      * collision costs a read, never a wrong answer. On a hit, {@link #readEntry} holds the payment.
      */
     private long find(long hash, String terminalId, String txnId) {
-        for (int slot = retained.firstSlot(hash); ; slot = retained.nextSlot(slot)) {
-            long s = retained.sequenceInSlot(slot);
-            if (s == 0) {
-                return 0;
-            }
-            if (retained.hashInSlot(slot) == hash) {
-                PaymentRequest known = readBack(s);
-                if (known.txnId().equals(txnId) && known.terminalId().equals(terminalId)) {
-                    return s;
-                }
+        retained.probe(hash);
+        for (long s = retained.nextMatch(); s != 0; s = retained.nextMatch()) {
+            PaymentRequest known = readBack(s);
+            if (known.txnId().equals(txnId) && known.terminalId().equals(terminalId)) {
+                return s;
             }
         }
+        return 0;
     }
 
     /** True when some retained key has this hash (no journal read; replay's common case is false). */
     private boolean hashPresent(long hash) {
-        for (int slot = retained.firstSlot(hash); ; slot = retained.nextSlot(slot)) {
-            if (retained.sequenceInSlot(slot) == 0) {
-                return false;
-            }
-            if (retained.hashInSlot(slot) == hash) {
-                return true;
-            }
-        }
+        retained.probe(hash);
+        return retained.nextMatch() != 0;
     }
 
     /** Reads a retained payment's entry back from the journal into {@link #readEntry}. */

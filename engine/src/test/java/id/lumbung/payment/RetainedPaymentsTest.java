@@ -12,17 +12,15 @@ import org.junit.jupiter.api.Test;
 /** The column store on its own: the key table against a map model, and window scans across chunks. */
 class RetainedPaymentsTest {
 
-    /** True when probing from the key's home slot reaches {@code sequence} before an empty slot. */
+    /** True when probing for the key's hash lists {@code sequence}. */
     private static boolean reachable(RetainedPayments r, long hash, long sequence) {
-        for (int slot = r.firstSlot(hash); ; slot = r.nextSlot(slot)) {
-            long s = r.sequenceInSlot(slot);
-            if (s == 0) {
-                return false;
-            }
+        r.probe(hash);
+        for (long s = r.nextMatch(); s != 0; s = r.nextMatch()) {
             if (s == sequence) {
                 return true;
             }
         }
+        return false;
     }
 
     @Test
@@ -32,9 +30,23 @@ class RetainedPaymentsTest {
             RetainedPayments r = new RetainedPayments();
             Map<Long, Long> model = new HashMap<>();
             List<Long> removed = new ArrayList<>();
+            Map<Long, Long> removedHash = new HashMap<>();
             long next = 1;
             long evictFrom = 1;
+            int checksWhileGrowing = 0;
             for (int op = 0; op < 120_000; op++) {
+                if (r.growing() && op % 499 == 0) {
+                    // keys must stay findable while they move from the old table to the new one
+                    checksWhileGrowing++;
+                    for (Map.Entry<Long, Long> e : model.entrySet()) {
+                        assertThat(reachable(r, e.getValue(), e.getKey())).as("seed %d op %d sequence %d while growing",
+                                seed, op, e.getKey()).isTrue();
+                    }
+                    for (int k = Math.max(0, removed.size() - 200); k < removed.size(); k++) {
+                        long gone = removed.get(k);
+                        assertThat(reachable(r, removedHash.get(gone), gone)).as("removed %d", gone).isFalse();
+                    }
+                }
                 if (rnd.nextInt(10) < 7 || model.isEmpty()) {
                     // hashes drawn from a small set: long probe runs and wrap-around at the table's end
                     long hash = rnd.nextInt(50) == 0 ? (rnd.nextInt(8) * 0x1_0000L) - 1 - rnd.nextInt(3)
@@ -55,13 +67,14 @@ class RetainedPaymentsTest {
                         }
                     }
                     r.remove(victim);
-                    model.remove(victim);
+                    removedHash.put(victim, model.remove(victim));
                     removed.add(victim);
                     while (evictFrom < next && !model.containsKey(evictFrom)) {
                         evictFrom++;
                     }
                 }
             }
+            assertThat(checksWhileGrowing).as("seed %d checked during a growth", seed).isPositive();
             assertThat(r.size()).isEqualTo(model.size());
             for (Map.Entry<Long, Long> e : model.entrySet()) {
                 assertThat(reachable(r, e.getValue(), e.getKey())).as("seed %d sequence %d", seed, e.getKey()).isTrue();
