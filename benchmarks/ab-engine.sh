@@ -19,18 +19,8 @@ results="$out/results.jsonl"; : > "$results"
 bench_jar="$root/benchmarks/target/benchmarks.jar"
 [[ -f "$bench_jar" ]] || (cd "$root" && mvn -q -DskipTests package)
 gen_java=(java -Xms1g -Xmx1g -cp "$bench_jar")
-server_pid=""
-stop_server() {
-  if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then
-    kill -TERM "$server_pid"
-    for _ in $(seq 1 150); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
-    kill -0 "$server_pid" 2>/dev/null && kill -KILL "$server_pid"
-    wait "$server_pid" 2>/dev/null || true
-  fi
-  server_pid=""
-}
-trap stop_server EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+# shellcheck source=benchmarks/server-control.sh
+source "$here/server-control.sh"
 
 "${gen_java[@]}" id.lumbung.bench.load.ReferenceWriter --dir "$out/ref" --coops 10 --traders 1000 --terminals 1000 >/dev/null
 

@@ -47,19 +47,21 @@ import java.util.stream.Stream;
  * payments through the real journal writer and payment book (async journal), as during a close.
  *
  * <p>Variants run interleaved in one JVM, round after round, so that the shared 2-core machine's
- * noise falls on all of them alike: {@code legacy} is the frozen file phase of commit 62dfab2
- * ({@link LegacyFilePhase}), {@code engine} is {@link SettlementFiles} as the engine runs it,
+ * noise falls on all of them alike: {@code engine} is {@link SettlementFiles} as the engine runs it,
  * {@code engine-N} the same with N writer threads; {@code render} and {@code write} are the
  * engine's rendering alone and its writing alone (of files rendered before the clock starts).
  * Every variant must write the same bytes (compared by digest, round by round). Reported per
  * variant: wall time, CPU time of the file threads and of the whole process, bytes
  * allocated by the file threads, GC count, and the intake rate during the phase against before it.
  *
+ * <p>The old-against-new figures in benchmarks/RESULTS.md ("File phase") also ran a frozen copy of
+ * the file phase of 62dfab2 ({@code legacy}); that copy was dropped once recorded, and the run can
+ * be repeated from commit aa6df52.
+ *
  * <p>{@code java $(benchmarks/chronicle-flags.sh) -Xmx4g -cp benchmarks/target/benchmarks.jar
  * id.lumbung.bench.settle.FilePhaseRun [coops] [members] [rounds] [variants] [intake true|false]}
  */
 public final class FilePhaseRun {
-    private static final int POSTS_PER_COMMAND = 1000;
     private static final long CLOSED_AT_EPOCH_MS = 1_767_592_500_000L; // 2026-01-05T11:45+07:00
     private static final long INTAKE_WARMUP_MS = 300;
     private static final long INTAKE_BEFORE_MS = 500;
@@ -73,7 +75,7 @@ public final class FilePhaseRun {
         int coops = args.length > 0 ? Integer.parseInt(args[0]) : 1_000;
         int members = args.length > 1 ? Integer.parseInt(args[1]) : 100;
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 5;
-        List<String> variants = List.of((args.length > 3 ? args[3] : "legacy,engine").split(","));
+        List<String> variants = List.of((args.length > 3 ? args[3] : "engine-4,engine-16").split(","));
         boolean intake = args.length <= 4 || Boolean.parseBoolean(args[4]);
         Path root = Files.createTempDirectory("lumbung-filephase");
         try {
@@ -128,25 +130,23 @@ public final class FilePhaseRun {
         Path filesDir = dir.resolve("files");
         Path ledgerDir = dir.resolve("ledger");
         boolean diagnostic = variant.equals("render") || variant.equals("write");
-        ExecutorService legacyPool = variant.equals("legacy") || diagnostic ? pool() : null;
+        ExecutorService diagnosticPool = diagnostic ? pool() : null;
         SettlementFiles engine = variant.startsWith("engine") ? new SettlementFiles(ref, filesDir, ledgerDir,
                 variant.equals("engine") ? SettlementFiles.WRITER_THREADS : Integer.parseInt(variant.substring(7))) : null;
-        if (legacyPool == null && engine == null) {
-            throw new IllegalArgumentException("unknown variant " + variant + " (legacy, engine, engine-<threads>)");
+        if (diagnosticPool == null && engine == null) {
+            throw new IllegalArgumentException("unknown variant " + variant + " (engine, engine-<threads>, render, write)");
         }
-        prestartThreads(legacyPool);
-        List<byte[][]> rendered = variant.equals("write") ? renderAll(ref, batches, legacyPool) : null;
+        prestartThreads(diagnosticPool);
+        List<byte[][]> rendered = variant.equals("write") ? renderAll(ref, batches, diagnosticPool) : null;
         Stats s0 = Stats.now();
         long t0 = System.nanoTime();
         List<List<FileDigest>> digests;
         if (variant.equals("render")) {
-            renderAll(ref, batches, legacyPool);
+            renderAll(ref, batches, diagnosticPool);
             digests = null;
         } else if (variant.equals("write")) {
-            writeAll(filesDir, batches, rendered, legacyPool);
+            writeAll(filesDir, batches, rendered, diagnosticPool);
             digests = null;
-        } else if (legacyPool != null) {
-            digests = LegacyFilePhase.publish(ref, filesDir, ledgerDir, closeSequence, batches, legacyPool);
         } else {
             digests = engine.write(closeSequence, batches).stream().map(BatchRecord::files).toList();
         }
@@ -159,8 +159,8 @@ public final class FilePhaseRun {
                 deleteTree(intake.dir); // outside the run folder (tmpfs, say): free it now
             }
         }
-        if (legacyPool != null) {
-            legacyPool.shutdown();
+        if (diagnosticPool != null) {
+            diagnosticPool.shutdown();
         } else {
             engine.close();
         }
@@ -216,11 +216,11 @@ public final class FilePhaseRun {
         }
     }
 
-    /** Same pool as the engine had at 62dfab2: 16 named daemon threads. */
+    /** The diagnostic variants' pool: 16 named daemon threads, as the engine had at 62dfab2. */
     private static ExecutorService pool() {
         AtomicInteger n = new AtomicInteger();
         return Executors.newFixedThreadPool(16, r -> {
-            Thread t = new Thread(r, "lumbung-settlement-io-legacy-" + n.incrementAndGet());
+            Thread t = new Thread(r, "lumbung-filephase-diagnostic-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
@@ -329,7 +329,7 @@ public final class FilePhaseRun {
                 long next = 0;
                 while (in.running.get()) {
                     try {
-                        submitPosts(in.writer, book, ref, next, 20_000, clock.millis(), in.accepted);
+                        SettlementScaleRun.submitPosts(in.writer, book, ref, next, 20_000, clock.millis(), in.accepted);
                     } catch (InterruptedException e) {
                         return;
                     }
@@ -353,40 +353,6 @@ public final class FilePhaseRun {
             writer.close();
             journal.close();
         }
-    }
-
-    private static void submitPosts(JournalWriter writer, PaymentBook book, ReferenceData ref, long from, long count,
-            long occurredAtMs, AtomicLong accepted) throws InterruptedException {
-        int terminals = ref.terminalCount();
-        long commands = (count + POSTS_PER_COMMAND - 1) / POSTS_PER_COMMAND;
-        CountDownLatch done = new CountDownLatch((int) commands);
-        for (long c = 0; c < commands; c++) {
-            long start = from + c * POSTS_PER_COMMAND;
-            long end = Math.min(from + count, start + POSTS_PER_COMMAND);
-            JournalWriter.Command cmd = new JournalWriter.Command() {
-                @Override
-                public void execute() {
-                    for (long i = start; i < end; i++) {
-                        Terminal t = ref.terminal((int) (i % terminals));
-                        long amount = 1_000 + (i * 7919) % 1_000_000;
-                        PaymentRequest r = new PaymentRequest(t.terminalId(), Long.toString(i, 36), amount, "IDR",
-                                occurredAtMs, 25_200, "QRIS", null, null);
-                        if (book.post(r, t).result() == id.lumbung.payment.PostOutcome.Result.ACCEPTED) {
-                            accepted.incrementAndGet();
-                        }
-                    }
-                }
-
-                @Override
-                public void complete() {
-                    done.countDown();
-                }
-            };
-            while (!writer.offer(cmd)) {
-                Thread.onSpinWait();
-            }
-        }
-        done.await();
     }
 
     private static void sync() throws Exception {

@@ -192,7 +192,7 @@ public final class SettlementScaleRun {
     }
 
     /** Posts {@code count} payments from terminal i % terminals, 1000 per writer command; waits for all. */
-    private static void submitPosts(JournalWriter writer, PaymentBook book, ReferenceData ref, long from, long count,
+    static void submitPosts(JournalWriter writer, PaymentBook book, ReferenceData ref, long from, long count,
             long occurredAtMs, AtomicLong accepted) throws InterruptedException {
         int terminals = ref.terminalCount();
         long commands = (count + POSTS_PER_COMMAND - 1) / POSTS_PER_COMMAND;
