@@ -16,7 +16,7 @@ final class FileBytes {
     private static final int DIGITS_MAX = 20; // "-9223372036854775808" is 20 characters
     /**
      * A thread keeps its scratch buffer up to this size: 1 MiB holds a camt.053 of ~1,000 members
-     * (~1 KB each); 16 file writers then retain at most 16 MiB. Larger files get a buffer of their own.
+     * (~1 KB each); the file writers (4) then retain at most 4 MiB. Larger files get a buffer of their own.
      */
     static final int SCRATCH_BYTES_MAX = 1 << 20;
     private static final ThreadLocal<FileBytes> SCRATCH = ThreadLocal.withInitial(() -> new FileBytes(0));
