@@ -68,7 +68,7 @@ public class TerminalAuthBenchmark {
         initialisedMac = Mac.getInstance("HmacSHA256");
         initialisedMac.init(new SecretKeySpec(key, "HmacSHA256"));
         bodyDigest = sha256.digest(body);
-        canonical = (METHOD + "\n" + PATH + "\n" + TIMESTAMP + "\n" + TerminalAuth.hex(sha256.digest(body)))
+        canonical = (METHOD + "\n" + PATH + "\n" + TIMESTAMP + "\n" + java.util.HexFormat.of().formatHex(sha256.digest(body)))
                 .getBytes(StandardCharsets.US_ASCII);
     }
 
@@ -103,7 +103,7 @@ public class TerminalAuthBenchmark {
     /** Part of verify, per key tried: the body digest as lowercase hex, then as ASCII bytes. */
     @Benchmark
     public byte[] partDigestHexBytes() {
-        return TerminalAuth.hex(bodyDigest).getBytes(StandardCharsets.US_ASCII);
+        return java.util.HexFormat.of().formatHex(bodyDigest).getBytes(StandardCharsets.US_ASCII);
     }
 
     /** A good signature with the terminal's key: the normal case. */

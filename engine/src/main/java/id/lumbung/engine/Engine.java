@@ -453,7 +453,7 @@ public final class Engine implements AutoCloseable {
         Files.createDirectories(dataDir);
         byte[] raw = new byte[32];
         new java.security.SecureRandom().nextBytes(raw);
-        String token = id.lumbung.ingest.TerminalAuth.hex(raw);
+        String token = java.util.HexFormat.of().formatHex(raw);
         Path tmp = dataDir.resolve("admin.token.tmp");
         Files.deleteIfExists(tmp);
         Files.createFile(tmp, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(

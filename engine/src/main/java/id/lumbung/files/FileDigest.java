@@ -1,7 +1,6 @@
 package id.lumbung.files;
 
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import id.lumbung.reference.Sha256;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Locale;
@@ -40,19 +39,11 @@ public record FileDigest(String name, long sizeBytes, String sha256Hex) {
 
     /** SHA-256 of {@code bytes} as 64 lowercase hex digits. */
     public static String sha256Hex(byte[] bytes) {
-        return HexFormat.of().formatHex(sha256(bytes));
+        return HexFormat.of().formatHex(Sha256.of(bytes));
     }
 
     /** SHA-256 of {@code bytes} in standard base64 with padding (44 characters). */
     public static String sha256Base64(byte[] bytes) {
-        return Base64.getEncoder().encodeToString(sha256(bytes));
-    }
-
-    private static byte[] sha256(byte[] bytes) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(bytes);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform must provide SHA-256", e);
-        }
+        return Base64.getEncoder().encodeToString(Sha256.of(bytes));
     }
 }

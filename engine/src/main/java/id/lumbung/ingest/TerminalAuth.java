@@ -1,10 +1,12 @@
 package id.lumbung.ingest;
 
+import id.lumbung.reference.Sha256;
 import id.lumbung.reference.Terminal;
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -19,7 +21,7 @@ public final class TerminalAuth {
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     private final Mac mac;
-    private final MessageDigest sha256;
+    private final MessageDigest sha256 = Sha256.newDigest();
     private final byte[] presented = new byte[32];
     private final byte[] bodyDigest = new byte[32];
     private final byte[] bodyDigestHex = new byte[64];
@@ -31,9 +33,8 @@ public final class TerminalAuth {
     public TerminalAuth() {
         try {
             mac = Mac.getInstance("HmacSHA256");
-            sha256 = MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK lacks HmacSHA256/SHA-256", e);
+            throw new IllegalStateException("the JDK lacks HmacSHA256", e);
         }
     }
 
@@ -129,16 +130,6 @@ public final class TerminalAuth {
         filled += n;
     }
 
-    /** Lowercase hex. */
-    public static String hex(byte[] bytes) {
-        char[] out = new char[bytes.length * 2];
-        for (int i = 0; i < bytes.length; i++) {
-            out[2 * i] = HEX[(bytes[i] >> 4) & 0xF];
-            out[2 * i + 1] = HEX[bytes[i] & 0xF];
-        }
-        return new String(out);
-    }
-
     private static boolean unhex(String s, byte[] out) {
         if (s.length() != out.length * 2) {
             return false;
@@ -169,9 +160,9 @@ public final class TerminalAuth {
         try {
             Mac m = Mac.getInstance("HmacSHA256");
             m.init(new SecretKeySpec(key, "HmacSHA256"));
-            String bodyHex = hex(MessageDigest.getInstance("SHA-256").digest(body));
+            String bodyHex = HexFormat.of().formatHex(Sha256.of(body));
             String canonical = method + "\n" + path + "\n" + timestamp + "\n" + bodyHex;
-            return hex(m.doFinal(canonical.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of().formatHex(m.doFinal(canonical.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException | InvalidKeyException e) {
             throw new IllegalStateException(e);
         }

@@ -8,7 +8,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
-import java.nio.charset.StandardCharsets;
+import id.lumbung.reference.Sha256;
 import java.security.MessageDigest;
 import java.util.function.BooleanSupplier;
 
@@ -42,7 +42,7 @@ public final class OpsServer {
         this.vertx = vertx;
         this.registry = registry;
         this.ready = ready;
-        this.adminTokenSha256 = sha256(adminToken);
+        this.adminTokenSha256 = Sha256.of(adminToken);
         this.adminClose = adminClose;
     }
 
@@ -79,7 +79,7 @@ public final class OpsServer {
     private void admin(HttpServerRequest req) {
         String auth = req.getHeader("Authorization");
         if (auth == null || !auth.regionMatches(true, 0, "Bearer ", 0, 7)
-                || !MessageDigest.isEqual(sha256(auth.substring(7).trim()), adminTokenSha256)) {
+                || !MessageDigest.isEqual(Sha256.of(auth.substring(7).trim()), adminTokenSha256)) {
             problem(req, 401, "UNAUTHENTICATED", "admin bearer token required");
             return;
         }
@@ -129,11 +129,4 @@ public final class OpsServer {
                         + "\",\"code\":\"" + code + "\"}");
     }
 
-    private static byte[] sha256(String s) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

@@ -41,6 +41,6 @@ public final class DemoCredentials {
 
     /** Lowercase hex, as written in the CSV files and in {@code X-Signature}. */
     public static String toLowerHex(byte[] bytes) {
-        return Hex.toLowerHex(bytes);
+        return java.util.HexFormat.of().formatHex(bytes);
     }
 }

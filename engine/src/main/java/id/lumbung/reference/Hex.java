@@ -1,15 +1,14 @@
 package id.lumbung.reference;
 
 /**
- * Hand-written hex codec for 32-byte keys and digests. Reference data holds millions of keys, so
- * parsing avoids regex and intermediate strings: one pass, one array per key.
+ * Hand-written hex parser for 32-byte keys and digests. Reference data holds millions of keys, so
+ * parsing avoids regex, exceptions and intermediate strings: one pass, one array per key, null
+ * when the text is not a key. Formatting uses the JDK's {@link java.util.HexFormat}.
  */
 final class Hex {
     /** 32 bytes (SHA-256 output, HMAC-SHA256 key) are 64 hex characters. */
     static final int KEY_BYTES = 32;
     static final int KEY_HEX_CHARS = KEY_BYTES * 2;
-
-    private static final char[] LOWER_DIGITS = "0123456789abcdef".toCharArray();
 
     private Hex() {
     }
@@ -33,16 +32,6 @@ final class Hex {
             bytes[i] = (byte) ((high << 4) | low);
         }
         return bytes;
-    }
-
-    /** Lowercase hex of {@code bytes}. */
-    static String toLowerHex(byte[] bytes) {
-        char[] chars = new char[bytes.length * 2];
-        for (int i = 0; i < bytes.length; i++) {
-            chars[2 * i] = LOWER_DIGITS[(bytes[i] >> 4) & 0xF];
-            chars[2 * i + 1] = LOWER_DIGITS[bytes[i] & 0xF];
-        }
-        return new String(chars);
     }
 
     /** Value of one hex digit, or -1. */

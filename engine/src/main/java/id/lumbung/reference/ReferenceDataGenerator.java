@@ -85,7 +85,7 @@ public final class ReferenceDataGenerator {
             for (int i = 0; i < coops; i++) {
                 String coopId = coopId(i);
                 out.write(coopId + ",Koperasi Pasar " + (i + 1) + "," + zeroPadded(i + 1L, ACCOUNT_DIGITS) + ","
-                        + Hex.toLowerHex(DemoCredentials.coopTokenSha256(coopId)) + "\n");
+                        + java.util.HexFormat.of().formatHex(DemoCredentials.coopTokenSha256(coopId)) + "\n");
             }
         }
     }
@@ -112,7 +112,7 @@ public final class ReferenceDataGenerator {
                 String terminalId = terminalId(i);
                 int traderIndex = i < traders ? i : random.nextInt(traders);
                 byte[] key = Sha256.of(digest, DemoCredentials.TERMINAL_KEY_PREFIX + terminalId);
-                out.write(terminalId + "," + traderId(traderIndex) + "," + Hex.toLowerHex(key) + ",ACTIVE,\n");
+                out.write(terminalId + "," + traderId(traderIndex) + "," + java.util.HexFormat.of().formatHex(key) + ",ACTIVE,\n");
             }
         }
     }

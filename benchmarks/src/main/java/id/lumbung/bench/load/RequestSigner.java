@@ -37,7 +37,7 @@ final class RequestSigner {
 
     /** Lowercase hex signature of a request by the terminal at {@code terminalIndex}. */
     String sign(int terminalIndex, String method, String path, String timestamp, byte[] body) {
-        String bodyHex = TerminalAuth.hex(sha256.digest(body));
+        String bodyHex = java.util.HexFormat.of().formatHex(sha256.digest(body));
         Mac mac = macByTerminal[terminalIndex];
         mac.update(method.getBytes(StandardCharsets.US_ASCII));
         mac.update(NEWLINE);
@@ -46,6 +46,6 @@ final class RequestSigner {
         mac.update(timestamp.getBytes(StandardCharsets.US_ASCII));
         mac.update(NEWLINE);
         mac.update(bodyHex.getBytes(StandardCharsets.US_ASCII));
-        return TerminalAuth.hex(mac.doFinal());
+        return java.util.HexFormat.of().formatHex(mac.doFinal());
     }
 }
