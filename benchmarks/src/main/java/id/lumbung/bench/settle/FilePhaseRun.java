@@ -27,7 +27,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +37,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
 
 /**
  * A recorded run, not a test: the settlement file phase alone (render and write the CSV and the
@@ -81,7 +79,7 @@ public final class FilePhaseRun {
         try {
             run(root, coops, members, rounds, variants, intake);
         } finally {
-            deleteTree(root);
+            SettlementScaleRun.deleteTree(root);
         }
     }
 
@@ -156,7 +154,7 @@ public final class FilePhaseRun {
         if (intake != null) {
             intake.stop();
             if (System.getProperty("filephase.journalRoot") != null) {
-                deleteTree(intake.dir); // outside the run folder (tmpfs, say): free it now
+                SettlementScaleRun.deleteTree(intake.dir); // outside the run folder (tmpfs, say): free it now
             }
         }
         if (diagnosticPool != null) {
@@ -363,14 +361,4 @@ public final class FilePhaseRun {
         Thread.sleep(200);
     }
 
-    private static void deleteTree(Path root) throws java.io.IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(root)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
-    }
 }

@@ -17,9 +17,7 @@ import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * Restart replay, side by side in one run: the same journal read (a) with a handler that does
@@ -66,11 +64,7 @@ public final class ReplayRun {
                         book[0] / (book[2] / 1e9), (double) book[2] / raw[2]);
             }
         } finally {
-            try (Stream<Path> s = Files.walk(root)) {
-                for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(p);
-                }
-            }
+            SettlementScaleRun.deleteTree(root);
         }
     }
 

@@ -240,7 +240,11 @@ public final class SettlementScaleRun {
         return -1;
     }
 
-    private static void deleteTree(Path root) throws java.io.IOException {
+    /** Deletes a run's folder and everything in it (nothing when it is already gone). Shared by the runs of this package. */
+    static void deleteTree(Path root) throws java.io.IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
         try (Stream<Path> s = Files.walk(root)) {
             for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);
