@@ -82,17 +82,4 @@ final class AsciiIdIndex {
         }
         return true;
     }
-
-    /** True when {@code s} is exactly the ASCII bytes {@code b[at..at+length)}. */
-    static boolean sameAscii(String s, byte[] b, int at, int length) {
-        if (s.length() != length) {
-            return false;
-        }
-        for (int i = 0; i < length; i++) {
-            if (s.charAt(i) != b[at + i]) {
-                return false;
-            }
-        }
-        return true;
-    }
 }

@@ -31,8 +31,6 @@ public final class PaymentBook {
     public static final long OCCURRED_AHEAD_MAX_MS = 5 * 60_000L;
     /** Offline terminals upload up to seven days of backlog. */
     public static final long OCCURRED_BEHIND_MAX_MS = 7 * 24 * 3_600_000L;
-    /** Retained payments whose terminal is no longer in the reference data. */
-    private static final int TERMINAL_UNKNOWN = -1;
     /** Replayed payments: the terminal is looked up from the journal when a status or void asks. */
     private static final int TERMINAL_UNRESOLVED = -2;
 
@@ -47,6 +45,8 @@ public final class PaymentBook {
     private final EntryCodec readCodec = new EntryCodec();
     private final byte[] readBuffer = new byte[EntryCodec.ENTRY_BYTES_MAX];
     private final JournalEntry readEntry = new JournalEntry();
+    /** The payment {@link #readEntry} holds (entries never change, so it can be answered again); 0 for none. */
+    private long readSequence;
     private final EngineMetrics metrics;
     private final RetainedPayments retained = new RetainedPayments();
     private final int[] coopOfTrader;
@@ -104,13 +104,7 @@ public final class PaymentBook {
     public void replay(JournalEntry e) {
         lastSequence = e.sequence;
         switch (e.type) {
-            case JournalEntry.TYPE_PAYMENT -> {
-                if (e.request != null) {
-                    replayPayment(e);
-                } else {
-                    replayPaymentSlices(e);
-                }
-            }
+            case JournalEntry.TYPE_PAYMENT -> replayPayment(e);
             case JournalEntry.TYPE_VOID -> {
                 if (retained.present(e.voidedSequence)) {
                     applyVoid(e.voidedSequence);
@@ -125,27 +119,11 @@ public final class PaymentBook {
         }
     }
 
-    /** A payment entry decoded with its strings (tests and tools that decode fully). */
-    private void replayPayment(JournalEntry e) {
-        Trader trader = reference.trader(e.traderId);
-        if (trader == null || !reference.coop(trader.coopIndex()).coopId().equals(e.coopId)) {
-            throw unknownTrader(e.sequence, e.traderId, e.coopId);
-        }
-        PaymentRequest r = e.request;
-        long hash = RetainedPayments.keyHash(r.terminalId(), r.txnId());
-        if (find(hash, r.terminalId(), r.txnId()) != 0) {
-            throw repeatedKey(e.sequence);
-        }
-        Terminal terminal = reference.terminal(r.terminalId());
-        applyPayment(e.sequence, e.atEpochMs, hash, terminal == null ? TERMINAL_UNKNOWN : terminal.index(),
-                trader.index(), r.amountRupiah(), e.journalIndex);
-    }
-
     /**
      * A payment entry as replay decodes it: ids are found from their bytes (no String, no HashMap),
      * and the key's strings are built only when its hash is already in the table.
      */
-    private void replayPaymentSlices(JournalEntry e) {
+    private void replayPayment(JournalEntry e) {
         byte[] raw = e.raw;
         int t = traderIds.find(raw, e.traderIdAt, e.traderIdLength);
         Trader trader = t >= 0 ? reference.trader(t) : reference.trader(e.string(e.traderIdAt, e.traderIdLength));
@@ -350,6 +328,9 @@ public final class PaymentBook {
 
     /** Reads a retained payment's entry back from the journal into {@link #readEntry}. */
     private PaymentRequest readBack(long sequence) {
+        if (readSequence == sequence) {
+            return readEntry.request; // a status or void of a replayed payment reads it to check the terminal, then to answer
+        }
         long index = retained.journalIndex(sequence);
         int n = journal.read(index, readBuffer);
         int code = n < 0 ? EntryCodec.ERR_SHORT : readCodec.decode(readBuffer, n, readEntry);
@@ -358,6 +339,7 @@ public final class PaymentBook {
                     + sequence + " but " + (n < 0 ? "cannot be read" : code != EntryCodec.OK ? "fails its checks ("
                     + EntryCodec.errorName(code) + ")" : "is entry " + readEntry.sequence + " of type " + readEntry.type));
         }
+        readSequence = sequence;
         return readEntry.request;
     }
 

@@ -212,10 +212,6 @@ final class RetainedPayments {
         return chunk(sequence).acceptedAt[slot(sequence)];
     }
 
-    long keyHashOf(long sequence) {
-        return chunk(sequence).keyHash[slot(sequence)];
-    }
-
     long journalIndex(long sequence) {
         return chunk(sequence).journalIndex[slot(sequence)];
     }

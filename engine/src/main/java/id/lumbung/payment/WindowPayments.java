@@ -32,16 +32,6 @@ public final class WindowPayments {
         this.coopOfTrader = coopOfTrader;
     }
 
-    /** First sequence scanned. */
-    public long fromSequence() {
-        return from;
-    }
-
-    /** Last sequence scanned: the close entry. */
-    public long toSequence() {
-        return to;
-    }
-
     /** Visits every un-voided payment of the window. */
     public void forEach(Visitor visitor) {
         for (int c = 0; c < chunks.length; c++) {
