@@ -29,16 +29,30 @@ public enum Problem {
     Problem(int status, String title) {
         this.status = status;
         this.title = title;
-        this.type = "https://lumbung.id/problems/" + name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        this.type = typeOf(name());
     }
 
     /** The problem document. {@code detail} is written by the engine, never copied from a request. */
     public String json(String detail) {
+        return json(status, name(), title, detail);
+    }
+
+    /**
+     * A problem document for any code, also those of the ops port that are not terminal or
+     * cooperative API codes ({@code CLOSE_FAILED}); the type URI is derived from the code as above.
+     */
+    public static String json(int status, String code, String title, String detail) {
         StringBuilder sb = new StringBuilder(160);
-        sb.append("{\"type\":\"").append(type).append("\",\"title\":\"").append(title).append("\",\"status\":")
-                .append(status).append(",\"detail\":");
+        sb.append("{\"type\":\"").append(typeOf(code)).append("\",\"title\":");
+        Json.string(sb, title);
+        sb.append(",\"status\":").append(status).append(",\"detail\":");
         Json.string(sb, detail);
-        sb.append(",\"code\":\"").append(name()).append("\"}");
-        return sb.toString();
+        sb.append(",\"code\":");
+        Json.string(sb, code);
+        return sb.append('}').toString();
+    }
+
+    private static String typeOf(String code) {
+        return "https://lumbung.id/problems/" + code.toLowerCase(java.util.Locale.ROOT).replace('_', '-');
     }
 }

@@ -124,9 +124,7 @@ public final class OpsServer {
 
     private static void problem(HttpServerRequest req, int status, String code, String detail) {
         req.response().setStatusCode(status).putHeader("Content-Type", "application/problem+json")
-                .end("{\"type\":\"https://lumbung.id/problems/" + code.toLowerCase(java.util.Locale.ROOT).replace('_', '-')
-                        + "\",\"title\":\"" + code + "\",\"status\":" + status + ",\"detail\":\"" + detail.replace("\"", "'")
-                        + "\",\"code\":\"" + code + "\"}");
+                .end(id.lumbung.ingest.Problem.json(status, code, code, detail));
     }
 
 }

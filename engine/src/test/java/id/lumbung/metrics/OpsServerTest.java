@@ -42,7 +42,12 @@ class OpsServerTest {
             ready.set(false);
             assertThat(get(http, base + "/health/ready").statusCode()).as("draining").isEqualTo(503);
 
-            assertThat(post(http, base + "/admin/v1/settlements/close", null, "{}").statusCode()).isEqualTo(401);
+            HttpResponse<String> unauthenticated = post(http, base + "/admin/v1/settlements/close", null, "{}");
+            assertThat(unauthenticated.statusCode()).isEqualTo(401);
+            assertThat(unauthenticated.headers().firstValue("Content-Type").orElse("")).isEqualTo("application/problem+json");
+            assertThat(unauthenticated.body()).isEqualTo("{\"type\":\"https://lumbung.id/problems/unauthenticated\","
+                    + "\"title\":\"UNAUTHENTICATED\",\"status\":401,\"detail\":\"admin bearer token required\","
+                    + "\"code\":\"UNAUTHENTICATED\"}");
             assertThat(post(http, base + "/admin/v1/settlements/close", "wrong", "{}").statusCode()).isEqualTo(401);
             assertThat(closedFor.get()).isEqualTo("never");
             assertThat(post(http, base + "/admin/v1/settlements/close", "s3cret", "{\"coopId\":1}").statusCode()).isEqualTo(400);
@@ -57,7 +62,10 @@ class OpsServerTest {
             assertThat(metrics.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
             assertThat(metrics.body()).contains("# HELP lumbung_journal_sync_latency_seconds")
                     .contains("lumbung_settlement_close_failures_total 0.0");
-            assertThat(get(http, base + "/nothing").statusCode()).isEqualTo(404);
+            HttpResponse<String> missing = get(http, base + "/nothing");
+            assertThat(missing.statusCode()).isEqualTo(404);
+            assertThat(missing.body()).isEqualTo("{\"type\":\"https://lumbung.id/problems/not-found\",\"title\":\"NOT_FOUND\","
+                    + "\"status\":404,\"detail\":\"no such resource\",\"code\":\"NOT_FOUND\"}");
         } finally {
             ops.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
             vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
