@@ -75,6 +75,13 @@ public final class EngineConfig {
      */
     public static final String DISK_RESERVE_BYTES_PROP_NAME = "journal.disk.reserve.bytes";
     public static final long DISK_RESERVE_BYTES_DEFAULT = 512L * 1024 * 1024;
+    /**
+     * Snapshot of the derived state at a clean stop ({@code <data>/snapshot/}), loaded at the next
+     * start so that only the journal written after it is replayed; {@code false} always replays
+     * the whole journal. A snapshot that does not match the journal is ignored either way.
+     */
+    public static final String SNAPSHOT_ENABLED_PROP_NAME = "snapshot.enabled";
+    public static final boolean SNAPSHOT_ENABLED_DEFAULT = true;
     public static final String ADMIN_TOKEN_ENV_NAME = "LUMBUNG_ADMIN_TOKEN";
     /**
      * TLS on the terminal port and the ISO 8583 port: the server's private key and certificate
@@ -116,6 +123,7 @@ public final class EngineConfig {
     public final Path tlsCertPath;
     /** Mutual TLS: clients need a certificate from {@link #tlsClientCaPath}, terminals one naming them. */
     public final boolean tlsClientAuthRequired;
+    public final boolean snapshotEnabled;
     public final Path tlsClientCaPath;
     /** Fee plan lines, {@code fee.plan.<NAME>=<tiers>}, by plan name; empty means the defaults. */
     public final Map<String, String> feePlans;
@@ -149,6 +157,12 @@ public final class EngineConfig {
             throw new IllegalArgumentException(TLS_CLIENT_AUTH_PROP_NAME + " must be none or required, got '" + clientAuth + "'");
         }
         tlsClientAuthRequired = clientAuth.equals("required");
+        String snapshot = v.getOrDefault(SNAPSHOT_ENABLED_PROP_NAME, Boolean.toString(SNAPSHOT_ENABLED_DEFAULT)).trim()
+                .toLowerCase(java.util.Locale.ROOT);
+        if (!snapshot.equals("true") && !snapshot.equals("false")) {
+            throw new IllegalArgumentException(SNAPSHOT_ENABLED_PROP_NAME + " must be true or false, got '" + snapshot + "'");
+        }
+        snapshotEnabled = snapshot.equals("true");
         if ((tlsKeyPath == null) != (tlsCertPath == null)) {
             throw new IllegalArgumentException(TLS_KEY_PATH_PROP_NAME + " and " + TLS_CERT_PATH_PROP_NAME + " go together");
         }
@@ -209,7 +223,8 @@ public final class EngineConfig {
             TIMEZONE_PROP_NAME, AMOUNT_MAX_PROP_NAME, BODY_BYTES_MAX_PROP_NAME, BATCH_BODY_BYTES_MAX_PROP_NAME,
             BATCH_ITEMS_MAX_PROP_NAME, RATE_PER_SECOND_PROP_NAME, RATE_BURST_PROP_NAME, RETENTION_DAYS_PROP_NAME,
             RETAINED_PAYMENTS_MAX_PROP_NAME, WRITER_QUEUE_MAX_PROP_NAME, DISK_RESERVE_BYTES_PROP_NAME,
-            TLS_KEY_PATH_PROP_NAME, TLS_CERT_PATH_PROP_NAME, TLS_CLIENT_AUTH_PROP_NAME, TLS_CLIENT_CA_PATH_PROP_NAME);
+            TLS_KEY_PATH_PROP_NAME, TLS_CERT_PATH_PROP_NAME, TLS_CLIENT_AUTH_PROP_NAME, TLS_CLIENT_CA_PATH_PROP_NAME,
+            SNAPSHOT_ENABLED_PROP_NAME);
 
     private static int port(Map<String, String> v, String name, int dflt) {
         return (int) longIn(v, name, dflt, 0, 65535);

@@ -18,6 +18,8 @@ import id.lumbung.reference.ReferenceData;
 import id.lumbung.settlement.Batch;
 import id.lumbung.settlement.FeeSchedule;
 import id.lumbung.settlement.Settlement;
+import id.lumbung.snapshot.SnapshotException;
+import id.lumbung.snapshot.Snapshots;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -85,6 +87,8 @@ public final class Engine implements AutoCloseable {
     private volatile long nextCutoffEpochMs;
     private volatile long eventLoopLagNs;
     private long cutoffTimer = -1;
+    /** Sequence of the snapshot this start loaded (0: it replayed the whole journal). */
+    private volatile long snapshotSequence;
 
     public Engine(EngineConfig config, ReferenceData reference, FeeSchedule fees, Clock clock, String adminToken,
             Thread.UncaughtExceptionHandler fatal) {
@@ -125,11 +129,8 @@ public final class Engine implements AutoCloseable {
 
         Files.createDirectories(config.dataDir);
         journal = new Journal(config.dataDir.resolve("journal"), config.durability);
-        ledger = new Ledger(reference.coopCount(), reference.traderCount());
-        settlement = new Settlement(reference, fees, config.dataDir, ledger, metrics, fatal);
-        book = new PaymentBook(reference, clock, journal, settlement, TimeUnit.DAYS.toMillis(config.retentionDays),
-                config.retainedPaymentsMax, metrics);
-        replay();
+        newDerivedState();
+        replay(config.snapshotEnabled ? loadSnapshot() : null);
         // the first check runs before the writer takes commands: no write slips in under the reserve
         checkDisk();
         writer = new JournalWriter(journal, metrics, config.writerQueueMax, book::publishWindows, this::idleWork, fatal);
@@ -165,14 +166,62 @@ public final class Engine implements AutoCloseable {
                 (System.nanoTime() - t0) / 1_000_000, isoPort());
     }
 
-    private void replay() throws Exception {
+    /** The state the journal derives, empty: ledger, settlement and payment book. */
+    private void newDerivedState() {
+        ledger = new Ledger(reference.coopCount(), reference.traderCount());
+        settlement = new Settlement(reference, fees, config.dataDir, ledger, metrics, fatal);
+        book = new PaymentBook(reference, clock, journal, settlement, TimeUnit.DAYS.toMillis(config.retentionDays),
+                config.retainedPaymentsMax, metrics);
+    }
+
+    /**
+     * Loads the newest snapshot into the fresh derived state; returns where replay goes on, or null
+     * (none, or rejected: then the state is built anew and the whole journal replays).
+     */
+    private Snapshots.Position loadSnapshot() {
+        Snapshots snapshots = new Snapshots(config.dataDir);
+        Path file = snapshots.newest();
+        if (file == null) {
+            return null;
+        }
         long t0 = System.nanoTime();
-        LOG.log(System.Logger.Level.INFO, "event=replay_start journal={0}", journal.dir().toAbsolutePath());
-        Journal.ReplayResult result = journal.replay(book::replay, entries -> {
+        try {
+            Snapshots.Position at = snapshots.load(file, reference.identityDigest(), journal, in -> {
+                book.readFrom(in);
+                settlement.readFrom(in);
+                ledger.readFrom(in);
+            });
+            if (book.lastSequence() != at.sequence() || book.lastEntryIndex() != at.journalIndex()
+                    || settlement.settledCloseSequence() != book.lastCloseSequence()) {
+                throw new SnapshotException("snapshot body stands at sequence " + book.lastSequence() + " (close "
+                        + settlement.settledCloseSequence() + " settled of " + book.lastCloseSequence()
+                        + "), its header at " + at.sequence());
+            }
+            snapshotSequence = at.sequence();
+            LOG.log(System.Logger.Level.INFO, "event=snapshot_loaded file={0} sequence={1,number,#} retained_payments={2,number,#}"
+                    + " load_ms={3,number,#}", file, at.sequence(), book.retainedPayments(), (System.nanoTime() - t0) / 1_000_000);
+            return at;
+        } catch (SnapshotException e) {
+            metrics.snapshotsRejected.increment();
+            LOG.log(System.Logger.Level.WARNING, "event=snapshot_rejected file={0} reason=\"{1}\" action=replay_whole_journal",
+                    file, e.getMessage());
+            settlement.close();
+            newDerivedState();
+            return null;
+        }
+    }
+
+    private void replay(Snapshots.Position after) throws Exception {
+        long t0 = System.nanoTime();
+        LOG.log(System.Logger.Level.INFO, "event=replay_start journal={0} after_sequence={1,number,#}",
+                journal.dir().toAbsolutePath(), after == null ? 0 : after.sequence());
+        Journal.ProgressListener progress = entries -> {
             double seconds = (System.nanoTime() - t0) / 1e9;
             LOG.log(System.Logger.Level.INFO, "event=replay_progress entries={0,number,#} rate_per_s={1,number,#}", entries,
                     (long) (entries / Math.max(seconds, 1e-9)));
-        });
+        };
+        Journal.ReplayResult result = after == null ? journal.replay(book::replay, progress)
+                : journal.replayAfter(after.journalIndex(), after.sequence(), book::replay, progress);
         book.afterReplay(result.lastSequence(), result.discardedTailIndex());
         settlement.drained().get(10, TimeUnit.MINUTES);
         settlement.live();
@@ -254,6 +303,8 @@ public final class Engine implements AutoCloseable {
         gauge("lumbung.journal.queue.commands", "Commands waiting for the journal writer",
                 () -> writer == null ? 0 : writer.queuedCommands());
         gauge("lumbung.ready", "1 once the journal is replayed and every listener is up", () -> ready ? 1 : 0);
+        gauge("lumbung.replay.snapshot.sequence", "Journal sequence of the snapshot this start loaded (0: whole journal replayed)",
+                () -> snapshotSequence);
         gauge("lumbung.eventloop.lag.seconds", "Delay of a task queued on an event loop, sampled every 100 ms",
                 () -> eventLoopLagNs / 1e9);
         gauge("lumbung.idempotency.retained.payments", "Payments whose idempotency key and status are held in memory",
@@ -417,6 +468,7 @@ public final class Engine implements AutoCloseable {
             settlement.close();
         }
         if (journal != null) {
+            writeSnapshot();
             journal.close();
         }
         if (ops != null) {
@@ -434,6 +486,35 @@ public final class Engine implements AutoCloseable {
             }
         }
         LOG.log(System.Logger.Level.INFO, "event=stopped duration_ms={0,number,#}", (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    /**
+     * At a clean stop: the derived state as of the last journal entry, so that the next start
+     * replays only what comes after it. Skipped (the next start replays the whole journal) unless
+     * the writer has stopped and every close is settled; a failure is logged, never fatal.
+     */
+    private void writeSnapshot() {
+        if (!config.snapshotEnabled || writer == null || !writer.stopped() || book.lastSequence() == 0
+                || book.lastSequence() == snapshotSequence || !settlement.stopped()
+                || settlement.settledCloseSequence() != book.lastCloseSequence()) {
+            return;
+        }
+        long t0 = System.nanoTime();
+        try {
+            Snapshots.Written w = new Snapshots(config.dataDir).write(
+                    new Snapshots.Position(book.lastSequence(), book.lastEntryIndex()), reference.identityDigest(), journal,
+                    out -> {
+                        book.writeTo(out);
+                        settlement.writeTo(out);
+                        ledger.writeTo(out);
+                    });
+            LOG.log(System.Logger.Level.INFO, "event=snapshot_written file={0} sequence={1,number,#} bytes={2,number,#}"
+                    + " retained_payments={3,number,#} duration_ms={4,number,#}", w.file(), book.lastSequence(), w.bytes(),
+                    book.retainedPayments(), (System.nanoTime() - t0) / 1_000_000);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "event=snapshot_failed reason=\"{0}\" effect=next_start_replays_more",
+                    String.valueOf(e.getMessage()));
+        }
     }
 
     static <T> T await(Future<T> f) throws Exception {

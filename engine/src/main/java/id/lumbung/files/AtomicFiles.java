@@ -127,7 +127,7 @@ public final class AtomicFiles {
      * reading and fsyncing it; Windows refuses to open a directory as a channel, and there NTFS
      * journals the rename itself, so only there is the refusal tolerated.
      */
-    private static void forceDirectory(Path dir) throws IOException {
+    public static void forceDirectory(Path dir) throws IOException {
         try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
             channel.force(true);
         } catch (IOException e) {

@@ -78,59 +78,84 @@ public final class Journal implements AutoCloseable {
      * by anything else is corruption: {@link JournalCorruptException} naming its position.
      */
     public ReplayResult replay(EntryHandler handler, ProgressListener progress) {
+        try (ExcerptTailer tailer = queue.createTailer()) {
+            return replay(tailer, 0, handler, progress);
+        }
+    }
+
+    /**
+     * Replays the entries after the one at {@code index}, which must hold sequence {@code
+     * sequence} (a snapshot's position, checked by the caller with {@link #readOnce}); the same
+     * checks as {@link #replay(EntryHandler, ProgressListener)}, counting only the entries after it.
+     *
+     * @throws JournalCorruptException if no entry is at {@code index}
+     */
+    public ReplayResult replayAfter(long index, long sequence, EntryHandler handler, ProgressListener progress) {
+        try (ExcerptTailer tailer = queue.createTailer()) {
+            if (!tailer.moveToIndex(index)) {
+                throw new JournalCorruptException("journal has no entry at index 0x" + Long.toHexString(index));
+            }
+            try (DocumentContext dc = tailer.readingDocument()) {
+                if (!dc.isPresent() || dc.index() != index) {
+                    throw new JournalCorruptException("journal has no entry at index 0x" + Long.toHexString(index));
+                }
+            }
+            return replay(tailer, sequence, handler, progress);
+        }
+    }
+
+    private ReplayResult replay(ExcerptTailer tailer, long afterSequence, EntryHandler handler, ProgressListener progress) {
         EntryCodec codec = new EntryCodec();
         JournalEntry entry = new JournalEntry();
         long entries = 0;
-        long lastSequence = 0;
+        long lastSequence = afterSequence;
         long badIndex = -1;
         String badReason = null;
         long bytes = 0;
-        try (ExcerptTailer tailer = queue.createTailer()) {
-            while (true) {
-                try (DocumentContext dc = tailer.readingDocument()) {
-                    if (!dc.isPresent()) {
-                        break;
+        while (true) {
+            try (DocumentContext dc = tailer.readingDocument()) {
+                if (!dc.isPresent()) {
+                    break;
+                }
+                long index = dc.index();
+                Bytes<?> b = dc.wire().bytes();
+                long remaining = b.readRemaining();
+                int code;
+                if (remaining > readBuffer.length) {
+                    code = EntryCodec.ERR_LENGTH;
+                } else {
+                    int n = (int) remaining;
+                    b.read(readBuffer, 0, n);
+                    bytes += n;
+                    code = codec.decodeForReplay(readBuffer, n, entry);
+                }
+                if (code == EntryCodec.OK && entry.sequence != lastSequence + 1) {
+                    code = ERR_SEQUENCE;
+                }
+                if (badIndex != -1) {
+                    boolean marksIt = code == EntryCodec.OK && entry.type == JournalEntry.TYPE_DISCARD
+                            && entry.discardedIndex == badIndex;
+                    if (!marksIt) {
+                        throw new JournalCorruptException("journal entry at index 0x" + Long.toHexString(badIndex)
+                                + " (after sequence " + lastSequence + ") is corrupt: " + badReason
+                                + "; good entries follow it, so it is not a torn tail."
+                                + " Stop, keep the data folder, and restore the journal from backup.");
                     }
-                    long index = dc.index();
-                    Bytes<?> b = dc.wire().bytes();
-                    long remaining = b.readRemaining();
-                    int code;
-                    if (remaining > readBuffer.length) {
-                        code = EntryCodec.ERR_LENGTH;
-                    } else {
-                        int n = (int) remaining;
-                        b.read(readBuffer, 0, n);
-                        bytes += n;
-                        code = codec.decodeForReplay(readBuffer, n, entry);
-                    }
-                    if (code == EntryCodec.OK && entry.sequence != lastSequence + 1) {
-                        code = ERR_SEQUENCE;
-                    }
-                    if (badIndex != -1) {
-                        boolean marksIt = code == EntryCodec.OK && entry.type == JournalEntry.TYPE_DISCARD
-                                && entry.discardedIndex == badIndex;
-                        if (!marksIt) {
-                            throw new JournalCorruptException("journal entry at index 0x" + Long.toHexString(badIndex)
-                                    + " (after sequence " + lastSequence + ") is corrupt: " + badReason
-                                    + "; good entries follow it, so it is not a torn tail."
-                                    + " Stop, keep the data folder, and restore the journal from backup.");
-                        }
-                        badIndex = -1;
-                    }
-                    if (code != EntryCodec.OK) {
-                        badIndex = index;
-                        badReason = code == ERR_SEQUENCE
-                                ? "sequence " + entry.sequence + " where " + (lastSequence + 1) + " was expected"
-                                : EntryCodec.errorName(code);
-                        continue;
-                    }
-                    lastSequence = entry.sequence;
-                    entries++;
-                    entry.journalIndex = index;
-                    handler.onEntry(entry);
-                    if ((entries & 0xF_FFFF) == 0) {
-                        progress.onProgress(entries);
-                    }
+                    badIndex = -1;
+                }
+                if (code != EntryCodec.OK) {
+                    badIndex = index;
+                    badReason = code == ERR_SEQUENCE
+                            ? "sequence " + entry.sequence + " where " + (lastSequence + 1) + " was expected"
+                            : EntryCodec.errorName(code);
+                    continue;
+                }
+                lastSequence = entry.sequence;
+                entries++;
+                entry.journalIndex = index;
+                handler.onEntry(entry);
+                if ((entries & 0xF_FFFF) == 0) {
+                    progress.onProgress(entries);
                 }
             }
         }
@@ -175,6 +200,20 @@ public final class Journal implements AutoCloseable {
         if (reader == null) {
             reader = queue.createTailer();
         }
+        return read(reader, index, into);
+    }
+
+    /**
+     * {@link #read} through a tailer of its own, for a thread other than the journal writer's (a
+     * snapshot taken at stop, or checked at start).
+     */
+    public int readOnce(long index, byte[] into) {
+        try (ExcerptTailer tailer = queue.createTailer()) {
+            return read(tailer, index, into);
+        }
+    }
+
+    private static int read(ExcerptTailer reader, long index, byte[] into) {
         if (!reader.moveToIndex(index)) {
             return -1;
         }

@@ -156,6 +156,11 @@ public final class JournalWriter implements AutoCloseable {
         }
     }
 
+    /** True once the writer thread has ended (after {@link #close}, unless it timed out). */
+    public boolean stopped() {
+        return !thread.isAlive();
+    }
+
     /** Stops taking commands, finishes what is queued, forces the journal and waits for the thread. */
     @Override
     public void close() {

@@ -1,5 +1,8 @@
 package id.lumbung.ledger;
 
+import id.lumbung.snapshot.SnapshotException;
+import id.lumbung.snapshot.SnapshotIn;
+import id.lumbung.snapshot.SnapshotOut;
 import id.lumbung.settlement.Batch;
 import java.util.concurrent.atomic.AtomicLongArray;
 
@@ -75,6 +78,45 @@ public final class Ledger {
 
     public long feeIncomeCreditRupiah() {
         return feeIncomeCreditRupiah;
+    }
+
+    /** Writes every balance (the settlement thread has stopped). */
+    public void writeTo(SnapshotOut out) {
+        out.writeInt(coopCreditRupiah.length());
+        out.writeInt(memberCreditRupiah.length());
+        for (int i = 0; i < coopCreditRupiah.length(); i++) {
+            out.writeLong(coopCreditRupiah.get(i));
+        }
+        for (int i = 0; i < memberCreditRupiah.length(); i++) {
+            out.writeLong(memberCreditRupiah.get(i));
+        }
+        out.writeLong(clearingDebitRupiah);
+        out.writeLong(feeIncomeCreditRupiah);
+    }
+
+    /** Loads balances {@link #writeTo} wrote, and checks that they balance as after every batch. */
+    public void readFrom(SnapshotIn in) {
+        int coops = in.readInt();
+        int members = in.readInt();
+        if (coops != coopCreditRupiah.length() || members != memberCreditRupiah.length()) {
+            throw new SnapshotException("snapshot ledger has " + coops + " cooperatives and " + members
+                    + " members, the reference data " + coopCreditRupiah.length() + " and " + memberCreditRupiah.length());
+        }
+        for (int i = 0; i < coops; i++) {
+            coopCreditRupiah.set(i, in.readLong());
+        }
+        long memberSum = 0;
+        for (int i = 0; i < members; i++) {
+            long v = in.readLong();
+            memberCreditRupiah.set(i, v);
+            memberSum += v;
+        }
+        clearingDebitRupiah = in.readLong();
+        feeIncomeCreditRupiah = in.readLong();
+        if (clearingDebitRupiah != feeIncomeCreditRupiah + totalCoopCredits() || memberSum != totalCoopCredits()) {
+            throw new SnapshotException("snapshot ledger does not balance: clearing " + clearingDebitRupiah + ", fees "
+                    + feeIncomeCreditRupiah + ", cooperatives " + totalCoopCredits() + ", members " + memberSum);
+        }
     }
 
     /**

@@ -24,6 +24,7 @@ public final class EngineMetrics {
     public final Counter closeEntries;
     public final Counter settlementBatches;
     public final Counter settlementCloseFailures;
+    public final Counter snapshotsRejected;
     public final Timer settlementClose;
     public final DistributionSummary batchPayments;
     public final DistributionSummary groupCommitEntries;
@@ -51,6 +52,9 @@ public final class EngineMetrics {
                 .register(registry);
         settlementCloseFailures = Counter.builder("lumbung.settlement.close.failures")
                 .description("Window closes that failed (files not written or an invariant broke)")
+                .register(registry);
+        snapshotsRejected = Counter.builder("lumbung.snapshot.rejected")
+                .description("Snapshots a start could not use (damaged, other reference data or journal); it replayed the whole journal")
                 .register(registry);
         settlementClose = Timer.builder("lumbung.settlement.close")
                 .description("Time to settle one window close: aggregation, ledger, files")

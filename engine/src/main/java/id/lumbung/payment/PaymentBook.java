@@ -7,6 +7,9 @@ import id.lumbung.reference.Coop;
 import id.lumbung.reference.ReferenceData;
 import id.lumbung.reference.Terminal;
 import id.lumbung.reference.Trader;
+import id.lumbung.snapshot.SnapshotException;
+import id.lumbung.snapshot.SnapshotIn;
+import id.lumbung.snapshot.SnapshotOut;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -68,6 +71,10 @@ public final class PaymentBook {
     private long unsettledRupiah;
     private long unsettledPayments;
     private long lastSequence;
+    /** Chronicle index of the entry holding {@link #lastSequence} (-1 before the first). */
+    private long lastEntryIndex = -1;
+    /** Sequence of the latest close entry applied, 0 before the first. */
+    private long lastClose;
     private long evictCursor = 1;
     private long discardPendingIndex = -1;
     private volatile boolean writable = true;
@@ -103,6 +110,7 @@ public final class PaymentBook {
     /** Applies one replayed entry. */
     public void replay(JournalEntry e) {
         lastSequence = e.sequence;
+        lastEntryIndex = e.journalIndex;
         switch (e.type) {
             case JournalEntry.TYPE_PAYMENT -> replayPayment(e);
             case JournalEntry.TYPE_VOID -> {
@@ -287,7 +295,8 @@ public final class PaymentBook {
     }
 
     private long append(int length) {
-        return journal.append(codec.buffer(), length);
+        lastEntryIndex = journal.append(codec.buffer(), length);
+        return lastEntryIndex;
     }
 
     /**
@@ -372,6 +381,7 @@ public final class PaymentBook {
     }
 
     private void applyClose(long sequence, long closedAtEpochMs, byte trigger, int onlyCoop) {
+        lastClose = sequence;
         List<ClosedWindow.CoopWindow> parts = new ArrayList<>();
         long[] firstByCoop = new long[lastCloseSequence.length];
         Arrays.fill(firstByCoop, Long.MAX_VALUE);
@@ -486,6 +496,85 @@ public final class PaymentBook {
         }
         retained.dropBelow(evictCursor);
         return evicted;
+    }
+
+    // ---------------------------------------------------------------- snapshot
+
+    /** Chronicle index of the last journaled entry, -1 when the journal is empty. */
+    public long lastEntryIndex() {
+        return lastEntryIndex;
+    }
+
+    /** Sequence of the latest close applied (0 when none): a snapshot needs it settled. */
+    public long lastCloseSequence() {
+        return lastClose;
+    }
+
+    /**
+     * Writes the whole book as of {@link #lastSequence}. Only when nothing runs on it (the writer
+     * has stopped) and every closed window has been handed to settlement.
+     */
+    public void writeTo(SnapshotOut out) {
+        if (!pendingWindows.isEmpty()) {
+            throw new IllegalStateException(pendingWindows.size() + " closed windows not yet handed to settlement");
+        }
+        out.writeLong(lastSequence);
+        out.writeLong(lastEntryIndex);
+        out.writeLong(lastClose);
+        out.writeLong(evictCursor);
+        out.writeLong(unsettledRupiah);
+        out.writeLong(unsettledPayments);
+        out.writeInt(lastCloseSequence.length);
+        out.writeLongs(lastCloseSequence, 0, lastCloseSequence.length);
+        out.writeLongs(firstOpenSequence, 0, firstOpenSequence.length);
+        out.writeLongs(firstOpenAcceptedAt, 0, firstOpenAcceptedAt.length);
+        out.writeLongs(openPayments, 0, openPayments.length);
+        out.writeLongs(voidedOpen, 0, voidedOpen.length);
+        out.writeLongs(unsettledRupiahByCoop, 0, unsettledRupiahByCoop.length);
+        for (int c = 0; c < batchCloseCount.length; c++) {
+            out.writeInt(batchCloseCount[c]);
+            out.writeLongs(batchCloseSequences[c] == null ? new long[0] : batchCloseSequences[c], 0, batchCloseCount[c]);
+        }
+        retained.writeTo(out);
+    }
+
+    /** Loads a snapshot {@link #writeTo} wrote into this freshly built book (same reference data). */
+    public void readFrom(SnapshotIn in) {
+        if (lastSequence != 0) {
+            throw new IllegalStateException("a snapshot loads into an empty payment book only");
+        }
+        lastSequence = in.readLong();
+        lastEntryIndex = in.readLong();
+        lastClose = in.readLong();
+        evictCursor = in.readLong();
+        unsettledRupiah = in.readLong();
+        unsettledPayments = in.readLong();
+        int coops = in.readCount(lastCloseSequence.length, "cooperatives");
+        if (coops != lastCloseSequence.length) {
+            throw new SnapshotException("snapshot holds " + coops + " cooperatives, the reference data "
+                    + lastCloseSequence.length);
+        }
+        in.readLongs(lastCloseSequence, 0, coops);
+        in.readLongs(firstOpenSequence, 0, coops);
+        in.readLongs(firstOpenAcceptedAt, 0, coops);
+        in.readLongs(openPayments, 0, coops);
+        in.readLongs(voidedOpen, 0, coops);
+        in.readLongs(unsettledRupiahByCoop, 0, coops);
+        for (int c = 0; c < coops; c++) {
+            int n = in.readCount(Integer.MAX_VALUE - 8, "closes of a cooperative");
+            in.requireBytesLeft((long) n * Long.BYTES);
+            batchCloseCount[c] = n;
+            batchCloseSequences[c] = n == 0 ? null : new long[Math.max(4, n)];
+            if (n > 0) {
+                in.readLongs(batchCloseSequences[c], 0, n);
+            }
+        }
+        retained.readFrom(in);
+        if (lastSequence < 1 || lastEntryIndex < 0 || evictCursor < 1 || evictCursor > lastSequence + 1
+                || lastClose > lastSequence) {
+            throw new SnapshotException("snapshot book positions do not agree: last sequence " + lastSequence
+                    + ", close " + lastClose + ", eviction cursor " + evictCursor);
+        }
     }
 
     // ---------------------------------------------------------------- ids and gauges

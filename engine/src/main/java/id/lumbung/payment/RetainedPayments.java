@@ -1,5 +1,8 @@
 package id.lumbung.payment;
 
+import id.lumbung.snapshot.SnapshotException;
+import id.lumbung.snapshot.SnapshotIn;
+import id.lumbung.snapshot.SnapshotOut;
 import java.util.ArrayList;
 
 /**
@@ -252,6 +255,91 @@ final class RetainedPayments {
                 coopOfTrader);
     }
 
+    // ---------------------------------------------------------------- snapshot
+
+    /** Chunks a snapshot may hold: 2^31 sequences, far past any retained bound. */
+    private static final int SNAPSHOT_CHUNKS_MAX = 1 << (31 - CHUNK_BITS);
+    /** Slots of one key segment a snapshot may hold (2^26 x 64 segments = 4 G slots). */
+    private static final int SNAPSHOT_SEGMENT_SLOTS_MAX = 1 << 26;
+
+    /**
+     * Writes the columns and the key table, as arrays. Segments still growing finish moving their
+     * keys first, so the table is written in its settled layout and loads without rehashing.
+     */
+    void writeTo(SnapshotOut out) {
+        for (KeySegment k : segments) {
+            k.finishGrowing();
+        }
+        out.writeLong(baseSequence);
+        out.writeInt(chunks.size());
+        for (Chunk ch : chunks) {
+            out.writeBytes(ch.flags, 0, CHUNK_SLOTS);
+            out.writeInts(ch.trader, 0, CHUNK_SLOTS);
+            out.writeInts(ch.terminal, 0, CHUNK_SLOTS);
+            out.writeLongs(ch.amount, 0, CHUNK_SLOTS);
+            out.writeLongs(ch.acceptedAt, 0, CHUNK_SLOTS);
+            out.writeLongs(ch.keyHash, 0, CHUNK_SLOTS);
+            out.writeLongs(ch.journalIndex, 0, CHUNK_SLOTS);
+        }
+        out.writeInt(size);
+        for (KeySegment k : segments) {
+            out.writeInt(k.keys);
+            out.writeLongArray(k.table);
+        }
+    }
+
+    /** Replaces this (empty) state with a snapshot's, checking the key counts and table shapes. */
+    void readFrom(SnapshotIn in) {
+        if (size != 0 || !chunks.isEmpty()) {
+            throw new IllegalStateException("a snapshot loads into an empty payment table only");
+        }
+        baseSequence = in.readLong();
+        if (baseSequence < 1 || ((baseSequence - 1) & CHUNK_MASK) != 0) {
+            throw new SnapshotException("snapshot's first retained sequence " + baseSequence + " is not a chunk start");
+        }
+        int chunkCount = in.readCount(SNAPSHOT_CHUNKS_MAX, "column chunks");
+        // flags 1 + trader 4 + terminal 4 + amount, accepted-at, key hash, journal index 8 each = 41 bytes a slot
+        in.requireBytesLeft((long) chunkCount * CHUNK_SLOTS * 41);
+        for (int c = 0; c < chunkCount; c++) {
+            Chunk ch = new Chunk();
+            in.readBytes(ch.flags, 0, CHUNK_SLOTS);
+            in.readInts(ch.trader, 0, CHUNK_SLOTS);
+            in.readInts(ch.terminal, 0, CHUNK_SLOTS);
+            in.readLongs(ch.amount, 0, CHUNK_SLOTS);
+            in.readLongs(ch.acceptedAt, 0, CHUNK_SLOTS);
+            in.readLongs(ch.keyHash, 0, CHUNK_SLOTS);
+            in.readLongs(ch.journalIndex, 0, CHUNK_SLOTS);
+            chunks.add(ch);
+        }
+        int total = in.readCount(Integer.MAX_VALUE, "retained keys");
+        long keys = 0;
+        for (int i = 0; i < SEGMENTS; i++) {
+            int segmentKeys = in.readCount(SNAPSHOT_SEGMENT_SLOTS_MAX, "keys in a segment");
+            long[] table = in.readLongArray(2 * SNAPSHOT_SEGMENT_SLOTS_MAX, "key table longs");
+            int slots = table.length >>> 1;
+            if (slots < 1 || Integer.bitCount(slots) != 1 || table.length != 2 * slots || segmentKeys >= slots) {
+                throw new SnapshotException("snapshot key segment " + i + " has " + table.length + " longs for "
+                        + segmentKeys + " keys");
+            }
+            segments[i].table = table;
+            segments[i].keys = segmentKeys;
+            keys += segmentKeys;
+        }
+        if (keys != total) {
+            throw new SnapshotException("snapshot key segments hold " + keys + " keys, its count says " + total);
+        }
+        long present = 0;
+        for (Chunk ch : chunks) {
+            for (byte f : ch.flags) {
+                present += f != 0 ? 1 : 0;
+            }
+        }
+        if (present != total) {
+            throw new SnapshotException("snapshot columns hold " + present + " payments, its key table " + total);
+        }
+        size = total;
+    }
+
     // ---------------------------------------------------------------- key table
 
     private void insertKey(long sequence, long hash) {
@@ -307,6 +395,13 @@ final class RetainedPayments {
             }
             place(table, sequence, hash);
             keys++;
+        }
+
+        /** Moves every key still in the old table. */
+        void finishGrowing() {
+            while (draining != null) {
+                moveSome();
+            }
         }
 
         private void moveSome() {

@@ -97,6 +97,33 @@ public final class ReferenceData {
         return List.copyOf(groups);
     }
 
+    /**
+     * SHA-256 over what derived state refers to by index: each cooperative's id, each trader's id
+     * and cooperative, each terminal's id and trader, in index order. A snapshot of the payment
+     * book holds indexes, so it is used only when this digest is unchanged (names, accounts, keys
+     * and fee plans may change freely).
+     */
+    public byte[] identityDigest() {
+        MessageDigest d = Sha256.newDigest();
+        StringBuilder sb = new StringBuilder(64);
+        for (Coop c : coops) {
+            d.update(line(sb, "C", c.coopId(), -1));
+        }
+        for (Trader t : traders) {
+            d.update(line(sb, "R", t.traderId(), t.coopIndex()));
+        }
+        for (Terminal t : terminals) {
+            d.update(line(sb, "T", t.terminalId(), t.traderIndex()));
+        }
+        return d.digest();
+    }
+
+    private static byte[] line(StringBuilder sb, String kind, String id, int parent) {
+        sb.setLength(0);
+        return sb.append(kind).append(',').append(id).append(',').append(parent).append('\n').toString()
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     /** The cooperative with this id, or {@code null}. */
     public Coop coop(String coopId) {
         return coopsById.get(coopId);

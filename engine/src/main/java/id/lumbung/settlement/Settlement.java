@@ -9,6 +9,10 @@ import id.lumbung.payment.WindowSink;
 import id.lumbung.reference.Coop;
 import id.lumbung.reference.ReferenceData;
 import id.lumbung.reference.Trader;
+import id.lumbung.files.FileDigest;
+import id.lumbung.snapshot.SnapshotException;
+import id.lumbung.snapshot.SnapshotIn;
+import id.lumbung.snapshot.SnapshotOut;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -245,6 +249,140 @@ public final class Settlement implements WindowSink, AutoCloseable {
 
     private System.Logger.Level logLevel() {
         return live ? System.Logger.Level.INFO : System.Logger.Level.DEBUG;
+    }
+
+    /** True once the settlement thread has ended ({@link #close}, unless it timed out). */
+    public boolean stopped() {
+        return thread.isTerminated();
+    }
+
+    /** Sequence of the latest close whose batches are settled and listed (0 before the first). */
+    public long settledCloseSequence() {
+        return settledCloseSequence;
+    }
+
+    /** Batches per cooperative a snapshot may list: 5 closes a day for 100 years. */
+    private static final int SNAPSHOT_BATCHES_MAX = 5 * 366 * 100;
+    private static final int SNAPSHOT_FILES_MAX = 8;
+    private static final int SNAPSHOT_STRING_BYTES_MAX = 4096;
+
+    /**
+     * Writes every listed batch and each cooperative's closing balance. Only once the settlement
+     * thread has finished ({@link #close}); the ledger writes its own part.
+     */
+    public void writeTo(SnapshotOut out) {
+        out.writeLong(settledCloseSequence);
+        out.writeLong(lastCloseEpochMs);
+        out.writeInt(closingBalanceByCoop.length);
+        out.writeLongs(closingBalanceByCoop, 0, closingBalanceByCoop.length);
+        for (List<BatchRecord> records : batchesByCoop) {
+            out.writeInt(records.size());
+            for (BatchRecord r : records) {
+                writeBatch(out, r);
+            }
+        }
+    }
+
+    private void writeBatch(SnapshotOut out, BatchRecord r) {
+        Batch b = r.batch();
+        out.writeString(b.batchId());
+        out.writeLong(b.firstSequence());
+        out.writeLong(b.lastSequence());
+        out.writeLong(b.closedAtEpochMs());
+        out.writeLong(b.openingBalanceRupiah());
+        out.writeInt(b.members().size());
+        for (MemberTotals m : b.members()) {
+            out.writeInt(reference.trader(m.traderId()).index());
+            out.writeLong(m.payments());
+            out.writeLong(m.grossRupiah());
+            out.writeLong(m.feeRupiah());
+        }
+        out.writeInt(r.files().size());
+        for (FileDigest f : r.files()) {
+            out.writeString(f.name());
+            out.writeLong(f.sizeBytes());
+            out.writeString(f.sha256Hex());
+        }
+    }
+
+    /**
+     * Loads what {@link #writeTo} wrote into this fresh settlement, before its thread runs. Each
+     * batch is rebuilt through {@link Batch}'s own checks (control totals equal member lines).
+     */
+    public void readFrom(SnapshotIn in) {
+        settledCloseSequence = in.readLong();
+        lastCloseEpochMs = in.readLong();
+        int coops = in.readInt();
+        if (coops != closingBalanceByCoop.length) {
+            throw new SnapshotException("snapshot settlement has " + coops + " cooperatives, the reference data "
+                    + closingBalanceByCoop.length);
+        }
+        in.readLongs(closingBalanceByCoop, 0, coops);
+        java.util.TreeMap<Long, List<Batch>> byClose = new java.util.TreeMap<>();
+        for (int c = 0; c < coops; c++) {
+            int n = in.readCount(SNAPSHOT_BATCHES_MAX, "batches of a cooperative");
+            List<BatchRecord> records = new ArrayList<>(n);
+            long balance = 0;
+            for (int i = 0; i < n; i++) {
+                BatchRecord r = readBatch(in, c);
+                if (r.batch().openingBalanceRupiah() != balance) {
+                    throw new SnapshotException("snapshot batch " + r.batch().batchId() + " opens at "
+                            + r.batch().openingBalanceRupiah() + ", its previous batch closed at " + balance);
+                }
+                balance = r.batch().closingBalanceRupiah();
+                records.add(r);
+                batchById.put(r.batch().batchId(), r);
+                byClose.computeIfAbsent(r.batch().lastSequence(), k -> new ArrayList<>()).add(r.batch());
+            }
+            if (balance != closingBalanceByCoop[c]) {
+                throw new SnapshotException("snapshot cooperative " + reference.coop(c).coopId() + " closes at "
+                        + closingBalanceByCoop[c] + ", its last batch at " + balance);
+            }
+            batchesByCoop.get(c).addAll(records);
+        }
+        byClose.forEach((close, batches) -> batchesByClose.put(close, List.copyOf(batches)));
+    }
+
+    private BatchRecord readBatch(SnapshotIn in, int coop) {
+        Coop c = reference.coop(coop);
+        String batchId = in.readString(SNAPSHOT_STRING_BYTES_MAX);
+        long first = in.readLong();
+        long last = in.readLong();
+        long closedAt = in.readLong();
+        long opening = in.readLong();
+        if (!batchId.equals(PaymentBook.batchId(c.coopId(), last))) {
+            throw new SnapshotException("snapshot batch " + batchId + " of cooperative " + c.coopId()
+                    + " does not end at its close " + last);
+        }
+        int memberCount = in.readCount(tradersByIdOfCoop[coop].length, "members of a batch");
+        List<MemberTotals> members = new ArrayList<>(memberCount);
+        long payments = 0, gross = 0, fee = 0;
+        for (int m = 0; m < memberCount; m++) {
+            int t = in.readInt();
+            if (t < 0 || t >= reference.traderCount() || reference.trader(t).coopIndex() != coop) {
+                throw new SnapshotException("snapshot batch " + batchId + " names trader index " + t
+                        + ", not a member of " + c.coopId());
+            }
+            long p = in.readLong();
+            long g = in.readLong();
+            long f = in.readLong();
+            members.add(new MemberTotals(reference.trader(t).traderId(), p, g, f, g - f));
+            payments += p;
+            gross += g;
+            fee += f;
+        }
+        int fileCount = in.readCount(SNAPSHOT_FILES_MAX, "files of a batch");
+        List<FileDigest> files = new ArrayList<>(fileCount);
+        for (int i = 0; i < fileCount; i++) {
+            files.add(new FileDigest(in.readString(SNAPSHOT_STRING_BYTES_MAX), in.readLong(),
+                    in.readString(SNAPSHOT_STRING_BYTES_MAX)));
+        }
+        try {
+            return new BatchRecord(new Batch(batchId, c.coopId(), first, last, closedAt, members, payments, gross, fee,
+                    gross - fee, opening), coop, List.copyOf(files));
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            throw new SnapshotException("snapshot batch " + batchId + " is inconsistent: " + e.getMessage(), e);
+        }
     }
 
     /** Batches of a cooperative, oldest first. */

@@ -81,6 +81,18 @@ final class Client {
                 .build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    HttpResponse<String> accounts(String coopId) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/v1/coops/" + coopId + "/accounts"))
+                .timeout(Duration.ofSeconds(20)).header("Authorization", "Bearer " + DemoCredentials.coopToken(coopId)).GET()
+                .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The Prometheus scrape of the ops port. */
+    String metrics() throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + opsPort + "/metrics"))
+                .timeout(Duration.ofSeconds(20)).GET().build(), HttpResponse.BodyHandlers.ofString()).body();
+    }
+
     CompletableFuture<HttpResponse<String>> closeAsync() {
         return http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + opsPort + "/admin/v1/settlements/close"))
                 .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + EngineProcess.ADMIN_TOKEN)
