@@ -87,6 +87,8 @@ public final class Engine implements AutoCloseable {
     private volatile long nextCutoffEpochMs;
     private volatile long eventLoopLagNs;
     private long cutoffTimer = -1;
+    private volatile boolean stopping;
+    private Thread journalVerifier;
     /** Sequence of the snapshot this start loaded (0: it replayed the whole journal). */
     private volatile long snapshotSequence;
 
@@ -130,7 +132,8 @@ public final class Engine implements AutoCloseable {
         Files.createDirectories(config.dataDir);
         journal = new Journal(config.dataDir.resolve("journal"), config.durability);
         newDerivedState();
-        replay(config.snapshotEnabled ? loadSnapshot() : null);
+        Snapshots.Position snapshot = config.snapshotEnabled ? loadSnapshot() : null;
+        replay(snapshot);
         // the first check runs before the writer takes commands: no write slips in under the reserve
         checkDisk();
         writer = new JournalWriter(journal, metrics, config.writerQueueMax, book::publishWindows, this::idleWork, fatal);
@@ -159,6 +162,9 @@ public final class Engine implements AutoCloseable {
             vertx.runOnContext(v -> eventLoopLagNs = System.nanoTime() - scheduled);
         });
         ready = true;
+        if (snapshot != null) {
+            verifyJournalBefore(snapshot);
+        }
         LOG.log(System.Logger.Level.INFO, "event=ready http_port={0,number,#} ops_port={1,number,#} iso_port={8,number,#} data={2} durability={3}"
                 + " coops={4,number,#} traders={5,number,#} terminals={6,number,#} start_ms={7,number,#}", httpPort(), opsPort(),
                 config.dataDir.toAbsolutePath(), config.durability.name().toLowerCase(java.util.Locale.ROOT),
@@ -209,6 +215,34 @@ public final class Engine implements AutoCloseable {
             newDerivedState();
             return null;
         }
+    }
+
+    /**
+     * A start from a snapshot does not read the journal before it; this thread does, checking every
+     * entry as replay would, while the engine already serves. Bit rot there stops the engine, as it
+     * would have stopped a whole replay (only later, and without having applied anything wrong:
+     * the state came from the snapshot, which was taken from the intact journal).
+     */
+    private void verifyJournalBefore(Snapshots.Position snapshot) {
+        Thread t = new Thread(() -> {
+            long t0 = System.nanoTime();
+            try {
+                long n = journal.verifyUpTo(snapshot.sequence(), snapshot.journalIndex(), () -> !stopping);
+                if (!stopping) {
+                    LOG.log(System.Logger.Level.INFO, "event=journal_verified up_to_sequence={0,number,#} entries={1,number,#}"
+                            + " duration_ms={2,number,#}", snapshot.sequence(), n, (System.nanoTime() - t0) / 1_000_000);
+                }
+            } catch (RuntimeException e) {
+                if (!stopping) {
+                    LOG.log(System.Logger.Level.ERROR, "event=journal_corrupt detail=\"{0}\"", e.getMessage());
+                    fatal.uncaughtException(Thread.currentThread(), e);
+                }
+            }
+        }, "lumbung-journal-verify");
+        t.setDaemon(true);
+        t.setPriority(Thread.MIN_PRIORITY);
+        t.start();
+        journalVerifier = t;
     }
 
     private void replay(Snapshots.Position after) throws Exception {
@@ -441,6 +475,7 @@ public final class Engine implements AutoCloseable {
     @Override
     public void close() {
         ready = false;
+        stopping = true;
         long t0 = System.nanoTime();
         if (vertx != null) {
             if (cutoffTimer >= 0) {
@@ -469,6 +504,13 @@ public final class Engine implements AutoCloseable {
         }
         if (journal != null) {
             writeSnapshot();
+            if (journalVerifier != null) {
+                try {
+                    journalVerifier.join(10_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             journal.close();
         }
         if (ops != null) {

@@ -79,7 +79,33 @@ public final class Journal implements AutoCloseable {
      */
     public ReplayResult replay(EntryHandler handler, ProgressListener progress) {
         try (ExcerptTailer tailer = queue.createTailer()) {
-            return replay(tailer, 0, handler, progress);
+            return replay(tailer, 0, Long.MAX_VALUE, readBuffer, handler, progress);
+        }
+    }
+
+    /**
+     * Checks every entry from the start up to {@code sequence}, which must be at {@code index}
+     * (a snapshot's position), with the same checks as replay, without applying anything: a start
+     * from a snapshot does not read the journal before it, so this finds bit rot there. Safe on a
+     * thread of its own while the writer appends (its own tailer and buffer).
+     *
+     * @param keepGoing polled every entry; false ends the check early (the engine is stopping)
+     * @return entries checked
+     * @throws JournalCorruptException as replay would
+     */
+    public long verifyUpTo(long sequence, long index, java.util.function.BooleanSupplier keepGoing) {
+        long[] last = {0, -1};
+        try (ExcerptTailer tailer = queue.createTailer()) {
+            ReplayResult r = replay(tailer, 0, sequence, new byte[readBuffer.length], e -> {
+                last[0] = e.sequence;
+                last[1] = e.journalIndex;
+            }, n -> { }, keepGoing);
+            if (keepGoing.getAsBoolean() && (last[0] != sequence || last[1] != index)) {
+                throw new JournalCorruptException("journal sequence " + sequence + " is not at index 0x"
+                        + Long.toHexString(index) + " as the snapshot says (found sequence " + last[0] + " at 0x"
+                        + Long.toHexString(last[1]) + ")");
+            }
+            return r.entries();
         }
     }
 
@@ -100,11 +126,18 @@ public final class Journal implements AutoCloseable {
                     throw new JournalCorruptException("journal has no entry at index 0x" + Long.toHexString(index));
                 }
             }
-            return replay(tailer, sequence, handler, progress);
+            return replay(tailer, sequence, Long.MAX_VALUE, readBuffer, handler, progress);
         }
     }
 
-    private ReplayResult replay(ExcerptTailer tailer, long afterSequence, EntryHandler handler, ProgressListener progress) {
+    private ReplayResult replay(ExcerptTailer tailer, long afterSequence, long untilSequence, byte[] readBuffer,
+            EntryHandler handler, ProgressListener progress) {
+        return replay(tailer, afterSequence, untilSequence, readBuffer, handler, progress, () -> true);
+    }
+
+    /** Entries after {@code afterSequence} up to {@code untilSequence} (or the end), as {@link #replay} describes. */
+    private ReplayResult replay(ExcerptTailer tailer, long afterSequence, long untilSequence, byte[] readBuffer,
+            EntryHandler handler, ProgressListener progress, java.util.function.BooleanSupplier keepGoing) {
         EntryCodec codec = new EntryCodec();
         JournalEntry entry = new JournalEntry();
         long entries = 0;
@@ -112,7 +145,7 @@ public final class Journal implements AutoCloseable {
         long badIndex = -1;
         String badReason = null;
         long bytes = 0;
-        while (true) {
+        while (lastSequence < untilSequence && keepGoing.getAsBoolean()) {
             try (DocumentContext dc = tailer.readingDocument()) {
                 if (!dc.isPresent()) {
                     break;

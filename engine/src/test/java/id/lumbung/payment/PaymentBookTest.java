@@ -143,4 +143,91 @@ class PaymentBookTest {
                     .anyMatch(x -> x.contains("/ACCEPTED/null"));
         }
     }
+
+    /**
+     * A book loaded from a snapshot taken mid-stream, plus the journal's tail, equals a book that
+     * replayed the whole journal: 120,000 payments over every demo terminal (several column chunks
+     * and key-segment growth), voids, closes of all and of one cooperative, retention evictions.
+     */
+    @Test
+    void snapshotPlusTailEqualsAWholeReplay(@TempDir Path dir) throws Exception {
+        ReferenceData ref = reference();
+        java.util.Random random = new java.util.Random(20261130L);
+        byte[] identity = ref.identityDigest();
+        id.lumbung.snapshot.Snapshots snapshots = new id.lumbung.snapshot.Snapshots(dir.resolve("data"));
+        java.util.Map<Long, Terminal> terminalOf = new java.util.HashMap<>();
+        List<PaymentRequest> posted = new ArrayList<>();
+        int total = 120_000;
+        int snapshotAt = 70_000 + random.nextInt(30_000);
+        try (Journal journal = new Journal(dir.resolve("journal"), Durability.ASYNC)) {
+            PaymentBook live = book(journal, ref, 1_000_000);
+            for (int i = 0; i < total; i++) {
+                Terminal t = ref.terminal(random.nextInt(ref.terminalCount()));
+                if (t.blocked()) {
+                    continue;
+                }
+                PaymentRequest r = request(t.terminalId(), "s" + i, 1 + random.nextInt(3_000_000));
+                PostOutcome o = live.post(r, t);
+                assertThat(o.result()).isEqualTo(PostOutcome.Result.ACCEPTED);
+                terminalOf.put(o.payment().sequence(), t);
+                posted.add(r);
+                int dice = random.nextInt(1000);
+                if (dice < 30) {
+                    long s = 1 + random.nextInt((int) live.lastSequence());
+                    if (terminalOf.containsKey(s)) {
+                        live.voidBySequence(s, terminalOf.get(s));
+                    }
+                } else if (dice < 32) {
+                    live.close(dice == 30 ? -1 : random.nextInt(ref.coopCount()), JournalEntry.TRIGGER_ADMIN);
+                } else if (dice == 33) {
+                    clock.nowMs += DAY_MS;
+                    live.evict(Integer.MAX_VALUE);
+                }
+                if (i == snapshotAt) {
+                    live.publishWindows();
+                    snapshots.write(new id.lumbung.snapshot.Snapshots.Position(live.lastSequence(), live.lastEntryIndex()),
+                            identity, journal, live::writeTo);
+                }
+            }
+            live.publishWindows();
+            live.evict(Integer.MAX_VALUE);
+            List<String> expected = describe(ref, live, terminalOf, posted);
+
+            PaymentBook whole = book(journal, ref, 1_000_000);
+            Journal.ReplayResult r = journal.replay(whole::replay, n -> { });
+            whole.afterReplay(r.lastSequence(), r.discardedTailIndex());
+            whole.evict(Integer.MAX_VALUE);
+
+            PaymentBook restored = book(journal, ref, 1_000_000);
+            id.lumbung.snapshot.Snapshots.Position at = snapshots.load(snapshots.newest(), identity, journal, restored::readFrom);
+            assertThat(at.sequence()).isLessThan(live.lastSequence());
+            Journal.ReplayResult tail = journal.replayAfter(at.journalIndex(), at.sequence(), restored::replay, n -> { });
+            restored.afterReplay(tail.lastSequence(), tail.discardedTailIndex());
+            restored.evict(Integer.MAX_VALUE);
+            assertThat(tail.entries()).isEqualTo(live.lastSequence() - at.sequence());
+
+            assertThat(describe(ref, whole, terminalOf, posted)).isEqualTo(expected);
+            assertThat(describe(ref, restored, terminalOf, posted)).isEqualTo(expected);
+            assertThat(expected).anyMatch(x -> x.contains("/SETTLED/")).anyMatch(x -> x.contains("/VOIDED/"))
+                    .anyMatch(x -> x.contains("/ACCEPTED/")).anyMatch(x -> x.equals("-"));
+        }
+    }
+
+    /** Every sequence's status as its terminal sees it, every key's retry, and the book's totals. */
+    private static List<String> describe(ReferenceData ref, PaymentBook book, java.util.Map<Long, Terminal> terminalOf,
+            List<PaymentRequest> posted) {
+        List<String> out = new ArrayList<>();
+        for (long s = 1; s <= book.lastSequence(); s++) {
+            Terminal t = terminalOf.get(s);
+            PaymentView v = t == null ? null : book.status(s, t);
+            out.add(v == null ? "-" : v.paymentId() + "/" + v.status() + "/" + v.batchId() + "/" + v.request());
+        }
+        for (PaymentRequest r : posted) {
+            PostOutcome o = book.post(r, ref.terminal(r.terminalId()));
+            out.add(o.result() + "/" + (o.payment() == null ? "" : o.payment().paymentId()));
+        }
+        out.add("unsettled " + book.unsettledPayments() + " " + book.unsettledRupiah() + " oldest "
+                + book.oldestUnsettledEpochMs() + " retained " + book.retainedPayments() + " last " + book.lastSequence());
+        return out;
+    }
 }

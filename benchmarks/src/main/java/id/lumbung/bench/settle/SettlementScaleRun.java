@@ -171,7 +171,7 @@ public final class SettlementScaleRun {
         again.close();
     }
 
-    private static long closeAll(JournalWriter writer, PaymentBook book) throws InterruptedException {
+    static long closeAll(JournalWriter writer, PaymentBook book) throws InterruptedException {
         long[] seq = {-1};
         CountDownLatch done = new CountDownLatch(1);
         while (!writer.offer(new JournalWriter.Command() {
