@@ -3,12 +3,12 @@ package id.lumbung.ingest;
 import id.lumbung.reference.Sha256;
 import id.lumbung.reference.Terminal;
 import java.nio.charset.StandardCharsets;
+import java.security.DigestException;
 import java.security.InvalidKeyException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import javax.crypto.Mac;
-import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
@@ -21,10 +21,16 @@ public final class TerminalAuth {
     public static final long TIMESTAMP_SKEW_MAX_MS = 300_000L;
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
-    private final Mac mac;
-    /** The key being tried, handed to {@link Mac#init} without a SecretKeySpec per request. */
-    private final ReusedKey macKey = new ReusedKey();
+    /** SHA-256 block size in bytes: HMAC pads the key to one block (RFC 2104). */
+    private static final int BLOCK_BYTES = 64;
+    private static final byte IPAD = 0x36;
+    private static final byte OPAD = 0x5c;
+
     private final MessageDigest sha256 = Sha256.newDigest();
+    /** The HMAC's hash: the body digest's is kept apart so that the two never share state. */
+    private final MessageDigest mac = Sha256.newDigest();
+    private final byte[] pad = new byte[BLOCK_BYTES];
+    private final byte[] longKeyDigest = new byte[32];
     private final byte[] presented = new byte[32];
     private final byte[] bodyDigest = new byte[32];
     private final byte[] bodyDigestHex = new byte[64];
@@ -34,11 +40,6 @@ public final class TerminalAuth {
     private int filled;
 
     public TerminalAuth() {
-        try {
-            mac = Mac.getInstance("HmacSHA256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK lacks HmacSHA256", e);
-        }
     }
 
     /** Whether the timestamp header is a number within the allowed skew of {@code nowMs}. */
@@ -67,7 +68,7 @@ public final class TerminalAuth {
         sha256.update(body, 0, bodyLength);
         try {
             sha256.digest(bodyDigest, 0, bodyDigest.length);
-        } catch (java.security.DigestException e) {
+        } catch (DigestException e) {
             throw new IllegalStateException(e);
         }
         for (int i = 0; i < 32; i++) {
@@ -81,13 +82,23 @@ public final class TerminalAuth {
         return ok;
     }
 
+    /**
+     * HMAC-SHA256 (RFC 2104) of the canonical string with {@code key}, on the JDK's SHA-256:
+     * H((K xor opad) || H((K xor ipad) || message)). Not {@code javax.crypto.Mac}, because its
+     * {@code doFinal(byte[], int)} builds the result in a new array and copies it (48 B per key
+     * tried, JMH), and {@code init} wants a new {@code SecretKeySpec} (another 96 B). Checked against
+     * {@code Mac} by {@link #sign} in TerminalAuthTest and TerminalAuthFuzzTest.
+     */
     private boolean matches(byte[] key, String method, String path, String timestamp) {
-        try {
-            macKey.set(key);
-            mac.init(macKey);
-        } catch (InvalidKeyException e) {
-            return false;
+        if (key.length > BLOCK_BYTES) { // RFC 2104: a key longer than a block is hashed first (keys are 32 bytes)
+            mac.reset();
+            mac.update(key, 0, key.length);
+            digestInto(longKeyDigest);
+            key = longKeyDigest;
         }
+        mac.reset();
+        keyPad(key, IPAD);
+        mac.update(pad, 0, BLOCK_BYTES);
         // UTF-8 throughout, as sign() builds the string; ASCII (every real header) is copied into a
         // reused buffer, anything else goes through getBytes so two headers never share a MAC input
         filled = 0;
@@ -98,48 +109,27 @@ public final class TerminalAuth {
         put(timestamp);
         put('\n');
         mac.update(scratch, 0, filled);
-        mac.update(bodyDigestHex);
-        try {
-            mac.doFinal(computed, 0);
-        } catch (javax.crypto.ShortBufferException e) {
-            throw new IllegalStateException(e);
-        }
+        mac.update(bodyDigestHex, 0, bodyDigestHex.length);
+        digestInto(computed);
+        keyPad(key, OPAD);
+        mac.update(pad, 0, BLOCK_BYTES);
+        mac.update(computed, 0, computed.length);
+        digestInto(computed);
         return MessageDigest.isEqual(computed, presented);
     }
 
-    /**
-     * A terminal key as a {@link SecretKey} that hands out one reused array. {@code new SecretKeySpec(key)}
-     * per request cost 96 B (the spec and its copy of the key) on top of the copy {@code getEncoded}
-     * makes for {@code Mac.init}. The JDK's HMAC (SunJCE {@code HmacCore.engineInit}) XORs the array
-     * it gets into its own pads at once and then zeroes it, so one array per verifier serves every
-     * init: {@link #getEncoded} refills it each time, and nothing else ever sees it.
-     */
-    private static final class ReusedKey implements SecretKey {
-        private static final long serialVersionUID = 1L;
-        private transient byte[] key = new byte[0];
-        private transient byte[] handedOut = new byte[0];
-
-        void set(byte[] key) {
-            this.key = key;
-            if (handedOut.length != key.length) {
-                handedOut = new byte[key.length]; // once per key length: every key is 32 bytes
-            }
+    /** The key zero-padded to one block, each byte XORed with {@code with}, into {@link #pad}. */
+    private void keyPad(byte[] key, byte with) {
+        for (int i = 0; i < BLOCK_BYTES; i++) {
+            pad[i] = (byte) ((i < key.length ? key[i] : 0) ^ with);
         }
+    }
 
-        @Override
-        public byte[] getEncoded() {
-            System.arraycopy(key, 0, handedOut, 0, key.length);
-            return handedOut;
-        }
-
-        @Override
-        public String getAlgorithm() {
-            return "HmacSHA256";
-        }
-
-        @Override
-        public String getFormat() {
-            return "RAW";
+    private void digestInto(byte[] out) {
+        try {
+            mac.digest(out, 0, out.length);
+        } catch (DigestException e) {
+            throw new IllegalStateException(e);
         }
     }
 
