@@ -214,29 +214,39 @@ public final class HttpIngest extends VerticleBase {
             reject(req, t0, Problem.UNSUPPORTED_MEDIA_TYPE, "Content-Type must be application/json");
             return;
         }
-        PaymentJsonDecoder.Item item = checked(decoder.decodeOne(body, body.length), terminal);
-        if (item.error() != null) {
-            reject(req, t0, item.error().problem(), item.error().detail());
+        DecodedPayment payment = decoder.readOne(body, body.length);
+        String traderId = ctx.reference().trader(terminal.traderIndex()).traderId();
+        DecodeError error = checked(payment, terminal, traderId);
+        if (error != null) {
+            reject(req, t0, error.problem(), error.detail());
             return;
         }
-        ctx.commands().post(item.request(), terminal, context, outcome -> answerPost(req, outcome, t0));
+        ctx.commands().post(request(payment, terminal, traderId), terminal, context, outcome -> answerPost(req, outcome, t0));
     }
 
-    /** Checks that need the authenticated terminal: body terminalId and merchantId. */
-    private PaymentJsonDecoder.Item checked(PaymentJsonDecoder.Item item, Terminal terminal) {
-        if (item.error() != null) {
-            return item;
+    private static final DecodeError TERMINAL_MISMATCH = new DecodeError(Problem.INVALID_FIELD, "terminalId differs from X-Terminal-Id");
+    private static final DecodeError MERCHANT_MISMATCH = new DecodeError(Problem.MERCHANT_MISMATCH, "merchantId is not this terminal's trader");
+
+    /** The decode error, or the checks that need the authenticated terminal: body terminalId and merchantId. */
+    private static DecodeError checked(DecodedPayment payment, Terminal terminal, String traderId) {
+        if (payment.error() != null) {
+            return payment.error();
         }
-        PaymentRequest r = item.request();
-        if (!r.terminalId().equals(terminal.terminalId())) {
-            return new PaymentJsonDecoder.Item(null, new DecodeError(Problem.INVALID_FIELD, "terminalId differs from X-Terminal-Id"));
+        if (!payment.terminalIdIs(terminal.terminalId())) {
+            return TERMINAL_MISMATCH;
         }
-        String traderId = ctx.reference().trader(terminal.traderIndex()).traderId();
-        if (r.merchantId() != null && !r.merchantId().equals(traderId)) {
-            return new PaymentJsonDecoder.Item(null, new DecodeError(Problem.MERCHANT_MISMATCH, "merchantId is not this terminal's trader"));
+        if (payment.hasMerchantId() && !payment.merchantIdIs(traderId)) {
+            return MERCHANT_MISMATCH;
         }
-        // the payment book swaps in the terminal's own id string (PaymentBook.canonical)
-        return item;
+        return null;
+    }
+
+    /**
+     * The request that crosses to the journal writer, sharing the terminal's and trader's own id
+     * Strings (checked equal above), so the payment book's canonical form is this very object.
+     */
+    private static PaymentRequest request(DecodedPayment payment, Terminal terminal, String traderId) {
+        return payment.toRequest(terminal.terminalId(), payment.hasMerchantId() ? traderId : null);
     }
 
     private void answerPost(HttpServerRequest req, PostOutcome outcome, long t0) {
@@ -264,39 +274,50 @@ public final class HttpIngest extends VerticleBase {
             reject(req, t0, Problem.UNSUPPORTED_MEDIA_TYPE, "Content-Type must be application/json");
             return;
         }
-        PaymentJsonDecoder.Batch decoded = decoder.decodeBatch(body, body.length, ctx.config().batchItemsMax);
+        PaymentJsonDecoder.DecodedBatch decoded = decoder.readBatch(body, body.length, ctx.config().batchItemsMax);
         if (decoded.error() != null) {
             reject(req, t0, decoded.error().problem(), decoded.error().detail());
             return;
         }
-        List<PaymentJsonDecoder.Item> items = new ArrayList<>(decoded.items().size());
-        List<PaymentRequest> valid = new ArrayList<>(decoded.items().size());
-        for (PaymentJsonDecoder.Item item : decoded.items()) {
-            PaymentJsonDecoder.Item c = checked(item, terminal);
-            items.add(c);
-            if (c.request() != null) {
-                valid.add(c.request());
+        // the decoder's holders are reused by the next request on this loop, so what the answer
+        // needs is taken now: the requests, and the refused items' errors (an array only if any)
+        int n = decoded.size();
+        String traderId = ctx.reference().trader(terminal.traderIndex()).traderId();
+        DecodeError[] errors = null;
+        List<PaymentRequest> valid = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            DecodedPayment payment = decoded.item(i);
+            DecodeError error = checked(payment, terminal, traderId);
+            if (error != null) {
+                if (errors == null) {
+                    errors = new DecodeError[n];
+                }
+                errors[i] = error;
+            } else {
+                valid.add(request(payment, terminal, traderId));
             }
         }
+        DecodeError[] refused = errors;
         if (valid.isEmpty()) {
-            json(req, 200, batchResults(items, List.of()), t0);
+            json(req, 200, batchResults(n, refused, List.of()), t0);
             return;
         }
-        ctx.commands().postBatch(valid, terminal, context, outcomes -> json(req, 200, batchResults(items, outcomes), t0));
+        ctx.commands().postBatch(valid, terminal, context, outcomes -> json(req, 200, batchResults(n, refused, outcomes), t0));
     }
 
-    private String batchResults(List<PaymentJsonDecoder.Item> items, List<PostOutcome> outcomes) {
-        StringBuilder sb = new StringBuilder(64 + items.size() * 64).append("{\"results\":[");
+    /** The batch answer: item i is refused when {@code errors[i]} is set, else it has the next outcome. */
+    private String batchResults(int n, DecodeError[] errors, List<PostOutcome> outcomes) {
+        StringBuilder sb = new StringBuilder(64 + n * 64).append("{\"results\":[");
         int next = 0;
-        for (int i = 0; i < items.size(); i++) {
+        for (int i = 0; i < n; i++) {
             if (i > 0) {
                 sb.append(',');
             }
             sb.append("{\"index\":").append(i).append(",\"status\":");
-            PaymentJsonDecoder.Item item = items.get(i);
-            if (item.error() != null) {
-                ctx.metrics().payment("rejected", item.error().problem().name());
-                sb.append(item.error().problem().status).append(",\"code\":\"").append(item.error().problem().name()).append("\"}");
+            DecodeError error = errors == null ? null : errors[i];
+            if (error != null) {
+                ctx.metrics().payment("rejected", error.problem().name());
+                sb.append(error.problem().status).append(",\"code\":\"").append(error.problem().name()).append("\"}");
                 continue;
             }
             PostOutcome o = outcomes.get(next++);

@@ -13,28 +13,36 @@ final class OffsetTimestamp {
 
     /** @return true and sets the fields when {@code s} is in the fast form and a valid date-time */
     boolean parse(String s) {
-        int n = s.length();
-        if (n < 20 || s.charAt(4) != '-' || s.charAt(7) != '-' || s.charAt(10) != 'T' || s.charAt(13) != ':'
-                || s.charAt(16) != ':') {
+        return parse(s.toCharArray(), 0, s.length());
+    }
+
+    /**
+     * As {@link #parse(String)}, from {@code length} characters of {@code chars} at {@code from}
+     * (the JSON parser's own text buffer: no String per payment).
+     */
+    boolean parse(char[] chars, int from, int length) {
+        int n = length;
+        if (n < 20 || chars[from + 4] != '-' || chars[from + 7] != '-' || chars[from + 10] != 'T'
+                || chars[from + 13] != ':' || chars[from + 16] != ':') {
             return false;
         }
-        int year = digits(s, 0, 4);
-        int month = digits(s, 5, 2);
-        int day = digits(s, 8, 2);
-        int hour = digits(s, 11, 2);
-        int minute = digits(s, 14, 2);
-        int second = digits(s, 17, 2);
+        int year = digits(chars, from, 4);
+        int month = digits(chars, from + 5, 2);
+        int day = digits(chars, from + 8, 2);
+        int hour = digits(chars, from + 11, 2);
+        int minute = digits(chars, from + 14, 2);
+        int second = digits(chars, from + 17, 2);
         if (year < 0 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour < 0 || hour > 23
                 || minute < 0 || minute > 59 || second < 0 || second > 59) {
             return false;
         }
         int i = 19;
         int millis = 0;
-        if (i < n && s.charAt(i) == '.') {
+        if (i < n && chars[from + i] == '.') {
             int start = ++i;
-            while (i < n && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
+            while (i < n && chars[from + i] >= '0' && chars[from + i] <= '9') {
                 if (i - start < 3) {
-                    millis = millis * 10 + (s.charAt(i) - '0');
+                    millis = millis * 10 + (chars[from + i] - '0');
                 }
                 i++;
             }
@@ -47,15 +55,15 @@ final class OffsetTimestamp {
             }
         }
         int offset;
-        if (i == n - 1 && s.charAt(i) == 'Z') {
+        if (i == n - 1 && chars[from + i] == 'Z') {
             offset = 0;
-        } else if (i == n - 6 && (s.charAt(i) == '+' || s.charAt(i) == '-') && s.charAt(i + 3) == ':') {
-            int oh = digits(s, i + 1, 2);
-            int om = digits(s, i + 4, 2);
+        } else if (i == n - 6 && (chars[from + i] == '+' || chars[from + i] == '-') && chars[from + i + 3] == ':') {
+            int oh = digits(chars, from + i + 1, 2);
+            int om = digits(chars, from + i + 4, 2);
             if (oh < 0 || om < 0 || oh > 18 || om > 59 || oh == 18 && om > 0) {
                 return false;
             }
-            offset = (oh * 3600 + om * 60) * (s.charAt(i) == '-' ? -1 : 1);
+            offset = (oh * 3600 + om * 60) * (chars[from + i] == '-' ? -1 : 1);
         } else {
             return false;
         }
@@ -65,10 +73,10 @@ final class OffsetTimestamp {
         return true;
     }
 
-    private static int digits(String s, int from, int count) {
+    private static int digits(char[] s, int from, int count) {
         int v = 0;
         for (int i = from; i < from + count; i++) {
-            char c = s.charAt(i);
+            char c = s[i];
             if (c < '0' || c > '9') {
                 return -1;
             }

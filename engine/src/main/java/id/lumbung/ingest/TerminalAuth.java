@@ -3,6 +3,7 @@ package id.lumbung.ingest;
 import id.lumbung.reference.Sha256;
 import id.lumbung.reference.Terminal;
 import java.nio.charset.StandardCharsets;
+import java.security.DigestException;
 import java.security.InvalidKeyException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -20,8 +21,16 @@ public final class TerminalAuth {
     public static final long TIMESTAMP_SKEW_MAX_MS = 300_000L;
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
-    private final Mac mac;
+    /** SHA-256 block size in bytes: HMAC pads the key to one block (RFC 2104). */
+    private static final int BLOCK_BYTES = 64;
+    private static final byte IPAD = 0x36;
+    private static final byte OPAD = 0x5c;
+
     private final MessageDigest sha256 = Sha256.newDigest();
+    /** The HMAC's hash: the body digest's is kept apart so that the two never share state. */
+    private final MessageDigest mac = Sha256.newDigest();
+    private final byte[] pad = new byte[BLOCK_BYTES];
+    private final byte[] longKeyDigest = new byte[32];
     private final byte[] presented = new byte[32];
     private final byte[] bodyDigest = new byte[32];
     private final byte[] bodyDigestHex = new byte[64];
@@ -31,11 +40,6 @@ public final class TerminalAuth {
     private int filled;
 
     public TerminalAuth() {
-        try {
-            mac = Mac.getInstance("HmacSHA256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK lacks HmacSHA256", e);
-        }
     }
 
     /** Whether the timestamp header is a number within the allowed skew of {@code nowMs}. */
@@ -64,7 +68,7 @@ public final class TerminalAuth {
         sha256.update(body, 0, bodyLength);
         try {
             sha256.digest(bodyDigest, 0, bodyDigest.length);
-        } catch (java.security.DigestException e) {
+        } catch (DigestException e) {
             throw new IllegalStateException(e);
         }
         for (int i = 0; i < 32; i++) {
@@ -78,12 +82,23 @@ public final class TerminalAuth {
         return ok;
     }
 
+    /**
+     * HMAC-SHA256 (RFC 2104) of the canonical string with {@code key}, on the JDK's SHA-256:
+     * H((K xor opad) || H((K xor ipad) || message)). Not {@code javax.crypto.Mac}, because its
+     * {@code doFinal(byte[], int)} builds the result in a new array and copies it (48 B per key
+     * tried, JMH), and {@code init} wants a new {@code SecretKeySpec} (another 96 B). Checked against
+     * {@code Mac} by {@link #sign} in TerminalAuthTest and TerminalAuthFuzzTest.
+     */
     private boolean matches(byte[] key, String method, String path, String timestamp) {
-        try {
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-        } catch (InvalidKeyException e) {
-            return false;
+        if (key.length > BLOCK_BYTES) { // RFC 2104: a key longer than a block is hashed first (keys are 32 bytes)
+            mac.reset();
+            mac.update(key, 0, key.length);
+            digestInto(longKeyDigest);
+            key = longKeyDigest;
         }
+        mac.reset();
+        keyPad(key, IPAD);
+        mac.update(pad, 0, BLOCK_BYTES);
         // UTF-8 throughout, as sign() builds the string; ASCII (every real header) is copied into a
         // reused buffer, anything else goes through getBytes so two headers never share a MAC input
         filled = 0;
@@ -94,13 +109,28 @@ public final class TerminalAuth {
         put(timestamp);
         put('\n');
         mac.update(scratch, 0, filled);
-        mac.update(bodyDigestHex);
+        mac.update(bodyDigestHex, 0, bodyDigestHex.length);
+        digestInto(computed);
+        keyPad(key, OPAD);
+        mac.update(pad, 0, BLOCK_BYTES);
+        mac.update(computed, 0, computed.length);
+        digestInto(computed);
+        return MessageDigest.isEqual(computed, presented);
+    }
+
+    /** The key zero-padded to one block, each byte XORed with {@code with}, into {@link #pad}. */
+    private void keyPad(byte[] key, byte with) {
+        for (int i = 0; i < BLOCK_BYTES; i++) {
+            pad[i] = (byte) ((i < key.length ? key[i] : 0) ^ with);
+        }
+    }
+
+    private void digestInto(byte[] out) {
         try {
-            mac.doFinal(computed, 0);
-        } catch (javax.crypto.ShortBufferException e) {
+            mac.digest(out, 0, out.length);
+        } catch (DigestException e) {
             throw new IllegalStateException(e);
         }
-        return MessageDigest.isEqual(computed, presented);
     }
 
     private void put(char c) {

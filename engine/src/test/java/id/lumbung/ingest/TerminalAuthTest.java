@@ -53,4 +53,26 @@ class TerminalAuthTest {
         assertThat(auth.verify(t, "POST", path, "\u00e9", body, body.length, sig)).isFalse();
         assertThat(auth.verify(t, "POST", path, "1", body, body.length, null)).isFalse();
     }
+
+    /** verify's HMAC is computed on MessageDigest, sign's by javax.crypto.Mac: they must agree for any key length. */
+    @Test
+    void verifiesWhatTheJdkMacSignsForKeysOfEveryLength() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+        TerminalAuth auth = new TerminalAuth();
+        for (int round = 0; round < 2_000; round++) {
+            byte[] key = new byte[1 + random.nextInt(130)];
+            random.nextBytes(key);
+            byte[] body = new byte[random.nextInt(300)];
+            random.nextBytes(body);
+            String ts = Long.toString(random.nextLong(1L << 42));
+            String path = "/v1/payments/P" + random.nextInt(1_000_000) + "/void";
+            Terminal t = new Terminal(0, "T1", 0, key, null, false);
+            String sig = TerminalAuth.sign(key, "POST", path, ts, body);
+            assertThat(auth.verify(t, "POST", path, ts, body, body.length, sig)).as("key of %d bytes", key.length).isTrue();
+            byte[] other = key.clone();
+            other[random.nextInt(other.length)] ^= 1;
+            assertThat(auth.verify(new Terminal(0, "T1", 0, other, null, false), "POST", path, ts, body, body.length, sig))
+                    .as("key of %d bytes, one bit flipped", key.length).isFalse();
+        }
+    }
 }

@@ -1,0 +1,108 @@
+package id.lumbung.ingest;
+
+import id.lumbung.payment.PaymentRequest;
+
+/**
+ * One payment as {@link PaymentJsonDecoder} read it, in fields the decoder reuses: the text fields
+ * are copies of the characters in the body, not Strings. Valid until the decoder's next read; the
+ * caller consumes it first ({@link #toRequest} builds the request that outlives it).
+ *
+ * <p>Either {@link #error()} is set, or every required field is present and valid.
+ */
+public final class DecodedPayment {
+    final char[] terminalId = new char[PaymentJsonDecoder.ID_CHARS_MAX];
+    int terminalIdLength;
+    final char[] txnId = new char[PaymentJsonDecoder.TXN_ID_CHARS_MAX];
+    int txnIdLength;
+    long amountRupiah;
+    long occurredAtEpochMs;
+    int occurredAtOffsetSeconds;
+    /** The method as one of the decoder's interned Strings (there are a handful of methods). */
+    String method;
+    final char[] payerRef = new char[PaymentJsonDecoder.PAYER_REF_CHARS_MAX];
+    int payerRefLength;
+    boolean hasPayerRef;
+    final char[] merchantId = new char[PaymentJsonDecoder.ID_CHARS_MAX];
+    int merchantIdLength;
+    boolean hasMerchantId;
+    DecodeError error;
+
+    void clear() {
+        terminalIdLength = 0;
+        txnIdLength = 0;
+        amountRupiah = 0;
+        occurredAtEpochMs = 0;
+        occurredAtOffsetSeconds = 0;
+        method = null;
+        payerRefLength = 0;
+        hasPayerRef = false;
+        merchantIdLength = 0;
+        hasMerchantId = false;
+        error = null;
+    }
+
+    /** The reason this payment is refused, or null when it is a valid request. */
+    public DecodeError error() {
+        return error;
+    }
+
+    public long amountRupiah() {
+        return amountRupiah;
+    }
+
+    public long occurredAtEpochMs() {
+        return occurredAtEpochMs;
+    }
+
+    /** Whether the body's terminalId is exactly {@code id}. */
+    public boolean terminalIdIs(String id) {
+        return same(terminalId, terminalIdLength, id);
+    }
+
+    public boolean hasMerchantId() {
+        return hasMerchantId;
+    }
+
+    /** Whether the body's merchantId is exactly {@code id} (false when it has none). */
+    public boolean merchantIdIs(String id) {
+        return hasMerchantId && same(merchantId, merchantIdLength, id);
+    }
+
+    /**
+     * The request to hand to the journal writer, which outlives this object. The caller passes the
+     * Strings it already holds for the ids it has checked equal ({@link #terminalIdIs},
+     * {@link #merchantIdIs}); currency is the constant {@code "IDR"} and the method an interned
+     * String. Only txnId, payerRef (when present) and the request itself are new: the request
+     * crosses to the writer thread, and a txnId is new with every payment.
+     */
+    public PaymentRequest toRequest(String sameTerminalId, String sameMerchantIdOrNull) {
+        if (error != null || !terminalIdIs(sameTerminalId)
+                || hasMerchantId != (sameMerchantIdOrNull != null)
+                || hasMerchantId && !merchantIdIs(sameMerchantIdOrNull)) {
+            throw new IllegalArgumentException("not the decoded ids, or not a valid payment");
+        }
+        return new PaymentRequest(sameTerminalId, new String(txnId, 0, txnIdLength), amountRupiah,
+                PaymentJsonDecoder.CURRENCY, occurredAtEpochMs, occurredAtOffsetSeconds, method,
+                hasPayerRef ? new String(payerRef, 0, payerRefLength) : null, sameMerchantIdOrNull);
+    }
+
+    /** The request with every String new: what {@link PaymentJsonDecoder#decodeOne} returns. */
+    PaymentRequest toFreshRequest() {
+        return new PaymentRequest(new String(terminalId, 0, terminalIdLength), new String(txnId, 0, txnIdLength),
+                amountRupiah, PaymentJsonDecoder.CURRENCY, occurredAtEpochMs, occurredAtOffsetSeconds, method,
+                hasPayerRef ? new String(payerRef, 0, payerRefLength) : null,
+                hasMerchantId ? new String(merchantId, 0, merchantIdLength) : null);
+    }
+
+    private static boolean same(char[] chars, int length, String s) {
+        if (s == null || s.length() != length) {
+            return false;
+        }
+        for (int i = 0; i < length; i++) {
+            if (chars[i] != s.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
