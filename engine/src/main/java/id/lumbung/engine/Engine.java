@@ -115,6 +115,21 @@ public final class Engine implements AutoCloseable {
     /** Starts everything; completes when ready (journal replayed, every listener up). */
     public void start() throws Exception {
         long t0 = System.nanoTime();
+        Files.createDirectories(config.dataDir);
+        journal = new Journal(config.dataDir.resolve("journal"), config.durability);
+        newDerivedState();
+        long tJournal = System.nanoTime();
+        // the snapshot loads on a thread of its own while Vert.x and the ops port start
+        java.util.concurrent.CompletableFuture<Snapshots.Position> snapshotLoad = new java.util.concurrent.CompletableFuture<>();
+        Thread loader = new Thread(() -> {
+            try {
+                snapshotLoad.complete(config.snapshotEnabled ? loadSnapshot() : null);
+            } catch (Throwable e) {
+                snapshotLoad.completeExceptionally(e);
+            }
+        }, "lumbung-snapshot-load");
+        loader.setDaemon(true);
+        loader.start();
         new ClassLoaderMetrics().bindTo(registry);
         new JvmMemoryMetrics().bindTo(registry);
         new JvmGcMetrics().bindTo(registry);
@@ -129,11 +144,15 @@ public final class Engine implements AutoCloseable {
         ops = new OpsServer(vertx, registry, () -> ready, adminToken, this::adminClose);
         await(ops.listen(config.httpHost, config.opsPort));
 
-        Files.createDirectories(config.dataDir);
-        journal = new Journal(config.dataDir.resolve("journal"), config.durability);
-        newDerivedState();
-        Snapshots.Position snapshot = config.snapshotEnabled ? loadSnapshot() : null;
+        long tOps = System.nanoTime();
+        Snapshots.Position snapshot;
+        try {
+            snapshot = snapshotLoad.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof Exception x ? x : new IllegalStateException(e.getCause());
+        }
         replay(snapshot);
+        long tState = System.nanoTime();
         // the first check runs before the writer takes commands: no write slips in under the reserve
         checkDisk();
         writer = new JournalWriter(journal, metrics, config.writerQueueMax, book::publishWindows, this::idleWork, fatal);
@@ -166,10 +185,12 @@ public final class Engine implements AutoCloseable {
             verifyJournalBefore(snapshot);
         }
         LOG.log(System.Logger.Level.INFO, "event=ready http_port={0,number,#} ops_port={1,number,#} iso_port={8,number,#} data={2} durability={3}"
-                + " coops={4,number,#} traders={5,number,#} terminals={6,number,#} start_ms={7,number,#}", httpPort(), opsPort(),
-                config.dataDir.toAbsolutePath(), config.durability.name().toLowerCase(java.util.Locale.ROOT),
+                + " coops={4,number,#} traders={5,number,#} terminals={6,number,#} start_ms={7,number,#}"
+                + " journal_open_ms={9,number,#} vertx_ops_ms={10,number,#} state_ms={11,number,#} listeners_ms={12,number,#}",
+                httpPort(), opsPort(), config.dataDir.toAbsolutePath(), config.durability.name().toLowerCase(java.util.Locale.ROOT),
                 reference.coopCount(), reference.traderCount(), reference.terminalCount(),
-                (System.nanoTime() - t0) / 1_000_000, isoPort());
+                (System.nanoTime() - t0) / 1_000_000, isoPort(), (tJournal - t0) / 1_000_000, (tOps - tJournal) / 1_000_000,
+                (tState - tOps) / 1_000_000, (System.nanoTime() - tState) / 1_000_000);
     }
 
     /** The state the journal derives, empty: ledger, settlement and payment book. */
@@ -192,10 +213,17 @@ public final class Engine implements AutoCloseable {
         }
         long t0 = System.nanoTime();
         try {
+            long[] partNs = new long[3];
             Snapshots.Position at = snapshots.load(file, reference.identityDigest(), journal, in -> {
+                long p0 = System.nanoTime();
                 book.readFrom(in);
+                long p1 = System.nanoTime();
                 settlement.readFrom(in);
+                long p2 = System.nanoTime();
                 ledger.readFrom(in);
+                partNs[0] = p1 - p0;
+                partNs[1] = p2 - p1;
+                partNs[2] = System.nanoTime() - p2;
             });
             if (book.lastSequence() != at.sequence() || book.lastEntryIndex() != at.journalIndex()
                     || settlement.settledCloseSequence() != book.lastCloseSequence()) {
@@ -205,7 +233,9 @@ public final class Engine implements AutoCloseable {
             }
             snapshotSequence = at.sequence();
             LOG.log(System.Logger.Level.INFO, "event=snapshot_loaded file={0} sequence={1,number,#} retained_payments={2,number,#}"
-                    + " load_ms={3,number,#}", file, at.sequence(), book.retainedPayments(), (System.nanoTime() - t0) / 1_000_000);
+                    + " load_ms={3,number,#} book_ms={4,number,#} settlement_ms={5,number,#} ledger_ms={6,number,#}", file,
+                    at.sequence(), book.retainedPayments(), (System.nanoTime() - t0) / 1_000_000, partNs[0] / 1_000_000,
+                    partNs[1] / 1_000_000, partNs[2] / 1_000_000);
             return at;
         } catch (SnapshotException e) {
             metrics.snapshotsRejected.increment();

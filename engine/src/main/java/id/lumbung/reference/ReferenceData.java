@@ -105,23 +105,31 @@ public final class ReferenceData {
      */
     public byte[] identityDigest() {
         MessageDigest d = Sha256.newDigest();
-        StringBuilder sb = new StringBuilder(64);
+        java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(1 << 16);
         for (Coop c : coops) {
-            d.update(line(sb, "C", c.coopId(), -1));
+            identityLine(d, buf, 'C', c.coopId(), -1);
         }
         for (Trader t : traders) {
-            d.update(line(sb, "R", t.traderId(), t.coopIndex()));
+            identityLine(d, buf, 'R', t.traderId(), t.coopIndex());
         }
         for (Terminal t : terminals) {
-            d.update(line(sb, "T", t.terminalId(), t.traderIndex()));
+            identityLine(d, buf, 'T', t.terminalId(), t.traderIndex());
         }
+        d.update(buf.flip());
         return d.digest();
     }
 
-    private static byte[] line(StringBuilder sb, String kind, String id, int parent) {
-        sb.setLength(0);
-        return sb.append(kind).append(',').append(id).append(',').append(parent).append('\n').toString()
-                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    /** Kind, id (ASCII: ids are validated to [A-Za-z0-9-] on load) and parent index, batched into {@code buf}. */
+    private static void identityLine(MessageDigest d, java.nio.ByteBuffer buf, char kind, String id, int parent) {
+        if (buf.remaining() < id.length() + 8) {
+            d.update(buf.flip());
+            buf.clear();
+        }
+        buf.put((byte) kind);
+        for (int i = 0; i < id.length(); i++) {
+            buf.put((byte) id.charAt(i));
+        }
+        buf.put((byte) ',').putInt(parent);
     }
 
     /** The cooperative with this id, or {@code null}. */

@@ -28,13 +28,27 @@ import java.util.concurrent.atomic.AtomicLong;
  * Prints each start's time to ready (Engine.start returns once replayed, settled and listening),
  * the rate in journaled payments per second, the snapshot's size and write time, and the ratio.
  *
- * <p>Usage: {@code RestartRun [payments=10000000] [coops=1000] [traders=100000] [rounds=2]}
+ * <p>Usage: {@code RestartRun [payments=10000000] [coops=1000] [traders=100000] [rounds=2]}, or
+ * {@code RestartRun fill <dir> [payments] [coops] [traders]} to leave a filled data folder for
+ * {@code benchmarks/run-restart.sh}, which times whole processes.
  */
 public final class RestartRun {
     private RestartRun() {
     }
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("fill")) {
+            // fill <dir> [payments] [coops] [traders]: leaves <dir>/reference and <dir>/data for a process-level run
+            Path dir = Path.of(args[1]);
+            int payments = args.length > 2 ? Integer.parseInt(args[2]) : 10_000_000;
+            Path refDir = Files.createDirectories(dir.resolve("reference"));
+            ReferenceDataGenerator.write(refDir, args.length > 3 ? Integer.parseInt(args[3]) : 1_000,
+                    args.length > 4 ? Integer.parseInt(args[4]) : 100_000, args.length > 4 ? Integer.parseInt(args[4]) : 100_000, 42);
+            FeeSchedule fees = FeeSchedule.defaults();
+            fill(ReferenceData.load(refDir, fees.toConfig().keySet()), fees, Files.createDirectories(dir.resolve("data")),
+                    payments);
+            return;
+        }
         int payments = args.length > 0 ? Integer.parseInt(args[0]) : 10_000_000;
         int coops = args.length > 1 ? Integer.parseInt(args[1]) : 1_000;
         int traders = args.length > 2 ? Integer.parseInt(args[2]) : 100_000;

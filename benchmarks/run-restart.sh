@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Restart to ready as an operator sees it: `java -jar lumbung.jar serve` on a data folder of N
+# journaled payments (half settled by one close of every cooperative, half open), timed from exec
+# to the first 200 on /health/ready, alternately replaying the whole journal
+# (snapshot.enabled=false) and starting from the snapshot the previous clean stop wrote.
+# Usage: benchmarks/run-restart.sh [payments=10000000] [rounds=3]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+payments="${1:-10000000}"
+rounds="${2:-3}"
+[ "${SKIP_BUILD:-}" = 1 ] || mvn -q -o -DskipTests package
+flags=$(benchmarks/chronicle-flags.sh)
+dir="$(mktemp -d /tmp/lumbung-restart-run.XXXXXX)"
+pid=""
+cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$dir"; }
+trap cleanup EXIT
+echo "== $(date -u +%FT%TZ) $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $(java -version 2>&1 | head -1)"
+# shellcheck disable=SC2086
+java $flags -Xmx16g -cp benchmarks/target/benchmarks.jar id.lumbung.bench.settle.RestartRun fill "$dir" "$payments" 2>&1 \
+  | grep -v SLF4J | grep -E '^fill'
+entries="$payments"
+sync
+
+# start_once <snapshot.enabled>: prints seconds from exec to ready, then stops the engine with SIGTERM
+start_once() {
+  printf 'http.host=127.0.0.1\nsnapshot.enabled=%s\nidempotency.payments.max=100000000\n' "$1" > "$dir/engine.properties"
+  local log="$dir/engine-$1.log" t0 port=""
+  t0=$(date +%s%N)
+  java -Xmx16g -jar engine/target/lumbung.jar serve --config "$dir/engine.properties" --data "$dir/data" \
+      --reference "$dir/reference" --http-port 0 --ops-port 0 --iso-port 0 --cutoffs none > "$log" 2>&1 &
+  pid=$!
+  for _ in $(seq 1 6000); do
+    port="$(grep -oE 'ops +http://localhost:[0-9]+' "$log" | grep -oE '[0-9]+$' || true)"
+    if [ -n "$port" ] && curl -fs -o /dev/null "http://127.0.0.1:$port/health/ready"; then break; fi
+    kill -0 "$pid" 2>/dev/null || { echo "engine exited:"; cat "$log"; exit 1; }
+    sleep 0.01
+  done
+  local t1; t1=$(date +%s%N)
+  kill -TERM "$pid"; wait "$pid" || true; pid=""
+  local s; s=$(python3 -c "print(f'{($t1 - $t0) / 1e9:.2f}')")
+  local how; how=$(grep -oE 'event=(snapshot_loaded|snapshot_rejected)[^ ]*' "$log" | head -1 || true)
+  echo "snapshot.enabled=$1: ready after $s s = $(python3 -c "print(f'{$entries / ($t1 - $t0) * 1e9:,.0f}')") journaled payments/s ${how:-(whole journal)}; $(grep -oE 'event=snapshot_written.*duration_ms=[0-9]+' "$log" | grep -oE '(bytes|duration_ms)=[0-9]+' | tr '\n' ' ')"
+}
+
+start_once true   # no snapshot yet: replays everything; its stop writes the first snapshot
+for _ in $(seq 1 "$rounds"); do
+  start_once false
+  start_once true
+done
+echo "== load after: $(cut -d' ' -f1-3 /proc/loadavg)"
