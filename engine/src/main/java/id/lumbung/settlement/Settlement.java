@@ -96,7 +96,6 @@ public final class Settlement implements WindowSink, AutoCloseable {
         thread = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "lumbung-settlement");
             t.setDaemon(true);
-            t.setPriority(SettlementFiles.THREAD_PRIORITY);
             return t;
         });
     }

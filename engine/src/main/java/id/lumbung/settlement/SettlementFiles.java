@@ -45,12 +45,14 @@ public final class SettlementFiles implements AutoCloseable {
     public static final String WRITER_THREADS_PROP_NAME = "lumbung.settlement.writerThreads";
 
     /**
-     * The file writers, and the settlement thread, run at {@link Thread#MIN_PRIORITY}: a close is
-     * background work with a deadline of seconds, intake answers terminals within milliseconds.
+     * The file writers run at {@link Thread#MIN_PRIORITY}: the file phase is background work with
+     * a deadline of seconds, intake answers terminals within milliseconds. The settlement thread's
+     * aggregation (one pass, 0.25-0.4 s for 10 M payments) keeps the normal share: at nice 10 it
+     * took 1.8 s under flat-out intake on the loaded 2-core box (RESULTS.md "Session 3").
      * Linux honours Java priorities only when the JVM runs with {@code -XX:ThreadPriorityPolicy=1};
      * {@code -XX:JavaPriority1_To_OSPriority=<nice>} then sets the nice value of priority 1 (4
-     * otherwise). ops/lumbung starts the engine with both (nice 10: CFS weight 110 against 1024
-     * for intake's threads). Without the flags the threads keep the default share; the first
+     * otherwise). ops/lumbung and ops/lumbung.service start the engine with both (nice 10: CFS
+     * weight 110 against 1024 for intake's threads). Without the flags the threads keep the default share; the first
      * writer logs which nice value it got.
      */
     public static final int THREAD_PRIORITY = Thread.MIN_PRIORITY;
