@@ -3,12 +3,11 @@
 # out; then twice more, fill N and close while an open-loop generator offers a fixed rate (half the
 # flat-out rate, then 2,000/s; -Dscale.offeredRates=...), then replay (-Dscale.replay=false skips it).
 # Usage: benchmarks/run-settlement-scale.sh [payments] [coops] [traders]
-# The priority flags are the engine's (ops/lumbung): the settlement file writers run at nice 10.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ "${SKIP_BUILD:-}" = 1 ] || mvn -q -o -DskipTests package
 flags=$(benchmarks/chronicle-flags.sh)
 # shellcheck disable=SC2086
-exec java $flags -Xmx16g -XX:ThreadPriorityPolicy=1 -XX:JavaPriority1_To_OSPriority=10 ${SCALE_JAVA_OPTS:-} \
+exec java $flags -Xmx16g ${SCALE_JAVA_OPTS:-} \
   -cp benchmarks/target/benchmarks.jar \
   id.lumbung.bench.settle.SettlementScaleRun "${1:-10000000}" "${2:-1000}" "${3:-100000}"

@@ -32,7 +32,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@value #WRITER_THREADS} daemon threads ("lumbung-settlement-io-N").
  */
 public final class SettlementFiles implements AutoCloseable {
-    private static final System.Logger LOG = System.getLogger(SettlementFiles.class.getName());
     /**
      * File writers, each rendering then writing one batch at a time. On the 2-core box, 4 writers
      * against 16 (FilePhaseRun engine-4,engine-16, 3 rounds, intake running): the phase takes 1.19×
@@ -41,21 +40,6 @@ public final class SettlementFiles implements AutoCloseable {
      * The disk's fsync is ~80 µs, so 4 in flight are enough. benchmarks/RESULTS.md "File phase".
      */
     public static final int WRITER_THREADS = 4;
-    /** Overrides {@link #WRITER_THREADS} (a system property, for measuring). */
-    public static final String WRITER_THREADS_PROP_NAME = "lumbung.settlement.writerThreads";
-
-    /**
-     * The file writers run at {@link Thread#MIN_PRIORITY}: the file phase is background work with
-     * a deadline of seconds, intake answers terminals within milliseconds. The settlement thread's
-     * aggregation (one pass, 0.25-0.4 s for 10 M payments) keeps the normal share: at nice 10 it
-     * took 1.8 s under flat-out intake on the loaded 2-core box (RESULTS.md "Session 3").
-     * Linux honours Java priorities only when the JVM runs with {@code -XX:ThreadPriorityPolicy=1};
-     * {@code -XX:JavaPriority1_To_OSPriority=<nice>} then sets the nice value of priority 1 (4
-     * otherwise). ops/lumbung and ops/lumbung.service start the engine with both (nice 10: CFS
-     * weight 110 against 1024 for intake's threads). Without the flags the threads keep the default share; the first
-     * writer logs which nice value it got.
-     */
-    public static final int THREAD_PRIORITY = Thread.MIN_PRIORITY;
 
     private final ReferenceData reference;
     private final Path filesDir;
@@ -71,7 +55,7 @@ public final class SettlementFiles implements AutoCloseable {
     private final Set<Path> grownFolders = ConcurrentHashMap.newKeySet();
 
     public SettlementFiles(ReferenceData reference, Path filesDir, Path ledgerDir) {
-        this(reference, filesDir, ledgerDir, Integer.getInteger(WRITER_THREADS_PROP_NAME, WRITER_THREADS));
+        this(reference, filesDir, ledgerDir, WRITER_THREADS);
     }
 
     /** @param writerThreads size of the writer pool; the engine uses {@value #WRITER_THREADS} */
@@ -81,13 +65,8 @@ public final class SettlementFiles implements AutoCloseable {
         this.ledgerDir = ledgerDir;
         AtomicInteger ioThreads = new AtomicInteger();
         io = Executors.newFixedThreadPool(writerThreads, r -> {
-            int n = ioThreads.incrementAndGet();
-            Thread t = new Thread(n == 1 ? () -> {
-                logNice();
-                r.run();
-            } : r, "lumbung-settlement-io-" + n);
+            Thread t = new Thread(r, "lumbung-settlement-io-" + ioThreads.incrementAndGet());
             t.setDaemon(true);
-            t.setPriority(THREAD_PRIORITY);
             return t;
         });
     }
@@ -143,18 +122,6 @@ public final class SettlementFiles implements AutoCloseable {
             }
         }
         return sb.toString().getBytes(StandardCharsets.UTF_8);
-    }
-
-    /** Logs the calling thread's nice value (Linux: field 19 of /proc/thread-self/stat), so ops can see whether priorities are honoured. */
-    private static void logNice() {
-        try {
-            String stat = Files.readString(Path.of("/proc/thread-self/stat"));
-            String nice = stat.substring(stat.lastIndexOf(')') + 2).split(" ")[16];
-            LOG.log(System.Logger.Level.INFO, "event=settlement_io_priority java_priority={0} nice={1}"
-                    + " (nice 0 means -XX:ThreadPriorityPolicy=1 is not set)", THREAD_PRIORITY, nice);
-        } catch (IOException | RuntimeException e) {
-            LOG.log(System.Logger.Level.INFO, "event=settlement_io_priority java_priority={0} nice=unknown", THREAD_PRIORITY);
-        }
     }
 
     private Path dir(Path dir) {

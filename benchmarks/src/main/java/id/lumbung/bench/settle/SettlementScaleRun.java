@@ -33,8 +33,12 @@ import java.util.stream.Stream;
 /**
  * A recorded run, not a test: fills the journal with N payments across C cooperatives and T traders
  * through the real journal writer and payment book, closes the window for every cooperative while
- * a second thread keeps posting, and reports the close time (aggregation, ledger, files), the
- * intake rate before and during the close, heap use, and then the restart replay rate.
+ * a second thread keeps posting flat out, and reports the close time (aggregation, ledger, files),
+ * the intake rate before and during the close, and heap use. Then, for each offered rate
+ * ({@code -Dscale.offeredRates}, default half the flat-out rate and 2,000/s), fills another N and
+ * closes while an open-loop generator offers that rate, reporting accepted/offered and the
+ * acknowledgement latency during the close against the second before it. Last, unless
+ * {@code -Dscale.replay=false}, the restart replay rate.
  *
  * <p>{@code java -Xmx16g -cp benchmarks/target/benchmarks.jar id.lumbung.bench.settle.SettlementScaleRun
  * [payments] [coops] [traders]} (Chronicle's JVM flags are in the jar manifest only for -jar; pass
