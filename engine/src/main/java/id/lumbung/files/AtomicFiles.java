@@ -69,6 +69,20 @@ public final class AtomicFiles {
         return out;
     }
 
+    /**
+     * Forces a folder's entries to disk: call after creating a subfolder in it, so that the new
+     * subfolder survives a power loss as its files' renames do.
+     *
+     * @throws UncheckedIOException if the disk refuses
+     */
+    public static void forceFolder(Path dir) {
+        try {
+            forceDirectory(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("fsync of folder " + dir + " failed", e);
+        }
+    }
+
     /** @return true when the file was written (renamed into place), false when it already existed */
     private static boolean writeOne(Path dir, String name, byte[] bytes) {
         checkName(name);

@@ -47,6 +47,12 @@ public final class SettlementFiles implements AutoCloseable {
     private final ExecutorService io;
     /** Folders known to exist: each is created once per process, not once per batch (a close has 1,000 of them). */
     private final Set<Path> folders = ConcurrentHashMap.newKeySet();
+    /**
+     * Folders that gained a subfolder during the current close: each is fsynced once before the
+     * close is reported done, so that a new {@code <coopId>/} folder (and with it the files renamed
+     * into it) survives a power loss. One fsync of {@code files/} covers 1,000 new folders.
+     */
+    private final Set<Path> grownFolders = ConcurrentHashMap.newKeySet();
 
     public SettlementFiles(ReferenceData reference, Path filesDir, Path ledgerDir) {
         this(reference, filesDir, ledgerDir, WRITER_THREADS);
@@ -93,6 +99,10 @@ public final class SettlementFiles implements AutoCloseable {
                 throw e.getCause() instanceof RuntimeException re ? re : e;
             }
         }
+        for (Path grown : grownFolders) {
+            AtomicFiles.forceFolder(grown);
+        }
+        grownFolders.clear();
         return records;
     }
 
@@ -117,6 +127,11 @@ public final class SettlementFiles implements AutoCloseable {
     private Path dir(Path dir) {
         if (folders.contains(dir)) {
             return dir;
+        }
+        Path missing = dir;
+        while (missing.getParent() != null && !Files.isDirectory(missing)) {
+            grownFolders.add(missing.getParent()); // its entry for `missing` is new: fsync it before the close is done
+            missing = missing.getParent();
         }
         try {
             Files.createDirectories(dir);

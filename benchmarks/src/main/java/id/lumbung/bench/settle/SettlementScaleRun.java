@@ -20,19 +20,25 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 
 /**
  * A recorded run, not a test: fills the journal with N payments across C cooperatives and T traders
  * through the real journal writer and payment book, closes the window for every cooperative while
- * a second thread keeps posting, and reports the close time (aggregation, ledger, files), the
- * intake rate before and during the close, heap use, and then the restart replay rate.
+ * a second thread keeps posting flat out, and reports the close time (aggregation, ledger, files),
+ * the intake rate before and during the close, and heap use. Then, for each offered rate
+ * ({@code -Dscale.offeredRates}, default half the flat-out rate and 2,000/s), fills another N and
+ * closes while an open-loop generator offers that rate, reporting accepted/offered and the
+ * acknowledgement latency during the close against the second before it. Last, unless
+ * {@code -Dscale.replay=false}, the restart replay rate.
  *
  * <p>{@code java -Xmx16g -cp benchmarks/target/benchmarks.jar id.lumbung.bench.settle.SettlementScaleRun
  * [payments] [coops] [traders]} (Chronicle's JVM flags are in the jar manifest only for -jar; pass
@@ -40,6 +46,24 @@ import java.util.stream.Stream;
  */
 public final class SettlementScaleRun {
     private static final int POSTS_PER_COMMAND = 1000;
+    private static final int FLAT_POSTS_PER_ROUND = 20_000;
+    private static final AtomicLong RETAINED = new AtomicLong();
+    /**
+     * Offered rates for the closes after the first, comma-separated: {@code half} is half the
+     * flat-out rate measured just before (the lower of the first close's intake and this window's fill); a number is payments/s. 2,000/s is a busy
+     * market for this reference data: 100,000 traders each taking a payment every 50 s.
+     */
+    private static final String OFFERED_RATES = System.getProperty("scale.offeredRates", "half,2000");
+    /** Replay the whole journal after the closes ({@code scale.replay}, default true). */
+    private static final boolean REPLAY = Boolean.parseBoolean(System.getProperty("scale.replay", "true"));
+    private static final long OPEN_LOOP_WARMUP_MS = 500;
+    private static final long OPEN_LOOP_BEFORE_MS = 1_000;
+    private static final long OPEN_LOOP_AFTER_MS = 300;
+    /** Latency slots: at the half rate (~300,000/s) 60 s are 18 M longs, 144 MB. */
+    private static final int OPEN_LOOP_SECONDS_MAX = 60;
+    /** The generator wakes at least this often; at 300,000/s a tick is ~30 payments. */
+    private static final long OPEN_LOOP_TICK_NS = 50_000;
+    private static final int OPEN_LOOP_COMMAND_POSTS_MAX = 256;
 
     public static void main(String[] args) throws Exception {
         int payments = args.length > 0 ? Integer.parseInt(args[0]) : 10_000_000;
@@ -75,77 +99,25 @@ public final class SettlementScaleRun {
         });
         writer.start();
 
-        long t0 = System.nanoTime();
-        long now = clock.millis();
-        AtomicLong accepted = new AtomicLong();
-        submitPosts(writer, book, ref, 0, payments, now, accepted);
-        double fillS = (System.nanoTime() - t0) / 1e9;
-        System.out.printf("fill: %,d payments in %.2f s = %,.0f payments/s through the writer (async journal)%n",
-                accepted.get(), fillS, accepted.get() / fillS);
-        Runtime rt = Runtime.getRuntime();
-        System.gc();
-        long heapBytes = rt.totalMemory() - rt.freeMemory();
-        System.out.printf("heap after fill (after GC): %,d MB = %,d bytes per retained payment%n", heapBytes >> 20,
-                heapBytes / Math.max(1, accepted.get()));
-
-        // The fill journals in ASYNC mode, leaving ~1 GB of dirty journal pages that the kernel writes
-        // back for many seconds; a close measured during that writeback times the fill, not the close
-        // (every file fsync queues behind it). An engine in sync durability never holds such a
-        // backlog, so flush it first, as `sync` would, and say how much there was.
-        long dirtyKb = dirtyKb();
-        long s0 = System.nanoTime();
-        new ProcessBuilder("sync").inheritIO().start().waitFor(120, TimeUnit.SECONDS);
-        System.out.printf("page cache before the close: %,d kB dirty, flushed in %.2f s (%,d kB dirty after)%n", dirtyKb,
-                (System.nanoTime() - s0) / 1e9, dirtyKb());
-
-        // intake keeps running while the close runs; sampled every 100 ms
-        AtomicBoolean intake = new AtomicBoolean(true);
-        AtomicLong during = new AtomicLong();
-        Thread feeder = new Thread(() -> {
-            long next = payments;
-            while (intake.get()) {
-                try {
-                    submitPosts(writer, book, ref, next, 20_000, clock.millis(), during);
-                } catch (InterruptedException e) {
-                    return;
-                }
-                next += 20_000;
+        AtomicLong ids = new AtomicLong();
+        fill(writer, book, ref, ids, payments, clock);
+        double maxRate = closeUnderFlatIntake(writer, book, ref, settlement, ids, clock);
+        for (String spec : OFFERED_RATES.split(",")) {
+            if (spec.isBlank()) {
+                continue;
             }
-        }, "intake");
-        feeder.start();
-        List<Long> samples = new ArrayList<>();
-        Thread.sleep(300);
-        long before0 = during.get();
-        Thread.sleep(500);
-        double beforeRate = (during.get() - before0) / 0.5;
-
-        long closeSeq = closeAll(writer, book);
-        long c0 = System.nanoTime();
-        var future = settlement.batchesOfClose(closeSeq);
-        long last = during.get();
-        while (!future.isDone()) {
-            Thread.sleep(100);
-            long n = during.get();
-            samples.add((n - last) * 10);
-            last = n;
+            double fillRate = fill(writer, book, ref, ids, payments, clock);
+            // the closed-loop rate of this window's own fill is the maximum in this state (a larger journal and key table than the first close's)
+            double rate = spec.equals("half") ? Math.min(maxRate, fillRate) / 2 : Double.parseDouble(spec);
+            closeUnderOfferedIntake(writer, book, ref, settlement, ids, rate, spec, clock);
         }
-        double closeS = (System.nanoTime() - c0) / 1e9;
-        List<Batch> batches = future.get();
-        intake.set(false);
-        feeder.join();
-        long settled = batches.stream().mapToLong(Batch::payments).sum();
-        System.out.printf("close: %,d batches, %,d payments, gross %,d, fee %,d in %.3f s = %.0f ns per payment (files included)%n",
-                batches.size(), settled, batches.stream().mapToLong(Batch::grossRupiah).sum(),
-                batches.stream().mapToLong(Batch::feeRupiah).sum(), closeS, closeS * 1e9 / Math.max(1, settled));
-        double meanDuring = samples.stream().mapToLong(Long::longValue).average().orElse(0);
-        long minDuring = samples.stream().mapToLong(Long::longValue).min().orElse(0);
-        System.out.printf("intake before close: %,.0f payments/s; during close: mean %,.0f (%.2f of before), lowest 100 ms"
-                + " sample %,d (%.2f); per 100 ms sample (as payments/s): %s%n", beforeRate, meanDuring,
-                meanDuring / beforeRate, minDuring, minDuring / beforeRate, samples);
         writer.close();
         settlement.close();
         journal.close();
 
+        if (!REPLAY) {
+            return;
+        }
         // restart: replay the whole journal into a fresh book (files exist and are verified)
         Journal again = new Journal(data.resolve("journal"), Durability.ASYNC);
         Ledger ledger2 = new Ledger(ref.coopCount(), ref.traderCount());
@@ -169,6 +141,237 @@ public final class SettlementScaleRun {
                 result.entries() / replayCpuS);
         settlement2.close();
         again.close();
+    }
+
+    /** Fills one window with {@code payments} through the writer, then flushes the dirty page cache as `sync` durability would. */
+    private static double fill(JournalWriter writer, PaymentBook book, ReferenceData ref, AtomicLong ids, long payments,
+            Clock clock) throws Exception {
+        long t0 = System.nanoTime();
+        AtomicLong accepted = new AtomicLong();
+        submitPosts(writer, book, ref, ids.getAndAdd(payments), payments, clock.millis(), accepted);
+        double fillS = (System.nanoTime() - t0) / 1e9;
+        System.out.printf("fill: %,d payments in %.2f s = %,.0f payments/s through the writer (async journal)%n",
+                accepted.get(), fillS, accepted.get() / fillS);
+        Runtime rt = Runtime.getRuntime();
+        System.gc();
+        long heapBytes = rt.totalMemory() - rt.freeMemory();
+        long retained = RETAINED.addAndGet(accepted.get());
+        System.out.printf("heap after fill (after GC): %,d MB = %,d bytes per payment filled so far (%,d; intake during"
+                + " closes not counted)%n", heapBytes >> 20, heapBytes / Math.max(1, retained), retained);
+        // The fill journals in ASYNC mode, leaving ~1 GB of dirty journal pages that the kernel writes
+        // back for many seconds; a close measured during that writeback times the fill, not the close
+        // (every file fsync queues behind it). An engine in sync durability never holds such a
+        // backlog, so flush it first, as `sync` would, and say how much there was.
+        long dirtyKb = dirtyKb();
+        long s0 = System.nanoTime();
+        new ProcessBuilder("sync").inheritIO().start().waitFor(120, TimeUnit.SECONDS);
+        System.out.printf("page cache before the close: %,d kB dirty, flushed in %.2f s (%,d kB dirty after)%n", dirtyKb,
+                (System.nanoTime() - s0) / 1e9, dirtyKb());
+        return accepted.get() / fillS;
+    }
+
+    /**
+     * Closes every cooperative while a thread posts flat out (closed loop, 20,000 payments at a
+     * time); reports intake during the close as a share of intake before it.
+     *
+     * @return the intake rate before the close, payments/s: the measured maximum
+     */
+    private static double closeUnderFlatIntake(JournalWriter writer, PaymentBook book, ReferenceData ref,
+            Settlement settlement, AtomicLong ids, Clock clock) throws Exception {
+        AtomicBoolean intake = new AtomicBoolean(true);
+        AtomicLong during = new AtomicLong();
+        Thread feeder = new Thread(() -> {
+            while (intake.get()) {
+                try {
+                    submitPosts(writer, book, ref, ids.getAndAdd(FLAT_POSTS_PER_ROUND), FLAT_POSTS_PER_ROUND, clock.millis(), during);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "intake");
+        feeder.start();
+        List<Long> samples = new ArrayList<>();
+        Thread.sleep(300);
+        long before0 = during.get();
+        Thread.sleep(500);
+        double beforeRate = (during.get() - before0) / 0.5;
+
+        long closeSeq = closeAll(writer, book);
+        long c0 = System.nanoTime();
+        var future = settlement.batchesOfClose(closeSeq);
+        long last = during.get();
+        while (!future.isDone()) {
+            Thread.sleep(100);
+            long n = during.get();
+            samples.add((n - last) * 10);
+            last = n;
+        }
+        double closeS = (System.nanoTime() - c0) / 1e9;
+        List<Batch> batches = future.get();
+        intake.set(false);
+        feeder.join();
+        printClose("flat-out intake", batches, closeS);
+        double meanDuring = samples.stream().mapToLong(Long::longValue).average().orElse(0);
+        long minDuring = samples.stream().mapToLong(Long::longValue).min().orElse(0);
+        System.out.printf("intake before close: %,.0f payments/s; during close: mean %,.0f (%.2f of before), lowest 100 ms"
+                + " sample %,d (%.2f); per 100 ms sample (as payments/s): %s%n", beforeRate, meanDuring,
+                meanDuring / beforeRate, minDuring, minDuring / beforeRate, samples);
+        return beforeRate;
+    }
+
+    private static void printClose(String label, List<Batch> batches, double closeS) {
+        long settled = batches.stream().mapToLong(Batch::payments).sum();
+        System.out.printf("close (%s): %,d batches, %,d payments, gross %,d, fee %,d in %.3f s = %.0f ns per payment"
+                + " (files included)%n", label, batches.size(), settled, batches.stream().mapToLong(Batch::grossRupiah).sum(),
+                batches.stream().mapToLong(Batch::feeRupiah).sum(), closeS, closeS * 1e9 / Math.max(1, settled));
+    }
+
+    /**
+     * Closes every cooperative while an open-loop generator offers payments at {@code ratePerS}:
+     * payment k is due at start + k / rate whatever happened to the ones before it, so a stalled
+     * writer shows as latency (measured from the due time, not the send time: no coordinated
+     * omission) and as payments not accepted. Reports accepted/offered and the acknowledgement
+     * latency of the payments due during the close against those due in the second before it.
+     */
+    private static void closeUnderOfferedIntake(JournalWriter writer, PaymentBook book, ReferenceData ref,
+            Settlement settlement, AtomicLong ids, double ratePerS, String label, Clock clock) throws Exception {
+        OpenLoop loop = new OpenLoop(writer, book, ref, ids, ratePerS, clock);
+        loop.start();
+        Thread.sleep(OPEN_LOOP_WARMUP_MS + OPEN_LOOP_BEFORE_MS);
+        long c0 = System.nanoTime();
+        long closeSeq = closeAll(writer, book);
+        var future = settlement.batchesOfClose(closeSeq);
+        List<Batch> batches = future.get(10, TimeUnit.MINUTES);
+        long c1 = System.nanoTime();
+        Thread.sleep(OPEN_LOOP_AFTER_MS);
+        loop.stopAndAwait();
+        printClose("offered " + label + " " + String.format("%,.0f", ratePerS) + "/s", batches, (c1 - c0) / 1e9);
+        loop.report("before close", c0 - OPEN_LOOP_BEFORE_MS * 1_000_000L, c0);
+        loop.report("during close", c0, c1);
+    }
+
+    /** An open-loop payment generator with one latency slot per offered payment. */
+    private static final class OpenLoop {
+        private static final long NOT_DONE = 0;
+        private static final long REJECTED = -1;
+        private final JournalWriter writer;
+        private final PaymentBook book;
+        private final ReferenceData ref;
+        private final double ratePerS;
+        private final long firstId;
+        private final long[] latencyNs;
+        private final Clock clock;
+        private final AtomicBoolean running = new AtomicBoolean(true);
+        private final Thread thread;
+        private volatile long startNs;
+        private volatile long offered;
+
+        OpenLoop(JournalWriter writer, PaymentBook book, ReferenceData ref, AtomicLong ids, double ratePerS, Clock clock) {
+            this.writer = writer;
+            this.book = book;
+            this.ref = ref;
+            this.ratePerS = ratePerS;
+            this.clock = clock;
+            int slots = (int) Math.min(Integer.MAX_VALUE - 8, (long) (ratePerS * OPEN_LOOP_SECONDS_MAX));
+            latencyNs = new long[slots];
+            firstId = ids.getAndAdd(slots);
+            thread = new Thread(this::generate, "open-loop");
+        }
+
+        void start() {
+            startNs = System.nanoTime();
+            thread.start();
+        }
+
+        private long dueNs(long k) {
+            return startNs + (long) (k * 1e9 / ratePerS);
+        }
+
+        private void generate() {
+            long sent = 0;
+            while (running.get() && sent < latencyNs.length) {
+                long due = Math.min(latencyNs.length, (long) ((System.nanoTime() - startNs) * ratePerS / 1e9) + 1);
+                if (due <= sent) {
+                    LockSupport.parkNanos(OPEN_LOOP_TICK_NS);
+                    continue;
+                }
+                long end = Math.min(due, sent + OPEN_LOOP_COMMAND_POSTS_MAX);
+                JournalWriter.Command cmd = command(sent, end, clock.millis());
+                while (!writer.offer(cmd)) {
+                    Thread.onSpinWait();
+                }
+                sent = end;
+                offered = sent;
+            }
+        }
+
+        private JournalWriter.Command command(long from, long to, long occurredAtMs) {
+            boolean[] accepted = new boolean[(int) (to - from)];
+            return new JournalWriter.Command() {
+                @Override
+                public void execute() {
+                    int terminals = ref.terminalCount();
+                    for (long k = from; k < to; k++) {
+                        long i = firstId + k;
+                        Terminal t = ref.terminal((int) (i % terminals));
+                        long amount = 1_000 + (i * 7919) % 1_000_000;
+                        PaymentRequest r = new PaymentRequest(t.terminalId(), Long.toString(i, 36), amount, "IDR",
+                                occurredAtMs, 25_200, "QRIS", null, null);
+                        accepted[(int) (k - from)] = book.post(r, t).result() == PostOutcome.Result.ACCEPTED;
+                    }
+                }
+
+                @Override
+                public void complete() {
+                    long now = System.nanoTime();
+                    for (long k = from; k < to; k++) {
+                        latencyNs[(int) k] = accepted[(int) (k - from)] ? Math.max(1, now - dueNs(k)) : REJECTED;
+                    }
+                }
+            };
+        }
+
+        void stopAndAwait() throws InterruptedException {
+            running.set(false);
+            thread.join();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            long n = offered;
+            while (n > 0 && latencyNs[(int) n - 1] == NOT_DONE && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+        }
+
+        /** Accepted/offered and latency of the payments due in [fromNs, toNs). */
+        void report(String label, long fromNs, long toNs) {
+            long first = Math.max(0, (long) Math.ceil((fromNs - startNs) * ratePerS / 1e9));
+            long last = Math.min(offered, (long) Math.ceil((toNs - startNs) * ratePerS / 1e9));
+            long due = Math.max(0, last - first);
+            long[] done = new long[(int) due];
+            int accepted = 0, rejected = 0;
+            for (long k = first; k < last; k++) {
+                long l = latencyNs[(int) k];
+                if (l == REJECTED) {
+                    rejected++;
+                } else if (l != NOT_DONE) {
+                    done[accepted++] = l;
+                }
+            }
+            long[] sorted = Arrays.copyOf(done, accepted);
+            Arrays.sort(sorted);
+            long behind = (long) ((toNs - startNs) * ratePerS / 1e9) - last; // due but not even sent by toNs
+            System.out.printf("offered %,.0f/s, %s (%.2f s): offered %,d, accepted %,d (%.4f), rejected %,d, not sent in time %,d;"
+                    + " ack latency from due time p50 %s, p99 %s, p99.9 %s, max %s%n", ratePerS, label, (toNs - fromNs) / 1e9,
+                    due, accepted, due == 0 ? 0 : (double) accepted / due, rejected, Math.max(0, behind), us(sorted, 0.50),
+                    us(sorted, 0.99), us(sorted, 0.999), us(sorted, 1.0));
+        }
+
+        private static String us(long[] sorted, double q) {
+            if (sorted.length == 0) {
+                return "-";
+            }
+            int i = (int) Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1);
+            return String.format("%,d us", sorted[Math.max(0, i)] / 1000);
+        }
     }
 
     static long closeAll(JournalWriter writer, PaymentBook book) throws InterruptedException {
