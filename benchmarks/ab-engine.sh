@@ -18,7 +18,7 @@ out="${OUT:-$(mktemp -d /tmp/lumbung-ab.XXXXXX)}"; mkdir -p "$out"
 results="$out/results.jsonl"; : > "$results"
 bench_jar="$root/benchmarks/target/benchmarks.jar"
 [[ -f "$bench_jar" ]] || (cd "$root" && mvn -q -DskipTests package)
-gen_java=(java -Xms1g -Xmx1g -cp "$bench_jar")
+gen_java=(java -Xms1g -Xmx1g -XX:+UseSerialGC -cp "$bench_jar")
 # shellcheck source=benchmarks/server-control.sh
 source "$here/server-control.sh"
 

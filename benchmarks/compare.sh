@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # One command for Lumbung's end-to-end load figures (see benchmarks/LOAD-RESULTS.md):
 #   build; reference data (1000 terminals); engine (sync durability) under single posts at max rate
-#   and batch posts (100 per request); the same single load on the no-op HTTP server; PostgreSQL
-#   (one transaction per payment); a second engine run in open loop at half the measured max
-#   single rate for p99, and the no-op server at that same rate (the generator's own p99 floor:
+#   right away an open loop at half that max for p99; batch posts (100 per request), then single
+#   posts at max again; the same single load on the no-op HTTP server; PostgreSQL (one transaction
+#   per payment); and the no-op server at the half rate (the generator's own p99 floor:
 #   it shares the 2 cores, and its GC pauses count as latency); then a table with the ratios and
 #   the targets.
 #
@@ -34,7 +34,12 @@ echo "== build (mvn -q -DskipTests package)"
 (cd "$root" && mvn -q -DskipTests package)
 engine_jar="$root/engine/target/lumbung.jar"
 bench_jar="$root/benchmarks/target/benchmarks.jar"
-gen_java=(java -Xms1g -Xmx1g -cp "$bench_jar")
+# The generator runs the serial collector: with G1 on this shared 2-core box an open-loop generator
+# offered 14,651 req/s got stuck in its warm-up (300-8,800 answers/s, 20,000 requests queued in its
+# client) even against the no-op server, and that backlog drained into the measured window as a
+# 1.2 s p99; with -XX:+UseSerialGC it caught up within 5 s and its p99 against the no-op server was
+# 6.1 ms (RESULTS.md, session 3). The engine keeps the JVM's default collector.
+gen_java=(java -Xms1g -Xmx1g -XX:+UseSerialGC -cp "$bench_jar")
 
 echo "== reference data: 10 coops, 1000 traders, 1000 terminals"
 "${gen_java[@]}" id.lumbung.bench.load.ReferenceWriter --dir "$out/ref" --coops 10 --traders 1000 --terminals 1000
@@ -82,11 +87,15 @@ fi
 read -r -a engine_opts <<< "${ENGINE_JAVA_OPTS:-}"
 start_engine engine-data "${engine_opts[@]}" "${jfr_flags[@]}"
 load engine-single --mode single --rate 0 --connections "$connections" --depth 1
-load engine-batch --mode batch --batch-size 100 --rate 0 --connections "$batch_connections" --depth 1
-# open loop at half the measured single-post maximum, on the same (warm) engine: a fresh JVM would
-# spend the window compiling and the backlog would be counted as latency
+# open loop at half the measured single-post maximum, right after it on the same (warm) engine, so
+# that the maximum and the half rate see the same engine: a fresh JVM would spend the window
+# compiling, and after the batch phase (millions more retained payments, a longer journal) the
+# engine's single-post maximum is lower (engine-single-after-batch), so half of the earlier
+# maximum would no longer be half
 half_rate="$(python3 -c "import json; print(max(1, int([json.loads(l) for l in open('$results') if json.loads(l)['label']=='engine-single'][0]['answersPerS'] / 2)))")"
 load engine-half-rate --mode single --rate "$half_rate" --connections "$connections" --depth 1
+load engine-batch --mode batch --batch-size 100 --rate 0 --connections "$batch_connections" --depth 1
+load engine-single-after-batch --mode single --rate 0 --connections "$connections" --depth 1
 stop_server
 
 http_port="$(free_port)"
@@ -109,12 +118,13 @@ rows = [json.loads(l) for l in open(sys.argv[1])]
 by = {r["label"]: r for r in rows if r.get("label") != "postgres"}
 pg = max((r for r in rows if r.get("label") == "postgres"), key=lambda r: r["tps"])
 es, eb, nz, eh, nh = by["engine-single"], by["engine-batch"], by["noop-single"], by["engine-half-rate"], by["noop-half-rate"]
+ea = by["engine-single-after-batch"]
 def lat(r): return f'{r["latencyUs"]["p50"]:.0f} / {r["latencyUs"]["p99"]:.0f} / {r["latencyUs"]["p999"]:.0f} / {r["latencyUs"]["max"]:.0f}'
 def errs(r): return ", ".join(f"{k}={v}" for k, v in r["outcomes"].items() if k not in ("201", "item 201")) or "none"
 print()
 print("| run | requests/s | payments/s | latency µs p50 / p99 / p99.9 / max | generator CPU s | server CPU s | errors |")
 print("|---|---:|---:|---|---:|---:|---|")
-for r in (es, eb, nz, eh, nh):
+for r in (es, eh, eb, ea, nz, nh):
     print(f'| {r["label"]} ({r["mode"]}, {"rate " + str(r["rateTargetPerS"]) if r["rateTargetPerS"] else "closed loop"}, {r["connections"]} conn) '
           f'| {r["answersPerS"]} | {r["paymentsPerS"]} | {lat(r)} | {r["generatorCpuS"]} | {r["serverCpuS"]} | {errs(r)} |')
 print(f'| postgres (pgbench, {pg["clients"]} clients, 1 txn per payment) | {pg["tps"]:.0f} | {pg["tps"]:.0f} | avg {pg["latencyAvgMs"]*1000:.0f} | - | - | - |')

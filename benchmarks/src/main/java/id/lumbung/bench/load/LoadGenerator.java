@@ -162,7 +162,7 @@ public final class LoadGenerator implements Callable<Integer> {
             if (now >= nextTickNs) {
                 long[] cur = totals(workers);
                 if (!quiet) {
-                    progress(plan, now, cur, last, now - lastNs, inFlight(workers));
+                    progress(plan, now, cur, last, now - lastNs, inFlight(workers), intervalMaxNs(workers));
                 }
                 System.arraycopy(cur, 0, last, 0, 3);
                 lastNs = now;
@@ -211,6 +211,15 @@ public final class LoadGenerator implements Callable<Integer> {
         return t;
     }
 
+    /** The largest latency any worker recorded since the last call (each worker's is reset). */
+    private static long intervalMaxNs(List<LoadWorker> workers) {
+        long max = 0;
+        for (LoadWorker w : workers) {
+            max = Math.max(max, w.intervalMaxNs.getAndSet(0));
+        }
+        return max;
+    }
+
     private static long inFlight(List<LoadWorker> workers) {
         long n = 0;
         for (LoadWorker w : workers) {
@@ -219,12 +228,12 @@ public final class LoadGenerator implements Callable<Integer> {
         return n;
     }
 
-    private static void progress(RunPlan plan, long now, long[] cur, long[] last, long elapsedNs, long inFlight) {
+    private static void progress(RunPlan plan, long now, long[] cur, long[] last, long elapsedNs, long inFlight, long maxNs) {
         double s = elapsedNs / 1e9;
         String phase = now < plan.measureStartNs() ? "warmup" : now < plan.endNs() ? "measure" : "drain";
-        System.out.printf(Locale.ROOT, "%6.1fs %-7s answers/s %9.0f  payments/s %10.0f  client-failures %6d (total %d)  in-flight %d%n",
-                (now - plan.startNs()) / 1e9, phase, (cur[0] - last[0]) / s, (cur[1] - last[1]) / s,
-                cur[2] - last[2], cur[2], inFlight);
+        System.out.printf(Locale.ROOT, "%6.1fs %-7s answers/s %9.0f  payments/s %10.0f  client-failures %6d (total %d)  in-flight %d"
+                + "  max-latency-ms %.1f%n", (now - plan.startNs()) / 1e9, phase, (cur[0] - last[0]) / s, (cur[1] - last[1]) / s,
+                cur[2] - last[2], cur[2], inFlight, maxNs / 1e6);
     }
 
     private static long processCpuNs() {

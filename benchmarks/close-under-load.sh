@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Intake while a big window closes, as terminals see it: the real engine (sync durability) over
+# HTTP, reference data of 1,000 cooperatives, 100,000 traders and terminals; first filled with
+# batch posts (closed loop, FILL_S seconds, ~10 M payments on this box); then single posts in open
+# loop at RATE requests/s for 40 s, with an admin close of every cooperative 10 s into the
+# measurement. Prints the generator's per-second line (answers/s and the largest CO-corrected
+# latency of that second) and the close's duration, then the summary (p50/p99/max over the 40 s).
+#
+#   benchmarks/close-under-load.sh          (env: RATE default 10000, FILL_S default 35, OUT, SKIP_BUILD=1)
+#
+# Loopback only, every phase bounded in time, only the engine this script started is stopped.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+rate="${RATE:-10000}"
+fill_s="${FILL_S:-35}"
+out="${OUT:-$(mktemp -d /tmp/lumbung-close-load.XXXXXX)}"
+mkdir -p "$out"
+# shellcheck source=benchmarks/server-control.sh
+source "$here/server-control.sh"
+[ "${SKIP_BUILD:-}" = 1 ] || (cd "$root" && mvn -q -o -DskipTests package)
+engine_jar="$root/engine/target/lumbung.jar"
+gen_java=(java -Xms1g -Xmx1g -XX:+UseSerialGC -cp "$root/benchmarks/target/benchmarks.jar")
+echo "== $(date -u +%FT%TZ) $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); rate $rate/s; output in $out"
+"${gen_java[@]}" id.lumbung.bench.load.ReferenceWriter --dir "$out/ref" --coops 1000 --traders 100000 --terminals 100000
+
+http_port="$(free_port)"; ops_port="$(free_port)"
+printf 'http.host=127.0.0.1\nterminal.rate.per.second=100000\nterminal.rate.burst=100000\n' > "$out/engine.properties"
+LUMBUNG_ADMIN_TOKEN=close-under-load-token java -Xmx8g -jar "$engine_jar" serve --config "$out/engine.properties" \
+    --data "$out/data" --reference "$out/ref" --cutoffs none --durability sync \
+    --http-port "$http_port" --ops-port "$ops_port" --iso-port 0 > "$out/engine.log" 2>&1 &
+server_pid=$!
+for _ in $(seq 1 600); do
+  curl -fs "http://127.0.0.1:$ops_port/health/ready" >/dev/null 2>&1 && break
+  kill -0 "$server_pid" 2>/dev/null || { echo "engine exited:"; cat "$out/engine.log"; exit 1; }
+  sleep 0.1
+done
+
+echo "== fill: batches of 100, closed loop, $fill_s s"
+"${gen_java[@]}" id.lumbung.bench.load.LoadGenerator --port "$http_port" --label fill --mode batch --batch-size 100 \
+    --rate 0 --connections 64 --terminals 100000 --warmup-s 0 --duration-s "$fill_s" --quiet | grep -E '^(answers|payments|latency)' || true
+curl -fs "http://127.0.0.1:$ops_port/metrics" | grep -E '^lumbung_unsettled_payments ' || true
+
+echo "== single posts at $rate/s open loop, 40 s; admin close of every cooperative 10 s into the measurement"
+"${gen_java[@]}" id.lumbung.bench.load.LoadGenerator --port "$http_port" --label "close-under-load-$rate" --mode single \
+    --rate "$rate" --connections 128 --terminals 100000 --warmup-s 5 --duration-s 40 --json-out "$out/summary.jsonl" &
+gen=$!
+sleep 15
+t0=$(date +%s%N)
+code=$(curl -s -o "$out/close.json" -w '%{http_code}' -X POST -H "Authorization: Bearer close-under-load-token" \
+    "http://127.0.0.1:$ops_port/admin/v1/settlements/close")
+t1=$(date +%s%N)
+echo "   admin close: HTTP $code after $(( (t1 - t0) / 1000000 )) ms; $(grep -o '"batchId"' "$out/close.json" | wc -l) batches"
+wait "$gen"
+grep -oE 'event=window_closed.*' "$out/engine.log" | tail -1
+stop_server
+echo "== load after: $(cut -d' ' -f1-3 /proc/loadavg)"
