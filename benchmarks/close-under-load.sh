@@ -2,18 +2,18 @@
 # Intake while a big window closes, as terminals see it: the real engine (sync durability) over
 # HTTP, reference data of 1,000 cooperatives, 100,000 traders and terminals; first filled with
 # batch posts (closed loop, FILL_S seconds, ~10 M payments on this box); then single posts in open
-# loop at RATE requests/s for 40 s, with an admin close of every cooperative 10 s into the
-# measurement. Prints the generator's per-second line (answers/s and the largest CO-corrected
-# latency of that second) and the close's duration, then the summary (p50/p99/max over the 40 s).
+# loop at RATE requests/s (10 s warm-up, 20 s measured; the generator allows 30 s), with an admin
+# close of every cooperative 5 s into the measurement. Prints the generator's per-second line (answers/s and the largest CO-corrected
+# latency of that second) and the close's duration, then the summary (p50/p99/max over the 20 s).
 #
-#   benchmarks/close-under-load.sh          (env: RATE default 10000, FILL_S default 35, OUT, SKIP_BUILD=1)
+#   benchmarks/close-under-load.sh          (env: RATE default 10000, FILL_S default 40, OUT, SKIP_BUILD=1)
 #
 # Loopback only, every phase bounded in time, only the engine this script started is stopped.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 rate="${RATE:-10000}"
-fill_s="${FILL_S:-35}"
+fill_s="${FILL_S:-40}"
 out="${OUT:-$(mktemp -d /tmp/lumbung-close-load.XXXXXX)}"
 mkdir -p "$out"
 # shellcheck source=benchmarks/server-control.sh
@@ -36,14 +36,22 @@ for _ in $(seq 1 600); do
   sleep 0.1
 done
 
-echo "== fill: batches of 100, closed loop, $fill_s s"
-"${gen_java[@]}" id.lumbung.bench.load.LoadGenerator --port "$http_port" --label fill --mode batch --batch-size 100 \
-    --rate 0 --connections 64 --terminals 100000 --warmup-s 0 --duration-s "$fill_s" --quiet | grep -E '^(answers|payments|latency)' || true
+echo "== fill: batches of 100, closed loop, $fill_s s (in runs of at most 30 s, the generator's bound)"
+left="$fill_s"
+while (( left > 0 )); do
+  run=$(( left > 30 ? 30 : left ))
+  "${gen_java[@]}" id.lumbung.bench.load.LoadGenerator --port "$http_port" --label fill --mode batch --batch-size 100 \
+      --rate 0 --connections 64 --terminals 100000 --warmup-s 0 --duration-s "$run" --quiet | grep -E '^payments/s' || true
+  left=$(( left - run ))
+done
 curl -fs "http://127.0.0.1:$ops_port/metrics" | grep -E '^lumbung_unsettled_payments ' || true
+echo "== warm the single-post path: closed loop, 20 s"
+"${gen_java[@]}" id.lumbung.bench.load.LoadGenerator --port "$http_port" --label warm --mode single --rate 0 \
+    --connections 128 --terminals 100000 --warmup-s 10 --duration-s 10 --quiet | grep -E '^(requests|latency)' || true
 
-echo "== single posts at $rate/s open loop, 40 s; admin close of every cooperative 10 s into the measurement"
+echo "== single posts at $rate/s open loop, 10 s warm-up + 20 s; admin close of every cooperative 5 s into the measurement"
 "${gen_java[@]}" id.lumbung.bench.load.LoadGenerator --port "$http_port" --label "close-under-load-$rate" --mode single \
-    --rate "$rate" --connections 128 --terminals 100000 --warmup-s 5 --duration-s 40 --json-out "$out/summary.jsonl" &
+    --rate "$rate" --connections 128 --terminals 100000 --warmup-s 10 --duration-s 20 --json-out "$out/summary.jsonl" &
 gen=$!
 sleep 15
 t0=$(date +%s%N)

@@ -7,7 +7,8 @@
 #   it shares the 2 cores, and its GC pauses count as latency); then a table with the ratios and
 #   the targets.
 #
-#   benchmarks/compare.sh            (env: LOAD_S measured seconds per run, default 15; WARM_S warm-up, default 10;
+#   benchmarks/compare.sh            (env: LOAD_S measured seconds per run, default 10; WARM_S warm-up, default 20
+#                                     (an open loop needs it: generator and engine JIT on the same 2 cores);
 #                                     CONNECTIONS for single runs, default 128; JFR=1 records the engine
 #                                     during the max-rate single run into $OUT/engine-single.jfr)
 #
@@ -17,8 +18,8 @@ set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/.." && pwd)"
-load_s="${LOAD_S:-15}"
-warm_s="${WARM_S:-10}"
+load_s="${LOAD_S:-10}"
+warm_s="${WARM_S:-20}"
 connections="${CONNECTIONS:-128}"
 batch_connections="${BATCH_CONNECTIONS:-16}"
 out="${OUT:-$(mktemp -d /tmp/lumbung-compare.XXXXXX)}"
