@@ -88,6 +88,7 @@ public final class Engine implements AutoCloseable {
     private volatile long eventLoopLagNs;
     private long cutoffTimer = -1;
     private volatile boolean stopping;
+    private volatile boolean failed;
     private Thread journalVerifier;
     /** Sequence of the snapshot this start loaded (0: it replayed the whole journal). */
     private volatile long snapshotSequence;
@@ -99,7 +100,11 @@ public final class Engine implements AutoCloseable {
         this.fees = fees;
         this.clock = clock;
         this.adminToken = adminToken;
-        this.fatal = fatal;
+        // a fatal error also rules out a snapshot at stop: the state may be ahead of the journal
+        this.fatal = (t, e) -> {
+            failed = true;
+            fatal.uncaughtException(t, e);
+        };
         this.diskReserveBytes = config.diskReserveBytes;
     }
 
@@ -130,20 +135,17 @@ public final class Engine implements AutoCloseable {
         }, "lumbung-snapshot-load");
         loader.setDaemon(true);
         loader.start();
-        new ClassLoaderMetrics().bindTo(registry);
-        new JvmMemoryMetrics().bindTo(registry);
-        new JvmGcMetrics().bindTo(registry);
-        new JvmThreadMetrics().bindTo(registry);
-        new ProcessorMetrics().bindTo(registry);
-        new UptimeMetrics().bindTo(registry);
-        vertx = Vertx.builder()
-                .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
-                .withMetrics(new MicrometerMetricsFactory(registry))
-                .build();
-        registerGauges();
-        ops = new OpsServer(vertx, registry, () -> ready, adminToken, this::adminClose);
-        await(ops.listen(config.httpHost, config.opsPort));
-
+        try {
+            startVertxAndOps();
+        } catch (Exception e) {
+            // the loader writes into the derived state: let it finish before close() tears it down
+            try {
+                snapshotLoad.get(60, TimeUnit.SECONDS);
+            } catch (Exception ignored) {
+                // the start's own failure is the one to report
+            }
+            throw e;
+        }
         long tOps = System.nanoTime();
         Snapshots.Position snapshot;
         try {
@@ -193,6 +195,23 @@ public final class Engine implements AutoCloseable {
                 (tState - tOps) / 1_000_000, (System.nanoTime() - tState) / 1_000_000);
     }
 
+    /** Vert.x with its metrics, the JVM binders, the gauges and the ops port (health answers "not ready" from here on). */
+    private void startVertxAndOps() throws Exception {
+        new ClassLoaderMetrics().bindTo(registry);
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmGcMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        vertx = Vertx.builder()
+                .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
+                .withMetrics(new MicrometerMetricsFactory(registry))
+                .build();
+        registerGauges();
+        ops = new OpsServer(vertx, registry, () -> ready, adminToken, this::adminClose);
+        await(ops.listen(config.httpHost, config.opsPort));
+    }
+
     /** The state the journal derives, empty: ledger, settlement and payment book. */
     private void newDerivedState() {
         ledger = new Ledger(reference.coopCount(), reference.traderCount());
@@ -207,12 +226,13 @@ public final class Engine implements AutoCloseable {
      */
     private Snapshots.Position loadSnapshot() {
         Snapshots snapshots = new Snapshots(config.dataDir);
-        Path file = snapshots.newest();
-        if (file == null) {
-            return null;
-        }
+        Path file = null;
         long t0 = System.nanoTime();
         try {
+            file = snapshots.newest();
+            if (file == null) {
+                return null;
+            }
             long[] partNs = new long[3];
             Snapshots.Position at = snapshots.load(file, reference.identityDigest(), journal, in -> {
                 long p0 = System.nanoTime();
@@ -237,7 +257,10 @@ public final class Engine implements AutoCloseable {
                     at.sequence(), book.retainedPayments(), (System.nanoTime() - t0) / 1_000_000, partNs[0] / 1_000_000,
                     partNs[1] / 1_000_000, partNs[2] / 1_000_000);
             return at;
-        } catch (SnapshotException e) {
+        } catch (RuntimeException e) {
+            // SnapshotException names what is wrong; anything else thrown while reading a damaged
+            // file (a digest that no longer parses, an index Chronicle refuses) is a rejection too:
+            // the whole journal is always there to replay
             metrics.snapshotsRejected.increment();
             LOG.log(System.Logger.Level.WARNING, "event=snapshot_rejected file={0} reason=\"{1}\" action=replay_whole_journal",
                     file, e.getMessage());
@@ -566,13 +589,29 @@ public final class Engine implements AutoCloseable {
      * the writer has stopped and every close is settled; a failure is logged, never fatal.
      */
     private void writeSnapshot() {
-        if (!config.snapshotEnabled || writer == null || !writer.stopped() || book.lastSequence() == 0
+        if (!config.snapshotEnabled || failed || writer == null || !writer.stopped() || book.lastSequence() == 0
                 || book.lastSequence() == snapshotSequence || !settlement.stopped()
                 || settlement.settledCloseSequence() != book.lastCloseSequence()) {
             return;
         }
         long t0 = System.nanoTime();
         try {
+            if (!lastEntryIs(book.lastSequence(), book.lastEntryIndex())) {
+                LOG.log(System.Logger.Level.WARNING, "event=snapshot_skipped reason=\"the journal's last entry is not sequence {0}\"",
+                        book.lastSequence());
+                return;
+            }
+            // a snapshot takes ~70 bytes per retained payment; it must not eat the journal's reserve
+            long needBytes = 70L * book.retainedPayments() + (64L << 20);
+            long freeBytes = Files.getFileStore(config.dataDir).getUsableSpace();
+            if (freeBytes - needBytes < diskReserveBytes) {
+                LOG.log(System.Logger.Level.WARNING, "event=snapshot_skipped reason=\"disk: {0,number,#} bytes free, the snapshot"
+                        + " needs about {1,number,#} and the reserve is {2,number,#}\"", freeBytes, needBytes, diskReserveBytes);
+                return;
+            }
+            if (config.durability != id.lumbung.config.Durability.SYNC) {
+                journal.forceFiles(); // ASYNC: the entries the snapshot stands on must be on disk before it
+            }
             Snapshots.Written w = new Snapshots(config.dataDir).write(
                     new Snapshots.Position(book.lastSequence(), book.lastEntryIndex()), reference.identityDigest(), journal,
                     out -> {
@@ -583,10 +622,19 @@ public final class Engine implements AutoCloseable {
             LOG.log(System.Logger.Level.INFO, "event=snapshot_written file={0} sequence={1,number,#} bytes={2,number,#}"
                     + " retained_payments={3,number,#} duration_ms={4,number,#}", w.file(), book.lastSequence(), w.bytes(),
                     book.retainedPayments(), (System.nanoTime() - t0) / 1_000_000);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | IOException e) {
             LOG.log(System.Logger.Level.WARNING, "event=snapshot_failed reason=\"{0}\" effect=next_start_replays_more",
                     String.valueOf(e.getMessage()));
         }
+    }
+
+    /** True when the journal entry at {@code index} is intact and holds {@code sequence}. */
+    private boolean lastEntryIs(long sequence, long index) {
+        byte[] buffer = new byte[id.lumbung.payment.EntryCodec.ENTRY_BYTES_MAX];
+        int n = journal.readOnce(index, buffer);
+        JournalEntry entry = new JournalEntry();
+        return n > 0 && new id.lumbung.payment.EntryCodec().decodeForReplay(buffer, n, entry) == id.lumbung.payment.EntryCodec.OK
+                && entry.sequence == sequence;
     }
 
     static <T> T await(Future<T> f) throws Exception {

@@ -277,6 +277,25 @@ public final class Journal implements AutoCloseable {
         dirty = false;
     }
 
+    /**
+     * Forces every journal file to disk whatever the durability (fsync of each cycle file, which
+     * writes the mapped pages back, then of the folder). Before a snapshot is written in ASYNC
+     * durability: a snapshot must never stand on journal entries a power loss could still take.
+     */
+    public void forceFiles() {
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".cq4")).toList()) {
+                try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(f,
+                        java.nio.file.StandardOpenOption.WRITE)) {
+                    ch.force(true);
+                }
+            }
+            id.lumbung.files.AtomicFiles.forceDirectory(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot force the journal files in " + dir, e);
+        }
+    }
+
     public Durability durability() {
         return durability;
     }

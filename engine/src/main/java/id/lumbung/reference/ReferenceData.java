@@ -100,8 +100,10 @@ public final class ReferenceData {
     /**
      * SHA-256 over what derived state refers to by index: each cooperative's id, each trader's id
      * and cooperative, each terminal's id and trader, in index order. A snapshot of the payment
-     * book holds indexes, so it is used only when this digest is unchanged (names, accounts, keys
-     * and fee plans may change freely).
+     * book holds indexes, so it is used only when this digest is unchanged. Keys may change
+     * freely; a changed fee plan, name or account applies to windows that close after the start,
+     * while batches settled before the snapshot stay as they were (a whole-journal replay would
+     * recompute them and stop on a settlement file whose bytes differ, with or without snapshots).
      */
     public byte[] identityDigest() {
         MessageDigest d = Sha256.newDigest();

@@ -405,11 +405,12 @@ public final class Settlement implements WindowSink, AutoCloseable {
     @Override
     public void close() {
         thread.shutdown();
-        files.close();
         try {
+            // a close still being settled needs the file writers: they stop only after it
             thread.awaitTermination(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        files.close();
     }
 }

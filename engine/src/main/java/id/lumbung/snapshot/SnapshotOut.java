@@ -35,6 +35,11 @@ public final class SnapshotOut {
     private void flush() {
         buffer.flip();
         crc.update(buffer.duplicate());
+        drain();
+    }
+
+    /** Writes the flipped buffer out whole and clears it. */
+    private void drain() {
         try {
             while (buffer.hasRemaining()) {
                 bytes += channel.write(buffer);
@@ -108,17 +113,9 @@ public final class SnapshotOut {
     /** Writes what is buffered and the CRC32C of everything before it; returns the file's length. */
     long finish() {
         flush();
-        long sum = crc.getValue();
-        buffer.putLong(sum);
+        buffer.putLong(crc.getValue());
         buffer.flip();
-        try {
-            while (buffer.hasRemaining()) {
-                bytes += channel.write(buffer);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write snapshot", e);
-        }
-        buffer.clear();
+        drain(); // the checksum itself is not part of what it sums
         return bytes;
     }
 }

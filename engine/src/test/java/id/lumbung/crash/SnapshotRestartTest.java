@@ -72,6 +72,8 @@ class SnapshotRestartTest {
         whole = wholeJournalCopy(data, root.resolve("whole-2"));
         Path damaged = root.resolve("damaged");
         SettlementCrashTest.copyTree(data, damaged);
+        Path badIndex = root.resolve("bad-index");
+        SettlementCrashTest.copyTree(data, badIndex);
         Map<String, String> tail = observe(data, paid, "snapshot_loaded");
         assertThat(tail).isEqualTo(observe(whole, paid, null));
         assertThat(tail).isNotEqualTo(fromSnapshot);
@@ -91,6 +93,22 @@ class SnapshotRestartTest {
             Map<String, String> before = new LinkedHashMap<>(tail);
             before.keySet().removeIf(k -> k.startsWith("after close") || k.equals("close"));
             assertThat(observeRunning(new Client(engine), damaged, paid)).isEqualTo(before);
+            assertThat(engine.stop()).isZero();
+        }
+
+        // a header whose journal index is garbage (bytes 52-59: after magic, version, digest and
+        // sequence) is rejected too, whatever Chronicle makes of that index, and the CRC is not
+        // needed to notice
+        Path withBadIndex = snapshots(badIndex).get(0);
+        try (RandomAccessFile f = new RandomAccessFile(withBadIndex.toFile(), "rw")) {
+            f.seek(52);
+            f.write(new byte[] {(byte) 0xFF, 0x7F, 0x3A, (byte) 0x91, 0x05, 0x22, 0x44, 0x7E});
+        }
+        try (EngineProcess engine = EngineProcess.start(badIndex, "sync")) {
+            assertThat(engine.output()).contains("event=snapshot_rejected").doesNotContain("event=snapshot_loaded");
+            Map<String, String> before = new LinkedHashMap<>(tail);
+            before.keySet().removeIf(k -> k.startsWith("after close") || k.equals("close"));
+            assertThat(observeRunning(new Client(engine), badIndex, paid)).isEqualTo(before);
             assertThat(engine.stop()).isZero();
         }
     }
