@@ -25,6 +25,7 @@ cd "$(dirname "$0")/.."
 # benchmark (under id.lumbung.bench.)         metric                               limit   kind
 limits=$(cat <<'EOF'
 EntryCodecBenchmark.encodePayment             gc.alloc.rate.norm                   0.5     zero
+EntryCodecBenchmark.decodeForReplay           gc.alloc.rate.norm                   0.5     zero
 FeePlanBenchmark.feeRupiah                    gc.alloc.rate.norm                   0.5     zero
 RateLimiterBenchmark.acquireAllowed           gc.alloc.rate.norm                   0.5     zero
 RateLimiterBenchmark.acquireRejected          gc.alloc.rate.norm                   0.5     zero

@@ -79,4 +79,16 @@ public class EntryCodecBenchmark {
         bh.consume(codec.decode(encoded, encodedBytes, entry));
         bh.consume(entry.request);
     }
+
+    /**
+     * What replay does per entry: check and decode in place, ids as slices of the entry's bytes
+     * (no Strings, no request). {@link #decodePayment} builds Strings and runs only to read one
+     * payment back for a retry, a status or a void.
+     */
+    @Benchmark
+    public void decodeForReplay(Blackhole bh) {
+        bh.consume(codec.decodeForReplay(encoded, encodedBytes, entry));
+        bh.consume(entry.amountRupiah);
+        bh.consume(entry.txnIdLength);
+    }
 }
