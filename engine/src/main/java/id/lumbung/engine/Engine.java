@@ -586,7 +586,8 @@ public final class Engine implements AutoCloseable {
     /**
      * At a clean stop: the derived state as of the last journal entry, so that the next start
      * replays only what comes after it. Skipped (the next start replays the whole journal) unless
-     * the writer has stopped and every close is settled; a failure is logged, never fatal.
+     * the writer has stopped and every close is settled; a failure (including a last entry that is
+     * not the book's, which {@link Snapshots#write} refuses) is logged, never fatal.
      */
     private void writeSnapshot() {
         if (!config.snapshotEnabled || failed || writer == null || !writer.stopped() || book.lastSequence() == 0
@@ -596,11 +597,6 @@ public final class Engine implements AutoCloseable {
         }
         long t0 = System.nanoTime();
         try {
-            if (!lastEntryIs(book.lastSequence(), book.lastEntryIndex())) {
-                LOG.log(System.Logger.Level.WARNING, "event=snapshot_skipped reason=\"the journal's last entry is not sequence {0}\"",
-                        book.lastSequence());
-                return;
-            }
             // a snapshot takes ~70 bytes per retained payment; it must not eat the journal's reserve
             long needBytes = 70L * book.retainedPayments() + (64L << 20);
             long freeBytes = Files.getFileStore(config.dataDir).getUsableSpace();
@@ -626,15 +622,6 @@ public final class Engine implements AutoCloseable {
             LOG.log(System.Logger.Level.WARNING, "event=snapshot_failed reason=\"{0}\" effect=next_start_replays_more",
                     String.valueOf(e.getMessage()));
         }
-    }
-
-    /** True when the journal entry at {@code index} is intact and holds {@code sequence}. */
-    private boolean lastEntryIs(long sequence, long index) {
-        byte[] buffer = new byte[id.lumbung.payment.EntryCodec.ENTRY_BYTES_MAX];
-        int n = journal.readOnce(index, buffer);
-        JournalEntry entry = new JournalEntry();
-        return n > 0 && new id.lumbung.payment.EntryCodec().decodeForReplay(buffer, n, entry) == id.lumbung.payment.EntryCodec.OK
-                && entry.sequence == sequence;
     }
 
     static <T> T await(Future<T> f) throws Exception {

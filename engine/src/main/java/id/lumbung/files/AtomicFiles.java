@@ -60,18 +60,14 @@ public final class AtomicFiles {
             out.add(FileDigest.of(names[i], contents[i]));
         }
         if (renamed) {
-            try {
-                forceDirectory(dir);
-            } catch (IOException e) {
-                throw new UncheckedIOException("fsync of folder " + dir + " failed", e);
-            }
+            forceFolder(dir);
         }
         return out;
     }
 
     /**
-     * Forces a folder's entries to disk: call after creating a subfolder in it, so that the new
-     * subfolder survives a power loss as its files' renames do.
+     * Forces a folder's entries to disk: after renaming files into it or creating a subfolder in
+     * it, so that the new entries survive a power loss.
      *
      * @throws UncheckedIOException if the disk refuses
      */
@@ -141,7 +137,7 @@ public final class AtomicFiles {
      * reading and fsyncing it; Windows refuses to open a directory as a channel, and there NTFS
      * journals the rename itself, so only there is the refusal tolerated.
      */
-    public static void forceDirectory(Path dir) throws IOException {
+    private static void forceDirectory(Path dir) throws IOException {
         try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
             channel.force(true);
         } catch (IOException e) {

@@ -290,7 +290,7 @@ public final class Journal implements AutoCloseable {
                     ch.force(true);
                 }
             }
-            id.lumbung.files.AtomicFiles.forceDirectory(dir);
+            id.lumbung.files.AtomicFiles.forceFolder(dir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot force the journal files in " + dir, e);
         }

@@ -46,6 +46,18 @@ final class RetainedPayments {
         final long[] acceptedAt = new long[CHUNK_SLOTS];
         final long[] keyHash = new long[CHUNK_SLOTS];
         final long[] journalIndex = new long[CHUNK_SLOTS];
+
+        /** The int columns in snapshot order (with {@link #longColumns}: the one place that order is written down). */
+        int[][] intColumns() {
+            return new int[][] {trader, terminal};
+        }
+
+        long[][] longColumns() {
+            return new long[][] {amount, acceptedAt, keyHash, journalIndex};
+        }
+
+        /** Snapshot bytes per slot: flags 1 + trader, terminal 4 each + amount, accepted-at, key hash, journal index 8 each. */
+        static final int SNAPSHOT_SLOT_BYTES = 1 + 2 * Integer.BYTES + 4 * Long.BYTES;
     }
 
     /** A few hundred chunks at most (2^16 × 300 = 20 M sequences), so dropping the first is cheap. */
@@ -274,12 +286,12 @@ final class RetainedPayments {
         out.writeInt(chunks.size());
         for (Chunk ch : chunks) {
             out.writeBytes(ch.flags, 0, CHUNK_SLOTS);
-            out.writeInts(ch.trader, 0, CHUNK_SLOTS);
-            out.writeInts(ch.terminal, 0, CHUNK_SLOTS);
-            out.writeLongs(ch.amount, 0, CHUNK_SLOTS);
-            out.writeLongs(ch.acceptedAt, 0, CHUNK_SLOTS);
-            out.writeLongs(ch.keyHash, 0, CHUNK_SLOTS);
-            out.writeLongs(ch.journalIndex, 0, CHUNK_SLOTS);
+            for (int[] column : ch.intColumns()) {
+                out.writeInts(column, 0, CHUNK_SLOTS);
+            }
+            for (long[] column : ch.longColumns()) {
+                out.writeLongs(column, 0, CHUNK_SLOTS);
+            }
         }
         out.writeInt(size);
         for (KeySegment k : segments) {
@@ -298,17 +310,16 @@ final class RetainedPayments {
             throw new SnapshotException("snapshot's first retained sequence " + baseSequence + " is not a chunk start");
         }
         int chunkCount = in.readCount(SNAPSHOT_CHUNKS_MAX, "column chunks");
-        // flags 1 + trader 4 + terminal 4 + amount, accepted-at, key hash, journal index 8 each = 41 bytes a slot
-        in.requireBytesLeft((long) chunkCount * CHUNK_SLOTS * 41);
+        in.requireBytesLeft((long) chunkCount * CHUNK_SLOTS * Chunk.SNAPSHOT_SLOT_BYTES);
         for (int c = 0; c < chunkCount; c++) {
             Chunk ch = new Chunk();
             in.readBytes(ch.flags, 0, CHUNK_SLOTS);
-            in.readInts(ch.trader, 0, CHUNK_SLOTS);
-            in.readInts(ch.terminal, 0, CHUNK_SLOTS);
-            in.readLongs(ch.amount, 0, CHUNK_SLOTS);
-            in.readLongs(ch.acceptedAt, 0, CHUNK_SLOTS);
-            in.readLongs(ch.keyHash, 0, CHUNK_SLOTS);
-            in.readLongs(ch.journalIndex, 0, CHUNK_SLOTS);
+            for (int[] column : ch.intColumns()) {
+                in.readInts(column, 0, CHUNK_SLOTS);
+            }
+            for (long[] column : ch.longColumns()) {
+                in.readLongs(column, 0, CHUNK_SLOTS);
+            }
             chunks.add(ch);
         }
         int total = in.readCount(Integer.MAX_VALUE, "retained keys");

@@ -3,6 +3,7 @@ package id.lumbung.snapshot;
 import id.lumbung.files.AtomicFiles;
 import id.lumbung.journal.Journal;
 import id.lumbung.payment.EntryCodec;
+import id.lumbung.payment.JournalEntry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -62,8 +63,13 @@ public final class Snapshots {
     public Written write(Position at, byte[] identityDigest, Journal journal, Consumer<SnapshotOut> body) {
         byte[] entry = new byte[EntryCodec.ENTRY_BYTES_MAX];
         int entryLength = journal.readOnce(at.journalIndex(), entry);
-        if (entryLength < 0) {
-            throw new IllegalStateException("journal has no entry at index 0x" + Long.toHexString(at.journalIndex()));
+        JournalEntry decoded = new JournalEntry();
+        if (entryLength < 0 || new EntryCodec().decodeForReplay(entry, entryLength, decoded) != EntryCodec.OK
+                || decoded.sequence != at.sequence()) {
+            // the book must stand exactly on that entry: a snapshot one entry ahead would make the
+            // next append look like a gap to every later replay
+            throw new IllegalStateException("the journal's entry at index 0x" + Long.toHexString(at.journalIndex())
+                    + " is not an intact entry of sequence " + at.sequence());
         }
         Path file = dir.resolve(String.format("snapshot-%020d.bin", at.sequence()));
         Path temp = dir.resolve(file.getFileName() + TEMP_SUFFIX);
@@ -85,7 +91,7 @@ public final class Snapshots {
                 channel.force(true);
             }
             Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            AtomicFiles.forceDirectory(dir);
+            AtomicFiles.forceFolder(dir);
             for (Path old : files()) {
                 if (!old.equals(file)) {
                     Files.deleteIfExists(old);
