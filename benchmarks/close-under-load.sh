@@ -6,7 +6,8 @@
 # close of every cooperative 5 s into the measurement. Prints the generator's per-second line (answers/s and the largest CO-corrected
 # latency of that second) and the close's duration, then the summary (p50/p99/max over the 20 s).
 #
-#   benchmarks/close-under-load.sh          (env: RATE default 10000, FILL_S default 40, OUT, SKIP_BUILD=1)
+#   benchmarks/close-under-load.sh          (env: RATE default 10000, FILL_S default 40, OUT, SKIP_BUILD=1,
+#                                            ENGINE_JAVA_OPTS extra engine JVM options, e.g. -Xlog:gc:file=/tmp/gc.log)
 #
 # Loopback only, every phase bounded in time, only the engine this script started is stopped.
 set -euo pipefail
@@ -26,7 +27,8 @@ echo "== $(date -u +%FT%TZ) $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg
 
 http_port="$(free_port)"; ops_port="$(free_port)"
 printf 'http.host=127.0.0.1\nterminal.rate.per.second=100000\nterminal.rate.burst=100000\n' > "$out/engine.properties"
-LUMBUNG_ADMIN_TOKEN=close-under-load-token java -Xmx8g -jar "$engine_jar" serve --config "$out/engine.properties" \
+read -r -a engine_opts <<< "${ENGINE_JAVA_OPTS:-}"
+LUMBUNG_ADMIN_TOKEN=close-under-load-token java -Xmx8g "${engine_opts[@]}" -jar "$engine_jar" serve --config "$out/engine.properties" \
     --data "$out/data" --reference "$out/ref" --cutoffs none --durability sync \
     --http-port "$http_port" --ops-port "$ops_port" --iso-port 0 > "$out/engine.log" 2>&1 &
 server_pid=$!

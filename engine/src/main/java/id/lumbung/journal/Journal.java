@@ -3,10 +3,15 @@ package id.lumbung.journal;
 import id.lumbung.config.Durability;
 import id.lumbung.payment.EntryCodec;
 import id.lumbung.payment.JournalEntry;
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.stream.Stream;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.bytes.SyncMode;
@@ -20,10 +25,15 @@ import net.openhft.chronicle.wire.DocumentContext;
 /**
  * The journal: a Chronicle Queue of {@link EntryCodec} entries, the single source of truth.
  *
- * <p>Only the journal writer thread appends ({@link #append}, {@link #force}); {@link #replay}
- * runs before it starts. In {@link Durability#SYNC} the queue is built with
- * {@code SyncMode.SYNC}: without it {@code appender.sync()} issues {@code msync(MS_ASYNC)}, which
- * returns at once and makes nothing durable.
+ * <p>Only the journal writer thread appends ({@link #append}, {@link #takeSyncTarget}); {@link
+ * #replay} runs before it starts. Durability is the engine's own, not Chronicle's: in {@link
+ * Durability#SYNC} {@link #sync} forces the cycle files that a group of entries went to with
+ * {@code fdatasync} ({@code FileChannel.force(false)}), from the writer's sync thread while the
+ * writer appends the next group. The pages Chronicle's mapping dirtied belong to the file, so the
+ * call covers every entry appended before it started, as {@code msync(MS_SYNC)} of the range would;
+ * unlike Chronicle's msync, whose failure is only logged, a failed force throws, and the engine
+ * stops without acknowledging. The queue is built with {@code SyncMode.NONE}, so Chronicle never
+ * msyncs a chunk on the writer thread itself.
  *
  * <p>A torn entry at the tail (a crash mid-write) fails its checks and is the last entry: replay
  * skips it and the writer's first append is a {@code DISCARD} entry naming it, so the journal itself
@@ -39,7 +49,18 @@ public final class Journal implements AutoCloseable {
     private ExcerptAppender appender;
     /** Random-access reads of earlier entries ({@link #read}). */
     private ExcerptTailer reader;
+    /** Entries were appended since the last {@link #takeSyncTarget}. Writer thread. */
     private boolean dirty;
+    /** The cycle file entries are appended to, and its cycle. Writer thread. */
+    private File appendFile;
+    private int appendCycle = Integer.MIN_VALUE;
+    /** Earlier cycle files appended to since the last {@link #takeSyncTarget} (a roll at midnight). */
+    private final List<File> rolledFrom = new ArrayList<>(2);
+    /** A cycle file was first appended to since the last take: the folder entry must be forced too. */
+    private boolean newFile;
+    /** The channel {@link #sync} forces, kept open for the current cycle file. Sync thread. */
+    private FileChannel syncChannel;
+    private File syncChannelFile;
     private static final int ERR_SEQUENCE = -100;
     private final byte[] readBuffer = new byte[EntryCodec.ENTRY_BYTES_MAX];
 
@@ -53,7 +74,7 @@ public final class Journal implements AutoCloseable {
         }
         this.queue = SingleChronicleQueueBuilder.binary(dir)
                 .rollCycle(RollCycles.FAST_DAILY)
-                .syncMode(durability == Durability.SYNC ? SyncMode.SYNC : SyncMode.NONE)
+                .syncMode(SyncMode.NONE)
                 .build();
     }
 
@@ -219,8 +240,75 @@ public final class Journal implements AutoCloseable {
             dc.wire().bytes().write(bytes, 0, length);
             index = dc.index();
         }
+        int cycle = appender.cycle();
+        if (cycle != appendCycle) {
+            if (dirty && appendFile != null) {
+                rolledFrom.add(appendFile);
+            }
+            appendFile = appender.currentFile();
+            appendCycle = cycle;
+            newFile = true;
+        }
         dirty = true;
         return index;
+    }
+
+    /**
+     * What a force must cover for the entries appended since the last call: their cycle files, and
+     * the folder when a cycle file is new. Writer thread only.
+     *
+     * @return null when nothing was appended since the last call
+     */
+    public SyncTarget takeSyncTarget() {
+        if (!dirty) {
+            return null;
+        }
+        List<File> files;
+        if (rolledFrom.isEmpty()) {
+            files = List.of(appendFile);
+        } else {
+            rolledFrom.add(appendFile);
+            files = List.copyOf(rolledFrom);
+            rolledFrom.clear();
+        }
+        SyncTarget target = new SyncTarget(files, newFile);
+        newFile = false;
+        dirty = false;
+        return target;
+    }
+
+    /** The cycle files a group of entries went to, and whether the folder gained one of them. */
+    public record SyncTarget(List<File> files, boolean folder) {
+    }
+
+    /**
+     * Forces a target's files (and folder) to disk in {@link Durability#SYNC}; nothing in ASYNC.
+     * One thread at a time: the writer's sync thread (or the writer itself through {@link #force}).
+     *
+     * @throws UncheckedIOException when the disk refuses: the entries are not durable
+     */
+    public void sync(SyncTarget target) {
+        if (durability != Durability.SYNC || target == null) {
+            return;
+        }
+        try {
+            for (File f : target.files()) {
+                if (!f.equals(syncChannelFile)) {
+                    if (syncChannel != null) {
+                        syncChannel.close();
+                    }
+                    syncChannel = null;
+                    syncChannel = FileChannel.open(f.toPath(), StandardOpenOption.WRITE);
+                    syncChannelFile = f;
+                }
+                syncChannel.force(false);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot force the journal file " + syncChannelFile + " to disk", e);
+        }
+        if (target.folder()) {
+            id.lumbung.files.AtomicFiles.forceFolder(dir);
+        }
     }
 
     /**
@@ -264,17 +352,13 @@ public final class Journal implements AutoCloseable {
         }
     }
 
-    /** True when entries were appended since the last force. */
-    public boolean dirty() {
-        return dirty;
-    }
-
-    /** Forces appended entries to disk in SYNC durability; a no-op in ASYNC. Journal writer thread only. */
+    /**
+     * Forces the entries appended so far to disk in SYNC durability; a no-op in ASYNC. For a single
+     * thread that appends and forces in turn (benchmarks, tools); the engine's writer hands the
+     * target to its sync thread instead ({@link JournalWriter}).
+     */
     public void force() {
-        if (durability == Durability.SYNC && dirty) {
-            appender.sync();
-        }
-        dirty = false;
+        sync(takeSyncTarget());
     }
 
     /**
@@ -315,6 +399,13 @@ public final class Journal implements AutoCloseable {
 
     @Override
     public void close() {
+        if (syncChannel != null) {
+            try {
+                syncChannel.close();
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.WARNING, "event=journal_sync_channel_close_failed error=\"{0}\"", e.getMessage());
+            }
+        }
         if (appender != null) {
             appender.close();
         }

@@ -5,12 +5,15 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 
 /**
  * The one thread that owns the journal appender, with group commit: it drains every command that
  * arrived (up to {@link #GROUP_COMMANDS_MAX}), executes each (which may append entries), forces the
- * journal once for the whole group, and only then completes them. One msync therefore covers every
- * entry that arrived while the previous one ran, which is what keeps {@code sync} durability fast.
+ * journal once for the whole group ({@link Journal#sync}: fdatasync of the cycle file), and only then
+ * completes them. One force therefore covers every entry that arrived while the previous one ran,
+ * which is what keeps {@code sync} durability fast. A force that fails throws: the group is never
+ * completed, the writer stops and the fatal handler stops the engine.
  *
  * <p>Event loops call {@link #offer}: lock-free, bounded by {@code queueCommandsMax}; a full queue
  * is answered at once as a retryable 503 by the caller. A command that throws is a bug or
@@ -18,7 +21,7 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class JournalWriter implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(JournalWriter.class.getName());
-    /** Bounds one group: 4096 payments × ~100 bytes = 400 KB per msync, still well under a millisecond to copy. */
+    /** Bounds one group: 4096 payments × ~100 bytes = 400 KB per force, still well under a millisecond to copy. */
     public static final int GROUP_COMMANDS_MAX = 4096;
     /** Idle work (disk check, retention sweep, gauges) runs at most this often: 10 ms keeps it far from the hot path. */
     private static final long IDLE_WORK_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(10);
@@ -36,6 +39,7 @@ public final class JournalWriter implements AutoCloseable {
     }
 
     private final Journal journal;
+    private final Consumer<Journal.SyncTarget> force;
     private final EngineMetrics metrics;
     private final Runnable afterForce;
     private final Runnable idleWork;
@@ -55,7 +59,14 @@ public final class JournalWriter implements AutoCloseable {
      */
     public JournalWriter(Journal journal, EngineMetrics metrics, int queueCommandsMax, Runnable afterForce,
             Runnable idleWork, Thread.UncaughtExceptionHandler fatal) {
+        this(journal, journal::sync, metrics, queueCommandsMax, afterForce, idleWork, fatal);
+    }
+
+    /** @param force forces one target: {@link Journal#sync}, or in tests a wrapper that watches the forces */
+    JournalWriter(Journal journal, Consumer<Journal.SyncTarget> force, EngineMetrics metrics, int queueCommandsMax,
+            Runnable afterForce, Runnable idleWork, Thread.UncaughtExceptionHandler fatal) {
         this.journal = journal;
+        this.force = force;
         this.metrics = metrics;
         this.queueCommandsMax = queueCommandsMax;
         this.afterForce = afterForce;
@@ -121,7 +132,7 @@ public final class JournalWriter implements AutoCloseable {
                     idleWork.run();
                 }
             }
-            journal.force();
+            force.accept(journal.takeSyncTarget());
         } catch (Throwable t) {
             running = false;
             LOG.log(System.Logger.Level.ERROR, "event=journal_writer_failed error=\"" + t + "\"", t);
@@ -140,13 +151,13 @@ public final class JournalWriter implements AutoCloseable {
         return n;
     }
 
+    /** Forces the group's entries (a force that fails throws: nothing of the group is completed), then completes it. */
     private void commit(int n) {
-        if (journal.durability() == id.lumbung.config.Durability.SYNC && journal.dirty()) {
+        Journal.SyncTarget target = journal.takeSyncTarget();
+        if (target != null && journal.durability() == id.lumbung.config.Durability.SYNC) {
             long t0 = System.nanoTime();
-            journal.force();
+            force.accept(target);
             metrics.journalSync.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
-        } else {
-            journal.force();
         }
         metrics.groupCommitEntries.record(n);
         afterForce.run();

@@ -39,7 +39,7 @@ public final class EngineMetrics {
         httpLatency = latency("http");
         isoLatency = latency("iso");
         journalSync = Timer.builder("lumbung.journal.sync.latency")
-                .description("Time to force one group of journal entries to disk (msync MS_SYNC)")
+                .description("Time to force one group of journal entries to disk (fdatasync of the journal cycle file)")
                 .publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofNanos(10_000))
                 .maximumExpectedValue(Duration.ofSeconds(2))
@@ -69,7 +69,7 @@ public final class EngineMetrics {
                 .maximumExpectedValue(10_000_000.0)
                 .register(registry);
         groupCommitEntries = DistributionSummary.builder("lumbung.journal.group.commit.entries")
-                .description("Journal entries covered by one group commit")
+                .description("Writer commands (a payment, a batch, a void, a close, a status read) completed by one force")
                 .publishPercentileHistogram()
                 .minimumExpectedValue(1.0)
                 .maximumExpectedValue(100_000.0)
