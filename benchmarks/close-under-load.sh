@@ -6,7 +6,12 @@
 # close of every cooperative 5 s into the measurement. Prints the generator's per-second line (answers/s and the largest CO-corrected
 # latency of that second) and the close's duration, then the summary (p50/p99/max over the 20 s).
 #
-#   benchmarks/close-under-load.sh          (env: RATE default 10000, FILL_S default 40, OUT, SKIP_BUILD=1,
+# By default a small warm-up close (a few seconds of batches, then a close of every cooperative) runs
+# before the fill, so that the measured close runs compiled code, as every close but the first
+# after a start does; COLD=1 skips it and measures a first close (its code is compiled by the JIT
+# while it runs, which on 2 cores takes ~0.5 of a core from intake for its duration).
+#
+#   benchmarks/close-under-load.sh          (env: RATE default 10000, FILL_S default 40, OUT, SKIP_BUILD=1, COLD=1,
 #                                            ENGINE_JAVA_OPTS extra engine JVM options, e.g. -Xlog:gc:file=/tmp/gc.log)
 #
 # Loopback only, every phase bounded in time, only the engine this script started is stopped.
@@ -38,6 +43,22 @@ for _ in $(seq 1 600); do
   sleep 0.1
 done
 
+close_all() { # prints the HTTP code and the close's duration in ms
+  local t0 t1 code
+  t0=$(date +%s%N)
+  code=$(curl -s -o "$out/close.json" -w '%{http_code}' -X POST -H "Authorization: Bearer close-under-load-token" \
+      "http://127.0.0.1:$ops_port/admin/v1/settlements/close")
+  t1=$(date +%s%N)
+  echo "HTTP $code after $(( (t1 - t0) / 1000000 )) ms; $(grep -o '"batchId"' "$out/close.json" | wc -l) batches"
+}
+
+if [[ "${COLD:-0}" != 1 ]]; then
+  echo "== warm-up close: batches of 100 for 5 s, then a close of every cooperative (not measured)"
+  "${gen_java[@]}" id.lumbung.bench.load.LoadGenerator --port "$http_port" --label warm-fill --mode batch --batch-size 100 \
+      --rate 0 --connections 64 --terminals 100000 --warmup-s 0 --duration-s 5 --quiet | grep -E '^payments/s' || true
+  echo "   warm-up close: $(close_all)"
+fi
+
 echo "== fill: batches of 100, closed loop, $fill_s s (in runs of at most 30 s, the generator's bound)"
 left="$fill_s"
 while (( left > 0 )); do
@@ -56,11 +77,7 @@ echo "== single posts at $rate/s open loop, 10 s warm-up + 20 s; admin close of 
     --rate "$rate" --connections 128 --terminals 100000 --warmup-s 10 --duration-s 20 --json-out "$out/summary.jsonl" &
 gen=$!
 sleep 15
-t0=$(date +%s%N)
-code=$(curl -s -o "$out/close.json" -w '%{http_code}' -X POST -H "Authorization: Bearer close-under-load-token" \
-    "http://127.0.0.1:$ops_port/admin/v1/settlements/close")
-t1=$(date +%s%N)
-echo "   admin close: HTTP $code after $(( (t1 - t0) / 1000000 )) ms; $(grep -o '"batchId"' "$out/close.json" | wc -l) batches"
+echo "   admin close: $(close_all)"
 wait "$gen"
 grep -oE 'event=window_closed.*' "$out/engine.log" | tail -1
 stop_server

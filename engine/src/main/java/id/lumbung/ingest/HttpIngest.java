@@ -1,5 +1,6 @@
 package id.lumbung.ingest;
 
+import id.lumbung.payment.PaymentBook;
 import id.lumbung.payment.PaymentRequest;
 import id.lumbung.payment.PaymentView;
 import id.lumbung.payment.PostOutcome;
@@ -324,11 +325,11 @@ public final class HttpIngest extends VerticleBase {
             switch (o.result()) {
                 case ACCEPTED -> {
                     ctx.metrics().payment("accepted", "none");
-                    sb.append("201,\"paymentId\":\"").append(o.payment().paymentId()).append("\"}");
+                    PaymentBook.appendPaymentId(sb.append("201,\"paymentId\":\""), o.payment().sequence()).append("\"}");
                 }
                 case REPLAYED -> {
                     ctx.metrics().payment("replayed", "none");
-                    sb.append("200,\"paymentId\":\"").append(o.payment().paymentId()).append("\"}");
+                    PaymentBook.appendPaymentId(sb.append("200,\"paymentId\":\""), o.payment().sequence()).append("\"}");
                 }
                 default -> {
                     Problem p = Problem.valueOf(o.result().name());
@@ -366,7 +367,7 @@ public final class HttpIngest extends VerticleBase {
     /** The 201 body; a replay answers exactly the same bytes. */
     static String accepted(PaymentView p) {
         StringBuilder sb = new StringBuilder(192);
-        sb.append("{\"paymentId\":\"").append(p.paymentId()).append("\",\"status\":\"ACCEPTED\",\"sequence\":")
+        PaymentBook.appendPaymentId(sb.append("{\"paymentId\":\""), p.sequence()).append("\",\"status\":\"ACCEPTED\",\"sequence\":")
                 .append(p.sequence()).append(",\"traderId\":\"").append(p.traderId()).append("\",\"coopId\":\"")
                 .append(p.coopId()).append("\",\"acceptedAt\":\"");
         OffsetTimestamp.appendJakarta(sb, p.acceptedAtEpochMs());

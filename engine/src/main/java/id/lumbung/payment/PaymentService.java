@@ -30,13 +30,7 @@ public final class PaymentService implements PaymentCommands {
     @Override
     public void postBatch(List<PaymentRequest> requests, Terminal terminal, Context context,
             Consumer<List<PostOutcome>> done) {
-        submit(new Op<>(context, done, () -> {
-            List<PostOutcome> out = new ArrayList<>(requests.size());
-            for (PaymentRequest r : requests) {
-                out.add(book.post(r, terminal));
-            }
-            return out;
-        }), () -> {
+        submit(new Op<>(context, done, () -> book.postAll(requests, terminal)), () -> {
             List<PostOutcome> out = new ArrayList<>(requests.size());
             for (int i = 0; i < requests.size(); i++) {
                 out.add(new PostOutcome(PostOutcome.Result.JOURNAL_UNAVAILABLE, null));

@@ -138,6 +138,18 @@ final class RetainedPayments {
         probing.probe(hash);
     }
 
+    /**
+     * Reads the slot a lookup of {@code hash} starts at. A batch calls it for all its keys before
+     * looking any up: the table is hundreds of MB, so each first read misses the caches, and issued
+     * back to back these misses overlap in the memory system instead of coming one per lookup.
+     *
+     * @return the slot's content, for the caller to fold into a sink (so the read is kept)
+     */
+    long touch(long hash) {
+        long[] t = segment(hash).table;
+        return t[KeySegment.home(hash, t) << 1];
+    }
+
     /** The next sequence with the probed hash, or 0 when there is none. */
     long nextMatch() {
         return probing.nextMatch();
@@ -391,7 +403,7 @@ final class RetainedPayments {
             table = new long[2 * slots];
         }
 
-        private static int home(long hash, long[] t) {
+        static int home(long hash, long[] t) {
             return (int) hash & ((t.length >>> 1) - 1);
         }
 

@@ -75,7 +75,7 @@ final class InMemoryPaymentCommands implements PaymentCommands {
             return new PostOutcome(PostOutcome.Result.JOURNAL_UNAVAILABLE, null);
         }
         long sequence = nextSequence++;
-        PaymentView view = new PaymentView("P" + sequence, sequence, "trader-" + terminal.traderIndex(),
+        PaymentView view = new PaymentView(sequence, "trader-" + terminal.traderIndex(),
                 "coop", 1_000L * sequence, PaymentStatus.ACCEPTED, null, request);
         byKey.put(key, view);
         byId.put(view.paymentId(), view);
@@ -128,7 +128,7 @@ final class InMemoryPaymentCommands implements PaymentCommands {
     }
 
     private PaymentView replace(PaymentView p, PaymentStatus status, String batchId) {
-        PaymentView next = new PaymentView(p.paymentId(), p.sequence(), p.traderId(), p.coopId(),
+        PaymentView next = new PaymentView(p.sequence(), p.traderId(), p.coopId(),
                 p.acceptedAtEpochMs(), status, batchId, p.request());
         byKey.put(key(p.request().terminalId(), p.request().txnId()), next);
         byId.put(p.paymentId(), next);

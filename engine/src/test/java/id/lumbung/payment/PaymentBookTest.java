@@ -73,6 +73,50 @@ class PaymentBookTest {
         }
     }
 
+    /**
+     * A batch posted with {@link PaymentBook#postAll} (keys hashed and their slots read first) gets
+     * exactly the outcomes of posting its items one by one, including keys repeated inside the
+     * batch, conflicts, keys known from earlier batches, and the retained bound reached mid-batch.
+     */
+    @Test
+    void postAllAnswersExactlyAsPostingOneByOne(@TempDir Path dir) throws Exception {
+        ReferenceData ref = reference();
+        Terminal t = ref.terminal("T0000001");
+        java.util.Random random = new java.util.Random(20261130);
+        try (Journal a = new Journal(dir.resolve("a"), Durability.ASYNC);
+                Journal b = new Journal(dir.resolve("b"), Durability.ASYNC)) {
+            PaymentBook batched = book(a, ref, 5_000);
+            PaymentBook single = book(b, ref, 5_000);
+            int accepted = 0;
+            for (int round = 0; round < 120; round++) {
+                List<PaymentRequest> batch = new ArrayList<>();
+                int n = 1 + random.nextInt(150);
+                for (int i = 0; i < n; i++) {
+                    // a small key space, so that repeats inside a batch and across batches are common
+                    String txn = "k" + random.nextInt(20_000);
+                    long amount = random.nextInt(10) == 0 ? 999 : 1_000; // same key, other amount: a conflict
+                    batch.add(request("T0000001", txn, amount));
+                }
+                List<PostOutcome> got = batched.postAll(batch, t);
+                assertThat(got).hasSize(n);
+                for (int i = 0; i < n; i++) {
+                    PostOutcome want = single.post(batch.get(i), t);
+                    PostOutcome have = got.get(i);
+                    assertThat(have.result()).as("round %d item %d", round, i).isEqualTo(want.result());
+                    if (want.payment() != null) {
+                        assertThat(have.payment().sequence()).isEqualTo(want.payment().sequence());
+                        assertThat(have.payment().paymentId()).isEqualTo(want.payment().paymentId());
+                    }
+                    if (want.result() == PostOutcome.Result.ACCEPTED) {
+                        accepted++;
+                    }
+                }
+            }
+            assertThat(accepted).as("the retained bound was reached mid-run").isEqualTo(5_000);
+            assertThat(batched.retainedPayments()).isEqualTo(single.retainedPayments());
+        }
+    }
+
     @Test
     void forgetsSettledPaymentsAfterRetentionAndARetryThenFailsTheTimeWindow(@TempDir Path dir) throws Exception {
         ReferenceData ref = reference();
