@@ -25,6 +25,7 @@ batch_connections="${BATCH_CONNECTIONS:-16}"
 out="${OUT:-$(mktemp -d /tmp/lumbung-compare.XXXXXX)}"
 mkdir -p "$out"
 results="$out/results.jsonl"
+ops_port=""
 : > "$results"
 # shellcheck source=benchmarks/server-control.sh
 source "$here/server-control.sh"
@@ -47,7 +48,7 @@ echo "== reference data: 10 coops, 1000 traders, 1000 terminals"
 
 start_engine() { # $1 = data dir name, $2.. = extra JVM flags
   local data="$out/$1"; shift
-  http_port="$(free_port)"; local ops_port; ops_port="$(free_port)"; local iso_port; iso_port="$(free_port)"
+  http_port="$(free_port)"; ops_port="$(free_port)"; local iso_port; iso_port="$(free_port)"
   java "$@" -jar "$engine_jar" serve --data "$data" --reference "$out/ref" --cutoffs none --durability sync \
       --http-port "$http_port" --ops-port "$ops_port" --iso-port "$iso_port" > "$data.log" 2>&1 &
   server_pid=$!
@@ -61,18 +62,53 @@ start_engine() { # $1 = data dir name, $2.. = extra JVM flags
   echo "engine not ready after 60 s"; cat "$data.log"; exit 1
 }
 
-load() { # $1 = label, $2.. = generator options; records server CPU seconds over the whole run
+load() { # $1 = label, $2.. = generator options; records server CPU seconds over the whole run, and for the
+  # engine its own answer latency over the measured window (lumbung_ingest_latency_seconds, scraped at
+  # the end of the warm-up and at the end): what the engine adds, without the generator's own delays
   local label="$1"; shift
   echo "== load: $label ($*)"
   local before; before="$(cpu_ticks "$server_pid")"
+  local scraper=""
+  if [[ -n "$ops_port" ]]; then
+    (sleep "$warm_s"; curl -fs "http://127.0.0.1:$ops_port/metrics" > "$out/$label.metrics-start" || true) &
+    scraper=$!
+  fi
   "${gen_java[@]}" id.lumbung.bench.load.LoadGenerator --port "$http_port" --label "$label" \
       --warmup-s "$warm_s" --duration-s "$load_s" --json-out "$out/$label.json" "$@" | grep -v '^JSON '
   local after; after="$(cpu_ticks "$server_pid")"
-  python3 - "$out/$label.json" "$(( after - before ))" "$clk_tck" "$results" <<'PY'
-import json, sys
-path, ticks, tck, results = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+  if [[ -n "$scraper" ]]; then
+    curl -fs "http://127.0.0.1:$ops_port/metrics" > "$out/$label.metrics-end" || true
+    wait "$scraper" || true
+  fi
+  python3 - "$out/$label.json" "$(( after - before ))" "$clk_tck" "$results" "$out/$label.metrics-start" "$out/$label.metrics-end" <<'PY'
+import json, os, re, sys
+path, ticks, tck, results, m0, m1 = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], sys.argv[5], sys.argv[6]
 r = json.loads(open(path).read().strip().splitlines()[-1])
 r["serverCpuS"] = round(ticks / tck, 2)   # warm-up + measure + drain, not only the window
+def buckets(f):
+    b = {}
+    for line in open(f):
+        m = re.match(r'lumbung_ingest_latency_seconds_bucket\{(.*)\} (\S+)', line)
+        if m and 'channel="http"' in m.group(1):
+            le = re.search(r'le="([^"]+)"', m.group(1)).group(1)
+            b[float("inf") if le == "+Inf" else float(le)] = float(m.group(2))
+    return b
+if os.path.exists(m0) and os.path.exists(m1):
+    a, z = buckets(m0), buckets(m1)
+    cum = [(le, z[le] - a.get(le, 0.0)) for le in sorted(z)]
+    total = cum[-1][1] if cum else 0
+    def q(p):  # as PromQL's histogram_quantile: linear within the bucket
+        rank, lo, below = p * total, 0.0, 0.0
+        for le, c in cum:
+            if c >= rank:
+                return lo if le == float("inf") else lo + (le - lo) * (rank - below) / max(c - below, 1e-9)
+            lo, below = le, c
+        return lo
+    if total > 0:
+        r["engineLatencyMs"] = {"requests": int(total), "p50": round(q(.5) * 1e3, 2), "p99": round(q(.99) * 1e3, 2),
+                                "p999": round(q(.999) * 1e3, 2)}
+        print(f"engine-side answer latency over the window: p50 {r['engineLatencyMs']['p50']} ms, "
+              f"p99 {r['engineLatencyMs']['p99']} ms, p99.9 {r['engineLatencyMs']['p999']} ms ({int(total)} requests)")
 open(results, "a").write(json.dumps(r) + "\n")
 print(f"server CPU {r['serverCpuS']} s over the run (warm-up included)")
 PY
@@ -99,7 +135,7 @@ load engine-batch --mode batch --batch-size 100 --rate 0 --connections "$batch_c
 load engine-single-after-batch --mode single --rate 0 --connections "$connections" --depth 1
 stop_server
 
-http_port="$(free_port)"
+http_port="$(free_port)"; ops_port=""
 "${gen_java[@]}" id.lumbung.bench.load.NoopServer --port "$http_port" > "$out/noop.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 1 100); do grep -q listening "$out/noop.log" 2>/dev/null && break; sleep 0.1; done
@@ -141,6 +177,9 @@ print(f"| engine single / PostgreSQL | {ratio_pg:.1f} | >= 6 | {ok(ratio_pg >= 6
 print(f"| engine batch (100/request) payments/s | {eb['paymentsPerS']} | >= 1,000,000 | {ok(eb['paymentsPerS'] >= 1_000_000)} |")
 print(f"| p99 at half max single rate ({eh['rateTargetPerS']} req/s, open loop, CO-corrected) | {p99:.0f} µs | <= 2000 µs | {ok(p99 <= 2000)} |")
 print(f"| the same rate against the no-op server (this generator's floor on this box) | {nh['latencyUs']['p99']:.0f} µs | | |")
+if "engineLatencyMs" in eh:
+    el = eh["engineLatencyMs"]
+    print(f"| the engine's own p99 at that rate (request in to answer out, lumbung_ingest_latency_seconds) | {el['p99'] * 1000:.0f} µs | <= 2000 µs | {ok(el['p99'] <= 2)} |")
 print()
 print("Note: load generator and server run on the same box and share its CPUs; see the CPU columns.")
 PY
