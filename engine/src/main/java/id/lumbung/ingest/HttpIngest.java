@@ -367,9 +367,10 @@ public final class HttpIngest extends VerticleBase {
     /** The 201 body; a replay answers exactly the same bytes. */
     static String accepted(PaymentView p) {
         StringBuilder sb = new StringBuilder(192);
-        PaymentBook.appendPaymentId(sb.append("{\"paymentId\":\""), p.sequence()).append("\",\"status\":\"ACCEPTED\",\"sequence\":")
-                .append(p.sequence()).append(",\"traderId\":\"").append(p.traderId()).append("\",\"coopId\":\"")
-                .append(p.coopId()).append("\",\"acceptedAt\":\"");
+        PaymentBook.appendPaymentId(sb.append("{\"paymentId\":\""), p.sequence())
+                .append("\",\"status\":\"ACCEPTED\",\"sequence\":").append(p.sequence())
+                .append(",\"traderId\":\"").append(p.traderId())
+                .append("\",\"coopId\":\"").append(p.coopId()).append("\",\"acceptedAt\":\"");
         OffsetTimestamp.appendJakarta(sb, p.acceptedAtEpochMs());
         return sb.append("\"}").toString();
     }

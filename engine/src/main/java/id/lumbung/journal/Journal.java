@@ -25,15 +25,14 @@ import net.openhft.chronicle.wire.DocumentContext;
 /**
  * The journal: a Chronicle Queue of {@link EntryCodec} entries, the single source of truth.
  *
- * <p>Only the journal writer thread appends ({@link #append}, {@link #takeSyncTarget}); {@link
- * #replay} runs before it starts. Durability is the engine's own, not Chronicle's: in {@link
- * Durability#SYNC} {@link #sync} forces the cycle files that a group of entries went to with
- * {@code fdatasync} ({@code FileChannel.force(false)}), from the writer's sync thread while the
- * writer appends the next group. The pages Chronicle's mapping dirtied belong to the file, so the
- * call covers every entry appended before it started, as {@code msync(MS_SYNC)} of the range would;
- * unlike Chronicle's msync, whose failure is only logged, a failed force throws, and the engine
- * stops without acknowledging. The queue is built with {@code SyncMode.NONE}, so Chronicle never
- * msyncs a chunk on the writer thread itself.
+ * <p>Only the journal writer thread appends ({@link #append}, {@link #takeSyncTarget}, {@link
+ * #sync}); {@link #replay} runs before it starts. Durability is the engine's own, not Chronicle's:
+ * in {@link Durability#SYNC} {@link #sync} forces the cycle files that a group of entries went to
+ * with {@code fdatasync} ({@code FileChannel.force(false)}), once per group. The pages Chronicle's
+ * mapping dirtied belong to the file, so the call covers every entry appended before it started, as
+ * {@code msync(MS_SYNC)} of the range would; unlike Chronicle's msync, whose failure is only
+ * logged, a failed force throws, and the engine stops without acknowledging. The queue is built
+ * with {@code SyncMode.NONE}, so Chronicle never msyncs a chunk on the writer thread itself.
  *
  * <p>A torn entry at the tail (a crash mid-write) fails its checks and is the last entry: replay
  * skips it and the writer's first append is a {@code DISCARD} entry naming it, so the journal itself
@@ -58,7 +57,7 @@ public final class Journal implements AutoCloseable {
     private final List<File> rolledFrom = new ArrayList<>(2);
     /** A cycle file was first appended to since the last take: the folder entry must be forced too. */
     private boolean newFile;
-    /** The channel {@link #sync} forces, kept open for the current cycle file. Sync thread. */
+    /** The channel {@link #sync} forces, kept open for the current cycle file. Writer thread. */
     private FileChannel syncChannel;
     private File syncChannelFile;
     private static final int ERR_SEQUENCE = -100;
@@ -283,7 +282,7 @@ public final class Journal implements AutoCloseable {
 
     /**
      * Forces a target's files (and folder) to disk in {@link Durability#SYNC}; nothing in ASYNC.
-     * One thread at a time: the writer's sync thread (or the writer itself through {@link #force}).
+     * Journal writer thread only.
      *
      * @throws UncheckedIOException when the disk refuses: the entries are not durable
      */
@@ -291,20 +290,21 @@ public final class Journal implements AutoCloseable {
         if (durability != Durability.SYNC || target == null) {
             return;
         }
-        try {
-            for (File f : target.files()) {
+        for (File f : target.files()) {
+            try {
                 if (!f.equals(syncChannelFile)) {
                     if (syncChannel != null) {
                         syncChannel.close();
                     }
                     syncChannel = null;
+                    syncChannelFile = null;
                     syncChannel = FileChannel.open(f.toPath(), StandardOpenOption.WRITE);
                     syncChannelFile = f;
                 }
                 syncChannel.force(false);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot force the journal file " + f + " to disk", e);
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot force the journal file " + syncChannelFile + " to disk", e);
         }
         if (target.folder()) {
             id.lumbung.files.AtomicFiles.forceFolder(dir);
@@ -353,9 +353,9 @@ public final class Journal implements AutoCloseable {
     }
 
     /**
-     * Forces the entries appended so far to disk in SYNC durability; a no-op in ASYNC. For a single
-     * thread that appends and forces in turn (benchmarks, tools); the engine's writer hands the
-     * target to its sync thread instead ({@link JournalWriter}).
+     * Forces the entries appended so far to disk in SYNC durability; a no-op in ASYNC. For a thread
+     * that appends and forces in turn (benchmarks, tools); the engine's {@link JournalWriter} takes
+     * the target and forces it itself, to time it and to let tests watch it.
      */
     public void force() {
         sync(takeSyncTarget());

@@ -615,7 +615,7 @@ public final class PaymentBook {
 
     /** Public payment id: "P" and the journal sequence, so a status lookup is one array read. */
     public static String paymentId(long sequence) {
-        return "P" + sequence;
+        return appendPaymentId(new StringBuilder(20), sequence).toString();
     }
 
     /** Appends {@link #paymentId} without making a String (the answers are built in a StringBuilder). */
