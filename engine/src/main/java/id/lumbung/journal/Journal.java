@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.stream.Stream;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.bytes.SyncMode;
+import net.openhft.chronicle.core.time.SystemTimeProvider;
+import net.openhft.chronicle.core.time.TimeProvider;
 import net.openhft.chronicle.queue.ExcerptAppender;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.RollCycles;
@@ -64,6 +66,11 @@ public final class Journal implements AutoCloseable {
     private final byte[] readBuffer = new byte[EntryCodec.ENTRY_BYTES_MAX];
 
     public Journal(Path dir, Durability durability) {
+        this(dir, durability, SystemTimeProvider.INSTANCE);
+    }
+
+    /** @param time the queue's clock, which picks the daily cycle file; tests move it past midnight */
+    Journal(Path dir, Durability durability, TimeProvider time) {
         this.dir = dir;
         this.durability = durability;
         try {
@@ -74,6 +81,7 @@ public final class Journal implements AutoCloseable {
         this.queue = SingleChronicleQueueBuilder.binary(dir)
                 .rollCycle(RollCycles.FAST_DAILY)
                 .syncMode(SyncMode.NONE)
+                .timeProvider(time)
                 .build();
     }
 

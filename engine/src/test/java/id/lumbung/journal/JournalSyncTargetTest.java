@@ -1,0 +1,79 @@
+package id.lumbung.journal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import id.lumbung.config.Durability;
+import java.io.File;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import net.openhft.chronicle.core.time.SetTimeProvider;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What a force covers: the cycle file of the entries appended since the last force, the files of
+ * both days when a group crosses midnight (the daily roll), and the folder whenever a cycle file is
+ * new.
+ */
+class JournalSyncTargetTest {
+    private static final byte[] ENTRY = new byte[48];
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void coversTheCycleFilesAGroupWentToAndTheFolderWhenOneIsNew() {
+        SetTimeProvider time = new SetTimeProvider(java.time.Instant.parse("2026-11-30T23:59:58Z"));
+        try (Journal journal = new Journal(dir, Durability.SYNC, time)) {
+            assertThat(journal.takeSyncTarget()).as("nothing appended").isNull();
+
+            journal.append(ENTRY, ENTRY.length);
+            Journal.SyncTarget first = journal.takeSyncTarget();
+            assertThat(first.files()).hasSize(1);
+            File day1 = first.files().get(0);
+            assertThat(day1).exists().hasParent(dir.toFile());
+            assertThat(first.folder()).as("the first cycle file is new").isTrue();
+            journal.sync(first);
+
+            journal.append(ENTRY, ENTRY.length);
+            Journal.SyncTarget second = journal.takeSyncTarget();
+            assertThat(second.files()).containsExactly(day1);
+            assertThat(second.folder()).as("same file, nothing new in the folder").isFalse();
+            journal.sync(second);
+
+            // a group that crosses midnight: entries in both days' files, forced together
+            journal.append(ENTRY, ENTRY.length);
+            time.advanceMillis(TimeUnit.SECONDS.toMillis(4));
+            journal.append(ENTRY, ENTRY.length);
+            Journal.SyncTarget crossing = journal.takeSyncTarget();
+            assertThat(crossing.files()).hasSize(2);
+            assertThat(crossing.files().get(0)).isEqualTo(day1);
+            File day2 = crossing.files().get(1);
+            assertThat(day2).isNotEqualTo(day1).exists();
+            assertThat(crossing.folder()).as("the new day's file is new in the folder").isTrue();
+            journal.sync(crossing);
+
+            journal.append(ENTRY, ENTRY.length);
+            Journal.SyncTarget next = journal.takeSyncTarget();
+            assertThat(next.files()).containsExactly(day2);
+            assertThat(next.folder()).isFalse();
+            journal.sync(next);
+            assertThat(journal.takeSyncTarget()).isNull();
+        }
+    }
+
+    @Test
+    void aGroupThatStartsInTheNewDayCoversOnlyItsFile() {
+        SetTimeProvider time = new SetTimeProvider(java.time.Instant.parse("2026-11-30T23:59:58Z"));
+        try (Journal journal = new Journal(dir, Durability.SYNC, time)) {
+            journal.append(ENTRY, ENTRY.length);
+            File day1 = journal.takeSyncTarget().files().get(0);
+            time.advanceMillis(TimeUnit.SECONDS.toMillis(4));
+            journal.append(ENTRY, ENTRY.length);
+            Journal.SyncTarget target = journal.takeSyncTarget();
+            assertThat(target.files()).hasSize(1).doesNotContain(day1);
+            assertThat(target.folder()).isTrue();
+            journal.sync(target);
+        }
+    }
+}
