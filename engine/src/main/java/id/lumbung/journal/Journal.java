@@ -59,6 +59,8 @@ public final class Journal implements AutoCloseable {
     private final List<File> rolledFrom = new ArrayList<>(2);
     /** A cycle file was first appended to since the last take: the folder entry must be forced too. */
     private boolean newFile;
+    /** The target of a group that went to the current file only, reused from group to group. */
+    private SyncTarget steadyTarget;
     /** The channel {@link #sync} forces, kept open for the current cycle file. Writer thread. */
     private FileChannel syncChannel;
     private File syncChannelFile;
@@ -270,15 +272,19 @@ public final class Journal implements AutoCloseable {
         if (!dirty) {
             return null;
         }
-        List<File> files;
-        if (rolledFrom.isEmpty()) {
-            files = List.of(appendFile);
+        SyncTarget target;
+        if (rolledFrom.isEmpty() && !newFile) {
+            if (steadyTarget == null || steadyTarget.files().get(0) != appendFile) {
+                steadyTarget = new SyncTarget(List.of(appendFile), false);
+            }
+            target = steadyTarget; // the usual group: one file, nothing new; no allocation
+        } else if (rolledFrom.isEmpty()) {
+            target = new SyncTarget(List.of(appendFile), true);
         } else {
             rolledFrom.add(appendFile);
-            files = List.copyOf(rolledFrom);
+            target = new SyncTarget(List.copyOf(rolledFrom), newFile);
             rolledFrom.clear();
         }
-        SyncTarget target = new SyncTarget(files, newFile);
         newFile = false;
         dirty = false;
         return target;

@@ -40,6 +40,8 @@ class JournalSyncTargetTest {
             assertThat(second.files()).containsExactly(day1);
             assertThat(second.folder()).as("same file, nothing new in the folder").isFalse();
             journal.sync(second);
+            journal.append(ENTRY, ENTRY.length);
+            assertThat(journal.takeSyncTarget()).as("the usual group reuses its target").isSameAs(second);
 
             // a group that crosses midnight: entries in both days' files, forced together
             journal.append(ENTRY, ENTRY.length);
