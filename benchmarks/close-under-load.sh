@@ -7,9 +7,9 @@
 # latency of that second) and the close's duration, then the summary (p50/p99/max over the 20 s).
 #
 # By default a small warm-up close (a few seconds of batches, then a close of every cooperative) runs
-# before the fill, so that the measured close runs compiled code, as every close but the first
-# after a start does; COLD=1 skips it and measures a first close (its code is compiled by the JIT
-# while it runs, which on 2 cores takes ~0.5 of a core from intake for its duration).
+# before the fill, so that the measured close runs compiled code. COLD=1 skips it and measures the
+# first close after a start, whose code the JIT compiles while it runs (0.4-0.85 of a core on this
+# 2-core box; benchmarks/RESULTS.md, session 4).
 #
 #   benchmarks/close-under-load.sh          (env: RATE default 10000, FILL_S default 40, OUT, SKIP_BUILD=1, COLD=1,
 #                                            ENGINE_JAVA_OPTS extra engine JVM options, e.g. -Xlog:gc:file=/tmp/gc.log)
