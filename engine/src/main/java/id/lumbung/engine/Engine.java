@@ -1,5 +1,6 @@
 package id.lumbung.engine;
 
+import id.lumbung.config.Durability;
 import id.lumbung.config.EngineConfig;
 import id.lumbung.ingest.HttpIngest;
 import id.lumbung.ingest.IngestContext;
@@ -605,7 +606,7 @@ public final class Engine implements AutoCloseable {
                         + " needs about {1,number,#} and the reserve is {2,number,#}\"", freeBytes, needBytes, diskReserveBytes);
                 return;
             }
-            if (config.durability != id.lumbung.config.Durability.SYNC) {
+            if (config.durability != Durability.SYNC) {
                 journal.forceFiles(); // ASYNC: the entries the snapshot stands on must be on disk before it
             }
             Snapshots.Written w = new Snapshots(config.dataDir).write(

@@ -95,14 +95,6 @@ public final class DecodedPayment {
     }
 
     private static boolean same(char[] chars, int length, String s) {
-        if (s == null || s.length() != length) {
-            return false;
-        }
-        for (int i = 0; i < length; i++) {
-            if (chars[i] != s.charAt(i)) {
-                return false;
-            }
-        }
-        return true;
+        return s != null && s.length() == length && PaymentJsonDecoder.sameChars(s, chars, 0, length);
     }
 }

@@ -553,7 +553,8 @@ public final class PaymentJsonDecoder {
         return s;
     }
 
-    private static boolean sameChars(String s, char[] text, int at, int n) {
+    /** Whether {@code text[at, at + n)} holds the first {@code n} characters of {@code s}. */
+    static boolean sameChars(String s, char[] text, int at, int n) {
         for (int i = 0; i < n; i++) {
             if (s.charAt(i) != text[at + i]) {
                 return false;

@@ -39,9 +39,6 @@ public final class TerminalAuth {
     private final byte[] scratch = new byte[4096];
     private int filled;
 
-    public TerminalAuth() {
-    }
-
     /** Whether the timestamp header is a number within the allowed skew of {@code nowMs}. */
     public static boolean timestampFresh(String header, long nowMs) {
         if (header == null || header.isEmpty() || header.length() > 19) {
@@ -66,11 +63,7 @@ public final class TerminalAuth {
         }
         sha256.reset();
         sha256.update(body, 0, bodyLength);
-        try {
-            sha256.digest(bodyDigest, 0, bodyDigest.length);
-        } catch (DigestException e) {
-            throw new IllegalStateException(e);
-        }
+        digestInto(sha256, bodyDigest);
         for (int i = 0; i < 32; i++) {
             bodyDigestHex[2 * i] = (byte) HEX[(bodyDigest[i] >> 4) & 0xF];
             bodyDigestHex[2 * i + 1] = (byte) HEX[bodyDigest[i] & 0xF];
@@ -93,7 +86,7 @@ public final class TerminalAuth {
         if (key.length > BLOCK_BYTES) { // RFC 2104: a key longer than a block is hashed first (keys are 32 bytes)
             mac.reset();
             mac.update(key, 0, key.length);
-            digestInto(longKeyDigest);
+            digestInto(mac, longKeyDigest);
             key = longKeyDigest;
         }
         mac.reset();
@@ -110,11 +103,11 @@ public final class TerminalAuth {
         put('\n');
         mac.update(scratch, 0, filled);
         mac.update(bodyDigestHex, 0, bodyDigestHex.length);
-        digestInto(computed);
+        digestInto(mac, computed);
         keyPad(key, OPAD);
         mac.update(pad, 0, BLOCK_BYTES);
         mac.update(computed, 0, computed.length);
-        digestInto(computed);
+        digestInto(mac, computed);
         return MessageDigest.isEqual(computed, presented);
     }
 
@@ -125,9 +118,9 @@ public final class TerminalAuth {
         }
     }
 
-    private void digestInto(byte[] out) {
+    private static void digestInto(MessageDigest digest, byte[] out) {
         try {
-            mac.digest(out, 0, out.length);
+            digest.digest(out, 0, out.length);
         } catch (DigestException e) {
             throw new IllegalStateException(e);
         }

@@ -1,13 +1,14 @@
 package id.lumbung.journal;
 
 import id.lumbung.config.Durability;
+import id.lumbung.files.AtomicFiles;
 import id.lumbung.payment.EntryCodec;
 import id.lumbung.payment.JournalEntry;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -278,9 +279,7 @@ public final class Journal implements AutoCloseable {
                 steadyTarget = new SyncTarget(List.of(appendFile), false);
             }
             target = steadyTarget; // the usual group: one file, nothing new; no allocation
-        } else if (rolledFrom.isEmpty()) {
-            target = new SyncTarget(List.of(appendFile), true);
-        } else {
+        } else { // a new cycle file, or a group that crossed midnight
             rolledFrom.add(appendFile);
             target = new SyncTarget(List.copyOf(rolledFrom), newFile);
             rolledFrom.clear();
@@ -321,7 +320,7 @@ public final class Journal implements AutoCloseable {
             }
         }
         if (target.folder()) {
-            id.lumbung.files.AtomicFiles.forceFolder(dir);
+            AtomicFiles.forceFolder(dir);
         }
     }
 
@@ -383,12 +382,11 @@ public final class Journal implements AutoCloseable {
     public void forceFiles() {
         try (Stream<Path> files = Files.list(dir)) {
             for (Path f : files.filter(p -> p.toString().endsWith(".cq4")).toList()) {
-                try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(f,
-                        java.nio.file.StandardOpenOption.WRITE)) {
+                try (FileChannel ch = FileChannel.open(f, StandardOpenOption.WRITE)) {
                     ch.force(true);
                 }
             }
-            id.lumbung.files.AtomicFiles.forceFolder(dir);
+            AtomicFiles.forceFolder(dir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot force the journal files in " + dir, e);
         }

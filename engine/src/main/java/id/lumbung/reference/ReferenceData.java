@@ -12,7 +12,7 @@ import java.util.Set;
  * The cooperatives, traders and terminals the engine serves, loaded once from three CSV files
  * ({@value #COOPS_FILE}, {@value #TRADERS_FILE}, {@value #TERMINALS_FILE}) and immutable afterwards.
  * Safe to read from any thread once published (all fields final, nothing written after the
- * constructor). The {@code byte[]} keys inside the records are shared: callers must not modify them.
+ * constructor but the cached {@link #identityDigest}). The {@code byte[]} keys inside the records are shared: callers must not modify them.
  *
  * <p>A load either succeeds completely or throws {@link ReferenceDataException} naming the file,
  * the line (1-based, the header is line 1) and what is wrong.
@@ -52,6 +52,8 @@ public final class ReferenceData {
     private final HashMap<String, Terminal> terminalsById;
     private final List<Coop> coopList;
     private final List<List<Trader>> tradersByCoopIndex;
+    /** {@link #identityDigest}, once computed: a start checks a snapshot with it and the stop writes one. */
+    private volatile byte[] identityDigest;
 
     ReferenceData(Coop[] coops, HashMap<String, Coop> coopsById, Trader[] traders,
             HashMap<String, Trader> tradersById, Terminal[] terminals, HashMap<String, Terminal> terminalsById) {
@@ -106,6 +108,15 @@ public final class ReferenceData {
      * recompute them and stop on a settlement file whose bytes differ, with or without snapshots).
      */
     public byte[] identityDigest() {
+        byte[] digest = identityDigest;
+        if (digest == null) {
+            digest = computeIdentityDigest();
+            identityDigest = digest; // immutable data: a race computes the same bytes twice at worst
+        }
+        return digest.clone();
+    }
+
+    private byte[] computeIdentityDigest() {
         MessageDigest d = Sha256.newDigest();
         java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(1 << 16);
         for (Coop c : coops) {
