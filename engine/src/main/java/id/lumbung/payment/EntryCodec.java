@@ -1,5 +1,7 @@
 package id.lumbung.payment;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -49,10 +51,17 @@ public final class EntryCodec {
     private static final int FLAG_PAYER_REF = 1;
     private static final int FLAG_MERCHANT_ID = 2;
     private static final int FLAG_ONE_COOP = 1;
+    private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle INT_LE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle SHORT_LE = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final CRC32C crc = new CRC32C();
     private final byte[] bytes = new byte[ENTRY_BYTES_MAX];
     private final ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+    /** The entry being decoded, the cursor in it and its end (exclusive). */
+    private byte[] in;
+    private int at;
+    private int end;
 
     /** The buffer the last encode wrote into; valid up to the length it returned. */
     public byte[] buffer() {
@@ -159,127 +168,159 @@ public final class EntryCodec {
         if (length < HEADER_BYTES) {
             return ERR_SHORT;
         }
-        ByteBuffer in = ByteBuffer.wrap(src, 0, length).order(ByteOrder.LITTLE_ENDIAN);
-        if (in.get(VERSION_OFFSET) != VERSION) {
+        if (src[VERSION_OFFSET] != VERSION) {
             return ERR_VERSION;
         }
-        int bodyBytes = in.getShort(LENGTH_OFFSET) & 0xFFFF;
+        int bodyBytes = (short) SHORT_LE.get(src, LENGTH_OFFSET) & 0xFFFF;
         if (bodyBytes != length - HEADER_BYTES) {
             return ERR_LENGTH;
         }
         crc.reset();
         crc.update(src, HEADER_BYTES, bodyBytes);
-        if ((int) crc.getValue() != in.getInt(CRC_OFFSET)) {
+        if ((int) crc.getValue() != (int) INT_LE.get(src, CRC_OFFSET)) {
             return ERR_CRC;
         }
-        byte type = in.get(TYPE_OFFSET);
-        in.position(HEADER_BYTES);
+        byte type = src[TYPE_OFFSET];
+        in = src;
+        at = HEADER_BYTES;
+        end = length;
         try {
             switch (type) {
                 case JournalEntry.TYPE_PAYMENT -> {
                     if (strings) {
-                        decodePayment(in, out);
+                        decodePayment(out);
                     } else {
-                        decodePaymentSlices(in, out);
+                        decodePaymentSlices(out);
                     }
                 }
-                case JournalEntry.TYPE_VOID -> decodeVoid(in, out);
-                case JournalEntry.TYPE_CLOSE -> decodeClose(in, out);
-                case JournalEntry.TYPE_DISCARD -> decodeDiscard(in, out);
+                case JournalEntry.TYPE_VOID -> decodeVoid(out);
+                case JournalEntry.TYPE_CLOSE -> decodeClose(out);
+                case JournalEntry.TYPE_DISCARD -> decodeDiscard(out);
                 default -> {
                     return ERR_TYPE;
                 }
             }
-        } catch (RuntimeException e) {
+        } catch (IndexOutOfBoundsException e) {
             return ERR_BODY;
+        } finally {
+            in = null;
         }
-        if (in.remaining() != 0) {
+        if (at != end) {
             return ERR_BODY;
         }
         out.type = type;
         return OK;
     }
 
-    private static void decodePayment(ByteBuffer in, JournalEntry out) {
-        out.sequence = in.getLong();
-        out.atEpochMs = in.getLong();
-        long amount = in.getLong();
-        long occurredAt = in.getLong();
-        int offset = in.getInt();
-        int flags = in.get();
-        String terminalId = getString(in);
-        String txnId = getString(in);
-        String currency = getString(in);
-        String method = getString(in);
-        out.traderId = getString(in);
-        out.coopId = getString(in);
-        String payerRef = (flags & FLAG_PAYER_REF) != 0 ? getString(in) : null;
-        String merchantId = (flags & FLAG_MERCHANT_ID) != 0 ? getString(in) : null;
+    private void decodePayment(JournalEntry out) {
+        out.sequence = readLong();
+        out.atEpochMs = readLong();
+        long amount = readLong();
+        long occurredAt = readLong();
+        int offset = readInt();
+        int flags = readByte();
+        String terminalId = readString();
+        String txnId = readString();
+        String currency = readString();
+        String method = readString();
+        out.traderId = readString();
+        out.coopId = readString();
+        String payerRef = (flags & FLAG_PAYER_REF) != 0 ? readString() : null;
+        String merchantId = (flags & FLAG_MERCHANT_ID) != 0 ? readString() : null;
         out.request = new PaymentRequest(terminalId, txnId, amount, currency, occurredAt, offset, method, payerRef, merchantId);
     }
 
-    private static void decodePaymentSlices(ByteBuffer in, JournalEntry out) {
-        out.sequence = in.getLong();
-        out.atEpochMs = in.getLong();
-        out.amountRupiah = in.getLong();
-        in.getLong(); // occurredAt
-        in.getInt(); // offset
-        int flags = in.get();
+    private void decodePaymentSlices(JournalEntry out) {
+        out.sequence = readLong();
+        out.atEpochMs = readLong();
+        out.amountRupiah = readLong();
+        readLong(); // occurredAt
+        readInt(); // offset
+        int flags = readByte();
         out.request = null;
         out.traderId = null;
         out.coopId = null;
-        out.raw = in.array();
-        out.terminalIdLength = in.get(in.position()) & 0xFF;
-        out.terminalIdAt = skipString(in);
-        out.txnIdLength = in.get(in.position()) & 0xFF;
-        out.txnIdAt = skipString(in);
-        skipString(in); // currency
-        skipString(in); // method
-        out.traderIdLength = in.get(in.position()) & 0xFF;
-        out.traderIdAt = skipString(in);
-        out.coopIdLength = in.get(in.position()) & 0xFF;
-        out.coopIdAt = skipString(in);
+        out.raw = in;
+        out.terminalIdLength = peekLength();
+        out.terminalIdAt = skipString();
+        out.txnIdLength = peekLength();
+        out.txnIdAt = skipString();
+        skipString(); // currency
+        skipString(); // method
+        out.traderIdLength = peekLength();
+        out.traderIdAt = skipString();
+        out.coopIdLength = peekLength();
+        out.coopIdAt = skipString();
         if ((flags & FLAG_PAYER_REF) != 0) {
-            skipString(in);
+            skipString();
         }
         if ((flags & FLAG_MERCHANT_ID) != 0) {
-            skipString(in);
+            skipString();
         }
+    }
+
+    private void decodeVoid(JournalEntry out) {
+        out.sequence = readLong();
+        out.atEpochMs = readLong();
+        out.voidedSequence = readLong();
+    }
+
+    private void decodeDiscard(JournalEntry out) {
+        out.sequence = readLong();
+        out.atEpochMs = readLong();
+        out.discardedIndex = readLong();
+    }
+
+    private void decodeClose(JournalEntry out) {
+        out.sequence = readLong();
+        out.atEpochMs = readLong();
+        out.trigger = readByte();
+        int flags = readByte();
+        out.coopId = (flags & FLAG_ONE_COOP) != 0 ? readString() : null;
+    }
+
+    // The decode cursor reads the entry's array in place: no ByteBuffer per entry, so replay
+    // allocates nothing whether or not the JIT's escape analysis removes a wrapper.
+
+    /** Fails the decode (as a malformed body) when fewer than {@code n} bytes of the entry remain. */
+    private int take(int n) {
+        int from = at;
+        if (end - from < n) {
+            throw new IndexOutOfBoundsException("entry body ends early");
+        }
+        at = from + n;
+        return from;
+    }
+
+    private long readLong() {
+        return (long) LONG_LE.get(in, take(8));
+    }
+
+    private int readInt() {
+        return (int) INT_LE.get(in, take(4));
+    }
+
+    private byte readByte() {
+        return in[take(1)];
+    }
+
+    /** The u8 length of the string at the cursor, without moving past it. */
+    private int peekLength() {
+        if (at >= end) {
+            throw new IndexOutOfBoundsException("entry body ends early");
+        }
+        return in[at] & 0xFF;
     }
 
     /** Moves past a length-prefixed string; returns where its bytes start. */
-    private static int skipString(ByteBuffer in) {
-        int n = in.get() & 0xFF;
-        int at = in.arrayOffset() + in.position();
-        in.position(in.position() + n);
-        return at;
+    private int skipString() {
+        int n = readByte() & 0xFF;
+        return take(n);
     }
 
-    private static void decodeVoid(ByteBuffer in, JournalEntry out) {
-        out.sequence = in.getLong();
-        out.atEpochMs = in.getLong();
-        out.voidedSequence = in.getLong();
-    }
-
-    private static void decodeDiscard(ByteBuffer in, JournalEntry out) {
-        out.sequence = in.getLong();
-        out.atEpochMs = in.getLong();
-        out.discardedIndex = in.getLong();
-    }
-
-    private static void decodeClose(ByteBuffer in, JournalEntry out) {
-        out.sequence = in.getLong();
-        out.atEpochMs = in.getLong();
-        out.trigger = in.get();
-        int flags = in.get();
-        out.coopId = (flags & FLAG_ONE_COOP) != 0 ? getString(in) : null;
-    }
-
-    private static String getString(ByteBuffer in) {
-        int n = in.get() & 0xFF;
-        String s = new String(in.array(), in.arrayOffset() + in.position(), n, StandardCharsets.UTF_8);
-        in.position(in.position() + n);
-        return s;
+    private String readString() {
+        int n = readByte() & 0xFF;
+        return new String(in, take(n), n, StandardCharsets.UTF_8);
     }
 
     /** A human-readable name for a decode error code. */
