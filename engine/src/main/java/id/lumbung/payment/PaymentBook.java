@@ -200,13 +200,14 @@ public final class PaymentBook {
     }
 
     public PostOutcome post(PaymentRequest r, Terminal terminal) {
-        return post(r, terminal, RetainedPayments.keyHash(terminal.terminalId(), r.txnId()));
+        return post(r, terminal, RetainedPayments.keyHash(terminal.terminalId(), r.txnId()), clock.millis());
     }
 
     /**
      * Posts a batch's payments in order, as {@link #post} one by one would. The keys' table slots
      * are read for all of them first ({@link RetainedPayments#touch}), so that their cache misses
-     * overlap.
+     * overlap. The clock is read once: a batch's payments are accepted at the same millisecond (a
+     * clock read per payment was 5% of the writer's CPU under batch load).
      */
     public List<PostOutcome> postAll(List<PaymentRequest> requests, Terminal terminal) {
         int n = requests.size();
@@ -222,14 +223,16 @@ public final class PaymentBook {
             sink += retained.touch(batchHashes[i]);
         }
         touchSink = sink;
+        long now = clock.millis();
         List<PostOutcome> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            out.add(post(requests.get(i), terminal, batchHashes[i]));
+            out.add(post(requests.get(i), terminal, batchHashes[i], now));
         }
         return out;
     }
 
-    private PostOutcome post(PaymentRequest r, Terminal terminal, long hash) {
+    /** @param now the clock's millis when the request reached the writer: the acceptance time */
+    private PostOutcome post(PaymentRequest r, Terminal terminal, long hash, long now) {
         String terminalId = terminal.terminalId();
         long known = find(hash, terminalId, r.txnId());
         if (known != 0) {
@@ -238,7 +241,6 @@ public final class PaymentBook {
                     ? new PostOutcome(PostOutcome.Result.REPLAYED, view(known, readEntry.request))
                     : new PostOutcome(PostOutcome.Result.IDEMPOTENCY_CONFLICT, null);
         }
-        long now = clock.millis();
         if (r.occurredAtEpochMs() > now + OCCURRED_AHEAD_MAX_MS || r.occurredAtEpochMs() < now - OCCURRED_BEHIND_MAX_MS) {
             return new PostOutcome(PostOutcome.Result.INVALID_TIMESTAMP, null);
         }
