@@ -2,7 +2,7 @@
 # One command for Lumbung's end-to-end load figures (see benchmarks/LOAD-RESULTS.md):
 #   build; reference data (1000 terminals); engine (sync durability) under single posts at max rate
 #   right away an open loop at half that max for p99; batch posts (100 per request), then single
-#   posts at max again; the same single load on the no-op HTTP server; PostgreSQL (one transaction
+#   posts at max again; the same single and batch loads on the no-op HTTP server; PostgreSQL (one transaction
 #   per payment); and the no-op server at the half rate (the generator's own p99 floor:
 #   it shares the 2 cores, and its GC pauses count as latency); then a table with the ratios and
 #   the targets.
@@ -143,6 +143,9 @@ echo "noop server pid $server_pid on 127.0.0.1:$http_port"
 load noop-single --mode single --rate 0 --connections "$connections" --depth 1
 # the same open-loop rate against the no-op server: the p99 floor of this generator on this box
 load noop-half-rate --mode single --rate "$half_rate" --connections "$connections" --depth 1
+# the same batch load: the box's HTTP ceiling for batch bodies (the no-op server answers the
+# engine's batch answer of 100 accepted items)
+load noop-batch --mode batch --batch-size 100 --rate 0 --connections "$batch_connections" --depth 1
 stop_server
 
 echo "== PostgreSQL baseline"
@@ -155,13 +158,14 @@ rows = [json.loads(l) for l in open(sys.argv[1])]
 by = {r["label"]: r for r in rows if r.get("label") != "postgres"}
 pg = max((r for r in rows if r.get("label") == "postgres"), key=lambda r: r["tps"])
 es, eb, nz, eh, nh = by["engine-single"], by["engine-batch"], by["noop-single"], by["engine-half-rate"], by["noop-half-rate"]
+nb = by["noop-batch"]
 ea = by["engine-single-after-batch"]
 def lat(r): return f'{r["latencyUs"]["p50"]:.0f} / {r["latencyUs"]["p99"]:.0f} / {r["latencyUs"]["p999"]:.0f} / {r["latencyUs"]["max"]:.0f}'
 def errs(r): return ", ".join(f"{k}={v}" for k, v in r["outcomes"].items() if k not in ("201", "item 201")) or "none"
 print()
 print("| run | requests/s | payments/s | latency µs p50 / p99 / p99.9 / max | generator CPU s | server CPU s | errors |")
 print("|---|---:|---:|---|---:|---:|---|")
-for r in (es, eh, eb, ea, nz, nh):
+for r in (es, eh, eb, ea, nz, nh, nb):
     print(f'| {r["label"]} ({r["mode"]}, {"rate " + str(r["rateTargetPerS"]) if r["rateTargetPerS"] else "closed loop"}, {r["connections"]} conn) '
           f'| {r["answersPerS"]} | {r["paymentsPerS"]} | {lat(r)} | {r["generatorCpuS"]} | {r["serverCpuS"]} | {errs(r)} |')
 print(f'| postgres (pgbench, {pg["clients"]} clients, 1 txn per payment) | {pg["tps"]:.0f} | {pg["tps"]:.0f} | avg {pg["latencyAvgMs"]*1000:.0f} | - | - | - |')
@@ -175,6 +179,7 @@ print("|---|---:|---:|---|")
 print(f"| engine single / no-op server | {ratio_noop:.2f} | >= 0.6 | {ok(ratio_noop >= 0.6)} |")
 print(f"| engine single / PostgreSQL | {ratio_pg:.1f} | >= 6 | {ok(ratio_pg >= 6)} |")
 print(f"| engine batch (100/request) payments/s | {eb['paymentsPerS']} | >= 1,000,000 | {ok(eb['paymentsPerS'] >= 1_000_000)} |")
+print(f"| engine batch / no-op server batch ({nb['paymentsPerS']} payments/s, the box's HTTP ceiling for these bodies) | {eb['paymentsPerS'] / nb['paymentsPerS']:.2f} | | |")
 print(f"| p99 at half max single rate ({eh['rateTargetPerS']} req/s, open loop, CO-corrected) | {p99:.0f} µs | <= 2000 µs | {ok(p99 <= 2000)} |")
 print(f"| the same rate against the no-op server (this generator's floor on this box) | {nh['latencyUs']['p99']:.0f} µs | | |")
 if "engineLatencyMs" in eh:

@@ -18,9 +18,11 @@ import picocli.CommandLine.Option;
 
 /**
  * The HTTP ceiling of the box: answers {@code POST /v1/payments} with a fixed 201 JSON body of the
- * engine's size after reading the request body, and does nothing else (no auth, no JSON, no
- * journal). Same Vert.x and the same number of HTTP verticles as the engine (one per CPU), so that
- * engine rate / no-op rate is the share of the box's HTTP capacity the engine keeps.
+ * engine's size, and {@code POST /v1/payments/batch} with a fixed 200 batch answer of
+ * {@code --batch-items} accepted items in the engine's format, after reading the request body, and
+ * does nothing else (no auth, no JSON, no journal). Same Vert.x and the same number of HTTP
+ * verticles as the engine (one per CPU), so that engine rate / no-op rate is the share of the
+ * box's HTTP capacity the engine keeps.
  */
 @Command(name = "noop-server", mixinStandardHelpOptions = true, description = "HTTP server that answers POST /v1/payments with a fixed 201.")
 public final class NoopServer implements Callable<Integer> {
@@ -32,6 +34,8 @@ public final class NoopServer implements Callable<Integer> {
     String host = "127.0.0.1";
     @Option(names = "--port", required = true)
     int port;
+    @Option(names = "--batch-items", description = "Items in the batch answer; must equal the generator's --batch-size. Default ${DEFAULT-VALUE}")
+    int batchItems = 100;
     @Option(names = "--instances", description = "HTTP verticles (event loops); the engine runs one per CPU. Default: CPUs")
     int instances = Runtime.getRuntime().availableProcessors();
 
@@ -42,9 +46,10 @@ public final class NoopServer implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(instances));
-        vertx.deployVerticle(() -> new Listener(host, port), new DeploymentOptions().setInstances(instances))
+        Buffer batchBody = batchAnswer(batchItems);
+        vertx.deployVerticle(() -> new Listener(host, port, batchBody), new DeploymentOptions().setInstances(instances))
                 .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        System.out.println("noop-server listening on http://" + host + ":" + port + "/v1/payments (" + instances + " event loops)");
+        System.out.println("noop-server listening on http://" + host + ":" + port + "/v1/payments and /v1/payments/batch (" + instances + " event loops)");
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
@@ -58,13 +63,25 @@ public final class NoopServer implements Callable<Integer> {
         return 0;
     }
 
+    /** The engine's answer to a batch whose items were all accepted, with 7-digit payment ids. */
+    static Buffer batchAnswer(int items) {
+        StringBuilder sb = new StringBuilder(16 + items * 48).append("{\"results\":[");
+        for (int i = 0; i < items; i++) {
+            sb.append(i > 0 ? "," : "").append("{\"index\":").append(i).append(",\"status\":201,\"paymentId\":\"P")
+                    .append(1_000_000 + i).append("\"}");
+        }
+        return Buffer.buffer(sb.append("]}").toString());
+    }
+
     private static final class Listener extends VerticleBase {
         private final String host;
         private final int port;
+        private final Buffer batchBody;
 
-        Listener(String host, int port) {
+        Listener(String host, int port, Buffer batchBody) {
             this.host = host;
             this.port = port;
+            this.batchBody = batchBody;
         }
 
         @Override
@@ -75,12 +92,13 @@ public final class NoopServer implements Callable<Integer> {
         }
 
         private void handle(HttpServerRequest req) {
-            if (req.method() != HttpMethod.POST || !req.path().equals(RunPlan.PAYMENTS_PATH)) {
+            boolean single = req.path().equals(RunPlan.PAYMENTS_PATH);
+            if (req.method() != HttpMethod.POST || !(single || req.path().equals(RunPlan.BATCH_PATH))) {
                 req.response().setStatusCode(404).end();
                 return;
             }
-            req.body().onSuccess(body -> req.response().setStatusCode(201)
-                    .putHeader("Content-Type", "application/json").end(ACCEPTED_BODY));
+            req.body().onSuccess(body -> req.response().setStatusCode(single ? 201 : 200)
+                    .putHeader("Content-Type", "application/json").end(single ? ACCEPTED_BODY : batchBody));
         }
     }
 }
