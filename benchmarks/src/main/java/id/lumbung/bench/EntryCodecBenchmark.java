@@ -4,18 +4,11 @@ import id.lumbung.payment.EntryCodec;
 import id.lumbung.payment.JournalEntry;
 import id.lumbung.payment.PaymentRequest;
 import java.util.Arrays;
-import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32C;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
@@ -23,13 +16,8 @@ import org.openjdk.jmh.infra.Blackhole;
  * (replay, per entry). The baselines separate the CRC32C of the body, which both must do, from the
  * field work.
  */
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 2, time = 1)
-@Measurement(iterations = 3, time = 1)
-@Fork(1)
 @State(Scope.Thread)
-public class EntryCodecBenchmark {
+public class EntryCodecBenchmark extends HotPathBenchmark {
     private static final long SEQUENCE = 1_000_000L;
     private static final long ACCEPTED_AT_EPOCH_MS = Fixtures.OCCURRED_AT_EPOCH_MS + 250;
 

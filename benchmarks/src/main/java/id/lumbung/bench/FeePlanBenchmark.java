@@ -3,30 +3,18 @@ package id.lumbung.bench;
 import id.lumbung.settlement.FeePlan;
 import id.lumbung.settlement.FeeSchedule;
 import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The per-payment fee under the UMI plan (0% up to Rp500,000, 0.3% above) over a spread of amounts
  * on both sides of the tier boundary, so the tier branch is not perfectly predicted. The baseline
  * reads the same amounts without computing a fee.
  */
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 2, time = 1)
-@Measurement(iterations = 3, time = 1)
-@Fork(1)
 @State(Scope.Thread)
-public class FeePlanBenchmark {
+public class FeePlanBenchmark extends HotPathBenchmark {
     /** 4096 amounts × 8 bytes = 32 KB: a power of two for a mask, small enough for L1/L2. */
     private static final int AMOUNTS = 4096;
     private static final int AMOUNTS_MASK = AMOUNTS - 1;

@@ -4,17 +4,10 @@ import id.lumbung.gateway.Iso87BinaryCodec;
 import id.lumbung.gateway.Iso8583Message;
 import id.lumbung.gateway.IsoGateway;
 import java.util.Arrays;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
@@ -24,13 +17,8 @@ import org.openjdk.jmh.infra.Blackhole;
  * purchase of IsoGatewayTest (PAN, RRN 000000000123, Rp15,000.00), built once with the engine's own
  * {@link Iso87BinaryCodec.Writer}; {@code IsoFixturesTest} checks it is byte for byte what jPOS packs.
  */
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 2, time = 1)
-@Measurement(iterations = 3, time = 1)
-@Fork(1)
 @State(Scope.Thread)
-public class IsoCodecBenchmark {
+public class IsoCodecBenchmark extends HotPathBenchmark {
     /** IsoExchange.RESPONSE_BYTES_MAX (package-private there). */
     private static final int RESPONSE_BYTES_MAX = 128;
     private static final int FIELD_RRN = 37;

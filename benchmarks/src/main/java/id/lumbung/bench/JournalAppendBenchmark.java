@@ -10,22 +10,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Appending one encoded payment (about 100 bytes, with a payerRef) to the Chronicle journal, in a
@@ -37,14 +30,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * second, so one journal for the whole run could reach gigabytes. The forked JVM gets Chronicle's
  * --add-opens here because JMH forks with {@code -cp}, so the jar manifest's Add-Opens do not apply.
  */
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 2, time = 1)
-@Measurement(iterations = 3, time = 1)
 // Chronicle's JVM flags: forks inherit them from the host JVM, which the scripts start with them
 // (benchmarks/chronicle-flags.sh reads them from the root pom, the single copy)
-@Fork(1)
-public class JournalAppendBenchmark {
+public class JournalAppendBenchmark extends HotPathBenchmark {
     /** Entries per force in the group-commit variant. */
     private static final int GROUP_ENTRIES = 100;
 

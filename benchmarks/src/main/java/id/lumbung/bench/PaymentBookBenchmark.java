@@ -9,19 +9,12 @@ import id.lumbung.reference.ReferenceData;
 import id.lumbung.reference.Terminal;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The journal writer's whole per-payment step, {@link PaymentBook#post}: idempotency lookup, time
@@ -40,14 +33,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * appends ~100 bytes per op and retains every payment, so the index grows from empty to the
  * iteration's op count (hundreds of thousands), table doublings included, as in the engine.
  */
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 2, time = 1)
-@Measurement(iterations = 3, time = 1)
 // Chronicle's JVM flags: forks inherit them from the host JVM, which the scripts start with them
 // (benchmarks/chronicle-flags.sh reads them from the root pom, the single copy)
-@Fork(1)
-public class PaymentBookBenchmark {
+public class PaymentBookBenchmark extends HotPathBenchmark {
 
     /** Generated reference data, loaded once per run. */
     @State(Scope.Benchmark)

@@ -10,18 +10,11 @@ import id.lumbung.payment.PaymentRequest;
 import java.io.IOException;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
@@ -29,13 +22,8 @@ import org.openjdk.jmh.infra.Blackhole;
  * split decodeOne into its two big parts: the Jackson parser walking the tokens (no String built),
  * and {@code OffsetDateTime.parse} of the occurredAt field.
  */
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 2, time = 1)
-@Measurement(iterations = 3, time = 1)
-@Fork(1)
 @State(Scope.Thread)
-public class PaymentJsonDecoderBenchmark {
+public class PaymentJsonDecoderBenchmark extends HotPathBenchmark {
     /** An offline backlog upload of 100 payments (the batch limit is 1000). */
     private static final int BATCH_ITEMS = 100;
     /** A plain factory: the walk baseline measures the parser, not the decoder's checks. */

@@ -3,15 +3,9 @@ package id.lumbung.bench;
 import id.lumbung.ingest.RateLimiter;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The per-terminal GCRA rate limiter, single-threaded (uncontended CAS). The clock is synthetic so
@@ -20,13 +14,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * burst is spent, so every call is refused. The baseline is {@code System.nanoTime()}, the clock read
  * a caller pays on top.
  */
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 2, time = 1)
-@Measurement(iterations = 3, time = 1)
-@Fork(1)
 @State(Scope.Thread)
-public class RateLimiterBenchmark {
+public class RateLimiterBenchmark extends HotPathBenchmark {
     /** 16,384 terminals × 8 bytes = 128 KB of bucket state, walked round-robin. */
     private static final int TERMINALS = 16_384;
     private static final int TERMINALS_MASK = TERMINALS - 1;

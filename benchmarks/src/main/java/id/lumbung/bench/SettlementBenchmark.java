@@ -24,17 +24,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Settlement per payment, two ways, both reported <b>per payment</b> ({@code @OperationsPerInvocation}
@@ -57,14 +51,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p>The window's records come from a real {@link PaymentBook}: {@value #PAYMENTS} posts against an
  * ASYNC journal in a temp folder, then a close whose window is captured by the WindowSink.
  */
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 2, time = 1)
-@Measurement(iterations = 3, time = 1)
 // Chronicle's JVM flags: forks inherit them from the host JVM, which the scripts start with them
 // (benchmarks/chronicle-flags.sh reads them from the root pom, the single copy)
-@Fork(1)
-public class SettlementBenchmark {
+public class SettlementBenchmark extends HotPathBenchmark {
     /** Payments in the window: 1,000 per cooperative, 10 per trader. */
     static final int PAYMENTS = 10_000;
     /** Kept strongly reachable: JUL holds loggers weakly, and the level must outlive setup. */

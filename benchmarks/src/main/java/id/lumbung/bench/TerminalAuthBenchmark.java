@@ -6,32 +6,20 @@ import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.MessageDigest;
 import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Terminal request authentication, one {@link TerminalAuth} per thread as per event loop. The
  * baselines are the two cryptographic parts verify cannot avoid: SHA-256 of the body, and
  * HMAC-SHA256 of the canonical string with a Mac that was initialised once (so no key set-up).
  */
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 2, time = 1)
-@Measurement(iterations = 3, time = 1)
-@Fork(1)
 @State(Scope.Thread)
-public class TerminalAuthBenchmark {
+public class TerminalAuthBenchmark extends HotPathBenchmark {
     private static final String METHOD = "POST";
     private static final String PATH = "/v1/payments";
     private static final String TIMESTAMP = Long.toString(Fixtures.OCCURRED_AT_EPOCH_MS + 250);

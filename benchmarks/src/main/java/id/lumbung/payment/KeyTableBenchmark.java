@@ -1,30 +1,19 @@
 package id.lumbung.payment;
 
+import id.lumbung.bench.HotPathBenchmark;
 import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The idempotency index alone ({@link RetainedPayments}'s key table), with 1,000,000 retained keys:
  * a lookup of a known key (a retry) and of an unknown one (every new payment first asks). Both
  * must allocate nothing; {@code PaymentBookBenchmark} measures the whole post around them.
  */
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 2, time = 1)
-@Measurement(iterations = 3, time = 1)
-@Fork(1)
 @State(Scope.Thread)
-public class KeyTableBenchmark {
+public class KeyTableBenchmark extends HotPathBenchmark {
     private static final int KEYS = 1_000_000;
     /** Lookups cycle through this many keys: spread over the table, as retries are. */
     private static final int PROBES = 1 << 16;
