@@ -15,7 +15,7 @@ import java.util.List;
 
 /**
  * The decoder as it was before it reused its parser and result objects (commit 113a26f), kept
- * verbatim as the oracle of PaymentJsonDecoderReuseTest. Strict decoder of payment JSON (one payment, or a batch {@code {"payments":[...]}}) with Jackson's
+ * as the oracle of PaymentJsonDecoderReuseTest (its limits are now read from the production decoder). Strict decoder of payment JSON (one payment, or a batch {@code {"payments":[...]}}) with Jackson's
  * streaming parser: UTF-8 only, no duplicate keys (MALFORMED_JSON), nesting at most {@link #NESTING_DEPTH_MAX},
  * amount a JSON integer literal within 64 bits, unknown fields refused. Each item either yields a
  * {@link PaymentRequest} or one {@link DecodeError}; a batch item's error does not stop the others,
@@ -24,14 +24,14 @@ import java.util.List;
  * <p>One instance per event loop (it reuses a timestamp parser; the Jackson factory is shared).
  */
 final class LegacyPaymentJsonDecoder {
-    /** A payment is flat; a batch is two levels; 8 leaves room and stops "[[[[...": deep nesting costs stack. */
-    public static final int NESTING_DEPTH_MAX = 8;
-    /** 19 digits hold any long; a longer literal is refused before any BigInteger is built. */
-    public static final int NUMBER_CHARS_MAX = 32;
-    public static final int TXN_ID_CHARS_MAX = 32;
-    public static final int PAYER_REF_CHARS_MAX = 64;
-    public static final int METHOD_CHARS_MAX = 16;
-    public static final int ID_CHARS_MAX = 32;
+    // The limits are the contract's, not this oracle's: they are the production decoder's, so the
+    // two can differ only in how they decode (which is what PaymentJsonDecoderReuseTest compares).
+    public static final int NESTING_DEPTH_MAX = PaymentJsonDecoder.NESTING_DEPTH_MAX;
+    public static final int NUMBER_CHARS_MAX = PaymentJsonDecoder.NUMBER_CHARS_MAX;
+    public static final int TXN_ID_CHARS_MAX = PaymentJsonDecoder.TXN_ID_CHARS_MAX;
+    public static final int PAYER_REF_CHARS_MAX = PaymentJsonDecoder.PAYER_REF_CHARS_MAX;
+    public static final int METHOD_CHARS_MAX = PaymentJsonDecoder.METHOD_CHARS_MAX;
+    public static final int ID_CHARS_MAX = PaymentJsonDecoder.ID_CHARS_MAX;
 
     private static final JsonFactory FACTORY = JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder()
