@@ -58,6 +58,10 @@ public final class HttpIngest extends VerticleBase {
                 .setMaxInitialLineLength(4096)
                 .setMaxHeaderSize(8192)
                 .setCompressionSupported(false))
+                .connectionHandler(connection -> {
+                    ctx.metrics().httpConnectionOpened();
+                    connection.closeHandler(closed -> ctx.metrics().httpConnectionClosed());
+                })
                 .requestHandler(this::handle);
         return server.listen();
     }

@@ -2,11 +2,13 @@ package id.lumbung.metrics;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The engine's own meters, with the Prometheus names of DESIGN.md. Tags are of low cardinality
@@ -31,12 +33,16 @@ public final class EngineMetrics {
 
     private final Counter accepted;
     private final Counter replayed;
+    private final AtomicInteger httpConnections = new AtomicInteger();
 
     public EngineMetrics(MeterRegistry registry) {
         this.registry = registry;
         accepted = paymentCounter("accepted", "none");
         replayed = paymentCounter("replayed", "none");
         httpLatency = latency("http");
+        Gauge.builder("lumbung.http.connections", httpConnections, AtomicInteger::get)
+                .description("Open connections on the terminal API port")
+                .register(registry);
         isoLatency = latency("iso");
         journalSync = Timer.builder("lumbung.journal.sync.latency")
                 .description("Time to force one group of journal entries to disk (fdatasync of the journal cycle file)")
@@ -116,6 +122,15 @@ public final class EngineMetrics {
                 .tag("result", result)
                 .tag("code", code)
                 .register(registry);
+    }
+
+    /** A connection to the terminal API port opened; {@link #httpConnectionClosed} when it closes. */
+    public void httpConnectionOpened() {
+        httpConnections.incrementAndGet();
+    }
+
+    public void httpConnectionClosed() {
+        httpConnections.decrementAndGet();
     }
 
     public void httpLatency(long nanos) {

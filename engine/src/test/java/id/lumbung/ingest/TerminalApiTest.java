@@ -242,6 +242,41 @@ class TerminalApiTest {
     }
 
     @Test
+    void connectionGaugeCountsOpenTerminalConnections() throws Exception {
+        double before = httpConnections();
+        java.util.List<java.net.Socket> sockets = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 3; i++) {
+                java.net.Socket s = new java.net.Socket("127.0.0.1", t.engine.httpPort());
+                s.setSoTimeout(5_000);
+                // a request answered on each: the connection is accepted and handled, not only queued
+                s.getOutputStream().write("GET /v1/payments/none HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                assertThat(s.getInputStream().read(new byte[512])).isPositive();
+                sockets.add(s);
+            }
+            assertThat(httpConnections()).isEqualTo(before + 3);
+        } finally {
+            for (java.net.Socket s : sockets) {
+                s.close();
+            }
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (httpConnections() != before && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(httpConnections()).isEqualTo(before);
+    }
+
+    private double httpConnections() throws Exception {
+        for (String line : t.ops("GET", "/metrics", null, null).body().split("\n")) {
+            if (line.startsWith("lumbung_http_connections ")) {
+                return Double.parseDouble(line.substring(line.indexOf(' ') + 1));
+            }
+        }
+        throw new AssertionError("lumbung_http_connections missing from /metrics");
+    }
+
+    @Test
     void metricsCountOutcomesWithoutIds() throws Exception {
         t.post("T0000001", TestEngine.payment("T0000001", nextTxn(), "15000"));
         String scrape = t.ops("GET", "/metrics", null, null).body();
@@ -249,7 +284,10 @@ class TerminalApiTest {
                 .contains("lumbung_ingest_latency_seconds_bucket{channel=\"http\"")
                 .contains("lumbung_journal_sync_latency_seconds_bucket")
                 .contains("lumbung_journal_entries_total{type=\"payment\"}")
-                .contains("lumbung_unsettled_rupiah").contains("vertx_http_server")
+                .contains("lumbung_unsettled_rupiah").contains("lumbung_http_connections")
+                // Vert.x's HTTP server metrics are off: they leave connections accepted during a
+                // listen without a connection metric, and those never get an answer (Engine)
+                .doesNotContain("vertx_http_server_")
                 .doesNotContain("T0000001").doesNotContain("BRH-001").doesNotContain("KSP-");
         assertThat(t.ops("GET", "/health/ready", null, null).statusCode()).isEqualTo(200);
         assertThat(t.ops("POST", "/admin/v1/settlements/close", null, "wrong").statusCode()).isEqualTo(401);
