@@ -187,5 +187,11 @@ if "engineLatencyMs" in eh:
     print(f"| the engine's own p99 at that rate (request in to answer out, lumbung_ingest_latency_seconds) | {el['p99'] * 1000:.0f} µs | <= 2000 µs | {ok(el['p99'] <= 2)} |")
 print()
 print("Note: load generator and server run on the same box and share its CPUs; see the CPU columns.")
+# a run whose answers were not all accepted measured something else (a full disk answers 503 to
+# everything, fast): say so, and fail, rather than print its rate as a result
+bad = [r["label"] for r in (es, eh, eb, ea, nz, nh, nb) if errs(r) != "none"]
+if bad:
+    print(f"compare.sh: INVALID: not every answer was an acceptance in {', '.join(bad)} (see the errors column)", file=sys.stderr)
+    sys.exit(3)
 PY
 echo "(raw results: $results)"
