@@ -5,19 +5,25 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.Objects;
 import java.util.zip.CRC32C;
 
 /**
- * The journal's binary entry layout, version 1, little-endian:
+ * The journal's binary entry layout, version 2, little-endian:
  *
  * <pre>
  * offset size field
- *  0      1   version (1)
- *  1      1   type (1 payment, 2 void, 3 close)
+ *  0      1   version (2; 1 is still read)
+ *  1      1   type (1 payment, 2 void, 3 close, 4 discard)
  *  2      2   body length in bytes (u16)
- *  4      4   CRC32C of the body
+ *  4      4   CRC32C of bytes 0-3 (version, type, length) and then of the body; version 1: of the body only
  *  8      n   body
  * </pre>
+ *
+ * Version 2 exists because version 1 left the type outside its checksum: one flipped bit can turn
+ * a close into a void of the same body size (a one-cooperative close whose id has 5 bytes is 24
+ * bytes, a void's size), which would have decoded cleanly and been skipped on replay. Entries are
+ * written as version 2; journals written as version 1 are read as before.
  *
  * Payment body: sequence i64, acceptedAt i64, amount i64, occurredAt i64, occurredAtOffset i32,
  * flags u8 (bit 0 payerRef present, bit 1 merchantId present), then length-prefixed (u8) UTF-8
@@ -30,12 +36,16 @@ import java.util.zip.CRC32C;
  * Encoding allocates nothing for ASCII strings.
  */
 public final class EntryCodec {
-    public static final byte VERSION = 1;
+    public static final byte VERSION = 2;
+    /** The first layout, whose checksum covers only the body: read, never written. */
+    public static final byte VERSION_1 = 1;
     public static final int HEADER_BYTES = 8;
     public static final int VERSION_OFFSET = 0;
     public static final int TYPE_OFFSET = 1;
     public static final int LENGTH_OFFSET = 2;
     public static final int CRC_OFFSET = 4;
+    /** Version 2's checksum starts with the header up to the checksum itself. */
+    private static final int CHECKED_HEADER_BYTES = CRC_OFFSET;
     /** A payment body is at most 8×4+4+1 fixed bytes plus 8 strings of at most 1+255 bytes. */
     public static final int ENTRY_BYTES_MAX = HEADER_BYTES + 37 + 8 * 256;
 
@@ -113,10 +123,11 @@ public final class EntryCodec {
     private int seal(byte type) {
         int end = buf.position();
         int bodyBytes = end - HEADER_BYTES;
+        buf.put(VERSION_OFFSET, VERSION).put(TYPE_OFFSET, type).putShort(LENGTH_OFFSET, (short) bodyBytes);
         crc.reset();
+        crc.update(bytes, 0, CHECKED_HEADER_BYTES);
         crc.update(bytes, HEADER_BYTES, bodyBytes);
-        buf.put(VERSION_OFFSET, VERSION).put(TYPE_OFFSET, type).putShort(LENGTH_OFFSET, (short) bodyBytes)
-                .putInt(CRC_OFFSET, (int) crc.getValue());
+        buf.putInt(CRC_OFFSET, (int) crc.getValue());
         return end;
     }
 
@@ -149,7 +160,9 @@ public final class EntryCodec {
     /**
      * Decodes and checks one entry: version, length, checksum, type and body shape.
      *
+     * @param length the entry's length: {@code src[0, length)} is the entry, whatever follows it
      * @return {@link #OK} or a negative error code
+     * @throws IndexOutOfBoundsException if {@code length} exceeds {@code src}
      */
     public int decode(byte[] src, int length, JournalEntry out) {
         return decode(src, length, out, true);
@@ -165,10 +178,12 @@ public final class EntryCodec {
     }
 
     private int decode(byte[] src, int length, JournalEntry out, boolean strings) {
+        Objects.checkFromIndexSize(0, length, src.length);
         if (length < HEADER_BYTES) {
             return ERR_SHORT;
         }
-        if (src[VERSION_OFFSET] != VERSION) {
+        byte version = src[VERSION_OFFSET];
+        if (version != VERSION && version != VERSION_1) {
             return ERR_VERSION;
         }
         int bodyBytes = (short) SHORT_LE.get(src, LENGTH_OFFSET) & 0xFFFF;
@@ -176,6 +191,9 @@ public final class EntryCodec {
             return ERR_LENGTH;
         }
         crc.reset();
+        if (version == VERSION) {
+            crc.update(src, 0, CHECKED_HEADER_BYTES);
+        }
         crc.update(src, HEADER_BYTES, bodyBytes);
         if ((int) crc.getValue() != (int) INT_LE.get(src, CRC_OFFSET)) {
             return ERR_CRC;
