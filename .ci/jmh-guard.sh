@@ -5,7 +5,9 @@
 #  - The benchmarks run with escape analysis off (-XX:-DoEscapeAnalysis). Whether C2 removes a
 #    short-lived object depends on inlining decisions that differ between runs and machines: a
 #    ByteBuffer.wrap in replay's decode measured 0.000 B/op here and 56 B/op on CI. With escape
-#    analysis off, a row passes only when the code itself allocates nothing.
+#    analysis off, a row passes only when the code itself allocates nothing. The flag is given to
+#    the host JVM and reaches the forks because JMH copies the host's JVM options into each fork;
+#    a benchmark with @Fork(jvmArgs = ...) would not get it (none has one).
 #  - "zero" rows must not allocate per op: gc.alloc.rate.norm must stay under 0.5 B/op. The
 #    smallest object is 16 B, so any per-op allocation is >= 16 B/op; what stays under 0.5 is
 #    JMH's own per-iteration bookkeeping spread over millions of ops.

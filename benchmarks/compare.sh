@@ -7,7 +7,8 @@
 #   it shares the 2 cores, and its GC pauses count as latency); then a table with the ratios and
 #   the targets.
 #
-#   benchmarks/compare.sh            (env: LOAD_S measured seconds per run, default 10; WARM_S warm-up, default 20
+#   benchmarks/compare.sh            (env: LOAD_S measured seconds per run, default 10; WARM_S warm-up, default 20;
+#                                     BATCH_CONNECTIONS for the batch runs, default 16
 #                                     (an open loop needs it: generator and engine JIT on the same 2 cores);
 #                                     CONNECTIONS for single runs, default 128; JFR=1 records the engine
 #                                     during the max-rate single run into $OUT/engine-single.jfr)

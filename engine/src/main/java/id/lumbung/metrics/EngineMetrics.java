@@ -41,7 +41,7 @@ public final class EngineMetrics {
         replayed = paymentCounter("replayed", "none");
         httpLatency = latency("http");
         Gauge.builder("lumbung.http.connections", httpConnections, AtomicInteger::get)
-                .description("Open connections on the terminal API port")
+                .description("Open HTTP connections on the terminal API port (a connection counts from its TLS handshake, or on plain HTTP from its first request)")
                 .register(registry);
         isoLatency = latency("iso");
         journalSync = Timer.builder("lumbung.journal.sync.latency")

@@ -242,41 +242,6 @@ class TerminalApiTest {
     }
 
     @Test
-    void connectionGaugeCountsOpenTerminalConnections() throws Exception {
-        double before = httpConnections();
-        java.util.List<java.net.Socket> sockets = new java.util.ArrayList<>();
-        try {
-            for (int i = 0; i < 3; i++) {
-                java.net.Socket s = new java.net.Socket("127.0.0.1", t.engine.httpPort());
-                s.setSoTimeout(5_000);
-                // a request answered on each: the connection is accepted and handled, not only queued
-                s.getOutputStream().write("GET /v1/payments/none HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-                assertThat(s.getInputStream().read(new byte[512])).isPositive();
-                sockets.add(s);
-            }
-            assertThat(httpConnections()).isEqualTo(before + 3);
-        } finally {
-            for (java.net.Socket s : sockets) {
-                s.close();
-            }
-        }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (httpConnections() != before && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        assertThat(httpConnections()).isEqualTo(before);
-    }
-
-    private double httpConnections() throws Exception {
-        for (String line : t.ops("GET", "/metrics", null, null).body().split("\n")) {
-            if (line.startsWith("lumbung_http_connections ")) {
-                return Double.parseDouble(line.substring(line.indexOf(' ') + 1));
-            }
-        }
-        throw new AssertionError("lumbung_http_connections missing from /metrics");
-    }
-
-    @Test
     void metricsCountOutcomesWithoutIds() throws Exception {
         t.post("T0000001", TestEngine.payment("T0000001", nextTxn(), "15000"));
         String scrape = t.ops("GET", "/metrics", null, null).body();

@@ -24,7 +24,7 @@ import picocli.CommandLine.Option;
  * verticles as the engine (one per CPU), so that engine rate / no-op rate is the share of the
  * box's HTTP capacity the engine keeps.
  */
-@Command(name = "noop-server", mixinStandardHelpOptions = true, description = "HTTP server that answers POST /v1/payments with a fixed 201.")
+@Command(name = "noop-server", mixinStandardHelpOptions = true, description = "HTTP server that answers POST /v1/payments with a fixed 201 and POST /v1/payments/batch with a fixed 200.")
 public final class NoopServer implements Callable<Integer> {
     /** An engine 201 body with a 7-digit sequence: 165 bytes, the size the engine sends during a run. */
     static final Buffer ACCEPTED_BODY = Buffer.buffer("{\"paymentId\":\"P1234567\",\"status\":\"ACCEPTED\",\"sequence\":1234567,"
