@@ -65,7 +65,6 @@ public final class Journal implements AutoCloseable {
     /** The channel {@link #sync} forces, kept open for the current cycle file. Writer thread. */
     private FileChannel syncChannel;
     private File syncChannelFile;
-    private static final int ERR_SEQUENCE = -100;
     private final byte[] readBuffer = new byte[EntryCodec.ENTRY_BYTES_MAX];
 
     public Journal(Path dir, Durability durability) {
@@ -106,7 +105,9 @@ public final class Journal implements AutoCloseable {
      * An entry that fails its checks must be followed only by a {@code DISCARD} entry naming it (the
      * mark a previous start left for a torn tail) or by nothing: then it is a torn tail, reported in
      * the result so that the writer journals the mark before anything else. A failing entry followed
-     * by anything else is corruption: {@link JournalCorruptException} naming its position.
+     * by anything else is corruption: {@link JournalCorruptException} naming its position. So is an
+     * entry that passes its checks but does not carry the next sequence, wherever it is: it was
+     * written whole, so it is not torn.
      */
     public ReplayResult replay(EntryHandler handler, ProgressListener progress) {
         try (ExcerptTailer tailer = queue.createTailer()) {
@@ -194,7 +195,13 @@ public final class Journal implements AutoCloseable {
                     code = codec.decodeForReplay(readBuffer, n, entry);
                 }
                 if (code == EntryCodec.OK && entry.sequence != lastSequence + 1) {
-                    code = ERR_SEQUENCE;
+                    // an entry that passes its checks was written whole: a wrong sequence is never a
+                    // torn write (that fails its checksum) but a lost, hidden or misplaced entry, even
+                    // at the end. Discarding it as a torn tail would lose it and reuse its sequence.
+                    throw new JournalCorruptException("journal entry at index 0x" + Long.toHexString(index)
+                            + " is intact but has sequence " + entry.sequence + " where " + (lastSequence + 1)
+                            + " was expected: entries are missing or out of place."
+                            + " Stop, keep the data folder, and restore the journal from backup.");
                 }
                 if (badIndex != -1) {
                     boolean marksIt = code == EntryCodec.OK && entry.type == JournalEntry.TYPE_DISCARD
@@ -209,9 +216,7 @@ public final class Journal implements AutoCloseable {
                 }
                 if (code != EntryCodec.OK) {
                     badIndex = index;
-                    badReason = code == ERR_SEQUENCE
-                            ? "sequence " + entry.sequence + " where " + (lastSequence + 1) + " was expected"
-                            : EntryCodec.errorName(code);
+                    badReason = EntryCodec.errorName(code);
                     continue;
                 }
                 lastSequence = entry.sequence;

@@ -119,9 +119,16 @@ public final class PaymentBook {
         switch (e.type) {
             case JournalEntry.TYPE_PAYMENT -> replayPayment(e);
             case JournalEntry.TYPE_VOID -> {
-                if (retained.present(e.voidedSequence)) {
-                    applyVoid(e.voidedSequence);
+                long voided = e.voidedSequence;
+                // the writer journals a void only for a retained payment that is neither voided nor
+                // settled, and eviction never takes such a payment: anything else here is a damaged
+                // or misread entry (a close decoded as a void), not a void to skip
+                if (voided <= 0 || voided >= e.sequence || !retained.present(voided) || retained.voided(voided)
+                        || settled(voided)) {
+                    throw new JournalCorruptException("journal sequence " + e.sequence + " voids payment " + voided
+                            + ", which was not an open payment at that point of the journal");
                 }
+                applyVoid(voided);
             }
             case JournalEntry.TYPE_CLOSE -> {
                 applyClose(e.sequence, e.atEpochMs, e.trigger, e.coopId == null ? -1 : coopIndexOf(e.coopId, e.sequence));

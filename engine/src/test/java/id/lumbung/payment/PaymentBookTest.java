@@ -1,9 +1,11 @@
 package id.lumbung.payment;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import id.lumbung.config.Durability;
 import id.lumbung.journal.Journal;
+import id.lumbung.journal.JournalCorruptException;
 import id.lumbung.metrics.EngineMetrics;
 import id.lumbung.reference.ReferenceData;
 import id.lumbung.reference.Terminal;
@@ -185,6 +187,47 @@ class PaymentBookTest {
             assertThat(windows).hasSize(windowsLive);
             assertThat(before).anyMatch(x -> x.contains("/SETTLED/KSP-")).anyMatch(x -> x.contains("/VOIDED/"))
                     .anyMatch(x -> x.contains("/ACCEPTED/null"));
+        }
+    }
+
+    @Test
+    void replayRefusesAVoidOfAnythingButAnOpenEarlierPayment(@TempDir Path dir) throws Exception {
+        ReferenceData ref = reference();
+        Terminal t1 = ref.terminal("T0000001");
+        try (Journal journal = new Journal(dir, Durability.ASYNC)) {
+            PaymentBook live = book(journal, ref, 1000);
+            for (int i = 0; i < 4; i++) {
+                live.post(request(t1.terminalId(), "v" + i, 1000 + i), t1);
+            }
+            live.voidBySequence(2, t1);
+            live.close(-1, JournalEntry.TRIGGER_ADMIN); // settles 1, 3 and 4; sequence 6
+            live.publishWindows();
+        }
+        // 3544421225411707137: what a version 1 close of "KSP-1" reads as when its type bit flips to void
+        for (long voided : new long[] {3_544_421_225_411_707_137L, 0, 7, 8, 2, 3}) {
+            try (Journal journal = new Journal(dir, Durability.ASYNC)) {
+                PaymentBook replayed = book(journal, ref, 1000);
+                journal.replay(replayed::replay, n -> { });
+                JournalEntry v = new JournalEntry();
+                v.type = JournalEntry.TYPE_VOID;
+                v.sequence = 7;
+                v.voidedSequence = voided;
+                assertThatThrownBy(() -> replayed.replay(v)).as("void of %d", voided)
+                        .isInstanceOf(JournalCorruptException.class).hasMessageContaining("voids payment " + voided);
+            }
+        }
+        // the one void the writer can journal: an open payment (none is left open here, so post one)
+        try (Journal journal = new Journal(dir, Durability.ASYNC)) {
+            PaymentBook replayed = book(journal, ref, 1000);
+            Journal.ReplayResult r = journal.replay(replayed::replay, n -> { });
+            replayed.afterReplay(r.lastSequence(), r.discardedTailIndex());
+            long open = replayed.post(request(t1.terminalId(), "v9", 999), t1).payment().sequence();
+            JournalEntry v = new JournalEntry();
+            v.type = JournalEntry.TYPE_VOID;
+            v.sequence = open + 1;
+            v.voidedSequence = open;
+            replayed.replay(v);
+            assertThat(replayed.status(open, t1).status().name()).isEqualTo("VOIDED");
         }
     }
 
