@@ -60,6 +60,8 @@ public final class Journal implements AutoCloseable {
     private final List<File> rolledFrom = new ArrayList<>(2);
     /** A cycle file was first appended to since the last take: the folder entry must be forced too. */
     private boolean newFile;
+    /** A close was appended since the last {@link #takeSyncTarget}. Writer thread. */
+    private boolean closeAppended;
     /** The target of a group that went to the current file only, reused from group to group. */
     private SyncTarget steadyTarget;
     /** The channel {@link #sync} forces, kept open for the current cycle file. Writer thread. */
@@ -265,6 +267,9 @@ public final class Journal implements AutoCloseable {
             newFile = true;
         }
         dirty = true;
+        if (length > EntryCodec.TYPE_OFFSET && bytes[EntryCodec.TYPE_OFFSET] == JournalEntry.TYPE_CLOSE) {
+            closeAppended = true;
+        }
         return index;
     }
 
@@ -279,33 +284,50 @@ public final class Journal implements AutoCloseable {
             return null;
         }
         SyncTarget target;
-        if (rolledFrom.isEmpty() && !newFile) {
+        if (closeAppended) { // rare: a target of its own, forced whatever the durability
+            rolledFrom.add(appendFile);
+            target = new SyncTarget(List.copyOf(rolledFrom), newFile, true);
+            rolledFrom.clear();
+        } else if (rolledFrom.isEmpty() && !newFile) {
             if (steadyTarget == null || steadyTarget.files().get(0) != appendFile) {
-                steadyTarget = new SyncTarget(List.of(appendFile), false);
+                steadyTarget = new SyncTarget(List.of(appendFile), false, false);
             }
             target = steadyTarget; // the usual group: one file, nothing new; no allocation
         } else { // a new cycle file, or a group that crossed midnight
             rolledFrom.add(appendFile);
-            target = new SyncTarget(List.copyOf(rolledFrom), newFile);
+            target = new SyncTarget(List.copyOf(rolledFrom), newFile, false);
             rolledFrom.clear();
         }
         newFile = false;
         dirty = false;
+        closeAppended = false;
         return target;
     }
 
-    /** The cycle files a group of entries went to, and whether the folder gained one of them. */
-    public record SyncTarget(List<File> files, boolean folder) {
+    /**
+     * The cycle files a group of entries went to, and whether the folder gained one of them.
+     *
+     * @param close the group journaled a close: it is forced in {@link Durability#ASYNC} too, since
+     *     the close's batch files are written once its group is forced, and a batch file must never
+     *     outlive the close it comes from (a lost close would settle its payments again)
+     */
+    public record SyncTarget(List<File> files, boolean folder, boolean close) {
+
+        /** Whether this target is forced under {@code durability}. */
+        public boolean forcedUnder(Durability durability) {
+            return durability == Durability.SYNC || close;
+        }
     }
 
     /**
-     * Forces a target's files (and folder) to disk in {@link Durability#SYNC}; nothing in ASYNC.
+     * Forces a target's files (and folder) to disk in {@link Durability#SYNC}, and in ASYNC when the
+     * group journaled a close ({@link SyncTarget#close}); otherwise nothing.
      * Journal writer thread only.
      *
      * @throws UncheckedIOException when the disk refuses: the entries are not durable
      */
     public void sync(SyncTarget target) {
-        if (durability != Durability.SYNC || target == null) {
+        if (target == null || !target.forcedUnder(durability)) {
             return;
         }
         for (File f : target.files()) {

@@ -1,6 +1,5 @@
 package id.lumbung.journal;
 
-import id.lumbung.config.Durability;
 import id.lumbung.metrics.EngineMetrics;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -155,7 +154,7 @@ public final class JournalWriter implements AutoCloseable {
     /** Forces the group's entries (a force that fails throws: nothing of the group is completed), then completes it. */
     private void commit(int n) {
         Journal.SyncTarget target = journal.takeSyncTarget();
-        if (target != null && journal.durability() == Durability.SYNC) {
+        if (target != null && target.forcedUnder(journal.durability())) {
             long t0 = System.nanoTime();
             force.accept(target);
             metrics.journalSync.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import id.lumbung.config.Durability;
 import id.lumbung.metrics.EngineMetrics;
+import id.lumbung.payment.EntryCodec;
+import id.lumbung.payment.JournalEntry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -121,6 +123,58 @@ class JournalWriterTest {
             assertThat(windowsRun.get()).isPositive();
             // group commit: far fewer forces than commands
             assertThat(watch.forces.get()).isLessThan(producers * perProducer / 2);
+        }
+    }
+
+    @Test
+    void inAsyncAGroupWithACloseIsForcedBeforeItsWindowsGoToSettlement() throws Exception {
+        try (Journal journal = new Journal(dir.resolve("journal"), Durability.ASYNC)) {
+            AtomicInteger forced = new AtomicInteger();
+            AtomicInteger closesAppended = new AtomicInteger();
+            ConcurrentLinkedQueue<String> violations = new ConcurrentLinkedQueue<>();
+            Consumer<Journal.SyncTarget> force = target -> {
+                if (target != null && target.forcedUnder(Durability.ASYNC)) {
+                    forced.incrementAndGet();
+                }
+                journal.sync(target);
+            };
+            // the after-force work publishes closed windows: every close journaled so far must be forced by then
+            JournalWriter writer = new JournalWriter(journal, force, new EngineMetrics(new SimpleMeterRegistry()), 1 << 10,
+                    () -> {
+                        if (forced.get() < closesAppended.get()) {
+                            violations.add("windows published with " + closesAppended.get() + " closes and " + forced.get() + " forces");
+                        }
+                    }, () -> { }, (t, e) -> { });
+            writer.start();
+            EntryCodec codec = new EntryCodec();
+            CountDownLatch done = new CountDownLatch(30);
+            for (int i = 1; i <= 30; i++) {
+                boolean close = i % 10 == 0;
+                long sequence = i;
+                writer.offer(new JournalWriter.Command() {
+                    @Override
+                    public void execute() {
+                        if (close) {
+                            journal.append(codec.buffer(), codec.encodeClose(sequence, 0, JournalEntry.TRIGGER_ADMIN, null));
+                            closesAppended.incrementAndGet();
+                        } else {
+                            journal.append(ENTRY, ENTRY.length);
+                        }
+                    }
+
+                    @Override
+                    public void complete() {
+                        done.countDown();
+                    }
+                });
+                Thread.sleep(1); // a group of its own now and then
+            }
+            assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
+            writer.close();
+            assertThat(violations).isEmpty();
+            assertThat(closesAppended.get()).isEqualTo(3);
+            // only groups with a close are forced in async (each close may share its group with payments)
+            assertThat(forced.get()).isBetween(1, 3);
         }
     }
 
