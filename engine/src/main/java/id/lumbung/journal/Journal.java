@@ -133,7 +133,7 @@ public final class Journal implements AutoCloseable {
             ReplayResult r = replay(tailer, 0, sequence, new byte[readBuffer.length], e -> {
                 last[0] = e.sequence;
                 last[1] = e.journalIndex;
-            }, n -> { }, keepGoing);
+            }, n -> { }, keepGoing, -1);
             if (keepGoing.getAsBoolean() && (last[0] != sequence || last[1] != index)) {
                 throw new JournalCorruptException("journal sequence " + sequence + " is not at index 0x"
                         + Long.toHexString(index) + " as the snapshot says (found sequence " + last[0] + " at 0x"
@@ -160,18 +160,24 @@ public final class Journal implements AutoCloseable {
                     throw new JournalCorruptException("journal has no entry at index 0x" + Long.toHexString(index));
                 }
             }
-            return replay(tailer, sequence, Long.MAX_VALUE, readBuffer, handler, progress);
+            return replay(tailer, sequence, Long.MAX_VALUE, readBuffer, handler, progress, () -> true, index);
         }
     }
 
     private ReplayResult replay(ExcerptTailer tailer, long afterSequence, long untilSequence, byte[] readBuffer,
             EntryHandler handler, ProgressListener progress) {
-        return replay(tailer, afterSequence, untilSequence, readBuffer, handler, progress, () -> true);
+        return replay(tailer, afterSequence, untilSequence, readBuffer, handler, progress, () -> true, -1);
     }
 
-    /** Entries after {@code afterSequence} up to {@code untilSequence} (or the end), as {@link #replay} describes. */
+    /**
+     * Entries after {@code afterSequence} up to {@code untilSequence} (or the end), as {@link #replay}
+     * describes.
+     *
+     * @param startIndex the index of the entry the tailer was moved past (a snapshot's), or -1 from the start
+     */
     private ReplayResult replay(ExcerptTailer tailer, long afterSequence, long untilSequence, byte[] readBuffer,
-            EntryHandler handler, ProgressListener progress, java.util.function.BooleanSupplier keepGoing) {
+            EntryHandler handler, ProgressListener progress, java.util.function.BooleanSupplier keepGoing,
+            long startIndex) {
         EntryCodec codec = new EntryCodec();
         JournalEntry entry = new JournalEntry();
         long entries = 0;
@@ -179,12 +185,16 @@ public final class Journal implements AutoCloseable {
         long badIndex = -1;
         String badReason = null;
         long bytes = 0;
+        long lastIndexRead = startIndex;
+        boolean atEnd = false;
         while (lastSequence < untilSequence && keepGoing.getAsBoolean()) {
             try (DocumentContext dc = tailer.readingDocument()) {
                 if (!dc.isPresent()) {
+                    atEnd = true;
                     break;
                 }
                 long index = dc.index();
+                lastIndexRead = index;
                 Bytes<?> b = dc.wire().bytes();
                 long remaining = b.readRemaining();
                 int code;
@@ -196,15 +206,6 @@ public final class Journal implements AutoCloseable {
                     bytes += n;
                     code = codec.decodeForReplay(readBuffer, n, entry);
                 }
-                if (code == EntryCodec.OK && entry.sequence != lastSequence + 1) {
-                    // an entry that passes its checks was written whole: a wrong sequence is never a
-                    // torn write (that fails its checksum) but a lost, hidden or misplaced entry, even
-                    // at the end. Discarding it as a torn tail would lose it and reuse its sequence.
-                    throw new JournalCorruptException("journal entry at index 0x" + Long.toHexString(index)
-                            + " is intact but has sequence " + entry.sequence + " where " + (lastSequence + 1)
-                            + " was expected: entries are missing or out of place."
-                            + " Stop, keep the data folder, and restore the journal from backup.");
-                }
                 if (badIndex != -1) {
                     boolean marksIt = code == EntryCodec.OK && entry.type == JournalEntry.TYPE_DISCARD
                             && entry.discardedIndex == badIndex;
@@ -215,6 +216,15 @@ public final class Journal implements AutoCloseable {
                                 + " Stop, keep the data folder, and restore the journal from backup.");
                     }
                     badIndex = -1;
+                }
+                if (code == EntryCodec.OK && entry.sequence != lastSequence + 1) {
+                    // an entry that passes its checks was written whole: a wrong sequence is never a
+                    // torn write (that fails its checksum) but a lost, hidden or misplaced entry, even
+                    // at the end. Discarding it as a torn tail would lose it and reuse its sequence.
+                    throw new JournalCorruptException("journal is corrupt: the entry at index 0x" + Long.toHexString(index)
+                            + " is intact but has sequence " + entry.sequence + " where " + (lastSequence + 1)
+                            + " was expected: entries are missing or out of place."
+                            + " Stop, keep the data folder, and restore the journal from backup.");
                 }
                 if (code != EntryCodec.OK) {
                     badIndex = index;
@@ -228,6 +238,18 @@ public final class Journal implements AutoCloseable {
                 if ((entries & 0xF_FFFF) == 0) {
                     progress.onProgress(entries);
                 }
+            }
+        }
+        if (atEnd && untilSequence == Long.MAX_VALUE) {
+            // Chronicle's own document header is outside our checksum: a damaged one (marked
+            // incomplete, or a wrong length) makes its reader stop early as if the journal ended
+            // there. Chronicle's index still knows how far the journal goes.
+            long lastIndex = queue.lastIndex();
+            if (lastIndex > lastIndexRead) {
+                throw new JournalCorruptException("journal is corrupt: replay stopped after index 0x" + Long.toHexString(lastIndexRead)
+                        + " (sequence " + lastSequence + ") but the journal holds entries to index 0x"
+                        + Long.toHexString(lastIndex) + ": a damaged entry header hides the rest."
+                        + " Stop, keep the data folder, and restore the journal from backup.");
             }
         }
         if (badIndex != -1) {

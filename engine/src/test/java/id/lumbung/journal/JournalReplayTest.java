@@ -76,4 +76,51 @@ class JournalReplayTest {
         }
         assertThat(seen).containsExactly(1L, 2L, 3L);
     }
+    /** Where {@code entry} lies in the journal's cycle file, or -1. */
+    private static long find(byte[] file, byte[] entry) {
+        outer:
+        for (int i = 0; i + entry.length <= file.length; i++) {
+            for (int j = 0; j < entry.length; j++) {
+                if (file[i + j] != entry[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
+    /**
+     * Chronicle's 4-byte document header is outside our checksum: with its "not complete" bit set in
+     * the middle of the journal, Chronicle's reader stops there as if the journal ended. Replay must
+     * see that entries follow and refuse, not serve a shorter journal.
+     */
+    @Test
+    void aDocumentHeaderThatHidesTheRestOfTheJournalIsCorruption(@TempDir Path dir) throws Exception {
+        EntryCodec codec = new EntryCodec();
+        byte[] third = null;
+        try (Journal journal = new Journal(dir, Durability.ASYNC)) {
+            for (long s = 1; s <= 40; s++) {
+                appendPayment(journal, codec, s);
+                if (s == 3) {
+                    third = java.util.Arrays.copyOf(codec.buffer(), codec.encodePayment(3, 1_003,
+                            new PaymentRequest("T1", "tx3", 15_000, "IDR", 0, 0, "QRIS", null, null), "TR", "C"));
+                }
+            }
+        }
+        java.io.File cycle;
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(dir)) {
+            cycle = files.filter(f -> f.toString().endsWith(".cq4")).findFirst().orElseThrow().toFile();
+        }
+        byte[] bytes = java.nio.file.Files.readAllBytes(cycle.toPath());
+        long at = find(bytes, third);
+        assertThat(at).isGreaterThan(4);
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(cycle, "rw")) {
+            f.seek(at - 1); // the header's high byte (little-endian int): set its "not complete" bit
+            int high = f.read();
+            f.seek(at - 1);
+            f.write(high | 0x80);
+        }
+        assertThatThrownBy(() -> replaySequences(dir)).isInstanceOf(JournalCorruptException.class);
+    }
 }
