@@ -7,6 +7,7 @@ import id.lumbung.ingest.IngestContext;
 import id.lumbung.ingest.Problem;
 import id.lumbung.ingest.RateLimiter;
 import id.lumbung.journal.Journal;
+import id.lumbung.journal.JournalCorruptException;
 import id.lumbung.journal.JournalWriter;
 import id.lumbung.ledger.Ledger;
 import id.lumbung.metrics.EngineMetrics;
@@ -78,6 +79,9 @@ public final class Engine implements AutoCloseable {
     private id.lumbung.gateway.IsoGateway gateway;
     private List<String> deployments = List.of();
     private volatile boolean ready;
+    /** A rejected snapshot's last sequence that the journal did not hold (-1: none), and its file. */
+    private long snapshotAheadOf = -1;
+    private Path snapshotAheadFile;
     private volatile boolean writable = true;
     private volatile long unsettledRupiah;
     private volatile long unsettledPayments;
@@ -271,6 +275,10 @@ public final class Engine implements AutoCloseable {
             // file (a digest that no longer parses, an index Chronicle refuses) is a rejection too:
             // the whole journal is always there to replay
             metrics.snapshotsRejected.increment();
+            if (e instanceof SnapshotException se && se.journalSequenceMissing() > 0) {
+                snapshotAheadOf = se.journalSequenceMissing();
+                snapshotAheadFile = file;
+            }
             LOG.log(System.Logger.Level.WARNING, "event=snapshot_rejected file={0} reason=\"{1}\" action=replay_whole_journal",
                     file, e.getMessage());
             settlement.close();
@@ -318,6 +326,14 @@ public final class Engine implements AutoCloseable {
         };
         Journal.ReplayResult result = after == null ? journal.replay(book::replay, progress)
                 : journal.replayAfter(after.journalIndex(), after.sequence(), book::replay, progress);
+        if (after == null && snapshotAheadOf > result.lastSequence()) {
+            // a snapshot is taken from the journal at a clean stop: a journal that ends before it
+            // has lost acknowledged entries (a lost, truncated or replaced file), so do not serve it
+            throw new JournalCorruptException("journal is corrupt or replaced: the snapshot " + snapshotAheadFile
+                    + " was taken when the journal held sequence " + snapshotAheadOf + ", but the journal ends at sequence "
+                    + result.lastSequence() + ". Stop, and restore the journal from backup; to start from this shorter"
+                    + " journal on purpose, move the snapshot folder away first.");
+        }
         book.afterReplay(result.lastSequence(), result.discardedTailIndex());
         settlement.drained().get(10, TimeUnit.MINUTES);
         settlement.live();

@@ -158,7 +158,7 @@ public final class Snapshots {
             int n = journal.readOnce(at.journalIndex(), actual);
             if (n != length || !Arrays.equals(expected, 0, length, actual, 0, n)) {
                 throw new SnapshotException("the journal does not hold the snapshot's last entry (sequence "
-                        + at.sequence() + ") at index 0x" + Long.toHexString(at.journalIndex()));
+                        + at.sequence() + ") at index 0x" + Long.toHexString(at.journalIndex()), at.sequence());
             }
             body.accept(in);
             in.finish();
