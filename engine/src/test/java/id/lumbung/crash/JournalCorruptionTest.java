@@ -2,6 +2,7 @@ package id.lumbung.crash;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import id.lumbung.TestBytes;
 import io.vertx.core.json.JsonObject;
 import java.io.RandomAccessFile;
 import java.net.http.HttpResponse;
@@ -176,9 +177,9 @@ class JournalCorruptionTest {
             cq4 = s.filter(p -> p.toString().endsWith(".cq4")).findFirst().orElseThrow();
         }
         byte[] file = Files.readAllBytes(cq4);
-        int at = indexOf(file, needle);
+        int at = TestBytes.indexOf(file, needle);
         assertThat(at).as("txnId bytes in %s", cq4).isNotNegative();
-        assertThat(indexOf(java.util.Arrays.copyOfRange(file, at + 1, file.length), needle)).isNegative();
+        assertThat(TestBytes.indexOf(java.util.Arrays.copyOfRange(file, at + 1, file.length), needle)).isNegative();
         try (RandomAccessFile raf = new RandomAccessFile(cq4.toFile(), "rw")) {
             raf.seek(at + needle.length - 1);
             raf.write('9'); // ROTTXN1 -> ROTTXN9
@@ -213,18 +214,5 @@ class JournalCorruptionTest {
         EngineProcess.Run reconcile = EngineProcess.reconcile(data);
         assertThat(reconcile.exit()).as(reconcile.output()).isEqualTo(3);
         assertThat(reconcile.output()).contains("JOURNAL CORRUPT").contains("index 0x");
-    }
-
-    private static int indexOf(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= haystack.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
     }
 }

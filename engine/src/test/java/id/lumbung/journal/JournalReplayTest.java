@@ -3,6 +3,7 @@ package id.lumbung.journal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import id.lumbung.TestBytes;
 import id.lumbung.config.Durability;
 import id.lumbung.payment.EntryCodec;
 import id.lumbung.payment.PaymentRequest;
@@ -29,31 +30,27 @@ class JournalReplayTest {
         return seen;
     }
 
-    @Test
-    void anIntactEntryWithTheWrongSequenceAtTheEndIsCorruptionNotATornTail(@TempDir Path dir) {
+    /** Appends payments with these sequences, then replays: the last one is intact but out of place. */
+    private static void assertOutOfPlaceIsCorruption(Path dir, String expected, long... sequences) {
         EntryCodec codec = new EntryCodec();
         try (Journal journal = new Journal(dir, Durability.ASYNC)) {
-            for (long s = 1; s <= 5; s++) {
+            for (long s : sequences) {
                 appendPayment(journal, codec, s);
             }
-            // sequence 6 missing (hidden or lost), 7 intact: it was written whole, so it is not torn
-            appendPayment(journal, codec, 7);
         }
         assertThatThrownBy(() -> replaySequences(dir)).isInstanceOf(JournalCorruptException.class)
-                .hasMessageContaining("sequence 7 where 6 was expected");
+                .hasMessageContaining(expected);
+    }
+
+    @Test
+    void anIntactEntryWithTheWrongSequenceAtTheEndIsCorruptionNotATornTail(@TempDir Path dir) {
+        // sequence 6 missing (hidden or lost), 7 intact: it was written whole, so it is not torn
+        assertOutOfPlaceIsCorruption(dir, "sequence 7 where 6 was expected", 1, 2, 3, 4, 5, 7);
     }
 
     @Test
     void aRepeatedSequenceAtTheEndIsCorruption(@TempDir Path dir) {
-        EntryCodec codec = new EntryCodec();
-        try (Journal journal = new Journal(dir, Durability.ASYNC)) {
-            for (long s = 1; s <= 3; s++) {
-                appendPayment(journal, codec, s);
-            }
-            appendPayment(journal, codec, 3);
-        }
-        assertThatThrownBy(() -> replaySequences(dir)).isInstanceOf(JournalCorruptException.class)
-                .hasMessageContaining("sequence 3 where 4 was expected");
+        assertOutOfPlaceIsCorruption(dir, "sequence 3 where 4 was expected", 1, 2, 3, 3);
     }
 
     @Test
@@ -76,20 +73,6 @@ class JournalReplayTest {
         }
         assertThat(seen).containsExactly(1L, 2L, 3L);
     }
-    /** Where {@code entry} lies in the journal's cycle file, or -1. */
-    private static long find(byte[] file, byte[] entry) {
-        outer:
-        for (int i = 0; i + entry.length <= file.length; i++) {
-            for (int j = 0; j < entry.length; j++) {
-                if (file[i + j] != entry[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
-    }
-
     /**
      * Chronicle's 4-byte document header is outside our checksum: with its "not complete" bit set in
      * the middle of the journal, Chronicle's reader stops there as if the journal ended. Replay must
@@ -113,7 +96,7 @@ class JournalReplayTest {
             cycle = files.filter(f -> f.toString().endsWith(".cq4")).findFirst().orElseThrow().toFile();
         }
         byte[] bytes = java.nio.file.Files.readAllBytes(cycle.toPath());
-        long at = find(bytes, third);
+        long at = TestBytes.indexOf(bytes, third);
         assertThat(at).isGreaterThan(4);
         try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(cycle, "rw")) {
             f.seek(at - 1); // the header's high byte (little-endian int): set its "not complete" bit
