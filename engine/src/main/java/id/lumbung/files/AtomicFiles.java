@@ -31,7 +31,15 @@ public final class AtomicFiles {
     private static final String TEMP_PREFIX = ".";
     private static final String TEMP_SUFFIX = ".tmp";
 
+    /** Folder fsyncs this process asked for (tests and diagnostics). */
+    private static final java.util.concurrent.atomic.LongAdder FOLDER_FORCES = new java.util.concurrent.atomic.LongAdder();
+
     private AtomicFiles() {
+    }
+
+    /** How many folder fsyncs this process has asked for. */
+    public static long folderForces() {
+        return FOLDER_FORCES.sum();
     }
 
     /**
@@ -43,23 +51,26 @@ public final class AtomicFiles {
      * @throws UncheckedIOException if the disk refuses
      */
     public static FileDigest write(Path dir, String name, byte[] bytes) {
-        return writeAll(dir, new String[] {name}, new byte[][] {bytes}).get(0);
+        return writeAll(dir, new String[] {name}, new byte[][] {bytes}, false).get(0);
     }
 
     /**
      * Writes several files into one folder, each atomically and durably, with one folder fsync for
      * all the renames instead of one per file (a close writes two files per cooperative).
      *
+     * @param forceFolderAnyway fsync the folder even when every file was already there: a file
+     *     found after a crash may have been renamed without its folder being fsynced (the caller
+     *     asks once per folder and process)
      * @return the digests, in the order given
      */
-    public static java.util.List<FileDigest> writeAll(Path dir, String[] names, byte[][] contents) {
+    public static java.util.List<FileDigest> writeAll(Path dir, String[] names, byte[][] contents, boolean forceFolderAnyway) {
         java.util.List<FileDigest> out = new java.util.ArrayList<>(names.length);
         boolean renamed = false;
         for (int i = 0; i < names.length; i++) {
             renamed |= writeOne(dir, names[i], contents[i]);
             out.add(FileDigest.of(names[i], contents[i]));
         }
-        if (renamed) {
+        if (renamed || forceFolderAnyway) {
             forceFolder(dir);
         }
         return out;
@@ -72,6 +83,7 @@ public final class AtomicFiles {
      * @throws UncheckedIOException if the disk refuses
      */
     public static void forceFolder(Path dir) {
+        FOLDER_FORCES.increment();
         try {
             forceDirectory(dir);
         } catch (IOException e) {

@@ -53,6 +53,14 @@ public final class SettlementFiles implements AutoCloseable {
      * into it) survives a power loss. One fsync of {@code files/} covers 1,000 new folders.
      */
     private final Set<Path> grownFolders = ConcurrentHashMap.newKeySet();
+    /**
+     * Folders this process has written into once: the first write into each fsyncs it even when its
+     * files were already there. After a kill between a rename and its folder's fsync, the redo of
+     * that close finds the file with the same bytes; without this its directory entry could still
+     * be lost to a power loss. Costs nothing in the usual first close (its new files are renamed,
+     * so the folder is fsynced anyway) and one fsync per folder in a redo.
+     */
+    private final Set<Path> forcedOnce = ConcurrentHashMap.newKeySet();
 
     public SettlementFiles(ReferenceData reference, Path filesDir, Path ledgerDir) {
         this(reference, filesDir, ledgerDir, WRITER_THREADS);
@@ -90,7 +98,9 @@ public final class SettlementFiles implements AutoCloseable {
             Coop c = reference.coop(b.coopId());
             writes.add(CompletableFuture.supplyAsync(() -> new BatchRecord(b, c.index(), writeFiles(b, c)), io));
         }
-        AtomicFiles.write(dir(ledgerDir), "close-" + closeSequence + ".postings.csv", postings(batches));
+        Path ledger = dir(ledgerDir);
+        AtomicFiles.writeAll(ledger, new String[] {"close-" + closeSequence + ".postings.csv"}, new byte[][] {postings(batches)},
+                forcedOnce.add(ledger));
         List<BatchRecord> records = new ArrayList<>(batches.size());
         for (CompletableFuture<BatchRecord> w : writes) {
             try {
@@ -129,6 +139,11 @@ public final class SettlementFiles implements AutoCloseable {
             return dir;
         }
         Path missing = dir;
+        if (Files.isDirectory(dir) && dir.getParent() != null) {
+            // made by an earlier process, maybe just before a crash: its parent's entry for it is
+            // fsynced once, as for a new folder
+            grownFolders.add(dir.getParent());
+        }
         while (missing.getParent() != null && !Files.isDirectory(missing)) {
             grownFolders.add(missing.getParent()); // its entry for `missing` is new: fsync it before the close is done
             missing = missing.getParent();
@@ -145,7 +160,7 @@ public final class SettlementFiles implements AutoCloseable {
     private List<FileDigest> writeFiles(Batch batch, Coop coop) {
         Path dir = dir(filesDir.resolve(coop.coopId()));
         return AtomicFiles.writeAll(dir, new String[] {batch.batchId() + ".csv", batch.batchId() + ".camt053.xml"},
-                new byte[][] {SettlementCsv.render(batch), Camt053Statement.render(batch, coop)});
+                new byte[][] {SettlementCsv.render(batch), Camt053Statement.render(batch, coop)}, forcedOnce.add(dir));
     }
 
     @Override

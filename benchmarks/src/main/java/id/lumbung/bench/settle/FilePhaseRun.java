@@ -207,7 +207,7 @@ public final class FilePhaseRun {
             byte[][] files = rendered.get(i);
             Path dir = Files.createDirectories(filesDir.resolve(b.coopId()));
             parts.add(pool.submit(() -> AtomicFiles.writeAll(dir,
-                    new String[] {b.batchId() + ".csv", b.batchId() + ".camt053.xml"}, files)));
+                    new String[] {b.batchId() + ".csv", b.batchId() + ".camt053.xml"}, files, false)));
         }
         for (java.util.concurrent.Future<?> f : parts) {
             f.get();

@@ -1,0 +1,38 @@
+package id.lumbung.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import id.lumbung.TestEngine;
+import id.lumbung.files.AtomicFiles;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A close settled again by a restart finds its files already there (as after a kill between a
+ * file's rename and its folder's fsync): the folders are fsynced anyway, once, so that the files'
+ * directory entries cannot still be lost to a power loss.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class RedoFolderFsyncTest {
+
+    @Test
+    void aRedoOfACloseFsyncsTheFoldersItsFilesWereFoundIn(@TempDir Path tmp) throws Exception {
+        Path data = tmp.resolve("data");
+        try (TestEngine t = new TestEngine(data, Map.of())) {
+            assertThat(t.post("T0000001", TestEngine.payment("T0000001", "REDO1", "15000")).statusCode()).isEqualTo(201);
+            assertThat(t.ops("POST", "/admin/v1/settlements/close", null, TestEngine.ADMIN_TOKEN).statusCode()).isEqualTo(200);
+        }
+        // without a snapshot the restart replays the whole journal and settles the close again:
+        // every file it renders is already on disk with the same bytes, so nothing is renamed
+        long before = AtomicFiles.folderForces();
+        try (TestEngine t = new TestEngine(data, Map.of("snapshot.enabled", "false"))) {
+            long redo = AtomicFiles.folderForces() - before;
+            // the cooperative's folder, the ledger folder, and their parents (files/ and the data folder)
+            assertThat(redo).isGreaterThanOrEqualTo(4);
+        }
+    }
+}
