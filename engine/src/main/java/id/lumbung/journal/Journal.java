@@ -190,6 +190,9 @@ public final class Journal implements AutoCloseable {
         while (lastSequence < untilSequence && keepGoing.getAsBoolean()) {
             try (DocumentContext dc = tailer.readingDocument()) {
                 if (!dc.isPresent()) {
+                    if (moveToNextCycle(tailer, lastIndexRead)) {
+                        continue;
+                    }
                     atEnd = true;
                     break;
                 }
@@ -249,7 +252,8 @@ public final class Journal implements AutoCloseable {
                 throw new JournalCorruptException("journal is corrupt: replay stopped after index 0x" + Long.toHexString(lastIndexRead)
                         + " (sequence " + lastSequence + ") but the journal holds entries to index 0x"
                         + Long.toHexString(lastIndex) + ": a damaged entry header hides the rest."
-                        + " Stop, keep the data folder, and restore the journal from backup.");
+                        + " Stop and keep the data folder; the entries after it were written and may have been"
+                        + " acknowledged, so have the journal examined before restoring anything.");
             }
         }
         if (badIndex != -1) {
@@ -257,6 +261,33 @@ public final class Journal implements AutoCloseable {
                     Long.toHexString(badIndex), badReason);
         }
         return new ReplayResult(entries, lastSequence, badIndex, bytes);
+    }
+
+    /**
+     * When the reader stops at the end of a day's cycle file although a later one holds entries,
+     * that file's end-of-cycle marker did not reach the disk (Chronicle writes it at the roll, in
+     * memory; a power loss soon after can lose it while the next day's forced entries survive).
+     * Moves the tailer to the first entry of the next cycle that has one, with a warning; the
+     * sequence check then proves nothing is missing in between.
+     *
+     * @return true when the tailer moved on
+     */
+    private boolean moveToNextCycle(ExcerptTailer tailer, long lastIndexRead) {
+        long last = queue.lastIndex();
+        if (last < 0 || last <= lastIndexRead) {
+            return false;
+        }
+        int lastCycle = queue.rollCycle().toCycle(last);
+        int from = lastIndexRead < 0 ? queue.firstCycle() : queue.rollCycle().toCycle(lastIndexRead) + 1;
+        for (int cycle = from; cycle <= lastCycle; cycle++) {
+            long first = queue.rollCycle().toIndex(cycle, 0);
+            if (first > lastIndexRead && tailer.moveToIndex(first)) {
+                LOG.log(System.Logger.Level.WARNING, "event=journal_cycle_without_end_marker after_index=0x{0} next_index=0x{1}"
+                        + " action=continue", Long.toHexString(lastIndexRead), Long.toHexString(first));
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Replay progress, called every 2^20 entries. */

@@ -10,6 +10,7 @@ import id.lumbung.payment.PaymentRequest;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -105,5 +106,47 @@ class JournalReplayTest {
             f.write(high | 0x80);
         }
         assertThatThrownBy(() -> replaySequences(dir)).isInstanceOf(JournalCorruptException.class);
+    }
+    /**
+     * A day's cycle file whose end-of-cycle marker never reached the disk (written in memory at the
+     * roll, lost to a power loss) while the next day's forced entries survived: replay goes on into
+     * the next day instead of stopping there, and the sequence check shows nothing is missing.
+     */
+    @Test
+    void aCycleFileWithoutItsEndMarkerIsFollowedIntoTheNextDay(@TempDir Path dir) throws Exception {
+        net.openhft.chronicle.core.time.SetTimeProvider time = new net.openhft.chronicle.core.time.SetTimeProvider();
+        time.currentTimeMillis(1_700_000_000_000L);
+        EntryCodec codec = new EntryCodec();
+        byte[] third = null;
+        try (Journal journal = new Journal(dir, Durability.ASYNC, time)) {
+            for (long s = 1; s <= 3; s++) {
+                appendPayment(journal, codec, s);
+            }
+            third = java.util.Arrays.copyOf(codec.buffer(), codec.encodePayment(3, 1_003,
+                    new PaymentRequest("T1", "tx3", 15_000, "IDR", 0, 0, "QRIS", null, null), "TR", "C"));
+            time.advanceMillis(TimeUnit.DAYS.toMillis(1));
+            for (long s = 4; s <= 6; s++) {
+                appendPayment(journal, codec, s);
+            }
+        }
+        Path day1;
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(dir)) {
+            day1 = files.filter(f -> f.toString().endsWith(".cq4")).sorted().findFirst().orElseThrow();
+        }
+        byte[] bytes = java.nio.file.Files.readAllBytes(day1);
+        int end = TestBytes.indexOf(bytes, third) + third.length;
+        // the end-of-cycle marker is the next (4-byte aligned) header: 0xC0000000, little-endian
+        int marker = TestBytes.indexOf(java.util.Arrays.copyOfRange(bytes, end, end + 8), new byte[] {0, 0, 0, (byte) 0xC0});
+        assertThat(marker).as("end-of-cycle marker after the day's last entry").isNotNegative();
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(day1.toFile(), "rw")) {
+            f.seek(end + marker);
+            f.writeInt(0);
+        }
+        List<Long> seen = new ArrayList<>();
+        try (Journal journal = new Journal(dir, Durability.ASYNC, time)) {
+            Journal.ReplayResult r = journal.replay(e -> seen.add(e.sequence), n -> { });
+            assertThat(r.lastSequence()).isEqualTo(6);
+        }
+        assertThat(seen).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
     }
 }
