@@ -186,14 +186,16 @@ public final class Journal implements AutoCloseable {
         String badReason = null;
         long bytes = 0;
         long lastIndexRead = startIndex;
-        boolean atEnd = false;
+        long lastIndexAtEnd = Long.MIN_VALUE; // Chronicle's last index when the reader found no more
+
         while (lastSequence < untilSequence && keepGoing.getAsBoolean()) {
             try (DocumentContext dc = tailer.readingDocument()) {
                 if (!dc.isPresent()) {
-                    if (moveToNextCycle(tailer, lastIndexRead)) {
+                    long lastIndex = queue.lastIndex();
+                    if (moveToNextCycle(tailer, lastIndexRead, lastIndex)) {
                         continue;
                     }
-                    atEnd = true;
+                    lastIndexAtEnd = lastIndex;
                     break;
                 }
                 long index = dc.index();
@@ -243,18 +245,15 @@ public final class Journal implements AutoCloseable {
                 }
             }
         }
-        if (atEnd && untilSequence == Long.MAX_VALUE) {
+        if (untilSequence == Long.MAX_VALUE && lastIndexAtEnd > lastIndexRead) {
             // Chronicle's own document header is outside our checksum: a damaged one (marked
             // incomplete, or a wrong length) makes its reader stop early as if the journal ended
             // there. Chronicle's index still knows how far the journal goes.
-            long lastIndex = queue.lastIndex();
-            if (lastIndex > lastIndexRead) {
-                throw new JournalCorruptException("journal is corrupt: replay stopped after index 0x" + Long.toHexString(lastIndexRead)
-                        + " (sequence " + lastSequence + ") but the journal holds entries to index 0x"
-                        + Long.toHexString(lastIndex) + ": a damaged entry header hides the rest."
-                        + " Stop and keep the data folder; the entries after it were written and may have been"
-                        + " acknowledged, so have the journal examined before restoring anything.");
-            }
+            throw new JournalCorruptException("journal is corrupt: replay stopped after index 0x" + Long.toHexString(lastIndexRead)
+                    + " (sequence " + lastSequence + ") but the journal holds entries to index 0x"
+                    + Long.toHexString(lastIndexAtEnd) + ": a damaged entry header hides the rest."
+                    + " Stop and keep the data folder; the entries after it were written and may have been"
+                    + " acknowledged, so have the journal examined before restoring anything.");
         }
         if (badIndex != -1) {
             LOG.log(System.Logger.Level.WARNING, "event=journal_torn_tail index=0x{0} reason=\"{1}\" action=discard",
@@ -270,10 +269,10 @@ public final class Journal implements AutoCloseable {
      * Moves the tailer to the first entry of the next cycle that has one, with a warning; the
      * sequence check then proves nothing is missing in between.
      *
+     * @param last Chronicle's last index now
      * @return true when the tailer moved on
      */
-    private boolean moveToNextCycle(ExcerptTailer tailer, long lastIndexRead) {
-        long last = queue.lastIndex();
+    private boolean moveToNextCycle(ExcerptTailer tailer, long lastIndexRead, long last) {
         if (last < 0 || last <= lastIndexRead) {
             return false;
         }
@@ -337,18 +336,14 @@ public final class Journal implements AutoCloseable {
             return null;
         }
         SyncTarget target;
-        if (closeAppended) { // rare: a target of its own, forced whatever the durability
-            rolledFrom.add(appendFile);
-            target = new SyncTarget(List.copyOf(rolledFrom), newFile, true);
-            rolledFrom.clear();
-        } else if (rolledFrom.isEmpty() && !newFile) {
+        if (rolledFrom.isEmpty() && !newFile && !closeAppended) {
             if (steadyTarget == null || steadyTarget.files().get(0) != appendFile) {
                 steadyTarget = new SyncTarget(List.of(appendFile), false, false);
             }
             target = steadyTarget; // the usual group: one file, nothing new; no allocation
-        } else { // a new cycle file, or a group that crossed midnight
+        } else { // a new cycle file, a group that crossed midnight, or a close (forced whatever the durability)
             rolledFrom.add(appendFile);
-            target = new SyncTarget(List.copyOf(rolledFrom), newFile, false);
+            target = new SyncTarget(List.copyOf(rolledFrom), newFile, closeAppended);
             rolledFrom.clear();
         }
         newFile = false;

@@ -53,14 +53,6 @@ public final class SettlementFiles implements AutoCloseable {
      * into it) survives a power loss. One fsync of {@code files/} covers 1,000 new folders.
      */
     private final Set<Path> grownFolders = ConcurrentHashMap.newKeySet();
-    /**
-     * Folders this process has written into once: the first write into each fsyncs it even when its
-     * files were already there. After a kill between a rename and its folder's fsync, the redo of
-     * that close finds the file with the same bytes; without this its directory entry could still
-     * be lost to a power loss. Costs nothing in the usual first close (its new files are renamed,
-     * so the folder is fsynced anyway) and one fsync per folder in a redo.
-     */
-    private final Set<Path> forcedOnce = ConcurrentHashMap.newKeySet();
 
     public SettlementFiles(ReferenceData reference, Path filesDir, Path ledgerDir) {
         this(reference, filesDir, ledgerDir, WRITER_THREADS);
@@ -98,9 +90,8 @@ public final class SettlementFiles implements AutoCloseable {
             Coop c = reference.coop(b.coopId());
             writes.add(CompletableFuture.supplyAsync(() -> new BatchRecord(b, c.index(), writeFiles(b, c)), io));
         }
-        Path ledger = dir(ledgerDir);
-        AtomicFiles.writeAll(ledger, new String[] {"close-" + closeSequence + ".postings.csv"}, new byte[][] {postings(batches)},
-                forcedOnce.add(ledger));
+        AtomicFiles.writeAll(ledgerDir, new String[] {"close-" + closeSequence + ".postings.csv"}, new byte[][] {postings(batches)},
+                firstUse(ledgerDir));
         List<BatchRecord> records = new ArrayList<>(batches.size());
         for (CompletableFuture<BatchRecord> w : writes) {
             try {
@@ -134,9 +125,17 @@ public final class SettlementFiles implements AutoCloseable {
         return sb.toString().getBytes(StandardCharsets.UTF_8);
     }
 
-    private Path dir(Path dir) {
+    /**
+     * Makes sure {@code dir} exists. True on this process's first use of it: the first write into a
+     * folder fsyncs it even when its files were already there. After a kill between a rename and
+     * its folder's fsync, the redo of that close finds the file with the same bytes; without this
+     * its directory entry could still be lost to a power loss. Costs nothing in the usual first
+     * close (its new files are renamed, so the folder is fsynced anyway) and one fsync per folder
+     * in a redo.
+     */
+    private boolean firstUse(Path dir) {
         if (folders.contains(dir)) {
-            return dir;
+            return false;
         }
         Path missing = dir;
         if (Files.isDirectory(dir) && dir.getParent() != null) {
@@ -153,14 +152,14 @@ public final class SettlementFiles implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + dir, e);
         }
-        folders.add(dir);
-        return dir;
+        return folders.add(dir);
     }
 
     private List<FileDigest> writeFiles(Batch batch, Coop coop) {
-        Path dir = dir(filesDir.resolve(coop.coopId()));
+        Path dir = filesDir.resolve(coop.coopId());
+        boolean first = firstUse(dir);
         return AtomicFiles.writeAll(dir, new String[] {batch.batchId() + ".csv", batch.batchId() + ".camt053.xml"},
-                new byte[][] {SettlementCsv.render(batch), Camt053Statement.render(batch, coop)}, forcedOnce.add(dir));
+                new byte[][] {SettlementCsv.render(batch), Camt053Statement.render(batch, coop)}, first);
     }
 
     @Override
