@@ -179,6 +179,26 @@ public class SettlementBenchmark extends HotPathBenchmark {
         }
     }
 
+    /** Baseline: the walk over the window's columns alone, summing amounts (no per-trader totals, no fee). */
+    @State(Scope.Thread)
+    public static class AmountSum implements id.lumbung.payment.WindowPayments.Visitor {
+        long sum;
+
+        @Override
+        public void payment(int coopIndex, int trader, long amount) {
+            sum += amount;
+        }
+    }
+
+    /** Baseline of {@link #aggregateWindow}: visiting every payment of the window, nothing else. */
+    @Benchmark
+    @OperationsPerInvocation(PAYMENTS)
+    public long baselineVisitWindow(Window w, AmountSum s) {
+        s.sum = 0;
+        w.window.payments().forEach(s);
+        return s.sum;
+    }
+
     /** Settlement's aggregation loop and member pass, without batches, ledger or files; returns total fee. */
     @Benchmark
     @OperationsPerInvocation(PAYMENTS)

@@ -9,8 +9,11 @@ import org.openjdk.jmh.annotations.State;
 
 /**
  * The idempotency index alone ({@link RetainedPayments}'s key table), with 1,000,000 retained keys:
- * a lookup of a known key (a retry) and of an unknown one (every new payment first asks). Both
- * must allocate nothing; {@code PaymentBookBenchmark} measures the whole post around them.
+ * a lookup of a known key (a retry) and of an unknown one (every new payment first asks), and an
+ * insert at a constant table size (the oldest key leaves as a new one arrives, as when retention
+ * evicts: no table growth, no new column chunk). All must allocate nothing;
+ * {@code PaymentBookBenchmark} measures the whole post around them. The baseline is the read of
+ * the next probe's hash, which every other op here does too.
  */
 @State(Scope.Thread)
 public class KeyTableBenchmark extends HotPathBenchmark {
@@ -37,6 +40,41 @@ public class KeyTableBenchmark extends HotPathBenchmark {
         for (int i = 0; i < PROBES; i++) {
             unknownHashes[i] = random.nextLong();
         }
+    }
+
+    /** Sequence of the next key {@link #insertReplacingKey} replaces, cycling over all of them. */
+    private long replaceSequence;
+    /** Source of new keys' hashes (a counter, mixed, so they spread as real key hashes do). */
+    private long newKeys = 20261130L;
+
+    /** Baseline: the hash read that every probe op starts with. */
+    @Benchmark
+    public long baselineNextHash() {
+        return knownHashes[next++ & (PROBES - 1)];
+    }
+
+    /**
+     * Idempotency insert: the key at the oldest sequence leaves the table and a new key takes its
+     * place at that sequence (the columns are rewritten in place), so the table holds 1 M keys
+     * throughout. Both halves are what a new payment and a retention eviction each cost.
+     */
+    @Benchmark
+    public int insertReplacingKey() {
+        long sequence = 1 + replaceSequence++ % KEYS;
+        retained.remove(sequence);
+        long hash = mix(newKeys++);
+        retained.add(sequence, hash, (int) (sequence % 1000), (int) (sequence % 5000), 1_000 + sequence,
+                1_764_000_000_000L + sequence, sequence);
+        return retained.size();
+    }
+
+    /** The murmur3 64-bit finalizer: distinct counters give distinct, well-spread hashes. */
+    private static long mix(long h) {
+        h ^= h >>> 33;
+        h *= 0xFF51AFD7ED558CCDL;
+        h ^= h >>> 33;
+        h *= 0xC4CEB9FE1A85EC53L;
+        return h ^ (h >>> 33);
     }
 
     /** A retry: the key's sequence, found among 1 M. */
