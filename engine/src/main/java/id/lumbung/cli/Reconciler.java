@@ -33,21 +33,27 @@ import java.util.stream.Stream;
  * with its lines, a ledger account whose figure differs. Run it on a stopped engine's data folder
  * or on a copy.
  *
+ * <p>The report opens with the fee plans it recomputed with and where they came from (the
+ * defaults or the engine's config file): fees recomputed with other plans than the engine settled
+ * with differ on every line of a trader on those plans.
+ *
  * <p>Exit codes: 0 all agree, 1 differences found, 3 the journal is corrupt.
  */
 final class Reconciler {
     private final Path data;
-    private final Path referenceDir;
+    private final ReferenceData ref;
+    private final FeeSchedule fees;
+    private final String feePlansSource;
 
-    Reconciler(Path data, Path referenceDir) {
-        this.data = data;
-        this.referenceDir = referenceDir;
+    Reconciler(EngineSettings settings) {
+        this.data = settings.config().dataDir;
+        this.ref = settings.reference();
+        this.fees = settings.fees();
+        this.feePlansSource = settings.feePlansSource();
     }
 
     int run(PrintStream out) throws Exception {
-        FeeSchedule fees = FeeSchedule.defaults();
-        ReferenceData ref = referenceDir == null ? ReferenceData.loadBundledDemo(fees.toConfig().keySet())
-                : ReferenceData.load(referenceDir, fees.toConfig().keySet());
+        out.println(feePlansLine());
         Path scratch = Files.createTempDirectory("lumbung-reconcile");
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Ledger ledger = new Ledger(ref.coopCount(), ref.traderCount());
@@ -82,6 +88,13 @@ final class Reconciler {
                 + " differences=" + differences.size());
         differences.forEach(d -> out.println("DIFFERENCE " + d));
         return differences.isEmpty() ? 0 : 1;
+    }
+
+    /** {@code fee plans from <source>: GOV=*:0% REG=*:0.7% UMI=500000:0%,*:0.3%}, plans sorted by name. */
+    private String feePlansLine() {
+        StringBuilder sb = new StringBuilder("fee plans from ").append(feePlansSource).append(':');
+        fees.toConfig().forEach((name, spec) -> sb.append(' ').append(name).append('=').append(spec));
+        return sb.toString();
     }
 
     private static void compareTree(Path expectedRoot, Path actualRoot, List<String> differences) throws IOException {

@@ -2,8 +2,7 @@ package id.lumbung.cli;
 
 import id.lumbung.config.EngineConfig;
 import id.lumbung.engine.Engine;
-import id.lumbung.reference.ReferenceData;
-import id.lumbung.settlement.FeeSchedule;
+import id.lumbung.reference.ReferenceDataException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -43,36 +42,28 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Map<String, String> values = new LinkedHashMap<>();
-        if (configFile != null) {
-            values.putAll(EngineConfig.readFile(configFile));
-        }
-        put(values, EngineConfig.DATA_DIR_PROP_NAME, data);
-        put(values, EngineConfig.REFERENCE_DIR_PROP_NAME, reference);
-        put(values, EngineConfig.HTTP_PORT_PROP_NAME, httpPort);
-        put(values, EngineConfig.OPS_PORT_PROP_NAME, opsPort);
-        put(values, EngineConfig.ISO_PORT_PROP_NAME, isoPort);
-        put(values, EngineConfig.DURABILITY_PROP_NAME, durability);
-        put(values, EngineConfig.CUTOFFS_PROP_NAME, cutoffs);
-        put(values, EngineConfig.TLS_KEY_PATH_PROP_NAME, tlsKey);
-        put(values, EngineConfig.TLS_CERT_PATH_PROP_NAME, tlsCert);
-        put(values, EngineConfig.TLS_CLIENT_AUTH_PROP_NAME, tlsClientAuth);
-        put(values, EngineConfig.TLS_CLIENT_CA_PATH_PROP_NAME, tlsClientCa);
-        EngineConfig config;
-        FeeSchedule fees;
-        ReferenceData ref;
+        Map<String, Object> flags = new LinkedHashMap<>();
+        flags.put(EngineConfig.DATA_DIR_PROP_NAME, data);
+        flags.put(EngineConfig.REFERENCE_DIR_PROP_NAME, reference);
+        flags.put(EngineConfig.HTTP_PORT_PROP_NAME, httpPort);
+        flags.put(EngineConfig.OPS_PORT_PROP_NAME, opsPort);
+        flags.put(EngineConfig.ISO_PORT_PROP_NAME, isoPort);
+        flags.put(EngineConfig.DURABILITY_PROP_NAME, durability);
+        flags.put(EngineConfig.CUTOFFS_PROP_NAME, cutoffs);
+        flags.put(EngineConfig.TLS_KEY_PATH_PROP_NAME, tlsKey);
+        flags.put(EngineConfig.TLS_CERT_PATH_PROP_NAME, tlsCert);
+        flags.put(EngineConfig.TLS_CLIENT_AUTH_PROP_NAME, tlsClientAuth);
+        flags.put(EngineConfig.TLS_CLIENT_CA_PATH_PROP_NAME, tlsClientCa);
+        EngineSettings settings;
         try {
-            config = EngineConfig.of(values);
-            fees = config.feePlans.isEmpty() ? FeeSchedule.defaults() : FeeSchedule.parse(config.feePlans);
-            ref = config.referenceDir == null
-                    ? ReferenceData.loadBundledDemo(fees.toConfig().keySet())
-                    : ReferenceData.load(config.referenceDir, fees.toConfig().keySet());
-        } catch (IllegalArgumentException | id.lumbung.reference.ReferenceDataException e) {
+            settings = EngineSettings.load(configFile, flags);
+        } catch (IllegalArgumentException | ReferenceDataException e) {
             System.err.println("lumbung: " + e.getMessage());
             return 2;
         }
+        EngineConfig config = settings.config();
         String adminToken = Engine.adminToken(config.dataDir);
-        Engine engine = new Engine(config, ref, fees, Clock.systemUTC(), adminToken, (t, e) -> {
+        Engine engine = new Engine(config, settings.reference(), settings.fees(), Clock.systemUTC(), adminToken, (t, e) -> {
             System.err.println("lumbung: fatal: " + e);
             Runtime.getRuntime().halt(70);
         });
@@ -97,12 +88,6 @@ public final class ServeCommand implements Callable<Integer> {
         stop.await();
         drain.run();
         return 0;
-    }
-
-    private static void put(Map<String, String> values, String key, Object value) {
-        if (value != null) {
-            values.put(key, value.toString());
-        }
     }
 
     private static void banner(EngineConfig config, Engine engine) {

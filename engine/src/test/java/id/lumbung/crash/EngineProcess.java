@@ -61,9 +61,17 @@ final class EngineProcess implements AutoCloseable {
 
     /** Launches {@code serve} on {@code data}; does not wait. */
     static Process launch(Path data, Path log, String durability) throws IOException {
+        return launch(data, log, durability, "");
+    }
+
+    /**
+     * Launches {@code serve} on {@code data} with {@code configLines} (properties, each ending in
+     * {@code \n}) added to the config file it is given ({@link #configFile}); does not wait.
+     */
+    static Process launch(Path data, Path log, String durability, String configLines) throws IOException {
         Files.createDirectories(data);
-        Path config = data.getParent().resolve("engine-" + data.getFileName() + ".properties");
-        Files.writeString(config, "http.host=127.0.0.1\n");
+        Path config = configFile(data);
+        Files.writeString(config, "http.host=127.0.0.1\n" + configLines);
         ProcessBuilder pb = new ProcessBuilder(javaCommand("serve", "--config", config.toString(), "--data", data.toString(),
                 "--http-port", "0", "--ops-port", "0", "--iso-port", "0", "--cutoffs", "none", "--durability", durability));
         pb.environment().put("LUMBUNG_ADMIN_TOKEN", ADMIN_TOKEN);
@@ -72,10 +80,20 @@ final class EngineProcess implements AutoCloseable {
         return pb.start();
     }
 
+    /** The properties file {@code serve} on {@code data} is given with {@code --config}. */
+    static Path configFile(Path data) {
+        return data.getParent().resolve("engine-" + data.getFileName() + ".properties");
+    }
+
     /** Launches and waits (at most 60 s) until the engine answers 200 on /health/ready. */
     static EngineProcess start(Path data, String durability) throws Exception {
+        return start(data, durability, "");
+    }
+
+    /** As {@link #start(Path, String)}, with {@code configLines} added to the engine's config file. */
+    static EngineProcess start(Path data, String durability, String configLines) throws Exception {
         Path log = data.getParent().resolve("engine-" + data.getFileName() + "-" + (++launches) + ".log");
-        Process p = launch(data, log, durability);
+        Process p = launch(data, log, durability, configLines);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         int http = -1;
         int ops = -1;
@@ -150,8 +168,15 @@ final class EngineProcess implements AutoCloseable {
 
     /** Runs {@code reconcile --data data} in its own JVM (at most 60 s). */
     static Run reconcile(Path data) throws Exception {
-        Path log = Files.createTempFile(data.getParent(), "reconcile", ".log");
-        ProcessBuilder pb = new ProcessBuilder(javaCommand("reconcile", "--data", data.toString()));
+        return reconcileWith(data.getParent(), "--data", data.toString());
+    }
+
+    /** Runs {@code reconcile} with {@code args} in its own JVM (at most 60 s), its output logged in {@code logDir}. */
+    static Run reconcileWith(Path logDir, String... args) throws Exception {
+        Path log = Files.createTempFile(logDir, "reconcile", ".log");
+        List<String> command = new ArrayList<>(List.of("reconcile"));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(javaCommand(command.toArray(String[]::new)));
         pb.redirectErrorStream(true);
         pb.redirectOutput(log.toFile());
         Process p = pb.start();

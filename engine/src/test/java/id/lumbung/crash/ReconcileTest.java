@@ -12,7 +12,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code reconcile} agrees with a clean run and names a tampered settlement CSV and ledger postings file. */
+/**
+ * {@code reconcile} agrees with a clean run and names a tampered settlement CSV and ledger postings
+ * file; it recomputes with the fee plans of the engine's config file when given it.
+ */
 class ReconcileTest {
     @TempDir
     Path tmp;
@@ -58,5 +61,65 @@ class ReconcileTest {
                 .anySatisfy(l -> assertThat(l).contains("close-" + closeSequence + ".postings.csv").contains("member:BRH-002")
                         .contains("1191600").contains("1191700"))
                 .hasSize(2);
+    }
+
+    /**
+     * An engine whose config sets REG at 1% settles with it; {@code reconcile --config} of that file
+     * agrees, and {@code reconcile} with the default plans (REG 0.7%) names the fees that differ.
+     */
+    @Test
+    @Timeout(value = 120, unit = TimeUnit.SECONDS)
+    void recomputesWithTheFeePlansOfTheEnginesConfig() throws Exception {
+        Path data = tmp.resolve("data");
+        // fee.plan.* replaces the whole default set, so UMI and GOV (the demo traders' other plans)
+        // are restated as the defaults; data.dir lets reconcile find the data folder from the file alone
+        String configLines = "fee.plan.UMI=500000:0%,*:0.3%\nfee.plan.REG=*:1%\nfee.plan.GOV=*:0%\n"
+                + "data.dir=" + data + "\n";
+        String batchId;
+        try (EngineProcess engine = EngineProcess.start(data, "sync", configLines)) {
+            Client client = new Client(engine);
+            // BRH-001 (UMI): 15,000 pays 0 either way; BRH-002 (REG): 1,200,000 pays 12,000 at 1%, 8,400 at 0.7%
+            assertThat(client.post("T0000001", Client.paymentBody("T0000001", "F-0", 15_000)).statusCode()).isEqualTo(201);
+            assertThat(client.post("T0000003", Client.paymentBody("T0000003", "F-1", 1_200_000)).statusCode()).isEqualTo(201);
+            HttpResponse<String> close = client.close();
+            assertThat(close.statusCode()).isEqualTo(200);
+            batchId = new JsonObject(close.body()).getJsonArray("batches").getJsonObject(0).getString("batchId");
+            assertThat(engine.stop()).isZero();
+        }
+        String csv = Files.readString(data.resolve("files/KSP-BERINGHARJO/" + batchId + ".csv"));
+        assertThat(csv).contains("BRH-002,1,1200000,12000,1188000\n");
+        Path config = EngineProcess.configFile(data);
+
+        EngineProcess.Run withConfig = EngineProcess.reconcileWith(tmp, "--config", config.toString());
+        assertThat(withConfig.exit()).as(withConfig.output()).isZero();
+        assertThat(withConfig.output().lines().findFirst()).hasValue("fee plans from config "
+                + config.toAbsolutePath().normalize() + ": GOV=*:0% REG=*:1% UMI=500000:0%,*:0.3%");
+        assertThat(withConfig.output()).contains("differences=0");
+
+        EngineProcess.Run defaults = EngineProcess.reconcile(data);
+        assertThat(defaults.exit()).as(defaults.output()).isEqualTo(1);
+        assertThat(defaults.output().lines().findFirst())
+                .hasValue("fee plans from defaults (no --config): GOV=*:0% REG=*:0.7% UMI=500000:0%,*:0.3%");
+        String closeSequence = batchId.substring(batchId.lastIndexOf('-') + 1);
+        assertThat(defaults.output().lines().filter(l -> l.startsWith("DIFFERENCE ")))
+                .anySatisfy(l -> assertThat(l).contains(batchId + ".csv")
+                        .contains("expected 'BRH-002,1,1200000,8400,1191600' found 'BRH-002,1,1200000,12000,1188000'")
+                        .contains("expected 'TOTAL,2,1215000,8400,1206600' found 'TOTAL,2,1215000,12000,1203000'"))
+                .anySatisfy(l -> assertThat(l).contains("close-" + closeSequence + ".postings.csv")
+                        .contains("expected '" + batchId + ",fee-income,0,8400' found '" + batchId + ",fee-income,0,12000'")
+                        .contains("expected '" + batchId + ",member:BRH-002,0,1191600' found '" + batchId + ",member:BRH-002,0,1188000'"))
+                .anySatisfy(l -> assertThat(l).contains(batchId + ".camt053.xml"))
+                .hasSize(3);
+    }
+
+    /** A data folder without a journal (a wrong path, a config without data.dir) is refused, not reported as agreeing. */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void refusesADataFolderWithoutAJournal() throws Exception {
+        Path empty = Files.createDirectories(tmp.resolve("empty"));
+        EngineProcess.Run run = EngineProcess.reconcile(empty);
+        assertThat(run.exit()).as(run.output()).isEqualTo(2);
+        assertThat(run.output()).contains("no journal folder " + empty.resolve("journal").toAbsolutePath());
+        assertThat(empty.resolve("journal")).doesNotExist();
     }
 }
