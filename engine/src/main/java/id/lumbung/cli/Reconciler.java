@@ -55,6 +55,14 @@ final class Reconciler {
     int run(PrintStream out) throws Exception {
         out.println(feePlansLine());
         Path scratch = Files.createTempDirectory("lumbung-reconcile");
+        try {
+            return recomputeAndCompare(scratch, out);
+        } finally {
+            deleteTree(scratch); // whatever the outcome: a corrupt journal or a failed recompute left it behind before
+        }
+    }
+
+    private int recomputeAndCompare(Path scratch, PrintStream out) throws Exception {
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Ledger ledger = new Ledger(ref.coopCount(), ref.traderCount());
         Settlement settlement = new Settlement(ref, fees, scratch, ledger, new EngineMetrics(new SimpleMeterRegistry()),
@@ -83,7 +91,6 @@ final class Reconciler {
         List<String> differences = new ArrayList<>();
         compareTree(scratch.resolve("files"), data.resolve("files"), differences);
         compareTree(scratch.resolve("ledger"), data.resolve("ledger"), differences);
-        deleteTree(scratch);
         out.println("reconcile: journal entries=" + entries + " batches=" + countBatches(data.resolve("files"))
                 + " differences=" + differences.size());
         differences.forEach(d -> out.println("DIFFERENCE " + d));

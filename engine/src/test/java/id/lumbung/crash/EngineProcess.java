@@ -163,7 +163,11 @@ final class EngineProcess implements AutoCloseable {
     }
 
     /** Result of a short-lived CLI run. */
-    record Run(int exit, String output) {
+    /**
+     * @param leftInTemp what the run left in its own temp folder ({@code java.io.tmpdir}, a fresh
+     *     folder per run): reconcile's scratch must be gone whatever its exit
+     */
+    record Run(int exit, String output, List<Path> leftInTemp) {
     }
 
     /** Runs {@code reconcile --data data} in its own JVM (at most 60 s). */
@@ -176,7 +180,10 @@ final class EngineProcess implements AutoCloseable {
         Path log = Files.createTempFile(logDir, "reconcile", ".log");
         List<String> command = new ArrayList<>(List.of("reconcile"));
         command.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(javaCommand(command.toArray(String[]::new)));
+        Path temp = Files.createTempDirectory(logDir, "reconcile-tmp");
+        List<String> java = javaCommand(command.toArray(String[]::new));
+        java.add(1, "-Djava.io.tmpdir=" + temp);
+        ProcessBuilder pb = new ProcessBuilder(java);
         pb.redirectErrorStream(true);
         pb.redirectOutput(log.toFile());
         Process p = pb.start();
@@ -184,6 +191,10 @@ final class EngineProcess implements AutoCloseable {
             p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             throw new IllegalStateException("reconcile did not finish within 60 s:\n" + Files.readString(log));
         }
-        return new Run(p.exitValue(), Files.readString(log));
+        List<Path> left;
+        try (java.util.stream.Stream<Path> in = Files.list(temp)) {
+            left = in.toList();
+        }
+        return new Run(p.exitValue(), Files.readString(log), left);
     }
 }

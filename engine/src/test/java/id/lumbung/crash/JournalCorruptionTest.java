@@ -94,6 +94,7 @@ class JournalCorruptionTest {
         }
         EngineProcess.Run reconcile = EngineProcess.reconcile(data);
         assertThat(reconcile.exit()).as(reconcile.output()).isZero();
+        assertThat(reconcile.leftInTemp()).as("reconcile's scratch folder").isEmpty();
     }
 
     /**
@@ -213,6 +214,7 @@ class JournalCorruptionTest {
         }
         EngineProcess.Run reconcile = EngineProcess.reconcile(data);
         assertThat(reconcile.exit()).as(reconcile.output()).isEqualTo(3);
+        assertThat(reconcile.leftInTemp()).as("reconcile's scratch folder after a corrupt journal").isEmpty();
         assertThat(reconcile.output()).contains("JOURNAL CORRUPT").contains("index 0x");
     }
 }
