@@ -62,6 +62,14 @@ public final class Journal implements AutoCloseable {
     private boolean newFile;
     /** A close was appended since the last {@link #takeSyncTarget}. Writer thread. */
     private boolean closeAppended;
+    /**
+     * In {@link Durability#ASYNC}, what groups taken since the last forced one left unforced beyond
+     * the current file: earlier days' cycle files, and a folder that gained a file. The next close's
+     * force covers them, so that a close never becomes durable while an earlier entry it settles, or
+     * its file's folder entry, is not. Writer thread.
+     */
+    private final List<File> unforcedFiles = new ArrayList<>(2);
+    private boolean unforcedFolder;
     /** The target of a group that went to the current file only, reused from group to group. */
     private SyncTarget steadyTarget;
     /** The channel {@link #sync} forces, kept open for the current cycle file. Writer thread. */
@@ -342,9 +350,27 @@ public final class Journal implements AutoCloseable {
             }
             target = steadyTarget; // the usual group: one file, nothing new; no allocation
         } else { // a new cycle file, a group that crossed midnight, or a close (forced whatever the durability)
+            if (closeAppended) { // forced: it takes over what earlier unforced groups left
+                for (File f : unforcedFiles) {
+                    if (!rolledFrom.contains(f) && !f.equals(appendFile)) {
+                        rolledFrom.add(f);
+                    }
+                }
+                newFile |= unforcedFolder;
+                unforcedFiles.clear();
+                unforcedFolder = false;
+            }
             rolledFrom.add(appendFile);
             target = new SyncTarget(List.copyOf(rolledFrom), newFile, closeAppended);
             rolledFrom.clear();
+            if (!target.forcedUnder(durability)) {
+                for (File f : target.files()) {
+                    if (!f.equals(appendFile) && !unforcedFiles.contains(f)) {
+                        unforcedFiles.add(f); // the current file is in every later target anyway
+                    }
+                }
+                unforcedFolder |= target.folder();
+            }
         }
         newFile = false;
         dirty = false;

@@ -64,6 +64,53 @@ class JournalSyncTargetTest {
         }
     }
 
+    /**
+     * ASYNC forces only a group with a close. That force must also cover what earlier, unforced
+     * groups left: the folder entry of a cycle file they created, and the previous day's file after
+     * a roll. Otherwise a power loss could keep the close (and so its batch files) but lose the
+     * payments it settled, or the day file's directory entry.
+     */
+    @Test
+    void anAsyncCloseForceCoversTheFilesAndFolderOfEarlierUnforcedGroups() {
+        byte[] close = new byte[48];
+        close[id.lumbung.payment.EntryCodec.TYPE_OFFSET] = id.lumbung.payment.JournalEntry.TYPE_CLOSE;
+        SetTimeProvider time = new SetTimeProvider(java.time.Instant.parse("2026-11-30T23:59:58Z"));
+        try (Journal journal = new Journal(dir, Durability.ASYNC, time)) {
+            journal.append(ENTRY, ENTRY.length);
+            Journal.SyncTarget first = journal.takeSyncTarget();
+            assertThat(first.folder()).as("the first cycle file is new").isTrue();
+            assertThat(first.forcedUnder(Durability.ASYNC)).isFalse();
+            File day1 = first.files().get(0);
+
+            journal.append(close, close.length);
+            Journal.SyncTarget sameDayClose = journal.takeSyncTarget();
+            assertThat(sameDayClose.forcedUnder(Durability.ASYNC)).isTrue();
+            assertThat(sameDayClose.files()).containsExactly(day1);
+            assertThat(sameDayClose.folder()).as("day 1's file entry was never forced").isTrue();
+            journal.sync(sameDayClose);
+
+            journal.append(ENTRY, ENTRY.length);
+            time.advanceMillis(TimeUnit.SECONDS.toMillis(4));
+            journal.append(ENTRY, ENTRY.length); // day 2: a roll, in an unforced group
+            Journal.SyncTarget crossing = journal.takeSyncTarget();
+            assertThat(crossing.forcedUnder(Durability.ASYNC)).isFalse();
+            File day2 = crossing.files().get(1);
+            journal.append(ENTRY, ENTRY.length);
+            assertThat(journal.takeSyncTarget().files()).containsExactly(day2);
+
+            journal.append(close, close.length);
+            Journal.SyncTarget nextDayClose = journal.takeSyncTarget();
+            assertThat(nextDayClose.files()).as("day 1's last entries were never forced").containsExactlyInAnyOrder(day1, day2);
+            assertThat(nextDayClose.folder()).as("day 2's file entry was never forced").isTrue();
+            journal.sync(nextDayClose);
+
+            journal.append(close, close.length);
+            Journal.SyncTarget after = journal.takeSyncTarget();
+            assertThat(after.files()).as("all forced by the previous close").containsExactly(day2);
+            assertThat(after.folder()).isFalse();
+        }
+    }
+
     @Test
     void aGroupThatStartsInTheNewDayCoversOnlyItsFile() {
         SetTimeProvider time = new SetTimeProvider(java.time.Instant.parse("2026-11-30T23:59:58Z"));
