@@ -194,16 +194,22 @@ public final class Journal implements AutoCloseable {
         String badReason = null;
         long bytes = 0;
         long lastIndexRead = startIndex;
-        long lastIndexAtEnd = Long.MIN_VALUE; // Chronicle's last index when the reader found no more
+        // Chronicle's last index before reading: every entry up to it must be read. Entries another
+        // process appends meanwhile (reconcile on a running engine's journal) need not be; an entry
+        // still being written when this was taken is waited for, briefly, below.
+        long lastIndexAtStart = untilSequence == Long.MAX_VALUE ? queue.lastIndex() : Long.MIN_VALUE;
+        int waits = 0;
 
         while (lastSequence < untilSequence && keepGoing.getAsBoolean()) {
             try (DocumentContext dc = tailer.readingDocument()) {
                 if (!dc.isPresent()) {
-                    long lastIndex = queue.lastIndex();
-                    if (moveToNextCycle(tailer, lastIndexRead, lastIndex)) {
+                    if (moveToNextCycle(tailer, lastIndexRead, queue.lastIndex())) {
                         continue;
                     }
-                    lastIndexAtEnd = lastIndex;
+                    if (lastIndexRead < lastIndexAtStart && waits++ < HIDDEN_ENTRY_WAITS) {
+                        sleepQuietly(HIDDEN_ENTRY_WAIT_MS); // an entry being appended, or a damaged header: look again
+                        continue;
+                    }
                     break;
                 }
                 long index = dc.index();
@@ -253,13 +259,13 @@ public final class Journal implements AutoCloseable {
                 }
             }
         }
-        if (untilSequence == Long.MAX_VALUE && lastIndexAtEnd > lastIndexRead) {
+        if (lastIndexAtStart > lastIndexRead) {
             // Chronicle's own document header is outside our checksum: a damaged one (marked
             // incomplete, or a wrong length) makes its reader stop early as if the journal ended
             // there. Chronicle's index still knows how far the journal goes.
             throw new JournalCorruptException("journal is corrupt: replay stopped after index 0x" + Long.toHexString(lastIndexRead)
                     + " (sequence " + lastSequence + ") but the journal holds entries to index 0x"
-                    + Long.toHexString(lastIndexAtEnd) + ": a damaged entry header hides the rest."
+                    + Long.toHexString(lastIndexAtStart) + ": a damaged entry header hides the rest."
                     + " Stop and keep the data folder; the entries after it were written and may have been"
                     + " acknowledged, so have the journal examined before restoring anything.");
         }
@@ -268,6 +274,18 @@ public final class Journal implements AutoCloseable {
                     Long.toHexString(badIndex), badReason);
         }
         return new ReplayResult(entries, lastSequence, badIndex, bytes);
+    }
+
+    /** How often, and how long apart, replay looks again for an entry Chronicle counts but cannot yet read. */
+    private static final int HIDDEN_ENTRY_WAITS = 20;
+    private static final long HIDDEN_ENTRY_WAIT_MS = 5;
+
+    private static void sleepQuietly(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**
