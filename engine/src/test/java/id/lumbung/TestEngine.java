@@ -36,6 +36,19 @@ public final class TestEngine implements AutoCloseable {
 
     /** With the given admin token (for example one {@link Engine#adminToken} made in {@code data}). */
     public TestEngine(Path data, Map<String, String> settings, String adminToken) throws Exception {
+        this(data, settings, adminToken, demoReference(), Clock.systemUTC());
+    }
+
+    /**
+     * With the given reference data (terminal keys and cooperative tokens as {@link DemoCredentials}
+     * derives them, so that {@link #signed} and the demo bearer tokens work) and engine clock.
+     */
+    public TestEngine(Path data, Map<String, String> settings, ReferenceData reference, Clock clock) throws Exception {
+        this(data, settings, ADMIN_TOKEN, reference, clock);
+    }
+
+    private TestEngine(Path data, Map<String, String> settings, String adminToken, ReferenceData reference, Clock clock)
+            throws Exception {
         this.data = data;
         Map<String, String> v = new HashMap<>(settings);
         v.put(EngineConfig.DATA_DIR_PROP_NAME, data.toString());
@@ -46,12 +59,15 @@ public final class TestEngine implements AutoCloseable {
         v.putIfAbsent(EngineConfig.CUTOFFS_PROP_NAME, "none");
         v.putIfAbsent(EngineConfig.DISK_RESERVE_BYTES_PROP_NAME, "0");
         EngineConfig config = EngineConfig.of(v);
-        FeeSchedule fees = FeeSchedule.defaults();
-        ReferenceData ref = ReferenceData.loadBundledDemo(fees.toConfig().keySet());
-        engine = new Engine(config, ref, fees, Clock.systemUTC(), adminToken, (t, e) -> {
+        engine = new Engine(config, reference, FeeSchedule.defaults(), clock, adminToken, (t, e) -> {
             throw new AssertionError("engine fatal: " + e, e);
         });
         engine.start();
+    }
+
+    /** The bundled demo reference data, with the default fee plans. */
+    public static ReferenceData demoReference() throws Exception {
+        return ReferenceData.loadBundledDemo(FeeSchedule.defaults().toConfig().keySet());
     }
 
     public static String nowOffset() {
@@ -65,7 +81,7 @@ public final class TestEngine implements AutoCloseable {
 
     public HttpResponse<String> signed(String method, String path, String terminalId, byte[] body) throws Exception {
         return signed(method, path, terminalId, body, DemoCredentials.terminalKey(terminalId),
-                Long.toString(System.currentTimeMillis()), "application/json");
+                Long.toString(engine.clock().millis()), "application/json");
     }
 
     public HttpResponse<String> signed(String method, String path, String terminalId, byte[] body, byte[] key,

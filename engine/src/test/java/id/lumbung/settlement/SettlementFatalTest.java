@@ -1,0 +1,73 @@
+package id.lumbung.settlement;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import id.lumbung.config.Durability;
+import id.lumbung.journal.Journal;
+import id.lumbung.ledger.Ledger;
+import id.lumbung.metrics.EngineMetrics;
+import id.lumbung.payment.JournalEntry;
+import id.lumbung.payment.PaymentBook;
+import id.lumbung.payment.PaymentRequest;
+import id.lumbung.payment.PostOutcome;
+import id.lumbung.reference.ReferenceData;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A batch that cannot be booked is handed to settlement's fatal handler, and nothing of it is listed or written. */
+class SettlementFatalTest {
+    private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-03-02T04:00:00Z"), ZoneOffset.UTC);
+    private static final long RETENTION_MS = TimeUnit.DAYS.toMillis(7);
+
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void aBatchTheLedgerRefusesReachesTheFatalHandlerAndIsNeitherListedNorWritten(@TempDir Path dir) throws Exception {
+        ReferenceData reference = ReferenceData.loadBundledDemo(FeeSchedule.defaults().toConfig().keySet());
+        // inconsistent input: a ledger without the members' accounts, so its booking throws
+        Ledger ledger = new Ledger(reference.coopCount(), 0);
+        EngineMetrics metrics = new EngineMetrics(new SimpleMeterRegistry());
+        List<Throwable> fatal = new CopyOnWriteArrayList<>();
+        Path data = dir.resolve("data");
+        Settlement settlement = new Settlement(reference, FeeSchedule.defaults(), data, ledger, metrics,
+                (thread, e) -> fatal.add(e));
+        try (Journal journal = new Journal(dir.resolve("journal"), Durability.ASYNC)) {
+            PaymentBook book = new PaymentBook(reference, CLOCK, journal, settlement, RETENTION_MS, 1_000, metrics);
+            PostOutcome posted = book.post(new PaymentRequest("T0000001", "f-1", 15_000, "IDR", CLOCK.millis(), 25_200,
+                    "QRIS", null, null), reference.terminal("T0000001"));
+            assertThat(posted.result()).isEqualTo(PostOutcome.Result.ACCEPTED);
+            assertThat(book.close(-1, JournalEntry.TRIGGER_ADMIN)).isTrue();
+            long closeSequence = book.lastSequence();
+            CompletableFuture<List<Batch>> batches = settlement.batchesOfClose(closeSequence);
+            book.publishWindows();
+            settlement.drained().get(10, TimeUnit.SECONDS);
+
+            assertThat(fatal).singleElement().satisfies(e -> assertThat(e.getStackTrace()).anySatisfy(frame -> {
+                assertThat(frame.getClassName()).isEqualTo(Ledger.class.getName());
+                assertThat(frame.getMethodName()).isEqualTo("book");
+            }));
+            assertThat(batches).isCompletedExceptionally();
+            assertThat(metrics.settlementCloseFailures.count()).isEqualTo(1);
+            assertThat(metrics.settlementBatches.count()).isZero();
+            assertThat(settlement.settledCloseSequence()).isZero();
+            assertThat(settlement.batchesOf(reference.coop("KSP-BERINGHARJO").index())).isEmpty();
+            assertThat(settlement.batch(PaymentBook.batchId("KSP-BERINGHARJO", closeSequence))).isNull();
+            assertThat(data.resolve("files")).doesNotExist();
+            assertThat(data.resolve("ledger")).doesNotExist();
+            assertThat(ledger.clearingDebitRupiah()).isZero();
+            assertThat(ledger.feeIncomeCreditRupiah()).isZero();
+            assertThat(ledger.coopBalanceRupiah(reference.coop("KSP-BERINGHARJO").index())).isZero();
+        } finally {
+            settlement.close();
+        }
+    }
+}
