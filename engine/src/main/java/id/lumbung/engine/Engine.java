@@ -221,7 +221,7 @@ public final class Engine implements AutoCloseable {
                 .withMetrics(new MicrometerMetricsFactory(registry))
                 .build();
         registerGauges();
-        ops = new OpsServer(vertx, registry, () -> ready, adminToken, this::adminClose);
+        ops = new OpsServer(vertx, registry, this::ready, adminToken, this::adminClose);
         await(ops.listen(config.httpHost, config.opsPort));
     }
 
@@ -490,6 +490,10 @@ public final class Engine implements AutoCloseable {
             }
             coopIndex = coop.index();
         }
+        if (failed) {
+            return Future.succeededFuture(new OpsServer.Answer(500, Problem.json(500, "ENGINE_FAILED", "Engine failed",
+                    "the engine hit a fatal error and is stopping; see its log (event=settlement_failed or journal_writer_failed)")));
+        }
         return closeWindow(coopIndex, JournalEntry.TRIGGER_ADMIN).map(batches -> {
             StringBuilder sb = new StringBuilder("{\"batches\":[");
             for (int i = 0; i < batches.size(); i++) {
@@ -499,8 +503,13 @@ public final class Engine implements AutoCloseable {
                 id.lumbung.ingest.BatchJson.write(sb, settlement.batch(batches.get(i).batchId()));
             }
             return new OpsServer.Answer(200, sb.append("]}").toString());
-        }).recover(e -> Future.succeededFuture(new OpsServer.Answer(Problem.JOURNAL_UNAVAILABLE.status,
-                Problem.JOURNAL_UNAVAILABLE.json("the close could not be journaled"))));
+        }).recover(e -> Future.succeededFuture(settlement.failure() != null
+                // journaled, but its batches could not be settled: not a condition to retry
+                ? new OpsServer.Answer(500, Problem.json(500, "SETTLEMENT_FAILED", "Settlement failed",
+                        "the close was journaled but could not be settled (" + settlement.failure().getMessage()
+                        + "); the engine is stopping; see ops/RUNBOOK.md, \"Re-run a failed close\""))
+                : new OpsServer.Answer(Problem.JOURNAL_UNAVAILABLE.status,
+                        Problem.JOURNAL_UNAVAILABLE.json("the close could not be journaled"))));
     }
 
     // ---------------------------------------------------------------- accessors and stop
@@ -517,8 +526,9 @@ public final class Engine implements AutoCloseable {
         return ops.actualPort();
     }
 
+    /** Serving: started, and no fatal error since (the process stops on one; until it has, it is not ready). */
     public boolean ready() {
-        return ready;
+        return ready && !failed;
     }
 
     public Vertx vertx() {

@@ -62,6 +62,13 @@ public final class Settlement implements WindowSink, AutoCloseable {
     private volatile long settledCloseSequence;
     private volatile long lastCloseEpochMs;
     private long aggregateMs;
+    /**
+     * The failure that stopped settlement, or null. Once set, no later window is settled: its
+     * opening balances would follow a batch that was never published, while the ledger may already
+     * hold that batch's postings. The engine stops on the same failure (its fatal handler); until it
+     * has, every waiter, now or later, gets this failure. Settlement thread writes it.
+     */
+    private volatile RuntimeException failure;
     /** False while the journal replays: regenerated batches are logged at DEBUG, not once more at INFO. */
     private volatile boolean live;
 
@@ -113,7 +120,9 @@ public final class Settlement implements WindowSink, AutoCloseable {
     public CompletableFuture<List<Batch>> batchesOfClose(long closeSequence) {
         CompletableFuture<List<Batch>> f = new CompletableFuture<>();
         thread.execute(() -> {
-            if (settledCloseSequence >= closeSequence) {
+            if (failure != null && settledCloseSequence < closeSequence) {
+                f.completeExceptionally(failure);
+            } else if (settledCloseSequence >= closeSequence) {
                 f.complete(batchesByClose.getOrDefault(closeSequence, List.of()));
             } else {
                 waiters.add(new Waiter(closeSequence, f));
@@ -131,6 +140,12 @@ public final class Settlement implements WindowSink, AutoCloseable {
     }
 
     private void settle(ClosedWindow window) {
+        if (failure != null) {
+            LOG.log(System.Logger.Level.ERROR, "event=settlement_skipped close_sequence={0,number,#}"
+                    + " reason=\"an earlier close failed to settle\"", window.closeSequence());
+            failWaiters(failure);
+            return;
+        }
         long t0 = System.nanoTime();
         try {
             window.payments().forEach(aggregator);
@@ -160,10 +175,8 @@ public final class Settlement implements WindowSink, AutoCloseable {
             metrics.settlementCloseFailures.increment();
             LOG.log(System.Logger.Level.ERROR, "event=settlement_failed close_sequence=" + window.closeSequence()
                     + " error=\"" + e.getMessage() + "\"", e);
-            for (Waiter w : waiters) {
-                w.future.completeExceptionally(e);
-            }
-            waiters.clear();
+            failure = e;
+            failWaiters(e);
             // a batch that cannot be settled exactly (an invariant broke, a file differs) stops the engine
             fatal.uncaughtException(Thread.currentThread(), e);
             return;
@@ -175,6 +188,18 @@ public final class Settlement implements WindowSink, AutoCloseable {
             }
             return false;
         });
+    }
+
+    private void failWaiters(RuntimeException e) {
+        for (Waiter w : waiters) {
+            w.future.completeExceptionally(e);
+        }
+        waiters.clear();
+    }
+
+    /** The failure that stopped settlement, or null while it is healthy. */
+    public RuntimeException failure() {
+        return failure;
     }
 
     /**

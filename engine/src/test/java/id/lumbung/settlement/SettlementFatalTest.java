@@ -70,4 +70,53 @@ class SettlementFatalTest {
             settlement.close();
         }
     }
+
+    /**
+     * After a close fails to settle, no later close is settled (its opening balance would follow a
+     * batch that was never published) and every waiter gets the failure, while the engine stops.
+     */
+    @Test
+    @Timeout(value = 30, unit = TimeUnit.SECONDS)
+    void noLaterCloseIsSettledAfterOneFailed(@TempDir Path dir) throws Exception {
+        ReferenceData reference = ReferenceData.loadBundledDemo(FeeSchedule.defaults().toConfig().keySet());
+        EngineMetrics metrics = new EngineMetrics(new SimpleMeterRegistry());
+        List<Throwable> fatal = new CopyOnWriteArrayList<>();
+        Path data = dir.resolve("data");
+        Settlement settlement = new Settlement(reference, FeeSchedule.defaults(), data,
+                new Ledger(reference.coopCount(), reference.traderCount()), metrics, (thread, e) -> fatal.add(e));
+        try (Journal journal = new Journal(dir.resolve("journal"), Durability.ASYNC)) {
+            PaymentBook book = new PaymentBook(reference, CLOCK, journal, settlement, RETENTION_MS, 1_000, metrics);
+            book.post(new PaymentRequest("T0000001", "f-1", 15_000, "IDR", CLOCK.millis(), 25_200, "QRIS", null, null),
+                    reference.terminal("T0000001"));
+            assertThat(book.close(-1, JournalEntry.TRIGGER_ADMIN)).isTrue();
+            long first = book.lastSequence();
+            // the first close's CSV is already there with other bytes: it cannot be settled exactly
+            String coopId = reference.coop(reference.trader(reference.terminal("T0000001").traderIndex()).coopIndex()).coopId();
+            Path planted = data.resolve("files").resolve(coopId).resolve(PaymentBook.batchId(coopId, first) + ".csv");
+            java.nio.file.Files.createDirectories(planted.getParent());
+            java.nio.file.Files.writeString(planted, "not this batch\n");
+            book.publishWindows();
+            settlement.drained().get(10, TimeUnit.SECONDS);
+            assertThat(fatal).hasSize(1);
+
+            book.post(new PaymentRequest("T0000001", "f-2", 20_000, "IDR", CLOCK.millis(), 25_200, "QRIS", null, null),
+                    reference.terminal("T0000001"));
+            assertThat(book.close(-1, JournalEntry.TRIGGER_ADMIN)).isTrue();
+            long second = book.lastSequence();
+            CompletableFuture<List<Batch>> waiting = settlement.batchesOfClose(second);
+            book.publishWindows();
+            settlement.drained().get(10, TimeUnit.SECONDS);
+
+            assertThat(waiting).isCompletedExceptionally();
+            assertThat(settlement.batchesOfClose(second)).failsWithin(10, TimeUnit.SECONDS);
+            assertThat(settlement.batch(PaymentBook.batchId(coopId, second))).isNull();
+            assertThat(settlement.batchesOf(reference.coop(coopId).index())).isEmpty();
+            assertThat(settlement.settledCloseSequence()).isZero();
+            assertThat(data.resolve("files").resolve(coopId).resolve(PaymentBook.batchId(coopId, second) + ".csv"))
+                    .doesNotExist();
+            assertThat(fatal).as("the engine was told once").hasSize(1);
+        } finally {
+            settlement.close();
+        }
+    }
 }
