@@ -33,7 +33,8 @@ echo "== $(date -u +%FT%TZ) $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg
 http_port="$(free_port)"; ops_port="$(free_port)"
 printf 'http.host=127.0.0.1\nterminal.rate.per.second=100000\nterminal.rate.burst=100000\n' > "$out/engine.properties"
 read -r -a engine_opts <<< "${ENGINE_JAVA_OPTS:-}"
-LUMBUNG_ADMIN_TOKEN=close-under-load-token java -Xmx8g "${engine_opts[@]}" -jar "$engine_jar" serve --config "$out/engine.properties" \
+mapfile -t jvm_options < <("$here/engine-jvm-options.sh")
+LUMBUNG_ADMIN_TOKEN=close-under-load-token java -Xmx8g "${jvm_options[@]}" "${engine_opts[@]}" -jar "$engine_jar" serve --config "$out/engine.properties" \
     --data "$out/data" --reference "$out/ref" --cutoffs none --durability sync \
     --http-port "$http_port" --ops-port "$ops_port" --iso-port 0 > "$out/engine.log" 2>&1 &
 server_pid=$!
@@ -68,6 +69,23 @@ while (( left > 0 )); do
   left=$(( left - run ))
 done
 curl -fs "http://127.0.0.1:$ops_port/metrics" | grep -E '^lumbung_unsettled_payments ' || true
+# the engine's live heap holding the retained payments (after a full GC, before any timing starts)
+if command -v jcmd >/dev/null; then
+  jcmd "$server_pid" GC.run >/dev/null 2>&1 || true
+  curl -fs "http://127.0.0.1:$ops_port/metrics" | python3 -c '
+import re, sys
+used = unsettled = 0.0
+for line in sys.stdin:
+    m = re.match(r"jvm_memory_used_bytes\{(.*)\} (\S+)", line)
+    if m and "area=\"heap\"" in m.group(1):
+        used += float(m.group(2))
+    m = re.match(r"lumbung_unsettled_payments (\S+)", line)
+    if m:
+        unsettled = float(m.group(1))
+if unsettled:
+    print(f"   heap after a full GC: {used / 1e6:,.0f} MB for {unsettled:,.0f} unsettled payments ({used / unsettled:.0f} B per payment)")
+' || true
+fi
 echo "== warm the single-post path: closed loop, 20 s"
 "${gen_java[@]}" id.lumbung.bench.load.LoadGenerator --port "$http_port" --label warm --mode single --rate 0 \
     --connections 128 --terminals 100000 --warmup-s 10 --duration-s 10 --quiet | grep -E '^(requests|latency)' || true
@@ -79,6 +97,14 @@ gen=$!
 sleep 15
 echo "   admin close: $(close_all)"
 wait "$gen"
-grep -oE 'event=window_closed.*' "$out/engine.log" | tail -1
+grep -oE 'event=window_closed.*' "$out/engine.log" | tail -1 | tee "$out/close.log"
+python3 - "$out/close.log" <<'PY' || true
+import re, sys
+line = open(sys.argv[1]).read()
+f = {k: int(v) for k, v in re.findall(r"(\w+)=(\d+)", line)}
+if f.get("payments"):
+    print(f"   close: {f['duration_ms']} ms for {f['payments']:,} payments = {f['duration_ms'] * 1e6 / f['payments']:.0f} ns per payment"
+          f" (aggregate {f['aggregate_ms']} ms, files {f['files_ms']} ms)")
+PY
 stop_server
 echo "== load after: $(cut -d' ' -f1-3 /proc/loadavg)"
