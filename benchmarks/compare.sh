@@ -50,8 +50,7 @@ echo "== reference data: 10 coops, 1000 traders, 1000 terminals"
 start_engine() { # $1 = data dir name, $2.. = extra JVM flags
   local data="$out/$1"; shift
   http_port="$(free_port)"; ops_port="$(free_port)"; local iso_port; iso_port="$(free_port)"
-  local jvm_options; mapfile -t jvm_options < <("$here/engine-jvm-options.sh")
-  java "${jvm_options[@]}" "$@" -jar "$engine_jar" serve --data "$data" --reference "$out/ref" --cutoffs none --durability sync \
+  java "$@" -jar "$engine_jar" serve --data "$data" --reference "$out/ref" --cutoffs none --durability sync \
       --http-port "$http_port" --ops-port "$ops_port" --iso-port "$iso_port" > "$data.log" 2>&1 &
   server_pid=$!
   for _ in $(seq 1 600); do

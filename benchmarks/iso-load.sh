@@ -8,8 +8,7 @@ out="$(mktemp -d /tmp/lumbung-iso.XXXXXX)"
 java -cp benchmarks/target/benchmarks.jar id.lumbung.bench.load.ReferenceWriter --dir "$out/ref" --coops 10 --traders 1000 --terminals 1000
 port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 http="$(port)"; ops="$(port)"; iso="$(port)"
-mapfile -t jvm_options < <(benchmarks/engine-jvm-options.sh)
-java "${jvm_options[@]}" -jar engine/target/lumbung.jar serve --data "$out/data" --reference "$out/ref" --cutoffs none --durability sync \
+java -jar engine/target/lumbung.jar serve --data "$out/data" --reference "$out/ref" --cutoffs none --durability sync \
   --http-port "$http" --ops-port "$ops" --iso-port "$iso" > "$out/engine.log" 2>&1 &
 pid=$!
 trap 'kill -TERM "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true' EXIT

@@ -26,8 +26,7 @@ start_once() {
   printf 'http.host=127.0.0.1\nsnapshot.enabled=%s\nidempotency.payments.max=100000000\n' "$1" > "$dir/engine.properties"
   local log="$dir/engine-$1.log" t0 port=""
   t0=$(date +%s%N)
-  mapfile -t jvm_options < <(benchmarks/engine-jvm-options.sh)
-  java -Xmx16g "${jvm_options[@]}" -jar engine/target/lumbung.jar serve --config "$dir/engine.properties" --data "$dir/data" \
+  java -Xmx16g -jar engine/target/lumbung.jar serve --config "$dir/engine.properties" --data "$dir/data" \
       --reference "$dir/reference" --http-port 0 --ops-port 0 --iso-port 0 --cutoffs none > "$log" 2>&1 &
   pid=$!
   for _ in $(seq 1 6000); do
