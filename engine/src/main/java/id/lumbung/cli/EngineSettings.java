@@ -48,6 +48,19 @@ record EngineSettings(EngineConfig config, FeeSchedule fees, ReferenceData refer
         return new EngineSettings(config, fees, reference, feePlansSource(configFile, config));
     }
 
+    /**
+     * {@link #load}, for a command: a config, flag or reference data error is printed to
+     * {@code err} as {@code lumbung: <message>} and gives null (the command exits 2).
+     */
+    static EngineSettings loadOrExplain(Path configFile, Map<String, ?> flags, java.io.PrintStream err) {
+        try {
+            return load(configFile, flags);
+        } catch (IllegalArgumentException | ReferenceDataException e) {
+            err.println("lumbung: " + e.getMessage());
+            return null;
+        }
+    }
+
     private static String feePlansSource(Path configFile, EngineConfig config) {
         if (configFile == null) {
             return "defaults (no --config)";

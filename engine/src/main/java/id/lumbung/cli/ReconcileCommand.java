@@ -1,7 +1,6 @@
 package id.lumbung.cli;
 
 import id.lumbung.config.EngineConfig;
-import id.lumbung.reference.ReferenceDataException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -39,11 +38,8 @@ public final class ReconcileCommand implements Callable<Integer> {
         Map<String, Object> flags = new LinkedHashMap<>();
         flags.put(EngineConfig.DATA_DIR_PROP_NAME, data);
         flags.put(EngineConfig.REFERENCE_DIR_PROP_NAME, reference);
-        EngineSettings settings;
-        try {
-            settings = EngineSettings.load(configFile, flags);
-        } catch (IllegalArgumentException | ReferenceDataException e) {
-            System.err.println("lumbung: " + e.getMessage());
+        EngineSettings settings = EngineSettings.loadOrExplain(configFile, flags, System.err);
+        if (settings == null) {
             return 2;
         }
         Path journal = settings.config().dataDir.resolve("journal");

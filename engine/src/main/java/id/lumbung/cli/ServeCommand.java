@@ -2,7 +2,6 @@ package id.lumbung.cli;
 
 import id.lumbung.config.EngineConfig;
 import id.lumbung.engine.Engine;
-import id.lumbung.reference.ReferenceDataException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -54,11 +53,8 @@ public final class ServeCommand implements Callable<Integer> {
         flags.put(EngineConfig.TLS_CERT_PATH_PROP_NAME, tlsCert);
         flags.put(EngineConfig.TLS_CLIENT_AUTH_PROP_NAME, tlsClientAuth);
         flags.put(EngineConfig.TLS_CLIENT_CA_PATH_PROP_NAME, tlsClientCa);
-        EngineSettings settings;
-        try {
-            settings = EngineSettings.load(configFile, flags);
-        } catch (IllegalArgumentException | ReferenceDataException e) {
-            System.err.println("lumbung: " + e.getMessage());
+        EngineSettings settings = EngineSettings.loadOrExplain(configFile, flags, System.err);
+        if (settings == null) {
             return 2;
         }
         EngineConfig config = settings.config();
