@@ -70,6 +70,8 @@ public final class Journal implements AutoCloseable {
      */
     private final List<File> unforcedFiles = new ArrayList<>(2);
     private boolean unforcedFolder;
+    /** The current cycle file holds entries of a group taken unforced (ASYNC): at a roll it joins {@link #unforcedFiles}. */
+    private boolean currentFileUnforced;
     /** The target of a group that went to the current file only, reused from group to group. */
     private SyncTarget steadyTarget;
     /** The channel {@link #sync} forces, kept open for the current cycle file. Writer thread. */
@@ -214,6 +216,7 @@ public final class Journal implements AutoCloseable {
                 }
                 long index = dc.index();
                 lastIndexRead = index;
+                waits = 0; // each stall of a live writer gets the whole wait
                 Bytes<?> b = dc.wire().bytes();
                 long remaining = b.readRemaining();
                 int code;
@@ -277,8 +280,8 @@ public final class Journal implements AutoCloseable {
     }
 
     /** How often, and how long apart, replay looks again for an entry Chronicle counts but cannot yet read. */
-    private static final int HIDDEN_ENTRY_WAITS = 20;
-    private static final long HIDDEN_ENTRY_WAIT_MS = 5;
+    private static final int HIDDEN_ENTRY_WAITS = 40;
+    private static final long HIDDEN_ENTRY_WAIT_MS = 25;
 
     private static void sleepQuietly(long ms) {
         try {
@@ -339,7 +342,10 @@ public final class Journal implements AutoCloseable {
         if (cycle != appendCycle) {
             if (dirty && appendFile != null) {
                 rolledFrom.add(appendFile);
+            } else if (currentFileUnforced && !unforcedFiles.contains(appendFile)) {
+                unforcedFiles.add(appendFile); // earlier groups left it unforced; no group of this take holds it
             }
+            currentFileUnforced = false;
             appendFile = appender.currentFile();
             appendCycle = cycle;
             newFile = true;
@@ -367,6 +373,7 @@ public final class Journal implements AutoCloseable {
                 steadyTarget = new SyncTarget(List.of(appendFile), false, false);
             }
             target = steadyTarget; // the usual group: one file, nothing new; no allocation
+            currentFileUnforced |= !target.forcedUnder(durability);
         } else { // a new cycle file, a group that crossed midnight, or a close (forced whatever the durability)
             if (closeAppended) { // forced: it takes over what earlier unforced groups left
                 for (File f : unforcedFiles) {
@@ -384,10 +391,13 @@ public final class Journal implements AutoCloseable {
             if (!target.forcedUnder(durability)) {
                 for (File f : target.files()) {
                     if (!f.equals(appendFile) && !unforcedFiles.contains(f)) {
-                        unforcedFiles.add(f); // the current file is in every later target anyway
+                        unforcedFiles.add(f); // the current file is remembered by currentFileUnforced, until it rolls
                     }
                 }
                 unforcedFolder |= target.folder();
+                currentFileUnforced = true;
+            } else {
+                currentFileUnforced = false;
             }
         }
         newFile = false;

@@ -111,6 +111,40 @@ class JournalSyncTargetTest {
         }
     }
 
+    /**
+     * The usual morning close: yesterday's payments went out in unforced ASYNC groups, the day
+     * rolled between two groups, and the close is the first entry of a later group. Its force must
+     * still cover yesterday's file, which no group of its own touched.
+     */
+    @Test
+    void anAsyncCloseAfterARollBetweenGroupsCoversYesterdaysFile() {
+        byte[] close = new byte[48];
+        close[id.lumbung.payment.EntryCodec.TYPE_OFFSET] = id.lumbung.payment.JournalEntry.TYPE_CLOSE;
+        SetTimeProvider time = new SetTimeProvider(java.time.Instant.parse("2026-11-30T23:59:58Z"));
+        try (Journal journal = new Journal(dir, Durability.ASYNC, time)) {
+            journal.append(ENTRY, ENTRY.length);
+            File day1 = journal.takeSyncTarget().files().get(0); // unforced
+            journal.append(ENTRY, ENTRY.length);
+            assertThat(journal.takeSyncTarget().forcedUnder(Durability.ASYNC)).isFalse(); // the usual group, unforced
+            time.advanceMillis(TimeUnit.SECONDS.toMillis(4));
+            journal.append(ENTRY, ENTRY.length); // the roll, in a group of its own
+            Journal.SyncTarget rolled = journal.takeSyncTarget();
+            assertThat(rolled.forcedUnder(Durability.ASYNC)).isFalse();
+            File day2 = rolled.files().get(rolled.files().size() - 1);
+            assertThat(day2).isNotEqualTo(day1);
+
+            journal.append(close, close.length);
+            Journal.SyncTarget closing = journal.takeSyncTarget();
+            assertThat(closing.forcedUnder(Durability.ASYNC)).isTrue();
+            assertThat(closing.files()).as("yesterday's payments were never forced").containsExactlyInAnyOrder(day1, day2);
+            assertThat(closing.folder()).as("neither day file's entry was forced").isTrue();
+            journal.sync(closing);
+
+            journal.append(close, close.length);
+            assertThat(journal.takeSyncTarget().files()).as("everything was forced by the previous close").containsExactly(day2);
+        }
+    }
+
     @Test
     void aGroupThatStartsInTheNewDayCoversOnlyItsFile() {
         SetTimeProvider time = new SetTimeProvider(java.time.Instant.parse("2026-11-30T23:59:58Z"));
