@@ -58,7 +58,13 @@ final class Reconciler {
         try {
             return recomputeAndCompare(scratch, out);
         } finally {
-            deleteTree(scratch); // whatever the outcome: a corrupt journal or a failed recompute left it behind before
+            // whatever the outcome: a corrupt journal or a failed recompute left it behind before;
+            // a folder that cannot be deleted is reported, and the result stands
+            try {
+                deleteTree(scratch);
+            } catch (IOException e) {
+                out.println("note: could not delete the scratch folder " + scratch + ": " + e);
+            }
         }
     }
 

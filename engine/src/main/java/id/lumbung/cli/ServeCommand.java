@@ -39,6 +39,9 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--tls-client-ca", description = "PEM CA certificate(s) that issue client certificates")
     String tlsClientCa;
 
+    /** How long a fatal error waits before the process halts, so that queued answers go out. */
+    static final long FATAL_ANSWER_GRACE_MS = 500;
+
     @Override
     public Integer call() throws Exception {
         Map<String, Object> flags = new LinkedHashMap<>();
@@ -61,7 +64,19 @@ public final class ServeCommand implements Callable<Integer> {
         String adminToken = Engine.adminToken(config.dataDir);
         Engine engine = new Engine(config, settings.reference(), settings.fees(), Clock.systemUTC(), adminToken, (t, e) -> {
             System.err.println("lumbung: fatal: " + e);
-            Runtime.getRuntime().halt(70);
+            // the engine already refuses work (not ready; a failed settlement settles nothing more,
+            // a failed writer takes no commands): a moment for answers still on their way, such as
+            // the admin close's 500 SETTLEMENT_FAILED, which the failing thread itself may still
+            // have to hand out, to reach their clients; then the process ends
+            Thread halt = new Thread(() -> {
+                try {
+                    Thread.sleep(FATAL_ANSWER_GRACE_MS);
+                } catch (InterruptedException ignored) {
+                    // halt now
+                }
+                Runtime.getRuntime().halt(70);
+            }, "lumbung-fatal-halt");
+            halt.start();
         });
         CountDownLatch stop = new CountDownLatch(1);
         // SIGTERM and SIGINT start a drain on the main thread, which then exits 0 (a JVM shutdown

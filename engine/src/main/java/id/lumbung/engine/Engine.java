@@ -414,7 +414,8 @@ public final class Engine implements AutoCloseable {
         gauge("lumbung.journal.available", "1 while the journal takes writes, 0 while it refuses them", () -> writable ? 1 : 0);
         gauge("lumbung.journal.queue.commands", "Commands waiting for the journal writer",
                 () -> writer == null ? 0 : writer.queuedCommands());
-        gauge("lumbung.ready", "1 once the journal is replayed and every listener is up", () -> ready ? 1 : 0);
+        gauge("lumbung.ready", "1 once the journal is replayed and every listener is up, 0 again after a fatal error",
+                () -> ready() ? 1 : 0);
         gauge("lumbung.replay.snapshot.sequence", "Journal sequence of the snapshot this start loaded (0: whole journal replayed)",
                 () -> snapshotSequence);
         gauge("lumbung.eventloop.lag.seconds", "Delay of a task queued on an event loop, sampled every 100 ms",

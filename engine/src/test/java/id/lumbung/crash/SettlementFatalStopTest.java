@@ -38,7 +38,10 @@ class SettlementFatalStopTest {
             Files.createDirectories(planted.getParent());
             Files.writeString(planted, "tampered\n");
 
-            client.closeAsync(); // unanswered: the engine stops while settling it
+            // answered before the process halts: the operator learns why the close failed
+            HttpResponse<String> close = client.closeAsync().get(60, TimeUnit.SECONDS);
+            assertThat(close.statusCode()).as(close.body()).isEqualTo(500);
+            assertThat(new JsonObject(close.body()).getString("code")).isEqualTo("SETTLEMENT_FAILED");
 
             assertThat(engine.process.waitFor(60, TimeUnit.SECONDS)).as("the engine stops").isTrue();
             String out = engine.output();
