@@ -81,35 +81,21 @@ load() { # $1 = label, $2.. = generator options; records server CPU seconds over
     curl -fs "http://127.0.0.1:$ops_port/metrics" > "$out/$label.metrics-end" || true
     wait "$scraper" || true
   fi
-  python3 - "$out/$label.json" "$(( after - before ))" "$clk_tck" "$results" "$out/$label.metrics-start" "$out/$label.metrics-end" <<'PY'
-import json, os, re, sys
-path, ticks, tck, results, m0, m1 = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], sys.argv[5], sys.argv[6]
+  local quantiles='{"count": 0}'
+  if [[ -f "$out/$label.metrics-start" && -f "$out/$label.metrics-end" ]]; then
+    quantiles="$("$here/engine-quantiles.py" lumbung_ingest_latency_seconds "$out/$label.metrics-start" \
+        "$out/$label.metrics-end" channel=http)"
+  fi
+  python3 - "$out/$label.json" "$(( after - before ))" "$clk_tck" "$results" "$quantiles" <<'PY'
+import json, sys
+path, ticks, tck, results, quantiles = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], json.loads(sys.argv[5])
 r = json.loads(open(path).read().strip().splitlines()[-1])
 r["serverCpuS"] = round(ticks / tck, 2)   # warm-up + measure + drain, not only the window
-def buckets(f):
-    b = {}
-    for line in open(f):
-        m = re.match(r'lumbung_ingest_latency_seconds_bucket\{(.*)\} (\S+)', line)
-        if m and 'channel="http"' in m.group(1):
-            le = re.search(r'le="([^"]+)"', m.group(1)).group(1)
-            b[float("inf") if le == "+Inf" else float(le)] = float(m.group(2))
-    return b
-if os.path.exists(m0) and os.path.exists(m1):
-    a, z = buckets(m0), buckets(m1)
-    cum = [(le, z[le] - a.get(le, 0.0)) for le in sorted(z)]
-    total = cum[-1][1] if cum else 0
-    def q(p):  # as PromQL's histogram_quantile: linear within the bucket
-        rank, lo, below = p * total, 0.0, 0.0
-        for le, c in cum:
-            if c >= rank:
-                return lo if le == float("inf") else lo + (le - lo) * (rank - below) / max(c - below, 1e-9)
-            lo, below = le, c
-        return lo
-    if total > 0:
-        r["engineLatencyMs"] = {"requests": int(total), "p50": round(q(.5) * 1e3, 2), "p99": round(q(.99) * 1e3, 2),
-                                "p999": round(q(.999) * 1e3, 2)}
-        print(f"engine-side answer latency over the window: p50 {r['engineLatencyMs']['p50']} ms, "
-              f"p99 {r['engineLatencyMs']['p99']} ms, p99.9 {r['engineLatencyMs']['p999']} ms ({int(total)} requests)")
+if quantiles["count"] > 0:
+    r["engineLatencyMs"] = {"requests": quantiles["count"], "p50": round(quantiles["p50"], 2), "p99": round(quantiles["p99"], 2),
+                            "p999": round(quantiles["p999"], 2)}
+    print(f"engine-side answer latency over the window: p50 {r['engineLatencyMs']['p50']} ms, "
+          f"p99 {r['engineLatencyMs']['p99']} ms, p99.9 {r['engineLatencyMs']['p999']} ms ({quantiles['count']} requests)")
 open(results, "a").write(json.dumps(r) + "\n")
 print(f"server CPU {r['serverCpuS']} s over the run (warm-up included)")
 PY

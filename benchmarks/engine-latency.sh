@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# The engine's own answer latency at an offered rate, with the JVM options given: one engine (sync
+# durability) on fresh reference data (10 cooperatives, 1,000 traders and terminals), single posts
+# in open loop at RATE/s over 128 connections, WARM_S warm-up then LOAD_S measured; the engine's
+# lumbung_ingest_latency_seconds (request in to answer out) and its journal force latency
+# (lumbung_journal_sync_latency_seconds) over the measured window only, from two scrapes of its
+# /metrics; and the generator's own figures. Call it once per variant, alternating, to compare
+# JVM options or builds on this shared box (benchmarks/RESULTS.md, session 6).
+#
+#   benchmarks/engine-latency.sh LABEL RATE [engine JVM options...]
+#   env: WARM_S (default 20), LOAD_S (default 10), OUT (default a new /tmp folder), JAR (default engine/target/lumbung.jar)
+#
+# Loopback only; bounded (warm-up + measure); only the engine this script started is stopped, by pid.
+set -euo pipefail
+[[ $# -ge 2 ]] || { echo "usage: $0 LABEL RATE [engine JVM options...]" >&2; exit 2; }
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+label="$1"; rate="$2"; shift 2
+warm_s="${WARM_S:-20}"; load_s="${LOAD_S:-10}"
+out="${OUT:-$(mktemp -d /tmp/lumbung-latency.XXXXXX)}"; mkdir -p "$out"
+jar="${JAR:-$root/engine/target/lumbung.jar}"
+bench_jar="$root/benchmarks/target/benchmarks.jar"
+[[ -f "$jar" && -f "$bench_jar" ]] || (cd "$root" && mvn -q -DskipTests package)
+# shellcheck source=benchmarks/server-control.sh
+source "$here/server-control.sh"
+gen_java=(java -Xms1g -Xmx1g -XX:+UseSerialGC -cp "$bench_jar")
+[[ -d "$out/ref" ]] || "${gen_java[@]}" id.lumbung.bench.load.ReferenceWriter --dir "$out/ref" --coops 10 --traders 1000 \
+    --terminals 1000 > /dev/null
+
+http_port="$(free_port)"; ops_port="$(free_port)"
+java "$@" -jar "$jar" serve --data "$out/data-$label" --reference "$out/ref" --cutoffs none --durability sync \
+    --http-port "$http_port" --ops-port "$ops_port" --iso-port 0 > "$out/$label.log" 2>&1 &
+server_pid=$!
+for _ in $(seq 1 600); do
+  curl -fs "http://127.0.0.1:$ops_port/health/ready" >/dev/null 2>&1 && break
+  kill -0 "$server_pid" 2>/dev/null || { echo "engine exited:"; cat "$out/$label.log"; exit 1; }
+  sleep 0.1
+done
+(sleep "$warm_s"; curl -fs "http://127.0.0.1:$ops_port/metrics" > "$out/$label.metrics-start") &
+scraper=$!
+"${gen_java[@]}" id.lumbung.bench.load.LoadGenerator --port "$http_port" --label "$label" --mode single --rate "$rate" \
+    --connections 128 --depth 1 --warmup-s "$warm_s" --duration-s "$load_s" --quiet --json-out "$out/$label.json" \
+    | grep -E '^(payments/s|latency)' || true
+curl -fs "http://127.0.0.1:$ops_port/metrics" > "$out/$label.metrics-end"
+wait "$scraper"
+stop_server
+rm -rf "$out/data-$label"
+echo "$label: engine's own answer latency (ms) $("$here/engine-quantiles.py" lumbung_ingest_latency_seconds \
+    "$out/$label.metrics-start" "$out/$label.metrics-end" channel=http)"
+echo "$label: journal force latency (ms)      $("$here/engine-quantiles.py" lumbung_journal_sync_latency_seconds \
+    "$out/$label.metrics-start" "$out/$label.metrics-end")"
