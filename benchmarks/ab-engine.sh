@@ -30,12 +30,7 @@ start_engine() { # $1 jar, $2 data dir, $3 JVM options
   java "${opts[@]}" -jar "$1" serve --data "$2" --reference "$out/ref" --cutoffs none --durability sync \
       --http-port "$http_port" --ops-port "$ops_port" --iso-port "$iso_port" > "$2.log" 2>&1 &
   server_pid=$!
-  for _ in $(seq 1 600); do
-    curl -fs "http://127.0.0.1:$ops_port/health/ready" >/dev/null 2>&1 && return 0
-    kill -0 "$server_pid" 2>/dev/null || { cat "$2.log"; exit 1; }
-    sleep 0.1
-  done
-  echo "engine not ready"; exit 1
+  wait_ready "$ops_port" "$2.log"
 }
 
 load() { # $1 label, rest generator options

@@ -37,11 +37,7 @@ LUMBUNG_ADMIN_TOKEN=close-under-load-token java -Xmx8g "${engine_opts[@]}" -jar 
     --data "$out/data" --reference "$out/ref" --cutoffs none --durability sync \
     --http-port "$http_port" --ops-port "$ops_port" --iso-port 0 > "$out/engine.log" 2>&1 &
 server_pid=$!
-for _ in $(seq 1 600); do
-  curl -fs "http://127.0.0.1:$ops_port/health/ready" >/dev/null 2>&1 && break
-  kill -0 "$server_pid" 2>/dev/null || { echo "engine exited:"; cat "$out/engine.log"; exit 1; }
-  sleep 0.1
-done
+wait_ready "$ops_port" "$out/engine.log"
 
 close_all() { # prints the HTTP code and the close's duration in ms
   local t0 t1 code

@@ -53,14 +53,8 @@ start_engine() { # $1 = data dir name, $2.. = extra JVM flags
   java "$@" -jar "$engine_jar" serve --data "$data" --reference "$out/ref" --cutoffs none --durability sync \
       --http-port "$http_port" --ops-port "$ops_port" --iso-port "$iso_port" > "$data.log" 2>&1 &
   server_pid=$!
-  for _ in $(seq 1 600); do
-    if curl -fs "http://127.0.0.1:$ops_port/health/ready" >/dev/null 2>&1; then
-      echo "engine pid $server_pid ready on 127.0.0.1:$http_port (data $data, log $data.log)"; return 0
-    fi
-    kill -0 "$server_pid" 2>/dev/null || { echo "engine exited:"; cat "$data.log"; exit 1; }
-    sleep 0.1
-  done
-  echo "engine not ready after 60 s"; cat "$data.log"; exit 1
+  wait_ready "$ops_port" "$data.log"
+  echo "engine pid $server_pid ready on 127.0.0.1:$http_port (data $data, log $data.log)"
 }
 
 load() { # $1 = label, $2.. = generator options; records server CPU seconds over the whole run, and for the

@@ -31,11 +31,7 @@ http_port="$(free_port)"; ops_port="$(free_port)"
 java "$@" -jar "$jar" serve --data "$out/data-$label" --reference "$out/ref" --cutoffs none --durability sync \
     --http-port "$http_port" --ops-port "$ops_port" --iso-port 0 > "$out/$label.log" 2>&1 &
 server_pid=$!
-for _ in $(seq 1 600); do
-  curl -fs "http://127.0.0.1:$ops_port/health/ready" >/dev/null 2>&1 && break
-  kill -0 "$server_pid" 2>/dev/null || { echo "engine exited:"; cat "$out/$label.log"; exit 1; }
-  sleep 0.1
-done
+wait_ready "$ops_port" "$out/$label.log"
 (sleep "$warm_s"; curl -fs "http://127.0.0.1:$ops_port/metrics" > "$out/$label.metrics-start") &
 scraper=$!
 "${gen_java[@]}" id.lumbung.bench.load.LoadGenerator --port "$http_port" --label "$label" --mode single --rate "$rate" \
