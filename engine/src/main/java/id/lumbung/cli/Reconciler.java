@@ -97,7 +97,7 @@ final class Reconciler {
         List<String> differences = new ArrayList<>();
         compareTree(scratch.resolve("files"), data.resolve("files"), differences);
         compareTree(scratch.resolve("ledger"), data.resolve("ledger"), differences);
-        out.println("reconcile: journal entries=" + entries + " batches=" + countBatches(data.resolve("files"))
+        out.println("reconcile: data=" + data.toAbsolutePath() + " journal entries=" + entries + " batches=" + countBatches(data.resolve("files"))
                 + " differences=" + differences.size());
         differences.forEach(d -> out.println("DIFFERENCE " + d));
         return differences.isEmpty() ? 0 : 1;

@@ -467,8 +467,7 @@ public final class Engine implements AutoCloseable {
             }
             settlement.batchesOfClose(closeSequence).whenComplete((batches, error) -> context.runOnContext(v -> {
                 if (error != null) {
-                    metrics.settlementCloseFailures.increment();
-                    promise.fail(error);
+                    promise.fail(error); // settlement counted the failure (lumbung_settlement_close_failures_total)
                 } else {
                     promise.complete(batches);
                 }

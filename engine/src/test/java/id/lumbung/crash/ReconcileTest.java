@@ -40,7 +40,7 @@ class ReconcileTest {
         }
         EngineProcess.Run clean = EngineProcess.reconcile(data);
         assertThat(clean.exit()).as(clean.output()).isZero();
-        assertThat(clean.output()).contains("differences=0");
+        assertThat(clean.output()).contains("differences=0").contains("reconcile: data=" + data.toAbsolutePath() + " ");
 
         // settlement CSV: change one digit of BRH-001's gross (265000 -> 265001)
         Path csv = data.resolve("files/KSP-BERINGHARJO/" + batchId + ".csv");

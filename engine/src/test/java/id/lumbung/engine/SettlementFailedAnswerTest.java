@@ -42,6 +42,9 @@ class SettlementFailedAnswerTest {
             assertThat(problem.getString("detail")).contains("journaled").contains(planted.getFileName().toString());
 
             assertThat(t.ops("GET", "/health/ready", null, null).statusCode()).isEqualTo(503);
+            String metrics = t.ops("GET", "/metrics", null, null).body();
+            assertThat(metrics).as("one failed close, counted once").contains("lumbung_settlement_close_failures_total 1.0")
+                    .contains("lumbung_ready 0.0");
             HttpResponse<String> again = t.ops("POST", "/admin/v1/settlements/close", null, TestEngine.ADMIN_TOKEN);
             assertThat(again.statusCode()).isEqualTo(500);
             assertThat(new JsonObject(again.body()).getString("code")).isEqualTo("ENGINE_FAILED");
