@@ -17,6 +17,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class JournalSyncTargetTest {
     private static final byte[] ENTRY = new byte[48];
+    /** An entry whose type byte says close: what makes ASYNC force its group. */
+    private static final byte[] CLOSE = new byte[48];
+
+    static {
+        CLOSE[id.lumbung.payment.EntryCodec.TYPE_OFFSET] = id.lumbung.payment.JournalEntry.TYPE_CLOSE;
+    }
 
     @TempDir
     Path dir;
@@ -72,8 +78,6 @@ class JournalSyncTargetTest {
      */
     @Test
     void anAsyncCloseForceCoversTheFilesAndFolderOfEarlierUnforcedGroups() {
-        byte[] close = new byte[48];
-        close[id.lumbung.payment.EntryCodec.TYPE_OFFSET] = id.lumbung.payment.JournalEntry.TYPE_CLOSE;
         SetTimeProvider time = new SetTimeProvider(java.time.Instant.parse("2026-11-30T23:59:58Z"));
         try (Journal journal = new Journal(dir, Durability.ASYNC, time)) {
             journal.append(ENTRY, ENTRY.length);
@@ -82,7 +86,7 @@ class JournalSyncTargetTest {
             assertThat(first.forcedUnder(Durability.ASYNC)).isFalse();
             File day1 = first.files().get(0);
 
-            journal.append(close, close.length);
+            journal.append(CLOSE, CLOSE.length);
             Journal.SyncTarget sameDayClose = journal.takeSyncTarget();
             assertThat(sameDayClose.forcedUnder(Durability.ASYNC)).isTrue();
             assertThat(sameDayClose.files()).containsExactly(day1);
@@ -98,13 +102,13 @@ class JournalSyncTargetTest {
             journal.append(ENTRY, ENTRY.length);
             assertThat(journal.takeSyncTarget().files()).containsExactly(day2);
 
-            journal.append(close, close.length);
+            journal.append(CLOSE, CLOSE.length);
             Journal.SyncTarget nextDayClose = journal.takeSyncTarget();
             assertThat(nextDayClose.files()).as("day 1's last entries were never forced").containsExactlyInAnyOrder(day1, day2);
             assertThat(nextDayClose.folder()).as("day 2's file entry was never forced").isTrue();
             journal.sync(nextDayClose);
 
-            journal.append(close, close.length);
+            journal.append(CLOSE, CLOSE.length);
             Journal.SyncTarget after = journal.takeSyncTarget();
             assertThat(after.files()).as("all forced by the previous close").containsExactly(day2);
             assertThat(after.folder()).isFalse();
@@ -118,8 +122,6 @@ class JournalSyncTargetTest {
      */
     @Test
     void anAsyncCloseAfterARollBetweenGroupsCoversYesterdaysFile() {
-        byte[] close = new byte[48];
-        close[id.lumbung.payment.EntryCodec.TYPE_OFFSET] = id.lumbung.payment.JournalEntry.TYPE_CLOSE;
         SetTimeProvider time = new SetTimeProvider(java.time.Instant.parse("2026-11-30T23:59:58Z"));
         try (Journal journal = new Journal(dir, Durability.ASYNC, time)) {
             journal.append(ENTRY, ENTRY.length);
@@ -133,14 +135,14 @@ class JournalSyncTargetTest {
             File day2 = rolled.files().get(rolled.files().size() - 1);
             assertThat(day2).isNotEqualTo(day1);
 
-            journal.append(close, close.length);
+            journal.append(CLOSE, CLOSE.length);
             Journal.SyncTarget closing = journal.takeSyncTarget();
             assertThat(closing.forcedUnder(Durability.ASYNC)).isTrue();
             assertThat(closing.files()).as("yesterday's payments were never forced").containsExactlyInAnyOrder(day1, day2);
             assertThat(closing.folder()).as("neither day file's entry was forced").isTrue();
             journal.sync(closing);
 
-            journal.append(close, close.length);
+            journal.append(CLOSE, CLOSE.length);
             assertThat(journal.takeSyncTarget().files()).as("everything was forced by the previous close").containsExactly(day2);
         }
     }
