@@ -63,15 +63,13 @@ public final class Journal implements AutoCloseable {
     /** A close was appended since the last {@link #takeSyncTarget}. Writer thread. */
     private boolean closeAppended;
     /**
-     * In {@link Durability#ASYNC}, what groups taken since the last forced one left unforced beyond
-     * the current file: earlier days' cycle files, and a folder that gained a file. The next close's
-     * force covers them, so that a close never becomes durable while an earlier entry it settles, or
-     * its file's folder entry, is not. Writer thread.
+     * In {@link Durability#ASYNC}, what the groups taken since the last forced one left unforced:
+     * their cycle files, and whether the folder gained one. The next close's force covers them, so
+     * that a close never becomes durable while an earlier entry it settles, or its file's folder
+     * entry, is not. Always empty in SYNC, where every group is forced. Writer thread.
      */
     private final List<File> unforcedFiles = new ArrayList<>(2);
     private boolean unforcedFolder;
-    /** The current cycle file holds entries of a group taken unforced (ASYNC): at a roll it joins {@link #unforcedFiles}. */
-    private boolean currentFileUnforced;
     /** The target of a group that went to the current file only, reused from group to group. */
     private SyncTarget steadyTarget;
     /** The channel {@link #sync} forces, kept open for the current cycle file. Writer thread. */
@@ -342,10 +340,7 @@ public final class Journal implements AutoCloseable {
         if (cycle != appendCycle) {
             if (dirty && appendFile != null) {
                 rolledFrom.add(appendFile);
-            } else if (currentFileUnforced && !unforcedFiles.contains(appendFile)) {
-                unforcedFiles.add(appendFile); // earlier groups left it unforced; no group of this take holds it
             }
-            currentFileUnforced = false;
             appendFile = appender.currentFile();
             appendCycle = cycle;
             newFile = true;
@@ -373,7 +368,6 @@ public final class Journal implements AutoCloseable {
                 steadyTarget = new SyncTarget(List.of(appendFile), false, false);
             }
             target = steadyTarget; // the usual group: one file, nothing new; no allocation
-            currentFileUnforced |= !target.forcedUnder(durability);
         } else { // a new cycle file, a group that crossed midnight, or a close (forced whatever the durability)
             if (closeAppended) { // forced: it takes over what earlier unforced groups left
                 for (File f : unforcedFiles) {
@@ -382,23 +376,21 @@ public final class Journal implements AutoCloseable {
                     }
                 }
                 newFile |= unforcedFolder;
-                unforcedFiles.clear();
-                unforcedFolder = false;
             }
             rolledFrom.add(appendFile);
             target = new SyncTarget(List.copyOf(rolledFrom), newFile, closeAppended);
             rolledFrom.clear();
-            if (!target.forcedUnder(durability)) {
-                for (File f : target.files()) {
-                    if (!f.equals(appendFile) && !unforcedFiles.contains(f)) {
-                        unforcedFiles.add(f); // the current file is remembered by currentFileUnforced, until it rolls
-                    }
+        }
+        if (target.forcedUnder(durability)) {
+            unforcedFiles.clear();
+            unforcedFolder = false;
+        } else { // what the next close's force must cover: a list of one or two files, no allocation once grown
+            for (File f : target.files()) {
+                if (!unforcedFiles.contains(f)) {
+                    unforcedFiles.add(f);
                 }
-                unforcedFolder |= target.folder();
-                currentFileUnforced = true;
-            } else {
-                currentFileUnforced = false;
             }
+            unforcedFolder |= target.folder();
         }
         newFile = false;
         dirty = false;
