@@ -62,19 +62,10 @@ public class KeyTableBenchmark extends HotPathBenchmark {
     public int insertReplacingKey() {
         long sequence = 1 + replaceSequence++ % KEYS;
         retained.remove(sequence);
-        long hash = mix(newKeys++);
+        long hash = RetainedPayments.fmix64(newKeys++);
         retained.add(sequence, hash, (int) (sequence % 1000), (int) (sequence % 5000), 1_000 + sequence,
                 1_764_000_000_000L + sequence, sequence);
         return retained.size();
-    }
-
-    /** The murmur3 64-bit finalizer: distinct counters give distinct, well-spread hashes. */
-    private static long mix(long h) {
-        h ^= h >>> 33;
-        h *= 0xFF51AFD7ED558CCDL;
-        h ^= h >>> 33;
-        h *= 0xC4CEB9FE1A85EC53L;
-        return h ^ (h >>> 33);
     }
 
     /** A retry: the key's sequence, found among 1 M. */

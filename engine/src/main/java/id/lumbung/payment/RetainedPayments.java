@@ -121,7 +121,8 @@ final class RetainedPayments {
         return fmix64(h);
     }
 
-    private static long fmix64(long h) {
+    /** The murmur3 64-bit finalizer: spreads structured input over every bit (package access for the key table's benchmark). */
+    static long fmix64(long h) {
         h ^= h >>> 33;
         h *= 0xFF51AFD7ED558CCDL;
         h ^= h >>> 33;
