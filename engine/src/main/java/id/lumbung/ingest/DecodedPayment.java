@@ -1,11 +1,12 @@
 package id.lumbung.ingest;
 
+import id.lumbung.payment.PaymentDraft;
 import id.lumbung.payment.PaymentRequest;
 
 /**
  * One payment as {@link PaymentJsonDecoder} read it, in fields the decoder reuses: the text fields
  * are copies of the characters in the body, not Strings. Valid until the decoder's next read; the
- * caller consumes it first ({@link #toRequest} builds the request that outlives it).
+ * caller consumes it first ({@link #copyTo} copies it into the draft the journal writer reads).
  *
  * <p>Either {@link #error()} is set, or every required field is present and valid.
  */
@@ -69,21 +70,20 @@ public final class DecodedPayment {
     }
 
     /**
-     * The request to hand to the journal writer, which outlives this object. The caller passes the
-     * Strings it already holds for the ids it has checked equal ({@link #terminalIdIs},
-     * {@link #merchantIdIs}); currency is the constant {@code "IDR"} and the method an interned
-     * String. Only txnId, payerRef (when present) and the request itself are new: the request
-     * crosses to the writer thread, and a txnId is new with every payment.
+     * Copies this payment into the draft the journal writer will read (a reused slot's, so nothing is
+     * allocated). The caller passes the Strings it already holds for the ids it has checked equal
+     * ({@link #terminalIdIs}, {@link #merchantIdIs}); currency is the constant {@code "IDR"} and the
+     * method an interned String; txnId and payerRef are copied as characters.
      */
-    public PaymentRequest toRequest(String sameTerminalId, String sameMerchantIdOrNull) {
+    public PaymentDraft copyTo(PaymentDraft draft, String sameTerminalId, String sameMerchantIdOrNull) {
         if (error != null || !terminalIdIs(sameTerminalId)
                 || hasMerchantId != (sameMerchantIdOrNull != null)
                 || hasMerchantId && !merchantIdIs(sameMerchantIdOrNull)) {
             throw new IllegalArgumentException("not the decoded ids, or not a valid payment");
         }
-        return new PaymentRequest(sameTerminalId, new String(txnId, 0, txnIdLength), amountRupiah,
-                PaymentJsonDecoder.CURRENCY, occurredAtEpochMs, occurredAtOffsetSeconds, method,
-                hasPayerRef ? new String(payerRef, 0, payerRefLength) : null, sameMerchantIdOrNull);
+        return draft.set(sameTerminalId, txnId, txnIdLength, amountRupiah, PaymentJsonDecoder.CURRENCY,
+                occurredAtEpochMs, occurredAtOffsetSeconds, method, payerRef, hasPayerRef ? payerRefLength : -1,
+                sameMerchantIdOrNull);
     }
 
     /** The request with every String new: what {@link PaymentJsonDecoder#decodeOne} returns. */

@@ -1,9 +1,11 @@
 package id.lumbung.ingest;
 
 import id.lumbung.payment.PaymentBook;
+import id.lumbung.payment.PaymentDraft;
+import id.lumbung.payment.PostLane;
+import id.lumbung.payment.PostResult;
 import id.lumbung.payment.PaymentRequest;
 import id.lumbung.payment.PaymentView;
-import id.lumbung.payment.PostOutcome;
 import id.lumbung.payment.VoidOutcome;
 import id.lumbung.reference.Terminal;
 import io.vertx.core.Future;
@@ -41,6 +43,11 @@ public final class HttpIngest extends VerticleBase {
     private TerminalAuth auth;
     private CoopApi coopApi;
     private HttpServer server;
+    /** This loop's reused posting slots (no allocation per payment); answers come back through {@link #drainLane}. */
+    private PostLane lane;
+    private final io.vertx.core.Handler<Void> drainLane = v -> lane.drain();
+    /** This loop's answer text, reused (the loop builds one answer at a time). */
+    private final StringBuilder answer = new StringBuilder(1024);
 
     public HttpIngest(IngestContext ctx, int port) {
         this.ctx = ctx;
@@ -52,6 +59,7 @@ public final class HttpIngest extends VerticleBase {
         decoder = new PaymentJsonDecoder(ctx.config().amountMaxRupiah);
         auth = new TerminalAuth();
         coopApi = new CoopApi(ctx, vertx);
+        lane = ctx.commands().lane(new LaneAnswers(), () -> context.runOnContext(drainLane));
         server = vertx.createHttpServer(id.lumbung.config.Tls.apply(new HttpServerOptions(), ctx.config())
                 .setHost(ctx.config().httpHost)
                 .setPort(port)
@@ -226,7 +234,11 @@ public final class HttpIngest extends VerticleBase {
             reject(req, t0, error.problem(), error.detail());
             return;
         }
-        ctx.commands().post(request(payment, terminal, traderId), terminal, context, outcome -> answerPost(req, outcome, t0));
+        PostLane.Single slot = lane.single(terminal);
+        copy(payment, terminal, traderId, slot.draft);
+        slot.attachment = req;
+        slot.startNs = t0;
+        lane.submit(slot);
     }
 
     private static final DecodeError TERMINAL_MISMATCH = new DecodeError(Problem.INVALID_FIELD, "terminalId differs from X-Terminal-Id");
@@ -247,30 +259,45 @@ public final class HttpIngest extends VerticleBase {
     }
 
     /**
-     * The request that crosses to the journal writer, sharing the terminal's and trader's own id
-     * Strings (checked equal above), so the payment book's canonical form is this very object.
+     * Copies a checked payment into the draft that crosses to the journal writer, with the terminal's
+     * and trader's own id Strings (checked equal above), so the payment book shares them.
      */
-    private static PaymentRequest request(DecodedPayment payment, Terminal terminal, String traderId) {
-        return payment.toRequest(terminal.terminalId(), payment.hasMerchantId() ? traderId : null);
+    private static void copy(DecodedPayment payment, Terminal terminal, String traderId, PaymentDraft into) {
+        payment.copyTo(into, terminal.terminalId(), payment.hasMerchantId() ? traderId : null);
     }
 
-    private void answerPost(HttpServerRequest req, PostOutcome outcome, long t0) {
-        switch (outcome.result()) {
+    /** Answers posts and batches when the journal writer hands their slots back (on this loop). */
+    private final class LaneAnswers implements PostLane.Answers {
+        @Override
+        public void answer(PostLane.Single slot) {
+            answerPost((HttpServerRequest) slot.attachment, slot.result, slot.startNs);
+        }
+
+        @Override
+        public void answer(PostLane.Batch slot) {
+            json((HttpServerRequest) slot.attachment, 200, batchResults(slot), slot.startNs);
+        }
+    }
+
+    private void answerPost(HttpServerRequest req, PostResult result, long t0) {
+        switch (result.result()) {
             case ACCEPTED -> {
                 ctx.metrics().payment("accepted", "none");
-                json(req, 201, accepted(outcome.payment()), t0);
+                json(req, 201, accepted(answer, result.sequence(), result.traderId(), result.coopId(),
+                        result.acceptedAtEpochMs()), t0);
             }
             case REPLAYED -> {
                 ctx.metrics().payment("replayed", "none");
                 req.response().putHeader("Idempotent-Replayed", "true");
-                json(req, 200, accepted(outcome.payment()), t0);
+                json(req, 200, accepted(answer, result.sequence(), result.traderId(), result.coopId(),
+                        result.acceptedAtEpochMs()), t0);
             }
             case IDEMPOTENCY_CONFLICT -> reject(req, t0, Problem.IDEMPOTENCY_CONFLICT,
                     "this terminalId and txnId were already used for a different payment");
             case INVALID_TIMESTAMP -> reject(req, t0, Problem.INVALID_TIMESTAMP,
                     "occurredAt must be at most 5 minutes ahead and 7 days behind the engine clock");
             case JOURNAL_UNAVAILABLE -> unavailable(req, t0);
-            default -> throw new IllegalStateException("outcome " + outcome.result());
+            default -> throw new IllegalStateException("outcome " + result.result());
         }
     }
 
@@ -285,55 +312,52 @@ public final class HttpIngest extends VerticleBase {
             return;
         }
         // the decoder's holders are reused by the next request on this loop, so what the answer
-        // needs is taken now: the requests, and the refused items' errors (an array only if any)
+        // needs is taken now into the slot: the valid payments, and the refused items' errors
         int n = decoded.size();
         String traderId = ctx.reference().trader(terminal.traderIndex()).traderId();
-        DecodeError[] errors = null;
-        List<PaymentRequest> valid = new ArrayList<>(n);
+        PostLane.Batch slot = lane.batch(terminal, n);
         for (int i = 0; i < n; i++) {
             DecodedPayment payment = decoded.item(i);
             DecodeError error = checked(payment, terminal, traderId);
             if (error != null) {
-                if (errors == null) {
-                    errors = new DecodeError[n];
-                }
-                errors[i] = error;
+                slot.notes[i] = error;
             } else {
-                valid.add(request(payment, terminal, traderId));
+                copy(payment, terminal, traderId, slot.add());
             }
         }
-        DecodeError[] refused = errors;
-        if (valid.isEmpty()) {
-            json(req, 200, batchResults(n, refused, List.of()), t0);
-            return;
-        }
-        ctx.commands().postBatch(valid, terminal, context, outcomes -> json(req, 200, batchResults(n, refused, outcomes), t0));
+        slot.items = n;
+        slot.attachment = req;
+        slot.startNs = t0;
+        lane.submit(slot);
     }
 
-    /** The batch answer: item i is refused when {@code errors[i]} is set, else it has the next outcome. */
-    private String batchResults(int n, DecodeError[] errors, List<PostOutcome> outcomes) {
-        StringBuilder sb = new StringBuilder(64 + n * 64).append("{\"results\":[");
+    /** The batch answer: item i is refused when its note is set, else it has the next result. */
+    private String batchResults(PostLane.Batch slot) {
+        int n = slot.items;
+        StringBuilder sb = answer;
+        sb.setLength(0);
+        sb.append("{\"results\":[");
         int next = 0;
         for (int i = 0; i < n; i++) {
             if (i > 0) {
                 sb.append(',');
             }
             sb.append("{\"index\":").append(i).append(",\"status\":");
-            DecodeError error = errors == null ? null : errors[i];
+            DecodeError error = (DecodeError) slot.notes[i];
             if (error != null) {
                 ctx.metrics().payment("rejected", error.problem().name());
                 sb.append(error.problem().status).append(",\"code\":\"").append(error.problem().name()).append("\"}");
                 continue;
             }
-            PostOutcome o = outcomes.get(next++);
+            PostResult o = slot.result(next++);
             switch (o.result()) {
                 case ACCEPTED -> {
                     ctx.metrics().payment("accepted", "none");
-                    PaymentBook.appendPaymentId(sb.append("201,\"paymentId\":\""), o.payment().sequence()).append("\"}");
+                    PaymentBook.appendPaymentId(sb.append("201,\"paymentId\":\""), o.sequence()).append("\"}");
                 }
                 case REPLAYED -> {
                     ctx.metrics().payment("replayed", "none");
-                    PaymentBook.appendPaymentId(sb.append("200,\"paymentId\":\""), o.payment().sequence()).append("\"}");
+                    PaymentBook.appendPaymentId(sb.append("200,\"paymentId\":\""), o.sequence()).append("\"}");
                 }
                 default -> {
                     Problem p = Problem.valueOf(o.result().name());
@@ -368,14 +392,14 @@ public final class HttpIngest extends VerticleBase {
         });
     }
 
-    /** The 201 body; a replay answers exactly the same bytes. */
-    static String accepted(PaymentView p) {
-        StringBuilder sb = new StringBuilder(192);
-        PaymentBook.appendPaymentId(sb.append("{\"paymentId\":\""), p.sequence())
-                .append("\",\"status\":\"ACCEPTED\",\"sequence\":").append(p.sequence())
-                .append(",\"traderId\":\"").append(p.traderId())
-                .append("\",\"coopId\":\"").append(p.coopId()).append("\",\"acceptedAt\":\"");
-        OffsetTimestamp.appendJakarta(sb, p.acceptedAtEpochMs());
+    /** The 201 body, built in {@code sb} (cleared first); a replay answers exactly the same bytes. */
+    static String accepted(StringBuilder sb, long sequence, String traderId, String coopId, long acceptedAtEpochMs) {
+        sb.setLength(0);
+        PaymentBook.appendPaymentId(sb.append("{\"paymentId\":\""), sequence)
+                .append("\",\"status\":\"ACCEPTED\",\"sequence\":").append(sequence)
+                .append(",\"traderId\":\"").append(traderId)
+                .append("\",\"coopId\":\"").append(coopId).append("\",\"acceptedAt\":\"");
+        OffsetTimestamp.appendJakarta(sb, acceptedAtEpochMs);
         return sb.append("\"}").toString();
     }
 

@@ -1,11 +1,11 @@
 package id.lumbung.journal;
 
 import id.lumbung.metrics.EngineMetrics;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
+import org.jctools.queues.atomic.MpscAtomicArrayQueue;
 
 /**
  * The one thread that owns the journal appender, with group commit: it drains every command that
@@ -16,7 +16,8 @@ import java.util.function.Consumer;
  * completed, the writer stops and the fatal handler stops the engine.
  *
  * <p>Event loops call {@link #offer}: lock-free, bounded by {@code queueCommandsMax}; a full queue
- * is answered at once as a retryable 503 by the caller. A command that throws is a bug or
+ * is answered at once as a retryable 503 by the caller. The queue is JCTools' bounded MPSC array
+ * queue (the field-updater variant, no {@code sun.misc.Unsafe}), so an offer allocates nothing. A command that throws is a bug or
  * corruption: the writer stops and the fatal handler stops the engine.
  */
 public final class JournalWriter implements AutoCloseable {
@@ -45,7 +46,7 @@ public final class JournalWriter implements AutoCloseable {
     private final Runnable idleWork;
     private final Thread.UncaughtExceptionHandler fatal;
     private final int queueCommandsMax;
-    private final ConcurrentLinkedQueue<Command> queue = new ConcurrentLinkedQueue<>();
+    private final MpscAtomicArrayQueue<Command> queue;
     private final AtomicInteger queued = new AtomicInteger();
     private final Command[] group = new Command[GROUP_COMMANDS_MAX];
     private final Thread thread;
@@ -69,6 +70,8 @@ public final class JournalWriter implements AutoCloseable {
         this.force = force;
         this.metrics = metrics;
         this.queueCommandsMax = queueCommandsMax;
+        // at least as large as the bound the counter enforces, so an offer the counter admitted always fits
+        this.queue = new MpscAtomicArrayQueue<>(queueCommandsMax);
         this.afterForce = afterForce;
         this.idleWork = idleWork;
         this.fatal = fatal;
@@ -88,7 +91,10 @@ public final class JournalWriter implements AutoCloseable {
             queued.decrementAndGet();
             return false;
         }
-        queue.offer(command);
+        if (!queue.offer(command)) {
+            queued.decrementAndGet();
+            throw new IllegalStateException("writer queue refused a command within its bound");
+        }
         if (parked) {
             LockSupport.unpark(thread);
         }

@@ -66,6 +66,10 @@ public final class EntryCodec {
     private static final VarHandle SHORT_LE = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final CRC32C crc = new CRC32C();
+    /** Where {@link #encodePayment(long, long, PaymentRequest, String, String)} copies a request's fields. */
+    private final PaymentDraft requestDraft = new PaymentDraft();
+    /** A String's characters on their way into {@link #putChars}: 255 is the most a journal string holds. */
+    private final char[] stringChars = new char[255];
     private final byte[] bytes = new byte[ENTRY_BYTES_MAX];
     private final ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
     /** The entry being decoded, the cursor in it and its end (exclusive). */
@@ -78,23 +82,28 @@ public final class EntryCodec {
         return bytes;
     }
 
+    /** Encodes a request's payment (tests, benchmarks): exactly the bytes of the same payment given as a {@link PaymentDraft}. */
     public int encodePayment(long sequence, long acceptedAtEpochMs, PaymentRequest r, String traderId, String coopId) {
+        return encodePayment(sequence, acceptedAtEpochMs, requestDraft.set(r), traderId, coopId);
+    }
+
+    public int encodePayment(long sequence, long acceptedAtEpochMs, PaymentDraft d, String traderId, String coopId) {
         buf.clear().position(HEADER_BYTES);
-        buf.putLong(sequence).putLong(acceptedAtEpochMs).putLong(r.amountRupiah()).putLong(r.occurredAtEpochMs())
-                .putInt(r.occurredAtOffsetSeconds());
-        int flags = (r.payerRef() != null ? FLAG_PAYER_REF : 0) | (r.merchantId() != null ? FLAG_MERCHANT_ID : 0);
+        buf.putLong(sequence).putLong(acceptedAtEpochMs).putLong(d.amountRupiah).putLong(d.occurredAtEpochMs)
+                .putInt(d.occurredAtOffsetSeconds);
+        int flags = (d.payerRefLength >= 0 ? FLAG_PAYER_REF : 0) | (d.merchantId != null ? FLAG_MERCHANT_ID : 0);
         buf.put((byte) flags);
-        putString(r.terminalId());
-        putString(r.txnId());
-        putString(r.currency());
-        putString(r.method());
+        putString(d.terminalId);
+        putChars(d.txnId, d.txnIdLength);
+        putString(d.currency);
+        putString(d.method);
         putString(traderId);
         putString(coopId);
-        if (r.payerRef() != null) {
-            putString(r.payerRef());
+        if (d.payerRefLength >= 0) {
+            putChars(d.payerRef, d.payerRefLength);
         }
-        if (r.merchantId() != null) {
-            putString(r.merchantId());
+        if (d.merchantId != null) {
+            putString(d.merchantId);
         }
         return seal(JournalEntry.TYPE_PAYMENT);
     }
@@ -134,11 +143,21 @@ public final class EntryCodec {
     /** A u8 length and the string's UTF-8 bytes; ASCII (every id the engine accepts) is copied char by char into the array. */
     private void putString(String s) {
         int n = s.length();
+        if (n > stringChars.length) {
+            putUtf8(s.getBytes(StandardCharsets.UTF_8));
+            return;
+        }
+        s.getChars(0, n, stringChars, 0);
+        putChars(stringChars, n);
+    }
+
+    /** A u8 length and the UTF-8 bytes of {@code chars[0, n)}; ASCII is copied char by char, other text goes through a String. */
+    private void putChars(char[] chars, int n) {
         int at = buf.position();
         if (n <= 255 && at + 1 + n <= bytes.length) {
             int i = 0;
             for (; i < n; i++) {
-                char c = s.charAt(i);
+                char c = chars[i];
                 if (c >= 0x80) {
                     break;
                 }
@@ -150,7 +169,10 @@ public final class EntryCodec {
                 return;
             }
         }
-        byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+        putUtf8(new String(chars, 0, n).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private void putUtf8(byte[] utf8) {
         if (utf8.length > 255) {
             throw new IllegalArgumentException("journal string longer than 255 bytes");
         }

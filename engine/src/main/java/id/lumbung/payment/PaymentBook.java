@@ -73,6 +73,11 @@ public final class PaymentBook {
     private long lastSequence;
     /** Chronicle index of the entry holding {@link #lastSequence} (-1 before the first). */
     private long lastEntryIndex = -1;
+    /** A single {@link #post(PaymentRequest, Terminal)}'s fields and outcome. Writer thread. */
+    private final PaymentDraft requestDraft = new PaymentDraft();
+    private final PostResult requestResult = new PostResult();
+    /** A txnId String's characters, for {@link #find(long, String, String)}. */
+    private char[] findChars = new char[PaymentDraft.TXN_ID_CHARS];
     /** Key hashes of the batch being posted ({@link #postAll}). Writer thread. */
     private long[] batchHashes = new long[128];
     /** Where {@link #postAll} leaves the slots it touched, so that the reads are not optimised away. */
@@ -206,8 +211,15 @@ public final class PaymentBook {
         return writable;
     }
 
+    /** Posts one request (the ISO 8583 gateway's form); the HTTP ingest posts {@link PaymentDraft}s. */
     public PostOutcome post(PaymentRequest r, Terminal terminal) {
-        return post(r, terminal, RetainedPayments.keyHash(terminal.terminalId(), r.txnId()), clock.millis());
+        post(requestDraft.set(r), terminal, requestResult);
+        return requestResult.toOutcome(canonical(r, terminal));
+    }
+
+    /** Posts one payment; the outcome is written into {@code out}. Allocates nothing on the new-payment path. */
+    public void post(PaymentDraft d, Terminal terminal, PostResult out) {
+        post(d, terminal, RetainedPayments.keyHash(terminal.terminalId(), d.txnId, d.txnIdLength), clock.millis(), out);
     }
 
     /**
@@ -216,52 +228,70 @@ public final class PaymentBook {
      * overlap. The clock is read once: a batch's payments are accepted at the same millisecond (a
      * clock read per payment was 2.8% of the writer's profile samples under batch load).
      */
-    public List<PostOutcome> postAll(List<PaymentRequest> requests, Terminal terminal) {
-        int n = requests.size();
+    public void postAll(PaymentDraft[] drafts, int n, Terminal terminal, PostResult[] out) {
         if (batchHashes.length < n) {
             batchHashes = new long[Math.max(n, batchHashes.length * 2)];
         }
         String terminalId = terminal.terminalId();
         long sink = 0;
         for (int i = 0; i < n; i++) {
-            batchHashes[i] = RetainedPayments.keyHash(terminalId, requests.get(i).txnId());
+            batchHashes[i] = RetainedPayments.keyHash(terminalId, drafts[i].txnId, drafts[i].txnIdLength);
         }
         for (int i = 0; i < n; i++) { // loads only: the out-of-order core keeps many of these misses in flight
             sink += retained.touch(batchHashes[i]);
         }
         touchSink = sink;
         long now = clock.millis();
+        for (int i = 0; i < n; i++) {
+            post(drafts[i], terminal, batchHashes[i], now, out[i]);
+        }
+    }
+
+    /** {@link #postAll(PaymentDraft[], int, Terminal, PostResult[])} of requests (tests). */
+    public List<PostOutcome> postAll(List<PaymentRequest> requests, Terminal terminal) {
+        int n = requests.size();
+        PaymentDraft[] drafts = new PaymentDraft[n];
+        PostResult[] results = new PostResult[n];
+        for (int i = 0; i < n; i++) {
+            drafts[i] = new PaymentDraft().set(requests.get(i));
+            results[i] = new PostResult();
+        }
+        postAll(drafts, n, terminal, results);
         List<PostOutcome> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            out.add(post(requests.get(i), terminal, batchHashes[i], now));
+            out.add(results[i].toOutcome(canonical(requests.get(i), terminal)));
         }
         return out;
     }
 
     /** @param now the clock's millis when the request reached the writer: the acceptance time */
-    private PostOutcome post(PaymentRequest r, Terminal terminal, long hash, long now) {
-        String terminalId = terminal.terminalId();
-        long known = find(hash, terminalId, r.txnId());
+    private void post(PaymentDraft d, Terminal terminal, long hash, long now, PostResult out) {
+        d.terminalId = terminal.terminalId(); // the terminal's own String: the encoder and answers share it
+        long known = find(hash, d.terminalId, d.txnId, d.txnIdLength);
         if (known != 0) {
             // readEntry now holds the known payment, read back by find()
-            return readEntry.request.sameContent(canonical(r, terminal))
-                    ? new PostOutcome(PostOutcome.Result.REPLAYED, view(known, readEntry.request))
-                    : new PostOutcome(PostOutcome.Result.IDEMPOTENCY_CONFLICT, null);
+            if (d.sameContent(readEntry.request)) {
+                out.replayed(view(known, readEntry.request));
+            } else {
+                out.refused(PostOutcome.Result.IDEMPOTENCY_CONFLICT);
+            }
+            return;
         }
-        if (r.occurredAtEpochMs() > now + OCCURRED_AHEAD_MAX_MS || r.occurredAtEpochMs() < now - OCCURRED_BEHIND_MAX_MS) {
-            return new PostOutcome(PostOutcome.Result.INVALID_TIMESTAMP, null);
+        if (d.occurredAtEpochMs > now + OCCURRED_AHEAD_MAX_MS || d.occurredAtEpochMs < now - OCCURRED_BEHIND_MAX_MS) {
+            out.refused(PostOutcome.Result.INVALID_TIMESTAMP);
+            return;
         }
         if (!writable || retained.size() >= retainedPaymentsMax) {
-            return new PostOutcome(PostOutcome.Result.JOURNAL_UNAVAILABLE, null);
+            out.refused(PostOutcome.Result.JOURNAL_UNAVAILABLE);
+            return;
         }
         Trader trader = reference.trader(terminal.traderIndex());
         Coop coop = reference.coop(trader.coopIndex());
-        r = canonical(r, terminal);
         long sequence = nextSequence();
-        long index = append(codec.encodePayment(sequence, now, r, trader.traderId(), coop.coopId()));
+        long index = append(codec.encodePayment(sequence, now, d, trader.traderId(), coop.coopId()));
         metrics.paymentEntries.increment();
-        applyPayment(sequence, now, hash, terminal.index(), trader.index(), r.amountRupiah(), index);
-        return new PostOutcome(PostOutcome.Result.ACCEPTED, view(sequence, r));
+        applyPayment(sequence, now, hash, terminal.index(), trader.index(), d.amountRupiah, index);
+        out.accepted(sequence, now, trader.traderId(), coop.coopId());
     }
 
     public VoidOutcome voidBySequence(long sequence, Terminal terminal) {
@@ -361,15 +391,24 @@ public final class PaymentBook {
      * payment back from the journal (an idempotent retry needs its content anyway), so a 64-bit
      * collision costs a read, never a wrong answer. On a hit, {@link #readEntry} holds the payment.
      */
-    private long find(long hash, String terminalId, String txnId) {
+    private long find(long hash, String terminalId, char[] txnId, int txnIdLength) {
         retained.probe(hash);
         for (long s = retained.nextMatch(); s != 0; s = retained.nextMatch()) {
             PaymentRequest known = readBack(s);
-            if (known.txnId().equals(txnId) && known.terminalId().equals(terminalId)) {
+            if (PaymentDraft.sameChars(known.txnId(), txnId, txnIdLength) && known.terminalId().equals(terminalId)) {
                 return s;
             }
         }
         return 0;
+    }
+
+    /** {@link #find(long, String, char[], int)} of a txnId String (voids by key, replay). */
+    private long find(long hash, String terminalId, String txnId) {
+        if (findChars.length < txnId.length()) {
+            findChars = new char[txnId.length()];
+        }
+        txnId.getChars(0, txnId.length(), findChars, 0);
+        return find(hash, terminalId, findChars, txnId.length());
     }
 
     /** True when some retained key has this hash (no journal read; replay's common case is false). */
@@ -662,6 +701,11 @@ public final class PaymentBook {
 
     public int retainedPayments() {
         return retained.size();
+    }
+
+    /** Heap bytes allocated for retained payments' columns and key tables so far (storage that grows with them, not garbage). */
+    public long storageBytesAllocated() {
+        return retained.storageBytesAllocated();
     }
 
     /**

@@ -2,7 +2,6 @@ package id.lumbung.payment;
 
 import id.lumbung.reference.Terminal;
 import io.vertx.core.Context;
-import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -17,8 +16,12 @@ public interface PaymentCommands {
     /** Post one payment. */
     void post(PaymentRequest request, Terminal terminal, Context context, Consumer<PostOutcome> done);
 
-    /** Post a batch from one terminal; outcomes come back in request order. */
-    void postBatch(List<PaymentRequest> requests, Terminal terminal, Context context, Consumer<List<PostOutcome>> done);
+    /**
+     * A lane for one event loop to post payments and batches through reused slots, allocating
+     * nothing per payment ({@link PostLane}); {@code wake} must schedule {@link PostLane#drain} on
+     * that loop.
+     */
+    PostLane lane(PostLane.Answers answers, PostLane.Wake wake);
 
     /** Void a payment by its id. */
     void voidPayment(String paymentId, Terminal terminal, Context context, Consumer<VoidOutcome> done);

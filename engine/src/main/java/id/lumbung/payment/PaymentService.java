@@ -3,14 +3,14 @@ package id.lumbung.payment;
 import id.lumbung.journal.JournalWriter;
 import id.lumbung.reference.Terminal;
 import io.vertx.core.Context;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.function.Consumer;
 
 /**
  * {@link PaymentCommands} over the journal writer: each call becomes one writer command that runs
  * against the {@link PaymentBook} and completes on the caller's context after the group commit.
- * A full writer queue is answered at once with JOURNAL_UNAVAILABLE.
+ * A full writer queue is answered at once with JOURNAL_UNAVAILABLE. The HTTP ingest posts through
+ * {@link PostLane}s instead (reused commands, no allocation per payment); the rarer commands here
+ * allocate one small command each.
  */
 public final class PaymentService implements PaymentCommands {
     private final PaymentBook book;
@@ -28,15 +28,8 @@ public final class PaymentService implements PaymentCommands {
     }
 
     @Override
-    public void postBatch(List<PaymentRequest> requests, Terminal terminal, Context context,
-            Consumer<List<PostOutcome>> done) {
-        submit(new Op<>(context, done, () -> book.postAll(requests, terminal)), () -> {
-            List<PostOutcome> out = new ArrayList<>(requests.size());
-            for (int i = 0; i < requests.size(); i++) {
-                out.add(new PostOutcome(PostOutcome.Result.JOURNAL_UNAVAILABLE, null));
-            }
-            done.accept(out);
-        }, context);
+    public PostLane lane(PostLane.Answers answers, PostLane.Wake wake) {
+        return new PostLane(book, writer, answers, wake);
     }
 
     @Override

@@ -56,6 +56,9 @@ final class RetainedPayments {
             return new long[][] {amount, acceptedAt, keyHash, journalIndex};
         }
 
+        /** Heap bytes of one chunk (compressed oops: 16-byte array headers, a 40-byte object): the book's storage, not garbage. */
+        static final long HEAP_BYTES = 40 + 7 * 16 + CHUNK_SLOTS * (1L + 2 * Integer.BYTES + 4 * Long.BYTES);
+
         /** Snapshot bytes per slot: flags 1 + trader, terminal 4 each + amount, accepted-at, key hash, journal index 8 each. */
         static final int SNAPSHOT_SLOT_BYTES = 1 + 2 * Integer.BYTES + 4 * Long.BYTES;
     }
@@ -77,6 +80,8 @@ final class RetainedPayments {
     private final KeySegment[] segments = new KeySegment[SEGMENTS];
     private int size;
     private KeySegment probing;
+    /** Heap bytes of every chunk added since this book began ({@link #storageBytesAllocated}). */
+    private long chunkBytesAllocated;
 
     {
         for (int i = 0; i < SEGMENTS; i++) {
@@ -97,15 +102,28 @@ final class RetainedPayments {
      * collision costs a read, never a wrong answer.
      */
     static long keyHash(String terminalId, String txnId) {
-        long h = 0xCBF29CE484222325L;
-        for (int i = 0; i < terminalId.length(); i++) {
-            h = (h ^ terminalId.charAt(i)) * 0x100000001B3L;
-        }
-        h = (h ^ 0xFFFF) * 0x100000001B3L;
+        long h = terminalHash(terminalId);
         for (int i = 0; i < txnId.length(); i++) {
             h = (h ^ txnId.charAt(i)) * 0x100000001B3L;
         }
         return fmix64(h);
+    }
+
+    /** {@link #keyHash(String, String)} with the txnId as {@code txnId[0, length)}: the same value, without a String. */
+    static long keyHash(String terminalId, char[] txnId, int length) {
+        long h = terminalHash(terminalId);
+        for (int i = 0; i < length; i++) {
+            h = (h ^ txnId[i]) * 0x100000001B3L;
+        }
+        return fmix64(h);
+    }
+
+    private static long terminalHash(String terminalId) {
+        long h = 0xCBF29CE484222325L;
+        for (int i = 0; i < terminalId.length(); i++) {
+            h = (h ^ terminalId.charAt(i)) * 0x100000001B3L;
+        }
+        return (h ^ 0xFFFF) * 0x100000001B3L;
     }
 
     /** {@link #keyHash(String, String)} of two ASCII ids given as bytes: the same value, without Strings. */
@@ -171,6 +189,19 @@ final class RetainedPayments {
         return size;
     }
 
+    /**
+     * Heap bytes this store has allocated for its columns and key tables since it began: storage
+     * that grows with the payments retained, which an allocation benchmark subtracts to see the
+     * garbage a post leaves (none).
+     */
+    long storageBytesAllocated() {
+        long bytes = chunkBytesAllocated;
+        for (KeySegment k : segments) {
+            bytes += k.bytesAllocated;
+        }
+        return bytes;
+    }
+
     // ---------------------------------------------------------------- columns
 
     /** Adds a payment; its key must not be present (the caller looked it up). */
@@ -182,6 +213,7 @@ final class RetainedPayments {
         int c = (int) (offset >>> CHUNK_BITS);
         while (chunks.size() <= c) {
             chunks.add(new Chunk());
+            chunkBytesAllocated += Chunk.HEAP_BYTES;
         }
         Chunk ch = chunks.get(c);
         int i = (int) (offset & CHUNK_MASK);
@@ -326,6 +358,7 @@ final class RetainedPayments {
         in.requireBytesLeft((long) chunkCount * CHUNK_SLOTS * Chunk.SNAPSHOT_SLOT_BYTES);
         for (int c = 0; c < chunkCount; c++) {
             Chunk ch = new Chunk();
+            chunkBytesAllocated += Chunk.HEAP_BYTES;
             in.readBytes(ch.flags, 0, CHUNK_SLOTS);
             for (int[] column : ch.intColumns()) {
                 in.readInts(column, 0, CHUNK_SLOTS);
@@ -400,8 +433,16 @@ final class RetainedPayments {
         private long[] probeTable;
         private int probeSlot;
 
+        /** Heap bytes of every table this segment allocated. */
+        long bytesAllocated;
+
         KeySegment(int slots) {
-            table = new long[2 * slots];
+            table = newTable(2 * slots);
+        }
+
+        private long[] newTable(int length) {
+            bytesAllocated += 16 + 8L * length;
+            return new long[length];
         }
 
         static int home(long hash, long[] t) {
@@ -412,7 +453,7 @@ final class RetainedPayments {
             if (draining == null && keys + 1 > (long) (table.length >>> 1) * 7 / 10) {
                 draining = table;
                 drainCursor = 0;
-                table = new long[table.length << 1];
+                table = newTable(table.length << 1);
             }
             if (draining != null) {
                 moveSome();

@@ -2,6 +2,7 @@ package id.lumbung.gateway;
 
 import id.lumbung.payment.PaymentCommands;
 import id.lumbung.payment.PaymentRequest;
+import id.lumbung.payment.PostLane;
 import id.lumbung.payment.PaymentStatus;
 import id.lumbung.payment.PaymentView;
 import id.lumbung.payment.PostOutcome;
@@ -82,17 +83,10 @@ final class InMemoryPaymentCommands implements PaymentCommands {
         return new PostOutcome(PostOutcome.Result.ACCEPTED, view);
     }
 
+    /** The ISO 8583 gateway posts one request at a time; only the HTTP ingest uses lanes. */
     @Override
-    public void postBatch(List<PaymentRequest> requests, Terminal terminal, Context context,
-            Consumer<List<PostOutcome>> done) {
-        List<PostOutcome> outcomes = new ArrayList<>();
-        synchronized (this) {
-            for (PaymentRequest r : requests) {
-                received.add(r);
-                outcomes.add(postNow(r, terminal));
-            }
-        }
-        context.runOnContext(v -> done.accept(outcomes));
+    public PostLane lane(PostLane.Answers answers, PostLane.Wake wake) {
+        throw new UnsupportedOperationException("the ISO 8583 gateway does not post through lanes");
     }
 
     @Override

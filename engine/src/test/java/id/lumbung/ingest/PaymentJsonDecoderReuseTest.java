@@ -3,6 +3,7 @@ package id.lumbung.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import id.lumbung.config.EngineConfig;
+import id.lumbung.payment.PaymentDraft;
 import id.lumbung.payment.PaymentRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -63,9 +64,11 @@ class PaymentJsonDecoderReuseTest {
                 .getBytes(StandardCharsets.UTF_8);
         DecodedPayment d = decoder.readOne(full, full.length);
         assertThat(d.error()).isNull();
-        PaymentRequest r = d.toRequest(terminalId, traderId);
+        PaymentDraft draft = new PaymentDraft();
+        PaymentRequest r = d.copyTo(draft, terminalId, traderId).toRequest();
         assertThat(r.terminalId()).isSameAs(terminalId);
         assertThat(r.merchantId()).isSameAs(traderId);
+        assertThat(draft.sameContent(r)).isTrue();
         assertThat(r).isEqualTo(new PaymentRequest("T0000001", "000123", 15000, "IDR", 1_795_922_130_000L, 7 * 3600, "QRIS",
                 "ref 1", "M0000001"));
 
@@ -74,12 +77,13 @@ class PaymentJsonDecoderReuseTest {
         DecodedPayment again = decoder.readOne(bare, bare.length);
         assertThat(again).isSameAs(d);
         assertThat(again.hasMerchantId()).isFalse();
-        PaymentRequest second = again.toRequest(terminalId, null);
+        PaymentRequest second = again.copyTo(draft, terminalId, null).toRequest();
         assertThat(second).isEqualTo(new PaymentRequest("T0000001", "9", 1, "IDR", 1_795_922_130_000L, 0, "QRIS", null, null));
         assertThat(second.method()).isSameAs(r.method());
-        // the request outlives the holder: decoding a third body does not change it
+        // the draft is the writer's copy, not the holder: decoding a third body does not change it
         decoder.readOne(full, full.length);
-        assertThat(second.txnId()).isEqualTo("9");
+        assertThat(draft.toRequest()).isEqualTo(second);
+        assertThat(draft.sameContent(r)).isFalse();
     }
 
     private void assertSameItem(PaymentJsonDecoder.Item got, LegacyPaymentJsonDecoder.Item want, long seed, int round, byte[] body) {

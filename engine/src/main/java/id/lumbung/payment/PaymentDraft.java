@@ -1,0 +1,135 @@
+package id.lumbung.payment;
+
+/**
+ * One payment's fields in reused storage: what an event loop hands to the journal writer instead of
+ * a new {@link PaymentRequest} (its txnId and payerRef Strings and the record itself, ~100 bytes per
+ * payment). The text fields a terminal chooses per payment (txnId, payerRef) are characters copied
+ * into arrays this object owns; the others are Strings the engine already holds (the terminal's and
+ * trader's ids from the reference data, the decoder's interned method, the constant currency).
+ *
+ * <p>Owned by one thread at a time: filled by an event loop, read by the journal writer after the
+ * hand-off (the writer's queue orders the two), then reused.
+ */
+public final class PaymentDraft {
+    /** The longest txnId and payerRef the decoders accept; longer ones (from a {@link PaymentRequest} built elsewhere) grow the arrays. */
+    static final int TXN_ID_CHARS = 32;
+    static final int PAYER_REF_CHARS = 64;
+
+    String terminalId;
+    char[] txnId = new char[TXN_ID_CHARS];
+    int txnIdLength;
+    long amountRupiah;
+    String currency;
+    long occurredAtEpochMs;
+    int occurredAtOffsetSeconds;
+    String method;
+    char[] payerRef = new char[PAYER_REF_CHARS];
+    /** -1 when the payment has no payerRef. */
+    int payerRefLength = -1;
+    String merchantId;
+
+    /**
+     * Sets every field.
+     *
+     * @param payerRefLength -1 when there is no payerRef
+     * @param merchantIdOrNull the merchant id the terminal sent, or null
+     */
+    public PaymentDraft set(String terminalId, char[] txnId, int txnIdLength, long amountRupiah, String currency,
+            long occurredAtEpochMs, int occurredAtOffsetSeconds, String method, char[] payerRef, int payerRefLength,
+            String merchantIdOrNull) {
+        this.terminalId = terminalId;
+        this.txnId = copy(txnId, txnIdLength, this.txnId);
+        this.txnIdLength = txnIdLength;
+        this.amountRupiah = amountRupiah;
+        this.currency = currency;
+        this.occurredAtEpochMs = occurredAtEpochMs;
+        this.occurredAtOffsetSeconds = occurredAtOffsetSeconds;
+        this.method = method;
+        if (payerRefLength >= 0) {
+            this.payerRef = copy(payerRef, payerRefLength, this.payerRef);
+        }
+        this.payerRefLength = payerRefLength;
+        this.merchantId = merchantIdOrNull;
+        return this;
+    }
+
+    /** Sets every field from a request (the ISO 8583 gateway's and the tests' form). */
+    public PaymentDraft set(PaymentRequest r) {
+        terminalId = r.terminalId();
+        txnIdLength = r.txnId().length();
+        txnId = r.txnId().length() <= txnId.length ? txnId : new char[txnIdLength];
+        r.txnId().getChars(0, txnIdLength, txnId, 0);
+        amountRupiah = r.amountRupiah();
+        currency = r.currency();
+        occurredAtEpochMs = r.occurredAtEpochMs();
+        occurredAtOffsetSeconds = r.occurredAtOffsetSeconds();
+        method = r.method();
+        payerRefLength = r.payerRef() == null ? -1 : r.payerRef().length();
+        if (payerRefLength >= 0) {
+            payerRef = payerRefLength <= payerRef.length ? payerRef : new char[payerRefLength];
+            r.payerRef().getChars(0, payerRefLength, payerRef, 0);
+        }
+        merchantId = r.merchantId();
+        return this;
+    }
+
+    private static char[] copy(char[] from, int length, char[] into) {
+        char[] to = length <= into.length ? into : new char[length];
+        System.arraycopy(from, 0, to, 0, length);
+        return to;
+    }
+
+    public String terminalId() {
+        return terminalId;
+    }
+
+    public long amountRupiah() {
+        return amountRupiah;
+    }
+
+    public long occurredAtEpochMs() {
+        return occurredAtEpochMs;
+    }
+
+    /** Whether this payment's txnId is exactly {@code s}. */
+    boolean txnIdIs(String s) {
+        return sameChars(s, txnId, txnIdLength);
+    }
+
+    /** True when every field equals the known payment's: the retry of the same payment (as {@link PaymentRequest#sameContent}). */
+    public boolean sameContent(PaymentRequest known) {
+        return known.terminalId().equals(terminalId) && sameChars(known.txnId(), txnId, txnIdLength)
+                && known.amountRupiah() == amountRupiah && known.currency().equals(currency)
+                && known.occurredAtEpochMs() == occurredAtEpochMs
+                && known.occurredAtOffsetSeconds() == occurredAtOffsetSeconds && known.method().equals(method)
+                && (known.payerRef() == null ? payerRefLength < 0 : sameChars(known.payerRef(), payerRef, payerRefLength))
+                && (known.merchantId() == null ? merchantId == null : known.merchantId().equals(merchantId));
+    }
+
+    /** The request these fields describe (new Strings): for the rare paths that keep it. */
+    public PaymentRequest toRequest() {
+        return new PaymentRequest(terminalId, new String(txnId, 0, txnIdLength), amountRupiah, currency,
+                occurredAtEpochMs, occurredAtOffsetSeconds, method,
+                payerRefLength < 0 ? null : new String(payerRef, 0, payerRefLength), merchantId);
+    }
+
+    static boolean sameChars(String s, char[] chars, int length) {
+        if (s.length() != length) {
+            return false;
+        }
+        for (int i = 0; i < length; i++) {
+            if (s.charAt(i) != chars[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public String toString() {
+        return "PaymentDraft[terminalId=" + terminalId + ", txnId=" + new String(txnId, 0, txnIdLength)
+                + ", amountRupiah=" + amountRupiah + ", occurredAtEpochMs=" + occurredAtEpochMs + ", method=" + method
+                + ", payerRef=" + (payerRefLength < 0 ? "null" : new String(payerRef, 0, payerRefLength))
+                + ", merchantId=" + merchantId + "]";
+    }
+}
