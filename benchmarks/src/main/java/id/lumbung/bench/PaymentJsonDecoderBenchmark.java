@@ -40,8 +40,13 @@ public class PaymentJsonDecoderBenchmark extends HotPathBenchmark {
     private byte[] one;
     private byte[] batch;
 
+    private JsonParser nonBlocking;
+    private com.fasterxml.jackson.core.async.ByteArrayFeeder nonBlockingFeeder;
+
     @Setup
-    public void setUp() {
+    public void setUp() throws IOException {
+        nonBlocking = PLAIN_FACTORY.createNonBlockingByteArrayParser();
+        nonBlockingFeeder = (com.fasterxml.jackson.core.async.ByteArrayFeeder) nonBlocking.getNonBlockingInputFeeder();
         decoder = new PaymentJsonDecoder(Fixtures.AMOUNT_MAX_RUPIAH);
         one = Fixtures.paymentJsonBytes();
         batch = Fixtures.batchJsonBytes(BATCH_ITEMS);
@@ -63,6 +68,32 @@ public class PaymentJsonDecoderBenchmark extends HotPathBenchmark {
             while (p.nextToken() != null) {
                 tokens++;
             }
+        }
+        return tokens;
+    }
+
+    /** Jackson's blocking parser alone over the batch body: every token walked, no Strings (a new parser per body); per item. */
+    @Benchmark
+    @OperationsPerInvocation(BATCH_ITEMS)
+    public int baselineJacksonTokenWalkBatch100() throws IOException {
+        int tokens = 0;
+        try (JsonParser p = PLAIN_FACTORY.createParser(batch, 0, batch.length)) {
+            while (p.nextToken() != null) {
+                tokens++;
+            }
+        }
+        return tokens;
+    }
+
+    /** The same walk with one non-blocking parser reused across bodies, as the decoder reads (its stream of root values); per item. */
+    @Benchmark
+    @OperationsPerInvocation(BATCH_ITEMS)
+    public int baselineJacksonNonBlockingTokenWalkBatch100() throws IOException {
+        int tokens = 0;
+        nonBlockingFeeder.feedInput(batch, 0, batch.length);
+        JsonToken t;
+        while ((t = nonBlocking.nextToken()) != JsonToken.NOT_AVAILABLE && t != null) {
+            tokens++;
         }
         return tokens;
     }
