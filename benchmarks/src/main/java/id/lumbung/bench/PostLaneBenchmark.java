@@ -35,12 +35,13 @@ import org.openjdk.jmh.annotations.TearDown;
  * finished stack and drained, and the result read from it. Only the threads are missing: the
  * writer's queue offer and poll (a JCTools array queue, allocation-free) and the wake-up task.
  *
- * <p>Every op posts a new txnId (written into the body's bytes in place), so the book grows as in
+ * <p>{@link #postNewKey}: every op posts a new txnId (written into the body's bytes in place), so the book grows as in
  * the engine. That growth is storage, not garbage: the columns' 2^16-slot chunks and the key
  * table's segments. {@link Garbage} therefore reports the thread's own allocation minus the bytes
  * the book says it allocated for storage ({@link PaymentBook#storageBytesAllocated}); the CI guard
  * requires that to stay at zero per post. -prof gc's figure includes the storage (~41 B of columns
  * and the key table's growth per payment) and Chronicle's background threads.
+ * {@link #postKnownKey}: a terminal's retry, two known payments alternately.
  */
 public class PostLaneBenchmark extends HotPathBenchmark {
     private static final com.sun.management.ThreadMXBean THREADS =
@@ -68,6 +69,9 @@ public class PostLaneBenchmark extends HotPathBenchmark {
         int txnAt;
         long nextTxn;
         long answered;
+        long accepted;
+        /** postKnownKey: every answer must be REPLAYED. */
+        boolean retrying;
         long sinkSequence;
         int wakes;
         private long allocatedAtStart;
@@ -102,7 +106,13 @@ public class PostLaneBenchmark extends HotPathBenchmark {
             txnAt = json.indexOf("0000000000");
             nextTxn = 0;
             answered = 0;
+            accepted = 0;
+            retrying = false;
             post(); // the lane's first slot and the decoder's first body: warm-up, not counted
+            post(); // payment 1: with payment 0, what postKnownKey retries
+            retrying = true;
+            retry(); // the retry path's first read-back: warm-up, not counted
+            retrying = false;
             allocatedAtStart = THREADS.getCurrentThreadAllocatedBytes();
             storageAtStart = book.storageBytesAllocated();
         }
@@ -111,14 +121,14 @@ public class PostLaneBenchmark extends HotPathBenchmark {
         public void closeAndDelete(Garbage garbage) {
             long allocated = THREADS.getCurrentThreadAllocatedBytes() - allocatedAtStart;
             long storage = book.storageBytesAllocated() - storageAtStart;
-            long posts = answered - 1;
+            long posts = answered - 3;
             garbage.postGarbageBytes = allocated - storage;
             garbage.posts = posts;
             System.out.println("  [posting thread: " + allocated + " B, of which book storage " + storage + " B, over "
                     + posts + " posts = " + (posts == 0 ? 0 : (allocated - storage) / (double) posts)
                     + " B of garbage per post; " + wakes + " wake-ups]");
-            if (book.retainedPayments() != answered) {
-                throw new IllegalStateException(answered + " posts answered ACCEPTED but " + book.retainedPayments()
+            if (book.retainedPayments() != accepted) {
+                throw new IllegalStateException(accepted + " posts answered ACCEPTED but " + book.retainedPayments()
                         + " retained");
             }
             journal.close();
@@ -132,7 +142,16 @@ public class PostLaneBenchmark extends HotPathBenchmark {
 
         /** One new payment through the lane; returns the sequence it was accepted at. */
         long post() {
-            long txn = nextTxn++;
+            return postTxn(nextTxn++);
+        }
+
+        /** A retry of payment 0 or 1, alternately (so each one reads its entry back from the journal); returns its sequence. */
+        long retry() {
+            return postTxn(answered & 1);
+        }
+
+        private long postTxn(long txnNumber) {
+            long txn = txnNumber;
             for (int i = 9; i >= 0; i--, txn /= 10) {
                 body[txnAt + i] = (byte) ('0' + txn % 10);
             }
@@ -147,11 +166,15 @@ public class PostLaneBenchmark extends HotPathBenchmark {
 
         @Override
         public void answer(PostLane.Single slot) {
-            if (slot.result.result() != PostOutcome.Result.ACCEPTED) {
-                throw new IllegalStateException("post " + nextTxn + " got " + slot.result.result());
+            PostOutcome.Result expected = retrying ? PostOutcome.Result.REPLAYED : PostOutcome.Result.ACCEPTED;
+            if (slot.result.result() != expected) {
+                throw new IllegalStateException("post " + answered + " got " + slot.result.result() + ", not " + expected);
             }
             sinkSequence = slot.result.sequence();
             answered++;
+            if (!retrying) {
+                accepted++;
+            }
         }
 
         @Override
@@ -164,5 +187,16 @@ public class PostLaneBenchmark extends HotPathBenchmark {
     @Benchmark
     public long postNewKey(Lane lane) {
         return lane.post();
+    }
+
+    /**
+     * A terminal's retry of a payment the engine already holds, through a reused lane slot: the
+     * key found, the original entry read back from the journal and compared as byte slices, the
+     * original answer; nothing journaled.
+     */
+    @Benchmark
+    public long postKnownKey(Lane lane) {
+        lane.retrying = true;
+        return lane.retry();
     }
 }

@@ -274,8 +274,8 @@ public final class EntryCodec {
         out.sequence = readLong();
         out.atEpochMs = readLong();
         out.amountRupiah = readLong();
-        readLong(); // occurredAt
-        readInt(); // offset
+        out.occurredAtEpochMs = readLong();
+        out.occurredAtOffsetSeconds = readInt();
         int flags = readByte();
         out.request = null;
         out.traderId = null;
@@ -285,17 +285,23 @@ public final class EntryCodec {
         out.terminalIdAt = skipString();
         out.txnIdLength = peekLength();
         out.txnIdAt = skipString();
-        skipString(); // currency
-        skipString(); // method
+        out.currencyLength = peekLength();
+        out.currencyAt = skipString();
+        out.methodLength = peekLength();
+        out.methodAt = skipString();
         out.traderIdLength = peekLength();
         out.traderIdAt = skipString();
         out.coopIdLength = peekLength();
         out.coopIdAt = skipString();
+        out.payerRefLength = -1;
         if ((flags & FLAG_PAYER_REF) != 0) {
-            skipString();
+            out.payerRefLength = peekLength();
+            out.payerRefAt = skipString();
         }
+        out.merchantIdLength = -1;
         if ((flags & FLAG_MERCHANT_ID) != 0) {
-            skipString();
+            out.merchantIdLength = peekLength();
+            out.merchantIdAt = skipString();
         }
     }
 

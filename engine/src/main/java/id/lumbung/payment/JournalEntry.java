@@ -39,6 +39,17 @@ public final class JournalEntry {
     public int traderIdLength;
     public int coopIdAt;
     public int coopIdLength;
+    /** The rest of the payment, for a retry's content comparison without Strings; payerRef and merchantId lengths are -1 when absent. */
+    public long occurredAtEpochMs;
+    public int occurredAtOffsetSeconds;
+    public int currencyAt;
+    public int currencyLength;
+    public int methodAt;
+    public int methodLength;
+    public int payerRefAt;
+    public int payerRefLength;
+    public int merchantIdAt;
+    public int merchantIdLength;
 
     /** A slice of {@link #raw} as a String (replay decoding builds them only when needed). */
     public String string(int at, int length) {

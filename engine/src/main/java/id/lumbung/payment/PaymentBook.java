@@ -50,6 +50,10 @@ public final class PaymentBook {
     private final JournalEntry readEntry = new JournalEntry();
     /** The payment {@link #readEntry} holds (entries never change, so it can be answered again); 0 for none. */
     private long readSequence;
+    /** A retained key's entry as slices of {@link #keyBuffer}, no Strings: what the idempotency lookup compares against. */
+    private final byte[] keyBuffer = new byte[EntryCodec.ENTRY_BYTES_MAX];
+    private final JournalEntry keyEntry = new JournalEntry();
+    private long keySequence;
     private final EngineMetrics metrics;
     private final RetainedPayments retained = new RetainedPayments();
     private final int[] coopOfTrader;
@@ -214,6 +218,9 @@ public final class PaymentBook {
     /** Posts one request (the ISO 8583 gateway's form); the HTTP ingest posts {@link PaymentDraft}s. */
     public PostOutcome post(PaymentRequest r, Terminal terminal) {
         post(requestDraft.set(r), terminal, requestResult);
+        if (requestResult.result() == PostOutcome.Result.REPLAYED) {
+            return new PostOutcome(PostOutcome.Result.REPLAYED, view(requestResult.sequence()));
+        }
         return requestResult.toOutcome(canonical(r, terminal));
     }
 
@@ -259,7 +266,9 @@ public final class PaymentBook {
         postAll(drafts, n, terminal, results);
         List<PostOutcome> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            out.add(results[i].toOutcome(canonical(requests.get(i), terminal)));
+            out.add(results[i].result() == PostOutcome.Result.REPLAYED
+                    ? new PostOutcome(PostOutcome.Result.REPLAYED, view(results[i].sequence()))
+                    : results[i].toOutcome(canonical(requests.get(i), terminal)));
         }
         return out;
     }
@@ -269,9 +278,11 @@ public final class PaymentBook {
         d.terminalId = terminal.terminalId(); // the terminal's own String: the encoder and answers share it
         long known = find(hash, d.terminalId, d.txnId, d.txnIdLength);
         if (known != 0) {
-            // readEntry now holds the known payment, read back by find()
-            if (d.sameContent(readEntry.request)) {
-                out.replayed(view(known, readEntry.request));
+            // keyEntry now holds the known payment, read back by find()
+            if (d.sameContent(keyEntry)) {
+                int trader = retained.trader(known);
+                out.replayed(known, retained.acceptedAt(known), reference.trader(trader).traderId(),
+                        reference.coop(coopOfTrader[trader]).coopId());
             } else {
                 out.refused(PostOutcome.Result.IDEMPOTENCY_CONFLICT);
             }
@@ -389,13 +400,15 @@ public final class PaymentBook {
     /**
      * The retained payment with this key, or 0. Every hash match is confirmed by reading the
      * payment back from the journal (an idempotent retry needs its content anyway), so a 64-bit
-     * collision costs a read, never a wrong answer. On a hit, {@link #readEntry} holds the payment.
+     * collision costs a read, never a wrong answer. On a hit, {@link #keyEntry} holds the payment
+     * as slices of its bytes (no Strings: a retry allocates nothing either).
      */
     private long find(long hash, String terminalId, char[] txnId, int txnIdLength) {
         retained.probe(hash);
         for (long s = retained.nextMatch(); s != 0; s = retained.nextMatch()) {
-            PaymentRequest known = readBack(s);
-            if (PaymentDraft.sameChars(known.txnId(), txnId, txnIdLength) && known.terminalId().equals(terminalId)) {
+            JournalEntry known = readKey(s);
+            if (PaymentDraft.sameText(txnId, txnIdLength, known.raw, known.txnIdAt, known.txnIdLength)
+                    && PaymentDraft.sameText(terminalId, known.raw, known.terminalIdAt, known.terminalIdLength)) {
                 return s;
             }
         }
@@ -422,16 +435,31 @@ public final class PaymentBook {
         if (readSequence == sequence) {
             return readEntry.request; // a status or void of a replayed payment reads it to check the terminal, then to answer
         }
-        long index = retained.journalIndex(sequence);
-        int n = journal.read(index, readBuffer);
-        int code = n < 0 ? EntryCodec.ERR_SHORT : readCodec.decode(readBuffer, n, readEntry);
-        if (code != EntryCodec.OK || readEntry.type != JournalEntry.TYPE_PAYMENT || readEntry.sequence != sequence) {
-            throw new JournalCorruptException("journal entry at index 0x" + Long.toHexString(index) + " should be payment "
-                    + sequence + " but " + (n < 0 ? "cannot be read" : code != EntryCodec.OK ? "fails its checks ("
-                    + EntryCodec.errorName(code) + ")" : "is entry " + readEntry.sequence + " of type " + readEntry.type));
-        }
+        read(sequence, readBuffer, readEntry, true);
         readSequence = sequence;
         return readEntry.request;
+    }
+
+    /** Reads a retained payment's entry back as slices, no Strings ({@link #find}'s comparisons). */
+    private JournalEntry readKey(long sequence) {
+        if (keySequence != sequence) {
+            keySequence = 0;
+            read(sequence, keyBuffer, keyEntry, false);
+            keySequence = sequence;
+        }
+        return keyEntry;
+    }
+
+    private void read(long sequence, byte[] buffer, JournalEntry into, boolean strings) {
+        long index = retained.journalIndex(sequence);
+        int n = journal.read(index, buffer);
+        int code = n < 0 ? EntryCodec.ERR_SHORT
+                : strings ? readCodec.decode(buffer, n, into) : readCodec.decodeForReplay(buffer, n, into);
+        if (code != EntryCodec.OK || into.type != JournalEntry.TYPE_PAYMENT || into.sequence != sequence) {
+            throw new JournalCorruptException("journal entry at index 0x" + Long.toHexString(index) + " should be payment "
+                    + sequence + " but " + (n < 0 ? "cannot be read" : code != EntryCodec.OK ? "fails its checks ("
+                    + EntryCodec.errorName(code) + ")" : "is entry " + into.sequence + " of type " + into.type));
+        }
     }
 
     // ---------------------------------------------------------------- apply (shared by live and replay)

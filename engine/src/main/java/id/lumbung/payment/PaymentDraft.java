@@ -1,5 +1,7 @@
 package id.lumbung.payment;
 
+import java.nio.charset.StandardCharsets;
+
 /**
  * One payment's fields in reused storage: what an event loop hands to the journal writer instead of
  * a new {@link PaymentRequest} (its txnId and payerRef Strings and the record itself, ~100 bytes per
@@ -91,11 +93,6 @@ public final class PaymentDraft {
         return occurredAtEpochMs;
     }
 
-    /** Whether this payment's txnId is exactly {@code s}. */
-    boolean txnIdIs(String s) {
-        return sameChars(s, txnId, txnIdLength);
-    }
-
     /** True when every field equals the known payment's: the retry of the same payment (as {@link PaymentRequest#sameContent}). */
     public boolean sameContent(PaymentRequest known) {
         return known.terminalId().equals(terminalId) && sameChars(known.txnId(), txnId, txnIdLength)
@@ -111,6 +108,63 @@ public final class PaymentDraft {
         return new PaymentRequest(terminalId, new String(txnId, 0, txnIdLength), amountRupiah, currency,
                 occurredAtEpochMs, occurredAtOffsetSeconds, method,
                 payerRefLength < 0 ? null : new String(payerRef, 0, payerRefLength), merchantId);
+    }
+
+    /** True when every field equals the known payment's, given as slices of its entry's bytes (no Strings for ASCII text). */
+    boolean sameContent(JournalEntry known) {
+        byte[] raw = known.raw;
+        return sameText(terminalId, raw, known.terminalIdAt, known.terminalIdLength)
+                && sameText(txnId, txnIdLength, raw, known.txnIdAt, known.txnIdLength)
+                && known.amountRupiah == amountRupiah
+                && sameText(currency, raw, known.currencyAt, known.currencyLength)
+                && known.occurredAtEpochMs == occurredAtEpochMs
+                && known.occurredAtOffsetSeconds == occurredAtOffsetSeconds
+                && sameText(method, raw, known.methodAt, known.methodLength)
+                && (known.payerRefLength < 0 ? payerRefLength < 0
+                        : payerRefLength >= 0 && sameText(payerRef, payerRefLength, raw, known.payerRefAt, known.payerRefLength))
+                && (known.merchantIdLength < 0 ? merchantId == null
+                        : merchantId != null && sameText(merchantId, raw, known.merchantIdAt, known.merchantIdLength));
+    }
+
+    /** Whether {@code chars[0, n)} is exactly the UTF-8 text {@code raw[at, at + length)}; ASCII without a String. */
+    static boolean sameText(char[] chars, int n, byte[] raw, int at, int length) {
+        if (!ascii(raw, at, length)) {
+            return sameChars(new String(raw, at, length, StandardCharsets.UTF_8), chars, n);
+        }
+        if (n != length) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            if (chars[i] != raw[at + i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** {@link #sameText(char[], int, byte[], int, int)} of a String. */
+    static boolean sameText(String s, byte[] raw, int at, int length) {
+        if (!ascii(raw, at, length)) {
+            return s.equals(new String(raw, at, length, StandardCharsets.UTF_8));
+        }
+        if (s.length() != length) {
+            return false;
+        }
+        for (int i = 0; i < length; i++) {
+            if (s.charAt(i) != raw[at + i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean ascii(byte[] raw, int at, int length) {
+        for (int i = 0; i < length; i++) {
+            if (raw[at + i] < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static boolean sameChars(String s, char[] chars, int length) {

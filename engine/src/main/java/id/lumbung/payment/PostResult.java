@@ -11,8 +11,6 @@ public final class PostResult {
     long acceptedAtEpochMs;
     String traderId;
     String coopId;
-    /** REPLAYED only: the original payment as the journal holds it (a retry reads it back anyway). */
-    PaymentView replayed;
 
     void accepted(long sequence, long acceptedAtEpochMs, String traderId, String coopId) {
         this.result = PostOutcome.Result.ACCEPTED;
@@ -20,16 +18,11 @@ public final class PostResult {
         this.acceptedAtEpochMs = acceptedAtEpochMs;
         this.traderId = traderId;
         this.coopId = coopId;
-        this.replayed = null;
     }
 
-    void replayed(PaymentView original) {
+    void replayed(long sequence, long acceptedAtEpochMs, String traderId, String coopId) {
+        accepted(sequence, acceptedAtEpochMs, traderId, coopId);
         this.result = PostOutcome.Result.REPLAYED;
-        this.sequence = original.sequence();
-        this.acceptedAtEpochMs = original.acceptedAtEpochMs();
-        this.traderId = original.traderId();
-        this.coopId = original.coopId();
-        this.replayed = original;
     }
 
     /** Any result without a payment: INVALID_TIMESTAMP, IDEMPOTENCY_CONFLICT, JOURNAL_UNAVAILABLE. */
@@ -42,7 +35,6 @@ public final class PostResult {
         this.acceptedAtEpochMs = 0;
         this.traderId = null;
         this.coopId = null;
-        this.replayed = null;
     }
 
     public PostOutcome.Result result() {
@@ -67,14 +59,14 @@ public final class PostResult {
     }
 
     /**
-     * This result as a {@link PostOutcome}; {@code accepted} is the request an ACCEPTED view carries
-     * (a REPLAYED one carries the original from the journal).
+     * This result as a {@link PostOutcome}, except REPLAYED (whose view carries the original
+     * request, which the book reads back); {@code accepted} is the request an ACCEPTED view carries.
      */
     PostOutcome toOutcome(PaymentRequest accepted) {
         return switch (result) {
             case ACCEPTED -> new PostOutcome(result, new PaymentView(sequence, traderId, coopId, acceptedAtEpochMs,
                     PaymentStatus.ACCEPTED, null, accepted));
-            case REPLAYED -> new PostOutcome(result, replayed);
+            case REPLAYED -> throw new IllegalStateException("a replayed outcome is built from the journal by the book");
             default -> new PostOutcome(result, null);
         };
     }

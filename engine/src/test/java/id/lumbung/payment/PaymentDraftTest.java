@@ -10,7 +10,9 @@ import org.junit.jupiter.api.Test;
  * A {@link PaymentDraft} is the allocation-free form of a {@link PaymentRequest}: it must hash,
  * encode and compare exactly as the request does, or a payment posted over HTTP would get another
  * idempotency key, other journal bytes or another replay decision than the same payment over ISO
- * 8583 (seeded random requests, including non-ASCII payer references and long txnIds).
+ * 8583 (seeded random requests, including non-ASCII payer references and long txnIds), and a
+ * retry compared with the known payment's journal entry (as byte slices) must get the decision
+ * the requests' comparison gives.
  */
 class PaymentDraftTest {
     private static final String[] METHODS = {"QRIS", "CARD", "DEBIT_CARD"};
@@ -83,6 +85,18 @@ class PaymentDraftTest {
             assertThat(draft.sameContent(r)).isTrue();
             PaymentRequest other = mutate(r, random);
             assertThat(draft.sameContent(other)).as("%s against %s", r, other).isEqualTo(r.sameContent(other));
+
+            // a retry is compared with the known payment's journal entry as byte slices, no Strings:
+            // the same decision as comparing the requests
+            JournalEntry known = new JournalEntry();
+            byte[] entry = Arrays.copyOf(fromRequest.buffer(), n);
+            assertThat(new EntryCodec().decodeForReplay(entry, n, known)).isEqualTo(EntryCodec.OK);
+            assertThat(draft.sameContent(known)).as("%s against its own entry", r).isTrue();
+            PaymentDraft otherDraft = new PaymentDraft().set(other);
+            assertThat(otherDraft.sameContent(known)).as("%s against the entry of %s", other, r).isEqualTo(other.sameContent(r));
+            assertThat(PaymentDraft.sameText(draft.txnId, draft.txnIdLength, known.raw, known.txnIdAt, known.txnIdLength)).isTrue();
+            assertThat(PaymentDraft.sameText(other.terminalId(), known.raw, known.terminalIdAt, known.terminalIdLength))
+                    .isEqualTo(other.terminalId().equals(r.terminalId()));
         }
     }
 }
