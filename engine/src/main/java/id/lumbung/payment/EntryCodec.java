@@ -68,8 +68,6 @@ public final class EntryCodec {
     private final CRC32C crc = new CRC32C();
     /** Where {@link #encodePayment(long, long, PaymentRequest, String, String)} copies a request's fields. */
     private final PaymentDraft requestDraft = new PaymentDraft();
-    /** A String's characters on their way into {@link #putChars}: 255 is the most a journal string holds. */
-    private final char[] stringChars = new char[255];
     private final byte[] bytes = new byte[ENTRY_BYTES_MAX];
     private final ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
     /** The entry being decoded, the cursor in it and its end (exclusive). */
@@ -142,22 +140,21 @@ public final class EntryCodec {
 
     /** A u8 length and the string's UTF-8 bytes; ASCII (every id the engine accepts) is copied char by char into the array. */
     private void putString(String s) {
-        int n = s.length();
-        if (n > stringChars.length) {
-            putUtf8(s.getBytes(StandardCharsets.UTF_8));
-            return;
-        }
-        s.getChars(0, n, stringChars, 0);
-        putChars(stringChars, n);
+        putText(s, null, s.length());
     }
 
-    /** A u8 length and the UTF-8 bytes of {@code chars[0, n)}; ASCII is copied char by char, other text goes through a String. */
+    /** {@link #putString} of {@code chars[0, n)}: the same bytes, without a String for ASCII text. */
     private void putChars(char[] chars, int n) {
+        putText(null, chars, n);
+    }
+
+    /** The text is {@code s} when it is not null, else {@code chars[0, n)}: one copy loop for both. */
+    private void putText(String s, char[] chars, int n) {
         int at = buf.position();
         if (n <= 255 && at + 1 + n <= bytes.length) {
             int i = 0;
             for (; i < n; i++) {
-                char c = chars[i];
+                char c = s != null ? s.charAt(i) : chars[i];
                 if (c >= 0x80) {
                     break;
                 }
@@ -169,7 +166,7 @@ public final class EntryCodec {
                 return;
             }
         }
-        putUtf8(new String(chars, 0, n).getBytes(StandardCharsets.UTF_8));
+        putUtf8((s != null ? s : new String(chars, 0, n)).getBytes(StandardCharsets.UTF_8));
     }
 
     private void putUtf8(byte[] utf8) {
