@@ -22,6 +22,7 @@ import java.time.temporal.ChronoUnit;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -44,6 +45,7 @@ import org.openjdk.jmh.annotations.TearDown;
  * {@link #postKnownKey}: a terminal's retry, two known payments alternately.
  */
 public class PostLaneBenchmark extends HotPathBenchmark {
+    static final int BATCH_ITEMS = 100;
     private static final com.sun.management.ThreadMXBean THREADS =
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
@@ -67,8 +69,11 @@ public class PostLaneBenchmark extends HotPathBenchmark {
         String terminalId;
         byte[] body;
         int txnAt;
+        byte[] batchBody;
+        final int[] batchTxnAt = new int[BATCH_ITEMS];
         long nextTxn;
         long answered;
+        long answeredAtStart;
         long accepted;
         /** postKnownKey: every answer must be REPLAYED. */
         boolean retrying;
@@ -81,6 +86,10 @@ public class PostLaneBenchmark extends HotPathBenchmark {
 
         @Setup(Level.Trial)
         public void reference() throws Exception {
+            // without it the thread's allocated bytes read -1, and the garbage figure would be meaningless
+            if (!THREADS.isThreadAllocatedMemorySupported() || !THREADS.isThreadAllocatedMemoryEnabled()) {
+                throw new IllegalStateException("this JVM does not count a thread's allocated bytes");
+            }
             refDir = BookFixtures.tempDir("lumbung-jmh-lane-ref-");
             ref = BookFixtures.reference(refDir);
         }
@@ -104,6 +113,12 @@ public class PostLaneBenchmark extends HotPathBenchmark {
                     + "\"currency\":\"IDR\",\"occurredAt\":\"" + occurredAt + "\",\"method\":\"QRIS\"}";
             body = json.getBytes(StandardCharsets.US_ASCII);
             txnAt = json.indexOf("0000000000");
+            StringBuilder batchJson = new StringBuilder("{\"payments\":[");
+            for (int i = 0; i < BATCH_ITEMS; i++) {
+                batchTxnAt[i] = batchJson.length() + (i > 0 ? 1 : 0) + txnAt;
+                batchJson.append(i > 0 ? "," : "").append(json);
+            }
+            batchBody = batchJson.append("]}").toString().getBytes(StandardCharsets.US_ASCII);
             nextTxn = 0;
             answered = 0;
             accepted = 0;
@@ -113,6 +128,8 @@ public class PostLaneBenchmark extends HotPathBenchmark {
             retrying = true;
             retry(); // the retry path's first read-back: warm-up, not counted
             retrying = false;
+            postBatch(); // the lane's first batch slot: warm-up, not counted
+            answeredAtStart = answered;
             allocatedAtStart = THREADS.getCurrentThreadAllocatedBytes();
             storageAtStart = book.storageBytesAllocated();
         }
@@ -121,7 +138,7 @@ public class PostLaneBenchmark extends HotPathBenchmark {
         public void closeAndDelete(Garbage garbage) {
             long allocated = THREADS.getCurrentThreadAllocatedBytes() - allocatedAtStart;
             long storage = book.storageBytesAllocated() - storageAtStart;
-            long posts = answered - 3;
+            long posts = answered - answeredAtStart;
             garbage.postGarbageBytes = allocated - storage;
             garbage.posts = posts;
             System.out.println("  [posting thread: " + allocated + " B, of which book storage " + storage + " B, over "
@@ -177,9 +194,39 @@ public class PostLaneBenchmark extends HotPathBenchmark {
             }
         }
 
+        /** One batch of new payments through a lane batch slot; returns the last one's sequence. */
+        long postBatch() {
+            for (int item = 0; item < BATCH_ITEMS; item++) {
+                long txn = nextTxn++;
+                for (int i = 9; i >= 0; i--, txn /= 10) {
+                    batchBody[batchTxnAt[item] + i] = (byte) ('0' + txn % 10);
+                }
+            }
+            PaymentJsonDecoder.DecodedBatch decoded = decoder.readBatch(batchBody, batchBody.length, BATCH_ITEMS);
+            PostLane.Batch slot = lane.batch(terminal, decoded.size());
+            for (int i = 0; i < decoded.size(); i++) {
+                decoded.item(i).copyTo(slot.add(), terminalId, null);
+            }
+            slot.items = decoded.size();
+            slot.execute();
+            slot.complete();
+            lane.drain();
+            return sinkSequence;
+        }
+
         @Override
         public void answer(PostLane.Batch slot) {
-            throw new IllegalStateException("no batches here");
+            if (slot.size() != BATCH_ITEMS) {
+                throw new IllegalStateException("batch of " + slot.size() + " payments, not " + BATCH_ITEMS);
+            }
+            for (int i = 0; i < slot.size(); i++) {
+                if (slot.result(i).result() != PostOutcome.Result.ACCEPTED) {
+                    throw new IllegalStateException("batch item " + i + " got " + slot.result(i).result());
+                }
+            }
+            sinkSequence = slot.result(BATCH_ITEMS - 1).sequence();
+            answered += BATCH_ITEMS;
+            accepted += BATCH_ITEMS;
         }
     }
 
@@ -187,6 +234,16 @@ public class PostLaneBenchmark extends HotPathBenchmark {
     @Benchmark
     public long postNewKey(Lane lane) {
         return lane.post();
+    }
+
+    /**
+     * A batch of 100 new payments from body bytes to the read answers, through a reused lane batch
+     * slot (the batch endpoint's path); per payment.
+     */
+    @Benchmark
+    @OperationsPerInvocation(BATCH_ITEMS)
+    public long postNewBatch100(Lane lane) {
+        return lane.postBatch();
     }
 
     /**

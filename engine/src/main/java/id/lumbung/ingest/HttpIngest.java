@@ -16,6 +16,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.internal.ContextInternal;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,7 +46,7 @@ public final class HttpIngest extends VerticleBase {
     private HttpServer server;
     /** This loop's reused posting slots (no allocation per payment); answers come back through {@link #drainLane}. */
     private PostLane lane;
-    private final io.vertx.core.Handler<Void> drainLane = v -> lane.drain();
+    private final Runnable drainLane = () -> lane.drain();
     /** This loop's answer text, reused (the loop builds one answer at a time). */
     private final StringBuilder answer = new StringBuilder(1024);
 
@@ -59,7 +60,12 @@ public final class HttpIngest extends VerticleBase {
         decoder = new PaymentJsonDecoder(ctx.config().amountMaxRupiah);
         auth = new TerminalAuth();
         coopApi = new CoopApi(ctx, vertx);
-        lane = ctx.commands().lane(new LaneAnswers(), () -> context.runOnContext(drainLane));
+        // the wake-up runs drainLane on this loop without allocating: runOnContext wraps its handler
+        // in a new task per call (one per group, so per payment under light load); this task is made
+        // once and dispatched on the context as runOnContext would (Vert.x's internal API, 5.0.7)
+        ContextInternal loop = (ContextInternal) context;
+        Runnable drainOnLoop = () -> loop.dispatch(drainLane);
+        lane = ctx.commands().lane(new LaneAnswers(), () -> loop.executor().execute(drainOnLoop));
         server = vertx.createHttpServer(id.lumbung.config.Tls.apply(new HttpServerOptions(), ctx.config())
                 .setHost(ctx.config().httpHost)
                 .setPort(port)

@@ -17,8 +17,10 @@ import org.jctools.queues.atomic.MpscAtomicArrayQueue;
  *
  * <p>Event loops call {@link #offer}: lock-free, bounded by {@code queueCommandsMax}; a full queue
  * is answered at once as a retryable 503 by the caller. The queue is JCTools' bounded MPSC array
- * queue (the field-updater variant, no {@code sun.misc.Unsafe}), so an offer allocates nothing. A command that throws is a bug or
- * corruption: the writer stops and the fatal handler stops the engine.
+ * queue (the field-updater variant, no {@code sun.misc.Unsafe}), so an offer allocates nothing; its
+ * array is allocated up front (the bound rounded up to a power of two: 256 KB at the default 65,536).
+ * A command that throws is a bug or corruption: the writer stops and the fatal handler stops the
+ * engine.
  */
 public final class JournalWriter implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(JournalWriter.class.getName());
@@ -91,9 +93,9 @@ public final class JournalWriter implements AutoCloseable {
             queued.decrementAndGet();
             return false;
         }
-        if (!queue.offer(command)) {
+        if (!queue.offer(command)) { // cannot happen: the array holds at least queueCommandsMax, and the count bounds what is in it
             queued.decrementAndGet();
-            throw new IllegalStateException("writer queue refused a command within its bound");
+            return false;
         }
         if (parked) {
             LockSupport.unpark(thread);

@@ -39,9 +39,18 @@ public final class PostLane {
     private final JournalWriter writer;
     private final Answers answers;
     private final Wake wake;
-    /** Loop only: free slots, linked through {@link Slot#next}. */
+    /**
+     * Free slots kept per lane at most: enough for the posts a loop has in flight in steady state;
+     * slots beyond them (a burst of connections) are left to the collector when answered, so a
+     * lane does not hold a burst's memory for good (a batch slot of 1,000 items is ~340 KB).
+     */
+    static final int FREE_SINGLES_MAX = 4096;
+    static final int FREE_BATCHES_MAX = 64;
+    /** Loop only: free slots, linked through {@link Slot#next}, and how many. */
     private Single freeSingles;
     private Batch freeBatches;
+    private int freeSingleCount;
+    private int freeBatchCount;
     /** Slots the writer finished, newest first, linked through {@link Slot#next}. */
     private final AtomicReference<Slot> finished = new AtomicReference<>();
     private final AtomicBoolean wakePending = new AtomicBoolean();
@@ -61,6 +70,7 @@ public final class PostLane {
         } else {
             freeSingles = (Single) s.next;
             s.next = null;
+            freeSingleCount--;
         }
         s.terminal = terminal;
         return s;
@@ -74,6 +84,7 @@ public final class PostLane {
         } else {
             freeBatches = (Batch) b.next;
             b.next = null;
+            freeBatchCount--;
         }
         b.ensureCapacity(capacity);
         b.size = 0;
@@ -120,13 +131,13 @@ public final class PostLane {
         }
         // one answer that throws must not cost the others theirs: every slot is answered and freed,
         // and the first failure is thrown afterwards (to the loop's exception handler)
-        RuntimeException failure = null;
+        Throwable failure = null;
         while (oldestFirst != null) {
             Slot next = oldestFirst.next;
             oldestFirst.next = null;
             try {
                 answerAndFree(oldestFirst);
-            } catch (RuntimeException e) {
+            } catch (Throwable e) { // an Error too: the slots after it must still be answered
                 if (failure == null) {
                     failure = e;
                 } else {
@@ -135,8 +146,14 @@ public final class PostLane {
             }
             oldestFirst = next;
         }
+        if (failure instanceof RuntimeException r) {
+            throw r;
+        }
+        if (failure instanceof Error e) {
+            throw e;
+        }
         if (failure != null) {
-            throw failure;
+            throw new IllegalStateException(failure);
         }
     }
 
@@ -211,8 +228,11 @@ public final class PostLane {
 
         @Override
         void free() {
-            next = lane.freeSingles;
-            lane.freeSingles = this;
+            if (lane.freeSingleCount < FREE_SINGLES_MAX) {
+                next = lane.freeSingles;
+                lane.freeSingles = this;
+                lane.freeSingleCount++;
+            }
         }
     }
 
@@ -285,9 +305,12 @@ public final class PostLane {
 
         @Override
         void free() {
-            java.util.Arrays.fill(notes, null);
-            next = lane.freeBatches;
-            lane.freeBatches = this;
+            java.util.Arrays.fill(notes, 0, Math.min(items, notes.length), null);
+            if (lane.freeBatchCount < FREE_BATCHES_MAX) {
+                next = lane.freeBatches;
+                lane.freeBatches = this;
+                lane.freeBatchCount++;
+            }
         }
     }
 }

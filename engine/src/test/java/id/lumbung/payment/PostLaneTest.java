@@ -58,6 +58,7 @@ class PostLaneTest {
         final List<String> answered = new ArrayList<>();
         final List<PostLane.Slot> slots = new ArrayList<>();
         String throwOn;
+        String errorOn;
 
         @Override
         public void answer(PostLane.Single slot) {
@@ -66,6 +67,9 @@ class PostLaneTest {
             answered.add(txn + "=" + slot.result.result() + "@" + slot.result.sequence());
             if (txn.equals(throwOn)) {
                 throw new IllegalStateException("answer of " + txn + " failed");
+            }
+            if (txn.equals(errorOn)) {
+                throw new AssertionError("answer of " + txn + " hit an Error");
             }
         }
 
@@ -184,6 +188,61 @@ class PostLaneTest {
                 reused.add(lane.single(t));
             }
             assertThat(reused).as("all three were freed").containsExactlyInAnyOrderElementsOf(slots);
+        }
+    }
+
+    @Test
+    void anErrorInAnAnswerCostsNoOtherItsAnswerEither() throws Exception {
+        ReferenceData ref = reference();
+        Terminal t = ref.terminal("T0000001");
+        try (Journal journal = new Journal(dir, Durability.ASYNC)) {
+            PaymentBook book = book(ref, journal);
+            JournalWriter writer = new JournalWriter(journal, new EngineMetrics(new SimpleMeterRegistry()), 16, () -> { },
+                    () -> { }, (th, e) -> { });
+            Recorder answers = new Recorder();
+            answers.errorOn = "x";
+            answers.throwOn = "z";
+            PostLane lane = new PostLane(book, writer, answers, () -> { });
+            for (String txn : List.of("x", "y", "z")) {
+                PostLane.Single s = lane.single(t);
+                fill(s.draft, t, txn);
+                s.attachment = txn;
+                s.execute();
+                s.complete();
+            }
+            assertThatThrownBy(lane::drain).isInstanceOf(AssertionError.class)
+                    .satisfies(e -> assertThat(e.getSuppressed()).hasSize(1));
+            assertThat(answers.answered).containsExactly("x=ACCEPTED@1", "y=ACCEPTED@2", "z=ACCEPTED@3");
+        }
+    }
+
+    /** A burst of slots is not kept for good: at most FREE_SINGLES_MAX come back to the free list. */
+    @Test
+    void keepsAtMostItsCapOfFreeSlots() throws Exception {
+        ReferenceData ref = reference();
+        Terminal t = ref.terminal("T0000001");
+        try (Journal journal = new Journal(dir, Durability.ASYNC)) {
+            PaymentBook book = book(ref, journal);
+            JournalWriter writer = new JournalWriter(journal, new EngineMetrics(new SimpleMeterRegistry()), 16, () -> { },
+                    () -> { }, (th, e) -> { });
+            PostLane lane = new PostLane(book, writer, new Recorder(), () -> { });
+            int burst = PostLane.FREE_SINGLES_MAX + 100;
+            Set<PostLane.Slot> first = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+            for (int i = 0; i < burst; i++) {
+                PostLane.Single s = lane.single(t);
+                s.attachment = "b" + i;
+                s.result.refused(PostOutcome.Result.JOURNAL_UNAVAILABLE);
+                first.add(s);
+                s.complete();
+            }
+            lane.drain();
+            int reused = 0;
+            for (int i = 0; i < burst; i++) {
+                if (first.contains(lane.single(t))) {
+                    reused++;
+                }
+            }
+            assertThat(reused).isEqualTo(PostLane.FREE_SINGLES_MAX);
         }
     }
 
