@@ -25,7 +25,8 @@ public final class PaymentDraft {
     long occurredAtEpochMs;
     int occurredAtOffsetSeconds;
     String method;
-    char[] payerRef = new char[PAYER_REF_CHARS];
+    /** Empty until a payment with a payerRef arrives (most have none): a batch slot's 1,000 drafts stay small. */
+    char[] payerRef = new char[0];
     /** -1 when the payment has no payerRef. */
     int payerRefLength = -1;
     String merchantId;
@@ -40,7 +41,7 @@ public final class PaymentDraft {
             long occurredAtEpochMs, int occurredAtOffsetSeconds, String method, char[] payerRef, int payerRefLength,
             String merchantIdOrNull) {
         this.terminalId = terminalId;
-        this.txnId = copy(txnId, txnIdLength, this.txnId);
+        this.txnId = copy(txnId, txnIdLength, this.txnId, TXN_ID_CHARS);
         this.txnIdLength = txnIdLength;
         this.amountRupiah = amountRupiah;
         this.currency = currency;
@@ -48,7 +49,7 @@ public final class PaymentDraft {
         this.occurredAtOffsetSeconds = occurredAtOffsetSeconds;
         this.method = method;
         if (payerRefLength >= 0) {
-            this.payerRef = copy(payerRef, payerRefLength, this.payerRef);
+            this.payerRef = copy(payerRef, payerRefLength, this.payerRef, PAYER_REF_CHARS);
         }
         this.payerRefLength = payerRefLength;
         this.merchantId = merchantIdOrNull;
@@ -68,15 +69,16 @@ public final class PaymentDraft {
         method = r.method();
         payerRefLength = r.payerRef() == null ? -1 : r.payerRef().length();
         if (payerRefLength >= 0) {
-            payerRef = payerRefLength <= payerRef.length ? payerRef : new char[payerRefLength];
+            payerRef = payerRefLength <= payerRef.length ? payerRef : new char[Math.max(payerRefLength, PAYER_REF_CHARS)];
             r.payerRef().getChars(0, payerRefLength, payerRef, 0);
         }
         merchantId = r.merchantId();
         return this;
     }
 
-    private static char[] copy(char[] from, int length, char[] into) {
-        char[] to = length <= into.length ? into : new char[length];
+    /** Copies into {@code into}, or into a new array of at least {@code capacity} when it is too short (once per draft, as a rule). */
+    private static char[] copy(char[] from, int length, char[] into, int capacity) {
+        char[] to = length <= into.length ? into : new char[Math.max(length, capacity)];
         System.arraycopy(from, 0, to, 0, length);
         return to;
     }
