@@ -42,7 +42,7 @@ public final class PostLane {
     /**
      * Free slots kept per lane at most: enough for the posts a loop has in flight in steady state;
      * slots beyond them (a burst of connections) are left to the collector when answered, so a
-     * lane does not hold a burst's memory for good (a batch slot of 1,000 items is ~340 KB).
+     * lane does not hold a burst's memory for good (a batch slot of 1,000 items is ~180 KB).
      */
     static final int FREE_SINGLES_MAX = 4096;
     static final int FREE_BATCHES_MAX = 64;
