@@ -84,165 +84,142 @@ class PostLaneTest {
         }
     }
 
-    @Test
-    void answersInOrderWithOneWakePerDrainAndReusesSlots() throws Exception {
-        ReferenceData ref = reference();
-        Terminal t = ref.terminal("T0000001");
-        try (Journal journal = new Journal(dir, Durability.ASYNC)) {
-            PaymentBook book = book(ref, journal);
-            JournalWriter writer = new JournalWriter(journal, new EngineMetrics(new SimpleMeterRegistry()), 16, () -> { },
-                    () -> { }, (th, e) -> { });
-            Recorder answers = new Recorder();
-            AtomicInteger wakes = new AtomicInteger();
-            PostLane lane = new PostLane(book, writer, answers, wakes::incrementAndGet);
-            // the writer's part by hand: execute and complete three slots, as one group would
-            List<PostLane.Single> first = new ArrayList<>();
-            for (String txn : List.of("a", "b", "a")) {
+    /**
+     * A lane over a real book and journal, with a writer that is not started: the tests run the
+     * writer's part (execute, then complete) by hand, or let its queue of 16 fill.
+     */
+    private final class Rig implements AutoCloseable {
+        final ReferenceData ref = reference();
+        final Terminal t = ref.terminal("T0000001");
+        final Journal journal = new Journal(dir, Durability.ASYNC);
+        final PaymentBook book = book(ref, journal);
+        final JournalWriter writer = new JournalWriter(journal, new EngineMetrics(new SimpleMeterRegistry()), 16,
+                () -> { }, () -> { }, (th, e) -> { });
+        final Recorder answers = new Recorder();
+        final AtomicInteger wakes = new AtomicInteger();
+        final PostLane lane = new PostLane(book, writer, answers, wakes::incrementAndGet);
+
+        Rig() throws Exception {
+        }
+
+        /** One slot per txnId, each executed and completed as the writer would, in order. */
+        List<PostLane.Single> postedByHand(String... txnIds) {
+            List<PostLane.Single> slots = new ArrayList<>();
+            for (String txn : txnIds) {
                 PostLane.Single s = lane.single(t);
                 fill(s.draft, t, txn);
                 s.attachment = txn;
                 s.execute();
-                first.add(s);
+                slots.add(s);
             }
-            first.forEach(PostLane.Slot::complete);
-            assertThat(wakes.get()).as("one wake-up for the three").isEqualTo(1);
-            lane.drain();
-            assertThat(answers.answered).containsExactly("a=ACCEPTED@1", "b=ACCEPTED@2", "a=REPLAYED@1");
+            slots.forEach(PostLane.Slot::complete);
+            return slots;
+        }
+
+        /** The next n single slots the lane hands out. */
+        Set<PostLane.Slot> take(int n) {
+            Set<PostLane.Slot> taken = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+            for (int i = 0; i < n; i++) {
+                taken.add(lane.single(t));
+            }
+            return taken;
+        }
+
+        @Override
+        public void close() {
+            journal.close();
+        }
+    }
+
+    @Test
+    void answersInOrderWithOneWakePerDrainAndReusesSlots() throws Exception {
+        try (Rig rig = new Rig()) {
+            List<PostLane.Single> first = rig.postedByHand("a", "b", "a");
+            assertThat(rig.wakes.get()).as("one wake-up for the three").isEqualTo(1);
+            rig.lane.drain();
+            assertThat(rig.answers.answered).containsExactly("a=ACCEPTED@1", "b=ACCEPTED@2", "a=REPLAYED@1");
             assertThat(first.get(0).attachment).as("freed slots drop the loop's state").isNull();
 
             // freed slots come back instead of new ones
-            Set<PostLane.Slot> again = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
-            for (int i = 0; i < 3; i++) {
-                again.add(lane.single(t));
-            }
-            assertThat(again).containsExactlyInAnyOrderElementsOf(first);
-            assertThat(lane.single(t)).isNotIn(first);
+            assertThat(rig.take(3)).containsExactlyInAnyOrderElementsOf(first);
+            assertThat(rig.lane.single(rig.t)).isNotIn(first);
 
             // a batch, and a batch slot reused with a smaller body
-            PostLane.Batch b = lane.batch(t, 3);
-            fill(b.add(), t, "c");
-            fill(b.add(), t, "b");
+            PostLane.Batch b = rig.lane.batch(rig.t, 3);
+            fill(b.add(), rig.t, "c");
+            fill(b.add(), rig.t, "b");
             b.items = 2;
             b.attachment = "batch";
             b.execute();
             b.complete();
-            assertThat(wakes.get()).isEqualTo(2);
-            lane.drain();
-            assertThat(answers.answered.get(3)).isEqualTo("batch: ACCEPTED REPLAYED");
-            assertThat(lane.batch(t, 1)).isSameAs(b);
+            assertThat(rig.wakes.get()).isEqualTo(2);
+            rig.lane.drain();
+            assertThat(rig.answers.answered.get(3)).isEqualTo("batch: ACCEPTED REPLAYED");
+            assertThat(rig.lane.batch(rig.t, 1)).isSameAs(b);
         }
     }
 
     @Test
     void aFullWriterQueueIsAnsweredAtOnceAndAnEmptyBatchNeverReachesTheWriter() throws Exception {
-        ReferenceData ref = reference();
-        Terminal t = ref.terminal("T0000001");
-        try (Journal journal = new Journal(dir, Durability.ASYNC)) {
-            PaymentBook book = book(ref, journal);
-            // not started: its queue of 16 fills
-            JournalWriter writer = new JournalWriter(journal, new EngineMetrics(new SimpleMeterRegistry()), 16, () -> { },
-                    () -> { }, (th, e) -> { });
-            Recorder answers = new Recorder();
-            PostLane lane = new PostLane(book, writer, answers, () -> { });
+        try (Rig rig = new Rig()) {
             for (int i = 0; i < 17; i++) {
-                PostLane.Single s = lane.single(t);
-                fill(s.draft, t, "q" + i);
+                PostLane.Single s = rig.lane.single(rig.t);
+                fill(s.draft, rig.t, "q" + i);
                 s.attachment = "q" + i;
-                lane.submit(s);
+                rig.lane.submit(s);
             }
-            assertThat(answers.answered).containsExactly("q16=JOURNAL_UNAVAILABLE@0");
-            assertThat(writer.queuedCommands()).isEqualTo(16);
+            assertThat(rig.answers.answered).containsExactly("q16=JOURNAL_UNAVAILABLE@0");
+            assertThat(rig.writer.queuedCommands()).isEqualTo(16);
 
-            PostLane.Batch empty = lane.batch(t, 4);
+            PostLane.Batch empty = rig.lane.batch(rig.t, 4);
             empty.items = 4; // every item refused by the loop's own checks
-            lane.submit(empty);
-            assertThat(answers.answered).last().isEqualTo("batch:");
-            assertThat(writer.queuedCommands()).isEqualTo(16);
+            rig.lane.submit(empty);
+            assertThat(rig.answers.answered).last().isEqualTo("batch:");
+            assertThat(rig.writer.queuedCommands()).isEqualTo(16);
         }
     }
 
     @Test
     void anAnswerThatThrowsCostsNoOtherItsAnswer() throws Exception {
-        ReferenceData ref = reference();
-        Terminal t = ref.terminal("T0000001");
-        try (Journal journal = new Journal(dir, Durability.ASYNC)) {
-            PaymentBook book = book(ref, journal);
-            JournalWriter writer = new JournalWriter(journal, new EngineMetrics(new SimpleMeterRegistry()), 16, () -> { },
-                    () -> { }, (th, e) -> { });
-            Recorder answers = new Recorder();
-            answers.throwOn = "y";
-            PostLane lane = new PostLane(book, writer, answers, () -> { });
-            List<PostLane.Single> slots = new ArrayList<>();
-            for (String txn : List.of("x", "y", "z")) {
-                PostLane.Single s = lane.single(t);
-                fill(s.draft, t, txn);
-                s.attachment = txn;
-                s.execute();
-                s.complete();
-                slots.add(s);
-            }
-            assertThatThrownBy(lane::drain).hasMessageContaining("answer of y failed");
-            assertThat(answers.answered).containsExactly("x=ACCEPTED@1", "y=ACCEPTED@2", "z=ACCEPTED@3");
-            Set<PostLane.Slot> reused = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
-            for (int i = 0; i < 3; i++) {
-                reused.add(lane.single(t));
-            }
-            assertThat(reused).as("all three were freed").containsExactlyInAnyOrderElementsOf(slots);
+        try (Rig rig = new Rig()) {
+            rig.answers.throwOn = "y";
+            List<PostLane.Single> slots = rig.postedByHand("x", "y", "z");
+            assertThatThrownBy(rig.lane::drain).hasMessageContaining("answer of y failed");
+            assertThat(rig.answers.answered).containsExactly("x=ACCEPTED@1", "y=ACCEPTED@2", "z=ACCEPTED@3");
+            assertThat(rig.take(3)).as("all three were freed").containsExactlyInAnyOrderElementsOf(slots);
         }
     }
 
     @Test
     void anErrorInAnAnswerCostsNoOtherItsAnswerEither() throws Exception {
-        ReferenceData ref = reference();
-        Terminal t = ref.terminal("T0000001");
-        try (Journal journal = new Journal(dir, Durability.ASYNC)) {
-            PaymentBook book = book(ref, journal);
-            JournalWriter writer = new JournalWriter(journal, new EngineMetrics(new SimpleMeterRegistry()), 16, () -> { },
-                    () -> { }, (th, e) -> { });
-            Recorder answers = new Recorder();
-            answers.errorOn = "x";
-            answers.throwOn = "z";
-            PostLane lane = new PostLane(book, writer, answers, () -> { });
-            for (String txn : List.of("x", "y", "z")) {
-                PostLane.Single s = lane.single(t);
-                fill(s.draft, t, txn);
-                s.attachment = txn;
-                s.execute();
-                s.complete();
-            }
-            assertThatThrownBy(lane::drain).isInstanceOf(AssertionError.class)
+        try (Rig rig = new Rig()) {
+            rig.answers.errorOn = "x";
+            rig.answers.throwOn = "z";
+            List<PostLane.Single> slots = rig.postedByHand("x", "y", "z");
+            assertThatThrownBy(rig.lane::drain).isInstanceOf(AssertionError.class)
                     .satisfies(e -> assertThat(e.getSuppressed()).hasSize(1));
-            assertThat(answers.answered).containsExactly("x=ACCEPTED@1", "y=ACCEPTED@2", "z=ACCEPTED@3");
+            assertThat(rig.answers.answered).containsExactly("x=ACCEPTED@1", "y=ACCEPTED@2", "z=ACCEPTED@3");
+            assertThat(rig.take(3)).as("all three were freed").containsExactlyInAnyOrderElementsOf(slots);
         }
     }
 
     /** A burst of slots is not kept for good: at most FREE_SINGLES_MAX come back to the free list. */
     @Test
     void keepsAtMostItsCapOfFreeSlots() throws Exception {
-        ReferenceData ref = reference();
-        Terminal t = ref.terminal("T0000001");
-        try (Journal journal = new Journal(dir, Durability.ASYNC)) {
-            PaymentBook book = book(ref, journal);
-            JournalWriter writer = new JournalWriter(journal, new EngineMetrics(new SimpleMeterRegistry()), 16, () -> { },
-                    () -> { }, (th, e) -> { });
-            PostLane lane = new PostLane(book, writer, new Recorder(), () -> { });
+        try (Rig rig = new Rig()) {
             int burst = PostLane.FREE_SINGLES_MAX + 100;
             Set<PostLane.Slot> first = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
             for (int i = 0; i < burst; i++) {
-                PostLane.Single s = lane.single(t);
+                PostLane.Single s = rig.lane.single(rig.t);
                 s.attachment = "b" + i;
                 s.result.refused(PostOutcome.Result.JOURNAL_UNAVAILABLE);
                 first.add(s);
                 s.complete();
             }
-            lane.drain();
-            int reused = 0;
-            for (int i = 0; i < burst; i++) {
-                if (first.contains(lane.single(t))) {
-                    reused++;
-                }
-            }
-            assertThat(reused).isEqualTo(PostLane.FREE_SINGLES_MAX);
+            rig.lane.drain();
+            Set<PostLane.Slot> again = rig.take(burst);
+            again.retainAll(first);
+            assertThat(again).hasSize(PostLane.FREE_SINGLES_MAX);
         }
     }
 
