@@ -18,8 +18,6 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.internal.ContextInternal;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The terminal port (HTTP/JSON): payments, batches, voids, status, and the cooperative API. Runs on
