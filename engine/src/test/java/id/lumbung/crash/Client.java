@@ -53,6 +53,11 @@ final class Client {
         return http.send(signed(terminalId, "POST", "/v1/payments", body), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** POST of a batch body ({@code {"payments":[...]}}) to the batch endpoint. */
+    HttpResponse<String> postBatch(String terminalId, String body) throws IOException, InterruptedException {
+        return http.send(signed(terminalId, "POST", "/v1/payments/batch", body), HttpResponse.BodyHandlers.ofString());
+    }
+
     /**
      * POST, honouring {@code 429 RATE_LIMITED} (the contract's per-terminal rate limit, which a
      * verification pass of thousands of replays from one terminal reaches): waits and resends, at

@@ -22,13 +22,18 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * SIGKILL under load with {@code sync} durability: every acknowledged payment must survive with its
- * paymentId, and a request that got no answer must be retryable (201 or 200, never 422).
+ * paymentId, and a request that got no answer must be retryable (201 or 200, never 422). Two of the
+ * eight clients post batches of ten; each batch item is checked as a payment of its own (a retry
+ * re-posts it alone and must get the paymentId the batch answered).
  *
  * <p>{@code -Dlumbung.crash.cycles=N} (default 2) sets the kill cycles, {@code -Dlumbung.crash.seed}
  * the seed (amounts, terminals, time of the kill), {@code -Dlumbung.crash.loadMs} the load per cycle.
  */
 class KillRestartTest {
     private static final int THREADS = 8;
+    /** Every fourth client posts batches of {@link #BATCH_ITEMS} instead of single payments. */
+    private static final int BATCH_THREAD_EVERY = 4;
+    private static final int BATCH_ITEMS = 10;
     private static final int REQUESTS_PER_CYCLE_MAX = 50_000;
     private static final int OLDER_SAMPLE = 2_000;
     private static final String[] TERMINALS = {"T0000001", "T0000003", "T0000006", "T0000009", "T0000011", "T0000014",
@@ -72,6 +77,10 @@ class KillRestartTest {
                     int thread = t;
                     futures.add(pool.submit(() -> {
                         Random r = new Random(threadSeed);
+                        if (thread % BATCH_THREAD_EVERY == BATCH_THREAD_EVERY - 1) {
+                            postBatches(client, terminal, "K" + c + "-" + thread + "-", r, stop, budget, sent, acked, unanswered);
+                            return null;
+                        }
                         for (int i = 0; !stop.get() && budget.decrementAndGet() >= 0; i++) {
                             String txnId = "K" + c + "-" + thread + "-" + i;
                             String body = Client.paymentBody(terminal, txnId, 1 + r.nextInt(2_000_000));
@@ -102,9 +111,12 @@ class KillRestartTest {
                 }
                 pool.shutdown();
                 int ackedThisCycle = acked.size() - before;
+                String batchPrefix = "K" + cycle + "-";
+                long inBatches = acked.keySet().stream().filter(k -> k.startsWith(batchPrefix) && k.contains("-b")).count();
                 report.add("cycle " + cycle + ": killed after " + killAfterMs + " ms, acked " + ackedThisCycle
-                        + ", unanswered so far " + unanswered.size());
+                        + " (" + inBatches + " in batches), unanswered so far " + unanswered.size());
                 assertThat(ackedThisCycle).as("payments acknowledged before the kill in cycle %d", cycle).isPositive();
+                assertThat(inBatches).as("batched payments acknowledged before the kill in cycle %d", cycle).isPositive();
 
                 engine = EngineProcess.start(data, "sync");
                 String prefix = "K" + cycle + "-";
@@ -139,6 +151,45 @@ class KillRestartTest {
             assertThat(engine.stop()).isZero();
         } finally {
             engine.close();
+        }
+    }
+
+    /**
+     * A client that posts batches until stopped: each item is remembered as the single payment it
+     * is (a retry re-posts it alone, and must get the batch's paymentId back), acknowledged when its
+     * result is 201 or 200, unanswered when the batch got no answer or the item another status.
+     */
+    private static void postBatches(Client client, String terminal, String txnPrefix, Random r, AtomicBoolean stop,
+            AtomicInteger budget, Map<String, Sent> sent, Map<String, String> acked, Map<String, String> unanswered) {
+        for (int b = 0; !stop.get() && budget.decrementAndGet() >= 0; b++) {
+            List<String> txnIds = new ArrayList<>();
+            StringBuilder body = new StringBuilder("{\"payments\":[");
+            for (int k = 0; k < BATCH_ITEMS; k++) {
+                String txnId = txnPrefix + "b" + b + "-" + k;
+                String item = Client.paymentBody(terminal, txnId, 1 + r.nextInt(2_000_000));
+                sent.put(txnId, new Sent(terminal, item));
+                txnIds.add(txnId);
+                body.append(k == 0 ? "" : ",").append(item);
+            }
+            try {
+                HttpResponse<String> resp = client.postBatch(terminal, body.append("]}").toString());
+                if (resp.statusCode() != 200) {
+                    txnIds.forEach(t -> unanswered.put(t, resp.statusCode() + " " + resp.body()));
+                    continue;
+                }
+                io.vertx.core.json.JsonArray results = new io.vertx.core.json.JsonObject(resp.body()).getJsonArray("results");
+                for (int k = 0; k < BATCH_ITEMS; k++) {
+                    io.vertx.core.json.JsonObject item = results.getJsonObject(k);
+                    int status = item.getInteger("status");
+                    if (status == 201 || status == 200) {
+                        acked.put(txnIds.get(k), item.getString("paymentId"));
+                    } else {
+                        unanswered.put(txnIds.get(k), status + " " + item.getString("code"));
+                    }
+                }
+            } catch (Exception e) {
+                txnIds.forEach(t -> unanswered.put(t, e.toString()));
+            }
         }
     }
 
