@@ -218,10 +218,14 @@ public final class PaymentBook {
     /** Posts one request (the ISO 8583 gateway's form); the HTTP ingest posts {@link PaymentDraft}s. */
     public PostOutcome post(PaymentRequest r, Terminal terminal) {
         post(requestDraft.set(r), terminal, requestResult);
-        if (requestResult.result() == PostOutcome.Result.REPLAYED) {
-            return new PostOutcome(PostOutcome.Result.REPLAYED, view(requestResult.sequence()));
-        }
-        return requestResult.toOutcome(canonical(r, terminal));
+        return outcome(requestResult, r, terminal);
+    }
+
+    /** A result as the {@link PostOutcome} of request {@code r}: a REPLAYED one's view is the original, read back from the journal. */
+    private PostOutcome outcome(PostResult result, PaymentRequest r, Terminal terminal) {
+        return result.result() == PostOutcome.Result.REPLAYED
+                ? new PostOutcome(PostOutcome.Result.REPLAYED, view(result.sequence()))
+                : result.toOutcome(canonical(r, terminal));
     }
 
     /** Posts one payment; the outcome is written into {@code out}. Allocates nothing on the new-payment path. */
@@ -266,9 +270,7 @@ public final class PaymentBook {
         postAll(drafts, n, terminal, results);
         List<PostOutcome> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            out.add(results[i].result() == PostOutcome.Result.REPLAYED
-                    ? new PostOutcome(PostOutcome.Result.REPLAYED, view(results[i].sequence()))
-                    : results[i].toOutcome(canonical(requests.get(i), terminal)));
+            out.add(outcome(results[i], requests.get(i), terminal));
         }
         return out;
     }

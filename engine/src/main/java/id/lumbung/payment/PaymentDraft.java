@@ -130,30 +130,25 @@ public final class PaymentDraft {
 
     /** Whether {@code chars[0, n)} is exactly the UTF-8 text {@code raw[at, at + length)}; ASCII without a String. */
     static boolean sameText(char[] chars, int n, byte[] raw, int at, int length) {
+        return sameText(null, chars, n, raw, at, length);
+    }
+
+    /** {@link #sameText(char[], int, byte[], int, int)} of a String. */
+    static boolean sameText(String s, byte[] raw, int at, int length) {
+        return sameText(s, null, s.length(), raw, at, length);
+    }
+
+    /** The text is {@code s} when it is not null, else {@code chars[0, n)}: one comparison loop for both. */
+    private static boolean sameText(String s, char[] chars, int n, byte[] raw, int at, int length) {
         if (!ascii(raw, at, length)) {
-            return sameChars(new String(raw, at, length, StandardCharsets.UTF_8), chars, n);
+            String known = new String(raw, at, length, StandardCharsets.UTF_8);
+            return s != null ? s.equals(known) : sameChars(known, chars, n);
         }
         if (n != length) {
             return false;
         }
         for (int i = 0; i < n; i++) {
-            if (chars[i] != raw[at + i]) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** {@link #sameText(char[], int, byte[], int, int)} of a String. */
-    static boolean sameText(String s, byte[] raw, int at, int length) {
-        if (!ascii(raw, at, length)) {
-            return s.equals(new String(raw, at, length, StandardCharsets.UTF_8));
-        }
-        if (s.length() != length) {
-            return false;
-        }
-        for (int i = 0; i < length; i++) {
-            if (s.charAt(i) != raw[at + i]) {
+            if ((s != null ? s.charAt(i) : chars[i]) != raw[at + i]) {
                 return false;
             }
         }
