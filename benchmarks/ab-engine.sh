@@ -24,15 +24,6 @@ source "$here/server-control.sh"
 
 "${gen_java[@]}" id.lumbung.bench.load.ReferenceWriter --dir "$out/ref" --coops 10 --traders 1000 --terminals 1000 >/dev/null
 
-start_engine() { # $1 jar, $2 data dir, $3 JVM options
-  http_port="$(free_port)"; ops_port="$(free_port)"; local iso_port; iso_port="$(free_port)"
-  local opts; read -r -a opts <<< "$3"
-  java "${opts[@]}" -jar "$1" serve --data "$2" --reference "$out/ref" --cutoffs none --durability sync \
-      --http-port "$http_port" --ops-port "$ops_port" --iso-port "$iso_port" > "$2.log" 2>&1 &
-  server_pid=$!
-  wait_ready "$ops_port" "$2.log"
-}
-
 load() { # $1 label, rest generator options
   local label="$1"; shift
   "${gen_java[@]}" id.lumbung.bench.load.LoadGenerator --port "$http_port" --label "$label" --quiet \
@@ -45,7 +36,8 @@ for round in $(seq 1 "$rounds"); do
     jar="$jar_a"; opts="${OPTS_A:-}"
     [[ $side == B ]] && { jar="$jar_b"; opts="${OPTS_B:-}"; }
     echo "== round $round engine $side ($jar${opts:+ with $opts})"
-    start_engine "$jar" "$out/data-$side-$round" "$opts"
+    read -r -a opt_args <<< "$opts"
+    start_engine "$jar" "$out/data-$side-$round" "${opt_args[@]}"
     load "$side-single-$round" --mode single --rate 0 --connections "$connections" --depth 1
     rate="$(python3 -c "import json; print(max(1, int([json.loads(l) for l in open('$results') if json.loads(l)['label']=='$side-single-$round'][0]['answersPerS'] / 2)))")"
     load "$side-half-$round" --mode single --rate "$rate" --connections "$connections" --depth 1

@@ -47,16 +47,6 @@ gen_java=(java -Xms1g -Xmx1g -XX:+UseSerialGC -cp "$bench_jar")
 echo "== reference data: 10 coops, 1000 traders, 1000 terminals"
 "${gen_java[@]}" id.lumbung.bench.load.ReferenceWriter --dir "$out/ref" --coops 10 --traders 1000 --terminals 1000
 
-start_engine() { # $1 = data dir name, $2.. = extra JVM flags
-  local data="$out/$1"; shift
-  http_port="$(free_port)"; ops_port="$(free_port)"; local iso_port; iso_port="$(free_port)"
-  java "$@" -jar "$engine_jar" serve --data "$data" --reference "$out/ref" --cutoffs none --durability sync \
-      --http-port "$http_port" --ops-port "$ops_port" --iso-port "$iso_port" > "$data.log" 2>&1 &
-  server_pid=$!
-  wait_ready "$ops_port" "$data.log"
-  echo "engine pid $server_pid ready on 127.0.0.1:$http_port (data $data, log $data.log)"
-}
-
 load() { # $1 = label, $2.. = generator options; records server CPU seconds over the whole run, and for the
   # engine its own answer latency over the measured window (lumbung_ingest_latency_seconds, scraped at
   # the end of the warm-up and at the end): what the engine adds, without the generator's own delays
@@ -103,7 +93,8 @@ if [[ "${JFR:-0}" == 1 ]]; then
 fi
 # ENGINE_JAVA_OPTS: extra JVM options for the engine (for example a collector choice)
 read -r -a engine_opts <<< "${ENGINE_JAVA_OPTS:-}"
-start_engine engine-data "${engine_opts[@]}" "${jfr_flags[@]}"
+start_engine "$engine_jar" "$out/engine-data" "${engine_opts[@]}" "${jfr_flags[@]}"
+echo "engine pid $server_pid ready on 127.0.0.1:$http_port (data $out/engine-data, log $out/engine-data.log)"
 load engine-single --mode single --rate 0 --connections "$connections" --depth 1
 # open loop at half the measured single-post maximum, right after it on the same (warm) engine, so
 # that the maximum and the half rate see the same engine: a fresh JVM would spend the window
@@ -116,10 +107,7 @@ load engine-batch --mode batch --batch-size 100 --rate 0 --connections "$batch_c
 load engine-single-after-batch --mode single --rate 0 --connections "$connections" --depth 1
 stop_server
 
-http_port="$(free_port)"; ops_port=""
-"${gen_java[@]}" id.lumbung.bench.load.NoopServer --port "$http_port" > "$out/noop.log" 2>&1 &
-server_pid=$!
-for _ in $(seq 1 100); do grep -q listening "$out/noop.log" 2>/dev/null && break; sleep 0.1; done
+start_noop_server "$out/noop.log"
 echo "noop server pid $server_pid on 127.0.0.1:$http_port"
 load noop-single --mode single --rate 0 --connections "$connections" --depth 1
 # the same open-loop rate against the no-op server: the p99 floor of this generator on this box

@@ -87,19 +87,12 @@ PY
 
 echo "== load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 for round in $(seq 1 "$rounds"); do
-  http_port="$(free_port)"; ops_port="$(free_port)"
-  java -jar "$engine_jar" serve --data "$out/data" --reference "$out/ref" --cutoffs none --durability sync \
-      --http-port "$http_port" --ops-port "$ops_port" --iso-port 0 > "$out/engine-$round.log" 2>&1 &
-  server_pid=$!
-  wait_ready "$ops_port" "$out/engine-$round.log"
+  start_engine "$engine_jar" "$out/data-$round"
   measure "engine-$round"
   stop_server
-  rm -rf "$out/data"
+  rm -rf "$out/data-$round"
 
-  http_port="$(free_port)"
-  "${gen_java[@]}" id.lumbung.bench.load.NoopServer --port "$http_port" > "$out/noop-$round.log" 2>&1 &
-  server_pid=$!
-  for _ in $(seq 1 100); do grep -q listening "$out/noop-$round.log" 2>/dev/null && break; sleep 0.1; done
+  start_noop_server "$out/noop-$round.log"
   measure "noop-$round"
   stop_server
 done

@@ -27,11 +27,7 @@ gen_java=(java -Xms1g -Xmx1g -XX:+UseSerialGC -cp "$bench_jar")
 [[ -d "$out/ref" ]] || "${gen_java[@]}" id.lumbung.bench.load.ReferenceWriter --dir "$out/ref" --coops 10 --traders 1000 \
     --terminals 1000 > /dev/null
 
-http_port="$(free_port)"; ops_port="$(free_port)"
-java "$@" -jar "$jar" serve --data "$out/data-$label" --reference "$out/ref" --cutoffs none --durability sync \
-    --http-port "$http_port" --ops-port "$ops_port" --iso-port 0 > "$out/$label.log" 2>&1 &
-server_pid=$!
-wait_ready "$ops_port" "$out/$label.log"
+start_engine "$jar" "$out/data-$label" "$@"
 (sleep "$warm_s"; curl -fs "http://127.0.0.1:$ops_port/metrics" > "$out/$label.metrics-start") &
 scraper=$!
 "${gen_java[@]}" id.lumbung.bench.load.LoadGenerator --port "$http_port" --label "$label" --mode single --rate "$rate" \

@@ -1,7 +1,8 @@
 # Sourced by the benchmark scripts that start a server and stop it again (compare.sh, ab-engine.sh,
-# close-under-load.sh, engine-latency.sh): the pid of the one server running, its readiness wait,
-# its stop (SIGTERM, 15 s, then SIGKILL; only that pid), a trap that stops it when the script ends,
-# and a free loopback port.
+# close-under-load.sh, engine-latency.sh, cpu-budget.sh): the pid of the one server running, its
+# start (the engine as the load runs use it, or the no-op server), its readiness wait, its stop
+# (SIGTERM, 15 s, then SIGKILL; only that pid), a trap that stops it when the script ends, and a
+# free loopback port.
 server_pid=""
 
 stop_server() {
@@ -27,3 +28,25 @@ wait_ready() {
 }
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# start_engine JAR DATA_DIR [JVM options...]: the engine with sync durability, no scheduled cut-off
+# and the reference data in $out/ref, on free loopback ports, logging to DATA_DIR.log; sets
+# http_port, ops_port and server_pid, and returns once it is ready.
+start_engine() {
+  local jar="$1" data="$2"; shift 2
+  http_port="$(free_port)"; ops_port="$(free_port)"
+  java "$@" -jar "$jar" serve --data "$data" --reference "$out/ref" --cutoffs none --durability sync \
+      --http-port "$http_port" --ops-port "$ops_port" --iso-port 0 > "$data.log" 2>&1 &
+  server_pid=$!
+  wait_ready "$ops_port" "$data.log"
+}
+
+# start_noop_server LOG: the no-op Vert.x server (the caller's gen_java command) on a free loopback
+# port, logging to LOG; sets http_port and server_pid, clears ops_port (it has no metrics), and
+# returns once it listens (at most 10 s).
+start_noop_server() {
+  http_port="$(free_port)"; ops_port=""
+  "${gen_java[@]}" id.lumbung.bench.load.NoopServer --port "$http_port" > "$1" 2>&1 &
+  server_pid=$!
+  for _ in $(seq 1 100); do grep -q listening "$1" 2>/dev/null && break; sleep 0.1; done
+}

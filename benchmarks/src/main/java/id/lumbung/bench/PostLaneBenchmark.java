@@ -168,10 +168,7 @@ public class PostLaneBenchmark extends HotPathBenchmark {
         }
 
         private long postTxn(long txnNumber) {
-            long txn = txnNumber;
-            for (int i = 9; i >= 0; i--, txn /= 10) {
-                body[txnAt + i] = (byte) ('0' + txn % 10);
-            }
+            writeTxn(body, txnAt, txnNumber);
             DecodedPayment payment = decoder.readOne(body, body.length);
             PostLane.Single slot = lane.single(terminal);
             payment.copyTo(slot.draft, terminalId, null);
@@ -194,13 +191,17 @@ public class PostLaneBenchmark extends HotPathBenchmark {
             }
         }
 
+        /** Writes {@code txn} as the ten decimal digits of the txnId at {@code at} in a body (no allocation). */
+        private static void writeTxn(byte[] into, int at, long txn) {
+            for (int i = 9; i >= 0; i--, txn /= 10) {
+                into[at + i] = (byte) ('0' + txn % 10);
+            }
+        }
+
         /** One batch of new payments through a lane batch slot; returns the last one's sequence. */
         long postBatch() {
             for (int item = 0; item < BATCH_ITEMS; item++) {
-                long txn = nextTxn++;
-                for (int i = 9; i >= 0; i--, txn /= 10) {
-                    batchBody[batchTxnAt[item] + i] = (byte) ('0' + txn % 10);
-                }
+                writeTxn(batchBody, batchTxnAt[item], nextTxn++);
             }
             PaymentJsonDecoder.DecodedBatch decoded = decoder.readBatch(batchBody, batchBody.length, BATCH_ITEMS);
             PostLane.Batch slot = lane.batch(terminal, decoded.size());
