@@ -299,11 +299,17 @@ final class RetainedPayments {
      */
     WindowPayments window(long from, long to, long[] firstSequenceByCoop, int[] coopOfTrader) {
         long first = Math.max(from, baseSequence);
-        if (first > to) {
+        // Chunks exist only up to the last payment's sequence: the close itself, and any close or
+        // discard after the last payment, holds no slot. A window past them (a close before the
+        // first payment, or a close whose sequence opens a chunk no payment reached) is empty
+        // there, not an index past the list.
+        long lastHeld = baseSequence + ((long) chunks.size() << CHUNK_BITS) - 1;
+        long last = Math.min(to, lastHeld);
+        if (first > last) {
             return new WindowPayments(new Chunk[0], first, first, to, firstSequenceByCoop, coopOfTrader);
         }
         int c0 = (int) ((first - baseSequence) >>> CHUNK_BITS);
-        int c1 = (int) ((to - baseSequence) >>> CHUNK_BITS);
+        int c1 = (int) ((last - baseSequence) >>> CHUNK_BITS);
         Chunk[] held = new Chunk[c1 - c0 + 1];
         for (int c = c0; c <= c1; c++) {
             held[c - c0] = chunks.get(c);

@@ -143,6 +143,39 @@ class PaymentBookTest {
         }
     }
 
+    /**
+     * A close before the first payment, of all cooperatives and of one, back to back, is an ordinary
+     * close with no batch; the journal holding those closes replays, and payments after them settle.
+     */
+    @Test
+    void closesBeforeAnyPaymentCloseNothingAndReplay(@TempDir Path dir) throws Exception {
+        ReferenceData ref = reference();
+        Terminal t = ref.terminal("T0000001");
+        try (Journal journal = new Journal(dir, Durability.ASYNC)) {
+            PaymentBook book = book(journal, ref, 1000);
+            assertThat(book.close(-1, JournalEntry.TRIGGER_ADMIN)).isTrue();
+            assertThat(book.close(-1, JournalEntry.TRIGGER_SCHEDULE)).isTrue();
+            assertThat(book.close(ref.coop("KSP-KLEWER").index(), JournalEntry.TRIGGER_ADMIN)).isTrue();
+            book.publishWindows();
+            assertThat(windows).hasSize(3).allSatisfy(w -> assertThat(w.coops()).isEmpty());
+            book.post(request("T0000001", "after", 1000), t);
+            book.close(-1, JournalEntry.TRIGGER_ADMIN);
+            book.publishWindows();
+            assertThat(windows.get(3).coops()).hasSize(1);
+        }
+        windows.clear();
+        try (Journal journal = new Journal(dir, Durability.ASYNC)) {
+            PaymentBook replayed = book(journal, ref, 1000);
+            Journal.ReplayResult r = journal.replay(replayed::replay, n -> { });
+            replayed.afterReplay(r.lastSequence(), r.discardedTailIndex());
+            assertThat(windows).hasSize(4);
+            assertThat(windows.subList(0, 3)).allSatisfy(w -> assertThat(w.coops()).isEmpty());
+            long[] settled = {0};
+            windows.get(3).payments().forEach((coop, trader, amount) -> settled[0] += amount);
+            assertThat(settled[0]).isEqualTo(1000);
+        }
+    }
+
     @Test
     void replayRebuildsTheSameStatusesIdsAndWindows(@TempDir Path dir) throws Exception {
         ReferenceData ref = reference();

@@ -123,6 +123,34 @@ class RetainedPaymentsTest {
     }
 
     @Test
+    void windowBeforeAnyPaymentIsEmpty() {
+        RetainedPayments r = new RetainedPayments();
+        long[] first = {1, 1, 1};
+        long[] visited = {0};
+        r.window(1, 1, first, new int[] {0, 1, 2}).forEach((coop, trader, amount) -> visited[0]++);
+        r.window(1, 7, first, new int[] {0, 1, 2}).forEach((coop, trader, amount) -> visited[0]++);
+        assertThat(visited[0]).isZero();
+    }
+
+    /** A close whose sequence opens a chunk that no payment reached still visits the earlier payments. */
+    @Test
+    void windowEndingInAChunkNoPaymentReachedVisitsThePaymentsBeforeIt() {
+        RetainedPayments r = new RetainedPayments();
+        long lastPayment = RetainedPayments.CHUNK_SLOTS;
+        for (long s = 1; s <= lastPayment; s++) {
+            r.add(s, s * 31, 0, 0, 2, 0, s);
+        }
+        long[] sum = {0};
+        long closeSequence = lastPayment + 1; // the first slot of the second chunk, which does not exist
+        r.window(1, closeSequence, new long[] {1}, new int[] {0}).forEach((coop, trader, amount) -> sum[0] += amount);
+        assertThat(sum[0]).isEqualTo(2 * lastPayment);
+        long[] none = {0};
+        r.window(closeSequence, closeSequence + 5, new long[] {closeSequence}, new int[] {0})
+                .forEach((coop, trader, amount) -> none[0]++);
+        assertThat(none[0]).isZero();
+    }
+
+    @Test
     void droppedChunksLeaveLaterSequencesAndTheirKeysIntact() {
         RetainedPayments r = new RetainedPayments();
         long n = 2L * RetainedPayments.CHUNK_SLOTS + 5;
