@@ -127,7 +127,11 @@ public final class Engine implements AutoCloseable {
     public void start() throws Exception {
         long t0 = System.nanoTime();
         Files.createDirectories(config.dataDir);
-        journal = new Journal(config.dataDir.resolve("journal"), config.durability);
+        if (config.journalForceOffUnsafe) {
+            System.err.println("WARNING: journal.force=off-unsafe-test-only: the journal is never forced to disk;"
+                    + " acknowledged payments are lost at a power cut. For tests only.");
+        }
+        journal = new Journal(config.dataDir.resolve("journal"), config.durability, config.journalForceOffUnsafe);
         newDerivedState();
         long tJournal = System.nanoTime();
         // the snapshot loads on a thread of its own while Vert.x and the ops port start

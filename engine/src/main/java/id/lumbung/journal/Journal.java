@@ -47,6 +47,8 @@ public final class Journal implements AutoCloseable {
 
     private final Path dir;
     private final Durability durability;
+    /** {@code journal.force=off-unsafe-test-only}: {@link #sync} forces nothing (the power-cut test's negative control). */
+    private final boolean forceOffUnsafe;
     private final SingleChronicleQueue queue;
     private ExcerptAppender appender;
     /** Random-access reads of earlier entries ({@link #read}). */
@@ -78,13 +80,30 @@ public final class Journal implements AutoCloseable {
     private final byte[] readBuffer = new byte[EntryCodec.ENTRY_BYTES_MAX];
 
     public Journal(Path dir, Durability durability) {
-        this(dir, durability, SystemTimeProvider.INSTANCE);
+        this(dir, durability, false, SystemTimeProvider.INSTANCE);
+    }
+
+    /**
+     * @param forceOffUnsafe {@code journal.force=off-unsafe-test-only}: {@link #sync} skips the force
+     *     and the entries it should cover stay in memory only (tests that must see a lost force fail)
+     */
+    public Journal(Path dir, Durability durability, boolean forceOffUnsafe) {
+        this(dir, durability, forceOffUnsafe, SystemTimeProvider.INSTANCE);
     }
 
     /** @param time the queue's clock, which picks the daily cycle file; tests move it past midnight */
     Journal(Path dir, Durability durability, TimeProvider time) {
+        this(dir, durability, false, time);
+    }
+
+    private Journal(Path dir, Durability durability, boolean forceOffUnsafe, TimeProvider time) {
         this.dir = dir;
         this.durability = durability;
+        this.forceOffUnsafe = forceOffUnsafe;
+        if (forceOffUnsafe) {
+            LOG.log(System.Logger.Level.ERROR, "event=journal_force_off_unsafe_test_only journal={0} note=\"the journal is"
+                    + " never forced: acknowledged payments are lost at a power cut; for tests only\"", dir);
+        }
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
@@ -421,7 +440,7 @@ public final class Journal implements AutoCloseable {
      * @throws UncheckedIOException when the disk refuses: the entries are not durable
      */
     public void sync(SyncTarget target) {
-        if (target == null || !target.forcedUnder(durability)) {
+        if (target == null || !target.forcedUnder(durability) || forceOffUnsafe) {
             return;
         }
         for (File f : target.files()) {
