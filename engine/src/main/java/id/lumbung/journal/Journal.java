@@ -106,6 +106,7 @@ public final class Journal implements AutoCloseable {
         }
         try {
             Files.createDirectories(dir);
+            removeHeaderlessCycleFiles(dir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create journal folder " + dir, e);
         }
@@ -127,6 +128,66 @@ public final class Journal implements AutoCloseable {
 
     /** What replay found. */
     public record ReplayResult(long entries, long lastSequence, long discardedTailIndex, long bytes) {
+    }
+
+    /** Bytes read at a time when a cycle file without header is checked for zeros: 1 MiB. */
+    private static final int ZERO_CHECK_CHUNK_BYTES = 1 << 20;
+
+    /**
+     * Removes the cycle files whose header never reached the disk: empty, or zeros throughout. A
+     * power cut leaves one when it lands after Chronicle created a file and before its first force
+     * (the folder entry, or the size too, can be on disk without the data). Such a file holds no
+     * entry; left in place, Chronicle waits for another process to write its header, close to a
+     * minute, before it opens the queue. A file with no header but other bytes lost its header
+     * page and kept data: corruption, refused.
+     *
+     * @throws JournalCorruptException for a cycle file with no header and a non-zero byte
+     */
+    private static void removeHeaderlessCycleFiles(Path dir) throws IOException {
+        List<Path> cycleFiles;
+        try (Stream<Path> files = Files.list(dir)) {
+            cycleFiles = files.filter(p -> p.toString().endsWith(".cq4")).sorted().toList();
+        }
+        java.nio.ByteBuffer chunk = null;
+        for (Path f : cycleFiles) {
+            try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ)) {
+                java.nio.ByteBuffer header = java.nio.ByteBuffer.allocate(Integer.BYTES);
+                ch.read(header, 0);
+                if (header.position() == Integer.BYTES && header.getInt(0) != 0) {
+                    continue; // Chronicle's first header word: the file was written
+                }
+                if (chunk == null) {
+                    chunk = java.nio.ByteBuffer.allocate(ZERO_CHECK_CHUNK_BYTES);
+                }
+                long nonZeroAt = firstNonZero(ch, chunk);
+                if (nonZeroAt >= 0) {
+                    throw new JournalCorruptException("journal cycle file " + f + " has no header but a non-zero byte at offset "
+                            + nonZeroAt + ": its first page was lost and later data kept."
+                            + " Stop, keep the data folder, and restore the journal from backup.");
+                }
+            }
+            LOG.log(System.Logger.Level.WARNING, "event=journal_headerless_cycle_file_removed file={0} bytes={1,number,#}"
+                    + " reason=\"no header and zeros throughout: created, never forced (a power cut)\"", f, Files.size(f));
+            Files.delete(f);
+        }
+    }
+
+    /** The offset of the first non-zero byte of a file, or -1. */
+    private static long firstNonZero(FileChannel ch, java.nio.ByteBuffer chunk) throws IOException {
+        long at = 0;
+        while (true) {
+            chunk.clear();
+            int n = ch.read(chunk, at);
+            if (n < 0) {
+                return -1;
+            }
+            for (int i = 0; i < n; i++) {
+                if (chunk.get(i) != 0) {
+                    return at + i;
+                }
+            }
+            at += n;
+        }
     }
 
     /**

@@ -89,7 +89,7 @@ class PowerCutTest {
     private List<Cut> run(String name, int cycles, long seed, String configLines) throws Exception {
         long loadMs = Long.getLong("lumbung.powercut.loadMs", 1_500);
         Random random = new Random(seed);
-        Path data = tmp.resolve("mnt").resolve("data");
+        Path data = tmp.resolve("mnt"); // the engine's log and config file go next to it, off the cut file system
         List<Cut> cuts = new ArrayList<>();
         try (PowerCutFs fs = PowerCutFs.mount(tmp.resolve("backing"), tmp.resolve("mnt"))) {
             Map<String, String> sent = new ConcurrentHashMap<>();       // txnId -> terminalId|body
