@@ -131,6 +131,7 @@ public final class Engine implements AutoCloseable {
             System.err.println("WARNING: journal.force=off-unsafe-test-only: the journal is never forced to disk;"
                     + " acknowledged payments are lost at a power cut. For tests only.");
         }
+        Journal.removeHeaderlessCycleFiles(config.dataDir.resolve("journal"));
         journal = new Journal(config.dataDir.resolve("journal"), config.durability, config.journalForceOffUnsafe);
         newDerivedState();
         long tJournal = System.nanoTime();

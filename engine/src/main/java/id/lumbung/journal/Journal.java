@@ -106,7 +106,6 @@ public final class Journal implements AutoCloseable {
         }
         try {
             Files.createDirectories(dir);
-            removeHeaderlessCycleFiles(dir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create journal folder " + dir, e);
         }
@@ -141,9 +140,23 @@ public final class Journal implements AutoCloseable {
      * minute, before it opens the queue. A file with no header but other bytes lost its header
      * page and kept data: corruption, refused.
      *
+     * <p>The engine calls this before it opens its journal, which no other process appends to; a
+     * reader of a live engine's journal (reconcile) must not, since a file the engine is creating
+     * is headerless for an instant.
+     *
      * @throws JournalCorruptException for a cycle file with no header and a non-zero byte
      */
-    private static void removeHeaderlessCycleFiles(Path dir) throws IOException {
+    public static void removeHeaderlessCycleFiles(Path dir) {
+        try {
+            if (Files.isDirectory(dir)) {
+                removeHeaderless(dir);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot check the journal files in " + dir, e);
+        }
+    }
+
+    private static void removeHeaderless(Path dir) throws IOException {
         List<Path> cycleFiles;
         try (Stream<Path> files = Files.list(dir)) {
             cycleFiles = files.filter(p -> p.toString().endsWith(".cq4")).sorted().toList();
