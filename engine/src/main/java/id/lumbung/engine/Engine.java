@@ -364,7 +364,9 @@ public final class Engine implements AutoCloseable {
         try {
             FileStore store = Files.getFileStore(journal.dir());
             diskFreeBytes = store.getUsableSpace();
-            ok = diskFreeBytes > reserve && Files.isWritable(journal.dir());
+            boolean room = journal.extendRoom(diskFreeBytes); // refuses at the file system's own ENOSPC
+            // a reserve of 0 leaves the decision to the file system, through the journal's room
+            ok = room && (reserve == 0 || diskFreeBytes > reserve) && Files.isWritable(journal.dir());
         } catch (IOException e) {
             ok = false;
         }

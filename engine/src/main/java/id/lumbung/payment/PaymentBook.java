@@ -294,7 +294,7 @@ public final class PaymentBook {
             out.refused(PostOutcome.Result.INVALID_TIMESTAMP);
             return;
         }
-        if (!writable || retained.size() >= retainedPaymentsMax) {
+        if (!writable || !journal.hasRoom() || retained.size() >= retainedPaymentsMax) {
             out.refused(PostOutcome.Result.JOURNAL_UNAVAILABLE);
             return;
         }
@@ -338,7 +338,7 @@ public final class PaymentBook {
         if (settled(sequence)) {
             return new VoidOutcome(VoidOutcome.Result.ALREADY_SETTLED, view(sequence));
         }
-        if (!writable) {
+        if (!writable || !journal.hasRoom()) {
             return new VoidOutcome(VoidOutcome.Result.JOURNAL_UNAVAILABLE, null);
         }
         long voidSequence = nextSequence();
@@ -360,7 +360,7 @@ public final class PaymentBook {
      * @return false when the journal cannot take writes
      */
     public boolean close(int coopIndex, byte trigger) {
-        if (!writable) {
+        if (!writable || !journal.hasRoom()) {
             return false;
         }
         long sequence = nextSequence();
