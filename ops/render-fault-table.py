@@ -47,9 +47,10 @@ def main(path):
             outcome = "acknowledged payments lost, as they must be: the test sees a missing force" if lost > 0 \
                 else "**nothing lost: the test cannot see a missing force**"
         per_cut = f"{min(int(c['acknowledged']) for c in cuts):,}–{max(int(c['acknowledged']) for c in cuts):,} per cut"
-        rows.append(f"| {what} | {len(cuts)} cuts | {ack:,} ({per_cut}) | {found:,} | {lost:,} | {outcome} |")
+        rows.append(f"| {what} | {len(cuts)} {'cut' if len(cuts) == 1 else 'cuts'} | {ack:,} ({per_cut}) | {found:,} | {lost:,} | {outcome} |")
     if fill and restart:
-        outcome = (f"{int(fill['refused_503']):,} payments refused `503 JOURNAL_UNAVAILABLE` + `Retry-After`, engine alive "
+        outcome = (f"{int(fill['refused_503']):,} batch items refused `JOURNAL_UNAVAILABLE`, then a single post "
+                   f"`503 JOURNAL_UNAVAILABLE` + `Retry-After`; engine alive "
                    f"(`engine_alive={fill['engine_alive']}`), 201 again once the filler was deleted, no restart")
         rows.append(f"| file system full to the last byte (16 MiB tmpfs, filler {int(fill['filler_bytes']):,} bytes, reserve 0) "
                     f"| 1 fill | {int(restart['acknowledged']):,} | {int(restart['found']):,} | {int(restart['lost']):,} | {outcome} |")
