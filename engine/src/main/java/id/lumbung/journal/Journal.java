@@ -86,6 +86,11 @@ public final class Journal implements AutoCloseable {
     private long freeBytes = Long.MAX_VALUE;
     /** A new cycle file's entries up to here may stand on free space rather than allocated room. Writer thread. */
     private long graceTo = -1;
+    /**
+     * The room guard is on: the engine's writer calls {@link #extendRoom} with the free space it
+     * measures. A journal nobody calls it on (reconcile, benchmarks, tools) appends unguarded.
+     */
+    private boolean roomGuarded;
     /** Whether the next entry has disk blocks to go to ({@link #hasRoom}). Writer thread. */
     private boolean room = true;
     /** The channel {@link #extendRoom} reads and writes back through, kept open for the current cycle file. */
@@ -477,7 +482,7 @@ public final class Journal implements AutoCloseable {
             graceTo = end + NEW_FILE_FREE_BYTES_MIN / 2;
         }
         appendEnd = end;
-        if (allocatedTo - appendEnd < ROOM_MIN_BYTES && !(appendEnd < graceTo && freeBytes >= NEW_FILE_FREE_BYTES_MIN)) {
+        if (roomGuarded && allocatedTo - appendEnd < ROOM_MIN_BYTES && !(appendEnd < graceTo && freeBytes >= NEW_FILE_FREE_BYTES_MIN)) {
             // a burst past the writer's periodic extension: just enough for the next entries here
             // (about a millisecond), the rest at the writer's next check
             extendRoom(freeBytes, 2 * ROOM_MIN_BYTES);
@@ -512,6 +517,7 @@ public final class Journal implements AutoCloseable {
      * @return {@link #hasRoom}
      */
     public boolean extendRoom(long freeBytes) {
+        roomGuarded = true;
         return extendRoom(freeBytes, ROOM_AHEAD_BYTES);
     }
 
