@@ -499,10 +499,14 @@ public final class Journal implements AutoCloseable {
      * mapping: a page with no block behind it on a full file system raises SIGBUS at the write,
      * which the JVM turns into an {@code InternalError} that kills the writer. So the writer
      * refuses an entry (503 JOURNAL_UNAVAILABLE) unless {@link #ROOM_MIN_BYTES} past the last one
-     * are allocated, or, for a cycle file not yet appended to or in its first 512 KiB (before the
-     * writer's next check allocates its room), {@link #NEW_FILE_FREE_BYTES_MIN} are free. Writer thread.
+     * are allocated, or, for a cycle file not yet appended to (the first after a start, or the
+     * next day's once the clock passed midnight) or in its first 512 KiB (before the writer's next
+     * check allocates its room), {@link #NEW_FILE_FREE_BYTES_MIN} are free. Writer thread.
      */
     public boolean hasRoom() {
+        if (roomGuarded && appendFile != null && queue.cycle() != appendCycle) {
+            return freeBytes >= NEW_FILE_FREE_BYTES_MIN; // the next entry opens the next cycle's file (the daily roll)
+        }
         return room;
     }
 
@@ -550,7 +554,7 @@ public final class Journal implements AutoCloseable {
             }
         }
         room = allocatedTo - appendEnd >= ROOM_MIN_BYTES || appendEnd < graceTo && freeBytes >= NEW_FILE_FREE_BYTES_MIN;
-        return room;
+        return hasRoom();
     }
 
     /** Reads {@code n} bytes at {@code at} (zeros past the end of the file) and writes them back. */
