@@ -9,9 +9,10 @@
  * away, forces and namespace changes fail with EIO. What the backing folder holds after a cut is
  * what a disk would hold after a power cut at that moment. Reading /.powercut gives counters.
  *
- * Namespace operations (create, mkdir, rename, unlink) reach the backing folder at once: the model
- * is a file system that journals its metadata but not file data (ext4 data=writeback), so a file
- * that was never forced survives a cut with the size and bytes its last force left (often empty).
+ * Namespace operations (create, mkdir, rename, unlink) reach the backing folder at once, as a file
+ * system that journals its metadata commits them within seconds anyway: a file that was never
+ * forced survives a cut with the size and bytes its last force left (empty if none). Torn sectors,
+ * reordered or lost namespace changes are not modelled.
  *
  * The kernel keeps its own page cache of the mount. Mapped pages are written back to this process
  * by the kernel's flusher (every few seconds), by msync, and by fsync before the FSYNC request
