@@ -7,6 +7,7 @@ import id.lumbung.journal.JournalCorruptException;
 import id.lumbung.ledger.Ledger;
 import id.lumbung.metrics.EngineMetrics;
 import id.lumbung.payment.PaymentBook;
+import id.lumbung.payment.ReferenceBaseline;
 import id.lumbung.reference.ReferenceData;
 import id.lumbung.settlement.FeeSchedule;
 import id.lumbung.settlement.Settlement;
@@ -70,13 +71,18 @@ final class Reconciler {
 
     private int recomputeAndCompare(Path scratch, PrintStream out) throws Exception {
         AtomicReference<Throwable> failure = new AtomicReference<>();
-        Ledger ledger = new Ledger(ref.coopCount(), ref.traderCount());
-        Settlement settlement = new Settlement(ref, fees, scratch, ledger, new EngineMetrics(new SimpleMeterRegistry()),
-                (t, e) -> failure.compareAndSet(null, e));
         long entries;
+        Settlement settlement = null;
         try (Journal journal = new Journal(data.resolve("journal"), Durability.ASYNC)) {
-            PaymentBook book = new PaymentBook(ref, Clock.systemUTC(), journal, settlement, Long.MAX_VALUE, Integer.MAX_VALUE,
-                    new EngineMetrics(new SimpleMeterRegistry()));
+            // the reference comes from the journal, whatever the files say now: only a journal that
+            // never had reference entries is read with the files (as its first start would journal them)
+            ReferenceBaseline baseline = ReferenceBaseline.of(journal, ref, fees.toConfig());
+            ReferenceData start = baseline.reference().effective(ref);
+            Ledger ledger = new Ledger(start.coopCount(), start.traderCount());
+            settlement = new Settlement(start, fees, scratch, ledger, new EngineMetrics(new SimpleMeterRegistry()),
+                    (t, e) -> failure.compareAndSet(null, e));
+            PaymentBook book = new PaymentBook(baseline.reference(), ref, Clock.systemUTC(), journal, settlement,
+                    Long.MAX_VALUE, Integer.MAX_VALUE, new EngineMetrics(new SimpleMeterRegistry()));
             Journal.ReplayResult result = journal.replay(book::replay, n -> { });
             entries = result.entries();
             settlement.drained().get(10, TimeUnit.MINUTES);
@@ -88,7 +94,9 @@ final class Reconciler {
             out.println("JOURNAL CORRUPT: " + e.getMessage());
             return 3;
         } finally {
-            settlement.close();
+            if (settlement != null) {
+                settlement.close();
+            }
         }
         if (failure.get() != null) {
             out.println("RECOMPUTE FAILED: " + failure.get().getMessage());
