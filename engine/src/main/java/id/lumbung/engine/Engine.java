@@ -169,13 +169,13 @@ public final class Engine implements AutoCloseable {
             throw e.getCause() instanceof Exception x ? x : new IllegalStateException(e.getCause());
         }
         replay(snapshot);
-        journalReferenceChanges();
         long tState = System.nanoTime();
         // the first check runs before the writer takes commands: no write slips in under the reserve
         checkDisk();
         writer = new JournalWriter(journal, metrics, config.writerQueueMax, book::publishWindows, this::idleWork, fatal);
         service = new PaymentService(book, writer);
         writer.start();
+        journalReferenceChanges();
 
         rateLimiter = new RateLimiter(reference.terminalCount(), config.ratePerSecond, config.rateBurst);
         IngestContext ctx = new IngestContext(config, () -> reference, service, settlement, ledger, rateLimiter, metrics,
@@ -251,13 +251,38 @@ public final class Engine implements AutoCloseable {
      * had in effect, then journals each change the files make to the reference at the journal's
      * end. A change that cannot apply stops the start, naming file, line and field.
      */
-    private void journalReferenceChanges() throws id.lumbung.reference.ReferenceDataException {
-        if (baseline.mustJournal()) {
-            int n = book.journalBaseline(files, fees.toConfig()).size();
-            LOG.log(System.Logger.Level.INFO, "event=reference_baseline_journaled changes={0,number,#} note=\"an upgraded"
-                    + " journal: the files are taken as in effect since its start\"", n);
+    private void journalReferenceChanges() throws Exception {
+        // the journal's appender belongs to the writer thread: the changes are its first command,
+        // answered once durable, before any listener takes a request
+        java.util.concurrent.CompletableFuture<PaymentBook.ReferenceUpdate> done = new java.util.concurrent.CompletableFuture<>();
+        boolean offered = writer.offer(new id.lumbung.journal.JournalWriter.Command() {
+            private PaymentBook.ReferenceUpdate update;
+
+            @Override
+            public void execute() {
+                if (baseline.mustJournal()) {
+                    int n = book.journalBaseline(files, fees.toConfig()).size();
+                    LOG.log(System.Logger.Level.INFO, "event=reference_baseline_journaled changes={0,number,#} note=\"an"
+                            + " upgraded journal: the files are taken as in effect since its start\"", n);
+                }
+                update = book.applyReference(files, fees.toConfig());
+            }
+
+            @Override
+            public void complete() {
+                done.complete(update);
+            }
+        });
+        if (!offered) {
+            throw new IllegalStateException("the journal writer took no command at start");
         }
-        PaymentBook.ReferenceUpdate update = book.applyReference(files, fees.toConfig());
+        PaymentBook.ReferenceUpdate update;
+        try {
+            update = done.get(10, TimeUnit.MINUTES);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("the journal writer did not journal the reference changes within 10 minutes"
+                    + (failed ? " (it failed: see event=journal_writer_failed)" : ""), e);
+        }
         if (update.refusal() != null) {
             throw new id.lumbung.reference.ReferenceDataException("reference change refused, nothing journaled: "
                     + update.refusal());
@@ -271,12 +296,12 @@ public final class Engine implements AutoCloseable {
     }
 
     private static void logChanges(List<id.lumbung.reference.JournaledReference.Change> changes) {
-        for (id.lumbung.reference.JournaledReference.Change c : changes.size() > 100 ? changes.subList(0, 100) : changes) {
+        for (id.lumbung.reference.JournaledReference.Change c : changes.size() > 20 ? changes.subList(0, 20) : changes) {
             LOG.log(System.Logger.Level.INFO, "event=reference_changed what=\"{0}\" from=\"{1}\" to=\"{2}\""
                     + " sequence={3,number,#}", c.what(), c.from(), c.to(), c.sequence());
         }
-        if (changes.size() > 100) {
-            LOG.log(System.Logger.Level.INFO, "event=reference_changed more={0,number,#}", changes.size() - 100);
+        if (changes.size() > 20) {
+            LOG.log(System.Logger.Level.INFO, "event=reference_changed more={0,number,#}", changes.size() - 20);
         }
     }
 
