@@ -85,6 +85,7 @@ final class Reconciler {
                     Long.MAX_VALUE, Integer.MAX_VALUE, new EngineMetrics(new SimpleMeterRegistry()));
             Journal.ReplayResult result = journal.replay(book::replay, n -> { });
             entries = result.entries();
+            out.println(journaledPlansLine(book.reference().feePlans(), baseline.mustJournal()));
             settlement.drained().get(10, TimeUnit.MINUTES);
             if (result.discardedTailIndex() >= 0) {
                 out.println("note: torn tail entry at index 0x" + Long.toHexString(result.discardedTailIndex())
@@ -109,6 +110,20 @@ final class Reconciler {
                 + " differences=" + differences.size());
         differences.forEach(d -> out.println("DIFFERENCE " + d));
         return differences.isEmpty() ? 0 : 1;
+    }
+
+    /**
+     * {@code fee plans journaled (they price every batch): GOV=... REG=...}: the plans the journal
+     * holds decide the fees, whatever the config says now; a journal without reference entries
+     * (never started by an engine that journals them) is recomputed with the config's.
+     */
+    private static String journaledPlansLine(java.util.Map<String, String> journaled, boolean notJournaled) {
+        if (notJournaled) {
+            return "fee plans journaled: none (a journal from before reference entries: recomputed with the plans above)";
+        }
+        StringBuilder sb = new StringBuilder("fee plans journaled (they price every batch):");
+        new java.util.TreeMap<>(journaled).forEach((name, spec) -> sb.append(' ').append(name).append('=').append(spec));
+        return sb.toString();
     }
 
     /** {@code fee plans from <source>: GOV=*:0% REG=*:0.7% UMI=500000:0%,*:0.3%}, plans sorted by name. */

@@ -95,7 +95,7 @@ public final class Settlement implements WindowSink, AutoCloseable {
         feeByTrader = new long[0];
         paymentsByCoop = new long[0];
         files = new SettlementFiles(reference, filesDir, dataDir.resolve("ledger"));
-        useReference(reference);
+        adopt(reference, false); // the ledger is built for this reference by the caller
         thread = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "lumbung-settlement");
             t.setDaemon(true);
@@ -109,6 +109,10 @@ public final class Settlement implements WindowSink, AutoCloseable {
      * grows. Settlement thread, or the starting thread before it runs (a snapshot's reference).
      */
     public void useReference(ReferenceData ref) {
+        adopt(ref, true);
+    }
+
+    private void adopt(ReferenceData ref, boolean growLedger) {
         if (ref == reference) {
             return;
         }
@@ -143,7 +147,9 @@ public final class Settlement implements WindowSink, AutoCloseable {
             added.add(new CopyOnWriteArrayList<>());
         }
         batchesByCoop.addAll(added);
-        ledger.ensureCapacity(coops, traders);
+        if (growLedger) {
+            ledger.ensureCapacity(coops, traders);
+        }
         files.reference(ref);
     }
 
