@@ -131,6 +131,41 @@ class ReferenceReloadTest {
         }
     }
 
+    /**
+     * A reload naming an unknown fee plan answers 409 problem+json naming file, line and field,
+     * journals nothing, and leaves the reference in effect: the trader still posts on its plan.
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void reloadWithAnUnknownFeePlanIsRefusedWithNothingJournaled() throws Exception {
+        Path ref = tmp.resolve("ref");
+        Files.createDirectories(ref);
+        for (String name : new String[] {"coops.csv", "traders.csv", "terminals.csv"}) {
+            try (InputStream in = getClass().getResourceAsStream("/demo/" + name)) {
+                Files.write(ref.resolve(name), in.readAllBytes());
+            }
+        }
+        Map<String, String> settings = Map.of(EngineConfig.REFERENCE_DIR_PROP_NAME, ref.toString());
+        ReferenceData files = ReferenceData.load(ref, FeeSchedule.defaults().toConfig().keySet());
+        try (TestEngine t = new TestEngine(tmp.resolve("data"), settings, files, Clock.systemUTC())) {
+            long total = history(t).getLong("total");
+            String traders = Files.readString(ref.resolve("traders.csv"));
+            Files.writeString(ref.resolve("traders.csv"), traders.replace("BRH-001,KSP-BERINGHARJO,Warung Bu Sri,UMI",
+                    "BRH-001,KSP-BERINGHARJO,Warung Bu Sri,MIKRO"));
+            HttpResponse<String> r = t.ops("POST", "/admin/v1/reference/reload", null, TestEngine.ADMIN_TOKEN);
+            assertThat(r.statusCode()).isEqualTo(409);
+            assertThat(r.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+            JsonObject problem = new JsonObject(r.body());
+            assertThat(problem.getString("code")).isEqualTo("REFERENCE_REFUSED");
+            assertThat(problem.getString("detail")).isEqualTo("nothing journaled: " + ref.resolve("traders.csv")
+                    + " line 2: unknown fee_plan 'MIKRO', known: [GOV, REG, UMI]");
+            assertThat(history(t).getLong("total")).isEqualTo(total);
+            assertThat(t.ops("POST", "/admin/v1/reference/reload", null, "wrong").statusCode()).isEqualTo(401);
+            assertThat(t.ops("GET", "/admin/v1/reference/history", null, null).statusCode()).isEqualTo(401);
+            assertThat(t.post("T0000001", TestEngine.payment("T0000001", "U1", "600000")).statusCode()).isEqualTo(201);
+        }
+    }
+
     private static JsonObject history(TestEngine t) throws Exception {
         HttpResponse<String> r = t.ops("GET", "/admin/v1/reference/history", null, TestEngine.ADMIN_TOKEN);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
