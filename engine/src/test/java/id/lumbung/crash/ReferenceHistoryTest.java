@@ -203,7 +203,7 @@ class ReferenceHistoryTest {
         Path log = tmp.resolve("refused.log");
         Process refused = EngineProcess.launch(data, log, "sync", config);
         assertThat(refused.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(refused.exitValue()).isNotZero();
+        assertThat(refused.exitValue()).isEqualTo(2);
         assertThat(Files.readString(log)).contains(expected);
 
         String moved = Files.readString(ref.resolve("traders.csv"));
