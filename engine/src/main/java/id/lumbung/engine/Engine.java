@@ -479,7 +479,7 @@ public final class Engine implements AutoCloseable {
     private Future<OpsServer.Answer> adminClose(String coopId) {
         if (!ready) {
             return Future.succeededFuture(new OpsServer.Answer(503,
-                    "{\"code\":\"NOT_READY\",\"detail\":\"the engine is starting\"}"));
+                    Problem.json(503, "NOT_READY", "Not ready", "the engine is starting")));
         }
         int coopIndex = -1;
         if (coopId != null) {
