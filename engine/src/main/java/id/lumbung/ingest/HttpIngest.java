@@ -93,14 +93,15 @@ public final class HttpIngest extends VerticleBase {
         long t0 = System.nanoTime();
         String path = req.path();
         HttpMethod method = req.method();
-        if (path.startsWith(COOPS) && method == HttpMethod.GET) {
+        // HEAD answers as GET: Vert.x sends a HEAD's status and headers (Content-Length included) without the body
+        if (path.startsWith(COOPS) && (method == HttpMethod.GET || method == HttpMethod.HEAD)) {
             coopApi.handle(req, path);
             return;
         }
         Route route = route(method, path);
         if (route == null) {
-            req.response().setStatusCode(404).putHeader("Content-Type", "application/problem+json")
-                    .end(Problem.NOT_FOUND.json("no such resource"));
+            HeadAnswers.end(req, req.response().setStatusCode(404).putHeader("Content-Type", "application/problem+json"),
+                    Problem.NOT_FOUND.json("no such resource"));
             return;
         }
         int limit = route == Route.BATCH ? ctx.config().batchBodyBytesMax : ctx.config().bodyBytesMax;
@@ -142,7 +143,8 @@ public final class HttpIngest extends VerticleBase {
             if (path.startsWith(PAYMENTS + "/") && path.endsWith("/void") && path.length() > PAYMENTS.length() + 6) {
                 return Route.VOID;
             }
-        } else if (method == HttpMethod.GET && path.startsWith(PAYMENTS + "/") && path.indexOf('/', PAYMENTS.length() + 1) < 0) {
+        } else if ((method == HttpMethod.GET || method == HttpMethod.HEAD) && path.startsWith(PAYMENTS + "/")
+                && path.indexOf('/', PAYMENTS.length() + 1) < 0) {
             return Route.STATUS;
         }
         return null;
@@ -434,12 +436,13 @@ public final class HttpIngest extends VerticleBase {
     private void reject(HttpServerRequest req, long t0, Problem problem, String detail) {
         ctx.metrics().payment("rejected", problem.name());
         HttpServerResponse res = req.response();
-        res.setStatusCode(problem.status).putHeader("Content-Type", "application/problem+json").end(problem.json(detail));
+        HeadAnswers.end(req, res.setStatusCode(problem.status).putHeader("Content-Type", "application/problem+json"),
+                problem.json(detail));
         ctx.metrics().httpLatency(System.nanoTime() - t0);
     }
 
     private void json(HttpServerRequest req, int status, String body, long t0) {
-        req.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body);
+        HeadAnswers.end(req, req.response().setStatusCode(status).putHeader("Content-Type", "application/json"), body);
         ctx.metrics().httpLatency(System.nanoTime() - t0);
     }
 }
