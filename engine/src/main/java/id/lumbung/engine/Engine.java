@@ -336,6 +336,7 @@ public final class Engine implements AutoCloseable {
         }
         book.afterReplay(result.lastSequence(), result.discardedTailIndex());
         settlement.drained().get(10, TimeUnit.MINUTES);
+        settlement.restoreMissingFiles(); // before ready: every file the listing advertises is there
         settlement.live();
         double seconds = (System.nanoTime() - t0) / 1e9;
         LOG.log(System.Logger.Level.INFO, "event=replay_done entries={0,number,#} last_sequence={1,number,#} bytes={2,number,#} seconds={3}"
