@@ -148,8 +148,9 @@ public final class HttpIngest extends VerticleBase {
     /** A request Netty or {@link HttpProtocol} refused before routing: answered, counted as a rejection. */
     private void invalidRequest(HttpServerRequest req) {
         long t0 = System.nanoTime();
-        Problem problem = HttpProtocol.answerInvalid(req);
+        Problem problem = HttpProtocol.problemOf(req);
         ctx.metrics().payment("rejected", problem.name());
+        HttpProtocol.answer(req, problem);
         ctx.metrics().httpLatency(System.nanoTime() - t0);
     }
 

@@ -52,34 +52,42 @@ public final class HttpProtocol {
     }
 
     /**
-     * A server's invalid-request handler: answers the request Netty or {@link #guard} refused with
-     * its status and a problem document, then closes the connection (what follows the refused
-     * request on it cannot be framed).
-     *
-     * @return the problem answered, for the caller's metrics
+     * A server's invalid-request handler: answers the request Netty or {@link #guard} refused (see
+     * {@link #answer}).
      */
-    public static Problem answerInvalid(HttpServerRequest req) {
+    public static void answerInvalid(HttpServerRequest req) {
+        answer(req, problemOf(req));
+    }
+
+    /** The problem of a request Netty or {@link #guard} refused, from its decoder result. */
+    public static Problem problemOf(HttpServerRequest req) {
         Throwable cause = req.decoderResult().cause();
-        Problem problem;
-        String detail;
         if (cause instanceof UnsupportedVersion) {
-            problem = Problem.HTTP_VERSION_NOT_SUPPORTED;
-            detail = "only HTTP/1.x is served on this port";
-        } else if (cause instanceof TooLongHttpLineException) {
-            problem = Problem.URI_TOO_LONG;
-            detail = "request line longer than the limit";
-        } else if (cause instanceof TooLongHttpHeaderException) {
-            problem = Problem.HEADERS_TOO_LARGE;
-            detail = "request headers larger than the limit";
-        } else {
-            problem = Problem.MALFORMED_REQUEST;
-            detail = cause instanceof MalformedVersion ? "request line has no valid HTTP version"
-                    : "request line or headers cannot be read";
+            return Problem.HTTP_VERSION_NOT_SUPPORTED;
         }
+        if (cause instanceof TooLongHttpLineException) {
+            return Problem.URI_TOO_LONG;
+        }
+        if (cause instanceof TooLongHttpHeaderException) {
+            return Problem.HEADERS_TOO_LARGE;
+        }
+        return Problem.MALFORMED_REQUEST;
+    }
+
+    /**
+     * Answers a refused request with the problem's status and document, then closes the connection
+     * (what follows the refused request on it cannot be framed).
+     */
+    public static void answer(HttpServerRequest req, Problem problem) {
+        String detail = switch (problem) {
+            case HTTP_VERSION_NOT_SUPPORTED -> "only HTTP/1.x is served on this port";
+            case URI_TOO_LONG -> "request line longer than the limit";
+            case HEADERS_TOO_LARGE -> "request headers larger than the limit";
+            default -> "request line or headers cannot be read, or the version is not HTTP/DIGIT.DIGIT";
+        };
         req.response().setStatusCode(problem.status).putHeader("Content-Type", "application/problem+json")
                 .putHeader("Connection", "close").end(problem.json(detail))
                 .onComplete(done -> req.connection().close());
-        return problem;
     }
 
     /** Rewrites or refuses each request's version before Vert.x reads it; stateless, so one instance serves every pipeline. */

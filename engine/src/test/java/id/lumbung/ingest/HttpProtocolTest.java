@@ -170,6 +170,34 @@ class HttpProtocolTest {
         }
     }
 
+    @Test
+    void protocolRefusalsOnTheTerminalPortAreCountedAsRejections() throws Exception {
+        double versionBefore = rejected("HTTP_VERSION_NOT_SUPPORTED");
+        double malformedBefore = rejected("MALFORMED_REQUEST");
+        for (int port : new int[] {t.engine.httpPort(), t.engine.opsPort()}) {
+            for (String version : new String[] {"HTTP/2.0", "FOO/1.1"}) {
+                try (Raw raw = new Raw(port)) {
+                    raw.send(("GET /health/live " + version + "\r\nHost: 127.0.0.1\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                    raw.read();
+                }
+            }
+        }
+        // the terminal port's two, not the ops port's (the ops port counts no rejections)
+        assertThat(rejected("HTTP_VERSION_NOT_SUPPORTED") - versionBefore).isEqualTo(1.0);
+        assertThat(rejected("MALFORMED_REQUEST") - malformedBefore).isEqualTo(1.0);
+    }
+
+    /** {@code lumbung_payments_total{result="rejected",code}} as scraped, 0 before the first. */
+    private double rejected(String code) throws Exception {
+        String prefix = "lumbung_payments_total{code=\"" + code + "\",result=\"rejected\"} ";
+        for (String line : t.ops("GET", "/metrics", null, null).body().split("\n")) {
+            if (line.startsWith(prefix)) {
+                return Double.parseDouble(line.substring(prefix.length()).trim());
+            }
+        }
+        return 0;
+    }
+
     /** The head of a signed terminal request (its body is sent apart). */
     private byte[] signedHead(String method, String path, String version, byte[] body, boolean expectContinue) {
         String now = Long.toString(t.engine.clock().millis());
