@@ -28,7 +28,9 @@ import io.vertx.core.net.impl.ConnectionBase;
  * <p>The version is rewritten in the Netty pipeline, just before Vert.x's handler: Vert.x reads a
  * request's version by identity with Netty's two constants, and answers other versions before any
  * handler the server can set. Refused versions become a failed decoder result, which Vert.x hands
- * to the server's invalid-request handler ({@link #answerInvalid}). Event loop only.
+ * to the server's invalid-request handler ({@link #answerInvalid}). The pipeline is reached through
+ * Vert.x's {@code ConnectionBase} (internal API, 5.0.7); {@code HttpProtocolTest} fails if the
+ * handler is not in place. Event loop only.
  */
 public final class HttpProtocol {
     /** The pipeline name of the version handler. */

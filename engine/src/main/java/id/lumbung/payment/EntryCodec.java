@@ -49,7 +49,7 @@ public final class EntryCodec {
     public static final int TYPE_OFFSET = 1;
     public static final int LENGTH_OFFSET = 2;
     public static final int CRC_OFFSET = 4;
-    /** Version 2's checksum starts with the header up to the checksum itself. */
+    /** From version 2 on, the checksum starts with the header up to the checksum itself. */
     private static final int CHECKED_HEADER_BYTES = CRC_OFFSET;
     /** A string's UTF-8 bytes at most, with its u8 length. */
     private static final int STRING_BYTES_MAX = 255;
