@@ -137,12 +137,12 @@ public final class HttpIngest extends VerticleBase {
     }
 
     /**
-     * {@code Expect: 100-continue} from an HTTP/1.1 client (RFC 9110 section 10.1.1; an HTTP/1.0
-     * client gets no interim answer). The server answers it itself, after the checks that come before
-     * the body, so a body over its limit or to no route is refused without being sent.
+     * {@code Expect: 100-continue} (RFC 9110 section 10.1.1; an HTTP/1.0 client gets no interim
+     * answer). The server answers it itself, after the checks that come before the body, so a body
+     * over its limit or to no route is refused without being sent.
      */
     private static boolean expectsContinue(HttpServerRequest req) {
-        return req.version() == HttpVersion.HTTP_1_1 && "100-continue".equalsIgnoreCase(req.getHeader("Expect"));
+        return req.version() != HttpVersion.HTTP_1_0 && "100-continue".equalsIgnoreCase(req.getHeader("Expect"));
     }
 
     /** A request Netty or {@link HttpProtocol} refused before routing: answered, counted as a rejection. */

@@ -153,6 +153,17 @@ class HttpProtocolTest {
     }
 
     @Test
+    void anHttp10ClientGetsNoInterimAnswer() throws Exception {
+        byte[] body = TestEngine.payment("T0000001", "continue-" + (++txn), "15000").getBytes(StandardCharsets.UTF_8);
+        try (Raw raw = new Raw(t.engine.httpPort())) {
+            raw.send(signedHead("POST", "/v1/payments", "HTTP/1.0", body, true));
+            raw.send(body);
+            Response r = raw.read();
+            assertThat(r.statusLine).isEqualTo("HTTP/1.0 201 Created");
+        }
+    }
+
+    @Test
     void expectContinueWithABodyOverTheLimitGets413WithoutContinue() throws Exception {
         try (Raw raw = new Raw(t.engine.httpPort())) {
             raw.send(("POST /v1/payments HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 5000\r\n"
