@@ -47,7 +47,12 @@ public final class OpsServer {
     }
 
     public Future<HttpServer> listen(String host, int port) {
-        server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port)).requestHandler(this::handle);
+        // admin bodies are at most 4 KiB from operators: 100 Continue is answered at once (HttpIngest
+        // answers it only after the checks that come before a terminal's body)
+        server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port).setHandle100ContinueAutomatically(true))
+                .connectionHandler(id.lumbung.ingest.HttpProtocol::guard)
+                .invalidRequestHandler(id.lumbung.ingest.HttpProtocol::answerInvalid)
+                .requestHandler(this::handle);
         return server.listen();
     }
 
