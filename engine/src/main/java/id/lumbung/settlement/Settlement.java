@@ -96,6 +96,7 @@ public final class Settlement implements WindowSink, AutoCloseable {
         paymentsByCoop = new long[0];
         files = new SettlementFiles(reference, filesDir, dataDir.resolve("ledger"));
         adopt(reference, false); // the ledger is built for this reference by the caller
+        files.onRegenerated(this::regenerated);
         thread = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "lumbung-settlement");
             t.setDaemon(true);
@@ -315,6 +316,26 @@ public final class Settlement implements WindowSink, AutoCloseable {
     /** Called once replay is done: from here on every close is logged at INFO. */
     public void live() {
         live = true;
+        files.onRegenerated(null);
+    }
+
+    /**
+     * Once replay is done and before the engine is ready: every file of every listed batch is on
+     * disk with its listed size, and a missing one is written again from its batch, byte for byte
+     * (a start from the snapshot has not written them; a whole replay already has). Runs on the
+     * caller's thread while the settlement thread is idle.
+     *
+     * @throws IllegalStateException naming the file, if one has another size than listed or would
+     *     be regenerated with other bytes than listed: the start must not serve it
+     */
+    public void restoreMissingFiles() {
+        files.restoreMissing(batchesByCoop);
+    }
+
+    /** A batch file that was missing, written again from the journal at start. */
+    private void regenerated(Path file) {
+        metrics.settlementFilesRegenerated.increment();
+        LOG.log(System.Logger.Level.WARNING, "event=settlement_file_regenerated file={0}", file);
     }
 
     private System.Logger.Level logLevel() {
@@ -367,6 +388,7 @@ public final class Settlement implements WindowSink, AutoCloseable {
             out.writeLong(m.grossRupiah());
             out.writeLong(m.feeRupiah());
         }
+        out.writeString(r.settlementAccount());
         out.writeInt(r.files().size());
         for (FileDigest f : r.files()) {
             out.writeString(f.name());
@@ -451,6 +473,7 @@ public final class Settlement implements WindowSink, AutoCloseable {
             gross += g;
             fee += f;
         }
+        String account = in.readString(SNAPSHOT_STRING_BYTES_MAX);
         int fileCount = in.readCount(SNAPSHOT_FILES_MAX, "files of a batch");
         List<FileDigest> files = new ArrayList<>(fileCount);
         for (int i = 0; i < fileCount; i++) {
@@ -459,7 +482,7 @@ public final class Settlement implements WindowSink, AutoCloseable {
         }
         try {
             return new BatchRecord(new Batch(batchId, c.coopId(), first, last, closedAt, members, payments, gross, fee,
-                    gross - fee, opening), coop, List.copyOf(files));
+                    gross - fee, opening), coop, List.copyOf(files), account);
         } catch (IllegalStateException | IllegalArgumentException e) {
             throw new SnapshotException("snapshot batch " + batchId + " is inconsistent: " + e.getMessage(), e);
         }

@@ -90,7 +90,8 @@ class ReferenceHistoryTest {
 
     /**
      * A new settlement account applies to the batches closed after it: each camt.053 names the
-     * account in effect at its close, and both survive a start without the snapshot.
+     * account in effect at its close, also when a start from the snapshot restores a missing one,
+     * and both survive a start without the snapshot.
      */
     @Test
     @Timeout(value = 180, unit = TimeUnit.SECONDS)
@@ -118,6 +119,13 @@ class ReferenceHistoryTest {
         assertThat(Files.readString(batchFile(data, batch2, ".camt053.xml")))
                 .contains("<Id>1370099999999</Id>").doesNotContain("1370012345678");
         byte[][] before = filesOf(data, batch1, batch2);
+        // a start from the snapshot restores a missing statement with the account of its own close
+        Files.delete(batchFile(data, batch1, ".camt053.xml"));
+        try (EngineProcess engine = EngineProcess.start(data, "sync", config)) {
+            assertThat(engine.output()).contains("event=snapshot_loaded");
+            assertThat(engine.stop()).isZero();
+        }
+        assertThat(filesOf(data, batch1, batch2)).isDeepEqualTo(before);
         deleteTree(data.resolve("snapshot"));
         try (EngineProcess engine = EngineProcess.start(data, "sync", config)) {
             assertThat(engine.stop()).isZero();
