@@ -68,7 +68,11 @@ public final class Engine implements AutoCloseable {
     private final FeeSchedule fees;
     /** The reference in effect before the journal's first entry (see {@link ReferenceBaseline}). */
     private ReferenceBaseline baseline;
-    private RateLimiter rateLimiter;
+    /** Whether the baseline was journaled; writer thread. */
+    private boolean baselineJournaled;
+    /** A start's reference changes wait for the journal to take writes (disk reserve); writer thread. */
+    private boolean referencePending;
+    private volatile RateLimiter rateLimiter;
     private final Clock clock;
     private final String adminToken;
     private final Thread.UncaughtExceptionHandler fatal;
@@ -260,12 +264,12 @@ public final class Engine implements AutoCloseable {
 
             @Override
             public void execute() {
-                if (baseline.mustJournal()) {
-                    int n = book.journalBaseline(files, fees.toConfig()).size();
-                    LOG.log(System.Logger.Level.INFO, "event=reference_baseline_journaled changes={0,number,#} note=\"an"
-                            + " upgraded journal: the files are taken as in effect since its start\"", n);
+                if (!book.writable()) {
+                    referencePending = true; // journaled by the writer's disk check once writes resume
+                    update = new PaymentBook.ReferenceUpdate(List.of(), null, true);
+                    return;
                 }
-                update = book.applyReference(files, fees.toConfig());
+                update = journalStartReference();
             }
 
             @Override
@@ -288,11 +292,28 @@ public final class Engine implements AutoCloseable {
                     + update.refusal());
         }
         if (update.journalUnavailable()) {
-            throw new IllegalStateException("reference changes cannot be journaled: the journal takes no writes"
-                    + " (disk reserve reached)");
+            // under the disk reserve nothing is written, payments included (503), until space returns:
+            // then the writer journals the changes before its first write. Meanwhile the event loops
+            // see the journaled reference; a new journal has none yet, and the files' own table has
+            // the very indexes the journaled one will have (a first reference is appended in file order)
+            LOG.log(System.Logger.Level.WARNING, "event=reference_deferred reason=\"the journal takes no writes (disk"
+                    + " reserve); reference changes are journaled when it does\"");
+            reference = book.referenceEmpty() ? files : book.reference();
+            return;
         }
         logChanges(update.changes());
         reference = book.reference();
+    }
+
+    /** The start's reference changes (and an upgraded journal's baseline, once). Writer thread. */
+    private PaymentBook.ReferenceUpdate journalStartReference() {
+        if (baseline.mustJournal() && !baselineJournaled) {
+            int n = book.journalBaseline(files, fees.toConfig()).size();
+            baselineJournaled = true;
+            LOG.log(System.Logger.Level.INFO, "event=reference_baseline_journaled changes={0,number,#} note=\"an"
+                    + " upgraded journal: the files are taken as in effect since its start\"", n);
+        }
+        return book.applyReference(files, fees.toConfig());
     }
 
     private static void logChanges(List<id.lumbung.reference.JournaledReference.Change> changes) {
@@ -443,6 +464,17 @@ public final class Engine implements AutoCloseable {
         }
         writable = ok;
         book.writable(ok);
+        if (ok && referencePending && writer != null && writer.isWriterThread()) {
+            referencePending = false; // before any command of the writer can write
+            PaymentBook.ReferenceUpdate update = journalStartReference();
+            if (update.refusal() != null) {
+                LOG.log(System.Logger.Level.ERROR, "event=reference_refused detail=\"{0}\" effect=\"the journaled"
+                        + " reference stays in effect; fix the files and reload\"", update.refusal());
+            } else {
+                logChanges(update.changes());
+            }
+            publishReference(book.reference());
+        }
     }
 
     /**
@@ -592,7 +624,10 @@ public final class Engine implements AutoCloseable {
 
     /** Writer thread, right after a reload's changes are journaled: what every later request sees. */
     private void publishReference(ReferenceData next) {
-        rateLimiter.ensureCapacity(next.terminalCount());
+        RateLimiter limiter = rateLimiter; // null only while the start has not built it (it sizes it from the reference)
+        if (limiter != null) {
+            limiter.ensureCapacity(next.terminalCount());
+        }
         reference = next;
     }
 
