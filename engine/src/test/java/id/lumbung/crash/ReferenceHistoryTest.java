@@ -71,6 +71,8 @@ class ReferenceHistoryTest {
             assertThat(last.getString("what")).isEqualTo("trader BRH-001");
             assertThat(last.getString("from")).isEqualTo("coop_id=KSP-BERINGHARJO fee_plan=UMI");
             assertThat(last.getString("to")).isEqualTo("coop_id=KSP-BERINGHARJO fee_plan=REG");
+            assertThat(java.time.Instant.parse(last.getString("at"))).isBetween(java.time.Instant.now().minusSeconds(120),
+                    java.time.Instant.now());
             assertThat(last.getLong("sequence")).isGreaterThan(Long.parseLong(batch1.substring(batch1.lastIndexOf('-') + 1)))
                     .isLessThan(Long.parseLong(batch2.substring(batch2.lastIndexOf('-') + 1)));
             assertThat(engine.stop()).isZero();
@@ -109,6 +111,8 @@ class ReferenceHistoryTest {
         replace(ref.resolve("coops.csv"), ",1370012345678,", ",1370099999999,");
         String batch2;
         try (EngineProcess engine = EngineProcess.start(data, "sync", config)) {
+            // the snapshot carries the journaled reference: a changed file does not reject it
+            assertThat(engine.output()).contains("event=snapshot_loaded").doesNotContain("snapshot_rejected");
             Client client = new Client(engine);
             assertThat(client.post("T0000003", Client.paymentBody("T0000003", "A2", 250_000)).statusCode()).isEqualTo(201);
             batch2 = onlyBatch(client.close()).getString("batchId");
