@@ -182,6 +182,7 @@ public final class Engine implements AutoCloseable {
         journalReferenceChanges();
 
         rateLimiter = new RateLimiter(reference.terminalCount(), config.ratePerSecond, config.rateBurst);
+        rateLimiter.ensureCapacity(reference.terminalCount()); // a reference the writer published meanwhile
         IngestContext ctx = new IngestContext(config, () -> reference, service, settlement, ledger, rateLimiter, metrics,
                 clock);
         int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
@@ -265,11 +266,20 @@ public final class Engine implements AutoCloseable {
             @Override
             public void execute() {
                 if (!book.writable()) {
-                    referencePending = true; // journaled by the writer's disk check once writes resume
+                    // under the disk reserve nothing is written, payments included (503), until space
+                    // returns: then the writer's disk check journals the changes before its first write.
+                    // Meanwhile the event loops see the journaled reference; a new journal has none yet,
+                    // and the files' own table has the very indexes the journaled one will have (a first
+                    // reference is appended in file order)
+                    referencePending = true;
+                    publishReference(book.referenceEmpty() ? files : book.reference());
                     update = new PaymentBook.ReferenceUpdate(List.of(), null, true);
                     return;
                 }
                 update = journalStartReference();
+                if (update.refusal() == null) {
+                    publishReference(book.reference());
+                }
             }
 
             @Override
@@ -292,17 +302,11 @@ public final class Engine implements AutoCloseable {
                     + update.refusal());
         }
         if (update.journalUnavailable()) {
-            // under the disk reserve nothing is written, payments included (503), until space returns:
-            // then the writer journals the changes before its first write. Meanwhile the event loops
-            // see the journaled reference; a new journal has none yet, and the files' own table has
-            // the very indexes the journaled one will have (a first reference is appended in file order)
             LOG.log(System.Logger.Level.WARNING, "event=reference_deferred reason=\"the journal takes no writes (disk"
                     + " reserve); reference changes are journaled when it does\"");
-            reference = book.referenceEmpty() ? files : book.reference();
             return;
         }
         logChanges(update.changes());
-        reference = book.reference();
     }
 
     /** The start's reference changes (and an upgraded journal's baseline, once). Writer thread. */
