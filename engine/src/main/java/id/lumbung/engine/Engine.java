@@ -180,7 +180,7 @@ public final class Engine implements AutoCloseable {
         }
         deployments = ids;
         gateway = new id.lumbung.gateway.IsoGateway(vertx, config.httpHost, config.isoPort, service, reference::terminal,
-                i -> reference.trader(i).traderId(), clock, registry, config.amountMaxRupiah)
+                i -> reference.trader(i).traderId(), clock, registry, config.amountMaxRupiah, config.isoMac)
                 .tls(o -> id.lumbung.config.Tls.apply(o, config), config.tlsClientAuthRequired);
         await(gateway.start());
         scheduleCutoff();
@@ -222,7 +222,7 @@ public final class Engine implements AutoCloseable {
                 .build();
         registerGauges();
         ops = new OpsServer(vertx, registry, this::ready, adminToken, this::adminClose);
-        await(ops.listen(config.httpHost, config.opsPort));
+        await(ops.listen(config.opsBind, config.opsPort));
     }
 
     /** The state the journal derives, empty: ledger, settlement and payment book. */
