@@ -222,7 +222,8 @@ public final class Engine implements AutoCloseable {
                 .build();
         registerGauges();
         ops = new OpsServer(vertx, registry, this::ready, adminToken, this::adminClose);
-        await(ops.listen(config.opsBind, config.opsPort));
+        // with TLS configured the admin token never travels in clear (server TLS; the token authorises)
+        await(ops.listen(config.opsBind, config.opsPort, o -> id.lumbung.config.Tls.applyServerOnly(o, config)));
     }
 
     /** The state the journal derives, empty: ledger, settlement and payment book. */

@@ -47,7 +47,12 @@ public final class OpsServer {
     }
 
     public Future<HttpServer> listen(String host, int port) {
-        server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port)).requestHandler(this::handle);
+        return listen(host, port, java.util.function.UnaryOperator.identity());
+    }
+
+    /** Listens on {@code host}:{@code port} with {@code tls} applied to the server options (TLS when configured). */
+    public Future<HttpServer> listen(String host, int port, java.util.function.UnaryOperator<HttpServerOptions> tls) {
+        server = vertx.createHttpServer(tls.apply(new HttpServerOptions()).setHost(host).setPort(port)).requestHandler(this::handle);
         return server.listen();
     }
 
