@@ -183,6 +183,11 @@ public final class EngineConfig {
         if ((tlsKeyPath == null) != (tlsCertPath == null)) {
             throw new IllegalArgumentException(TLS_KEY_PATH_PROP_NAME + " and " + TLS_CERT_PATH_PROP_NAME + " go together");
         }
+        if (isoMac == IsoMacMode.OFF && !tlsClientAuthRequired) {
+            // without a MAC and without client certificates, field 41 alone would say who pays
+            throw new IllegalArgumentException(ISO_MAC_PROP_NAME + "=off trusts the transport alone: it needs "
+                    + TLS_CLIENT_AUTH_PROP_NAME + "=required (mutual TLS)");
+        }
         if (tlsClientAuthRequired && (tlsKeyPath == null || tlsClientCaPath == null)) {
             throw new IllegalArgumentException(TLS_CLIENT_AUTH_PROP_NAME + "=required needs " + TLS_KEY_PATH_PROP_NAME + ", "
                     + TLS_CERT_PATH_PROP_NAME + " and " + TLS_CLIENT_CA_PATH_PROP_NAME);

@@ -212,4 +212,21 @@ class TlsTest {
         assertThatThrownBy(() -> EngineConfig.of(Map.of(EngineConfig.TLS_CLIENT_AUTH_PROP_NAME, "optional")))
                 .hasMessageContaining("none or required");
     }
+
+    @Test
+    void isoMacOffNeedsMutualTls() {
+        assertThatThrownBy(() -> EngineConfig.of(Map.of(EngineConfig.ISO_MAC_PROP_NAME, "off")))
+                .hasMessage("iso.mac=off trusts the transport alone: it needs tls.client.auth=required (mutual TLS)");
+        Map<String, String> serverOnly = new HashMap<>(tls(false));
+        serverOnly.put(EngineConfig.ISO_MAC_PROP_NAME, "off");
+        assertThatThrownBy(() -> EngineConfig.of(serverOnly)).hasMessageContaining("tls.client.auth=required");
+        Map<String, String> mutual = new HashMap<>(tls(true));
+        mutual.put(EngineConfig.ISO_MAC_PROP_NAME, "OFF");
+        assertThat(EngineConfig.of(mutual).isoMac).isEqualTo(id.lumbung.config.IsoMacMode.OFF);
+        assertThat(EngineConfig.defaults().isoMac).isEqualTo(id.lumbung.config.IsoMacMode.REQUIRED);
+        assertThat(EngineConfig.of(Map.of(EngineConfig.ISO_MAC_PROP_NAME, "optional")).isoMac)
+                .isEqualTo(id.lumbung.config.IsoMacMode.OPTIONAL);
+        assertThatThrownBy(() -> EngineConfig.of(Map.of(EngineConfig.ISO_MAC_PROP_NAME, "sometimes")))
+                .hasMessageContaining("iso.mac must be required, optional or off");
+    }
 }
