@@ -337,6 +337,7 @@ public final class Engine implements AutoCloseable {
         }
         book.afterReplay(result.lastSequence(), result.discardedTailIndex());
         settlement.drained().get(10, TimeUnit.MINUTES);
+        settlement.restoreMissingFiles(); // before ready: every file the listing advertises is there
         settlement.live();
         double seconds = (System.nanoTime() - t0) / 1e9;
         LOG.log(System.Logger.Level.INFO, "event=replay_done entries={0,number,#} last_sequence={1,number,#} bytes={2,number,#} seconds={3}"
@@ -480,7 +481,7 @@ public final class Engine implements AutoCloseable {
     private Future<OpsServer.Answer> adminClose(String coopId) {
         if (!ready) {
             return Future.succeededFuture(new OpsServer.Answer(503,
-                    "{\"code\":\"NOT_READY\",\"detail\":\"the engine is starting\"}"));
+                    Problem.json(503, "NOT_READY", "Not ready", "the engine is starting")));
         }
         int coopIndex = -1;
         if (coopId != null) {

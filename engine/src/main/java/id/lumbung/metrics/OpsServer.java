@@ -52,7 +52,13 @@ public final class OpsServer {
 
     /** Listens on {@code host}:{@code port} with {@code tls} applied to the server options (TLS when configured). */
     public Future<HttpServer> listen(String host, int port, java.util.function.UnaryOperator<HttpServerOptions> tls) {
-        server = vertx.createHttpServer(tls.apply(new HttpServerOptions()).setHost(host).setPort(port)).requestHandler(this::handle);
+        // admin bodies are at most 4 KiB from operators: 100 Continue is answered at once (HttpIngest
+        // answers it only after the checks that come before a terminal's body)
+        server = vertx.createHttpServer(tls.apply(new HttpServerOptions()).setHost(host).setPort(port)
+                        .setHandle100ContinueAutomatically(true))
+                .connectionHandler(id.lumbung.ingest.HttpProtocol::guard)
+                .invalidRequestHandler(id.lumbung.ingest.HttpProtocol::answerInvalid)
+                .requestHandler(this::handle);
         return server.listen();
     }
 
@@ -102,25 +108,20 @@ public final class OpsServer {
                 problem(req, 413, "BODY_TOO_LARGE", "admin body larger than " + ADMIN_BODY_BYTES_MAX + " bytes");
                 return;
             }
-            String coopId = null;
-            if (body.length() > 0) {
-                try {
-                    Object c = body.toJsonObject().getValue("coopId");
-                    if (c != null && !(c instanceof String)) {
-                        problem(req, 400, "INVALID_FIELD", "coopId must be a string");
-                        return;
-                    }
-                    coopId = (String) c;
-                } catch (RuntimeException e) {
-                    problem(req, 400, "MALFORMED_JSON", "body must be a JSON object");
-                    return;
-                }
+            // refused before anything reaches the journal: a close cannot be undone
+            AdminCloseRequest.Parsed parsed = AdminCloseRequest.parse(req.query(), body.getBytes());
+            if (parsed.problem() != null) {
+                req.response().setStatusCode(parsed.problem().status).putHeader("Content-Type", "application/problem+json")
+                        .end(parsed.problem().json(parsed.detail()));
+                return;
             }
-            adminClose.close(coopId).onComplete(ar -> {
+            adminClose.close(parsed.coopId()).onComplete(ar -> {
                 if (ar.failed()) {
                     problem(req, 500, "CLOSE_FAILED", "the close failed: " + ar.cause().getMessage());
                 } else {
-                    req.response().setStatusCode(ar.result().status()).putHeader("Content-Type", "application/json")
+                    // every answer but 200 is a problem document
+                    req.response().setStatusCode(ar.result().status()).putHeader("Content-Type",
+                            ar.result().status() == 200 ? "application/json" : "application/problem+json")
                             .end(ar.result().json());
                 }
             });

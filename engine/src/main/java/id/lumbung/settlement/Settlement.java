@@ -104,6 +104,7 @@ public final class Settlement implements WindowSink, AutoCloseable {
         feeByTrader = new long[traders];
         paymentsByCoop = new long[coops];
         files = new SettlementFiles(reference, filesDir, dataDir.resolve("ledger"));
+        files.onRegenerated(this::regenerated);
         thread = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "lumbung-settlement");
             t.setDaemon(true);
@@ -270,6 +271,26 @@ public final class Settlement implements WindowSink, AutoCloseable {
     /** Called once replay is done: from here on every close is logged at INFO. */
     public void live() {
         live = true;
+        files.onRegenerated(null);
+    }
+
+    /**
+     * Once replay is done and before the engine is ready: every file of every listed batch is on
+     * disk with its listed size, and a missing one is written again from its batch, byte for byte
+     * (a start from the snapshot has not written them; a whole replay already has). Runs on the
+     * caller's thread while the settlement thread is idle.
+     *
+     * @throws IllegalStateException naming the file, if one has another size than listed or would
+     *     be regenerated with other bytes than listed: the start must not serve it
+     */
+    public void restoreMissingFiles() {
+        files.restoreMissing(batchesByCoop);
+    }
+
+    /** A batch file that was missing, written again from the journal at start. */
+    private void regenerated(Path file) {
+        metrics.settlementFilesRegenerated.increment();
+        LOG.log(System.Logger.Level.WARNING, "event=settlement_file_regenerated file={0}", file);
     }
 
     private System.Logger.Level logLevel() {
