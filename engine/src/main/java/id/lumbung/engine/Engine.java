@@ -196,7 +196,8 @@ public final class Engine implements AutoCloseable {
         }
         deployments = ids;
         gateway = new id.lumbung.gateway.IsoGateway(vertx, config.httpHost, config.isoPort, service,
-                id -> reference.terminal(id), i -> reference.trader(i).traderId(), clock, registry, config.amountMaxRupiah)
+                id -> reference.terminal(id), i -> reference.trader(i).traderId(), clock, registry, config.amountMaxRupiah,
+                config.isoMac)
                 .tls(o -> id.lumbung.config.Tls.apply(o, config), config.tlsClientAuthRequired);
         await(gateway.start());
         scheduleCutoff();
@@ -239,7 +240,8 @@ public final class Engine implements AutoCloseable {
         registerGauges();
         ops = new OpsServer(vertx, registry, this::ready, adminToken, this::adminClose)
                 .referenceAdmin(this::adminReload, this::adminReferenceHistory);
-        await(ops.listen(config.httpHost, config.opsPort));
+        // with TLS configured the admin token never travels in clear (server TLS; the token authorises)
+        await(ops.listen(config.opsBind, config.opsPort, o -> id.lumbung.config.Tls.applyServerOnly(o, config)));
     }
 
     /** The state the journal derives, empty: ledger, settlement and payment book. */
