@@ -298,8 +298,9 @@ public final class PaymentBook {
 
     /**
      * Journals and applies every change that brings the reference in effect to {@code files} and
-     * the configured fee plans, at this position of the journal, or refuses them all. Writer
-     * thread (at start: the starting thread, before the writer runs). On a refusal nothing changes,
+     * the configured fee plans, at this position of the journal, or refuses them all. Journal
+     * writer thread only (the journal's appender is its own), at start too. This is the core's
+     * reload: a caller without HTTP (a simulator) hands it the files' data. On a refusal nothing changes,
      * names and keys included; otherwise they take effect with it, journaled or not.
      *
      * @param feePlans the configured fee plans, name to tiers
