@@ -80,7 +80,7 @@ final class CoopApi {
             }
             BatchJson.write(sb, batches.get(i));
         }
-        req.response().putHeader("Content-Type", "application/json").end(sb.append("]}").toString());
+        HeadAnswers.end(req, req.response().putHeader("Content-Type", "application/json"), sb.append("]}").toString());
     }
 
     private void file(HttpServerRequest req, Coop coop, String batchId, String name) {
@@ -114,12 +114,11 @@ final class CoopApi {
                 problem(req, Problem.NOT_FOUND, "file does not match its digest; the operator has been alerted");
                 return;
             }
-            req.response()
+            HeadAnswers.end(req, req.response()
                     .putHeader("Content-Type", name.endsWith(".csv") ? "text/csv; charset=utf-8" : "application/xml")
                     .putHeader("ETag", etag)
                     .putHeader("Repr-Digest", "sha-256=:" + d.sha256Base64() + ":")
-                    .putHeader("Cache-Control", "private, max-age=31536000, immutable")
-                    .end(ar.result());
+                    .putHeader("Cache-Control", "private, max-age=31536000, immutable"), ar.result());
         });
     }
 
@@ -135,10 +134,11 @@ final class CoopApi {
             sb.append("{\"traderId\":\"").append(t.traderId()).append("\",\"balance\":")
                     .append(ctx.ledger().memberBalanceRupiah(t.index())).append('}');
         }
-        req.response().putHeader("Content-Type", "application/json").end(sb.append("]}").toString());
+        HeadAnswers.end(req, req.response().putHeader("Content-Type", "application/json"), sb.append("]}").toString());
     }
 
     private static void problem(HttpServerRequest req, Problem p, String detail) {
-        req.response().setStatusCode(p.status).putHeader("Content-Type", "application/problem+json").end(p.json(detail));
+        HeadAnswers.end(req, req.response().setStatusCode(p.status).putHeader("Content-Type", "application/problem+json"),
+                p.json(detail));
     }
 }

@@ -16,6 +16,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.internal.ContextInternal;
 import java.time.Instant;
 
@@ -73,7 +74,9 @@ public final class HttpIngest extends VerticleBase {
                 .connectionHandler(connection -> {
                     ctx.metrics().httpConnectionOpened();
                     connection.closeHandler(closed -> ctx.metrics().httpConnectionClosed());
+                    HttpProtocol.guard(connection);
                 })
+                .invalidRequestHandler(this::invalidRequest)
                 .requestHandler(this::handle);
         return server.listen();
     }
@@ -93,14 +96,15 @@ public final class HttpIngest extends VerticleBase {
         long t0 = System.nanoTime();
         String path = req.path();
         HttpMethod method = req.method();
-        if (path.startsWith(COOPS) && method == HttpMethod.GET) {
+        // HEAD answers as GET: Vert.x sends a HEAD's status and headers (Content-Length included) without the body
+        if (path.startsWith(COOPS) && (method == HttpMethod.GET || method == HttpMethod.HEAD)) {
             coopApi.handle(req, path);
             return;
         }
         Route route = route(method, path);
         if (route == null) {
-            req.response().setStatusCode(404).putHeader("Content-Type", "application/problem+json")
-                    .end(Problem.NOT_FOUND.json("no such resource"));
+            HeadAnswers.end(req, req.response().setStatusCode(404).putHeader("Content-Type", "application/problem+json"),
+                    Problem.NOT_FOUND.json("no such resource"));
             return;
         }
         int limit = route == Route.BATCH ? ctx.config().batchBodyBytesMax : ctx.config().bodyBytesMax;
@@ -108,6 +112,10 @@ public final class HttpIngest extends VerticleBase {
         if (declared != null && declaredTooLarge(declared, limit)) {
             tooLarge(req, t0, limit);
             return;
+        }
+        if (expectsContinue(req)) {
+            // the checks that need no body passed (route, declared size); authentication needs the body
+            req.response().writeContinue();
         }
         Buffer body = Buffer.buffer(Math.min(limit, 1024));
         boolean[] over = {false};
@@ -129,6 +137,24 @@ public final class HttpIngest extends VerticleBase {
         });
     }
 
+    /**
+     * {@code Expect: 100-continue} (RFC 9110 section 10.1.1; an HTTP/1.0 client gets no interim
+     * answer). The server answers it itself, after the checks that come before the body, so a body
+     * over its limit or to no route is refused without being sent.
+     */
+    private static boolean expectsContinue(HttpServerRequest req) {
+        return req.version() != HttpVersion.HTTP_1_0 && "100-continue".equalsIgnoreCase(req.getHeader("Expect"));
+    }
+
+    /** A request Netty or {@link HttpProtocol} refused before routing: answered, counted as a rejection. */
+    private void invalidRequest(HttpServerRequest req) {
+        long t0 = System.nanoTime();
+        Problem problem = HttpProtocol.problemOf(req);
+        ctx.metrics().payment("rejected", problem.name());
+        HttpProtocol.answer(req, problem);
+        ctx.metrics().httpLatency(System.nanoTime() - t0);
+    }
+
     private enum Route { POST, BATCH, VOID, STATUS }
 
     private static Route route(HttpMethod method, String path) {
@@ -142,7 +168,8 @@ public final class HttpIngest extends VerticleBase {
             if (path.startsWith(PAYMENTS + "/") && path.endsWith("/void") && path.length() > PAYMENTS.length() + 6) {
                 return Route.VOID;
             }
-        } else if (method == HttpMethod.GET && path.startsWith(PAYMENTS + "/") && path.indexOf('/', PAYMENTS.length() + 1) < 0) {
+        } else if ((method == HttpMethod.GET || method == HttpMethod.HEAD) && path.startsWith(PAYMENTS + "/")
+                && path.indexOf('/', PAYMENTS.length() + 1) < 0) {
             return Route.STATUS;
         }
         return null;
@@ -434,12 +461,13 @@ public final class HttpIngest extends VerticleBase {
     private void reject(HttpServerRequest req, long t0, Problem problem, String detail) {
         ctx.metrics().payment("rejected", problem.name());
         HttpServerResponse res = req.response();
-        res.setStatusCode(problem.status).putHeader("Content-Type", "application/problem+json").end(problem.json(detail));
+        HeadAnswers.end(req, res.setStatusCode(problem.status).putHeader("Content-Type", "application/problem+json"),
+                problem.json(detail));
         ctx.metrics().httpLatency(System.nanoTime() - t0);
     }
 
     private void json(HttpServerRequest req, int status, String body, long t0) {
-        req.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body);
+        HeadAnswers.end(req, req.response().setStatusCode(status).putHeader("Content-Type", "application/json"), body);
         ctx.metrics().httpLatency(System.nanoTime() - t0);
     }
 }

@@ -283,6 +283,19 @@ public final class Journal implements AutoCloseable {
     }
 
     /**
+     * Reads entries from the start with replay's checks while {@code keepGoing} holds (asked before
+     * each entry): a search for the first entries of some kind, which may end early.
+     *
+     * @throws JournalCorruptException as replay would, for the entries it reads
+     */
+    public ReplayResult scan(EntryHandler handler, java.util.function.BooleanSupplier keepGoing) {
+        try (ExcerptTailer tailer = queue.createTailer()) {
+            // an upper bound short of Long.MAX_VALUE: a scan that ends early has not hidden the rest
+            return replay(tailer, 0, Long.MAX_VALUE - 1, new byte[readBuffer.length], handler, n -> { }, keepGoing, -1);
+        }
+    }
+
+    /**
      * Replays the entries after the one at {@code index}, which must hold sequence {@code
      * sequence} (a snapshot's position, checked by the caller with {@link #readOnce}); the same
      * checks as {@link #replay(EntryHandler, ProgressListener)}, counting only the entries after it.

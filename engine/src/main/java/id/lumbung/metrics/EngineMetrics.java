@@ -27,6 +27,7 @@ public final class EngineMetrics {
     public final Counter settlementBatches;
     public final Counter settlementCloseFailures;
     public final Counter snapshotsRejected;
+    public final Counter settlementFilesRegenerated;
     public final Timer settlementClose;
     public final DistributionSummary batchPayments;
     public final DistributionSummary groupCommitEntries;
@@ -58,6 +59,9 @@ public final class EngineMetrics {
                 .register(registry);
         settlementCloseFailures = Counter.builder("lumbung.settlement.close.failures")
                 .description("Window closes that failed (files not written or an invariant broke)")
+                .register(registry);
+        settlementFilesRegenerated = Counter.builder("lumbung.settlement.files.regenerated")
+                .description("Settlement files found missing at start and written again from the journal, byte for byte")
                 .register(registry);
         snapshotsRejected = Counter.builder("lumbung.snapshot.rejected")
                 .description("Snapshots a start could not use (damaged, other reference data or journal); it replayed the whole journal")

@@ -36,6 +36,10 @@ public final class OpsServer {
     private final byte[] adminTokenSha256;
     private final AdminClose adminClose;
     private HttpServer server;
+    /** {@code POST /admin/v1/reference/reload}; absent until {@link #referenceAdmin} is called. */
+    private java.util.function.Supplier<Future<Answer>> referenceReload;
+    /** {@code GET /admin/v1/reference/history}. */
+    private java.util.function.Supplier<Future<Answer>> referenceHistory;
 
     public OpsServer(Vertx vertx, PrometheusMeterRegistry registry, BooleanSupplier ready, String adminToken,
             AdminClose adminClose) {
@@ -46,8 +50,27 @@ public final class OpsServer {
         this.adminClose = adminClose;
     }
 
+    /** Serves the reference admin endpoints with these handlers (both behind the admin token). */
+    public OpsServer referenceAdmin(java.util.function.Supplier<Future<Answer>> reload,
+            java.util.function.Supplier<Future<Answer>> history) {
+        this.referenceReload = reload;
+        this.referenceHistory = history;
+        return this;
+    }
+
     public Future<HttpServer> listen(String host, int port) {
-        server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port)).requestHandler(this::handle);
+        return listen(host, port, java.util.function.UnaryOperator.identity());
+    }
+
+    /** Listens on {@code host}:{@code port} with {@code tls} applied to the server options (TLS when configured). */
+    public Future<HttpServer> listen(String host, int port, java.util.function.UnaryOperator<HttpServerOptions> tls) {
+        // admin bodies are at most 4 KiB from operators: 100 Continue is answered at once (HttpIngest
+        // answers it only after the checks that come before a terminal's body)
+        server = vertx.createHttpServer(tls.apply(new HttpServerOptions()).setHost(host).setPort(port)
+                        .setHandle100ContinueAutomatically(true))
+                .connectionHandler(id.lumbung.ingest.HttpProtocol::guard)
+                .invalidRequestHandler(id.lumbung.ingest.HttpProtocol::answerInvalid)
+                .requestHandler(this::handle);
         return server.listen();
     }
 
@@ -71,6 +94,18 @@ public final class OpsServer {
                     .end(up ? "{\"status\":\"READY\"}" : "{\"status\":\"NOT_READY\"}");
         } else if (req.method() == HttpMethod.POST && path.equals("/admin/v1/settlements/close")) {
             admin(req);
+        } else if (referenceReload != null && req.method() == HttpMethod.POST && path.equals("/admin/v1/reference/reload")) {
+            if (authorized(req)) {
+                referenceReload.get().onComplete(ar -> answer(req, ar.succeeded() ? ar.result()
+                        : new Answer(500, id.lumbung.ingest.Problem.json(500, "RELOAD_FAILED", "Reload failed",
+                                String.valueOf(ar.cause().getMessage())))));
+            }
+        } else if (referenceHistory != null && req.method() == HttpMethod.GET && path.equals("/admin/v1/reference/history")) {
+            if (authorized(req)) {
+                referenceHistory.get().onComplete(ar -> answer(req, ar.succeeded() ? ar.result()
+                        : new Answer(500, id.lumbung.ingest.Problem.json(500, "HISTORY_FAILED", "History failed",
+                                String.valueOf(ar.cause().getMessage())))));
+            }
         } else {
             problem(req, 404, "NOT_FOUND", "no such resource");
         }
@@ -97,29 +132,41 @@ public final class OpsServer {
                 problem(req, 413, "BODY_TOO_LARGE", "admin body larger than " + ADMIN_BODY_BYTES_MAX + " bytes");
                 return;
             }
-            String coopId = null;
-            if (body.length() > 0) {
-                try {
-                    Object c = body.toJsonObject().getValue("coopId");
-                    if (c != null && !(c instanceof String)) {
-                        problem(req, 400, "INVALID_FIELD", "coopId must be a string");
-                        return;
-                    }
-                    coopId = (String) c;
-                } catch (RuntimeException e) {
-                    problem(req, 400, "MALFORMED_JSON", "body must be a JSON object");
-                    return;
-                }
+            // refused before anything reaches the journal: a close cannot be undone
+            AdminCloseRequest.Parsed parsed = AdminCloseRequest.parse(req.query(), body.getBytes());
+            if (parsed.problem() != null) {
+                req.response().setStatusCode(parsed.problem().status).putHeader("Content-Type", "application/problem+json")
+                        .end(parsed.problem().json(parsed.detail()));
+                return;
             }
-            adminClose.close(coopId).onComplete(ar -> {
+            adminClose.close(parsed.coopId()).onComplete(ar -> {
                 if (ar.failed()) {
                     problem(req, 500, "CLOSE_FAILED", "the close failed: " + ar.cause().getMessage());
                 } else {
-                    req.response().setStatusCode(ar.result().status()).putHeader("Content-Type", "application/json")
+                    // every answer but 200 is a problem document
+                    req.response().setStatusCode(ar.result().status()).putHeader("Content-Type",
+                            ar.result().status() == 200 ? "application/json" : "application/problem+json")
                             .end(ar.result().json());
                 }
             });
         });
+    }
+
+    /** True when the admin token is given; otherwise answers 401. */
+    private boolean authorized(HttpServerRequest req) {
+        String auth = req.getHeader("Authorization");
+        if (auth == null || !auth.regionMatches(true, 0, "Bearer ", 0, 7)
+                || !MessageDigest.isEqual(Sha256.of(auth.substring(7).trim()), adminTokenSha256)) {
+            problem(req, 401, "UNAUTHENTICATED", "admin bearer token required");
+            return false;
+        }
+        return true;
+    }
+
+    private static void answer(HttpServerRequest req, Answer a) {
+        req.response().setStatusCode(a.status())
+                .putHeader("Content-Type", a.status() >= 400 ? "application/problem+json" : "application/json")
+                .end(a.json());
     }
 
     private static void problem(HttpServerRequest req, int status, String code, String detail) {

@@ -41,7 +41,8 @@ public final class SettlementFiles implements AutoCloseable {
      */
     public static final int WRITER_THREADS = 4;
 
-    private final ReferenceData reference;
+    /** The reference of the close being written (its settlement accounts); settlement thread. */
+    private ReferenceData reference;
     private final Path filesDir;
     private final Path ledgerDir;
     private final ExecutorService io;
@@ -53,6 +54,11 @@ public final class SettlementFiles implements AutoCloseable {
      * into it) survives a power loss. One fsync of {@code files/} covers 1,000 new folders.
      */
     private final Set<Path> grownFolders = ConcurrentHashMap.newKeySet();
+    /**
+     * Told of each batch file that was missing and is written again, while set: during replay and
+     * the check at start ({@link #restoreMissing}), never for a live close's new files.
+     */
+    private volatile java.util.function.Consumer<Path> regenerated;
 
     public SettlementFiles(ReferenceData reference, Path filesDir, Path ledgerDir) {
         this(reference, filesDir, ledgerDir, WRITER_THREADS);
@@ -84,11 +90,31 @@ public final class SettlementFiles implements AutoCloseable {
      * @throws IllegalStateException if a file exists with different bytes
      * @throws UncheckedIOException if the disk refuses
      */
+    /** Writes the next closes with {@code ref}'s cooperatives (settlement accounts in effect at their close). */
+    void reference(ReferenceData ref) {
+        reference = ref;
+    }
+
+    /** The cooperative of a batch, a removed one included (its accepted payments still settle). */
+    private Coop coopOf(String coopId) {
+        Coop c = reference.coop(coopId);
+        if (c != null) {
+            return c;
+        }
+        for (Coop any : reference.coops()) {
+            if (any.coopId().equals(coopId)) {
+                return any;
+            }
+        }
+        throw new IllegalStateException("batch of cooperative " + coopId + ", which the reference does not hold");
+    }
+
     public List<BatchRecord> write(long closeSequence, List<Batch> batches) {
         List<CompletableFuture<BatchRecord>> writes = new ArrayList<>(batches.size());
         for (Batch b : batches) {
-            Coop c = reference.coop(b.coopId());
-            writes.add(CompletableFuture.supplyAsync(() -> new BatchRecord(b, c.index(), writeFiles(b, c)), io));
+            Coop c = coopOf(b.coopId());
+            writes.add(CompletableFuture.supplyAsync(() -> new BatchRecord(b, c.index(), writeFiles(b, c),
+                    c.settlementAccount()), io));
         }
         AtomicFiles.writeAll(ledgerDir, new String[] {"close-" + closeSequence + ".postings.csv"}, new byte[][] {postings(batches)},
                 firstUse(ledgerDir));
@@ -158,8 +184,91 @@ public final class SettlementFiles implements AutoCloseable {
     private List<FileDigest> writeFiles(Batch batch, Coop coop) {
         Path dir = filesDir.resolve(coop.coopId());
         boolean first = firstUse(dir);
-        return AtomicFiles.writeAll(dir, new String[] {batch.batchId() + ".csv", batch.batchId() + ".camt053.xml"},
+        String[] names = {batch.batchId() + ".csv", batch.batchId() + ".camt053.xml"};
+        java.util.function.Consumer<Path> told = regenerated;
+        boolean[] missing = new boolean[names.length];
+        if (told != null) {
+            for (int i = 0; i < names.length; i++) {
+                missing[i] = !Files.exists(dir.resolve(names[i]));
+            }
+        }
+        List<FileDigest> written = AtomicFiles.writeAll(dir, names,
                 new byte[][] {SettlementCsv.render(batch), Camt053Statement.render(batch, coop)}, first);
+        for (int i = 0; i < names.length; i++) {
+            if (missing[i]) {
+                told.accept(dir.resolve(names[i]));
+            }
+        }
+        return written;
+    }
+
+    /** While {@code listener} is not null, each missing batch file written again is reported to it. */
+    void onRegenerated(java.util.function.Consumer<Path> listener) {
+        regenerated = listener;
+    }
+
+    /**
+     * Checks that every file of every batch given is on disk with its listed size, and writes a
+     * missing one again from its batch (the same bytes, since a file is a pure function of its
+     * batch; checked against the listed digest). One cooperative at a time per writer thread;
+     * blocks until done.
+     *
+     * @throws IllegalStateException if a file has another size than listed, or a regenerated file
+     *     does not match its listed digest: settlement files are immutable once written
+     * @throws UncheckedIOException if the disk refuses
+     */
+    void restoreMissing(List<? extends List<BatchRecord>> recordsByCoop) {
+        List<CompletableFuture<Void>> checks = new ArrayList<>(recordsByCoop.size());
+        for (List<BatchRecord> records : recordsByCoop) {
+            if (!records.isEmpty()) {
+                checks.add(CompletableFuture.runAsync(() -> records.forEach(this::restoreBatch), io));
+            }
+        }
+        for (CompletableFuture<Void> c : checks) {
+            try {
+                c.join();
+            } catch (CompletionException e) {
+                throw e.getCause() instanceof RuntimeException re ? re : e;
+            }
+        }
+        for (Path grown : grownFolders) {
+            AtomicFiles.forceFolder(grown);
+        }
+        grownFolders.clear();
+    }
+
+    private void restoreBatch(BatchRecord record) {
+        Coop now = reference.coop(record.coopIndex());
+        // the account in effect at the batch's close, whatever the reference holds since
+        Coop coop = new Coop(now.index(), now.coopId(), now.name(), record.settlementAccount(), now.tokenSha256());
+        Path dir = filesDir.resolve(coop.coopId());
+        boolean missing = false;
+        for (FileDigest f : record.files()) {
+            Path file = dir.resolve(f.name());
+            long size;
+            try {
+                size = Files.size(file);
+            } catch (java.nio.file.NoSuchFileException e) {
+                missing = true;
+                continue;
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the size of " + file, e);
+            }
+            if (size != f.sizeBytes()) {
+                throw new IllegalStateException(file + " is " + size + " bytes, but batch " + record.batch().batchId()
+                        + " lists it at " + f.sizeBytes() + " bytes (sha256 " + f.sha256Hex() + "); settlement files are"
+                        + " immutable once written, so this is corruption or an outside change: see ops/RUNBOOK.md,"
+                        + " \"Settlement file missing or changed\"");
+            }
+        }
+        if (!missing) {
+            return;
+        }
+        List<FileDigest> written = writeFiles(record.batch(), coop);
+        if (!written.equals(record.files())) {
+            throw new IllegalStateException("batch " + record.batch().batchId() + " regenerated as " + written
+                    + ", but it is listed as " + record.files() + "; its files are not written again differently");
+        }
     }
 
     @Override

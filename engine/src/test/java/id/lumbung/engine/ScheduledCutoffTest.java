@@ -54,6 +54,8 @@ class ScheduledCutoffTest {
         private volatile long baseEpochMs;
         private volatile long releasedAtNanos;
         private volatile boolean released;
+        private volatile long skipFromEpochMs = Long.MAX_VALUE;
+        private volatile long skipMs;
 
         HeldClock(Instant held) {
             heldEpochMs = held.toEpochMilli();
@@ -65,12 +67,23 @@ class ScheduledCutoffTest {
             released = true;
         }
 
+        /**
+         * From the first reading at or after {@code from} on, the clock reads {@code by} later: a
+         * quiet stretch passed at once, so that a cut-off {@code by} after {@code from} less a few
+         * seconds comes a few seconds after the one at {@code from}.
+         */
+        void skip(Instant from, java.time.Duration by) {
+            skipMs = by.toMillis();
+            skipFromEpochMs = from.toEpochMilli();
+        }
+
         @Override
         public long millis() {
             if (!released) {
                 return heldEpochMs;
             }
-            return baseEpochMs + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - releasedAtNanos);
+            long ms = baseEpochMs + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - releasedAtNanos);
+            return ms >= skipFromEpochMs ? ms + skipMs : ms;
         }
 
         @Override
@@ -130,6 +143,64 @@ class ScheduledCutoffTest {
         assertThat(close.coopId).as("a scheduled close is every cooperative's").isNull();
         assertThat(Instant.ofEpochMilli(close.atEpochMs)).isBetween(CUTOFF, CUTOFF.plusSeconds(10));
         assertThat(paymentId).isEqualTo("P" + (close.sequence - 1));
+    }
+
+    /**
+     * A cut-off with nothing to settle closes like any other: journaled with the schedule trigger,
+     * no batch, the engine stays ready and keeps its schedule, and a payment accepted after it
+     * settles at the next cut-off; a start on that journal replays it.
+     */
+    @Test
+    @Timeout(value = 90, unit = TimeUnit.SECONDS)
+    void aCutoffBeforeAnyPaymentClosesNothingAndTheNextSettles(@TempDir Path data) throws Exception {
+        // 11:45 and 11:46; the clock skips 55 s at 11:45, so 11:46 comes about 5 s after 11:45
+        Instant following = CUTOFF.plusSeconds(60);
+        HeldClock clock = new HeldClock(HELD_AT);
+        clock.skip(CUTOFF, java.time.Duration.ofSeconds(55));
+        String paymentId;
+        try (TestEngine t = new TestEngine(data, Map.of(EngineConfig.CUTOFFS_PROP_NAME, "11:45,11:46"),
+                TestEngine.demoReference(), clock)) {
+            clock.release(RELEASED_AT);
+            assertThat(nextCutoffEpochSeconds(t)).isEqualTo(CUTOFF.getEpochSecond());
+            assertThat(await(() -> nextCutoffEpochSeconds(t), s -> s != CUTOFF.getEpochSecond()))
+                    .isEqualTo(following.getEpochSecond());
+            assertThat(t.engine.ready()).isTrue();
+            assertThat(t.ops("GET", "/health/ready", null, null).statusCode()).isEqualTo(200);
+            assertThat(t.engine.metrics().settlementBatches.count()).isZero();
+            assertThat(t.get("/v1/coops/KSP-BERINGHARJO/settlements", "Bearer demo-token-KSP-BERINGHARJO").body())
+                    .isEqualTo("{\"batches\":[]}");
+
+            HttpResponse<String> posted = t.post("T0000001", payment("T0000001", "after-empty-cutoff", 600_000, clock));
+            assertThat(posted.statusCode()).as(posted.body()).isEqualTo(201);
+            paymentId = new JsonObject(posted.body()).getString("paymentId");
+            // after the journal's reference entries: the empty cut-off, the payment, the next cut-off
+            assertThat(paymentId).isEqualTo("P" + (TestEngine.DEMO_REFERENCE_ENTRIES + 2));
+            JsonObject settled = await(() -> status(t, paymentId), s -> "SETTLED".equals(s.getString("status")));
+            assertThat(settled.getString("batchId")).isEqualTo(BATCH_PREFIX + (TestEngine.DEMO_REFERENCE_ENTRIES + 3));
+            // Asia/Jakarta keeps no daylight saving time: the next is 11:45 a day later
+            assertThat(await(() -> nextCutoffEpochSeconds(t), s -> s != following.getEpochSecond()))
+                    .isEqualTo(CUTOFF.plusSeconds(86_400).getEpochSecond());
+            assertThat(t.engine.metrics().settlementBatches.count()).isEqualTo(1);
+        }
+
+        List<JournalEntry> closes = closeEntries(data.resolve("journal"));
+        assertThat(closes).extracting(c -> c.sequence).containsExactly(TestEngine.DEMO_REFERENCE_ENTRIES + 1L,
+                TestEngine.DEMO_REFERENCE_ENTRIES + 3L);
+        assertThat(closes).allSatisfy(c -> {
+            assertThat(c.trigger).isEqualTo(JournalEntry.TRIGGER_SCHEDULE);
+            assertThat(c.coopId).isNull();
+        });
+        assertThat(Instant.ofEpochMilli(closes.get(0).atEpochMs)).isBetween(CUTOFF.plusSeconds(55), CUTOFF.plusSeconds(60));
+        assertThat(Instant.ofEpochMilli(closes.get(1).atEpochMs)).isBetween(following, following.plusSeconds(10));
+
+        // and a start replays both closes
+        HeldClock later = new HeldClock(following.plusSeconds(30));
+        try (TestEngine t = new TestEngine(data, Map.of(), TestEngine.demoReference(), later)) {
+            later.release(following.plusSeconds(30));
+            assertThat(status(t, paymentId).getString("batchId")).isEqualTo(BATCH_PREFIX + (TestEngine.DEMO_REFERENCE_ENTRIES + 3));
+            assertThat(new JsonObject(t.get("/v1/coops/KSP-BERINGHARJO/settlements", "Bearer demo-token-KSP-BERINGHARJO")
+                    .body()).getJsonArray("batches")).hasSize(1);
+        }
     }
 
     /** A payment body whose {@code occurredAt} is the engine clock's now (the engine refuses one far from it). */
