@@ -589,6 +589,11 @@ public final class Engine implements AutoCloseable {
         return settlement;
     }
 
+    /** Payments the book retains (the retention sweep's effect), for the simulator's checks. */
+    int retainedPayments() {
+        return book.retainedPayments();
+    }
+
     /** The ledger this start built, for the simulator's checks. */
     Ledger ledger() {
         return ledger;

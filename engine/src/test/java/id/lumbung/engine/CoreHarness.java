@@ -185,6 +185,26 @@ public final class CoreHarness implements AutoCloseable {
         return List.copyOf(engine.settlement().batchesOf(coopIndex));
     }
 
+    /**
+     * Waits until the book retains {@code expected} payments (the retention sweep runs on the
+     * writer every 10 ms or so); false when it does not within {@code waitMs}.
+     */
+    public boolean awaitRetained(int expected, long waitMs) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMs);
+        while (engine.retainedPayments() != expected) {
+            failIfFatal();
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(1);
+        }
+        return true;
+    }
+
+    public int retainedPayments() {
+        return engine.retainedPayments();
+    }
+
     public Ledger ledger() {
         return engine.ledger();
     }

@@ -43,7 +43,11 @@ public record Op(Kind kind, long a, long b, long c) {
         /** Crash (no snapshot; the last close's files possibly not yet written), start. */
         CRASH(3),
         /** Crash with a torn, unacknowledged entry at the journal's tail, start. */
-        CRASH_TORN(2);
+        CRASH_TORN(2),
+        /** The clock moves past the 7-day idempotency retention: settled and voided payments are forgotten. */
+        RETENTION(1),
+        /** Enough payments that the journal stands just before the book's next 65,536-sequence chunk. */
+        BULK(1);
 
         final int weight;
 

@@ -62,11 +62,12 @@ public final class Simulator {
     /** The engine's occurredAt window (DESIGN.md): 5 minutes ahead, 7 days behind. */
     private static final long AHEAD_MS = 5 * MINUTE_MS;
     private static final long BEHIND_MS = 7 * DAY_MS;
-    /**
-     * The clock never moves more than this past its start: under the 7-day retention, no payment
-     * is ever evicted, so the writer's background sweep cannot change an answer.
-     */
-    private static final long SPAN_MAX_MS = 6 * DAY_MS;
+    /** The engine's default idempotency retention (7 days) and the 5 minutes the sweep adds to it. */
+    private static final long RETENTION_MS = 7 * DAY_MS + 5 * MINUTE_MS;
+    /** Longest wait for the writer's retention sweep (every 10 ms or so) to reach the model's state. */
+    private static final long SWEEP_WAIT_MS = 5_000;
+    /** Sequences per chunk of the book's retained columns (RetainedPayments.CHUNK_BITS = 16). */
+    private static final long CHUNK_SEQUENCES = 1L << 16;
     private static final Instant START = Instant.parse("2026-11-29T03:00:00Z");
 
     private static Vertx vertx;
@@ -121,6 +122,11 @@ public final class Simulator {
      * Bounded by {@code runsMax} candidate runs.
      */
     public static List<Op> shrink(long seed, List<Op> failing, Path root, int runsMax) throws Exception {
+        return shrink(seed, failing, root, runsMax, signature(run(seed, failing, root, false)));
+    }
+
+    /** {@link #shrink} keeping to failures of the given {@link #signature}. */
+    public static List<Op> shrink(long seed, List<Op> failing, Path root, int runsMax, String signature) throws Exception {
         List<Op> current = new ArrayList<>(failing);
         int runs = 0;
         int chunk = Math.max(1, current.size() / 2);
@@ -130,7 +136,7 @@ public final class Simulator {
                 List<Op> candidate = new ArrayList<>(current.subList(0, start));
                 candidate.addAll(current.subList(Math.min(current.size(), start + chunk), current.size()));
                 runs++;
-                if (!candidate.isEmpty() && run(seed, candidate, root, false).failed()) {
+                if (!candidate.isEmpty() && signature(run(seed, candidate, root, false)).equals(signature)) {
                     current = candidate;
                     removed = true;
                 } else {
@@ -145,6 +151,22 @@ public final class Simulator {
             }
         }
         return current;
+    }
+
+    /**
+     * What kind of failure an outcome is, so that shrinking keeps to the same one: the failure's
+     * text after its operation number, up to its first digit ("AssertionError: close all at P").
+     */
+    static String signature(Outcome o) {
+        if (!o.failed()) {
+            return "";
+        }
+        String f = o.failure().substring(o.failure().indexOf(": ") + 2);
+        int digit = 0;
+        while (digit < f.length() && !Character.isDigit(f.charAt(digit))) {
+            digit++;
+        }
+        return f.substring(0, digit);
     }
 
     /** The failure report: seed, failure, and the operations of the shrunk sequence as they ran. */
@@ -250,6 +272,10 @@ public final class Simulator {
         boolean voided;
         /** Sequence of the close that settled it, 0 while open. */
         long settledBy;
+        /** Forgotten by the retention sweep: its key, status and void are no longer known. */
+        boolean evicted;
+        /** Posted by a BULK operation: status checks after a start sample these. */
+        boolean bulk;
 
         Pay(PaymentRequest request, long sequence, long acceptedAt, Trader trader) {
             this.request = request;
@@ -282,6 +308,12 @@ public final class Simulator {
         final Map<String, Pay> byKey = new HashMap<>();
         final Map<Long, Pay> bySequence = new HashMap<>();
         final List<Pay> pays = new ArrayList<>();
+        /** Per cooperative, its payments since its last close (voided ones included). */
+        final List<List<Pay>> openByCoop = new ArrayList<>();
+        /** Index in {@link #pays} of the retention sweep's cursor: every payment before it is evicted. */
+        int evictCursor;
+        /** Requests ever accepted, by key: a retry of one (same content) must never be accepted again, forgotten or not. */
+        final Map<String, PaymentRequest> everAccepted = new HashMap<>();
         /** Every request posted (whatever its outcome), for retries. */
         final List<PaymentRequest> attempts = new ArrayList<>();
         /** Sequences of journal entries that are not payments (voids, closes, discards). */
@@ -311,6 +343,7 @@ public final class Simulator {
             memberNet = new long[ref.traderCount()];
             for (int c = 0; c < ref.coopCount(); c++) {
                 batches.add(new ArrayList<>());
+                openByCoop.add(new ArrayList<>());
             }
         }
 
@@ -320,9 +353,10 @@ public final class Simulator {
                 start();
                 for (Op op : ops) {
                     String what = apply(op);
+                    awaitSweep();
                     opsRun++;
                     if (tracing) {
-                        trace.add("#" + opsRun + " " + what);
+                        trace.add("#" + opsRun + " " + op + ": " + what);
                     }
                 }
                 checkAll(true);
@@ -352,13 +386,38 @@ public final class Simulator {
         void start() throws Exception {
             engine = new CoreHarness(dir.resolve("data"), ref, clock, vertx, Map.of());
             closeSinceStart = 0;
+            awaitSweep();
+        }
+
+        /**
+         * The model's retention sweep (PaymentBook.evict): oldest first, forgets payments accepted
+         * before now - 7 days - 5 minutes that are voided or settled, and stops at the first that is
+         * not. Then waits until the engine's sweep retains as many.
+         */
+        void awaitSweep() throws Exception {
+            long horizon = clock.nowMs - RETENTION_MS;
+            while (evictCursor < pays.size()) {
+                Pay p = pays.get(evictCursor);
+                if (p.acceptedAt >= horizon || !(p.voided || p.settledBy != 0)) {
+                    break;
+                }
+                p.evicted = true;
+                byKey.remove(key(p.request.terminalId(), p.request.txnId()));
+                bySequence.remove(p.sequence);
+                evictCursor++;
+            }
+            int expected = pays.size() - evictCursor;
+            if (!engine.awaitRetained(expected, SWEEP_WAIT_MS)) {
+                throw new AssertionError("the retention sweep left " + engine.retainedPayments() + " payments retained, the model "
+                        + expected + " (clock " + Instant.ofEpochMilli(clock.nowMs) + ")");
+            }
         }
 
         // ------------------------------------------------------------ operations
 
         String apply(Op op) throws Exception {
             // a little time passes between any two operations
-            clock.nowMs = Math.min(startMs + SPAN_MAX_MS, clock.nowMs + op.c() % 1500);
+            clock.nowMs += op.c() % 1500;
             return switch (op.kind()) {
                 case POST -> post(op);
                 case BATCH -> batch(op);
@@ -375,6 +434,8 @@ public final class Simulator {
                 case RESTART_NO_SNAPSHOT -> restart(true);
                 case CRASH -> crash(op, false);
                 case CRASH_TORN -> crash(op, true);
+                case RETENTION -> retention(op);
+                case BULK -> bulk(op);
             };
         }
 
@@ -619,16 +680,50 @@ public final class Simulator {
 
         String cutoff(Op op) throws Exception {
             long next = schedule.next(Instant.ofEpochMilli(clock.nowMs)).toEpochMilli() + op.b() % 1000;
-            if (next <= startMs + SPAN_MAX_MS) {
-                clock.nowMs = next;
-            }
+            clock.nowMs = next;
             return close(-1, true) + " (clock " + Instant.ofEpochMilli(clock.nowMs) + ")";
         }
 
         String advance(Op op) {
             long by = MINUTE_MS + op.a() % (6 * HOUR_MS);
-            clock.nowMs = Math.min(startMs + SPAN_MAX_MS, clock.nowMs + by);
+            clock.nowMs += by;
             return "ADVANCE to " + Instant.ofEpochMilli(clock.nowMs);
+        }
+
+        String retention(Op op) {
+            clock.nowMs += RETENTION_MS + op.a() % DAY_MS;
+            return "RETENTION: clock to " + Instant.ofEpochMilli(clock.nowMs) + " (past the 7-day retention)";
+        }
+
+        /**
+         * Batches of up to 1,000 payments until the journal stands 0 to 3 sequences before the next
+         * chunk boundary of the book's columns, so that the operations after it cross one.
+         */
+        String bulk(Op op) throws Exception {
+            SplittableRandom r = new SplittableRandom(op.b());
+            long target = (lastSequence / CHUNK_SEQUENCES + 1) * CHUNK_SEQUENCES - r.nextInt(4);
+            int posted = 0;
+            while (lastSequence + (discardPending ? 1 : 0) < target) {
+                Terminal t = terminal(r.nextLong() & Long.MAX_VALUE);
+                int n = (int) Math.min(1000, target - lastSequence - (discardPending ? 1 : 0));
+                List<PaymentRequest> items = new ArrayList<>(n);
+                for (int i = 0; i < n; i++) {
+                    items.add(new PaymentRequest(t.terminalId(), "bulk" + (++txnCounter), amount(r.nextLong() & Long.MAX_VALUE),
+                            "IDR", clock.nowMs - r.nextInt(3_600_000), 25_200, "QRIS", null, null));
+                }
+                List<Expected> want = new ArrayList<>(n);
+                for (PaymentRequest q : items) {
+                    Expected e = expectPost(q);
+                    e.pay().bulk = true;
+                    want.add(e);
+                }
+                List<CoreHarness.Posted> got = engine.postBatch(items);
+                for (int i = 0; i < n; i++) {
+                    check(items.get(i), want.get(i), got.get(i));
+                }
+                posted += n;
+            }
+            return "BULK " + posted + " payments in batches of up to 1000, to sequence " + lastSequence;
         }
 
         String restart(boolean deleteSnapshots) throws Exception {
@@ -736,7 +831,12 @@ public final class Simulator {
                 return new Expected(PostOutcome.Result.INVALID_TIMESTAMP, null);
             }
             Terminal t = ref.terminal(q.terminalId());
+            if (q.equals(everAccepted.putIfAbsent(key(q.terminalId(), q.txnId()), q))) {
+                throw new AssertionError("the model would accept key " + q.terminalId() + "/" + q.txnId()
+                        + " a second time (forgotten by retention, occurredAt " + q.occurredAtEpochMs() + "): the engine must not");
+            }
             Pay p = new Pay(q, nextSequence(), now, ref.trader(t.traderIndex()));
+            openByCoop.get(p.trader.coopIndex()).add(p);
             byKey.put(key(q.terminalId(), q.txnId()), p);
             bySequence.put(p.sequence, p);
             pays.add(p);
@@ -818,8 +918,9 @@ public final class Simulator {
                 long previous = lastClose[c];
                 lastClose[c] = s;
                 TreeMap<String, long[]> members = new TreeMap<>();
-                for (Pay p : pays) {
-                    if (p.trader.coopIndex() == c && p.sequence > previous && p.sequence < s && !p.voided) {
+                List<Pay> open = openByCoop.get(c);
+                for (Pay p : open) {
+                    if (!p.voided) {
                         p.settledBy = s;
                         long[] m = members.computeIfAbsent(p.trader.traderId(), k -> new long[3]);
                         m[0]++;
@@ -827,6 +928,7 @@ public final class Simulator {
                         m[2] += fee(p.trader.feePlan(), p.request.amountRupiah());
                     }
                 }
+                open.clear();
                 if (members.isEmpty()) {
                     continue;
                 }
@@ -951,8 +1053,12 @@ public final class Simulator {
                         + ledger.clearingDebitRupiah() + "/" + ledger.feeIncomeCreditRupiah());
             }
             if (statuses) {
-                for (Pay p : pays) {
-                    checkStatus(p.paymentId(), p.request.terminalId());
+                // every payment (forgotten ones must be unknown), bulk ones sampled
+                for (int i = 0; i < pays.size(); i++) {
+                    Pay p = pays.get(i);
+                    if (!p.bulk || i % 211 == 0 || i > pays.size() - 20) {
+                        checkStatus(p.paymentId(), p.request.terminalId());
+                    }
                 }
             }
         }
