@@ -545,6 +545,16 @@ public final class PaymentBook {
         seqs[batchCloseCount[coop]++] = sequence;
     }
 
+    /**
+     * Settled, and every close of its cooperative so far has had its window read by settlement: a
+     * payment settled only days after it was accepted (a late first close) is past its retention
+     * at once, but its slot must stay until the settlement thread has read that close's window.
+     */
+    private boolean settledAndRead(long sequence, long windowsRead) {
+        long lastClose = lastCloseSequence[coopOfTrader[retained.trader(sequence)]];
+        return sequence < lastClose && lastClose <= windowsRead;
+    }
+
     private boolean settled(long sequence) {
         return sequence < lastCloseSequence[coopOfTrader[retained.trader(sequence)]];
     }
@@ -587,18 +597,20 @@ public final class PaymentBook {
     // ---------------------------------------------------------------- retention
 
     /**
-     * Forgets payments whose retention has passed and that are settled or voided, oldest first,
+     * Forgets payments whose retention has passed and that are voided, or settled with their window
+     * read by settlement ({@link WindowSink#settledCloseSequence}), oldest first,
      * at most {@code stepsMax} journal positions per call so the writer never stalls on it.
      */
     public int evict(int stepsMax) {
         // a retry of a forgotten key must fail the occurredAt window rather than be accepted twice:
         // its occurredAt is at most 5 minutes after acceptedAt, and retention is at least the 7-day window
         long horizon = clock.millis() - retentionMs - OCCURRED_AHEAD_MAX_MS;
+        long windowsRead = windows.settledCloseSequence();
         int evicted = 0;
         for (int i = 0; i < stepsMax && evictCursor <= lastSequence; i++) {
             if (retained.present(evictCursor)) {
                 if (retained.acceptedAt(evictCursor) >= horizon
-                        || !(retained.voided(evictCursor) || settled(evictCursor))) {
+                        || !(retained.voided(evictCursor) || settledAndRead(evictCursor, windowsRead))) {
                     break;
                 }
                 retained.remove(evictCursor);
