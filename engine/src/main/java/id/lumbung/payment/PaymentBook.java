@@ -162,12 +162,40 @@ public final class PaymentBook {
         long hash = ascii(raw, e.terminalIdAt, e.terminalIdLength) && ascii(raw, e.txnIdAt, e.txnIdLength)
                 ? RetainedPayments.keyHash(raw, e.terminalIdAt, e.terminalIdLength, e.txnIdAt, e.txnIdLength)
                 : RetainedPayments.keyHash(e.string(e.terminalIdAt, e.terminalIdLength), e.string(e.txnIdAt, e.txnIdLength));
-        if (hashPresent(hash) && find(hash, e.string(e.terminalIdAt, e.terminalIdLength),
-                e.string(e.txnIdAt, e.txnIdLength)) != 0) {
-            throw repeatedKey(e.sequence);
+        if (hashPresent(hash)) {
+            long known = find(hash, e.string(e.terminalIdAt, e.terminalIdLength), e.string(e.txnIdAt, e.txnIdLength));
+            if (known != 0) {
+                forgetTakenKey(known, e);
+            }
         }
         // the terminal is resolved from the journal on the rare status or void that needs it
         applyPayment(e.sequence, e.atEpochMs, hash, TERMINAL_UNRESOLVED, trader.index(), e.amountRupiah, e.journalIndex);
+    }
+
+    /**
+     * A payment takes the key of an earlier one: live, the writer takes a key again only after the
+     * retention sweep forgot its payment, so replay (which has no sweep) forgets it here. The
+     * sweep forgets only a voided or settled payment past the retention, which is never under 7
+     * days: an earlier payment that was not so at this point of the journal is corruption.
+     */
+    private void forgetTakenKey(long known, JournalEntry e) {
+        boolean settled = settled(known);
+        if (retained.acceptedAt(known) >= e.atEpochMs - OCCURRED_BEHIND_MAX_MS - OCCURRED_AHEAD_MAX_MS
+                || !(retained.voided(known) || settled)) {
+            throw repeatedKey(e.sequence);
+        }
+        if (settled && !retained.voided(known)) {
+            // its slot is cleared only once settlement has read the window that settled it
+            long close = lastCloseSequence[coopOfTrader[retained.trader(known)]];
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(10);
+            while (windows.settledCloseSequence() < close) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("settlement has not read the window of close " + close + " in 10 minutes");
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(100_000);
+            }
+        }
+        retained.remove(known);
     }
 
     private static boolean ascii(byte[] b, int at, int length) {

@@ -75,4 +75,40 @@ class RetentionAfterCloseTest {
             assertThat(book.retainedPayments()).isZero();
         }
     }
+
+    /**
+     * A key forgotten by the retention sweep may be taken again by a new payment (a terminal that
+     * reuses its transaction ids after a week): live this is a new payment, so replay, which has no
+     * sweep, must forget the earlier payment at that point too rather than call the repeat
+     * corruption (found by the life-cycle simulator, seed 3: the engine could not start again).
+     */
+    @Test
+    void aKeyTakenAgainAfterRetentionReplays(@TempDir Path dir) throws Exception {
+        ReferenceData ref = ReferenceData.loadBundledDemo(FeeSchedule.defaults().toConfig().keySet());
+        Terminal t = ref.terminal("T0000001");
+        PaymentBookTest.MutableClock clock = new PaymentBookTest.MutableClock();
+        Sink sink = new Sink();
+        sink.read = Long.MAX_VALUE;
+        try (Journal journal = new Journal(dir, Durability.ASYNC)) {
+            PaymentBook live = new PaymentBook(ref, clock, journal, sink, 7 * DAY_MS, 1000,
+                    new EngineMetrics(new SimpleMeterRegistry()));
+            PaymentRequest first = new PaymentRequest("T0000001", "rrn-1", 100, "IDR", clock.millis(), 25_200, "QRIS", null, null);
+            PostOutcome a = live.post(first, t);
+            assertThat(live.close(-1, id.lumbung.payment.JournalEntry.TRIGGER_ADMIN)).isTrue();
+            clock.nowMs += 8 * DAY_MS;
+            assertThat(live.evict(1000)).isEqualTo(1);
+            PaymentRequest again = new PaymentRequest("T0000001", "rrn-1", 250, "IDR", clock.millis(), 25_200, "QRIS", null, null);
+            PostOutcome b = live.post(again, t);
+            assertThat(b.result()).isEqualTo(PostOutcome.Result.ACCEPTED);
+
+            PaymentBook replayed = new PaymentBook(ref, clock, journal, sink, 7 * DAY_MS, 1000,
+                    new EngineMetrics(new SimpleMeterRegistry()));
+            Journal.ReplayResult r = journal.replay(replayed::replay, n -> { });
+            replayed.afterReplay(r.lastSequence(), r.discardedTailIndex());
+            assertThat(replayed.post(again, t).payment().sequence()).isEqualTo(b.payment().sequence());
+            assertThat(replayed.post(again, t).result()).isEqualTo(PostOutcome.Result.REPLAYED);
+            assertThat(replayed.status(a.payment().sequence(), t)).as("forgotten, as live").isNull();
+            assertThat(replayed.retainedPayments()).isEqualTo(live.retainedPayments()).isEqualTo(1);
+        }
+    }
 }
