@@ -37,16 +37,19 @@ public record Op(Kind kind, long a, long b, long c) {
         /** The clock moves 1 minute to 6 hours. */
         ADVANCE(5),
         /** Clean stop (snapshot written), start from the snapshot. */
-        RESTART(3),
+        RESTART(2),
         /** Clean stop, snapshots deleted, start replaying the whole journal. */
         RESTART_NO_SNAPSHOT(2),
         /** Crash (no snapshot; the last close's files possibly not yet written), start. */
-        CRASH(3),
+        CRASH(2),
         /** Crash with a torn, unacknowledged entry at the journal's tail, start. */
         CRASH_TORN(2),
         /** The clock moves past the 7-day idempotency retention: settled and voided payments are forgotten. */
         RETENTION(1),
-        /** Enough payments that the journal stands just before the book's next 65,536-sequence chunk. */
+        /**
+         * Enough payments (65,536 or fewer) that the journal stands just before the book's next
+         * 65,536-sequence chunk. Seconds each: only in {@link #bulkSeed}s, elsewhere a POST.
+         */
         BULK(1);
 
         final int weight;
@@ -74,14 +77,25 @@ public record Op(Kind kind, long a, long b, long c) {
                     break;
                 }
             }
+            if (kind == Kind.BULK && !bulkSeed(seed)) {
+                kind = Kind.POST;
+            }
             ops.add(new Op(kind, r.nextLong() & Long.MAX_VALUE, r.nextLong() & Long.MAX_VALUE, r.nextLong() & Long.MAX_VALUE));
         }
         return ops;
     }
 
-    /** How many operations seed {@code seed} runs: 30 to 89. */
+    /** How many operations seed {@code seed} runs: 20 to 79. */
     public static int countFor(long seed) {
-        return 30 + new SplittableRandom(seed ^ 0x5DEECE66DL).nextInt(60);
+        return 20 + new SplittableRandom(seed ^ 0x5DEECE66DL).nextInt(60);
+    }
+
+    /**
+     * Seeds whose sequences may hold BULK operations (one seed in 64: 3, 67, 131, ...). The build's
+     * fixed seed set leaves them to the long runs ({@code ops/simulate}).
+     */
+    public static boolean bulkSeed(long seed) {
+        return Math.floorMod(seed, 64) == 3;
     }
 
     @Override
