@@ -169,7 +169,12 @@ public final class CoreHarness implements AutoCloseable {
     }
 
     private <T> T await(CompletableFuture<T> f) throws Exception {
-        CompletableFuture.anyOf(f, fatal).get(ANSWER_WAIT_MS, TimeUnit.MILLISECONDS);
+        try {
+            CompletableFuture.anyOf(f, fatal).get(ANSWER_WAIT_MS, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            failIfFatal(); // the engine's fatal error, named as such
+            throw e;
+        }
         failIfFatal();
         return f.join();
     }

@@ -50,7 +50,7 @@ class LifecycleSimulationTest {
                 ops += o.opsRun();
                 if (o.failed()) {
                     List<Op> shrunk = Simulator.shrink(seed, generated, root, 400);
-                    throw new AssertionError(Simulator.report(seed, shrunk, root));
+                    throw new AssertionError(Simulator.report(seed, o, shrunk, root));
                 }
             }
             assertThat(ops).as("operations run").isPositive();

@@ -170,10 +170,11 @@ public final class Simulator {
     }
 
     /** The failure report: seed, failure, and the operations of the shrunk sequence as they ran. */
-    public static String report(long seed, List<Op> shrunk, Path root) throws Exception {
+    public static String report(long seed, Outcome original, List<Op> shrunk, Path root) throws Exception {
         Outcome o = run(seed, shrunk, root, true);
         StringBuilder sb = new StringBuilder("simulation seed ").append(seed).append(" fails (reproduce: -Dsim.seed=")
-                .append(seed).append("); shortest failing operation list found, ").append(shrunk.size()).append(" ops:\n");
+                .append(seed).append(") at ").append(original.failure()).append("\nshortest failing operation list found, ")
+                .append(shrunk.size()).append(" ops:\n");
         for (String line : o.trace()) {
             sb.append("  ").append(line).append('\n');
         }
@@ -207,7 +208,7 @@ public final class Simulator {
                 ops += o.opsRun();
                 if (o.failed()) {
                     progress.accept("seed " + seed + " FAILED: " + o.failure());
-                    String report = report(seed, shrink(seed, generated, root, 400), root);
+                    String report = report(seed, o, shrink(seed, generated, root, 400), root);
                     progress.accept(report);
                     failures.add(report);
                 }
