@@ -222,7 +222,7 @@ public final class Engine implements AutoCloseable {
                 .build();
         registerGauges();
         ops = new OpsServer(vertx, registry, this::ready, adminToken, this::adminClose);
-        await(ops.listen(config.httpHost, config.opsPort));
+        await(ops.listen(config.httpHost, config.opsPort, config.httpIdleTimeoutSeconds));
     }
 
     /** The state the journal derives, empty: ledger, settlement and payment book. */

@@ -70,6 +70,8 @@ public final class HttpIngest extends VerticleBase {
                 .setPort(port)
                 .setMaxInitialLineLength(4096)
                 .setMaxHeaderSize(8192)
+                .setIdleTimeout(ctx.config().httpIdleTimeoutSeconds)
+                .setIdleTimeoutUnit(java.util.concurrent.TimeUnit.SECONDS)
                 .setCompressionSupported(false))
                 .connectionHandler(connection -> {
                     ctx.metrics().httpConnectionOpened();

@@ -46,10 +46,17 @@ public final class OpsServer {
         this.adminClose = adminClose;
     }
 
+    /** With the default idle timeout, {@link id.lumbung.config.EngineConfig#HTTP_IDLE_TIMEOUT_SECONDS_DEFAULT}. */
     public Future<HttpServer> listen(String host, int port) {
+        return listen(host, port, id.lumbung.config.EngineConfig.HTTP_IDLE_TIMEOUT_SECONDS_DEFAULT);
+    }
+
+    /** Listens; a connection idle for {@code idleTimeoutSeconds} (nothing read or written) is closed. */
+    public Future<HttpServer> listen(String host, int port, int idleTimeoutSeconds) {
         // admin bodies are at most 4 KiB from operators: 100 Continue is answered at once (HttpIngest
         // answers it only after the checks that come before a terminal's body)
-        server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port).setHandle100ContinueAutomatically(true))
+        server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port).setHandle100ContinueAutomatically(true)
+                .setIdleTimeout(idleTimeoutSeconds).setIdleTimeoutUnit(java.util.concurrent.TimeUnit.SECONDS))
                 .connectionHandler(id.lumbung.ingest.HttpProtocol::guard)
                 .invalidRequestHandler(id.lumbung.ingest.HttpProtocol::answerInvalid)
                 .requestHandler(this::handle);
