@@ -1,16 +1,23 @@
 package id.lumbung.ingest;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.impl.VertxHttpRequestDecoder;
 import io.vertx.core.net.impl.ConnectionBase;
+import java.util.List;
 
 /**
  * The HTTP/1.x request-line rules of the terminal and ops ports, ahead of Vert.x's own: Vert.x
@@ -25,6 +32,19 @@ import io.vertx.core.net.impl.ConnectionBase;
  * </ul>
  * Each is answered with a problem document, and the connection is closed after it.
  *
+ * <p>A request's body framing must be unambiguous (RFC 9112 section 6): a {@code Transfer-Encoding}
+ * is accepted only as one field line of exactly {@code chunked}, in HTTP/1.1, without
+ * {@code Content-Length}. Anything else with a {@code Transfer-Encoding} ({@code chunked} together
+ * with {@code Content-Length}, {@code gzip}, {@code chunked, identity}, two lines, HTTP/1.0) is
+ * {@code 400} and the connection is closed; what follows it on the connection is never read as a
+ * request, since the client and any proxy before it may disagree on where the body ends. Netty
+ * alone would serve {@code chunked} with {@code Content-Length} by the chunks and go on reading
+ * the connection, and a body without a chunked coding as empty, reading the body as the next
+ * request. The check runs in Vert.x's own request decoder, subclassed ({@link FramingDecoder};
+ * {@code VertxHttpRequestDecoder} is Vert.x's internal API, 5.0.7), where the headers are whole
+ * and {@code Content-Length} not yet dropped; the ports serve no h2c ({@link #options}) so that
+ * the decoder is replaced before it reads a byte.
+ *
  * <p>The version is rewritten in the Netty pipeline, just before Vert.x's handler: Vert.x reads a
  * request's version by identity with Netty's two constants, and answers other versions before any
  * handler the server can set. Refused versions become a failed decoder result, which Vert.x hands
@@ -35,22 +55,43 @@ import io.vertx.core.net.impl.ConnectionBase;
 public final class HttpProtocol {
     /** The pipeline name of the version handler. */
     static final String HANDLER_NAME = "lumbung-http-version";
+    /** Vert.x's name for its HTTP/1.x request decoder in the pipeline (5.0.7). */
+    static final String DECODER_NAME = "httpDecoder";
     private static final VersionHandler VERSION_HANDLER = new VersionHandler();
 
     private HttpProtocol() {
     }
 
     /**
-     * For a server's connection handler: puts the version handler before the connection's own
-     * (Vert.x calls the connection handler before the connection reads its first request).
+     * For a server's connection handler: puts the version handler before the connection's own,
+     * and replaces Vert.x's request decoder by a {@link FramingDecoder} made with the server's
+     * {@code options} (Vert.x calls the connection handler before the connection reads its first
+     * request; {@code HttpProtocolTest} fails if either is not in place).
      */
-    public static void guard(HttpConnection connection) {
+    public static void guard(HttpConnection connection, HttpServerOptions options) {
+        if (options.isHttp2ClearTextEnabled()) {
+            // with h2c Vert.x makes the connection on its first request, mid-decode: the decoder cannot be replaced then
+            throw new IllegalStateException("HTTP/1.x ports are served with h2c off (HttpProtocol.options)");
+        }
         if (connection instanceof ConnectionBase base) {
             ChannelHandlerContext ctx = base.channelHandlerContext();
             if (ctx.pipeline().get(HANDLER_NAME) == null) {
                 ctx.pipeline().addBefore(ctx.name(), HANDLER_NAME, VERSION_HANDLER);
             }
+            if (ctx.pipeline().get(DECODER_NAME) instanceof VertxHttpRequestDecoder decoder && !(decoder instanceof FramingDecoder)) {
+                ctx.pipeline().replace(DECODER_NAME, DECODER_NAME, new FramingDecoder(options));
+            }
         }
+    }
+
+    /**
+     * The options every HTTP/1.x port of the engine starts from: no h2c (neither prior knowledge
+     * nor the {@code Upgrade: h2c} of an HTTP/1.1 request), so that Vert.x makes each connection,
+     * and calls the connection handler ({@link #guard}), before it reads a byte. An HTTP/2 preface
+     * is then an HTTP/1 request line of version 2.0, answered {@code 505}.
+     */
+    public static HttpServerOptions options() {
+        return new HttpServerOptions().setHttp2ClearTextEnabled(false);
     }
 
     /**
@@ -85,7 +126,9 @@ public final class HttpProtocol {
             case HTTP_VERSION_NOT_SUPPORTED -> "only HTTP/1.x is served on this port";
             case URI_TOO_LONG -> "request line longer than the limit";
             case HEADERS_TOO_LARGE -> "request headers larger than the limit";
-            default -> "request line or headers cannot be read, or the version is not HTTP/DIGIT.DIGIT";
+            default -> req.decoderResult().cause() instanceof AmbiguousFraming
+                    ? "Transfer-Encoding is accepted only as chunked alone, in HTTP/1.1, without Content-Length"
+                    : "request line or headers cannot be read, or the version is not HTTP/DIGIT.DIGIT";
         };
         req.response().setStatusCode(problem.status).putHeader("Content-Type", "application/problem+json")
                 .putHeader("Connection", "close").end(problem.json(detail))
@@ -117,6 +160,57 @@ public final class HttpProtocol {
                 }
             }
             ctx.fireChannelRead(msg);
+        }
+    }
+
+    /**
+     * Vert.x's request decoder, refusing a body framing that is not unambiguous (see the class
+     * comment): the request is marked failed with no body, and every byte after it on the
+     * connection is dropped unread. One per connection.
+     */
+    static final class FramingDecoder extends VertxHttpRequestDecoder {
+        private static final AmbiguousFraming AMBIGUOUS = new AmbiguousFraming();
+        private boolean refused;
+
+        FramingDecoder(HttpServerOptions options) {
+            super(options);
+        }
+
+        @Override
+        protected boolean isContentAlwaysEmpty(HttpMessage msg) {
+            // called once the head is read, before the body's framing is chosen
+            if (msg instanceof HttpRequest req && !req.decoderResult().isFailure() && ambiguous(req)) {
+                req.setDecoderResult(DecoderResult.failure(AMBIGUOUS));
+                refused = true;
+                return true;
+            }
+            return super.isContentAlwaysEmpty(msg);
+        }
+
+        @Override
+        protected void decode(ChannelHandlerContext ctx, ByteBuf buffer, List<Object> out) throws Exception {
+            if (refused) {
+                buffer.skipBytes(buffer.readableBytes());
+                return;
+            }
+            super.decode(ctx, buffer, out);
+        }
+
+        private static boolean ambiguous(HttpRequest req) {
+            HttpHeaders headers = req.headers();
+            if (!headers.contains(HttpHeaderNames.TRANSFER_ENCODING)) {
+                return false;
+            }
+            List<String> codings = headers.getAll(HttpHeaderNames.TRANSFER_ENCODING);
+            return codings.size() > 1 || !codings.get(0).trim().equalsIgnoreCase("chunked")
+                    || headers.contains(HttpHeaderNames.CONTENT_LENGTH) || req.protocolVersion() != HttpVersion.HTTP_1_1;
+        }
+    }
+
+    /** The request's body framing is ambiguous (a constant). */
+    private static final class AmbiguousFraming extends RuntimeException {
+        AmbiguousFraming() {
+            super("ambiguous body framing", null, false, false);
         }
     }
 

@@ -55,9 +55,10 @@ public final class OpsServer {
     public Future<HttpServer> listen(String host, int port, int idleTimeoutSeconds) {
         // admin bodies are at most 4 KiB from operators: 100 Continue is answered at once (HttpIngest
         // answers it only after the checks that come before a terminal's body)
-        server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port).setHandle100ContinueAutomatically(true)
-                .setIdleTimeout(idleTimeoutSeconds).setIdleTimeoutUnit(java.util.concurrent.TimeUnit.SECONDS))
-                .connectionHandler(id.lumbung.ingest.HttpProtocol::guard)
+        HttpServerOptions options = id.lumbung.ingest.HttpProtocol.options().setHost(host).setPort(port).setHandle100ContinueAutomatically(true)
+                .setIdleTimeout(idleTimeoutSeconds).setIdleTimeoutUnit(java.util.concurrent.TimeUnit.SECONDS);
+        server = vertx.createHttpServer(options)
+                .connectionHandler(connection -> id.lumbung.ingest.HttpProtocol.guard(connection, options))
                 .invalidRequestHandler(id.lumbung.ingest.HttpProtocol::answerInvalid)
                 .requestHandler(this::handle);
         return server.listen();

@@ -198,6 +198,72 @@ class HttpProtocolTest {
         assertThat(rejected("MALFORMED_REQUEST") - malformedBefore).isEqualTo(1.0);
     }
 
+    @Test
+    void aTransferEncodingOtherThanChunkedAloneIsRefusedAndNothingBehindItIsServed() throws Exception {
+        // each head is followed by a chunked body and a complete signed payment request that one of
+        // the two framings would read as the next request on the connection
+        String[][] framings = {
+            {"Content-Length: %d", "Transfer-Encoding: chunked"},
+            {"Transfer-Encoding: chunked", "Content-Length: %d"},
+            {"Transfer-Encoding : chunked", "Content-Length: %d"},
+            {"Transfer-Encoding: chunked, identity"},
+            {"Transfer-Encoding: gzip, chunked", "Content-Length: %d"},
+            {"Transfer-Encoding: gzip"},
+            {"Transfer-Encoding: identity"},
+            {"Transfer-Encoding: chunked", "Transfer-Encoding: chunked"},
+        };
+        for (String[] framing : framings) {
+            String what = String.join(" | ", framing);
+            byte[] outer = TestEngine.payment("T0000001", "framing-" + (++txn), "15000").getBytes(StandardCharsets.UTF_8);
+            String innerTxn = "framing-inner-" + (++txn);
+            byte[] inner = TestEngine.payment("T0000001", innerTxn, "15000").getBytes(StandardCharsets.UTF_8);
+            byte[] chunked = concat(("" + Integer.toHexString(outer.length) + "\r\n").getBytes(StandardCharsets.US_ASCII), outer,
+                    "\r\n0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            byte[] innerRequest = concat(signedHead("POST", "/v1/payments", "HTTP/1.1", inner, false), inner);
+            StringBuilder head = new StringBuilder(new String(signedHead("POST", "/v1/payments", "HTTP/1.1", outer, false),
+                    StandardCharsets.US_ASCII).replaceFirst("Content-Length: \\d+\r\n\r\n$", ""));
+            for (String h : framing) {
+                head.append(String.format(h, chunked.length)).append("\r\n");
+            }
+            head.append("\r\n");
+            try (Raw raw = new Raw(t.engine.httpPort())) {
+                raw.send(concat(head.toString().getBytes(StandardCharsets.US_ASCII), chunked, innerRequest));
+                Response r = raw.read();
+                assertThat(r.statusLine).as(what).isEqualTo("HTTP/1.1 400 Bad Request");
+                assertThat(r.headers.get("content-type")).as(what).isEqualTo("application/problem+json");
+                assertThat(new JsonObject(r.body).getString("code")).as(what).isEqualTo("MALFORMED_REQUEST");
+                assertThat(raw.closedByServer()).as(what).isTrue();
+            }
+            // neither payment was journaled: each is new when posted plainly
+            assertThat(t.post("T0000001", new String(inner, StandardCharsets.UTF_8)).statusCode()).as(what).isEqualTo(201);
+            assertThat(t.post("T0000001", new String(outer, StandardCharsets.UTF_8)).statusCode()).as(what).isEqualTo(201);
+        }
+    }
+
+    @Test
+    void aChunkedBodyWithExtensionsAndATrailerIsAccepted() throws Exception {
+        byte[] body = TestEngine.payment("T0000001", "chunked-" + (++txn), "15000").getBytes(StandardCharsets.UTF_8);
+        String head = new String(signedHead("POST", "/v1/payments", "HTTP/1.1", body, false), StandardCharsets.US_ASCII)
+                .replaceFirst("Content-Length: \\d+\r\n\r\n$", "Transfer-Encoding: chunked\r\n\r\n");
+        int half = body.length / 2;
+        try (Raw raw = new Raw(t.engine.httpPort())) {
+            raw.send(concat(head.getBytes(StandardCharsets.US_ASCII), (Integer.toHexString(half) + ";a=1\r\n").getBytes(StandardCharsets.US_ASCII),
+                    java.util.Arrays.copyOfRange(body, 0, half), ("\r\n" + Integer.toHexString(body.length - half).toUpperCase(Locale.ROOT)
+                            + "\r\n").getBytes(StandardCharsets.US_ASCII), java.util.Arrays.copyOfRange(body, half, body.length),
+                    "\r\n0\r\nX-Trailer: t\r\n\r\n".getBytes(StandardCharsets.US_ASCII)));
+            Response r = raw.read();
+            assertThat(r.statusLine).isEqualTo("HTTP/1.1 201 Created");
+        }
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (byte[] p : parts) {
+            out.writeBytes(p);
+        }
+        return out.toByteArray();
+    }
+
     /** {@code lumbung_payments_total{result="rejected",code}} as scraped, 0 before the first. */
     private double rejected(String code) throws Exception {
         String prefix = "lumbung_payments_total{code=\"" + code + "\",result=\"rejected\"} ";
