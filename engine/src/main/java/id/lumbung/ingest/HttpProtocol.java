@@ -6,7 +6,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
@@ -16,6 +15,7 @@ import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.impl.VertxHttpRequestDecoder;
+import io.netty.util.AsciiString;
 import io.vertx.core.net.impl.ConnectionBase;
 import java.util.List;
 
@@ -32,7 +32,9 @@ import java.util.List;
  * </ul>
  * Each is answered with a problem document, and the connection is closed after it.
  *
- * <p>A request's body framing must be unambiguous (RFC 9112 section 6): a {@code Transfer-Encoding}
+ * <p>A request's head must say one thing: one {@code Host} (RFC 9112 section 3.2), each terminal
+ * credential ({@code X-Terminal-Id}, {@code X-Timestamp}, {@code X-Signature}) at most once, and
+ * the body's framing unambiguous (RFC 9112 section 6): a {@code Transfer-Encoding}
  * is accepted only as one field line of exactly {@code chunked}, in HTTP/1.1, without
  * {@code Content-Length}. Anything else with a {@code Transfer-Encoding} ({@code chunked} together
  * with {@code Content-Length}, {@code gzip}, {@code chunked, identity}, two lines, HTTP/1.0) is
@@ -126,8 +128,7 @@ public final class HttpProtocol {
             case HTTP_VERSION_NOT_SUPPORTED -> "only HTTP/1.x is served on this port";
             case URI_TOO_LONG -> "request line longer than the limit";
             case HEADERS_TOO_LARGE -> "request headers larger than the limit";
-            default -> req.decoderResult().cause() instanceof AmbiguousFraming
-                    ? "Transfer-Encoding is accepted only as chunked alone, in HTTP/1.1, without Content-Length"
+            default -> req.decoderResult().cause() instanceof FieldRefusal refusal ? refusal.getMessage()
                     : "request line or headers cannot be read, or the version is not HTTP/DIGIT.DIGIT";
         };
         req.response().setStatusCode(problem.status).putHeader("Content-Type", "application/problem+json")
@@ -169,7 +170,9 @@ public final class HttpProtocol {
      * connection is dropped unread. One per connection.
      */
     static final class FramingDecoder extends VertxHttpRequestDecoder {
-        private static final AmbiguousFraming AMBIGUOUS = new AmbiguousFraming();
+        private static final AsciiString X_TERMINAL_ID = AsciiString.cached("x-terminal-id");
+        private static final AsciiString X_TIMESTAMP = AsciiString.cached("x-timestamp");
+        private static final AsciiString X_SIGNATURE = AsciiString.cached("x-signature");
         private boolean refused;
 
         FramingDecoder(HttpServerOptions options) {
@@ -179,10 +182,13 @@ public final class HttpProtocol {
         @Override
         protected boolean isContentAlwaysEmpty(HttpMessage msg) {
             // called once the head is read, before the body's framing is chosen
-            if (msg instanceof HttpRequest req && !req.decoderResult().isFailure() && ambiguous(req)) {
-                req.setDecoderResult(DecoderResult.failure(AMBIGUOUS));
-                refused = true;
-                return true;
+            if (msg instanceof HttpRequest req && !req.decoderResult().isFailure()) {
+                FieldRefusal refusal = refusal(req);
+                if (refusal != null) {
+                    req.setDecoderResult(DecoderResult.failure(refusal));
+                    refused = true;
+                    return true;
+                }
             }
             return super.isContentAlwaysEmpty(msg);
         }
@@ -196,21 +202,61 @@ public final class HttpProtocol {
             super.decode(ctx, buffer, out);
         }
 
-        private static boolean ambiguous(HttpRequest req) {
-            HttpHeaders headers = req.headers();
-            if (!headers.contains(HttpHeaderNames.TRANSFER_ENCODING)) {
-                return false;
+        /**
+         * Why the head is refused, or null. One pass over the field lines: {@code Host} once (at
+         * most once in HTTP/1.0, RFC 9112 section 3.2), each terminal credential at most once (a
+         * singleton field repeated is not one value; which of them a proxy or the engine would
+         * use is a guess), and the body's framing.
+         */
+        private static FieldRefusal refusal(HttpRequest req) {
+            int hosts = 0;
+            int credentialsRepeated = 0;
+            int terminalIds = 0;
+            int timestamps = 0;
+            int signatures = 0;
+            int codings = 0;
+            boolean length = false;
+            for (java.util.Iterator<java.util.Map.Entry<CharSequence, CharSequence>> it = req.headers().iteratorCharSequence(); it.hasNext();) {
+                CharSequence name = it.next().getKey();
+                if (AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.HOST)) {
+                    hosts++;
+                } else if (AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.TRANSFER_ENCODING)) {
+                    codings++;
+                } else if (AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.CONTENT_LENGTH)) {
+                    length = true;
+                } else if (AsciiString.contentEqualsIgnoreCase(name, X_TERMINAL_ID)) {
+                    credentialsRepeated += terminalIds++ > 0 ? 1 : 0;
+                } else if (AsciiString.contentEqualsIgnoreCase(name, X_TIMESTAMP)) {
+                    credentialsRepeated += timestamps++ > 0 ? 1 : 0;
+                } else if (AsciiString.contentEqualsIgnoreCase(name, X_SIGNATURE)) {
+                    credentialsRepeated += signatures++ > 0 ? 1 : 0;
+                }
             }
-            List<String> codings = headers.getAll(HttpHeaderNames.TRANSFER_ENCODING);
-            return codings.size() > 1 || !codings.get(0).trim().equalsIgnoreCase("chunked")
-                    || headers.contains(HttpHeaderNames.CONTENT_LENGTH) || req.protocolVersion() != HttpVersion.HTTP_1_1;
+            // 1.1 and the later minor versions served as 1.1 (the version handler comes after the decoder)
+            boolean http11 = req.protocolVersion().majorVersion() == 1 && req.protocolVersion().minorVersion() >= 1;
+            if (hosts > 1 || hosts == 0 && http11) {
+                return FieldRefusal.HOST_NOT_ONCE;
+            }
+            if (credentialsRepeated > 0) {
+                return FieldRefusal.CREDENTIAL_REPEATED;
+            }
+            if (codings > 0 && (codings > 1 || length || !http11
+                    || !req.headers().get(HttpHeaderNames.TRANSFER_ENCODING).trim().equalsIgnoreCase("chunked"))) {
+                return FieldRefusal.AMBIGUOUS_FRAMING;
+            }
+            return null;
         }
     }
 
-    /** The request's body framing is ambiguous (a constant). */
-    private static final class AmbiguousFraming extends RuntimeException {
-        AmbiguousFraming() {
-            super("ambiguous body framing", null, false, false);
+    /** A head refused for its field lines, with the answer's detail (a constant: no stack trace, nothing of the request). */
+    private static final class FieldRefusal extends RuntimeException {
+        static final FieldRefusal AMBIGUOUS_FRAMING = new FieldRefusal(
+                "Transfer-Encoding is accepted only as chunked alone, in HTTP/1.1, without Content-Length");
+        static final FieldRefusal HOST_NOT_ONCE = new FieldRefusal("an HTTP/1.1 request has exactly one Host field, HTTP/1.0 at most one");
+        static final FieldRefusal CREDENTIAL_REPEATED = new FieldRefusal("X-Terminal-Id, X-Timestamp and X-Signature appear at most once each");
+
+        FieldRefusal(String detail) {
+            super(detail, null, false, false);
         }
     }
 

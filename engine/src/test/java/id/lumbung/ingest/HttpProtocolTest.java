@@ -241,6 +241,45 @@ class HttpProtocolTest {
     }
 
     @Test
+    void aRequestWithoutOneHostOrWithARepeatedCredentialIsRefused() throws Exception {
+        String zeros = "X-Signature: " + "0".repeat(64) + "\r\n";
+        // each edit of a valid signed head: {what, regex, replacement}
+        String[][] edits = {
+            {"no Host", "Host: 127\\.0\\.0\\.1\r\n", ""},
+            {"two equal Host lines", "Host: 127\\.0\\.0\\.1\r\n", "Host: 127.0.0.1\r\nHost: 127.0.0.1\r\n"},
+            {"two Host lines", "Host: 127\\.0\\.0\\.1\r\n", "Host: 127.0.0.1\r\nHost: evil.example\r\n"},
+            {"a wrong X-Signature after the right one", "(X-Signature: [0-9a-f]+\r\n)", "$1" + zeros},
+            {"the right X-Signature twice", "(X-Signature: [0-9a-f]+\r\n)", "$1$1"},
+            {"X-Terminal-Id twice", "(X-Terminal-Id: T0000001\r\n)", "$1$1"},
+            {"X-Timestamp twice", "(X-Timestamp: \\d+\r\n)", "$1$1"},
+        };
+        for (String[] edit : edits) {
+            String what = edit[0];
+            byte[] body = TestEngine.payment("T0000001", "fields-" + (++txn), "15000").getBytes(StandardCharsets.UTF_8);
+            String head = new String(signedHead("POST", "/v1/payments", "HTTP/1.1", body, false), StandardCharsets.US_ASCII);
+            String edited = head.replaceFirst(edit[1], edit[2]);
+            assertThat(edited).as(what).isNotEqualTo(head);
+            try (Raw raw = new Raw(t.engine.httpPort())) {
+                raw.send(concat(edited.getBytes(StandardCharsets.US_ASCII), body));
+                Response r = raw.read();
+                assertThat(r.statusLine).as(what).isEqualTo("HTTP/1.1 400 Bad Request");
+                assertThat(new JsonObject(r.body).getString("code")).as(what).isEqualTo("MALFORMED_REQUEST");
+                assertThat(raw.closedByServer()).as(what).isTrue();
+            }
+            assertThat(t.post("T0000001", new String(body, StandardCharsets.UTF_8)).statusCode()).as(what).isEqualTo(201);
+        }
+        try (Raw raw = new Raw(t.engine.opsPort())) {
+            raw.send("GET /health/live HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            assertThat(raw.read().statusLine).isEqualTo("HTTP/1.1 400 Bad Request");
+        }
+        // HTTP/1.0 has no Host requirement
+        try (Raw raw = new Raw(t.engine.opsPort())) {
+            raw.send("GET /health/live HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            assertThat(raw.read().statusLine).isEqualTo("HTTP/1.0 200 OK");
+        }
+    }
+
+    @Test
     void aChunkedBodyWithExtensionsAndATrailerIsAccepted() throws Exception {
         byte[] body = TestEngine.payment("T0000001", "chunked-" + (++txn), "15000").getBytes(StandardCharsets.UTF_8);
         String head = new String(signedHead("POST", "/v1/payments", "HTTP/1.1", body, false), StandardCharsets.US_ASCII)
