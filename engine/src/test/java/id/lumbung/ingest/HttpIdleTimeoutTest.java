@@ -82,6 +82,30 @@ class HttpIdleTimeoutTest {
         }
     }
 
+    @Test
+    void aHeadTrickledByteByByteIsClosedOnceTheTimeoutPassesWithoutAWholeHead() throws Exception {
+        // Vert.x's idle timer sees decoded messages (a whole head, a piece of body), not bytes: a
+        // head that takes longer than the timeout is closed even though a byte comes every 50 ms
+        byte[] head = ("GET /health/live HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Padding: " + "p".repeat(200) + "\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
+        try (Socket s = socket(t.engine.opsPort())) {
+            long t0 = System.nanoTime();
+            int sent = 0;
+            try {
+                for (; sent < head.length; sent++) {
+                    s.getOutputStream().write(head[sent]);
+                    s.getOutputStream().flush();
+                    Thread.sleep(50);
+                }
+            } catch (java.net.SocketException e) {
+                // closed by the server while the head was still coming
+            }
+            assertThat(sent).as("bytes of the head sent before the close").isLessThan(head.length);
+            assertClosedWithin(s, "slow head");
+            assertThat((System.nanoTime() - t0) / 1_000_000).as("from the first byte to the close, ms").isLessThan(CLOSE_MS_MAX + 500);
+        }
+    }
+
     private static Socket socket(int port) throws IOException {
         Socket s = new Socket("127.0.0.1", port);
         s.setSoTimeout((int) CLOSE_MS_MAX * 3);
