@@ -153,7 +153,7 @@ public final class HttpProtocol {
                     req.setProtocolVersion(HttpVersion.HTTP_1_1);
                 } else if (v != HttpVersion.HTTP_1_1 && v != HttpVersion.HTTP_1_0) {
                     req.setProtocolVersion(v.majorVersion() == 1 && v.minorVersion() == 0 ? HttpVersion.HTTP_1_0 : HttpVersion.HTTP_1_1);
-                    if (!"HTTP".equals(v.protocolName()) || v.majorVersion() > DIGIT_MAX || v.minorVersion() > DIGIT_MAX) {
+                    if (malformed(v)) {
                         req.setDecoderResult(DecoderResult.failure(MALFORMED));
                     } else if (v.majorVersion() != 1) {
                         req.setDecoderResult(DecoderResult.failure(UNSUPPORTED));
@@ -162,12 +162,23 @@ public final class HttpProtocol {
             }
             ctx.fireChannelRead(msg);
         }
+
+        private static boolean malformed(HttpVersion v) {
+            return !"HTTP".equals(v.protocolName()) || v.majorVersion() > DIGIT_MAX || v.minorVersion() > DIGIT_MAX;
+        }
+
+        /** Whether {@link #channelRead} refuses a request of this version (as the request's decoder read it). */
+        static boolean refuses(HttpVersion v) {
+            return v != HttpVersion.HTTP_1_1 && v != HttpVersion.HTTP_1_0 && (malformed(v) || v.majorVersion() != 1);
+        }
     }
 
     /**
-     * Vert.x's request decoder, refusing a body framing that is not unambiguous (see the class
+     * Vert.x's request decoder, refusing a head that does not say one thing (see the class
      * comment): the request is marked failed with no body, and every byte after it on the
-     * connection is dropped unread. One per connection.
+     * connection is dropped unread, as after a request of a version the version handler refuses
+     * (the connection is closed after the answer; nothing behind a refused head is answered).
+     * One per connection.
      */
     static final class FramingDecoder extends VertxHttpRequestDecoder {
         private static final AsciiString X_TERMINAL_ID = AsciiString.cached("x-terminal-id");
@@ -183,6 +194,11 @@ public final class HttpProtocol {
         protected boolean isContentAlwaysEmpty(HttpMessage msg) {
             // called once the head is read, before the body's framing is chosen
             if (msg instanceof HttpRequest req && !req.decoderResult().isFailure()) {
+                if (VersionHandler.refuses(req.protocolVersion())) {
+                    // the version handler refuses it next; what follows on the connection is not read
+                    refused = true;
+                    return true;
+                }
                 FieldRefusal refusal = refusal(req);
                 if (refusal != null) {
                     req.setDecoderResult(DecoderResult.failure(refusal));

@@ -84,6 +84,24 @@ class HttpProtocolTest {
     }
 
     @Test
+    void nothingAfterARefusedVersionIsAnswered() throws Exception {
+        // an HTTP/2 prior-knowledge preface, and a refused version followed by a valid request
+        String[] sends = {"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n",
+            "GET /health/live HTTP/3.0\r\nHost: 127.0.0.1\r\n\r\nGET /health/live HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+            "GET /health/live FOO/1.1\r\nHost: 127.0.0.1\r\n\r\nGET /health/live HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"};
+        for (int port : new int[] {t.engine.httpPort(), t.engine.opsPort()}) {
+            for (String send : sends) {
+                String what = port + " " + send.substring(0, send.indexOf('\r'));
+                try (Raw raw = new Raw(port)) {
+                    raw.send(send.getBytes(StandardCharsets.US_ASCII));
+                    assertThat(raw.read().statusLine).as(what).isIn("HTTP/1.1 505 HTTP Version Not Supported", "HTTP/1.1 400 Bad Request");
+                    assertThat(raw.closedByServer()).as(what + ": no second answer").isTrue();
+                }
+            }
+        }
+    }
+
+    @Test
     void anyOtherVersionOrBrokenRequestLineIs400WithAProblem() throws Exception {
         for (int port : new int[] {t.engine.httpPort(), t.engine.opsPort()}) {
             for (String line : new String[] {"GET /health/live FOO/1.1", "GET /health/live HTTP/x", "GET /health/live HTTP/1.1.1",
