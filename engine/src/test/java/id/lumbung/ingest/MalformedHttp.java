@@ -62,10 +62,11 @@ final class MalformedHttp {
      * One case: what to send, the most answers it may get (the reader half-closes after that many),
      * and the payments it holds. {@code refused}: the head is ambiguous (its body framing, its
      * {@code Host}, a repeated credential), and the server must answer exactly one {@code 400} and
-     * close, serving nothing that follows (RFC 9112 sections 3.2 and 6.1).
+     * close, serving nothing that follows (RFC 9112 sections 3.2 and 6.1). {@code otherMajorVersion}:
+     * the request line is of another major version of HTTP, the one case answered {@code 505}.
      */
     record Case(int index, Category category, String variant, Port port, List<Segment> segments, int answersMax,
-            List<Payment> payments, boolean refused) {
+            List<Payment> payments, boolean refused, boolean otherMajorVersion) {
     }
 
     private static final String CRLF = "\r\n";
@@ -391,7 +392,7 @@ final class MalformedHttp {
         b.port(ops ? Port.OPS : Port.TERMINAL);
         b.variant((m.length() > 20 ? "M x " + m.length() : "'" + escape(m) + "'") + (ops ? " (ops)" : ""));
         if (m.equals("PRI")) {
-            b.send(ascii("PRI * HTTP/2.0" + CRLF + CRLF + "SM" + CRLF + CRLF));
+            b.send(ascii("PRI * HTTP/2.0" + CRLF + CRLF + "SM" + CRLF + CRLF)).otherMajorVersion = true;
         } else {
             b.send(latin1(m + " " + (ops ? "/health/live" : "/v1/payments") + " HTTP/1.1" + CRLF + "Host: 127.0.0.1" + CRLF
                     + "Content-Length: 0" + CRLF + CRLF));
@@ -604,6 +605,7 @@ final class MalformedHttp {
         int answersMax = 1;
         final List<Payment> payments = new ArrayList<>();
         boolean refused;
+        boolean otherMajorVersion;
 
         Builder(int index, Category category) {
             this.index = index;
@@ -643,7 +645,8 @@ final class MalformedHttp {
         Case build() {
             // a refused head must be closed by the server: the reader waits for a second answer rather than half-closing
             int most = refused ? Math.max(answersMax, 2) : answersMax;
-            return new Case(index, category, variant, port, List.copyOf(segments), most, List.copyOf(payments), refused);
+            return new Case(index, category, variant, port, List.copyOf(segments), most, List.copyOf(payments), refused,
+                    otherMajorVersion);
         }
     }
 }
