@@ -39,11 +39,19 @@ final class MalformedHttpRunner {
      */
     record Outcome(MalformedHttp.Case c, List<Integer> statuses, List<String> paymentIds, End end, long closeMs,
             boolean halfClosed) {
-        /** The outcome as recorded: the answers' statuses in order, then how it ended, e.g. {@code 400 closed}. */
+        /**
+         * The outcome as recorded: the answers' statuses in order, a run of equal ones as
+         * {@code 201x3}, then how it ended, e.g. {@code 400 closed}, {@code 201x2 401 201 closed}.
+         */
         String label() {
             StringBuilder sb = new StringBuilder();
-            for (int s : statuses) {
-                sb.append(s).append(' ');
+            for (int i = 0; i < statuses.size();) {
+                int j = i;
+                while (j < statuses.size() && statuses.get(j).equals(statuses.get(i))) {
+                    j++;
+                }
+                sb.append(statuses.get(i)).append(j - i > 1 ? "x" + (j - i) : "").append(' ');
+                i = j;
             }
             if (statuses.isEmpty()) {
                 sb.append("no-answer ");

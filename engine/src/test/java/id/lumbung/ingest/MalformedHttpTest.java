@@ -119,8 +119,8 @@ class MalformedHttpTest {
             List<String> lines = new ArrayList<>();
             lines.add("# malformed HTTP against a running engine: MalformedHttpTest, seed " + SEED + ", " + COUNT + " cases, "
                     + IDLE_CONNECTIONS + " idle connections, " + LocalDate.now(ZoneOffset.UTC));
-            lines.add("# command: mvn -B -o -q -pl engine test -Dtest=MalformedHttpTest -Dmalformed.count=" + COUNT
-                    + " -Dmalformed.out=<this file>");
+            lines.add("# command: mvn -B -o -q -pl engine test -Dtest=MalformedHttpTest -Dmalformed.seed=" + SEED + " -Dmalformed.count="
+                    + COUNT + " -Dmalformed.idle=" + IDLE_CONNECTIONS + " -Dmalformed.out=<this file>");
             lines.add("# engine: in-process TestEngine on 127.0.0.1, " + EngineConfig.HTTP_IDLE_TIMEOUT_SECONDS_PROP_NAME + "="
                     + IDLE_TIMEOUT_S + ", " + Runtime.getRuntime().availableProcessors() + " cores");
             lines.add("# suite<TAB>category<TAB>outcome<TAB>count");
