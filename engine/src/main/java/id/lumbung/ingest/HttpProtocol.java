@@ -32,7 +32,7 @@ import java.util.List;
  * </ul>
  * Each is answered with a problem document, and the connection is closed after it.
  *
- * <p>A request's head must say one thing: one {@code Host} (RFC 9112 section 3.2), each terminal
+ * <p>A request's head must say one thing: field names that are tokens, one {@code Host} (RFC 9112 section 3.2), each terminal
  * credential ({@code X-Terminal-Id}, {@code X-Timestamp}, {@code X-Signature}) at most once, and
  * the body's framing unambiguous (RFC 9112 section 6): a {@code Transfer-Encoding}
  * is accepted only as one field line of exactly {@code chunked}, in HTTP/1.1, without
@@ -219,7 +219,8 @@ public final class HttpProtocol {
         }
 
         /**
-         * Why the head is refused, or null. One pass over the field lines: {@code Host} once (at
+         * Why the head is refused, or null. One pass over the field lines: each name a token
+         * (the decoder Vert.x configures does not validate names, and keeps an empty one), {@code Host} once (at
          * most once in HTTP/1.0, RFC 9112 section 3.2), each terminal credential at most once (a
          * singleton field repeated is not one value; which of them a proxy or the engine would
          * use is a guess), and the body's framing.
@@ -234,6 +235,9 @@ public final class HttpProtocol {
             boolean length = false;
             for (java.util.Iterator<java.util.Map.Entry<CharSequence, CharSequence>> it = req.headers().iteratorCharSequence(); it.hasNext();) {
                 CharSequence name = it.next().getKey();
+                if (!token(name)) {
+                    return FieldRefusal.NAME_NOT_TOKEN;
+                }
                 if (AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.HOST)) {
                     hosts++;
                 } else if (AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.TRANSFER_ENCODING)) {
@@ -264,11 +268,27 @@ public final class HttpProtocol {
         }
     }
 
+    /** RFC 9110 section 5.1: a field name is a token, one or more of {@code tchar}. */
+    static boolean token(CharSequence name) {
+        if (name.length() == 0) {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            boolean tchar = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
+            if (!tchar) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** A head refused for its field lines, with the answer's detail (a constant: no stack trace, nothing of the request). */
     private static final class FieldRefusal extends RuntimeException {
         static final FieldRefusal AMBIGUOUS_FRAMING = new FieldRefusal(
                 "Transfer-Encoding is accepted only as chunked alone, in HTTP/1.1, without Content-Length");
         static final FieldRefusal HOST_NOT_ONCE = new FieldRefusal("an HTTP/1.1 request has exactly one Host field, HTTP/1.0 at most one");
+        static final FieldRefusal NAME_NOT_TOKEN = new FieldRefusal("a field name is empty or holds a character a token cannot");
         static final FieldRefusal CREDENTIAL_REPEATED = new FieldRefusal("X-Terminal-Id, X-Timestamp and X-Signature appear at most once each");
 
         FieldRefusal(String detail) {

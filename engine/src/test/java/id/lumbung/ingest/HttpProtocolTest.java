@@ -270,6 +270,7 @@ class HttpProtocolTest {
             {"the right X-Signature twice", "(X-Signature: [0-9a-f]+\r\n)", "$1$1"},
             {"X-Terminal-Id twice", "(X-Terminal-Id: T0000001\r\n)", "$1$1"},
             {"X-Timestamp twice", "(X-Timestamp: \\d+\r\n)", "$1$1"},
+            {"a field line without a name", "(X-Timestamp: \\d+\r\n)", "$1: b\r\n"},
         };
         for (String[] edit : edits) {
             String what = edit[0];
