@@ -104,6 +104,15 @@ public final class EngineConfig {
     public static final String JOURNAL_FORCE_OFF_UNSAFE = "off-unsafe-test-only";
     /** The JVM system property without which {@code journal.force=off-unsafe-test-only} is refused. */
     public static final String UNSAFE_TEST_ONLY_SYSTEM_PROPERTY = "lumbung.unsafe.test.only";
+    /**
+     * A connection of the terminal or ops port on which nothing is read or written for this long
+     * is closed, whatever it is waiting for: a kept-alive connection between requests, a head or
+     * a body that stopped coming. A terminal posts every few seconds to minutes and reconnects
+     * at no cost over a LAN or a VPN; 60 s keeps a busy switch's pooled connections open while
+     * thousands of abandoned ones (a crashed terminal, a half-sent request) do not pile up.
+     */
+    public static final String HTTP_IDLE_TIMEOUT_SECONDS_PROP_NAME = "http.idle.timeout.seconds";
+    public static final int HTTP_IDLE_TIMEOUT_SECONDS_DEFAULT = 60;
     public static final String ADMIN_TOKEN_ENV_NAME = "LUMBUNG_ADMIN_TOKEN";
     /**
      * TLS on the terminal port and the ISO 8583 port: the server's private key and certificate
@@ -136,6 +145,7 @@ public final class EngineConfig {
     public final int bodyBytesMax;
     public final int batchBodyBytesMax;
     public final int batchItemsMax;
+    public final int httpIdleTimeoutSeconds;
     public final int ratePerSecond;
     public final int rateBurst;
     public final int retentionDays;
@@ -174,6 +184,7 @@ public final class EngineConfig {
         bodyBytesMax = (int) longIn(v, BODY_BYTES_MAX_PROP_NAME, BODY_BYTES_MAX_DEFAULT, 512, 1 << 20);
         batchBodyBytesMax = (int) longIn(v, BATCH_BODY_BYTES_MAX_PROP_NAME, BATCH_BODY_BYTES_MAX_DEFAULT, 1024, 64 << 20);
         batchItemsMax = (int) longIn(v, BATCH_ITEMS_MAX_PROP_NAME, BATCH_ITEMS_MAX_DEFAULT, 1, 100_000);
+        httpIdleTimeoutSeconds = (int) longIn(v, HTTP_IDLE_TIMEOUT_SECONDS_PROP_NAME, HTTP_IDLE_TIMEOUT_SECONDS_DEFAULT, 1, 3600);
         ratePerSecond = (int) longIn(v, RATE_PER_SECOND_PROP_NAME, RATE_PER_SECOND_DEFAULT, 1, 10_000_000);
         rateBurst = (int) longIn(v, RATE_BURST_PROP_NAME, RATE_BURST_DEFAULT, 1, 10_000_000);
         retentionDays = (int) longIn(v, RETENTION_DAYS_PROP_NAME, RETENTION_DAYS_DEFAULT, 7, 3650);
@@ -270,7 +281,8 @@ public final class EngineConfig {
             BATCH_ITEMS_MAX_PROP_NAME, RATE_PER_SECOND_PROP_NAME, RATE_BURST_PROP_NAME, RETENTION_DAYS_PROP_NAME,
             RETAINED_PAYMENTS_MAX_PROP_NAME, WRITER_QUEUE_MAX_PROP_NAME, DISK_RESERVE_BYTES_PROP_NAME,
             TLS_KEY_PATH_PROP_NAME, TLS_CERT_PATH_PROP_NAME, TLS_CLIENT_AUTH_PROP_NAME, TLS_CLIENT_CA_PATH_PROP_NAME,
-            SNAPSHOT_ENABLED_PROP_NAME, OPS_BIND_PROP_NAME, ISO_MAC_PROP_NAME, JOURNAL_FORCE_PROP_NAME);
+            SNAPSHOT_ENABLED_PROP_NAME, OPS_BIND_PROP_NAME, ISO_MAC_PROP_NAME, JOURNAL_FORCE_PROP_NAME,
+            HTTP_IDLE_TIMEOUT_SECONDS_PROP_NAME);
 
     private static int port(Map<String, String> v, String name, int dflt) {
         return (int) longIn(v, name, dflt, 0, 65535);

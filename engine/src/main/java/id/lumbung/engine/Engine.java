@@ -262,7 +262,8 @@ public final class Engine implements AutoCloseable {
         ops = new OpsServer(vertx, registry, this::ready, adminToken, this::adminClose)
                 .referenceAdmin(this::adminReload, this::adminReferenceHistory);
         // with TLS configured the admin token never travels in clear (server TLS; the token authorises)
-        await(ops.listen(config.opsBind, config.opsPort, o -> id.lumbung.config.Tls.applyServerOnly(o, config)));
+        await(ops.listen(config.opsBind, config.opsPort, config.httpIdleTimeoutSeconds,
+                o -> id.lumbung.config.Tls.applyServerOnly(o, config)));
     }
 
     /** The state the journal derives, empty: ledger, settlement and payment book. */

@@ -65,16 +65,19 @@ public final class HttpIngest extends VerticleBase {
         ContextInternal loop = (ContextInternal) context;
         Runnable drainOnLoop = () -> loop.dispatch(drainLane);
         lane = ctx.commands().lane(new LaneAnswers(), () -> loop.executor().execute(drainOnLoop));
-        server = vertx.createHttpServer(id.lumbung.config.Tls.apply(new HttpServerOptions(), ctx.config())
+        HttpServerOptions options = id.lumbung.config.Tls.apply(HttpProtocol.options(), ctx.config())
                 .setHost(ctx.config().httpHost)
                 .setPort(port)
                 .setMaxInitialLineLength(4096)
                 .setMaxHeaderSize(8192)
-                .setCompressionSupported(false))
+                .setIdleTimeout(ctx.config().httpIdleTimeoutSeconds)
+                .setIdleTimeoutUnit(java.util.concurrent.TimeUnit.SECONDS)
+                .setCompressionSupported(false);
+        server = vertx.createHttpServer(options)
                 .connectionHandler(connection -> {
                     ctx.metrics().httpConnectionOpened();
                     connection.closeHandler(closed -> ctx.metrics().httpConnectionClosed());
-                    HttpProtocol.guard(connection);
+                    HttpProtocol.guard(connection, options);
                 })
                 .invalidRequestHandler(this::invalidRequest)
                 .requestHandler(this::handle);

@@ -58,17 +58,25 @@ public final class OpsServer {
         return this;
     }
 
+    /** Plain HTTP with the default idle timeout, {@link id.lumbung.config.EngineConfig#HTTP_IDLE_TIMEOUT_SECONDS_DEFAULT}. */
     public Future<HttpServer> listen(String host, int port) {
-        return listen(host, port, java.util.function.UnaryOperator.identity());
+        return listen(host, port, id.lumbung.config.EngineConfig.HTTP_IDLE_TIMEOUT_SECONDS_DEFAULT,
+                java.util.function.UnaryOperator.identity());
     }
 
-    /** Listens on {@code host}:{@code port} with {@code tls} applied to the server options (TLS when configured). */
-    public Future<HttpServer> listen(String host, int port, java.util.function.UnaryOperator<HttpServerOptions> tls) {
+    /**
+     * Listens on {@code host}:{@code port} with {@code tls} applied to the server options (TLS when
+     * configured); a connection idle for {@code idleTimeoutSeconds} (nothing read or written) is closed.
+     */
+    public Future<HttpServer> listen(String host, int port, int idleTimeoutSeconds,
+            java.util.function.UnaryOperator<HttpServerOptions> tls) {
         // admin bodies are at most 4 KiB from operators: 100 Continue is answered at once (HttpIngest
         // answers it only after the checks that come before a terminal's body)
-        server = vertx.createHttpServer(tls.apply(new HttpServerOptions()).setHost(host).setPort(port)
-                        .setHandle100ContinueAutomatically(true))
-                .connectionHandler(id.lumbung.ingest.HttpProtocol::guard)
+        HttpServerOptions options = tls.apply(id.lumbung.ingest.HttpProtocol.options()).setHost(host).setPort(port)
+                .setHandle100ContinueAutomatically(true)
+                .setIdleTimeout(idleTimeoutSeconds).setIdleTimeoutUnit(java.util.concurrent.TimeUnit.SECONDS);
+        server = vertx.createHttpServer(options)
+                .connectionHandler(connection -> id.lumbung.ingest.HttpProtocol.guard(connection, options))
                 .invalidRequestHandler(id.lumbung.ingest.HttpProtocol::answerInvalid)
                 .requestHandler(this::handle);
         return server.listen();

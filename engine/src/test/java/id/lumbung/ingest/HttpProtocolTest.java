@@ -84,6 +84,24 @@ class HttpProtocolTest {
     }
 
     @Test
+    void nothingAfterARefusedVersionIsAnswered() throws Exception {
+        // an HTTP/2 prior-knowledge preface, and a refused version followed by a valid request
+        String[] sends = {"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n",
+            "GET /health/live HTTP/3.0\r\nHost: 127.0.0.1\r\n\r\nGET /health/live HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n",
+            "GET /health/live FOO/1.1\r\nHost: 127.0.0.1\r\n\r\nGET /health/live HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"};
+        for (int port : new int[] {t.engine.httpPort(), t.engine.opsPort()}) {
+            for (String send : sends) {
+                String what = port + " " + send.substring(0, send.indexOf('\r'));
+                try (Raw raw = new Raw(port)) {
+                    raw.send(send.getBytes(StandardCharsets.US_ASCII));
+                    assertThat(raw.read().statusLine).as(what).isIn("HTTP/1.1 505 HTTP Version Not Supported", "HTTP/1.1 400 Bad Request");
+                    assertThat(raw.closedByServer()).as(what + ": no second answer").isTrue();
+                }
+            }
+        }
+    }
+
+    @Test
     void anyOtherVersionOrBrokenRequestLineIs400WithAProblem() throws Exception {
         for (int port : new int[] {t.engine.httpPort(), t.engine.opsPort()}) {
             for (String line : new String[] {"GET /health/live FOO/1.1", "GET /health/live HTTP/x", "GET /health/live HTTP/1.1.1",
@@ -196,6 +214,112 @@ class HttpProtocolTest {
         // the terminal port's two, not the ops port's (the ops port counts no rejections)
         assertThat(rejected("HTTP_VERSION_NOT_SUPPORTED") - versionBefore).isEqualTo(1.0);
         assertThat(rejected("MALFORMED_REQUEST") - malformedBefore).isEqualTo(1.0);
+    }
+
+    @Test
+    void aTransferEncodingOtherThanChunkedAloneIsRefusedAndNothingBehindItIsServed() throws Exception {
+        // each head is followed by a chunked body and a complete signed payment request that one of
+        // the two framings would read as the next request on the connection
+        String[][] framings = {
+            {"Content-Length: %d", "Transfer-Encoding: chunked"},
+            {"Transfer-Encoding: chunked", "Content-Length: %d"},
+            {"Transfer-Encoding : chunked", "Content-Length: %d"},
+            {"Transfer-Encoding: chunked, identity"},
+            {"Transfer-Encoding: gzip, chunked", "Content-Length: %d"},
+            {"Transfer-Encoding: gzip"},
+            {"Transfer-Encoding: identity"},
+            {"Transfer-Encoding: chunked", "Transfer-Encoding: chunked"},
+        };
+        for (String[] framing : framings) {
+            String what = String.join(" | ", framing);
+            byte[] outer = TestEngine.payment("T0000001", "framing-" + (++txn), "15000").getBytes(StandardCharsets.UTF_8);
+            String innerTxn = "framing-inner-" + (++txn);
+            byte[] inner = TestEngine.payment("T0000001", innerTxn, "15000").getBytes(StandardCharsets.UTF_8);
+            byte[] chunked = concat(("" + Integer.toHexString(outer.length) + "\r\n").getBytes(StandardCharsets.US_ASCII), outer,
+                    "\r\n0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            byte[] innerRequest = concat(signedHead("POST", "/v1/payments", "HTTP/1.1", inner, false), inner);
+            StringBuilder head = new StringBuilder(new String(signedHead("POST", "/v1/payments", "HTTP/1.1", outer, false),
+                    StandardCharsets.US_ASCII).replaceFirst("Content-Length: \\d+\r\n\r\n$", ""));
+            for (String h : framing) {
+                head.append(String.format(h, chunked.length)).append("\r\n");
+            }
+            head.append("\r\n");
+            try (Raw raw = new Raw(t.engine.httpPort())) {
+                raw.send(concat(head.toString().getBytes(StandardCharsets.US_ASCII), chunked, innerRequest));
+                Response r = raw.read();
+                assertThat(r.statusLine).as(what).isEqualTo("HTTP/1.1 400 Bad Request");
+                assertThat(r.headers.get("content-type")).as(what).isEqualTo("application/problem+json");
+                assertThat(new JsonObject(r.body).getString("code")).as(what).isEqualTo("MALFORMED_REQUEST");
+                assertThat(raw.closedByServer()).as(what).isTrue();
+            }
+            // neither payment was journaled: each is new when posted plainly
+            assertThat(t.post("T0000001", new String(inner, StandardCharsets.UTF_8)).statusCode()).as(what).isEqualTo(201);
+            assertThat(t.post("T0000001", new String(outer, StandardCharsets.UTF_8)).statusCode()).as(what).isEqualTo(201);
+        }
+    }
+
+    @Test
+    void aRequestWithoutOneHostOrWithARepeatedCredentialIsRefused() throws Exception {
+        String zeros = "X-Signature: " + "0".repeat(64) + "\r\n";
+        // each edit of a valid signed head: {what, regex, replacement}
+        String[][] edits = {
+            {"no Host", "Host: 127\\.0\\.0\\.1\r\n", ""},
+            {"two equal Host lines", "Host: 127\\.0\\.0\\.1\r\n", "Host: 127.0.0.1\r\nHost: 127.0.0.1\r\n"},
+            {"two Host lines", "Host: 127\\.0\\.0\\.1\r\n", "Host: 127.0.0.1\r\nHost: evil.example\r\n"},
+            {"a wrong X-Signature after the right one", "(X-Signature: [0-9a-f]+\r\n)", "$1" + zeros},
+            {"the right X-Signature twice", "(X-Signature: [0-9a-f]+\r\n)", "$1$1"},
+            {"X-Terminal-Id twice", "(X-Terminal-Id: T0000001\r\n)", "$1$1"},
+            {"X-Timestamp twice", "(X-Timestamp: \\d+\r\n)", "$1$1"},
+            {"a field line without a name", "(X-Timestamp: \\d+\r\n)", "$1: b\r\n"},
+        };
+        for (String[] edit : edits) {
+            String what = edit[0];
+            byte[] body = TestEngine.payment("T0000001", "fields-" + (++txn), "15000").getBytes(StandardCharsets.UTF_8);
+            String head = new String(signedHead("POST", "/v1/payments", "HTTP/1.1", body, false), StandardCharsets.US_ASCII);
+            String edited = head.replaceFirst(edit[1], edit[2]);
+            assertThat(edited).as(what).isNotEqualTo(head);
+            try (Raw raw = new Raw(t.engine.httpPort())) {
+                raw.send(concat(edited.getBytes(StandardCharsets.US_ASCII), body));
+                Response r = raw.read();
+                assertThat(r.statusLine).as(what).isEqualTo("HTTP/1.1 400 Bad Request");
+                assertThat(new JsonObject(r.body).getString("code")).as(what).isEqualTo("MALFORMED_REQUEST");
+                assertThat(raw.closedByServer()).as(what).isTrue();
+            }
+            assertThat(t.post("T0000001", new String(body, StandardCharsets.UTF_8)).statusCode()).as(what).isEqualTo(201);
+        }
+        try (Raw raw = new Raw(t.engine.opsPort())) {
+            raw.send("GET /health/live HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            assertThat(raw.read().statusLine).isEqualTo("HTTP/1.1 400 Bad Request");
+        }
+        // HTTP/1.0 has no Host requirement
+        try (Raw raw = new Raw(t.engine.opsPort())) {
+            raw.send("GET /health/live HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            assertThat(raw.read().statusLine).isEqualTo("HTTP/1.0 200 OK");
+        }
+    }
+
+    @Test
+    void aChunkedBodyWithExtensionsAndATrailerIsAccepted() throws Exception {
+        byte[] body = TestEngine.payment("T0000001", "chunked-" + (++txn), "15000").getBytes(StandardCharsets.UTF_8);
+        String head = new String(signedHead("POST", "/v1/payments", "HTTP/1.1", body, false), StandardCharsets.US_ASCII)
+                .replaceFirst("Content-Length: \\d+\r\n\r\n$", "Transfer-Encoding: chunked\r\n\r\n");
+        int half = body.length / 2;
+        try (Raw raw = new Raw(t.engine.httpPort())) {
+            raw.send(concat(head.getBytes(StandardCharsets.US_ASCII), (Integer.toHexString(half) + ";a=1\r\n").getBytes(StandardCharsets.US_ASCII),
+                    java.util.Arrays.copyOfRange(body, 0, half), ("\r\n" + Integer.toHexString(body.length - half).toUpperCase(Locale.ROOT)
+                            + "\r\n").getBytes(StandardCharsets.US_ASCII), java.util.Arrays.copyOfRange(body, half, body.length),
+                    "\r\n0\r\nX-Trailer: t\r\n\r\n".getBytes(StandardCharsets.US_ASCII)));
+            Response r = raw.read();
+            assertThat(r.statusLine).isEqualTo("HTTP/1.1 201 Created");
+        }
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (byte[] p : parts) {
+            out.writeBytes(p);
+        }
+        return out.toByteArray();
     }
 
     /** {@code lumbung_payments_total{result="rejected",code}} as scraped, 0 before the first. */
