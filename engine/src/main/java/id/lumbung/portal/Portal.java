@@ -14,7 +14,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.LocalDate;
+import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
@@ -130,7 +130,7 @@ public final class Portal {
         return switch (page) {
             case BATCHES -> BatchesPage.main(lang, ctx.settlement().batchesOf(coop.index()), pageIndex(req.getParam("page")), zone);
             case CHART -> DailyChart.main(lang, DailyChart.of(ctx.settlement().batchesOf(coop.index()),
-                    LocalDate.now(ctx.clock().withZone(zone)), zone));
+                    Instant.ofEpochMilli(ctx.clock().millis()).atZone(zone).toLocalDate(), zone));
             case MEMBERS -> MembersPage.main(lang, reference.tradersOf(coop.index()), ctx.ledger(), req.getParam("q"));
         };
     }

@@ -1,0 +1,237 @@
+package id.lumbung.portal;
+
+import static id.lumbung.portal.PortalFixture.BRH;
+import static id.lumbung.portal.PortalFixture.KLW;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The portal over plain HTTP: the session cookie and its server-side end after 8 hours, the plain
+ * refusal of a wrong token, the cross-site check on every form, isolation between cooperatives,
+ * the stylesheet's caching, the language choice, the form size limit.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class PortalHttpTest {
+    @TempDir
+    static Path data;
+    static PortalFixture f;
+
+    @BeforeAll
+    static void start() throws Exception {
+        f = new PortalFixture(data);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (f != null) {
+            f.close();
+        }
+    }
+
+    private static final Pattern ALERT = Pattern.compile("<p id=\"signin-error\" role=\"alert\">([^<]*)</p>");
+
+    private static String alert(String body) {
+        Matcher m = ALERT.matcher(body);
+        assertThat(m.find()).as("a role=alert element in %s", body).isTrue();
+        return m.group(1);
+    }
+
+    @Test
+    void signInSetsAStrictHttpOnlyCookieThatTheServerEndsAfterEightHours() throws Exception {
+        HttpResponse<String> r = f.postForm(Portal.SIGN_IN, "coopId=" + BRH + "&token=demo-token-" + BRH);
+        assertThat(r.statusCode()).isEqualTo(303);
+        assertThat(r.headers().firstValue("Location")).hasValue("/portal/batches");
+        String cookie = r.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith("lumbung_session=")).findFirst()
+                .orElseThrow();
+        assertThat(cookie).matches("lumbung_session=[A-Za-z0-9_-]{43};.*");
+        // attribute names are case-insensitive (RFC 6265 section 5.2); Netty writes HTTPOnly
+        List<String> attributes = java.util.Arrays.stream(cookie.split("; *")).skip(1)
+                .map(a -> a.toLowerCase(java.util.Locale.ROOT)).toList();
+        assertThat(attributes).contains("max-age=28800", "path=/portal/", "httponly", "samesite=strict");
+        assertThat(attributes).doesNotContain("secure");
+        String session = PortalFixture.sessionCookie(r).orElseThrow();
+
+        assertThat(f.get("/portal/batches", session).statusCode()).isEqualTo(200);
+        assertThat(f.get("/portal/", session).headers().firstValue("Location")).hasValue("/portal/batches");
+        long signedInOffsetMs = f.clock.offsetMs.get();
+        try {
+            f.clock.offsetMs.set(signedInOffsetMs + PortalSessions.SESSION_MS - 1_000);
+            assertThat(f.get("/portal/batches", session).statusCode()).isEqualTo(200);
+            f.clock.offsetMs.set(signedInOffsetMs + PortalSessions.SESSION_MS + 1);
+            HttpResponse<String> expired = f.get("/portal/batches", session);
+            assertThat(expired.statusCode()).isEqualTo(303);
+            assertThat(expired.headers().firstValue("Location")).hasValue("/portal/");
+            // ended on the server: the same cookie stays refused when the clock is back in the window
+            f.clock.offsetMs.set(signedInOffsetMs);
+            assertThat(f.get("/portal/batches", session).statusCode()).isEqualTo(303);
+            assertThat(f.getBytes("/portal/batches/" + f.apiBatches(BRH).getJsonObject(0).getString("batchId") + "/"
+                    + f.apiBatches(BRH).getJsonObject(0).getString("batchId") + ".csv", session).statusCode()).isEqualTo(303);
+        } finally {
+            f.clock.offsetMs.set(signedInOffsetMs);
+        }
+    }
+
+    @Test
+    void aWrongTokenIs401WithOnePlainAlertAndNoSession() throws Exception {
+        HttpResponse<String> wrong = f.postForm(Portal.SIGN_IN, "coopId=" + BRH + "&token=demo-token-" + KLW);
+        HttpResponse<String> unknown = f.postForm(Portal.SIGN_IN, "coopId=KSP-NOWHERE&token=demo-token-" + KLW);
+        HttpResponse<String> empty = f.postForm(Portal.SIGN_IN, "coopId=" + BRH + "&token=");
+        for (HttpResponse<String> r : List.of(wrong, unknown, empty)) {
+            assertThat(r.statusCode()).isEqualTo(401);
+            assertThat(PortalFixture.sessionCookie(r)).isEmpty();
+            assertThat(alert(r.body())).isEqualTo("ID koperasi atau token salah.");
+            assertThat(r.body()).doesNotContain("demo-token");
+        }
+        HttpResponse<String> english = f.postForm(Portal.SIGN_IN, "coopId=" + BRH + "&token=nope", "Accept-Language", "en-GB,en;q=0.8");
+        assertThat(english.statusCode()).isEqualTo(401);
+        assertThat(alert(english.body())).isEqualTo("Wrong cooperative ID or token.");
+    }
+
+    @Test
+    void everyFormRefusesAnotherOriginOrNone() throws Exception {
+        String form = "coopId=" + BRH + "&token=demo-token-" + BRH;
+        HttpResponse<String> foreign = f.postForm(Portal.SIGN_IN, form, "Origin", "http://evil.example");
+        assertThat(foreign.statusCode()).isEqualTo(403);
+        assertThat(PortalFixture.sessionCookie(foreign)).isEmpty();
+        assertThat(f.postForm(Portal.SIGN_IN, form, "Origin", "https://127.0.0.1:" + f.t.engine.httpPort()).statusCode())
+                .isEqualTo(403);
+        assertThat(f.postForm(Portal.SIGN_IN, form, "Origin", "null").statusCode()).isEqualTo(403);
+
+        String session = f.signIn(BRH);
+        HttpResponse<String> crossSignOut = f.postForm(Portal.SIGN_OUT, "", "Origin", "http://evil.example",
+                "Cookie", "lumbung_session=" + session);
+        assertThat(crossSignOut.statusCode()).isEqualTo(403);
+        assertThat(f.get("/portal/batches", session).statusCode()).isEqualTo(200);
+        HttpResponse<String> signOut = f.postForm(Portal.SIGN_OUT, "", "Cookie", "lumbung_session=" + session);
+        assertThat(signOut.statusCode()).isEqualTo(303);
+        assertThat(signOut.headers().allValues("Set-Cookie")).anyMatch(c -> c.startsWith("lumbung_session=;") && c.contains("Max-Age=0"));
+        assertThat(f.get("/portal/batches", session).statusCode()).isEqualTo(303);
+    }
+
+    @Test
+    void anotherCooperativesBatchesAreNotFoundAndNeverShown() throws Exception {
+        String brh = f.signIn(BRH);
+        String klw = f.signIn(KLW);
+        JsonObject klwBatch = f.apiBatches(KLW).getJsonObject(0);
+        String klwId = klwBatch.getString("batchId");
+        for (Object o : klwBatch.getJsonArray("files")) {
+            String url = "/portal/batches/" + klwId + "/" + ((JsonObject) o).getString("name");
+            assertThat(f.getBytes(url, brh).statusCode()).as(url).isEqualTo(404);
+            HttpResponse<byte[]> own = f.getBytes(url, klw);
+            assertThat(own.statusCode()).as(url).isEqualTo(200);
+            assertThat(own.body()).isEqualTo(f.apiFile(KLW, klwId, ((JsonObject) o).getString("name")));
+        }
+        for (String page : List.of("/portal/batches", "/portal/chart", "/portal/members", "/portal/members?q=KLW",
+                "/portal/members?q=Harjo")) {
+            HttpResponse<String> r = f.get(page, brh);
+            assertThat(r.statusCode()).as(page).isEqualTo(200);
+            assertThat(r.body()).as(page).doesNotContain(klwId, KLW, "KLW-", "Klewer", "Kain Pak Harjo", "Soto Bu Tini");
+        }
+        // an own batch's file through another cooperative's session is not found either
+        JsonObject brhBatch = f.apiBatches(BRH).getJsonObject(0);
+        String brhFile = "/portal/batches/" + brhBatch.getString("batchId") + "/" + brhBatch.getString("batchId") + ".csv";
+        assertThat(f.getBytes(brhFile, klw).statusCode()).isEqualTo(404);
+        HttpResponse<byte[]> download = f.getBytes(brhFile, brh);
+        assertThat(download.statusCode()).isEqualTo(200);
+        assertThat(download.body()).isEqualTo(f.apiFile(BRH, brhBatch.getString("batchId"), brhBatch.getString("batchId") + ".csv"));
+        assertThat(download.headers().firstValue("ETag")).hasValue("\"" + brhBatch.getJsonArray("files").getJsonObject(0)
+                .getString("sha256") + "\"");
+    }
+
+    @Test
+    void withoutASessionEveryPageLeadsToSignIn() throws Exception {
+        for (String page : List.of("/portal/batches", "/portal/chart", "/portal/members", "/portal/batches/x/y.csv")) {
+            HttpResponse<String> r = f.get(page, null);
+            assertThat(r.statusCode()).as(page).isEqualTo(303);
+            assertThat(r.headers().firstValue("Location")).as(page).hasValue("/portal/");
+        }
+        assertThat(f.get("/portal/batches", "forged-" + "A".repeat(36)).statusCode()).isEqualTo(303);
+        HttpResponse<String> signInPage = f.get("/portal/", null);
+        assertThat(signInPage.statusCode()).isEqualTo(200);
+        assertThat(signInPage.headers().firstValue("Content-Security-Policy")).hasValue(
+                "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
+        assertThat(signInPage.headers().firstValue("Cache-Control")).hasValue("no-store");
+        assertThat(f.get("/portal", null).headers().firstValue("Location")).hasValue("/portal/");
+        assertThat(f.get("/portal/nothing-here", null).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void theStylesheetIsImmutableForAYearWithItsDigestAsETag() throws Exception {
+        String page = f.get("/portal/", null).body();
+        Matcher href = Pattern.compile("href=\"(/portal/static/portal\\.css\\?v=([0-9a-f]{16}))\"").matcher(page);
+        assertThat(href.find()).isTrue();
+        HttpResponse<byte[]> css = f.t.http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(f.base() + href.group(1)))
+                .build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(css.statusCode()).isEqualTo(200);
+        String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(css.body()));
+        assertThat(sha).startsWith(href.group(2));
+        assertThat(css.headers().firstValue("ETag")).hasValue("\"" + sha + "\"");
+        assertThat(css.headers().firstValue("Cache-Control")).hasValue("public, max-age=31536000, immutable");
+        assertThat(css.headers().firstValue("Content-Type")).hasValue("text/css; charset=utf-8");
+        assertThat(new String(css.body(), StandardCharsets.UTF_8)).doesNotContain("http:", "https:", "@import", "url(");
+        HttpResponse<String> again = f.get(href.group(1), null, "If-None-Match", "\"" + sha + "\"");
+        assertThat(again.statusCode()).isEqualTo(304);
+        assertThat(again.body()).isEmpty();
+    }
+
+    @Test
+    void languageComesFromTheQueryThenItsCookieThenAcceptLanguage() throws Exception {
+        assertThat(f.get("/portal/", null).body()).contains("<html lang=\"id\">", "<h1>Masuk</h1>");
+        assertThat(f.get("/portal/", null, "Accept-Language", "en-US,en;q=0.9,id;q=0.8").body())
+                .contains("<html lang=\"en\">", "<h1>Sign in</h1>");
+        assertThat(f.get("/portal/", null, "Accept-Language", "fr, in;q=0.5, en;q=0.4").body()).contains("<html lang=\"id\">");
+        HttpResponse<String> chosen = f.get("/portal/?lang=en", null, "Accept-Language", "id");
+        assertThat(chosen.body()).contains("<html lang=\"en\">");
+        String langCookie = chosen.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith("lumbung_lang=en;"))
+                .findFirst().orElseThrow();
+        assertThat(langCookie).contains("SameSite=Strict", "Path=/portal/");
+        assertThat(f.get("/portal/", null, "Accept-Language", "id", "Cookie", "lumbung_lang=en").body()).contains("<html lang=\"en\">");
+        assertThat(f.get("/portal/?lang=id", null, "Cookie", "lumbung_lang=en").body()).contains("<html lang=\"id\">");
+        // an unknown choice falls through to the next source
+        assertThat(f.get("/portal/?lang=fr", null, "Accept-Language", "en").body()).contains("<html lang=\"en\">");
+    }
+
+    @Test
+    void membersAreSearchedByNameOrIdWithTheirBalances() throws Exception {
+        String session = f.signIn(BRH);
+        String all = f.get("/portal/members", session).body();
+        assertThat(Pattern.compile("data-trader-id=\"(BRH-00[1-4])\"").matcher(all).results().map(m -> m.group(1)).toList())
+                .containsExactly("BRH-001", "BRH-002", "BRH-003", "BRH-004");
+        JsonArray members = new JsonObject(f.t.get("/v1/coops/" + BRH + "/accounts", "Bearer demo-token-" + BRH).body())
+                .getJsonArray("members");
+        // 598,200 + 1,000 = 599,200 for BRH-001, in Indonesian grouping
+        assertThat(members.getJsonObject(0).getLong("balance")).isEqualTo(599_200L);
+        assertThat(all).contains("Rp\u00a0599.200", "Rp\u00a014.895", "Rp\u00a0250.000", "Rp\u00a050.000");
+        String bySri = f.get("/portal/members?q=sRi", session).body();
+        assertThat(Pattern.compile("data-trader-id=\"([^\"]+)\"").matcher(bySri).results().map(m -> m.group(1)).toList())
+                .containsExactly("BRH-001");
+        String byId = f.get("/portal/members?q=brh-003", session).body();
+        assertThat(Pattern.compile("data-trader-id=\"([^\"]+)\"").matcher(byId).results().map(m -> m.group(1)).toList())
+                .containsExactly("BRH-003");
+        String escaped = f.get("/portal/members?q=%3Cscript%3E", session).body();
+        assertThat(escaped).contains("value=\"&lt;script&gt;\"", "id=\"no-members\"").doesNotContain("<script>");
+    }
+
+    @Test
+    void anOversizedFormIs413() throws Exception {
+        HttpResponse<String> r = f.postForm(Portal.SIGN_IN, "coopId=" + BRH + "&token=" + "x".repeat(Portal.FORM_BYTES_MAX));
+        assertThat(r.statusCode()).isEqualTo(413);
+        assertThat(PortalFixture.sessionCookie(r)).isEmpty();
+    }
+}
