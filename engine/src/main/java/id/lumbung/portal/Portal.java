@@ -5,6 +5,8 @@ import id.lumbung.ingest.HeadAnswers;
 import id.lumbung.ingest.IngestContext;
 import id.lumbung.reference.Coop;
 import id.lumbung.reference.ReferenceData;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -54,6 +56,11 @@ public final class Portal {
     private final PortalSessions sessions;
     private final ZoneId zone;
     private final boolean secureCookie;
+    private final Counter signedIn;
+    private final Counter wrongToken;
+    private final Counter sessionsFull;
+    private final Counter crossSite;
+    private final Counter oversized;
 
     /** One per terminal-port verticle; they share the engine's session store. */
     public Portal(IngestContext ctx, Vertx vertx) {
@@ -63,6 +70,23 @@ public final class Portal {
                 .computeIfAbsent(SESSIONS_KEY, k -> new PortalSessions(ctx.clock()));
         this.zone = ZoneId.of(ctx.config().timezone);
         this.secureCookie = ctx.config().tlsKeyPath != null;
+        MeterRegistry registry = ctx.metrics().registry();
+        signedIn = signIns(registry, "signed_in");
+        wrongToken = signIns(registry, "wrong_token");
+        sessionsFull = signIns(registry, "sessions_full");
+        crossSite = refusals(registry, "cross_site");
+        oversized = refusals(registry, "too_large");
+    }
+
+    /** Registers once per engine; every verticle's portal gets the same counter back. */
+    private static Counter signIns(MeterRegistry registry, String result) {
+        return Counter.builder("lumbung.portal.signins").description("Portal sign-in attempts by result")
+                .tag("result", result).register(registry);
+    }
+
+    private static Counter refusals(MeterRegistry registry, String reason) {
+        return Counter.builder("lumbung.portal.refused").description("Portal form posts refused, by reason")
+                .tag("reason", reason).register(registry);
     }
 
     /** True for the paths the portal serves: {@code /portal} and everything under {@code /portal/}. */
@@ -161,6 +185,7 @@ public final class Portal {
             return;
         }
         if (!sameOrigin(req)) {
+            crossSite.increment();
             html(req, 403, Layout.page(lang, null, null, HOME, Text.REFUSED.in(lang), notice(Text.REFUSED, lang)));
             return;
         }
@@ -213,15 +238,18 @@ public final class Portal {
         Coop coop = coopId == null ? null : reference.coop(coopId);
         if (coop == null || token == null || !reference.tokenMatches(coop, token)) {
             // one message for an unknown cooperative and a wrong token: nothing to enumerate
+            wrongToken.increment();
             html(req, 401, Layout.page(lang, null, null, HOME, Text.SIGN_IN.in(lang), SignInPage.main(lang, coopId, Text.WRONG_TOKEN)));
             return;
         }
         String id = sessions.start(coop.index(), coop.tokenSha256());
         if (id == null) {
+            sessionsFull.increment();
             req.response().putHeader("Retry-After", "60");
             html(req, 503, Layout.page(lang, null, null, HOME, Text.SIGN_IN.in(lang), SignInPage.main(lang, coopId, Text.TOO_MANY_SESSIONS)));
             return;
         }
+        signedIn.increment();
         req.response().addCookie(sessionCookie(id, PortalSessions.SESSION_MS / 1000));
         redirect(req, 303, Page.BATCHES.path);
     }
@@ -268,9 +296,10 @@ public final class Portal {
         html(req, 404, Layout.page(lang, null, null, HOME, Text.NOT_FOUND.in(lang), notice(Text.NOT_FOUND, lang)));
     }
 
-    private static void tooLarge(HttpServerRequest req, Lang lang) {
+    private void tooLarge(HttpServerRequest req, Lang lang) {
         HttpServerResponse res = req.response();
         if (!res.ended()) {
+            oversized.increment();
             res.putHeader("Connection", "close");
             html(req, 413, Layout.page(lang, null, null, HOME, Text.REFUSED.in(lang), notice(Text.REFUSED, lang)));
             res.endHandler(v -> req.connection().close());

@@ -87,8 +87,17 @@ class PortalHttpTest {
         }
     }
 
+    /** A counter's value on the ops port's /metrics, 0 when it has no series yet. */
+    private static double metric(String series) throws Exception {
+        String text = f.t.ops("GET", "/metrics", null, null).body();
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(series) + " ([0-9.eE+-]+)$").matcher(text);
+        return m.find() ? Double.parseDouble(m.group(1)) : 0;
+    }
+
     @Test
     void aWrongTokenIs401WithOnePlainAlertAndNoSession() throws Exception {
+        double wrongBefore = metric("lumbung_portal_signins_total{result=\"wrong_token\"}");
+        double signedInBefore = metric("lumbung_portal_signins_total{result=\"signed_in\"}");
         HttpResponse<String> wrong = f.postForm(Portal.SIGN_IN, "coopId=" + BRH + "&token=demo-token-" + KLW);
         HttpResponse<String> unknown = f.postForm(Portal.SIGN_IN, "coopId=KSP-NOWHERE&token=demo-token-" + KLW);
         HttpResponse<String> empty = f.postForm(Portal.SIGN_IN, "coopId=" + BRH + "&token=");
@@ -101,10 +110,14 @@ class PortalHttpTest {
         HttpResponse<String> english = f.postForm(Portal.SIGN_IN, "coopId=" + BRH + "&token=nope", "Accept-Language", "en-GB,en;q=0.8");
         assertThat(english.statusCode()).isEqualTo(401);
         assertThat(alert(english.body())).isEqualTo("Wrong cooperative ID or token.");
+        assertThat(metric("lumbung_portal_signins_total{result=\"wrong_token\"}") - wrongBefore).isEqualTo(4.0);
+        f.signIn(BRH);
+        assertThat(metric("lumbung_portal_signins_total{result=\"signed_in\"}") - signedInBefore).isEqualTo(1.0);
     }
 
     @Test
     void everyFormRefusesAnotherOriginOrNone() throws Exception {
+        double before = metric("lumbung_portal_refused_total{reason=\"cross_site\"}");
         String form = "coopId=" + BRH + "&token=demo-token-" + BRH;
         HttpResponse<String> foreign = f.postForm(Portal.SIGN_IN, form, "Origin", "http://evil.example");
         assertThat(foreign.statusCode()).isEqualTo(403);
@@ -117,6 +130,7 @@ class PortalHttpTest {
         HttpResponse<String> crossSignOut = f.postForm(Portal.SIGN_OUT, "", "Origin", "http://evil.example",
                 "Cookie", "lumbung_session=" + session);
         assertThat(crossSignOut.statusCode()).isEqualTo(403);
+        assertThat(metric("lumbung_portal_refused_total{reason=\"cross_site\"}") - before).isEqualTo(4.0);
         assertThat(f.get("/portal/batches", session).statusCode()).isEqualTo(200);
         HttpResponse<String> signOut = f.postForm(Portal.SIGN_OUT, "", "Cookie", "lumbung_session=" + session);
         assertThat(signOut.statusCode()).isEqualTo(303);
@@ -233,5 +247,6 @@ class PortalHttpTest {
         HttpResponse<String> r = f.postForm(Portal.SIGN_IN, "coopId=" + BRH + "&token=" + "x".repeat(Portal.FORM_BYTES_MAX));
         assertThat(r.statusCode()).isEqualTo(413);
         assertThat(PortalFixture.sessionCookie(r)).isEmpty();
+        assertThat(metric("lumbung_portal_refused_total{reason=\"too_large\"}")).isEqualTo(1.0);
     }
 }
