@@ -135,7 +135,7 @@ class PortalBrowserTest {
     }
 
     @Test
-    void aWrongTokenShowsOnePlainAlertAndNoPage() {
+    void aWrongTokenShowsOnePlainAlertAndNoPage() throws Exception {
         signOutIfSignedIn();
         signIn(BRH, "demo-token-" + KLW);
         WebElement alert = driver.findElement(By.cssSelector("[role=alert]"));
@@ -144,6 +144,7 @@ class PortalBrowserTest {
         assertThat(driver.getCurrentUrl()).isEqualTo(f.base() + Portal.SIGN_IN);
         assertThat(driver.manage().getCookieNamed(Portal.SESSION_COOKIE)).isNull();
         assertThat(driver.findElements(By.id("batches"))).isEmpty();
+        screenshot("signin-wrong-token");
     }
 
     @Test

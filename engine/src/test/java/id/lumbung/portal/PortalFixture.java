@@ -28,9 +28,11 @@ final class PortalFixture implements AutoCloseable {
     static final String KLW = "KSP-KLEWER";
     static final long DAY_MS = 86_400_000L;
 
-    /** The system clock moved on by what the test adds. */
+    /** The system clock moved on by what the test adds, or held at one instant while {@link #heldEpochMs} is set. */
     static final class MovableClock extends Clock {
         final AtomicLong offsetMs = new AtomicLong();
+        /** The instant the clock shows, or -1 for the moving system clock plus {@link #offsetMs}. */
+        final AtomicLong heldEpochMs = new AtomicLong(-1);
 
         @Override
         public ZoneId getZone() {
@@ -44,7 +46,8 @@ final class PortalFixture implements AutoCloseable {
 
         @Override
         public Instant instant() {
-            return Instant.now().plusMillis(offsetMs.get());
+            long held = heldEpochMs.get();
+            return held >= 0 ? Instant.ofEpochMilli(held) : Instant.now().plusMillis(offsetMs.get());
         }
     }
 

@@ -54,36 +54,37 @@ class PortalHttpTest {
 
     @Test
     void signInSetsAStrictHttpOnlyCookieThatTheServerEndsAfterEightHours() throws Exception {
-        HttpResponse<String> r = f.postForm(Portal.SIGN_IN, "coopId=" + BRH + "&token=demo-token-" + BRH);
-        assertThat(r.statusCode()).isEqualTo(303);
-        assertThat(r.headers().firstValue("Location")).hasValue("/portal/batches");
-        String cookie = r.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith("lumbung_session=")).findFirst()
-                .orElseThrow();
-        assertThat(cookie).matches("lumbung_session=[A-Za-z0-9_-]{43};.*");
-        // attribute names are case-insensitive (RFC 6265 section 5.2); Netty writes HTTPOnly
-        List<String> attributes = java.util.Arrays.stream(cookie.split("; *")).skip(1)
-                .map(a -> a.toLowerCase(java.util.Locale.ROOT)).toList();
-        assertThat(attributes).contains("max-age=28800", "path=/portal/", "httponly", "samesite=strict");
-        assertThat(attributes).doesNotContain("secure");
-        String session = PortalFixture.sessionCookie(r).orElseThrow();
-
-        assertThat(f.get("/portal/batches", session).statusCode()).isEqualTo(200);
-        assertThat(f.get("/portal/", session).headers().firstValue("Location")).hasValue("/portal/batches");
-        long signedInOffsetMs = f.clock.offsetMs.get();
+        long signInEpochMs = f.clock.millis();
+        f.clock.heldEpochMs.set(signInEpochMs);
         try {
-            f.clock.offsetMs.set(signedInOffsetMs + PortalSessions.SESSION_MS - 1_000);
+            HttpResponse<String> r = f.postForm(Portal.SIGN_IN, "coopId=" + BRH + "&token=demo-token-" + BRH);
+            assertThat(r.statusCode()).isEqualTo(303);
+            assertThat(r.headers().firstValue("Location")).hasValue("/portal/batches");
+            String cookie = r.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith("lumbung_session=")).findFirst()
+                    .orElseThrow();
+            assertThat(cookie).matches("lumbung_session=[A-Za-z0-9_-]{43};.*");
+            // attribute names are case-insensitive (RFC 6265 section 5.2); Netty writes HTTPOnly
+            List<String> attributes = java.util.Arrays.stream(cookie.split("; *")).skip(1)
+                    .map(a -> a.toLowerCase(java.util.Locale.ROOT)).toList();
+            assertThat(attributes).contains("max-age=28800", "path=/portal/", "httponly", "samesite=strict");
+            assertThat(attributes).doesNotContain("secure");
+            String session = PortalFixture.sessionCookie(r).orElseThrow();
+
             assertThat(f.get("/portal/batches", session).statusCode()).isEqualTo(200);
-            f.clock.offsetMs.set(signedInOffsetMs + PortalSessions.SESSION_MS + 1);
+            assertThat(f.get("/portal/", session).headers().firstValue("Location")).hasValue("/portal/batches");
+            f.clock.heldEpochMs.set(signInEpochMs + PortalSessions.SESSION_MS - 1);
+            assertThat(f.get("/portal/batches", session).statusCode()).isEqualTo(200);
+            f.clock.heldEpochMs.set(signInEpochMs + PortalSessions.SESSION_MS);
             HttpResponse<String> expired = f.get("/portal/batches", session);
             assertThat(expired.statusCode()).isEqualTo(303);
             assertThat(expired.headers().firstValue("Location")).hasValue("/portal/");
             // ended on the server: the same cookie stays refused when the clock is back in the window
-            f.clock.offsetMs.set(signedInOffsetMs);
+            f.clock.heldEpochMs.set(signInEpochMs);
             assertThat(f.get("/portal/batches", session).statusCode()).isEqualTo(303);
-            assertThat(f.getBytes("/portal/batches/" + f.apiBatches(BRH).getJsonObject(0).getString("batchId") + "/"
-                    + f.apiBatches(BRH).getJsonObject(0).getString("batchId") + ".csv", session).statusCode()).isEqualTo(303);
+            String batchId = f.apiBatches(BRH).getJsonObject(0).getString("batchId");
+            assertThat(f.getBytes("/portal/batches/" + batchId + "/" + batchId + ".csv", session).statusCode()).isEqualTo(303);
         } finally {
-            f.clock.offsetMs.set(signedInOffsetMs);
+            f.clock.heldEpochMs.set(-1);
         }
     }
 
