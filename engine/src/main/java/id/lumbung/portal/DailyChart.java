@@ -75,7 +75,7 @@ final class DailyChart {
         long step = gridStep(max);
         long top = step * GRID_STEPS;
         sb.append("<svg id=\"chart\" role=\"img\" aria-labelledby=\"chart-title\" viewBox=\"0 0 ").append(WIDTH).append(' ')
-                .append(HEIGHT).append("\" xmlns=\"http://www.w3.org/2000/svg\">");
+                .append(HEIGHT).append("\">");
         for (int g = 0; g <= GRID_STEPS; g++) {
             int y = TOP + PLOT_HEIGHT - PLOT_HEIGHT * g / GRID_STEPS;
             sb.append("<line class=\"grid\" x1=\"").append(LEFT).append("\" x2=\"").append(WIDTH).append("\" y1=\"").append(y)

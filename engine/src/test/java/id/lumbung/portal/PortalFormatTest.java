@@ -2,6 +2,8 @@ package id.lumbung.portal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import id.lumbung.ledger.Ledger;
+import id.lumbung.reference.Trader;
 import id.lumbung.settlement.Batch;
 import id.lumbung.settlement.BatchRecord;
 import id.lumbung.settlement.MemberTotals;
@@ -86,6 +88,46 @@ class PortalFormatTest {
                 + "<td class=\"num\" data-label=\"Gross\">Rp\u00a010,000</td><td class=\"num\" data-label=\"Payouts\">Rp\u00a09,940</td>");
         assertThat(DailyChart.main(Lang.ID, DailyChart.of(List.of(), today, JAKARTA)))
                 .contains("Tidak ada setelmen dalam 30 hari terakhir.").doesNotContain("<rect");
+    }
+
+    @Test
+    void batchesComeNewestFirstFiftyToAPage() {
+        List<BatchRecord> batches = new ArrayList<>();
+        ZonedDateTime start = LocalDate.of(2026, 11, 1).atTime(4, 10).atZone(JAKARTA);
+        for (int i = 1; i <= 120; i++) {
+            batches.add(batch(i, start.plusHours(i), 1_000L * i, 0));
+        }
+        assertThat(ids(BatchesPage.main(Lang.EN, batches, 0, JAKARTA))).hasSize(50).startsWith("C-120").endsWith("C-71");
+        assertThat(ids(BatchesPage.main(Lang.EN, batches, 1, JAKARTA))).hasSize(50).startsWith("C-70").endsWith("C-21");
+        String last = BatchesPage.main(Lang.EN, batches, 2, JAKARTA);
+        assertThat(ids(last)).hasSize(20).startsWith("C-20").endsWith("C-1");
+        assertThat(last).contains("href=\"/portal/batches?page=1\">Newer</a>", "Page 3 / 3").doesNotContain("Older");
+        // a page past the last shows the last
+        assertThat(ids(BatchesPage.main(Lang.EN, batches, 9, JAKARTA))).isEqualTo(ids(last));
+        assertThat(BatchesPage.main(Lang.ID, batches, 0, JAKARTA)).contains("href=\"/portal/batches?page=1\">Lebih lama</a>")
+                .doesNotContain("Lebih baru");
+        assertThat(BatchesPage.main(Lang.ID, List.of(), 0, JAKARTA)).contains("Belum ada batch setelmen.").doesNotContain("<table");
+    }
+
+    private static List<String> ids(String html) {
+        return java.util.regex.Pattern.compile("data-batch-id=\"([^\"]+)\"").matcher(html).results().map(m -> m.group(1)).toList();
+    }
+
+    @Test
+    void membersShowTwoHundredRowsAtMostAndSayHowManyMatch() {
+        List<Trader> traders = new ArrayList<>();
+        for (int i = 0; i < 250; i++) {
+            traders.add(new Trader(i, String.format("M-%03d", i), 0, i % 2 == 0 ? "Warung " + i : "Toko " + i, "UMI"));
+        }
+        Ledger ledger = new Ledger(1, traders.size());
+        String all = MembersPage.main(Lang.EN, traders, ledger, null);
+        assertThat(all.split("data-trader-id=", -1)).hasSize(MembersPage.ROWS_MAX + 1);
+        assertThat(all).contains("Showing the first 200 of 250; narrow the search.");
+        String warung = MembersPage.main(Lang.ID, traders, ledger, "  WARUNG ");
+        assertThat(warung.split("data-trader-id=", -1)).hasSize(126);
+        assertThat(warung).contains("value=\"WARUNG\"").doesNotContain("Ditampilkan");
+        // the search text is cut at 64 characters
+        assertThat(MembersPage.main(Lang.EN, traders, ledger, "x".repeat(100))).contains("value=\"" + "x".repeat(64) + "\"");
     }
 
     private static BatchRecord batch(long sequence, ZonedDateTime closedAt, long grossRupiah, long feeRupiah) {

@@ -244,6 +244,34 @@ class PortalHttpTest {
     }
 
     @Test
+    void headAnswersAsGetAndOtherMethodsAre405() throws Exception {
+        HttpResponse<String> get = f.get("/portal/", null);
+        HttpResponse<String> head = f.t.http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(f.base() + "/portal/"))
+                .method("HEAD", java.net.http.HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(head.statusCode()).isEqualTo(200);
+        assertThat(head.body()).isEmpty();
+        assertThat(head.headers().firstValue("Content-Length"))
+                .hasValue(Integer.toString(get.body().getBytes(StandardCharsets.UTF_8).length));
+        HttpResponse<String> put = f.t.http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(f.base() + "/portal/batches"))
+                .PUT(java.net.http.HttpRequest.BodyPublishers.ofString("x")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(put.statusCode()).isEqualTo(405);
+        assertThat(put.headers().firstValue("Allow")).hasValue("GET, HEAD, POST");
+        assertThat(f.postForm("/portal/batches", "x=1").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void pagesAreSmall() throws Exception {
+        String session = f.signIn(BRH);
+        // a page of three batches with its frame, and the one stylesheet: a few KB each, no script
+        for (String page : List.of("/portal/", "/portal/batches", "/portal/chart", "/portal/members")) {
+            HttpResponse<String> r = f.get(page, page.equals("/portal/") ? null : session);
+            assertThat(r.body().getBytes(StandardCharsets.UTF_8).length).as(page).isLessThan(16 * 1024);
+            assertThat(r.body()).as(page).doesNotContain("<script", "http://", "https://");
+        }
+        assertThat(f.get(PortalAssets.CSS_PATH, null).body().length()).isLessThan(8 * 1024);
+    }
+
+    @Test
     void anOversizedFormIs413() throws Exception {
         HttpResponse<String> r = f.postForm(Portal.SIGN_IN, "coopId=" + BRH + "&token=" + "x".repeat(Portal.FORM_BYTES_MAX));
         assertThat(r.statusCode()).isEqualTo(413);
