@@ -106,7 +106,14 @@ public final class ServeCommand implements Callable<Integer> {
             }
         };
         Runtime.getRuntime().addShutdownHook(new Thread(drain, "lumbung-shutdown"));
-        engine.start();
+        try {
+            engine.start();
+        } catch (id.lumbung.reference.ReferenceDataException e) {
+            // a reference change that cannot apply (file, line and field named): nothing was journaled
+            System.err.println("lumbung: " + e.getMessage());
+            drain.run();
+            return 2;
+        }
         banner(config, engine);
         stop.await();
         drain.run();
