@@ -133,6 +133,6 @@ class PortalFormatTest {
     private static BatchRecord batch(long sequence, ZonedDateTime closedAt, long grossRupiah, long feeRupiah) {
         long net = grossRupiah - feeRupiah;
         return new BatchRecord(new Batch("C-" + sequence, "C", sequence, sequence, closedAt.toInstant().toEpochMilli(),
-                List.of(new MemberTotals("T-1", 1, grossRupiah, feeRupiah, net)), 1, grossRupiah, feeRupiah, net, 0), 0, List.of());
+                List.of(new MemberTotals("T-1", 1, grossRupiah, feeRupiah, net)), 1, grossRupiah, feeRupiah, net, 0), 0, List.of(), "0000000000");
     }
 }
