@@ -272,6 +272,53 @@ class PortalHttpTest {
     }
 
     @Test
+    void aTokenChangeEndsThatCooperativesSessionsAtOnce(@TempDir Path tmp) throws Exception {
+        Path ref = tmp.resolve("ref");
+        java.nio.file.Files.createDirectories(ref);
+        for (String name : new String[] {"coops.csv", "traders.csv", "terminals.csv"}) {
+            try (java.io.InputStream in = getClass().getResourceAsStream("/demo/" + name)) {
+                java.nio.file.Files.write(ref.resolve(name), in.readAllBytes());
+            }
+        }
+        java.util.Map<String, String> settings = java.util.Map.of(id.lumbung.config.EngineConfig.REFERENCE_DIR_PROP_NAME, ref.toString());
+        id.lumbung.reference.ReferenceData files = id.lumbung.reference.ReferenceData.load(ref,
+                id.lumbung.settlement.FeeSchedule.defaults().toConfig().keySet());
+        try (id.lumbung.TestEngine t = new id.lumbung.TestEngine(tmp.resolve("data"), settings, files, java.time.Clock.systemUTC())) {
+            String origin = "http://127.0.0.1:" + t.engine.httpPort();
+            java.util.function.BiFunction<String, String, HttpResponse<String>> signIn = (coopId, token) -> send(t,
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(origin + Portal.SIGN_IN)).header("Origin", origin)
+                            .header("Content-Type", "application/x-www-form-urlencoded")
+                            .POST(java.net.http.HttpRequest.BodyPublishers.ofString("coopId=" + coopId + "&token=" + token)).build());
+            String brh = PortalFixture.sessionCookie(signIn.apply(BRH, "demo-token-" + BRH)).orElseThrow();
+            String klw = PortalFixture.sessionCookie(signIn.apply(KLW, "demo-token-" + KLW)).orElseThrow();
+            java.util.function.Function<String, Integer> batches = session -> send(t, java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(origin + "/portal/batches")).header("Cookie", "lumbung_session=" + session).build()).statusCode();
+            assertThat(batches.apply(brh)).isEqualTo(200);
+
+            String coops = java.nio.file.Files.readString(ref.resolve("coops.csv"));
+            String oldDigest = HexFormat.of().formatHex(id.lumbung.reference.DemoCredentials.coopTokenSha256(BRH));
+            String newDigest = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest("a-new-token".getBytes(StandardCharsets.UTF_8)));
+            assertThat(coops).contains(oldDigest);
+            java.nio.file.Files.writeString(ref.resolve("coops.csv"), coops.replace(oldDigest, newDigest));
+            assertThat(t.ops("POST", "/admin/v1/reference/reload", null, id.lumbung.TestEngine.ADMIN_TOKEN).statusCode()).isEqualTo(200);
+
+            assertThat(batches.apply(brh)).isEqualTo(303);
+            assertThat(batches.apply(klw)).isEqualTo(200);
+            assertThat(signIn.apply(BRH, "demo-token-" + BRH).statusCode()).isEqualTo(401);
+            assertThat(signIn.apply(BRH, "a-new-token").statusCode()).isEqualTo(303);
+        }
+    }
+
+    private static HttpResponse<String> send(id.lumbung.TestEngine t, java.net.http.HttpRequest request) {
+        try {
+            return t.http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
     void anOversizedFormIs413() throws Exception {
         HttpResponse<String> r = f.postForm(Portal.SIGN_IN, "coopId=" + BRH + "&token=" + "x".repeat(Portal.FORM_BYTES_MAX));
         assertThat(r.statusCode()).isEqualTo(413);
