@@ -296,13 +296,14 @@ public final class Portal {
         html(req, 404, Layout.page(lang, null, null, HOME, Text.NOT_FOUND.in(lang), notice(Text.NOT_FOUND, lang)));
     }
 
+    /** {@code 413}, then the connection is closed: the rest of the body is not read. */
     private void tooLarge(HttpServerRequest req, Lang lang) {
         HttpServerResponse res = req.response();
         if (!res.ended()) {
             oversized.increment();
-            res.putHeader("Connection", "close");
-            html(req, 413, Layout.page(lang, null, null, HOME, Text.REFUSED.in(lang), notice(Text.REFUSED, lang)));
-            res.endHandler(v -> req.connection().close());
+            htmlHeaders(res.setStatusCode(413).putHeader("Connection", "close"))
+                    .end(Layout.page(lang, null, null, HOME, Text.REFUSED.in(lang), notice(Text.REFUSED, lang)))
+                    .onComplete(x -> req.connection().close());
         }
     }
 
@@ -311,12 +312,15 @@ public final class Portal {
     }
 
     private static void html(HttpServerRequest req, int status, String page) {
-        HeadAnswers.end(req, req.response().setStatusCode(status)
-                .putHeader("Content-Type", "text/html; charset=utf-8")
+        HeadAnswers.end(req, htmlHeaders(req.response().setStatusCode(status)), page);
+    }
+
+    private static HttpServerResponse htmlHeaders(HttpServerResponse res) {
+        return res.putHeader("Content-Type", "text/html; charset=utf-8")
                 .putHeader("Cache-Control", "no-store")
                 .putHeader("Content-Security-Policy", CSP)
                 .putHeader("X-Content-Type-Options", "nosniff")
                 .putHeader("X-Frame-Options", "DENY")
-                .putHeader("Referrer-Policy", "same-origin"), page);
+                .putHeader("Referrer-Policy", "same-origin");
     }
 }

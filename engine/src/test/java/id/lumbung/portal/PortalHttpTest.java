@@ -324,5 +324,14 @@ class PortalHttpTest {
         assertThat(r.statusCode()).isEqualTo(413);
         assertThat(PortalFixture.sessionCookie(r)).isEmpty();
         assertThat(metric("lumbung_portal_refused_total{reason=\"too_large\"}")).isEqualTo(1.0);
+        // without Content-Length (chunked) the limit holds while the body is read
+        byte[] big = ("coopId=" + BRH + "&token=" + "y".repeat(Portal.FORM_BYTES_MAX)).getBytes(StandardCharsets.UTF_8);
+        HttpResponse<String> chunked = f.t.http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(f.base() + Portal.SIGN_IN))
+                .header("Origin", f.base()).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(big))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(chunked.statusCode()).isEqualTo(413);
+        assertThat(chunked.headers().firstValue("Content-Length")).isNotEmpty();
+        assertThat(metric("lumbung_portal_refused_total{reason=\"too_large\"}")).isEqualTo(2.0);
     }
 }
