@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The members page: each member of the cooperative with its settled balance, searchable by a part
+ * The members page: the cooperative's settled balance, then each member with its own, searchable by a part
  * of its name or id (case-insensitive), {@link #ROWS_MAX} rows at most. Savings and dues join
  * when member obligations are settled.
  */
@@ -19,14 +19,20 @@ final class MembersPage {
     private MembersPage() {
     }
 
-    static String main(Lang lang, List<Trader> traders, Ledger ledger, String query) {
+    /**
+     * @param coopIndex the cooperative whose settled balance heads the page
+     * @param traders its members, in reference order
+     */
+    static String main(Lang lang, int coopIndex, List<Trader> traders, Ledger ledger, String query) {
         String q = query == null ? "" : query.strip();
         if (q.length() > QUERY_CHARS_MAX) {
             q = q.substring(0, QUERY_CHARS_MAX);
         }
         String needle = q.toLowerCase(Locale.ROOT);
         StringBuilder sb = new StringBuilder(2048);
-        Html.text(sb.append("<h1>"), Text.MEMBERS.in(lang)).append("</h1>");
+        Html.text(sb.append("<h1>"), Text.MEMBERS.in(lang)).append("</h1><p id=\"coop-balance\">");
+        Html.text(sb, Text.COOP_BALANCE.in(lang)).append(": <strong>").append(lang.rupiah(ledger.coopBalanceRupiah(coopIndex)))
+                .append("</strong></p>");
         sb.append("<form class=\"search\" method=\"get\" action=\"").append(Page.MEMBERS.path).append("\" role=\"search\">")
                 .append("<label for=\"q\">");
         Html.text(sb, Text.SEARCH_LABEL.in(lang)).append("</label><input id=\"q\" name=\"q\" type=\"search\" maxlength=\"")

@@ -155,7 +155,7 @@ public final class Portal {
             case BATCHES -> BatchesPage.main(lang, ctx.settlement().batchesOf(coop.index()), pageIndex(req.getParam("page")), zone);
             case CHART -> DailyChart.main(lang, DailyChart.of(ctx.settlement().batchesOf(coop.index()),
                     Instant.ofEpochMilli(ctx.clock().millis()).atZone(zone).toLocalDate(), zone));
-            case MEMBERS -> MembersPage.main(lang, reference.tradersOf(coop.index()), ctx.ledger(), req.getParam("q"));
+            case MEMBERS -> MembersPage.main(lang, coop.index(), reference.tradersOf(coop.index()), ctx.ledger(), req.getParam("q"));
         };
     }
 

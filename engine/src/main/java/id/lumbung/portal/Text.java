@@ -36,6 +36,7 @@ enum Text {
     MEMBER_ID("ID anggota", "Member ID"),
     NAME("Nama", "Name"),
     BALANCE("Saldo", "Balance"),
+    COOP_BALANCE("Saldo koperasi (neto yang disetelmen)", "Cooperative balance (settled net)"),
     SEARCH("Cari", "Search"),
     SEARCH_LABEL("Nama atau ID anggota", "Member name or ID"),
     NO_MEMBERS("Tidak ada anggota yang cocok.", "No member matches."),

@@ -233,6 +233,10 @@ class PortalHttpTest {
         // 598,200 + 1,000 = 599,200 for BRH-001, in Indonesian grouping
         assertThat(members.getJsonObject(0).getLong("balance")).isEqualTo(599_200L);
         assertThat(all).contains("Rp\u00a0599.200", "Rp\u00a014.895", "Rp\u00a0250.000", "Rp\u00a050.000");
+        // the cooperative's settled net: 613,095 + 251,000 + 50,000, as its accounts say
+        assertThat(new JsonObject(f.t.get("/v1/coops/" + BRH + "/accounts", "Bearer demo-token-" + BRH).body()).getLong("balance"))
+                .isEqualTo(914_095L);
+        assertThat(all).contains("<p id=\"coop-balance\">Saldo koperasi (neto yang disetelmen): <strong>Rp\u00a0914.095</strong></p>");
         String bySri = f.get("/portal/members?q=sRi", session).body();
         assertThat(Pattern.compile("data-trader-id=\"([^\"]+)\"").matcher(bySri).results().map(m -> m.group(1)).toList())
                 .containsExactly("BRH-001");
