@@ -106,6 +106,13 @@ public final class Engine implements AutoCloseable {
     private long cutoffTimer = -1;
     private volatile boolean stopping;
     private volatile boolean failed;
+    /**
+     * Core only ({@link #coreOnly}): journal, replay, writer, settlement and snapshots on a Vert.x
+     * the caller owns; no listeners, ops port, gauges or cut-off timer, and {@link #close} leaves
+     * that Vert.x running. The life-cycle simulator drives the engine this way, hundreds of starts
+     * a minute.
+     */
+    private boolean coreOnly;
     private Thread journalVerifier;
     /** Sequence of the snapshot this start loaded (0: it replayed the whole journal). */
     private volatile long snapshotSequence;
@@ -160,7 +167,9 @@ public final class Engine implements AutoCloseable {
         loader.setDaemon(true);
         loader.start();
         try {
-            startVertxAndOps();
+            if (!coreOnly) {
+                startVertxAndOps();
+            }
         } catch (Exception e) {
             // the loader writes into the derived state: let it finish before close() tears it down
             try {
@@ -185,6 +194,13 @@ public final class Engine implements AutoCloseable {
         service = new PaymentService(book, writer);
         writer.start();
         journalReferenceChanges();
+        if (coreOnly) {
+            ready = true;
+            if (snapshot != null) {
+                verifyJournalBefore(snapshot);
+            }
+            return;
+        }
 
         rateLimiter = new RateLimiter(reference.terminalCount(), config.ratePerSecond, config.rateBurst);
         rateLimiter.ensureCapacity(reference.terminalCount()); // a reference the writer published meanwhile
@@ -758,6 +774,44 @@ public final class Engine implements AutoCloseable {
     }
 
     /**
+     * Makes this engine core only (before {@link #start}): it runs on {@code shared} (for the
+     * commands' contexts and {@link #closeWindow}) and starts no listener, ops port, gauge or cut-off
+     * timer. Package-private: the life-cycle simulator's seam (CoreHarness in the tests).
+     */
+    void coreOnly(Vertx shared) {
+        if (journal != null) {
+            throw new IllegalStateException("core only is chosen before start");
+        }
+        this.vertx = shared;
+        this.coreOnly = true;
+    }
+
+    /** The settlement this start built (batches, files), for the simulator's checks. */
+    Settlement settlement() {
+        return settlement;
+    }
+
+    /** Payments the book retains (the retention sweep's effect), for the simulator's checks. */
+    int retainedPayments() {
+        return book.retainedPayments();
+    }
+
+    /** The ledger this start built, for the simulator's checks. */
+    Ledger ledger() {
+        return ledger;
+    }
+
+    /**
+     * Stops as a crash leaves the disk: the journal holds what was appended (a process crash
+     * loses nothing of the mapped file) and no snapshot is written. Threads are stopped as in
+     * {@link #close}, so that the same folder can be opened again in this process.
+     */
+    void stopAsCrash() {
+        failed = true;
+        close();
+    }
+
+    /**
      * Drains and stops: not ready, listeners closed (no new requests; in-flight ones finish as the
      * writer completes them), the writer finishes its queue and forces the journal, settlement
      * finishes, then the journal and Vert.x close.
@@ -810,7 +864,7 @@ public final class Engine implements AutoCloseable {
                 LOG.log(System.Logger.Level.WARNING, "event=ops_close_failed error=\"{0}\"", e.getMessage());
             }
         }
-        if (vertx != null) {
+        if (vertx != null && !coreOnly) {
             try {
                 await(vertx.close());
             } catch (Exception e) {

@@ -51,8 +51,9 @@ public final class Journal implements AutoCloseable {
     private final boolean forceOffUnsafe;
     private final SingleChronicleQueue queue;
     private ExcerptAppender appender;
-    /** Random-access reads of earlier entries ({@link #read}). */
+    /** Random-access reads of earlier entries ({@link #read}), and the thread that read last. */
     private ExcerptTailer reader;
+    private Thread readerThread;
     /** Entries were appended since the last {@link #takeSyncTarget}. Writer thread. */
     private boolean dirty;
     /** The cycle file entries are appended to, and its cycle. Writer thread. */
@@ -687,9 +688,15 @@ public final class Journal implements AutoCloseable {
      * @return the entry's length, or -1 when no entry is at that index or it is longer than {@code into}
      */
     public int read(long index, byte[] into) {
+        Thread current = Thread.currentThread();
         if (reader == null) {
             reader = queue.createTailer();
+        } else if (readerThread != current) {
+            // the replaying thread, then the writer (started after replay): one after the other, never
+            // together, so the tailer may change threads; Chronicle's check would refuse it otherwise
+            reader.singleThreadedCheckReset();
         }
+        readerThread = current;
         return read(reader, index, into);
     }
 

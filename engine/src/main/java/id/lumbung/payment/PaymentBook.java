@@ -241,12 +241,40 @@ public final class PaymentBook {
         long hash = ascii(raw, e.terminalIdAt, e.terminalIdLength) && ascii(raw, e.txnIdAt, e.txnIdLength)
                 ? RetainedPayments.keyHash(raw, e.terminalIdAt, e.terminalIdLength, e.txnIdAt, e.txnIdLength)
                 : RetainedPayments.keyHash(e.string(e.terminalIdAt, e.terminalIdLength), e.string(e.txnIdAt, e.txnIdLength));
-        if (hashPresent(hash) && find(hash, e.string(e.terminalIdAt, e.terminalIdLength),
-                e.string(e.txnIdAt, e.txnIdLength)) != 0) {
-            throw repeatedKey(e.sequence);
+        if (hashPresent(hash)) {
+            long known = find(hash, e.string(e.terminalIdAt, e.terminalIdLength), e.string(e.txnIdAt, e.txnIdLength));
+            if (known != 0) {
+                forgetTakenKey(known, e);
+            }
         }
         // the terminal is resolved from the journal on the rare status or void that needs it
         applyPayment(e.sequence, e.atEpochMs, hash, TERMINAL_UNRESOLVED, trader.index(), e.amountRupiah, e.journalIndex);
+    }
+
+    /**
+     * A payment takes the key of an earlier one: live, the writer takes a key again only after the
+     * retention sweep forgot its payment, so replay (which has no sweep) forgets it here. The
+     * sweep forgets only a voided or settled payment past the retention, which is never under 7
+     * days: an earlier payment that was not so at this point of the journal is corruption.
+     */
+    private void forgetTakenKey(long known, JournalEntry e) {
+        boolean settled = settled(known);
+        if (retained.acceptedAt(known) >= e.atEpochMs - OCCURRED_BEHIND_MAX_MS - OCCURRED_AHEAD_MAX_MS
+                || !(retained.voided(known) || settled)) {
+            throw repeatedKey(e.sequence);
+        }
+        if (settled && !retained.voided(known)) {
+            // its slot is cleared only once settlement has read the window that settled it
+            long close = lastCloseSequence[coopOfTrader[retained.trader(known)]];
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(10);
+            while (windows.settledCloseSequence() < close) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("settlement has not read the window of close " + close + " in 10 minutes");
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(100_000);
+            }
+        }
+        retained.remove(known);
     }
 
     private static boolean ascii(byte[] b, int at, int length) {
@@ -751,6 +779,16 @@ public final class PaymentBook {
         seqs[batchCloseCount[coop]++] = sequence;
     }
 
+    /**
+     * Settled, and every close of its cooperative so far has had its window read by settlement: a
+     * payment settled only days after it was accepted (a late first close) is past its retention
+     * at once, but its slot must stay until the settlement thread has read that close's window.
+     */
+    private boolean settledAndRead(long sequence, long windowsRead) {
+        long lastClose = lastCloseSequence[coopOfTrader[retained.trader(sequence)]];
+        return sequence < lastClose && lastClose <= windowsRead;
+    }
+
     private boolean settled(long sequence) {
         return sequence < lastCloseSequence[coopOfTrader[retained.trader(sequence)]];
     }
@@ -793,18 +831,20 @@ public final class PaymentBook {
     // ---------------------------------------------------------------- retention
 
     /**
-     * Forgets payments whose retention has passed and that are settled or voided, oldest first,
+     * Forgets payments whose retention has passed and that are voided, or settled with their window
+     * read by settlement ({@link WindowSink#settledCloseSequence}), oldest first,
      * at most {@code stepsMax} journal positions per call so the writer never stalls on it.
      */
     public int evict(int stepsMax) {
         // a retry of a forgotten key must fail the occurredAt window rather than be accepted twice:
         // its occurredAt is at most 5 minutes after acceptedAt, and retention is at least the 7-day window
         long horizon = clock.millis() - retentionMs - OCCURRED_AHEAD_MAX_MS;
+        long windowsRead = windows.settledCloseSequence();
         int evicted = 0;
         for (int i = 0; i < stepsMax && evictCursor <= lastSequence; i++) {
             if (retained.present(evictCursor)) {
                 if (retained.acceptedAt(evictCursor) >= horizon
-                        || !(retained.voided(evictCursor) || settled(evictCursor))) {
+                        || !(retained.voided(evictCursor) || settledAndRead(evictCursor, windowsRead))) {
                     break;
                 }
                 retained.remove(evictCursor);

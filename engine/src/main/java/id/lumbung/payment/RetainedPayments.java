@@ -25,7 +25,8 @@ import java.util.ArrayList;
  * <p>Written by the journal writer thread only. A closed window's payments are read by the
  * settlement thread through {@link WindowPayments}, which holds its own references to the chunks:
  * the writer never changes a slot at or below a published close again, except eviction, which
- * clears only payments whose retention (at least seven days) has passed.
+ * clears only payments whose retention (at least seven days) has passed and whose window
+ * settlement has already read.
  */
 final class RetainedPayments {
     static final int CHUNK_BITS = 16;

@@ -1,5 +1,7 @@
 package id.lumbung.crash;
 
+import id.lumbung.CiRequirement;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonObject;
@@ -47,7 +49,7 @@ class DiskFullTest {
         mnt = tmp.resolve("mnt");
         Files.createDirectories(mnt);
         PowerCutFs.Run r = PowerCutFs.run("mount", "-t", "tmpfs", "-o", "size=" + TMPFS_SIZE, "tmpfs", mnt.toString());
-        PowerCutFs.requireOrSkip(r.exit() == 0, "cannot mount a tmpfs (needs root): " + r.output());
+        CiRequirement.requireOrSkip(r.exit() == 0, "cannot mount a tmpfs (needs root): " + r.output());
     }
 
     @AfterAll

@@ -1,7 +1,6 @@
 package id.lumbung.crash;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
+import id.lumbung.CiRequirement;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -43,19 +42,19 @@ final class PowerCutFs implements AutoCloseable {
         }
         Files.createDirectories(BINARY.getParent());
         Run flags = run("pkg-config", "--cflags", "--libs", "fuse3");
-        requireOrSkip(flags.exit == 0, "pkg-config finds no fuse3 (apt-get install libfuse3-dev fuse3 pkg-config): " + flags.output);
+        CiRequirement.requireOrSkip(flags.exit == 0, "pkg-config finds no fuse3 (apt-get install libfuse3-dev fuse3 pkg-config): " + flags.output);
         List<String> gcc = new java.util.ArrayList<>(List.of("gcc", "-O2", "-Wall", "-Werror", "-o", BINARY.toString(),
                 SOURCE.toString()));
         gcc.addAll(List.of(flags.output.trim().split("\\s+")));
         Run built = run(gcc.toArray(String[]::new));
-        requireOrSkip(built.exit == 0, "gcc could not build " + SOURCE + ": " + built.output);
+        CiRequirement.requireOrSkip(built.exit == 0, "gcc could not build " + SOURCE + ": " + built.output);
         return BINARY;
     }
 
     /** Mounts the file system of {@code backing} on {@code mountPoint}, waiting until it answers. */
     static PowerCutFs mount(Path backing, Path mountPoint) throws Exception {
         Path binary = build();
-        requireOrSkip(Files.isWritable(Path.of("/dev/fuse")) && "root".equals(System.getProperty("user.name")),
+        CiRequirement.requireOrSkip(Files.isWritable(Path.of("/dev/fuse")) && "root".equals(System.getProperty("user.name")),
                 "mounting FUSE needs root and /dev/fuse");
         Files.createDirectories(backing);
         Files.createDirectories(mountPoint);
@@ -76,7 +75,7 @@ final class PowerCutFs implements AutoCloseable {
             }
             Thread.sleep(20);
         }
-        requireOrSkip(Files.exists(control()), "powercut-fs did not mount " + mountPoint + ": " + Files.readString(log));
+        CiRequirement.requireOrSkip(Files.exists(control()), "powercut-fs did not mount " + mountPoint + ": " + Files.readString(log));
     }
 
     private Path control() {
@@ -125,14 +124,6 @@ final class PowerCutFs implements AutoCloseable {
     @Override
     public void close() throws Exception {
         unmount();
-    }
-
-    /** Fails under {@code CI=true}, skips elsewhere. */
-    static void requireOrSkip(boolean condition, String why) {
-        if ("true".equals(System.getenv("CI"))) {
-            assertThat(condition).as(why).isTrue();
-        }
-        Assumptions.assumeTrue(condition, why);
     }
 
     record Run(int exit, String output) {

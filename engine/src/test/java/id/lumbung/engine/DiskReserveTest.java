@@ -2,6 +2,7 @@ package id.lumbung.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import id.lumbung.CiRequirement;
 import id.lumbung.TestEngine;
 import id.lumbung.config.EngineConfig;
 import io.vertx.core.json.JsonObject;
@@ -14,7 +15,6 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -96,14 +96,14 @@ class DiskReserveTest {
     }
 
     /**
-     * A real small file system (tmpfs of 96 MiB, needs root and mount rights; skipped otherwise):
+     * A real small file system (tmpfs of 96 MiB, needs root and mount rights; fails without them under {@code CI=true}, skipped elsewhere):
      * a filler file takes the free space under the 16 MiB reserve, deleting it gives it back.
      */
     @Test
     void realSmallFileSystemFillsAndFrees(@TempDir Path dir) throws Exception {
         Path mnt = dir.resolve("mnt");
         Files.createDirectories(mnt);
-        Assumptions.assumeTrue(run("mount", "-t", "tmpfs", "-o", "size=96m", "tmpfs", mnt.toString()) == 0,
+        CiRequirement.requireOrSkip(run("mount", "-t", "tmpfs", "-o", "size=96m", "tmpfs", mnt.toString()) == 0,
                 "mounting a tmpfs is not permitted here");
         try {
             long reserve = 16L << 20;
