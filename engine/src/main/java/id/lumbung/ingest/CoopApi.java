@@ -1,6 +1,5 @@
 package id.lumbung.ingest;
 
-import id.lumbung.files.FileDigest;
 import id.lumbung.reference.Coop;
 import id.lumbung.reference.Trader;
 import id.lumbung.settlement.BatchRecord;
@@ -18,11 +17,11 @@ final class CoopApi {
     private static final String PREFIX = "/v1/coops/";
 
     private final IngestContext ctx;
-    private final Vertx vertx;
+    private final CoopFiles files;
 
     CoopApi(IngestContext ctx, Vertx vertx) {
         this.ctx = ctx;
-        this.vertx = vertx;
+        this.files = new CoopFiles(ctx, vertx);
     }
 
     void handle(HttpServerRequest req, String path) {
@@ -42,7 +41,7 @@ final class CoopApi {
         } else if (parts.length == 2 && parts[1].equals("accounts")) {
             accounts(req, coop);
         } else if (parts.length == 4 && parts[1].equals("settlements")) {
-            file(req, coop, parts[2], parts[3]);
+            files.serve(req, coop, parts[2], parts[3]);
         } else {
             problem(req, Problem.NOT_FOUND, "no such resource");
         }
@@ -81,45 +80,6 @@ final class CoopApi {
             BatchJson.write(sb, batches.get(i));
         }
         HeadAnswers.end(req, req.response().putHeader("Content-Type", "application/json"), sb.append("]}").toString());
-    }
-
-    private void file(HttpServerRequest req, Coop coop, String batchId, String name) {
-        BatchRecord record = ctx.settlement().batch(batchId);
-        FileDigest digest = null;
-        if (record != null && record.coopIndex() == coop.index()) {
-            for (FileDigest f : record.files()) {
-                if (f.name().equals(name)) {
-                    digest = f;
-                }
-            }
-        }
-        if (digest == null) {
-            problem(req, Problem.NOT_FOUND, "no such file");
-            return;
-        }
-        FileDigest d = digest;
-        String etag = "\"" + d.sha256Hex() + "\"";
-        if (etag.equals(req.getHeader("If-None-Match"))) {
-            req.response().setStatusCode(304).putHeader("ETag", etag).end();
-            return;
-        }
-        String path = ctx.settlement().filesDir().resolve(coop.coopId()).resolve(d.name()).toString();
-        vertx.fileSystem().readFile(path).onComplete(ar -> {
-            if (ar.failed()) {
-                problem(req, Problem.NOT_FOUND, "file is not readable");
-                return;
-            }
-            if (ar.result().length() != d.sizeBytes()) {
-                // the file changed under us: never serve bytes that do not match the listed digest
-                problem(req, Problem.NOT_FOUND, "file does not match its digest; the operator has been alerted");
-                return;
-            }
-            HeadAnswers.end(req, req.response()
-                    .putHeader("Content-Type", name.endsWith(".csv") ? "text/csv; charset=utf-8" : "application/xml")
-                    .putHeader("ETag", etag)
-                    .putHeader("Repr-Digest", "sha-256=:" + d.sha256Base64() + ":")
-                    .putHeader("Cache-Control", "private, max-age=31536000, immutable"), ar.result());
-        });
     }
 
     private void accounts(HttpServerRequest req, Coop coop) {

@@ -11,18 +11,18 @@ import java.nio.charset.StandardCharsets;
  * sends no body for a {@code HEAD} request, but it sets {@code Content-Length} from the body only
  * for other methods, so for {@code HEAD} it is set here from the body that is not sent.
  */
-final class HeadAnswers {
+public final class HeadAnswers {
     private HeadAnswers() {
     }
 
-    static void end(HttpServerRequest req, HttpServerResponse res, String body) {
+    public static void end(HttpServerRequest req, HttpServerResponse res, String body) {
         if (req.method() == HttpMethod.HEAD) {
             res.putHeader("Content-Length", Integer.toString(body.getBytes(StandardCharsets.UTF_8).length));
         }
         res.end(body);
     }
 
-    static void end(HttpServerRequest req, HttpServerResponse res, Buffer body) {
+    public static void end(HttpServerRequest req, HttpServerResponse res, Buffer body) {
         if (req.method() == HttpMethod.HEAD) {
             res.putHeader("Content-Length", Integer.toString(body.length()));
         }

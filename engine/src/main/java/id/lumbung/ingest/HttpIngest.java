@@ -21,7 +21,8 @@ import io.vertx.core.internal.ContextInternal;
 import java.time.Instant;
 
 /**
- * The terminal port (HTTP/JSON): payments, batches, voids, status, and the cooperative API. Runs on
+ * The terminal port (HTTP/JSON): payments, batches, voids, status, the cooperative API and the
+ * cooperative portal ({@code /portal/}, {@link id.lumbung.portal.Portal}). Runs on
  * its event loop only: it reads the body within its limit, authenticates, decodes and validates,
  * hands the work to the journal writer and answers when the writer calls back. Nothing here touches
  * a file, a lock or a blocking call (cooperative files are read with Vert.x's async file system).
@@ -42,6 +43,7 @@ public final class HttpIngest extends VerticleBase {
     private PaymentJsonDecoder decoder;
     private TerminalAuth auth;
     private CoopApi coopApi;
+    private id.lumbung.portal.Portal portal;
     private HttpServer server;
     /** This loop's reused posting slots (no allocation per payment); answers come back through {@link #drainLane}. */
     private PostLane lane;
@@ -59,6 +61,7 @@ public final class HttpIngest extends VerticleBase {
         decoder = new PaymentJsonDecoder(ctx.config().amountMaxRupiah);
         auth = new TerminalAuth();
         coopApi = new CoopApi(ctx, vertx);
+        portal = new id.lumbung.portal.Portal(ctx, vertx);
         // the wake-up runs drainLane on this loop without allocating: runOnContext wraps its handler
         // in a new task per call (one per group, so per payment under light load); this task is made
         // once and dispatched on the context as runOnContext would (Vert.x's internal API, 5.0.7)
@@ -102,6 +105,10 @@ public final class HttpIngest extends VerticleBase {
         // HEAD answers as GET: Vert.x sends a HEAD's status and headers (Content-Length included) without the body
         if (path.startsWith(COOPS) && (method == HttpMethod.GET || method == HttpMethod.HEAD)) {
             coopApi.handle(req, path);
+            return;
+        }
+        if (id.lumbung.portal.Portal.owns(path)) {
+            portal.handle(req, path);
             return;
         }
         Route route = route(method, path);

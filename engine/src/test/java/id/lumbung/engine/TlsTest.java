@@ -144,6 +144,31 @@ class TlsTest {
     }
 
     @Test
+    void portalSessionCookieIsSecureUnderTls(@TempDir Path data) throws Exception {
+        try (TestEngine t = new TestEngine(data, tls(false))) {
+            HttpClient https = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(context(null)).build();
+            String origin = "https://127.0.0.1:" + t.engine.httpPort();
+            String form = "coopId=KSP-BERINGHARJO&token=demo-token-KSP-BERINGHARJO";
+            HttpResponse<String> signIn = https.send(HttpRequest.newBuilder(URI.create(origin + "/portal/signin"))
+                    .header("Origin", origin).header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(signIn.statusCode()).isEqualTo(303);
+            String cookie = signIn.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith("lumbung_session="))
+                    .findFirst().orElseThrow();
+            // attribute names are case-insensitive (RFC 6265 section 5.2)
+            List<String> attributes = java.util.Arrays.stream(cookie.split("; *")).skip(1)
+                    .map(a -> a.toLowerCase(java.util.Locale.ROOT)).toList();
+            assertThat(attributes).contains("secure", "httponly", "samesite=strict", "max-age=28800", "path=/portal/");
+            // over TLS the page's own origin is https: a form from the http origin of the same host is another origin
+            HttpResponse<String> plainOrigin = https.send(HttpRequest.newBuilder(URI.create(origin + "/portal/signin"))
+                    .header("Origin", "http://127.0.0.1:" + t.engine.httpPort())
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(plainOrigin.statusCode()).isEqualTo(403);
+        }
+    }
+
+    @Test
     void mutualTlsBindsTheClientCertificateToTheTerminal(@TempDir Path data) throws Exception {
         try (TestEngine t = new TestEngine(data, tls(true))) {
             assertThat(post(t, "T0000001", "T0000001", "m1").statusCode()).isEqualTo(201);

@@ -1,0 +1,109 @@
+package id.lumbung.portal;
+
+import id.lumbung.files.FileDigest;
+import id.lumbung.settlement.Batch;
+import id.lumbung.settlement.BatchRecord;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+
+/**
+ * The batches page: a cooperative's settlement batches, newest first, with their totals and
+ * download links ({@code /portal/batches/<batchId>/<file>}), {@link #PAGE_BATCHES_MAX} to a page.
+ */
+final class BatchesPage {
+    /** Batches per page: at five cut-offs a day, ten days' worth. */
+    static final int PAGE_BATCHES_MAX = 50;
+    static final String FILES_PREFIX = Page.BATCHES.path + "/";
+    private static final DateTimeFormatter CLOSED_AT = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");
+
+    private BatchesPage() {
+    }
+
+    /**
+     * The main content for page {@code pageIndex} (0 = the newest batches).
+     *
+     * @param batches the cooperative's batches, oldest first, as the settlement lists them
+     */
+    static String main(Lang lang, List<BatchRecord> batches, int pageIndex, ZoneId zone) {
+        int count = batches.size();
+        int pages = Math.max(1, (count + PAGE_BATCHES_MAX - 1) / PAGE_BATCHES_MAX);
+        int page = Math.min(Math.max(pageIndex, 0), pages - 1);
+        StringBuilder sb = new StringBuilder(1024 + 600 * Math.min(count, PAGE_BATCHES_MAX));
+        Html.text(sb.append("<h1>"), Text.BATCHES_TITLE.in(lang)).append("</h1>");
+        if (count == 0) {
+            return Html.text(sb.append("<p class=\"note\">"), Text.NO_BATCHES.in(lang)).append("</p>").toString();
+        }
+        sb.append("<table class=\"cards\" id=\"batches\"><thead><tr>");
+        header(sb, lang, Text.BATCH, false);
+        header(sb, lang, Text.CLOSED_AT, false);
+        header(sb, lang, Text.PAYMENTS, true);
+        header(sb, lang, Text.GROSS, true);
+        header(sb, lang, Text.FEE, true);
+        header(sb, lang, Text.NET, true);
+        header(sb, lang, Text.FILES, false);
+        sb.append("</tr></thead><tbody>");
+        int newest = count - 1 - page * PAGE_BATCHES_MAX;
+        int oldest = Math.max(0, newest - PAGE_BATCHES_MAX + 1);
+        for (int i = newest; i >= oldest; i--) {
+            row(sb, lang, batches.get(i), zone);
+        }
+        sb.append("</tbody></table>");
+        if (pages > 1) {
+            sb.append("<nav class=\"pager\">");
+            if (page > 0) {
+                sb.append("<a rel=\"prev\" href=\"").append(Page.BATCHES.path).append("?page=").append(page - 1).append("\">");
+                Html.text(sb, Text.NEWER.in(lang)).append("</a>");
+            }
+            Html.text(sb.append("<span>"), Text.PAGE.in(lang)).append(' ').append(page + 1).append(" / ").append(pages).append("</span>");
+            if (page < pages - 1) {
+                sb.append("<a rel=\"next\" href=\"").append(Page.BATCHES.path).append("?page=").append(page + 1).append("\">");
+                Html.text(sb, Text.OLDER.in(lang)).append("</a>");
+            }
+            sb.append("</nav>");
+        }
+        return sb.toString();
+    }
+
+    private static void header(StringBuilder sb, Lang lang, Text text, boolean numeric) {
+        sb.append(numeric ? "<th class=\"num\">" : "<th>");
+        Html.text(sb, text.in(lang)).append("</th>");
+    }
+
+    private static void row(StringBuilder sb, Lang lang, BatchRecord record, ZoneId zone) {
+        Batch b = record.batch();
+        String id = Html.escape(b.batchId());
+        sb.append("<tr data-batch-id=\"").append(id).append("\">");
+        cell(sb, lang, Text.BATCH, false).append(id).append("</td>");
+        Instant closed = Instant.ofEpochMilli(b.closedAtEpochMs());
+        cell(sb, lang, Text.CLOSED_AT, false).append("<time datetime=\"").append(closed).append("\">")
+                .append(CLOSED_AT.format(closed.atZone(zone))).append("</time></td>");
+        cell(sb, lang, Text.PAYMENTS, true).append(lang.grouped(b.payments())).append("</td>");
+        cell(sb, lang, Text.GROSS, true).append(lang.rupiah(b.grossRupiah())).append("</td>");
+        cell(sb, lang, Text.FEE, true).append(lang.rupiah(b.feeRupiah())).append("</td>");
+        cell(sb, lang, Text.NET, true).append(lang.rupiah(b.netRupiah())).append("</td>");
+        sb.append("<td class=\"files\" data-label=\"");
+        Html.text(sb, Text.FILES.in(lang)).append("\">");
+        for (FileDigest f : record.files()) {
+            String name = Html.escape(f.name());
+            sb.append("<a download href=\"").append(FILES_PREFIX).append(id).append('/').append(name).append("\" title=\"")
+                    .append(name).append("\">").append(label(f.name())).append("</a>");
+        }
+        sb.append("</td></tr>");
+    }
+
+    private static StringBuilder cell(StringBuilder sb, Lang lang, Text label, boolean numeric) {
+        sb.append(numeric ? "<td class=\"num\" data-label=\"" : "<td data-label=\"");
+        return Html.text(sb, label.in(lang)).append("\">");
+    }
+
+    /** A file's short link text: its kind, from the name's ending. */
+    private static String label(String name) {
+        if (name.endsWith(".camt053.xml")) {
+            return "camt.053";
+        }
+        int dot = name.indexOf('.');
+        return dot < 0 ? Html.escape(name) : Html.escape(name.substring(dot + 1)).toUpperCase(java.util.Locale.ROOT);
+    }
+}

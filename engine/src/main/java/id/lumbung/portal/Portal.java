@@ -1,0 +1,326 @@
+package id.lumbung.portal;
+
+import id.lumbung.ingest.CoopFiles;
+import id.lumbung.ingest.HeadAnswers;
+import id.lumbung.ingest.IngestContext;
+import id.lumbung.reference.Coop;
+import id.lumbung.reference.ReferenceData;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.Cookie;
+import io.vertx.core.http.CookieSameSite;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The cooperative portal's routes under {@code /portal/} on the terminal port. A cooperative signs
+ * in with its id and its cooperative API token (checked as the API checks it, against the stored
+ * SHA-256) and gets an {@code HttpOnly}, {@code SameSite=Strict} session cookie ({@code Secure}
+ * under TLS) that the server honours for {@link PortalSessions#SESSION_MS}. Every page shows only
+ * the signed-in cooperative's data: no URL names a cooperative, and a file of another
+ * cooperative's batch answers {@code 404} as the API does. Every form posts to this origin only:
+ * besides the strict cookie, a {@code POST} must carry an {@code Origin} equal to the origin it was
+ * sent to, else {@code 403}. Pages are HTML built here with escaping, under a content security
+ * policy that allows nothing but this origin's stylesheet (no script, no other host).
+ */
+public final class Portal {
+    static final String PREFIX = "/portal";
+    static final String HOME = PREFIX + "/";
+    static final String SIGN_IN = HOME + "signin";
+    static final String SIGN_OUT = HOME + "signout";
+    static final String SESSION_COOKIE = "lumbung_session";
+    static final String LANG_COOKIE = "lumbung_lang";
+    /** A sign-in form is two short fields: 4 KiB is ample, and more is refused with 413. */
+    static final int FORM_BYTES_MAX = 4096;
+    /** A form field's characters at most (a coop id is 16, a token a few dozen). */
+    static final int FIELD_CHARS_MAX = 256;
+    /** The language choice is kept a year (365 × 86,400 s); it is not a credential. */
+    private static final long LANG_COOKIE_MAX_AGE_S = 31_536_000;
+    private static final String CSP = "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self';"
+            + " frame-ancestors 'none'; base-uri 'none'";
+    /** Vert.x local shared data: one session store per engine, whichever event loop serves the request. */
+    private static final String SHARED_MAP = "id.lumbung.portal";
+    private static final String SESSIONS_KEY = "sessions";
+
+    private final IngestContext ctx;
+    private final CoopFiles files;
+    private final PortalSessions sessions;
+    private final ZoneId zone;
+    private final boolean secureCookie;
+    private final Counter signedIn;
+    private final Counter wrongToken;
+    private final Counter sessionsFull;
+    private final Counter crossSite;
+    private final Counter oversized;
+
+    /** One per terminal-port verticle; they share the engine's session store. */
+    public Portal(IngestContext ctx, Vertx vertx) {
+        this.ctx = ctx;
+        this.files = new CoopFiles(ctx, vertx);
+        this.sessions = vertx.sharedData().<String, PortalSessions>getLocalMap(SHARED_MAP)
+                .computeIfAbsent(SESSIONS_KEY, k -> new PortalSessions(ctx.clock()));
+        this.zone = ZoneId.of(ctx.config().timezone);
+        this.secureCookie = ctx.config().tlsKeyPath != null;
+        MeterRegistry registry = ctx.metrics().registry();
+        signedIn = signIns(registry, "signed_in");
+        wrongToken = signIns(registry, "wrong_token");
+        sessionsFull = signIns(registry, "sessions_full");
+        crossSite = refusals(registry, "cross_site");
+        oversized = refusals(registry, "too_large");
+    }
+
+    /** Registers once per engine; every verticle's portal gets the same counter back. */
+    private static Counter signIns(MeterRegistry registry, String result) {
+        return Counter.builder("lumbung.portal.signins").description("Portal sign-in attempts by result")
+                .tag("result", result).register(registry);
+    }
+
+    private static Counter refusals(MeterRegistry registry, String reason) {
+        return Counter.builder("lumbung.portal.refused").description("Portal form posts refused, by reason")
+                .tag("reason", reason).register(registry);
+    }
+
+    /** True for the paths the portal serves: {@code /portal} and everything under {@code /portal/}. */
+    public static boolean owns(String path) {
+        return path.equals(PREFIX) || path.startsWith(HOME);
+    }
+
+    /** Answers a request for a path {@link #owns} (event loop). */
+    public void handle(HttpServerRequest req, String path) {
+        HttpMethod method = req.method();
+        if (method == HttpMethod.GET || method == HttpMethod.HEAD) {
+            get(req, path);
+        } else if (method == HttpMethod.POST) {
+            post(req, path);
+        } else {
+            req.response().putHeader("Allow", "GET, HEAD, POST");
+            Lang lang = lang(req);
+            html(req, 405, Layout.page(lang, null, null, HOME, Text.REFUSED.in(lang), notice(Text.REFUSED, lang)));
+        }
+    }
+
+    private void get(HttpServerRequest req, String path) {
+        if (path.equals(PREFIX)) {
+            redirect(req, 301, HOME);
+            return;
+        }
+        if (path.equals(PortalAssets.CSS_PATH)) {
+            PortalAssets.serveCss(req);
+            return;
+        }
+        Lang lang = lang(req);
+        ReferenceData reference = ctx.reference();
+        Coop coop = signedIn(req, reference);
+        if (path.equals(HOME)) {
+            if (coop != null) {
+                redirect(req, 303, Page.BATCHES.path);
+            } else {
+                html(req, 200, Layout.page(lang, null, null, HOME, Text.SIGN_IN.in(lang), SignInPage.main(lang, null, null)));
+            }
+            return;
+        }
+        Page page = Page.at(path);
+        boolean file = page == null && path.startsWith(BatchesPage.FILES_PREFIX);
+        if (page == null && !file) {
+            notFound(req, lang);
+            return;
+        }
+        if (coop == null) {
+            redirect(req, 303, HOME);
+            return;
+        }
+        if (file) {
+            String[] parts = path.substring(BatchesPage.FILES_PREFIX.length()).split("/", -1);
+            if (parts.length != 2) {
+                notFound(req, lang);
+                return;
+            }
+            files.serve(req, coop, parts[0], parts[1]);
+            return;
+        }
+        html(req, 200, Layout.page(lang, coop, page, page.path, page.label.in(lang), main(page, lang, coop, reference, req)));
+    }
+
+    private String main(Page page, Lang lang, Coop coop, ReferenceData reference, HttpServerRequest req) {
+        return switch (page) {
+            case BATCHES -> BatchesPage.main(lang, ctx.settlement().batchesOf(coop.index()), pageIndex(req.getParam("page")), zone);
+            case CHART -> DailyChart.main(lang, DailyChart.of(ctx.settlement().batchesOf(coop.index()),
+                    Instant.ofEpochMilli(ctx.clock().millis()).atZone(zone).toLocalDate(), zone));
+            case MEMBERS -> MembersPage.main(lang, coop.index(), reference.tradersOf(coop.index()), ctx.ledger(), req.getParam("q"));
+        };
+    }
+
+    private static int pageIndex(String value) {
+        if (value == null || value.isEmpty() || value.length() > 6) {
+            return 0;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            if (value.charAt(i) < '0' || value.charAt(i) > '9') {
+                return 0;
+            }
+        }
+        return Integer.parseInt(value);
+    }
+
+    /** The signed-in cooperative of this request's session cookie, or null. */
+    private Coop signedIn(HttpServerRequest req, ReferenceData reference) {
+        Cookie cookie = req.getCookie(SESSION_COOKIE);
+        PortalSessions.Session s = sessions.find(cookie == null ? null : cookie.getValue(), i -> reference.coop(i).tokenSha256());
+        return s == null ? null : reference.coop(s.coopIndex());
+    }
+
+    private void post(HttpServerRequest req, String path) {
+        Lang lang = lang(req);
+        if (!path.equals(SIGN_IN) && !path.equals(SIGN_OUT)) {
+            notFound(req, lang);
+            return;
+        }
+        if (!sameOrigin(req)) {
+            crossSite.increment();
+            html(req, 403, Layout.page(lang, null, null, HOME, Text.REFUSED.in(lang), notice(Text.REFUSED, lang)));
+            return;
+        }
+        String declared = req.getHeader("Content-Length");
+        if (declared != null && (declared.length() > 9 || !declared.chars().allMatch(Character::isDigit)
+                || Integer.parseInt(declared) > FORM_BYTES_MAX)) {
+            tooLarge(req, lang);
+            return;
+        }
+        Buffer body = Buffer.buffer(256);
+        boolean[] over = {false};
+        req.handler(chunk -> {
+            if (!over[0] && body.length() + chunk.length() > FORM_BYTES_MAX) {
+                over[0] = true;
+                tooLarge(req, lang);
+            } else if (!over[0]) {
+                body.appendBuffer(chunk);
+            }
+        });
+        req.endHandler(v -> {
+            if (over[0]) {
+                return;
+            }
+            if (path.equals(SIGN_IN)) {
+                signIn(req, lang, body.toString(StandardCharsets.UTF_8));
+            } else {
+                signOut(req);
+            }
+        });
+    }
+
+    /**
+     * The cross-site check: the {@code Origin} a browser sends with every {@code POST} must be this
+     * server as the request reached it (scheme and {@code Host}). A missing {@code Origin} is refused.
+     */
+    private static boolean sameOrigin(HttpServerRequest req) {
+        String origin = req.getHeader("Origin");
+        String host = req.getHeader("Host");
+        if (origin == null || host == null) {
+            return false;
+        }
+        return origin.equalsIgnoreCase((req.isSSL() ? "https://" : "http://") + host);
+    }
+
+    private void signIn(HttpServerRequest req, Lang lang, String form) {
+        Map<String, List<String>> fields = new QueryStringDecoder(form, StandardCharsets.UTF_8, false, 8).parameters();
+        String coopId = field(fields, "coopId");
+        String token = field(fields, "token");
+        ReferenceData reference = ctx.reference();
+        Coop coop = coopId == null ? null : reference.coop(coopId);
+        if (coop == null || token == null || !reference.tokenMatches(coop, token)) {
+            // one message for an unknown cooperative and a wrong token: nothing to enumerate
+            wrongToken.increment();
+            html(req, 401, Layout.page(lang, null, null, HOME, Text.SIGN_IN.in(lang), SignInPage.main(lang, coopId, Text.WRONG_TOKEN)));
+            return;
+        }
+        String id = sessions.start(coop.index(), coop.tokenSha256());
+        if (id == null) {
+            sessionsFull.increment();
+            req.response().putHeader("Retry-After", "60");
+            html(req, 503, Layout.page(lang, null, null, HOME, Text.SIGN_IN.in(lang), SignInPage.main(lang, coopId, Text.TOO_MANY_SESSIONS)));
+            return;
+        }
+        signedIn.increment();
+        req.response().addCookie(sessionCookie(id, PortalSessions.SESSION_MS / 1000));
+        redirect(req, 303, Page.BATCHES.path);
+    }
+
+    private void signOut(HttpServerRequest req) {
+        Cookie cookie = req.getCookie(SESSION_COOKIE);
+        sessions.end(cookie == null ? null : cookie.getValue());
+        req.response().addCookie(sessionCookie("", 0));
+        redirect(req, 303, HOME);
+    }
+
+    private Cookie sessionCookie(String value, long maxAgeS) {
+        return Cookie.cookie(SESSION_COOKIE, value).setPath(HOME).setHttpOnly(true).setSameSite(CookieSameSite.STRICT)
+                .setSecure(secureCookie).setMaxAge(maxAgeS);
+    }
+
+    /** The first value of a form field, or null when absent, empty or longer than {@link #FIELD_CHARS_MAX}. */
+    private static String field(Map<String, List<String>> fields, String name) {
+        List<String> values = fields.get(name);
+        if (values == null || values.isEmpty()) {
+            return null;
+        }
+        String v = values.get(0).strip();
+        return v.isEmpty() || v.length() > FIELD_CHARS_MAX ? null : v;
+    }
+
+    /** The request's language; a {@code ?lang=} choice is kept in a cookie for the next pages. */
+    private Lang lang(HttpServerRequest req) {
+        String query = req.getParam("lang");
+        Cookie cookie = req.getCookie(LANG_COOKIE);
+        Lang lang = Lang.choose(query, cookie == null ? null : cookie.getValue(), req.getHeader("Accept-Language"));
+        if (Lang.ofCode(query) != null) {
+            req.response().addCookie(Cookie.cookie(LANG_COOKIE, lang.code).setPath(HOME).setHttpOnly(true)
+                    .setSameSite(CookieSameSite.STRICT).setSecure(secureCookie).setMaxAge(LANG_COOKIE_MAX_AGE_S));
+        }
+        return lang;
+    }
+
+    private static String notice(Text text, Lang lang) {
+        return Html.text(new StringBuilder("<p role=\"alert\">"), text.in(lang)).append("</p>").toString();
+    }
+
+    private static void notFound(HttpServerRequest req, Lang lang) {
+        html(req, 404, Layout.page(lang, null, null, HOME, Text.NOT_FOUND.in(lang), notice(Text.NOT_FOUND, lang)));
+    }
+
+    /** {@code 413}, then the connection is closed: the rest of the body is not read. */
+    private void tooLarge(HttpServerRequest req, Lang lang) {
+        HttpServerResponse res = req.response();
+        if (!res.ended()) {
+            oversized.increment();
+            htmlHeaders(res.setStatusCode(413).putHeader("Connection", "close"))
+                    .end(Layout.page(lang, null, null, HOME, Text.REFUSED.in(lang), notice(Text.REFUSED, lang)))
+                    .onComplete(x -> req.connection().close());
+        }
+    }
+
+    private static void redirect(HttpServerRequest req, int status, String location) {
+        req.response().setStatusCode(status).putHeader("Location", location).putHeader("Cache-Control", "no-store").end();
+    }
+
+    private static void html(HttpServerRequest req, int status, String page) {
+        HeadAnswers.end(req, htmlHeaders(req.response().setStatusCode(status)), page);
+    }
+
+    private static HttpServerResponse htmlHeaders(HttpServerResponse res) {
+        return res.putHeader("Content-Type", "text/html; charset=utf-8")
+                .putHeader("Cache-Control", "no-store")
+                .putHeader("Content-Security-Policy", CSP)
+                .putHeader("X-Content-Type-Options", "nosniff")
+                .putHeader("X-Frame-Options", "DENY")
+                .putHeader("Referrer-Policy", "same-origin");
+    }
+}

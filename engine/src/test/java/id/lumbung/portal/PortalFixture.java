@@ -1,0 +1,168 @@
+package id.lumbung.portal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import id.lumbung.TestEngine;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * An engine on the demo data with settled batches on three days for Beringharjo and one for
+ * Klewer, on a clock the test moves, and a portal client that signs in like a browser form does.
+ */
+final class PortalFixture implements AutoCloseable {
+    static final String BRH = "KSP-BERINGHARJO";
+    static final String KLW = "KSP-KLEWER";
+    static final long DAY_MS = 86_400_000L;
+
+    /** The system clock moved on by what the test adds, or held at one instant while {@link #heldEpochMs} is set. */
+    static final class MovableClock extends Clock {
+        final AtomicLong offsetMs = new AtomicLong();
+        /** The instant the clock shows, or -1 for the moving system clock plus {@link #offsetMs}. */
+        final AtomicLong heldEpochMs = new AtomicLong(-1);
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            long held = heldEpochMs.get();
+            return held >= 0 ? Instant.ofEpochMilli(held) : Instant.now().plusMillis(offsetMs.get());
+        }
+    }
+
+    final MovableClock clock = new MovableClock();
+    final TestEngine t;
+
+    /**
+     * Beringharjo: two days ago 600,000 (BRH-001, UMI: 0.3% = 1,800) and 15,000 (BRH-002, REG:
+     * 0.7% = 105); yesterday 1,000 (BRH-001) and 250,000 (BRH-003, UMI: 0); today 50,000
+     * (BRH-004, GOV: 0). Klewer: 5,000 (KLW-001) two days ago. The engine clock ends today.
+     */
+    PortalFixture(Path data) throws Exception {
+        t = new TestEngine(data, Map.of(), TestEngine.demoReference(), clock);
+        clock.offsetMs.set(-2 * DAY_MS);
+        post("T0000001", "p1", 600_000);
+        post("T0000003", "p2", 15_000);
+        post("T0000006", "p3", 5_000);
+        close(null);
+        clock.offsetMs.set(-DAY_MS);
+        post("T0000001", "p4", 1_000);
+        post("T0000004", "p5", 250_000);
+        close(BRH);
+        clock.offsetMs.set(0);
+        post("T0000005", "p6", 50_000);
+        close(BRH);
+    }
+
+    private void post(String terminalId, String txnId, long amountRupiah) throws Exception {
+        String occurredAt = clock.instant().atOffset(ZoneOffset.ofHours(7)).withNano(0).toString();
+        String body = "{\"terminalId\":\"" + terminalId + "\",\"txnId\":\"" + txnId + "\",\"amount\":" + amountRupiah
+                + ",\"currency\":\"IDR\",\"occurredAt\":\"" + occurredAt + "\",\"method\":\"QRIS\"}";
+        assertThat(t.post(terminalId, body).statusCode()).isEqualTo(201);
+    }
+
+    private void close(String coopId) throws Exception {
+        HttpResponse<String> r = t.ops("POST", "/admin/v1/settlements/close", coopId == null ? null : "{\"coopId\":\"" + coopId + "\"}",
+                TestEngine.ADMIN_TOKEN);
+        assertThat(r.statusCode()).isEqualTo(200);
+    }
+
+    String base() {
+        return "http://127.0.0.1:" + t.engine.httpPort();
+    }
+
+    /** The cooperative API's listing, oldest first. */
+    JsonArray apiBatches(String coopId) throws Exception {
+        HttpResponse<String> r = t.get("/v1/coops/" + coopId + "/settlements", "Bearer demo-token-" + coopId);
+        assertThat(r.statusCode()).isEqualTo(200);
+        return new JsonObject(r.body()).getJsonArray("batches");
+    }
+
+    /** A file's bytes through the cooperative API. */
+    byte[] apiFile(String coopId, String batchId, String name) throws Exception {
+        HttpResponse<byte[]> r = t.http.send(HttpRequest.newBuilder(URI.create(base() + "/v1/coops/" + coopId + "/settlements/"
+                + batchId + "/" + name)).header("Authorization", "Bearer demo-token-" + coopId).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(r.statusCode()).isEqualTo(200);
+        return r.body();
+    }
+
+    /** POSTs a form as a browser on this origin does (with {@code Origin}), with optional extra headers. */
+    HttpResponse<String> postForm(String path, String form, String... headers) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base() + path))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form, StandardCharsets.UTF_8));
+        boolean origin = false;
+        for (int i = 0; i < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+            origin |= headers[i].equals("Origin");
+        }
+        if (!origin) {
+            b.header("Origin", base());
+        }
+        return t.http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Signs in and answers the session cookie's value. */
+    String signIn(String coopId) throws Exception {
+        HttpResponse<String> r = postForm(Portal.SIGN_IN, "coopId=" + coopId + "&token=demo-token-" + coopId);
+        assertThat(r.statusCode()).isEqualTo(303);
+        return sessionCookie(r).orElseThrow();
+    }
+
+    static Optional<String> sessionCookie(HttpResponse<?> r) {
+        for (String c : r.headers().allValues("Set-Cookie")) {
+            if (c.startsWith(Portal.SESSION_COOKIE + "=")) {
+                return Optional.of(c.substring(Portal.SESSION_COOKIE.length() + 1, c.indexOf(';')));
+            }
+        }
+        return Optional.empty();
+    }
+
+    HttpResponse<String> get(String path, String session, String... headers) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base() + path));
+        if (session != null) {
+            b.header("Cookie", Portal.SESSION_COOKIE + "=" + session);
+        }
+        for (int i = 0; i < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        return t.http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<byte[]> getBytes(String path, String session) throws Exception {
+        return t.http.send(HttpRequest.newBuilder(URI.create(base() + path)).header("Cookie", Portal.SESSION_COOKIE + "=" + session)
+                .build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    /** Batch ids of a listing, in its order. */
+    static List<String> ids(JsonArray batches) {
+        return batches.stream().map(o -> ((JsonObject) o).getString("batchId")).toList();
+    }
+
+    @Override
+    public void close() {
+        t.close();
+    }
+}
