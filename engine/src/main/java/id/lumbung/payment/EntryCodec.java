@@ -25,7 +25,7 @@ import java.util.zip.CRC32C;
  * bytes, a void's size), which would have decoded cleanly and been skipped on replay. Version 3
  * exists because a payerRef is up to 64 characters and a character up to 4 UTF-8 bytes: 64 emoji
  * are 256 bytes, one more than a u8 length holds, so a payment's payerRef has a u16 length. Entries
- * are written as version 3; journals written as version 2 or 1 are read as before.
+ * are written as version 3; entries of version 2 and 1 are read too, each by its own layout.
  *
  * Payment body: sequence i64, acceptedAt i64, amount i64, occurredAt i64, occurredAtOffset i32,
  * flags u8 (bit 0 payerRef present, bit 1 merchantId present), then length-prefixed UTF-8
