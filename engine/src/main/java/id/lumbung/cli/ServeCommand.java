@@ -38,6 +38,10 @@ public final class ServeCommand implements Callable<Integer> {
     String tlsClientAuth;
     @Option(names = "--tls-client-ca", description = "PEM CA certificate(s) that issue client certificates")
     String tlsClientCa;
+    @Option(names = "--sftp-port", description = "SFTP delivery port (user = cooperative id, keys in ssh_keys.csv). Default: off")
+    Integer sftpPort;
+    @Option(names = "--webhook-secrets", description = "Webhook signing secrets (coop_id,secret_hex). Default: webhook_secrets.csv in the reference folder")
+    String webhookSecrets;
 
     /** How long a fatal error waits before the process halts, so that queued answers go out. */
     static final long FATAL_ANSWER_GRACE_MS = 500;
@@ -56,6 +60,8 @@ public final class ServeCommand implements Callable<Integer> {
         flags.put(EngineConfig.TLS_CERT_PATH_PROP_NAME, tlsCert);
         flags.put(EngineConfig.TLS_CLIENT_AUTH_PROP_NAME, tlsClientAuth);
         flags.put(EngineConfig.TLS_CLIENT_CA_PATH_PROP_NAME, tlsClientCa);
+        flags.put(EngineConfig.SFTP_PORT_PROP_NAME, sftpPort);
+        flags.put(EngineConfig.WEBHOOK_SECRETS_PATH_PROP_NAME, webhookSecrets);
         EngineSettings settings = EngineSettings.loadOrExplain(configFile, flags, System.err);
         if (settings == null) {
             return 2;
@@ -94,7 +100,15 @@ public final class ServeCommand implements Callable<Integer> {
             }
         };
         Runtime.getRuntime().addShutdownHook(new Thread(drain, "lumbung-shutdown"));
-        engine.start();
+        try {
+            engine.start();
+        } catch (id.lumbung.reference.ReferenceDataException e) {
+            // a delivery file at fault (a webhook without a secret, a malformed key): named, like any reference error
+            System.err.println("lumbung: " + e.getMessage());
+            closed.set(true);
+            engine.close();
+            return 2;
+        }
         banner(config, engine);
         stop.await();
         drain.run();
@@ -110,6 +124,9 @@ public final class ServeCommand implements Callable<Integer> {
         System.out.println("  ISO 8583      " + (config.tlsEnabled() ? "tls" : "tcp") + "://localhost:" + engine.isoPort()
                 + "  (2-byte length header, ISO87B fields)" + tls);
         System.out.println("  ops           http://localhost:" + engine.opsPort() + "/metrics  /health/ready");
+        if (engine.sftpPort() >= 0) {
+            System.out.println("  sftp          sftp://localhost:" + engine.sftpPort() + "  (user = cooperative id, keys in ssh_keys.csv)");
+        }
         System.out.println("  data          " + data + "  (durability " + config.durability.name().toLowerCase(java.util.Locale.ROOT) + ")");
         System.out.println("  reference     " + (config.referenceDir == null ? "bundled demo data" : config.referenceDir.toAbsolutePath()));
         System.out.println("  admin token   " + (System.getenv(EngineConfig.ADMIN_TOKEN_ENV_NAME) != null ? "from LUMBUNG_ADMIN_TOKEN" : data + "/admin.token"));

@@ -15,7 +15,10 @@ import id.lumbung.metrics.OpsServer;
 import id.lumbung.payment.JournalEntry;
 import id.lumbung.payment.PaymentBook;
 import id.lumbung.payment.PaymentService;
+import id.lumbung.delivery.sftp.SftpServer;
+import id.lumbung.delivery.webhook.WebhookDelivery;
 import id.lumbung.reference.Coop;
+import id.lumbung.reference.DeliveryCredentials;
 import id.lumbung.reference.ReferenceData;
 import id.lumbung.settlement.Batch;
 import id.lumbung.settlement.FeeSchedule;
@@ -77,6 +80,9 @@ public final class Engine implements AutoCloseable {
     private OpsServer ops;
     private HttpIngest firstIngest;
     private id.lumbung.gateway.IsoGateway gateway;
+    private DeliveryCredentials delivery;
+    private WebhookDelivery webhook;
+    private SftpServer sftp;
     private List<String> deployments = List.of();
     private volatile boolean ready;
     /** A rejected snapshot's last sequence that the journal did not hold (-1: none), and its file. */
@@ -126,6 +132,8 @@ public final class Engine implements AutoCloseable {
     /** Starts everything; completes when ready (journal replayed, every listener up). */
     public void start() throws Exception {
         long t0 = System.nanoTime();
+        // delivery credentials first: a webhook without its secret stops the start before anything opens
+        delivery = DeliveryCredentials.load(config.referenceDir, config.webhookSecretsPath, reference);
         Files.createDirectories(config.dataDir);
         journal = new Journal(config.dataDir.resolve("journal"), config.durability);
         newDerivedState();
@@ -183,6 +191,7 @@ public final class Engine implements AutoCloseable {
                 i -> reference.trader(i).traderId(), clock, registry, config.amountMaxRupiah)
                 .tls(o -> id.lumbung.config.Tls.apply(o, config), config.tlsClientAuthRequired);
         await(gateway.start());
+        startDelivery();
         scheduleCutoff();
         vertx.setPeriodic(100, id -> {
             long scheduled = System.nanoTime();
@@ -199,6 +208,22 @@ public final class Engine implements AutoCloseable {
                 reference.coopCount(), reference.traderCount(), reference.terminalCount(),
                 (System.nanoTime() - t0) / 1_000_000, isoPort(), (tJournal - t0) / 1_000_000, (tOps - tJournal) / 1_000_000,
                 (tState - tOps) / 1_000_000, (System.nanoTime() - tState) / 1_000_000);
+    }
+
+    /**
+     * The batch-ready webhook (when a cooperative has one) and the SFTP server (when
+     * {@code --sftp-port} is given), once replay is done: the webhook derives what is still due
+     * from the settlement listing.
+     */
+    private void startDelivery() throws Exception {
+        if (delivery.anyWebhook()) {
+            webhook = new WebhookDelivery(delivery, reference, config.dataDir, clock, registry, config.webhookRetryFirstMs,
+                    new java.util.SplittableRandom());
+            webhook.start(settlement);
+        }
+        if (config.sftpPort >= 0) {
+            sftp = SftpServer.start(config.httpHost, config.sftpPort, config.dataDir, reference, delivery, settlement);
+        }
     }
 
     /** Vert.x with its metrics, the JVM binders, the gauges and the ops port (health answers "not ready" from here on). */
@@ -527,6 +552,11 @@ public final class Engine implements AutoCloseable {
         return ops.actualPort();
     }
 
+    /** The SFTP port, or -1 when SFTP is off. */
+    public int sftpPort() {
+        return sftp == null ? -1 : sftp.port();
+    }
+
     /** Serving: started, and no fatal error since (the process stops on one; until it has, it is not ready). */
     public boolean ready() {
         return ready && !failed;
@@ -566,6 +596,12 @@ public final class Engine implements AutoCloseable {
         ready = false;
         stopping = true;
         long t0 = System.nanoTime();
+        if (sftp != null) {
+            sftp.close();
+        }
+        if (webhook != null) {
+            webhook.close(); // what is not delivered yet is due again at the next start
+        }
         if (vertx != null) {
             if (cutoffTimer >= 0) {
                 vertx.cancelTimer(cutoffTimer);

@@ -1,0 +1,198 @@
+package id.lumbung.delivery.sftp;
+
+import id.lumbung.reference.Coop;
+import id.lumbung.reference.DeliveryCredentials;
+import id.lumbung.reference.ReferenceData;
+import id.lumbung.settlement.Settlement;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PublicKey;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.sshd.common.config.keys.AuthorizedKeyEntry;
+import org.apache.sshd.common.config.keys.KeyUtils;
+import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
+import org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyPairResourceWriter;
+import org.apache.sshd.common.file.FileSystemFactory;
+import org.apache.sshd.common.keyprovider.FileKeyPairProvider;
+import org.apache.sshd.common.session.SessionContext;
+import org.apache.sshd.common.util.security.SecurityUtils;
+import org.apache.sshd.core.CoreModuleProperties;
+import org.apache.sshd.server.SshServer;
+import org.apache.sshd.server.auth.pubkey.UserAuthPublicKeyFactory;
+import org.apache.sshd.server.forward.RejectAllForwardingFilter;
+import org.apache.sshd.sftp.server.SftpSubsystemFactory;
+
+/**
+ * The SFTP delivery server: user {@code <coopId>}, public keys from {@code ssh_keys.csv}, no
+ * passwords, no shell, exec or forwarding, and one subsystem, SFTP over the cooperative's
+ * {@link SettlementTree}. The host key is {@code <data>/ssh_host_ed25519_key} (OpenSSH format, mode
+ * 0600, with its {@code .pub} beside it), generated at the first start and written before the port
+ * is bound.
+ *
+ * <p>Threads: the caller's for {@link #start} and {@link #close}; MINA's "sshd-*" workers for the rest.
+ */
+public final class SftpServer implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(SftpServer.class.getName());
+    public static final String HOST_KEY_FILE = "ssh_host_ed25519_key";
+    /**
+     * Sessions at once: a cooperative pulls with one or two; 1,000 cooperatives pulling after the
+     * same cut-off fit, and one misbehaving client cannot take every worker.
+     */
+    public static final int SESSIONS_MAX = 2_000;
+    /** Failed authentications per connection before it is dropped (OpenSSH's MaxAuthTries is 6). */
+    public static final int AUTH_TRIES_MAX = 6;
+
+    private final SshServer sshd;
+
+    private SftpServer(SshServer sshd) {
+        this.sshd = sshd;
+    }
+
+    /**
+     * Writes the host key if it is missing, then listens on {@code host:port} (0: a free port).
+     *
+     * @throws IllegalStateException naming the cooperative whose key MINA cannot decode
+     */
+    public static SftpServer start(String host, int port, Path dataDir, ReferenceData reference,
+            DeliveryCredentials credentials, Settlement settlement) throws IOException {
+        Path hostKey = dataDir.resolve(HOST_KEY_FILE);
+        if (!Files.exists(hostKey)) {
+            writeHostKey(hostKey);
+        }
+        List<List<PublicKey>> keysByCoop = decodeKeys(reference, credentials);
+        TreeFileSystemProvider provider = new TreeFileSystemProvider();
+        SshServer sshd = SshServer.setUpDefaultServer();
+        sshd.setHost(host);
+        sshd.setPort(port);
+        sshd.setKeyPairProvider(new FileKeyPairProvider(hostKey));
+        sshd.setUserAuthFactories(List.of(UserAuthPublicKeyFactory.INSTANCE));
+        sshd.setPasswordAuthenticator(null);
+        sshd.setKeyboardInteractiveAuthenticator(null);
+        sshd.setHostBasedAuthenticator(null);
+        sshd.setGSSAuthenticator(null);
+        sshd.setPublickeyAuthenticator((user, key, session) -> {
+            Coop coop = reference.coop(user);
+            if (coop == null) {
+                return false;
+            }
+            for (PublicKey k : keysByCoop.get(coop.index())) {
+                if (KeyUtils.compareKeys(k, key)) {
+                    return true;
+                }
+            }
+            return false;
+        });
+        sshd.setForwardingFilter(RejectAllForwardingFilter.INSTANCE);
+        sshd.setAgentFactory(null);
+        sshd.setShellFactory(null);
+        sshd.setCommandFactory(null);
+        CoreModuleProperties.MAX_CONCURRENT_SESSIONS.set(sshd, SESSIONS_MAX);
+        CoreModuleProperties.MAX_AUTH_REQUESTS.set(sshd, AUTH_TRIES_MAX);
+        SftpSubsystemFactory sftp = new SftpSubsystemFactory();
+        sftp.setFileSystemAccessor(ReadOnlyAccessor.INSTANCE);
+        sshd.setSubsystemFactories(List.of(sftp));
+        sshd.setFileSystemFactory(new FileSystemFactory() {
+            @Override
+            public Path getUserHomeDir(SessionContext session) {
+                return null; // a session starts in "/"
+            }
+
+            @Override
+            public java.nio.file.FileSystem createFileSystem(SessionContext session) throws IOException {
+                Coop coop = reference.coop(session.getUsername());
+                if (coop == null) {
+                    throw new IOException("no cooperative for the session's user"); // authentication let it through: a bug
+                }
+                return provider.newFileSystem(new SettlementTree(settlement, coop));
+            }
+        });
+        sshd.start();
+        LOG.log(System.Logger.Level.INFO, "event=sftp_listening port={0,number,#} host_key={1}", sshd.getPort(), hostKey);
+        return new SftpServer(sshd);
+    }
+
+    private static List<List<PublicKey>> decodeKeys(ReferenceData reference, DeliveryCredentials credentials) {
+        List<List<PublicKey>> keysByCoop = new ArrayList<>(reference.coopCount());
+        for (int c = 0; c < reference.coopCount(); c++) {
+            List<PublicKey> keys = new ArrayList<>();
+            List<String> lines = credentials.sshKeys(c);
+            for (int i = 0; i < lines.size(); i++) {
+                try {
+                    keys.add(AuthorizedKeyEntry.parseAuthorizedKeyEntry(lines.get(i))
+                            .resolvePublicKey(null, PublicKeyEntryResolver.FAILING));
+                } catch (IOException | GeneralSecurityException | RuntimeException e) {
+                    throw new IllegalStateException("ssh_keys.csv: key " + (i + 1) + " of cooperative "
+                            + reference.coop(c).coopId() + " cannot be used: " + e.getMessage(), e);
+                }
+            }
+            keysByCoop.add(List.copyOf(keys));
+        }
+        return keysByCoop;
+    }
+
+    /**
+     * A new Ed25519 host key, private part in OpenSSH format at mode 0600 from its creation (never
+     * readable by others, even for a moment), written to a temp file, fsynced and renamed; then
+     * the public part beside it.
+     */
+    static void writeHostKey(Path file) throws IOException {
+        KeyPair pair;
+        try {
+            KeyPairGenerator g = SecurityUtils.getKeyPairGenerator(SecurityUtils.EDDSA);
+            g.initialize(256);
+            pair = g.generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IOException("cannot generate an Ed25519 host key", e);
+        }
+        ByteArrayOutputStream privateKey = new ByteArrayOutputStream();
+        ByteArrayOutputStream publicKey = new ByteArrayOutputStream();
+        try {
+            OpenSSHKeyPairResourceWriter.INSTANCE.writePrivateKey(pair, "lumbung", null, privateKey);
+            OpenSSHKeyPairResourceWriter.INSTANCE.writePublicKey(pair, "lumbung", publicKey);
+        } catch (GeneralSecurityException e) {
+            throw new IOException("cannot encode the Ed25519 host key", e);
+        }
+        Files.createDirectories(file.getParent());
+        writeDurably(file.resolveSibling(HOST_KEY_FILE + ".pub"), publicKey.toByteArray(), "rw-r--r--");
+        writeDurably(file, privateKey.toByteArray(), "rw-------");
+        LOG.log(System.Logger.Level.INFO, "event=sftp_host_key_generated file={0} fingerprint={1}", file,
+                KeyUtils.getFingerPrint(pair.getPublic()));
+    }
+
+    private static void writeDurably(Path file, byte[] bytes, String mode) throws IOException {
+        Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
+        Files.deleteIfExists(tmp);
+        Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(mode)));
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+            ch.write(java.nio.ByteBuffer.wrap(bytes));
+            ch.force(true);
+        }
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+        id.lumbung.files.AtomicFiles.forceFolder(file.getParent());
+    }
+
+    /** The port it listens on. */
+    public int port() {
+        return sshd.getPort();
+    }
+
+    /** Closes the port and every session at once. */
+    @Override
+    public void close() {
+        try {
+            sshd.stop(true);
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "event=sftp_close_failed error=\"{0}\"", e.getMessage());
+        }
+    }
+}
