@@ -85,6 +85,20 @@ class WebhookDeliveryTest {
         return HexFormat.of().formatHex(mac.doFinal(body));
     }
 
+    /**
+     * Runs the README's receiver-side verification snippet (the bash block of "Receiving the
+     * batch-ready webhook") on a received request.
+     */
+    private DeliveryFixture.Run readmeVerifier(String signature, byte[] body) throws Exception {
+        String readme = Files.readString(Path.of("..", "README.md").toAbsolutePath().normalize(), StandardCharsets.UTF_8);
+        int section = readme.indexOf("### Receiving the batch-ready webhook");
+        int start = readme.indexOf("```bash\n", section) + "```bash\n".length();
+        String script = readme.substring(start, readme.indexOf("```", start));
+        Path scriptFile = Files.writeString(Files.createTempFile(dir, "verify-webhook", ".sh"), script);
+        Path bodyFile = Files.write(Files.createTempFile(dir, "body", ".json"), body);
+        return DeliveryFixture.run(dir, List.of("bash", scriptFile.toString(), SECRET_HEX, signature, bodyFile.toString()));
+    }
+
     private static double metric(TestEngine t, String result) throws Exception {
         String scrape = t.ops("GET", "/metrics", null, null).body();
         Matcher m = Pattern.compile("(?m)^lumbung_webhook_deliveries_total\\{result=\"" + result + "\"\\} (\\S+)$").matcher(scrape);
@@ -135,6 +149,14 @@ class WebhookDeliveryTest {
                                 r.bodyText().replace("\"net\":", "\"net\":1").getBytes(StandardCharsets.UTF_8))).isFalse();
                     }
                 }
+                Received sample = all.get(all.size() - 1);
+                assertThat(readmeVerifier(sample.signature(), sample.body()).exit()).isZero();
+                DeliveryFixture.Run forged = readmeVerifier(sample.signature(), sample.bodyText().replace("\"fee\":", "\"fee\":0")
+                        .getBytes(StandardCharsets.UTF_8));
+                assertThat(forged.exit()).isEqualTo(1);
+                assertThat(forged.err()).isEqualTo("bad signature\n");
+                assertThat(readmeVerifier("t=1000000000" + sample.signature().substring(sample.signature().indexOf(',')),
+                        sample.body()).err()).isEqualTo("stale timestamp\n");
                 assertThat(metric(t, "delivered")).isEqualTo(2.0);
                 assertThat(metric(t, "retrying")).isEqualTo(4.0);
                 assertThat(metric(t, "failed")).isEqualTo(0.0);
