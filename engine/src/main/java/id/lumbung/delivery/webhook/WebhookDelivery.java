@@ -239,14 +239,15 @@ public final class WebhookDelivery implements AutoCloseable {
 
     /**
      * The wait after the {@code failures}-th failed try: first × 2^(failures-1), times a factor
-     * drawn from [0.8, 1.2], at most {@link #RETRY_WAIT_MAX_MS}. From 1 s the cap is reached after
-     * 10 failures (2^10 s = 17 min), about 17 minutes after the first try; 3 days then hold
-     * about 430 more tries.
+     * drawn from [0.8, 1.2], at most {@link #RETRY_WAIT_MAX_MS}. From 1 s the waits are about 1, 2,
+     * 4 ... 512 s; the 11th and later are 10 minutes (1,024 s × 0.8 > 600 s). The first ten sum to
+     * about 17 minutes; the 3 days then hold about 430 more tries.
      */
     long retryWaitMs(int failures) {
-        long base = failures >= 31 ? Long.MAX_VALUE : Math.min(retryFirstMs << (failures - 1), RETRY_WAIT_MAX_MS * 2);
+        // held at twice the cap before the jitter, so that the shift never overflows
+        long base = failures > 21 ? RETRY_WAIT_MAX_MS * 2 : Math.min(retryFirstMs << (failures - 1), RETRY_WAIT_MAX_MS * 2);
         double factor = 1 + (jitter.nextDouble() * 2 - 1) * JITTER_FRACTION_MAX;
-        return Math.min((long) (Math.min(base, RETRY_WAIT_MAX_MS * 2) * factor), RETRY_WAIT_MAX_MS);
+        return Math.min((long) (base * factor), RETRY_WAIT_MAX_MS);
     }
 
     /** Stops sending: tries in flight are dropped, and are due again at the next start. */
