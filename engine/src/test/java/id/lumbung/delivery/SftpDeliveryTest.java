@@ -126,6 +126,33 @@ class SftpDeliveryTest {
     }
 
     @Test
+    void hostKeyIsKeptAcrossRestartsAndADamagedOneStopsTheStart() throws Exception {
+        Path ref = dir.resolve("ref");
+        ReferenceData reference = ReferenceData.load(ref, FeeSchedule.defaults().toConfig().keySet());
+        Map<String, String> settings = Map.of(EngineConfig.REFERENCE_DIR_PROP_NAME, ref.toString(),
+                EngineConfig.SFTP_PORT_PROP_NAME, "0");
+        Path data = dir.resolve("data-restart");
+        byte[] first;
+        try (TestEngine e = new TestEngine(data, settings, reference, Clock.systemUTC())) {
+            first = Files.readAllBytes(data.resolve(SftpServer.HOST_KEY_FILE));
+        }
+        try (TestEngine e = new TestEngine(data, settings, reference, Clock.systemUTC())) {
+            assertThat(Files.readAllBytes(data.resolve(SftpServer.HOST_KEY_FILE))).isEqualTo(first);
+            Path pinned = dir.resolve("known_hosts_restart");
+            Files.writeString(pinned, "[127.0.0.1]:" + e.engine.sftpPort() + " "
+                    + Files.readString(data.resolve(SftpServer.HOST_KEY_FILE + ".pub")).trim() + "\n");
+            Run r = DeliveryFixture.run(dir, List.of("sftp", "-b", "-", "-P", Integer.toString(e.engine.sftpPort()), "-F", "/dev/null",
+                    "-o", "StrictHostKeyChecking=yes", "-o", "UserKnownHostsFile=" + pinned, "-o", "BatchMode=yes",
+                    "-o", "IdentitiesOnly=yes", "-o", "IdentityAgent=none", "-i", key.toString(), BRH + "@127.0.0.1"));
+            assertThat(r.exit()).as(r.err()).isZero(); // the same pinned key is accepted after the restart
+        }
+        Files.writeString(data.resolve(SftpServer.HOST_KEY_FILE), "-----BEGIN OPENSSH PRIVATE KEY-----\nbroken\n");
+        assertThatThrownBy(() -> SftpServer.start("127.0.0.1", 0, data, reference,
+                id.lumbung.reference.DeliveryCredentials.none(reference), null).close())
+                .hasMessageStartingWith("SFTP host key " + data.resolve(SftpServer.HOST_KEY_FILE) + " cannot be read");
+    }
+
+    @Test
     void listsOnlyItsOwnTree() throws Exception {
         Run r = sftp(BRH, key, "ls -1 /", "ls -1 /settlements", "ls -1 /settlements/" + batch, "pwd");
         assertThat(r.exit()).as(r.err()).isZero();

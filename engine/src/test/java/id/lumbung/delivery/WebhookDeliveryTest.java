@@ -113,6 +113,8 @@ class WebhookDeliveryTest {
             List<String> brhBatches = new java.util.ArrayList<>();
             long startedAtSeconds = Instant.now().getEpochSecond();
             try (TestEngine t = engine(ref, data, Clock.systemUTC())) {
+                assertThat(t.engine.sftpPort()).isEqualTo(-1); // SFTP is off unless its port is given
+                assertThat(data.resolve("ssh_host_ed25519_key")).doesNotExist();
                 DeliveryFixture.pay(t, "T0000001", "w1", 600_000);
                 DeliveryFixture.pay(t, "T0000006", "w2", 5_000); // Klewer has no webhook
                 List<String> first = DeliveryFixture.close(t);

@@ -74,7 +74,17 @@ public final class SftpServer implements AutoCloseable {
         SshServer sshd = SshServer.setUpDefaultServer();
         sshd.setHost(host);
         sshd.setPort(port);
-        sshd.setKeyPairProvider(new FileKeyPairProvider(hostKey));
+        FileKeyPairProvider hostKeys = new FileKeyPairProvider(hostKey);
+        try {
+            // read now, not at the first connection: a damaged key file stops the start naming it
+            if (!hostKeys.loadKeys(null).iterator().hasNext()) {
+                throw new IOException("no key in " + hostKey);
+            }
+        } catch (IOException | RuntimeException e) {
+            throw new IOException("SFTP host key " + hostKey + " cannot be read (" + e.getMessage() + "); restore it from"
+                    + " backup, or move it away to have a new one made (cooperatives must then pin the new key)", e);
+        }
+        sshd.setKeyPairProvider(hostKeys);
         sshd.setUserAuthFactories(List.of(UserAuthPublicKeyFactory.INSTANCE));
         sshd.setPasswordAuthenticator(null);
         sshd.setKeyboardInteractiveAuthenticator(null);
