@@ -166,7 +166,7 @@ class WebhookDeliveryTest {
                     assertThat(data.resolve("webhook").resolve("delivered").resolve(batchId)).exists();
                 }
             }
-            // a restart sends no delivered event again; a new batch after it is delivered as before
+            // a restart sends no delivered event again; a batch closed after it is delivered like the others
             try (TestEngine t = engine(ref, data, Clock.systemUTC())) {
                 Thread.sleep(1_000);
                 assertThat(receiver.received()).hasSize(6);

@@ -76,7 +76,7 @@ public final class SftpServer implements AutoCloseable {
         sshd.setPort(port);
         FileKeyPairProvider hostKeys = new FileKeyPairProvider(hostKey);
         try {
-            // read now, not at the first connection: a damaged key file stops the start naming it
+            // read at start, not at the first connection: a damaged key file stops the start naming it
             if (!hostKeys.loadKeys(null).iterator().hasNext()) {
                 throw new IOException("no key in " + hostKey);
             }
