@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # ISO 8583 approvals/s over N connections with sync durability, engine and load on this machine.
+# Each 0200 carries the field 64 MAC under its terminal's key_hex (iso.mac=required, the default).
 # Usage: benchmarks/iso-load.sh [connections=64] [seconds=15]
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -26,6 +26,8 @@ public final class ServeCommand implements Callable<Integer> {
     Integer opsPort;
     @Option(names = "--iso-port", description = "ISO 8583 port. Default 8583")
     Integer isoPort;
+    @Option(names = "--ops-bind", description = "Address the ops port binds (0.0.0.0: every interface). Default 127.0.0.1")
+    String opsBind;
     @Option(names = "--durability", description = "sync (default) or async")
     String durability;
     @Option(names = "--cutoffs", description = "Local cut-off times HH:MM,... in Asia/Jakarta, or none")
@@ -43,6 +45,10 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--webhook-secrets", description = "Webhook signing secrets (coop_id,secret_hex). Default: webhook_secrets.csv in the reference folder")
     String webhookSecrets;
 
+    /** Printed to stderr at a start on the bundled demo reference data (DESIGN.md, "Security defaults"). */
+    static final String DEMO_DATA_WARNING =
+            "WARNING: running on the bundled demo data: its terminal keys and cooperative tokens are public";
+
     /** How long a fatal error waits before the process halts, so that queued answers go out. */
     static final long FATAL_ANSWER_GRACE_MS = 500;
 
@@ -54,6 +60,7 @@ public final class ServeCommand implements Callable<Integer> {
         flags.put(EngineConfig.HTTP_PORT_PROP_NAME, httpPort);
         flags.put(EngineConfig.OPS_PORT_PROP_NAME, opsPort);
         flags.put(EngineConfig.ISO_PORT_PROP_NAME, isoPort);
+        flags.put(EngineConfig.OPS_BIND_PROP_NAME, opsBind);
         flags.put(EngineConfig.DURABILITY_PROP_NAME, durability);
         flags.put(EngineConfig.CUTOFFS_PROP_NAME, cutoffs);
         flags.put(EngineConfig.TLS_KEY_PATH_PROP_NAME, tlsKey);
@@ -67,6 +74,11 @@ public final class ServeCommand implements Callable<Integer> {
             return 2;
         }
         EngineConfig config = settings.config();
+        if (config.referenceDir == null) {
+            // anyone can compute the demo keys and tokens (reference.DemoCredentials): say so before serving
+            System.err.println(DEMO_DATA_WARNING);
+            System.err.flush();
+        }
         String adminToken = Engine.adminToken(config.dataDir);
         Engine engine = new Engine(config, settings.reference(), settings.fees(), Clock.systemUTC(), adminToken, (t, e) -> {
             System.err.println("lumbung: fatal: " + e);
@@ -123,7 +135,8 @@ public final class ServeCommand implements Callable<Integer> {
         System.out.println("  terminal API  " + (config.tlsEnabled() ? "https" : "http") + "://localhost:" + engine.httpPort() + "/v1/payments" + tls);
         System.out.println("  ISO 8583      " + (config.tlsEnabled() ? "tls" : "tcp") + "://localhost:" + engine.isoPort()
                 + "  (2-byte length header, ISO87B fields)" + tls);
-        System.out.println("  ops           http://localhost:" + engine.opsPort() + "/metrics  /health/ready");
+        System.out.println("  ops           " + (config.tlsEnabled() ? "https" : "http") + "://localhost:" + engine.opsPort()
+                + "/metrics  /health/ready  (bound to " + config.opsBind + ")");
         if (engine.sftpPort() >= 0) {
             System.out.println("  sftp          sftp://localhost:" + engine.sftpPort() + "  (user = cooperative id, keys in ssh_keys.csv)");
         }

@@ -33,6 +33,16 @@ public final class EngineConfig {
     public static final int OPS_PORT_DEFAULT = 9464;
     public static final String ISO_PORT_PROP_NAME = "iso.port";
     public static final int ISO_PORT_DEFAULT = 8583;
+    /**
+     * The ops port (metrics, health, admin) binds loopback unless told otherwise: its admin API
+     * closes settlement windows, so it is reached from the machine itself or through a deliberate
+     * choice of interface ({@code 0.0.0.0}, or one operators' network address).
+     */
+    public static final String OPS_BIND_PROP_NAME = "ops.bind";
+    public static final String OPS_BIND_DEFAULT = "127.0.0.1";
+    /** ISO 8583 field 64 MAC: {@code required}, {@code optional} or {@code off} (see {@link IsoMacMode}). */
+    public static final String ISO_MAC_PROP_NAME = "iso.mac";
+    public static final IsoMacMode ISO_MAC_DEFAULT = IsoMacMode.REQUIRED;
     public static final String DURABILITY_PROP_NAME = "durability";
     public static final Durability DURABILITY_DEFAULT = Durability.SYNC;
     /** Local cut-off times in Asia/Jakarta, like the larger Indonesian acquirers; "none" disables. */
@@ -115,6 +125,8 @@ public final class EngineConfig {
     public final int httpPort;
     public final int opsPort;
     public final int isoPort;
+    public final String opsBind;
+    public final IsoMacMode isoMac;
     public final Durability durability;
     public final List<LocalTime> cutoffs;
     public final String timezone;
@@ -150,6 +162,11 @@ public final class EngineConfig {
         httpPort = port(v, HTTP_PORT_PROP_NAME, HTTP_PORT_DEFAULT);
         opsPort = port(v, OPS_PORT_PROP_NAME, OPS_PORT_DEFAULT);
         isoPort = port(v, ISO_PORT_PROP_NAME, ISO_PORT_DEFAULT);
+        opsBind = v.getOrDefault(OPS_BIND_PROP_NAME, OPS_BIND_DEFAULT).trim();
+        if (opsBind.isEmpty()) {
+            throw new IllegalArgumentException(OPS_BIND_PROP_NAME + " must be an address, got an empty value");
+        }
+        isoMac = IsoMacMode.parse(v.getOrDefault(ISO_MAC_PROP_NAME, ISO_MAC_DEFAULT.name()));
         durability = durability(v.getOrDefault(DURABILITY_PROP_NAME, DURABILITY_DEFAULT.name()));
         cutoffs = cutoffs(v.getOrDefault(CUTOFFS_PROP_NAME, CUTOFFS_DEFAULT));
         timezone = v.getOrDefault(TIMEZONE_PROP_NAME, TIMEZONE_DEFAULT);
@@ -184,6 +201,11 @@ public final class EngineConfig {
         snapshotEnabled = snapshot.equals("true");
         if ((tlsKeyPath == null) != (tlsCertPath == null)) {
             throw new IllegalArgumentException(TLS_KEY_PATH_PROP_NAME + " and " + TLS_CERT_PATH_PROP_NAME + " go together");
+        }
+        if (isoMac == IsoMacMode.OFF && !tlsClientAuthRequired) {
+            // without a MAC and without client certificates, field 41 alone would say who pays
+            throw new IllegalArgumentException(ISO_MAC_PROP_NAME + "=off trusts the transport alone: it needs "
+                    + TLS_CLIENT_AUTH_PROP_NAME + "=required (mutual TLS)");
         }
         if (tlsClientAuthRequired && (tlsKeyPath == null || tlsClientCaPath == null)) {
             throw new IllegalArgumentException(TLS_CLIENT_AUTH_PROP_NAME + "=required needs " + TLS_KEY_PATH_PROP_NAME + ", "
@@ -243,7 +265,8 @@ public final class EngineConfig {
             BATCH_ITEMS_MAX_PROP_NAME, RATE_PER_SECOND_PROP_NAME, RATE_BURST_PROP_NAME, RETENTION_DAYS_PROP_NAME,
             RETAINED_PAYMENTS_MAX_PROP_NAME, WRITER_QUEUE_MAX_PROP_NAME, DISK_RESERVE_BYTES_PROP_NAME,
             TLS_KEY_PATH_PROP_NAME, TLS_CERT_PATH_PROP_NAME, TLS_CLIENT_AUTH_PROP_NAME, TLS_CLIENT_CA_PATH_PROP_NAME,
-            SNAPSHOT_ENABLED_PROP_NAME, SFTP_PORT_PROP_NAME, WEBHOOK_SECRETS_PATH_PROP_NAME, WEBHOOK_RETRY_FIRST_MS_PROP_NAME);
+            SNAPSHOT_ENABLED_PROP_NAME, OPS_BIND_PROP_NAME, ISO_MAC_PROP_NAME, SFTP_PORT_PROP_NAME, WEBHOOK_SECRETS_PATH_PROP_NAME,
+            WEBHOOK_RETRY_FIRST_MS_PROP_NAME);
 
     private static int port(Map<String, String> v, String name, int dflt) {
         return (int) longIn(v, name, dflt, 0, 65535);

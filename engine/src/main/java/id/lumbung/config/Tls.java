@@ -26,12 +26,24 @@ public final class Tls {
         if (!config.tlsEnabled()) {
             return options;
         }
-        options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
-                .setKeyPath(config.tlsKeyPath.toString()).setCertPath(config.tlsCertPath.toString()));
+        applyServerOnly(options, config);
         if (config.tlsClientAuthRequired) {
             options.setTrustOptions(new PemTrustOptions().addCertPath(config.tlsClientCaPath.toString()));
             options.setClientAuth(ClientAuth.REQUIRED);
         }
+        return options;
+    }
+
+    /**
+     * Server-authenticated TLS with the configured key and chain, never asking for a client
+     * certificate (the ops port: its admin token authorises); nothing when TLS is off.
+     */
+    public static <T extends NetServerOptions> T applyServerOnly(T options, EngineConfig config) {
+        if (!config.tlsEnabled()) {
+            return options;
+        }
+        options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions()
+                .setKeyPath(config.tlsKeyPath.toString()).setCertPath(config.tlsCertPath.toString()));
         return options;
     }
 

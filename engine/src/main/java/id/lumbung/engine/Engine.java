@@ -188,7 +188,7 @@ public final class Engine implements AutoCloseable {
         }
         deployments = ids;
         gateway = new id.lumbung.gateway.IsoGateway(vertx, config.httpHost, config.isoPort, service, reference::terminal,
-                i -> reference.trader(i).traderId(), clock, registry, config.amountMaxRupiah)
+                i -> reference.trader(i).traderId(), clock, registry, config.amountMaxRupiah, config.isoMac)
                 .tls(o -> id.lumbung.config.Tls.apply(o, config), config.tlsClientAuthRequired);
         await(gateway.start());
         startDelivery();
@@ -247,7 +247,8 @@ public final class Engine implements AutoCloseable {
                 .build();
         registerGauges();
         ops = new OpsServer(vertx, registry, this::ready, adminToken, this::adminClose);
-        await(ops.listen(config.httpHost, config.opsPort));
+        // with TLS configured the admin token never travels in clear (server TLS; the token authorises)
+        await(ops.listen(config.opsBind, config.opsPort, o -> id.lumbung.config.Tls.applyServerOnly(o, config)));
     }
 
     /** The state the journal derives, empty: ledger, settlement and payment book. */

@@ -362,12 +362,33 @@ public final class Iso87BinaryCodec {
 
         /** Writes the bitmap and returns the message length in bytes. */
         public int finish() {
+            writeBitmap();
+            return pos;
+        }
+
+        /**
+         * Announces field 64 (8 bytes, the MAC) and writes the bitmap, so that every byte before
+         * the returned offset is final: the MAC input. The caller writes the 8 MAC bytes at that
+         * offset, then calls {@link #finish}. Returns -1, and writes nothing, when field 64 cannot
+         * follow the fields written or does not fit.
+         */
+        public int reserveMac() {
+            int macBytes = MAX_UNITS[64];
+            if (!writable(64) || pos + macBytes > dst.length) {
+                return -1;
+            }
+            int at = pos;
+            commit(64, macBytes);
+            writeBitmap();
+            return at;
+        }
+
+        private void writeBitmap() {
             long b = bitmap;
             for (int i = BITMAP_BYTES - 1; i >= 0; i--) {
                 dst[BITMAP_OFFSET + i] = (byte) b;
                 b >>>= 8;
             }
-            return pos;
         }
 
         private boolean writable(int field) {

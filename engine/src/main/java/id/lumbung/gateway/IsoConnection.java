@@ -26,6 +26,7 @@ final class IsoConnection {
     private final IsoTransactions transactions;
     private final IsoMetrics metrics;
     private final IsoExchange[] ring = new IsoExchange[IsoGateway.IN_FLIGHT_MAX];
+    private final IsoMac mac = new IsoMac();
     /** Sequence number of the oldest unanswered request; {@code tail} is the next one's. */
     private long head;
     private long tail;
@@ -66,6 +67,10 @@ final class IsoConnection {
 
     String certifiedTerminalId() {
         return certifiedTerminalId;
+    }
+
+    IsoMac mac() {
+        return mac;
     }
 
     private int inFlight() {

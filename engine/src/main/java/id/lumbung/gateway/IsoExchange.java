@@ -12,7 +12,10 @@ import java.util.function.Consumer;
  */
 final class IsoExchange {
 
-    /** 0210 echoing ten request fields plus 38 and 39: 10 + 3+6+5+3+3+2+12+6+2+8+15+3 = 78 bytes, rounded up. */
+    /**
+     * 0210 echoing ten request fields plus 38, 39 and the MAC (64): 10 + 3+6+5+3+3+2+12+6+2+8+15+3
+     * + 8 = 86 bytes, rounded up.
+     */
     static final int RESPONSE_BYTES_MAX = 128;
 
     private final IsoConnection connection;
@@ -26,6 +29,8 @@ final class IsoExchange {
     private int responseLength;
     private boolean answered;
     private long receivedNanos;
+    /** The key the request's MAC verified under; null when none did (then the answer has no field 64). */
+    private byte[] macKey;
 
     IsoExchange(IsoConnection connection, int frameBytesMax) {
         this.connection = connection;
@@ -50,6 +55,17 @@ final class IsoExchange {
         this.transactions = transactions;
         this.answered = false;
         this.responseLength = 0;
+        this.macKey = null;
+    }
+
+    /** The connection's MAC calculator (event-loop confined). */
+    IsoMac mac() {
+        return connection.mac();
+    }
+
+    /** The request's MAC verified under {@code key}: the answer carries its own MAC under it. */
+    void macVerified(byte[] key) {
+        this.macKey = key;
     }
 
     long receivedNanos() {
@@ -90,7 +106,8 @@ final class IsoExchange {
 
     /**
      * Encodes the answer: the request's 3, 4, 7, 11, 12, 13, 37, 41, 42, 49 as they came (never
-     * field 2), plus 38 when {@code approvalCode} is given and 39, then hands it to the connection.
+     * field 2), plus 38 when {@code approvalCode} is given and 39, and the MAC (64) under the key
+     * that verified the request's, if one did; then hands it to the connection.
      */
     void answer(String responseCode, String approvalCode) {
         Iso87BinaryCodec.Writer w = writer.start(response, responseMti);
@@ -108,6 +125,11 @@ final class IsoExchange {
         echo(w, 41);
         echo(w, 42);
         echo(w, 49);
+        if (macKey != null) {
+            int macOffset = w.reserveMac();
+            check(macOffset >= 0, IsoMac.FIELD_MAC);
+            connection.mac().sign(macKey, response, macOffset);
+        }
         responseLength = w.finish();
         answered = true;
         connection.answered();

@@ -1,5 +1,6 @@
 package id.lumbung.gateway;
 
+import id.lumbung.config.IsoMacMode;
 import id.lumbung.payment.PaymentCommands;
 import id.lumbung.reference.Terminal;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -49,16 +50,27 @@ public final class IsoGateway {
     private java.util.function.UnaryOperator<NetServerOptions> tls = java.util.function.UnaryOperator.identity();
     private boolean certificateNamesTerminal;
 
-    /** A gateway on {@link #HOST_DEFAULT}; {@code port} 0 picks a free port (see {@link #actualPort}). */
+    /**
+     * A gateway on {@link #HOST_DEFAULT} requiring a MAC ({@link IsoMacMode#REQUIRED}); {@code port}
+     * 0 picks a free port (see {@link #actualPort}).
+     */
     public IsoGateway(Vertx vertx, int port, PaymentCommands commands, Function<String, Terminal> terminalById,
             IntFunction<String> traderIdByIndex, Clock clock, MeterRegistry registry, long amountMaxRupiah) {
         this(vertx, HOST_DEFAULT, port, commands, terminalById, traderIdByIndex, clock, registry, amountMaxRupiah);
     }
 
-    /** A gateway on {@code host}:{@code port}. */
+    /** A gateway on {@code host}:{@code port} requiring a MAC ({@link IsoMacMode#REQUIRED}). */
     public IsoGateway(Vertx vertx, String host, int port, PaymentCommands commands,
             Function<String, Terminal> terminalById, IntFunction<String> traderIdByIndex, Clock clock,
             MeterRegistry registry, long amountMaxRupiah) {
+        this(vertx, host, port, commands, terminalById, traderIdByIndex, clock, registry, amountMaxRupiah,
+                IsoMacMode.REQUIRED);
+    }
+
+    /** A gateway on {@code host}:{@code port} checking field 64 as {@code macMode} says. */
+    public IsoGateway(Vertx vertx, String host, int port, PaymentCommands commands,
+            Function<String, Terminal> terminalById, IntFunction<String> traderIdByIndex, Clock clock,
+            MeterRegistry registry, long amountMaxRupiah, IsoMacMode macMode) {
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("ISO 8583 port out of range: " + port);
         }
@@ -72,7 +84,8 @@ public final class IsoGateway {
         this.transactions = new IsoTransactions(Objects.requireNonNull(commands, "commands"),
                 Objects.requireNonNull(terminalById, "terminalById"),
                 Objects.requireNonNull(traderIdByIndex, "traderIdByIndex"),
-                Objects.requireNonNull(clock, "clock"), metrics, amountMaxRupiah);
+                Objects.requireNonNull(clock, "clock"), metrics, amountMaxRupiah,
+                Objects.requireNonNull(macMode, "macMode"));
     }
 
     /**

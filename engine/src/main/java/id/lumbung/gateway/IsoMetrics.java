@@ -46,8 +46,8 @@ final class IsoMetrics {
         paymentsReplayed = payments("replayed", CODE_NONE, registry);
         reversalsVoided = reversals("voided", CODE_NONE, registry);
         for (Rejection r : Rejection.values()) {
-            paymentsRejected[r.ordinal()] = payments("rejected", r.name(), registry);
-            reversalsRejected[r.ordinal()] = reversals("rejected", r.name(), registry);
+            paymentsRejected[r.ordinal()] = payments("rejected", r.metricCode(), registry);
+            reversalsRejected[r.ordinal()] = reversals("rejected", r.metricCode(), registry);
         }
         latency = Timer.builder(INGEST_LATENCY)
                 .description("Time from a request's last byte read to its answer written, by channel")

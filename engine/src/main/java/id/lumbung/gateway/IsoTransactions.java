@@ -1,5 +1,6 @@
 package id.lumbung.gateway;
 
+import id.lumbung.config.IsoMacMode;
 import id.lumbung.payment.PaymentCommands;
 import id.lumbung.payment.PaymentRequest;
 import id.lumbung.payment.PaymentView;
@@ -14,6 +15,10 @@ import java.util.function.IntFunction;
  * What each decoded request means: 0200 purchase to {@link PaymentCommands#post}, 0400 reversal
  * to {@link PaymentCommands#voidByTxnId}, anything else answered 12. Validates on the event loop,
  * hands off, and turns the outcome into field 39. Stateless and shared by every connection.
+ *
+ * <p>Order of checks for a 0200 or 0400: field 41 readable (else 30), terminal registered (else
+ * 03), then the MAC (field 64, {@link IsoMacMode}; else 63) before anything else is read, then the
+ * mutual-TLS certificate's terminal, the terminal's status, and the content.
  *
  * <p>{@code occurredAt} is passed through without a time-window check: the engine looks a known
  * key up before any such check (a retry of an accepted payment always gets its original answer),
@@ -55,15 +60,18 @@ final class IsoTransactions {
     private final Clock clock;
     private final IsoMetrics metrics;
     private final long amountMaxRupiah;
+    private final IsoMacMode macMode;
 
     IsoTransactions(PaymentCommands commands, Function<String, Terminal> terminalById,
-            IntFunction<String> traderIdByIndex, Clock clock, IsoMetrics metrics, long amountMaxRupiah) {
+            IntFunction<String> traderIdByIndex, Clock clock, IsoMetrics metrics, long amountMaxRupiah,
+            IsoMacMode macMode) {
         this.commands = commands;
         this.terminalById = terminalById;
         this.traderIdByIndex = traderIdByIndex;
         this.clock = clock;
         this.metrics = metrics;
         this.amountMaxRupiah = amountMaxRupiah;
+        this.macMode = macMode;
     }
 
     /**
@@ -98,24 +106,32 @@ final class IsoTransactions {
 
     private void purchase(IsoExchange exchange) {
         Iso8583Message m = exchange.request();
-        if (!m.has(FIELD_PROCESSING_CODE) || !m.has(FIELD_AMOUNT) || !m.has(FIELD_TIME_LOCAL)
-                || !m.has(FIELD_DATE_LOCAL) || !m.has(FIELD_CURRENCY) || !m.has(FIELD_MERCHANT)) {
-            rejectPayment(exchange, Rejection.MALFORMED_MESSAGE);
-            return;
-        }
         String terminalId = m.trimmedChars(FIELD_TERMINAL);
-        String rrn = m.trimmedChars(FIELD_RRN);
-        if (terminalId == null || rrn == null) {
+        if (terminalId == null) {
             rejectPayment(exchange, Rejection.MALFORMED_MESSAGE);
             return;
         }
         Terminal terminal = terminalById.apply(terminalId);
-        if (terminal == null || !certified(exchange, terminalId)) {
+        if (terminal == null) {
+            rejectPayment(exchange, Rejection.UNAUTHENTICATED);
+            return;
+        }
+        if (!macAccepted(exchange, terminal)) {
+            rejectPayment(exchange, Rejection.MAC_INVALID);
+            return;
+        }
+        if (!certified(exchange, terminalId)) {
             rejectPayment(exchange, Rejection.UNAUTHENTICATED);
             return;
         }
         if (terminal.blocked()) {
             rejectPayment(exchange, Rejection.TERMINAL_BLOCKED);
+            return;
+        }
+        String rrn = m.trimmedChars(FIELD_RRN);
+        if (rrn == null || !m.has(FIELD_PROCESSING_CODE) || !m.has(FIELD_AMOUNT) || !m.has(FIELD_TIME_LOCAL)
+                || !m.has(FIELD_DATE_LOCAL) || !m.has(FIELD_CURRENCY) || !m.has(FIELD_MERCHANT)) {
+            rejectPayment(exchange, Rejection.MALFORMED_MESSAGE);
             return;
         }
         Rejection rejection = checkContent(m, terminal);
@@ -163,18 +179,30 @@ final class IsoTransactions {
     private void reversal(IsoExchange exchange) {
         Iso8583Message m = exchange.request();
         String terminalId = m.trimmedChars(FIELD_TERMINAL);
-        String rrn = m.trimmedChars(FIELD_RRN);
-        if (terminalId == null || rrn == null) {
+        if (terminalId == null) {
             rejectReversal(exchange, Rejection.MALFORMED_MESSAGE);
             return;
         }
         Terminal terminal = terminalById.apply(terminalId);
-        if (terminal == null || !certified(exchange, terminalId)) {
+        if (terminal == null) {
+            rejectReversal(exchange, Rejection.UNAUTHENTICATED);
+            return;
+        }
+        if (!macAccepted(exchange, terminal)) {
+            rejectReversal(exchange, Rejection.MAC_INVALID);
+            return;
+        }
+        if (!certified(exchange, terminalId)) {
             rejectReversal(exchange, Rejection.UNAUTHENTICATED);
             return;
         }
         if (terminal.blocked()) {
             rejectReversal(exchange, Rejection.TERMINAL_BLOCKED);
+            return;
+        }
+        String rrn = m.trimmedChars(FIELD_RRN);
+        if (rrn == null) {
+            rejectReversal(exchange, Rejection.MALFORMED_MESSAGE);
             return;
         }
         if (m.has(FIELD_MERCHANT)) {
@@ -185,6 +213,26 @@ final class IsoTransactions {
             }
         }
         commands.voidByTxnId(rrn, terminal, exchange.context(), exchange.onVoided());
+    }
+
+    /**
+     * Field 64 under {@link #macMode}: true when the request may go on. A MAC that verifies makes
+     * the answer carry one under the same key ({@link IsoExchange#macVerified}).
+     */
+    private boolean macAccepted(IsoExchange exchange, Terminal terminal) {
+        if (macMode == IsoMacMode.OFF) {
+            return true;
+        }
+        Iso8583Message m = exchange.request();
+        if (!m.has(IsoMac.FIELD_MAC)) {
+            return macMode == IsoMacMode.OPTIONAL;
+        }
+        byte[] key = exchange.mac().verifiedKey(m, terminal);
+        if (key == null) {
+            return false;
+        }
+        exchange.macVerified(key);
+        return true;
     }
 
     /** Mutual TLS: field 41 must be the terminal id the client certificate names. */

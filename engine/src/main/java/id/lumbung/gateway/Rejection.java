@@ -3,13 +3,19 @@ package id.lumbung.gateway;
 /**
  * Why the gateway refused a request, with its ISO 8583 response code (field 39). The names are
  * the HTTP terminal API's error codes, so that {@code lumbung_payments_total{code}} means the same
- * thing whichever channel a payment came through.
+ * thing whichever channel a payment came through; a constant whose name is not such a code says
+ * which code it counts under.
  */
 enum Rejection {
     /** A required field is missing or unreadable (bad digits, impossible date). */
     MALFORMED_MESSAGE("30"),
     /** Unknown terminal: 03 invalid merchant, the same answer for every unknown id. */
     UNAUTHENTICATED("03"),
+    /**
+     * Field 64 missing (with {@code iso.mac=required}) or not the MAC under the terminal's key:
+     * 63 security violation. Counted as UNAUTHENTICATED, the HTTP code for a bad signature.
+     */
+    MAC_INVALID("63", "UNAUTHENTICATED"),
     /** Field 42 is not the terminal's trader. */
     MERCHANT_MISMATCH("03"),
     /** Terminal registered as BLOCKED: 58 transaction not permitted to terminal. */
@@ -30,9 +36,21 @@ enum Rejection {
     JOURNAL_UNAVAILABLE("91");
 
     private final String responseCode;
+    private final String metricCode;
 
     Rejection(String responseCode) {
         this.responseCode = responseCode;
+        this.metricCode = name();
+    }
+
+    Rejection(String responseCode, String metricCode) {
+        this.responseCode = responseCode;
+        this.metricCode = metricCode;
+    }
+
+    /** The {@code code} tag of {@code lumbung_payments_total} and {@code lumbung_iso_reversals_total}. */
+    String metricCode() {
+        return metricCode;
     }
 
     /** ISO 8583 field 39 value. */

@@ -31,6 +31,13 @@
  * {@code lumbung_iso_frame_errors_total} and closes that connection alone, once the answers it is
  * owed have gone out.
  *
+ * <h2>Authentication</h2>
+ * Field 64 carries the first 8 bytes of HMAC-SHA256 under the terminal's key (or next key) over the
+ * message from the MTI up to field 64 ({@code IsoMac}, {@code iso.mac}, default
+ * required). It is checked as soon as field 41 names a registered terminal, before anything else;
+ * a missing or wrong MAC is answered 63 and nothing is posted. An answer to a request whose MAC
+ * verified carries its own MAC under the same key.
+ *
  * <h2>Time window</h2>
  * The gateway checks format, amount, currency, terminal and merchant, but passes {@code occurredAt}
  * (fields 13 + 12, Asia/Jakarta, year nearest the engine clock) through unchecked: the engine looks

@@ -20,7 +20,7 @@ public final class DecodedPayment {
     int occurredAtOffsetSeconds;
     /** The method as one of the decoder's interned Strings (there are a handful of methods). */
     String method;
-    final char[] payerRef = new char[PaymentJsonDecoder.PAYER_REF_CHARS_MAX];
+    final char[] payerRef = new char[PaymentJsonDecoder.PAYER_REF_UTF16_UNITS_MAX];
     int payerRefLength;
     boolean hasPayerRef;
     final char[] merchantId = new char[PaymentJsonDecoder.ID_CHARS_MAX];

@@ -16,6 +16,7 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.internal.ContextInternal;
 import java.time.Instant;
 
@@ -73,7 +74,9 @@ public final class HttpIngest extends VerticleBase {
                 .connectionHandler(connection -> {
                     ctx.metrics().httpConnectionOpened();
                     connection.closeHandler(closed -> ctx.metrics().httpConnectionClosed());
+                    HttpProtocol.guard(connection);
                 })
+                .invalidRequestHandler(this::invalidRequest)
                 .requestHandler(this::handle);
         return server.listen();
     }
@@ -110,6 +113,10 @@ public final class HttpIngest extends VerticleBase {
             tooLarge(req, t0, limit);
             return;
         }
+        if (expectsContinue(req)) {
+            // the checks that need no body passed (route, declared size); authentication needs the body
+            req.response().writeContinue();
+        }
         Buffer body = Buffer.buffer(Math.min(limit, 1024));
         boolean[] over = {false};
         req.handler(chunk -> {
@@ -128,6 +135,24 @@ public final class HttpIngest extends VerticleBase {
                 onBody(req, route, path, body.getBytes(), t0);
             }
         });
+    }
+
+    /**
+     * {@code Expect: 100-continue} (RFC 9110 section 10.1.1; an HTTP/1.0 client gets no interim
+     * answer). The server answers it itself, after the checks that come before the body, so a body
+     * over its limit or to no route is refused without being sent.
+     */
+    private static boolean expectsContinue(HttpServerRequest req) {
+        return req.version() != HttpVersion.HTTP_1_0 && "100-continue".equalsIgnoreCase(req.getHeader("Expect"));
+    }
+
+    /** A request Netty or {@link HttpProtocol} refused before routing: answered, counted as a rejection. */
+    private void invalidRequest(HttpServerRequest req) {
+        long t0 = System.nanoTime();
+        Problem problem = HttpProtocol.problemOf(req);
+        ctx.metrics().payment("rejected", problem.name());
+        HttpProtocol.answer(req, problem);
+        ctx.metrics().httpLatency(System.nanoTime() - t0);
     }
 
     private enum Route { POST, BATCH, VOID, STATUS }

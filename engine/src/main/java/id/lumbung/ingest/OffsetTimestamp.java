@@ -3,7 +3,8 @@ package id.lumbung.ingest;
 /**
  * Allocation-free parser of the timestamp form terminals send,
  * {@code yyyy-MM-ddTHH:mm:ss[.fraction](Z|±HH:MM)}, into epoch milliseconds and the offset in
- * seconds. {@code OffsetDateTime.parse} costs about 1.5 KB and a microsecond per payment (JMH,
+ * seconds. A fraction may have up to 9 digits, but those past the third must be zeros: the engine
+ * keeps milliseconds, and a finer instant is not in this form. {@code OffsetDateTime.parse} costs about 1.5 KB and a microsecond per payment (JMH,
  * benchmarks/RESULTS.md); this is the hot path's form. Other ISO 8601 forms fall back to the JDK.
  * One instance per event loop: the result fields are reused.
  */
@@ -43,6 +44,8 @@ final class OffsetTimestamp {
             while (i < n && chars[from + i] >= '0' && chars[from + i] <= '9') {
                 if (i - start < 3) {
                     millis = millis * 10 + (chars[from + i] - '0');
+                } else if (chars[from + i] != '0') {
+                    return false; // finer than a millisecond: not this form (the caller refuses it)
                 }
                 i++;
             }

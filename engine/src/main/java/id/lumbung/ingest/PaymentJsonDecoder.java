@@ -41,7 +41,10 @@ public final class PaymentJsonDecoder {
     /** 19 digits hold any long; a longer literal is refused before any BigInteger is built. */
     public static final int NUMBER_CHARS_MAX = 32;
     public static final int TXN_ID_CHARS_MAX = 32;
+    /** Characters (Unicode code points), as DESIGN.md counts them: 64 emoji are 64 characters. */
     public static final int PAYER_REF_CHARS_MAX = 64;
+    /** A payerRef's UTF-16 units at most: every character outside the BMP takes two. */
+    public static final int PAYER_REF_UTF16_UNITS_MAX = 2 * PAYER_REF_CHARS_MAX;
     public static final int METHOD_CHARS_MAX = 16;
     public static final int ID_CHARS_MAX = 32;
     /** Distinct method Strings kept per decoder (QRIS, CARD, ...); a method beyond them gets a new String. */
@@ -74,6 +77,7 @@ public final class PaymentJsonDecoder {
     private static final DecodeError TXN_ID = invalid("txnId must be 1-32 of [A-Za-z0-9-]");
     private static final DecodeError METHOD = invalid("method must be 1-16 of [A-Z0-9_]");
     private static final DecodeError PAYER_REF = invalid("payerRef must be at most 64 printable characters");
+    private static final DecodeError NOT_UNICODE = invalid("text must be Unicode: an unpaired surrogate escape is not a character");
     private static final DecodeError MERCHANT_ID = invalid("merchantId must be 1-32 of [A-Za-z0-9-]");
     private static final DecodeError UNKNOWN_FIELD = invalid("unknown field");
     private static final DecodeError WRONG_TYPE = invalid("field has the wrong type");
@@ -83,6 +87,9 @@ public final class PaymentJsonDecoder {
             "occurredAt must be an ISO 8601 string with offset");
     private static final DecodeError OCCURRED_AT_FORM = new DecodeError(Problem.INVALID_TIMESTAMP,
             "occurredAt must be an ISO 8601 date-time with offset");
+    /** The journal keeps occurredAt to the millisecond, so a retry is compared to the millisecond: finer digits are refused, not dropped. */
+    private static final DecodeError OCCURRED_AT_PRECISION = new DecodeError(Problem.INVALID_TIMESTAMP,
+            "occurredAt must not be more precise than a millisecond");
     /** MISSING_FIELD per required field, in the order they are checked. */
     private static final String[] REQUIRED = {"terminalId", "txnId", "amount", "currency", "occurredAt", "method"};
     private static final DecodeError[] MISSING = new DecodeError[REQUIRED.length];
@@ -343,12 +350,12 @@ public final class PaymentJsonDecoder {
         while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
             String name = p.currentName();
             p.nextToken();
-            if (hasItems) {
-                out.error = malformed("duplicate field 'payments'");
-                return true;
-            }
             if (!name.equals("payments")) {
                 out.error = invalid("unknown field in batch; only 'payments' is allowed");
+                return true;
+            }
+            if (hasItems) {
+                out.error = malformed("duplicate field 'payments'");
                 return true;
             }
             if (p.currentToken() != JsonToken.START_ARRAY) {
@@ -406,7 +413,7 @@ public final class PaymentJsonDecoder {
         DecodeError error = null;
         int seen = 0;
         boolean duplicate = false;
-        boolean occurredAtParsed = false;
+        DecodeError occurredAtError = OCCURRED_AT_FORM;
         JsonToken t;
         while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
             String name = p.currentName();
@@ -426,6 +433,10 @@ public final class PaymentJsonDecoder {
             char[] text = string ? p.getTextCharacters() : null;
             int at = string ? p.getTextOffset() : 0;
             int n = string ? p.getTextLength() : 0;
+            if (string && !wellFormed(text, at, n)) {
+                error = first(error, NOT_UNICODE);
+                continue;
+            }
             switch (bit) {
                 case F_TERMINAL_ID -> {
                     if (idShaped(text, at, n, ID_CHARS_MAX)) {
@@ -460,7 +471,7 @@ public final class PaymentJsonDecoder {
                 }
                 case F_OCCURRED_AT -> {
                     if (string) {
-                        occurredAtParsed = occurredAt(text, at, n, out);
+                        occurredAtError = occurredAt(text, at, n, out);
                     } else {
                         error = first(error, OCCURRED_AT_TYPE);
                     }
@@ -474,7 +485,7 @@ public final class PaymentJsonDecoder {
                 }
                 case F_PAYER_REF -> {
                     if (v != JsonToken.VALUE_NULL) {
-                        if (string && printable(text, at, n, PAYER_REF_CHARS_MAX)) {
+                        if (string && printable(text, at, n, PAYER_REF_CHARS_MAX, PAYER_REF_UTF16_UNITS_MAX)) {
                             out.payerRefLength = copy(text, at, n, out.payerRef);
                             out.hasPayerRef = true;
                         } else {
@@ -497,8 +508,8 @@ public final class PaymentJsonDecoder {
             error = DUPLICATE;
         } else if (error == null) {
             error = missing(seen);
-            if (error == null && !occurredAtParsed) {
-                error = OCCURRED_AT_FORM;
+            if (error == null) {
+                error = occurredAtError;
             }
         }
         if (error != null) {
@@ -520,21 +531,27 @@ public final class PaymentJsonDecoder {
 
     /**
      * Parses occurredAt into the holder: the allocation-free fast form, else the JDK's ISO parser
-     * (a String, on the rare other forms).
+     * (a String, on the rare other forms, and on digits past the millisecond, which the fast form
+     * leaves to it).
+     *
+     * @return null when parsed, else the error: not a date-time, or finer than a millisecond
      */
-    private boolean occurredAt(char[] text, int at, int n, DecodedPayment out) {
+    private DecodeError occurredAt(char[] text, int at, int n, DecodedPayment out) {
         if (timestamp.parse(text, at, n)) {
             out.occurredAtEpochMs = timestamp.epochMs;
             out.occurredAtOffsetSeconds = timestamp.offsetSeconds;
-            return true;
+            return null;
         }
         try {
             OffsetDateTime parsed = OffsetDateTime.parse(new String(text, at, n), DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+            if (parsed.getNano() % 1_000_000 != 0) {
+                return OCCURRED_AT_PRECISION;
+            }
             out.occurredAtEpochMs = parsed.toInstant().toEpochMilli();
             out.occurredAtOffsetSeconds = parsed.getOffset().getTotalSeconds();
-            return true;
+            return null;
         } catch (DateTimeParseException | ArithmeticException e) {
-            return false;
+            return OCCURRED_AT_FORM;
         }
     }
 
@@ -598,16 +615,79 @@ public final class PaymentJsonDecoder {
 
     /**
      * Jackson would auto-detect UTF-16/32 from the first bytes; JSON on the wire is UTF-8 (RFC 8259),
-     * so a NUL among the first four bytes (the UTF-16/32 signature) is refused up front. Invalid UTF-8
-     * sequences inside strings are caught by the parser itself.
+     * so a NUL among the first four bytes (the UTF-16/32 signature) is refused up front. The whole
+     * body must then be well-formed UTF-8 (RFC 3629): Jackson decodes some ill-formed sequences
+     * instead of refusing them (an overlong {@code C1 81} as {@code A}, an encoded surrogate
+     * {@code ED A0 80} as U+D800, {@code F4 90 80 80} as two lone surrogates), so two different byte
+     * strings would read as one text, or as text that is not Unicode. One pass, no allocation.
      */
-    private static boolean utf8Shaped(byte[] body, int length) {
+    static boolean utf8Shaped(byte[] body, int length) {
         for (int i = 0; i < Math.min(4, length); i++) {
             if (body[i] == 0) {
                 return false;
             }
         }
-        return length > 0;
+        return length > 0 && wellFormedUtf8(body, length);
+    }
+
+    /** Whether {@code body[0, length)} is well-formed UTF-8: shortest forms, no surrogates, at most U+10FFFF. */
+    static boolean wellFormedUtf8(byte[] body, int length) {
+        int i = 0;
+        while (i < length) {
+            int lead = body[i];
+            if (lead >= 0) {
+                i++;
+                continue;
+            }
+            lead &= 0xFF;
+            int more;
+            if (lead >= 0xC2 && lead <= 0xDF) {
+                more = 1;
+            } else if (lead >= 0xE0 && lead <= 0xEF) {
+                more = 2;
+            } else if (lead >= 0xF0 && lead <= 0xF4) {
+                more = 3;
+            } else {
+                return false; // a continuation byte, C0/C1 (always overlong), or past F4
+            }
+            if (i + more >= length) {
+                return false;
+            }
+            int cp = lead & (0x3F >> more);
+            for (int k = 1; k <= more; k++) {
+                int b = body[i + k];
+                if ((b & 0xC0) != 0x80) {
+                    return false;
+                }
+                cp = (cp << 6) | (b & 0x3F);
+            }
+            if (more == 2 && (cp < 0x800 || cp >= 0xD800 && cp <= 0xDFFF) || more == 3 && (cp < 0x10000 || cp > 0x10FFFF)) {
+                return false;
+            }
+            i += more + 1;
+        }
+        return true;
+    }
+
+    /**
+     * Whether {@code text[at, at + n)} is Unicode text: every surrogate in a high-low pair. A JSON
+     * escape of a surrogate (D800 to DFFF) without its pair decodes to a lone surrogate, which no
+     * UTF-8 can hold: the journal would keep another text than the one sent, and its byte-identical
+     * retry would conflict.
+     */
+    static boolean wellFormed(char[] text, int at, int n) {
+        for (int i = at; i < at + n; i++) {
+            char c = text[i];
+            if (Character.isHighSurrogate(c)) {
+                if (i + 1 == at + n || !Character.isLowSurrogate(text[i + 1])) {
+                    return false;
+                }
+                i++;
+            } else if (Character.isLowSurrogate(c)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** 1..charsMax of [A-Za-z0-9-]; false for a value that is not a string ({@code text} null). */
@@ -637,16 +717,25 @@ public final class PaymentJsonDecoder {
         return true;
     }
 
-    private static boolean printable(char[] text, int at, int n, int charsMax) {
-        if (n > charsMax) {
+    /**
+     * At most {@code charsMax} characters (code points; the text is {@link #wellFormed}, so each low
+     * surrogate ends a pair that counts once), none a control character.
+     */
+    private static boolean printable(char[] text, int at, int n, int charsMax, int unitsMax) {
+        if (n > unitsMax) {
             return false;
         }
+        int chars = 0;
         for (int i = at; i < at + n; i++) {
-            if (Character.isISOControl(text[i])) {
+            char c = text[i];
+            if (Character.isISOControl(c)) {
                 return false;
             }
+            if (!Character.isLowSurrogate(c)) {
+                chars++;
+            }
         }
-        return true;
+        return chars <= charsMax;
     }
 
     // ---------------------------------------------------------------- with Strings (tests, tools)

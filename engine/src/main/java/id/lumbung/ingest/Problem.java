@@ -11,15 +11,21 @@ public enum Problem {
     INVALID_CURRENCY(400, "Invalid currency"),
     INVALID_TIMESTAMP(400, "Invalid timestamp"),
     MERCHANT_MISMATCH(400, "Merchant mismatch"),
+    /** An HTTP request line or headers that cannot be read, or a version that is not {@code HTTP/DIGIT.DIGIT}. */
+    MALFORMED_REQUEST(400, "Malformed request"),
     UNAUTHENTICATED(401, "Unauthenticated"),
     TERMINAL_BLOCKED(403, "Terminal blocked"),
     NOT_FOUND(404, "Not found"),
     ALREADY_SETTLED(409, "Already settled"),
     BODY_TOO_LARGE(413, "Body too large"),
+    URI_TOO_LONG(414, "URI too long"),
     UNSUPPORTED_MEDIA_TYPE(415, "Unsupported media type"),
     IDEMPOTENCY_CONFLICT(422, "Idempotency conflict"),
     RATE_LIMITED(429, "Rate limited"),
-    JOURNAL_UNAVAILABLE(503, "Journal unavailable");
+    HEADERS_TOO_LARGE(431, "Request header fields too large"),
+    JOURNAL_UNAVAILABLE(503, "Journal unavailable"),
+    /** A request in another major version of HTTP than 1 (RFC 9110 section 15.6.6). */
+    HTTP_VERSION_NOT_SUPPORTED(505, "HTTP version not supported");
 
     public final int status;
     public final String title;

@@ -47,7 +47,18 @@ public final class OpsServer {
     }
 
     public Future<HttpServer> listen(String host, int port) {
-        server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port)).requestHandler(this::handle);
+        return listen(host, port, java.util.function.UnaryOperator.identity());
+    }
+
+    /** Listens on {@code host}:{@code port} with {@code tls} applied to the server options (TLS when configured). */
+    public Future<HttpServer> listen(String host, int port, java.util.function.UnaryOperator<HttpServerOptions> tls) {
+        // admin bodies are at most 4 KiB from operators: 100 Continue is answered at once (HttpIngest
+        // answers it only after the checks that come before a terminal's body)
+        server = vertx.createHttpServer(tls.apply(new HttpServerOptions()).setHost(host).setPort(port)
+                        .setHandle100ContinueAutomatically(true))
+                .connectionHandler(id.lumbung.ingest.HttpProtocol::guard)
+                .invalidRequestHandler(id.lumbung.ingest.HttpProtocol::answerInvalid)
+                .requestHandler(this::handle);
         return server.listen();
     }
 

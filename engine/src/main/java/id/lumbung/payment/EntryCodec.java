@@ -9,11 +9,11 @@ import java.util.Objects;
 import java.util.zip.CRC32C;
 
 /**
- * The journal's binary entry layout, version 2, little-endian:
+ * The journal's binary entry layout, version 3, little-endian:
  *
  * <pre>
  * offset size field
- *  0      1   version (2; 1 is still read)
+ *  0      1   version (3; 2 and 1 are still read)
  *  1      1   type (1 payment, 2 void, 3 close, 4 discard)
  *  2      2   body length in bytes (u16)
  *  4      4   CRC32C of bytes 0-3 (version, type, length) and then of the body; version 1: of the body only
@@ -22,12 +22,15 @@ import java.util.zip.CRC32C;
  *
  * Version 2 exists because version 1 left the type outside its checksum: one flipped bit can turn
  * a close into a void of the same body size (a one-cooperative close whose id has 5 bytes is 24
- * bytes, a void's size), which would have decoded cleanly and been skipped on replay. Entries are
- * written as version 2; journals written as version 1 are read as before.
+ * bytes, a void's size), which would have decoded cleanly and been skipped on replay. Version 3
+ * exists because a payerRef is up to 64 characters and a character up to 4 UTF-8 bytes: 64 emoji
+ * are 256 bytes, one more than a u8 length holds, so a payment's payerRef has a u16 length. Entries
+ * are written as version 3; journals written as version 2 or 1 are read as before.
  *
  * Payment body: sequence i64, acceptedAt i64, amount i64, occurredAt i64, occurredAtOffset i32,
- * flags u8 (bit 0 payerRef present, bit 1 merchantId present), then length-prefixed (u8) UTF-8
- * strings terminalId, txnId, currency, method, traderId, coopId, [payerRef], [merchantId].
+ * flags u8 (bit 0 payerRef present, bit 1 merchantId present), then length-prefixed UTF-8
+ * strings terminalId, txnId, currency, method, traderId, coopId, [payerRef], [merchantId]; every
+ * length is a u8 but payerRef's, a u16 (a u8 in versions 1 and 2).
  * Void body: sequence i64, at i64, voided payment's sequence i64.
  * Close body: sequence i64, at i64, trigger u8, flags u8 (bit 0 one cooperative), [coopId].
  * Discard body: sequence i64, at i64, Chronicle index of the discarded torn entry i64.
@@ -36,7 +39,9 @@ import java.util.zip.CRC32C;
  * Encoding allocates nothing for ASCII strings.
  */
 public final class EntryCodec {
-    public static final byte VERSION = 2;
+    public static final byte VERSION = 3;
+    /** The layout whose payerRef has a u8 length: read, never written. */
+    public static final byte VERSION_2 = 2;
     /** The first layout, whose checksum covers only the body: read, never written. */
     public static final byte VERSION_1 = 1;
     public static final int HEADER_BYTES = 8;
@@ -44,10 +49,14 @@ public final class EntryCodec {
     public static final int TYPE_OFFSET = 1;
     public static final int LENGTH_OFFSET = 2;
     public static final int CRC_OFFSET = 4;
-    /** Version 2's checksum starts with the header up to the checksum itself. */
+    /** From version 2 on, the checksum starts with the header up to the checksum itself. */
     private static final int CHECKED_HEADER_BYTES = CRC_OFFSET;
-    /** A payment body is at most 8×4+4+1 fixed bytes plus 8 strings of at most 1+255 bytes. */
-    public static final int ENTRY_BYTES_MAX = HEADER_BYTES + 37 + 8 * 256;
+    /** A string's UTF-8 bytes at most, with its u8 length. */
+    private static final int STRING_BYTES_MAX = 255;
+    /** A payerRef's UTF-8 bytes at most, with its u16 length: 64 characters of at most 4 bytes. */
+    public static final int PAYER_REF_BYTES_MAX = 64 * 4;
+    /** A payment body is at most 8×4+4+1 fixed bytes, 7 strings of at most 1+255 bytes and a payerRef of 2+256. */
+    public static final int ENTRY_BYTES_MAX = HEADER_BYTES + 37 + 7 * (1 + STRING_BYTES_MAX) + 2 + PAYER_REF_BYTES_MAX;
 
     /** Decode results: 0 is success, negative values name what is wrong. */
     public static final int OK = 0;
@@ -70,8 +79,9 @@ public final class EntryCodec {
     private final PaymentDraft requestDraft = new PaymentDraft();
     private final byte[] bytes = new byte[ENTRY_BYTES_MAX];
     private final ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-    /** The entry being decoded, the cursor in it and its end (exclusive). */
+    /** The entry being decoded, its version, the cursor in it and its end (exclusive). */
     private byte[] in;
+    private byte version;
     private int at;
     private int end;
 
@@ -98,7 +108,7 @@ public final class EntryCodec {
         putString(traderId);
         putString(coopId);
         if (d.payerRefLength >= 0) {
-            putChars(d.payerRef, d.payerRefLength);
+            putText(null, d.payerRef, d.payerRefLength, true);
         }
         if (d.merchantId != null) {
             putString(d.merchantId);
@@ -140,40 +150,56 @@ public final class EntryCodec {
 
     /** A u8 length and the string's UTF-8 bytes; ASCII (every id the engine accepts) is copied char by char into the array. */
     private void putString(String s) {
-        putText(s, null, s.length());
+        putText(s, null, s.length(), false);
     }
 
     /** {@link #putString} of {@code chars[0, n)}: the same bytes, without a String for ASCII text. */
     private void putChars(char[] chars, int n) {
-        putText(null, chars, n);
+        putText(null, chars, n, false);
     }
 
-    /** The text is {@code s} when it is not null, else {@code chars[0, n)}: one copy loop for both. */
-    private void putText(String s, char[] chars, int n) {
+    /**
+     * The text is {@code s} when it is not null, else {@code chars[0, n)}: one copy loop for both.
+     * A payerRef ({@code wide}) has a u16 length and up to {@link #PAYER_REF_BYTES_MAX} bytes.
+     */
+    private void putText(String s, char[] chars, int n, boolean wide) {
         int at = buf.position();
-        if (n <= 255 && at + 1 + n <= bytes.length) {
+        int lengthBytes = wide ? 2 : 1;
+        if (n <= (wide ? PAYER_REF_BYTES_MAX : STRING_BYTES_MAX) && at + lengthBytes + n <= bytes.length) {
             int i = 0;
             for (; i < n; i++) {
                 char c = s != null ? s.charAt(i) : chars[i];
                 if (c >= 0x80) {
                     break;
                 }
-                bytes[at + 1 + i] = (byte) c;
+                bytes[at + lengthBytes + i] = (byte) c;
             }
             if (i == n) {
-                bytes[at] = (byte) n;
-                buf.position(at + 1 + n);
+                putLength(at, n, wide);
+                buf.position(at + lengthBytes + n);
                 return;
             }
         }
-        putUtf8((s != null ? s : new String(chars, 0, n)).getBytes(StandardCharsets.UTF_8));
+        putUtf8((s != null ? s : new String(chars, 0, n)).getBytes(StandardCharsets.UTF_8), wide);
     }
 
-    private void putUtf8(byte[] utf8) {
-        if (utf8.length > 255) {
-            throw new IllegalArgumentException("journal string longer than 255 bytes");
+    private void putLength(int at, int n, boolean wide) {
+        if (wide) {
+            SHORT_LE.set(bytes, at, (short) n);
+        } else {
+            bytes[at] = (byte) n;
         }
-        buf.put((byte) utf8.length).put(utf8);
+    }
+
+    private void putUtf8(byte[] utf8, boolean wide) {
+        int max = wide ? PAYER_REF_BYTES_MAX : STRING_BYTES_MAX;
+        if (utf8.length > max) {
+            throw new IllegalArgumentException("journal string longer than " + max + " bytes");
+        }
+        int at = buf.position();
+        putLength(at, utf8.length, wide);
+        buf.position(at + (wide ? 2 : 1));
+        buf.put(utf8);
     }
 
     /**
@@ -202,7 +228,7 @@ public final class EntryCodec {
             return ERR_SHORT;
         }
         byte version = src[VERSION_OFFSET];
-        if (version != VERSION && version != VERSION_1) {
+        if (version != VERSION && version != VERSION_2 && version != VERSION_1) {
             return ERR_VERSION;
         }
         int bodyBytes = (short) SHORT_LE.get(src, LENGTH_OFFSET) & 0xFFFF;
@@ -210,7 +236,7 @@ public final class EntryCodec {
             return ERR_LENGTH;
         }
         crc.reset();
-        if (version == VERSION) {
+        if (version != VERSION_1) {
             crc.update(src, 0, CHECKED_HEADER_BYTES);
         }
         crc.update(src, HEADER_BYTES, bodyBytes);
@@ -219,6 +245,7 @@ public final class EntryCodec {
         }
         byte type = src[TYPE_OFFSET];
         in = src;
+        this.version = version;
         at = HEADER_BYTES;
         end = length;
         try {
@@ -262,7 +289,7 @@ public final class EntryCodec {
         String method = readString();
         out.traderId = readString();
         out.coopId = readString();
-        String payerRef = (flags & FLAG_PAYER_REF) != 0 ? readString() : null;
+        String payerRef = (flags & FLAG_PAYER_REF) != 0 ? readPayerRef() : null;
         String merchantId = (flags & FLAG_MERCHANT_ID) != 0 ? readString() : null;
         out.request = new PaymentRequest(terminalId, txnId, amount, currency, occurredAt, offset, method, payerRef, merchantId);
     }
@@ -292,8 +319,8 @@ public final class EntryCodec {
         out.coopIdAt = skipString();
         out.payerRefLength = -1;
         if ((flags & FLAG_PAYER_REF) != 0) {
-            out.payerRefLength = peekLength();
-            out.payerRefAt = skipString();
+            out.payerRefLength = wideLength() ? peekLength16() : peekLength();
+            out.payerRefAt = wideLength() ? take(2 + out.payerRefLength) + 2 : skipString();
         }
         out.merchantIdLength = -1;
         if ((flags & FLAG_MERCHANT_ID) != 0) {
@@ -364,6 +391,27 @@ public final class EntryCodec {
     private String readString() {
         int n = readByte() & 0xFF;
         return new String(in, take(n), n, StandardCharsets.UTF_8);
+    }
+
+    /** Whether the entry's payerRef has a u16 length (version 3 on). */
+    private boolean wideLength() {
+        return version != VERSION_1 && version != VERSION_2;
+    }
+
+    /** The u16 length at the cursor, without moving past it. */
+    private int peekLength16() {
+        if (end - at < 2) {
+            throw new IndexOutOfBoundsException("entry body ends early");
+        }
+        return (short) SHORT_LE.get(in, at) & 0xFFFF;
+    }
+
+    private String readPayerRef() {
+        if (!wideLength()) {
+            return readString();
+        }
+        int n = peekLength16();
+        return new String(in, take(2 + n) + 2, n, StandardCharsets.UTF_8);
     }
 
     /** A human-readable name for a decode error code. */

@@ -701,9 +701,13 @@ public final class PaymentBook {
         return sb.append('P').append(sequence);
     }
 
-    /** The sequence in a payment id, or -1 when it is not one of ours. */
+    /**
+     * The sequence in a payment id, or -1 when it is not one of ours. An id has one spelling, the one
+     * {@link #paymentId} writes: {@code P01} is not {@code P1} (nor is {@code P0} an id: sequences start at 1).
+     */
     public static long sequenceOf(String paymentId) {
-        if (paymentId == null || paymentId.length() < 2 || paymentId.length() > 20 || paymentId.charAt(0) != 'P') {
+        if (paymentId == null || paymentId.length() < 2 || paymentId.length() > 20 || paymentId.charAt(0) != 'P'
+                || paymentId.charAt(1) == '0') {
             return -1;
         }
         long s = 0;

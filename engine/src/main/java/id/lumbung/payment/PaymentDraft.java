@@ -13,9 +13,12 @@ import java.nio.charset.StandardCharsets;
  * hand-off (the writer's queue orders the two), then reused.
  */
 public final class PaymentDraft {
-    /** The longest txnId and payerRef the decoders accept; longer ones (from a {@link PaymentRequest} built elsewhere) grow the arrays. */
+    /**
+     * The longest txnId and payerRef the decoders accept, in UTF-16 units (a payerRef is 64 characters,
+     * two units each outside the BMP); longer ones (from a {@link PaymentRequest} built elsewhere) grow the arrays.
+     */
     static final int TXN_ID_CHARS = 32;
-    static final int PAYER_REF_CHARS = 64;
+    static final int PAYER_REF_CHARS = 2 * 64;
 
     String terminalId;
     char[] txnId = new char[TXN_ID_CHARS];

@@ -12,7 +12,7 @@ package id.lumbung.payment;
  * @param occurredAtEpochMs when the payment happened, milliseconds since the epoch
  * @param occurredAtOffsetSeconds the UTC offset the terminal wrote, in seconds (kept so a replay compares exactly)
  * @param method payment method, for example {@code QRIS} or {@code CARD}
- * @param payerRef optional payer reference (at most 64 characters), or {@code null}
+ * @param payerRef optional payer reference (at most 64 characters, counted as code points), or {@code null}
  * @param merchantId optional merchant (trader) id the terminal sent, or {@code null}
  */
 public record PaymentRequest(

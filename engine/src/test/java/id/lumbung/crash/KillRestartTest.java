@@ -145,7 +145,7 @@ class KillRestartTest {
                 assertThat(previous).as("paymentId %s given to %s and %s", e.getValue(), previous, e.getKey()).isNull();
             }
             assertThat(acked).hasSize(sent.size());
-            assertSettledExactlyOnce(new Client(engine), sent, acked);
+            assertSettledExactlyOnce(new Client(engine), data, sent, acked);
             System.out.println("KillRestartTest seed=" + seed + " cycles=" + cycles + " payments=" + acked.size() + " " + report);
             // SIGTERM: the JVM exits 143 once its shutdown hook drained (ops/lumbung.service: SuccessExitStatus=143)
             assertThat(engine.stop()).isZero();
@@ -194,32 +194,25 @@ class KillRestartTest {
     }
 
     /**
-     * A last close, then the cooperatives' listings: every batch once, and together they hold every
-     * acknowledged payment exactly once, to the rupiah.
+     * A last close, then the cooperatives' listings (every batch once, its files as listed) and every
+     * acknowledged paymentId's status: each is SETTLED in exactly one listed batch, and each batch
+     * holds exactly the acknowledged payments that name it, per trader as its CSV says.
      */
-    private static void assertSettledExactlyOnce(Client client, Map<String, Sent> sent, Map<String, String> acked)
+    private static void assertSettledExactlyOnce(Client client, Path data, Map<String, Sent> sent, Map<String, String> acked)
             throws Exception {
         assertThat(client.close().statusCode()).isEqualTo(200);
-        long expectedGross = 0;
-        for (String txnId : acked.keySet()) {
-            expectedGross += new io.vertx.core.json.JsonObject(sent.get(txnId).body()).getLong("amount");
-        }
-        long payments = 0;
+        List<SettledOnce.Paid> paid = new ArrayList<>();
         long gross = 0;
-        java.util.Set<String> batchIds = new java.util.HashSet<>();
-        for (String coop : new String[] {"KSP-BERINGHARJO", "KSP-KLEWER", "KSP-TANAHABANG"}) {
-            HttpResponse<String> listing = client.settlements(coop);
-            assertThat(listing.statusCode()).isEqualTo(200);
-            for (Object o : new io.vertx.core.json.JsonObject(listing.body()).getJsonArray("batches")) {
-                io.vertx.core.json.JsonObject b = (io.vertx.core.json.JsonObject) o;
-                assertThat(batchIds.add(b.getString("batchId"))).as("batch %s listed once", b.getString("batchId")).isTrue();
-                payments += b.getLong("payments");
-                gross += b.getLong("gross");
-            }
+        for (Map.Entry<String, String> a : acked.entrySet()) {
+            Sent s = sent.get(a.getKey());
+            long amount = new io.vertx.core.json.JsonObject(s.body()).getLong("amount");
+            paid.add(new SettledOnce.Paid(s.terminalId(), amount, a.getValue()));
+            gross += amount;
         }
-        assertThat(payments).as("payments settled").isEqualTo(acked.size());
-        assertThat(gross).as("rupiah settled").isEqualTo(expectedGross);
-        System.out.println("KillRestartTest settled " + payments + " payments, Rp" + gross + ", in " + batchIds.size() + " batches");
+        Map<String, io.vertx.core.json.JsonObject> listed = SettlementCrashTest.listedBatches(client, data);
+        SettledOnce.assertEveryPaymentSettledOnce(client, data, listed, paid);
+        System.out.println("KillRestartTest settled " + paid.size() + " payments, Rp" + gross + ", in " + listed.size()
+                + " batches, each payment checked by its status");
     }
 
     /**

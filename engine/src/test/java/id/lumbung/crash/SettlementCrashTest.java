@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -160,31 +159,9 @@ class SettlementCrashTest {
             }
             HttpResponse<String> lateVoid = client.voidPayment(settledEarly.terminalId(), settledEarly.paymentId());
             assertThat(lateVoid.statusCode()).as("void of settled %s: %s", settledEarly.paymentId(), lateVoid.body()).isEqualTo(409);
-            // every payment SETTLED, in exactly one listed batch; the batches add up to the payments
-            Map<String, long[]> byBatch = new HashMap<>(); // batchId -> {payments, gross}
-            for (Paid p : paid) {
-                HttpResponse<String> r = client.status(p.terminalId(), p.paymentId());
-                assertThat(r.statusCode()).as("status of %s", p.paymentId()).isEqualTo(200);
-                JsonObject s = new JsonObject(r.body());
-                assertThat(s.getString("status")).as("status of %s", p.paymentId()).isEqualTo("SETTLED");
-                String batchId = s.getString("batchId");
-                assertThat(batches).as("batch %s of %s is listed", batchId, p.paymentId()).containsKey(batchId);
-                long[] t = byBatch.computeIfAbsent(batchId, k -> new long[2]);
-                t[0]++;
-                t[1] += p.amount();
-            }
-            long listedPayments = 0;
-            long listedGross = 0;
-            for (JsonObject b : batches.values()) {
-                long[] t = byBatch.getOrDefault(b.getString("batchId"), new long[2]);
-                assertThat(b.getLong("payments")).as("payments of %s", b.getString("batchId")).isEqualTo(t[0]);
-                assertThat(b.getLong("gross")).as("gross of %s", b.getString("batchId")).isEqualTo(t[1]);
-                assertThat(b.getLong("fee") + b.getLong("net")).isEqualTo(b.getLong("gross"));
-                listedPayments += b.getLong("payments");
-                listedGross += b.getLong("gross");
-            }
-            assertThat(listedPayments).isEqualTo(paid.size());
-            assertThat(listedGross).isEqualTo(paid.stream().mapToLong(Paid::amount).sum());
+            // every payment SETTLED, in exactly one listed batch, per batch and per trader as its CSV says
+            SettledOnce.assertEveryPaymentSettledOnce(client, data, batches, paid.stream()
+                    .map(p -> new SettledOnce.Paid(p.terminalId(), p.amount(), p.paymentId())).toList());
             assertThat(engine.stop()).isZero();
         } finally {
             engine.close();

@@ -176,6 +176,32 @@ class TlsTest {
     }
 
     @Test
+    void opsPortServesItsAdminEndpointsOverTlsWhenTlsIsConfigured(@TempDir Path data) throws Exception {
+        for (boolean mutual : new boolean[] {false, true}) {
+            try (TestEngine t = new TestEngine(data.resolve(mutual ? "mutual" : "server"), tls(mutual))) {
+                assertThat(post(t, mutual ? "T0000001" : null, "T0000001", "ops-1").statusCode()).isEqualTo(201);
+                // the admin token authorises: no client certificate is asked for, in either mode
+                HttpClient https = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(context(null)).build();
+                String base = "https://127.0.0.1:" + t.engine.opsPort();
+                HttpResponse<String> close = https.send(HttpRequest.newBuilder(URI.create(base + "/admin/v1/settlements/close"))
+                        .header("Authorization", "Bearer " + TestEngine.ADMIN_TOKEN).POST(HttpRequest.BodyPublishers.noBody())
+                        .build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(close.statusCode()).as("mutual=%s", mutual).isEqualTo(200);
+                assertThat(new JsonObject(close.body()).getJsonArray("batches").getJsonObject(0).getLong("payments")).isEqualTo(1L);
+                HttpResponse<String> wrongToken = https.send(HttpRequest.newBuilder(URI.create(base + "/admin/v1/settlements/close"))
+                        .header("Authorization", "Bearer wrong").POST(HttpRequest.BodyPublishers.noBody()).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(wrongToken.statusCode()).isEqualTo(401);
+                assertThat(https.send(HttpRequest.newBuilder(URI.create(base + "/health/ready")).build(),
+                        HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+                // the admin token never travels in clear: plain HTTP on the ops port gets no answer
+                assertThatThrownBy(() -> t.ops("POST", "/admin/v1/settlements/close", null, TestEngine.ADMIN_TOKEN))
+                        .isInstanceOf(IOException.class);
+            }
+        }
+    }
+
+    @Test
     void incompleteTlsSettingsStopTheStart() {
         Map<String, String> keyOnly = new HashMap<>(tls(false));
         keyOnly.remove(EngineConfig.TLS_CERT_PATH_PROP_NAME);
@@ -185,5 +211,22 @@ class TlsTest {
         assertThatThrownBy(() -> EngineConfig.of(noCa)).hasMessageContaining("tls.client.ca.path");
         assertThatThrownBy(() -> EngineConfig.of(Map.of(EngineConfig.TLS_CLIENT_AUTH_PROP_NAME, "optional")))
                 .hasMessageContaining("none or required");
+    }
+
+    @Test
+    void isoMacOffNeedsMutualTls() {
+        assertThatThrownBy(() -> EngineConfig.of(Map.of(EngineConfig.ISO_MAC_PROP_NAME, "off")))
+                .hasMessage("iso.mac=off trusts the transport alone: it needs tls.client.auth=required (mutual TLS)");
+        Map<String, String> serverOnly = new HashMap<>(tls(false));
+        serverOnly.put(EngineConfig.ISO_MAC_PROP_NAME, "off");
+        assertThatThrownBy(() -> EngineConfig.of(serverOnly)).hasMessageContaining("tls.client.auth=required");
+        Map<String, String> mutual = new HashMap<>(tls(true));
+        mutual.put(EngineConfig.ISO_MAC_PROP_NAME, "OFF");
+        assertThat(EngineConfig.of(mutual).isoMac).isEqualTo(id.lumbung.config.IsoMacMode.OFF);
+        assertThat(EngineConfig.defaults().isoMac).isEqualTo(id.lumbung.config.IsoMacMode.REQUIRED);
+        assertThat(EngineConfig.of(Map.of(EngineConfig.ISO_MAC_PROP_NAME, "optional")).isoMac)
+                .isEqualTo(id.lumbung.config.IsoMacMode.OPTIONAL);
+        assertThatThrownBy(() -> EngineConfig.of(Map.of(EngineConfig.ISO_MAC_PROP_NAME, "sometimes")))
+                .hasMessageContaining("iso.mac must be required, optional or off");
     }
 }

@@ -6,19 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import id.lumbung.reference.Coop;
 import id.lumbung.settlement.Batch;
 import id.lumbung.settlement.MemberTotals;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import javax.xml.XMLConstants;
-import javax.xml.transform.stream.StreamSource;
-import javax.xml.validation.Schema;
-import javax.xml.validation.SchemaFactory;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -26,7 +17,13 @@ import org.xml.sax.SAXException;
 
 class Camt053StatementTest {
 
-    private static final Path SCHEMA_RELATIVE = Path.of("shared", "schemas", "camt.053.001.09.xsd");
+    @Test
+    void officialSchemaIsReadFromSharedBesideTheRepository() {
+        assertThat(OfficialSchema.camt053Path()).isEqualTo(OfficialSchema.repositoryRoot().getParent()
+                .resolve("shared/schemas/camt.053.001.09.xsd"));
+        assertThat(OfficialSchema.camt053Path()).isRegularFile();
+        assertThat(OfficialSchema.repositoryRoot().resolve("shared")).doesNotExist();
+    }
 
     static Iterable<String> scenarios() {
         return GoldenBatches.NAMES;
@@ -47,7 +44,6 @@ class Camt053StatementTest {
 
     @Test
     void validatorRejectsWhatTheSchemaForbids() {
-        assumeSchema();
         String valid = text(Camt053Statement.render(GoldenBatches.oneMember(), GoldenBatches.COOP));
         byte[] badCode = valid.replaceFirst("<CdtDbtInd>CRDT</CdtDbtInd>", "<CdtDbtInd>CRED</CdtDbtInd>")
                 .getBytes(StandardCharsets.UTF_8);
@@ -157,29 +153,7 @@ class Camt053StatementTest {
         return new String(bytes, StandardCharsets.UTF_8);
     }
 
-    /** Skips (does not fail) the calling test when the official schema is not beside the repository. */
-    private static Optional<Path> assumeSchema() {
-        Optional<Path> xsd = findSchema();
-        Assumptions.assumeTrue(xsd.isPresent(), "official schema " + SCHEMA_RELATIVE + " not found in any folder above "
-                + System.getProperty("user.dir") + " (CI checks out shared/ beside the repo); skipping XSD validation");
-        return xsd;
-    }
-
     private static void validate(byte[] xml) throws SAXException, IOException {
-        Optional<Path> xsd = assumeSchema();
-        SchemaFactory factory = SchemaFactory.newInstance(XMLConstants.W3C_XML_SCHEMA_NS_URI);
-        Schema schema = factory.newSchema(xsd.get().toFile());
-        schema.newValidator().validate(new StreamSource(new ByteArrayInputStream(xml)));
-    }
-
-    /** Walks up from user.dir (surefire: {@code <repo>/engine}) to a folder holding {@code shared/schemas/...}. */
-    private static Optional<Path> findSchema() {
-        for (Path dir = Path.of(System.getProperty("user.dir")).toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            Path candidate = dir.resolve(SCHEMA_RELATIVE);
-            if (Files.isRegularFile(candidate)) {
-                return Optional.of(candidate);
-            }
-        }
-        return Optional.empty();
+        OfficialSchema.validateCamt053(xml);
     }
 }

@@ -2,6 +2,7 @@ package id.lumbung.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import id.lumbung.config.IsoMacMode;
 import id.lumbung.payment.PaymentRequest;
 import id.lumbung.payment.PaymentStatus;
 import id.lumbung.reference.Terminal;
@@ -44,9 +45,12 @@ class IsoGatewayTest {
     private static final Instant NOW = Instant.parse("2026-11-29T03:15:30Z");
     private static final long AMOUNT_MAX_RUPIAH = 10_000_000;
     private static final String PAN = "4111111111111111";
-    private static final Terminal ACTIVE = new Terminal(0, "T0000001", 0, new byte[32], null, false);
-    private static final Terminal OTHER = new Terminal(1, "T0000002", 1, new byte[32], null, false);
-    private static final Terminal BLOCKED = new Terminal(2, "T0000003", 0, new byte[32], null, true);
+    /** T0000001 is in a key changeover: its next key is accepted as well. */
+    private static final Terminal ACTIVE = new Terminal(0, "T0000001", 0, key(1), key(2), false);
+    private static final Terminal OTHER = new Terminal(1, "T0000002", 1, key(3), null, false);
+    private static final Terminal BLOCKED = new Terminal(2, "T0000003", 0, key(4), null, true);
+    /** What a terminal unknown to the gateway signs with. */
+    private static final byte[] UNKNOWN_TERMINAL_KEY = key(5);
     private static final Map<String, Terminal> TERMINALS =
             Map.of(ACTIVE.terminalId(), ACTIVE, OTHER.terminalId(), OTHER, BLOCKED.terminalId(), BLOCKED);
     private static final List<String> TRADERS = List.of("TRADER-001", "TRADER-002");
@@ -111,6 +115,134 @@ class IsoGatewayTest {
                 "IDR", Instant.parse("2026-11-29T03:15:30Z").toEpochMilli(), 7 * 3600, "CARD", "411111******1111",
                 "TRADER-001"));
         assertThat(scrape()).contains("lumbung_payments_total{code=\"none\",result=\"accepted\"} 1.0");
+    }
+
+    @Test
+    void purchaseWithoutMacIsRefused63AndNothingIsPosted() throws Exception {
+        try (Client c = client()) {
+            byte[] packed = purchase("T0000001", "NO-MAC-1", 1_500_000L, null).pack();
+            c.send(packed);
+            byte[] answerBytes = c.receiveRaw();
+            ISOMsg answer = IsoTerminal.unpack(answerBytes);
+            assertThat(answer.getMTI()).isEqualTo("0210");
+            assertThat(answer.getString(39)).isEqualTo("63");
+            assertThat(answer.hasField(38)).isFalse();
+            assertThat(answer.hasField(64)).as("no MAC on the answer to an unverified request").isFalse();
+            assertThat(answer.getString(37).trim()).isEqualTo("NO-MAC-1");
+        }
+        assertThat(commands.received()).isEmpty();
+        assertThat(scrape()).contains("lumbung_payments_total{code=\"UNAUTHENTICATED\",result=\"rejected\"} 1.0");
+    }
+
+    @Test
+    void purchaseWithWrongMacIsRefused63AndNothingIsPosted() throws Exception {
+        try (Client c = client()) {
+            // signed with another terminal's key
+            ISOMsg otherKey = IsoTerminal.withMac(purchase("T0000001", "BAD-MAC-1", 1_500_000L, null), OTHER.key());
+            assertThat(c.exchangeAsIs(otherKey).getString(39)).isEqualTo("63");
+            // signed correctly, then the amount changed on the way
+            ISOMsg altered = IsoTerminal.withMac(purchase("T0000001", "BAD-MAC-2", 1_500_000L, null), ACTIVE.key());
+            altered.set(4, String.format("%012d", 9_500_000L));
+            ISOMsg answer = c.exchangeAsIs(altered);
+            assertThat(answer.getString(39)).isEqualTo("63");
+            assertThat(answer.hasField(64)).isFalse();
+            // a reversal with a wrong MAC voids nothing
+            assertThat(c.exchange(purchase("T0000001", "RV-MAC", 1_000_000L, null)).getString(39)).isEqualTo("00");
+            ISOMsg reversal = IsoTerminal.withMac(reversal("T0000001", "RV-MAC"), OTHER.key());
+            ISOMsg reversalAnswer = c.exchangeAsIs(reversal);
+            assertThat(reversalAnswer.getMTI()).isEqualTo("0410");
+            assertThat(reversalAnswer.getString(39)).isEqualTo("63");
+            ISOMsg unsignedReversal = reversal("T0000001", "RV-MAC");
+            assertThat(c.exchangeAsIs(unsignedReversal).getString(39)).isEqualTo("63");
+        }
+        assertThat(commands.received()).extracting(PaymentRequest::txnId).containsExactly("RV-MAC");
+        assertThat(commands.byKey("T0000001", "RV-MAC").status()).isEqualTo(PaymentStatus.ACCEPTED);
+        assertThat(scrape()).contains("lumbung_payments_total{code=\"UNAUTHENTICATED\",result=\"rejected\"} 2.0")
+                .contains("lumbung_iso_reversals_total{code=\"UNAUTHENTICATED\",result=\"rejected\"} 2.0");
+    }
+
+    @Test
+    void macIsCheckedBeforeAnyOtherCheckOnceTheTerminalIsKnown() throws Exception {
+        try (Client c = client()) {
+            // unknown terminal: 03 whatever the MAC
+            assertThat(c.exchangeAsIs(purchase("T9999999", "ORDER-1", 1_000_000L, null)).getString(39)).isEqualTo("03");
+            // known terminal, no MAC: 63 before blocked (58), amount (13), merchant (03) and missing fields (30)
+            assertThat(c.exchangeAsIs(purchase("T0000003", "ORDER-2", 1_000_000L, null)).getString(39)).isEqualTo("63");
+            assertThat(c.exchangeAsIs(purchase("T0000001", "ORDER-3", 1_000_050L, null)).getString(39)).isEqualTo("63");
+            ISOMsg otherMerchant = purchase("T0000001", "ORDER-4", 1_000_000L, null);
+            otherMerchant.set(42, "TRADER-002");
+            assertThat(c.exchangeAsIs(otherMerchant).getString(39)).isEqualTo("63");
+            ISOMsg noTime = purchase("T0000001", "ORDER-5", 1_000_000L, null);
+            noTime.unset(12);
+            assertThat(c.exchangeAsIs(noTime).getString(39)).isEqualTo("63");
+            // the same requests signed get their own codes, each answer with its MAC
+            assertThat(c.exchange(purchase("T0000003", "ORDER-2", 1_000_000L, null)).getString(39)).isEqualTo("58");
+            assertThat(c.exchange(purchase("T0000001", "ORDER-3", 1_000_050L, null)).getString(39)).isEqualTo("13");
+            assertThat(c.exchange(otherMerchant).getString(39)).isEqualTo("03");
+            assertThat(c.exchange(noTime).getString(39)).isEqualTo("30");
+        }
+        assertThat(commands.received()).isEmpty();
+    }
+
+    @Test
+    void answerCarriesTheMacUnderTheKeyThatVerifiedTheRequest() throws Exception {
+        try (Client c = client()) {
+            for (byte[] key : new byte[][] {ACTIVE.key(), ACTIVE.nextKey()}) {
+                String rrn = key == ACTIVE.key() ? "KEY-CURRENT" : "KEY-NEXT";
+                c.send(IsoTerminal.withMac(purchase("T0000001", rrn, 1_000_000L, null), key).pack());
+                byte[] answer = c.receiveRaw();
+                assertThat(IsoTerminal.unpack(answer).getString(39)).as(rrn).isEqualTo("00");
+                assertThat(IsoTerminal.answerMacValid(answer, key)).as(rrn).isTrue();
+                byte[] otherKey = key == ACTIVE.key() ? ACTIVE.nextKey() : ACTIVE.key();
+                assertThat(IsoTerminal.answerMacValid(answer, otherKey)).as(rrn).isFalse();
+            }
+            // a rejection after a verified MAC is signed too; the same answer, byte for byte, but for field 64
+            c.send(IsoTerminal.withMac(purchase("T0000001", "KEY-13", 1_000_050L, null), ACTIVE.nextKey()).pack());
+            byte[] rejected = c.receiveRaw();
+            assertThat(IsoTerminal.unpack(rejected).getString(39)).isEqualTo("13");
+            assertThat(IsoTerminal.answerMacValid(rejected, ACTIVE.nextKey())).isTrue();
+        }
+        assertThat(commands.received()).extracting(PaymentRequest::txnId).containsExactly("KEY-CURRENT", "KEY-NEXT");
+    }
+
+    @Test
+    void optionalModeChecksAMacOnlyWhenPresent() throws Exception {
+        IsoGateway optional = otherGateway(IsoMacMode.OPTIONAL);
+        try (Client c = new Client(new Socket("127.0.0.1", optional.actualPort()), IsoGatewayTest::keyOf)) {
+            ISOMsg unsigned = c.exchangeAsIs(purchase("T0000001", "OPT-1", 1_000_000L, null));
+            assertThat(unsigned.getString(39)).isEqualTo("00");
+            assertThat(unsigned.hasField(64)).isFalse();
+            ISOMsg wrong = IsoTerminal.withMac(purchase("T0000001", "OPT-2", 1_000_000L, null), OTHER.key());
+            assertThat(c.exchangeAsIs(wrong).getString(39)).isEqualTo("63");
+            ISOMsg signed = c.exchange(purchase("T0000001", "OPT-3", 1_000_000L, null));
+            assertThat(signed.getString(39)).isEqualTo("00");
+            assertThat(signed.hasField(64)).isTrue();
+        } finally {
+            optional.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
+        assertThat(commands.received()).extracting(PaymentRequest::txnId).containsExactly("OPT-1", "OPT-3");
+    }
+
+    @Test
+    void offModeNeitherChecksNorSendsAMac() throws Exception {
+        IsoGateway off = otherGateway(IsoMacMode.OFF);
+        try (Client c = new Client(new Socket("127.0.0.1", off.actualPort()), IsoGatewayTest::keyOf)) {
+            ISOMsg wrong = IsoTerminal.withMac(purchase("T0000001", "OFF-1", 1_000_000L, null), OTHER.key());
+            ISOMsg answer = c.exchangeAsIs(wrong);
+            assertThat(answer.getString(39)).isEqualTo("00");
+            assertThat(answer.hasField(64)).isFalse();
+            assertThat(c.exchangeAsIs(purchase("T0000001", "OFF-2", 1_000_000L, null)).getString(39)).isEqualTo("00");
+        } finally {
+            off.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
+        assertThat(commands.received()).extracting(PaymentRequest::txnId).containsExactly("OFF-1", "OFF-2");
+    }
+
+    private IsoGateway otherGateway(IsoMacMode mode) throws Exception {
+        IsoGateway g = new IsoGateway(vertx, "127.0.0.1", 0, commands, TERMINALS::get, TRADERS::get,
+                Clock.fixed(NOW, ZoneOffset.UTC), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), AMOUNT_MAX_RUPIAH, mode);
+        g.start().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        return g;
     }
 
     @Test
@@ -203,7 +335,7 @@ class IsoGatewayTest {
             echo.set(7, "1129031530");
             echo.set(11, "000001");
             echo.set(41, "T0000001");
-            ISOMsg answer = c.exchange(echo);
+            ISOMsg answer = c.exchangeAsIs(echo);
             assertThat(answer.getMTI()).isEqualTo("0810");
             assertThat(answer.getString(39)).isEqualTo("12");
             assertThat(answer.getString(11)).isEqualTo("000001");
@@ -243,14 +375,14 @@ class IsoGatewayTest {
     void panAppearsNowhereButMasked() throws Exception {
         byte[] answerBytes;
         try (Client c = client()) {
-            c.send(purchase("T0000001", "P-1", 1_000_000L, PAN).pack());
+            c.send(signed(purchase("T0000001", "P-1", 1_000_000L, PAN)));
             answerBytes = c.receiveRaw();
             c.exchange(purchase("T0000001", "P-1", 2_000_000L, PAN));
             c.exchange(purchase("T9999999", "P-2", 2_000_000L, PAN));
             c.send(new byte[] {0x01, 0x02, 0x03});
         }
         try (Client c = client()) {
-            c.send(purchase("T0000001", "P-3", 1_000_000L, PAN).pack());
+            c.send(signed(purchase("T0000001", "P-3", 1_000_000L, PAN)));
             c.raw(new byte[] {0x00, 0x00});
             c.receiveRaw();
             c.awaitClosed();
@@ -269,7 +401,7 @@ class IsoGatewayTest {
         commands.delayMsByTxnId(txnId -> (requests - Integer.parseInt(txnId.substring(1))) / 4);
         ByteArrayOutputStream all = new ByteArrayOutputStream();
         for (int i = 0; i < requests; i++) {
-            byte[] body = purchase("T0000001", "Q" + i, 100L * (i + 1), null).pack();
+            byte[] body = signed(purchase("T0000001", "Q" + i, 100L * (i + 1), null));
             all.write(body.length >>> 8);
             all.write(body.length);
             all.write(body);
@@ -321,7 +453,7 @@ class IsoGatewayTest {
 
     @Test
     void badFramesCloseOnlyTheirConnection() throws Exception {
-        byte[] good = frame(purchase("T0000001", "F-1", 1_000_000L, null).pack());
+        byte[] good = frame(signed(purchase("T0000001", "F-1", 1_000_000L, null)));
         try (Client bystander = client()) {
             assertThat(bystander.exchange(purchase("T0000001", "F-0", 1_000_000L, null)).getString(39)).isEqualTo("00");
             byte[][] bad = {
@@ -362,7 +494,7 @@ class IsoGatewayTest {
     @Test
     void answersOwedBeforeABadFrameStillGoOut() throws Exception {
         commands.delayMsByTxnId(txnId -> 50);
-        byte[] good = frame(purchase("T0000001", "G-1", 1_000_000L, null).pack());
+        byte[] good = frame(signed(purchase("T0000001", "G-1", 1_000_000L, null)));
         byte[] both = new byte[good.length + 2];
         System.arraycopy(good, 0, both, 0, good.length);
         try (Client c = client()) {
@@ -406,7 +538,25 @@ class IsoGatewayTest {
     }
 
     private Client client() throws IOException {
-        return new Client(new Socket("127.0.0.1", gateway.actualPort()));
+        return new Client(new Socket("127.0.0.1", gateway.actualPort()), IsoGatewayTest::keyOf);
+    }
+
+    /** A request signed with its terminal's key ({@link #keyOf}), packed. */
+    static byte[] signed(ISOMsg request) throws Exception {
+        return IsoTerminal.withMac(request, keyOf(request.getString(41))).pack();
+    }
+
+    /** The current key of a registered terminal, a key of its own for any other id. */
+    static byte[] keyOf(String terminalId) {
+        Terminal t = TERMINALS.get(terminalId);
+        return t == null ? UNKNOWN_TERMINAL_KEY : t.key();
+    }
+
+    /** A 32-byte key, every byte {@code seed}: distinct per terminal, and easy to read in a dump. */
+    private static byte[] key(int seed) {
+        byte[] k = new byte[32];
+        java.util.Arrays.fill(k, (byte) seed);
+        return k;
     }
 
     static ISOMsg purchase(String terminalId, String rrn, long amountMinor, String pan) throws Exception {
@@ -452,20 +602,39 @@ class IsoGatewayTest {
         return f;
     }
 
-    /** A terminal: jPOS ISO87BPackager messages over a plain socket, 2-byte big-endian length header. */
+    /**
+     * A terminal: jPOS ISO87BPackager messages over a plain socket, 2-byte big-endian length
+     * header. {@link #exchange} signs each request with its terminal's key (field 64) and checks
+     * that the answer carries a valid MAC under the same key; {@link #exchangeAsIs} sends a request
+     * as it is and checks nothing.
+     */
     static final class Client implements AutoCloseable {
         private final Socket socket;
         private final DataInputStream in;
         private final OutputStream out;
+        private final java.util.function.Function<String, byte[]> keyOf;
 
-        Client(Socket socket) throws IOException {
+        Client(Socket socket, java.util.function.Function<String, byte[]> keyOf) throws IOException {
             this.socket = socket;
+            this.keyOf = keyOf;
             socket.setSoTimeout(15_000);
             this.in = new DataInputStream(socket.getInputStream());
             this.out = socket.getOutputStream();
         }
 
         ISOMsg exchange(ISOMsg request) throws Exception {
+            byte[] key = keyOf.apply(request.getString(41));
+            send(IsoTerminal.withMac(request, key).pack());
+            byte[] answer = receiveRaw();
+            ISOMsg m = IsoTerminal.unpack(answer);
+            // an answer to a request whose MAC verified carries one; only 03 (unknown terminal) and 63 come before the check
+            if (m.hasField(64) || !"03".equals(m.getString(39)) && !"63".equals(m.getString(39))) {
+                assertThat(IsoTerminal.answerMacValid(answer, key)).as("answer MAC under the request's key").isTrue();
+            }
+            return m;
+        }
+
+        ISOMsg exchangeAsIs(ISOMsg request) throws Exception {
             send(request.pack());
             return receive();
         }

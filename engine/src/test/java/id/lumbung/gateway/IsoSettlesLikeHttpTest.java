@@ -3,6 +3,7 @@ package id.lumbung.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import id.lumbung.TestEngine;
+import id.lumbung.reference.DemoCredentials;
 import io.vertx.core.json.JsonObject;
 import java.net.Socket;
 import java.nio.file.Path;
@@ -20,7 +21,8 @@ class IsoSettlesLikeHttpTest {
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void approvedIsoPaymentsSettleInTheSameBatchAsHttpOnes(@TempDir Path data) throws Exception {
         try (TestEngine t = new TestEngine(data, Map.of());
-                IsoGatewayTest.Client iso = new IsoGatewayTest.Client(new Socket("127.0.0.1", t.engine.isoPort()))) {
+                IsoGatewayTest.Client iso = new IsoGatewayTest.Client(new Socket("127.0.0.1", t.engine.isoPort()),
+                        DemoCredentials::terminalKey)) {
             ISOMsg purchase = IsoTerminal.purchaseNow("T0000001", "BRH-001", "RRN000000001", 2_500_000, "4111111111111111");
             ISOMsg approved = iso.exchange(purchase);
             assertThat(approved.getMTI()).isEqualTo("0210");

@@ -96,11 +96,11 @@ final class LegacyPaymentJsonDecoder {
             while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
                 String name = p.currentName();
                 p.nextToken();
-                if (items != null) {
-                    return Batch.error(new DecodeError(Problem.MALFORMED_JSON, "duplicate field 'payments'"));
-                }
                 if (!name.equals("payments")) {
                     return Batch.error(new DecodeError(Problem.INVALID_FIELD, "unknown field in batch; only 'payments' is allowed"));
+                }
+                if (items != null) {
+                    return Batch.error(new DecodeError(Problem.MALFORMED_JSON, "duplicate field 'payments'"));
                 }
                 if (p.currentToken() != JsonToken.START_ARRAY) {
                     return Batch.error(new DecodeError(Problem.INVALID_FIELD, "'payments' must be an array"));
@@ -145,14 +145,23 @@ final class LegacyPaymentJsonDecoder {
 
     /**
      * Jackson would auto-detect UTF-16/32 from the first bytes; JSON on the wire is UTF-8 (RFC 8259),
-     * so a NUL among the first four bytes (the UTF-16/32 signature) is refused up front. Invalid UTF-8
-     * sequences inside strings are caught by the parser itself.
+     * so a NUL among the first four bytes (the UTF-16/32 signature) is refused up front, and the body
+     * must be well-formed UTF-8 (the JDK's strict decoder: Jackson itself decodes some ill-formed
+     * sequences).
      */
     private static boolean utf8Shaped(byte[] body, int length) {
         for (int i = 0; i < Math.min(4, length); i++) {
             if (body[i] == 0) {
                 return false;
             }
+        }
+        try {
+            java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(body, 0, length));
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return false;
         }
         return length > 0;
     }
@@ -175,6 +184,11 @@ final class LegacyPaymentJsonDecoder {
             if (v == JsonToken.START_OBJECT || v == JsonToken.START_ARRAY) {
                 p.skipChildren();
                 error = first(error, invalidFor(name));
+                continue;
+            }
+            if (v == JsonToken.VALUE_STRING && !unicode(p.getText())) {
+                error = first(error, new DecodeError(Problem.INVALID_FIELD,
+                        "text must be Unicode: an unpaired surrogate escape is not a character"));
                 continue;
             }
             switch (name) {
@@ -259,6 +273,10 @@ final class LegacyPaymentJsonDecoder {
         } else {
             try {
                 OffsetDateTime at = OffsetDateTime.parse(occurredAt, DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+                if (at.getNano() % 1_000_000 != 0) {
+                    return new Item(null, new DecodeError(Problem.INVALID_TIMESTAMP,
+                            "occurredAt must not be more precise than a millisecond"));
+                }
                 occurredAtEpochMs = at.toInstant().toEpochMilli();
                 offsetSeconds = at.getOffset().getTotalSeconds();
             } catch (DateTimeParseException | ArithmeticException e) {
@@ -327,8 +345,14 @@ final class LegacyPaymentJsonDecoder {
         return true;
     }
 
+    /** Whether {@code s} holds no lone surrogate (the JDK's own check: a UTF-8 encoder refuses one). */
+    private static boolean unicode(String s) {
+        return java.nio.charset.StandardCharsets.UTF_8.newEncoder().canEncode(s);
+    }
+
+    /** At most {@code charsMax} characters (code points), none a control character. */
     private static boolean printable(String s, int charsMax) {
-        if (s == null || s.length() > charsMax) {
+        if (s == null || s.codePointCount(0, s.length()) > charsMax) {
             return false;
         }
         for (int i = 0; i < s.length(); i++) {

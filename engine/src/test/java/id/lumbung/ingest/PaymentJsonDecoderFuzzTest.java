@@ -49,7 +49,9 @@ class PaymentJsonDecoderFuzzTest {
         assertThat(r.method()).matches("[A-Z0-9_]{1,16}");
         assertThat(r.terminalId()).isNotEmpty();
         if (r.payerRef() != null) {
-            assertThat(r.payerRef().length()).isLessThanOrEqualTo(PaymentJsonDecoder.PAYER_REF_CHARS_MAX);
+            assertThat(r.payerRef().codePointCount(0, r.payerRef().length())).isLessThanOrEqualTo(PaymentJsonDecoder.PAYER_REF_CHARS_MAX);
+            // Unicode text (no lone surrogate), which the journal's UTF-8 keeps exactly
+            assertThat(java.nio.charset.StandardCharsets.UTF_8.newEncoder().canEncode(r.payerRef())).isTrue();
         }
     }
 }

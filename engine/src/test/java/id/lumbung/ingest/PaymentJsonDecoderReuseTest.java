@@ -24,8 +24,10 @@ class PaymentJsonDecoderReuseTest {
     private static final String[] KEYS = {"terminalId", "txnId", "amount", "currency", "occurredAt", "method", "payerRef", "merchantId"};
     private static final String[] JUNK = {" ", "\n\t\r ", "x", "{}", "1", "\"", "[", "}", "tru", "nul", "\"a\"", ",", "0", "-", "1e", "/"};
     private static final String[] TIMESTAMPS = {"2026-11-29T10:15:30+07:00", "2026-11-29T03:15:30Z", "2026-11-29T10:15:30.5+07:00",
-        "2026-11-29T10:15:30.123456789-03:30", "2026-11-29T10:15+07:00", "2026-02-30T10:15:30Z", "2026-11-29T10:15:30+07:00:00",
-        "2026-11-29 10:15:30Z", "+2026-11-29T10:15:30Z", "2026-11-29T24:00:00Z", "", "2026-11-29T10:15:30+18:00"};
+        "2026-11-29T10:15:30.123000000-03:30", "2026-11-29T10:15+07:00", "2026-02-30T10:15:30Z", "2026-11-29T10:15:30+07:00:00",
+        "2026-11-29 10:15:30Z", "+2026-11-29T10:15:30Z", "2026-11-29T24:00:00Z", "", "2026-11-29T10:15:30+18:00",
+        "2026-11-29T10:15:30.123456789-03:30", "2026-11-29T10:15:30.1230001Z", "2026-11-29T10:15:30.123456+07:00:00",
+        "2026-11-29T10:15:30.1234567890Z"};
     private static final String[] METHODS = {"QRIS", "CARD", "CASH_IN", "qris", "", "A_VERY_LONG_METHOD_NAME", "Q1"};
 
     /** The body before the one being checked, named in a failure: a leak shows as a pair. */
@@ -140,12 +142,15 @@ class PaymentJsonDecoderReuseTest {
             case "txnId" -> valid ? quoted(Integer.toString(random.nextInt(1_000_000))) : pick(random, "\"\"", "true", "\"t\u00e9\"");
             case "amount" -> valid ? Long.toString(1 + random.nextLong(AMOUNT_MAX)) : pick(random, "0", "-5", "\"1500\"", "1.5e3",
                     Long.toString(AMOUNT_MAX + 1), "9223372036854775808");
-            case "currency" -> valid ? "\"IDR\"" : pick(random, "\"idr\"", "\"USD\"", "\"ID\"", "null", "\"IDR \"", "\"I\\u0044R\"");
+            case "currency" -> valid ? "\"IDR\"" : pick(random, "\"idr\"", "\"USD\"", "\"ID\"", "null", "\"IDR \"", "\"I\\u0044R\"",
+                    "\"ID\\ud800\"");
             case "occurredAt" -> valid ? quoted(TIMESTAMPS[random.nextInt(4)]) : random.nextBoolean()
                     ? quoted(TIMESTAMPS[random.nextInt(TIMESTAMPS.length)]) : pick(random, "1764386130000", "null");
             case "method" -> valid ? quoted(METHODS[random.nextInt(3)]) : quoted(METHODS[random.nextInt(METHODS.length)]);
-            case "payerRef" -> valid ? pick(random, "null", "\"ref-1\"", "\"pembeli \u00e0 \ud83d\ude00\"") : pick(random, "\"a\\u0001\"",
-                    quoted("r".repeat(65)), "5");
+            case "payerRef" -> valid ? pick(random, "null", "\"ref-1\"", "\"pembeli \u00e0 \ud83d\ude00\"",
+                    quoted("\ud83d\ude00".repeat(64)), "\"\\ud83d\\ude00\"") : pick(random, "\"a\\u0001\"",
+                    quoted("r".repeat(65)), "5", quoted("\ud83d\ude00".repeat(65)), "\"a\\ud800b\"", "\"\\udc00\"",
+                    "\"\\ud83d\"");
             default -> "1";
         };
         return "\"" + key + "\":" + value;
@@ -164,6 +169,7 @@ class PaymentJsonDecoderReuseTest {
         switch (random.nextInt(12)) {
             case 0 -> sb.append(",\"payments\":[]");
             case 1 -> sb.append(",\"other\":1");
+            case 2 -> sb.append(",\"other\\ud800\":1");
             default -> { }
         }
         sb.append('}');

@@ -58,9 +58,63 @@ class EntryCodecTest {
         int n = enc.encodePayment(1, 0, r, "TR", "C");
         assertThat(new EntryCodec().decode(enc.buffer(), n, out)).isEqualTo(EntryCodec.OK);
         assertThat(out.request.payerRef()).isEqualTo(longest);
-        PaymentRequest tooLong = new PaymentRequest("T1", "tx", 1, "IDR", 0, 0, "QRIS", "é".repeat(128), null);
+        PaymentRequest tooLong = new PaymentRequest("T1", "tx", 1, "IDR", 0, 0, "QRIS", null, "é".repeat(128));
         assertThatThrownBy(() -> enc.encodePayment(2, 0, tooLong, "TR", "C"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("255 bytes");
+        PaymentRequest payerRefTooLong = new PaymentRequest("T1", "tx", 1, "IDR", 0, 0, "QRIS", "é".repeat(129), null);
+        assertThatThrownBy(() -> enc.encodePayment(2, 0, payerRefTooLong, "TR", "C"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("256 bytes");
+    }
+
+    @Test
+    void aPayerRefOf64CharactersOutsideTheBmpFitsIn256Bytes() {
+        EntryCodec enc = new EntryCodec();
+        String emoji = "\ud83d\ude00".repeat(64);
+        PaymentRequest r = new PaymentRequest("T0000001", "tx-1", 1, "IDR", 5, 25_200, "QRIS", emoji, "M1");
+        int n = enc.encodePayment(7, 9, r, "TR", "C");
+        byte[] raw = Arrays.copyOf(enc.buffer(), n);
+        assertThat(raw[EntryCodec.VERSION_OFFSET]).isEqualTo(EntryCodec.VERSION);
+        JournalEntry out = new JournalEntry();
+        assertThat(new EntryCodec().decode(raw, n, out)).isEqualTo(EntryCodec.OK);
+        assertThat(out.request).isEqualTo(r);
+        assertThat(new EntryCodec().decodeForReplay(raw, n, out)).isEqualTo(EntryCodec.OK);
+        assertThat(out.payerRefLength).isEqualTo(256);
+        assertThat(new String(raw, out.payerRefAt, out.payerRefLength, java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(emoji);
+        assertThat(new String(raw, out.merchantIdAt, out.merchantIdLength, java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("M1");
+        assertThat(new PaymentDraft().set(r).sameContent(out)).isTrue();
+        assertThat(new PaymentDraft().set(new PaymentRequest("T0000001", "tx-1", 1, "IDR", 5, 25_200, "QRIS",
+                emoji.substring(2), "M1")).sameContent(out)).isFalse();
+        assertThat(n).isLessThanOrEqualTo(EntryCodec.ENTRY_BYTES_MAX);
+    }
+
+    @Test
+    void versionTwoEntriesWithAPayerRefAreStillRead() {
+        // version 2: the payerRef's length is one byte; the rest as version 3, checksum over header and body
+        PaymentRequest r = new PaymentRequest("T0000001", "000123", 15_000, "IDR", 1_700_000_000_000L, 25_200, "QRIS",
+                "pembeli \u00e0 \u2615", "M1");
+        EntryCodec enc = new EntryCodec();
+        int n3 = enc.encodePayment(42, 99, r, "TR00000001", "KSP000001");
+        byte[] v3 = Arrays.copyOf(enc.buffer(), n3);
+        JournalEntry slices = new JournalEntry();
+        assertThat(new EntryCodec().decodeForReplay(v3, n3, slices)).isEqualTo(EntryCodec.OK);
+        int lengthAt = slices.payerRefAt - 2;
+        byte[] v2 = new byte[n3 - 1];
+        System.arraycopy(v3, 0, v2, 0, lengthAt);
+        v2[lengthAt] = (byte) slices.payerRefLength;
+        System.arraycopy(v3, slices.payerRefAt, v2, lengthAt + 1, n3 - slices.payerRefAt);
+        v2[EntryCodec.VERSION_OFFSET] = EntryCodec.VERSION_2;
+        v2 = reseal(v2, v2.length);
+        JournalEntry out = new JournalEntry();
+        assertThat(new EntryCodec().decode(v2, v2.length, out)).isEqualTo(EntryCodec.OK);
+        assertThat(out.request).isEqualTo(r);
+        assertThat(out.sequence).isEqualTo(42);
+        assertThat(new EntryCodec().decodeForReplay(v2, v2.length, out)).isEqualTo(EntryCodec.OK);
+        assertThat(new PaymentDraft().set(r).sameContent(out)).isTrue();
+        assertThat(out.merchantIdLength).isEqualTo(2);
+        // the same bytes read as version 3 are malformed, not another payment
+        byte[] asV3 = v2.clone();
+        asV3[EntryCodec.VERSION_OFFSET] = EntryCodec.VERSION;
+        assertThat(new EntryCodec().decode(reseal(asV3, asV3.length), asV3.length, out)).isEqualTo(EntryCodec.ERR_BODY);
     }
     // ---------------------------------------------------------------- malformed bodies, format versions
 
@@ -72,7 +126,7 @@ class EntryCodecTest {
         return Arrays.copyOf(enc.buffer(), n);
     }
 
-    /** Gives {@code e[0, length)} a correct version 2 header for its (possibly broken) body. */
+    /** Gives {@code e[0, length)} a correct header (version 2 or 3: the same checksum) for its (possibly broken) body. */
     private static byte[] reseal(byte[] e, int length) {
         byte[] out = Arrays.copyOf(e, length);
         int body = length - EntryCodec.HEADER_BYTES;
@@ -158,7 +212,8 @@ class EntryCodecTest {
     @Test
     void versionOneEntriesAreStillRead() {
         EntryCodec enc = new EntryCodec();
-        PaymentRequest r = new PaymentRequest("T0000001", "000123", 15_000, "IDR", 1_700_000_000_000L, 25_200, "QRIS", "payer", null);
+        // without a payerRef, versions 1 to 3 lay out a payment body alike
+        PaymentRequest r = new PaymentRequest("T0000001", "000123", 15_000, "IDR", 1_700_000_000_000L, 25_200, "QRIS", null, "M1");
         int n = enc.encodePayment(42, 99, r, "TR00000001", "KSP000001");
         byte[] v1 = Arrays.copyOf(enc.buffer(), n);
         // version 1: the same bytes with a checksum over the body alone
@@ -179,7 +234,7 @@ class EntryCodecTest {
         mixed[EntryCodec.VERSION_OFFSET] = EntryCodec.VERSION;
         assertThat(new EntryCodec().decode(mixed, n, out)).isEqualTo(EntryCodec.ERR_CRC);
         byte[] unknown = v1.clone();
-        unknown[EntryCodec.VERSION_OFFSET] = 3;
+        unknown[EntryCodec.VERSION_OFFSET] = EntryCodec.VERSION + 1;
         assertThat(new EntryCodec().decode(unknown, n, out)).isEqualTo(EntryCodec.ERR_VERSION);
     }
 }

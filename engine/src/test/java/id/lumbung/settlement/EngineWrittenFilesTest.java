@@ -3,6 +3,7 @@ package id.lumbung.settlement;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import id.lumbung.TestEngine;
+import id.lumbung.files.OfficialSchema;
 import id.lumbung.reference.DemoCredentials;
 import id.lumbung.reference.ReferenceData;
 import io.vertx.core.json.JsonArray;
@@ -35,8 +36,11 @@ import org.w3c.dom.NodeList;
 
 /**
  * The files a running engine wrote for two consecutive closes, read back as a cooperative and an
- * auditor would: the camt.053 balances chain from batch to batch, each CSV adds up and lists its
- * members in trader id order, and each close's ledger postings balance per batch.
+ * auditor would: every camt.053 file on disk is valid against the official schema
+ * ({@code ../shared/schemas/}), the balances chain from batch to batch, each CSV adds up and lists
+ * its members in trader id order, and each close's ledger postings balance per batch. The other
+ * cooperative sits at the reference data's limits (a 34-character settlement account, a
+ * 32-character trader id) so that its statements test them against the schema.
  */
 class EngineWrittenFilesTest {
     private static final String COOP = "KSP-UJI";
@@ -48,20 +52,26 @@ class EngineWrittenFilesTest {
      * reference data, or sorted numerically or ignoring case, would come out in another order.
      */
     private static final List<String> TRADERS_IN_FILE_ORDER = List.of("UJI-9", "uji-kecil", "UJI-10", "UJI-1");
+    /** {@link ReferenceData#TRADER_ID_CHARS_MAX} characters. */
+    private static final String LONGEST_TRADER = "LAIN-LOS-NOMOR-DUA-PULUH-DELAPAN";
+    /** {@link ReferenceData#SETTLEMENT_ACCOUNT_CHARS_MAX} characters. */
+    private static final String LONGEST_ACCOUNT = "ID44BANK0001234567890123456789012X";
     private static final Map<String, String> TERMINAL_OF_TRADER = Map.of(
-            "UJI-9", "TU09", "uji-kecil", "TUK1", "UJI-10", "TU10", "UJI-1", "TU01", "LAIN-1", "TL01");
+            "UJI-9", "TU09", "uji-kecil", "TUK1", "UJI-10", "TU10", "UJI-1", "TU01", "LAIN-1", "TL01",
+            LONGEST_TRADER, "TL32");
 
     private static Path writeReference(Path dir) throws Exception {
         Files.createDirectories(dir);
         Files.writeString(dir.resolve(ReferenceData.COOPS_FILE), "coop_id,name,settlement_account,token_sha256\n"
                 + COOP + ",Koperasi Pasar Uji,1110001112223," + tokenSha256(COOP) + "\n"
-                + OTHER_COOP + ",Koperasi Pasar Lain,4440005556667," + tokenSha256(OTHER_COOP) + "\n");
+                + OTHER_COOP + ",Koperasi Pasar Lain," + LONGEST_ACCOUNT + "," + tokenSha256(OTHER_COOP) + "\n");
         Files.writeString(dir.resolve(ReferenceData.TRADERS_FILE), "trader_id,coop_id,name,fee_plan\n"
                 + "UJI-9,KSP-UJI,Warung Sembilan,REG\n"
                 + "LAIN-1,KSP-LAIN,Toko Lain,REG\n"
                 + "uji-kecil,KSP-UJI,Kios Kecil,REG\n"
                 + "UJI-10,KSP-UJI,Los Sepuluh,UMI\n"
-                + "UJI-1,KSP-UJI,UPT Pasar Uji,GOV\n");
+                + "UJI-1,KSP-UJI,UPT Pasar Uji,GOV\n"
+                + LONGEST_TRADER + ",KSP-LAIN,Los Dua Puluh Delapan,UMI\n");
         StringBuilder terminals = new StringBuilder("terminal_id,trader_id,key_hex,status\n");
         TERMINAL_OF_TRADER.forEach((trader, terminal) -> terminals.append(terminal).append(',').append(trader).append(',')
                 .append(DemoCredentials.toLowerHex(DemoCredentials.terminalKey(terminal))).append(",ACTIVE\n"));
@@ -94,6 +104,7 @@ class EngineWrittenFilesTest {
             first.pay(t, "UJI-1", 2_000_000);
             first.pay(t, "UJI-9", 500);
             first.pay(t, "LAIN-1", 20_000);
+            first.pay(t, LONGEST_TRADER, 650_000);
             firstClose = close(t);
             second.pay(t, "uji-kecil", 12_500);
             second.pay(t, "UJI-10", 1_000);
@@ -105,6 +116,23 @@ class EngineWrittenFilesTest {
         }
         assertThat(firstClose).hasSize(2);
         assertThat(secondClose).hasSize(2);
+
+        // every statement the engine wrote, as written, against the official schema
+        List<Path> statements;
+        try (java.util.stream.Stream<Path> files = Files.walk(data.resolve("files"))) {
+            statements = files.filter(p -> p.getFileName().toString().endsWith(".camt053.xml")).sorted().toList();
+        }
+        assertThat(statements).hasSize(4);
+        for (Path statement : statements) {
+            try {
+                OfficialSchema.validateCamt053(Files.readAllBytes(statement));
+            } catch (org.xml.sax.SAXException e) {
+                throw new AssertionError(statement + " is not valid camt.053.001.09: " + e.getMessage(), e);
+            }
+        }
+        String otherFirst = Files.readString(data.resolve("files").resolve(OTHER_COOP)
+                .resolve(batchIdOf(firstClose, OTHER_COOP) + ".camt053.xml"));
+        assertThat(otherFirst).contains("<Id>" + LONGEST_ACCOUNT + "</Id>", "<AcctSvcrRef>" + LONGEST_TRADER + "</AcctSvcrRef>");
 
         // CSV: what was paid, sorted by trader id, TOTAL = sum of lines
         Path coopFiles = data.resolve("files").resolve(COOP);

@@ -20,12 +20,27 @@ import org.HdrHistogram.Histogram;
 /**
  * ISO 8583 load: N connections (default 64), each a terminal of the reference folder sending 0200
  * purchases back to back (closed loop, one outstanding per connection) for a bounded time, and
- * counting approvals (field 39 {@code 00}). Latency per exchange into HdrHistogram.
+ * counting approvals (field 39 {@code 00} in an answer whose field 64 MAC verifies). Latency per
+ * exchange into HdrHistogram. Each request carries field 64, the first 8 bytes of HMAC-SHA256 under
+ * the terminal's {@code key_hex} from the reference folder, as the engine requires by default
+ * ({@code iso.mac=required}).
  *
  * <p>{@code java -cp benchmarks/target/benchmarks.jar id.lumbung.bench.load.IsoLoad PORT REFERENCE_DIR
  * [connections] [seconds]}
  */
 public final class IsoLoad {
+    private static final int MAC_BYTES = 8;
+
+    /** Whether the answer ends in field 64 holding the MAC of the bytes before it (the engine sends nothing above 64). */
+    private static boolean answerMacValid(javax.crypto.Mac hmac, byte[] answer, int length) {
+        if (length < MAC_BYTES + 10 || (answer[9] & 1) == 0) { // bit 64 is the last bit of the primary bitmap (bytes 2..9)
+            return false;
+        }
+        hmac.update(answer, 0, length - MAC_BYTES);
+        byte[] expected = hmac.doFinal();
+        return java.security.MessageDigest.isEqual(java.util.Arrays.copyOf(expected, MAC_BYTES),
+                java.util.Arrays.copyOfRange(answer, length - MAC_BYTES, length));
+    }
     public static void main(String[] args) throws Exception {
         int port = Integer.parseInt(args[0]);
         Path reference = Path.of(args[1]);
@@ -50,8 +65,9 @@ public final class IsoLoad {
             int connection = c;
             Thread th = new Thread(() -> {
                 try {
-                    drive(port, t[0], t[1], runId * 1000 + connection, warmupEndNs, endNs, approved, declined, latency);
-                } catch (IOException e) {
+                    drive(port, t[0], t[1], java.util.HexFormat.of().parseHex(t[2]), runId * 1000 + connection, warmupEndNs,
+                            endNs, approved, declined, latency);
+                } catch (IOException | java.security.GeneralSecurityException e) {
                     System.err.println("connection " + connection + ": " + e);
                 }
             }, "iso-load-" + c);
@@ -67,8 +83,11 @@ public final class IsoLoad {
                 latency.getValueAtPercentile(99.9) / 1000, latency.getMaxValue() / 1000);
     }
 
-    private static void drive(int port, String terminalId, String traderId, long rrnBase, long warmupEndNs, long endNs,
-            AtomicLong approved, AtomicLong declined, Histogram latency) throws IOException {
+    private static void drive(int port, String terminalId, String traderId, byte[] key, long rrnBase, long warmupEndNs,
+            long endNs, AtomicLong approved, AtomicLong declined, Histogram latency)
+            throws IOException, java.security.GeneralSecurityException {
+        javax.crypto.Mac hmac = javax.crypto.Mac.getInstance("HmacSHA256");
+        hmac.init(new javax.crypto.spec.SecretKeySpec(key, "HmacSHA256"));
         byte[] frame = new byte[512];
         Iso87BinaryCodec.Writer w = new Iso87BinaryCodec.Writer();
         Iso8583Message answer = new Iso8583Message(4096);
@@ -93,6 +112,9 @@ public final class IsoLoad {
                 w.put(41, terminalId);
                 w.put(42, traderId);
                 w.put(49, "360");
+                int macOffset = w.reserveMac();
+                hmac.update(body, 0, macOffset);
+                System.arraycopy(hmac.doFinal(), 0, body, macOffset, MAC_BYTES);
                 int length = w.finish();
                 frame[0] = (byte) (length >>> 8);
                 frame[1] = (byte) length;
@@ -106,7 +128,8 @@ public final class IsoLoad {
                     continue;
                 }
                 latency.recordValue(Math.min(t1 - t0, latency.getHighestTrackableValue()));
-                if (Iso87BinaryCodec.decode(answer, answerLength) == Iso87BinaryCodec.OK && answer.charsEqual(39, "00")) {
+                if (Iso87BinaryCodec.decode(answer, answerLength) == Iso87BinaryCodec.OK && answer.charsEqual(39, "00")
+                        && answerMacValid(hmac, answer.buffer(), answerLength)) {
                     approved.incrementAndGet();
                 } else {
                     declined.incrementAndGet();
