@@ -2,6 +2,8 @@ package id.lumbung.engine;
 
 import id.lumbung.config.Durability;
 import id.lumbung.config.EngineConfig;
+import id.lumbung.delivery.sftp.SftpServer;
+import id.lumbung.delivery.webhook.WebhookDelivery;
 import id.lumbung.ingest.HttpIngest;
 import id.lumbung.ingest.IngestContext;
 import id.lumbung.ingest.Problem;
@@ -15,8 +17,6 @@ import id.lumbung.metrics.OpsServer;
 import id.lumbung.payment.JournalEntry;
 import id.lumbung.payment.PaymentBook;
 import id.lumbung.payment.PaymentService;
-import id.lumbung.delivery.sftp.SftpServer;
-import id.lumbung.delivery.webhook.WebhookDelivery;
 import id.lumbung.reference.Coop;
 import id.lumbung.reference.DeliveryCredentials;
 import id.lumbung.reference.ReferenceData;
@@ -57,7 +57,8 @@ import java.util.concurrent.TimeUnit;
  * once every listener is up and the journal is replayed (readiness); {@link #stop} drains.
  *
  * <p>Threads: "lumbung-journal-writer" (journal, payment book), "lumbung-settlement" (batches,
- * ledger, files), Vert.x event loops (HTTP, ISO 8583, ops), the caller's thread for start and stop.
+ * ledger, files), Vert.x event loops (HTTP, ISO 8583, ops), "lumbung-webhook" and MINA's "sshd-*"
+ * workers for delivery (package {@code id.lumbung.delivery}), the caller's thread for start and stop.
  */
 public final class Engine implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Engine.class.getName());
