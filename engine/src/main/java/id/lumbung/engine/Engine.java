@@ -223,7 +223,7 @@ public final class Engine implements AutoCloseable {
             webhook.start(settlement);
         }
         if (config.sftpPort >= 0) {
-            sftp = SftpServer.start(config.httpHost, config.sftpPort, config.dataDir, reference, delivery, settlement);
+            sftp = SftpServer.start(config.httpHost, config.sftpPort, config.dataDir, reference, delivery, settlement, registry);
         }
     }
 

@@ -148,7 +148,8 @@ class SftpDeliveryTest {
         }
         Files.writeString(data.resolve(SftpServer.HOST_KEY_FILE), "-----BEGIN OPENSSH PRIVATE KEY-----\nbroken\n");
         assertThatThrownBy(() -> SftpServer.start("127.0.0.1", 0, data, reference,
-                id.lumbung.reference.DeliveryCredentials.none(reference), null).close())
+                id.lumbung.reference.DeliveryCredentials.none(reference), null,
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry()).close())
                 .hasMessageStartingWith("SFTP host key " + data.resolve(SftpServer.HOST_KEY_FILE) + " cannot be read");
     }
 
@@ -259,6 +260,8 @@ class SftpDeliveryTest {
 
     @Test
     void wrongKeyUnknownUserAndPasswordAreRefused() throws Exception {
+        double refusedBefore = sessions("refused");
+        double signedInBefore = sessions("signed_in");
         Run wrong = sftp(BRH, wrongKey, "ls /");
         assertThat(wrong.exit()).isEqualTo(255);
         assertThat(wrong.err()).contains("Permission denied (publickey)");
@@ -271,6 +274,17 @@ class SftpDeliveryTest {
         Run password = sftp(BRH, null, "ls /");
         assertThat(password.exit()).isEqualTo(255);
         assertThat(password.err()).contains("Permission denied (publickey)");
+        // each refusal is counted once the server has closed its connection
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (sessions("refused") < refusedBefore + 4 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(sessions("refused")).isEqualTo(refusedBefore + 4);
+        assertThat(sessions("signed_in")).isEqualTo(signedInBefore);
+    }
+
+    private double sessions(String result) {
+        return t.engine.registry().get("lumbung.sftp.sessions").tag("result", result).counter().count();
     }
 
     @Test

@@ -4,6 +4,8 @@ import id.lumbung.reference.Coop;
 import id.lumbung.reference.DeliveryCredentials;
 import id.lumbung.reference.ReferenceData;
 import id.lumbung.settlement.Settlement;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -24,7 +26,9 @@ import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
 import org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyPairResourceWriter;
 import org.apache.sshd.common.file.FileSystemFactory;
 import org.apache.sshd.common.keyprovider.FileKeyPairProvider;
+import org.apache.sshd.common.session.Session;
 import org.apache.sshd.common.session.SessionContext;
+import org.apache.sshd.common.session.SessionListener;
 import org.apache.sshd.common.util.security.SecurityUtils;
 import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.server.SshServer;
@@ -64,7 +68,7 @@ public final class SftpServer implements AutoCloseable {
      * @throws IllegalStateException naming the cooperative whose key MINA cannot decode
      */
     public static SftpServer start(String host, int port, Path dataDir, ReferenceData reference,
-            DeliveryCredentials credentials, Settlement settlement) throws IOException {
+            DeliveryCredentials credentials, Settlement settlement, MeterRegistry registry) throws IOException {
         Path hostKey = dataDir.resolve(HOST_KEY_FILE);
         if (!Files.exists(hostKey)) {
             writeHostKey(hostKey);
@@ -102,6 +106,7 @@ public final class SftpServer implements AutoCloseable {
             }
             return false;
         });
+        sshd.addSessionListener(new SessionLog(reference, registry));
         sshd.setForwardingFilter(RejectAllForwardingFilter.INSTANCE);
         sshd.setAgentFactory(null);
         sshd.setShellFactory(null);
@@ -129,6 +134,54 @@ public final class SftpServer implements AutoCloseable {
         sshd.start();
         LOG.log(System.Logger.Level.INFO, "event=sftp_listening port={0,number,#} host_key={1}", sshd.getPort(), hostKey);
         return new SftpServer(sshd);
+    }
+
+    /**
+     * One line per session that signs in ({@code event=sftp_signed_in}) and per connection closed
+     * without signing in ({@code event=sftp_refused}: a wrong key or user, or a probe), counted in
+     * {@code lumbung_sftp_sessions_total{result=signed_in|refused}}. MINA's own logging goes to
+     * SLF4J, which the engine does not bind.
+     */
+    private static final class SessionLog implements SessionListener {
+        private final ReferenceData reference;
+        private final Counter signedIn;
+        private final Counter refused;
+
+        SessionLog(ReferenceData reference, MeterRegistry registry) {
+            this.reference = reference;
+            signedIn = counter(registry, "signed_in");
+            refused = counter(registry, "refused");
+        }
+
+        private static Counter counter(MeterRegistry registry, String result) {
+            return Counter.builder("lumbung.sftp.sessions").tag("result", result)
+                    .description("SFTP connections: signed_in (a cooperative's key accepted), refused (closed without signing in)")
+                    .register(registry);
+        }
+
+        @Override
+        public void sessionEvent(Session session, Event event) {
+            if (event == Event.Authenticated) {
+                signedIn.increment();
+                LOG.log(System.Logger.Level.INFO, "event=sftp_signed_in coop_id={0} remote={1}", user(session),
+                        session.getRemoteAddress());
+            }
+        }
+
+        @Override
+        public void sessionClosed(Session session) {
+            if (!session.isAuthenticated()) {
+                refused.increment();
+                LOG.log(System.Logger.Level.WARNING, "event=sftp_refused user={0} remote={1}", user(session),
+                        session.getRemoteAddress());
+            }
+        }
+
+        /** The user name if it is a cooperative's id; anything else a client sent is not echoed into the log. */
+        private String user(Session session) {
+            String user = session.getUsername();
+            return user != null && reference.coop(user) != null ? user : "(not a cooperative)";
+        }
     }
 
     private static List<List<PublicKey>> decodeKeys(ReferenceData reference, DeliveryCredentials credentials) {
