@@ -81,7 +81,7 @@ public final class Engine implements AutoCloseable {
     private OpsServer ops;
     private HttpIngest firstIngest;
     private id.lumbung.gateway.IsoGateway gateway;
-    private DeliveryCredentials delivery;
+    private volatile DeliveryCredentials delivery;
     private WebhookDelivery webhook;
     private SftpServer sftp;
     private List<String> deployments = List.of();
@@ -217,14 +217,31 @@ public final class Engine implements AutoCloseable {
      * from the settlement listing.
      */
     private void startDelivery() throws Exception {
-        if (delivery.anyWebhook()) {
-            webhook = new WebhookDelivery(delivery, reference, config.dataDir, clock, registry, config.webhookRetryFirstMs,
-                    new java.util.SplittableRandom());
-            webhook.start(settlement);
-        }
+        // started with no webhook too: a reload may add one, and its metric is always there to watch
+        webhook = new WebhookDelivery(delivery, reference, config.dataDir, clock, registry, config.webhookRetryFirstMs,
+                new java.util.SplittableRandom());
+        webhook.start(settlement);
         if (config.sftpPort >= 0) {
             sftp = SftpServer.start(config.httpHost, config.sftpPort, config.dataDir, reference, delivery, settlement, registry);
         }
+    }
+
+    /**
+     * Reads the delivery credentials again (webhook URLs and secrets, SSH keys) and puts them in
+     * effect at once: they are credentials, not money, and are not journaled. Nothing changes
+     * when the files are at fault.
+     *
+     * @throws ReferenceDataException naming file and line, or the webhook without a secret
+     * @throws IllegalStateException naming a cooperative's SSH key the SFTP server cannot decode
+     */
+    public synchronized void reloadDeliveryCredentials() throws id.lumbung.reference.ReferenceDataException {
+        DeliveryCredentials reloaded = DeliveryCredentials.load(config.referenceDir, config.webhookSecretsPath, reference);
+        if (sftp != null) {
+            sftp.credentials(reloaded); // first: it is the one that can still refuse
+        }
+        webhook.credentials(reloaded);
+        delivery = reloaded;
+        LOG.log(System.Logger.Level.INFO, "event=delivery_credentials_reloaded {0}", reloaded);
     }
 
     /** Vert.x with its metrics, the JVM binders, the gauges and the ops port (health answers "not ready" from here on). */

@@ -154,6 +154,40 @@ class SftpDeliveryTest {
     }
 
     @Test
+    void reloadedKeysTakeEffectAtOnceAndAFaultyReloadChangesNothing() throws Exception {
+        Path ref = DeliveryFixture.demoReference(dir.resolve("ref-reload"));
+        Path keys = ref.resolve("ssh_keys.csv");
+        Files.writeString(keys, "coop_id,public_key\n" + BRH + "," + Files.readString(dir.resolve("brh_key.pub")).trim() + "\n");
+        ReferenceData reference = ReferenceData.load(ref, FeeSchedule.defaults().toConfig().keySet());
+        Path data = dir.resolve("data-reload");
+        try (TestEngine e = new TestEngine(data, Map.of(EngineConfig.REFERENCE_DIR_PROP_NAME, ref.toString(),
+                EngineConfig.SFTP_PORT_PROP_NAME, "0"), reference, Clock.systemUTC())) {
+            Path pinned = dir.resolve("known_hosts_reload");
+            Files.writeString(pinned, "[127.0.0.1]:" + e.engine.sftpPort() + " "
+                    + Files.readString(data.resolve(SftpServer.HOST_KEY_FILE + ".pub")).trim() + "\n");
+            assertThat(connect(e, pinned, key).exit()).isZero();
+            assertThat(connect(e, pinned, wrongKey).exit()).isEqualTo(255);
+
+            Files.writeString(keys, "coop_id,public_key\n" + BRH + "," + Files.readString(dir.resolve("wrong_key.pub")).trim() + "\n");
+            e.engine.reloadDeliveryCredentials();
+            assertThat(connect(e, pinned, key).exit()).isEqualTo(255);
+            assertThat(connect(e, pinned, wrongKey).exit()).isZero();
+
+            Files.writeString(keys, "coop_id,public_key\n" + BRH + ",ssh-ed25519 AAAA\n");
+            assertThatThrownBy(() -> e.engine.reloadDeliveryCredentials())
+                    .hasMessage(keys + " line 2: public_key must be an OpenSSH public key line ('<type> <base64> [comment]',"
+                            + " as in a .pub file)");
+            assertThat(connect(e, pinned, wrongKey).exit()).isZero();
+        }
+    }
+
+    private Run connect(TestEngine e, Path pinned, Path identity) throws Exception {
+        return DeliveryFixture.run(dir, List.of("sftp", "-b", "-", "-P", Integer.toString(e.engine.sftpPort()), "-F", "/dev/null",
+                "-o", "StrictHostKeyChecking=yes", "-o", "UserKnownHostsFile=" + pinned, "-o", "BatchMode=yes",
+                "-o", "IdentitiesOnly=yes", "-o", "IdentityAgent=none", "-i", identity.toString(), BRH + "@127.0.0.1"));
+    }
+
+    @Test
     void listsOnlyItsOwnTree() throws Exception {
         Run r = sftp(BRH, key, "ls -1 /", "ls -1 /settlements", "ls -1 /settlements/" + batch, "pwd");
         assertThat(r.exit()).as(r.err()).isZero();

@@ -240,6 +240,52 @@ class WebhookDeliveryTest {
     }
 
     @Test
+    void aReloadedSecretSignsTheNextTryAndAFaultyReloadChangesNothing() throws Exception {
+        String newSecretHex = "f0e1d2c3b4a5968778695a4b3c2d1e0f00112233445566778899aabbccddeef1";
+        try (WebhookReceiver receiver = new WebhookReceiver(0)) {
+            receiver.failing = true;
+            Path ref = reference(receiver.url());
+            try (TestEngine t = engine(ref, dir.resolve("data"), Clock.systemUTC())) {
+                DeliveryFixture.pay(t, "T0000001", "r1", 600_000);
+                DeliveryFixture.close(t);
+                assertThat(receiver.await(() -> receiver.received().size() >= 1, 30_000)).isTrue();
+                Received first = receiver.received().get(0);
+                assertThat(WebhookReceiver.signatureValid(dir, SECRET_HEX, first.signature(), first.body())).isTrue();
+
+                // a webhook without a secret: refused, the secret in effect stays
+                Path secrets = ref.resolve("webhook_secrets.csv");
+                Files.writeString(secrets, "coop_id,secret_hex\n");
+                assertThatThrownBy(() -> t.engine.reloadDeliveryCredentials()).isInstanceOf(ReferenceDataException.class)
+                        .hasMessageContaining("has a webhook_url");
+                int seen = receiver.received().size();
+                assertThat(receiver.await(() -> receiver.received().size() > seen, 30_000)).isTrue();
+                Received afterRefusedReload = receiver.received().get(seen);
+                assertThat(WebhookReceiver.signatureValid(dir, SECRET_HEX, afterRefusedReload.signature(),
+                        afterRefusedReload.body())).isTrue();
+
+                Files.writeString(secrets, "coop_id,secret_hex\n" + BRH + "," + newSecretHex + "\n");
+                t.engine.reloadDeliveryCredentials();
+                // tries of one event go one after another: once one is signed with the new secret, all later ones are
+                assertThat(receiver.await(() -> receiver.received().stream().anyMatch(r -> validUnder(newSecretHex, r)), 30_000))
+                        .isTrue();
+                receiver.failing = false;
+                assertThat(receiver.await(() -> receiver.delivered().size() == 1, 30_000)).isTrue();
+                Received delivered = receiver.delivered().get(0);
+                assertThat(WebhookReceiver.signatureValid(dir, newSecretHex, delivered.signature(), delivered.body())).isTrue();
+                assertThat(WebhookReceiver.signatureValid(dir, SECRET_HEX, delivered.signature(), delivered.body())).isFalse();
+            }
+        }
+    }
+
+    private boolean validUnder(String secretHex, Received r) {
+        try {
+            return WebhookReceiver.signatureValid(dir, secretHex, r.signature(), r.body());
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
     void webhookWithoutSecretStopsTheStart() throws Exception {
         Path ref = DeliveryFixture.demoReference(dir.resolve("ref"));
         DeliveryFixture.webhookUrl(ref, KLW, "https://klewer.example/hooks");

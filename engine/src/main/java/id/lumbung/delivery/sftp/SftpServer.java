@@ -57,9 +57,14 @@ public final class SftpServer implements AutoCloseable {
     public static final int AUTH_TRIES_MAX = 6;
 
     private final SshServer sshd;
+    private final ReferenceData reference;
+    /** Each cooperative's decoded public keys, by index; swapped whole by {@link #credentials}. */
+    private volatile List<List<PublicKey>> keysByCoop;
 
-    private SftpServer(SshServer sshd) {
+    private SftpServer(SshServer sshd, ReferenceData reference, List<List<PublicKey>> keysByCoop) {
         this.sshd = sshd;
+        this.reference = reference;
+        this.keysByCoop = keysByCoop;
     }
 
     /**
@@ -73,9 +78,9 @@ public final class SftpServer implements AutoCloseable {
         if (!Files.exists(hostKey)) {
             writeHostKey(hostKey);
         }
-        List<List<PublicKey>> keysByCoop = decodeKeys(reference, credentials);
+        SftpServer server = new SftpServer(SshServer.setUpDefaultServer(), reference, decodeKeys(reference, credentials));
+        SshServer sshd = server.sshd;
         TreeFileSystemProvider provider = new TreeFileSystemProvider();
-        SshServer sshd = SshServer.setUpDefaultServer();
         sshd.setHost(host);
         sshd.setPort(port);
         FileKeyPairProvider hostKeys = new FileKeyPairProvider(hostKey);
@@ -99,7 +104,7 @@ public final class SftpServer implements AutoCloseable {
             if (coop == null) {
                 return false;
             }
-            for (PublicKey k : keysByCoop.get(coop.index())) {
+            for (PublicKey k : server.keysByCoop.get(coop.index())) {
                 if (KeyUtils.compareKeys(k, key)) {
                     return true;
                 }
@@ -133,7 +138,17 @@ public final class SftpServer implements AutoCloseable {
         });
         sshd.start();
         LOG.log(System.Logger.Level.INFO, "event=sftp_listening port={0,number,#} host_key={1}", sshd.getPort(), hostKey);
-        return new SftpServer(sshd);
+        return server;
+    }
+
+    /**
+     * Puts reloaded keys in effect at once for every new sign-in (sessions already open stay
+     * open); nothing changes when one of them cannot be decoded.
+     *
+     * @throws IllegalStateException naming the cooperative whose key MINA cannot decode
+     */
+    public void credentials(DeliveryCredentials reloaded) {
+        keysByCoop = decodeKeys(reference, reloaded);
     }
 
     /**

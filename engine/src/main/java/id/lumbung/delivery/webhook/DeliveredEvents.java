@@ -37,8 +37,10 @@ final class DeliveredEvents {
      */
     int load(long pruneBeforeEpochMs) {
         int pruned = 0;
+        if (!Files.isDirectory(dir)) {
+            return 0; // nothing delivered yet: the folder is made with the first record
+        }
         try {
-            Files.createDirectories(dir);
             try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
                 for (Path f : files) {
                     String name = f.getFileName().toString();
@@ -74,6 +76,15 @@ final class DeliveredEvents {
 
     /** Records the event durably; returns once it is on disk. */
     void record(String batchId, long closedAtEpochMs) {
+        if (!Files.isDirectory(dir)) {
+            try {
+                Files.createDirectories(dir);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot create " + dir, e);
+            }
+            AtomicFiles.forceFolder(dir.getParent());
+            AtomicFiles.forceFolder(dir.getParent().getParent());
+        }
         AtomicFiles.write(dir, batchId, (closedAtEpochMs + "\n").getBytes(StandardCharsets.US_ASCII));
         delivered.add(batchId);
     }

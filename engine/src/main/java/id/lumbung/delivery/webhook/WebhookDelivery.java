@@ -56,7 +56,8 @@ public final class WebhookDelivery implements AutoCloseable {
     /** Answers read up to this many bytes; a receiver's body means nothing here. */
     private static final int ANSWER_BYTES_MAX = 4096;
 
-    private final DeliveryCredentials credentials;
+    /** Swapped whole by {@link #credentials(DeliveryCredentials)}; each try reads the URL and secret in effect. */
+    private volatile DeliveryCredentials credentials;
     private final ReferenceData reference;
     private final Clock clock;
     private final long retryFirstMs;
@@ -177,26 +178,34 @@ public final class WebhookDelivery implements AutoCloseable {
             waiting.add(p);
             return;
         }
-        inFlight++;
         int coop = p.record.coopIndex();
+        DeliveryCredentials c = credentials;
+        URI url = c.webhookUrl(coop);
+        if (url == null) {
+            // the cooperative's webhook was removed by a reload: nothing to send to any more
+            queued.remove(p.record.batch().batchId());
+            LOG.log(System.Logger.Level.WARNING, "event=webhook_dropped batch_id={0} reason=\"webhook_url removed\"",
+                    p.record.batch().batchId());
+            return;
+        }
+        inFlight++;
         byte[] body = BatchReadyEvent.body(p.record);
-        HttpRequest request = HttpRequest.newBuilder(credentials.webhookUrl(coop))
+        HttpRequest request = HttpRequest.newBuilder(url)
                 .timeout(TRY_TIMEOUT)
                 .header("Content-Type", "application/json")
                 .header("User-Agent", "Lumbung-Webhook/1")
                 .header(EVENT_ID_HEADER, p.record.batch().batchId())
-                .header(WebhookSignature.HEADER, WebhookSignature.header(credentials.webhookSecret(coop),
+                .header(WebhookSignature.HEADER, WebhookSignature.header(c.webhookSecret(coop),
                         clock.millis() / 1000, body))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body))
                 .build();
         http.sendAsync(request, answer -> HttpResponse.BodySubscribers.replacing(null))
-                .whenCompleteAsync((answer, error) -> answered(p, answer == null ? -1 : answer.statusCode(), error), thread);
+                .whenCompleteAsync((answer, error) -> answered(p, url, answer == null ? -1 : answer.statusCode(), error), thread);
     }
 
-    private void answered(Pending p, int status, Throwable error) {
+    private void answered(Pending p, URI url, int status, Throwable error) {
         inFlight--;
         String batchId = p.record.batch().batchId();
-        URI url = credentials.webhookUrl(p.record.coopIndex());
         if (status >= 200 && status < 300) {
             try {
                 delivered.record(batchId, p.record.batch().closedAtEpochMs());
@@ -248,6 +257,15 @@ public final class WebhookDelivery implements AutoCloseable {
         long base = failures > 21 ? RETRY_WAIT_MAX_MS * 2 : Math.min(retryFirstMs << (failures - 1), RETRY_WAIT_MAX_MS * 2);
         double factor = 1 + (jitter.nextDouble() * 2 - 1) * JITTER_FRACTION_MAX;
         return Math.min((long) (base * factor), RETRY_WAIT_MAX_MS);
+    }
+
+    /**
+     * Puts reloaded credentials in effect at once: the next try of every event uses the URL and
+     * secret they give; an event whose cooperative no longer has a URL is dropped at its next try.
+     * Batches of a cooperative that gains a URL are sent from its next batch on.
+     */
+    public void credentials(DeliveryCredentials reloaded) {
+        credentials = reloaded;
     }
 
     /** Stops sending: tries in flight are dropped, and are due again at the next start. */
