@@ -619,6 +619,7 @@ public final class Engine implements AutoCloseable {
             sftp.close();
         }
         if (webhook != null) {
+            settlement.onBatchFilesWritten(null);
             webhook.close(); // what is not delivered yet is due again at the next start
         }
         if (vertx != null) {

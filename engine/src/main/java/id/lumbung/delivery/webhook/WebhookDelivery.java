@@ -102,12 +102,12 @@ public final class WebhookDelivery implements AutoCloseable {
         });
         http = HttpClient.newBuilder().executor(httpThreads).connectTimeout(TRY_TIMEOUT)
                 .followRedirects(HttpClient.Redirect.NEVER).version(HttpClient.Version.HTTP_1_1).build();
-        deliveredCount = counter(registry, "delivered", "Batch-ready webhook events answered 2xx");
-        retryingCount = counter(registry, "retrying", "Batch-ready webhook tries that failed and will be retried");
-        failedCount = counter(registry, "failed", "Batch-ready webhook events given up 3 days after their batch closed");
+        deliveredCount = counter(registry, "delivered");
+        retryingCount = counter(registry, "retrying");
+        failedCount = counter(registry, "failed");
     }
 
-    private static Counter counter(MeterRegistry registry, String result, String description) {
+    private static Counter counter(MeterRegistry registry, String result) {
         return Counter.builder("lumbung.webhook.deliveries").tag("result", result)
                 .description("Batch-ready webhook outcomes: delivered (a 2xx), retrying (a failed try that will be"
                         + " retried), failed (given up after 3 days)")
@@ -153,11 +153,15 @@ public final class WebhookDelivery implements AutoCloseable {
         if (closed || credentials.webhookUrl(record.coopIndex()) == null) {
             return;
         }
-        thread.execute(() -> {
-            if (!delivered.contains(record.batch().batchId()) && queued.add(record.batch().batchId())) {
-                send(new Pending(record));
-            }
-        });
+        try {
+            thread.execute(() -> {
+                if (!delivered.contains(record.batch().batchId()) && queued.add(record.batch().batchId())) {
+                    send(new Pending(record));
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // stopping: the batch is listed, so the next start finds it due; settlement must not fail for it
+        }
     }
 
     /** One event on its way: the batch and the tries that failed so far (webhook thread). */
