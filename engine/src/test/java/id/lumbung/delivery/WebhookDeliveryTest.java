@@ -286,6 +286,30 @@ class WebhookDeliveryTest {
     }
 
     @Test
+    void aTryUnansweredForTenSecondsIsAbandonedAndRetried() throws Exception {
+        try (WebhookReceiver receiver = new WebhookReceiver(0)) {
+            receiver.holdFirstTryMs = 15_000;
+            try (TestEngine t = engine(reference(receiver.url()), dir.resolve("data"), Clock.systemUTC())) {
+                DeliveryFixture.pay(t, "T0000001", "h1", 600_000);
+                String batchId = DeliveryFixture.close(t).get(0);
+                assertThat(receiver.await(() -> receiver.delivered().size() == 1, 40_000)).isTrue();
+                List<Received> tries = receiver.received();
+                assertThat(tries).extracting(Received::status).containsExactly(0, 204);
+                assertThat(tries).extracting(Received::eventId).containsOnly(batchId);
+                // the 10 s try timeout, then the first retry wait (50 ms ± 20%)
+                long gapMs = TimeUnit.NANOSECONDS.toMillis(tries.get(1).atNanos() - tries.get(0).atNanos());
+                assertThat(gapMs).isBetween(9_900L, 12_500L);
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (metric(t, "delivered") < 1.0 && System.nanoTime() < deadline) {
+                    Thread.sleep(20); // the engine counts the 2xx once its answer is read, just after the receiver sent it
+                }
+                assertThat(metric(t, "delivered")).isEqualTo(1.0);
+                assertThat(metric(t, "retrying")).isEqualTo(1.0);
+            }
+        }
+    }
+
+    @Test
     void webhookWithoutSecretStopsTheStart() throws Exception {
         Path ref = DeliveryFixture.demoReference(dir.resolve("ref"));
         DeliveryFixture.webhookUrl(ref, KLW, "https://klewer.example/hooks");

@@ -33,24 +33,38 @@ public final class WebhookReceiver implements AutoCloseable {
     private final int failuresPerEvent;
     /** While true every try is answered 500. */
     public volatile boolean failing;
+    /** When above 0, each event's first try is held this long before its answer (recorded with status 0 on arrival). */
+    public volatile long holdFirstTryMs;
 
     public WebhookReceiver(int failuresPerEvent) throws Exception {
         this.failuresPerEvent = failuresPerEvent;
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
-        server.setExecutor(Executors.newSingleThreadExecutor());
+        server.setExecutor(Executors.newFixedThreadPool(4)); // a held try must not hold up the next
         server.createContext("/", ex -> {
             byte[] body = ex.getRequestBody().readAllBytes();
             String eventId = ex.getRequestHeaders().getFirst("Lumbung-Event-Id");
             int status;
             synchronized (this) {
                 int tries = triesByEvent.merge(String.valueOf(eventId), 1, Integer::sum);
-                status = failing || tries <= failuresPerEvent ? 500 : 204;
+                status = holdFirstTryMs > 0 && tries == 1 ? 0 : failing || tries <= failuresPerEvent ? 500 : 204;
                 received.add(new Received(System.nanoTime(), ex.getRequestMethod(), ex.getRequestURI().toString(), eventId,
                         ex.getRequestHeaders().getFirst("Lumbung-Signature"), ex.getRequestHeaders().getFirst("Content-Type"),
                         body, status));
                 notifyAll();
             }
-            ex.sendResponseHeaders(status, -1);
+            if (status == 0) {
+                try {
+                    Thread.sleep(holdFirstTryMs);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                status = 204; // too late: the engine has given up on this try
+            }
+            try {
+                ex.sendResponseHeaders(status, -1);
+            } catch (java.io.IOException e) {
+                // the engine closed the connection of a held try
+            }
             ex.close();
         });
         server.start();
