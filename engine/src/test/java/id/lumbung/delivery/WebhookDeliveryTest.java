@@ -309,6 +309,96 @@ class WebhookDeliveryTest {
         }
     }
 
+    /** Collects every log record of every logger, formatted. */
+    static final class LogCapture extends java.util.logging.Handler {
+        private final StringBuilder text = new StringBuilder();
+        private final java.util.logging.SimpleFormatter formatter = new java.util.logging.SimpleFormatter();
+
+        @Override
+        public synchronized void publish(java.util.logging.LogRecord record) {
+            text.append(formatter.format(record));
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+
+        synchronized String text() {
+            return text.toString();
+        }
+    }
+
+    @Test
+    void theSecretIsNeverInTheLogMetricsOrDataFiles() throws Exception {
+        java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
+        java.util.logging.Level rootLevel = root.getLevel();
+        LogCapture capture = new LogCapture();
+        capture.setLevel(java.util.logging.Level.ALL);
+        root.setLevel(java.util.logging.Level.ALL);
+        root.addHandler(capture);
+        Path data = dir.resolve("data");
+        String scrape;
+        try (WebhookReceiver receiver = new WebhookReceiver(2)) {
+            Path ref = reference(receiver.url());
+            try (TestEngine t = engine(ref, data, Clock.systemUTC())) {
+                DeliveryFixture.pay(t, "T0000001", "x1", 600_000);
+                DeliveryFixture.close(t);
+                assertThat(receiver.await(() -> receiver.delivered().size() == 1, 30_000)).isTrue();
+                // a faulty secret in a reload: its message must not carry it either
+                Files.writeString(ref.resolve("webhook_secrets.csv"), "coop_id,secret_hex\n" + BRH + "," + SECRET_HEX + "0\n");
+                assertThatThrownBy(() -> t.engine.reloadDeliveryCredentials()).message().doesNotContain(SECRET_HEX);
+                Thread.sleep(200);
+                scrape = t.ops("GET", "/metrics", null, null).body();
+            }
+        } finally {
+            root.removeHandler(capture);
+            root.setLevel(rootLevel);
+        }
+        String log = capture.text();
+        assertThat(log).contains("event=webhook_retrying").contains("event=webhook_delivered");
+        byte[] secret = HexFormat.of().parseHex(SECRET_HEX);
+        List<byte[]> forms = List.of(SECRET_HEX.getBytes(StandardCharsets.US_ASCII),
+                SECRET_HEX.toUpperCase(java.util.Locale.ROOT).getBytes(StandardCharsets.US_ASCII), secret,
+                java.util.Base64.getEncoder().encode(secret));
+        List<String> leaks = new java.util.ArrayList<>();
+        List<Path> files;
+        try (java.util.stream.Stream<Path> walk = Files.walk(data)) {
+            files = walk.filter(Files::isRegularFile).toList();
+        }
+        assertThat(files).anyMatch(f -> f.startsWith(data.resolve("webhook")));
+        for (byte[] form : forms) {
+            if (contains(log.getBytes(StandardCharsets.UTF_8), form)) {
+                leaks.add("log");
+            }
+            if (contains(scrape.getBytes(StandardCharsets.UTF_8), form)) {
+                leaks.add("/metrics");
+            }
+            for (Path f : files) {
+                if (contains(Files.readAllBytes(f), form)) {
+                    leaks.add(data.relativize(f).toString());
+                }
+            }
+        }
+        assertThat(leaks).isEmpty();
+    }
+
+    private static boolean contains(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+
     @Test
     void webhookWithoutSecretStopsTheStart() throws Exception {
         Path ref = DeliveryFixture.demoReference(dir.resolve("ref"));
