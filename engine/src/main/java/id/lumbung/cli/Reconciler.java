@@ -7,6 +7,7 @@ import id.lumbung.journal.JournalCorruptException;
 import id.lumbung.ledger.Ledger;
 import id.lumbung.metrics.EngineMetrics;
 import id.lumbung.payment.PaymentBook;
+import id.lumbung.payment.ReferenceBaseline;
 import id.lumbung.reference.ReferenceData;
 import id.lumbung.settlement.FeeSchedule;
 import id.lumbung.settlement.Settlement;
@@ -70,15 +71,21 @@ final class Reconciler {
 
     private int recomputeAndCompare(Path scratch, PrintStream out) throws Exception {
         AtomicReference<Throwable> failure = new AtomicReference<>();
-        Ledger ledger = new Ledger(ref.coopCount(), ref.traderCount());
-        Settlement settlement = new Settlement(ref, fees, scratch, ledger, new EngineMetrics(new SimpleMeterRegistry()),
-                (t, e) -> failure.compareAndSet(null, e));
         long entries;
+        Settlement settlement = null;
         try (Journal journal = new Journal(data.resolve("journal"), Durability.ASYNC)) {
-            PaymentBook book = new PaymentBook(ref, Clock.systemUTC(), journal, settlement, Long.MAX_VALUE, Integer.MAX_VALUE,
-                    new EngineMetrics(new SimpleMeterRegistry()));
+            // the reference comes from the journal, whatever the files say now: only a journal that
+            // never had reference entries is read with the files (as its first start would journal them)
+            ReferenceBaseline baseline = ReferenceBaseline.of(journal, ref, fees.toConfig());
+            ReferenceData start = baseline.reference().effective(ref);
+            Ledger ledger = new Ledger(start.coopCount(), start.traderCount());
+            settlement = new Settlement(start, fees, scratch, ledger, new EngineMetrics(new SimpleMeterRegistry()),
+                    (t, e) -> failure.compareAndSet(null, e));
+            PaymentBook book = new PaymentBook(baseline.reference(), ref, Clock.systemUTC(), journal, settlement,
+                    Long.MAX_VALUE, Integer.MAX_VALUE, new EngineMetrics(new SimpleMeterRegistry()));
             Journal.ReplayResult result = journal.replay(book::replay, n -> { });
             entries = result.entries();
+            out.println(journaledPlansLine(book.reference().feePlans(), baseline.mustJournal()));
             settlement.drained().get(10, TimeUnit.MINUTES);
             if (result.discardedTailIndex() >= 0) {
                 out.println("note: torn tail entry at index 0x" + Long.toHexString(result.discardedTailIndex())
@@ -88,7 +95,9 @@ final class Reconciler {
             out.println("JOURNAL CORRUPT: " + e.getMessage());
             return 3;
         } finally {
-            settlement.close();
+            if (settlement != null) {
+                settlement.close();
+            }
         }
         if (failure.get() != null) {
             out.println("RECOMPUTE FAILED: " + failure.get().getMessage());
@@ -101,6 +110,20 @@ final class Reconciler {
                 + " differences=" + differences.size());
         differences.forEach(d -> out.println("DIFFERENCE " + d));
         return differences.isEmpty() ? 0 : 1;
+    }
+
+    /**
+     * {@code fee plans journaled (they price every batch): GOV=... REG=...}: the plans the journal
+     * holds decide the fees, whatever the config says now; a journal without reference entries
+     * (never started by an engine that journals them) is recomputed with the config's.
+     */
+    private static String journaledPlansLine(java.util.Map<String, String> journaled, boolean notJournaled) {
+        if (notJournaled) {
+            return "fee plans journaled: none (a journal from before reference entries: recomputed with the plans above)";
+        }
+        StringBuilder sb = new StringBuilder("fee plans journaled (they price every batch):");
+        new java.util.TreeMap<>(journaled).forEach((name, spec) -> sb.append(' ').append(name).append('=').append(spec));
+        return sb.toString();
     }
 
     /** {@code fee plans from <source>: GOV=*:0% REG=*:0.7% UMI=500000:0%,*:0.3%}, plans sorted by name. */

@@ -115,10 +115,10 @@ public final class ServeCommand implements Callable<Integer> {
         try {
             engine.start();
         } catch (id.lumbung.reference.ReferenceDataException e) {
-            // a delivery file at fault (a webhook without a secret, a malformed key): named, like any reference error
+            // a reference change that cannot apply, or a delivery file at fault (a webhook without a
+            // secret, a malformed key): file, line and field named; nothing was journaled
             System.err.println("lumbung: " + e.getMessage());
-            closed.set(true);
-            engine.close();
+            drain.run();
             return 2;
         }
         banner(config, engine);

@@ -92,6 +92,18 @@ public final class EngineConfig {
      */
     public static final String SNAPSHOT_ENABLED_PROP_NAME = "snapshot.enabled";
     public static final boolean SNAPSHOT_ENABLED_DEFAULT = true;
+    /**
+     * {@code on} (default): the journal is forced as {@code durability} says.
+     * {@code off-unsafe-test-only}: the force (fdatasync) is skipped while answers are still sent
+     * as if it had run, so an acknowledged payment can be lost at a power cut. It exists only so
+     * that the power-cut test can show it catches a missing force; it is refused unless the JVM
+     * runs with {@code -Dlumbung.unsafe.test.only=true}, and an engine started with it says so on
+     * stderr and in its log.
+     */
+    public static final String JOURNAL_FORCE_PROP_NAME = "journal.force";
+    public static final String JOURNAL_FORCE_OFF_UNSAFE = "off-unsafe-test-only";
+    /** The JVM system property without which {@code journal.force=off-unsafe-test-only} is refused. */
+    public static final String UNSAFE_TEST_ONLY_SYSTEM_PROPERTY = "lumbung.unsafe.test.only";
     public static final String ADMIN_TOKEN_ENV_NAME = "LUMBUNG_ADMIN_TOKEN";
     /**
      * TLS on the terminal port and the ISO 8583 port: the server's private key and certificate
@@ -140,6 +152,8 @@ public final class EngineConfig {
     public final int retainedPaymentsMax;
     public final int writerQueueMax;
     public final long diskReserveBytes;
+    /** {@code journal.force=off-unsafe-test-only}: the journal is never forced (tests only). */
+    public final boolean journalForceOffUnsafe;
     /** Server key and certificate chain (PEM), both null when TLS is off. */
     public final Path tlsKeyPath;
     public final Path tlsCertPath;
@@ -180,6 +194,16 @@ public final class EngineConfig {
         retainedPaymentsMax = (int) longIn(v, RETAINED_PAYMENTS_MAX_PROP_NAME, RETAINED_PAYMENTS_MAX_DEFAULT, 1000, 1_000_000_000);
         writerQueueMax = (int) longIn(v, WRITER_QUEUE_MAX_PROP_NAME, WRITER_QUEUE_MAX_DEFAULT, 16, 16 << 20);
         diskReserveBytes = longIn(v, DISK_RESERVE_BYTES_PROP_NAME, DISK_RESERVE_BYTES_DEFAULT, 0, Long.MAX_VALUE);
+        String force = v.getOrDefault(JOURNAL_FORCE_PROP_NAME, "on").trim();
+        if (!force.equals("on") && !force.equals(JOURNAL_FORCE_OFF_UNSAFE)) {
+            throw new IllegalArgumentException(JOURNAL_FORCE_PROP_NAME + " must be on or " + JOURNAL_FORCE_OFF_UNSAFE
+                    + ", got '" + force + "'");
+        }
+        journalForceOffUnsafe = force.equals(JOURNAL_FORCE_OFF_UNSAFE);
+        if (journalForceOffUnsafe && !Boolean.getBoolean(UNSAFE_TEST_ONLY_SYSTEM_PROPERTY)) {
+            throw new IllegalArgumentException(JOURNAL_FORCE_PROP_NAME + "=" + JOURNAL_FORCE_OFF_UNSAFE + " loses acknowledged"
+                    + " payments at a power cut and is for tests only: it needs -D" + UNSAFE_TEST_ONLY_SYSTEM_PROPERTY + "=true");
+        }
         tlsKeyPath = optionalPath(v, TLS_KEY_PATH_PROP_NAME);
         tlsCertPath = optionalPath(v, TLS_CERT_PATH_PROP_NAME);
         tlsClientCaPath = optionalPath(v, TLS_CLIENT_CA_PATH_PROP_NAME);
@@ -265,8 +289,8 @@ public final class EngineConfig {
             BATCH_ITEMS_MAX_PROP_NAME, RATE_PER_SECOND_PROP_NAME, RATE_BURST_PROP_NAME, RETENTION_DAYS_PROP_NAME,
             RETAINED_PAYMENTS_MAX_PROP_NAME, WRITER_QUEUE_MAX_PROP_NAME, DISK_RESERVE_BYTES_PROP_NAME,
             TLS_KEY_PATH_PROP_NAME, TLS_CERT_PATH_PROP_NAME, TLS_CLIENT_AUTH_PROP_NAME, TLS_CLIENT_CA_PATH_PROP_NAME,
-            SNAPSHOT_ENABLED_PROP_NAME, OPS_BIND_PROP_NAME, ISO_MAC_PROP_NAME, SFTP_PORT_PROP_NAME, WEBHOOK_SECRETS_PATH_PROP_NAME,
-            WEBHOOK_RETRY_FIRST_MS_PROP_NAME);
+            SNAPSHOT_ENABLED_PROP_NAME, OPS_BIND_PROP_NAME, ISO_MAC_PROP_NAME, JOURNAL_FORCE_PROP_NAME, SFTP_PORT_PROP_NAME,
+            WEBHOOK_SECRETS_PATH_PROP_NAME, WEBHOOK_RETRY_FIRST_MS_PROP_NAME);
 
     private static int port(Map<String, String> v, String name, int dflt) {
         return (int) longIn(v, name, dflt, 0, 65535);

@@ -17,6 +17,7 @@ import id.lumbung.metrics.OpsServer;
 import id.lumbung.payment.JournalEntry;
 import id.lumbung.payment.PaymentBook;
 import id.lumbung.payment.PaymentService;
+import id.lumbung.payment.ReferenceBaseline;
 import id.lumbung.reference.Coop;
 import id.lumbung.reference.DeliveryCredentials;
 import id.lumbung.reference.ReferenceData;
@@ -64,8 +65,18 @@ public final class Engine implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Engine.class.getName());
 
     private final EngineConfig config;
-    private final ReferenceData reference;
+    /** The reference files as read at start (the last reload's, once one succeeded). */
+    private ReferenceData files;
+    /** The reference in effect (journaled values, names and keys from the files): what event loops read. */
+    private volatile ReferenceData reference;
     private final FeeSchedule fees;
+    /** The reference in effect before the journal's first entry (see {@link ReferenceBaseline}). */
+    private ReferenceBaseline baseline;
+    /** Whether the baseline was journaled; writer thread. */
+    private boolean baselineJournaled;
+    /** A start's reference changes wait for the journal to take writes (disk reserve); writer thread. */
+    private boolean referencePending;
+    private volatile RateLimiter rateLimiter;
     private final Clock clock;
     private final String adminToken;
     private final Thread.UncaughtExceptionHandler fatal;
@@ -109,6 +120,7 @@ public final class Engine implements AutoCloseable {
     public Engine(EngineConfig config, ReferenceData reference, FeeSchedule fees, Clock clock, String adminToken,
             Thread.UncaughtExceptionHandler fatal) {
         this.config = config;
+        this.files = reference;
         this.reference = reference;
         this.fees = fees;
         this.clock = clock;
@@ -136,7 +148,13 @@ public final class Engine implements AutoCloseable {
         // delivery credentials first: a webhook without its secret stops the start before anything opens
         delivery = DeliveryCredentials.load(config.referenceDir, config.webhookSecretsPath, reference);
         Files.createDirectories(config.dataDir);
-        journal = new Journal(config.dataDir.resolve("journal"), config.durability);
+        if (config.journalForceOffUnsafe) {
+            System.err.println("WARNING: journal.force=off-unsafe-test-only: the journal is never forced to disk;"
+                    + " acknowledged payments are lost at a power cut. For tests only.");
+        }
+        Journal.removeHeaderlessCycleFiles(config.dataDir.resolve("journal"));
+        journal = new Journal(config.dataDir.resolve("journal"), config.durability, config.journalForceOffUnsafe);
+        baseline = ReferenceBaseline.of(journal, files, fees.toConfig());
         newDerivedState();
         long tJournal = System.nanoTime();
         // the snapshot loads on a thread of its own while Vert.x and the ops port start
@@ -175,9 +193,12 @@ public final class Engine implements AutoCloseable {
         writer = new JournalWriter(journal, metrics, config.writerQueueMax, book::publishWindows, this::idleWork, fatal);
         service = new PaymentService(book, writer);
         writer.start();
+        journalReferenceChanges();
 
-        IngestContext ctx = new IngestContext(config, reference, service, settlement, ledger,
-                new RateLimiter(reference.terminalCount(), config.ratePerSecond, config.rateBurst), metrics, clock);
+        rateLimiter = new RateLimiter(reference.terminalCount(), config.ratePerSecond, config.rateBurst);
+        rateLimiter.ensureCapacity(reference.terminalCount()); // a reference the writer published meanwhile
+        IngestContext ctx = new IngestContext(config, () -> reference, service, settlement, ledger, rateLimiter, metrics,
+                clock);
         int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
         java.util.ArrayList<String> ids = new java.util.ArrayList<>();
         for (int i = 0; i < instances; i++) {
@@ -188,8 +209,9 @@ public final class Engine implements AutoCloseable {
             }
         }
         deployments = ids;
-        gateway = new id.lumbung.gateway.IsoGateway(vertx, config.httpHost, config.isoPort, service, reference::terminal,
-                i -> reference.trader(i).traderId(), clock, registry, config.amountMaxRupiah, config.isoMac)
+        gateway = new id.lumbung.gateway.IsoGateway(vertx, config.httpHost, config.isoPort, service,
+                id -> reference.terminal(id), i -> reference.trader(i).traderId(), clock, registry, config.amountMaxRupiah,
+                config.isoMac)
                 .tls(o -> id.lumbung.config.Tls.apply(o, config), config.tlsClientAuthRequired);
         await(gateway.start());
         startDelivery();
@@ -264,17 +286,98 @@ public final class Engine implements AutoCloseable {
                 .withMetrics(new MicrometerMetricsFactory(registry))
                 .build();
         registerGauges();
-        ops = new OpsServer(vertx, registry, this::ready, adminToken, this::adminClose);
+        ops = new OpsServer(vertx, registry, this::ready, adminToken, this::adminClose)
+                .referenceAdmin(this::adminReload, this::adminReferenceHistory);
         // with TLS configured the admin token never travels in clear (server TLS; the token authorises)
         await(ops.listen(config.opsBind, config.opsPort, o -> id.lumbung.config.Tls.applyServerOnly(o, config)));
     }
 
     /** The state the journal derives, empty: ledger, settlement and payment book. */
     private void newDerivedState() {
-        ledger = new Ledger(reference.coopCount(), reference.traderCount());
-        settlement = new Settlement(reference, fees, config.dataDir, ledger, metrics, fatal);
-        book = new PaymentBook(reference, clock, journal, settlement, TimeUnit.DAYS.toMillis(config.retentionDays),
-                config.retainedPaymentsMax, metrics);
+        ReferenceData start = baseline.reference().effective(files);
+        ledger = new Ledger(start.coopCount(), start.traderCount());
+        settlement = new Settlement(start, fees, config.dataDir, ledger, metrics, fatal);
+        book = new PaymentBook(baseline.reference(), files, clock, journal,
+                settlement, TimeUnit.DAYS.toMillis(config.retentionDays), config.retainedPaymentsMax, metrics);
+    }
+
+    /**
+     * After replay, before anything else is journaled: records the reference an upgraded journal
+     * had in effect, then journals each change the files make to the reference at the journal's
+     * end. A change that cannot apply stops the start, naming file, line and field.
+     */
+    private void journalReferenceChanges() throws Exception {
+        // the journal's appender belongs to the writer thread: the changes are its first command,
+        // answered once durable, before any listener takes a request
+        java.util.concurrent.CompletableFuture<PaymentBook.ReferenceUpdate> done = new java.util.concurrent.CompletableFuture<>();
+        boolean offered = writer.offer(new id.lumbung.journal.JournalWriter.Command() {
+            private PaymentBook.ReferenceUpdate update;
+
+            @Override
+            public void execute() {
+                if (!book.writable()) {
+                    // under the disk reserve nothing is written, payments included (503), until space
+                    // returns: then the writer's disk check journals the changes before its first write.
+                    // Meanwhile the event loops see the journaled reference; a new journal has none yet,
+                    // and the files' own table has the very indexes the journaled one will have (a first
+                    // reference is appended in file order)
+                    referencePending = true;
+                    publishReference(book.referenceEmpty() ? files : book.reference());
+                    update = new PaymentBook.ReferenceUpdate(List.of(), null, true);
+                    return;
+                }
+                update = journalStartReference();
+                if (update.refusal() == null) {
+                    publishReference(book.reference());
+                }
+            }
+
+            @Override
+            public void complete() {
+                done.complete(update);
+            }
+        });
+        if (!offered) {
+            throw new IllegalStateException("the journal writer took no command at start");
+        }
+        PaymentBook.ReferenceUpdate update;
+        try {
+            update = done.get(10, TimeUnit.MINUTES);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("the journal writer did not journal the reference changes within 10 minutes"
+                    + (failed ? " (it failed: see event=journal_writer_failed)" : ""), e);
+        }
+        if (update.refusal() != null) {
+            throw new id.lumbung.reference.ReferenceDataException("reference change refused, nothing journaled: "
+                    + update.refusal());
+        }
+        if (update.journalUnavailable()) {
+            LOG.log(System.Logger.Level.WARNING, "event=reference_deferred reason=\"the journal takes no writes (disk"
+                    + " reserve); reference changes are journaled when it does\"");
+            return;
+        }
+        logChanges(update.changes());
+    }
+
+    /** The start's reference changes (and an upgraded journal's baseline, once). Writer thread. */
+    private PaymentBook.ReferenceUpdate journalStartReference() {
+        if (baseline.mustJournal() && !baselineJournaled) {
+            int n = book.journalBaseline(files, fees.toConfig()).size();
+            baselineJournaled = true;
+            LOG.log(System.Logger.Level.INFO, "event=reference_baseline_journaled changes={0,number,#} note=\"an"
+                    + " upgraded journal: the files are taken as in effect since its start\"", n);
+        }
+        return book.applyReference(files, fees.toConfig());
+    }
+
+    private static void logChanges(List<id.lumbung.reference.JournaledReference.Change> changes) {
+        for (id.lumbung.reference.JournaledReference.Change c : changes.size() > 20 ? changes.subList(0, 20) : changes) {
+            LOG.log(System.Logger.Level.INFO, "event=reference_changed what=\"{0}\" from=\"{1}\" to=\"{2}\""
+                    + " sequence={3,number,#}", c.what(), c.from(), c.to(), c.sequence());
+        }
+        if (changes.size() > 20) {
+            LOG.log(System.Logger.Level.INFO, "event=reference_changed more={0,number,#}", changes.size() - 20);
+        }
     }
 
     /**
@@ -291,9 +394,10 @@ public final class Engine implements AutoCloseable {
                 return null;
             }
             long[] partNs = new long[3];
-            Snapshots.Position at = snapshots.load(file, reference.identityDigest(), journal, in -> {
+            Snapshots.Position at = snapshots.load(file, journal, in -> {
                 long p0 = System.nanoTime();
                 book.readFrom(in);
+                settlement.useReference(book.reference()); // the journaled reference the snapshot carries
                 long p1 = System.nanoTime();
                 settlement.readFrom(in);
                 long p2 = System.nanoTime();
@@ -404,7 +508,9 @@ public final class Engine implements AutoCloseable {
         try {
             FileStore store = Files.getFileStore(journal.dir());
             diskFreeBytes = store.getUsableSpace();
-            ok = diskFreeBytes > reserve && Files.isWritable(journal.dir());
+            boolean room = journal.extendRoom(diskFreeBytes); // refuses at the file system's own ENOSPC
+            // a reserve of 0 leaves the decision to the file system, through the journal's room
+            ok = room && (reserve == 0 || diskFreeBytes > reserve) && Files.isWritable(journal.dir());
         } catch (IOException e) {
             ok = false;
         }
@@ -414,6 +520,17 @@ public final class Engine implements AutoCloseable {
         }
         writable = ok;
         book.writable(ok);
+        if (ok && referencePending && writer != null && writer.isWriterThread()) {
+            referencePending = false; // before any command of the writer can write
+            PaymentBook.ReferenceUpdate update = journalStartReference();
+            if (update.refusal() != null) {
+                LOG.log(System.Logger.Level.ERROR, "event=reference_refused detail=\"{0}\" effect=\"the journaled"
+                        + " reference stays in effect; fix the files and reload\"", update.refusal());
+            } else {
+                logChanges(update.changes());
+            }
+            publishReference(book.reference());
+        }
     }
 
     /**
@@ -519,6 +636,89 @@ public final class Engine implements AutoCloseable {
             }));
         });
         return promise.future();
+    }
+
+    /**
+     * {@code POST /admin/v1/reference/reload}: reads the reference files again (off the event loop),
+     * then the journal writer journals and applies each change, or refuses them all (409 naming
+     * file, line and field). Event loops see the old reference or the new one, never a mix: the
+     * writer publishes the new one whole once it has journaled it.
+     */
+    private Future<OpsServer.Answer> adminReload() {
+        if (!ready || failed) {
+            return Future.succeededFuture(new OpsServer.Answer(503,
+                    Problem.json(503, "NOT_READY", "Not ready", "the engine is starting or stopping")));
+        }
+        io.vertx.core.Context context = vertx.getOrCreateContext();
+        return vertx.executeBlocking(() -> {
+            try {
+                return config.referenceDir == null ? ReferenceData.loadBundledDemo(fees.toConfig().keySet())
+                        : ReferenceData.load(config.referenceDir, fees.toConfig().keySet());
+            } catch (id.lumbung.reference.ReferenceDataException e) {
+                return e;
+            }
+        }).compose(loaded -> {
+            if (loaded instanceof id.lumbung.reference.ReferenceDataException e) {
+                return Future.succeededFuture(refused(e.getMessage()));
+            }
+            ReferenceData next = (ReferenceData) loaded;
+            Promise<OpsServer.Answer> answer = Promise.promise();
+            service.reference(next, fees.toConfig(), this::publishReference, context, update -> {
+                if (update.refusal() != null) {
+                    answer.complete(refused(update.refusal()));
+                } else if (update.journalUnavailable()) {
+                    answer.complete(new OpsServer.Answer(Problem.JOURNAL_UNAVAILABLE.status,
+                            Problem.JOURNAL_UNAVAILABLE.json("the reference changes could not be journaled")));
+                } else {
+                    logChanges(update.changes());
+                    answer.complete(new OpsServer.Answer(200, changesJson(update.changes(), -1)));
+                }
+            });
+            return answer.future();
+        });
+    }
+
+    /** Writer thread, right after a reload's changes are journaled: what every later request sees. */
+    private void publishReference(ReferenceData next) {
+        RateLimiter limiter = rateLimiter; // null only while the start has not built it (it sizes it from the reference)
+        if (limiter != null) {
+            limiter.ensureCapacity(next.terminalCount());
+        }
+        reference = next;
+    }
+
+    private static OpsServer.Answer refused(String message) {
+        return new OpsServer.Answer(409, Problem.json(409, "REFERENCE_REFUSED", "Reference change refused",
+                "nothing journaled: " + message));
+    }
+
+    /** {@code GET /admin/v1/reference/history}: read on the writer, which owns the history. */
+    private Future<OpsServer.Answer> adminReferenceHistory() {
+        if (!ready || failed) {
+            return Future.succeededFuture(new OpsServer.Answer(503,
+                    Problem.json(503, "NOT_READY", "Not ready", "the engine is starting or stopping")));
+        }
+        io.vertx.core.Context context = vertx.getOrCreateContext();
+        Promise<OpsServer.Answer> answer = Promise.promise();
+        service.referenceHistory((changes, total) -> context.runOnContext(v -> answer.complete(total < 0
+                ? new OpsServer.Answer(Problem.JOURNAL_UNAVAILABLE.status,
+                        Problem.JOURNAL_UNAVAILABLE.json("the journal writer's queue is full"))
+                : new OpsServer.Answer(200, changesJson(changes, total)))));
+        return answer.future();
+    }
+
+    /** {@code {"changes":[{"what","from","to","sequence","at"}],"total"?}}, {@code at} in ISO 8601 UTC. */
+    private static String changesJson(List<id.lumbung.reference.JournaledReference.Change> changes, long total) {
+        io.vertx.core.json.JsonArray items = new io.vertx.core.json.JsonArray();
+        for (id.lumbung.reference.JournaledReference.Change c : changes) {
+            items.add(new io.vertx.core.json.JsonObject().put("what", c.what()).put("from", c.from()).put("to", c.to())
+                    .put("sequence", c.sequence()).put("at", java.time.Instant.ofEpochMilli(c.atEpochMs()).toString()));
+        }
+        io.vertx.core.json.JsonObject body = new io.vertx.core.json.JsonObject().put("changes", items);
+        if (total >= 0) {
+            body.put("total", total);
+        }
+        return body.encode();
     }
 
     private Future<OpsServer.Answer> adminClose(String coopId) {
@@ -701,7 +901,7 @@ public final class Engine implements AutoCloseable {
                 journal.forceFiles(); // ASYNC: the entries the snapshot stands on must be on disk before it
             }
             Snapshots.Written w = new Snapshots(config.dataDir).write(
-                    new Snapshots.Position(book.lastSequence(), book.lastEntryIndex()), reference.identityDigest(), journal,
+                    new Snapshots.Position(book.lastSequence(), book.lastEntryIndex()), journal,
                     out -> {
                         book.writeTo(out);
                         settlement.writeTo(out);

@@ -12,7 +12,8 @@ import java.time.Clock;
  * What every HTTP ingest verticle instance shares: thread-safe collaborators only.
  *
  * @param config limits and ports
- * @param reference terminals, traders and cooperatives
+ * @param referenceSource terminals, traders and cooperatives in effect (replaced as a whole when a
+ *     change is journaled; indexes are stable across versions)
  * @param commands the journal writer's command surface
  * @param settlement closed batches and their files
  * @param ledger settled balances
@@ -22,11 +23,16 @@ import java.time.Clock;
  */
 public record IngestContext(
         EngineConfig config,
-        ReferenceData reference,
+        java.util.function.Supplier<ReferenceData> referenceSource,
         PaymentCommands commands,
         Settlement settlement,
         Ledger ledger,
         RateLimiter rateLimiter,
         EngineMetrics metrics,
         Clock clock) {
+
+    /** The reference in effect now: read it once per request and use that one throughout. */
+    public ReferenceData reference() {
+        return referenceSource.get();
+    }
 }

@@ -10,7 +10,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * terminal, so a million terminals cost 8 MB.
  */
 public final class RateLimiter {
-    private final AtomicLongArray tatNs;
+    /** Replaced by a larger copy when terminals are added (a race may lose a few updates: a few extra tokens, once). */
+    private volatile AtomicLongArray tatNs;
     private final long intervalNs;
     private final long toleranceNs;
 
@@ -20,8 +21,21 @@ public final class RateLimiter {
         this.toleranceNs = intervalNs * burst;
     }
 
+    /** Holds a bucket for every terminal index below {@code terminals}; call before such a terminal can post. */
+    public void ensureCapacity(int terminals) {
+        AtomicLongArray a = tatNs;
+        if (terminals > a.length()) {
+            AtomicLongArray b = new AtomicLongArray(terminals);
+            for (int i = 0; i < a.length(); i++) {
+                b.set(i, a.get(i));
+            }
+            tatNs = b;
+        }
+    }
+
     /** @return 0 when allowed, otherwise the nanoseconds to wait before a retry can pass */
     public long acquire(int terminalIndex, long nowNs) {
+        AtomicLongArray tatNs = this.tatNs;
         while (true) {
             long tat = tatNs.get(terminalIndex);
             long start = tat == 0 || tat < nowNs ? nowNs : tat;

@@ -47,6 +47,8 @@ public final class Journal implements AutoCloseable {
 
     private final Path dir;
     private final Durability durability;
+    /** {@code journal.force=off-unsafe-test-only}: {@link #sync} forces nothing (the power-cut test's negative control). */
+    private final boolean forceOffUnsafe;
     private final SingleChronicleQueue queue;
     private ExcerptAppender appender;
     /** Random-access reads of earlier entries ({@link #read}). */
@@ -76,15 +78,51 @@ public final class Journal implements AutoCloseable {
     private FileChannel syncChannel;
     private File syncChannelFile;
     private final byte[] readBuffer = new byte[EntryCodec.ENTRY_BYTES_MAX];
+    /** The end of the last entry appended, as an offset in {@link #appendFile}; -1 before the first append. Writer thread. */
+    private long appendEnd = -1;
+    /** {@link #appendFile}'s bytes up to here have disk blocks ({@link #extendRoom}). Writer thread. */
+    private long allocatedTo;
+    /** The free space {@link #extendRoom} was last told of, for a cycle file not yet appended to. Writer thread. */
+    private long freeBytes = Long.MAX_VALUE;
+    /** A new cycle file's entries up to here may stand on free space rather than allocated room. Writer thread. */
+    private long graceTo = -1;
+    /**
+     * The room guard is on: the engine's writer calls {@link #extendRoom} with the free space it
+     * measures. A journal nobody calls it on (reconcile, benchmarks, tools) appends unguarded.
+     */
+    private boolean roomGuarded;
+    /** Whether the next entry has disk blocks to go to ({@link #hasRoom}). Writer thread. */
+    private boolean room = true;
+    /** The channel {@link #extendRoom} reads and writes back through, kept open for the current cycle file. */
+    private FileChannel roomChannel;
+    private File roomChannelFile;
+    private final java.nio.ByteBuffer roomBuffer = java.nio.ByteBuffer.allocateDirect(ROOM_CHUNK_BYTES);
 
     public Journal(Path dir, Durability durability) {
-        this(dir, durability, SystemTimeProvider.INSTANCE);
+        this(dir, durability, false, SystemTimeProvider.INSTANCE);
+    }
+
+    /**
+     * @param forceOffUnsafe {@code journal.force=off-unsafe-test-only}: {@link #sync} skips the force
+     *     and the entries it should cover stay in memory only (tests that must see a lost force fail)
+     */
+    public Journal(Path dir, Durability durability, boolean forceOffUnsafe) {
+        this(dir, durability, forceOffUnsafe, SystemTimeProvider.INSTANCE);
     }
 
     /** @param time the queue's clock, which picks the daily cycle file; tests move it past midnight */
     Journal(Path dir, Durability durability, TimeProvider time) {
+        this(dir, durability, false, time);
+    }
+
+    private Journal(Path dir, Durability durability, boolean forceOffUnsafe, TimeProvider time) {
         this.dir = dir;
         this.durability = durability;
+        this.forceOffUnsafe = forceOffUnsafe;
+        if (forceOffUnsafe) {
+            LOG.log(System.Logger.Level.ERROR, "event=journal_force_off_unsafe_test_only journal={0} note=\"the journal is"
+                    + " never forced: acknowledged payments are lost at a power cut; for tests only\"", dir);
+        }
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
@@ -108,6 +146,99 @@ public final class Journal implements AutoCloseable {
 
     /** What replay found. */
     public record ReplayResult(long entries, long lastSequence, long discardedTailIndex, long bytes) {
+    }
+
+    /**
+     * Room kept allocated past the last entry: 2 MiB is about 13,000 payments (~160 bytes each),
+     * some 100 ms at 130,000 payments/s, ten times the writer's 10 ms between checks.
+     */
+    static final long ROOM_AHEAD_BYTES = 2L << 20;
+    /**
+     * Below this much allocated room the next entry is refused: one entry ({@link
+     * EntryCodec#ENTRY_BYTES_MAX}, about 2 KiB) plus one of Chronicle's index arrays, which it writes
+     * inline at the append position (4,096 slots of 8 bytes = 32 KiB for FAST_DAILY), with margin.
+     */
+    static final long ROOM_MIN_BYTES = 256L << 10;
+    /**
+     * Free space a cycle file not yet appended to needs: Chronicle writes its header and first index
+     * arrays (under 100 KiB) on the first append, before the room guard knows the file.
+     */
+    static final long NEW_FILE_FREE_BYTES_MIN = 1L << 20;
+    /** Bytes read and written back at a time by {@link #extendRoom}: 64 KiB. */
+    private static final int ROOM_CHUNK_BYTES = 64 << 10;
+
+    /** Bytes read at a time when a cycle file without header is checked for zeros: 1 MiB. */
+    private static final int ZERO_CHECK_CHUNK_BYTES = 1 << 20;
+
+    /**
+     * Removes the cycle files whose header never reached the disk: empty, or zeros throughout. A
+     * power cut leaves one when it lands after Chronicle created a file and before its first force
+     * (the folder entry, or the size too, can be on disk without the data). Such a file holds no
+     * entry; left in place, Chronicle waits for another process to write its header, close to a
+     * minute, before it opens the queue. A file with no header but other bytes lost its header
+     * page and kept data: corruption, refused.
+     *
+     * <p>The engine calls this before it opens its journal, which no other process appends to; a
+     * reader of a live engine's journal (reconcile) must not, since a file the engine is creating
+     * is headerless for an instant.
+     *
+     * @throws JournalCorruptException for a cycle file with no header and a non-zero byte
+     */
+    public static void removeHeaderlessCycleFiles(Path dir) {
+        try {
+            if (Files.isDirectory(dir)) {
+                removeHeaderless(dir);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot check the journal files in " + dir, e);
+        }
+    }
+
+    private static void removeHeaderless(Path dir) throws IOException {
+        List<Path> cycleFiles;
+        try (Stream<Path> files = Files.list(dir)) {
+            cycleFiles = files.filter(p -> p.toString().endsWith(".cq4")).sorted().toList();
+        }
+        java.nio.ByteBuffer chunk = null;
+        for (Path f : cycleFiles) {
+            try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ)) {
+                java.nio.ByteBuffer header = java.nio.ByteBuffer.allocate(Integer.BYTES);
+                ch.read(header, 0);
+                if (header.position() == Integer.BYTES && header.getInt(0) != 0) {
+                    continue; // Chronicle's first header word: the file was written
+                }
+                if (chunk == null) {
+                    chunk = java.nio.ByteBuffer.allocate(ZERO_CHECK_CHUNK_BYTES);
+                }
+                long nonZeroAt = firstNonZero(ch, chunk);
+                if (nonZeroAt >= 0) {
+                    throw new JournalCorruptException("journal cycle file " + f + " has no header but a non-zero byte at offset "
+                            + nonZeroAt + ": its first page was lost and later data kept."
+                            + " Stop, keep the data folder, and restore the journal from backup.");
+                }
+            }
+            LOG.log(System.Logger.Level.WARNING, "event=journal_headerless_cycle_file_removed file={0} bytes={1,number,#}"
+                    + " reason=\"no header and zeros throughout: created, never forced (a power cut)\"", f, Files.size(f));
+            Files.delete(f);
+        }
+    }
+
+    /** The offset of the first non-zero byte of a file, or -1. */
+    private static long firstNonZero(FileChannel ch, java.nio.ByteBuffer chunk) throws IOException {
+        long at = 0;
+        while (true) {
+            chunk.clear();
+            int n = ch.read(chunk, at);
+            if (n < 0) {
+                return -1;
+            }
+            for (int i = 0; i < n; i++) {
+                if (chunk.get(i) != 0) {
+                    return at + i;
+                }
+            }
+            at += n;
+        }
     }
 
     /**
@@ -148,6 +279,19 @@ public final class Journal implements AutoCloseable {
                         + Long.toHexString(last[1]) + ")");
             }
             return r.entries();
+        }
+    }
+
+    /**
+     * Reads entries from the start with replay's checks while {@code keepGoing} holds (asked before
+     * each entry): a search for the first entries of some kind, which may end early.
+     *
+     * @throws JournalCorruptException as replay would, for the entries it reads
+     */
+    public ReplayResult scan(EntryHandler handler, java.util.function.BooleanSupplier keepGoing) {
+        try (ExcerptTailer tailer = queue.createTailer()) {
+            // an upper bound short of Long.MAX_VALUE: a scan that ends early has not hidden the rest
+            return replay(tailer, 0, Long.MAX_VALUE - 1, new byte[readBuffer.length], handler, n -> { }, keepGoing, -1);
         }
     }
 
@@ -332,9 +476,11 @@ public final class Journal implements AutoCloseable {
             appender = queue.createAppender();
         }
         long index;
+        long end;
         try (DocumentContext dc = appender.writingDocument()) {
             dc.wire().bytes().write(bytes, 0, length);
             index = dc.index();
+            end = dc.wire().bytes().writePosition(); // an offset in the cycle file: Chronicle maps the whole file
         }
         int cycle = appender.cycle();
         if (cycle != appendCycle) {
@@ -344,12 +490,101 @@ public final class Journal implements AutoCloseable {
             appendFile = appender.currentFile();
             appendCycle = cycle;
             newFile = true;
+            allocatedTo = end; // Chronicle's writes up to here succeeded: they have blocks
+            // until the writer's next check allocates room, a new file's entries stand on free space
+            graceTo = end + NEW_FILE_FREE_BYTES_MIN / 2;
+        }
+        appendEnd = end;
+        if (roomGuarded && allocatedTo - appendEnd < ROOM_MIN_BYTES && !(appendEnd < graceTo && freeBytes >= NEW_FILE_FREE_BYTES_MIN)) {
+            // a burst past the writer's periodic extension: just enough for the next entries here
+            // (about a millisecond), the rest at the writer's next check
+            extendRoom(freeBytes, 2 * ROOM_MIN_BYTES);
         }
         dirty = true;
         if (length > EntryCodec.TYPE_OFFSET && bytes[EntryCodec.TYPE_OFFSET] == JournalEntry.TYPE_CLOSE) {
             closeAppended = true;
         }
         return index;
+    }
+
+    /**
+     * Whether the next entry has disk blocks to go to. Chronicle writes entries through a shared
+     * mapping: a page with no block behind it on a full file system raises SIGBUS at the write,
+     * which the JVM turns into an {@code InternalError} that kills the writer. So the writer
+     * refuses an entry (503 JOURNAL_UNAVAILABLE) unless {@link #ROOM_MIN_BYTES} past the last one
+     * are allocated, or, for a cycle file not yet appended to (the first after a start, or the
+     * next day's once the clock passed midnight) or in its first 512 KiB (before the writer's next
+     * check allocates its room), {@link #NEW_FILE_FREE_BYTES_MIN} are free. Writer thread.
+     */
+    public boolean hasRoom() {
+        if (roomGuarded && appendFile != null && queue.cycle() != appendCycle) {
+            return freeBytes >= NEW_FILE_FREE_BYTES_MIN; // the next entry opens the next cycle's file (the daily roll)
+        }
+        return room;
+    }
+
+    /**
+     * Allocates the current cycle file up to {@link #ROOM_AHEAD_BYTES} past the last entry, when less
+     * than half of that is left: reads each 64 KiB and writes the same bytes back (past the last entry
+     * they are zeros, and only this thread appends), which gives every page a block or fails with
+     * ENOSPC. Portable where {@code fallocate} is not reachable from Java, and never changes a byte.
+     * Writer thread, every 10 ms and when the room runs low.
+     *
+     * @param freeBytes usable space on the journal's file system, for a cycle file not yet appended to
+     * @return {@link #hasRoom}
+     */
+    public boolean extendRoom(long freeBytes) {
+        roomGuarded = true;
+        return extendRoom(freeBytes, ROOM_AHEAD_BYTES);
+    }
+
+    private boolean extendRoom(long freeBytes, long aheadBytes) {
+        this.freeBytes = freeBytes;
+        if (appendFile == null) {
+            room = freeBytes >= NEW_FILE_FREE_BYTES_MIN;
+            return room;
+        }
+        long target = appendEnd + aheadBytes;
+        if (target - allocatedTo > aheadBytes / 2) {
+            try {
+                if (!appendFile.equals(roomChannelFile)) {
+                    if (roomChannel != null) {
+                        roomChannel.close();
+                    }
+                    roomChannel = null;
+                    roomChannel = FileChannel.open(appendFile.toPath(), StandardOpenOption.READ, StandardOpenOption.WRITE);
+                    roomChannelFile = appendFile;
+                }
+                while (allocatedTo < target) {
+                    touch(roomChannel, allocatedTo, (int) Math.min(ROOM_CHUNK_BYTES, target - allocatedTo));
+                    allocatedTo += Math.min(ROOM_CHUNK_BYTES, target - allocatedTo);
+                }
+            } catch (IOException e) {
+                if (room) {
+                    LOG.log(System.Logger.Level.WARNING, "event=journal_room_refused file={0} allocated_to={1,number,#}"
+                            + " append_end={2,number,#} error=\"{3}\"", appendFile, allocatedTo, appendEnd, e.getMessage());
+                }
+            }
+        }
+        room = allocatedTo - appendEnd >= ROOM_MIN_BYTES || appendEnd < graceTo && freeBytes >= NEW_FILE_FREE_BYTES_MIN;
+        return hasRoom();
+    }
+
+    /** Reads {@code n} bytes at {@code at} (zeros past the end of the file) and writes them back. */
+    private void touch(FileChannel ch, long at, int n) throws IOException {
+        java.nio.ByteBuffer b = roomBuffer;
+        b.clear().limit(n);
+        while (b.hasRemaining()) {
+            if (ch.read(b, at + b.position()) < 0) {
+                while (b.hasRemaining()) {
+                    b.put((byte) 0);
+                }
+            }
+        }
+        b.flip();
+        while (b.hasRemaining()) {
+            ch.write(b, at + b.position());
+        }
     }
 
     /**
@@ -421,7 +656,7 @@ public final class Journal implements AutoCloseable {
      * @throws UncheckedIOException when the disk refuses: the entries are not durable
      */
     public void sync(SyncTarget target) {
-        if (target == null || !target.forcedUnder(durability)) {
+        if (target == null || !target.forcedUnder(durability) || forceOffUnsafe) {
             return;
         }
         for (File f : target.files()) {
@@ -532,6 +767,13 @@ public final class Journal implements AutoCloseable {
 
     @Override
     public void close() {
+        if (roomChannel != null) {
+            try {
+                roomChannel.close();
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.WARNING, "event=journal_room_channel_close_failed error=\"{0}\"", e.getMessage());
+            }
+        }
         if (syncChannel != null) {
             try {
                 syncChannel.close();

@@ -16,14 +16,33 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * consistent value per account).
  */
 public final class Ledger {
-    private final AtomicLongArray memberCreditRupiah;
-    private final AtomicLongArray coopCreditRupiah;
+    // replaced by larger copies when the reference grows (settlement thread, the only writer)
+    private volatile AtomicLongArray memberCreditRupiah;
+    private volatile AtomicLongArray coopCreditRupiah;
     private volatile long clearingDebitRupiah;
     private volatile long feeIncomeCreditRupiah;
 
     public Ledger(int coops, int traders) {
         memberCreditRupiah = new AtomicLongArray(traders);
         coopCreditRupiah = new AtomicLongArray(coops);
+    }
+
+    /** Grows the accounts to {@code coops} and {@code traders} (indexes are stable: existing ones keep their balance). */
+    public void ensureCapacity(int coops, int traders) {
+        if (coops > coopCreditRupiah.length()) {
+            coopCreditRupiah = grown(coopCreditRupiah, coops);
+        }
+        if (traders > memberCreditRupiah.length()) {
+            memberCreditRupiah = grown(memberCreditRupiah, traders);
+        }
+    }
+
+    private static AtomicLongArray grown(AtomicLongArray a, int length) {
+        AtomicLongArray b = new AtomicLongArray(length);
+        for (int i = 0; i < a.length(); i++) {
+            b.set(i, a.get(i));
+        }
+        return b;
     }
 
     /**
@@ -64,12 +83,14 @@ public final class Ledger {
 
     /** Settled net of a cooperative (sum of its members' credits), in rupiah. */
     public long coopBalanceRupiah(int coopIndex) {
-        return coopCreditRupiah.get(coopIndex);
+        AtomicLongArray a = coopCreditRupiah;
+        return coopIndex < a.length() ? a.get(coopIndex) : 0; // added since the last batch: nothing settled yet
     }
 
     /** Settled net of one member, in rupiah. */
     public long memberBalanceRupiah(int traderIndex) {
-        return memberCreditRupiah.get(traderIndex);
+        AtomicLongArray a = memberCreditRupiah;
+        return traderIndex < a.length() ? a.get(traderIndex) : 0;
     }
 
     public long clearingDebitRupiah() {
@@ -98,7 +119,8 @@ public final class Ledger {
     public void readFrom(SnapshotIn in) {
         int coops = in.readInt();
         int members = in.readInt();
-        if (coops != coopCreditRupiah.length() || members != memberCreditRupiah.length()) {
+        // the reference may hold more than the snapshot's ledger (added after its last batch), never fewer
+        if (coops < 0 || members < 0 || coops > coopCreditRupiah.length() || members > memberCreditRupiah.length()) {
             throw new SnapshotException("snapshot ledger has " + coops + " cooperatives and " + members
                     + " members, the reference data " + coopCreditRupiah.length() + " and " + memberCreditRupiah.length());
         }

@@ -36,6 +36,10 @@ public final class OpsServer {
     private final byte[] adminTokenSha256;
     private final AdminClose adminClose;
     private HttpServer server;
+    /** {@code POST /admin/v1/reference/reload}; absent until {@link #referenceAdmin} is called. */
+    private java.util.function.Supplier<Future<Answer>> referenceReload;
+    /** {@code GET /admin/v1/reference/history}. */
+    private java.util.function.Supplier<Future<Answer>> referenceHistory;
 
     public OpsServer(Vertx vertx, PrometheusMeterRegistry registry, BooleanSupplier ready, String adminToken,
             AdminClose adminClose) {
@@ -44,6 +48,14 @@ public final class OpsServer {
         this.ready = ready;
         this.adminTokenSha256 = Sha256.of(adminToken);
         this.adminClose = adminClose;
+    }
+
+    /** Serves the reference admin endpoints with these handlers (both behind the admin token). */
+    public OpsServer referenceAdmin(java.util.function.Supplier<Future<Answer>> reload,
+            java.util.function.Supplier<Future<Answer>> history) {
+        this.referenceReload = reload;
+        this.referenceHistory = history;
+        return this;
     }
 
     public Future<HttpServer> listen(String host, int port) {
@@ -82,6 +94,18 @@ public final class OpsServer {
                     .end(up ? "{\"status\":\"READY\"}" : "{\"status\":\"NOT_READY\"}");
         } else if (req.method() == HttpMethod.POST && path.equals("/admin/v1/settlements/close")) {
             admin(req);
+        } else if (referenceReload != null && req.method() == HttpMethod.POST && path.equals("/admin/v1/reference/reload")) {
+            if (authorized(req)) {
+                referenceReload.get().onComplete(ar -> answer(req, ar.succeeded() ? ar.result()
+                        : new Answer(500, id.lumbung.ingest.Problem.json(500, "RELOAD_FAILED", "Reload failed",
+                                String.valueOf(ar.cause().getMessage())))));
+            }
+        } else if (referenceHistory != null && req.method() == HttpMethod.GET && path.equals("/admin/v1/reference/history")) {
+            if (authorized(req)) {
+                referenceHistory.get().onComplete(ar -> answer(req, ar.succeeded() ? ar.result()
+                        : new Answer(500, id.lumbung.ingest.Problem.json(500, "HISTORY_FAILED", "History failed",
+                                String.valueOf(ar.cause().getMessage())))));
+            }
         } else {
             problem(req, 404, "NOT_FOUND", "no such resource");
         }
@@ -126,6 +150,23 @@ public final class OpsServer {
                 }
             });
         });
+    }
+
+    /** True when the admin token is given; otherwise answers 401. */
+    private boolean authorized(HttpServerRequest req) {
+        String auth = req.getHeader("Authorization");
+        if (auth == null || !auth.regionMatches(true, 0, "Bearer ", 0, 7)
+                || !MessageDigest.isEqual(Sha256.of(auth.substring(7).trim()), adminTokenSha256)) {
+            problem(req, 401, "UNAUTHENTICATED", "admin bearer token required");
+            return false;
+        }
+        return true;
+    }
+
+    private static void answer(HttpServerRequest req, Answer a) {
+        req.response().setStatusCode(a.status())
+                .putHeader("Content-Type", a.status() >= 400 ? "application/problem+json" : "application/json")
+                .end(a.json());
     }
 
     private static void problem(HttpServerRequest req, int status, String code, String detail) {

@@ -11,9 +11,17 @@ import java.util.List;
  * @param trigger {@link JournalEntry#TRIGGER_SCHEDULE} or {@link JournalEntry#TRIGGER_ADMIN}
  * @param coops one part per cooperative that had payments in the window, in cooperative order
  * @param payments the window's payments, every cooperative's together, in journal order
+ * @param reference the reference data in effect at the close entry (fee plans, settlement
+ *     accounts, members), or null for the reference settlement was built with
  */
 public record ClosedWindow(long closeSequence, long closedAtEpochMs, byte trigger, List<CoopWindow> coops,
-        WindowPayments payments) {
+        WindowPayments payments, id.lumbung.reference.ReferenceData reference) {
+
+    /** A window settled on the reference settlement was built with. */
+    public ClosedWindow(long closeSequence, long closedAtEpochMs, byte trigger, List<CoopWindow> coops,
+            WindowPayments payments) {
+        this(closeSequence, closedAtEpochMs, trigger, coops, payments, null);
+    }
 
     /**
      * One cooperative's part of a close.

@@ -14,7 +14,7 @@ import java.util.zip.CRC32C;
  * <pre>
  * offset size field
  *  0      1   version (3; 2 and 1 are still read)
- *  1      1   type (1 payment, 2 void, 3 close, 4 discard)
+ *  1      1   type (1 payment, 2 void, 3 close, 4 discard, 5 reference)
  *  2      2   body length in bytes (u16)
  *  4      4   CRC32C of bytes 0-3 (version, type, length) and then of the body; version 1: of the body only
  *  8      n   body
@@ -34,6 +34,12 @@ import java.util.zip.CRC32C;
  * Void body: sequence i64, at i64, voided payment's sequence i64.
  * Close body: sequence i64, at i64, trigger u8, flags u8 (bit 0 one cooperative), [coopId].
  * Discard body: sequence i64, at i64, Chronicle index of the discarded torn entry i64.
+ * Reference body: sequence i64, at i64, kind u8 (1 cooperative, 2 trader, 3 terminal, 4 fee plan),
+ * op u8 (1 set, 2 remove), flags u8 (bit 0 blocked: a terminal's status; bit 1 baseline: the
+ * reference an upgraded journal records as in effect since its start), then the u8-prefixed
+ * strings id, and for a set: parent (a trader's cooperative, a terminal's trader; empty for a
+ * cooperative and a fee plan) and value (a cooperative's settlement account, a trader's fee plan,
+ * a fee plan's tiers; empty for a terminal).
  *
  * <p>Not thread-safe: one instance per thread (the journal writer encodes, replay decodes).
  * Encoding allocates nothing for ASCII strings.
@@ -70,6 +76,15 @@ public final class EntryCodec {
     private static final int FLAG_PAYER_REF = 1;
     private static final int FLAG_MERCHANT_ID = 2;
     private static final int FLAG_ONE_COOP = 1;
+    private static final int FLAG_BLOCKED = 1;
+    private static final int FLAG_BASELINE = 2;
+    /** Reference entry kinds and operations: {@link id.lumbung.reference.JournaledReference}'s. */
+    public static final byte REF_KIND_COOP = id.lumbung.reference.JournaledReference.KIND_COOP;
+    public static final byte REF_KIND_TRADER = id.lumbung.reference.JournaledReference.KIND_TRADER;
+    public static final byte REF_KIND_TERMINAL = id.lumbung.reference.JournaledReference.KIND_TERMINAL;
+    public static final byte REF_KIND_FEE_PLAN = id.lumbung.reference.JournaledReference.KIND_FEE_PLAN;
+    public static final byte REF_OP_SET = id.lumbung.reference.JournaledReference.OP_SET;
+    public static final byte REF_OP_REMOVE = id.lumbung.reference.JournaledReference.OP_REMOVE;
     private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle INT_LE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle SHORT_LE = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
@@ -126,6 +141,24 @@ public final class EntryCodec {
         buf.clear().position(HEADER_BYTES);
         buf.putLong(sequence).putLong(atEpochMs).putLong(discardedIndex);
         return seal(JournalEntry.TYPE_DISCARD);
+    }
+
+    /**
+     * Encodes one reference change; {@code parent} and {@code value} are ignored for a remove.
+     *
+     * @throws IllegalArgumentException if a string is longer than 255 UTF-8 bytes
+     */
+    public int encodeReference(long sequence, long atEpochMs, byte kind, byte op, String id, String parent, String value,
+            boolean blocked, boolean baseline) {
+        buf.clear().position(HEADER_BYTES);
+        buf.putLong(sequence).putLong(atEpochMs).put(kind).put(op)
+                .put((byte) ((blocked ? FLAG_BLOCKED : 0) | (baseline ? FLAG_BASELINE : 0)));
+        putUtf8(id.getBytes(StandardCharsets.UTF_8), false);
+        if (op == REF_OP_SET) {
+            putUtf8(parent.getBytes(StandardCharsets.UTF_8), false);
+            putUtf8(value.getBytes(StandardCharsets.UTF_8), false);
+        }
+        return seal(JournalEntry.TYPE_REFERENCE);
     }
 
     public int encodeClose(long sequence, long atEpochMs, byte trigger, String coopIdOrNull) {
@@ -260,6 +293,11 @@ public final class EntryCodec {
                 case JournalEntry.TYPE_VOID -> decodeVoid(out);
                 case JournalEntry.TYPE_CLOSE -> decodeClose(out);
                 case JournalEntry.TYPE_DISCARD -> decodeDiscard(out);
+                case JournalEntry.TYPE_REFERENCE -> {
+                    if (!decodeReference(out)) {
+                        return ERR_BODY;
+                    }
+                }
                 default -> {
                     return ERR_TYPE;
                 }
@@ -339,6 +377,27 @@ public final class EntryCodec {
         out.sequence = readLong();
         out.atEpochMs = readLong();
         out.discardedIndex = readLong();
+    }
+
+    /** False when the kind or operation is none of the known ones. */
+    private boolean decodeReference(JournalEntry out) {
+        out.sequence = readLong();
+        out.atEpochMs = readLong();
+        out.refKind = readByte();
+        out.refOp = readByte();
+        int flags = readByte();
+        out.refBlocked = (flags & FLAG_BLOCKED) != 0;
+        out.refBaseline = (flags & FLAG_BASELINE) != 0;
+        out.refId = readString();
+        if (out.refOp == REF_OP_SET) {
+            out.refParent = readString();
+            out.refValue = readString();
+        } else {
+            out.refParent = null;
+            out.refValue = null;
+        }
+        return out.refKind >= REF_KIND_COOP && out.refKind <= REF_KIND_FEE_PLAN
+                && (out.refOp == REF_OP_SET || out.refOp == REF_OP_REMOVE) && (flags & ~(FLAG_BLOCKED | FLAG_BASELINE)) == 0;
     }
 
     private void decodeClose(JournalEntry out) {

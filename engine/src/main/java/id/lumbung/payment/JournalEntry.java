@@ -10,6 +10,8 @@ public final class JournalEntry {
     public static final byte TYPE_CLOSE = 3;
     /** Marks a torn tail entry (by its Chronicle index) as discarded by a restart. */
     public static final byte TYPE_DISCARD = 4;
+    /** One change of the reference data that decides money (see {@link id.lumbung.reference.JournaledReference}). */
+    public static final byte TYPE_REFERENCE = 5;
 
     public static final byte TRIGGER_SCHEDULE = 0;
     public static final byte TRIGGER_ADMIN = 1;
@@ -64,4 +66,15 @@ public final class JournalEntry {
 
     // TYPE_CLOSE: coopId null means every cooperative
     public byte trigger;
+
+    // TYPE_REFERENCE: decoded with Strings by both decodes (a rare entry); refParent and refValue
+    // are null where the kind has none (see EntryCodec)
+    public byte refKind;
+    public byte refOp;
+    public String refId;
+    public String refParent;
+    public String refValue;
+    public boolean refBlocked;
+    /** Part of the reference an upgraded journal records as in effect since its start. */
+    public boolean refBaseline;
 }

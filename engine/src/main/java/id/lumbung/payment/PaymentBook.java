@@ -4,6 +4,7 @@ import id.lumbung.journal.Journal;
 import id.lumbung.journal.JournalCorruptException;
 import id.lumbung.metrics.EngineMetrics;
 import id.lumbung.reference.Coop;
+import id.lumbung.reference.JournaledReference;
 import id.lumbung.reference.ReferenceData;
 import id.lumbung.reference.Terminal;
 import id.lumbung.reference.Trader;
@@ -37,7 +38,14 @@ public final class PaymentBook {
     /** Replayed payments: the terminal is looked up from the journal when a status or void asks. */
     private static final int TERMINAL_UNRESOLVED = -2;
 
-    private final ReferenceData reference;
+    /** The reference in effect at the book's position: the journaled values, names and keys from {@link #files}. */
+    private ReferenceData reference;
+    /** What decides money, as journaled up to the book's position. */
+    private JournaledReference journaled;
+    /** The reference files as last read (names and credentials; what a change is compared against). */
+    private ReferenceData files;
+    /** True when {@link #journaled} changed since {@link #reference} was built. */
+    private boolean referenceStale;
     private final Clock clock;
     private final Journal journal;
     private final WindowSink windows;
@@ -56,21 +64,22 @@ public final class PaymentBook {
     private long keySequence;
     private final EngineMetrics metrics;
     private final RetainedPayments retained = new RetainedPayments();
-    private final int[] coopOfTrader;
+    private int[] coopOfTrader;
     /** Replay finds traders and cooperatives from the ids' bytes. */
-    private final AsciiIdIndex traderIds;
-    private final AsciiIdIndex coopIds;
+    private AsciiIdIndex traderIds;
+    private AsciiIdIndex coopIds;
 
-    private final long[] lastCloseSequence;
+    // per cooperative, by index; they grow when a journaled change adds cooperatives
+    private long[] lastCloseSequence;
     /** Per cooperative: sequence and accepted-at of the first payment after its last close (while one is open). */
-    private final long[] firstOpenSequence;
-    private final long[] firstOpenAcceptedAt;
+    private long[] firstOpenSequence;
+    private long[] firstOpenAcceptedAt;
     /** Per cooperative: payments since its last close, voided ones included, and of those the voided. */
-    private final long[] openPayments;
-    private final long[] voidedOpen;
-    private final long[][] batchCloseSequences;
-    private final int[] batchCloseCount;
-    private final long[] unsettledRupiahByCoop;
+    private long[] openPayments;
+    private long[] voidedOpen;
+    private long[][] batchCloseSequences;
+    private int[] batchCloseCount;
+    private long[] unsettledRupiahByCoop;
     private final List<ClosedWindow> pendingWindows = new ArrayList<>();
     private long unsettledRupiah;
     private long unsettledPayments;
@@ -93,29 +102,78 @@ public final class PaymentBook {
     private long discardPendingIndex = -1;
     private volatile boolean writable = true;
 
+    /**
+     * A book whose reference in effect from the journal's start is {@code reference} itself, not
+     * journaled (tests and benchmarks that journal no reference entries).
+     */
     public PaymentBook(ReferenceData reference, Clock clock, Journal journal, WindowSink windows, long retentionMs,
             int retainedPaymentsMax, EngineMetrics metrics) {
+        this(JournaledReference.baseline(reference, reference.feePlans()), reference, clock, journal, windows,
+                retentionMs, retainedPaymentsMax, metrics);
+        this.reference = reference; // the baseline's indexes are the files' order: the same data
+    }
+
+    /**
+     * @param journaled the reference in effect before the first entry replayed or appended: empty
+     *     for a journal that starts with its reference entries, else the baseline an upgraded
+     *     journal carries ({@link ReferenceBaseline})
+     * @param files the reference files as read (names and credentials; no money is taken from them)
+     */
+    public PaymentBook(JournaledReference journaled, ReferenceData files, Clock clock, Journal journal, WindowSink windows,
+            long retentionMs, int retainedPaymentsMax, EngineMetrics metrics) {
         this.metrics = metrics;
-        this.reference = reference;
+        this.journaled = journaled;
+        this.files = files;
+        this.reference = journaled.effective(files);
         this.clock = clock;
         this.journal = journal;
         this.windows = windows;
         this.retentionMs = retentionMs;
         this.retainedPaymentsMax = retainedPaymentsMax;
-        int coops = reference.coopCount();
-        lastCloseSequence = new long[coops];
-        firstOpenSequence = new long[coops];
-        firstOpenAcceptedAt = new long[coops];
-        openPayments = new long[coops];
-        voidedOpen = new long[coops];
-        batchCloseSequences = new long[coops][];
-        batchCloseCount = new int[coops];
-        unsettledRupiahByCoop = new long[coops];
-        traderIds = new AsciiIdIndex(reference.traderCount(), t -> reference.trader(t).traderId());
-        coopIds = new AsciiIdIndex(reference.coopCount(), c -> reference.coop(c).coopId());
-        coopOfTrader = new int[reference.traderCount()];
-        for (int t = 0; t < coopOfTrader.length; t++) {
-            coopOfTrader[t] = reference.trader(t).coopIndex();
+        lastCloseSequence = new long[0];
+        firstOpenSequence = new long[0];
+        firstOpenAcceptedAt = new long[0];
+        openPayments = new long[0];
+        voidedOpen = new long[0];
+        batchCloseSequences = new long[0][];
+        batchCloseCount = new int[0];
+        unsettledRupiahByCoop = new long[0];
+        indexReference();
+    }
+
+    /**
+     * Sizes the per-cooperative arrays and rebuilds the id indexes for {@link #reference}. Indexes
+     * are stable, so the arrays only grow; the old {@link #coopOfTrader} stays valid for windows
+     * already handed over (a trader's cooperative never changes at its index).
+     */
+    private void indexReference() {
+        ReferenceData ref = reference;
+        int coops = ref.coopCount();
+        if (coops > lastCloseSequence.length) {
+            lastCloseSequence = Arrays.copyOf(lastCloseSequence, coops);
+            firstOpenSequence = Arrays.copyOf(firstOpenSequence, coops);
+            firstOpenAcceptedAt = Arrays.copyOf(firstOpenAcceptedAt, coops);
+            openPayments = Arrays.copyOf(openPayments, coops);
+            voidedOpen = Arrays.copyOf(voidedOpen, coops);
+            batchCloseSequences = Arrays.copyOf(batchCloseSequences, coops);
+            batchCloseCount = Arrays.copyOf(batchCloseCount, coops);
+            unsettledRupiahByCoop = Arrays.copyOf(unsettledRupiahByCoop, coops);
+        }
+        traderIds = new AsciiIdIndex(ref.traderCount(), t -> ref.trader(t).traderId());
+        coopIds = new AsciiIdIndex(ref.coopCount(), c -> ref.coop(c).coopId());
+        int[] coopOf = new int[ref.traderCount()];
+        for (int t = 0; t < coopOf.length; t++) {
+            coopOf[t] = ref.trader(t).coopIndex();
+        }
+        coopOfTrader = coopOf;
+    }
+
+    /** Brings {@link #reference} up to {@link #journaled} after reference entries (replay batches them). */
+    private void refreshReference() {
+        if (referenceStale) {
+            reference = journaled.effective(files);
+            indexReference();
+            referenceStale = false;
         }
     }
 
@@ -125,6 +183,11 @@ public final class PaymentBook {
     public void replay(JournalEntry e) {
         lastSequence = e.sequence;
         lastEntryIndex = e.journalIndex;
+        if (e.type == JournalEntry.TYPE_REFERENCE) {
+            replayReference(e);
+            return;
+        }
+        refreshReference();
         switch (e.type) {
             case JournalEntry.TYPE_PAYMENT -> replayPayment(e);
             case JournalEntry.TYPE_VOID -> {
@@ -148,6 +211,17 @@ public final class PaymentBook {
         }
     }
 
+    private void replayReference(JournalEntry e) {
+        try {
+            journaled.apply(new JournaledReference.Edit(e.refKind, e.refOp, e.refId, e.refParent, e.refValue,
+                    e.refBlocked), e.sequence, e.atEpochMs, e.refBaseline);
+        } catch (IllegalStateException x) {
+            throw new JournalCorruptException("journal sequence " + e.sequence + " is a reference change that cannot"
+                    + " apply there: " + x.getMessage());
+        }
+        referenceStale = true;
+    }
+
     /**
      * A payment entry as replay decodes it: ids are found from their bytes (no String, no HashMap),
      * and the key's strings are built only when its hash is already in the table.
@@ -156,6 +230,11 @@ public final class PaymentBook {
         byte[] raw = e.raw;
         int t = traderIds.find(raw, e.traderIdAt, e.traderIdLength);
         Trader trader = t >= 0 ? reference.trader(t) : reference.trader(e.string(e.traderIdAt, e.traderIdLength));
+        if (trader != null && coopIds.find(raw, e.coopIdAt, e.coopIdLength) != coopOfTrader[trader.index()]) {
+            // a trader that moved between cooperatives has an index per cooperative
+            int other = journaled.traderIndex(e.string(e.traderIdAt, e.traderIdLength), e.string(e.coopIdAt, e.coopIdLength));
+            trader = other < 0 ? null : reference.trader(other);
+        }
         if (trader == null || coopIds.find(raw, e.coopIdAt, e.coopIdLength) != coopOfTrader[trader.index()]) {
             throw unknownTrader(e.sequence, e.string(e.traderIdAt, e.traderIdLength), e.string(e.coopIdAt, e.coopIdLength));
         }
@@ -193,6 +272,7 @@ public final class PaymentBook {
     public void afterReplay(long lastSequence, long tornTailIndex) {
         this.lastSequence = lastSequence;
         this.discardPendingIndex = tornTailIndex;
+        refreshReference();
     }
 
     private int coopIndexOf(String coopId, long sequence) {
@@ -202,6 +282,131 @@ public final class PaymentBook {
                     + ", which the reference data does not hold");
         }
         return c.index();
+    }
+
+    // ---------------------------------------------------------------- reference changes
+
+    /**
+     * What a reference change came to: the changes journaled (possibly none), or why nothing was.
+     *
+     * @param changes the changes journaled, in journal order
+     * @param refusal why the files cannot apply (names file, line and field), or null
+     * @param journalUnavailable true when the journal takes no writes (disk reserve): retry later
+     */
+    public record ReferenceUpdate(List<JournaledReference.Change> changes, String refusal, boolean journalUnavailable) {
+    }
+
+    /**
+     * Journals and applies every change that brings the reference in effect to {@code files} and
+     * the configured fee plans, at this position of the journal, or refuses them all. Journal
+     * writer thread only (the journal's appender is its own), at start too. This is the core's
+     * reload: a caller without HTTP (a simulator) hands it the files' data. On a refusal nothing changes,
+     * names and keys included; otherwise they take effect with it, journaled or not.
+     *
+     * @param feePlans the configured fee plans, name to tiers
+     */
+    public ReferenceUpdate applyReference(ReferenceData files, java.util.Map<String, String> feePlans) {
+        refreshReference();
+        List<JournaledReference.Edit> edits;
+        try {
+            edits = journaled.diff(files, feePlans, unsettled);
+        } catch (id.lumbung.reference.ReferenceDataException e) {
+            return new ReferenceUpdate(List.of(), e.getMessage(), false);
+        }
+        if (!edits.isEmpty() && !writable) {
+            return new ReferenceUpdate(List.of(), null, true);
+        }
+        List<JournaledReference.Change> changes = journal(edits, false);
+        this.files = files;
+        referenceStale = true; // names and keys from the files, even when no money changed
+        refreshReference();
+        return new ReferenceUpdate(changes, null, false);
+    }
+
+    /**
+     * Journals the reference in effect as the baseline of a journal written before reference
+     * entries existed (its first start with them): the files are taken as what was in effect since
+     * the journal's start. Same thread rules as {@link #applyReference}.
+     */
+    public List<JournaledReference.Change> journalBaseline(ReferenceData files, java.util.Map<String, String> feePlans) {
+        refreshReference();
+        List<JournaledReference.Edit> edits;
+        try {
+            edits = new JournaledReference().diff(files, feePlans, JournaledReference.NOTHING_UNSETTLED);
+        } catch (id.lumbung.reference.ReferenceDataException e) {
+            throw new IllegalStateException(e.getMessage(), e); // a diff from nothing refuses nothing
+        }
+        List<JournaledReference.Change> changes = journal(edits, true);
+        refreshReference();
+        return changes;
+    }
+
+    private List<JournaledReference.Change> journal(List<JournaledReference.Edit> edits, boolean baseline) {
+        List<JournaledReference.Change> changes = new ArrayList<>(edits.size());
+        for (JournaledReference.Edit e : edits) {
+            long sequence = nextSequence();
+            long now = clock.millis();
+            append(codec.encodeReference(sequence, now, e.kind(), e.op(), e.id(), e.parent(), e.value(), e.blocked(),
+                    baseline));
+            changes.add(journaled.apply(e, sequence, now, baseline));
+            referenceStale = true;
+        }
+        return changes;
+    }
+
+    /** Which traders and terminals still have unsettled payments: a scan of their cooperative's open window (cold). */
+    private final JournaledReference.Unsettled unsettled = new JournaledReference.Unsettled() {
+        @Override
+        public boolean trader(int traderIndex) {
+            return openPaymentOf(traderIndex, -1);
+        }
+
+        @Override
+        public boolean terminal(int terminalIndex, int traderIndex) {
+            return openPaymentOf(traderIndex, terminalIndex);
+        }
+    };
+
+    /** True when the trader has an open (accepted, un-voided, unsettled) payment, from {@code terminal} if it is not -1. */
+    private boolean openPaymentOf(int trader, int terminal) {
+        int coop = coopOfTrader[trader];
+        if (openPayments[coop] == voidedOpen[coop]) {
+            return false;
+        }
+        for (long s = firstOpenSequence[coop]; s <= lastSequence; s++) {
+            if (!retained.present(s) || retained.voided(s) || retained.trader(s) != trader) {
+                continue;
+            }
+            if (terminal < 0) {
+                return true;
+            }
+            int owner = retained.terminal(s);
+            if (owner == terminal || (owner == TERMINAL_UNRESOLVED
+                    && readBack(s).terminalId().equals(reference.terminal(terminal).terminalId()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The reference in effect at the book's position (published to the event loops after each change). */
+    public ReferenceData reference() {
+        refreshReference();
+        return reference;
+    }
+
+    /** The journaled changes, newest last (at most {@link JournaledReference#HISTORY_MAX}), and their total. */
+    public List<JournaledReference.Change> referenceHistory() {
+        return journaled.history();
+    }
+
+    public long referenceChangesTotal() {
+        return journaled.changesTotal();
+    }
+
+    /** True when the journal holds no reference entry up to the book's position, nor a baseline. */
+    public boolean referenceEmpty() {
+        return journaled.isEmpty();
     }
 
     // ---------------------------------------------------------------- live commands
@@ -294,11 +499,12 @@ public final class PaymentBook {
             out.refused(PostOutcome.Result.INVALID_TIMESTAMP);
             return;
         }
-        if (!writable || retained.size() >= retainedPaymentsMax) {
+        if (!writable || !journal.hasRoom() || retained.size() >= retainedPaymentsMax) {
             out.refused(PostOutcome.Result.JOURNAL_UNAVAILABLE);
             return;
         }
-        Trader trader = reference.trader(terminal.traderIndex());
+        // the terminal's trader as journaled at this position: an event loop may hold an older table
+        Trader trader = reference.trader(reference.terminal(terminal.index()).traderIndex());
         Coop coop = reference.coop(trader.coopIndex());
         long sequence = nextSequence();
         long index = append(codec.encodePayment(sequence, now, d, trader.traderId(), coop.coopId()));
@@ -338,7 +544,7 @@ public final class PaymentBook {
         if (settled(sequence)) {
             return new VoidOutcome(VoidOutcome.Result.ALREADY_SETTLED, view(sequence));
         }
-        if (!writable) {
+        if (!writable || !journal.hasRoom()) {
             return new VoidOutcome(VoidOutcome.Result.JOURNAL_UNAVAILABLE, null);
         }
         long voidSequence = nextSequence();
@@ -360,7 +566,7 @@ public final class PaymentBook {
      * @return false when the journal cannot take writes
      */
     public boolean close(int coopIndex, byte trigger) {
-        if (!writable) {
+        if (!writable || !journal.hasRoom()) {
             return false;
         }
         long sequence = nextSequence();
@@ -518,7 +724,7 @@ public final class PaymentBook {
         }
         WindowPayments payments = retained.window(scanFrom == Long.MAX_VALUE ? sequence : scanFrom, sequence,
                 firstByCoop, coopOfTrader);
-        pendingWindows.add(new ClosedWindow(sequence, closedAtEpochMs, trigger, parts, payments));
+        pendingWindows.add(new ClosedWindow(sequence, closedAtEpochMs, trigger, parts, payments, reference));
     }
 
     /**
@@ -630,6 +836,7 @@ public final class PaymentBook {
         if (!pendingWindows.isEmpty()) {
             throw new IllegalStateException(pendingWindows.size() + " closed windows not yet handed to settlement");
         }
+        writeReference(out);
         out.writeLong(lastSequence);
         out.writeLong(lastEntryIndex);
         out.writeLong(lastClose);
@@ -650,11 +857,44 @@ public final class PaymentBook {
         retained.writeTo(out);
     }
 
-    /** Loads a snapshot {@link #writeTo} wrote into this freshly built book (same reference data). */
+    /** Snapshot bytes the journaled reference may take: about 60 bytes per terminal at 4 million terminals. */
+    private static final int SNAPSHOT_REFERENCE_BYTES_MAX = Integer.MAX_VALUE - 8;
+
+    /** The journaled reference at the snapshot's position, so that a start from it needs no earlier entry. */
+    private void writeReference(SnapshotOut out) {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.DataOutputStream data = new java.io.DataOutputStream(bytes)) {
+            journaled.writeTo(data);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e); // a byte array does not fail
+        }
+        out.writeInt(bytes.size());
+        out.writeBytes(bytes.toByteArray(), 0, bytes.size());
+    }
+
+    private void readReference(SnapshotIn in) {
+        int n = in.readCount(SNAPSHOT_REFERENCE_BYTES_MAX, "reference bytes");
+        in.requireBytesLeft(n);
+        byte[] bytes = new byte[n];
+        in.readBytes(bytes, 0, n);
+        try (java.io.DataInputStream data = new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes))) {
+            journaled = JournaledReference.readFrom(data);
+            if (data.available() != 0) {
+                throw new SnapshotException("snapshot reference has " + data.available() + " bytes too many");
+            }
+        } catch (java.io.IOException e) {
+            throw new SnapshotException("snapshot reference is damaged: " + e.getMessage(), e);
+        }
+        referenceStale = true;
+        refreshReference();
+    }
+
+    /** Loads a snapshot {@link #writeTo} wrote into this freshly built book (its reference comes with it). */
     public void readFrom(SnapshotIn in) {
         if (lastSequence != 0) {
             throw new IllegalStateException("a snapshot loads into an empty payment book only");
         }
+        readReference(in);
         lastSequence = in.readLong();
         lastEntryIndex = in.readLong();
         lastClose = in.readLong();

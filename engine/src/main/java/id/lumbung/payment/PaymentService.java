@@ -68,6 +68,46 @@ public final class PaymentService implements PaymentCommands {
                 () -> done.accept(-1L), context);
     }
 
+    /**
+     * Journals and applies the changes {@code files} make to the reference ({@link
+     * PaymentBook#applyReference}) on the writer; {@code publish} gets the new reference there, on
+     * success, before any later command runs; {@code done} gets the outcome on {@code context}.
+     */
+    public void reference(id.lumbung.reference.ReferenceData files, java.util.Map<String, String> feePlans,
+            Consumer<id.lumbung.reference.ReferenceData> publish, Context context,
+            Consumer<PaymentBook.ReferenceUpdate> done) {
+        submit(new Op<>(context, done, () -> {
+            PaymentBook.ReferenceUpdate update = book.applyReference(files, feePlans);
+            if (update.refusal() == null && !update.journalUnavailable()) {
+                publish.accept(book.reference());
+            }
+            return update;
+        }), () -> done.accept(new PaymentBook.ReferenceUpdate(java.util.List.of(), null, true)), context);
+    }
+
+    /** The journaled reference history and the count of every change, read on the writer; {@code done} runs there. */
+    public void referenceHistory(java.util.function.BiConsumer<java.util.List<id.lumbung.reference.JournaledReference.Change>,
+            Long> done) {
+        JournalWriter.Command read = new JournalWriter.Command() {
+            private java.util.List<id.lumbung.reference.JournaledReference.Change> changes;
+            private long total;
+
+            @Override
+            public void execute() {
+                changes = book.referenceHistory();
+                total = book.referenceChangesTotal();
+            }
+
+            @Override
+            public void complete() {
+                done.accept(changes, total);
+            }
+        };
+        if (!writer.offer(read)) {
+            done.accept(java.util.List.of(), -1L);
+        }
+    }
+
     private void submit(JournalWriter.Command command, Runnable whenFull, Context context) {
         if (!writer.offer(command)) {
             context.runOnContext(v -> whenFull.run());

@@ -156,6 +156,16 @@ final class CsvTable implements AutoCloseable {
         return value;
     }
 
+    /** The 1-based line of the current row. */
+    long line() {
+        return currentLine;
+    }
+
+    /** The file as messages name it, for example {@code /etc/lumbung/ref/traders.csv}. */
+    String description() {
+        return description;
+    }
+
     /** A complaint about the current row, naming file and line. */
     ReferenceDataException error(String what) {
         return errorAtLine(currentLine, what);

@@ -5,6 +5,7 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -52,11 +53,28 @@ public final class ReferenceData {
     private final HashMap<String, Terminal> terminalsById;
     private final List<Coop> coopList;
     private final List<List<Trader>> tradersByCoopIndex;
-    /** {@link #identityDigest}, once computed: a start checks a snapshot with it and the stop writes one. */
+    /** {@link #identityDigest}, once computed. */
     private volatile byte[] identityDigest;
+    /** Where each row was read (data loaded from files), or null (data built by {@link JournaledReference}). */
+    private final Rows rows;
+    /** The journaled fee plans, name to tiers (data built by {@link JournaledReference}); empty for files. */
+    private final Map<String, String> feePlans;
+
+    /** Per kind, the file as messages name it and the line of each row, in row order. */
+    record Rows(int[] coopLines, int[] traderLines, int[] terminalLines, String[] files) {
+    }
 
     ReferenceData(Coop[] coops, HashMap<String, Coop> coopsById, Trader[] traders,
-            HashMap<String, Trader> tradersById, Terminal[] terminals, HashMap<String, Terminal> terminalsById) {
+            HashMap<String, Trader> tradersById, Terminal[] terminals, HashMap<String, Terminal> terminalsById,
+            Rows rows) {
+        this(coops, coopsById, traders, tradersById, terminals, terminalsById, rows, Map.of());
+    }
+
+    ReferenceData(Coop[] coops, HashMap<String, Coop> coopsById, Trader[] traders,
+            HashMap<String, Trader> tradersById, Terminal[] terminals, HashMap<String, Terminal> terminalsById,
+            Rows rows, Map<String, String> feePlans) {
+        this.rows = rows;
+        this.feePlans = feePlans;
         this.coops = coops;
         this.traders = traders;
         this.terminals = terminals;
@@ -101,11 +119,7 @@ public final class ReferenceData {
 
     /**
      * SHA-256 over what derived state refers to by index: each cooperative's id, each trader's id
-     * and cooperative, each terminal's id and trader, in index order. A snapshot of the payment
-     * book holds indexes, so it is used only when this digest is unchanged. Keys may change
-     * freely; a changed fee plan, name or account applies to windows that close after the start,
-     * while batches settled before the snapshot stay as they were (a whole-journal replay would
-     * recompute them and stop on a settlement file whose bytes differ, with or without snapshots).
+     * and cooperative, each terminal's id and trader, in index order.
      */
     public byte[] identityDigest() {
         byte[] digest = identityDigest;
@@ -145,7 +159,31 @@ public final class ReferenceData {
         buf.put((byte) ',').putInt(parent);
     }
 
-    /** The cooperative with this id, or {@code null}. */
+    /**
+     * Where a row was read, for a message: {@code <file> line <n>} (kind {@link JournaledReference#KIND_COOP},
+     * {@code KIND_TRADER} or {@code KIND_TERMINAL}); data not read from files says which record.
+     */
+    public String where(byte kind, int index) {
+        if (rows == null) {
+            return switch (kind) {
+                case JournaledReference.KIND_COOP -> COOPS_FILE + " cooperative " + coops[index].coopId();
+                case JournaledReference.KIND_TRADER -> TRADERS_FILE + " trader " + traders[index].traderId();
+                default -> TERMINALS_FILE + " terminal " + terminals[index].terminalId();
+            };
+        }
+        return switch (kind) {
+            case JournaledReference.KIND_COOP -> rows.files()[0] + " line " + rows.coopLines()[index];
+            case JournaledReference.KIND_TRADER -> rows.files()[1] + " line " + rows.traderLines()[index];
+            default -> rows.files()[2] + " line " + rows.terminalLines()[index];
+        };
+    }
+
+    /** The journaled fee plans in effect, name to tiers (empty for data read from files: those come from the config). */
+    public Map<String, String> feePlans() {
+        return feePlans;
+    }
+
+    /** The live cooperative with this id, or {@code null}. */
     public Coop coop(String coopId) {
         return coopsById.get(coopId);
     }

@@ -51,7 +51,31 @@ final class ReferenceDataReader {
                 ReferenceData.TERMINALS_MAX);
         HashMap<String, Terminal> terminalsById = presized(terminalsEstimate);
         Terminal[] terminals = readTerminals(terminalsEstimate, tradersById, terminalsById);
-        return new ReferenceData(coops, coopsById, traders, tradersById, terminals, terminalsById);
+        return new ReferenceData(coops, coopsById, traders, tradersById, terminals, terminalsById,
+                new ReferenceData.Rows(coopRows.toArray(), traderRows.toArray(), terminalRows.toArray(), files));
+    }
+
+    /** Where each row was read: file description and line, per kind, for messages about a change. */
+    private final String[] files = new String[3];
+    private final LineList coopRows = new LineList();
+    private final LineList traderRows = new LineList();
+    private final LineList terminalRows = new LineList();
+
+    /** Line numbers in row order, without boxing (a million terminals). */
+    private static final class LineList {
+        private int[] lines = new int[16];
+        private int size;
+
+        void add(long line) {
+            if (size == lines.length) {
+                lines = java.util.Arrays.copyOf(lines, size * 2);
+            }
+            lines[size++] = (int) Math.min(line, Integer.MAX_VALUE);
+        }
+
+        int[] toArray() {
+            return java.util.Arrays.copyOf(lines, size);
+        }
     }
 
     private CsvTable open(String fileName, List<String> columns, List<String> optionalColumns)
@@ -72,7 +96,9 @@ final class ReferenceDataReader {
     private Coop[] readCoops(int rowsEstimate, HashMap<String, Coop> byId) throws ReferenceDataException {
         ArrayList<Coop> coops = new ArrayList<>(rowsEstimate);
         try (CsvTable table = open(ReferenceData.COOPS_FILE, COOP_COLUMNS, COOP_OPTIONAL_COLUMNS)) {
+            files[0] = table.description();
             while (table.next()) {
+                coopRows.add(table.line());
                 checkCount(table, coops.size(), ReferenceData.COOPS_MAX, "cooperatives");
                 Coop coop = parseCoop(table, coops.size());
                 if (byId.putIfAbsent(coop.coopId(), coop) != null) {
@@ -110,7 +136,9 @@ final class ReferenceDataReader {
             throws ReferenceDataException {
         ArrayList<Trader> traders = new ArrayList<>(rowsEstimate);
         try (CsvTable table = open(ReferenceData.TRADERS_FILE, TRADER_COLUMNS, List.of())) {
+            files[1] = table.description();
             while (table.next()) {
+                traderRows.add(table.line());
                 checkCount(table, traders.size(), ReferenceData.TRADERS_MAX, "traders");
                 Trader trader = parseTrader(table, traders.size(), coopsById);
                 if (byId.putIfAbsent(trader.traderId(), trader) != null) {
@@ -144,7 +172,9 @@ final class ReferenceDataReader {
         ArrayList<Terminal> terminals = new ArrayList<>(rowsEstimate);
         try (CsvTable table = open(ReferenceData.TERMINALS_FILE, TERMINAL_COLUMNS, TERMINAL_OPTIONAL_COLUMNS)) {
             boolean hasNextKeyColumn = table.columnCount() > TERMINAL_COLUMNS.size();
+            files[2] = table.description();
             while (table.next()) {
+                terminalRows.add(table.line());
                 checkCount(table, terminals.size(), ReferenceData.TERMINALS_MAX, "terminals");
                 Terminal terminal = parseTerminal(table, terminals.size(), tradersById, hasNextKeyColumn);
                 if (byId.putIfAbsent(terminal.terminalId(), terminal) != null) {

@@ -13,6 +13,10 @@
  * and is read-only afterwards: event loops look up terminals and cooperatives to authenticate
  * requests, and the journal writer and settlement read traders and cooperatives by index. No
  * locks are needed because nothing is written after construction and the instance is published
- * through final fields. Changing reference data means restarting the engine.
+ * through final fields. What decides money is journaled history ({@link
+ * id.lumbung.reference.JournaledReference}, owned by the journal writer): a change to the files is
+ * journaled at start or on reload, and the engine then publishes a new {@code ReferenceData}
+ * through a volatile field; indexes are stable across versions, so a reader holding an older one
+ * sees the same entities at the same indexes.
  */
 package id.lumbung.reference;

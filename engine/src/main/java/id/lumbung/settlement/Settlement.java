@@ -39,19 +39,24 @@ import java.util.concurrent.TimeUnit;
 public final class Settlement implements WindowSink, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Settlement.class.getName());
 
-    private final ReferenceData reference;
+    /** The reference of the window being settled (settlement thread; before it runs, the starting thread). */
+    private ReferenceData reference;
+    /** The configured plans: those a reference without journaled plans prices with. */
+    private final FeeSchedule fees;
     private final Path filesDir;
     private final Ledger ledger;
     private final EngineMetrics metrics;
-    private final FeePlan[] planByTrader;
-    private final int[][] tradersByIdOfCoop;
-    private final long[] closingBalanceByCoop;
-    private final long[] paymentsByTrader;
-    private final long[] grossByTrader;
-    private final long[] feeByTrader;
-    private final long[] paymentsByCoop;
+    // by trader or cooperative index; they grow with the reference (indexes are stable)
+    private FeePlan[] planByTrader;
+    private int[][] tradersByIdOfCoop;
+    private long[] closingBalanceByCoop;
+    private long[] paymentsByTrader;
+    private long[] grossByTrader;
+    private long[] feeByTrader;
+    private long[] paymentsByCoop;
     private final Aggregator aggregator = new Aggregator();
-    private final List<CopyOnWriteArrayList<BatchRecord>> batchesByCoop;
+    /** Grows (rarely) while the cooperative API reads it: copy-on-write. */
+    private final CopyOnWriteArrayList<CopyOnWriteArrayList<BatchRecord>> batchesByCoop = new CopyOnWriteArrayList<>();
     private final ConcurrentHashMap<String, BatchRecord> batchById = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Long, List<Batch>> batchesByClose = new ConcurrentHashMap<>();
     private final List<Waiter> waiters = new ArrayList<>();
@@ -82,36 +87,73 @@ public final class Settlement implements WindowSink, AutoCloseable {
     public Settlement(ReferenceData reference, FeeSchedule fees, Path dataDir, Ledger ledger, EngineMetrics metrics,
             Thread.UncaughtExceptionHandler fatal) {
         this.fatal = fatal;
-        this.reference = reference;
+        this.fees = fees;
         this.filesDir = dataDir.resolve("files");
         this.ledger = ledger;
         this.metrics = metrics;
-        int traders = reference.traderCount();
-        planByTrader = new FeePlan[traders];
-        for (int t = 0; t < traders; t++) {
-            planByTrader[t] = fees.plan(reference.trader(t).feePlan());
-        }
-        int coops = reference.coopCount();
-        tradersByIdOfCoop = new int[coops][];
-        batchesByCoop = new ArrayList<>(coops);
-        for (int c = 0; c < coops; c++) {
-            tradersByIdOfCoop[c] = reference.tradersOf(c).stream()
-                    .mapToInt(Trader::index)
-                    .toArray();
-            batchesByCoop.add(new CopyOnWriteArrayList<>());
-        }
-        closingBalanceByCoop = new long[coops];
-        paymentsByTrader = new long[traders];
-        grossByTrader = new long[traders];
-        feeByTrader = new long[traders];
-        paymentsByCoop = new long[coops];
+        closingBalanceByCoop = new long[0];
+        paymentsByTrader = new long[0];
+        grossByTrader = new long[0];
+        feeByTrader = new long[0];
+        paymentsByCoop = new long[0];
         files = new SettlementFiles(reference, filesDir, dataDir.resolve("ledger"));
+        adopt(reference, false); // the ledger is built for this reference by the caller
         files.onRegenerated(this::regenerated);
         thread = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "lumbung-settlement");
             t.setDaemon(true);
             return t;
         });
+    }
+
+    /**
+     * Settles from here on with {@code ref}: its fee plans (the journaled ones, else the
+     * configured), members and settlement accounts. Indexes are stable, so state by index only
+     * grows. Settlement thread, or the starting thread before it runs (a snapshot's reference).
+     */
+    public void useReference(ReferenceData ref) {
+        adopt(ref, true);
+    }
+
+    private void adopt(ReferenceData ref, boolean growLedger) {
+        if (ref == reference) {
+            return;
+        }
+        reference = ref;
+        int traders = ref.traderCount();
+        int coops = ref.coopCount();
+        java.util.Map<String, FeePlan> plans = new java.util.HashMap<>();
+        FeePlan[] byTrader = new FeePlan[traders];
+        for (int t = 0; t < traders; t++) {
+            byTrader[t] = plans.computeIfAbsent(ref.trader(t).feePlan(), name -> {
+                String spec = ref.feePlans().get(name);
+                return spec != null ? FeePlan.parse(name, spec) : fees.plan(name);
+            });
+        }
+        planByTrader = byTrader;
+        int[][] order = new int[coops][];
+        for (int c = 0; c < coops; c++) {
+            order[c] = ref.tradersOf(c).stream().mapToInt(Trader::index).toArray();
+        }
+        tradersByIdOfCoop = order;
+        if (coops > closingBalanceByCoop.length) {
+            closingBalanceByCoop = Arrays.copyOf(closingBalanceByCoop, coops);
+            paymentsByCoop = Arrays.copyOf(paymentsByCoop, coops);
+        }
+        if (traders > paymentsByTrader.length) {
+            paymentsByTrader = Arrays.copyOf(paymentsByTrader, traders);
+            grossByTrader = Arrays.copyOf(grossByTrader, traders);
+            feeByTrader = Arrays.copyOf(feeByTrader, traders);
+        }
+        List<CopyOnWriteArrayList<BatchRecord>> added = new ArrayList<>();
+        for (int c = batchesByCoop.size(); c < coops; c++) {
+            added.add(new CopyOnWriteArrayList<>());
+        }
+        batchesByCoop.addAll(added);
+        if (growLedger) {
+            ledger.ensureCapacity(coops, traders);
+        }
+        files.reference(ref);
     }
 
     @Override
@@ -151,6 +193,9 @@ public final class Settlement implements WindowSink, AutoCloseable {
         }
         long t0 = System.nanoTime();
         try {
+            if (window.reference() != null) {
+                useReference(window.reference());
+            }
             window.payments().forEach(aggregator);
             List<Batch> batches = new ArrayList<>(window.coops().size());
             for (ClosedWindow.CoopWindow part : window.coops()) {
@@ -349,17 +394,28 @@ public final class Settlement implements WindowSink, AutoCloseable {
         out.writeLong(b.openingBalanceRupiah());
         out.writeInt(b.members().size());
         for (MemberTotals m : b.members()) {
-            out.writeInt(reference.trader(m.traderId()).index());
+            out.writeInt(memberIndex(r.coopIndex(), m.traderId()));
             out.writeLong(m.payments());
             out.writeLong(m.grossRupiah());
             out.writeLong(m.feeRupiah());
         }
+        out.writeString(r.settlementAccount());
         out.writeInt(r.files().size());
         for (FileDigest f : r.files()) {
             out.writeString(f.name());
             out.writeLong(f.sizeBytes());
             out.writeString(f.sha256Hex());
         }
+    }
+
+    /** The index of member {@code traderId} of the cooperative (a trader has one index per cooperative it was in). */
+    private int memberIndex(int coop, String traderId) {
+        for (Trader t : reference.tradersOf(coop)) {
+            if (t.traderId().equals(traderId)) {
+                return t.index();
+            }
+        }
+        throw new IllegalStateException("batch member " + traderId + " is not a member of cooperative index " + coop);
     }
 
     /**
@@ -370,7 +426,7 @@ public final class Settlement implements WindowSink, AutoCloseable {
         settledCloseSequence = in.readLong();
         lastCloseEpochMs = in.readLong();
         int coops = in.readInt();
-        if (coops != closingBalanceByCoop.length) {
+        if (coops < 0 || coops > closingBalanceByCoop.length) { // cooperatives added after its last batch are not in it
             throw new SnapshotException("snapshot settlement has " + coops + " cooperatives, the reference data "
                     + closingBalanceByCoop.length);
         }
@@ -428,6 +484,7 @@ public final class Settlement implements WindowSink, AutoCloseable {
             gross += g;
             fee += f;
         }
+        String account = in.readString(SNAPSHOT_STRING_BYTES_MAX);
         int fileCount = in.readCount(SNAPSHOT_FILES_MAX, "files of a batch");
         List<FileDigest> files = new ArrayList<>(fileCount);
         for (int i = 0; i < fileCount; i++) {
@@ -436,15 +493,15 @@ public final class Settlement implements WindowSink, AutoCloseable {
         }
         try {
             return new BatchRecord(new Batch(batchId, c.coopId(), first, last, closedAt, members, payments, gross, fee,
-                    gross - fee, opening), coop, List.copyOf(files));
+                    gross - fee, opening), coop, List.copyOf(files), account);
         } catch (IllegalStateException | IllegalArgumentException e) {
             throw new SnapshotException("snapshot batch " + batchId + " is inconsistent: " + e.getMessage(), e);
         }
     }
 
-    /** Batches of a cooperative, oldest first. */
+    /** Batches of a cooperative, oldest first (none for one added since the last window settled). */
     public List<BatchRecord> batchesOf(int coopIndex) {
-        return batchesByCoop.get(coopIndex);
+        return coopIndex < batchesByCoop.size() ? batchesByCoop.get(coopIndex) : List.of();
     }
 
     public BatchRecord batch(String batchId) {

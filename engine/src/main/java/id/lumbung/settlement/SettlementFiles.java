@@ -41,7 +41,8 @@ public final class SettlementFiles implements AutoCloseable {
      */
     public static final int WRITER_THREADS = 4;
 
-    private final ReferenceData reference;
+    /** The reference of the close being written (its settlement accounts); settlement thread. */
+    private ReferenceData reference;
     private final Path filesDir;
     private final Path ledgerDir;
     private final ExecutorService io;
@@ -89,11 +90,31 @@ public final class SettlementFiles implements AutoCloseable {
      * @throws IllegalStateException if a file exists with different bytes
      * @throws UncheckedIOException if the disk refuses
      */
+    /** Writes the next closes with {@code ref}'s cooperatives (settlement accounts in effect at their close). */
+    void reference(ReferenceData ref) {
+        reference = ref;
+    }
+
+    /** The cooperative of a batch, a removed one included (its accepted payments still settle). */
+    private Coop coopOf(String coopId) {
+        Coop c = reference.coop(coopId);
+        if (c != null) {
+            return c;
+        }
+        for (Coop any : reference.coops()) {
+            if (any.coopId().equals(coopId)) {
+                return any;
+            }
+        }
+        throw new IllegalStateException("batch of cooperative " + coopId + ", which the reference does not hold");
+    }
+
     public List<BatchRecord> write(long closeSequence, List<Batch> batches) {
         List<CompletableFuture<BatchRecord>> writes = new ArrayList<>(batches.size());
         for (Batch b : batches) {
-            Coop c = reference.coop(b.coopId());
-            writes.add(CompletableFuture.supplyAsync(() -> new BatchRecord(b, c.index(), writeFiles(b, c)), io));
+            Coop c = coopOf(b.coopId());
+            writes.add(CompletableFuture.supplyAsync(() -> new BatchRecord(b, c.index(), writeFiles(b, c),
+                    c.settlementAccount()), io));
         }
         AtomicFiles.writeAll(ledgerDir, new String[] {"close-" + closeSequence + ".postings.csv"}, new byte[][] {postings(batches)},
                 firstUse(ledgerDir));
@@ -217,7 +238,9 @@ public final class SettlementFiles implements AutoCloseable {
     }
 
     private void restoreBatch(BatchRecord record) {
-        Coop coop = reference.coop(record.coopIndex());
+        Coop now = reference.coop(record.coopIndex());
+        // the account in effect at the batch's close, whatever the reference holds since
+        Coop coop = new Coop(now.index(), now.coopId(), now.name(), record.settlementAccount(), now.tokenSha256());
         Path dir = filesDir.resolve(coop.coopId());
         boolean missing = false;
         for (FileDigest f : record.files()) {

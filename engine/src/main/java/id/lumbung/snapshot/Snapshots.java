@@ -21,13 +21,14 @@ import java.util.stream.Stream;
  * The snapshot folder ({@code <data>/snapshot/}): at most one {@code snapshot-<sequence>.bin},
  * the derived state as of that journal sequence.
  *
- * <p>File layout, little-endian: magic {@code LMBGSNAP}, format version, the reference data's
- * {@linkplain id.lumbung.reference.ReferenceData#identityDigest identity digest}, the sequence and
- * Chronicle index of the last entry applied and that entry's bytes, then the body (payment book,
- * settlement, ledger), then a CRC32C of everything before it.
+ * <p>File layout, little-endian: magic {@code LMBGSNAP}, format version, the sequence and
+ * Chronicle index of the last entry applied and that entry's bytes, then the body (payment book
+ * with the journaled reference in effect at that entry, settlement, ledger), then a CRC32C of
+ * everything before it. The body carries its own reference, so whatever the reference files say
+ * now does not decide whether it is used: changes to them are journaled after it.
  *
- * <p>A snapshot is used only when all of these hold: checksum, magic and version, the same
- * reference identities, and the journal still holding the very same bytes at that index (a
+ * <p>A snapshot is used only when all of these hold: checksum, magic and version, and the
+ * journal still holding the very same bytes at that index (a
  * journal restored from backup, or another data folder's snapshot, fails this). Anything else
  * rejects it, and the engine replays the whole journal, which is always correct.
  */
@@ -35,10 +36,10 @@ public final class Snapshots {
     public static final String FOLDER = "snapshot";
     /** "LMBGSNAP" read as a little-endian long. */
     static final long MAGIC = 0x50414E53_47424D4CL;
-    static final int VERSION = 1;
+    /** 2: the body carries the journaled reference; 1 (checked against the files' ids) is rejected. */
+    static final int VERSION = 2;
     private static final Pattern NAME = Pattern.compile("snapshot-(\\d{20})\\.bin");
     private static final String TEMP_SUFFIX = ".tmp";
-    private static final int DIGEST_BYTES = 32;
 
     private final Path dir;
 
@@ -60,7 +61,7 @@ public final class Snapshots {
      *
      * @param body writes the derived state; it must be exactly the state after {@code at}
      */
-    public Written write(Position at, byte[] identityDigest, Journal journal, Consumer<SnapshotOut> body) {
+    public Written write(Position at, Journal journal, Consumer<SnapshotOut> body) {
         byte[] entry = new byte[EntryCodec.ENTRY_BYTES_MAX];
         int entryLength = journal.readOnce(at.journalIndex(), entry);
         JournalEntry decoded = new JournalEntry();
@@ -81,7 +82,6 @@ public final class Snapshots {
                 SnapshotOut out = new SnapshotOut(channel);
                 out.writeLong(MAGIC);
                 out.writeInt(VERSION);
-                out.writeBytes(identityDigest, 0, DIGEST_BYTES);
                 out.writeLong(at.sequence());
                 out.writeLong(at.journalIndex());
                 out.writeInt(entryLength);
@@ -135,7 +135,7 @@ public final class Snapshots {
      * @return the journal position to replay after
      * @throws SnapshotException when the snapshot cannot be used, saying why
      */
-    public Position load(Path file, byte[] identityDigest, Journal journal, Consumer<SnapshotIn> body) {
+    public Position load(Path file, Journal journal, Consumer<SnapshotIn> body) {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             SnapshotIn in = new SnapshotIn(channel, channel.size());
             if (in.readLong() != MAGIC) {
@@ -144,11 +144,6 @@ public final class Snapshots {
             int version = in.readInt();
             if (version != VERSION) {
                 throw new SnapshotException("snapshot format " + version + ", this engine reads " + VERSION);
-            }
-            byte[] digest = new byte[DIGEST_BYTES];
-            in.readBytes(digest, 0, DIGEST_BYTES);
-            if (!Arrays.equals(digest, identityDigest)) {
-                throw new SnapshotException("reference data ids or their order changed since the snapshot");
             }
             Position at = new Position(in.readLong(), in.readLong());
             int length = in.readCount(EntryCodec.ENTRY_BYTES_MAX, "entry bytes");

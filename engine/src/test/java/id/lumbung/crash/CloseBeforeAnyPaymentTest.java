@@ -68,11 +68,12 @@ class CloseBeforeAnyPaymentTest {
             JsonArray batches = new JsonObject(settled.body()).getJsonArray("batches");
             assertThat(batches).hasSize(1);
             JsonObject batch = batches.getJsonObject(0);
-            // 7 empty closes (sequences 1-7), the payment at 8, its close at 9
-            assertThat(paymentId).isEqualTo("P8");
-            assertThat(batch.getString("batchId")).isEqualTo("KSP-BERINGHARJO-9");
-            assertThat(batch.getLong("firstSequence")).isEqualTo(8);
-            assertThat(batch.getLong("lastSequence")).isEqualTo(9);
+            // the demo reference (sequences 1-38), 7 empty closes (39-45), the payment at 46, its close at 47
+            int r = id.lumbung.TestEngine.DEMO_REFERENCE_ENTRIES;
+            assertThat(paymentId).isEqualTo("P" + (r + 8));
+            assertThat(batch.getString("batchId")).isEqualTo("KSP-BERINGHARJO-" + (r + 9));
+            assertThat(batch.getLong("firstSequence")).isEqualTo(r + 8);
+            assertThat(batch.getLong("lastSequence")).isEqualTo(r + 9);
             assertThat(batch.getLong("payments")).isEqualTo(1);
             assertThat(batch.getLong("net")).isEqualTo(15_000);
             listed = listings(client);
@@ -130,13 +131,15 @@ class CloseBeforeAnyPaymentTest {
             }
             HttpResponse<String> paid = client.post("T0000001", Client.paymentBody("T0000001", "after-fixture-1", 15_000));
             assertThat(paid.statusCode()).as(paid.body()).isEqualTo(201);
-            assertThat(Client.field(paid.body(), "paymentId")).isEqualTo("P2");
+            // the first start of this version journals the reference as the baseline (2-39) after the close
+            int r = id.lumbung.TestEngine.DEMO_REFERENCE_ENTRIES;
+            assertThat(Client.field(paid.body(), "paymentId")).isEqualTo("P" + (r + 2));
             HttpResponse<String> settled = client.close();
             assertThat(settled.statusCode()).as(settled.body()).isEqualTo(200);
             JsonObject batch = new JsonObject(settled.body()).getJsonArray("batches").getJsonObject(0);
-            assertThat(batch.getString("batchId")).isEqualTo("KSP-BERINGHARJO-3");
+            assertThat(batch.getString("batchId")).isEqualTo("KSP-BERINGHARJO-" + (r + 3));
             assertThat(batch.getLong("firstSequence")).isEqualTo(2);
-            assertThat(batch.getLong("lastSequence")).isEqualTo(3);
+            assertThat(batch.getLong("lastSequence")).isEqualTo(r + 3);
             listed = listings(client);
             assertThat(engine.stop()).isZero();
         }
@@ -145,8 +148,13 @@ class CloseBeforeAnyPaymentTest {
             assertThat(listings(new Client(engine))).isEqualTo(listed);
             assertThat(engine.stop()).isZero();
         }
-        assertThat(entries(data.resolve("journal"))).containsExactly("1 close trigger=admin coop=all", "2 payment",
-                "3 close trigger=admin coop=all");
+        List<String> expected = new ArrayList<>(List.of("1 close trigger=admin coop=all"));
+        for (int s = 2; s < id.lumbung.TestEngine.DEMO_REFERENCE_ENTRIES + 2; s++) {
+            expected.add(s + " reference baseline");
+        }
+        expected.add((id.lumbung.TestEngine.DEMO_REFERENCE_ENTRIES + 2) + " payment");
+        expected.add((id.lumbung.TestEngine.DEMO_REFERENCE_ENTRIES + 3) + " close trigger=admin coop=all");
+        assertThat(entries(data.resolve("journal"))).containsExactlyElementsOf(expected);
         EngineProcess.Run reconcile = EngineProcess.reconcile(data);
         assertThat(reconcile.exit()).as(reconcile.output()).isZero();
         assertThat(reconcile.output()).contains("differences=0");
@@ -193,6 +201,7 @@ class CloseBeforeAnyPaymentTest {
                             + (e.trigger == JournalEntry.TRIGGER_ADMIN ? "admin" : "schedule")
                             + " coop=" + (e.coopId == null ? "all" : e.coopId));
                     case JournalEntry.TYPE_PAYMENT -> out.add(e.sequence + " payment");
+                    case JournalEntry.TYPE_REFERENCE -> out.add(e.sequence + " reference" + (e.refBaseline ? " baseline" : ""));
                     default -> out.add(e.sequence + " type " + e.type);
                 }
             }, n -> { });

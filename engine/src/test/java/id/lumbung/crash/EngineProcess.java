@@ -52,6 +52,7 @@ final class EngineProcess implements AutoCloseable {
         cmd.addAll(CHRONICLE_FLAGS);
         cmd.add("-Xmx256m");
         cmd.add("-XX:TieredStopAtLevel=1");
+        cmd.add("-D" + id.lumbung.config.EngineConfig.UNSAFE_TEST_ONLY_SYSTEM_PROPERTY + "=true"); // journal.force=off-unsafe-test-only is allowed in tests
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add("id.lumbung.cli.Main");

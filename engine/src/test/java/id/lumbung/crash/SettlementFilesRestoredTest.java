@@ -45,10 +45,12 @@ class SettlementFilesRestoredTest {
             assertThat(client.post("T0000001", Client.paymentBody("T0000001", "r-3", 20_000)).statusCode()).isEqualTo(201);
             HttpResponse<String> second = client.close();
             assertThat(second.statusCode()).isEqualTo(200);
-            brhBatch = "KSP-BERINGHARJO-3";
-            klwBatch = "KSP-KLEWER-3";
+            // after the journal's reference entries: payments, the first close at 3, a payment, the second at 5
+            int r = id.lumbung.TestEngine.DEMO_REFERENCE_ENTRIES;
+            brhBatch = "KSP-BERINGHARJO-" + (r + 3);
+            klwBatch = "KSP-KLEWER-" + (r + 3);
             assertThat(new JsonObject(second.body()).getJsonArray("batches").getJsonObject(0).getString("batchId"))
-                    .isEqualTo("KSP-BERINGHARJO-5");
+                    .isEqualTo("KSP-BERINGHARJO-" + (r + 5));
             assertThat(engine.stop()).isZero();
             assertThat(engine.output()).contains("event=snapshot_written");
         }

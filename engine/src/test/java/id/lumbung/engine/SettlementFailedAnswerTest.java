@@ -28,9 +28,10 @@ class SettlementFailedAnswerTest {
     void aCloseThatCannotBeSettledAnswers500AndTheEngineIsNoLongerReady(@TempDir Path data) throws Exception {
         try (TestEngine t = new TestEngine(data, Map.of())) {
             assertThat(t.post("T0000001", TestEngine.payment("T0000001", "sf-1", "15000")).statusCode()).isEqualTo(201);
-            // the close will be sequence 2; its CSV is already there with other bytes
+            // the close will be the sequence after the demo reference and the payment; its CSV is already
+            // there with other bytes
             Path planted = data.resolve("files").resolve("KSP-BERINGHARJO")
-                    .resolve(PaymentBook.batchId("KSP-BERINGHARJO", 2) + ".csv");
+                    .resolve(PaymentBook.batchId("KSP-BERINGHARJO", TestEngine.DEMO_REFERENCE_ENTRIES + 2) + ".csv");
             Files.createDirectories(planted.getParent());
             Files.writeString(planted, "not this batch\n");
             assertThat(t.ops("GET", "/health/ready", null, null).statusCode()).isEqualTo(200);

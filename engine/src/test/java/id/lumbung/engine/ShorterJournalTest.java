@@ -61,13 +61,14 @@ class ShorterJournalTest {
         copy(data.resolve("journal"), older);
         try (TestEngine t = new TestEngine(data, Map.of())) {
             post(t, "NEW", 3);
-        } // a clean stop: the snapshot now stands at sequence 6
+        } // a clean stop: the snapshot now stands at sequence 6 after the demo reference
         delete(data.resolve("journal"));
         copy(older, data.resolve("journal"));
 
         assertThatThrownBy(() -> new TestEngine(data, Map.of()).close())
                 .isInstanceOf(JournalCorruptException.class)
-                .hasMessageContaining("journal held sequence 6").hasMessageContaining("ends at sequence 3");
+                .hasMessageContaining("journal held sequence " + (TestEngine.DEMO_REFERENCE_ENTRIES + 6))
+                .hasMessageContaining("ends at sequence " + (TestEngine.DEMO_REFERENCE_ENTRIES + 3));
 
         // on purpose, after moving the snapshots away, the shorter journal starts
         delete(data.resolve("snapshot"));

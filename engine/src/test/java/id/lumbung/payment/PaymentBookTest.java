@@ -273,7 +273,6 @@ class PaymentBookTest {
     void snapshotPlusTailEqualsAWholeReplay(@TempDir Path dir) throws Exception {
         ReferenceData ref = reference();
         java.util.Random random = new java.util.Random(20261130L);
-        byte[] identity = ref.identityDigest();
         id.lumbung.snapshot.Snapshots snapshots = new id.lumbung.snapshot.Snapshots(dir.resolve("data"));
         java.util.Map<Long, Terminal> terminalOf = new java.util.HashMap<>();
         List<PaymentRequest> posted = new ArrayList<>();
@@ -306,7 +305,7 @@ class PaymentBookTest {
                 if (i == snapshotAt) {
                     live.publishWindows();
                     snapshots.write(new id.lumbung.snapshot.Snapshots.Position(live.lastSequence(), live.lastEntryIndex()),
-                            identity, journal, live::writeTo);
+                            journal, live::writeTo);
                 }
             }
             live.publishWindows();
@@ -319,7 +318,7 @@ class PaymentBookTest {
             whole.evict(Integer.MAX_VALUE);
 
             PaymentBook restored = book(journal, ref, 1_000_000);
-            id.lumbung.snapshot.Snapshots.Position at = snapshots.load(snapshots.newest(), identity, journal, restored::readFrom);
+            id.lumbung.snapshot.Snapshots.Position at = snapshots.load(snapshots.newest(), journal, restored::readFrom);
             assertThat(at.sequence()).isLessThan(live.lastSequence());
             Journal.ReplayResult tail = journal.replayAfter(at.journalIndex(), at.sequence(), restored::replay, n -> { });
             restored.afterReplay(tail.lastSequence(), tail.discardedTailIndex());

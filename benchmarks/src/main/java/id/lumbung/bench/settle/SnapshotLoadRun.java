@@ -38,7 +38,6 @@ public final class SnapshotLoadRun {
             ReferenceData ref = ReferenceData.load(refDir, FeeSchedule.defaults().toConfig().keySet());
             EngineMetrics metrics = new EngineMetrics(new SimpleMeterRegistry());
             Snapshots snapshots = new Snapshots(root);
-            byte[] identity = ref.identityDigest();
             try (Journal journal = new Journal(root.resolve("journal"), Durability.ASYNC)) {
                 PaymentBook book = new PaymentBook(ref, Clock.systemUTC(), journal, w -> { }, TimeUnit.DAYS.toMillis(7),
                         Integer.MAX_VALUE, metrics);
@@ -49,7 +48,7 @@ public final class SnapshotLoadRun {
                 writer.close();
                 long w0 = System.nanoTime();
                 Snapshots.Written w = snapshots.write(new Snapshots.Position(book.lastSequence(), book.lastEntryIndex()),
-                        identity, journal, book::writeTo);
+                        journal, book::writeTo);
                 System.out.printf("snapshot of %,d payments: %,d MB written in %.2f s%n", payments, w.bytes() >> 20,
                         (System.nanoTime() - w0) / 1e9);
                 book = null;
@@ -58,7 +57,7 @@ public final class SnapshotLoadRun {
                     PaymentBook fresh = new PaymentBook(ref, Clock.systemUTC(), journal, x -> { }, TimeUnit.DAYS.toMillis(7),
                             Integer.MAX_VALUE, metrics);
                     long t0 = System.nanoTime();
-                    snapshots.load(w.file(), identity, journal, fresh::readFrom);
+                    snapshots.load(w.file(), journal, fresh::readFrom);
                     double s = (System.nanoTime() - t0) / 1e9;
                     System.out.printf("load %d: %.3f s = %,.0f MB/s = %,.0f payments/s (%,d retained)%n", r + 1, s,
                             (w.bytes() >> 20) / s, payments / s, fresh.retainedPayments());
