@@ -146,7 +146,7 @@ public final class Engine implements AutoCloseable {
     public void start() throws Exception {
         long t0 = System.nanoTime();
         // delivery credentials first: a webhook without its secret stops the start before anything opens
-        delivery = DeliveryCredentials.load(config.referenceDir, config.webhookSecretsPath, reference);
+        delivery = DeliveryCredentials.load(config.referenceDir, config.webhookSecretsPath, files);
         Files.createDirectories(config.dataDir);
         if (config.journalForceOffUnsafe) {
             System.err.println("WARNING: journal.force=off-unsafe-test-only: the journal is never forced to disk;"
@@ -240,26 +240,27 @@ public final class Engine implements AutoCloseable {
      */
     private void startDelivery() throws Exception {
         // started with no webhook too: a reload may add one, and its metric is always there to watch
-        webhook = new WebhookDelivery(delivery, reference, config.dataDir, clock, registry, config.webhookRetryFirstMs,
+        webhook = new WebhookDelivery(delivery, () -> reference, config.dataDir, clock, registry, config.webhookRetryFirstMs,
                 new java.util.SplittableRandom());
         webhook.start(settlement);
         if (config.sftpPort >= 0) {
-            sftp = SftpServer.start(config.httpHost, config.sftpPort, config.dataDir, reference, delivery, settlement, registry);
+            sftp = SftpServer.start(config.httpHost, config.sftpPort, config.dataDir, () -> reference, delivery, settlement,
+                    registry);
         }
     }
 
+    /** The reference files and delivery credentials a reload read, both checked. */
+    private record Reloaded(ReferenceData files, DeliveryCredentials credentials) {
+    }
+
     /**
-     * Reads the delivery credentials again (webhook URLs and secrets, SSH keys) and puts them in
-     * effect at once: they are credentials, not money, and are not journaled. Nothing changes
-     * when the files are at fault.
-     *
-     * @throws ReferenceDataException naming file and line, or the webhook without a secret
-     * @throws IllegalStateException naming a cooperative's SSH key the SFTP server cannot decode
+     * Puts reloaded delivery credentials (webhook URLs and secrets, SSH keys) in effect at once,
+     * once the reload's reference changes are journaled: they are credentials, not money, and are
+     * not journaled themselves.
      */
-    public synchronized void reloadDeliveryCredentials() throws id.lumbung.reference.ReferenceDataException {
-        DeliveryCredentials reloaded = DeliveryCredentials.load(config.referenceDir, config.webhookSecretsPath, reference);
+    private synchronized void useDeliveryCredentials(DeliveryCredentials reloaded) {
         if (sftp != null) {
-            sftp.credentials(reloaded); // first: it is the one that can still refuse
+            sftp.credentials(reloaded);
         }
         webhook.credentials(reloaded);
         delivery = reloaded;
@@ -652,16 +653,21 @@ public final class Engine implements AutoCloseable {
         io.vertx.core.Context context = vertx.getOrCreateContext();
         return vertx.executeBlocking(() -> {
             try {
-                return config.referenceDir == null ? ReferenceData.loadBundledDemo(fees.toConfig().keySet())
+                ReferenceData files = config.referenceDir == null ? ReferenceData.loadBundledDemo(fees.toConfig().keySet())
                         : ReferenceData.load(config.referenceDir, fees.toConfig().keySet());
-            } catch (id.lumbung.reference.ReferenceDataException e) {
+                // the delivery credentials are checked with the rest: a faulty one refuses the whole reload
+                DeliveryCredentials credentials = DeliveryCredentials.load(config.referenceDir, config.webhookSecretsPath, files);
+                SftpServer.checkKeys(credentials);
+                return new Reloaded(files, credentials);
+            } catch (id.lumbung.reference.ReferenceDataException | IllegalStateException e) {
                 return e;
             }
         }).compose(loaded -> {
-            if (loaded instanceof id.lumbung.reference.ReferenceDataException e) {
+            if (loaded instanceof Exception e) {
                 return Future.succeededFuture(refused(e.getMessage()));
             }
-            ReferenceData next = (ReferenceData) loaded;
+            ReferenceData next = ((Reloaded) loaded).files();
+            DeliveryCredentials nextDelivery = ((Reloaded) loaded).credentials();
             Promise<OpsServer.Answer> answer = Promise.promise();
             service.reference(next, fees.toConfig(), this::publishReference, context, update -> {
                 if (update.refusal() != null) {
@@ -671,6 +677,7 @@ public final class Engine implements AutoCloseable {
                             Problem.JOURNAL_UNAVAILABLE.json("the reference changes could not be journaled")));
                 } else {
                     logChanges(update.changes());
+                    useDeliveryCredentials(nextDelivery);
                     answer.complete(new OpsServer.Answer(200, changesJson(update.changes(), -1)));
                 }
             });

@@ -6,7 +6,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -31,23 +33,20 @@ public final class DeliveryCredentials {
     /** URL length most HTTP stacks accept without complaint. */
     public static final int WEBHOOK_URL_CHARS_MAX = 2048;
 
-    private final URI[] webhookUrlByCoop;
-    private final byte[][] webhookSecretByCoop;
-    private final List<List<String>> sshKeysByCoop;
+    /*
+     * By cooperative id, not index: the settlement's indexes follow the journaled reference, whose
+     * order can differ from the files' (a cooperative removed from coops.csv keeps its index).
+     */
+    private final Map<String, URI> webhookUrlByCoop = new HashMap<>();
+    private final Map<String, byte[]> webhookSecretByCoop = new HashMap<>();
+    private final Map<String, List<String>> sshKeysByCoop = new HashMap<>();
 
-    private DeliveryCredentials(URI[] webhookUrlByCoop, byte[][] webhookSecretByCoop, List<List<String>> sshKeysByCoop) {
-        this.webhookUrlByCoop = webhookUrlByCoop;
-        this.webhookSecretByCoop = webhookSecretByCoop;
-        this.sshKeysByCoop = sshKeysByCoop;
+    private DeliveryCredentials() {
     }
 
     /** No webhooks, no SSH keys: what an engine without a reference folder's delivery files has. */
-    public static DeliveryCredentials none(ReferenceData reference) {
-        List<List<String>> keys = new ArrayList<>(reference.coopCount());
-        for (int i = 0; i < reference.coopCount(); i++) {
-            keys.add(List.of());
-        }
-        return new DeliveryCredentials(new URI[reference.coopCount()], new byte[reference.coopCount()][], keys);
+    public static DeliveryCredentials none() {
+        return new DeliveryCredentials();
     }
 
     /**
@@ -64,7 +63,7 @@ public final class DeliveryCredentials {
         ReferenceSource source = referenceDir == null
                 ? ReferenceSource.classpath(ReferenceData.class, ReferenceData.BUNDLED_DEMO_FOLDER)
                 : ReferenceSource.directory(referenceDir);
-        DeliveryCredentials c = none(reference);
+        DeliveryCredentials c = new DeliveryCredentials();
         c.readWebhookUrls(source, reference);
         if (webhookSecretsFile != null) {
             Path abs = webhookSecretsFile.toAbsolutePath();
@@ -73,9 +72,9 @@ public final class DeliveryCredentials {
             c.readSecrets(source, WEBHOOK_SECRETS_FILE, reference, false);
         }
         c.readSshKeys(source, reference);
-        for (int i = 0; i < c.webhookUrlByCoop.length; i++) {
-            if (c.webhookUrlByCoop[i] != null && c.webhookSecretByCoop[i] == null) {
-                throw new ReferenceDataException("cooperative " + reference.coop(i).coopId() + " has a webhook_url in "
+        for (String coopId : c.coopsWithWebhook()) {
+            if (!c.webhookSecretByCoop.containsKey(coopId)) {
+                throw new ReferenceDataException("cooperative " + coopId + " has a webhook_url in "
                         + source.describe(ReferenceData.COOPS_FILE) + " but no secret in "
                         + (webhookSecretsFile != null ? webhookSecretsFile.toString() : source.describe(WEBHOOK_SECRETS_FILE))
                         + ": add a row coop_id,secret_hex (32 bytes as 64 hex characters) or remove the webhook_url");
@@ -100,7 +99,7 @@ public final class DeliveryCredentials {
                 if (coop == null) {
                     throw table.error("unknown coop_id '" + table.field(0) + "'");
                 }
-                webhookUrlByCoop[coop.index()] = parseUrl(table, url);
+                webhookUrlByCoop.put(coop.coopId(), parseUrl(table, url));
             }
         }
     }
@@ -138,10 +137,9 @@ public final class DeliveryCredentials {
                     throw table.error("secret_hex must be " + Hex.KEY_HEX_CHARS + " hex characters (32 bytes), found "
                             + table.field(1).length() + " characters");
                 }
-                if (webhookSecretByCoop[coop.index()] != null) {
+                if (webhookSecretByCoop.putIfAbsent(coop.coopId(), secret) != null) {
                     throw table.error("duplicate coop_id '" + coop.coopId() + "'");
                 }
-                webhookSecretByCoop[coop.index()] = secret;
             }
         }
     }
@@ -150,25 +148,20 @@ public final class DeliveryCredentials {
         if (!exists(source, SSH_KEYS_FILE)) {
             return;
         }
-        List<List<String>> keys = new ArrayList<>(sshKeysByCoop.size());
-        for (int i = 0; i < sshKeysByCoop.size(); i++) {
-            keys.add(new ArrayList<>());
-        }
+        Map<String, List<String>> keys = new HashMap<>();
         try (CsvTable table = CsvTable.open(source, SSH_KEYS_FILE, SSH_KEY_COLUMNS, List.of())) {
             while (table.next()) {
                 Coop coop = coopOf(table, reference);
                 String key = table.field(1);
                 checkPublicKey(table, key);
-                List<String> of = keys.get(coop.index());
+                List<String> of = keys.computeIfAbsent(coop.coopId(), k -> new ArrayList<>());
                 if (of.size() == SSH_KEYS_PER_COOP_MAX) {
                     throw table.error("more than " + SSH_KEYS_PER_COOP_MAX + " keys for cooperative " + coop.coopId());
                 }
                 of.add(key);
             }
         }
-        for (int i = 0; i < keys.size(); i++) {
-            sshKeysByCoop.set(i, List.copyOf(keys.get(i)));
-        }
+        keys.forEach((coopId, lines) -> sshKeysByCoop.put(coopId, List.copyOf(lines)));
     }
 
     /**
@@ -213,34 +206,34 @@ public final class DeliveryCredentials {
     }
 
     /** The cooperative's webhook URL, or null when it has none. */
-    public URI webhookUrl(int coopIndex) {
-        return webhookUrlByCoop[coopIndex];
+    public URI webhookUrl(String coopId) {
+        return webhookUrlByCoop.get(coopId);
     }
 
     /** The cooperative's 32-byte webhook secret (a copy), or null when it has none. */
-    public byte[] webhookSecret(int coopIndex) {
-        byte[] s = webhookSecretByCoop[coopIndex];
+    public byte[] webhookSecret(String coopId) {
+        byte[] s = webhookSecretByCoop.get(coopId);
         return s == null ? null : s.clone();
     }
 
-    /** Whether any cooperative has a webhook. */
-    public boolean anyWebhook() {
-        for (URI u : webhookUrlByCoop) {
-            if (u != null) {
-                return true;
-            }
-        }
-        return false;
+    /** The cooperatives with a webhook, by id, sorted. */
+    public List<String> coopsWithWebhook() {
+        return webhookUrlByCoop.keySet().stream().sorted().toList();
     }
 
-    /** The cooperative's SSH public key lines, OpenSSH format, in file order. */
-    public List<String> sshKeys(int coopIndex) {
-        return sshKeysByCoop.get(coopIndex);
+    /** The cooperative's SSH public key lines, OpenSSH format, in file order (empty when none). */
+    public List<String> sshKeys(String coopId) {
+        return sshKeysByCoop.getOrDefault(coopId, List.of());
+    }
+
+    /** The cooperatives with SSH keys, by id, sorted. */
+    public List<String> coopsWithSshKeys() {
+        return sshKeysByCoop.keySet().stream().sorted().toList();
     }
 
     @Override
     public String toString() {
-        return "DeliveryCredentials[webhooks=" + java.util.Arrays.stream(webhookUrlByCoop).filter(Objects::nonNull).count()
+        return "DeliveryCredentials[webhooks=" + webhookUrlByCoop.size() + ", ssh_key_holders=" + sshKeysByCoop.size()
                 + ", secrets and keys redacted]";
     }
 }

@@ -37,15 +37,15 @@ class DeliveryCredentialsTest {
         Files.writeString(ref.resolve("ssh_keys.csv"), "coop_id,public_key\n" + BRH + "," + KEY + "\n" + BRH + "," + KEY + "2\n");
         ReferenceData reference = ReferenceData.load(ref, FeeSchedule.defaults().toConfig().keySet());
         DeliveryCredentials c = DeliveryCredentials.load(ref, null, reference);
-        int brh = reference.coop(BRH).index();
-        int klw = reference.coop(KLW).index();
+        String brh = BRH;
+        String klw = KLW;
         assertThat(c.webhookUrl(brh)).isEqualTo(URI.create("https://brh.example/hooks?x=1"));
         assertThat(c.webhookUrl(klw)).isNull();
         assertThat(c.webhookSecret(brh)).isEqualTo(HexFormat.of().parseHex(SECRET));
         assertThat(c.webhookSecret(klw)).isNull();
         assertThat(c.sshKeys(brh)).containsExactly(KEY, KEY + "2");
         assertThat(c.sshKeys(klw)).isEmpty();
-        assertThat(c.anyWebhook()).isTrue();
+        assertThat(c.coopsWithWebhook()).containsExactly(BRH);
         assertThat(c.toString()).doesNotContain(SECRET).doesNotContain("AAAAC3");
         // the money-moving reference data loads the same with the extra column
         assertThat(reference.coopCount()).isEqualTo(3);
@@ -55,8 +55,8 @@ class DeliveryCredentialsTest {
     void noDeliveryFilesMeansNoWebhooksAndNoKeys() throws Exception {
         Path ref = DeliveryFixture.demoReference(dir.resolve("ref"));
         DeliveryCredentials c = load(ref, null);
-        assertThat(c.anyWebhook()).isFalse();
-        assertThat(c.sshKeys(0)).isEmpty();
+        assertThat(c.coopsWithWebhook()).isEmpty();
+        assertThat(c.sshKeys(BRH)).isEmpty();
     }
 
     @Test
@@ -99,6 +99,6 @@ class DeliveryCredentialsTest {
         Files.writeString(secrets, "coop_id,secret_hex\n" + KLW + "," + SECRET + "\n");
         ReferenceData reference = ReferenceData.load(ref, FeeSchedule.defaults().toConfig().keySet());
         DeliveryCredentials c = DeliveryCredentials.load(ref, secrets, reference);
-        assertThat(c.webhookSecret(reference.coop(KLW).index())).isEqualTo(HexFormat.of().parseHex(SECRET));
+        assertThat(c.webhookSecret(KLW)).isEqualTo(HexFormat.of().parseHex(SECRET));
     }
 }

@@ -83,6 +83,11 @@ public final class DeliveryFixture {
         return ids;
     }
 
+    /** {@code POST /admin/v1/reference/reload}: the reference files and the delivery credentials read again. */
+    public static HttpResponse<String> reload(TestEngine t) throws Exception {
+        return t.ops("POST", "/admin/v1/reference/reload", null, TestEngine.ADMIN_TOKEN);
+    }
+
     /** The bytes of a settlement file over the cooperative API. */
     public static byte[] httpFile(TestEngine t, String coopId, String batchId, String name) throws Exception {
         HttpResponse<byte[]> r = t.http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:"

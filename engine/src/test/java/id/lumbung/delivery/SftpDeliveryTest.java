@@ -147,8 +147,8 @@ class SftpDeliveryTest {
             assertThat(r.exit()).as(r.err()).isZero(); // the same pinned key is accepted after the restart
         }
         Files.writeString(data.resolve(SftpServer.HOST_KEY_FILE), "-----BEGIN OPENSSH PRIVATE KEY-----\nbroken\n");
-        assertThatThrownBy(() -> SftpServer.start("127.0.0.1", 0, data, reference,
-                id.lumbung.reference.DeliveryCredentials.none(reference), null,
+        assertThatThrownBy(() -> SftpServer.start("127.0.0.1", 0, data, () -> reference,
+                id.lumbung.reference.DeliveryCredentials.none(), null,
                 new io.micrometer.core.instrument.simple.SimpleMeterRegistry()).close())
                 .hasMessageStartingWith("SFTP host key " + data.resolve(SftpServer.HOST_KEY_FILE) + " cannot be read");
     }
@@ -169,14 +169,14 @@ class SftpDeliveryTest {
             assertThat(connect(e, pinned, wrongKey).exit()).isEqualTo(255);
 
             Files.writeString(keys, "coop_id,public_key\n" + BRH + "," + Files.readString(dir.resolve("wrong_key.pub")).trim() + "\n");
-            e.engine.reloadDeliveryCredentials();
+            assertThat(DeliveryFixture.reload(e).statusCode()).isEqualTo(200);
             assertThat(connect(e, pinned, key).exit()).isEqualTo(255);
             assertThat(connect(e, pinned, wrongKey).exit()).isZero();
 
             Files.writeString(keys, "coop_id,public_key\n" + BRH + ",ssh-ed25519 AAAA\n");
-            assertThatThrownBy(() -> e.engine.reloadDeliveryCredentials())
-                    .hasMessage(keys + " line 2: public_key must be an OpenSSH public key line ('<type> <base64> [comment]',"
-                            + " as in a .pub file)");
+            java.net.http.HttpResponse<String> refused = DeliveryFixture.reload(e);
+            assertThat(refused.statusCode()).isEqualTo(409);
+            assertThat(refused.body()).contains(keys + " line 2: public_key must be an OpenSSH public key line");
             assertThat(connect(e, pinned, wrongKey).exit()).isZero();
         }
     }

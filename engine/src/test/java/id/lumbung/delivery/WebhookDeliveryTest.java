@@ -255,8 +255,9 @@ class WebhookDeliveryTest {
                 // a webhook without a secret: refused, the secret in effect stays
                 Path secrets = ref.resolve("webhook_secrets.csv");
                 Files.writeString(secrets, "coop_id,secret_hex\n");
-                assertThatThrownBy(() -> t.engine.reloadDeliveryCredentials()).isInstanceOf(ReferenceDataException.class)
-                        .hasMessageContaining("has a webhook_url");
+                java.net.http.HttpResponse<String> refused = DeliveryFixture.reload(t);
+                assertThat(refused.statusCode()).isEqualTo(409);
+                assertThat(refused.body()).contains("has a webhook_url");
                 int seen = receiver.received().size();
                 assertThat(receiver.await(() -> receiver.received().size() > seen, 30_000)).isTrue();
                 Received afterRefusedReload = receiver.received().get(seen);
@@ -264,7 +265,7 @@ class WebhookDeliveryTest {
                         afterRefusedReload.body())).isTrue();
 
                 Files.writeString(secrets, "coop_id,secret_hex\n" + BRH + "," + newSecretHex + "\n");
-                t.engine.reloadDeliveryCredentials();
+                assertThat(DeliveryFixture.reload(t).statusCode()).isEqualTo(200);
                 // tries of one event go one after another: once one is signed with the new secret, all later ones are
                 assertThat(receiver.await(() -> receiver.received().stream().anyMatch(r -> validUnder(newSecretHex, r)), 30_000))
                         .isTrue();
@@ -350,7 +351,9 @@ class WebhookDeliveryTest {
                 assertThat(receiver.await(() -> receiver.delivered().size() == 1, 30_000)).isTrue();
                 // a faulty secret in a reload: its message must not carry it either
                 Files.writeString(ref.resolve("webhook_secrets.csv"), "coop_id,secret_hex\n" + BRH + "," + SECRET_HEX + "0\n");
-                assertThatThrownBy(() -> t.engine.reloadDeliveryCredentials()).message().doesNotContain(SECRET_HEX);
+                java.net.http.HttpResponse<String> refused = DeliveryFixture.reload(t);
+                assertThat(refused.statusCode()).isEqualTo(409);
+                assertThat(refused.body()).contains("secret_hex must be").doesNotContain(SECRET_HEX);
                 Thread.sleep(200);
                 scrape = t.ops("GET", "/metrics", null, null).body();
             }

@@ -19,7 +19,10 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PublicKey;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 import org.apache.sshd.common.config.keys.AuthorizedKeyEntry;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.config.keys.PublicKeyEntryResolver;
@@ -57,13 +60,11 @@ public final class SftpServer implements AutoCloseable {
     public static final int AUTH_TRIES_MAX = 6;
 
     private final SshServer sshd;
-    private final ReferenceData reference;
-    /** Each cooperative's decoded public keys, by index; swapped whole by {@link #credentials}. */
-    private volatile List<List<PublicKey>> keysByCoop;
+    /** Each cooperative's decoded public keys, by id; swapped whole by {@link #credentials}. */
+    private volatile Map<String, List<PublicKey>> keysByCoop;
 
-    private SftpServer(SshServer sshd, ReferenceData reference, List<List<PublicKey>> keysByCoop) {
+    private SftpServer(SshServer sshd, Map<String, List<PublicKey>> keysByCoop) {
         this.sshd = sshd;
-        this.reference = reference;
         this.keysByCoop = keysByCoop;
     }
 
@@ -72,13 +73,17 @@ public final class SftpServer implements AutoCloseable {
      *
      * @throws IllegalStateException naming the cooperative whose key MINA cannot decode
      */
-    public static SftpServer start(String host, int port, Path dataDir, ReferenceData reference,
+    /**
+     * @param reference the reference in effect (it changes at a reload): a session's cooperative is
+     *     looked up in it, with the settlement listing's indexes
+     */
+    public static SftpServer start(String host, int port, Path dataDir, Supplier<ReferenceData> reference,
             DeliveryCredentials credentials, Settlement settlement, MeterRegistry registry) throws IOException {
         Path hostKey = dataDir.resolve(HOST_KEY_FILE);
         if (!Files.exists(hostKey)) {
             writeHostKey(hostKey);
         }
-        SftpServer server = new SftpServer(SshServer.setUpDefaultServer(), reference, decodeKeys(reference, credentials));
+        SftpServer server = new SftpServer(SshServer.setUpDefaultServer(), decodeKeys(credentials));
         SshServer sshd = server.sshd;
         TreeFileSystemProvider provider = new TreeFileSystemProvider();
         sshd.setHost(host);
@@ -100,11 +105,10 @@ public final class SftpServer implements AutoCloseable {
         sshd.setHostBasedAuthenticator(null);
         sshd.setGSSAuthenticator(null);
         sshd.setPublickeyAuthenticator((user, key, session) -> {
-            Coop coop = reference.coop(user);
-            if (coop == null) {
+            if (reference.get().coop(user) == null) {
                 return false;
             }
-            for (PublicKey k : server.keysByCoop.get(coop.index())) {
+            for (PublicKey k : server.keysByCoop.getOrDefault(user, List.of())) {
                 if (KeyUtils.compareKeys(k, key)) {
                     return true;
                 }
@@ -129,7 +133,7 @@ public final class SftpServer implements AutoCloseable {
 
             @Override
             public java.nio.file.FileSystem createFileSystem(SessionContext session) throws IOException {
-                Coop coop = reference.coop(session.getUsername());
+                Coop coop = reference.get().coop(session.getUsername());
                 if (coop == null) {
                     throw new IOException("no cooperative for the session's user"); // authentication let it through: a bug
                 }
@@ -148,7 +152,17 @@ public final class SftpServer implements AutoCloseable {
      * @throws IllegalStateException naming the cooperative whose key MINA cannot decode
      */
     public void credentials(DeliveryCredentials reloaded) {
-        keysByCoop = decodeKeys(reference, reloaded);
+        keysByCoop = decodeKeys(reloaded);
+    }
+
+    /**
+     * Checks that every key of {@code credentials} can be decoded, as a reload does before it
+     * changes anything.
+     *
+     * @throws IllegalStateException naming the cooperative whose key MINA cannot decode
+     */
+    public static void checkKeys(DeliveryCredentials credentials) {
+        decodeKeys(credentials);
     }
 
     /**
@@ -158,11 +172,11 @@ public final class SftpServer implements AutoCloseable {
      * SLF4J, which the engine does not bind.
      */
     private static final class SessionLog implements SessionListener {
-        private final ReferenceData reference;
+        private final Supplier<ReferenceData> reference;
         private final Counter signedIn;
         private final Counter refused;
 
-        SessionLog(ReferenceData reference, MeterRegistry registry) {
+        SessionLog(Supplier<ReferenceData> reference, MeterRegistry registry) {
             this.reference = reference;
             signedIn = counter(registry, "signed_in");
             refused = counter(registry, "refused");
@@ -195,27 +209,27 @@ public final class SftpServer implements AutoCloseable {
         /** The user name if it is a cooperative's id; anything else a client sent is not echoed into the log. */
         private String user(Session session) {
             String user = session.getUsername();
-            return user != null && reference.coop(user) != null ? user : "(not a cooperative)";
+            return user != null && reference.get().coop(user) != null ? user : "(not a cooperative)";
         }
     }
 
-    private static List<List<PublicKey>> decodeKeys(ReferenceData reference, DeliveryCredentials credentials) {
-        List<List<PublicKey>> keysByCoop = new ArrayList<>(reference.coopCount());
-        for (int c = 0; c < reference.coopCount(); c++) {
+    private static Map<String, List<PublicKey>> decodeKeys(DeliveryCredentials credentials) {
+        Map<String, List<PublicKey>> keysByCoop = new HashMap<>();
+        for (String coopId : credentials.coopsWithSshKeys()) {
             List<PublicKey> keys = new ArrayList<>();
-            List<String> lines = credentials.sshKeys(c);
+            List<String> lines = credentials.sshKeys(coopId);
             for (int i = 0; i < lines.size(); i++) {
                 try {
                     keys.add(AuthorizedKeyEntry.parseAuthorizedKeyEntry(lines.get(i))
                             .resolvePublicKey(null, PublicKeyEntryResolver.FAILING));
                 } catch (IOException | GeneralSecurityException | RuntimeException e) {
-                    throw new IllegalStateException("ssh_keys.csv: key " + (i + 1) + " of cooperative "
-                            + reference.coop(c).coopId() + " cannot be used: " + e.getMessage(), e);
+                    throw new IllegalStateException("ssh_keys.csv: key " + (i + 1) + " of cooperative " + coopId
+                            + " cannot be used: " + e.getMessage(), e);
                 }
             }
-            keysByCoop.add(List.copyOf(keys));
+            keysByCoop.put(coopId, List.copyOf(keys));
         }
-        return keysByCoop;
+        return Map.copyOf(keysByCoop);
     }
 
     /**

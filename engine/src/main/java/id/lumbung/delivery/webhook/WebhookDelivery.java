@@ -1,5 +1,6 @@
 package id.lumbung.delivery.webhook;
 
+import id.lumbung.reference.Coop;
 import id.lumbung.reference.DeliveryCredentials;
 import id.lumbung.reference.ReferenceData;
 import id.lumbung.settlement.BatchRecord;
@@ -20,6 +21,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 
 /**
@@ -58,7 +60,8 @@ public final class WebhookDelivery implements AutoCloseable {
 
     /** Swapped whole by {@link #credentials(DeliveryCredentials)}; each try reads the URL and secret in effect. */
     private volatile DeliveryCredentials credentials;
-    private final ReferenceData reference;
+    /** The reference in effect (it changes at a reload): its indexes are the settlement listing's. */
+    private final Supplier<ReferenceData> reference;
     private final Clock clock;
     private final long retryFirstMs;
     private final RandomGenerator jitter;
@@ -80,7 +83,7 @@ public final class WebhookDelivery implements AutoCloseable {
      * @param retryFirstMs the wait before the first retry ({@value #RETRY_FIRST_MS_DEFAULT} ms outside tests)
      * @param jitter the source of each wait's jitter; used on the webhook thread only
      */
-    public WebhookDelivery(DeliveryCredentials credentials, ReferenceData reference, java.nio.file.Path dataDir, Clock clock,
+    public WebhookDelivery(DeliveryCredentials credentials, Supplier<ReferenceData> reference, java.nio.file.Path dataDir, Clock clock,
             MeterRegistry registry, long retryFirstMs, RandomGenerator jitter) {
         this.credentials = credentials;
         this.reference = reference;
@@ -126,11 +129,12 @@ public final class WebhookDelivery implements AutoCloseable {
             int pruned = delivered.load(now - DELIVERY_WINDOW_MS - TimeUnit.DAYS.toMillis(1));
             int due = 0;
             int expired = 0;
-            for (int c = 0; c < reference.coopCount(); c++) {
-                if (credentials.webhookUrl(c) == null) {
-                    continue;
+            for (String coopId : credentials.coopsWithWebhook()) {
+                Coop coop = reference.get().coop(coopId);
+                if (coop == null) {
+                    continue; // in the files, not (yet) in the journaled reference: it has no batches
                 }
-                for (BatchRecord r : settlement.batchesOf(c)) {
+                for (BatchRecord r : settlement.batchesOf(coop.index())) {
                     if (delivered.contains(r.batch().batchId())) {
                         continue;
                     }
@@ -150,7 +154,7 @@ public final class WebhookDelivery implements AutoCloseable {
 
     /** A live batch's files are written: queue its event (settlement thread; never blocks). */
     private void batchFilesWritten(BatchRecord record) {
-        if (closed || credentials.webhookUrl(record.coopIndex()) == null) {
+        if (closed || credentials.webhookUrl(record.batch().coopId()) == null) {
             return;
         }
         try {
@@ -182,7 +186,7 @@ public final class WebhookDelivery implements AutoCloseable {
             waiting.add(p);
             return;
         }
-        int coop = p.record.coopIndex();
+        String coop = p.record.batch().coopId();
         DeliveryCredentials c = credentials;
         URI url = c.webhookUrl(coop);
         if (url == null) {

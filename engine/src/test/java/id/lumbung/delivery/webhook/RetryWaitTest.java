@@ -20,7 +20,7 @@ class RetryWaitTest {
     @Test
     void doublesFromOneSecondWithinTwentyPercentCappedAtTenMinutes() throws Exception {
         ReferenceData reference = ReferenceData.loadBundledDemo(FeeSchedule.defaults().toConfig().keySet());
-        WebhookDelivery d = new WebhookDelivery(DeliveryCredentials.none(reference), reference, dir, Clock.systemUTC(),
+        WebhookDelivery d = new WebhookDelivery(DeliveryCredentials.none(), () -> reference, dir, Clock.systemUTC(),
                 new SimpleMeterRegistry(), WebhookDelivery.RETRY_FIRST_MS_DEFAULT, new SplittableRandom(20261206L));
         try {
             double lowest = Double.MAX_VALUE;
