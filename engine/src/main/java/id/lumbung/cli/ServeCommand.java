@@ -40,6 +40,10 @@ public final class ServeCommand implements Callable<Integer> {
     String tlsClientAuth;
     @Option(names = "--tls-client-ca", description = "PEM CA certificate(s) that issue client certificates")
     String tlsClientCa;
+    @Option(names = "--sftp-port", description = "SFTP delivery port (user = cooperative id, keys in ssh_keys.csv). Default: off")
+    Integer sftpPort;
+    @Option(names = "--webhook-secrets", description = "Webhook signing secrets (coop_id,secret_hex). Default: webhook_secrets.csv in the reference folder")
+    String webhookSecrets;
 
     /** Printed to stderr at a start on the bundled demo reference data (DESIGN.md, "Security defaults"). */
     static final String DEMO_DATA_WARNING =
@@ -63,6 +67,8 @@ public final class ServeCommand implements Callable<Integer> {
         flags.put(EngineConfig.TLS_CERT_PATH_PROP_NAME, tlsCert);
         flags.put(EngineConfig.TLS_CLIENT_AUTH_PROP_NAME, tlsClientAuth);
         flags.put(EngineConfig.TLS_CLIENT_CA_PATH_PROP_NAME, tlsClientCa);
+        flags.put(EngineConfig.SFTP_PORT_PROP_NAME, sftpPort);
+        flags.put(EngineConfig.WEBHOOK_SECRETS_PATH_PROP_NAME, webhookSecrets);
         EngineSettings settings = EngineSettings.loadOrExplain(configFile, flags, System.err);
         if (settings == null) {
             return 2;
@@ -109,7 +115,8 @@ public final class ServeCommand implements Callable<Integer> {
         try {
             engine.start();
         } catch (id.lumbung.reference.ReferenceDataException e) {
-            // a reference change that cannot apply (file, line and field named): nothing was journaled
+            // a reference change that cannot apply, or a delivery file at fault (a webhook without a
+            // secret, a malformed key): file, line and field named; nothing was journaled
             System.err.println("lumbung: " + e.getMessage());
             drain.run();
             return 2;
@@ -130,6 +137,9 @@ public final class ServeCommand implements Callable<Integer> {
                 + "  (2-byte length header, ISO87B fields)" + tls);
         System.out.println("  ops           " + (config.tlsEnabled() ? "https" : "http") + "://localhost:" + engine.opsPort()
                 + "/metrics  /health/ready  (bound to " + config.opsBind + ")");
+        if (engine.sftpPort() >= 0) {
+            System.out.println("  sftp          sftp://localhost:" + engine.sftpPort() + "  (user = cooperative id, keys in ssh_keys.csv)");
+        }
         System.out.println("  data          " + data + "  (durability " + config.durability.name().toLowerCase(java.util.Locale.ROOT) + ")");
         System.out.println("  reference     " + (config.referenceDir == null ? "bundled demo data" : config.referenceDir.toAbsolutePath()));
         System.out.println("  admin token   " + (System.getenv(EngineConfig.ADMIN_TOKEN_ENV_NAME) != null ? "from LUMBUNG_ADMIN_TOKEN" : data + "/admin.token"));

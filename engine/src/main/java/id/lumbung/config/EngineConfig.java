@@ -129,6 +129,16 @@ public final class EngineConfig {
     public static final String TLS_CLIENT_AUTH_DEFAULT = "none";
     /** PEM file of the CA certificate(s) that issue client certificates; needed with {@code required}. */
     public static final String TLS_CLIENT_CA_PATH_PROP_NAME = "tls.client.ca.path";
+    /** SFTP delivery port ({@code --sftp-port}); absent means no SFTP server. */
+    public static final String SFTP_PORT_PROP_NAME = "sftp.port";
+    /** Webhook signing secrets ({@code --webhook-secrets}); absent means {@code webhook_secrets.csv} in the reference folder. */
+    public static final String WEBHOOK_SECRETS_PATH_PROP_NAME = "webhook.secrets.path";
+    /**
+     * Wait before the first webhook retry, in ms; the contract's 1 s, which only a test shortens
+     * (the waits still double from it and are capped at 10 minutes). Never more than 1 s.
+     */
+    public static final String WEBHOOK_RETRY_FIRST_MS_PROP_NAME = "webhook.retry.first.ms";
+    public static final long WEBHOOK_RETRY_FIRST_MS_DEFAULT = 1_000;
 
     public final Path dataDir;
     public final Path referenceDir;
@@ -161,6 +171,10 @@ public final class EngineConfig {
     public final boolean tlsClientAuthRequired;
     public final boolean snapshotEnabled;
     public final Path tlsClientCaPath;
+    /** The SFTP port, or -1 when SFTP is off. */
+    public final int sftpPort;
+    public final Path webhookSecretsPath;
+    public final long webhookRetryFirstMs;
     /** Fee plan lines, {@code fee.plan.<NAME>=<tiers>}, by plan name; empty means the defaults. */
     public final Map<String, String> feePlans;
 
@@ -204,6 +218,11 @@ public final class EngineConfig {
         tlsKeyPath = optionalPath(v, TLS_KEY_PATH_PROP_NAME);
         tlsCertPath = optionalPath(v, TLS_CERT_PATH_PROP_NAME);
         tlsClientCaPath = optionalPath(v, TLS_CLIENT_CA_PATH_PROP_NAME);
+        String sftp = v.get(SFTP_PORT_PROP_NAME);
+        sftpPort = sftp == null || sftp.isBlank() ? -1 : port(v, SFTP_PORT_PROP_NAME, -1);
+        webhookSecretsPath = optionalPath(v, WEBHOOK_SECRETS_PATH_PROP_NAME);
+        webhookRetryFirstMs = longIn(v, WEBHOOK_RETRY_FIRST_MS_PROP_NAME, WEBHOOK_RETRY_FIRST_MS_DEFAULT, 1,
+                WEBHOOK_RETRY_FIRST_MS_DEFAULT);
         String clientAuth = v.getOrDefault(TLS_CLIENT_AUTH_PROP_NAME, TLS_CLIENT_AUTH_DEFAULT).trim().toLowerCase(java.util.Locale.ROOT);
         if (!clientAuth.equals("none") && !clientAuth.equals("required")) {
             throw new IllegalArgumentException(TLS_CLIENT_AUTH_PROP_NAME + " must be none or required, got '" + clientAuth + "'");
@@ -282,7 +301,8 @@ public final class EngineConfig {
             RETAINED_PAYMENTS_MAX_PROP_NAME, WRITER_QUEUE_MAX_PROP_NAME, DISK_RESERVE_BYTES_PROP_NAME,
             TLS_KEY_PATH_PROP_NAME, TLS_CERT_PATH_PROP_NAME, TLS_CLIENT_AUTH_PROP_NAME, TLS_CLIENT_CA_PATH_PROP_NAME,
             SNAPSHOT_ENABLED_PROP_NAME, OPS_BIND_PROP_NAME, ISO_MAC_PROP_NAME, JOURNAL_FORCE_PROP_NAME,
-            HTTP_IDLE_TIMEOUT_SECONDS_PROP_NAME);
+            HTTP_IDLE_TIMEOUT_SECONDS_PROP_NAME, SFTP_PORT_PROP_NAME, WEBHOOK_SECRETS_PATH_PROP_NAME,
+            WEBHOOK_RETRY_FIRST_MS_PROP_NAME);
 
     private static int port(Map<String, String> v, String name, int dflt) {
         return (int) longIn(v, name, dflt, 0, 65535);

@@ -2,6 +2,8 @@ package id.lumbung.engine;
 
 import id.lumbung.config.Durability;
 import id.lumbung.config.EngineConfig;
+import id.lumbung.delivery.sftp.SftpServer;
+import id.lumbung.delivery.webhook.WebhookDelivery;
 import id.lumbung.ingest.HttpIngest;
 import id.lumbung.ingest.IngestContext;
 import id.lumbung.ingest.Problem;
@@ -17,6 +19,7 @@ import id.lumbung.payment.PaymentBook;
 import id.lumbung.payment.PaymentService;
 import id.lumbung.payment.ReferenceBaseline;
 import id.lumbung.reference.Coop;
+import id.lumbung.reference.DeliveryCredentials;
 import id.lumbung.reference.ReferenceData;
 import id.lumbung.settlement.Batch;
 import id.lumbung.settlement.FeeSchedule;
@@ -55,7 +58,8 @@ import java.util.concurrent.TimeUnit;
  * once every listener is up and the journal is replayed (readiness); {@link #stop} drains.
  *
  * <p>Threads: "lumbung-journal-writer" (journal, payment book), "lumbung-settlement" (batches,
- * ledger, files), Vert.x event loops (HTTP, ISO 8583, ops), the caller's thread for start and stop.
+ * ledger, files), Vert.x event loops (HTTP, ISO 8583, ops), "lumbung-webhook" and MINA's "sshd-*"
+ * workers for delivery (package {@code id.lumbung.delivery}), the caller's thread for start and stop.
  */
 public final class Engine implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Engine.class.getName());
@@ -88,6 +92,9 @@ public final class Engine implements AutoCloseable {
     private OpsServer ops;
     private HttpIngest firstIngest;
     private id.lumbung.gateway.IsoGateway gateway;
+    private volatile DeliveryCredentials delivery;
+    private WebhookDelivery webhook;
+    private SftpServer sftp;
     private List<String> deployments = List.of();
     private volatile boolean ready;
     /** A rejected snapshot's last sequence that the journal did not hold (-1: none), and its file. */
@@ -145,6 +152,8 @@ public final class Engine implements AutoCloseable {
     /** Starts everything; completes when ready (journal replayed, every listener up). */
     public void start() throws Exception {
         long t0 = System.nanoTime();
+        // delivery credentials first: a webhook without its secret stops the start before anything opens
+        delivery = DeliveryCredentials.load(config.referenceDir, config.webhookSecretsPath, files);
         Files.createDirectories(config.dataDir);
         if (config.journalForceOffUnsafe) {
             System.err.println("WARNING: journal.force=off-unsafe-test-only: the journal is never forced to disk;"
@@ -221,6 +230,7 @@ public final class Engine implements AutoCloseable {
                 config.isoMac)
                 .tls(o -> id.lumbung.config.Tls.apply(o, config), config.tlsClientAuthRequired);
         await(gateway.start());
+        startDelivery();
         scheduleCutoff();
         vertx.setPeriodic(100, id -> {
             long scheduled = System.nanoTime();
@@ -237,6 +247,40 @@ public final class Engine implements AutoCloseable {
                 reference.coopCount(), reference.traderCount(), reference.terminalCount(),
                 (System.nanoTime() - t0) / 1_000_000, isoPort(), (tJournal - t0) / 1_000_000, (tOps - tJournal) / 1_000_000,
                 (tState - tOps) / 1_000_000, (System.nanoTime() - tState) / 1_000_000);
+    }
+
+    /**
+     * The batch-ready webhook (when a cooperative has one) and the SFTP server (when
+     * {@code --sftp-port} is given), once replay is done: the webhook derives what is still due
+     * from the settlement listing.
+     */
+    private void startDelivery() throws Exception {
+        // started with no webhook too: a reload may add one, and its metric is always there to watch
+        webhook = new WebhookDelivery(delivery, () -> reference, config.dataDir, clock, registry, config.webhookRetryFirstMs,
+                new java.util.SplittableRandom());
+        webhook.start(settlement);
+        if (config.sftpPort >= 0) {
+            sftp = SftpServer.start(config.httpHost, config.sftpPort, config.dataDir, () -> reference, delivery, settlement,
+                    registry);
+        }
+    }
+
+    /** The reference files and delivery credentials a reload read, both checked. */
+    private record Reloaded(ReferenceData files, DeliveryCredentials credentials) {
+    }
+
+    /**
+     * Puts reloaded delivery credentials (webhook URLs and secrets, SSH keys) in effect at once,
+     * once the reload's reference changes are journaled: they are credentials, not money, and are
+     * not journaled themselves.
+     */
+    private synchronized void useDeliveryCredentials(DeliveryCredentials reloaded) {
+        if (sftp != null) {
+            sftp.credentials(reloaded);
+        }
+        webhook.credentials(reloaded);
+        delivery = reloaded;
+        LOG.log(System.Logger.Level.INFO, "event=delivery_credentials_reloaded {0}", reloaded);
     }
 
     /** Vert.x with its metrics, the JVM binders, the gauges and the ops port (health answers "not ready" from here on). */
@@ -626,16 +670,21 @@ public final class Engine implements AutoCloseable {
         io.vertx.core.Context context = vertx.getOrCreateContext();
         return vertx.executeBlocking(() -> {
             try {
-                return config.referenceDir == null ? ReferenceData.loadBundledDemo(fees.toConfig().keySet())
+                ReferenceData files = config.referenceDir == null ? ReferenceData.loadBundledDemo(fees.toConfig().keySet())
                         : ReferenceData.load(config.referenceDir, fees.toConfig().keySet());
-            } catch (id.lumbung.reference.ReferenceDataException e) {
+                // the delivery credentials are checked with the rest: a faulty one refuses the whole reload
+                DeliveryCredentials credentials = DeliveryCredentials.load(config.referenceDir, config.webhookSecretsPath, files);
+                SftpServer.checkKeys(credentials);
+                return new Reloaded(files, credentials);
+            } catch (id.lumbung.reference.ReferenceDataException | IllegalStateException e) {
                 return e;
             }
         }).compose(loaded -> {
-            if (loaded instanceof id.lumbung.reference.ReferenceDataException e) {
+            if (loaded instanceof Exception e) {
                 return Future.succeededFuture(refused(e.getMessage()));
             }
-            ReferenceData next = (ReferenceData) loaded;
+            ReferenceData next = ((Reloaded) loaded).files();
+            DeliveryCredentials nextDelivery = ((Reloaded) loaded).credentials();
             Promise<OpsServer.Answer> answer = Promise.promise();
             service.reference(next, fees.toConfig(), this::publishReference, context, update -> {
                 if (update.refusal() != null) {
@@ -645,6 +694,7 @@ public final class Engine implements AutoCloseable {
                             Problem.JOURNAL_UNAVAILABLE.json("the reference changes could not be journaled")));
                 } else {
                     logChanges(update.changes());
+                    useDeliveryCredentials(nextDelivery);
                     answer.complete(new OpsServer.Answer(200, changesJson(update.changes(), -1)));
                 }
             });
@@ -745,6 +795,11 @@ public final class Engine implements AutoCloseable {
         return ops.actualPort();
     }
 
+    /** The SFTP port, or -1 when SFTP is off. */
+    public int sftpPort() {
+        return sftp == null ? -1 : sftp.port();
+    }
+
     /** Serving: started, and no fatal error since (the process stops on one; until it has, it is not ready). */
     public boolean ready() {
         return ready && !failed;
@@ -822,6 +877,13 @@ public final class Engine implements AutoCloseable {
         ready = false;
         stopping = true;
         long t0 = System.nanoTime();
+        if (sftp != null) {
+            sftp.close();
+        }
+        if (webhook != null) {
+            settlement.onBatchFilesWritten(null);
+            webhook.close(); // what is not delivered yet is due again at the next start
+        }
         if (vertx != null) {
             if (cutoffTimer >= 0) {
                 vertx.cancelTimer(cutoffTimer);

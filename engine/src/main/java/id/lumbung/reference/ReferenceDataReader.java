@@ -12,6 +12,8 @@ import java.util.TreeSet;
  */
 final class ReferenceDataReader {
     static final List<String> COOP_COLUMNS = List.of("coop_id", "name", "settlement_account", "token_sha256");
+    /** Read by {@link DeliveryCredentials}: where a cooperative's batch-ready webhook goes. */
+    static final List<String> COOP_OPTIONAL_COLUMNS = List.of("webhook_url");
     static final List<String> TRADER_COLUMNS = List.of("trader_id", "coop_id", "name", "fee_plan");
     static final List<String> TERMINAL_COLUMNS = List.of("terminal_id", "trader_id", "key_hex", "status");
     static final List<String> TERMINAL_OPTIONAL_COLUMNS = List.of("next_key_hex");
@@ -93,7 +95,7 @@ final class ReferenceDataReader {
 
     private Coop[] readCoops(int rowsEstimate, HashMap<String, Coop> byId) throws ReferenceDataException {
         ArrayList<Coop> coops = new ArrayList<>(rowsEstimate);
-        try (CsvTable table = open(ReferenceData.COOPS_FILE, COOP_COLUMNS, List.of())) {
+        try (CsvTable table = open(ReferenceData.COOPS_FILE, COOP_COLUMNS, COOP_OPTIONAL_COLUMNS)) {
             files[0] = table.description();
             while (table.next()) {
                 coopRows.add(table.line());

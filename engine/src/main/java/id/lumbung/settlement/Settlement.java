@@ -76,6 +76,8 @@ public final class Settlement implements WindowSink, AutoCloseable {
     private volatile RuntimeException failure;
     /** False while the journal replays: regenerated batches are logged at DEBUG, not once more at INFO. */
     private volatile boolean live;
+    /** Told of each live batch once its files are written (delivery); null: nobody. */
+    private volatile BatchFilesListener filesWritten;
 
     /**
      * @param fatal told when a window cannot be settled; the engine must stop
@@ -305,12 +307,21 @@ public final class Settlement implements WindowSink, AutoCloseable {
         for (BatchRecord record : files.write(closeSequence, batches)) {
             batchesByCoop.get(record.coopIndex()).add(record);
             batchById.put(record.batch().batchId(), record);
+            BatchFilesListener listener = filesWritten;
+            if (live && listener != null) {
+                listener.batchFilesWritten(record);
+            }
             Batch b = record.batch();
             LOG.log(logLevel(), "event=batch_closed batch_id={0} coop_id={1} first_sequence={2,number,#}"
                     + " last_sequence={3,number,#} payments={4,number,#} gross_rupiah={5,number,#} fee_rupiah={6,number,#}"
                     + " net_rupiah={7,number,#} closing_balance_rupiah={8,number,#}", b.batchId(), b.coopId(), b.firstSequence(),
                     b.lastSequence(), b.payments(), b.grossRupiah(), b.feeRupiah(), b.netRupiah(), b.closingBalanceRupiah());
         }
+    }
+
+    /** Sets who is told of each live batch once its files are written (null: nobody). */
+    public void onBatchFilesWritten(BatchFilesListener listener) {
+        filesWritten = listener;
     }
 
     /** Called once replay is done: from here on every close is logged at INFO. */
