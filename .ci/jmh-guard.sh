@@ -20,9 +20,8 @@
 #    counters postGarbageBytes / posts.
 #  - A "ceiling" row would allocate by design and must stay at or below its recorded value + 10%
 #    (rounded up to 8 B): lower a ceiling when the engine gets better, raise one only with a reason
-#    in the commit message. There is none now: the last one, a retry's outcome with the original
-#    request read back from the journal as Strings (PaymentBookBenchmark.postKnownKey, 80 B), gave
-#    way to the lane's retry row in session 7. Recorded values: benchmarks/RESULTS.md.
+#    in the commit message. No row has a ceiling: a retry is checked by the lane's retry row (the
+#    known payment compared as bytes of its journal entry). Recorded values: benchmarks/RESULTS.md.
 #
 # Builds nothing: expects benchmarks/target/benchmarks.jar (mvn -DskipTests package, or after
 # mvn verify). About 20 benchmarks x ~8 s = ~2.5 minutes on 2 cores.
