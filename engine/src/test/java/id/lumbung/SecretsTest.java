@@ -84,6 +84,10 @@ class SecretsTest {
         capture.setLevel(Level.ALL);
         Level rootLevel = root.getLevel();
         root.setLevel(Level.ALL);
+        // the engine's own logger too: a test earlier in this JVM may have set its level
+        Logger engine = Logger.getLogger("id.lumbung");
+        Level engineLevel = engine.getLevel();
+        engine.setLevel(Level.ALL);
         root.addHandler(capture);
         String scrape;
         String adminToken;
@@ -96,6 +100,7 @@ class SecretsTest {
         } finally {
             root.removeHandler(capture);
             root.setLevel(rootLevel);
+            engine.setLevel(engineLevel);
         }
         String log = capture.text();
         assertThat(log).as("the run did log").contains("event=ready").contains("event=stopped");
