@@ -2,10 +2,10 @@ package id.lumbung.crash;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import id.lumbung.delivery.DeliveryFixture;
 import id.lumbung.reference.DemoCredentials;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -42,7 +42,7 @@ class ReferenceHistoryTest {
     @BeforeEach
     void demoReference() throws Exception {
         data = tmp.resolve("data");
-        ref = demoCopy(tmp.resolve("ref"));
+        ref = DeliveryFixture.demoReference(tmp.resolve("ref"));
     }
 
     /**
@@ -255,16 +255,6 @@ class ReferenceHistoryTest {
     /** A payment of {@code terminalId}, signed with its demo key. */
     private static HttpResponse<String> pay(Client client, String terminalId, String txnId, long amount) throws Exception {
         return client.post(terminalId, Client.paymentBody(terminalId, txnId, amount));
-    }
-
-    private static Path demoCopy(Path dir) throws Exception {
-        Files.createDirectories(dir);
-        for (String name : new String[] {"coops.csv", "traders.csv", "terminals.csv"}) {
-            try (InputStream in = ReferenceHistoryTest.class.getResourceAsStream("/demo/" + name)) {
-                Files.write(dir.resolve(name), in.readAllBytes());
-            }
-        }
-        return dir;
     }
 
     private static void replace(Path file, String from, String to) throws Exception {

@@ -52,13 +52,8 @@ class HttpProtocolTest extends OneEngineTest {
             for (String version : new String[] {"HTTP/2.0", "HTTP/3.0", "HTTP/0.9", "HTTP/9.1"}) {
                 try (Raw raw = new Raw(port)) {
                     raw.send(("GET /health/live " + version + "\r\nHost: 127.0.0.1\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-                    Response r = raw.read();
                     String what = port + " " + version;
-                    assertThat(r.statusLine).as(what).isEqualTo("HTTP/1.1 505 HTTP Version Not Supported");
-                    assertThat(r.headers.get("content-type")).as(what).isEqualTo("application/problem+json");
-                    JsonObject problem = new JsonObject(r.body);
-                    assertThat(problem.getInteger("status")).as(what).isEqualTo(505);
-                    assertThat(problem.getString("code")).as(what).isEqualTo("HTTP_VERSION_NOT_SUPPORTED");
+                    assertProblem(raw.read(), what, "HTTP/1.1 505 HTTP Version Not Supported", 505, "HTTP_VERSION_NOT_SUPPORTED");
                     assertThat(raw.closedByServer()).as(what).isTrue();
                 }
             }
@@ -90,13 +85,7 @@ class HttpProtocolTest extends OneEngineTest {
                 "GET /health/live HTTP/12.3", "GET /health/live HTTP/1.10", "GET /health/live HTTP/2"}) {
                 try (Raw raw = new Raw(port)) {
                     raw.send((line + "\r\nHost: 127.0.0.1\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-                    Response r = raw.read();
-                    String what = port + " " + line;
-                    assertThat(r.statusLine).as(what).isEqualTo("HTTP/1.1 400 Bad Request");
-                    assertThat(r.headers.get("content-type")).as(what).isEqualTo("application/problem+json");
-                    JsonObject problem = new JsonObject(r.body);
-                    assertThat(problem.getInteger("status")).as(what).isEqualTo(400);
-                    assertThat(problem.getString("code")).as(what).isEqualTo("MALFORMED_REQUEST");
+                    assertProblem(raw.read(), port + " " + line, "HTTP/1.1 400 Bad Request", 400, "MALFORMED_REQUEST");
                 }
             }
         }
@@ -311,6 +300,15 @@ class HttpProtocolTest extends OneEngineTest {
     }
 
     /** The head of a signed terminal request (its body is sent apart). */
+    /** An answer with {@code statusLine} and a problem body of that {@code status} and {@code code}. */
+    private static void assertProblem(Response r, String what, String statusLine, int status, String code) {
+        assertThat(r.statusLine).as(what).isEqualTo(statusLine);
+        assertThat(r.headers.get("content-type")).as(what).isEqualTo("application/problem+json");
+        JsonObject problem = new JsonObject(r.body);
+        assertThat(problem.getInteger("status")).as(what).isEqualTo(status);
+        assertThat(problem.getString("code")).as(what).isEqualTo(code);
+    }
+
     /** A payment posted on a connection of its own, head and body sent without waiting, and its answer. */
     private Response postPayment(String version, boolean expectContinue, byte[] body) throws IOException {
         try (Raw raw = new Raw(t.engine.httpPort())) {
