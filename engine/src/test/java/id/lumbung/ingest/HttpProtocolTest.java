@@ -29,7 +29,7 @@ class HttpProtocolTest extends OneEngineTest {
     private static final int READ_TIMEOUT_MS = 3_000;
 
     HttpProtocolTest() {
-        super("");
+        super(""); // each test names its own txnId prefix: nextTxn("v12-"), nextTxn("continue-"), ...
     }
 
     @Test
