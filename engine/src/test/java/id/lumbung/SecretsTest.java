@@ -26,11 +26,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
-import java.util.logging.SimpleFormatter;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -52,43 +47,11 @@ class SecretsTest {
     static final String WRONG_COOP_TOKEN = "demo-token-guessed-wrong";
     static final String WRONG_ADMIN_TOKEN = "wrong-admin-token-d41d8cd98f00b204";
 
-    /** Collects every record of every logger, formatted, with stack traces. */
-    static final class Capture extends Handler {
-        final StringBuilder text = new StringBuilder();
-        final SimpleFormatter formatter = new SimpleFormatter();
-
-        @Override
-        public synchronized void publish(LogRecord record) {
-            text.append(formatter.format(record));
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-
-        synchronized String text() {
-            return text.toString();
-        }
-    }
-
     @Test
     void noSecretInLogsMetricsOrDataFiles(@TempDir Path data) throws Exception {
         Assumptions.assumeTrue(System.getenv(EngineConfig.ADMIN_TOKEN_ENV_NAME) == null,
                 "LUMBUNG_ADMIN_TOKEN is set: the admin token file would not be made");
-        Logger root = Logger.getLogger("");
-        Capture capture = new Capture();
-        capture.setLevel(Level.ALL);
-        Level rootLevel = root.getLevel();
-        root.setLevel(Level.ALL);
-        // the engine's own logger too: a test earlier in this JVM may have set its level
-        Logger engine = Logger.getLogger("id.lumbung");
-        Level engineLevel = engine.getLevel();
-        engine.setLevel(Level.ALL);
-        root.addHandler(capture);
+        LogCapture capture = LogCapture.onRootLogger();
         String scrape;
         String adminToken;
         try {
@@ -98,9 +61,7 @@ class SecretsTest {
                 scrape = t.ops("GET", "/metrics", null, null).body();
             }
         } finally {
-            root.removeHandler(capture);
-            root.setLevel(rootLevel);
-            engine.setLevel(engineLevel);
+            capture.detach();
         }
         String log = capture.text();
         assertThat(log).as("the run did log").contains("event=ready").contains("event=stopped");

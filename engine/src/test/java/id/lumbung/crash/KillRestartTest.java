@@ -2,6 +2,7 @@ package id.lumbung.crash;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import id.lumbung.crash.PaymentLoad.Sent;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -9,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -41,10 +43,6 @@ class KillRestartTest {
 
     @TempDir
     Path tmp;
-
-    /** What a client sent, and the answer if it got one. */
-    record Sent(String terminalId, String body) {
-    }
 
     @Test
     @Timeout(value = 30, unit = TimeUnit.MINUTES) // the CI default (2 cycles) takes ~30 s; the timeout covers -Dlumbung.crash.cycles=20
@@ -81,21 +79,8 @@ class KillRestartTest {
                             postBatches(client, terminal, "K" + c + "-" + thread + "-", r, stop, budget, sent, acked, unanswered);
                             return null;
                         }
-                        for (int i = 0; !stop.get() && budget.decrementAndGet() >= 0; i++) {
-                            String txnId = "K" + c + "-" + thread + "-" + i;
-                            String body = Client.paymentBody(terminal, txnId, 1 + r.nextInt(2_000_000));
-                            sent.put(txnId, new Sent(terminal, body));
-                            try {
-                                HttpResponse<String> resp = client.post(terminal, body);
-                                if (resp.statusCode() == 201 || resp.statusCode() == 200) {
-                                    acked.put(txnId, Client.field(resp.body(), "paymentId"));
-                                } else {
-                                    unanswered.put(txnId, resp.statusCode() + " " + resp.body());
-                                }
-                            } catch (Exception e) {
-                                unanswered.put(txnId, e.toString());
-                            }
-                        }
+                        PaymentLoad.postSingles(client, terminal, "K" + c + "-" + thread + "-", r, stop, budget,
+                                status -> status == 201 || status == 200, sent, acked, unanswered);
                         return null;
                     }));
                 }
@@ -221,45 +206,32 @@ class KillRestartTest {
      */
     private static void verifyAndRetry(Client client, Map<String, Sent> sent, Map<String, String> acked,
             Map<String, String> unanswered) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(THREADS);
-        try {
-            List<Future<String>> checks = new ArrayList<>();
-            for (Map.Entry<String, String> a : acked.entrySet()) {
-                Sent s = sent.get(a.getKey());
-                checks.add(pool.submit(() -> {
-                    HttpResponse<String> r = client.postHonouringRateLimit(s.terminalId(), s.body());
-                    if (r.statusCode() != 200 || !"true".equals(r.headers().firstValue("Idempotent-Replayed").orElse(null))
-                            || !a.getValue().equals(Client.field(r.body(), "paymentId"))) {
-                        return "acknowledged " + a.getKey() + " as " + a.getValue() + " but the replay answered "
-                                + r.statusCode() + " " + r.headers().firstValue("Idempotent-Replayed").orElse("-") + " " + r.body();
-                    }
-                    return null;
-                }));
-            }
-            Map<String, String> retried = new ConcurrentHashMap<>();
-            for (String txnId : List.copyOf(unanswered.keySet())) {
-                Sent s = sent.get(txnId);
-                checks.add(pool.submit(() -> {
-                    HttpResponse<String> r = client.postHonouringRateLimit(s.terminalId(), s.body());
-                    if (r.statusCode() != 201 && r.statusCode() != 200) {
-                        return "unanswered " + txnId + " retried: " + r.statusCode() + " " + r.body();
-                    }
-                    retried.put(txnId, Client.field(r.body(), "paymentId"));
-                    return null;
-                }));
-            }
-            List<String> failures = new ArrayList<>();
-            for (Future<String> f : checks) {
-                String failure = f.get(60, TimeUnit.SECONDS);
-                if (failure != null) {
-                    failures.add(failure);
+        List<Callable<String>> checks = new ArrayList<>();
+        for (Map.Entry<String, String> a : acked.entrySet()) {
+            Sent s = sent.get(a.getKey());
+            checks.add(() -> {
+                HttpResponse<String> r = s.resend(client);
+                if (!PaymentLoad.isReplayOf(r, a.getValue())) {
+                    return "acknowledged " + a.getKey() + " as " + a.getValue() + " but the replay answered "
+                            + r.statusCode() + " " + r.headers().firstValue("Idempotent-Replayed").orElse("-") + " " + r.body();
                 }
-            }
-            assertThat(failures).as("answers after restart").isEmpty();
-            acked.putAll(retried);
-            unanswered.keySet().removeAll(retried.keySet());
-        } finally {
-            pool.shutdownNow();
+                return null;
+            });
         }
+        Map<String, String> retried = new ConcurrentHashMap<>();
+        for (String txnId : List.copyOf(unanswered.keySet())) {
+            Sent s = sent.get(txnId);
+            checks.add(() -> {
+                HttpResponse<String> r = s.resend(client);
+                if (r.statusCode() != 201 && r.statusCode() != 200) {
+                    return "unanswered " + txnId + " retried: " + r.statusCode() + " " + r.body();
+                }
+                retried.put(txnId, Client.field(r.body(), "paymentId"));
+                return null;
+            });
+        }
+        assertThat(PaymentLoad.failures(checks, THREADS, 60)).as("answers after restart").isEmpty();
+        acked.putAll(retried);
+        unanswered.keySet().removeAll(retried.keySet());
     }
 }

@@ -3,12 +3,14 @@ package id.lumbung.crash;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import id.lumbung.config.EngineConfig;
+import id.lumbung.crash.PaymentLoad.Sent;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -92,7 +94,7 @@ class PowerCutTest {
         Path data = tmp.resolve("mnt"); // the engine's log and config file go next to it, off the cut file system
         List<Cut> cuts = new ArrayList<>();
         try (PowerCutFs fs = PowerCutFs.mount(tmp.resolve("backing"), tmp.resolve("mnt"))) {
-            Map<String, String> sent = new ConcurrentHashMap<>();       // txnId -> terminalId|body
+            Map<String, Sent> sent = new ConcurrentHashMap<>();         // txnId -> request
             Map<String, String> acked = new ConcurrentHashMap<>();      // txnId -> paymentId
             Map<String, String> unanswered = new ConcurrentHashMap<>(); // txnId -> why
             long cutLoadMs = 0;
@@ -138,7 +140,7 @@ class PowerCutTest {
     }
 
     /** Clients post for {@code loadMs}, then the cut lands while they are still sending. */
-    private static void load(Client client, String prefix, long seed, long loadMs, Map<String, String> sent,
+    private static void load(Client client, String prefix, long seed, long loadMs, Map<String, Sent> sent,
             Map<String, String> acked, Map<String, String> unanswered, CutAction cut) throws Exception {
         Random random = new Random(seed);
         AtomicBoolean stop = new AtomicBoolean();
@@ -152,21 +154,8 @@ class PowerCutTest {
                 int thread = t;
                 futures.add(pool.submit(() -> {
                     Random r = new Random(threadSeed);
-                    for (int i = 0; !stop.get() && budget.decrementAndGet() >= 0; i++) {
-                        String txnId = prefix + thread + "-" + i;
-                        String body = Client.paymentBody(terminal, txnId, 1 + r.nextInt(2_000_000));
-                        sent.put(txnId, terminal + "|" + body);
-                        try {
-                            HttpResponse<String> resp = client.post(terminal, body);
-                            if (resp.statusCode() == 201) {
-                                acked.put(txnId, Client.field(resp.body(), "paymentId"));
-                            } else {
-                                unanswered.put(txnId, resp.statusCode() + " " + resp.body());
-                            }
-                        } catch (Exception e) {
-                            unanswered.put(txnId, e.toString());
-                        }
-                    }
+                    PaymentLoad.postSingles(client, terminal, prefix + thread + "-", r, stop, budget, status -> status == 201,
+                            sent, acked, unanswered);
                     return null;
                 }));
             }
@@ -188,49 +177,36 @@ class PowerCutTest {
      *
      * @return {found, lost}
      */
-    private static int[] verify(Client client, Map<String, String> sent, Map<String, String> acked,
+    private static int[] verify(Client client, Map<String, Sent> sent, Map<String, String> acked,
             Map<String, String> unanswered) throws Exception {
         AtomicInteger found = new AtomicInteger();
         AtomicInteger lost = new AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(THREADS);
-        try {
-            List<Future<String>> checks = new ArrayList<>();
-            for (Map.Entry<String, String> a : acked.entrySet()) {
-                String[] s = sent.get(a.getKey()).split("\\|", 2);
-                checks.add(pool.submit(() -> {
-                    HttpResponse<String> r = client.postHonouringRateLimit(s[0], s[1]);
-                    if (r.statusCode() == 201) {
-                        lost.incrementAndGet();
-                        return null;
-                    }
-                    if (r.statusCode() == 200 && "true".equals(r.headers().firstValue("Idempotent-Replayed").orElse(null))
-                            && a.getValue().equals(Client.field(r.body(), "paymentId"))) {
-                        found.incrementAndGet();
-                        return null;
-                    }
-                    return "acknowledged " + a.getKey() + " as " + a.getValue() + ", after the cut: " + r.statusCode() + " "
-                            + r.body();
-                }));
-            }
-            for (String txnId : unanswered.keySet()) {
-                String[] s = sent.get(txnId).split("\\|", 2);
-                checks.add(pool.submit(() -> {
-                    HttpResponse<String> r = client.postHonouringRateLimit(s[0], s[1]);
-                    return r.statusCode() == 201 || r.statusCode() == 200 ? null
-                            : "unanswered " + txnId + " retried: " + r.statusCode() + " " + r.body();
-                }));
-            }
-            List<String> failures = new ArrayList<>();
-            for (Future<String> f : checks) {
-                String failure = f.get(120, TimeUnit.SECONDS);
-                if (failure != null) {
-                    failures.add(failure);
+        List<Callable<String>> checks = new ArrayList<>();
+        for (Map.Entry<String, String> a : acked.entrySet()) {
+            Sent s = sent.get(a.getKey());
+            checks.add(() -> {
+                HttpResponse<String> r = s.resend(client);
+                if (r.statusCode() == 201) {
+                    lost.incrementAndGet();
+                    return null;
                 }
-            }
-            assertThat(failures).as("answers after the cut").isEmpty();
-        } finally {
-            pool.shutdownNow();
+                if (PaymentLoad.isReplayOf(r, a.getValue())) {
+                    found.incrementAndGet();
+                    return null;
+                }
+                return "acknowledged " + a.getKey() + " as " + a.getValue() + ", after the cut: " + r.statusCode() + " "
+                        + r.body();
+            });
         }
+        for (String txnId : unanswered.keySet()) {
+            Sent s = sent.get(txnId);
+            checks.add(() -> {
+                HttpResponse<String> r = s.resend(client);
+                return r.statusCode() == 201 || r.statusCode() == 200 ? null
+                        : "unanswered " + txnId + " retried: " + r.statusCode() + " " + r.body();
+            });
+        }
+        assertThat(PaymentLoad.failures(checks, THREADS, 120)).as("answers after the cut").isEmpty();
         return new int[] {found.get(), lost.get()};
     }
 }

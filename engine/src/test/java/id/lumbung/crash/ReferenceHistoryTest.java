@@ -2,10 +2,10 @@ package id.lumbung.crash;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import id.lumbung.delivery.DeliveryFixture;
 import id.lumbung.reference.DemoCredentials;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,11 +28,22 @@ import org.junit.jupiter.api.io.TempDir;
  * and {@code reconcile} agrees; a change that cannot apply stops the start, naming file, line
  * and field, and journals nothing. Engines in their own JVMs on a copy of the demo data.
  */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
 class ReferenceHistoryTest {
     private static final String COOP = "KSP-BERINGHARJO";
 
     @TempDir
     Path tmp;
+    /** The engines' data folder. */
+    Path data;
+    /** The engines' reference folder: a copy of the demo data that the test edits. */
+    Path ref;
+
+    @BeforeEach
+    void demoReference() throws Exception {
+        data = tmp.resolve("data");
+        ref = DeliveryFixture.demoReference(tmp.resolve("ref"));
+    }
 
     /**
      * The issue's reproduction: three Rp600,000 payments of a UMI trader settle with a fee of
@@ -40,17 +52,12 @@ class ReferenceHistoryTest {
      * clean stop without the snapshot both batches are the same bytes, and reconcile agrees.
      */
     @Test
-    @Timeout(value = 180, unit = TimeUnit.SECONDS)
     void feePlanChangeBetweenTwoClosesKeepsBothBatches() throws Exception {
-        Path data = tmp.resolve("data");
-        Path ref = demoCopy(tmp.resolve("ref"));
-        String config = "reference.dir=" + ref + "\n";
         String batch1;
-        try (EngineProcess engine = EngineProcess.start(data, "sync", config)) {
+        try (EngineProcess engine = start()) {
             Client client = new Client(engine);
             for (int i = 0; i < 3; i++) {
-                assertThat(client.post("T0000001", Client.paymentBody("T0000001", "F1-" + i, 600_000)).statusCode())
-                        .isEqualTo(201);
+                assertThat(pay(client, "T0000001", "F1-" + i, 600_000).statusCode()).isEqualTo(201);
             }
             JsonObject b = onlyBatch(client.close());
             assertThat(b.getLong("fee")).isEqualTo(5_400L);
@@ -60,9 +67,9 @@ class ReferenceHistoryTest {
         replace(ref.resolve("traders.csv"), "BRH-001,KSP-BERINGHARJO,Warung Bu Sri,UMI",
                 "BRH-001,KSP-BERINGHARJO,Warung Bu Sri,REG");
         String batch2;
-        try (EngineProcess engine = EngineProcess.start(data, "sync", config)) {
+        try (EngineProcess engine = start()) {
             Client client = new Client(engine);
-            assertThat(client.post("T0000001", Client.paymentBody("T0000001", "F2-0", 600_000)).statusCode()).isEqualTo(201);
+            assertThat(pay(client, "T0000001", "F2-0", 600_000).statusCode()).isEqualTo(201);
             JsonObject b = onlyBatch(client.close());
             assertThat(b.getLong("fee")).isEqualTo(4_200L); // 0.7% of 600,000
             batch2 = b.getString("batchId");
@@ -80,14 +87,9 @@ class ReferenceHistoryTest {
         assertThat(Files.readString(batchFile(data, batch1, ".csv"))).contains("BRH-001,3,1800000,5400,1794600\n");
         assertThat(Files.readString(batchFile(data, batch2, ".csv"))).contains("BRH-001,1,600000,4200,595800\n");
         byte[][] before = filesOf(data, batch1, batch2);
-        deleteTree(data.resolve("snapshot"));
-        try (EngineProcess engine = EngineProcess.start(data, "sync", config)) {
-            assertThat(engine.stop()).isZero();
-        }
+        startsWithoutTheSnapshot();
         assertThat(filesOf(data, batch1, batch2)).isDeepEqualTo(before);
-        EngineProcess.Run reconcile = EngineProcess.reconcileWith(tmp, "--data", data.toString(), "--reference", ref.toString());
-        assertThat(reconcile.exit()).as(reconcile.output()).isZero();
-        assertThat(reconcile.output()).contains("differences=0");
+        assertThat(reconciles().output()).contains("differences=0");
     }
 
     /**
@@ -96,25 +98,21 @@ class ReferenceHistoryTest {
      * and both survive a start without the snapshot.
      */
     @Test
-    @Timeout(value = 180, unit = TimeUnit.SECONDS)
     void settlementAccountChangeNamesTheAccountInEffectAtEachClose() throws Exception {
-        Path data = tmp.resolve("data");
-        Path ref = demoCopy(tmp.resolve("ref"));
-        String config = "reference.dir=" + ref + "\n";
         String batch1;
-        try (EngineProcess engine = EngineProcess.start(data, "sync", config)) {
+        try (EngineProcess engine = start()) {
             Client client = new Client(engine);
-            assertThat(client.post("T0000003", Client.paymentBody("T0000003", "A1", 250_000)).statusCode()).isEqualTo(201);
+            assertThat(pay(client, "T0000003", "A1", 250_000).statusCode()).isEqualTo(201);
             batch1 = onlyBatch(client.close()).getString("batchId");
             assertThat(engine.stop()).isZero();
         }
         replace(ref.resolve("coops.csv"), ",1370012345678,", ",1370099999999,");
         String batch2;
-        try (EngineProcess engine = EngineProcess.start(data, "sync", config)) {
+        try (EngineProcess engine = start()) {
             // the snapshot carries the journaled reference: a changed file does not reject it
             assertThat(engine.output()).contains("event=snapshot_loaded").doesNotContain("snapshot_rejected");
             Client client = new Client(engine);
-            assertThat(client.post("T0000003", Client.paymentBody("T0000003", "A2", 250_000)).statusCode()).isEqualTo(201);
+            assertThat(pay(client, "T0000003", "A2", 250_000).statusCode()).isEqualTo(201);
             batch2 = onlyBatch(client.close()).getString("batchId");
             assertThat(engine.stop()).isZero();
         }
@@ -125,18 +123,14 @@ class ReferenceHistoryTest {
         byte[][] before = filesOf(data, batch1, batch2);
         // a start from the snapshot restores a missing statement with the account of its own close
         Files.delete(batchFile(data, batch1, ".camt053.xml"));
-        try (EngineProcess engine = EngineProcess.start(data, "sync", config)) {
+        try (EngineProcess engine = start()) {
             assertThat(engine.output()).contains("event=snapshot_loaded");
             assertThat(engine.stop()).isZero();
         }
         assertThat(filesOf(data, batch1, batch2)).isDeepEqualTo(before);
-        deleteTree(data.resolve("snapshot"));
-        try (EngineProcess engine = EngineProcess.start(data, "sync", config)) {
-            assertThat(engine.stop()).isZero();
-        }
+        startsWithoutTheSnapshot();
         assertThat(filesOf(data, batch1, batch2)).isDeepEqualTo(before);
-        EngineProcess.Run reconcile = EngineProcess.reconcileWith(tmp, "--data", data.toString(), "--reference", ref.toString());
-        assertThat(reconcile.exit()).as(reconcile.output()).isZero();
+        reconciles();
     }
 
     /**
@@ -145,15 +139,11 @@ class ReferenceHistoryTest {
      * settles in the next batch. A start without the snapshot reproduces the batch.
      */
     @Test
-    @Timeout(value = 180, unit = TimeUnit.SECONDS)
     void reloadAddsATraderAndRemovesATerminal() throws Exception {
-        Path data = tmp.resolve("data");
-        Path ref = demoCopy(tmp.resolve("ref"));
-        String config = "reference.dir=" + ref + "\n";
         String batch;
-        try (EngineProcess engine = EngineProcess.start(data, "sync", config)) {
+        try (EngineProcess engine = start()) {
             Client client = new Client(engine);
-            assertThat(client.post("T0000002", Client.paymentBody("T0000002", "R1", 100_000)).statusCode()).isEqualTo(201);
+            assertThat(pay(client, "T0000002", "R1", 100_000).statusCode()).isEqualTo(201);
             Files.writeString(ref.resolve("traders.csv"), "BRH-900,KSP-BERINGHARJO,Toko Baru,REG\n",
                     java.nio.file.StandardOpenOption.APPEND);
             Files.writeString(ref.resolve("terminals.csv"), "T0000900,BRH-900,"
@@ -167,8 +157,8 @@ class ReferenceHistoryTest {
                     .containsExactly("trader BRH-900 -> coop_id=KSP-BERINGHARJO fee_plan=REG",
                             "terminal T0000900 -> trader_id=BRH-900 status=ACTIVE",
                             "terminal T0000002 -> (removed)");
-            assertThat(client.post("T0000002", Client.paymentBody("T0000002", "R2", 100_000)).statusCode()).isEqualTo(401);
-            assertThat(client.post("T0000900", Client.paymentBody("T0000900", "N1", 1_000_000)).statusCode()).isEqualTo(201);
+            assertThat(pay(client, "T0000002", "R2", 100_000).statusCode()).isEqualTo(401);
+            assertThat(pay(client, "T0000900", "N1", 1_000_000).statusCode()).isEqualTo(201);
             JsonObject b = onlyBatch(client.close());
             batch = b.getString("batchId");
             assertThat(admin(engine, "POST", "/admin/v1/reference/reload").body()).isEqualTo("{\"changes\":[]}");
@@ -179,14 +169,13 @@ class ReferenceHistoryTest {
                 + "BRH-001,1,100000,0,100000\nBRH-900,1,1000000,7000,993000\nTOTAL,2,1100000,7000,1093000\n");
         byte[][] before = filesOf(data, batch);
         deleteTree(data.resolve("snapshot"));
-        try (EngineProcess engine = EngineProcess.start(data, "sync", config)) {
+        try (EngineProcess engine = start()) {
             Client client = new Client(engine);
-            assertThat(client.post("T0000002", Client.paymentBody("T0000002", "R3", 100_000)).statusCode()).isEqualTo(401);
+            assertThat(pay(client, "T0000002", "R3", 100_000).statusCode()).isEqualTo(401);
             assertThat(engine.stop()).isZero();
         }
         assertThat(filesOf(data, batch)).isDeepEqualTo(before);
-        EngineProcess.Run reconcile = EngineProcess.reconcileWith(tmp, "--data", data.toString(), "--reference", ref.toString());
-        assertThat(reconcile.exit()).as(reconcile.output()).isZero();
+        reconciles();
     }
 
     /**
@@ -196,15 +185,11 @@ class ReferenceHistoryTest {
      * is closed the move applies.
      */
     @Test
-    @Timeout(value = 180, unit = TimeUnit.SECONDS)
     void refusesToMoveATraderWithUnsettledPayments() throws Exception {
-        Path data = tmp.resolve("data");
-        Path ref = demoCopy(tmp.resolve("ref"));
-        String config = "reference.dir=" + ref + "\n";
         long historyTotal;
-        try (EngineProcess engine = EngineProcess.start(data, "sync", config)) {
+        try (EngineProcess engine = start()) {
             Client client = new Client(engine);
-            assertThat(client.post("T0000001", Client.paymentBody("T0000001", "M1", 50_000)).statusCode()).isEqualTo(201);
+            assertThat(pay(client, "T0000001", "M1", 50_000).statusCode()).isEqualTo(201);
             historyTotal = history(engine).getLong("total");
             assertThat(engine.stop()).isZero();
         }
@@ -213,14 +198,14 @@ class ReferenceHistoryTest {
         String expected = ref.resolve("traders.csv") + " line 2 field coop_id: trader BRH-001 moves from cooperative"
                 + " KSP-BERINGHARJO to KSP-KLEWER while it has unsettled payments";
         Path log = tmp.resolve("refused.log");
-        Process refused = EngineProcess.launch(data, log, "sync", config);
+        Process refused = EngineProcess.launch(data, log, "sync", config());
         assertThat(refused.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(refused.exitValue()).isEqualTo(2);
         assertThat(Files.readString(log)).contains(expected);
 
         String moved = Files.readString(ref.resolve("traders.csv"));
         Files.writeString(ref.resolve("traders.csv"), original);
-        try (EngineProcess engine = EngineProcess.start(data, "sync", config)) {
+        try (EngineProcess engine = start()) {
             Client client = new Client(engine);
             assertThat(history(engine).getLong("total")).isEqualTo(historyTotal); // the refused start journaled nothing
             Files.writeString(ref.resolve("traders.csv"), moved);
@@ -234,28 +219,42 @@ class ReferenceHistoryTest {
             assertThat(after.statusCode()).as(after.body()).isEqualTo(200);
             assertThat(new JsonObject(after.body()).getJsonArray("changes").getJsonObject(0).getString("to"))
                     .isEqualTo("coop_id=KSP-KLEWER fee_plan=UMI");
-            assertThat(client.post("T0000001", Client.paymentBody("T0000001", "M2", 70_000)).body())
-                    .contains("\"coopId\":\"KSP-KLEWER\"");
+            assertThat(pay(client, "T0000001", "M2", 70_000).body()).contains("\"coopId\":\"KSP-KLEWER\"");
             assertThat(engine.stop()).isZero();
         }
-        deleteTree(data.resolve("snapshot"));
-        try (EngineProcess engine = EngineProcess.start(data, "sync", config)) {
-            assertThat(engine.stop()).isZero();
-        }
-        EngineProcess.Run reconcile = EngineProcess.reconcileWith(tmp, "--data", data.toString(), "--reference", ref.toString());
-        assertThat(reconcile.exit()).as(reconcile.output()).isZero();
+        startsWithoutTheSnapshot();
+        reconciles();
     }
 
     // ---------------------------------------------------------------- helpers
 
-    private static Path demoCopy(Path dir) throws Exception {
-        Files.createDirectories(dir);
-        for (String name : new String[] {"coops.csv", "traders.csv", "terminals.csv"}) {
-            try (InputStream in = ReferenceHistoryTest.class.getResourceAsStream("/demo/" + name)) {
-                Files.write(dir.resolve(name), in.readAllBytes());
-            }
+    private String config() {
+        return "reference.dir=" + ref + "\n";
+    }
+
+    /** An engine on {@link #data} with {@code sync} durability and the reference folder {@link #ref}. */
+    private EngineProcess start() throws Exception {
+        return EngineProcess.start(data, "sync", config());
+    }
+
+    /** Deletes the snapshot, then starts an engine and stops it cleanly. */
+    private void startsWithoutTheSnapshot() throws Exception {
+        deleteTree(data.resolve("snapshot"));
+        try (EngineProcess engine = start()) {
+            assertThat(engine.stop()).isZero();
         }
-        return dir;
+    }
+
+    /** {@code reconcile} of {@link #data} against {@link #ref}, which must exit 0. */
+    private EngineProcess.Run reconciles() throws Exception {
+        EngineProcess.Run reconcile = EngineProcess.reconcileWith(tmp, "--data", data.toString(), "--reference", ref.toString());
+        assertThat(reconcile.exit()).as(reconcile.output()).isZero();
+        return reconcile;
+    }
+
+    /** A payment of {@code terminalId}, signed with its demo key. */
+    private static HttpResponse<String> pay(Client client, String terminalId, String txnId, long amount) throws Exception {
+        return client.post(terminalId, Client.paymentBody(terminalId, txnId, amount));
     }
 
     private static void replace(Path file, String from, String to) throws Exception {

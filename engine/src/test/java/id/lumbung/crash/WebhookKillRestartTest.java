@@ -27,10 +27,7 @@ class WebhookKillRestartTest {
     Path tmp;
 
     private Path reference(String url) throws Exception {
-        Path ref = DeliveryFixture.demoReference(tmp.resolve("ref"));
-        DeliveryFixture.webhookUrl(ref, BRH, url);
-        Files.writeString(ref.resolve("webhook_secrets.csv"), "coop_id,secret_hex\n" + BRH + "," + SECRET_HEX + "\n");
-        return ref;
+        return DeliveryFixture.webhookReference(tmp.resolve("ref"), url, SECRET_HEX);
     }
 
     @Test

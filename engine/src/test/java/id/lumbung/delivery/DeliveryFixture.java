@@ -44,6 +44,17 @@ public final class DeliveryFixture {
         Files.write(ref.resolve("coops.csv"), (String.join("\n", out) + "\n").getBytes(StandardCharsets.UTF_8));
     }
 
+    /**
+     * The demo reference copied into {@code dir} with a webhook for Beringharjo only, at {@code url}
+     * and signed with {@code secretHex}.
+     */
+    public static Path webhookReference(Path dir, String url, String secretHex) throws Exception {
+        Path ref = demoReference(dir);
+        webhookUrl(ref, BRH, url);
+        Files.writeString(ref.resolve("webhook_secrets.csv"), "coop_id,secret_hex\n" + BRH + "," + secretHex + "\n");
+        return ref;
+    }
+
     /** Runs a command to its end (at most 30 s); output and errors go to files, returned with the exit code. */
     public static Run run(Path workDir, List<String> command) throws Exception {
         Path out = Files.createTempFile(workDir, "out", ".txt");

@@ -5,6 +5,9 @@ import static id.lumbung.delivery.DeliveryFixture.KLW;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import id.lumbung.LogCapture;
+import id.lumbung.MovableClock;
+import id.lumbung.TestBytes;
 import id.lumbung.TestEngine;
 import id.lumbung.config.EngineConfig;
 import id.lumbung.delivery.WebhookReceiver.Received;
@@ -17,13 +20,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.crypto.Mac;
@@ -53,10 +53,7 @@ class WebhookDeliveryTest {
     Path dir;
 
     private Path reference(String url) throws Exception {
-        Path ref = DeliveryFixture.demoReference(dir.resolve("ref"));
-        DeliveryFixture.webhookUrl(ref, BRH, url);
-        Files.writeString(ref.resolve("webhook_secrets.csv"), "coop_id,secret_hex\n" + BRH + "," + SECRET_HEX + "\n");
-        return ref;
+        return DeliveryFixture.webhookReference(dir.resolve("ref"), url, SECRET_HEX);
     }
 
     private TestEngine engine(Path ref, Path data, Clock clock) throws Exception {
@@ -184,26 +181,6 @@ class WebhookDeliveryTest {
         }
     }
 
-    /** A clock a test moves forward by hand. */
-    static final class MovableClock extends Clock {
-        final AtomicLong offsetMs = new AtomicLong();
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.now().plusMillis(offsetMs.get());
-        }
-    }
-
     @Test
     void givesUpThreeDaysAfterTheBatchClosedAndNotAgainAfterARestart() throws Exception {
         try (WebhookReceiver receiver = new WebhookReceiver(0)) {
@@ -310,37 +287,9 @@ class WebhookDeliveryTest {
         }
     }
 
-    /** Collects every log record of every logger, formatted. */
-    static final class LogCapture extends java.util.logging.Handler {
-        private final StringBuilder text = new StringBuilder();
-        private final java.util.logging.SimpleFormatter formatter = new java.util.logging.SimpleFormatter();
-
-        @Override
-        public synchronized void publish(java.util.logging.LogRecord record) {
-            text.append(formatter.format(record));
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-
-        synchronized String text() {
-            return text.toString();
-        }
-    }
-
     @Test
     void theSecretIsNeverInTheLogMetricsOrDataFiles() throws Exception {
-        java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
-        java.util.logging.Level rootLevel = root.getLevel();
-        LogCapture capture = new LogCapture();
-        capture.setLevel(java.util.logging.Level.ALL);
-        root.setLevel(java.util.logging.Level.ALL);
-        root.addHandler(capture);
+        LogCapture capture = LogCapture.onRootLogger();
         Path data = dir.resolve("data");
         String scrape;
         try (WebhookReceiver receiver = new WebhookReceiver(2)) {
@@ -358,8 +307,7 @@ class WebhookDeliveryTest {
                 scrape = t.ops("GET", "/metrics", null, null).body();
             }
         } finally {
-            root.removeHandler(capture);
-            root.setLevel(rootLevel);
+            capture.detach();
         }
         String log = capture.text();
         assertThat(log).contains("event=webhook_retrying").contains("event=webhook_delivered");
@@ -390,16 +338,7 @@ class WebhookDeliveryTest {
     }
 
     private static boolean contains(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= haystack.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return true;
-        }
-        return false;
+        return TestBytes.indexOf(haystack, needle) >= 0;
     }
 
     @Test

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import id.lumbung.TestEngine;
 import id.lumbung.config.EngineConfig;
+import id.lumbung.delivery.DeliveryFixture;
 import id.lumbung.reference.DemoCredentials;
 import id.lumbung.reference.ReferenceData;
 import id.lumbung.settlement.FeeSchedule;
 import io.vertx.core.json.JsonObject;
-import java.io.InputStream;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,13 +42,7 @@ class ReferenceReloadTest {
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void reloadUnderLoadRefusesNoPaymentBothVersionsAccept() throws Exception {
-        Path ref = tmp.resolve("ref");
-        Files.createDirectories(ref);
-        for (String name : new String[] {"coops.csv", "traders.csv", "terminals.csv"}) {
-            try (InputStream in = getClass().getResourceAsStream("/demo/" + name)) {
-                Files.write(ref.resolve(name), in.readAllBytes());
-            }
-        }
+        Path ref = DeliveryFixture.demoReference(tmp.resolve("ref"));
         String tradersA = Files.readString(ref.resolve("traders.csv"));
         String terminalsA = Files.readString(ref.resolve("terminals.csv"));
         // version B: BRH-002 moves from REG to UMI, and terminal T0000900 of BRH-003 exists
@@ -138,13 +132,7 @@ class ReferenceReloadTest {
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void reloadWithAnUnknownFeePlanIsRefusedWithNothingJournaled() throws Exception {
-        Path ref = tmp.resolve("ref");
-        Files.createDirectories(ref);
-        for (String name : new String[] {"coops.csv", "traders.csv", "terminals.csv"}) {
-            try (InputStream in = getClass().getResourceAsStream("/demo/" + name)) {
-                Files.write(ref.resolve(name), in.readAllBytes());
-            }
-        }
+        Path ref = DeliveryFixture.demoReference(tmp.resolve("ref"));
         Map<String, String> settings = Map.of(EngineConfig.REFERENCE_DIR_PROP_NAME, ref.toString());
         ReferenceData files = ReferenceData.load(ref, FeeSchedule.defaults().toConfig().keySet());
         try (TestEngine t = new TestEngine(tmp.resolve("data"), settings, files, Clock.systemUTC())) {

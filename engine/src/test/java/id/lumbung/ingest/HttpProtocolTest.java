@@ -11,51 +11,33 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The HTTP/1.x protocol edges of the terminal and ops ports, with the exact bytes a client sends on
  * a raw socket (the JDK client cannot send an odd version): a request's HTTP version, and
  * {@code Expect: 100-continue}.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class HttpProtocolTest {
+class HttpProtocolTest extends OneEngineTest {
     /** Long enough for any answer of a local engine; a missing answer fails the read, not the suite. */
     private static final int READ_TIMEOUT_MS = 3_000;
-    TestEngine t;
-    int txn;
 
-    @BeforeAll
-    void start(@TempDir Path data) throws Exception {
-        t = new TestEngine(data, Map.of());
-    }
-
-    @AfterAll
-    void stop() {
-        t.close();
+    HttpProtocolTest() {
+        super(""); // each test names its own txnId prefix: nextTxn("v12-"), nextTxn("continue-"), ...
     }
 
     @Test
     void http12IsServedAsHttp11OnBothPorts() throws Exception {
-        byte[] body = TestEngine.payment("T0000001", "v12-" + (++txn), "15000").getBytes(StandardCharsets.UTF_8);
-        try (Raw raw = new Raw(t.engine.httpPort())) {
-            raw.send(signedHead("POST", "/v1/payments", "HTTP/1.2", body, false));
-            raw.send(body);
-            Response r = raw.read();
-            assertThat(r.statusLine).isEqualTo("HTTP/1.1 201 Created");
-            assertThat(new JsonObject(r.body).getString("status")).isEqualTo("ACCEPTED");
-        }
+        byte[] body = TestEngine.payment("T0000001", nextTxn("v12-"), "15000").getBytes(StandardCharsets.UTF_8);
+        Response posted = postPayment("HTTP/1.2", false, body);
+        assertThat(posted.statusLine).isEqualTo("HTTP/1.1 201 Created");
+        assertThat(new JsonObject(posted.body).getString("status")).isEqualTo("ACCEPTED");
         try (Raw raw = new Raw(t.engine.opsPort())) {
             raw.send("GET /health/live HTTP/1.2\r\nHost: 127.0.0.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             Response r = raw.read();
@@ -70,13 +52,8 @@ class HttpProtocolTest {
             for (String version : new String[] {"HTTP/2.0", "HTTP/3.0", "HTTP/0.9", "HTTP/9.1"}) {
                 try (Raw raw = new Raw(port)) {
                     raw.send(("GET /health/live " + version + "\r\nHost: 127.0.0.1\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-                    Response r = raw.read();
                     String what = port + " " + version;
-                    assertThat(r.statusLine).as(what).isEqualTo("HTTP/1.1 505 HTTP Version Not Supported");
-                    assertThat(r.headers.get("content-type")).as(what).isEqualTo("application/problem+json");
-                    JsonObject problem = new JsonObject(r.body);
-                    assertThat(problem.getInteger("status")).as(what).isEqualTo(505);
-                    assertThat(problem.getString("code")).as(what).isEqualTo("HTTP_VERSION_NOT_SUPPORTED");
+                    assertProblem(raw.read(), what, "HTTP/1.1 505 HTTP Version Not Supported", 505, "HTTP_VERSION_NOT_SUPPORTED");
                     assertThat(raw.closedByServer()).as(what).isTrue();
                 }
             }
@@ -108,13 +85,7 @@ class HttpProtocolTest {
                 "GET /health/live HTTP/12.3", "GET /health/live HTTP/1.10", "GET /health/live HTTP/2"}) {
                 try (Raw raw = new Raw(port)) {
                     raw.send((line + "\r\nHost: 127.0.0.1\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-                    Response r = raw.read();
-                    String what = port + " " + line;
-                    assertThat(r.statusLine).as(what).isEqualTo("HTTP/1.1 400 Bad Request");
-                    assertThat(r.headers.get("content-type")).as(what).isEqualTo("application/problem+json");
-                    JsonObject problem = new JsonObject(r.body);
-                    assertThat(problem.getInteger("status")).as(what).isEqualTo(400);
-                    assertThat(problem.getString("code")).as(what).isEqualTo("MALFORMED_REQUEST");
+                    assertProblem(raw.read(), port + " " + line, "HTTP/1.1 400 Bad Request", 400, "MALFORMED_REQUEST");
                 }
             }
         }
@@ -139,7 +110,7 @@ class HttpProtocolTest {
 
     @Test
     void expectContinueIsAnsweredBeforeTheBodyIsSent() throws Exception {
-        byte[] body = TestEngine.payment("T0000001", "continue-" + (++txn), "15000").getBytes(StandardCharsets.UTF_8);
+        byte[] body = TestEngine.payment("T0000001", nextTxn("continue-"), "15000").getBytes(StandardCharsets.UTF_8);
         try (Raw raw = new Raw(t.engine.httpPort())) {
             raw.send(signedHead("POST", "/v1/payments", "HTTP/1.1", body, true));
             Response interim = raw.read();
@@ -150,7 +121,7 @@ class HttpProtocolTest {
             assertThat(r.statusLine).isEqualTo("HTTP/1.1 201 Created");
             assertThat(new JsonObject(r.body).getString("status")).isEqualTo("ACCEPTED");
         }
-        byte[] batch = ("{\"payments\":[" + TestEngine.payment("T0000001", "continue-" + (++txn), "1000") + "]}")
+        byte[] batch = ("{\"payments\":[" + TestEngine.payment("T0000001", nextTxn("continue-"), "1000") + "]}")
                 .getBytes(StandardCharsets.UTF_8);
         try (Raw raw = new Raw(t.engine.httpPort())) {
             raw.send(signedHead("POST", "/v1/payments/batch", "HTTP/1.1", batch, true));
@@ -172,13 +143,8 @@ class HttpProtocolTest {
 
     @Test
     void anHttp10ClientGetsNoInterimAnswer() throws Exception {
-        byte[] body = TestEngine.payment("T0000001", "continue-" + (++txn), "15000").getBytes(StandardCharsets.UTF_8);
-        try (Raw raw = new Raw(t.engine.httpPort())) {
-            raw.send(signedHead("POST", "/v1/payments", "HTTP/1.0", body, true));
-            raw.send(body);
-            Response r = raw.read();
-            assertThat(r.statusLine).isEqualTo("HTTP/1.0 201 Created");
-        }
+        byte[] body = TestEngine.payment("T0000001", nextTxn("continue-"), "15000").getBytes(StandardCharsets.UTF_8);
+        assertThat(postPayment("HTTP/1.0", true, body).statusLine).isEqualTo("HTTP/1.0 201 Created");
     }
 
     @Test
@@ -232,8 +198,8 @@ class HttpProtocolTest {
         };
         for (String[] framing : framings) {
             String what = String.join(" | ", framing);
-            byte[] outer = TestEngine.payment("T0000001", "framing-" + (++txn), "15000").getBytes(StandardCharsets.UTF_8);
-            String innerTxn = "framing-inner-" + (++txn);
+            byte[] outer = TestEngine.payment("T0000001", nextTxn("framing-"), "15000").getBytes(StandardCharsets.UTF_8);
+            String innerTxn = nextTxn("framing-inner-");
             byte[] inner = TestEngine.payment("T0000001", innerTxn, "15000").getBytes(StandardCharsets.UTF_8);
             byte[] chunked = concat(("" + Integer.toHexString(outer.length) + "\r\n").getBytes(StandardCharsets.US_ASCII), outer,
                     "\r\n0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
@@ -274,7 +240,7 @@ class HttpProtocolTest {
         };
         for (String[] edit : edits) {
             String what = edit[0];
-            byte[] body = TestEngine.payment("T0000001", "fields-" + (++txn), "15000").getBytes(StandardCharsets.UTF_8);
+            byte[] body = TestEngine.payment("T0000001", nextTxn("fields-"), "15000").getBytes(StandardCharsets.UTF_8);
             String head = new String(signedHead("POST", "/v1/payments", "HTTP/1.1", body, false), StandardCharsets.US_ASCII);
             String edited = head.replaceFirst(edit[1], edit[2]);
             assertThat(edited).as(what).isNotEqualTo(head);
@@ -300,7 +266,7 @@ class HttpProtocolTest {
 
     @Test
     void aChunkedBodyWithExtensionsAndATrailerIsAccepted() throws Exception {
-        byte[] body = TestEngine.payment("T0000001", "chunked-" + (++txn), "15000").getBytes(StandardCharsets.UTF_8);
+        byte[] body = TestEngine.payment("T0000001", nextTxn("chunked-"), "15000").getBytes(StandardCharsets.UTF_8);
         String head = new String(signedHead("POST", "/v1/payments", "HTTP/1.1", body, false), StandardCharsets.US_ASCII)
                 .replaceFirst("Content-Length: \\d+\r\n\r\n$", "Transfer-Encoding: chunked\r\n\r\n");
         int half = body.length / 2;
@@ -334,6 +300,24 @@ class HttpProtocolTest {
     }
 
     /** The head of a signed terminal request (its body is sent apart). */
+    /** An answer with {@code statusLine} and a problem body of that {@code status} and {@code code}. */
+    private static void assertProblem(Response r, String what, String statusLine, int status, String code) {
+        assertThat(r.statusLine).as(what).isEqualTo(statusLine);
+        assertThat(r.headers.get("content-type")).as(what).isEqualTo("application/problem+json");
+        JsonObject problem = new JsonObject(r.body);
+        assertThat(problem.getInteger("status")).as(what).isEqualTo(status);
+        assertThat(problem.getString("code")).as(what).isEqualTo(code);
+    }
+
+    /** A payment posted on a connection of its own, head and body sent without waiting, and its answer. */
+    private Response postPayment(String version, boolean expectContinue, byte[] body) throws IOException {
+        try (Raw raw = new Raw(t.engine.httpPort())) {
+            raw.send(signedHead("POST", "/v1/payments", version, body, expectContinue));
+            raw.send(body);
+            return raw.read();
+        }
+    }
+
     private byte[] signedHead(String method, String path, String version, byte[] body, boolean expectContinue) {
         String now = Long.toString(t.engine.clock().millis());
         String head = method + " " + path + " " + version + "\r\nHost: 127.0.0.1\r\nX-Terminal-Id: T0000001\r\nX-Timestamp: " + now

@@ -15,10 +15,7 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,29 +25,11 @@ import org.junit.jupiter.api.io.TempDir;
  * fields, and payment ids spelled only one way. A byte-identical retry of an accepted payment always
  * replays; a refused one is refused again the same way.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class TerminalApiInputTest {
+class TerminalApiInputTest extends OneEngineTest {
     private static final String EMOJI = "\ud83d\ude00";
-    TestEngine t;
-    int txn;
-
-    @BeforeAll
-    void start(@TempDir Path data) throws Exception {
-        t = new TestEngine(data, Map.of());
-    }
-
-    @AfterAll
-    void stop() {
-        t.close();
-    }
-
-    private String nextTxn() {
-        return "in-" + (++txn);
-    }
-
-    private static String code(HttpResponse<String> r) {
-        return new JsonObject(r.body()).getString("code");
+    TerminalApiInputTest() {
+        super("in-");
     }
 
     /** A payment of T0000001 with the given JSON text (as written, escapes and all) for payerRef. */

@@ -7,39 +7,15 @@ import id.lumbung.reference.DemoCredentials;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The terminal API through the real HTTP server, every status and code of DESIGN.md. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class TerminalApiTest {
-    TestEngine t;
-    int txn;
-
-    @BeforeAll
-    void start(@TempDir Path data) throws Exception {
-        t = new TestEngine(data, Map.of());
-    }
-
-    @AfterAll
-    void stop() {
-        t.close();
-    }
-
-    private String nextTxn() {
-        return "tx-" + (++txn);
-    }
-
-    private static String code(HttpResponse<String> r) {
-        return new JsonObject(r.body()).getString("code");
+class TerminalApiTest extends OneEngineTest {
+    TerminalApiTest() {
+        super("tx-");
     }
 
     @Test

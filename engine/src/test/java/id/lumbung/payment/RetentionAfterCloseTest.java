@@ -41,18 +41,32 @@ class RetentionAfterCloseTest {
         }
     }
 
+    private final ReferenceData ref;
+    private final Terminal t;
+    private final PaymentBookTest.MutableClock clock = new PaymentBookTest.MutableClock();
+    private final Sink sink = new Sink();
+
+    RetentionAfterCloseTest() throws Exception {
+        ref = ReferenceData.loadBundledDemo(FeeSchedule.defaults().toConfig().keySet());
+        t = ref.terminal("T0000001");
+    }
+
+    /** A book on the demo data that retains payments 7 days, at most 1,000 of them. */
+    private PaymentBook book(Journal journal) {
+        return new PaymentBook(ref, clock, journal, sink, 7 * DAY_MS, 1000, new EngineMetrics(new SimpleMeterRegistry()));
+    }
+
+    /** A payment of T0000001 occurring now on the test's clock. */
+    private PaymentRequest request(String txnId, long amount) {
+        return new PaymentRequest("T0000001", txnId, amount, "IDR", clock.millis(), 25_200, "QRIS", null, null);
+    }
+
     @Test
     void aSweepBeforeSettlementReadsTheWindowLeavesItsPayments(@TempDir Path dir) throws Exception {
-        ReferenceData ref = ReferenceData.loadBundledDemo(FeeSchedule.defaults().toConfig().keySet());
-        Terminal t = ref.terminal("T0000001");
-        PaymentBookTest.MutableClock clock = new PaymentBookTest.MutableClock();
-        Sink sink = new Sink();
         try (Journal journal = new Journal(dir, Durability.ASYNC)) {
-            PaymentBook book = new PaymentBook(ref, clock, journal, sink, 7 * DAY_MS, 1000,
-                    new EngineMetrics(new SimpleMeterRegistry()));
+            PaymentBook book = book(journal);
             for (int i = 1; i <= 3; i++) {
-                PaymentRequest r = new PaymentRequest("T0000001", "old-" + i, 100L * i, "IDR", clock.millis(), 25_200, "QRIS",
-                        null, null);
+                PaymentRequest r = request("old-" + i, 100L * i);
                 assertThat(book.post(r, t).result()).isEqualTo(PostOutcome.Result.ACCEPTED);
             }
             // no close for eight days: the first close settles payments already past the retention
@@ -84,25 +98,19 @@ class RetentionAfterCloseTest {
      */
     @Test
     void aKeyTakenAgainAfterRetentionReplays(@TempDir Path dir) throws Exception {
-        ReferenceData ref = ReferenceData.loadBundledDemo(FeeSchedule.defaults().toConfig().keySet());
-        Terminal t = ref.terminal("T0000001");
-        PaymentBookTest.MutableClock clock = new PaymentBookTest.MutableClock();
-        Sink sink = new Sink();
         sink.read = Long.MAX_VALUE;
         try (Journal journal = new Journal(dir, Durability.ASYNC)) {
-            PaymentBook live = new PaymentBook(ref, clock, journal, sink, 7 * DAY_MS, 1000,
-                    new EngineMetrics(new SimpleMeterRegistry()));
-            PaymentRequest first = new PaymentRequest("T0000001", "rrn-1", 100, "IDR", clock.millis(), 25_200, "QRIS", null, null);
+            PaymentBook live = book(journal);
+            PaymentRequest first = request("rrn-1", 100);
             PostOutcome a = live.post(first, t);
             assertThat(live.close(-1, id.lumbung.payment.JournalEntry.TRIGGER_ADMIN)).isTrue();
             clock.nowMs += 8 * DAY_MS;
             assertThat(live.evict(1000)).isEqualTo(1);
-            PaymentRequest again = new PaymentRequest("T0000001", "rrn-1", 250, "IDR", clock.millis(), 25_200, "QRIS", null, null);
+            PaymentRequest again = request("rrn-1", 250);
             PostOutcome b = live.post(again, t);
             assertThat(b.result()).isEqualTo(PostOutcome.Result.ACCEPTED);
 
-            PaymentBook replayed = new PaymentBook(ref, clock, journal, sink, 7 * DAY_MS, 1000,
-                    new EngineMetrics(new SimpleMeterRegistry()));
+            PaymentBook replayed = book(journal);
             Journal.ReplayResult r = journal.replay(replayed::replay, n -> { });
             replayed.afterReplay(r.lastSequence(), r.discardedTailIndex());
             assertThat(replayed.post(again, t).payment().sequence()).isEqualTo(b.payment().sequence());

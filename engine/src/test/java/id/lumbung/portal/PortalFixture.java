@@ -2,6 +2,7 @@ package id.lumbung.portal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import id.lumbung.MovableClock;
 import id.lumbung.TestEngine;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -10,14 +11,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * An engine on the demo data with settled batches on three days for Beringharjo and one for
@@ -27,29 +24,6 @@ final class PortalFixture implements AutoCloseable {
     static final String BRH = "KSP-BERINGHARJO";
     static final String KLW = "KSP-KLEWER";
     static final long DAY_MS = 86_400_000L;
-
-    /** The system clock moved on by what the test adds, or held at one instant while {@link #heldEpochMs} is set. */
-    static final class MovableClock extends Clock {
-        final AtomicLong offsetMs = new AtomicLong();
-        /** The instant the clock shows, or -1 for the moving system clock plus {@link #offsetMs}. */
-        final AtomicLong heldEpochMs = new AtomicLong(-1);
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            long held = heldEpochMs.get();
-            return held >= 0 ? Instant.ofEpochMilli(held) : Instant.now().plusMillis(offsetMs.get());
-        }
-    }
 
     final MovableClock clock = new MovableClock();
     final TestEngine t;
