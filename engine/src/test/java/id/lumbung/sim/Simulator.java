@@ -51,8 +51,8 @@ import net.openhft.chronicle.wire.DocumentContext;
  * small model kept here in plain maps and lists. Sync durability: every answer is given after the
  * journal force, so everything answered must survive any crash.
  *
- * <p>The model knows the journal's sequence numbers exactly (one per payment, void, close, and a
- * discard mark after a torn tail), so that it checks every paymentId the engine hands out. Fees are
+ * <p>The model knows the journal's sequence numbers exactly (one per reference change, payment,
+ * void, close, and a discard mark after a torn tail; a new journal starts with the whole reference), so that it checks every paymentId the engine hands out. Fees are
  * computed here from the DESIGN.md rule, independently of the engine's fee plans.
  */
 public final class Simulator {
@@ -345,6 +345,12 @@ public final class Simulator {
             for (int c = 0; c < ref.coopCount(); c++) {
                 batches.add(new ArrayList<>());
                 openByCoop.add(new ArrayList<>());
+            }
+            // a new journal starts with the reference, one entry per fee plan, cooperative, trader and terminal
+            long referenceEntries = FeeSchedule.defaults().toConfig().size() + ref.coopCount() + ref.traderCount()
+                    + ref.terminalCount();
+            while (lastSequence < referenceEntries) {
+                otherEntries.add(++lastSequence);
             }
         }
 
