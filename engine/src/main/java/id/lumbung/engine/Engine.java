@@ -686,7 +686,7 @@ public final class Engine implements AutoCloseable {
             ReferenceData next = ((Reloaded) loaded).files();
             DeliveryCredentials nextDelivery = ((Reloaded) loaded).credentials();
             Promise<OpsServer.Answer> answer = Promise.promise();
-            service.reference(next, fees.toConfig(), this::publishReference, context, update -> {
+            reloadReference(next, context, update -> {
                 if (update.refusal() != null) {
                     answer.complete(refused(update.refusal()));
                 } else if (update.journalUnavailable()) {
@@ -700,6 +700,15 @@ public final class Engine implements AutoCloseable {
             });
             return answer.future();
         });
+    }
+
+    /**
+     * A reload's core: the journal writer compares {@code files} with the journaled reference, then
+     * journals, applies and publishes the changes, or refuses them all; {@code done} runs on {@code context}.
+     */
+    void reloadReference(ReferenceData files, io.vertx.core.Context context,
+            java.util.function.Consumer<PaymentBook.ReferenceUpdate> done) {
+        service.reference(files, fees.toConfig(), this::publishReference, context, done);
     }
 
     /** Writer thread, right after a reload's changes are journaled: what every later request sees. */

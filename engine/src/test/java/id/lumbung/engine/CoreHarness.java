@@ -3,6 +3,7 @@ package id.lumbung.engine;
 import id.lumbung.config.EngineConfig;
 import id.lumbung.ledger.Ledger;
 import id.lumbung.payment.JournalEntry;
+import id.lumbung.payment.PaymentBook;
 import id.lumbung.payment.PaymentRequest;
 import id.lumbung.payment.PaymentView;
 import id.lumbung.payment.PostLane;
@@ -43,7 +44,6 @@ public final class CoreHarness implements AutoCloseable {
     }
 
     private final Engine engine;
-    private final ReferenceData reference;
     private final Vertx vertx;
     private final Context context;
     private final CompletableFuture<Void> fatal = new CompletableFuture<>();
@@ -58,7 +58,6 @@ public final class CoreHarness implements AutoCloseable {
      */
     public CoreHarness(Path dataDir, ReferenceData reference, Clock clock, Vertx vertx, Map<String, String> settings)
             throws Exception {
-        this.reference = reference;
         this.vertx = vertx;
         Map<String, String> v = new java.util.HashMap<>(settings);
         v.put(EngineConfig.DATA_DIR_PROP_NAME, dataDir.toString());
@@ -105,9 +104,29 @@ public final class CoreHarness implements AutoCloseable {
         }
     }
 
+    /**
+     * What the terminal API layer answers before the core sees a request of {@code terminalId}, as
+     * HttpIngest checks it against the reference the engine publishes to its event loops:
+     * {@code UNAUTHENTICATED} for a terminal it does not know (a removed one), {@code TERMINAL_BLOCKED}
+     * for a blocked one, null when the request goes on to the core.
+     */
+    public String refusal(String terminalId) {
+        Terminal t = engine.reference().terminal(terminalId);
+        return t == null ? "UNAUTHENTICATED" : t.blocked() ? "TERMINAL_BLOCKED" : null;
+    }
+
+    /** The terminal as the event loops see it (the engine's published reference). */
+    private Terminal terminal(String terminalId) {
+        Terminal t = engine.reference().terminal(terminalId);
+        if (t == null) {
+            throw new IllegalArgumentException("terminal " + terminalId + " is not in the published reference");
+        }
+        return t;
+    }
+
     /** Posts one payment as a single (HTTP {@code POST /v1/payments}). */
     public Posted post(PaymentRequest request) throws Exception {
-        Terminal terminal = reference.terminal(request.terminalId());
+        Terminal terminal = terminal(request.terminalId());
         PostLane.Single slot = lane.single(terminal);
         slot.draft.set(request);
         return submit(slot, 1).get(0);
@@ -115,7 +134,7 @@ public final class CoreHarness implements AutoCloseable {
 
     /** Posts the payments of one terminal as one batch (HTTP {@code POST /v1/payments/batch}). */
     public List<Posted> postBatch(List<PaymentRequest> requests) throws Exception {
-        Terminal terminal = reference.terminal(requests.get(0).terminalId());
+        Terminal terminal = terminal(requests.get(0).terminalId());
         PostLane.Batch slot = lane.batch(terminal, requests.size());
         for (PaymentRequest r : requests) {
             slot.add().set(r);
@@ -142,23 +161,63 @@ public final class CoreHarness implements AutoCloseable {
 
     public VoidOutcome voidPayment(String paymentId, String terminalId) throws Exception {
         CompletableFuture<VoidOutcome> f = new CompletableFuture<>();
-        engine.service().voidPayment(paymentId, reference.terminal(terminalId), context, f::complete);
+        engine.service().voidPayment(paymentId, terminal(terminalId), context, f::complete);
         return await(f);
     }
 
     /** A reversal by the terminal's own txnId (ISO 8583 0400). */
     public VoidOutcome voidByTxnId(String txnId, String terminalId) throws Exception {
         CompletableFuture<VoidOutcome> f = new CompletableFuture<>();
-        engine.service().voidByTxnId(txnId, reference.terminal(terminalId), context, f::complete);
+        engine.service().voidByTxnId(txnId, terminal(terminalId), context, f::complete);
         return await(f);
     }
 
     /** The payment as its terminal sees it, or null (not found). */
     public PaymentView status(String paymentId, String terminalId) throws Exception {
+        return status(paymentId, terminal(terminalId));
+    }
+
+    /**
+     * The payment as the book answers its terminal, the terminal found by index in the published
+     * reference whether the API layer would let it in or not (removed, blocked): the book's own state.
+     */
+    public PaymentView statusInBook(String paymentId, String terminalId) throws Exception {
+        ReferenceData r = engine.reference();
+        for (int i = 0; i < r.terminalCount(); i++) {
+            if (r.terminal(i).terminalId().equals(terminalId)) {
+                return status(paymentId, r.terminal(i));
+            }
+        }
+        throw new IllegalArgumentException("terminal " + terminalId + " has no index in the published reference");
+    }
+
+    private PaymentView status(String paymentId, Terminal terminal) throws Exception {
         CompletableFuture<PaymentView> f = new CompletableFuture<>();
         Consumer<PaymentView> done = f::complete;
-        engine.service().status(paymentId, reference.terminal(terminalId), context, done);
+        engine.service().status(paymentId, terminal, context, done);
         return await(f);
+    }
+
+    /**
+     * Reloads the reference from {@code files} through the core of {@code POST
+     * /admin/v1/reference/reload} (the journal writer compares, journals, applies, publishes).
+     */
+    public PaymentBook.ReferenceUpdate reload(ReferenceData files) throws Exception {
+        CompletableFuture<PaymentBook.ReferenceUpdate> f = new CompletableFuture<>();
+        engine.reloadReference(files, context, f::complete);
+        return await(f);
+    }
+
+    /** Every reference change journaled since the journal began (read on the writer). */
+    public long referenceChangesTotal() throws Exception {
+        CompletableFuture<Long> f = new CompletableFuture<>();
+        engine.service().referenceHistory((changes, total) -> f.complete(total));
+        return await(f);
+    }
+
+    /** The reference the engine publishes to its event loops. */
+    public ReferenceData reference() {
+        return engine.reference();
     }
 
     /** Closes one cooperative's window (index) or all ({@code -1}); the batches once settled. */

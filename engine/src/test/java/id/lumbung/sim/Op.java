@@ -44,6 +44,12 @@ public record Op(Kind kind, long a, long b, long c) {
         CRASH(2),
         /** Crash with a torn, unacknowledged entry at the journal's tail, start. */
         CRASH_TORN(2),
+        /**
+         * The reference files edited and reloaded through the core: a fee plan, a settlement account, a
+         * new trader with a terminal, a terminal removed, blocked or unblocked, a trader or terminal
+         * moved (refused while it has unsettled payments), an unknown fee plan (refused).
+         */
+        REFERENCE(5),
         /** The clock moves past the 7-day idempotency retention: settled and voided payments are forgotten. */
         RETENTION(1),
         /**

@@ -4,6 +4,7 @@ import id.lumbung.config.EngineConfig;
 import id.lumbung.engine.CoreHarness;
 import id.lumbung.files.FileDigest;
 import id.lumbung.ledger.Ledger;
+import id.lumbung.payment.PaymentBook;
 import id.lumbung.payment.PaymentRequest;
 import id.lumbung.payment.PaymentStatus;
 import id.lumbung.payment.PaymentView;
@@ -51,8 +52,8 @@ import net.openhft.chronicle.wire.DocumentContext;
  * small model kept here in plain maps and lists. Sync durability: every answer is given after the
  * journal force, so everything answered must survive any crash.
  *
- * <p>The model knows the journal's sequence numbers exactly (one per payment, void, close, and a
- * discard mark after a torn tail), so that it checks every paymentId the engine hands out. Fees are
+ * <p>The model knows the journal's sequence numbers exactly (one per reference change, payment,
+ * void, close, and a discard mark after a torn tail; a new journal starts with the whole reference), so that it checks every paymentId the engine hands out. Fees are
  * computed here from the DESIGN.md rule, independently of the engine's fee plans.
  */
 public final class Simulator {
@@ -269,7 +270,8 @@ public final class Simulator {
         final PaymentRequest request;
         final long sequence;
         final long acceptedAt;
-        final Trader trader;
+        /** The trader's incarnation its terminal was bound to when it was journaled. */
+        final Member trader;
         boolean voided;
         /** Sequence of the close that settled it, 0 while open. */
         long settledBy;
@@ -278,7 +280,7 @@ public final class Simulator {
         /** Posted by a BULK operation: status checks after a start sample these. */
         boolean bulk;
 
-        Pay(PaymentRequest request, long sequence, long acceptedAt, Trader trader) {
+        Pay(PaymentRequest request, long sequence, long acceptedAt, Member trader) {
             this.request = request;
             this.sequence = sequence;
             this.acceptedAt = acceptedAt;
@@ -287,6 +289,42 @@ public final class Simulator {
 
         String paymentId() {
             return "P" + sequence;
+        }
+    }
+
+    /**
+     * A trader in one cooperative: the engine's trader index (a trader moved to another cooperative
+     * gets one there, and reuses it when it moves back). Its fee plan is the one in effect.
+     */
+    static final class Member {
+        final int index;
+        final String traderId;
+        final int coopIndex;
+        final String name;
+        String feePlan;
+
+        Member(int index, String traderId, int coopIndex, String name, String feePlan) {
+            this.index = index;
+            this.traderId = traderId;
+            this.coopIndex = coopIndex;
+            this.name = name;
+            this.feePlan = feePlan;
+        }
+    }
+
+    /** A terminal as the model's reference holds it. */
+    static final class Term {
+        final String terminalId;
+        final String keyHex;
+        String traderId;
+        boolean blocked;
+        boolean removed;
+
+        Term(String terminalId, String keyHex, String traderId, boolean blocked) {
+            this.terminalId = terminalId;
+            this.keyHex = keyHex;
+            this.traderId = traderId;
+            this.blocked = blocked;
         }
     }
 
@@ -321,7 +359,8 @@ public final class Simulator {
         final List<Long> otherEntries = new ArrayList<>();
         final long[] lastClose;
         final List<List<Batch>> batches = new ArrayList<>();
-        final long[] memberNet;
+        /** Settled net by trader index (the engine's: one per trader and cooperative), growing with the members. */
+        long[] memberNet;
         long clearingDebit;
         long feeIncome;
         /** Closes with batches, by sequence: their postings files. */
@@ -331,6 +370,24 @@ public final class Simulator {
         /** The latest close since this start (0: none): a crash may have come before its files. */
         long closeSinceStart;
         int txnCounter;
+
+        // ------------------------------------------------------------ the model's reference
+        /** Every trader incarnation, by the engine's trader index. */
+        final List<Member> members = new ArrayList<>();
+        /** Trader id to its live incarnation (absent: no such trader). */
+        final Map<String, Member> liveTrader = new java.util.LinkedHashMap<>();
+        final List<Term> terms = new ArrayList<>();
+        final Map<String, Term> termById = new HashMap<>();
+        final String[] coopAccount;
+        /** Every account each cooperative has had: a statement names the one in effect at its close and no other. */
+        final List<Set<String>> accountsOf = new ArrayList<>();
+        /** The settlement account each batch was closed under, by batch id. */
+        final Map<String, String> batchAccount = new HashMap<>();
+        /** Reference changes journaled (a new journal's initial reference included). */
+        long referenceChanges;
+        /** The reference files as the operator left them after the last accepted change: what every start reads. */
+        ReferenceData files;
+        int referenceCounter;
 
         Run(long seed, Path dir, boolean tracing) {
             this.seed = seed;
@@ -342,10 +399,34 @@ public final class Simulator {
             this.schedule = new CutoffSchedule(defaults.cutoffs, ZoneId.of(defaults.timezone));
             lastClose = new long[ref.coopCount()];
             memberNet = new long[ref.traderCount()];
+            coopAccount = new String[ref.coopCount()];
             for (int c = 0; c < ref.coopCount(); c++) {
                 batches.add(new ArrayList<>());
                 openByCoop.add(new ArrayList<>());
+                coopAccount[c] = ref.coop(c).settlementAccount();
+                accountsOf.add(new HashSet<>(Set.of(coopAccount[c])));
             }
+            for (int t = 0; t < ref.traderCount(); t++) {
+                Trader tr = ref.trader(t);
+                Member m = new Member(t, tr.traderId(), tr.coopIndex(), tr.name(), tr.feePlan());
+                members.add(m);
+                liveTrader.put(m.traderId, m);
+            }
+            for (int i = 0; i < ref.terminalCount(); i++) {
+                Terminal t = ref.terminal(i);
+                Term term = new Term(t.terminalId(), HexFormat.of().formatHex(t.key()), ref.trader(t.traderIndex()).traderId(),
+                        t.blocked());
+                terms.add(term);
+                termById.put(term.terminalId, term);
+            }
+            files = ref;
+            // a new journal starts with the reference, one entry per fee plan, cooperative, trader and terminal
+            long referenceEntries = FeeSchedule.defaults().toConfig().size() + ref.coopCount() + ref.traderCount()
+                    + ref.terminalCount();
+            while (lastSequence < referenceEntries) {
+                otherEntries.add(++lastSequence);
+            }
+            referenceChanges = referenceEntries;
         }
 
         Outcome run(List<Op> ops) {
@@ -384,10 +465,20 @@ public final class Simulator {
             return s;
         }
 
+        /** Starts on the reference files as they are now; the journal's reference is what replay and the start's changes make it. */
         void start() throws Exception {
-            engine = new CoreHarness(dir.resolve("data"), ref, clock, vertx, Map.of());
+            engine = new CoreHarness(dir.resolve("data"), files, clock, vertx, Map.of());
             closeSinceStart = 0;
             awaitSweep();
+            checkReferenceTotal("start");
+        }
+
+        void checkReferenceTotal(String what) throws Exception {
+            long total = engine.referenceChangesTotal();
+            if (total != referenceChanges) {
+                throw new AssertionError(what + ": the journal holds " + total + " reference changes, the model "
+                        + referenceChanges);
+            }
         }
 
         /**
@@ -431,17 +522,37 @@ public final class Simulator {
                 case CLOSE_ONE -> close((int) (op.a() % ref.coopCount()), false);
                 case CUTOFF -> cutoff(op);
                 case ADVANCE -> advance(op);
-                case RESTART -> restart(false);
-                case RESTART_NO_SNAPSHOT -> restart(true);
+                case RESTART -> restart(op, false);
+                case RESTART_NO_SNAPSHOT -> restart(op, true);
                 case CRASH -> crash(op, false);
                 case CRASH_TORN -> crash(op, true);
                 case RETENTION -> retention(op);
                 case BULK -> bulk(op);
+                case REFERENCE -> referenceEdit(op);
             };
         }
 
-        Terminal terminal(long draw) {
-            return ref.terminal((int) (draw % ref.terminalCount()));
+        /** Any terminal the model has known, removed ones included (their requests must be refused). */
+        Term terminal(long draw) {
+            return terms.get((int) (draw % terms.size()));
+        }
+
+        /** What the terminal API layer answers a request of this terminal before the core: null, it goes on. */
+        String refusalOf(String terminalId) {
+            Term t = termById.get(terminalId);
+            return t == null || t.removed ? "UNAUTHENTICATED" : t.blocked ? "TERMINAL_BLOCKED" : null;
+        }
+
+        /** The model's refusal, checked against the harness's; true when the request is refused. */
+        boolean refused(String terminalId, String what) {
+            String want = refusalOf(terminalId);
+            String got = engine.refusal(terminalId);
+            if (!java.util.Objects.equals(want, got)) {
+                throw new AssertionError(what + " by " + terminalId + ": expected the API layer to answer "
+                        + (want == null ? "nothing (on to the core)" : want) + ", the published reference makes it "
+                        + (got == null ? "nothing (on to the core)" : got));
+            }
+            return want != null;
         }
 
         /** Amounts around the fee rules' edges and rounding halves, and ordinary ones. */
@@ -470,7 +581,7 @@ public final class Simulator {
             };
         }
 
-        PaymentRequest newRequest(Terminal t, SplittableRandom r, boolean validTime) {
+        PaymentRequest newRequest(Term t, SplittableRandom r, boolean validTime) {
             String txnId;
             if (r.nextInt(10) == 0 && !pays.isEmpty()) {
                 // another terminal's txnId: a different key
@@ -482,8 +593,8 @@ public final class Simulator {
             int[] offsets = {25_200, 28_800, 32_400, 0};
             String[] methods = {"QRIS", "CARD"};
             String payerRef = r.nextInt(2) == 0 ? null : "payer-" + r.nextInt(1000);
-            String merchantId = r.nextInt(3) == 0 ? ref.trader(t.traderIndex()).traderId() : null;
-            return new PaymentRequest(t.terminalId(), txnId, amount(r.nextLong() & Long.MAX_VALUE), "IDR", at,
+            String merchantId = r.nextInt(3) == 0 ? t.traderId : null;
+            return new PaymentRequest(t.terminalId, txnId, amount(r.nextLong() & Long.MAX_VALUE), "IDR", at,
                     offsets[r.nextInt(offsets.length)], methods[r.nextInt(methods.length)], payerRef, merchantId);
         }
 
@@ -522,6 +633,10 @@ public final class Simulator {
         }
 
         String postOne(PaymentRequest q) throws Exception {
+            if (refused(q.terminalId(), "post")) {
+                attempts.add(q);
+                return show(q) + " -> " + refusalOf(q.terminalId());
+            }
             Expected want = expectPost(q);
             CoreHarness.Posted got = engine.post(q);
             check(q, want, got);
@@ -530,10 +645,10 @@ public final class Simulator {
 
         String batch(Op op) throws Exception {
             SplittableRandom r = new SplittableRandom(op.b());
-            Terminal t = terminal(op.a());
+            Term t = terminal(op.a());
             int n = 1 + r.nextInt(12);
             List<PaymentRequest> items = new ArrayList<>(n);
-            List<PaymentRequest> ofTerminal = attempts.stream().filter(q -> q.terminalId().equals(t.terminalId())).toList();
+            List<PaymentRequest> ofTerminal = attempts.stream().filter(q -> q.terminalId().equals(t.terminalId)).toList();
             for (int i = 0; i < n; i++) {
                 int kind = r.nextInt(20);
                 if (kind < 3 && !items.isEmpty()) {
@@ -546,6 +661,10 @@ public final class Simulator {
                     items.add(newRequest(t, r, kind != 19));
                 }
             }
+            if (refused(t.terminalId, "batch")) {
+                attempts.addAll(items);
+                return "BATCH " + t.terminalId + " x" + n + " -> " + refusalOf(t.terminalId);
+            }
             List<Expected> want = new ArrayList<>(n);
             for (PaymentRequest q : items) {
                 want.add(expectPost(q));
@@ -554,7 +673,7 @@ public final class Simulator {
             if (got.size() != n) {
                 throw new AssertionError("batch of " + n + " answered " + got.size() + " items");
             }
-            StringBuilder sb = new StringBuilder("BATCH ").append(t.terminalId()).append(" x").append(n).append(':');
+            StringBuilder sb = new StringBuilder("BATCH ").append(t.terminalId).append(" x").append(n).append(':');
             for (int i = 0; i < n; i++) {
                 check(items.get(i), want.get(i), got.get(i));
                 sb.append(' ').append(items.get(i).txnId()).append("=").append(got.get(i).result())
@@ -575,7 +694,7 @@ public final class Simulator {
             String terminalId;
             String paymentId;
             if (p == null || kind == 4) {
-                terminalId = terminal(op.b()).terminalId();
+                terminalId = terminal(op.b()).terminalId;
                 paymentId = unknownId(op.c());
             } else if (kind == 3) {
                 terminalId = otherTerminal(p, op.c());
@@ -584,6 +703,9 @@ public final class Simulator {
                 terminalId = p.request.terminalId();
                 paymentId = p.paymentId();
             }
+            if (refused(terminalId, "void")) {
+                return "VOID " + paymentId + " by " + terminalId + " -> " + refusalOf(terminalId);
+            }
             VoidOutcome got = engine.voidPayment(paymentId, terminalId);
             checkVoid(expectVoid(find(paymentId, terminalId)), got, "void " + paymentId + " by " + terminalId);
             return "VOID " + paymentId + " by " + terminalId + " -> " + got.result();
@@ -591,8 +713,11 @@ public final class Simulator {
 
         String voidByTxn(Op op) throws Exception {
             Pay p = pick((int) (op.a() % 3), op.b());
-            String terminalId = p == null ? terminal(op.b()).terminalId() : p.request.terminalId();
+            String terminalId = p == null ? terminal(op.b()).terminalId : p.request.terminalId();
             String txnId = p == null || op.c() % 5 == 0 ? "tx-unknown-" + op.c() % 100 : p.request.txnId();
+            if (refused(terminalId, "reversal")) {
+                return "VOID_TXN " + terminalId + "/" + txnId + " -> " + refusalOf(terminalId);
+            }
             VoidOutcome got = engine.voidByTxnId(txnId, terminalId);
             checkVoid(expectVoid(byKey.get(key(terminalId, txnId))), got, "reversal " + terminalId + "/" + txnId);
             return "VOID_TXN " + terminalId + "/" + txnId + " -> " + got.result();
@@ -604,7 +729,7 @@ public final class Simulator {
             String terminalId;
             String paymentId;
             if (p == null || kind == 3) {
-                terminalId = terminal(op.b()).terminalId();
+                terminalId = terminal(op.b()).terminalId;
                 paymentId = unknownId(op.c());
             } else if (kind == 2) {
                 terminalId = otherTerminal(p, op.c());
@@ -613,7 +738,10 @@ public final class Simulator {
                 terminalId = p.request.terminalId();
                 paymentId = p.paymentId();
             }
-            checkStatus(paymentId, terminalId);
+            if (refused(terminalId, "status")) {
+                return "STATUS " + paymentId + " by " + terminalId + " -> " + refusalOf(terminalId);
+            }
+            checkStatus(paymentId, terminalId, false);
             return "STATUS " + paymentId + " by " + terminalId;
         }
 
@@ -633,8 +761,8 @@ public final class Simulator {
 
         String otherTerminal(Pay p, long draw) {
             String own = p.request.terminalId();
-            String t = terminal(draw).terminalId();
-            return t.equals(own) ? terminal(draw + 1).terminalId() : t;
+            String t = terminal(draw).terminalId;
+            return t.equals(own) ? terminal(draw + 1).terminalId : t;
         }
 
         /** A payment id that names no payment: past the end, zero, malformed, or a void's or close's sequence. */
@@ -654,8 +782,9 @@ public final class Simulator {
             return p != null && p.request.terminalId().equals(terminalId) ? p : null;
         }
 
-        void checkStatus(String paymentId, String terminalId) throws Exception {
-            PaymentView got = engine.status(paymentId, terminalId);
+        /** {@code inBook}: the terminal found by index whatever the API layer would answer it (removed, blocked). */
+        void checkStatus(String paymentId, String terminalId, boolean inBook) throws Exception {
+            PaymentView got = inBook ? engine.statusInBook(paymentId, terminalId) : engine.status(paymentId, terminalId);
             Pay p = find(paymentId, terminalId);
             if (p == null) {
                 if (got != null) {
@@ -704,12 +833,16 @@ public final class Simulator {
             SplittableRandom r = new SplittableRandom(op.b());
             long target = (lastSequence / CHUNK_SEQUENCES + 1) * CHUNK_SEQUENCES - r.nextInt(4);
             int posted = 0;
+            List<Term> usable = terms.stream().filter(t -> refusalOf(t.terminalId) == null).toList();
+            if (usable.isEmpty()) {
+                return "BULK (every terminal is removed or blocked)";
+            }
             while (lastSequence + (discardPending ? 1 : 0) < target) {
-                Terminal t = terminal(r.nextLong() & Long.MAX_VALUE);
+                Term t = usable.get((int) ((r.nextLong() & Long.MAX_VALUE) % usable.size()));
                 int n = (int) Math.min(1000, target - lastSequence - (discardPending ? 1 : 0));
                 List<PaymentRequest> items = new ArrayList<>(n);
                 for (int i = 0; i < n; i++) {
-                    items.add(new PaymentRequest(t.terminalId(), "bulk" + (++txnCounter), amount(r.nextLong() & Long.MAX_VALUE),
+                    items.add(new PaymentRequest(t.terminalId, "bulk" + (++txnCounter), amount(r.nextLong() & Long.MAX_VALUE),
                             "IDR", clock.nowMs - r.nextInt(3_600_000), 25_200, "QRIS", null, null));
                 }
                 List<Expected> want = new ArrayList<>(n);
@@ -727,15 +860,269 @@ public final class Simulator {
             return "BULK " + posted + " payments in batches of up to 1000, to sequence " + lastSequence;
         }
 
-        String restart(boolean deleteSnapshots) throws Exception {
+        /**
+         * Clean stop and start; one restart in three starts on files the operator edited meanwhile (a
+         * fee plan or a settlement account), which the start journals after the replay.
+         */
+        String restart(Op op, boolean deleteSnapshots) throws Exception {
             engine.stop();
             engine = null;
             if (deleteSnapshots) {
                 deleteTree(dir.resolve("data").resolve(id.lumbung.snapshot.Snapshots.FOLDER));
             }
+            String edited = "";
+            if (op.a() % 3 == 1) {
+                Edit e = edit((int) (op.c() % 2), new SplittableRandom(op.b()));
+                files = load(e, Set.of());
+                e.apply().run();
+                journalChanges(e.entries());
+                edited = ", files edited meanwhile: " + e.what();
+            }
             start();
             checkAll(true);
-            return deleteSnapshots ? "RESTART_NO_SNAPSHOT (clean stop, snapshots deleted)" : "RESTART (clean stop, snapshot)";
+            return (deleteSnapshots ? "RESTART_NO_SNAPSHOT (clean stop, snapshots deleted" : "RESTART (clean stop, snapshot")
+                    + edited + ")";
+        }
+
+        // ------------------------------------------------------------ reference edits
+
+        /**
+         * A change of the reference files: their rows after it, what the model expects (entries
+         * journaled, or the refusal's words), and the model's change once the engine has made it.
+         */
+        record Edit(String what, List<String[]> coops, List<String[]> traders, List<String[]> terminals, int entries,
+                String refusal, Runnable apply) {
+        }
+
+        static final String[] PLANS = {"UMI", "REG", "GOV"};
+
+        /**
+         * The operator edits the files and reloads (the core of {@code POST /admin/v1/reference/reload}):
+         * a fee plan, a settlement account, a new trader with a terminal, a terminal removed, blocked or
+         * unblocked, a trader or terminal moved (refused while it has unsettled payments), an unknown
+         * fee plan (refused). A refused reload journals nothing and changes nothing.
+         */
+        String referenceEdit(Op op) throws Exception {
+            Edit e = edit((int) (op.a() % 8), new SplittableRandom(op.b()));
+            ReferenceData next = load(e, e.refusal() != null && e.refusal().contains("fee plan") ? Set.of("XTRA") : Set.of());
+            ReferenceData before = engine.reference();
+            PaymentBook.ReferenceUpdate update = engine.reload(next);
+            if (e.refusal() != null) {
+                if (update.refusal() == null || !update.refusal().contains(e.refusal()) || !update.changes().isEmpty()) {
+                    throw new AssertionError("reload " + e.what() + ": expected refused (" + e.refusal() + "), got refusal "
+                            + update.refusal() + " with " + update.changes().size() + " changes");
+                }
+                if (engine.reference() != before) {
+                    throw new AssertionError("reload " + e.what() + " was refused but published another reference");
+                }
+                checkReferenceTotal("refused reload " + e.what());
+                return "REFERENCE " + e.what() + " -> refused: " + update.refusal();
+            }
+            if (update.refusal() != null || update.journalUnavailable()) {
+                throw new AssertionError("reload " + e.what() + ": expected " + e.entries() + " changes, got refusal "
+                        + update.refusal() + (update.journalUnavailable() ? " (journal unavailable)" : ""));
+            }
+            List<Long> want = journalChanges(e.entries());
+            List<Long> got = update.changes().stream().map(id.lumbung.reference.JournaledReference.Change::sequence).toList();
+            if (!got.equals(want)) {
+                throw new AssertionError("reload " + e.what() + ": expected changes at sequences " + want + ", got "
+                        + update.changes());
+            }
+            files = next;
+            e.apply().run();
+            checkReferenceTotal("reload " + e.what());
+            return "REFERENCE " + e.what() + " -> " + got.size() + " changes at " + got;
+        }
+
+        /** The sequences of {@code n} reference entries journaled next. */
+        List<Long> journalChanges(int n) {
+            List<Long> out = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                long s = nextSequence();
+                otherEntries.add(s);
+                out.add(s);
+            }
+            referenceChanges += n;
+            return out;
+        }
+
+        List<String[]> coopRows() {
+            List<String[]> rows = new ArrayList<>();
+            for (int c = 0; c < ref.coopCount(); c++) {
+                rows.add(new String[] {ref.coop(c).coopId(), quoted(ref.coop(c).name()), coopAccount[c],
+                        HexFormat.of().formatHex(ref.coop(c).tokenSha256())});
+            }
+            return rows;
+        }
+
+        List<String[]> traderRows() {
+            List<String[]> rows = new ArrayList<>();
+            for (Member m : liveTrader.values()) {
+                rows.add(new String[] {m.traderId, ref.coop(m.coopIndex).coopId(), quoted(m.name), m.feePlan});
+            }
+            return rows;
+        }
+
+        List<String[]> terminalRows() {
+            List<String[]> rows = new ArrayList<>();
+            for (Term t : terms) {
+                if (!t.removed) {
+                    rows.add(new String[] {t.terminalId, t.traderId, t.keyHex, t.blocked ? "BLOCKED" : "ACTIVE"});
+                }
+            }
+            return rows;
+        }
+
+        static String quoted(String name) {
+            return '"' + name.replace("\"", "\"\"") + '"';
+        }
+
+        /** True when the trader's incarnation has an accepted, un-voided, unsettled payment (from {@code terminalId}, when not null). */
+        boolean unsettled(Member m, String terminalId) {
+            for (Pay p : openByCoop.get(m.coopIndex)) {
+                if (!p.voided && p.trader == m && (terminalId == null || p.request.terminalId().equals(terminalId))) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        Edit edit(int kind, SplittableRandom r) {
+            List<String[]> coops = coopRows();
+            List<String[]> traders = traderRows();
+            List<String[]> terminals = terminalRows();
+            List<Member> live = new ArrayList<>(liveTrader.values());
+            switch (kind) {
+                case 0 -> {
+                    Member m = live.get(r.nextInt(live.size()));
+                    String plan = PLANS[(java.util.Arrays.asList(PLANS).indexOf(m.feePlan) + 1 + r.nextInt(2)) % PLANS.length];
+                    traders.get(live.indexOf(m))[3] = plan;
+                    return new Edit("fee plan of " + m.traderId + " " + m.feePlan + " -> " + plan, coops, traders, terminals, 1,
+                            null, () -> m.feePlan = plan);
+                }
+                case 1 -> {
+                    int c = r.nextInt(coops.size());
+                    String account = "9" + String.format(java.util.Locale.ROOT, "%09d%03d", r.nextLong(1_000_000_000L),
+                            ++referenceCounter);
+                    coops.get(c)[2] = account;
+                    return new Edit("settlement account of " + ref.coop(c).coopId() + " -> " + account, coops, traders,
+                            terminals, 1, null, () -> {
+                                coopAccount[c] = account;
+                                accountsOf.get(c).add(account);
+                            });
+                }
+                case 2 -> {
+                    int n = ++referenceCounter;
+                    int c = r.nextInt(coops.size());
+                    String plan = PLANS[r.nextInt(PLANS.length)];
+                    String traderId = "SIM-" + n;
+                    String terminalId = "SIM" + n;
+                    byte[] key = new byte[32];
+                    r.nextBytes(key);
+                    String keyHex = HexFormat.of().formatHex(key);
+                    traders.add(new String[] {traderId, ref.coop(c).coopId(), quoted("Pedagang Simulasi " + n), plan});
+                    terminals.add(new String[] {terminalId, traderId, keyHex, "ACTIVE"});
+                    return new Edit("new trader " + traderId + " (" + ref.coop(c).coopId() + ", " + plan + ") with terminal "
+                            + terminalId, coops, traders, terminals, 2, null, () -> {
+                                Member m = member(traderId, c, "Pedagang Simulasi " + n, plan);
+                                liveTrader.put(traderId, m);
+                                Term t = new Term(terminalId, keyHex, traderId, false);
+                                terms.add(t);
+                                termById.put(terminalId, t);
+                            });
+                }
+                case 3, 4 -> {
+                    List<Term> liveTerms = terms.stream().filter(t -> !t.removed).toList();
+                    if (liveTerms.isEmpty()) {
+                        return new Edit("unchanged files (no terminal left)", coops, traders, terminals, 0, null, () -> { });
+                    }
+                    int i = r.nextInt(liveTerms.size());
+                    Term t = liveTerms.get(i);
+                    if (kind == 3) {
+                        terminals.remove(i);
+                        return new Edit("terminal " + t.terminalId + " removed", coops, traders, terminals, 1, null,
+                                () -> t.removed = true);
+                    }
+                    terminals.get(i)[3] = t.blocked ? "ACTIVE" : "BLOCKED";
+                    return new Edit("terminal " + t.terminalId + (t.blocked ? " unblocked" : " blocked"), coops, traders,
+                            terminals, 1, null, () -> t.blocked = !t.blocked);
+                }
+                case 5 -> {
+                    Member m = live.get(r.nextInt(live.size()));
+                    int to = (m.coopIndex + 1 + r.nextInt(ref.coopCount() - 1)) % ref.coopCount();
+                    traders.get(live.indexOf(m))[1] = ref.coop(to).coopId();
+                    String what = "trader " + m.traderId + " moved " + ref.coop(m.coopIndex).coopId() + " -> " + ref.coop(to).coopId();
+                    if (unsettled(m, null)) {
+                        return new Edit(what + " (it has unsettled payments)", coops, traders, terminals, 0,
+                                "while it has unsettled payments", () -> { });
+                    }
+                    return new Edit(what, coops, traders, terminals, 1, null,
+                            () -> liveTrader.put(m.traderId, member(m.traderId, to, m.name, m.feePlan)));
+                }
+                case 6 -> {
+                    List<Term> liveTerms = terms.stream().filter(t -> !t.removed).toList();
+                    if (liveTerms.isEmpty() || live.size() < 2) {
+                        return new Edit("unchanged files (no terminal to move)", coops, traders, terminals, 0, null, () -> { });
+                    }
+                    int i = r.nextInt(liveTerms.size());
+                    Term t = liveTerms.get(i);
+                    List<Member> others = live.stream().filter(m -> !m.traderId.equals(t.traderId)).toList();
+                    Member to = others.get(r.nextInt(others.size()));
+                    terminals.get(i)[1] = to.traderId;
+                    String what = "terminal " + t.terminalId + " moved " + t.traderId + " -> " + to.traderId;
+                    if (unsettled(liveTrader.get(t.traderId), t.terminalId)) {
+                        return new Edit(what + " (it has unsettled payments)", coops, traders, terminals, 0,
+                                "while it has unsettled payments", () -> { });
+                    }
+                    return new Edit(what, coops, traders, terminals, 1, null, () -> t.traderId = to.traderId);
+                }
+                default -> {
+                    Member m = live.get(r.nextInt(live.size()));
+                    traders.get(live.indexOf(m))[3] = "XTRA";
+                    return new Edit("fee plan of " + m.traderId + " -> XTRA (not configured)", coops, traders, terminals, 0,
+                            "unknown fee plan XTRA", () -> { });
+                }
+            }
+        }
+
+        /** The trader's incarnation in cooperative {@code coop} (made, or the one it had there), with the plan given. */
+        Member member(String traderId, int coop, String name, String plan) {
+            for (Member m : members) {
+                if (m.traderId.equals(traderId) && m.coopIndex == coop) {
+                    m.feePlan = plan;
+                    return m;
+                }
+            }
+            Member m = new Member(members.size(), traderId, coop, name, plan);
+            members.add(m);
+            if (memberNet.length < members.size()) {
+                memberNet = java.util.Arrays.copyOf(memberNet, members.size() * 2);
+            }
+            return m;
+        }
+
+        /** Writes the edited files into the run's reference folder and loads them as the engine's reload does. */
+        ReferenceData load(Edit e, Set<String> extraPlans) throws Exception {
+            Path folder = dir.resolve("reference");
+            Files.createDirectories(folder);
+            write(folder.resolve(ReferenceData.COOPS_FILE), "coop_id,name,settlement_account,token_sha256", e.coops());
+            write(folder.resolve(ReferenceData.TRADERS_FILE), "trader_id,coop_id,name,fee_plan", e.traders());
+            write(folder.resolve(ReferenceData.TERMINALS_FILE), "terminal_id,trader_id,key_hex,status,next_key_hex", e.terminals());
+            Set<String> plans = new HashSet<>(FeeSchedule.defaults().toConfig().keySet());
+            plans.addAll(extraPlans);
+            return ReferenceData.load(folder, plans);
+        }
+
+        static void write(Path file, String header, List<String[]> rows) throws IOException {
+            StringBuilder sb = new StringBuilder(header).append('\n');
+            for (String[] row : rows) {
+                sb.append(String.join(",", row));
+                if (row.length == 4 && header.startsWith("terminal_id")) {
+                    sb.append(',');
+                }
+                sb.append('\n');
+            }
+            Files.writeString(file, sb.toString(), StandardCharsets.UTF_8);
         }
 
         String crash(Op op, boolean torn) throws Exception {
@@ -831,13 +1218,13 @@ public final class Simulator {
             if (q.occurredAtEpochMs() > now + AHEAD_MS || q.occurredAtEpochMs() < now - BEHIND_MS) {
                 return new Expected(PostOutcome.Result.INVALID_TIMESTAMP, null);
             }
-            Terminal t = ref.terminal(q.terminalId());
+            Member trader = liveTrader.get(termById.get(q.terminalId()).traderId);
             if (q.equals(everAccepted.putIfAbsent(key(q.terminalId(), q.txnId()), q))) {
                 throw new AssertionError("the model would accept key " + q.terminalId() + "/" + q.txnId()
                         + " a second time (forgotten by retention, occurredAt " + q.occurredAtEpochMs() + "): the engine must not");
             }
-            Pay p = new Pay(q, nextSequence(), now, ref.trader(t.traderIndex()));
-            openByCoop.get(p.trader.coopIndex()).add(p);
+            Pay p = new Pay(q, nextSequence(), now, trader);
+            openByCoop.get(p.trader.coopIndex).add(p);
             byKey.put(key(q.terminalId(), q.txnId()), p);
             bySequence.put(p.sequence, p);
             pays.add(p);
@@ -854,10 +1241,10 @@ public final class Simulator {
             if (want.pay() != null) {
                 Pay p = want.pay();
                 if (got.sequence() != p.sequence || got.acceptedAtEpochMs() != p.acceptedAt
-                        || !got.traderId().equals(p.trader.traderId())
-                        || !got.coopId().equals(reference.coop(p.trader.coopIndex()).coopId())) {
+                        || !got.traderId().equals(p.trader.traderId)
+                        || !got.coopId().equals(reference.coop(p.trader.coopIndex).coopId())) {
                     throw new AssertionError(what + ": expected " + want.result() + " P" + p.sequence + " accepted at "
-                            + p.acceptedAt + " trader " + p.trader.traderId() + ", got P" + got.sequence() + " accepted at "
+                            + p.acceptedAt + " trader " + p.trader.traderId + ", got P" + got.sequence() + " accepted at "
                             + got.acceptedAtEpochMs() + " trader " + got.traderId() + " coop " + got.coopId());
                 }
             }
@@ -897,8 +1284,8 @@ public final class Simulator {
 
         void checkView(Pay p, PaymentView got, String what) {
             PaymentStatus status = p.voided ? PaymentStatus.VOIDED : p.settledBy != 0 ? PaymentStatus.SETTLED : PaymentStatus.ACCEPTED;
-            String batchId = status == PaymentStatus.SETTLED ? ref.coop(p.trader.coopIndex()).coopId() + "-" + p.settledBy : null;
-            PaymentView want = new PaymentView(p.sequence, p.trader.traderId(), ref.coop(p.trader.coopIndex()).coopId(),
+            String batchId = status == PaymentStatus.SETTLED ? ref.coop(p.trader.coopIndex).coopId() + "-" + p.settledBy : null;
+            PaymentView want = new PaymentView(p.sequence, p.trader.traderId, ref.coop(p.trader.coopIndex).coopId(),
                     p.acceptedAt, status, batchId, p.request);
             if (!want.equals(got)) {
                 throw new AssertionError(what + ": expected " + want + "\n got " + got);
@@ -923,10 +1310,13 @@ public final class Simulator {
                 for (Pay p : open) {
                     if (!p.voided) {
                         p.settledBy = s;
-                        long[] m = members.computeIfAbsent(p.trader.traderId(), k -> new long[3]);
+                        // m[3]: the trader's index in this cooperative (one per cooperative, so one per id here)
+                        long[] m = members.computeIfAbsent(p.trader.traderId, k -> new long[4]);
                         m[0]++;
                         m[1] += p.request.amountRupiah();
-                        m[2] += fee(p.trader.feePlan(), p.request.amountRupiah());
+                        // the fee plan in effect at the close, whenever the payment was accepted
+                        m[2] += fee(p.trader.feePlan, p.request.amountRupiah());
+                        m[3] = p.trader.index;
                     }
                 }
                 open.clear();
@@ -938,7 +1328,7 @@ public final class Simulator {
                 for (Map.Entry<String, long[]> e : members.entrySet()) {
                     long[] m = e.getValue();
                     lines.add(new MemberTotals(e.getKey(), m[0], m[1], m[2], m[1] - m[2]));
-                    memberNet[ref.trader(e.getKey()).index()] += m[1] - m[2];
+                    memberNet[(int) m[3]] += m[1] - m[2];
                     n += m[0];
                     gross += m[1];
                     fee += m[2];
@@ -948,6 +1338,7 @@ public final class Simulator {
                 String coopId = ref.coop(c).coopId();
                 Batch b = new Batch(coopId + "-" + s, coopId, previous + 1, s, now, lines, n, gross, fee, gross - fee, opening);
                 ofCoop.add(b);
+                batchAccount.put(b.batchId(), coopAccount[c]);
                 clearingDebit += gross;
                 feeIncome += fee;
                 out.add(b);
@@ -986,6 +1377,11 @@ public final class Simulator {
                 Set<String> names = new HashSet<>();
                 for (BatchRecord r : got) {
                     Batch b = r.batch();
+                    String account = batchAccount.get(b.batchId());
+                    if (!account.equals(r.settlementAccount())) {
+                        throw new AssertionError("batch " + b.batchId() + " is listed with settlement account "
+                                + r.settlementAccount() + ", the one in effect at its close is " + account);
+                    }
                     List<String> fileNames = r.files().stream().map(FileDigest::name).toList();
                     if (!fileNames.equals(List.of(b.batchId() + ".csv", b.batchId() + ".camt053.xml"))) {
                         throw new AssertionError("files of batch " + b.batchId() + ": " + fileNames);
@@ -996,6 +1392,14 @@ public final class Simulator {
                     if (!new String(csv, StandardCharsets.UTF_8).equals(wantCsv)) {
                         throw new AssertionError("file " + b.batchId() + ".csv: expected\n" + wantCsv + " got\n"
                                 + new String(csv, StandardCharsets.UTF_8));
+                    }
+                    String camt = new String(readFile(folder.resolve(b.batchId() + ".camt053.xml")), StandardCharsets.UTF_8);
+                    for (String a : accountsOf.get(c)) {
+                        if (camt.contains("<Id>" + a + "</Id>") != a.equals(account)) {
+                            throw new AssertionError("file " + b.batchId() + ".camt053.xml " + (a.equals(account)
+                                    ? "does not name the account in effect at its close, " : "names an account not in effect at its close, ")
+                                    + a + ":\n" + camt);
+                        }
                     }
                     for (FileDigest f : r.files()) {
                         byte[] bytes = readFile(folder.resolve(f.name()));
@@ -1043,9 +1447,10 @@ public final class Simulator {
                             + ledger.coopBalanceRupiah(c));
                 }
             }
-            for (int t = 0; t < ref.traderCount(); t++) {
+            for (int t = 0; t < members.size(); t++) {
                 if (ledger.memberBalanceRupiah(t) != memberNet[t]) {
-                    throw new AssertionError("ledger balance of member " + ref.trader(t).traderId() + ": expected " + memberNet[t]
+                    throw new AssertionError("ledger balance of member " + members.get(t).traderId + " (index " + t + ", cooperative "
+                            + ref.coop(members.get(t).coopIndex).coopId() + "): expected " + memberNet[t]
                             + ", got " + ledger.memberBalanceRupiah(t));
                 }
             }
@@ -1058,7 +1463,7 @@ public final class Simulator {
                 for (int i = 0; i < pays.size(); i++) {
                     Pay p = pays.get(i);
                     if (!p.bulk || i % 211 == 0 || i > pays.size() - 20) {
-                        checkStatus(p.paymentId(), p.request.terminalId());
+                        checkStatus(p.paymentId(), p.request.terminalId(), true);
                     }
                 }
             }
