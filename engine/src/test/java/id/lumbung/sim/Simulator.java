@@ -75,6 +75,8 @@ public final class Simulator {
     private static ReferenceData reference;
     /** Held so that its level stays set: the engine logs every start, close and stop at INFO. */
     private static final java.util.logging.Logger ENGINE_LOG = java.util.logging.Logger.getLogger("id.lumbung");
+    /** The engine logger's level before {@link #init}, given back at {@link #shutdown}: other tests share the JVM. */
+    private static java.util.logging.Level engineLogLevel;
 
     /** What one run found: the operations run, and the first failure (null: none). */
     public record Outcome(int opsRun, String failure, List<String> trace) {
@@ -86,6 +88,7 @@ public final class Simulator {
     /** The simulator's shared Vert.x (contexts for the answers) and reference data, made once per JVM. */
     static synchronized void init() throws Exception {
         if (vertx == null) {
+            engineLogLevel = ENGINE_LOG.getLevel();
             ENGINE_LOG.setLevel(java.util.logging.Level.WARNING);
             reference = ReferenceData.loadBundledDemo(FeeSchedule.defaults().toConfig().keySet());
             vertx = Vertx.vertx();
@@ -96,6 +99,7 @@ public final class Simulator {
         if (vertx != null) {
             vertx.close().toCompletionStage().toCompletableFuture().join();
             vertx = null;
+            ENGINE_LOG.setLevel(engineLogLevel);
         }
     }
 
