@@ -82,19 +82,16 @@ class LifecycleSimulationTest {
 
     /**
      * Seed 3's shrunk list (a bulk seed, so not in the fixed set): payments past a 65,536-sequence
-     * chunk, the clock past the retention, a close settling them, a key taken again, a crash. It
-     * failed with "journal sequence 65549 repeats an idempotency key" (replay without the sweep),
-     * then with Chronicle's ThreadingIllegalStateException on the writer's first read after that
-     * replay; its close also lost payments to the retention sweep when the sweep won the race
-     * against settlement (RetentionAfterCloseTest holds that one without the race). The demo's
-     * terminal T0000007 is blocked: its post (#1) and batch (#9) are refused before the core, as the
-     * API layer refuses them, so the list's payments are numbered after the 38 reference entries
-     * without those six, and its #12 no longer takes a forgotten key again
-     * (RetentionAfterCloseTest.aKeyTakenAgainAfterRetentionReplays holds that case).
+     * chunk, the clock past the retention, a close settling them, and a crash. The demo's blocked
+     * terminal T0000007 posts at #1 and #9 and is refused before the core, as the API layer refuses
+     * it, so the list's payments are numbered after the 38 reference entries without those six. A
+     * key taken again after the retention forgot it is {@code
+     * RetentionAfterCloseTest.aKeyTakenAgainAfterRetentionReplays}'s case; a close racing the sweep,
+     * {@code RetentionAfterCloseTest.aSweepBeforeSettlementReadsTheWindowLeavesItsPayments}'s.
      */
     @Test
     @Timeout(120)
-    void seed3KeyTakenAgainAfterRetentionThenACrash() throws Exception {
+    void seed3ChunkCrossedRetentionCloseAndCrash() throws Exception {
         Path root = Simulator.scratchRoot();
         try {
             List<Op> ops = List.of(
