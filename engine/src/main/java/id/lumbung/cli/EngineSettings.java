@@ -42,9 +42,7 @@ record EngineSettings(EngineConfig config, FeeSchedule fees, ReferenceData refer
         });
         EngineConfig config = EngineConfig.of(values);
         FeeSchedule fees = config.feePlans.isEmpty() ? FeeSchedule.defaults() : FeeSchedule.parse(config.feePlans);
-        ReferenceData reference = config.referenceDir == null
-                ? ReferenceData.loadBundledDemo(fees.toConfig().keySet())
-                : ReferenceData.load(config.referenceDir, fees.toConfig().keySet());
+        ReferenceData reference = ReferenceData.loadOrBundledDemo(config.referenceDir, fees.toConfig().keySet());
         return new EngineSettings(config, fees, reference, feePlansSource(configFile, config));
     }
 

@@ -65,8 +65,8 @@ public final class Engine implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Engine.class.getName());
 
     private final EngineConfig config;
-    /** The reference files as read at start (the last reload's, once one succeeded). */
-    private ReferenceData files;
+    /** The reference files as read at start; a reload reads its own. */
+    private final ReferenceData files;
     /** The reference in effect (journaled values, names and keys from the files): what event loops read. */
     private volatile ReferenceData reference;
     private final FeeSchedule fees;
@@ -92,7 +92,8 @@ public final class Engine implements AutoCloseable {
     private OpsServer ops;
     private HttpIngest firstIngest;
     private id.lumbung.gateway.IsoGateway gateway;
-    private volatile DeliveryCredentials delivery;
+    /** The delivery credentials read at start; a reload hands its own to the webhook and SFTP. */
+    private DeliveryCredentials delivery;
     private WebhookDelivery webhook;
     private SftpServer sftp;
     private List<String> deployments = List.of();
@@ -279,7 +280,6 @@ public final class Engine implements AutoCloseable {
             sftp.credentials(reloaded);
         }
         webhook.credentials(reloaded);
-        delivery = reloaded;
         LOG.log(System.Logger.Level.INFO, "event=delivery_credentials_reloaded {0}", reloaded);
     }
 
@@ -670,8 +670,7 @@ public final class Engine implements AutoCloseable {
         io.vertx.core.Context context = vertx.getOrCreateContext();
         return vertx.executeBlocking(() -> {
             try {
-                ReferenceData files = config.referenceDir == null ? ReferenceData.loadBundledDemo(fees.toConfig().keySet())
-                        : ReferenceData.load(config.referenceDir, fees.toConfig().keySet());
+                ReferenceData files = ReferenceData.loadOrBundledDemo(config.referenceDir, fees.toConfig().keySet());
                 // the delivery credentials are checked with the rest: a faulty one refuses the whole reload
                 DeliveryCredentials credentials = DeliveryCredentials.load(config.referenceDir, config.webhookSecretsPath, files);
                 SftpServer.checkKeys(credentials);

@@ -103,6 +103,14 @@ public final class ReferenceData {
                 knownFeePlans).read();
     }
 
+    /**
+     * The folder's reference data, or the bundled demo data where no folder is configured: what
+     * {@code serve}, {@code reconcile} and a reload read.
+     */
+    public static ReferenceData loadOrBundledDemo(Path dirOrNull, Set<String> knownFeePlans) throws ReferenceDataException {
+        return dirOrNull == null ? loadBundledDemo(knownFeePlans) : load(dirOrNull, knownFeePlans);
+    }
+
     private static List<List<Trader>> groupByCoop(int coopCount, Trader[] traders) {
         List<List<Trader>> groups = new ArrayList<>(coopCount);
         for (int i = 0; i < coopCount; i++) {
