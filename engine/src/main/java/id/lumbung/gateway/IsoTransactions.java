@@ -106,26 +106,8 @@ final class IsoTransactions {
 
     private void purchase(IsoExchange exchange) {
         Iso8583Message m = exchange.request();
-        String terminalId = m.trimmedChars(FIELD_TERMINAL);
-        if (terminalId == null) {
-            rejectPayment(exchange, Rejection.MALFORMED_MESSAGE);
-            return;
-        }
-        Terminal terminal = terminalById.apply(terminalId);
+        Terminal terminal = authenticate(exchange, true);
         if (terminal == null) {
-            rejectPayment(exchange, Rejection.UNAUTHENTICATED);
-            return;
-        }
-        if (!macAccepted(exchange, terminal)) {
-            rejectPayment(exchange, Rejection.MAC_INVALID);
-            return;
-        }
-        if (!certified(exchange, terminalId)) {
-            rejectPayment(exchange, Rejection.UNAUTHENTICATED);
-            return;
-        }
-        if (terminal.blocked()) {
-            rejectPayment(exchange, Rejection.TERMINAL_BLOCKED);
             return;
         }
         String rrn = m.trimmedChars(FIELD_RRN);
@@ -145,7 +127,7 @@ final class IsoTransactions {
             rejectPayment(exchange, Rejection.MALFORMED_MESSAGE);
             return;
         }
-        PaymentRequest request = new PaymentRequest(terminalId, rrn, m.numeric(FIELD_AMOUNT) / 100, CURRENCY_IDR,
+        PaymentRequest request = new PaymentRequest(terminal.terminalId(), rrn, m.numeric(FIELD_AMOUNT) / 100, CURRENCY_IDR,
                 occurredAtEpochMs, JAKARTA_OFFSET_SECONDS, payerRef == null ? METHOD_QRIS : METHOD_CARD,
                 payerRef, m.trimmedChars(FIELD_MERCHANT));
         commands.post(request, terminal, exchange.context(), exchange.onPosted());
@@ -178,26 +160,8 @@ final class IsoTransactions {
 
     private void reversal(IsoExchange exchange) {
         Iso8583Message m = exchange.request();
-        String terminalId = m.trimmedChars(FIELD_TERMINAL);
-        if (terminalId == null) {
-            rejectReversal(exchange, Rejection.MALFORMED_MESSAGE);
-            return;
-        }
-        Terminal terminal = terminalById.apply(terminalId);
+        Terminal terminal = authenticate(exchange, false);
         if (terminal == null) {
-            rejectReversal(exchange, Rejection.UNAUTHENTICATED);
-            return;
-        }
-        if (!macAccepted(exchange, terminal)) {
-            rejectReversal(exchange, Rejection.MAC_INVALID);
-            return;
-        }
-        if (!certified(exchange, terminalId)) {
-            rejectReversal(exchange, Rejection.UNAUTHENTICATED);
-            return;
-        }
-        if (terminal.blocked()) {
-            rejectReversal(exchange, Rejection.TERMINAL_BLOCKED);
             return;
         }
         String rrn = m.trimmedChars(FIELD_RRN);
@@ -281,6 +245,36 @@ final class IsoTransactions {
             default:
                 throw new IllegalStateException("unknown void result " + outcome.result());
         }
+    }
+
+    /**
+     * The request's terminal, checked in the gateway's order (field 41 readable, terminal
+     * registered, MAC, certificate, not blocked), or null once the request is answered with the
+     * first check that failed.
+     */
+    private Terminal authenticate(IsoExchange exchange, boolean payment) {
+        String terminalId = exchange.request().trimmedChars(FIELD_TERMINAL);
+        Rejection rejection;
+        Terminal terminal = null;
+        if (terminalId == null) {
+            rejection = Rejection.MALFORMED_MESSAGE;
+        } else if ((terminal = terminalById.apply(terminalId)) == null) {
+            rejection = Rejection.UNAUTHENTICATED;
+        } else if (!macAccepted(exchange, terminal)) {
+            rejection = Rejection.MAC_INVALID;
+        } else if (!certified(exchange, terminalId)) {
+            rejection = Rejection.UNAUTHENTICATED;
+        } else if (terminal.blocked()) {
+            rejection = Rejection.TERMINAL_BLOCKED;
+        } else {
+            return terminal;
+        }
+        if (payment) {
+            rejectPayment(exchange, rejection);
+        } else {
+            rejectReversal(exchange, rejection);
+        }
+        return null;
     }
 
     private void rejectPayment(IsoExchange exchange, Rejection rejection) {

@@ -227,7 +227,6 @@ public final class HttpProtocol {
          */
         private static FieldRefusal refusal(HttpRequest req) {
             int hosts = 0;
-            int credentialsRepeated = 0;
             int terminalIds = 0;
             int timestamps = 0;
             int signatures = 0;
@@ -245,11 +244,11 @@ public final class HttpProtocol {
                 } else if (AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.CONTENT_LENGTH)) {
                     length = true;
                 } else if (AsciiString.contentEqualsIgnoreCase(name, X_TERMINAL_ID)) {
-                    credentialsRepeated += terminalIds++ > 0 ? 1 : 0;
+                    terminalIds++;
                 } else if (AsciiString.contentEqualsIgnoreCase(name, X_TIMESTAMP)) {
-                    credentialsRepeated += timestamps++ > 0 ? 1 : 0;
+                    timestamps++;
                 } else if (AsciiString.contentEqualsIgnoreCase(name, X_SIGNATURE)) {
-                    credentialsRepeated += signatures++ > 0 ? 1 : 0;
+                    signatures++;
                 }
             }
             // 1.1 and the later minor versions served as 1.1 (the version handler comes after the decoder)
@@ -257,7 +256,7 @@ public final class HttpProtocol {
             if (hosts > 1 || hosts == 0 && http11) {
                 return FieldRefusal.HOST_NOT_ONCE;
             }
-            if (credentialsRepeated > 0) {
+            if (terminalIds > 1 || timestamps > 1 || signatures > 1) {
                 return FieldRefusal.CREDENTIAL_REPEATED;
             }
             if (codings > 0 && (codings > 1 || length || !http11

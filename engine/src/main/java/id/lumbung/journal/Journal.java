@@ -496,7 +496,7 @@ public final class Journal implements AutoCloseable {
             graceTo = end + NEW_FILE_FREE_BYTES_MIN / 2;
         }
         appendEnd = end;
-        if (roomGuarded && allocatedTo - appendEnd < ROOM_MIN_BYTES && !(appendEnd < graceTo && freeBytes >= NEW_FILE_FREE_BYTES_MIN)) {
+        if (roomGuarded && !roomLeft(freeBytes)) {
             // a burst past the writer's periodic extension: just enough for the next entries here
             // (about a millisecond), the rest at the writer's next check
             extendRoom(freeBytes, 2 * ROOM_MIN_BYTES);
@@ -567,8 +567,16 @@ public final class Journal implements AutoCloseable {
                 }
             }
         }
-        room = allocatedTo - appendEnd >= ROOM_MIN_BYTES || appendEnd < graceTo && freeBytes >= NEW_FILE_FREE_BYTES_MIN;
+        room = roomLeft(freeBytes);
         return hasRoom();
+    }
+
+    /**
+     * True while {@link #ROOM_MIN_BYTES} past the last entry are allocated, or a new file's first
+     * entries still stand within its grace on a disk with {@link #NEW_FILE_FREE_BYTES_MIN} free.
+     */
+    private boolean roomLeft(long freeBytes) {
+        return allocatedTo - appendEnd >= ROOM_MIN_BYTES || appendEnd < graceTo && freeBytes >= NEW_FILE_FREE_BYTES_MIN;
     }
 
     /** Reads {@code n} bytes at {@code at} (zeros past the end of the file) and writes them back. */

@@ -120,10 +120,7 @@ public final class OpsServer {
     }
 
     private void admin(HttpServerRequest req) {
-        String auth = req.getHeader("Authorization");
-        if (auth == null || !auth.regionMatches(true, 0, "Bearer ", 0, 7)
-                || !MessageDigest.isEqual(Sha256.of(auth.substring(7).trim()), adminTokenSha256)) {
-            problem(req, 401, "UNAUTHENTICATED", "admin bearer token required");
+        if (!authorized(req)) {
             return;
         }
         Buffer body = Buffer.buffer();
@@ -151,10 +148,7 @@ public final class OpsServer {
                 if (ar.failed()) {
                     problem(req, 500, "CLOSE_FAILED", "the close failed: " + ar.cause().getMessage());
                 } else {
-                    // every answer but 200 is a problem document
-                    req.response().setStatusCode(ar.result().status()).putHeader("Content-Type",
-                            ar.result().status() == 200 ? "application/json" : "application/problem+json")
-                            .end(ar.result().json());
+                    answer(req, ar.result());
                 }
             });
         });
@@ -171,6 +165,7 @@ public final class OpsServer {
         return true;
     }
 
+    /** An answer of the engine's: a problem document for 4xx and 5xx, JSON otherwise. */
     private static void answer(HttpServerRequest req, Answer a) {
         req.response().setStatusCode(a.status())
                 .putHeader("Content-Type", a.status() >= 400 ? "application/problem+json" : "application/json")

@@ -80,8 +80,6 @@ public final class EntryCodec {
     private static final int FLAG_BASELINE = 2;
     /** Reference entry kinds and operations: {@link id.lumbung.reference.JournaledReference}'s. */
     public static final byte REF_KIND_COOP = id.lumbung.reference.JournaledReference.KIND_COOP;
-    public static final byte REF_KIND_TRADER = id.lumbung.reference.JournaledReference.KIND_TRADER;
-    public static final byte REF_KIND_TERMINAL = id.lumbung.reference.JournaledReference.KIND_TERMINAL;
     public static final byte REF_KIND_FEE_PLAN = id.lumbung.reference.JournaledReference.KIND_FEE_PLAN;
     public static final byte REF_OP_SET = id.lumbung.reference.JournaledReference.OP_SET;
     public static final byte REF_OP_REMOVE = id.lumbung.reference.JournaledReference.OP_REMOVE;

@@ -448,6 +448,11 @@ public final class PaymentBook {
         return writable;
     }
 
+    /** True when an entry may be appended: above the disk reserve, and the journal has room allocated past its end. */
+    private boolean appendable() {
+        return writable && journal.hasRoom();
+    }
+
     /** Posts one request (the ISO 8583 gateway's form); the HTTP ingest posts {@link PaymentDraft}s. */
     public PostOutcome post(PaymentRequest r, Terminal terminal) {
         post(requestDraft.set(r), terminal, requestResult);
@@ -527,7 +532,7 @@ public final class PaymentBook {
             out.refused(PostOutcome.Result.INVALID_TIMESTAMP);
             return;
         }
-        if (!writable || !journal.hasRoom() || retained.size() >= retainedPaymentsMax) {
+        if (!appendable() || retained.size() >= retainedPaymentsMax) {
             out.refused(PostOutcome.Result.JOURNAL_UNAVAILABLE);
             return;
         }
@@ -572,7 +577,7 @@ public final class PaymentBook {
         if (settled(sequence)) {
             return new VoidOutcome(VoidOutcome.Result.ALREADY_SETTLED, view(sequence));
         }
-        if (!writable || !journal.hasRoom()) {
+        if (!appendable()) {
             return new VoidOutcome(VoidOutcome.Result.JOURNAL_UNAVAILABLE, null);
         }
         long voidSequence = nextSequence();
@@ -594,7 +599,7 @@ public final class PaymentBook {
      * @return false when the journal cannot take writes
      */
     public boolean close(int coopIndex, byte trigger) {
-        if (!writable || !journal.hasRoom()) {
+        if (!appendable()) {
             return false;
         }
         long sequence = nextSequence();

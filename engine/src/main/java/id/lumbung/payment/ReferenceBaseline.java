@@ -44,16 +44,12 @@ public record ReferenceBaseline(JournaledReference reference, boolean mustJourna
             }
         }, () -> !state[2]);
         if (state[1]) {
-            return new ReferenceBaseline(withoutHistory(found), false);
+            // the baseline's own entries are replayed in their place, where they enter the history
+            return new ReferenceBaseline(found.withoutHistory(), false);
         }
         if (!state[0] || state[2]) {
             return new ReferenceBaseline(new JournaledReference(), false);
         }
         return new ReferenceBaseline(JournaledReference.baseline(files, feePlans), true);
-    }
-
-    /** The baseline's own entries are replayed in their place, where they enter the history. */
-    private static JournaledReference withoutHistory(JournaledReference r) {
-        return r.withoutHistory();
     }
 }

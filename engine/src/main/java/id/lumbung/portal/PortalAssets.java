@@ -1,13 +1,12 @@
 package id.lumbung.portal;
 
 import id.lumbung.ingest.HeadAnswers;
+import id.lumbung.reference.Sha256;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
@@ -31,11 +30,9 @@ final class PortalAssets {
             }
             byte[] bytes = in.readAllBytes();
             CSS = Buffer.buffer(bytes);
-            CSS_SHA256_HEX = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+            CSS_SHA256_HEX = HexFormat.of().formatHex(Sha256.of(bytes));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
         }
     }
 

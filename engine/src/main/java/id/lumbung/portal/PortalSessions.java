@@ -86,10 +86,6 @@ final class PortalSessions implements Shareable {
         }
     }
 
-    int size() {
-        return byId.size();
-    }
-
     private static boolean expired(Session s, long nowEpochMs) {
         return nowEpochMs - s.startedAtEpochMs() >= SESSION_MS;
     }

@@ -95,11 +95,7 @@ public final class DeliveryCredentials {
                 if (url.isEmpty()) {
                     continue;
                 }
-                Coop coop = reference.coop(table.field(0));
-                if (coop == null) {
-                    throw table.error("unknown coop_id '" + table.field(0) + "'");
-                }
-                webhookUrlByCoop.put(coop.coopId(), parseUrl(table, url));
+                webhookUrlByCoop.put(coopOf(table, reference).coopId(), parseUrl(table, url));
             }
         }
     }

@@ -53,9 +53,7 @@ public final class JournaledReference {
         } catch (ReferenceDataException e) {
             throw new IllegalArgumentException(e.getMessage(), e); // a new reference refuses no change
         }
-        r.history.clear();
-        r.changesTotal = 0;
-        return r;
+        return r.withoutHistory();
     }
 
     /** This reference with its history emptied (a baseline read ahead of replay, which records it in place). */

@@ -408,8 +408,16 @@ public final class Settlement implements WindowSink, AutoCloseable {
         }
     }
 
-    /** The index of member {@code traderId} of the cooperative (a trader has one index per cooperative it was in). */
+    /**
+     * The index of member {@code traderId} of the cooperative (a trader has one index per cooperative
+     * it was in). The id's own lookup answers for a trader still in that cooperative; the scan of the
+     * cooperative's traders is only for one that moved away or was removed.
+     */
     private int memberIndex(int coop, String traderId) {
+        Trader live = reference.trader(traderId);
+        if (live != null && live.coopIndex() == coop) {
+            return live.index();
+        }
         for (Trader t : reference.tradersOf(coop)) {
             if (t.traderId().equals(traderId)) {
                 return t.index();
