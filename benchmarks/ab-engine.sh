@@ -50,6 +50,20 @@ for round in $(seq 1 "$rounds"); do
   done
 done
 echo "== load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+# the jars are named by path and SHA-256; the recorded commit is the checkout's (the generator's code)
+load_json="$(python3 - "$jar_a" "$jar_b" "$load_s" "$warm_s" "$connections" "$batch_connections" "$rounds" \
+    "${OPTS_A:-}" "${OPTS_B:-}" <<'PY'
+import hashlib, json, sys
+a, b, load_s, warm_s, conn, bconn, rounds, opts_a, opts_b = sys.argv[1:10]
+sha = lambda p: hashlib.sha256(open(p, "rb").read()).hexdigest()
+print(json.dumps({"jarA": {"path": a, "sha256": sha(a), "jvmOptions": opts_a},
+                  "jarB": {"path": b, "sha256": sha(b), "jvmOptions": opts_b},
+                  "loadS": int(load_s), "warmS": int(warm_s), "connections": int(conn), "batchConnections": int(bconn),
+                  "batchSize": 100, "rounds": int(rounds), "durability": "sync", "generator": "LoadGenerator"}))
+PY
+)"
+python3 "$here/record-result.py" ab-engine --runs "$results" --load "$load_json" \
+    --command "LOAD_S=$load_s WARM_S=$warm_s CONNECTIONS=$connections BATCH_CONNECTIONS=$batch_connections ROUNDS=$rounds${OPTS_A:+ OPTS_A='$OPTS_A'}${OPTS_B:+ OPTS_B='$OPTS_B'} benchmarks/ab-engine.sh $1 $2"
 python3 - "$results" "$rounds" <<'PY'
 import json, sys
 rows = {r["label"]: r for r in (json.loads(l) for l in open(sys.argv[1]))}

@@ -9,7 +9,7 @@
 # By default a small warm-up close (a few seconds of batches, then a close of every cooperative) runs
 # before the fill, so that the measured close runs compiled code. COLD=1 skips it and measures the
 # first close after a start, whose code the JIT compiles while it runs (0.4-0.85 of a core on this
-# 2-core box; benchmarks/RESULTS.md, session 4).
+# 2-core box).
 #
 #   benchmarks/close-under-load.sh          (env: RATE default 10000, FILL_S default 40, OUT, SKIP_BUILD=1, COLD=1,
 #                                            ENGINE_JAVA_OPTS extra engine JVM options, e.g. -Xlog:gc:file=/tmp/gc.log)
@@ -103,3 +103,14 @@ if f.get("payments"):
 PY
 stop_server
 echo "== load after: $(cut -d' ' -f1-3 /proc/loadavg)"
+# the close's own log line (event=window_closed payments= duration_ms= aggregate_ms= files_ms=) and
+# the generator's summary of the 20 s around it
+close_json="$(python3 - "$out/close.log" "${COLD:-0}" <<'PY'
+import json, re, sys
+f = {k: int(v) for k, v in re.findall(r"(\w+)=(\d+)", open(sys.argv[1]).read())}
+print(json.dumps({"firstCloseAfterStart": sys.argv[2] == "1", "close": f}))
+PY
+)"
+python3 "$here/record-result.py" close-under-load --runs "$out/summary.jsonl" --figures "$close_json" \
+    --command "RATE=$rate FILL_S=$fill_s${COLD:+ COLD=$COLD}${ENGINE_JAVA_OPTS:+ ENGINE_JAVA_OPTS='$ENGINE_JAVA_OPTS'} benchmarks/close-under-load.sh" \
+    --load "{\"ratePerS\": $rate, \"connections\": 128, \"fillS\": $fill_s, \"fillConnections\": 64, \"batchSize\": 100, \"warmS\": 10, \"loadS\": 20, \"closeAtS\": 5, \"cooperatives\": 1000, \"terminals\": 100000, \"durability\": \"sync\", \"generator\": \"LoadGenerator\"}"

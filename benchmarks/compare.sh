@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# One command for Lumbung's end-to-end load figures (see benchmarks/LOAD-RESULTS.md):
+# One command for Lumbung's end-to-end load figures (the "compare" table of benchmarks/RESULTS.md):
 #   build; reference data (1000 terminals); engine (sync durability) under single posts at max rate
 #   right away an open loop at half that max for p99; batch posts (100 per request), then single
 #   posts at max again; the same single and batch loads on the no-op HTTP server; PostgreSQL (one transaction
@@ -41,7 +41,7 @@ bench_jar="$root/benchmarks/target/benchmarks.jar"
 # offered 14,651 req/s got stuck in its warm-up (300-8,800 answers/s, 20,000 requests queued in its
 # client) even against the no-op server, and that backlog drained into the measured window as a
 # 1.2 s p99; with -XX:+UseSerialGC it caught up within 5 s and its p99 against the no-op server was
-# 6.1 ms (RESULTS.md, session 3). The engine keeps the JVM's default collector.
+# 6.1 ms. The engine keeps the JVM's default collector.
 gen_java=(java -Xms1g -Xmx1g -XX:+UseSerialGC -cp "$bench_jar")
 
 echo "== reference data: 10 coops, 1000 traders, 1000 terminals"
@@ -121,6 +121,9 @@ echo "== PostgreSQL baseline"
 "$here/pg-baseline.sh" --clients 8,32 --seconds "$load_s" --json-out "$results" | tee "$out/pg.log"
 
 echo "== load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+python3 "$here/record-result.py" compare --runs "$results" \
+    --command "LOAD_S=$load_s WARM_S=$warm_s CONNECTIONS=$connections BATCH_CONNECTIONS=$batch_connections benchmarks/compare.sh" \
+    --load "{\"warmS\": $warm_s, \"loadS\": $load_s, \"connections\": $connections, \"batchConnections\": $batch_connections, \"batchSize\": 100, \"halfRatePerS\": $half_rate, \"durability\": \"sync\", \"generator\": \"LoadGenerator\"}"
 python3 - "$results" <<'PY'
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
@@ -163,4 +166,4 @@ if bad:
     print(f"compare.sh: INVALID: not every answer was an acceptance in {', '.join(bad)} (see the errors column)", file=sys.stderr)
     sys.exit(3)
 PY
-echo "(raw results: $results)"
+echo "(raw results: $results; the run's record under benchmarks/results/)"

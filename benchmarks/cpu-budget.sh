@@ -97,6 +97,9 @@ for round in $(seq 1 "$rounds"); do
   stop_server
 done
 echo "== load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+python3 "$here/record-result.py" cpu-budget --runs "$rows" \
+    --command "WARM_S=$warm_s LOAD_S=$load_s BATCH_CONNECTIONS=$batch_connections ROUNDS=$rounds benchmarks/cpu-budget.sh" \
+    --load "{\"warmS\": $warm_s, \"loadS\": $load_s, \"batchConnections\": $batch_connections, \"batchSize\": 100, \"rounds\": $rounds, \"durability\": \"sync\", \"generator\": \"LoadGenerator\"}"
 python3 - "$rows" <<'PY'
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]

@@ -5,7 +5,7 @@
 # lumbung_ingest_latency_seconds (request in to answer out) and its journal force latency
 # (lumbung_journal_sync_latency_seconds) over the measured window only, from two scrapes of its
 # /metrics; and the generator's own figures. Call it once per variant, alternating, to compare
-# JVM options or builds on this shared box (benchmarks/RESULTS.md, session 6).
+# JVM options or builds on this shared box (the "engine-latency" table of benchmarks/RESULTS.md).
 #
 #   benchmarks/engine-latency.sh LABEL RATE [engine JVM options...]
 #   env: WARM_S (default 20), LOAD_S (default 10), OUT (default a new /tmp folder), JAR (default engine/target/lumbung.jar)
@@ -37,7 +37,13 @@ curl -fs "http://127.0.0.1:$ops_port/metrics" > "$out/$label.metrics-end"
 wait "$scraper"
 stop_server
 rm -rf "$out/data-$label"
-echo "$label: engine's own answer latency (ms) $("$here/engine-quantiles.py" lumbung_ingest_latency_seconds \
+engine_ms="$("$here/engine-quantiles.py" lumbung_ingest_latency_seconds \
     "$out/$label.metrics-start" "$out/$label.metrics-end" channel=http)"
-echo "$label: journal force latency (ms)      $("$here/engine-quantiles.py" lumbung_journal_sync_latency_seconds \
+force_ms="$("$here/engine-quantiles.py" lumbung_journal_sync_latency_seconds \
     "$out/$label.metrics-start" "$out/$label.metrics-end")"
+echo "$label: engine's own answer latency (ms) $engine_ms"
+echo "$label: journal force latency (ms)      $force_ms"
+python3 "$here/record-result.py" engine-latency --runs "$out/$label.json" \
+    --figures "{\"label\": \"$label\", \"engineLatencyMs\": $engine_ms, \"journalForceMs\": $force_ms}" \
+    --command "WARM_S=$warm_s LOAD_S=$load_s${JAR:+ JAR=$JAR} benchmarks/engine-latency.sh $label $rate $*" \
+    --load "{\"ratePerS\": $rate, \"connections\": 128, \"warmS\": $warm_s, \"loadS\": $load_s, \"durability\": \"sync\", \"generator\": \"LoadGenerator\"}"

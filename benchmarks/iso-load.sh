@@ -15,5 +15,7 @@ pid=$!
 trap 'kill -TERM "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true' EXIT
 for _ in $(seq 1 600); do curl -fs "http://127.0.0.1:$ops/health/ready" >/dev/null 2>&1 && break; sleep 0.1; done
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-java -cp benchmarks/target/benchmarks.jar id.lumbung.bench.load.IsoLoad "$iso" "$out/ref" "${1:-64}" "${2:-15}"
+java -cp benchmarks/target/benchmarks.jar id.lumbung.bench.load.IsoLoad "$iso" "$out/ref" "${1:-64}" "${2:-15}" | tee "$out/iso.log"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+python3 benchmarks/record-result.py iso-load --parse iso-load --log "$out/iso.log" --command "benchmarks/iso-load.sh $*" \
+    --load "{\"connections\": ${1:-64}, \"seconds\": ${2:-15}, \"durability\": \"sync\", \"mac\": \"required\", \"generator\": \"IsoLoad\"}"

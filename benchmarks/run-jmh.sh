@@ -9,7 +9,10 @@
 #   MVN_OFFLINE=  (empty) lets Maven download; the default is offline (-o).
 # Output: benchmarks/target/jmh-results.txt (human-readable log and summary table)
 #         benchmarks/target/jmh-results.json (machine-readable results)
+#         benchmarks/results/<date>/run-jmh-<time>Z.json (the run's record: the JMH results with the
+#         machine, command and commit, rendered into benchmarks/RESULTS.md by render-results.py)
 set -euo pipefail
+command_line="benchmarks/run-jmh.sh $*"
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -30,3 +33,5 @@ java $(benchmarks/chronicle-flags.sh) -jar benchmarks/target/benchmarks.jar "$re
     -rf json -rff "$out_json" \
     "$@" 2>&1 | tee "$out_txt"
 echo "wrote $out_txt and $out_json"
+python3 benchmarks/record-result.py run-jmh --command "$command_line" --jmh "$out_json" \
+    --load "$(python3 -c 'import json, sys; print(json.dumps({"regex": sys.argv[1], "jmhArgs": "-f 1 -wi 2 -w 1s -i 3 -r 1s -prof gc " + " ".join(sys.argv[2:])}))' "$regex" "$@")"

@@ -4,6 +4,7 @@
 # to the first 200 on /health/ready, alternately replaying the whole journal
 # (snapshot.enabled=false) and starting from the snapshot the previous clean stop wrote.
 # Usage: benchmarks/run-restart.sh [payments=10000000] [rounds=3]
+# Records every start (benchmarks/results/<date>/run-restart-<time>Z.json) for benchmarks/RESULTS.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 payments="${1:-10000000}"
@@ -39,6 +40,9 @@ start_once() {
   kill -TERM "$pid"; wait "$pid" || true; pid=""
   local s; s=$(python3 -c "print(f'{($t1 - $t0) / 1e9:.2f}')")
   local how; how=$(grep -oE 'event=(snapshot_loaded|snapshot_rejected)[^ ]*' "$log" | head -1 || true)
+  python3 -c 'import json, sys; print(json.dumps({"snapshotEnabled": sys.argv[1] == "true", "readyS": round(int(sys.argv[2]) / 1e9, 3),
+      "journaledPaymentsPerS": round(int(sys.argv[3]) / int(sys.argv[2]) * 1e9), "loaded": sys.argv[4] or "whole journal"}))' \
+      "$1" "$(( t1 - t0 ))" "$entries" "$how" >> "$dir/starts.jsonl"
   echo "snapshot.enabled=$1: ready after $s s = $(python3 -c "print(f'{$entries / ($t1 - $t0) * 1e9:,.0f}')") journaled payments/s ${how:-(whole journal)}; $(grep -oE 'event=snapshot_written.*duration_ms=[0-9]+' "$log" | grep -oE '(bytes|duration_ms)=[0-9]+' | tr '\n' ' ')"
 }
 
@@ -48,3 +52,6 @@ for _ in $(seq 1 "$rounds"); do
   start_once true
 done
 echo "== load after: $(cut -d' ' -f1-3 /proc/loadavg)"
+python3 benchmarks/record-result.py run-restart --runs "$dir/starts.jsonl" \
+    --command "benchmarks/run-restart.sh $payments $rounds" \
+    --load "{\"payments\": $payments, \"rounds\": $rounds, \"heap\": \"-Xmx16g\", \"process\": \"java -jar engine/target/lumbung.jar serve, exec to first 200 on /health/ready\"}"
