@@ -21,7 +21,8 @@ The record (schema 1):
      "code": {"commit": `git rev-parse HEAD`, "dirty": true when tracked files outside the results
               differ from that commit}, "load": {...}, "figures": {...}}
 
-The file is benchmarks/results/<date>/<benchmark>-<HHMMSS>Z.json; RESULTS_DIR overrides
+The file is benchmarks/results/<date>/<benchmark>-<HHMMSS>Z.json (-2, -3, ... for a second record
+of the same benchmark in the same second); RESULTS_DIR overrides
 benchmarks/results. Prints the path written.
 """
 import argparse
@@ -151,8 +152,10 @@ def main(argv=None):
     base = pathlib.Path(os.environ.get("RESULTS_DIR", ROOT / "benchmarks" / "results"))
     path = base / now.strftime("%Y-%m-%d") / f"{a.benchmark}-{now.strftime('%H%M%S')}Z.json"
     path.parent.mkdir(parents=True, exist_ok=True)
-    if path.exists():
-        sys.exit(f"record-result.py: {path} exists (two runs of one benchmark in the same second)")
+    n = 1
+    while path.exists():  # two runs of one benchmark in the same second
+        n += 1
+        path = path.with_name(f"{a.benchmark}-{now.strftime('%H%M%S')}Z-{n}.json")
     path.write_text(json.dumps(record, indent=1) + "\n")
     print(f"recorded {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
 

@@ -1,0 +1,472 @@
+#!/usr/bin/env python3
+"""Renders benchmarks/RESULTS.md, the page of current benchmark results, from the raw run records
+under benchmarks/results/ (written by benchmarks/record-result.py, one JSON file per run) and the
+targets in benchmarks/targets.json. Every figure on the page comes from those files; the only
+hand-written text is the header below (HEADER) and the one-line description of each script
+(SCRIPTS).
+
+For each benchmark: one table of its latest run's figures, with the run's date, machine, command,
+load and commit, and a line per earlier run. For each target: a verdict over every recorded run
+since the last change to the code the target measures (`git log -1 -- PATHS`); a run counts when
+its recorded commit contains that change (`git merge-base --is-ancestor`) and its tree was clean.
+
+    python3 benchmarks/render-results.py          # rewrite benchmarks/RESULTS.md
+    python3 benchmarks/render-results.py --check  # exit 1 if the committed page is not what it renders
+
+The verdicts depend on the repository's history: a commit that changes measured code changes the
+verdicts of its targets, and --check then asks for the page to be rendered again.
+"""
+import json
+import pathlib
+import subprocess
+import sys
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+PAGE = ROOT / "benchmarks" / "RESULTS.md"
+
+HEADER = """\
+# Lumbung benchmark results
+
+This page is rendered by `python3 benchmarks/render-results.py` from the raw results under
+`benchmarks/results/<date>/` (one JSON file per run, written by the benchmark script that made the
+run through `benchmarks/record-result.py`) and the targets in `benchmarks/targets.json`. Do not
+edit it by hand: run a script, commit the JSON file it wrote, render, commit the page. CI checks
+that the page is what the data renders (`render-results.py --check`). Runs that are no longer the
+latest stay listed under their benchmark; the history of this page lives in git.
+
+Machine: each run records its own (CPUs, CPU model, memory, kernel, JDK, load average). The runs
+so far are on a shared 2-core KVM guest, where the load generator and the server share the two
+cores: times move by tens of percent between runs, so a verdict holds only when every counted run
+meets the target. A figure the run did not record reads "not recorded".
+
+## How to run
+
+| script | what it measures | how to run |
+|---|---|---|
+{scripts}
+
+## Targets
+
+A target is **met** only when every recorded run since the last change to the code it measures
+meets it; a run counts when its recorded commit contains that change and its tree had no
+uncommitted changes. "Met in warm runs only" means the warm runs meet it and a first run after a
+start does not (or none was recorded).
+
+| target | measured by | threshold | verdict | runs counted | code measured, last changed |
+|---|---|---:|---|---:|---|
+{targets}
+"""
+
+# benchmark -> (script, what it measures, how to run); the order of the page
+SCRIPTS = {
+    "compare": ("benchmarks/compare.sh", "engine against the no-op HTTP server and PostgreSQL: single posts, half-rate p99, batches of 100",
+                "`benchmarks/compare.sh` (about 4 min; env LOAD_S, WARM_S, CONNECTIONS, BATCH_CONNECTIONS)"),
+    "close-under-load": ("benchmarks/close-under-load.sh", "a close of every cooperative (about 10 M payments) while terminals post at a fixed rate",
+                         "`benchmarks/close-under-load.sh` warm, `COLD=1 benchmarks/close-under-load.sh` for the first close after a start (env RATE, FILL_S)"),
+    "run-restart": ("benchmarks/run-restart.sh", "restart to ready, whole process, from the snapshot and from the whole journal",
+                    "`benchmarks/run-restart.sh [payments=10000000] [rounds=3]`"),
+    "run-jmh": ("benchmarks/run-jmh.sh", "the JMH suite of per-payment steps: ns/op and B/op",
+                "`benchmarks/run-jmh.sh [REGEX] [JMH args]` (about 4 min for the whole suite)"),
+    "jmh-ab": ("java -jar benchmarks.jar", "JMH rows of two commits side by side, alternated",
+               "build each commit's `benchmarks/target/benchmarks.jar`, run them alternately with `-rf json`, record with `record-result.py jmh-ab`"),
+    "ab-engine": ("benchmarks/ab-engine.sh", "two engine jars side by side: single posts, half-rate p99, batches",
+                  "`benchmarks/ab-engine.sh OLD.jar NEW.jar` (env ROUNDS, LOAD_S, WARM_S, OPTS_A, OPTS_B)"),
+    "engine-latency": ("benchmarks/engine-latency.sh", "the engine's own answer and force latency at an offered rate",
+                       "`benchmarks/engine-latency.sh LABEL RATE [engine JVM options]`"),
+    "cpu-budget": ("benchmarks/cpu-budget.sh", "CPU per batched payment, engine and no-op server, by thread group",
+                   "`benchmarks/cpu-budget.sh` (env ROUNDS, WARM_S, LOAD_S)"),
+    "iso-load": ("benchmarks/iso-load.sh", "ISO 8583 approvals/s with MACs, sync durability",
+                 "`benchmarks/iso-load.sh [connections=64] [seconds=15]`"),
+    "run-settlement-scale": ("benchmarks/run-settlement-scale.sh", "fill and close at scale under intake, then replay (in process)",
+                             "`benchmarks/run-settlement-scale.sh [payments] [coops] [traders]`"),
+    "run-file-phase": ("benchmarks/run-file-phase.sh", "rendering and writing 1,000 cooperatives' settlement files under intake",
+                       "`benchmarks/run-file-phase.sh [coops] [members] [rounds] [variants] [intake]`"),
+}
+
+
+# ---------------------------------------------------------------- git
+
+def git(root, *args, check=True):
+    return subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, check=check)
+
+
+def last_change(root, paths):
+    """(commit, date) of the last commit that changed any of paths, or (None, None)."""
+    out = git(root, "log", "-1", "--format=%H %cs", "--", *paths).stdout.split()
+    return (out[0], out[1]) if out else (None, None)
+
+
+def contains(root, run_commit, change):
+    """True when run_commit has change in its history (a run of that commit measured the change)."""
+    if not run_commit:
+        return False
+    return git(root, "merge-base", "--is-ancestor", change, run_commit, check=False).returncode == 0
+
+
+# ---------------------------------------------------------------- records
+
+def load_records(results):
+    records = []
+    for path in sorted(results.rglob("*.json")):
+        try:
+            r = json.loads(path.read_text())
+        except json.JSONDecodeError as e:
+            sys.exit(f"{path}: not JSON: {e}")
+        for key in ("schema", "benchmark", "dateUtc", "command", "machine", "code", "load", "figures"):
+            if key not in r:
+                sys.exit(f"{path}: no {key!r} (a record is written by benchmarks/record-result.py)")
+        if r["schema"] != 1:
+            sys.exit(f"{path}: schema {r['schema']}, this renderer reads schema 1")
+        r["_path"] = path.relative_to(results.parent.parent).as_posix() if path.is_relative_to(results.parent.parent) else str(path)
+        records.append(r)
+    records.sort(key=lambda r: (r["dateUtc"], r["_path"]))
+    return records
+
+
+def by_label(record):
+    return {r.get("label"): r for r in record["figures"].get("runs", [])}
+
+
+def errors(row):
+    return {k: v for k, v in row.get("outcomes", {}).items() if k not in ("201", "item 201")}
+
+
+# ---------------------------------------------------------------- figures for targets
+# Each extractor returns the samples one run gives a target: a list of (value, warm, what); warm is
+# None where the target does not tell first from warm runs. A run without the figure, or whose
+# rows were not all acceptances (an invalid run), gives none.
+
+def _valid(*rows):
+    return all(row is not None and not errors(row) for row in rows)
+
+
+def single_over_noop(r):
+    rows = by_label(r)
+    e, n = rows.get("engine-single"), rows.get("noop-single")
+    return [(e["paymentsPerS"] / n["paymentsPerS"], None, "engine-single / noop-single")] if _valid(e, n) else []
+
+
+def single_over_postgres(r):
+    rows = by_label(r)
+    e = rows.get("engine-single")
+    pg = [x for x in r["figures"].get("runs", []) if x.get("label") == "postgres"]
+    if not _valid(e) or not pg:
+        return []
+    best = max(pg, key=lambda x: x["tps"])
+    return [(e["paymentsPerS"] / best["tps"], None, f"engine-single / PostgreSQL at {best['clients']} clients")]
+
+
+def batch_payments_per_s(r):
+    b = by_label(r).get("engine-batch")
+    return [(b["paymentsPerS"], None, "engine-batch")] if _valid(b) else []
+
+
+def half_rate_p99_client_us(r):
+    h = by_label(r).get("engine-half-rate")
+    return [(h["latencyUs"]["p99"], None, f"engine-half-rate at {h['rateTargetPerS']:,}/s")] if _valid(h) else []
+
+
+def half_rate_p99_engine_us(r):
+    h = by_label(r).get("engine-half-rate")
+    if not _valid(h) or "engineLatencyMs" not in h:
+        return []
+    return [(h["engineLatencyMs"]["p99"] * 1000, None, f"engine's own, at {h['rateTargetPerS']:,}/s")]
+
+
+def close_ms_10m(r):
+    close = r["figures"].get("close", {})
+    if close.get("payments", 0) < 10_000_000 or "duration_ms" not in close:
+        return []
+    first = r["figures"].get("firstCloseAfterStart")
+    return [(close["duration_ms"], not first, f"{close['payments']:,} payments, {'first close after a start' if first else 'warm'}")]
+
+
+def snapshot_start_payments_per_s(r):
+    if r["load"].get("payments", 0) < 10_000_000:
+        return []
+    return [(s["journaledPaymentsPerS"], None, f"start from the snapshot, ready after {s['readyS']} s")
+            for s in r["figures"].get("runs", []) if s["loaded"].startswith("event=snapshot_loaded")]
+
+
+EXTRACTORS = {f.__name__: f for f in (single_over_noop, single_over_postgres, batch_payments_per_s, half_rate_p99_client_us,
+                                      half_rate_p99_engine_us, close_ms_10m, snapshot_start_payments_per_s)}
+
+
+def fmt(value, unit):
+    if unit.startswith("×"):
+        return f"{value:.2f} {unit}"
+    return f"{value:,.0f} {unit}"
+
+
+def verdict(target, records, root):
+    """(verdict text, runs counted, last change text) for one target over the records."""
+    commit, date = last_change(root, target["paths"])
+    changed = f"`{commit[:7]}` ({date})" if commit else "no commit"
+    counted = [r for r in records if r["benchmark"] == target["benchmark"] and r["code"].get("dirty") is False
+               and commit and contains(root, r["code"].get("commit"), commit)]
+    extract = EXTRACTORS[target["figure"]]
+    samples = [(v, warm, what, r) for r in counted for v, warm, what in extract(r)]
+    if not samples:
+        return "no run recorded since the last change", 0, changed
+    ok = (lambda v: v >= target["threshold"]) if target["op"] == ">=" else (lambda v: v <= target["threshold"])
+    failing = [s for s in samples if not ok(s[0])]
+    worst = (min if target["op"] == ">=" else max)(failing, key=lambda s: s[0]) if failing else None
+    runs = len({id(s[3]) for s in samples})
+
+    def cite(s):
+        return f"{fmt(s[0], target['unit'])} ({s[2]}, {s[3]['dateUtc']}, `{s[3]['code']['commit'][:7]}`)"
+
+    if target.get("coldAndWarm"):
+        warm = [s for s in samples if s[1]]
+        cold = [s for s in samples if not s[1]]
+        warm_ok = warm and all(ok(s[0]) for s in warm)
+        if warm_ok and not cold:
+            return "**met in warm runs only**: no first run after a start recorded", runs, changed
+        if warm_ok and failing:
+            return f"**met in warm runs only**: first run after a start {cite(worst)}", runs, changed
+    if failing:
+        return f"**not met**: {cite(worst)}", runs, changed
+    return "**met**", runs, changed
+
+
+# ---------------------------------------------------------------- tables per benchmark
+
+def plain(value):
+    """A value as text: lists joined, commit ids shortened."""
+    if isinstance(value, list):
+        value = ", ".join(str(v) for v in value)
+    value = str(value)
+    if len(value) == 40 and all(c in "0123456789abcdef" for c in value):
+        value = value[:10]
+    return value
+
+
+def cell(value):
+    return plain(value).replace("|", "\\|")
+
+
+def table(header, rows):
+    aligns = ["---:" if h.startswith(">") else "---" for h in header]
+    out = ["| " + " | ".join(h.lstrip(">") for h in header) + " |", "|" + "|".join(aligns) + "|"]
+    out += ["| " + " | ".join(cell(c) for c in row) + " |" for row in rows]
+    return out
+
+
+def n0(x):
+    return f"{x:,.0f}"
+
+
+def latency(row):
+    lat = row.get("latencyUs", {})
+    return " / ".join(n0(lat[k]) for k in ("p50", "p99", "p999", "max") if k in lat)
+
+
+def load_rows(r):
+    rows = []
+    for row in r["figures"]["runs"]:
+        if row.get("label") == "postgres":
+            continue
+        own = row.get("engineLatencyMs")
+        how = f"rate {row['rateTargetPerS']:,}/s" if row.get("rateTargetPerS") else "closed loop"
+        rows.append([f"{row['label']} ({row['mode']}, {how}, {row['connections']} conn)", n0(row["answersPerS"]),
+                     n0(row["paymentsPerS"]), latency(row),
+                     f"{own['p50']} / {own['p99']} / {own['p999']}" if own else "not recorded",
+                     row.get("generatorCpuS", ""), row.get("serverCpuS", "not recorded"),
+                     ", ".join(f"{k}={v:,}" for k, v in errors(row).items()) or "none"])
+    return table(["run", ">requests/s", ">payments/s", "latency µs p50 / p99 / p99.9 / max",
+                  "engine's own ms p50 / p99 / p99.9", ">generator CPU s", ">server CPU s", "errors"], rows)
+
+
+def render_compare(r):
+    out = load_rows(r)
+    pg = [x for x in r["figures"]["runs"] if x.get("label") == "postgres"]
+    if pg:
+        out += [""] + table(["PostgreSQL (pgbench, one transaction per payment)", ">transactions/s", ">latency ms avg"],
+                            [[f"{x['clients']} clients", n0(x["tps"]), f"{x['latencyAvgMs']:.2f}"] for x in pg])
+    return out
+
+
+def render_ab_engine(r):
+    rows = {x["label"]: x for x in r["figures"]["runs"]}
+    out = []
+    for n in range(1, r["load"]["rounds"] + 1):
+        for name, key, f in (("single posts/s (closed loop)", "single", lambda x: x["paymentsPerS"]),
+                             ("batch payments/s", "batch", lambda x: x["paymentsPerS"]),
+                             ("p50 µs at half own max", "half", lambda x: x["latencyUs"]["p50"]),
+                             ("p99 µs at half own max", "half", lambda x: x["latencyUs"]["p99"]),
+                             ("p99.9 µs at half own max", "half", lambda x: x["latencyUs"]["p999"])):
+            a, b = rows.get(f"A-{key}-{n}"), rows.get(f"B-{key}-{n}")
+            if a and b:
+                out.append([n, name, n0(f(a)), n0(f(b)), f"{f(b) / f(a):.2f}"])
+    return table([">round", "measure", ">A", ">B", ">B/A"], out)
+
+
+def jmh_rows(results):
+    out = {}
+    for b in results:
+        name = ".".join(b["benchmark"].split(".")[-2:])
+        alloc = b.get("secondaryMetrics", {}).get("gc.alloc.rate.norm", {}).get("score")
+        out[name] = (b["primaryMetric"]["score"], b["primaryMetric"].get("scoreError"), b["primaryMetric"]["scoreUnit"], alloc)
+    return out
+
+
+def render_jmh(r):
+    rows = [[name, f"{s:,.1f}", "" if err is None or err != err else f"{err:,.1f}", unit, "not recorded" if a is None else f"{a:,.3f}"]
+            for name, (s, err, unit, a) in jmh_rows(r["figures"]["jmh"]).items()]
+    return table(["benchmark", ">score", ">± error (99.9%)", "unit", ">B/op"], rows)
+
+
+def render_jmh_ab(r):
+    old = [jmh_rows(x) for x in r["figures"]["old"]]
+    new = [jmh_rows(x) for x in r["figures"]["new"]]
+    rows = []
+    for name in old[0]:
+        o = [x[name][0] for x in old if name in x]
+        n = [x[name][0] for x in new if name in x]
+        ratio = f"{(sum(n) / len(n)) / (sum(o) / len(o)):.2f}" if n else "not recorded"
+        rows.append([name, " / ".join(f"{x:,.1f}" for x in o), " / ".join(f"{x:,.1f}" for x in n), ratio])
+    return ([f"old `{r['load']['old'][:7]}`, new `{r['load']['new'][:7]}`, ns/op of each run in the order run.", ""]
+            + table(["benchmark", ">old ns/op", ">new ns/op", ">new/old (means)"], rows))
+
+
+def render_engine_latency(r):
+    f = r["figures"]
+    gen = f["runs"][-1] if f.get("runs") else {}
+
+    def q(d):
+        return " / ".join(str(d[k]) for k in ("p50", "p99", "p999") if k in d) if d.get("count") else "none"
+    return table(["label", ">offered/s", ">answers/s", "client µs p50 / p99 / p99.9 / max", "engine's own ms p50 / p99 / p99.9",
+                  "journal force ms p50 / p99 / p99.9"],
+                 [[f["label"], n0(r["load"]["ratePerS"]), n0(gen.get("answersPerS", 0)), latency(gen), q(f["engineLatencyMs"]),
+                   q(f["journalForceMs"])]])
+
+
+def render_cpu_budget(r):
+    return table(["run", ">payments/s", ">server µs/payment", ">generator µs/payment", "server by thread group, µs/payment"],
+                 [[x["label"], n0(x["paymentsPerS"]), x["serverUsPerPayment"], x["generatorUsPerPayment"],
+                   ", ".join(f"{g} {v}" for g, v in x["serverGroupsUsPerPayment"].items())] for x in r["figures"]["runs"]])
+
+
+def render_close(r):
+    f = r["figures"]
+    c = f.get("close", {})
+    out = table(["close", ">payments", ">batches", ">duration ms", ">aggregate ms", ">files ms", ">ns per payment"],
+                [["first after a start" if f.get("firstCloseAfterStart") else "warm (after a warm-up close)",
+                  n0(c.get("payments", 0)), n0(c.get("batches", 0)), n0(c.get("duration_ms", 0)), n0(c.get("aggregate_ms", 0)),
+                  n0(c.get("files_ms", 0)),
+                  n0(c["duration_ms"] * 1e6 / c["payments"]) if c.get("payments") else "not recorded"]])
+    return out + [""] + load_rows(r)
+
+
+def render_restart(r):
+    return table([">start", "snapshot.enabled", "loaded from", ">ready s", ">journaled payments/s"],
+                 [[i + 1, str(s["snapshotEnabled"]).lower(), s["loaded"], s["readyS"], n0(s["journaledPaymentsPerS"])]
+                  for i, s in enumerate(r["figures"]["runs"])])
+
+
+def render_iso(r):
+    f = r["figures"]
+    return table([">connections", ">seconds", ">approvals", ">approvals/s", ">declined", "latency µs p50 / p99 / p99.9 / max"],
+                 [[f["connections"], f["seconds"], n0(f["approvals"]), n0(f["approvalsPerS"]), n0(f["declined"]), latency(f)]])
+
+
+def render_scale(r):
+    f = r["figures"]
+    out = table(["close", ">payments", ">batches", ">seconds"],
+                [[c["variant"], n0(c["payments"]), n0(c["batches"]), c["seconds"]] for c in f["closes"]])
+    if f.get("replay"):
+        p = f["replay"]
+        out += [""] + table([">replayed entries", ">seconds", ">entries/s", ">ready after s"],
+                            [[n0(p["entries"]), p["seconds"], n0(p["entriesPerS"]), p["readyS"]]])
+    return out
+
+
+def render_file_phase(r):
+    return table(["variant (medians)", ">wall ms", ">file CPU ms", ">process CPU ms", ">alloc MB"],
+                 [[m["variant"], m["wallMs"], m["fileCpuMs"], m["processCpuMs"], m["allocMb"]] for m in r["figures"]["medians"]])
+
+
+RENDERERS = {"compare": render_compare, "ab-engine": render_ab_engine, "run-jmh": render_jmh, "jmh-ab": render_jmh_ab,
+             "engine-latency": render_engine_latency, "cpu-budget": render_cpu_budget, "close-under-load": render_close,
+             "run-restart": render_restart, "iso-load": render_iso, "run-settlement-scale": render_scale,
+             "run-file-phase": render_file_phase}
+
+
+def machine(m):
+    mem = f"{m['memTotalKiB'] / 1024 / 1024:.1f} GiB" if m.get("memTotalKiB") else m.get("memNote", "memory not recorded")
+    parts = [f"{m['nproc']} CPUs" if m.get("nproc") else "CPUs not recorded", m.get("cpuModel") or "CPU model not recorded", mem,
+             f"kernel {m['kernel']}" if m.get("kernel") else "kernel not recorded", m.get("jdk") or "JDK not recorded",
+             f"load average {m['loadAverage']}" if m.get("loadAverage") else "load average not recorded"]
+    return "; ".join(parts)
+
+
+def code(c):
+    if not c.get("commit"):
+        return "not recorded"
+    tree = {False: "clean tree", True: "**with uncommitted changes**", None: "tree state not recorded"}[c.get("dirty")]
+    return f"`{c['commit'][:10]}`, {tree}"
+
+
+def section(name, runs):
+    script, what, _ = SCRIPTS.get(name, (name, "", ""))
+    latest = runs[-1]
+    out = [f"## {name}", "", f"{what} (`{script}`).", ""]
+    if name not in RENDERERS:
+        sys.exit(f"render-results.py: no table for benchmark {name!r} ({latest['_path']}): add one to RENDERERS")
+    out += table(["latest run", ""], [
+        ["date (UTC)", latest["dateUtc"] + (f" ({latest['dateNote']})" if latest.get("dateNote") else "")],
+        ["machine", machine(latest["machine"])],
+        ["command", f"`{latest['command']}`"],
+        ["load", ", ".join(f"{k} {plain(v)}" for k, v in latest["load"].items()) or "not recorded"],
+        ["code measured", code(latest["code"])],
+        ["raw data", f"`{latest['_path']}`"]] + ([["note", latest["note"]]] if latest.get("note") else []))
+    out += [""] + RENDERERS[name](latest)
+    if len(runs) > 1:
+        out += ["", "Earlier runs: " + "; ".join(f"{r['dateUtc']} at {code(r['code'])} (`{r['_path']}`)" for r in reversed(runs[:-1]))]
+    return out
+
+
+def render(root=ROOT):
+    records = load_records(root / "benchmarks" / "results")
+    targets = json.loads((root / "benchmarks" / "targets.json").read_text())["targets"]
+    for t in targets:
+        if t["figure"] not in EXTRACTORS:
+            sys.exit(f"targets.json: {t['id']}: no extractor {t['figure']!r} in render-results.py")
+    target_rows = []
+    for t in targets:
+        text, runs, changed = verdict(t, records, root)
+        op = "≥" if t["op"] == ">=" else "≤"
+        target_rows.append(f"| {t['target']} ({t['source']}) | [{t['benchmark']}](#{t['benchmark']}) | {op} {fmt(t['threshold'], t['unit'])} "
+                           f"| {text} | {runs} | {changed} |")
+    page = HEADER.format(scripts="\n".join(f"| `{s}` | {w} | {h} |" for s, w, h in SCRIPTS.values()),
+                         targets="\n".join(target_rows)).splitlines()
+    names = list(SCRIPTS) + sorted({r["benchmark"] for r in records} - set(SCRIPTS))
+    missing = []
+    for name in names:
+        runs = [r for r in records if r["benchmark"] == name]
+        if runs:
+            page += [""] + section(name, runs)
+        else:
+            missing.append(f"`{SCRIPTS[name][0]}`")
+    if missing:
+        page += ["", "## Not yet recorded", "", "No run of these is recorded: " + ", ".join(missing) + "."]
+    while page and page[-1] == "":
+        page.pop()
+    return "\n".join(page) + "\n"
+
+
+def main():
+    text = render()
+    if sys.argv[1:] == ["--check"]:
+        if PAGE.read_text() != text:
+            sys.exit("benchmarks/RESULTS.md is not what benchmarks/results/ renders: run python3 benchmarks/render-results.py")
+        print("benchmarks/RESULTS.md is up to date")
+    elif sys.argv[1:]:
+        sys.exit(__doc__)
+    else:
+        PAGE.write_text(text)
+        print(f"wrote {PAGE.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,173 @@
+#!/usr/bin/env python3
+"""Tests of benchmarks/render-results.py and benchmarks/record-result.py, on a throwaway git
+repository: which runs a verdict counts (the last change to the measured code, a clean tree), the
+verdicts it gives, the record the helper writes, and --check.
+
+    python3 benchmarks/test_render_results.py
+"""
+import importlib.util
+import json
+import os
+import pathlib
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+
+HERE = pathlib.Path(__file__).resolve().parent
+
+
+def load(name, file):
+    spec = importlib.util.spec_from_file_location(name, HERE / file)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+render = load("render_results", "render-results.py")
+
+BATCH = {"id": "batch-rate", "source": "test", "target": "batches", "benchmark": "compare", "figure": "batch_payments_per_s",
+         "unit": "payments/s", "op": ">=", "threshold": 1_000_000, "paths": ["engine/src/main"]}
+CLOSE = {"id": "close-10m", "source": "test", "target": "close", "benchmark": "close-under-load", "figure": "close_ms_10m",
+         "unit": "ms", "op": "<=", "threshold": 2000, "coldAndWarm": True, "paths": ["engine/src/main"]}
+
+
+def git(root, *args):
+    return subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, check=True).stdout.strip()
+
+
+def compare_run(commit, batch_rate, dirty=False, date="2026-12-06T13:00:00Z"):
+    rows = [{"label": "engine-batch", "paymentsPerS": batch_rate, "outcomes": {"item 201": 100}}]
+    return {"schema": 1, "benchmark": "compare", "dateUtc": date, "command": "c", "machine": {}, "load": {},
+            "code": {"commit": commit, "dirty": dirty}, "figures": {"runs": rows}}
+
+
+def close_run(commit, ms, first):
+    return {"schema": 1, "benchmark": "close-under-load", "dateUtc": "2026-12-06T13:00:00Z", "command": "c", "machine": {},
+            "load": {}, "code": {"commit": commit, "dirty": False},
+            "figures": {"firstCloseAfterStart": first, "close": {"payments": 10_500_000, "duration_ms": ms}, "runs": []}}
+
+
+class VerdictTest(unittest.TestCase):
+    def setUp(self):
+        self.root = pathlib.Path(tempfile.mkdtemp(prefix="render-results-test."))
+        git(self.root, "init", "-q")
+        git(self.root, "config", "user.email", "t@example.invalid")
+        git(self.root, "config", "user.name", "t")
+        code = self.root / "engine" / "src" / "main"
+        code.mkdir(parents=True)
+        (code / "A.java").write_text("class A {}\n")
+        git(self.root, "add", "-A")
+        git(self.root, "commit", "-qm", "code")
+        self.before = git(self.root, "rev-parse", "HEAD")
+        (code / "A.java").write_text("class A { int x; }\n")
+        git(self.root, "commit", "-qam", "change to the measured code")
+        self.change = git(self.root, "rev-parse", "HEAD")
+        (self.root / "README.md").write_text("not measured\n")
+        git(self.root, "add", "-A")
+        git(self.root, "commit", "-qm", "docs")
+        self.after = git(self.root, "rev-parse", "HEAD")
+
+    def tearDown(self):
+        shutil.rmtree(self.root)
+
+    def verdict(self, target, records):
+        return render.verdict(target, records, self.root)
+
+    def test_a_run_before_the_last_change_does_not_count(self):
+        text, runs, changed = self.verdict(BATCH, [compare_run(self.before, 2_000_000)])
+        self.assertEqual("no run recorded since the last change", text)
+        self.assertEqual(0, runs)
+        self.assertIn(self.change[:7], changed)
+
+    def test_runs_at_or_after_the_change_count_and_meet(self):
+        text, runs, _ = self.verdict(BATCH, [compare_run(self.change, 1_200_000), compare_run(self.after, 1_100_000),
+                                             compare_run(self.before, 10)])
+        self.assertEqual("**met**", text)
+        self.assertEqual(2, runs)
+
+    def test_one_failing_run_since_the_change_is_not_met_with_its_figure(self):
+        text, runs, _ = self.verdict(BATCH, [compare_run(self.after, 1_200_000), compare_run(self.after, 650_000)])
+        self.assertTrue(text.startswith("**not met**: 650,000 payments/s"), text)
+        self.assertEqual(2, runs)
+
+    def test_a_run_with_uncommitted_changes_or_no_commit_does_not_count(self):
+        text, _, _ = self.verdict(BATCH, [compare_run(self.after, 10, dirty=True), compare_run(None, 10, dirty=None)])
+        self.assertEqual("no run recorded since the last change", text)
+
+    def test_an_invalid_run_gives_no_figure(self):
+        run = compare_run(self.after, 2_000_000)
+        run["figures"]["runs"][0]["outcomes"]["503"] = 4
+        self.assertEqual("no run recorded since the last change", self.verdict(BATCH, [run])[0])
+
+    def test_warm_runs_meet_and_a_first_close_does_not(self):
+        text, _, _ = self.verdict(CLOSE, [close_run(self.after, 1500, False), close_run(self.after, 2600, True)])
+        self.assertTrue(text.startswith("**met in warm runs only**: first run after a start 2,600 ms"), text)
+        text, _, _ = self.verdict(CLOSE, [close_run(self.after, 1500, False)])
+        self.assertEqual("**met in warm runs only**: no first run after a start recorded", text)
+        text, _, _ = self.verdict(CLOSE, [close_run(self.after, 1500, False), close_run(self.after, 1900, True)])
+        self.assertEqual("**met**", text)
+        text, _, _ = self.verdict(CLOSE, [close_run(self.after, 2100, False), close_run(self.after, 1900, True)])
+        self.assertTrue(text.startswith("**not met**: 2,100 ms"), text)
+
+
+class RecordAndCheckTest(unittest.TestCase):
+    """record-result.py writes a record the renderer reads; --check fails on a page that differs."""
+
+    def setUp(self):
+        self.root = pathlib.Path(tempfile.mkdtemp(prefix="render-results-test."))
+        (self.root / "benchmarks").mkdir()
+        for f in ("render-results.py", "record-result.py", "targets.json"):
+            shutil.copy(HERE / f, self.root / "benchmarks" / f)
+        git(self.root, "init", "-q")
+        git(self.root, "config", "user.email", "t@example.invalid")
+        git(self.root, "config", "user.name", "t")
+        (self.root / "engine" / "src" / "main").mkdir(parents=True)
+        (self.root / "engine" / "src" / "main" / "A.java").write_text("class A {}\n")
+        git(self.root, "add", "-A")
+        git(self.root, "commit", "-qm", "code")
+
+    def tearDown(self):
+        shutil.rmtree(self.root)
+
+    def run_script(self, *args):
+        return subprocess.run([sys.executable, *args], cwd=self.root, capture_output=True, text=True)
+
+    def test_record_then_render_then_check(self):
+        runs = self.root / "runs.jsonl"
+        runs.write_text(json.dumps({"label": "x", "startsAt": 1}) + "\n")
+        restart = [{"snapshotEnabled": True, "readyS": 0.9, "journaledPaymentsPerS": 11_000_000, "loaded": "event=snapshot_loaded"}]
+        (self.root / "starts.jsonl").write_text("".join(json.dumps(s) + "\n" for s in restart))
+        r = self.run_script("benchmarks/record-result.py", "run-restart", "--command", "benchmarks/run-restart.sh 10000000 1",
+                            "--load", '{"payments": 10000000, "rounds": 1}', "--runs", "starts.jsonl")
+        self.assertEqual(0, r.returncode, r.stderr)
+        written = list((self.root / "benchmarks" / "results").rglob("run-restart-*.json"))
+        self.assertEqual(1, len(written))
+        record = json.loads(written[0].read_text())
+        self.assertEqual(git(self.root, "rev-parse", "HEAD"), record["code"]["commit"])
+        self.assertIs(False, record["code"]["dirty"], "an untracked file and the results are not code changes")
+        self.assertEqual(os.cpu_count(), record["machine"]["nproc"])
+        self.assertEqual("benchmarks/run-restart.sh 10000000 1", record["command"])
+
+        self.assertEqual(0, self.run_script("benchmarks/render-results.py").returncode)
+        page = (self.root / "benchmarks" / "RESULTS.md").read_text()
+        self.assertIn("| Restart to ready ≥ 10 M journaled payments/s, whole process, from the snapshot (issue 22) "
+                      "| [run-restart](#run-restart) | ≥ 10,000,000 journaled payments/s | **met** | 1 |", page)
+        self.assertIn("| 1 | true | event=snapshot_loaded | 0.9 | 11,000,000 |", page)
+        self.assertEqual(0, self.run_script("benchmarks/render-results.py", "--check").returncode)
+
+        (self.root / "engine" / "src" / "main" / "A.java").write_text("class A { int changed; }\n")
+        r = self.run_script("benchmarks/record-result.py", "run-restart", "--command", "c", "--runs", "starts.jsonl")
+        self.assertEqual(0, r.returncode, r.stderr)
+        dirty = [json.loads(p.read_text()) for p in (self.root / "benchmarks" / "results").rglob("*.json")]
+        self.assertEqual([False, True], sorted(d["code"]["dirty"] for d in dirty))
+
+        (self.root / "benchmarks" / "RESULTS.md").write_text(page.replace("**met**", "**met** by hand"))
+        r = self.run_script("benchmarks/render-results.py", "--check")
+        self.assertNotEqual(0, r.returncode)
+        self.assertIn("not what benchmarks/results/ renders", r.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
