@@ -28,7 +28,7 @@ import java.util.List;
  * object graph of ~680 B per body, whatever recycler is configured), text is read from the parser's
  * buffer ({@code getTextCharacters}) into a reused {@link DecodedPayment}, and errors are constants.
  * A body the stream does not take cleanly (invalid JSON, truncated, content after the object, a
- * body-level error) is decoded again by a new blocking parser, exactly as before, and the stream is
+ * body-level error) is decoded again by a new blocking parser, which decides its answer, and the stream is
  * replaced; so is the stream after any refused item, since only refused items bring field names
  * other than the nine known ones into its name table. Bodies are bounded (4 KiB, 512 KiB), so a
  * bad body costs at most two parses.
@@ -290,7 +290,7 @@ public final class PaymentJsonDecoder {
         return stream.nextToken() == JsonToken.NOT_AVAILABLE && feeder.needMoreInput();
     }
 
-    // ---------------------------------------------------------------- blocking path (as before)
+    // ---------------------------------------------------------------- blocking path: bodies the stream does not take
 
     private void blockingOne(byte[] body, int length, DecodedPayment out) {
         try (JsonParser p = FACTORY.createParser(body, 0, length)) {

@@ -14,8 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The decoder as it was before it reused its parser and result objects (commit 113a26f), kept
- * as the oracle of PaymentJsonDecoderReuseTest (its limits are now read from the production decoder). Strict decoder of payment JSON (one payment, or a batch {@code {"payments":[...]}}) with Jackson's
+ * The decoder without reused parser and result objects (its code at commit 113a26f), kept as the
+ * oracle of PaymentJsonDecoderReuseTest (its limits are read from the production decoder). Strict decoder of payment JSON (one payment, or a batch {@code {"payments":[...]}}) with Jackson's
  * streaming parser: UTF-8 only, no duplicate keys (MALFORMED_JSON), nesting at most {@link #NESTING_DEPTH_MAX},
  * amount a JSON integer literal within 64 bits, unknown fields refused. Each item either yields a
  * {@link PaymentRequest} or one {@link DecodeError}; a batch item's error does not stop the others,
