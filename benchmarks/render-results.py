@@ -277,7 +277,8 @@ def load_rows(r):
                   "engine's own ms p50 / p99 / p99.9", ">generator CPU s", ">server CPU s", "errors"], rows)
 
 
-def render_compare(r):
+def render_compare(runs):
+    r = runs[-1]
     out = load_rows(r)
     pg = [x for x in r["figures"]["runs"] if x.get("label") == "postgres"]
     if pg:
@@ -286,7 +287,8 @@ def render_compare(r):
     return out
 
 
-def render_ab_engine(r):
+def render_ab_engine(runs):
+    r = runs[-1]
     rows = {x["label"]: x for x in r["figures"]["runs"]}
     out = []
     for n in range(1, r["load"]["rounds"] + 1):
@@ -310,13 +312,22 @@ def jmh_rows(results):
     return out
 
 
-def render_jmh(r):
-    rows = [[name, f"{s:,.1f}", "" if err is None or err != err else f"{err:,.1f}", unit, "not recorded" if a is None else f"{a:,.3f}"]
-            for name, (s, err, unit, a) in jmh_rows(r["figures"]["jmh"]).items()]
-    return table(["benchmark", ">score", ">± error (99.9%)", "unit", ">B/op"], rows)
+def render_jmh(runs):
+    """One row per JMH benchmark, from the latest run that measured it (a run may cover a few rows)."""
+    latest = {}
+    for r in runs:
+        for name, row in jmh_rows(r["figures"]["jmh"]).items():
+            latest[name] = (row, r)
+    rows = [[name, f"{s:,.1f}", "" if err is None or err != err else f"{err:,.1f}", unit, "not recorded" if a is None else f"{a:,.3f}",
+             f"{r['dateUtc']} `{(r['code'].get('commit') or 'not recorded')[:7]}`"]
+            for name, ((s, err, unit, a), r) in sorted(latest.items())]
+    return (["Each row from the latest run that measured it."
+             + (" Earlier rows were measured at other commits and times: compare rows of one run with each other." if len(runs) > 1 else ""), ""]
+            + table(["benchmark", ">score", ">± error (99.9%)", "unit", ">B/op", "run (UTC, commit)"], rows))
 
 
-def render_jmh_ab(r):
+def render_jmh_ab(runs):
+    r = runs[-1]
     old = [jmh_rows(x) for x in r["figures"]["old"]]
     new = [jmh_rows(x) for x in r["figures"]["new"]]
     rows = []
@@ -329,7 +340,8 @@ def render_jmh_ab(r):
             + table(["benchmark", ">old ns/op", ">new ns/op", ">new/old (means)"], rows))
 
 
-def render_engine_latency(r):
+def render_engine_latency(runs):
+    r = runs[-1]
     f = r["figures"]
     gen = f["runs"][-1] if f.get("runs") else {}
 
@@ -341,13 +353,15 @@ def render_engine_latency(r):
                    q(f["journalForceMs"])]])
 
 
-def render_cpu_budget(r):
+def render_cpu_budget(runs):
+    r = runs[-1]
     return table(["run", ">payments/s", ">server µs/payment", ">generator µs/payment", "server by thread group, µs/payment"],
                  [[x["label"], n0(x["paymentsPerS"]), x["serverUsPerPayment"], x["generatorUsPerPayment"],
                    ", ".join(f"{g} {v}" for g, v in x["serverGroupsUsPerPayment"].items())] for x in r["figures"]["runs"]])
 
 
-def render_close(r):
+def render_close(runs):
+    r = runs[-1]
     f = r["figures"]
     c = f.get("close", {})
     out = table(["close", ">payments", ">batches", ">duration ms", ">aggregate ms", ">files ms", ">ns per payment"],
@@ -358,19 +372,22 @@ def render_close(r):
     return out + [""] + load_rows(r)
 
 
-def render_restart(r):
+def render_restart(runs):
+    r = runs[-1]
     return table([">start", "snapshot.enabled", "loaded from", ">ready s", ">journaled payments/s"],
                  [[i + 1, str(s["snapshotEnabled"]).lower(), s["loaded"], s["readyS"], n0(s["journaledPaymentsPerS"])]
                   for i, s in enumerate(r["figures"]["runs"])])
 
 
-def render_iso(r):
+def render_iso(runs):
+    r = runs[-1]
     f = r["figures"]
     return table([">connections", ">seconds", ">approvals", ">approvals/s", ">declined", "latency µs p50 / p99 / p99.9 / max"],
                  [[f["connections"], f["seconds"], n0(f["approvals"]), n0(f["approvalsPerS"]), n0(f["declined"]), latency(f)]])
 
 
-def render_scale(r):
+def render_scale(runs):
+    r = runs[-1]
     f = r["figures"]
     out = table(["close", ">payments", ">batches", ">seconds"],
                 [[c["variant"], n0(c["payments"]), n0(c["batches"]), c["seconds"]] for c in f["closes"]])
@@ -381,7 +398,8 @@ def render_scale(r):
     return out
 
 
-def render_file_phase(r):
+def render_file_phase(runs):
+    r = runs[-1]
     return table(["variant (medians)", ">wall ms", ">file CPU ms", ">process CPU ms", ">alloc MB"],
                  [[m["variant"], m["wallMs"], m["fileCpuMs"], m["processCpuMs"], m["allocMb"]] for m in r["figures"]["medians"]])
 
@@ -420,7 +438,7 @@ def section(name, runs):
         ["load", ", ".join(f"{k} {plain(v)}" for k, v in latest["load"].items()) or "not recorded"],
         ["code measured", code(latest["code"])],
         ["raw data", f"`{latest['_path']}`"]] + ([["note", latest["note"]]] if latest.get("note") else []))
-    out += [""] + RENDERERS[name](latest)
+    out += [""] + RENDERERS[name](runs)
     if len(runs) > 1:
         out += ["", "Earlier runs: " + "; ".join(f"{r['dateUtc']} at {code(r['code'])} (`{r['_path']}`)" for r in reversed(runs[:-1]))]
     return out

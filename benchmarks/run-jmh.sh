@@ -34,4 +34,4 @@ java $(benchmarks/chronicle-flags.sh) -jar benchmarks/target/benchmarks.jar "$re
     "$@" 2>&1 | tee "$out_txt"
 echo "wrote $out_txt and $out_json"
 python3 benchmarks/record-result.py run-jmh --command "$command_line" --jmh "$out_json" \
-    --load "$(python3 -c 'import json, sys; print(json.dumps({"regex": sys.argv[1], "jmhArgs": "-f 1 -wi 2 -w 1s -i 3 -r 1s -prof gc " + " ".join(sys.argv[2:])}))' "$regex" "$@")"
+    --load "$(python3 -c 'import json, sys; print(json.dumps({"regex": sys.argv[1], "jmhArgs": " ".join(["-f 1 -wi 2 -w 1s -i 3 -r 1s -prof gc", *sys.argv[2:]])}))' "$regex" "$@")"

@@ -26,6 +26,7 @@ def load(name, file):
 
 
 render = load("render_results", "render-results.py")
+record = load("record_result", "record-result.py")
 
 BATCH = {"id": "batch-rate", "source": "test", "target": "batches", "benchmark": "compare", "figure": "batch_payments_per_s",
          "unit": "payments/s", "op": ">=", "threshold": 1_000_000, "paths": ["engine/src/main"]}
@@ -110,6 +111,52 @@ class VerdictTest(unittest.TestCase):
         self.assertEqual("**met**", text)
         text, _, _ = self.verdict(CLOSE, [close_run(self.after, 2100, False), close_run(self.after, 1900, True)])
         self.assertTrue(text.startswith("**not met**: 2,100 ms"), text)
+
+
+def jmh_run(date, commit, scores):
+    results = [{"benchmark": f"id.lumbung.bench.{name}", "primaryMetric": {"score": score, "scoreError": 1.0, "scoreUnit": "ns/op"},
+                "secondaryMetrics": {"gc.alloc.rate.norm": {"score": 0.0}}} for name, score in scores.items()]
+    return {"benchmark": "run-jmh", "dateUtc": date, "code": {"commit": commit, "dirty": False}, "figures": {"jmh": results}}
+
+
+class JmhTableTest(unittest.TestCase):
+    def test_each_row_comes_from_the_latest_run_that_measured_it(self):
+        suite = jmh_run("2026-12-06T12:00:00Z", "a" * 40, {"A.one": 10.0, "A.two": 20.0})
+        one_row = jmh_run("2026-12-06T13:00:00Z", "b" * 40, {"A.two": 25.0})
+        page = "\n".join(render.render_jmh([suite, one_row]))
+        self.assertIn("| A.one | 10.0 | 1.0 | ns/op | 0.000 | 2026-12-06T12:00:00Z `aaaaaaa` |", page)
+        self.assertIn("| A.two | 25.0 | 1.0 | ns/op | 0.000 | 2026-12-06T13:00:00Z `bbbbbbb` |", page)
+        self.assertNotIn("20.0", page)
+
+
+class ParseTest(unittest.TestCase):
+    """The printed lines of IsoLoad, SettlementScaleRun and FilePhaseRun (their printf formats) become figures."""
+
+    def test_iso_load(self):
+        f = record.parse_iso_load("load\niso: 64 connections, 15 s: approvals 301,234 (20,082/s), declined 0, "
+                                  "latency us p50 2900 p99 9100 p99.9 15000 max 40000\n")
+        self.assertEqual((301234, 20082, 0, 9100), (f["approvals"], f["approvalsPerS"], f["declined"], f["latencyUs"]["p99"]))
+
+    def test_settlement_scale(self):
+        f = record.parse_settlement_scale(
+            "fill: 10,000,000 payments in 20.00 s = 500,000 payments/s through the writer (async journal)\n"
+            "close (flat out): 1,000 batches, 10,000,000 payments, gross 150,000,000,000, fee 1,500,000 in 1.234 s = 123 ns"
+            " per payment (files included)\n"
+            "replay: 10,000,002 entries (900,000,000 bytes) in 9.50 s = 1,052,632 entries/s; ready (settlement re-verified)"
+            " after 10.20 s\n")
+        self.assertEqual([{"variant": "flat out", "batches": 1000, "payments": 10_000_000, "seconds": 1.234}], f["closes"])
+        self.assertEqual({"entries": 10_000_002, "seconds": 9.5, "entriesPerS": 1_052_632, "readyS": 10.2}, f["replay"])
+
+    def test_file_phase(self):
+        f = record.parse_file_phase("file phase: ...\nmedians:\n"
+                                    "  engine-4       wall   812.3 ms  file-cpu   900.1 ms  process-cpu  1500.0 ms  alloc   120 MB  gc  2.0"
+                                    "  intake   300,000/s before,   150,000/s during (0.50 of before)\nratio engine-16/engine-4: wall 0.84\n")
+        self.assertEqual([{"variant": "engine-4", "wallMs": 812.3, "fileCpuMs": 900.1, "processCpuMs": 1500.0, "allocMb": 120.0}],
+                         f["medians"])
+
+    def test_a_log_without_the_summary_stops_the_record(self):
+        with self.assertRaises(SystemExit):
+            record.parse_iso_load("engine exited\n")
 
 
 class RecordAndCheckTest(unittest.TestCase):
