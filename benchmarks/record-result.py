@@ -148,7 +148,7 @@ def main(argv=None):
         figures.update(PARSERS[a.parse](open(a.log).read()))
     now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
     record = {"schema": 1, "benchmark": a.benchmark, "dateUtc": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
-              "command": a.command, "machine": machine(), "code": code(), "load": a.load, "figures": figures}
+              "command": a.command.strip(), "machine": machine(), "code": code(), "load": a.load, "figures": figures}
     base = pathlib.Path(os.environ.get("RESULTS_DIR", ROOT / "benchmarks" / "results"))
     path = base / now.strftime("%Y-%m-%d") / f"{a.benchmark}-{now.strftime('%H%M%S')}Z.json"
     path.parent.mkdir(parents=True, exist_ok=True)
