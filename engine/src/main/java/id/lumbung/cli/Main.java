@@ -1,5 +1,9 @@
 package id.lumbung.cli;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.logging.LogManager;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -16,35 +20,31 @@ public final class Main implements Runnable {
         System.exit(new CommandLine(new Main()).execute(args));
     }
 
+    /** The logging configuration read at start (a resource next to this class). */
+    static final String LOGGING_PROPERTIES = "logging.properties";
+
     /**
-     * One line per event on stdout, key=value: {@code 2026-11-29T10:15:30.123+0700 level=INFO
-     * logger=... event=... }. Messages are written by the engine (never a request's content), so
-     * they carry no secret; rejections are counted in metrics, not logged per request.
+     * Every log line, the engine's and the libraries', to stdout in one format (one line per event,
+     * key=value, {@link LogLineFormatter}): {@link #LOGGING_PROPERTIES} is read into the JVM's
+     * java.util.logging, unless the JVM was started with its own
+     * {@code -Djava.util.logging.config.file} or {@code .class}, which wins. Messages are written
+     * by the engine (never a request's content), so they carry no secret; rejections are counted
+     * in metrics, not logged per request.
      */
     static void logToStdout() {
-        System.setProperty("java.util.logging.SimpleFormatter.format",
-                "%1$tFT%1$tT.%1$tL%1$tz level=%4$s logger=%3$s %5$s%6$s%n");
-        java.util.logging.Logger root = java.util.logging.LogManager.getLogManager().getLogger("");
-        for (java.util.logging.Handler h : root.getHandlers()) {
-            root.removeHandler(h);
+        if (System.getProperty("java.util.logging.config.file") != null
+                || System.getProperty("java.util.logging.config.class") != null) {
+            return;
         }
-        java.util.logging.StreamHandler stdout = new java.util.logging.StreamHandler(System.out,
-                new java.util.logging.SimpleFormatter()) {
-            @Override
-            public synchronized void publish(java.util.logging.LogRecord record) {
-                super.publish(record);
-                flush();
+        try (InputStream config = Main.class.getResourceAsStream(LOGGING_PROPERTIES)) {
+            if (config == null) {
+                throw new IllegalStateException(LOGGING_PROPERTIES + " missing from the jar");
             }
-        };
-        root.addHandler(stdout);
-        // Vert.x registers its HTTP server gauges once per server instance (one per event loop);
-        // Micrometer warns at the second registration of the same gauge, which is expected here
-        MICROMETER_REGISTRY_LOGGER.setLevel(java.util.logging.Level.SEVERE);
+            LogManager.getLogManager().readConfiguration(config);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
-
-    /** Held so that its level is not lost when the logger would otherwise be collected. */
-    private static final java.util.logging.Logger MICROMETER_REGISTRY_LOGGER =
-            java.util.logging.Logger.getLogger("io.micrometer.core.instrument.MeterRegistry");
 
     @Override
     public void run() {

@@ -51,6 +51,7 @@ public final class ServeCommand implements Callable<Integer> {
 
     /** How long a fatal error waits before the process halts, so that queued answers go out. */
     static final long FATAL_ANSWER_GRACE_MS = 500;
+    private static final System.Logger LOG = System.getLogger(ServeCommand.class.getName());
 
     @Override
     public Integer call() throws Exception {
@@ -105,10 +106,9 @@ public final class ServeCommand implements Callable<Integer> {
         Runnable drain = () -> {
             if (closed.compareAndSet(false, true)) {
                 long t0 = System.nanoTime();
-                System.out.println("event=stopping reason=signal");
+                LOG.log(System.Logger.Level.INFO, "event=stopping reason=signal");
                 engine.close();
-                System.out.println("event=stopped drain_ms=" + (System.nanoTime() - t0) / 1_000_000);
-                System.out.flush();
+                LOG.log(System.Logger.Level.INFO, "event=stopped drain_ms={0,number,#}", (System.nanoTime() - t0) / 1_000_000);
             }
         };
         Runtime.getRuntime().addShutdownHook(new Thread(drain, "lumbung-shutdown"));

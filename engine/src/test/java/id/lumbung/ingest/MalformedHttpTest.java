@@ -97,7 +97,7 @@ class MalformedHttpTest {
         public void close() {
         }
     };
-    /** Vert.x logs through java.util.logging here (no SLF4J provider), under its checker's class name. */
+    /** Vert.x logs into java.util.logging (through SLF4J and slf4j-jdk14), under its checker's class name. */
     final Logger blockedLogger = Logger.getLogger("io.vertx.core.impl.BlockedThreadChecker");
     /** Result lines for the data file, in order. */
     final List<String> results = new ArrayList<>();

@@ -168,8 +168,8 @@ public final class SftpServer implements AutoCloseable {
     /**
      * One line per session that signs in ({@code event=sftp_signed_in}) and per connection closed
      * without signing in ({@code event=sftp_refused}: a wrong key or user, or a probe), counted in
-     * {@code lumbung_sftp_sessions_total{result=signed_in|refused}}. MINA's own logging goes to
-     * SLF4J, which the engine does not bind.
+     * {@code lumbung_sftp_sessions_total{result=signed_in|refused}}. MINA's own lines reach the same
+     * log through SLF4J (docs/DECISIONS.md, "One logging path").
      */
     private static final class SessionLog implements SessionListener {
         private final Supplier<ReferenceData> reference;
