@@ -26,7 +26,7 @@ public record Obligation(String obligationId, String coopId, String traderId, Ob
     public static final int TRADER_ID_CHARS_MAX = 32;
     /**
      * Rp1,000,000,000 a day. With dates bounded to {@link #DATE_MIN}..{@link #DATE_MAX}
-     * (2,932,896 days) an accrual is at most 2.94e15 rupiah, far inside a long (9.2e18), so that
+     * (2,932,897 days) an accrual is at most 2.93e15 rupiah, far inside a long (9.2e18), so that
      * the sums of a member's {@link ObligationBook#OBLIGATIONS_PER_TRADER_MAX} obligations fit too.
      */
     public static final long DAILY_AMOUNT_MAX_RUPIAH = 1_000_000_000L;

@@ -125,6 +125,26 @@ public final class ObligationBook {
         return new ObligationOutcome(ObligationOutcome.Status.ENDED, state.obligation, null);
     }
 
+    /**
+     * Applies a journaled event (replay, or right after journaling it): a PUT must create, an END
+     * must end. An event that does not apply was never journaled by a correct engine, so it is
+     * thrown as a broken invariant rather than answered.
+     *
+     * @return the obligation as the book holds it afterwards
+     */
+    public Obligation apply(ObligationEvent event) {
+        if (!event.coopId().equals(coopId)) {
+            throw new IllegalArgumentException("event of " + event.coopId() + " applied to the book of " + coopId);
+        }
+        ObligationOutcome outcome = event instanceof ObligationEvent.Put put ? put(put.obligation())
+                : end(((ObligationEvent.End) event).obligationId(), ((ObligationEvent.End) event).endDate());
+        if (!outcome.changed()) {
+            throw new IllegalStateException("journaled obligation event " + event + " does not apply to the book of "
+                    + coopId + ": " + (outcome.rejection() != null ? outcome.rejection().detail() : outcome.status()));
+        }
+        return outcome.obligation();
+    }
+
     /** The obligation of that id, or null. */
     public Obligation obligation(String obligationId) {
         ObligationState s = byId.get(obligationId);

@@ -17,7 +17,7 @@ public enum ObligationCode {
     IDEMPOTENCY_CONFLICT(422),
     /**
      * {@link ObligationBook#OBLIGATIONS_PER_TRADER_MAX} or {@link ObligationBook#OBLIGATIONS_MAX}
-     * reached. DESIGN.md names no code for it; the API layer decides the answer.
+     * reached: a state the request cannot change, so 409. DESIGN.md names no code for it yet.
      */
     LIMIT_REACHED(409);
 

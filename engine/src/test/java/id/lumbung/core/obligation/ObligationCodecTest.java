@@ -38,6 +38,22 @@ class ObligationCodecTest {
     }
 
     @Test
+    void decodedEventsApplyToABookAndOnlyOnce() {
+        ObligationBook book = new ObligationBook("C1");
+        byte[] put = ObligationCodec.encodePut(LOAN);
+        byte[] end = ObligationCodec.encodeEnd("C1", "L-1", LocalDate.of(2026, 12, 31));
+        assertThat(book.apply(ObligationCodec.decode(put, 0, put.length))).isEqualTo(LOAN);
+        assertThat(book.apply(ObligationCodec.decode(end, 0, end.length)).endDate()).isEqualTo(LocalDate.of(2026, 12, 31));
+        // a second PUT of the same terms changes nothing: it was never journaled twice
+        assertThatThrownBy(() -> book.apply(ObligationCodec.decode(put, 0, put.length)))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("UNCHANGED");
+        assertThatThrownBy(() -> book.apply(new ObligationEvent.End("C1", "L-9", LocalDate.of(2026, 12, 31))))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("no obligation L-9");
+        assertThatThrownBy(() -> new ObligationBook("C2").apply(new ObligationEvent.Put(LOAN)))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void aPutCarriesNoEnd() {
         assertThatThrownBy(() -> ObligationCodec.encodePut(LOAN.endedOn(LocalDate.of(2027, 1, 1))))
                 .isInstanceOf(IllegalArgumentException.class);
