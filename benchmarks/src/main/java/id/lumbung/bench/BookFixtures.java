@@ -1,11 +1,12 @@
 package id.lumbung.bench;
 
+import id.lumbung.reference.ReferenceFiles;
 import id.lumbung.journal.Journal;
 import id.lumbung.metrics.EngineMetrics;
-import id.lumbung.payment.PaymentBook;
-import id.lumbung.payment.WindowSink;
-import id.lumbung.reference.ReferenceData;
-import id.lumbung.reference.ReferenceDataException;
+import id.lumbung.core.payment.PaymentBook;
+import id.lumbung.core.payment.WindowSink;
+import id.lumbung.core.reference.ReferenceData;
+import id.lumbung.core.reference.ReferenceDataException;
 import id.lumbung.reference.ReferenceDataGenerator;
 import id.lumbung.settlement.FeeSchedule;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -37,7 +38,7 @@ final class BookFixtures {
     /** Writes the generated reference data into {@code dir} and loads it. */
     static ReferenceData reference(Path dir) throws IOException, ReferenceDataException {
         ReferenceDataGenerator.write(dir, COOPS, TRADERS, TERMINALS, 42);
-        return ReferenceData.load(dir, fees().toConfig().keySet());
+        return ReferenceFiles.load(dir, fees().toConfig().keySet());
     }
 
     /** A book with no cap on retained payments, metrics on a SimpleMeterRegistry. */

@@ -2,7 +2,7 @@ package id.lumbung.bench;
 
 import id.lumbung.config.Durability;
 import id.lumbung.journal.Journal;
-import id.lumbung.payment.EntryCodec;
+import id.lumbung.core.journal.EntryCodec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;

@@ -1,7 +1,10 @@
 package id.lumbung.ingest;
 
-import id.lumbung.reference.Coop;
-import id.lumbung.reference.Trader;
+import id.lumbung.web.CoopFiles;
+import id.lumbung.web.HeadAnswers;
+import id.lumbung.web.Problem;
+import id.lumbung.core.reference.Coop;
+import id.lumbung.core.reference.Trader;
 import id.lumbung.settlement.BatchRecord;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;

@@ -1,13 +1,15 @@
 package id.lumbung.ingest;
 
-import id.lumbung.payment.PaymentBook;
-import id.lumbung.payment.PaymentDraft;
-import id.lumbung.payment.PostLane;
-import id.lumbung.payment.PostResult;
-import id.lumbung.payment.PaymentRequest;
-import id.lumbung.payment.PaymentView;
-import id.lumbung.payment.VoidOutcome;
-import id.lumbung.reference.Terminal;
+import id.lumbung.web.HeadAnswers;
+import id.lumbung.web.Problem;
+import id.lumbung.core.payment.PaymentBook;
+import id.lumbung.core.payment.PaymentDraft;
+import id.lumbung.writer.PostLane;
+import id.lumbung.core.payment.PostResult;
+import id.lumbung.core.payment.PaymentRequest;
+import id.lumbung.core.payment.PaymentView;
+import id.lumbung.core.payment.VoidOutcome;
+import id.lumbung.core.reference.Terminal;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;

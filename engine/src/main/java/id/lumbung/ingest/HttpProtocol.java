@@ -1,5 +1,6 @@
 package id.lumbung.ingest;
 
+import id.lumbung.web.Problem;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;

@@ -1,9 +1,10 @@
 package id.lumbung.journal;
 
+import id.lumbung.core.journal.JournalCorruptException;
 import id.lumbung.config.Durability;
 import id.lumbung.files.AtomicFiles;
-import id.lumbung.payment.EntryCodec;
-import id.lumbung.payment.JournalEntry;
+import id.lumbung.core.journal.EntryCodec;
+import id.lumbung.core.journal.JournalEntry;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,6 +1,6 @@
 package id.lumbung.ledger;
 
-import id.lumbung.snapshot.SnapshotException;
+import id.lumbung.core.snapshot.SnapshotException;
 import id.lumbung.snapshot.SnapshotIn;
 import id.lumbung.snapshot.SnapshotOut;
 import id.lumbung.settlement.Batch;

@@ -8,7 +8,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
-import id.lumbung.reference.Sha256;
+import id.lumbung.core.digest.Sha256;
 import java.security.MessageDigest;
 import java.util.function.BooleanSupplier;
 
@@ -105,13 +105,13 @@ public final class OpsServer {
         } else if (referenceReload != null && req.method() == HttpMethod.POST && path.equals("/admin/v1/reference/reload")) {
             if (authorized(req)) {
                 referenceReload.get().onComplete(ar -> answer(req, ar.succeeded() ? ar.result()
-                        : new Answer(500, id.lumbung.ingest.Problem.json(500, "RELOAD_FAILED", "Reload failed",
+                        : new Answer(500, id.lumbung.web.Problem.json(500, "RELOAD_FAILED", "Reload failed",
                                 String.valueOf(ar.cause().getMessage())))));
             }
         } else if (referenceHistory != null && req.method() == HttpMethod.GET && path.equals("/admin/v1/reference/history")) {
             if (authorized(req)) {
                 referenceHistory.get().onComplete(ar -> answer(req, ar.succeeded() ? ar.result()
-                        : new Answer(500, id.lumbung.ingest.Problem.json(500, "HISTORY_FAILED", "History failed",
+                        : new Answer(500, id.lumbung.web.Problem.json(500, "HISTORY_FAILED", "History failed",
                                 String.valueOf(ar.cause().getMessage())))));
             }
         } else {
@@ -174,7 +174,7 @@ public final class OpsServer {
 
     private static void problem(HttpServerRequest req, int status, String code, String detail) {
         req.response().setStatusCode(status).putHeader("Content-Type", "application/problem+json")
-                .end(id.lumbung.ingest.Problem.json(status, code, code, detail));
+                .end(id.lumbung.web.Problem.json(status, code, code, detail));
     }
 
 }

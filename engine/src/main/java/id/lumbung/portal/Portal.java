@@ -1,10 +1,10 @@
 package id.lumbung.portal;
 
-import id.lumbung.ingest.CoopFiles;
-import id.lumbung.ingest.HeadAnswers;
+import id.lumbung.web.CoopFiles;
+import id.lumbung.web.HeadAnswers;
 import id.lumbung.ingest.IngestContext;
-import id.lumbung.reference.Coop;
-import id.lumbung.reference.ReferenceData;
+import id.lumbung.core.reference.Coop;
+import id.lumbung.core.reference.ReferenceData;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.handler.codec.http.QueryStringDecoder;

@@ -1,5 +1,6 @@
 package id.lumbung.snapshot;
 
+import id.lumbung.core.snapshot.SnapshotException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;

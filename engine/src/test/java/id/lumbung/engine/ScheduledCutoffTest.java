@@ -6,7 +6,7 @@ import id.lumbung.TestEngine;
 import id.lumbung.config.Durability;
 import id.lumbung.config.EngineConfig;
 import id.lumbung.journal.Journal;
-import id.lumbung.payment.JournalEntry;
+import id.lumbung.core.journal.JournalEntry;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import id.lumbung.reference.DemoCredentials;
-import id.lumbung.reference.Terminal;
+import id.lumbung.core.reference.Terminal;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 

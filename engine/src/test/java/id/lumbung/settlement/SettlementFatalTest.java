@@ -1,16 +1,17 @@
 package id.lumbung.settlement;
 
+import id.lumbung.reference.ReferenceFiles;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import id.lumbung.config.Durability;
 import id.lumbung.journal.Journal;
 import id.lumbung.ledger.Ledger;
 import id.lumbung.metrics.EngineMetrics;
-import id.lumbung.payment.JournalEntry;
-import id.lumbung.payment.PaymentBook;
-import id.lumbung.payment.PaymentRequest;
-import id.lumbung.payment.PostOutcome;
-import id.lumbung.reference.ReferenceData;
+import id.lumbung.core.journal.JournalEntry;
+import id.lumbung.core.payment.PaymentBook;
+import id.lumbung.core.payment.PaymentRequest;
+import id.lumbung.core.payment.PostOutcome;
+import id.lumbung.core.reference.ReferenceData;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -32,7 +33,7 @@ class SettlementFatalTest {
     @Test
     @Timeout(value = 30, unit = TimeUnit.SECONDS)
     void aBatchTheLedgerRefusesReachesTheFatalHandlerAndIsNeitherListedNorWritten(@TempDir Path dir) throws Exception {
-        ReferenceData reference = ReferenceData.loadBundledDemo(FeeSchedule.defaults().toConfig().keySet());
+        ReferenceData reference = ReferenceFiles.loadBundledDemo(FeeSchedule.defaults().toConfig().keySet());
         // inconsistent input: a ledger without the members' accounts, so its booking throws
         Ledger ledger = new Ledger(reference.coopCount(), 0);
         EngineMetrics metrics = new EngineMetrics(new SimpleMeterRegistry());
@@ -78,7 +79,7 @@ class SettlementFatalTest {
     @Test
     @Timeout(value = 30, unit = TimeUnit.SECONDS)
     void noLaterCloseIsSettledAfterOneFailed(@TempDir Path dir) throws Exception {
-        ReferenceData reference = ReferenceData.loadBundledDemo(FeeSchedule.defaults().toConfig().keySet());
+        ReferenceData reference = ReferenceFiles.loadBundledDemo(FeeSchedule.defaults().toConfig().keySet());
         EngineMetrics metrics = new EngineMetrics(new SimpleMeterRegistry());
         List<Throwable> fatal = new CopyOnWriteArrayList<>();
         Path data = dir.resolve("data");

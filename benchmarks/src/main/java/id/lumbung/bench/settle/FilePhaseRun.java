@@ -1,20 +1,21 @@
 package id.lumbung.bench.settle;
 
+import id.lumbung.reference.ReferenceFiles;
 import id.lumbung.config.Durability;
 import id.lumbung.files.AtomicFiles;
 import id.lumbung.files.Camt053Statement;
 import id.lumbung.files.FileDigest;
 import id.lumbung.files.SettlementCsv;
 import id.lumbung.journal.Journal;
-import id.lumbung.journal.JournalWriter;
+import id.lumbung.writer.JournalWriter;
 import id.lumbung.metrics.EngineMetrics;
-import id.lumbung.payment.PaymentBook;
-import id.lumbung.payment.PaymentRequest;
-import id.lumbung.reference.Coop;
-import id.lumbung.reference.ReferenceData;
+import id.lumbung.core.payment.PaymentBook;
+import id.lumbung.core.payment.PaymentRequest;
+import id.lumbung.core.reference.Coop;
+import id.lumbung.core.reference.ReferenceData;
 import id.lumbung.reference.ReferenceDataGenerator;
-import id.lumbung.reference.Terminal;
-import id.lumbung.reference.Trader;
+import id.lumbung.core.reference.Terminal;
+import id.lumbung.core.reference.Trader;
 import id.lumbung.settlement.Batch;
 import id.lumbung.settlement.BatchRecord;
 import id.lumbung.settlement.FeeSchedule;
@@ -88,7 +89,7 @@ public final class FilePhaseRun {
         Path refDir = Files.createDirectories(root.resolve("reference"));
         ReferenceDataGenerator.write(refDir, coops, coops * members, coops * members, 42);
         FeeSchedule fees = FeeSchedule.defaults();
-        ReferenceData ref = ReferenceData.load(refDir, fees.toConfig().keySet());
+        ReferenceData ref = ReferenceFiles.load(refDir, fees.toConfig().keySet());
         System.out.printf("file phase: %,d cooperatives x %d members, %d rounds, variants %s, intake %s, %d cpus%n",
                 coops, members, rounds, variants, intake, Runtime.getRuntime().availableProcessors());
         List<Sample> samples = new ArrayList<>();

@@ -1,14 +1,15 @@
 package id.lumbung.bench.settle;
 
+import id.lumbung.reference.ReferenceFiles;
 import id.lumbung.config.Durability;
 import id.lumbung.config.EngineConfig;
 import id.lumbung.engine.Engine;
 import id.lumbung.journal.Journal;
-import id.lumbung.journal.JournalWriter;
+import id.lumbung.writer.JournalWriter;
 import id.lumbung.ledger.Ledger;
 import id.lumbung.metrics.EngineMetrics;
-import id.lumbung.payment.PaymentBook;
-import id.lumbung.reference.ReferenceData;
+import id.lumbung.core.payment.PaymentBook;
+import id.lumbung.core.reference.ReferenceData;
 import id.lumbung.reference.ReferenceDataGenerator;
 import id.lumbung.settlement.FeeSchedule;
 import id.lumbung.settlement.Settlement;
@@ -45,7 +46,7 @@ public final class RestartRun {
             ReferenceDataGenerator.write(refDir, args.length > 3 ? Integer.parseInt(args[3]) : 1_000,
                     args.length > 4 ? Integer.parseInt(args[4]) : 100_000, args.length > 4 ? Integer.parseInt(args[4]) : 100_000, 42);
             FeeSchedule fees = FeeSchedule.defaults();
-            fill(ReferenceData.load(refDir, fees.toConfig().keySet()), fees, Files.createDirectories(dir.resolve("data")),
+            fill(ReferenceFiles.load(refDir, fees.toConfig().keySet()), fees, Files.createDirectories(dir.resolve("data")),
                     payments);
             return;
         }
@@ -65,7 +66,7 @@ public final class RestartRun {
         Path refDir = Files.createDirectories(root.resolve("reference"));
         ReferenceDataGenerator.write(refDir, coops, traders, traders, 42);
         FeeSchedule fees = FeeSchedule.defaults();
-        ReferenceData ref = ReferenceData.load(refDir, fees.toConfig().keySet());
+        ReferenceData ref = ReferenceFiles.load(refDir, fees.toConfig().keySet());
         Path data = Files.createDirectories(root.resolve("data"));
         long entries = fill(ref, fees, data, payments);
         new ProcessBuilder("sync").inheritIO().start().waitFor(120, TimeUnit.SECONDS);

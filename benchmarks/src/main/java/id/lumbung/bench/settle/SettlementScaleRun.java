@@ -1,17 +1,18 @@
 package id.lumbung.bench.settle;
 
+import id.lumbung.reference.ReferenceFiles;
 import id.lumbung.config.Durability;
 import id.lumbung.journal.Journal;
-import id.lumbung.journal.JournalWriter;
+import id.lumbung.writer.JournalWriter;
 import id.lumbung.ledger.Ledger;
 import id.lumbung.metrics.EngineMetrics;
-import id.lumbung.payment.JournalEntry;
-import id.lumbung.payment.PaymentBook;
-import id.lumbung.payment.PaymentRequest;
-import id.lumbung.payment.PostOutcome;
-import id.lumbung.reference.ReferenceData;
+import id.lumbung.core.journal.JournalEntry;
+import id.lumbung.core.payment.PaymentBook;
+import id.lumbung.core.payment.PaymentRequest;
+import id.lumbung.core.payment.PostOutcome;
+import id.lumbung.core.reference.ReferenceData;
 import id.lumbung.reference.ReferenceDataGenerator;
-import id.lumbung.reference.Terminal;
+import id.lumbung.core.reference.Terminal;
 import id.lumbung.settlement.Batch;
 import id.lumbung.settlement.FeeSchedule;
 import id.lumbung.settlement.Settlement;
@@ -81,7 +82,7 @@ public final class SettlementScaleRun {
         Path refDir = Files.createDirectories(root.resolve("reference"));
         ReferenceDataGenerator.write(refDir, coops, traders, traders, 42);
         FeeSchedule fees = FeeSchedule.defaults();
-        ReferenceData ref = ReferenceData.load(refDir, fees.toConfig().keySet());
+        ReferenceData ref = ReferenceFiles.load(refDir, fees.toConfig().keySet());
         EngineMetrics metrics = new EngineMetrics(new SimpleMeterRegistry());
         Path data = Files.createDirectories(root.resolve("data"));
         Journal journal = new Journal(data.resolve("journal"), Durability.ASYNC);

@@ -1,11 +1,12 @@
 package id.lumbung.bench.settle;
 
+import id.lumbung.reference.ReferenceFiles;
 import id.lumbung.config.Durability;
 import id.lumbung.journal.Journal;
-import id.lumbung.journal.JournalWriter;
+import id.lumbung.writer.JournalWriter;
 import id.lumbung.metrics.EngineMetrics;
-import id.lumbung.payment.PaymentBook;
-import id.lumbung.reference.ReferenceData;
+import id.lumbung.core.payment.PaymentBook;
+import id.lumbung.core.reference.ReferenceData;
 import id.lumbung.reference.ReferenceDataGenerator;
 import id.lumbung.settlement.FeeSchedule;
 import id.lumbung.snapshot.Snapshots;
@@ -35,7 +36,7 @@ public final class SnapshotLoadRun {
         try {
             Path refDir = Files.createDirectories(root.resolve("reference"));
             ReferenceDataGenerator.write(refDir, 1_000, 100_000, 100_000, 42);
-            ReferenceData ref = ReferenceData.load(refDir, FeeSchedule.defaults().toConfig().keySet());
+            ReferenceData ref = ReferenceFiles.load(refDir, FeeSchedule.defaults().toConfig().keySet());
             EngineMetrics metrics = new EngineMetrics(new SimpleMeterRegistry());
             Snapshots snapshots = new Snapshots(root);
             try (Journal journal = new Journal(root.resolve("journal"), Durability.ASYNC)) {
