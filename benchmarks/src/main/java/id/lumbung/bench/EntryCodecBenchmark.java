@@ -2,7 +2,7 @@ package id.lumbung.bench;
 
 import id.lumbung.core.journal.EntryCodec;
 import id.lumbung.core.journal.JournalEntry;
-import id.lumbung.core.payment.PaymentRequest;
+import id.lumbung.core.journal.PaymentRequest;
 import java.util.Arrays;
 import java.util.zip.CRC32C;
 import org.openjdk.jmh.annotations.Benchmark;

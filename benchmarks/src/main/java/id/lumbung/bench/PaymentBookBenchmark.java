@@ -3,7 +3,7 @@ package id.lumbung.bench;
 import id.lumbung.config.Durability;
 import id.lumbung.journal.Journal;
 import id.lumbung.core.payment.PaymentBook;
-import id.lumbung.core.payment.PaymentRequest;
+import id.lumbung.core.journal.PaymentRequest;
 import id.lumbung.core.payment.PostOutcome;
 import id.lumbung.core.reference.ReferenceData;
 import id.lumbung.core.reference.Terminal;

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import id.lumbung.ingest.DecodedPayment;
 import id.lumbung.ingest.PaymentJsonDecoder;
-import id.lumbung.core.payment.PaymentDraft;
+import id.lumbung.core.journal.PaymentDraft;
 import java.io.IOException;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;

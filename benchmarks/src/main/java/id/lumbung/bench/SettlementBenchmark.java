@@ -7,7 +7,7 @@ import id.lumbung.metrics.EngineMetrics;
 import id.lumbung.core.payment.ClosedWindow;
 import id.lumbung.core.journal.JournalEntry;
 import id.lumbung.core.payment.PaymentBook;
-import id.lumbung.core.payment.PaymentRequest;
+import id.lumbung.core.journal.PaymentRequest;
 import id.lumbung.core.payment.PostOutcome;
 import id.lumbung.core.reference.ReferenceData;
 import id.lumbung.core.reference.Terminal;

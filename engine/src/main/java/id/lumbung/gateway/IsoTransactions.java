@@ -2,7 +2,7 @@ package id.lumbung.gateway;
 
 import id.lumbung.config.IsoMacMode;
 import id.lumbung.writer.PaymentCommands;
-import id.lumbung.core.payment.PaymentRequest;
+import id.lumbung.core.journal.PaymentRequest;
 import id.lumbung.core.payment.PaymentView;
 import id.lumbung.core.payment.PostOutcome;
 import id.lumbung.core.payment.VoidOutcome;

@@ -4,7 +4,7 @@ import id.lumbung.config.EngineConfig;
 import id.lumbung.ledger.Ledger;
 import id.lumbung.core.journal.JournalEntry;
 import id.lumbung.core.payment.PaymentBook;
-import id.lumbung.core.payment.PaymentRequest;
+import id.lumbung.core.journal.PaymentRequest;
 import id.lumbung.core.payment.PaymentView;
 import id.lumbung.writer.PostLane;
 import id.lumbung.core.payment.PostOutcome;

@@ -1,7 +1,7 @@
 package id.lumbung.gateway;
 
 import id.lumbung.writer.PaymentCommands;
-import id.lumbung.core.payment.PaymentRequest;
+import id.lumbung.core.journal.PaymentRequest;
 import id.lumbung.writer.PostLane;
 import id.lumbung.core.payment.PaymentStatus;
 import id.lumbung.core.payment.PaymentView;

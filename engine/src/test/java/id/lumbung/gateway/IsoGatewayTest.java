@@ -3,7 +3,7 @@ package id.lumbung.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import id.lumbung.config.IsoMacMode;
-import id.lumbung.core.payment.PaymentRequest;
+import id.lumbung.core.journal.PaymentRequest;
 import id.lumbung.core.payment.PaymentStatus;
 import id.lumbung.core.reference.Terminal;
 import io.micrometer.prometheusmetrics.PrometheusConfig;

@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import id.lumbung.TestBytes;
 import id.lumbung.config.Durability;
 import id.lumbung.core.journal.EntryCodec;
-import id.lumbung.core.payment.PaymentRequest;
+import id.lumbung.core.journal.PaymentRequest;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -6,7 +6,7 @@ import id.lumbung.engine.CoreHarness;
 import id.lumbung.files.FileDigest;
 import id.lumbung.ledger.Ledger;
 import id.lumbung.core.payment.PaymentBook;
-import id.lumbung.core.payment.PaymentRequest;
+import id.lumbung.core.journal.PaymentRequest;
 import id.lumbung.core.payment.PaymentStatus;
 import id.lumbung.core.payment.PaymentView;
 import id.lumbung.core.payment.PostOutcome;

@@ -2,7 +2,7 @@ package id.lumbung.writer;
 
 import id.lumbung.reference.ReferenceFiles;
 import id.lumbung.core.payment.PaymentBook;
-import id.lumbung.core.payment.PaymentDraft;
+import id.lumbung.core.journal.PaymentDraft;
 import id.lumbung.core.payment.PostOutcome;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -10,7 +10,7 @@ import id.lumbung.journal.Journal;
 import id.lumbung.writer.JournalWriter;
 import id.lumbung.metrics.EngineMetrics;
 import id.lumbung.core.payment.PaymentBook;
-import id.lumbung.core.payment.PaymentRequest;
+import id.lumbung.core.journal.PaymentRequest;
 import id.lumbung.core.reference.Coop;
 import id.lumbung.core.reference.ReferenceData;
 import id.lumbung.reference.ReferenceDataGenerator;

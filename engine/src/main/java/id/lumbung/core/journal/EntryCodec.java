@@ -1,7 +1,5 @@
 package id.lumbung.core.journal;
 
-import id.lumbung.core.payment.PaymentDraft;
-import id.lumbung.core.payment.PaymentRequest;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
@@ -80,11 +78,13 @@ public final class EntryCodec {
     private static final int FLAG_ONE_COOP = 1;
     private static final int FLAG_BLOCKED = 1;
     private static final int FLAG_BASELINE = 2;
-    /** Reference entry kinds and operations: {@link id.lumbung.core.reference.JournaledReference}'s. */
-    public static final byte REF_KIND_COOP = id.lumbung.core.reference.JournaledReference.KIND_COOP;
-    public static final byte REF_KIND_FEE_PLAN = id.lumbung.core.reference.JournaledReference.KIND_FEE_PLAN;
-    public static final byte REF_OP_SET = id.lumbung.core.reference.JournaledReference.OP_SET;
-    public static final byte REF_OP_REMOVE = id.lumbung.core.reference.JournaledReference.OP_REMOVE;
+    /** Reference entry kinds and operations as journaled (the values {@code JournaledReference} applies). */
+    public static final byte REF_KIND_COOP = 1;
+    public static final byte REF_KIND_TRADER = 2;
+    public static final byte REF_KIND_TERMINAL = 3;
+    public static final byte REF_KIND_FEE_PLAN = 4;
+    public static final byte REF_OP_SET = 1;
+    public static final byte REF_OP_REMOVE = 2;
     private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle INT_LE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle SHORT_LE = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);

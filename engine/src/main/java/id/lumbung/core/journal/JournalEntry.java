@@ -1,6 +1,5 @@
 package id.lumbung.core.journal;
 
-import id.lumbung.core.payment.PaymentRequest;
 
 /**
  * One decoded journal entry: a mutable holder that {@link EntryCodec#decode} fills, reused across
@@ -12,7 +11,7 @@ public final class JournalEntry {
     public static final byte TYPE_CLOSE = 3;
     /** Marks a torn tail entry (by its Chronicle index) as discarded by a restart. */
     public static final byte TYPE_DISCARD = 4;
-    /** One change of the reference data that decides money (see {@link id.lumbung.core.reference.JournaledReference}). */
+    /** One change of the reference data that decides money (see {@code JournaledReference}). */
     public static final byte TYPE_REFERENCE = 5;
 
     public static final byte TRIGGER_SCHEDULE = 0;

@@ -1,5 +1,7 @@
 package id.lumbung.core.payment;
 
+import id.lumbung.core.journal.PaymentDraft;
+import id.lumbung.core.journal.PaymentRequest;
 import id.lumbung.core.journal.EntryCodec;
 import id.lumbung.core.journal.JournalEntry;
 import id.lumbung.journal.Journal;
@@ -470,7 +472,7 @@ public final class PaymentBook {
 
     /** Posts one payment; the outcome is written into {@code out}. Allocates nothing on the new-payment path. */
     public void post(PaymentDraft d, Terminal terminal, PostResult out) {
-        post(d, terminal, RetainedPayments.keyHash(terminal.terminalId(), d.txnId, d.txnIdLength), clock.millis(), out);
+        post(d, terminal, RetainedPayments.keyHash(terminal.terminalId(), d.txnIdChars(), d.txnIdLength()), clock.millis(), out);
     }
 
     /**
@@ -486,7 +488,7 @@ public final class PaymentBook {
         String terminalId = terminal.terminalId();
         long sink = 0;
         for (int i = 0; i < n; i++) {
-            batchHashes[i] = RetainedPayments.keyHash(terminalId, drafts[i].txnId, drafts[i].txnIdLength);
+            batchHashes[i] = RetainedPayments.keyHash(terminalId, drafts[i].txnIdChars(), drafts[i].txnIdLength());
         }
         for (int i = 0; i < n; i++) { // loads only: the out-of-order core keeps many of these misses in flight
             sink += retained.touch(batchHashes[i]);
@@ -517,8 +519,8 @@ public final class PaymentBook {
 
     /** @param now the clock's millis when the request reached the writer: the acceptance time */
     private void post(PaymentDraft d, Terminal terminal, long hash, long now, PostResult out) {
-        d.terminalId = terminal.terminalId(); // the terminal's own String: the encoder and answers share it
-        long known = find(hash, d.terminalId, d.txnId, d.txnIdLength);
+        d.terminalId(terminal.terminalId()); // the terminal's own String: the encoder and answers share it
+        long known = find(hash, d.terminalId(), d.txnIdChars(), d.txnIdLength());
         if (known != 0) {
             // keyEntry now holds the known payment, read back by find()
             if (d.sameContent(keyEntry)) {
@@ -530,7 +532,7 @@ public final class PaymentBook {
             }
             return;
         }
-        if (d.occurredAtEpochMs > now + OCCURRED_AHEAD_MAX_MS || d.occurredAtEpochMs < now - OCCURRED_BEHIND_MAX_MS) {
+        if (d.occurredAtEpochMs() > now + OCCURRED_AHEAD_MAX_MS || d.occurredAtEpochMs() < now - OCCURRED_BEHIND_MAX_MS) {
             out.refused(PostOutcome.Result.INVALID_TIMESTAMP);
             return;
         }
@@ -544,7 +546,7 @@ public final class PaymentBook {
         long sequence = nextSequence();
         long index = append(codec.encodePayment(sequence, now, d, trader.traderId(), coop.coopId()));
         metrics.paymentEntries.increment();
-        applyPayment(sequence, now, hash, terminal.index(), trader.index(), d.amountRupiah, index);
+        applyPayment(sequence, now, hash, terminal.index(), trader.index(), d.amountRupiah(), index);
         out.accepted(sequence, now, trader.traderId(), coop.coopId());
     }
 

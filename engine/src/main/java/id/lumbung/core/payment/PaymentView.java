@@ -1,5 +1,7 @@
 package id.lumbung.core.payment;
 
+import id.lumbung.core.journal.PaymentRequest;
+
 /**
  * What the engine answers about one payment: an immutable snapshot taken on the journal writer thread.
  *

@@ -1,5 +1,7 @@
 package id.lumbung.core.payment;
 
+import id.lumbung.core.journal.PaymentRequest;
+
 /**
  * The outcome of one post as the journal writer writes it into storage its caller reuses: the
  * allocation-free form of {@link PostOutcome}. For ACCEPTED and REPLAYED it holds what the answer

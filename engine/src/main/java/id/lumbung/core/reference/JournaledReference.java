@@ -1,6 +1,7 @@
 package id.lumbung.core.reference;
 
 import id.lumbung.core.digest.Hex;
+import id.lumbung.core.journal.EntryCodec;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;
@@ -30,12 +31,12 @@ import java.util.TreeMap;
  * threads read is the immutable {@link ReferenceData} that {@link #effective} builds.
  */
 public final class JournaledReference {
-    public static final byte KIND_COOP = 1;
-    public static final byte KIND_TRADER = 2;
-    public static final byte KIND_TERMINAL = 3;
-    public static final byte KIND_FEE_PLAN = 4;
-    public static final byte OP_SET = 1;
-    public static final byte OP_REMOVE = 2;
+    public static final byte KIND_COOP = EntryCodec.REF_KIND_COOP;
+    public static final byte KIND_TRADER = EntryCodec.REF_KIND_TRADER;
+    public static final byte KIND_TERMINAL = EntryCodec.REF_KIND_TERMINAL;
+    public static final byte KIND_FEE_PLAN = EntryCodec.REF_KIND_FEE_PLAN;
+    public static final byte OP_SET = EntryCodec.REF_OP_SET;
+    public static final byte OP_REMOVE = EntryCodec.REF_OP_REMOVE;
     /** Changes kept for {@code GET /admin/v1/reference/history}: the newest 10,000 (about 1 MB). */
     public static final int HISTORY_MAX = 10_000;
     /** Longest string a journal entry holds (u8 length). */

@@ -1,7 +1,5 @@
 package id.lumbung.core.journal;
 
-import id.lumbung.core.payment.PaymentDraft;
-import id.lumbung.core.payment.PaymentRequest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

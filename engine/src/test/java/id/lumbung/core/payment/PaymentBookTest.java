@@ -1,5 +1,6 @@
 package id.lumbung.core.payment;
 
+import id.lumbung.core.journal.PaymentRequest;
 import id.lumbung.reference.ReferenceFiles;
 import id.lumbung.core.journal.JournalEntry;
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,5 +1,7 @@
 package id.lumbung.core.payment;
 
+import id.lumbung.core.journal.PaymentDraft;
+import id.lumbung.core.journal.PaymentRequest;
 import id.lumbung.core.journal.EntryCodec;
 import id.lumbung.core.journal.JournalEntry;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -75,7 +77,7 @@ class PaymentDraftTest {
             draft.set(r.terminalId(), txn, txn.length, r.amountRupiah(), r.currency(), r.occurredAtEpochMs(),
                     r.occurredAtOffsetSeconds(), r.method(), payer, r.payerRef() == null ? -1 : payer.length, r.merchantId());
 
-            assertThat(RetainedPayments.keyHash(r.terminalId(), draft.txnId, draft.txnIdLength))
+            assertThat(RetainedPayments.keyHash(r.terminalId(), draft.txnIdChars(), draft.txnIdLength()))
                     .as("key hash of %s", r).isEqualTo(RetainedPayments.keyHash(r.terminalId(), r.txnId()));
             int n = fromRequest.encodePayment(i + 1, 1_795_000_000_000L + i, r, "TR1", "KOP1");
             int m = fromDraft.encodePayment(i + 1, 1_795_000_000_000L + i, draft, "TR1", "KOP1");
@@ -96,7 +98,7 @@ class PaymentDraftTest {
             assertThat(draft.sameContent(known)).as("%s against its own entry", r).isTrue();
             PaymentDraft otherDraft = new PaymentDraft().set(other);
             assertThat(otherDraft.sameContent(known)).as("%s against the entry of %s", other, r).isEqualTo(other.sameContent(r));
-            assertThat(PaymentDraft.sameText(draft.txnId, draft.txnIdLength, known.raw, known.txnIdAt, known.txnIdLength)).isTrue();
+            assertThat(PaymentDraft.sameText(draft.txnIdChars(), draft.txnIdLength(), known.raw, known.txnIdAt, known.txnIdLength)).isTrue();
             assertThat(PaymentDraft.sameText(other.terminalId(), known.raw, known.terminalIdAt, known.terminalIdLength))
                     .isEqualTo(other.terminalId().equals(r.terminalId()));
         }

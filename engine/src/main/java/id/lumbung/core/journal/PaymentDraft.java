@@ -1,6 +1,5 @@
-package id.lumbung.core.payment;
+package id.lumbung.core.journal;
 
-import id.lumbung.core.journal.JournalEntry;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -18,7 +17,7 @@ public final class PaymentDraft {
      * The longest txnId and payerRef the decoders accept, in UTF-16 units (a payerRef is 64 characters,
      * two units each outside the BMP); longer ones (from a {@link PaymentRequest} built elsewhere) grow the arrays.
      */
-    static final int TXN_ID_CHARS = 32;
+    public static final int TXN_ID_CHARS = 32;
     static final int PAYER_REF_CHARS = 2 * 64;
 
     String terminalId;
@@ -85,6 +84,11 @@ public final class PaymentDraft {
         char[] to = length <= into.length ? into : new char[Math.max(length, capacity)];
         System.arraycopy(from, 0, to, 0, length);
         return to;
+    }
+
+    /** Sets the terminal id to the engine's own String for it (the encoder and the answers share it). */
+    public void terminalId(String terminalId) {
+        this.terminalId = terminalId;
     }
 
     public String terminalId() {
@@ -169,12 +173,12 @@ public final class PaymentDraft {
     }
 
     /** Whether {@code chars[0, n)} is exactly the UTF-8 text {@code raw[at, at + length)}; ASCII without a String. */
-    static boolean sameText(char[] chars, int n, byte[] raw, int at, int length) {
+    public static boolean sameText(char[] chars, int n, byte[] raw, int at, int length) {
         return sameText(null, chars, n, raw, at, length);
     }
 
     /** {@link #sameText(char[], int, byte[], int, int)} of a String. */
-    static boolean sameText(String s, byte[] raw, int at, int length) {
+    public static boolean sameText(String s, byte[] raw, int at, int length) {
         return sameText(s, null, s.length(), raw, at, length);
     }
 

@@ -1,4 +1,4 @@
-package id.lumbung.core.payment;
+package id.lumbung.core.journal;
 
 /**
  * One payment as a terminal sent it, decoded and validated field by field (HTTP JSON or ISO 8583).
