@@ -2,14 +2,12 @@ package id.lumbung.bench;
 
 import id.lumbung.reference.ReferenceFiles;
 import id.lumbung.journal.Journal;
-import id.lumbung.metrics.EngineMetrics;
 import id.lumbung.core.payment.PaymentBook;
 import id.lumbung.core.payment.WindowSink;
 import id.lumbung.core.reference.ReferenceData;
 import id.lumbung.core.reference.ReferenceDataException;
 import id.lumbung.reference.ReferenceDataGenerator;
 import id.lumbung.settlement.FeeSchedule;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,8 +41,7 @@ final class BookFixtures {
 
     /** A book with no cap on retained payments, metrics on a SimpleMeterRegistry. */
     static PaymentBook book(ReferenceData ref, Journal journal, WindowSink windows) {
-        return new PaymentBook(ref, Clock.systemUTC(), journal, windows, RETENTION_MS, Integer.MAX_VALUE,
-                new EngineMetrics(new SimpleMeterRegistry()));
+        return new PaymentBook(ref, Clock.systemUTC(), journal, windows, RETENTION_MS, Integer.MAX_VALUE);
     }
 
     static Path tempDir(String prefix) throws IOException {

@@ -82,7 +82,7 @@ final class Reconciler {
             settlement = new Settlement(start, fees, scratch, ledger, new EngineMetrics(new SimpleMeterRegistry()),
                     (t, e) -> failure.compareAndSet(null, e));
             PaymentBook book = new PaymentBook(baseline.reference(), ref, Clock.systemUTC(), journal, settlement,
-                    Long.MAX_VALUE, Integer.MAX_VALUE, new EngineMetrics(new SimpleMeterRegistry()));
+                    Long.MAX_VALUE, Integer.MAX_VALUE);
             Journal.ReplayResult result = journal.replay(book::replay, n -> { });
             entries = result.entries();
             out.println(journaledPlansLine(book.reference().feePlans(), baseline.mustJournal()));

@@ -317,7 +317,8 @@ public final class Engine implements AutoCloseable {
         ledger = new Ledger(start.coopCount(), start.traderCount());
         settlement = new Settlement(start, fees, config.dataDir, ledger, metrics, fatal);
         book = new PaymentBook(baseline.reference(), files, clock, journal,
-                settlement, TimeUnit.DAYS.toMillis(config.retentionDays), config.retainedPaymentsMax, metrics);
+                settlement, TimeUnit.DAYS.toMillis(config.retentionDays), config.retainedPaymentsMax);
+        metrics.countEntriesOf(book);
     }
 
     /**

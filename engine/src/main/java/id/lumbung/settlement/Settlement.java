@@ -363,6 +363,18 @@ public final class Settlement implements WindowSink, AutoCloseable {
         return settledCloseSequence;
     }
 
+    /** Waits (up to 10 minutes) for this settlement's thread to read the window of close {@code closeSequence}. */
+    @Override
+    public void awaitRead(long closeSequence) {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(10);
+        while (settledCloseSequence < closeSequence) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("settlement has not read the window of close " + closeSequence + " in 10 minutes");
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(100_000);
+        }
+    }
+
     /** Batches per cooperative a snapshot may list: 5 closes a day for 100 years. */
     private static final int SNAPSHOT_BATCHES_MAX = 5 * 366 * 100;
     private static final int SNAPSHOT_FILES_MAX = 8;

@@ -42,7 +42,7 @@ class SettlementFatalTest {
         Settlement settlement = new Settlement(reference, FeeSchedule.defaults(), data, ledger, metrics,
                 (thread, e) -> fatal.add(e));
         try (Journal journal = new Journal(dir.resolve("journal"), Durability.ASYNC)) {
-            PaymentBook book = new PaymentBook(reference, CLOCK, journal, settlement, RETENTION_MS, 1_000, metrics);
+            PaymentBook book = new PaymentBook(reference, CLOCK, journal, settlement, RETENTION_MS, 1_000);
             PostOutcome posted = book.post(new PaymentRequest("T0000001", "f-1", 15_000, "IDR", CLOCK.millis(), 25_200,
                     "QRIS", null, null), reference.terminal("T0000001"));
             assertThat(posted.result()).isEqualTo(PostOutcome.Result.ACCEPTED);
@@ -86,7 +86,7 @@ class SettlementFatalTest {
         Settlement settlement = new Settlement(reference, FeeSchedule.defaults(), data,
                 new Ledger(reference.coopCount(), reference.traderCount()), metrics, (thread, e) -> fatal.add(e));
         try (Journal journal = new Journal(dir.resolve("journal"), Durability.ASYNC)) {
-            PaymentBook book = new PaymentBook(reference, CLOCK, journal, settlement, RETENTION_MS, 1_000, metrics);
+            PaymentBook book = new PaymentBook(reference, CLOCK, journal, settlement, RETENTION_MS, 1_000);
             book.post(new PaymentRequest("T0000001", "f-1", 15_000, "IDR", CLOCK.millis(), 25_200, "QRIS", null, null),
                     reference.terminal("T0000001"));
             assertThat(book.close(-1, JournalEntry.TRIGGER_ADMIN)).isTrue();

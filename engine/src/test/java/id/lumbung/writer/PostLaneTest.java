@@ -43,8 +43,7 @@ class PostLaneTest {
     }
 
     private static PaymentBook book(ReferenceData ref, Journal journal) {
-        return new PaymentBook(ref, Clock.systemUTC(), journal, w -> { }, TimeUnit.DAYS.toMillis(7), Integer.MAX_VALUE,
-                new EngineMetrics(new SimpleMeterRegistry()));
+        return new PaymentBook(ref, Clock.systemUTC(), journal, w -> { }, TimeUnit.DAYS.toMillis(7), Integer.MAX_VALUE);
     }
 
     /** A minute before the test: inside the accepted window, and the same for a retry of the same payment. */

@@ -10,11 +10,9 @@ import id.lumbung.journal.Journal;
 import id.lumbung.writer.JournalWriter;
 import id.lumbung.metrics.EngineMetrics;
 import id.lumbung.core.payment.PaymentBook;
-import id.lumbung.core.journal.PaymentRequest;
 import id.lumbung.core.reference.Coop;
 import id.lumbung.core.reference.ReferenceData;
 import id.lumbung.reference.ReferenceDataGenerator;
-import id.lumbung.core.reference.Terminal;
 import id.lumbung.core.reference.Trader;
 import id.lumbung.settlement.Batch;
 import id.lumbung.settlement.BatchRecord;
@@ -31,7 +29,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -318,7 +315,7 @@ public final class FilePhaseRun {
             in.journal = new Journal(journalDir, Durability.ASYNC);
             Clock clock = Clock.systemUTC();
             PaymentBook book = new PaymentBook(ref, clock, in.journal, w -> { }, TimeUnit.DAYS.toMillis(7),
-                    Integer.MAX_VALUE, metrics);
+                    Integer.MAX_VALUE);
             in.writer = new JournalWriter(in.journal, metrics, 1 << 20, book::publishWindows, () -> { }, (t, e) -> {
                 e.printStackTrace();
                 System.exit(70);

@@ -3,7 +3,6 @@ package id.lumbung.bench.settle;
 import id.lumbung.reference.ReferenceFiles;
 import id.lumbung.config.Durability;
 import id.lumbung.journal.Journal;
-import id.lumbung.metrics.EngineMetrics;
 import id.lumbung.core.journal.JournalEntry;
 import id.lumbung.core.payment.PaymentBook;
 import id.lumbung.core.journal.PaymentRequest;
@@ -12,7 +11,6 @@ import id.lumbung.core.reference.ReferenceData;
 import id.lumbung.reference.ReferenceDataGenerator;
 import id.lumbung.core.reference.Terminal;
 import id.lumbung.settlement.FeeSchedule;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
@@ -83,8 +81,7 @@ public final class ReplayRun {
     }
 
     private static PaymentBook book(ReferenceData ref, Journal journal) {
-        return new PaymentBook(ref, Clock.systemUTC(), journal, w -> { }, TimeUnit.DAYS.toMillis(7), Integer.MAX_VALUE,
-                new EngineMetrics(new SimpleMeterRegistry()));
+        return new PaymentBook(ref, Clock.systemUTC(), journal, w -> { }, TimeUnit.DAYS.toMillis(7), Integer.MAX_VALUE);
     }
 
     private static void fill(ReferenceData ref, Path journalDir, int payments) {

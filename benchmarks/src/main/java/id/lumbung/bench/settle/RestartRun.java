@@ -95,7 +95,7 @@ public final class RestartRun {
         Ledger ledger = new Ledger(ref.coopCount(), ref.traderCount());
         Settlement settlement = new Settlement(ref, fees, data, ledger, metrics, RestartRun::die);
         PaymentBook book = new PaymentBook(ref, Clock.systemUTC(), journal, settlement, TimeUnit.DAYS.toMillis(7),
-                Integer.MAX_VALUE, metrics);
+                Integer.MAX_VALUE);
         JournalWriter writer = new JournalWriter(journal, metrics, 1 << 20, book::publishWindows, () -> { }, RestartRun::die);
         writer.start();
         long t0 = System.nanoTime();

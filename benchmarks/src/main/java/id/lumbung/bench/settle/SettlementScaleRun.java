@@ -93,7 +93,7 @@ public final class SettlementScaleRun {
         });
         settlement.live(); // the close logs aggregate_ms and files_ms at INFO
         Clock clock = Clock.systemUTC();
-        PaymentBook book = new PaymentBook(ref, clock, journal, settlement, TimeUnit.DAYS.toMillis(7), Integer.MAX_VALUE, metrics);
+        PaymentBook book = new PaymentBook(ref, clock, journal, settlement, TimeUnit.DAYS.toMillis(7), Integer.MAX_VALUE);
         JournalWriter writer = new JournalWriter(journal, metrics, 1 << 20, book::publishWindows, () -> { }, (t, e) -> {
             e.printStackTrace();
             System.exit(70);
@@ -126,7 +126,7 @@ public final class SettlementScaleRun {
             e.printStackTrace();
             System.exit(70);
         });
-        PaymentBook book2 = new PaymentBook(ref, clock, again, settlement2, TimeUnit.DAYS.toMillis(7), Integer.MAX_VALUE, metrics);
+        PaymentBook book2 = new PaymentBook(ref, clock, again, settlement2, TimeUnit.DAYS.toMillis(7), Integer.MAX_VALUE);
         java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
         long r0 = System.nanoTime();
         long cpu0 = threads.getCurrentThreadCpuTime();

@@ -41,7 +41,7 @@ public final class SnapshotLoadRun {
             Snapshots snapshots = new Snapshots(root);
             try (Journal journal = new Journal(root.resolve("journal"), Durability.ASYNC)) {
                 PaymentBook book = new PaymentBook(ref, Clock.systemUTC(), journal, w -> { }, TimeUnit.DAYS.toMillis(7),
-                        Integer.MAX_VALUE, metrics);
+                        Integer.MAX_VALUE);
                 JournalWriter writer = new JournalWriter(journal, metrics, 1 << 20, book::publishWindows, () -> { },
                         (t, e) -> e.printStackTrace());
                 writer.start();
@@ -56,7 +56,7 @@ public final class SnapshotLoadRun {
                 for (int r = 0; r < rounds; r++) {
                     System.gc();
                     PaymentBook fresh = new PaymentBook(ref, Clock.systemUTC(), journal, x -> { }, TimeUnit.DAYS.toMillis(7),
-                            Integer.MAX_VALUE, metrics);
+                            Integer.MAX_VALUE);
                     long t0 = System.nanoTime();
                     snapshots.load(w.file(), journal, fresh::readFrom);
                     double s = (System.nanoTime() - t0) / 1e9;

@@ -4,17 +4,18 @@ import id.lumbung.core.journal.PaymentDraft;
 import id.lumbung.core.journal.PaymentRequest;
 import id.lumbung.core.journal.EntryCodec;
 import id.lumbung.core.journal.JournalEntry;
-import id.lumbung.journal.Journal;
 import id.lumbung.core.journal.JournalCorruptException;
-import id.lumbung.metrics.EngineMetrics;
+import id.lumbung.core.journal.JournalPort;
 import id.lumbung.core.reference.Coop;
 import id.lumbung.core.reference.JournaledReference;
 import id.lumbung.core.reference.ReferenceData;
 import id.lumbung.core.reference.Terminal;
 import id.lumbung.core.reference.Trader;
 import id.lumbung.core.snapshot.SnapshotException;
-import id.lumbung.snapshot.SnapshotIn;
-import id.lumbung.snapshot.SnapshotOut;
+import id.lumbung.core.snapshot.SnapshotReader;
+import id.lumbung.core.snapshot.SnapshotWriter;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -51,7 +52,7 @@ public final class PaymentBook {
     /** True when {@link #journaled} changed since {@link #reference} was built. */
     private boolean referenceStale;
     private final Clock clock;
-    private final Journal journal;
+    private final JournalPort journal;
     private final WindowSink windows;
     private final long retentionMs;
     private final int retainedPaymentsMax;
@@ -66,7 +67,13 @@ public final class PaymentBook {
     private final byte[] keyBuffer = new byte[EntryCodec.ENTRY_BYTES_MAX];
     private final JournalEntry keyEntry = new JournalEntry();
     private long keySequence;
-    private final EngineMetrics metrics;
+    /**
+     * Entries this book appended, by type (replayed ones not counted): written by the writer thread
+     * only, with opaque writes that a metrics scrape reads on its own thread.
+     */
+    private long paymentEntries;
+    private long voidEntries;
+    private long closeEntries;
     private final RetainedPayments retained = new RetainedPayments();
     private int[] coopOfTrader;
     /** Replay finds traders and cooperatives from the ids' bytes. */
@@ -110,10 +117,10 @@ public final class PaymentBook {
      * A book whose reference in effect from the journal's start is {@code reference} itself, not
      * journaled (tests and benchmarks that journal no reference entries).
      */
-    public PaymentBook(ReferenceData reference, Clock clock, Journal journal, WindowSink windows, long retentionMs,
-            int retainedPaymentsMax, EngineMetrics metrics) {
+    public PaymentBook(ReferenceData reference, Clock clock, JournalPort journal, WindowSink windows, long retentionMs,
+            int retainedPaymentsMax) {
         this(JournaledReference.baseline(reference, reference.feePlans()), reference, clock, journal, windows,
-                retentionMs, retainedPaymentsMax, metrics);
+                retentionMs, retainedPaymentsMax);
         this.reference = reference; // the baseline's indexes are the files' order: the same data
     }
 
@@ -123,9 +130,8 @@ public final class PaymentBook {
      *     journal carries ({@link ReferenceBaseline})
      * @param files the reference files as read (names and credentials; no money is taken from them)
      */
-    public PaymentBook(JournaledReference journaled, ReferenceData files, Clock clock, Journal journal, WindowSink windows,
-            long retentionMs, int retainedPaymentsMax, EngineMetrics metrics) {
-        this.metrics = metrics;
+    public PaymentBook(JournaledReference journaled, ReferenceData files, Clock clock, JournalPort journal, WindowSink windows,
+            long retentionMs, int retainedPaymentsMax) {
         this.journaled = journaled;
         this.files = files;
         this.reference = journaled.effective(files);
@@ -269,14 +275,7 @@ public final class PaymentBook {
         }
         if (settled && !retained.voided(known)) {
             // its slot is cleared only once settlement has read the window that settled it
-            long close = lastCloseSequence[coopOfTrader[retained.trader(known)]];
-            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(10);
-            while (windows.settledCloseSequence() < close) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("settlement has not read the window of close " + close + " in 10 minutes");
-                }
-                java.util.concurrent.locks.LockSupport.parkNanos(100_000);
-            }
+            windows.awaitRead(lastCloseSequence[coopOfTrader[retained.trader(known)]]);
         }
         retained.remove(known);
     }
@@ -545,7 +544,7 @@ public final class PaymentBook {
         Coop coop = reference.coop(trader.coopIndex());
         long sequence = nextSequence();
         long index = append(codec.encodePayment(sequence, now, d, trader.traderId(), coop.coopId()));
-        metrics.paymentEntries.increment();
+        PAYMENT_ENTRIES.setOpaque(this, paymentEntries + 1);
         applyPayment(sequence, now, hash, terminal.index(), trader.index(), d.amountRupiah(), index);
         out.accepted(sequence, now, trader.traderId(), coop.coopId());
     }
@@ -586,7 +585,7 @@ public final class PaymentBook {
         }
         long voidSequence = nextSequence();
         append(codec.encodeVoid(voidSequence, clock.millis(), sequence));
-        metrics.voidEntries.increment();
+        VOID_ENTRIES.setOpaque(this, voidEntries + 1);
         applyVoid(sequence);
         return new VoidOutcome(VoidOutcome.Result.VOIDED, view(sequence));
     }
@@ -609,7 +608,7 @@ public final class PaymentBook {
         long sequence = nextSequence();
         long now = clock.millis();
         append(codec.encodeClose(sequence, now, trigger, coopIndex < 0 ? null : reference.coop(coopIndex).coopId()));
-        metrics.closeEntries.increment();
+        CLOSE_ENTRIES.setOpaque(this, closeEntries + 1);
         applyClose(sequence, now, trigger, coopIndex);
         return true;
     }
@@ -881,7 +880,7 @@ public final class PaymentBook {
      * Writes the whole book as of {@link #lastSequence}. Only when nothing runs on it (the writer
      * has stopped) and every closed window has been handed to settlement.
      */
-    public void writeTo(SnapshotOut out) {
+    public void writeTo(SnapshotWriter out) {
         if (!pendingWindows.isEmpty()) {
             throw new IllegalStateException(pendingWindows.size() + " closed windows not yet handed to settlement");
         }
@@ -906,40 +905,19 @@ public final class PaymentBook {
         retained.writeTo(out);
     }
 
-    /** Snapshot bytes the journaled reference may take: about 60 bytes per terminal at 4 million terminals. */
-    private static final int SNAPSHOT_REFERENCE_BYTES_MAX = Integer.MAX_VALUE - 8;
-
     /** The journaled reference at the snapshot's position, so that a start from it needs no earlier entry. */
-    private void writeReference(SnapshotOut out) {
-        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-        try (java.io.DataOutputStream data = new java.io.DataOutputStream(bytes)) {
-            journaled.writeTo(data);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e); // a byte array does not fail
-        }
-        out.writeInt(bytes.size());
-        out.writeBytes(bytes.toByteArray(), 0, bytes.size());
+    private void writeReference(SnapshotWriter out) {
+        journaled.writeTo(out);
     }
 
-    private void readReference(SnapshotIn in) {
-        int n = in.readCount(SNAPSHOT_REFERENCE_BYTES_MAX, "reference bytes");
-        in.requireBytesLeft(n);
-        byte[] bytes = new byte[n];
-        in.readBytes(bytes, 0, n);
-        try (java.io.DataInputStream data = new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes))) {
-            journaled = JournaledReference.readFrom(data);
-            if (data.available() != 0) {
-                throw new SnapshotException("snapshot reference has " + data.available() + " bytes too many");
-            }
-        } catch (java.io.IOException e) {
-            throw new SnapshotException("snapshot reference is damaged: " + e.getMessage(), e);
-        }
+    private void readReference(SnapshotReader in) {
+        journaled = JournaledReference.readFrom(in);
         referenceStale = true;
         refreshReference();
     }
 
     /** Loads a snapshot {@link #writeTo} wrote into this freshly built book (its reference comes with it). */
-    public void readFrom(SnapshotIn in) {
+    public void readFrom(SnapshotReader in) {
         if (lastSequence != 0) {
             throw new IllegalStateException("a snapshot loads into an empty payment book only");
         }
@@ -979,6 +957,37 @@ public final class PaymentBook {
     }
 
     // ---------------------------------------------------------------- ids and gauges
+
+    private static final VarHandle PAYMENT_ENTRIES;
+    private static final VarHandle VOID_ENTRIES;
+    private static final VarHandle CLOSE_ENTRIES;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            PAYMENT_ENTRIES = lookup.findVarHandle(PaymentBook.class, "paymentEntries", long.class);
+            VOID_ENTRIES = lookup.findVarHandle(PaymentBook.class, "voidEntries", long.class);
+            CLOSE_ENTRIES = lookup.findVarHandle(PaymentBook.class, "closeEntries", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** Payment entries this book appended (not replayed ones). Any thread. */
+    public long paymentEntries() {
+        return (long) PAYMENT_ENTRIES.getOpaque(this);
+    }
+
+    /** Void entries this book appended (not replayed ones). Any thread. */
+    public long voidEntries() {
+        return (long) VOID_ENTRIES.getOpaque(this);
+    }
+
+    /** Close entries this book appended (not replayed ones). Any thread. */
+    public long closeEntries() {
+        return (long) CLOSE_ENTRIES.getOpaque(this);
+    }
+
 
     /** Public payment id: "P" and the journal sequence, so a status lookup is one array read. */
     public static String paymentId(long sequence) {

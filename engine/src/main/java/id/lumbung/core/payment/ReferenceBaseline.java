@@ -1,7 +1,7 @@
 package id.lumbung.core.payment;
 
 import id.lumbung.core.journal.JournalEntry;
-import id.lumbung.journal.Journal;
+import id.lumbung.core.journal.JournalPort;
 import id.lumbung.core.reference.JournaledReference;
 import id.lumbung.core.reference.ReferenceData;
 import java.util.Map;
@@ -24,10 +24,10 @@ public record ReferenceBaseline(JournaledReference reference, boolean mustJourna
      * @param files the reference files as read
      * @param feePlans the configured fee plans, name to tiers
      */
-    public static ReferenceBaseline of(Journal journal, ReferenceData files, Map<String, String> feePlans) {
+    public static ReferenceBaseline of(JournalPort journal, ReferenceData files, Map<String, String> feePlans) {
         JournaledReference found = new JournaledReference();
         boolean[] state = new boolean[3]; // [0] first entry seen, [1] baseline entries seen, [2] done
-        journal.scan(e -> {
+        journal.readFromStart(e -> {
             boolean reference = e.type == JournalEntry.TYPE_REFERENCE;
             if (!state[0]) {
                 state[0] = true;

@@ -1,8 +1,8 @@
 package id.lumbung.core.payment;
 
 import id.lumbung.core.snapshot.SnapshotException;
-import id.lumbung.snapshot.SnapshotIn;
-import id.lumbung.snapshot.SnapshotOut;
+import id.lumbung.core.snapshot.SnapshotReader;
+import id.lumbung.core.snapshot.SnapshotWriter;
 import java.util.ArrayList;
 
 /**
@@ -330,7 +330,7 @@ final class RetainedPayments {
      * Writes the columns and the key table, as arrays. Segments still growing finish moving their
      * keys first, so the table is written in its settled layout and loads without rehashing.
      */
-    void writeTo(SnapshotOut out) {
+    void writeTo(SnapshotWriter out) {
         for (KeySegment k : segments) {
             k.finishGrowing();
         }
@@ -353,7 +353,7 @@ final class RetainedPayments {
     }
 
     /** Replaces this (empty) state with a snapshot's, checking the key counts and table shapes. */
-    void readFrom(SnapshotIn in) {
+    void readFrom(SnapshotReader in) {
         if (size != 0 || !chunks.isEmpty()) {
             throw new IllegalStateException("a snapshot loads into an empty payment table only");
         }

@@ -14,4 +14,17 @@ public interface WindowSink {
     default long settledCloseSequence() {
         return Long.MAX_VALUE;
     }
+
+    /**
+     * Returns once the window of close {@code closeSequence} has been read ({@link
+     * #settledCloseSequence} reached it). A sink that reads windows on another thread waits for it
+     * there; the default, for a sink that reads each window at once, only checks.
+     *
+     * @throws IllegalStateException when the window is not read (in time)
+     */
+    default void awaitRead(long closeSequence) {
+        if (settledCloseSequence() < closeSequence) {
+            throw new IllegalStateException("the window of close " + closeSequence + " has not been read");
+        }
+    }
 }

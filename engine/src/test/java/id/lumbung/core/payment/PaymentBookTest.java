@@ -9,11 +9,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import id.lumbung.config.Durability;
 import id.lumbung.journal.Journal;
 import id.lumbung.core.journal.JournalCorruptException;
-import id.lumbung.metrics.EngineMetrics;
 import id.lumbung.core.reference.ReferenceData;
 import id.lumbung.core.reference.Terminal;
 import id.lumbung.settlement.FeeSchedule;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -56,8 +54,7 @@ class PaymentBookTest {
     }
 
     private PaymentBook book(Journal journal, ReferenceData ref, int retainedMax) {
-        return new PaymentBook(ref, clock, journal, windows::add, 7 * DAY_MS, retainedMax,
-                new EngineMetrics(new SimpleMeterRegistry()));
+        return new PaymentBook(ref, clock, journal, windows::add, 7 * DAY_MS, retainedMax);
     }
 
     private PaymentRequest request(String terminalId, String txnId, long amount) {

@@ -7,11 +7,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import id.lumbung.config.Durability;
 import id.lumbung.journal.Journal;
-import id.lumbung.metrics.EngineMetrics;
 import id.lumbung.core.reference.JournaledReference;
 import id.lumbung.core.reference.ReferenceData;
 import id.lumbung.settlement.FeeSchedule;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,8 +30,7 @@ class ReferenceJournalTest {
     private final List<ClosedWindow> windows = new ArrayList<>();
 
     private PaymentBook book(JournaledReference journaled, ReferenceData files, Journal journal) {
-        return new PaymentBook(journaled, files, clock, journal, windows::add, Long.MAX_VALUE, 1_000_000,
-                new EngineMetrics(new SimpleMeterRegistry()));
+        return new PaymentBook(journaled, files, clock, journal, windows::add, Long.MAX_VALUE, 1_000_000);
     }
 
     private PaymentRequest request(String terminalId, String txnId, long amount) {
@@ -63,8 +60,7 @@ class ReferenceJournalTest {
                 "BRH-001,KSP-BERINGHARJO,Warung Bu Sri,REG");
         try (Journal journal = new Journal(dir.resolve("journal"), Durability.ASYNC)) {
             // a journal written before reference entries: payments and a close, nothing else
-            PaymentBook old = new PaymentBook(umi, clock, journal, windows::add, Long.MAX_VALUE, 1_000_000,
-                    new EngineMetrics(new SimpleMeterRegistry()));
+            PaymentBook old = new PaymentBook(umi, clock, journal, windows::add, Long.MAX_VALUE, 1_000_000);
             old.post(request("T0000001", "u1", 600_000), umi.terminal("T0000001"));
             old.close(-1, JournalEntry.TRIGGER_ADMIN);
             long oldEnd = old.lastSequence();

@@ -7,11 +7,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import id.lumbung.config.Durability;
 import id.lumbung.journal.Journal;
-import id.lumbung.metrics.EngineMetrics;
 import id.lumbung.core.reference.ReferenceData;
 import id.lumbung.core.reference.Terminal;
 import id.lumbung.settlement.FeeSchedule;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,7 +54,7 @@ class RetentionAfterCloseTest {
 
     /** A book on the demo data that retains payments 7 days, at most 1,000 of them. */
     private PaymentBook book(Journal journal) {
-        return new PaymentBook(ref, clock, journal, sink, 7 * DAY_MS, 1000, new EngineMetrics(new SimpleMeterRegistry()));
+        return new PaymentBook(ref, clock, journal, sink, 7 * DAY_MS, 1000);
     }
 
     /** A payment of T0000001 occurring now on the test's clock. */
