@@ -1,6 +1,7 @@
 package id.lumbung.ingest;
 
 import id.lumbung.web.HeadAnswers;
+import id.lumbung.web.HttpProtocol;
 import id.lumbung.web.Problem;
 import id.lumbung.core.payment.PaymentBook;
 import id.lumbung.core.journal.PaymentDraft;
@@ -63,7 +64,8 @@ public final class HttpIngest extends VerticleBase {
         decoder = new PaymentJsonDecoder(ctx.config().amountMaxRupiah);
         auth = new TerminalAuth();
         coopApi = new CoopApi(ctx, vertx);
-        portal = new id.lumbung.portal.Portal(ctx, vertx);
+        portal = new id.lumbung.portal.Portal(ctx.config(), ctx.referenceSource(), ctx.settlement(), ctx.ledger(),
+                ctx.clock(), ctx.metrics().registry(), vertx);
         // the wake-up runs drainLane on this loop without allocating: runOnContext wraps its handler
         // in a new task per call (one per group, so per payment under light load); this task is made
         // once and dispatched on the context as runOnContext would (Vert.x's internal API, 5.0.7)

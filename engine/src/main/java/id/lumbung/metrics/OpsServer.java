@@ -72,12 +72,12 @@ public final class OpsServer {
             java.util.function.UnaryOperator<HttpServerOptions> tls) {
         // admin bodies are at most 4 KiB from operators: 100 Continue is answered at once (HttpIngest
         // answers it only after the checks that come before a terminal's body)
-        HttpServerOptions options = tls.apply(id.lumbung.ingest.HttpProtocol.options()).setHost(host).setPort(port)
+        HttpServerOptions options = tls.apply(id.lumbung.web.HttpProtocol.options()).setHost(host).setPort(port)
                 .setHandle100ContinueAutomatically(true)
                 .setIdleTimeout(idleTimeoutSeconds).setIdleTimeoutUnit(java.util.concurrent.TimeUnit.SECONDS);
         server = vertx.createHttpServer(options)
-                .connectionHandler(connection -> id.lumbung.ingest.HttpProtocol.guard(connection, options))
-                .invalidRequestHandler(id.lumbung.ingest.HttpProtocol::answerInvalid)
+                .connectionHandler(connection -> id.lumbung.web.HttpProtocol.guard(connection, options))
+                .invalidRequestHandler(id.lumbung.web.HttpProtocol::answerInvalid)
                 .requestHandler(this::handle);
         return server.listen();
     }

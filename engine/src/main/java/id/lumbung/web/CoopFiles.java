@@ -1,9 +1,9 @@
 package id.lumbung.web;
 
-import id.lumbung.ingest.IngestContext;
 import id.lumbung.files.FileDigest;
 import id.lumbung.core.reference.Coop;
 import id.lumbung.settlement.BatchRecord;
+import id.lumbung.settlement.Settlement;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 
@@ -14,17 +14,18 @@ import io.vertx.core.http.HttpServerRequest;
  * Event loop only: the file is read with Vert.x's asynchronous file system.
  */
 public final class CoopFiles {
-    private final IngestContext ctx;
+    private final Settlement settlement;
     private final Vertx vertx;
 
-    public CoopFiles(IngestContext ctx, Vertx vertx) {
-        this.ctx = ctx;
+    /** @param settlement the closed batches and the folder of their files */
+    public CoopFiles(Settlement settlement, Vertx vertx) {
+        this.settlement = settlement;
         this.vertx = vertx;
     }
 
     /** Answers {@code req} with file {@code name} of batch {@code batchId}, if that batch is {@code coop}'s. */
     public void serve(HttpServerRequest req, Coop coop, String batchId, String name) {
-        BatchRecord record = ctx.settlement().batch(batchId);
+        BatchRecord record = settlement.batch(batchId);
         FileDigest digest = null;
         if (record != null && record.coopIndex() == coop.index()) {
             for (FileDigest f : record.files()) {
@@ -43,7 +44,7 @@ public final class CoopFiles {
             req.response().setStatusCode(304).putHeader("ETag", etag).end();
             return;
         }
-        String path = ctx.settlement().filesDir().resolve(coop.coopId()).resolve(d.name()).toString();
+        String path = settlement.filesDir().resolve(coop.coopId()).resolve(d.name()).toString();
         vertx.fileSystem().readFile(path).onComplete(ar -> {
             if (ar.failed()) {
                 problem(req, Problem.NOT_FOUND, "file is not readable");

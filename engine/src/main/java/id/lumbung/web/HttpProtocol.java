@@ -1,6 +1,5 @@
-package id.lumbung.ingest;
+package id.lumbung.web;
 
-import id.lumbung.web.Problem;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
