@@ -24,7 +24,7 @@ final class CoopApi {
 
     CoopApi(IngestContext ctx, Vertx vertx) {
         this.ctx = ctx;
-        this.files = new CoopFiles(ctx.settlement(), vertx);
+        this.files = new CoopFiles(ctx.settlement()::batch, ctx.settlement().filesDir(), vertx);
     }
 
     void handle(HttpServerRequest req, String path) {

@@ -82,7 +82,7 @@ public final class Portal {
         this.settlement = settlement;
         this.ledger = ledger;
         this.clock = clock;
-        this.files = new CoopFiles(settlement, vertx);
+        this.files = new CoopFiles(settlement::batch, settlement.filesDir(), vertx);
         this.sessions = vertx.sharedData().<String, PortalSessions>getLocalMap(SHARED_MAP)
                 .computeIfAbsent(SESSIONS_KEY, k -> new PortalSessions(clock));
         this.zone = ZoneId.of(config.timezone);

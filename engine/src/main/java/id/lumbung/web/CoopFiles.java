@@ -3,9 +3,10 @@ package id.lumbung.web;
 import id.lumbung.files.FileDigest;
 import id.lumbung.core.reference.Coop;
 import id.lumbung.settlement.BatchRecord;
-import id.lumbung.settlement.Settlement;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
+import java.nio.file.Path;
+import java.util.function.Function;
 
 /**
  * Serves one settlement file of a cooperative's own batch, as the cooperative API and the portal
@@ -14,18 +15,23 @@ import io.vertx.core.http.HttpServerRequest;
  * Event loop only: the file is read with Vert.x's asynchronous file system.
  */
 public final class CoopFiles {
-    private final Settlement settlement;
+    private final Function<String, BatchRecord> batchById;
+    private final Path filesDir;
     private final Vertx vertx;
 
-    /** @param settlement the closed batches and the folder of their files */
-    public CoopFiles(Settlement settlement, Vertx vertx) {
-        this.settlement = settlement;
+    /**
+     * @param batchById the closed batch with an id, or null (settlement's list; any thread)
+     * @param filesDir the folder of the batches' files, one folder per cooperative
+     */
+    public CoopFiles(Function<String, BatchRecord> batchById, Path filesDir, Vertx vertx) {
+        this.batchById = batchById;
+        this.filesDir = filesDir;
         this.vertx = vertx;
     }
 
     /** Answers {@code req} with file {@code name} of batch {@code batchId}, if that batch is {@code coop}'s. */
     public void serve(HttpServerRequest req, Coop coop, String batchId, String name) {
-        BatchRecord record = settlement.batch(batchId);
+        BatchRecord record = batchById.apply(batchId);
         FileDigest digest = null;
         if (record != null && record.coopIndex() == coop.index()) {
             for (FileDigest f : record.files()) {
@@ -44,7 +50,7 @@ public final class CoopFiles {
             req.response().setStatusCode(304).putHeader("ETag", etag).end();
             return;
         }
-        String path = settlement.filesDir().resolve(coop.coopId()).resolve(d.name()).toString();
+        String path = filesDir.resolve(coop.coopId()).resolve(d.name()).toString();
         vertx.fileSystem().readFile(path).onComplete(ar -> {
             if (ar.failed()) {
                 problem(req, Problem.NOT_FOUND, "file is not readable");
