@@ -1,16 +1,16 @@
 package id.lumbung;
 
-import id.lumbung.reference.ReferenceFiles;
 import id.lumbung.gateway.IsoTerminal;
+import id.lumbung.reference.ReferenceFiles;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import id.lumbung.config.EngineConfig;
-import id.lumbung.engine.Engine;
 import id.lumbung.core.reference.Coop;
-import id.lumbung.reference.DemoCredentials;
 import id.lumbung.core.reference.ReferenceData;
 import id.lumbung.core.reference.Terminal;
+import id.lumbung.engine.Engine;
+import id.lumbung.reference.DemoCredentials;
 import id.lumbung.settlement.FeeSchedule;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -1,11 +1,11 @@
 package id.lumbung;
 
-import id.lumbung.reference.ReferenceFiles;
 import id.lumbung.config.EngineConfig;
+import id.lumbung.core.reference.ReferenceData;
 import id.lumbung.engine.Engine;
 import id.lumbung.ingest.TerminalAuth;
 import id.lumbung.reference.DemoCredentials;
-import id.lumbung.core.reference.ReferenceData;
+import id.lumbung.reference.ReferenceFiles;
 import id.lumbung.settlement.FeeSchedule;
 import java.net.URI;
 import java.net.http.HttpClient;

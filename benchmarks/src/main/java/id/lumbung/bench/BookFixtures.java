@@ -1,12 +1,12 @@
 package id.lumbung.bench;
 
-import id.lumbung.reference.ReferenceFiles;
-import id.lumbung.journal.Journal;
 import id.lumbung.core.payment.PaymentBook;
 import id.lumbung.core.payment.WindowSink;
 import id.lumbung.core.reference.ReferenceData;
 import id.lumbung.core.reference.ReferenceDataException;
+import id.lumbung.journal.Journal;
 import id.lumbung.reference.ReferenceDataGenerator;
+import id.lumbung.reference.ReferenceFiles;
 import id.lumbung.settlement.FeeSchedule;
 import java.io.IOException;
 import java.nio.file.Files;

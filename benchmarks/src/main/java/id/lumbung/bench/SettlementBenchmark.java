@@ -1,17 +1,17 @@
 package id.lumbung.bench;
 
 import id.lumbung.config.Durability;
-import id.lumbung.journal.Journal;
-import id.lumbung.ledger.Ledger;
-import id.lumbung.metrics.EngineMetrics;
-import id.lumbung.core.payment.ClosedWindow;
 import id.lumbung.core.journal.JournalEntry;
-import id.lumbung.core.payment.PaymentBook;
 import id.lumbung.core.journal.PaymentRequest;
+import id.lumbung.core.payment.ClosedWindow;
+import id.lumbung.core.payment.PaymentBook;
 import id.lumbung.core.payment.PostOutcome;
 import id.lumbung.core.reference.ReferenceData;
 import id.lumbung.core.reference.Terminal;
 import id.lumbung.core.reference.Trader;
+import id.lumbung.journal.Journal;
+import id.lumbung.ledger.Ledger;
+import id.lumbung.metrics.EngineMetrics;
 import id.lumbung.settlement.Batch;
 import id.lumbung.settlement.FeePlan;
 import id.lumbung.settlement.FeeSchedule;

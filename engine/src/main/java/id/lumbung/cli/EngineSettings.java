@@ -1,9 +1,9 @@
 package id.lumbung.cli;
 
-import id.lumbung.reference.ReferenceFiles;
 import id.lumbung.config.EngineConfig;
 import id.lumbung.core.reference.ReferenceData;
 import id.lumbung.core.reference.ReferenceDataException;
+import id.lumbung.reference.ReferenceFiles;
 import id.lumbung.settlement.FeeSchedule;
 import java.io.IOException;
 import java.nio.file.Path;

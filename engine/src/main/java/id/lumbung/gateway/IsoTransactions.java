@@ -1,12 +1,12 @@
 package id.lumbung.gateway;
 
 import id.lumbung.config.IsoMacMode;
-import id.lumbung.writer.PaymentCommands;
 import id.lumbung.core.journal.PaymentRequest;
 import id.lumbung.core.payment.PaymentView;
 import id.lumbung.core.payment.PostOutcome;
 import id.lumbung.core.payment.VoidOutcome;
 import id.lumbung.core.reference.Terminal;
+import id.lumbung.writer.PaymentCommands;
 import java.time.Clock;
 import java.util.function.Function;
 import java.util.function.IntFunction;

@@ -1,11 +1,11 @@
 package id.lumbung.ingest;
 
-import id.lumbung.web.CoopFiles;
-import id.lumbung.web.HeadAnswers;
-import id.lumbung.web.Problem;
 import id.lumbung.core.reference.Coop;
 import id.lumbung.core.reference.Trader;
 import id.lumbung.settlement.BatchRecord;
+import id.lumbung.web.CoopFiles;
+import id.lumbung.web.HeadAnswers;
+import id.lumbung.web.Problem;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 import java.util.List;

@@ -1,16 +1,16 @@
 package id.lumbung.ingest;
 
+import id.lumbung.core.journal.PaymentDraft;
+import id.lumbung.core.journal.PaymentRequest;
+import id.lumbung.core.payment.PaymentBook;
+import id.lumbung.core.payment.PaymentView;
+import id.lumbung.core.payment.PostResult;
+import id.lumbung.core.payment.VoidOutcome;
+import id.lumbung.core.reference.Terminal;
 import id.lumbung.web.HeadAnswers;
 import id.lumbung.web.HttpProtocol;
 import id.lumbung.web.Problem;
-import id.lumbung.core.payment.PaymentBook;
-import id.lumbung.core.journal.PaymentDraft;
 import id.lumbung.writer.PostLane;
-import id.lumbung.core.payment.PostResult;
-import id.lumbung.core.journal.PaymentRequest;
-import id.lumbung.core.payment.PaymentView;
-import id.lumbung.core.payment.VoidOutcome;
-import id.lumbung.core.reference.Terminal;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;

@@ -1,13 +1,13 @@
 package id.lumbung.ingest;
 
-import id.lumbung.web.Problem;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
-import id.lumbung.core.journal.PaymentRequest;
 import com.fasterxml.jackson.core.async.ByteArrayFeeder;
+import id.lumbung.core.journal.PaymentRequest;
+import id.lumbung.web.Problem;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.OffsetDateTime;

@@ -1,11 +1,11 @@
 package id.lumbung.journal;
 
-import id.lumbung.core.journal.JournalCorruptException;
-import id.lumbung.core.journal.JournalPort;
 import id.lumbung.config.Durability;
-import id.lumbung.files.AtomicFiles;
 import id.lumbung.core.journal.EntryCodec;
+import id.lumbung.core.journal.JournalCorruptException;
 import id.lumbung.core.journal.JournalEntry;
+import id.lumbung.core.journal.JournalPort;
+import id.lumbung.files.AtomicFiles;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;

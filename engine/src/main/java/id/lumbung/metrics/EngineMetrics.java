@@ -1,7 +1,7 @@
 package id.lumbung.metrics;
 
-import io.micrometer.core.instrument.Counter;
 import id.lumbung.core.payment.PaymentBook;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;

@@ -1,5 +1,6 @@
 package id.lumbung.metrics;
 
+import id.lumbung.core.digest.Sha256;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -8,7 +9,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
-import id.lumbung.core.digest.Sha256;
 import java.security.MessageDigest;
 import java.util.function.BooleanSupplier;
 

@@ -1,12 +1,12 @@
 package id.lumbung.portal;
 
-import id.lumbung.web.CoopFiles;
-import id.lumbung.web.HeadAnswers;
 import id.lumbung.config.EngineConfig;
-import id.lumbung.ledger.Ledger;
-import id.lumbung.settlement.Settlement;
 import id.lumbung.core.reference.Coop;
 import id.lumbung.core.reference.ReferenceData;
+import id.lumbung.ledger.Ledger;
+import id.lumbung.settlement.Settlement;
+import id.lumbung.web.CoopFiles;
+import id.lumbung.web.HeadAnswers;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.handler.codec.http.QueryStringDecoder;

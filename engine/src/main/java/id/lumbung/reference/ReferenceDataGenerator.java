@@ -1,7 +1,7 @@
 package id.lumbung.reference;
 
-import id.lumbung.core.reference.ReferenceData;
 import id.lumbung.core.digest.Sha256;
+import id.lumbung.core.reference.ReferenceData;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStreamWriter;

@@ -1,7 +1,7 @@
 package id.lumbung.reference;
 
-import id.lumbung.core.reference.Coop;
 import id.lumbung.core.digest.Hex;
+import id.lumbung.core.reference.Coop;
 import id.lumbung.core.reference.ReferenceData;
 import id.lumbung.core.reference.ReferenceDataException;
 import id.lumbung.core.reference.Terminal;

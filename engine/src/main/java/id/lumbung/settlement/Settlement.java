@@ -1,7 +1,5 @@
 package id.lumbung.settlement;
 
-import id.lumbung.ledger.Ledger;
-import id.lumbung.metrics.EngineMetrics;
 import id.lumbung.core.payment.ClosedWindow;
 import id.lumbung.core.payment.PaymentBook;
 import id.lumbung.core.payment.WindowPayments;
@@ -9,8 +7,10 @@ import id.lumbung.core.payment.WindowSink;
 import id.lumbung.core.reference.Coop;
 import id.lumbung.core.reference.ReferenceData;
 import id.lumbung.core.reference.Trader;
-import id.lumbung.files.FileDigest;
 import id.lumbung.core.snapshot.SnapshotException;
+import id.lumbung.files.FileDigest;
+import id.lumbung.ledger.Ledger;
+import id.lumbung.metrics.EngineMetrics;
 import id.lumbung.snapshot.SnapshotIn;
 import id.lumbung.snapshot.SnapshotOut;
 import java.nio.file.Path;

@@ -1,7 +1,7 @@
 package id.lumbung.web;
 
-import id.lumbung.files.FileDigest;
 import id.lumbung.core.reference.Coop;
+import id.lumbung.files.FileDigest;
 import id.lumbung.settlement.BatchRecord;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;

@@ -1,7 +1,7 @@
 package id.lumbung.writer;
 
-import id.lumbung.core.payment.PaymentBook;
 import id.lumbung.core.journal.PaymentRequest;
+import id.lumbung.core.payment.PaymentBook;
 import id.lumbung.core.payment.PaymentView;
 import id.lumbung.core.payment.PostOutcome;
 import id.lumbung.core.payment.VoidOutcome;

@@ -1,7 +1,7 @@
 package id.lumbung.writer;
 
-import id.lumbung.core.payment.PaymentBook;
 import id.lumbung.core.journal.PaymentDraft;
+import id.lumbung.core.payment.PaymentBook;
 import id.lumbung.core.payment.PostOutcome;
 import id.lumbung.core.payment.PostResult;
 import id.lumbung.core.reference.Terminal;

@@ -6,9 +6,9 @@ import static id.lumbung.delivery.DeliveryFixture.KLW;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import id.lumbung.reference.DeliveryCredentials;
 import id.lumbung.core.reference.ReferenceData;
 import id.lumbung.core.reference.ReferenceDataException;
+import id.lumbung.reference.DeliveryCredentials;
 import id.lumbung.settlement.FeeSchedule;
 import java.net.URI;
 import java.nio.file.Files;

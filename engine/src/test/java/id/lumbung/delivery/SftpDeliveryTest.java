@@ -8,9 +8,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import id.lumbung.TestEngine;
 import id.lumbung.config.EngineConfig;
+import id.lumbung.core.reference.ReferenceData;
 import id.lumbung.delivery.DeliveryFixture.Run;
 import id.lumbung.delivery.sftp.SftpServer;
-import id.lumbung.core.reference.ReferenceData;
 import id.lumbung.settlement.FeeSchedule;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

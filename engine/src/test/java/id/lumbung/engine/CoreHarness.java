@@ -1,20 +1,20 @@
 package id.lumbung.engine;
 
 import id.lumbung.config.EngineConfig;
-import id.lumbung.ledger.Ledger;
 import id.lumbung.core.journal.JournalEntry;
-import id.lumbung.core.payment.PaymentBook;
 import id.lumbung.core.journal.PaymentRequest;
+import id.lumbung.core.payment.PaymentBook;
 import id.lumbung.core.payment.PaymentView;
-import id.lumbung.writer.PostLane;
 import id.lumbung.core.payment.PostOutcome;
 import id.lumbung.core.payment.PostResult;
 import id.lumbung.core.payment.VoidOutcome;
 import id.lumbung.core.reference.ReferenceData;
 import id.lumbung.core.reference.Terminal;
+import id.lumbung.ledger.Ledger;
 import id.lumbung.settlement.Batch;
 import id.lumbung.settlement.BatchRecord;
 import id.lumbung.settlement.FeeSchedule;
+import id.lumbung.writer.PostLane;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;

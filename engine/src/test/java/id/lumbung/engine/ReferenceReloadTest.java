@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import id.lumbung.TestEngine;
 import id.lumbung.config.EngineConfig;
+import id.lumbung.core.reference.ReferenceData;
 import id.lumbung.delivery.DeliveryFixture;
 import id.lumbung.reference.DemoCredentials;
-import id.lumbung.core.reference.ReferenceData;
 import id.lumbung.settlement.FeeSchedule;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;

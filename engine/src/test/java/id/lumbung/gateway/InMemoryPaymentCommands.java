@@ -1,13 +1,13 @@
 package id.lumbung.gateway;
 
-import id.lumbung.writer.PaymentCommands;
 import id.lumbung.core.journal.PaymentRequest;
-import id.lumbung.writer.PostLane;
 import id.lumbung.core.payment.PaymentStatus;
 import id.lumbung.core.payment.PaymentView;
 import id.lumbung.core.payment.PostOutcome;
 import id.lumbung.core.payment.VoidOutcome;
 import id.lumbung.core.reference.Terminal;
+import id.lumbung.writer.PaymentCommands;
+import id.lumbung.writer.PostLane;
 import io.vertx.core.Context;
 import java.util.ArrayList;
 import java.util.HashMap;

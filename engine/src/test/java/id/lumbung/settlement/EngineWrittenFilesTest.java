@@ -4,9 +4,9 @@ import id.lumbung.reference.ReferenceFiles;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import id.lumbung.TestEngine;
+import id.lumbung.core.reference.ReferenceData;
 import id.lumbung.files.OfficialSchema;
 import id.lumbung.reference.DemoCredentials;
-import id.lumbung.core.reference.ReferenceData;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayInputStream;

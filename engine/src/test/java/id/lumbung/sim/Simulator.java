@@ -1,12 +1,8 @@
 package id.lumbung.sim;
 
-import id.lumbung.reference.ReferenceFiles;
 import id.lumbung.config.EngineConfig;
-import id.lumbung.engine.CoreHarness;
-import id.lumbung.files.FileDigest;
-import id.lumbung.ledger.Ledger;
-import id.lumbung.core.payment.PaymentBook;
 import id.lumbung.core.journal.PaymentRequest;
+import id.lumbung.core.payment.PaymentBook;
 import id.lumbung.core.payment.PaymentStatus;
 import id.lumbung.core.payment.PaymentView;
 import id.lumbung.core.payment.PostOutcome;
@@ -14,6 +10,10 @@ import id.lumbung.core.payment.VoidOutcome;
 import id.lumbung.core.reference.ReferenceData;
 import id.lumbung.core.reference.Terminal;
 import id.lumbung.core.reference.Trader;
+import id.lumbung.engine.CoreHarness;
+import id.lumbung.files.FileDigest;
+import id.lumbung.ledger.Ledger;
+import id.lumbung.reference.ReferenceFiles;
 import id.lumbung.settlement.Batch;
 import id.lumbung.settlement.BatchRecord;
 import id.lumbung.settlement.CutoffSchedule;

@@ -4,9 +4,9 @@ import id.lumbung.journal.Journal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import id.lumbung.config.Durability;
-import id.lumbung.metrics.EngineMetrics;
 import id.lumbung.core.journal.EntryCodec;
 import id.lumbung.core.journal.JournalEntry;
+import id.lumbung.metrics.EngineMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;

@@ -1,17 +1,17 @@
 package id.lumbung.writer;
 
-import id.lumbung.reference.ReferenceFiles;
-import id.lumbung.core.payment.PaymentBook;
 import id.lumbung.core.journal.PaymentDraft;
+import id.lumbung.core.payment.PaymentBook;
 import id.lumbung.core.payment.PostOutcome;
+import id.lumbung.reference.ReferenceFiles;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import id.lumbung.config.Durability;
-import id.lumbung.journal.Journal;
-import id.lumbung.metrics.EngineMetrics;
 import id.lumbung.core.reference.ReferenceData;
 import id.lumbung.core.reference.Terminal;
+import id.lumbung.journal.Journal;
+import id.lumbung.metrics.EngineMetrics;
 import id.lumbung.settlement.FeeSchedule;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;

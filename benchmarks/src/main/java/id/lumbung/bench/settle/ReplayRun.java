@@ -1,15 +1,15 @@
 package id.lumbung.bench.settle;
 
-import id.lumbung.reference.ReferenceFiles;
 import id.lumbung.config.Durability;
-import id.lumbung.journal.Journal;
 import id.lumbung.core.journal.JournalEntry;
-import id.lumbung.core.payment.PaymentBook;
 import id.lumbung.core.journal.PaymentRequest;
+import id.lumbung.core.payment.PaymentBook;
 import id.lumbung.core.payment.PostOutcome;
 import id.lumbung.core.reference.ReferenceData;
-import id.lumbung.reference.ReferenceDataGenerator;
 import id.lumbung.core.reference.Terminal;
+import id.lumbung.journal.Journal;
+import id.lumbung.reference.ReferenceDataGenerator;
+import id.lumbung.reference.ReferenceFiles;
 import id.lumbung.settlement.FeeSchedule;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;

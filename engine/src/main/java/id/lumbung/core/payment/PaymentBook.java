@@ -1,11 +1,11 @@
 package id.lumbung.core.payment;
 
+import id.lumbung.core.journal.EntryCodec;
+import id.lumbung.core.journal.JournalCorruptException;
+import id.lumbung.core.journal.JournalEntry;
+import id.lumbung.core.journal.JournalPort;
 import id.lumbung.core.journal.PaymentDraft;
 import id.lumbung.core.journal.PaymentRequest;
-import id.lumbung.core.journal.EntryCodec;
-import id.lumbung.core.journal.JournalEntry;
-import id.lumbung.core.journal.JournalCorruptException;
-import id.lumbung.core.journal.JournalPort;
 import id.lumbung.core.reference.Coop;
 import id.lumbung.core.reference.JournaledReference;
 import id.lumbung.core.reference.ReferenceData;

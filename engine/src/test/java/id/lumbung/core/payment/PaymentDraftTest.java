@@ -1,9 +1,9 @@
 package id.lumbung.core.payment;
 
-import id.lumbung.core.journal.PaymentDraft;
-import id.lumbung.core.journal.PaymentRequest;
 import id.lumbung.core.journal.EntryCodec;
 import id.lumbung.core.journal.JournalEntry;
+import id.lumbung.core.journal.PaymentDraft;
+import id.lumbung.core.journal.PaymentRequest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Arrays;

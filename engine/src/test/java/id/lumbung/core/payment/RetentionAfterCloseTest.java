@@ -1,14 +1,14 @@
 package id.lumbung.core.payment;
 
+import id.lumbung.core.journal.JournalEntry;
 import id.lumbung.core.journal.PaymentRequest;
 import id.lumbung.reference.ReferenceFiles;
-import id.lumbung.core.journal.JournalEntry;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import id.lumbung.config.Durability;
-import id.lumbung.journal.Journal;
 import id.lumbung.core.reference.ReferenceData;
 import id.lumbung.core.reference.Terminal;
+import id.lumbung.journal.Journal;
 import id.lumbung.settlement.FeeSchedule;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -3,8 +3,8 @@ package id.lumbung.delivery.webhook;
 import id.lumbung.reference.ReferenceFiles;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import id.lumbung.reference.DeliveryCredentials;
 import id.lumbung.core.reference.ReferenceData;
+import id.lumbung.reference.DeliveryCredentials;
 import id.lumbung.settlement.FeeSchedule;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
