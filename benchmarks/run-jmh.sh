@@ -5,7 +5,7 @@
 #
 # Usage: benchmarks/run-jmh.sh [REGEX] [extra JMH args...]
 #   REGEX defaults to every hot-path benchmark: 'id.lumbung.bench' and the idempotency index's
-#   benchmark, which lives in id.lumbung.payment for package access. SKIP_BUILD=1 skips the Maven build.
+#   benchmark, which lives in id.lumbung.core.payment for package access. SKIP_BUILD=1 skips the Maven build.
 #   MVN_OFFLINE=  (empty) lets Maven download; the default is offline (-o).
 # Output: benchmarks/target/jmh-results.txt (human-readable log and summary table)
 #         benchmarks/target/jmh-results.json (machine-readable results)
@@ -16,7 +16,7 @@ command_line="benchmarks/run-jmh.sh $*"
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
-regex="${1:-^id\.lumbung\.(bench|payment)\.}"
+regex="${1:-^id\.lumbung\.(bench|core\.payment)\.}"
 shift || true
 mvn_offline="${MVN_OFFLINE--o}"
 

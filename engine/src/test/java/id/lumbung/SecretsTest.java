@@ -1,15 +1,16 @@
 package id.lumbung;
 
 import id.lumbung.gateway.IsoTerminal;
+import id.lumbung.reference.ReferenceFiles;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import id.lumbung.config.EngineConfig;
+import id.lumbung.core.reference.Coop;
+import id.lumbung.core.reference.ReferenceData;
+import id.lumbung.core.reference.Terminal;
 import id.lumbung.engine.Engine;
-import id.lumbung.reference.Coop;
 import id.lumbung.reference.DemoCredentials;
-import id.lumbung.reference.ReferenceData;
-import id.lumbung.reference.Terminal;
 import id.lumbung.settlement.FeeSchedule;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -157,7 +158,7 @@ class SecretsTest {
     /** Every secret under a name, as the bytes that must not appear. */
     private static Map<String, byte[]> secrets(String adminToken) throws Exception {
         FeeSchedule fees = FeeSchedule.defaults();
-        ReferenceData ref = ReferenceData.loadBundledDemo(fees.toConfig().keySet());
+        ReferenceData ref = ReferenceFiles.loadBundledDemo(fees.toConfig().keySet());
         Map<String, byte[]> s = new LinkedHashMap<>();
         for (int i = 0; i < ref.terminalCount(); i++) {
             Terminal term = ref.terminal(i);

@@ -1,10 +1,11 @@
 package id.lumbung;
 
 import id.lumbung.config.EngineConfig;
+import id.lumbung.core.reference.ReferenceData;
 import id.lumbung.engine.Engine;
 import id.lumbung.ingest.TerminalAuth;
 import id.lumbung.reference.DemoCredentials;
-import id.lumbung.reference.ReferenceData;
+import id.lumbung.reference.ReferenceFiles;
 import id.lumbung.settlement.FeeSchedule;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -73,7 +74,7 @@ public final class TestEngine implements AutoCloseable {
 
     /** The bundled demo reference data, with the default fee plans. */
     public static ReferenceData demoReference() throws Exception {
-        return ReferenceData.loadBundledDemo(FeeSchedule.defaults().toConfig().keySet());
+        return ReferenceFiles.loadBundledDemo(FeeSchedule.defaults().toConfig().keySet());
     }
 
     public static String nowOffset() {

@@ -1,14 +1,13 @@
 package id.lumbung.bench;
 
+import id.lumbung.core.payment.PaymentBook;
+import id.lumbung.core.payment.WindowSink;
+import id.lumbung.core.reference.ReferenceData;
+import id.lumbung.core.reference.ReferenceDataException;
 import id.lumbung.journal.Journal;
-import id.lumbung.metrics.EngineMetrics;
-import id.lumbung.payment.PaymentBook;
-import id.lumbung.payment.WindowSink;
-import id.lumbung.reference.ReferenceData;
-import id.lumbung.reference.ReferenceDataException;
 import id.lumbung.reference.ReferenceDataGenerator;
+import id.lumbung.reference.ReferenceFiles;
 import id.lumbung.settlement.FeeSchedule;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,13 +36,12 @@ final class BookFixtures {
     /** Writes the generated reference data into {@code dir} and loads it. */
     static ReferenceData reference(Path dir) throws IOException, ReferenceDataException {
         ReferenceDataGenerator.write(dir, COOPS, TRADERS, TERMINALS, 42);
-        return ReferenceData.load(dir, fees().toConfig().keySet());
+        return ReferenceFiles.load(dir, fees().toConfig().keySet());
     }
 
     /** A book with no cap on retained payments, metrics on a SimpleMeterRegistry. */
     static PaymentBook book(ReferenceData ref, Journal journal, WindowSink windows) {
-        return new PaymentBook(ref, Clock.systemUTC(), journal, windows, RETENTION_MS, Integer.MAX_VALUE,
-                new EngineMetrics(new SimpleMeterRegistry()));
+        return new PaymentBook(ref, Clock.systemUTC(), journal, windows, RETENTION_MS, Integer.MAX_VALUE);
     }
 
     static Path tempDir(String prefix) throws IOException {

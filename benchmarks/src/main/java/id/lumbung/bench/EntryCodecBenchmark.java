@@ -1,8 +1,8 @@
 package id.lumbung.bench;
 
-import id.lumbung.payment.EntryCodec;
-import id.lumbung.payment.JournalEntry;
-import id.lumbung.payment.PaymentRequest;
+import id.lumbung.core.journal.EntryCodec;
+import id.lumbung.core.journal.JournalEntry;
+import id.lumbung.core.journal.PaymentRequest;
 import java.util.Arrays;
 import java.util.zip.CRC32C;
 import org.openjdk.jmh.annotations.Benchmark;

@@ -1,6 +1,6 @@
 package id.lumbung.bench;
 
-import id.lumbung.payment.PaymentRequest;
+import id.lumbung.core.journal.PaymentRequest;
 import java.nio.charset.StandardCharsets;
 
 /** Realistic payment data shared by the benchmarks: the DESIGN.md "Terminal API" example payment. */

@@ -1,8 +1,8 @@
 package id.lumbung.bench;
 
 import id.lumbung.config.Durability;
+import id.lumbung.core.journal.EntryCodec;
 import id.lumbung.journal.Journal;
-import id.lumbung.payment.EntryCodec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;

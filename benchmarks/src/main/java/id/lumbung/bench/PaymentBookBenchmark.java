@@ -1,12 +1,12 @@
 package id.lumbung.bench;
 
 import id.lumbung.config.Durability;
+import id.lumbung.core.journal.PaymentRequest;
+import id.lumbung.core.payment.PaymentBook;
+import id.lumbung.core.payment.PostOutcome;
+import id.lumbung.core.reference.ReferenceData;
+import id.lumbung.core.reference.Terminal;
 import id.lumbung.journal.Journal;
-import id.lumbung.payment.PaymentBook;
-import id.lumbung.payment.PaymentRequest;
-import id.lumbung.payment.PostOutcome;
-import id.lumbung.reference.ReferenceData;
-import id.lumbung.reference.Terminal;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.openjdk.jmh.annotations.Benchmark;

@@ -1,16 +1,16 @@
 package id.lumbung.bench;
 
 import id.lumbung.config.Durability;
+import id.lumbung.core.payment.PaymentBook;
+import id.lumbung.core.payment.PostOutcome;
+import id.lumbung.core.reference.ReferenceData;
+import id.lumbung.core.reference.Terminal;
 import id.lumbung.ingest.DecodedPayment;
 import id.lumbung.ingest.PaymentJsonDecoder;
 import id.lumbung.journal.Journal;
-import id.lumbung.journal.JournalWriter;
 import id.lumbung.metrics.EngineMetrics;
-import id.lumbung.payment.PaymentBook;
-import id.lumbung.payment.PostLane;
-import id.lumbung.payment.PostOutcome;
-import id.lumbung.reference.ReferenceData;
-import id.lumbung.reference.Terminal;
+import id.lumbung.writer.JournalWriter;
+import id.lumbung.writer.PostLane;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;

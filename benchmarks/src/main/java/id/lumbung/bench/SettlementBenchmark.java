@@ -1,17 +1,17 @@
 package id.lumbung.bench;
 
 import id.lumbung.config.Durability;
+import id.lumbung.core.journal.JournalEntry;
+import id.lumbung.core.journal.PaymentRequest;
+import id.lumbung.core.payment.ClosedWindow;
+import id.lumbung.core.payment.PaymentBook;
+import id.lumbung.core.payment.PostOutcome;
+import id.lumbung.core.reference.ReferenceData;
+import id.lumbung.core.reference.Terminal;
+import id.lumbung.core.reference.Trader;
 import id.lumbung.journal.Journal;
 import id.lumbung.ledger.Ledger;
 import id.lumbung.metrics.EngineMetrics;
-import id.lumbung.payment.ClosedWindow;
-import id.lumbung.payment.JournalEntry;
-import id.lumbung.payment.PaymentBook;
-import id.lumbung.payment.PaymentRequest;
-import id.lumbung.payment.PostOutcome;
-import id.lumbung.reference.ReferenceData;
-import id.lumbung.reference.Terminal;
-import id.lumbung.reference.Trader;
 import id.lumbung.settlement.Batch;
 import id.lumbung.settlement.FeePlan;
 import id.lumbung.settlement.FeeSchedule;
@@ -124,7 +124,7 @@ public class SettlementBenchmark extends HotPathBenchmark {
 
     /** Per-trader accumulators, as Settlement keeps them, and the same per-payment visitor. */
     @State(Scope.Thread)
-    public static class Totals implements id.lumbung.payment.WindowPayments.Visitor {
+    public static class Totals implements id.lumbung.core.payment.WindowPayments.Visitor {
         long[] payments;
         long[] gross;
         long[] fee;
@@ -181,7 +181,7 @@ public class SettlementBenchmark extends HotPathBenchmark {
 
     /** Baseline: the walk over the window's columns alone, summing amounts (no per-trader totals, no fee). */
     @State(Scope.Thread)
-    public static class AmountSum implements id.lumbung.payment.WindowPayments.Visitor {
+    public static class AmountSum implements id.lumbung.core.payment.WindowPayments.Visitor {
         long sum;
 
         @Override

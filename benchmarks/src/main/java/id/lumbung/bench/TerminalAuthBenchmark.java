@@ -1,7 +1,7 @@
 package id.lumbung.bench;
 
+import id.lumbung.core.reference.Terminal;
 import id.lumbung.ingest.TerminalAuth;
-import id.lumbung.reference.Terminal;
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.MessageDigest;

@@ -1,8 +1,9 @@
 package id.lumbung.cli;
 
 import id.lumbung.config.EngineConfig;
-import id.lumbung.reference.ReferenceData;
-import id.lumbung.reference.ReferenceDataException;
+import id.lumbung.core.reference.ReferenceData;
+import id.lumbung.core.reference.ReferenceDataException;
+import id.lumbung.reference.ReferenceFiles;
 import id.lumbung.settlement.FeeSchedule;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -42,7 +43,7 @@ record EngineSettings(EngineConfig config, FeeSchedule fees, ReferenceData refer
         });
         EngineConfig config = EngineConfig.of(values);
         FeeSchedule fees = config.feePlans.isEmpty() ? FeeSchedule.defaults() : FeeSchedule.parse(config.feePlans);
-        ReferenceData reference = ReferenceData.loadOrBundledDemo(config.referenceDir, fees.toConfig().keySet());
+        ReferenceData reference = ReferenceFiles.loadOrBundledDemo(config.referenceDir, fees.toConfig().keySet());
         return new EngineSettings(config, fees, reference, feePlansSource(configFile, config));
     }
 

@@ -1,14 +1,14 @@
 package id.lumbung.cli;
 
 import id.lumbung.config.Durability;
+import id.lumbung.core.journal.JournalCorruptException;
+import id.lumbung.core.payment.PaymentBook;
+import id.lumbung.core.payment.ReferenceBaseline;
+import id.lumbung.core.reference.ReferenceData;
 import id.lumbung.files.SettlementCsv;
 import id.lumbung.journal.Journal;
-import id.lumbung.journal.JournalCorruptException;
 import id.lumbung.ledger.Ledger;
 import id.lumbung.metrics.EngineMetrics;
-import id.lumbung.payment.PaymentBook;
-import id.lumbung.payment.ReferenceBaseline;
-import id.lumbung.reference.ReferenceData;
 import id.lumbung.settlement.FeeSchedule;
 import id.lumbung.settlement.Settlement;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -82,7 +82,7 @@ final class Reconciler {
             settlement = new Settlement(start, fees, scratch, ledger, new EngineMetrics(new SimpleMeterRegistry()),
                     (t, e) -> failure.compareAndSet(null, e));
             PaymentBook book = new PaymentBook(baseline.reference(), ref, Clock.systemUTC(), journal, settlement,
-                    Long.MAX_VALUE, Integer.MAX_VALUE, new EngineMetrics(new SimpleMeterRegistry()));
+                    Long.MAX_VALUE, Integer.MAX_VALUE);
             Journal.ReplayResult result = journal.replay(book::replay, n -> { });
             entries = result.entries();
             out.println(journaledPlansLine(book.reference().feePlans(), baseline.mustJournal()));

@@ -114,7 +114,7 @@ public final class ServeCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(new Thread(drain, "lumbung-shutdown"));
         try {
             engine.start();
-        } catch (id.lumbung.reference.ReferenceDataException e) {
+        } catch (id.lumbung.core.reference.ReferenceDataException e) {
             // a reference change that cannot apply, or a delivery file at fault (a webhook without a
             // secret, a malformed key): file, line and field named; nothing was journaled
             System.err.println("lumbung: " + e.getMessage());

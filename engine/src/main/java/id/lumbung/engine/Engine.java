@@ -2,30 +2,31 @@ package id.lumbung.engine;
 
 import id.lumbung.config.Durability;
 import id.lumbung.config.EngineConfig;
+import id.lumbung.core.journal.JournalCorruptException;
+import id.lumbung.core.journal.JournalEntry;
+import id.lumbung.core.payment.PaymentBook;
+import id.lumbung.core.payment.ReferenceBaseline;
+import id.lumbung.core.reference.Coop;
+import id.lumbung.core.reference.ReferenceData;
+import id.lumbung.core.snapshot.SnapshotException;
 import id.lumbung.delivery.sftp.SftpServer;
 import id.lumbung.delivery.webhook.WebhookDelivery;
 import id.lumbung.ingest.HttpIngest;
 import id.lumbung.ingest.IngestContext;
-import id.lumbung.ingest.Problem;
 import id.lumbung.ingest.RateLimiter;
 import id.lumbung.journal.Journal;
-import id.lumbung.journal.JournalCorruptException;
-import id.lumbung.journal.JournalWriter;
 import id.lumbung.ledger.Ledger;
 import id.lumbung.metrics.EngineMetrics;
 import id.lumbung.metrics.OpsServer;
-import id.lumbung.payment.JournalEntry;
-import id.lumbung.payment.PaymentBook;
-import id.lumbung.payment.PaymentService;
-import id.lumbung.payment.ReferenceBaseline;
-import id.lumbung.reference.Coop;
 import id.lumbung.reference.DeliveryCredentials;
-import id.lumbung.reference.ReferenceData;
+import id.lumbung.reference.ReferenceFiles;
 import id.lumbung.settlement.Batch;
 import id.lumbung.settlement.FeeSchedule;
 import id.lumbung.settlement.Settlement;
-import id.lumbung.snapshot.SnapshotException;
 import id.lumbung.snapshot.Snapshots;
+import id.lumbung.web.Problem;
+import id.lumbung.writer.JournalWriter;
+import id.lumbung.writer.PaymentService;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -316,7 +317,8 @@ public final class Engine implements AutoCloseable {
         ledger = new Ledger(start.coopCount(), start.traderCount());
         settlement = new Settlement(start, fees, config.dataDir, ledger, metrics, fatal);
         book = new PaymentBook(baseline.reference(), files, clock, journal,
-                settlement, TimeUnit.DAYS.toMillis(config.retentionDays), config.retainedPaymentsMax, metrics);
+                settlement, TimeUnit.DAYS.toMillis(config.retentionDays), config.retainedPaymentsMax);
+        metrics.countEntriesOf(book);
     }
 
     /**
@@ -328,7 +330,7 @@ public final class Engine implements AutoCloseable {
         // the journal's appender belongs to the writer thread: the changes are its first command,
         // answered once durable, before any listener takes a request
         java.util.concurrent.CompletableFuture<PaymentBook.ReferenceUpdate> done = new java.util.concurrent.CompletableFuture<>();
-        boolean offered = writer.offer(new id.lumbung.journal.JournalWriter.Command() {
+        boolean offered = writer.offer(new id.lumbung.writer.JournalWriter.Command() {
             private PaymentBook.ReferenceUpdate update;
 
             @Override
@@ -366,7 +368,7 @@ public final class Engine implements AutoCloseable {
                     + (failed ? " (it failed: see event=journal_writer_failed)" : ""), e);
         }
         if (update.refusal() != null) {
-            throw new id.lumbung.reference.ReferenceDataException("reference change refused, nothing journaled: "
+            throw new id.lumbung.core.reference.ReferenceDataException("reference change refused, nothing journaled: "
                     + update.refusal());
         }
         if (update.journalUnavailable()) {
@@ -388,8 +390,8 @@ public final class Engine implements AutoCloseable {
         return book.applyReference(files, fees.toConfig());
     }
 
-    private static void logChanges(List<id.lumbung.reference.JournaledReference.Change> changes) {
-        for (id.lumbung.reference.JournaledReference.Change c : changes.size() > 20 ? changes.subList(0, 20) : changes) {
+    private static void logChanges(List<id.lumbung.core.reference.JournaledReference.Change> changes) {
+        for (id.lumbung.core.reference.JournaledReference.Change c : changes.size() > 20 ? changes.subList(0, 20) : changes) {
             LOG.log(System.Logger.Level.INFO, "event=reference_changed what=\"{0}\" from=\"{1}\" to=\"{2}\""
                     + " sequence={3,number,#}", c.what(), c.from(), c.to(), c.sequence());
         }
@@ -670,12 +672,12 @@ public final class Engine implements AutoCloseable {
         io.vertx.core.Context context = vertx.getOrCreateContext();
         return vertx.executeBlocking(() -> {
             try {
-                ReferenceData files = ReferenceData.loadOrBundledDemo(config.referenceDir, fees.toConfig().keySet());
+                ReferenceData files = ReferenceFiles.loadOrBundledDemo(config.referenceDir, fees.toConfig().keySet());
                 // the delivery credentials are checked with the rest: a faulty one refuses the whole reload
                 DeliveryCredentials credentials = DeliveryCredentials.load(config.referenceDir, config.webhookSecretsPath, files);
                 SftpServer.checkKeys(credentials);
                 return new Reloaded(files, credentials);
-            } catch (id.lumbung.reference.ReferenceDataException | IllegalStateException e) {
+            } catch (id.lumbung.core.reference.ReferenceDataException | IllegalStateException e) {
                 return e;
             }
         }).compose(loaded -> {
@@ -740,9 +742,9 @@ public final class Engine implements AutoCloseable {
     }
 
     /** {@code {"changes":[{"what","from","to","sequence","at"}],"total"?}}, {@code at} in ISO 8601 UTC. */
-    private static String changesJson(List<id.lumbung.reference.JournaledReference.Change> changes, long total) {
+    private static String changesJson(List<id.lumbung.core.reference.JournaledReference.Change> changes, long total) {
         io.vertx.core.json.JsonArray items = new io.vertx.core.json.JsonArray();
-        for (id.lumbung.reference.JournaledReference.Change c : changes) {
+        for (id.lumbung.core.reference.JournaledReference.Change c : changes) {
             items.add(new io.vertx.core.json.JsonObject().put("what", c.what()).put("from", c.from()).put("to", c.to())
                     .put("sequence", c.sequence()).put("at", java.time.Instant.ofEpochMilli(c.atEpochMs()).toString()));
         }

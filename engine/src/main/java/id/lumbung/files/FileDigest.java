@@ -1,6 +1,6 @@
 package id.lumbung.files;
 
-import id.lumbung.reference.Sha256;
+import id.lumbung.core.digest.Sha256;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Locale;

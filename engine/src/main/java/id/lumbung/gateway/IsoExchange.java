@@ -1,7 +1,7 @@
 package id.lumbung.gateway;
 
-import id.lumbung.payment.PostOutcome;
-import id.lumbung.payment.VoidOutcome;
+import id.lumbung.core.payment.PostOutcome;
+import id.lumbung.core.payment.VoidOutcome;
 import io.vertx.core.Context;
 import java.util.function.Consumer;
 

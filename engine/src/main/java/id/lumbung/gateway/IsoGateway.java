@@ -1,8 +1,8 @@
 package id.lumbung.gateway;
 
 import id.lumbung.config.IsoMacMode;
-import id.lumbung.payment.PaymentCommands;
-import id.lumbung.reference.Terminal;
+import id.lumbung.core.reference.Terminal;
+import id.lumbung.writer.PaymentCommands;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

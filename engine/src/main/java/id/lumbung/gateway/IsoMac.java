@@ -1,7 +1,7 @@
 package id.lumbung.gateway;
 
-import id.lumbung.reference.Sha256;
-import id.lumbung.reference.Terminal;
+import id.lumbung.core.digest.Sha256;
+import id.lumbung.core.reference.Terminal;
 import java.security.DigestException;
 import java.security.MessageDigest;
 

@@ -1,12 +1,12 @@
 package id.lumbung.gateway;
 
 import id.lumbung.config.IsoMacMode;
-import id.lumbung.payment.PaymentCommands;
-import id.lumbung.payment.PaymentRequest;
-import id.lumbung.payment.PaymentView;
-import id.lumbung.payment.PostOutcome;
-import id.lumbung.payment.VoidOutcome;
-import id.lumbung.reference.Terminal;
+import id.lumbung.core.journal.PaymentRequest;
+import id.lumbung.core.payment.PaymentView;
+import id.lumbung.core.payment.PostOutcome;
+import id.lumbung.core.payment.VoidOutcome;
+import id.lumbung.core.reference.Terminal;
+import id.lumbung.writer.PaymentCommands;
 import java.time.Clock;
 import java.util.function.Function;
 import java.util.function.IntFunction;

@@ -18,7 +18,7 @@
  *     the gateway as a multi-instance verticle on a fixed port, a wiring decision left to the
  *     engine). Decoding and validating a message costs microseconds, far below what the journal
  *     takes. That loop runs everything for a connection: framing, decoding ({@link id.lumbung.gateway.Iso87BinaryCodec}), validation, the hand-off to
- *     {@link id.lumbung.payment.PaymentCommands}, encoding the answer and writing it. Nothing here
+ *     {@link id.lumbung.writer.PaymentCommands}, encoding the answer and writing it. Nothing here
  *     blocks, touches a file, or waits on a lock or a future.</li>
  * <li><b>Journal writer</b> (owned by the engine, not this package): does the durable work and
  *     calls the completion back on the connection's context, that is, on the same event loop.</li>

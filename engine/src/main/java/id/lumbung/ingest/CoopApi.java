@@ -1,8 +1,11 @@
 package id.lumbung.ingest;
 
-import id.lumbung.reference.Coop;
-import id.lumbung.reference.Trader;
+import id.lumbung.core.reference.Coop;
+import id.lumbung.core.reference.Trader;
 import id.lumbung.settlement.BatchRecord;
+import id.lumbung.web.CoopFiles;
+import id.lumbung.web.HeadAnswers;
+import id.lumbung.web.Problem;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 import java.util.List;
@@ -21,7 +24,7 @@ final class CoopApi {
 
     CoopApi(IngestContext ctx, Vertx vertx) {
         this.ctx = ctx;
-        this.files = new CoopFiles(ctx, vertx);
+        this.files = new CoopFiles(ctx.settlement()::batch, ctx.settlement().filesDir(), vertx);
     }
 
     void handle(HttpServerRequest req, String path) {

@@ -1,5 +1,7 @@
 package id.lumbung.ingest;
 
+import id.lumbung.web.Problem;
+
 /**
  * A request that failed validation: the problem code and an engine-written detail.
  *

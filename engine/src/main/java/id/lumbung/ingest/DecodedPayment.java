@@ -1,7 +1,7 @@
 package id.lumbung.ingest;
 
-import id.lumbung.payment.PaymentDraft;
-import id.lumbung.payment.PaymentRequest;
+import id.lumbung.core.journal.PaymentDraft;
+import id.lumbung.core.journal.PaymentRequest;
 
 /**
  * One payment as {@link PaymentJsonDecoder} read it, in fields the decoder reuses: the text fields

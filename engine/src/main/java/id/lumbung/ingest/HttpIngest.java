@@ -1,13 +1,16 @@
 package id.lumbung.ingest;
 
-import id.lumbung.payment.PaymentBook;
-import id.lumbung.payment.PaymentDraft;
-import id.lumbung.payment.PostLane;
-import id.lumbung.payment.PostResult;
-import id.lumbung.payment.PaymentRequest;
-import id.lumbung.payment.PaymentView;
-import id.lumbung.payment.VoidOutcome;
-import id.lumbung.reference.Terminal;
+import id.lumbung.core.journal.PaymentDraft;
+import id.lumbung.core.journal.PaymentRequest;
+import id.lumbung.core.payment.PaymentBook;
+import id.lumbung.core.payment.PaymentView;
+import id.lumbung.core.payment.PostResult;
+import id.lumbung.core.payment.VoidOutcome;
+import id.lumbung.core.reference.Terminal;
+import id.lumbung.web.HeadAnswers;
+import id.lumbung.web.HttpProtocol;
+import id.lumbung.web.Problem;
+import id.lumbung.writer.PostLane;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
@@ -61,7 +64,8 @@ public final class HttpIngest extends VerticleBase {
         decoder = new PaymentJsonDecoder(ctx.config().amountMaxRupiah);
         auth = new TerminalAuth();
         coopApi = new CoopApi(ctx, vertx);
-        portal = new id.lumbung.portal.Portal(ctx, vertx);
+        portal = new id.lumbung.portal.Portal(ctx.config(), ctx.referenceSource(), ctx.settlement(), ctx.ledger(),
+                ctx.clock(), ctx.metrics().registry(), vertx);
         // the wake-up runs drainLane on this loop without allocating: runOnContext wraps its handler
         // in a new task per call (one per group, so per payment under light load); this task is made
         // once and dispatched on the context as runOnContext would (Vert.x's internal API, 5.0.7)

@@ -1,11 +1,11 @@
 package id.lumbung.ingest;
 
 import id.lumbung.config.EngineConfig;
+import id.lumbung.core.reference.ReferenceData;
 import id.lumbung.ledger.Ledger;
 import id.lumbung.metrics.EngineMetrics;
-import id.lumbung.payment.PaymentCommands;
-import id.lumbung.reference.ReferenceData;
 import id.lumbung.settlement.Settlement;
+import id.lumbung.writer.PaymentCommands;
 import java.time.Clock;
 
 /**

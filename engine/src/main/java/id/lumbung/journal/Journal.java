@@ -1,9 +1,11 @@
 package id.lumbung.journal;
 
 import id.lumbung.config.Durability;
+import id.lumbung.core.journal.EntryCodec;
+import id.lumbung.core.journal.JournalCorruptException;
+import id.lumbung.core.journal.JournalEntry;
+import id.lumbung.core.journal.JournalPort;
 import id.lumbung.files.AtomicFiles;
-import id.lumbung.payment.EntryCodec;
-import id.lumbung.payment.JournalEntry;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,6 +15,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import net.openhft.chronicle.bytes.Bytes;
 import net.openhft.chronicle.bytes.SyncMode;
@@ -42,7 +45,7 @@ import net.openhft.chronicle.wire.DocumentContext;
  * records the decision. A failing entry followed by anything but that mark is corruption and stops
  * the engine. See {@link #replay}.
  */
-public final class Journal implements AutoCloseable {
+public final class Journal implements AutoCloseable, JournalPort {
     private static final System.Logger LOG = System.getLogger(Journal.class.getName());
 
     private final Path dir;
@@ -296,6 +299,12 @@ public final class Journal implements AutoCloseable {
         }
     }
 
+    /** {@link #scan}, for the core: the same entries and checks. */
+    @Override
+    public void readFromStart(Consumer<JournalEntry> handler, java.util.function.BooleanSupplier keepGoing) {
+        scan(handler::accept, keepGoing);
+    }
+
     /**
      * Replays the entries after the one at {@code index}, which must hold sequence {@code
      * sequence} (a snapshot's position, checked by the caller with {@link #readOnce}); the same
@@ -472,6 +481,7 @@ public final class Journal implements AutoCloseable {
      *
      * @return the entry's Chronicle index, for {@link #read}
      */
+    @Override
     public long append(byte[] bytes, int length) {
         if (appender == null) {
             appender = queue.createAppender();
@@ -517,6 +527,7 @@ public final class Journal implements AutoCloseable {
      * next day's once the clock passed midnight) or in its first 512 KiB (before the writer's next
      * check allocates its room), {@link #NEW_FILE_FREE_BYTES_MIN} are free. Writer thread.
      */
+    @Override
     public boolean hasRoom() {
         if (roomGuarded && appendFile != null && queue.cycle() != appendCycle) {
             return freeBytes >= NEW_FILE_FREE_BYTES_MIN; // the next entry opens the next cycle's file (the daily roll)
@@ -695,6 +706,7 @@ public final class Journal implements AutoCloseable {
      *
      * @return the entry's length, or -1 when no entry is at that index or it is longer than {@code into}
      */
+    @Override
     public int read(long index, byte[] into) {
         Thread current = Thread.currentThread();
         if (reader == null) {

@@ -1,7 +1,9 @@
 package id.lumbung.metrics;
 
+import id.lumbung.core.payment.PaymentBook;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -9,6 +11,7 @@ import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.ToLongFunction;
 
 /**
  * The engine's own meters, with the Prometheus names of DESIGN.md. Tags are of low cardinality
@@ -21,9 +24,10 @@ public final class EngineMetrics {
     private final Timer httpLatency;
     private final Timer isoLatency;
     public final Timer journalSync;
-    public final Counter paymentEntries;
-    public final Counter voidEntries;
-    public final Counter closeEntries;
+    /** Entries the payment book appended, by type: counts the book keeps, read at each scrape. */
+    public final FunctionCounter paymentEntries;
+    public final FunctionCounter voidEntries;
+    public final FunctionCounter closeEntries;
     public final Counter settlementBatches;
     public final Counter settlementCloseFailures;
     public final Counter snapshotsRejected;
@@ -35,6 +39,8 @@ public final class EngineMetrics {
     private final Counter accepted;
     private final Counter replayed;
     private final AtomicInteger httpConnections = new AtomicInteger();
+    /** The book whose appended entries {@link #paymentEntries} and the others count; null before it exists. */
+    private volatile PaymentBook book;
 
     public EngineMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -51,9 +57,9 @@ public final class EngineMetrics {
                 .minimumExpectedValue(Duration.ofNanos(10_000))
                 .maximumExpectedValue(Duration.ofSeconds(2))
                 .register(registry);
-        paymentEntries = entries("payment");
-        voidEntries = entries("void");
-        closeEntries = entries("close");
+        paymentEntries = entries("payment", PaymentBook::paymentEntries);
+        voidEntries = entries("void", PaymentBook::voidEntries);
+        closeEntries = entries("close", PaymentBook::closeEntries);
         settlementBatches = Counter.builder("lumbung.settlement.batches")
                 .description("Settlement batches closed (one per cooperative with payments in the window)")
                 .register(registry);
@@ -96,11 +102,22 @@ public final class EngineMetrics {
                 .register(registry);
     }
 
-    private Counter entries(String type) {
-        return Counter.builder("lumbung.journal.entries")
+    private FunctionCounter entries(String type, ToLongFunction<PaymentBook> count) {
+        return FunctionCounter.builder("lumbung.journal.entries", this, m -> {
+                    PaymentBook b = m.book;
+                    return b == null ? 0 : count.applyAsLong(b);
+                })
                 .description("Entries appended to the journal, by type")
                 .tag("type", type)
                 .register(registry);
+    }
+
+    /**
+     * Counts the entries {@code book} appends (the journal entry counters read its counts). Once, with
+     * the engine's one book: a second book would restart the counts.
+     */
+    public void countEntriesOf(PaymentBook book) {
+        this.book = book;
     }
 
     public MeterRegistry registry() {

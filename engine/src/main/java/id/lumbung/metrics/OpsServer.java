@@ -1,5 +1,6 @@
 package id.lumbung.metrics;
 
+import id.lumbung.core.digest.Sha256;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -8,7 +9,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
-import id.lumbung.reference.Sha256;
 import java.security.MessageDigest;
 import java.util.function.BooleanSupplier;
 
@@ -72,12 +72,12 @@ public final class OpsServer {
             java.util.function.UnaryOperator<HttpServerOptions> tls) {
         // admin bodies are at most 4 KiB from operators: 100 Continue is answered at once (HttpIngest
         // answers it only after the checks that come before a terminal's body)
-        HttpServerOptions options = tls.apply(id.lumbung.ingest.HttpProtocol.options()).setHost(host).setPort(port)
+        HttpServerOptions options = tls.apply(id.lumbung.web.HttpProtocol.options()).setHost(host).setPort(port)
                 .setHandle100ContinueAutomatically(true)
                 .setIdleTimeout(idleTimeoutSeconds).setIdleTimeoutUnit(java.util.concurrent.TimeUnit.SECONDS);
         server = vertx.createHttpServer(options)
-                .connectionHandler(connection -> id.lumbung.ingest.HttpProtocol.guard(connection, options))
-                .invalidRequestHandler(id.lumbung.ingest.HttpProtocol::answerInvalid)
+                .connectionHandler(connection -> id.lumbung.web.HttpProtocol.guard(connection, options))
+                .invalidRequestHandler(id.lumbung.web.HttpProtocol::answerInvalid)
                 .requestHandler(this::handle);
         return server.listen();
     }
@@ -105,13 +105,13 @@ public final class OpsServer {
         } else if (referenceReload != null && req.method() == HttpMethod.POST && path.equals("/admin/v1/reference/reload")) {
             if (authorized(req)) {
                 referenceReload.get().onComplete(ar -> answer(req, ar.succeeded() ? ar.result()
-                        : new Answer(500, id.lumbung.ingest.Problem.json(500, "RELOAD_FAILED", "Reload failed",
+                        : new Answer(500, id.lumbung.web.Problem.json(500, "RELOAD_FAILED", "Reload failed",
                                 String.valueOf(ar.cause().getMessage())))));
             }
         } else if (referenceHistory != null && req.method() == HttpMethod.GET && path.equals("/admin/v1/reference/history")) {
             if (authorized(req)) {
                 referenceHistory.get().onComplete(ar -> answer(req, ar.succeeded() ? ar.result()
-                        : new Answer(500, id.lumbung.ingest.Problem.json(500, "HISTORY_FAILED", "History failed",
+                        : new Answer(500, id.lumbung.web.Problem.json(500, "HISTORY_FAILED", "History failed",
                                 String.valueOf(ar.cause().getMessage())))));
             }
         } else {
@@ -174,7 +174,7 @@ public final class OpsServer {
 
     private static void problem(HttpServerRequest req, int status, String code, String detail) {
         req.response().setStatusCode(status).putHeader("Content-Type", "application/problem+json")
-                .end(id.lumbung.ingest.Problem.json(status, code, code, detail));
+                .end(id.lumbung.web.Problem.json(status, code, code, detail));
     }
 
 }

@@ -1,6 +1,6 @@
 package id.lumbung.portal;
 
-import id.lumbung.reference.Coop;
+import id.lumbung.core.reference.Coop;
 
 /** The frame every portal page shares: head, the cooperative's name, navigation, language switch, sign-out. */
 final class Layout {

@@ -1,10 +1,12 @@
 package id.lumbung.portal;
 
-import id.lumbung.ingest.CoopFiles;
-import id.lumbung.ingest.HeadAnswers;
-import id.lumbung.ingest.IngestContext;
-import id.lumbung.reference.Coop;
-import id.lumbung.reference.ReferenceData;
+import id.lumbung.config.EngineConfig;
+import id.lumbung.core.reference.Coop;
+import id.lumbung.core.reference.ReferenceData;
+import id.lumbung.ledger.Ledger;
+import id.lumbung.settlement.Settlement;
+import id.lumbung.web.CoopFiles;
+import id.lumbung.web.HeadAnswers;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.handler.codec.http.QueryStringDecoder;
@@ -16,10 +18,12 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The cooperative portal's routes under {@code /portal/} on the terminal port. A cooperative signs
@@ -51,7 +55,11 @@ public final class Portal {
     private static final String SHARED_MAP = "id.lumbung.portal";
     private static final String SESSIONS_KEY = "sessions";
 
-    private final IngestContext ctx;
+    /** The reference in effect now: read once per request and used throughout it. */
+    private final Supplier<ReferenceData> referenceSource;
+    private final Settlement settlement;
+    private final Ledger ledger;
+    private final Clock clock;
     private final CoopFiles files;
     private final PortalSessions sessions;
     private final ZoneId zone;
@@ -62,15 +70,23 @@ public final class Portal {
     private final Counter crossSite;
     private final Counter oversized;
 
-    /** One per terminal-port verticle; they share the engine's session store. */
-    public Portal(IngestContext ctx, Vertx vertx) {
-        this.ctx = ctx;
-        this.files = new CoopFiles(ctx, vertx);
+    /**
+     * One per terminal-port verticle; they share the engine's session store.
+     *
+     * @param referenceSource the reference in effect (replaced as a whole when a change is journaled)
+     * @param registry where the sign-in and refusal counters are registered
+     */
+    public Portal(EngineConfig config, Supplier<ReferenceData> referenceSource, Settlement settlement, Ledger ledger,
+            Clock clock, MeterRegistry registry, Vertx vertx) {
+        this.referenceSource = referenceSource;
+        this.settlement = settlement;
+        this.ledger = ledger;
+        this.clock = clock;
+        this.files = new CoopFiles(settlement::batch, settlement.filesDir(), vertx);
         this.sessions = vertx.sharedData().<String, PortalSessions>getLocalMap(SHARED_MAP)
-                .computeIfAbsent(SESSIONS_KEY, k -> new PortalSessions(ctx.clock()));
-        this.zone = ZoneId.of(ctx.config().timezone);
-        this.secureCookie = ctx.config().tlsKeyPath != null;
-        MeterRegistry registry = ctx.metrics().registry();
+                .computeIfAbsent(SESSIONS_KEY, k -> new PortalSessions(clock));
+        this.zone = ZoneId.of(config.timezone);
+        this.secureCookie = config.tlsKeyPath != null;
         signedIn = signIns(registry, "signed_in");
         wrongToken = signIns(registry, "wrong_token");
         sessionsFull = signIns(registry, "sessions_full");
@@ -118,7 +134,7 @@ public final class Portal {
             return;
         }
         Lang lang = lang(req);
-        ReferenceData reference = ctx.reference();
+        ReferenceData reference = referenceSource.get();
         Coop coop = signedIn(req, reference);
         if (path.equals(HOME)) {
             if (coop != null) {
@@ -152,10 +168,10 @@ public final class Portal {
 
     private String main(Page page, Lang lang, Coop coop, ReferenceData reference, HttpServerRequest req) {
         return switch (page) {
-            case BATCHES -> BatchesPage.main(lang, ctx.settlement().batchesOf(coop.index()), pageIndex(req.getParam("page")), zone);
-            case CHART -> DailyChart.main(lang, DailyChart.of(ctx.settlement().batchesOf(coop.index()),
-                    Instant.ofEpochMilli(ctx.clock().millis()).atZone(zone).toLocalDate(), zone));
-            case MEMBERS -> MembersPage.main(lang, coop.index(), reference.tradersOf(coop.index()), ctx.ledger(), req.getParam("q"));
+            case BATCHES -> BatchesPage.main(lang, settlement.batchesOf(coop.index()), pageIndex(req.getParam("page")), zone);
+            case CHART -> DailyChart.main(lang, DailyChart.of(settlement.batchesOf(coop.index()),
+                    Instant.ofEpochMilli(clock.millis()).atZone(zone).toLocalDate(), zone));
+            case MEMBERS -> MembersPage.main(lang, coop.index(), reference.tradersOf(coop.index()), ledger, req.getParam("q"));
         };
     }
 
@@ -234,7 +250,7 @@ public final class Portal {
         Map<String, List<String>> fields = new QueryStringDecoder(form, StandardCharsets.UTF_8, false, 8).parameters();
         String coopId = field(fields, "coopId");
         String token = field(fields, "token");
-        ReferenceData reference = ctx.reference();
+        ReferenceData reference = referenceSource.get();
         Coop coop = coopId == null ? null : reference.coop(coopId);
         if (coop == null || token == null || !reference.tokenMatches(coop, token)) {
             // one message for an unknown cooperative and a wrong token: nothing to enumerate

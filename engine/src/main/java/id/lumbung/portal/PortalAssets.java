@@ -1,7 +1,7 @@
 package id.lumbung.portal;
 
-import id.lumbung.ingest.HeadAnswers;
-import id.lumbung.reference.Sha256;
+import id.lumbung.core.digest.Sha256;
+import id.lumbung.web.HeadAnswers;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package id.lumbung.reference;
 
+import id.lumbung.core.reference.ReferenceDataException;
 import java.io.IOException;
 import java.io.PushbackReader;
 import java.io.Reader;

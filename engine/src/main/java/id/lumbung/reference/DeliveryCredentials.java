@@ -1,5 +1,9 @@
 package id.lumbung.reference;
 
+import id.lumbung.core.digest.Hex;
+import id.lumbung.core.reference.Coop;
+import id.lumbung.core.reference.ReferenceData;
+import id.lumbung.core.reference.ReferenceDataException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -13,7 +17,7 @@ import java.util.Objects;
 
 /**
  * What delivery to cooperatives needs beyond the money-moving reference data: each cooperative's
- * batch-ready webhook URL (optional {@code webhook_url} column of {@value ReferenceData#COOPS_FILE}),
+ * batch-ready webhook URL (optional {@code webhook_url} column of {@value ReferenceFiles#COOPS_FILE}),
  * its webhook signing secret ({@value #WEBHOOK_SECRETS_FILE}, {@code coop_id,secret_hex}) and its
  * SSH public keys for SFTP ({@value #SSH_KEYS_FILE}, {@code coop_id,public_key}, several rows per
  * cooperative allowed). Keys and secrets are credentials: read at start, never journaled. Both
@@ -61,7 +65,7 @@ public final class DeliveryCredentials {
             throws ReferenceDataException {
         Objects.requireNonNull(reference, "reference");
         ReferenceSource source = referenceDir == null
-                ? ReferenceSource.classpath(ReferenceData.class, ReferenceData.BUNDLED_DEMO_FOLDER)
+                ? ReferenceSource.classpath(ReferenceData.class, ReferenceFiles.BUNDLED_DEMO_FOLDER)
                 : ReferenceSource.directory(referenceDir);
         DeliveryCredentials c = new DeliveryCredentials();
         c.readWebhookUrls(source, reference);
@@ -75,7 +79,7 @@ public final class DeliveryCredentials {
         for (String coopId : c.coopsWithWebhook()) {
             if (!c.webhookSecretByCoop.containsKey(coopId)) {
                 throw new ReferenceDataException("cooperative " + coopId + " has a webhook_url in "
-                        + source.describe(ReferenceData.COOPS_FILE) + " but no secret in "
+                        + source.describe(ReferenceFiles.COOPS_FILE) + " but no secret in "
                         + (webhookSecretsFile != null ? webhookSecretsFile.toString() : source.describe(WEBHOOK_SECRETS_FILE))
                         + ": add a row coop_id,secret_hex (32 bytes as 64 hex characters) or remove the webhook_url");
             }
@@ -84,7 +88,7 @@ public final class DeliveryCredentials {
     }
 
     private void readWebhookUrls(ReferenceSource source, ReferenceData reference) throws ReferenceDataException {
-        try (CsvTable table = CsvTable.open(source, ReferenceData.COOPS_FILE, ReferenceDataReader.COOP_COLUMNS,
+        try (CsvTable table = CsvTable.open(source, ReferenceFiles.COOPS_FILE, ReferenceDataReader.COOP_COLUMNS,
                 ReferenceDataReader.COOP_OPTIONAL_COLUMNS)) {
             int urlColumn = ReferenceDataReader.COOP_COLUMNS.size();
             if (table.columnCount() <= urlColumn) {

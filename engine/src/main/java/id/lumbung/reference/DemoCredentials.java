@@ -1,5 +1,7 @@
 package id.lumbung.reference;
 
+import id.lumbung.core.digest.Sha256;
+
 /**
  * The deterministic keys and tokens of the bundled demo data and of {@link ReferenceDataGenerator}
  * output, so that a load generator or a demo client can sign requests knowing only a terminal id.

@@ -1,5 +1,7 @@
 package id.lumbung.reference;
 
+import id.lumbung.core.digest.Sha256;
+import id.lumbung.core.reference.ReferenceData;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
@@ -36,8 +38,8 @@ public final class ReferenceDataGenerator {
     }
 
     /**
-     * Writes {@value ReferenceData#COOPS_FILE}, {@value ReferenceData#TRADERS_FILE} and
-     * {@value ReferenceData#TERMINALS_FILE} into {@code dir} (created if missing).
+     * Writes {@value ReferenceFiles#COOPS_FILE}, {@value ReferenceFiles#TRADERS_FILE} and
+     * {@value ReferenceFiles#TERMINALS_FILE} into {@code dir} (created if missing).
      * The first {@code coops} traders go one to each cooperative and the first {@code traders}
      * terminals one to each trader, so that none is empty when the counts allow it.
      */
@@ -45,9 +47,9 @@ public final class ReferenceDataGenerator {
         checkCounts(coops, traders, terminals);
         Files.createDirectories(dir);
         Random random = new Random(seed);
-        writeCoops(dir.resolve(ReferenceData.COOPS_FILE), coops);
-        writeTraders(dir.resolve(ReferenceData.TRADERS_FILE), coops, traders, random);
-        writeTerminals(dir.resolve(ReferenceData.TERMINALS_FILE), traders, terminals, random);
+        writeCoops(dir.resolve(ReferenceFiles.COOPS_FILE), coops);
+        writeTraders(dir.resolve(ReferenceFiles.TRADERS_FILE), coops, traders, random);
+        writeTerminals(dir.resolve(ReferenceFiles.TERMINALS_FILE), traders, terminals, random);
     }
 
     private static void checkCounts(int coops, int traders, int terminals) {

@@ -1,5 +1,11 @@
 package id.lumbung.reference;
 
+import id.lumbung.core.digest.Hex;
+import id.lumbung.core.reference.Coop;
+import id.lumbung.core.reference.ReferenceData;
+import id.lumbung.core.reference.ReferenceDataException;
+import id.lumbung.core.reference.Terminal;
+import id.lumbung.core.reference.Trader;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -41,13 +47,13 @@ final class ReferenceDataReader {
 
     /** Reads all three files; call once. */
     ReferenceData read() throws ReferenceDataException {
-        int coopsEstimate = rowsEstimate(ReferenceData.COOPS_FILE, COOP_ROW_BYTES_MIN, ReferenceData.COOPS_MAX);
+        int coopsEstimate = rowsEstimate(ReferenceFiles.COOPS_FILE, COOP_ROW_BYTES_MIN, ReferenceData.COOPS_MAX);
         HashMap<String, Coop> coopsById = presized(coopsEstimate);
         Coop[] coops = readCoops(coopsEstimate, coopsById);
-        int tradersEstimate = rowsEstimate(ReferenceData.TRADERS_FILE, TRADER_ROW_BYTES_MIN, ReferenceData.TRADERS_MAX);
+        int tradersEstimate = rowsEstimate(ReferenceFiles.TRADERS_FILE, TRADER_ROW_BYTES_MIN, ReferenceData.TRADERS_MAX);
         HashMap<String, Trader> tradersById = presized(tradersEstimate);
         Trader[] traders = readTraders(tradersEstimate, coopsById, tradersById);
-        int terminalsEstimate = rowsEstimate(ReferenceData.TERMINALS_FILE, TERMINAL_ROW_BYTES_MIN,
+        int terminalsEstimate = rowsEstimate(ReferenceFiles.TERMINALS_FILE, TERMINAL_ROW_BYTES_MIN,
                 ReferenceData.TERMINALS_MAX);
         HashMap<String, Terminal> terminalsById = presized(terminalsEstimate);
         Terminal[] terminals = readTerminals(terminalsEstimate, tradersById, terminalsById);
@@ -95,7 +101,7 @@ final class ReferenceDataReader {
 
     private Coop[] readCoops(int rowsEstimate, HashMap<String, Coop> byId) throws ReferenceDataException {
         ArrayList<Coop> coops = new ArrayList<>(rowsEstimate);
-        try (CsvTable table = open(ReferenceData.COOPS_FILE, COOP_COLUMNS, COOP_OPTIONAL_COLUMNS)) {
+        try (CsvTable table = open(ReferenceFiles.COOPS_FILE, COOP_COLUMNS, COOP_OPTIONAL_COLUMNS)) {
             files[0] = table.description();
             while (table.next()) {
                 coopRows.add(table.line());
@@ -135,7 +141,7 @@ final class ReferenceDataReader {
     private Trader[] readTraders(int rowsEstimate, HashMap<String, Coop> coopsById, HashMap<String, Trader> byId)
             throws ReferenceDataException {
         ArrayList<Trader> traders = new ArrayList<>(rowsEstimate);
-        try (CsvTable table = open(ReferenceData.TRADERS_FILE, TRADER_COLUMNS, List.of())) {
+        try (CsvTable table = open(ReferenceFiles.TRADERS_FILE, TRADER_COLUMNS, List.of())) {
             files[1] = table.description();
             while (table.next()) {
                 traderRows.add(table.line());
@@ -170,7 +176,7 @@ final class ReferenceDataReader {
     private Terminal[] readTerminals(int rowsEstimate, HashMap<String, Trader> tradersById,
             HashMap<String, Terminal> byId) throws ReferenceDataException {
         ArrayList<Terminal> terminals = new ArrayList<>(rowsEstimate);
-        try (CsvTable table = open(ReferenceData.TERMINALS_FILE, TERMINAL_COLUMNS, TERMINAL_OPTIONAL_COLUMNS)) {
+        try (CsvTable table = open(ReferenceFiles.TERMINALS_FILE, TERMINAL_COLUMNS, TERMINAL_OPTIONAL_COLUMNS)) {
             boolean hasNextKeyColumn = table.columnCount() > TERMINAL_COLUMNS.size();
             files[2] = table.description();
             while (table.next()) {

@@ -1,5 +1,6 @@
 package id.lumbung.reference;
 
+import id.lumbung.core.reference.ReferenceDataException;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;

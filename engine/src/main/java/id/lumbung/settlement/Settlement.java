@@ -1,16 +1,16 @@
 package id.lumbung.settlement;
 
+import id.lumbung.core.payment.ClosedWindow;
+import id.lumbung.core.payment.PaymentBook;
+import id.lumbung.core.payment.WindowPayments;
+import id.lumbung.core.payment.WindowSink;
+import id.lumbung.core.reference.Coop;
+import id.lumbung.core.reference.ReferenceData;
+import id.lumbung.core.reference.Trader;
+import id.lumbung.core.snapshot.SnapshotException;
+import id.lumbung.files.FileDigest;
 import id.lumbung.ledger.Ledger;
 import id.lumbung.metrics.EngineMetrics;
-import id.lumbung.payment.ClosedWindow;
-import id.lumbung.payment.PaymentBook;
-import id.lumbung.payment.WindowPayments;
-import id.lumbung.payment.WindowSink;
-import id.lumbung.reference.Coop;
-import id.lumbung.reference.ReferenceData;
-import id.lumbung.reference.Trader;
-import id.lumbung.files.FileDigest;
-import id.lumbung.snapshot.SnapshotException;
 import id.lumbung.snapshot.SnapshotIn;
 import id.lumbung.snapshot.SnapshotOut;
 import java.nio.file.Path;
@@ -361,6 +361,18 @@ public final class Settlement implements WindowSink, AutoCloseable {
     /** Sequence of the latest close whose batches are settled and listed (0 before the first). */
     public long settledCloseSequence() {
         return settledCloseSequence;
+    }
+
+    /** Waits (up to 10 minutes) for this settlement's thread to read the window of close {@code closeSequence}. */
+    @Override
+    public void awaitRead(long closeSequence) {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(10);
+        while (settledCloseSequence < closeSequence) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("settlement has not read the window of close " + closeSequence + " in 10 minutes");
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(100_000);
+        }
     }
 
     /** Batches per cooperative a snapshot may list: 5 closes a day for 100 years. */

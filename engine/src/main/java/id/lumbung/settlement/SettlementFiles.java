@@ -1,11 +1,11 @@
 package id.lumbung.settlement;
 
+import id.lumbung.core.reference.Coop;
+import id.lumbung.core.reference.ReferenceData;
 import id.lumbung.files.AtomicFiles;
 import id.lumbung.files.Camt053Statement;
 import id.lumbung.files.FileDigest;
 import id.lumbung.files.SettlementCsv;
-import id.lumbung.reference.Coop;
-import id.lumbung.reference.ReferenceData;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -14,9 +14,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;

@@ -1,5 +1,7 @@
 package id.lumbung.snapshot;
 
+import id.lumbung.core.snapshot.SnapshotException;
+import id.lumbung.core.snapshot.SnapshotReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -13,7 +15,7 @@ import java.util.zip.CRC32C;
  * file (a damaged length cannot make it allocate gigabytes or read past the end: {@link
  * SnapshotException}), and {@link #finish} checks the CRC32C over all bytes read.
  */
-public final class SnapshotIn {
+public final class SnapshotIn implements SnapshotReader {
     private final FileChannel channel;
     private final long contentBytes;
     private final ByteBuffer buffer = ByteBuffer.allocateDirect(SnapshotOut.BUFFER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
@@ -60,22 +62,26 @@ public final class SnapshotIn {
         buffer.flip();
     }
 
+    @Override
     public byte readByte() {
         need(1);
         return buffer.get();
     }
 
+    @Override
     public int readInt() {
         need(Integer.BYTES);
         return buffer.getInt();
     }
 
+    @Override
     public long readLong() {
         need(Long.BYTES);
         return buffer.getLong();
     }
 
     /** A non-negative count no larger than {@code max}, else the snapshot is damaged. */
+    @Override
     public int readCount(int max, String what) {
         int n = readInt();
         if (n < 0 || n > max) {
@@ -84,6 +90,7 @@ public final class SnapshotIn {
         return n;
     }
 
+    @Override
     public String readString(int bytesMax) {
         int n = readCount(bytesMax, "string bytes");
         byte[] b = new byte[n];
@@ -91,6 +98,7 @@ public final class SnapshotIn {
         return new String(b, StandardCharsets.UTF_8);
     }
 
+    @Override
     public void readBytes(byte[] a, int from, int length) {
         requireBytesLeft((long) length);
         while (length > 0) {
@@ -102,6 +110,7 @@ public final class SnapshotIn {
         }
     }
 
+    @Override
     public void readInts(int[] a, int from, int length) {
         requireBytesLeft((long) length * Integer.BYTES);
         while (length > 0) {
@@ -114,6 +123,7 @@ public final class SnapshotIn {
         }
     }
 
+    @Override
     public void readLongs(long[] a, int from, int length) {
         requireBytesLeft((long) length * Long.BYTES);
         while (length > 0) {
@@ -127,6 +137,7 @@ public final class SnapshotIn {
     }
 
     /** A length-prefixed long array of at most {@code max} elements. */
+    @Override
     public long[] readLongArray(int max, String what) {
         int n = readCount(max, what);
         requireBytesLeft((long) n * Long.BYTES);
@@ -136,6 +147,7 @@ public final class SnapshotIn {
     }
 
     /** Refuses a length that the rest of the file cannot hold, before anything is allocated for it. */
+    @Override
     public void requireBytesLeft(long bytes) {
         if (bytes > contentBytes - loaded + buffer.remaining()) {
             throw new SnapshotException("snapshot names " + bytes + " bytes where only "

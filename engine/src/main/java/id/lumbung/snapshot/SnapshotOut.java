@@ -1,5 +1,6 @@
 package id.lumbung.snapshot;
 
+import id.lumbung.core.snapshot.SnapshotWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -13,7 +14,7 @@ import java.util.zip.CRC32C;
  * payment book is ~700 MB of primitive arrays), and every byte is added to a CRC32C that
  * {@link #finish} appends as the file's last 8 bytes.
  */
-public final class SnapshotOut {
+public final class SnapshotOut implements SnapshotWriter {
     /** 4 MiB: large enough that a chunk's column (512 KB) is one copy, small enough to stay cheap. */
     static final int BUFFER_BYTES = 4 << 20;
 
@@ -50,28 +51,33 @@ public final class SnapshotOut {
         buffer.clear();
     }
 
+    @Override
     public void writeByte(byte v) {
         room(1);
         buffer.put(v);
     }
 
+    @Override
     public void writeInt(int v) {
         room(Integer.BYTES);
         buffer.putInt(v);
     }
 
+    @Override
     public void writeLong(long v) {
         room(Long.BYTES);
         buffer.putLong(v);
     }
 
     /** A length and the string's UTF-8 bytes. */
+    @Override
     public void writeString(String s) {
         byte[] b = s.getBytes(StandardCharsets.UTF_8);
         writeInt(b.length);
         writeBytes(b, 0, b.length);
     }
 
+    @Override
     public void writeBytes(byte[] a, int from, int length) {
         while (length > 0) {
             room(1);
@@ -82,6 +88,7 @@ public final class SnapshotOut {
         }
     }
 
+    @Override
     public void writeInts(int[] a, int from, int length) {
         while (length > 0) {
             room(Integer.BYTES);
@@ -93,6 +100,7 @@ public final class SnapshotOut {
         }
     }
 
+    @Override
     public void writeLongs(long[] a, int from, int length) {
         while (length > 0) {
             room(Long.BYTES);
@@ -105,6 +113,7 @@ public final class SnapshotOut {
     }
 
     /** A length-prefixed long array. */
+    @Override
     public void writeLongArray(long[] a) {
         writeInt(a.length);
         writeLongs(a, 0, a.length);

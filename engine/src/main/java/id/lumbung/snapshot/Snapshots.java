@@ -1,9 +1,10 @@
 package id.lumbung.snapshot;
 
+import id.lumbung.core.journal.EntryCodec;
+import id.lumbung.core.journal.JournalEntry;
+import id.lumbung.core.snapshot.SnapshotException;
 import id.lumbung.files.AtomicFiles;
 import id.lumbung.journal.Journal;
-import id.lumbung.payment.EntryCodec;
-import id.lumbung.payment.JournalEntry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;

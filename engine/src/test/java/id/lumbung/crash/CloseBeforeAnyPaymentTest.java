@@ -3,8 +3,8 @@ package id.lumbung.crash;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import id.lumbung.config.Durability;
+import id.lumbung.core.journal.JournalEntry;
 import id.lumbung.journal.Journal;
-import id.lumbung.payment.JournalEntry;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;

@@ -1,8 +1,9 @@
 package id.lumbung.crash;
 
+import id.lumbung.reference.ReferenceFiles;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import id.lumbung.reference.ReferenceData;
+import id.lumbung.core.reference.ReferenceData;
 import id.lumbung.settlement.FeeSchedule;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
@@ -50,7 +51,7 @@ final class SettledOnce {
             Paid other = byPaymentId.put(p.paymentId(), p);
             assertThat(other).as("paymentId %s acknowledged twice: %s and %s", p.paymentId(), other, p).isNull();
         }
-        ReferenceData reference = ReferenceData.loadBundledDemo(FeeSchedule.defaults().toConfig().keySet());
+        ReferenceData reference = ReferenceFiles.loadBundledDemo(FeeSchedule.defaults().toConfig().keySet());
         Map<String, String> batchOf = batchOfEachPayment(client, paid);
         // batchId -> traderId -> {payments, gross}, from the payments' own statuses
         Map<String, Map<String, long[]>> expected = new HashMap<>();

@@ -2,7 +2,7 @@ package id.lumbung.crash;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import id.lumbung.payment.PaymentBook;
+import id.lumbung.core.payment.PaymentBook;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;

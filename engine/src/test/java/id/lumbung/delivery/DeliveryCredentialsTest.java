@@ -1,13 +1,14 @@
 package id.lumbung.delivery;
 
+import id.lumbung.reference.ReferenceFiles;
 import static id.lumbung.delivery.DeliveryFixture.BRH;
 import static id.lumbung.delivery.DeliveryFixture.KLW;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import id.lumbung.core.reference.ReferenceData;
+import id.lumbung.core.reference.ReferenceDataException;
 import id.lumbung.reference.DeliveryCredentials;
-import id.lumbung.reference.ReferenceData;
-import id.lumbung.reference.ReferenceDataException;
 import id.lumbung.settlement.FeeSchedule;
 import java.net.URI;
 import java.nio.file.Files;
@@ -25,7 +26,7 @@ class DeliveryCredentialsTest {
     Path dir;
 
     private DeliveryCredentials load(Path ref, Path secrets) throws Exception {
-        ReferenceData reference = ReferenceData.load(ref, FeeSchedule.defaults().toConfig().keySet());
+        ReferenceData reference = ReferenceFiles.load(ref, FeeSchedule.defaults().toConfig().keySet());
         return DeliveryCredentials.load(ref, secrets, reference);
     }
 
@@ -35,7 +36,7 @@ class DeliveryCredentialsTest {
         DeliveryFixture.webhookUrl(ref, BRH, "https://brh.example/hooks?x=1");
         Files.writeString(ref.resolve("webhook_secrets.csv"), "coop_id,secret_hex\n" + BRH + "," + SECRET + "\n");
         Files.writeString(ref.resolve("ssh_keys.csv"), "coop_id,public_key\n" + BRH + "," + KEY + "\n" + BRH + "," + KEY + "2\n");
-        ReferenceData reference = ReferenceData.load(ref, FeeSchedule.defaults().toConfig().keySet());
+        ReferenceData reference = ReferenceFiles.load(ref, FeeSchedule.defaults().toConfig().keySet());
         DeliveryCredentials c = DeliveryCredentials.load(ref, null, reference);
         String brh = BRH;
         String klw = KLW;
@@ -97,7 +98,7 @@ class DeliveryCredentialsTest {
         assertThatThrownBy(() -> load(ref, secrets)).hasMessage(secrets + ": missing file");
         Files.createDirectories(secrets.getParent());
         Files.writeString(secrets, "coop_id,secret_hex\n" + KLW + "," + SECRET + "\n");
-        ReferenceData reference = ReferenceData.load(ref, FeeSchedule.defaults().toConfig().keySet());
+        ReferenceData reference = ReferenceFiles.load(ref, FeeSchedule.defaults().toConfig().keySet());
         DeliveryCredentials c = DeliveryCredentials.load(ref, secrets, reference);
         assertThat(c.webhookSecret(KLW)).isEqualTo(HexFormat.of().parseHex(SECRET));
     }

@@ -1,5 +1,6 @@
 package id.lumbung.delivery;
 
+import id.lumbung.reference.ReferenceFiles;
 import static id.lumbung.delivery.DeliveryFixture.BRH;
 import static id.lumbung.delivery.DeliveryFixture.KLW;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -7,9 +8,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import id.lumbung.TestEngine;
 import id.lumbung.config.EngineConfig;
+import id.lumbung.core.reference.ReferenceData;
 import id.lumbung.delivery.DeliveryFixture.Run;
 import id.lumbung.delivery.sftp.SftpServer;
-import id.lumbung.reference.ReferenceData;
 import id.lumbung.settlement.FeeSchedule;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -68,7 +69,7 @@ class SftpDeliveryTest {
                 + BRH + "," + Files.readString(dir.resolve("klw_key.pub")).trim() + "\n" // a second key of BRH: several rows per cooperative
                 + BRH + "," + Files.readString(dir.resolve("brh_key.pub")).trim() + "\n"
                 + KLW + "," + Files.readString(dir.resolve("klw_key.pub")).trim() + "\n");
-        ReferenceData reference = ReferenceData.load(ref, FeeSchedule.defaults().toConfig().keySet());
+        ReferenceData reference = ReferenceFiles.load(ref, FeeSchedule.defaults().toConfig().keySet());
         t = new TestEngine(dir.resolve("data"), Map.of(EngineConfig.REFERENCE_DIR_PROP_NAME, ref.toString(),
                 EngineConfig.SFTP_PORT_PROP_NAME, "0"), reference, Clock.systemUTC());
         DeliveryFixture.pay(t, "T0000001", "s1", 600_000);
@@ -128,7 +129,7 @@ class SftpDeliveryTest {
     @Test
     void hostKeyIsKeptAcrossRestartsAndADamagedOneStopsTheStart() throws Exception {
         Path ref = dir.resolve("ref");
-        ReferenceData reference = ReferenceData.load(ref, FeeSchedule.defaults().toConfig().keySet());
+        ReferenceData reference = ReferenceFiles.load(ref, FeeSchedule.defaults().toConfig().keySet());
         Map<String, String> settings = Map.of(EngineConfig.REFERENCE_DIR_PROP_NAME, ref.toString(),
                 EngineConfig.SFTP_PORT_PROP_NAME, "0");
         Path data = dir.resolve("data-restart");
@@ -158,7 +159,7 @@ class SftpDeliveryTest {
         Path ref = DeliveryFixture.demoReference(dir.resolve("ref-reload"));
         Path keys = ref.resolve("ssh_keys.csv");
         Files.writeString(keys, "coop_id,public_key\n" + BRH + "," + Files.readString(dir.resolve("brh_key.pub")).trim() + "\n");
-        ReferenceData reference = ReferenceData.load(ref, FeeSchedule.defaults().toConfig().keySet());
+        ReferenceData reference = ReferenceFiles.load(ref, FeeSchedule.defaults().toConfig().keySet());
         Path data = dir.resolve("data-reload");
         try (TestEngine e = new TestEngine(data, Map.of(EngineConfig.REFERENCE_DIR_PROP_NAME, ref.toString(),
                 EngineConfig.SFTP_PORT_PROP_NAME, "0"), reference, Clock.systemUTC())) {

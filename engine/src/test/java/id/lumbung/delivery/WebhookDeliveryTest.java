@@ -1,5 +1,6 @@
 package id.lumbung.delivery;
 
+import id.lumbung.reference.ReferenceFiles;
 import static id.lumbung.delivery.DeliveryFixture.BRH;
 import static id.lumbung.delivery.DeliveryFixture.KLW;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -10,10 +11,10 @@ import id.lumbung.MovableClock;
 import id.lumbung.TestBytes;
 import id.lumbung.TestEngine;
 import id.lumbung.config.EngineConfig;
+import id.lumbung.core.reference.ReferenceData;
+import id.lumbung.core.reference.ReferenceDataException;
 import id.lumbung.delivery.WebhookReceiver.Received;
 import id.lumbung.reference.DemoCredentials;
-import id.lumbung.reference.ReferenceData;
-import id.lumbung.reference.ReferenceDataException;
 import id.lumbung.settlement.FeeSchedule;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -57,7 +58,7 @@ class WebhookDeliveryTest {
     }
 
     private TestEngine engine(Path ref, Path data, Clock clock) throws Exception {
-        ReferenceData reference = ReferenceData.load(ref, FeeSchedule.defaults().toConfig().keySet());
+        ReferenceData reference = ReferenceFiles.load(ref, FeeSchedule.defaults().toConfig().keySet());
         return new TestEngine(data, Map.of(EngineConfig.REFERENCE_DIR_PROP_NAME, ref.toString(),
                 EngineConfig.WEBHOOK_RETRY_FIRST_MS_PROP_NAME, "50"), reference, clock);
     }
@@ -345,7 +346,7 @@ class WebhookDeliveryTest {
     void webhookWithoutSecretStopsTheStart() throws Exception {
         Path ref = DeliveryFixture.demoReference(dir.resolve("ref"));
         DeliveryFixture.webhookUrl(ref, KLW, "https://klewer.example/hooks");
-        ReferenceData reference = ReferenceData.load(ref, FeeSchedule.defaults().toConfig().keySet());
+        ReferenceData reference = ReferenceFiles.load(ref, FeeSchedule.defaults().toConfig().keySet());
         assertThatThrownBy(() -> new TestEngine(dir.resolve("data"), Map.of(EngineConfig.REFERENCE_DIR_PROP_NAME,
                 ref.toString()), reference, Clock.systemUTC()))
                 .isInstanceOf(ReferenceDataException.class)

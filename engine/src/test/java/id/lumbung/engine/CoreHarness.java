@@ -1,20 +1,20 @@
 package id.lumbung.engine;
 
 import id.lumbung.config.EngineConfig;
+import id.lumbung.core.journal.JournalEntry;
+import id.lumbung.core.journal.PaymentRequest;
+import id.lumbung.core.payment.PaymentBook;
+import id.lumbung.core.payment.PaymentView;
+import id.lumbung.core.payment.PostOutcome;
+import id.lumbung.core.payment.PostResult;
+import id.lumbung.core.payment.VoidOutcome;
+import id.lumbung.core.reference.ReferenceData;
+import id.lumbung.core.reference.Terminal;
 import id.lumbung.ledger.Ledger;
-import id.lumbung.payment.JournalEntry;
-import id.lumbung.payment.PaymentBook;
-import id.lumbung.payment.PaymentRequest;
-import id.lumbung.payment.PaymentView;
-import id.lumbung.payment.PostLane;
-import id.lumbung.payment.PostOutcome;
-import id.lumbung.payment.PostResult;
-import id.lumbung.payment.VoidOutcome;
-import id.lumbung.reference.ReferenceData;
-import id.lumbung.reference.Terminal;
 import id.lumbung.settlement.Batch;
 import id.lumbung.settlement.BatchRecord;
 import id.lumbung.settlement.FeeSchedule;
+import id.lumbung.writer.PostLane;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
@@ -31,7 +31,7 @@ import java.util.function.Consumer;
 /**
  * The engine's core ({@link Engine#coreOnly}) driven from one test thread: posts through a
  * {@link PostLane} (the HTTP ingest's path, singles and batches), voids, status reads and closes
- * through the engine's own {@link id.lumbung.payment.PaymentService} and {@link Engine#closeWindow}.
+ * through the engine's own {@link id.lumbung.writer.PaymentService} and {@link Engine#closeWindow}.
  * Every call waits for its answer; a fatal error of the engine fails the call at once instead of
  * leaving it to time out.
  */

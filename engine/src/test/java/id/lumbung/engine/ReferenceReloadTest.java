@@ -1,12 +1,13 @@
 package id.lumbung.engine;
 
+import id.lumbung.reference.ReferenceFiles;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import id.lumbung.TestEngine;
 import id.lumbung.config.EngineConfig;
+import id.lumbung.core.reference.ReferenceData;
 import id.lumbung.delivery.DeliveryFixture;
 import id.lumbung.reference.DemoCredentials;
-import id.lumbung.reference.ReferenceData;
 import id.lumbung.settlement.FeeSchedule;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
@@ -52,7 +53,7 @@ class ReferenceReloadTest {
         String terminalsB = terminalsA + "T0000900,BRH-003,"
                 + DemoCredentials.toLowerHex(DemoCredentials.terminalKey("T0000900")) + ",ACTIVE,\n";
         Map<String, String> settings = Map.of(EngineConfig.REFERENCE_DIR_PROP_NAME, ref.toString());
-        ReferenceData files = ReferenceData.load(ref, FeeSchedule.defaults().toConfig().keySet());
+        ReferenceData files = ReferenceFiles.load(ref, FeeSchedule.defaults().toConfig().keySet());
         Path data = tmp.resolve("data");
         String batchCsv;
         String batchId;
@@ -119,7 +120,7 @@ class ReferenceReloadTest {
             batchCsv = Files.readString(data.resolve("files/KSP-BERINGHARJO/" + batchId + ".csv"));
         }
         deleteTree(data.resolve("snapshot"));
-        try (TestEngine t = new TestEngine(data, settings, ReferenceData.load(ref, FeeSchedule.defaults().toConfig()
+        try (TestEngine t = new TestEngine(data, settings, ReferenceFiles.load(ref, FeeSchedule.defaults().toConfig()
                 .keySet()), Clock.systemUTC())) {
             assertThat(Files.readString(data.resolve("files/KSP-BERINGHARJO/" + batchId + ".csv"))).isEqualTo(batchCsv);
         }
@@ -134,7 +135,7 @@ class ReferenceReloadTest {
     void reloadWithAnUnknownFeePlanIsRefusedWithNothingJournaled() throws Exception {
         Path ref = DeliveryFixture.demoReference(tmp.resolve("ref"));
         Map<String, String> settings = Map.of(EngineConfig.REFERENCE_DIR_PROP_NAME, ref.toString());
-        ReferenceData files = ReferenceData.load(ref, FeeSchedule.defaults().toConfig().keySet());
+        ReferenceData files = ReferenceFiles.load(ref, FeeSchedule.defaults().toConfig().keySet());
         try (TestEngine t = new TestEngine(tmp.resolve("data"), settings, files, Clock.systemUTC())) {
             long total = history(t).getLong("total");
             String traders = Files.readString(ref.resolve("traders.csv"));

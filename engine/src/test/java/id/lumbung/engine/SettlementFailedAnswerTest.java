@@ -3,7 +3,7 @@ package id.lumbung.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import id.lumbung.TestEngine;
-import id.lumbung.payment.PaymentBook;
+import id.lumbung.core.payment.PaymentBook;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;

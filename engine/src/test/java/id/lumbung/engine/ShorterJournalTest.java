@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import id.lumbung.TestEngine;
-import id.lumbung.journal.JournalCorruptException;
+import id.lumbung.core.journal.JournalCorruptException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -3,7 +3,7 @@ package id.lumbung.files;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import id.lumbung.reference.Coop;
+import id.lumbung.core.reference.Coop;
 import id.lumbung.settlement.Batch;
 import id.lumbung.settlement.MemberTotals;
 import java.io.IOException;

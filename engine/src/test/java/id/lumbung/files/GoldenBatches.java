@@ -1,6 +1,6 @@
 package id.lumbung.files;
 
-import id.lumbung.reference.Coop;
+import id.lumbung.core.reference.Coop;
 import id.lumbung.settlement.Batch;
 import id.lumbung.settlement.FeePlan;
 import id.lumbung.settlement.FeeSchedule;

@@ -1,13 +1,13 @@
 package id.lumbung.gateway;
 
-import id.lumbung.payment.PaymentCommands;
-import id.lumbung.payment.PaymentRequest;
-import id.lumbung.payment.PostLane;
-import id.lumbung.payment.PaymentStatus;
-import id.lumbung.payment.PaymentView;
-import id.lumbung.payment.PostOutcome;
-import id.lumbung.payment.VoidOutcome;
-import id.lumbung.reference.Terminal;
+import id.lumbung.core.journal.PaymentRequest;
+import id.lumbung.core.payment.PaymentStatus;
+import id.lumbung.core.payment.PaymentView;
+import id.lumbung.core.payment.PostOutcome;
+import id.lumbung.core.payment.VoidOutcome;
+import id.lumbung.core.reference.Terminal;
+import id.lumbung.writer.PaymentCommands;
+import id.lumbung.writer.PostLane;
 import io.vertx.core.Context;
 import java.util.ArrayList;
 import java.util.HashMap;

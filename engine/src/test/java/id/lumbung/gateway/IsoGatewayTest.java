@@ -3,9 +3,9 @@ package id.lumbung.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import id.lumbung.config.IsoMacMode;
-import id.lumbung.payment.PaymentRequest;
-import id.lumbung.payment.PaymentStatus;
-import id.lumbung.reference.Terminal;
+import id.lumbung.core.journal.PaymentRequest;
+import id.lumbung.core.payment.PaymentStatus;
+import id.lumbung.core.reference.Terminal;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;

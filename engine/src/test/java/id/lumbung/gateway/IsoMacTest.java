@@ -2,7 +2,7 @@ package id.lumbung.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import id.lumbung.reference.Terminal;
+import id.lumbung.core.reference.Terminal;
 import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.Random;

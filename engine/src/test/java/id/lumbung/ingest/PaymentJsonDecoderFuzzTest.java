@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import id.lumbung.config.EngineConfig;
-import id.lumbung.payment.PaymentRequest;
+import id.lumbung.core.journal.PaymentRequest;
 
 /**
  * Fuzz targets for the terminal JSON decoder (docs/FUZZING.md). Whatever the bytes, the decoder

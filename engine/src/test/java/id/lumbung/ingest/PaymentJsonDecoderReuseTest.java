@@ -3,8 +3,8 @@ package id.lumbung.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import id.lumbung.config.EngineConfig;
-import id.lumbung.payment.PaymentDraft;
-import id.lumbung.payment.PaymentRequest;
+import id.lumbung.core.journal.PaymentDraft;
+import id.lumbung.core.journal.PaymentRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

@@ -2,7 +2,7 @@ package id.lumbung.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import id.lumbung.reference.Terminal;
+import id.lumbung.core.reference.Terminal;
 import java.nio.charset.StandardCharsets;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;

@@ -1,11 +1,12 @@
 package id.lumbung.journal;
 
+import id.lumbung.core.journal.JournalCorruptException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import id.lumbung.config.Durability;
-import id.lumbung.payment.EntryCodec;
-import id.lumbung.payment.PaymentRequest;
+import id.lumbung.core.journal.EntryCodec;
+import id.lumbung.core.journal.PaymentRequest;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,8 +3,8 @@ package id.lumbung.journal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import id.lumbung.config.Durability;
-import id.lumbung.payment.EntryCodec;
-import id.lumbung.payment.PaymentRequest;
+import id.lumbung.core.journal.EntryCodec;
+import id.lumbung.core.journal.PaymentRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;

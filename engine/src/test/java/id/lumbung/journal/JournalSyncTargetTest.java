@@ -21,7 +21,7 @@ class JournalSyncTargetTest {
     private static final byte[] CLOSE = new byte[48];
 
     static {
-        CLOSE[id.lumbung.payment.EntryCodec.TYPE_OFFSET] = id.lumbung.payment.JournalEntry.TYPE_CLOSE;
+        CLOSE[id.lumbung.core.journal.EntryCodec.TYPE_OFFSET] = id.lumbung.core.journal.JournalEntry.TYPE_CLOSE;
     }
 
     @TempDir

@@ -2,8 +2,8 @@ package id.lumbung.portal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import id.lumbung.core.reference.Trader;
 import id.lumbung.ledger.Ledger;
-import id.lumbung.reference.Trader;
 import id.lumbung.settlement.Batch;
 import id.lumbung.settlement.BatchRecord;
 import id.lumbung.settlement.MemberTotals;

@@ -1,5 +1,6 @@
 package id.lumbung.portal;
 
+import id.lumbung.reference.ReferenceFiles;
 import static id.lumbung.portal.PortalFixture.BRH;
 import static id.lumbung.portal.PortalFixture.KLW;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -285,7 +286,7 @@ class PortalHttpTest {
             }
         }
         java.util.Map<String, String> settings = java.util.Map.of(id.lumbung.config.EngineConfig.REFERENCE_DIR_PROP_NAME, ref.toString());
-        id.lumbung.reference.ReferenceData files = id.lumbung.reference.ReferenceData.load(ref,
+        id.lumbung.core.reference.ReferenceData files = ReferenceFiles.load(ref,
                 id.lumbung.settlement.FeeSchedule.defaults().toConfig().keySet());
         try (id.lumbung.TestEngine t = new id.lumbung.TestEngine(tmp.resolve("data"), settings, files, java.time.Clock.systemUTC())) {
             String origin = "http://127.0.0.1:" + t.engine.httpPort();

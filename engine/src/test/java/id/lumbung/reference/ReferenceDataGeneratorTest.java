@@ -1,5 +1,8 @@
 package id.lumbung.reference;
 
+import id.lumbung.core.reference.Coop;
+import id.lumbung.core.reference.ReferenceData;
+import id.lumbung.core.reference.Terminal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -24,20 +27,20 @@ class ReferenceDataGeneratorTest {
         ReferenceDataGenerator.write(dir.resolve("b"), 5, 50, 200, SEED);
         ReferenceDataGenerator.write(dir.resolve("c"), 5, 50, 200, SEED + 1);
 
-        for (String file : new String[] {ReferenceData.COOPS_FILE, ReferenceData.TRADERS_FILE,
-                ReferenceData.TERMINALS_FILE}) {
+        for (String file : new String[] {ReferenceFiles.COOPS_FILE, ReferenceFiles.TRADERS_FILE,
+                ReferenceFiles.TERMINALS_FILE}) {
             assertThat(Files.readAllBytes(dir.resolve("a").resolve(file)))
                     .isEqualTo(Files.readAllBytes(dir.resolve("b").resolve(file)));
         }
-        assertThat(Files.readAllBytes(dir.resolve("a").resolve(ReferenceData.TRADERS_FILE)))
-                .isNotEqualTo(Files.readAllBytes(dir.resolve("c").resolve(ReferenceData.TRADERS_FILE)));
+        assertThat(Files.readAllBytes(dir.resolve("a").resolve(ReferenceFiles.TRADERS_FILE)))
+                .isNotEqualTo(Files.readAllBytes(dir.resolve("c").resolve(ReferenceFiles.TRADERS_FILE)));
     }
 
     @Test
     void writesALoadableSetWhoseKeysAndTokensFollowDemoCredentials() throws Exception {
         ReferenceDataGenerator.write(dir, 3, 10, 25, SEED);
 
-        ReferenceData data = ReferenceData.load(dir, FEE_PLANS);
+        ReferenceData data = ReferenceFiles.load(dir, FEE_PLANS);
 
         assertThat(data.coopCount()).isEqualTo(3);
         assertThat(data.traderCount()).isEqualTo(10);
@@ -75,11 +78,11 @@ class ReferenceDataGeneratorTest {
         long writeMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - writeStartNs);
 
         long loadStartNs = System.nanoTime();
-        ReferenceData data = ReferenceData.load(dir, FEE_PLANS);
+        ReferenceData data = ReferenceFiles.load(dir, FEE_PLANS);
         long loadMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - loadStartNs);
 
         System.out.println("reference data: wrote " + terminals + " terminals in " + writeMs + " ms, loaded "
-                + data + " in " + loadMs + " ms (" + Files.size(dir.resolve(ReferenceData.TERMINALS_FILE))
+                + data + " in " + loadMs + " ms (" + Files.size(dir.resolve(ReferenceFiles.TERMINALS_FILE))
                 + " bytes of terminals.csv)");
         assertThat(data.coopCount()).isEqualTo(coops);
         assertThat(data.traderCount()).isEqualTo(traders);

@@ -1,8 +1,12 @@
 package id.lumbung.reference;
 
-import static id.lumbung.reference.ReferenceFiles.FEE_PLANS;
-import static id.lumbung.reference.ReferenceFiles.KEY_A;
-import static id.lumbung.reference.ReferenceFiles.KEY_B;
+import id.lumbung.core.reference.Coop;
+import id.lumbung.core.reference.ReferenceData;
+import id.lumbung.core.reference.Terminal;
+import id.lumbung.core.reference.Trader;
+import static id.lumbung.reference.ReferenceCsvs.FEE_PLANS;
+import static id.lumbung.reference.ReferenceCsvs.KEY_A;
+import static id.lumbung.reference.ReferenceCsvs.KEY_B;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
@@ -15,7 +19,7 @@ class ReferenceDataLoadTest {
 
     @Test
     void loadsBundledDemoWithThreeCoopsTwelveTradersTwentyTerminals() throws Exception {
-        ReferenceData data = ReferenceData.loadBundledDemo(FEE_PLANS);
+        ReferenceData data = ReferenceFiles.loadBundledDemo(FEE_PLANS);
 
         assertThat(data.coopCount()).isEqualTo(3);
         assertThat(data.traderCount()).isEqualTo(12);
@@ -30,7 +34,7 @@ class ReferenceDataLoadTest {
 
     @Test
     void demoKeysAndTokensFollowTheDocumentedDerivation() throws Exception {
-        ReferenceData data = ReferenceData.loadBundledDemo(FEE_PLANS);
+        ReferenceData data = ReferenceFiles.loadBundledDemo(FEE_PLANS);
 
         for (int i = 0; i < data.terminalCount(); i++) {
             Terminal terminal = data.terminal(i);
@@ -46,7 +50,7 @@ class ReferenceDataLoadTest {
 
     @Test
     void lookupsByIdAndIndexAgreeAndUnknownIdsAreNull() throws Exception {
-        ReferenceData data = ReferenceData.loadBundledDemo(FEE_PLANS);
+        ReferenceData data = ReferenceFiles.loadBundledDemo(FEE_PLANS);
 
         Terminal terminal = data.terminal("T0000011");
         assertThat(data.terminal(terminal.index())).isSameAs(terminal);
@@ -61,7 +65,7 @@ class ReferenceDataLoadTest {
 
     @Test
     void tokenMatchesOnlyTheExactToken() throws Exception {
-        ReferenceData data = ReferenceData.loadBundledDemo(FEE_PLANS);
+        ReferenceData data = ReferenceFiles.loadBundledDemo(FEE_PLANS);
         Coop klewer = data.coop("KSP-KLEWER");
 
         assertThat(data.tokenMatches(klewer, "demo-token-KSP-KLEWER")).isTrue();
@@ -74,10 +78,10 @@ class ReferenceDataLoadTest {
     @Test
     void toleratesUtf8ByteOrderMarkInEveryFile() throws Exception {
         String bom = "\uFEFF";
-        ReferenceFiles.write(dir, bom + ReferenceFiles.COOPS, bom + ReferenceFiles.TRADERS,
-                bom + ReferenceFiles.TERMINALS);
+        ReferenceCsvs.write(dir, bom + ReferenceCsvs.COOPS, bom + ReferenceCsvs.TRADERS,
+                bom + ReferenceCsvs.TERMINALS);
 
-        ReferenceData data = ReferenceData.load(dir, FEE_PLANS);
+        ReferenceData data = ReferenceFiles.load(dir, FEE_PLANS);
 
         assertThat(data.coop("C1")).isNotNull();
         assertThat(data.trader("TR1")).isNotNull();
@@ -86,13 +90,13 @@ class ReferenceDataLoadTest {
 
     @Test
     void quotedFieldsKeepCommasQuotesAndLineBreaks() throws Exception {
-        ReferenceFiles.writeValid(dir);
-        ReferenceFiles.writeFile(dir, ReferenceData.TRADERS_FILE, "trader_id,coop_id,name,fee_plan\n"
+        ReferenceCsvs.writeValid(dir);
+        ReferenceCsvs.writeFile(dir, ReferenceFiles.TRADERS_FILE, "trader_id,coop_id,name,fee_plan\n"
                 + "TR1,C1,\"Toko \"\"Maju\"\", Blok A\",UMI\n"
                 + "TR2,C1,\"Dua\nBaris\",REG\n"
                 + "TR3,C1,Tiga,GOV\n");
 
-        ReferenceData data = ReferenceData.load(dir, FEE_PLANS);
+        ReferenceData data = ReferenceFiles.load(dir, FEE_PLANS);
 
         assertThat(data.trader("TR1").name()).isEqualTo("Toko \"Maju\", Blok A");
         assertThat(data.trader("TR2").name()).isEqualTo("Dua\nBaris");
@@ -101,10 +105,10 @@ class ReferenceDataLoadTest {
 
     @Test
     void acceptsCrLfLineEndings() throws Exception {
-        ReferenceFiles.write(dir, ReferenceFiles.COOPS.replace("\n", "\r\n"),
-                ReferenceFiles.TRADERS.replace("\n", "\r\n"), ReferenceFiles.TERMINALS.replace("\n", "\r\n"));
+        ReferenceCsvs.write(dir, ReferenceCsvs.COOPS.replace("\n", "\r\n"),
+                ReferenceCsvs.TRADERS.replace("\n", "\r\n"), ReferenceCsvs.TERMINALS.replace("\n", "\r\n"));
 
-        ReferenceData data = ReferenceData.load(dir, FEE_PLANS);
+        ReferenceData data = ReferenceFiles.load(dir, FEE_PLANS);
 
         assertThat(data.terminal("T1").blocked()).isFalse();
         assertThat(data.trader("TR1").feePlan()).isEqualTo("UMI");
@@ -112,13 +116,13 @@ class ReferenceDataLoadTest {
 
     @Test
     void parsesNextKeyColumnForKeyRotation() throws Exception {
-        ReferenceFiles.writeValid(dir);
-        ReferenceFiles.writeFile(dir, ReferenceData.TERMINALS_FILE,
+        ReferenceCsvs.writeValid(dir);
+        ReferenceCsvs.writeFile(dir, ReferenceFiles.TERMINALS_FILE,
                 "terminal_id,trader_id,key_hex,status,next_key_hex\n"
                         + "T1,TR1," + KEY_A + ",ACTIVE," + KEY_B.toUpperCase() + "\n"
                         + "T2,TR1," + KEY_B + ",BLOCKED,\n");
 
-        ReferenceData data = ReferenceData.load(dir, FEE_PLANS);
+        ReferenceData data = ReferenceFiles.load(dir, FEE_PLANS);
 
         assertThat(data.terminal("T1").key()).isEqualTo(DemoCredentials.terminalKey("T1"));
         assertThat(data.terminal("T1").nextKey()).isEqualTo(DemoCredentials.terminalKey("T2"));
@@ -128,12 +132,12 @@ class ReferenceDataLoadTest {
 
     @Test
     void skipsBlankLinesAndKeepsFileOrderAsIndex() throws Exception {
-        ReferenceFiles.writeValid(dir);
-        ReferenceFiles.writeFile(dir, ReferenceData.TERMINALS_FILE, "terminal_id,trader_id,key_hex,status\n"
+        ReferenceCsvs.writeValid(dir);
+        ReferenceCsvs.writeFile(dir, ReferenceFiles.TERMINALS_FILE, "terminal_id,trader_id,key_hex,status\n"
                 + "T1,TR1," + KEY_A + ",ACTIVE\n\n"
                 + "T2,TR1," + KEY_B + ",ACTIVE\n");
 
-        ReferenceData data = ReferenceData.load(dir, FEE_PLANS);
+        ReferenceData data = ReferenceFiles.load(dir, FEE_PLANS);
 
         assertThat(data.terminalCount()).isEqualTo(2);
         assertThat(data.terminal("T2").index()).isEqualTo(1);

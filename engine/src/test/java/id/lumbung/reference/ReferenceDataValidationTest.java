@@ -1,11 +1,13 @@
 package id.lumbung.reference;
 
-import static id.lumbung.reference.ReferenceFiles.COOPS;
-import static id.lumbung.reference.ReferenceFiles.FEE_PLANS;
-import static id.lumbung.reference.ReferenceFiles.KEY_A;
-import static id.lumbung.reference.ReferenceFiles.TERMINALS;
-import static id.lumbung.reference.ReferenceFiles.TOKEN_A;
-import static id.lumbung.reference.ReferenceFiles.TRADERS;
+import id.lumbung.core.reference.ReferenceData;
+import id.lumbung.core.reference.ReferenceDataException;
+import static id.lumbung.reference.ReferenceCsvs.COOPS;
+import static id.lumbung.reference.ReferenceCsvs.FEE_PLANS;
+import static id.lumbung.reference.ReferenceCsvs.KEY_A;
+import static id.lumbung.reference.ReferenceCsvs.TERMINALS;
+import static id.lumbung.reference.ReferenceCsvs.TOKEN_A;
+import static id.lumbung.reference.ReferenceCsvs.TRADERS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -25,8 +27,8 @@ class ReferenceDataValidationTest {
     Path dir;
 
     private String rejectionOf(String coops, String traders, String terminals) throws Exception {
-        ReferenceFiles.write(dir, coops, traders, terminals);
-        var thrown = assertThatThrownBy(() -> ReferenceData.load(dir, FEE_PLANS))
+        ReferenceCsvs.write(dir, coops, traders, terminals);
+        var thrown = assertThatThrownBy(() -> ReferenceFiles.load(dir, FEE_PLANS))
                 .isInstanceOf(ReferenceDataException.class);
         return ((Exception) thrown.actual()).getMessage();
     }
@@ -43,10 +45,10 @@ class ReferenceDataValidationTest {
 
     @Test
     void rejectsMissingFile() throws Exception {
-        ReferenceFiles.writeValid(dir);
-        Files.delete(dir.resolve(ReferenceData.TRADERS_FILE));
+        ReferenceCsvs.writeValid(dir);
+        Files.delete(dir.resolve(ReferenceFiles.TRADERS_FILE));
 
-        assertThatThrownBy(() -> ReferenceData.load(dir, FEE_PLANS))
+        assertThatThrownBy(() -> ReferenceFiles.load(dir, FEE_PLANS))
                 .isInstanceOf(ReferenceDataException.class)
                 .hasMessage(dir.resolve("traders.csv") + ": missing file");
     }
@@ -103,26 +105,26 @@ class ReferenceDataValidationTest {
 
     @Test
     void rejectsInvalidUtf8() throws Exception {
-        ReferenceFiles.writeValid(dir);
+        ReferenceCsvs.writeValid(dir);
         byte[] latin1 = (TRADER_HEADER + "TR1,C1,Caf\u00e9,UMI\n").getBytes(StandardCharsets.ISO_8859_1);
-        Files.write(dir.resolve(ReferenceData.TRADERS_FILE), latin1);
+        Files.write(dir.resolve(ReferenceFiles.TRADERS_FILE), latin1);
 
-        assertThatThrownBy(() -> ReferenceData.load(dir, FEE_PLANS))
+        assertThatThrownBy(() -> ReferenceFiles.load(dir, FEE_PLANS))
                 .hasMessage(dir.resolve("traders.csv") + " line 2: not valid UTF-8");
     }
 
     @Test
     void reportsTheExactLineOfInvalidUtf8FarBeyondTheReadBuffer() throws Exception {
-        ReferenceFiles.writeValid(dir);
+        ReferenceCsvs.writeValid(dir);
         StringBuilder traders = new StringBuilder(TRADER_HEADER);
         for (int i = 1; i <= 5_000; i++) {
             traders.append("TR").append(i).append(",C1,Warung ").append(i).append(",UMI\n");
         }
         traders.append("TRX,C1,Caf\u00e9,UMI\n"); // line 5,002
-        Files.write(dir.resolve(ReferenceData.TRADERS_FILE),
+        Files.write(dir.resolve(ReferenceFiles.TRADERS_FILE),
                 traders.toString().getBytes(StandardCharsets.ISO_8859_1));
 
-        assertThatThrownBy(() -> ReferenceData.load(dir, FEE_PLANS))
+        assertThatThrownBy(() -> ReferenceFiles.load(dir, FEE_PLANS))
                 .hasMessage(dir.resolve("traders.csv") + " line 5002: not valid UTF-8");
     }
 
@@ -220,11 +222,11 @@ class ReferenceDataValidationTest {
         String coopId = "C".repeat(16);
         String traderId = "R".repeat(32);
         String terminalId = "T".repeat(16);
-        ReferenceFiles.write(dir, COOPS + coopRow(coopId, "9".repeat(34), TOKEN_A),
+        ReferenceCsvs.write(dir, COOPS + coopRow(coopId, "9".repeat(34), TOKEN_A),
                 TRADERS + traderId + "," + coopId + ",Warung,REG\n",
                 TERMINALS + terminalRow(terminalId, traderId, KEY_A, "BLOCKED"));
 
-        ReferenceData data = ReferenceData.load(dir, FEE_PLANS);
+        ReferenceData data = ReferenceFiles.load(dir, FEE_PLANS);
 
         assertThat(data.terminal(terminalId).traderIndex()).isEqualTo(data.trader(traderId).index());
         assertThat(data.coop(coopId).settlementAccount()).hasSize(34);

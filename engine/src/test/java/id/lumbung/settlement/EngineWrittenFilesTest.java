@@ -1,11 +1,12 @@
 package id.lumbung.settlement;
 
+import id.lumbung.reference.ReferenceFiles;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import id.lumbung.TestEngine;
+import id.lumbung.core.reference.ReferenceData;
 import id.lumbung.files.OfficialSchema;
 import id.lumbung.reference.DemoCredentials;
-import id.lumbung.reference.ReferenceData;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayInputStream;
@@ -62,10 +63,10 @@ class EngineWrittenFilesTest {
 
     private static Path writeReference(Path dir) throws Exception {
         Files.createDirectories(dir);
-        Files.writeString(dir.resolve(ReferenceData.COOPS_FILE), "coop_id,name,settlement_account,token_sha256\n"
+        Files.writeString(dir.resolve(ReferenceFiles.COOPS_FILE), "coop_id,name,settlement_account,token_sha256\n"
                 + COOP + ",Koperasi Pasar Uji,1110001112223," + tokenSha256(COOP) + "\n"
                 + OTHER_COOP + ",Koperasi Pasar Lain," + LONGEST_ACCOUNT + "," + tokenSha256(OTHER_COOP) + "\n");
-        Files.writeString(dir.resolve(ReferenceData.TRADERS_FILE), "trader_id,coop_id,name,fee_plan\n"
+        Files.writeString(dir.resolve(ReferenceFiles.TRADERS_FILE), "trader_id,coop_id,name,fee_plan\n"
                 + "UJI-9,KSP-UJI,Warung Sembilan,REG\n"
                 + "LAIN-1,KSP-LAIN,Toko Lain,REG\n"
                 + "uji-kecil,KSP-UJI,Kios Kecil,REG\n"
@@ -75,7 +76,7 @@ class EngineWrittenFilesTest {
         StringBuilder terminals = new StringBuilder("terminal_id,trader_id,key_hex,status\n");
         TERMINAL_OF_TRADER.forEach((trader, terminal) -> terminals.append(terminal).append(',').append(trader).append(',')
                 .append(DemoCredentials.toLowerHex(DemoCredentials.terminalKey(terminal))).append(",ACTIVE\n"));
-        Files.writeString(dir.resolve(ReferenceData.TERMINALS_FILE), terminals.toString());
+        Files.writeString(dir.resolve(ReferenceFiles.TERMINALS_FILE), terminals.toString());
         return dir;
     }
 
@@ -86,7 +87,7 @@ class EngineWrittenFilesTest {
     @Test
     @Timeout(value = 90, unit = TimeUnit.SECONDS)
     void twoClosesChainBalancesAddUpSortMembersAndBalanceTheirPostings(@TempDir Path tmp) throws Exception {
-        ReferenceData reference = ReferenceData.load(writeReference(tmp.resolve("reference")),
+        ReferenceData reference = ReferenceFiles.load(writeReference(tmp.resolve("reference")),
                 FeeSchedule.defaults().toConfig().keySet());
         assertThat(traderIdsInIndexOrder(reference)).isEqualTo(TRADERS_IN_FILE_ORDER)
                 .isNotEqualTo(TRADERS_IN_FILE_ORDER.stream().sorted().toList());

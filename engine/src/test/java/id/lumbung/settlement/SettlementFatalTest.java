@@ -1,16 +1,17 @@
 package id.lumbung.settlement;
 
+import id.lumbung.reference.ReferenceFiles;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import id.lumbung.config.Durability;
+import id.lumbung.core.journal.JournalEntry;
+import id.lumbung.core.journal.PaymentRequest;
+import id.lumbung.core.payment.PaymentBook;
+import id.lumbung.core.payment.PostOutcome;
+import id.lumbung.core.reference.ReferenceData;
 import id.lumbung.journal.Journal;
 import id.lumbung.ledger.Ledger;
 import id.lumbung.metrics.EngineMetrics;
-import id.lumbung.payment.JournalEntry;
-import id.lumbung.payment.PaymentBook;
-import id.lumbung.payment.PaymentRequest;
-import id.lumbung.payment.PostOutcome;
-import id.lumbung.reference.ReferenceData;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -32,7 +33,7 @@ class SettlementFatalTest {
     @Test
     @Timeout(value = 30, unit = TimeUnit.SECONDS)
     void aBatchTheLedgerRefusesReachesTheFatalHandlerAndIsNeitherListedNorWritten(@TempDir Path dir) throws Exception {
-        ReferenceData reference = ReferenceData.loadBundledDemo(FeeSchedule.defaults().toConfig().keySet());
+        ReferenceData reference = ReferenceFiles.loadBundledDemo(FeeSchedule.defaults().toConfig().keySet());
         // inconsistent input: a ledger without the members' accounts, so its booking throws
         Ledger ledger = new Ledger(reference.coopCount(), 0);
         EngineMetrics metrics = new EngineMetrics(new SimpleMeterRegistry());
@@ -41,7 +42,7 @@ class SettlementFatalTest {
         Settlement settlement = new Settlement(reference, FeeSchedule.defaults(), data, ledger, metrics,
                 (thread, e) -> fatal.add(e));
         try (Journal journal = new Journal(dir.resolve("journal"), Durability.ASYNC)) {
-            PaymentBook book = new PaymentBook(reference, CLOCK, journal, settlement, RETENTION_MS, 1_000, metrics);
+            PaymentBook book = new PaymentBook(reference, CLOCK, journal, settlement, RETENTION_MS, 1_000);
             PostOutcome posted = book.post(new PaymentRequest("T0000001", "f-1", 15_000, "IDR", CLOCK.millis(), 25_200,
                     "QRIS", null, null), reference.terminal("T0000001"));
             assertThat(posted.result()).isEqualTo(PostOutcome.Result.ACCEPTED);
@@ -78,14 +79,14 @@ class SettlementFatalTest {
     @Test
     @Timeout(value = 30, unit = TimeUnit.SECONDS)
     void noLaterCloseIsSettledAfterOneFailed(@TempDir Path dir) throws Exception {
-        ReferenceData reference = ReferenceData.loadBundledDemo(FeeSchedule.defaults().toConfig().keySet());
+        ReferenceData reference = ReferenceFiles.loadBundledDemo(FeeSchedule.defaults().toConfig().keySet());
         EngineMetrics metrics = new EngineMetrics(new SimpleMeterRegistry());
         List<Throwable> fatal = new CopyOnWriteArrayList<>();
         Path data = dir.resolve("data");
         Settlement settlement = new Settlement(reference, FeeSchedule.defaults(), data,
                 new Ledger(reference.coopCount(), reference.traderCount()), metrics, (thread, e) -> fatal.add(e));
         try (Journal journal = new Journal(dir.resolve("journal"), Durability.ASYNC)) {
-            PaymentBook book = new PaymentBook(reference, CLOCK, journal, settlement, RETENTION_MS, 1_000, metrics);
+            PaymentBook book = new PaymentBook(reference, CLOCK, journal, settlement, RETENTION_MS, 1_000);
             book.post(new PaymentRequest("T0000001", "f-1", 15_000, "IDR", CLOCK.millis(), 25_200, "QRIS", null, null),
                     reference.terminal("T0000001"));
             assertThat(book.close(-1, JournalEntry.TRIGGER_ADMIN)).isTrue();

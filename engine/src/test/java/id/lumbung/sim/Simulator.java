@@ -1,18 +1,19 @@
 package id.lumbung.sim;
 
 import id.lumbung.config.EngineConfig;
+import id.lumbung.core.journal.PaymentRequest;
+import id.lumbung.core.payment.PaymentBook;
+import id.lumbung.core.payment.PaymentStatus;
+import id.lumbung.core.payment.PaymentView;
+import id.lumbung.core.payment.PostOutcome;
+import id.lumbung.core.payment.VoidOutcome;
+import id.lumbung.core.reference.ReferenceData;
+import id.lumbung.core.reference.Terminal;
+import id.lumbung.core.reference.Trader;
 import id.lumbung.engine.CoreHarness;
 import id.lumbung.files.FileDigest;
 import id.lumbung.ledger.Ledger;
-import id.lumbung.payment.PaymentBook;
-import id.lumbung.payment.PaymentRequest;
-import id.lumbung.payment.PaymentStatus;
-import id.lumbung.payment.PaymentView;
-import id.lumbung.payment.PostOutcome;
-import id.lumbung.payment.VoidOutcome;
-import id.lumbung.reference.ReferenceData;
-import id.lumbung.reference.Terminal;
-import id.lumbung.reference.Trader;
+import id.lumbung.reference.ReferenceFiles;
 import id.lumbung.settlement.Batch;
 import id.lumbung.settlement.BatchRecord;
 import id.lumbung.settlement.CutoffSchedule;
@@ -90,7 +91,7 @@ public final class Simulator {
         if (vertx == null) {
             engineLogLevel = ENGINE_LOG.getLevel();
             ENGINE_LOG.setLevel(java.util.logging.Level.WARNING);
-            reference = ReferenceData.loadBundledDemo(FeeSchedule.defaults().toConfig().keySet());
+            reference = ReferenceFiles.loadBundledDemo(FeeSchedule.defaults().toConfig().keySet());
             vertx = Vertx.vertx();
         }
     }
@@ -927,7 +928,7 @@ public final class Simulator {
                         + update.refusal() + (update.journalUnavailable() ? " (journal unavailable)" : ""));
             }
             List<Long> want = journalChanges(e.entries());
-            List<Long> got = update.changes().stream().map(id.lumbung.reference.JournaledReference.Change::sequence).toList();
+            List<Long> got = update.changes().stream().map(id.lumbung.core.reference.JournaledReference.Change::sequence).toList();
             if (!got.equals(want)) {
                 throw new AssertionError("reload " + e.what() + ": expected changes at sequences " + want + ", got "
                         + update.changes());
@@ -1109,12 +1110,12 @@ public final class Simulator {
         ReferenceData load(Edit e, Set<String> extraPlans) throws Exception {
             Path folder = dir.resolve("reference");
             Files.createDirectories(folder);
-            write(folder.resolve(ReferenceData.COOPS_FILE), "coop_id,name,settlement_account,token_sha256", e.coops());
-            write(folder.resolve(ReferenceData.TRADERS_FILE), "trader_id,coop_id,name,fee_plan", e.traders());
-            write(folder.resolve(ReferenceData.TERMINALS_FILE), "terminal_id,trader_id,key_hex,status,next_key_hex", e.terminals());
+            write(folder.resolve(ReferenceFiles.COOPS_FILE), "coop_id,name,settlement_account,token_sha256", e.coops());
+            write(folder.resolve(ReferenceFiles.TRADERS_FILE), "trader_id,coop_id,name,fee_plan", e.traders());
+            write(folder.resolve(ReferenceFiles.TERMINALS_FILE), "terminal_id,trader_id,key_hex,status,next_key_hex", e.terminals());
             Set<String> plans = new HashSet<>(FeeSchedule.defaults().toConfig().keySet());
             plans.addAll(extraPlans);
-            return ReferenceData.load(folder, plans);
+            return ReferenceFiles.load(folder, plans);
         }
 
         static void write(Path file, String header, List<String[]> rows) throws IOException {

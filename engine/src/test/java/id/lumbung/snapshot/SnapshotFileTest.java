@@ -1,5 +1,6 @@
 package id.lumbung.snapshot;
 
+import id.lumbung.core.snapshot.SnapshotException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

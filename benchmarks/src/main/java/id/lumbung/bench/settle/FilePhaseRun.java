@@ -1,25 +1,24 @@
 package id.lumbung.bench.settle;
 
 import id.lumbung.config.Durability;
+import id.lumbung.core.payment.PaymentBook;
+import id.lumbung.core.reference.Coop;
+import id.lumbung.core.reference.ReferenceData;
+import id.lumbung.core.reference.Trader;
 import id.lumbung.files.AtomicFiles;
 import id.lumbung.files.Camt053Statement;
 import id.lumbung.files.FileDigest;
 import id.lumbung.files.SettlementCsv;
 import id.lumbung.journal.Journal;
-import id.lumbung.journal.JournalWriter;
 import id.lumbung.metrics.EngineMetrics;
-import id.lumbung.payment.PaymentBook;
-import id.lumbung.payment.PaymentRequest;
-import id.lumbung.reference.Coop;
-import id.lumbung.reference.ReferenceData;
 import id.lumbung.reference.ReferenceDataGenerator;
-import id.lumbung.reference.Terminal;
-import id.lumbung.reference.Trader;
+import id.lumbung.reference.ReferenceFiles;
 import id.lumbung.settlement.Batch;
 import id.lumbung.settlement.BatchRecord;
 import id.lumbung.settlement.FeeSchedule;
 import id.lumbung.settlement.MemberTotals;
 import id.lumbung.settlement.SettlementFiles;
+import id.lumbung.writer.JournalWriter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
@@ -30,7 +29,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -88,7 +86,7 @@ public final class FilePhaseRun {
         Path refDir = Files.createDirectories(root.resolve("reference"));
         ReferenceDataGenerator.write(refDir, coops, coops * members, coops * members, 42);
         FeeSchedule fees = FeeSchedule.defaults();
-        ReferenceData ref = ReferenceData.load(refDir, fees.toConfig().keySet());
+        ReferenceData ref = ReferenceFiles.load(refDir, fees.toConfig().keySet());
         System.out.printf("file phase: %,d cooperatives x %d members, %d rounds, variants %s, intake %s, %d cpus%n",
                 coops, members, rounds, variants, intake, Runtime.getRuntime().availableProcessors());
         List<Sample> samples = new ArrayList<>();
@@ -317,7 +315,7 @@ public final class FilePhaseRun {
             in.journal = new Journal(journalDir, Durability.ASYNC);
             Clock clock = Clock.systemUTC();
             PaymentBook book = new PaymentBook(ref, clock, in.journal, w -> { }, TimeUnit.DAYS.toMillis(7),
-                    Integer.MAX_VALUE, metrics);
+                    Integer.MAX_VALUE);
             in.writer = new JournalWriter(in.journal, metrics, 1 << 20, book::publishWindows, () -> { }, (t, e) -> {
                 e.printStackTrace();
                 System.exit(70);

@@ -1,17 +1,16 @@
 package id.lumbung.bench.settle;
 
 import id.lumbung.config.Durability;
+import id.lumbung.core.journal.JournalEntry;
+import id.lumbung.core.journal.PaymentRequest;
+import id.lumbung.core.payment.PaymentBook;
+import id.lumbung.core.payment.PostOutcome;
+import id.lumbung.core.reference.ReferenceData;
+import id.lumbung.core.reference.Terminal;
 import id.lumbung.journal.Journal;
-import id.lumbung.metrics.EngineMetrics;
-import id.lumbung.payment.JournalEntry;
-import id.lumbung.payment.PaymentBook;
-import id.lumbung.payment.PaymentRequest;
-import id.lumbung.payment.PostOutcome;
-import id.lumbung.reference.ReferenceData;
 import id.lumbung.reference.ReferenceDataGenerator;
-import id.lumbung.reference.Terminal;
+import id.lumbung.reference.ReferenceFiles;
 import id.lumbung.settlement.FeeSchedule;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
@@ -42,7 +41,7 @@ public final class ReplayRun {
         try {
             Path refDir = Files.createDirectories(root.resolve("reference"));
             ReferenceDataGenerator.write(refDir, coops, traders, traders, 42);
-            ReferenceData ref = ReferenceData.load(refDir, FeeSchedule.defaults().toConfig().keySet());
+            ReferenceData ref = ReferenceFiles.load(refDir, FeeSchedule.defaults().toConfig().keySet());
             Path journalDir = root.resolve("journal");
             fill(ref, journalDir, payments);
             ThreadMXBean threads = ManagementFactory.getThreadMXBean();
@@ -82,8 +81,7 @@ public final class ReplayRun {
     }
 
     private static PaymentBook book(ReferenceData ref, Journal journal) {
-        return new PaymentBook(ref, Clock.systemUTC(), journal, w -> { }, TimeUnit.DAYS.toMillis(7), Integer.MAX_VALUE,
-                new EngineMetrics(new SimpleMeterRegistry()));
+        return new PaymentBook(ref, Clock.systemUTC(), journal, w -> { }, TimeUnit.DAYS.toMillis(7), Integer.MAX_VALUE);
     }
 
     private static void fill(ReferenceData ref, Path journalDir, int payments) {

@@ -2,17 +2,18 @@ package id.lumbung.bench.settle;
 
 import id.lumbung.config.Durability;
 import id.lumbung.config.EngineConfig;
+import id.lumbung.core.payment.PaymentBook;
+import id.lumbung.core.reference.ReferenceData;
 import id.lumbung.engine.Engine;
 import id.lumbung.journal.Journal;
-import id.lumbung.journal.JournalWriter;
 import id.lumbung.ledger.Ledger;
 import id.lumbung.metrics.EngineMetrics;
-import id.lumbung.payment.PaymentBook;
-import id.lumbung.reference.ReferenceData;
 import id.lumbung.reference.ReferenceDataGenerator;
+import id.lumbung.reference.ReferenceFiles;
 import id.lumbung.settlement.FeeSchedule;
 import id.lumbung.settlement.Settlement;
 import id.lumbung.snapshot.Snapshots;
+import id.lumbung.writer.JournalWriter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,7 +46,7 @@ public final class RestartRun {
             ReferenceDataGenerator.write(refDir, args.length > 3 ? Integer.parseInt(args[3]) : 1_000,
                     args.length > 4 ? Integer.parseInt(args[4]) : 100_000, args.length > 4 ? Integer.parseInt(args[4]) : 100_000, 42);
             FeeSchedule fees = FeeSchedule.defaults();
-            fill(ReferenceData.load(refDir, fees.toConfig().keySet()), fees, Files.createDirectories(dir.resolve("data")),
+            fill(ReferenceFiles.load(refDir, fees.toConfig().keySet()), fees, Files.createDirectories(dir.resolve("data")),
                     payments);
             return;
         }
@@ -65,7 +66,7 @@ public final class RestartRun {
         Path refDir = Files.createDirectories(root.resolve("reference"));
         ReferenceDataGenerator.write(refDir, coops, traders, traders, 42);
         FeeSchedule fees = FeeSchedule.defaults();
-        ReferenceData ref = ReferenceData.load(refDir, fees.toConfig().keySet());
+        ReferenceData ref = ReferenceFiles.load(refDir, fees.toConfig().keySet());
         Path data = Files.createDirectories(root.resolve("data"));
         long entries = fill(ref, fees, data, payments);
         new ProcessBuilder("sync").inheritIO().start().waitFor(120, TimeUnit.SECONDS);
@@ -94,7 +95,7 @@ public final class RestartRun {
         Ledger ledger = new Ledger(ref.coopCount(), ref.traderCount());
         Settlement settlement = new Settlement(ref, fees, data, ledger, metrics, RestartRun::die);
         PaymentBook book = new PaymentBook(ref, Clock.systemUTC(), journal, settlement, TimeUnit.DAYS.toMillis(7),
-                Integer.MAX_VALUE, metrics);
+                Integer.MAX_VALUE);
         JournalWriter writer = new JournalWriter(journal, metrics, 1 << 20, book::publishWindows, () -> { }, RestartRun::die);
         writer.start();
         long t0 = System.nanoTime();

@@ -1,20 +1,21 @@
 package id.lumbung.bench.settle;
 
 import id.lumbung.config.Durability;
+import id.lumbung.core.journal.JournalEntry;
+import id.lumbung.core.journal.PaymentRequest;
+import id.lumbung.core.payment.PaymentBook;
+import id.lumbung.core.payment.PostOutcome;
+import id.lumbung.core.reference.ReferenceData;
+import id.lumbung.core.reference.Terminal;
 import id.lumbung.journal.Journal;
-import id.lumbung.journal.JournalWriter;
 import id.lumbung.ledger.Ledger;
 import id.lumbung.metrics.EngineMetrics;
-import id.lumbung.payment.JournalEntry;
-import id.lumbung.payment.PaymentBook;
-import id.lumbung.payment.PaymentRequest;
-import id.lumbung.payment.PostOutcome;
-import id.lumbung.reference.ReferenceData;
 import id.lumbung.reference.ReferenceDataGenerator;
-import id.lumbung.reference.Terminal;
+import id.lumbung.reference.ReferenceFiles;
 import id.lumbung.settlement.Batch;
 import id.lumbung.settlement.FeeSchedule;
 import id.lumbung.settlement.Settlement;
+import id.lumbung.writer.JournalWriter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -81,7 +82,7 @@ public final class SettlementScaleRun {
         Path refDir = Files.createDirectories(root.resolve("reference"));
         ReferenceDataGenerator.write(refDir, coops, traders, traders, 42);
         FeeSchedule fees = FeeSchedule.defaults();
-        ReferenceData ref = ReferenceData.load(refDir, fees.toConfig().keySet());
+        ReferenceData ref = ReferenceFiles.load(refDir, fees.toConfig().keySet());
         EngineMetrics metrics = new EngineMetrics(new SimpleMeterRegistry());
         Path data = Files.createDirectories(root.resolve("data"));
         Journal journal = new Journal(data.resolve("journal"), Durability.ASYNC);
@@ -92,7 +93,7 @@ public final class SettlementScaleRun {
         });
         settlement.live(); // the close logs aggregate_ms and files_ms at INFO
         Clock clock = Clock.systemUTC();
-        PaymentBook book = new PaymentBook(ref, clock, journal, settlement, TimeUnit.DAYS.toMillis(7), Integer.MAX_VALUE, metrics);
+        PaymentBook book = new PaymentBook(ref, clock, journal, settlement, TimeUnit.DAYS.toMillis(7), Integer.MAX_VALUE);
         JournalWriter writer = new JournalWriter(journal, metrics, 1 << 20, book::publishWindows, () -> { }, (t, e) -> {
             e.printStackTrace();
             System.exit(70);
@@ -125,7 +126,7 @@ public final class SettlementScaleRun {
             e.printStackTrace();
             System.exit(70);
         });
-        PaymentBook book2 = new PaymentBook(ref, clock, again, settlement2, TimeUnit.DAYS.toMillis(7), Integer.MAX_VALUE, metrics);
+        PaymentBook book2 = new PaymentBook(ref, clock, again, settlement2, TimeUnit.DAYS.toMillis(7), Integer.MAX_VALUE);
         java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
         long r0 = System.nanoTime();
         long cpu0 = threads.getCurrentThreadCpuTime();

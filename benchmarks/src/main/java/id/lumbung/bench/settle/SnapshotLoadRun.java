@@ -1,14 +1,15 @@
 package id.lumbung.bench.settle;
 
 import id.lumbung.config.Durability;
+import id.lumbung.core.payment.PaymentBook;
+import id.lumbung.core.reference.ReferenceData;
 import id.lumbung.journal.Journal;
-import id.lumbung.journal.JournalWriter;
 import id.lumbung.metrics.EngineMetrics;
-import id.lumbung.payment.PaymentBook;
-import id.lumbung.reference.ReferenceData;
 import id.lumbung.reference.ReferenceDataGenerator;
+import id.lumbung.reference.ReferenceFiles;
 import id.lumbung.settlement.FeeSchedule;
 import id.lumbung.snapshot.Snapshots;
+import id.lumbung.writer.JournalWriter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,12 +36,12 @@ public final class SnapshotLoadRun {
         try {
             Path refDir = Files.createDirectories(root.resolve("reference"));
             ReferenceDataGenerator.write(refDir, 1_000, 100_000, 100_000, 42);
-            ReferenceData ref = ReferenceData.load(refDir, FeeSchedule.defaults().toConfig().keySet());
+            ReferenceData ref = ReferenceFiles.load(refDir, FeeSchedule.defaults().toConfig().keySet());
             EngineMetrics metrics = new EngineMetrics(new SimpleMeterRegistry());
             Snapshots snapshots = new Snapshots(root);
             try (Journal journal = new Journal(root.resolve("journal"), Durability.ASYNC)) {
                 PaymentBook book = new PaymentBook(ref, Clock.systemUTC(), journal, w -> { }, TimeUnit.DAYS.toMillis(7),
-                        Integer.MAX_VALUE, metrics);
+                        Integer.MAX_VALUE);
                 JournalWriter writer = new JournalWriter(journal, metrics, 1 << 20, book::publishWindows, () -> { },
                         (t, e) -> e.printStackTrace());
                 writer.start();
@@ -55,7 +56,7 @@ public final class SnapshotLoadRun {
                 for (int r = 0; r < rounds; r++) {
                     System.gc();
                     PaymentBook fresh = new PaymentBook(ref, Clock.systemUTC(), journal, x -> { }, TimeUnit.DAYS.toMillis(7),
-                            Integer.MAX_VALUE, metrics);
+                            Integer.MAX_VALUE);
                     long t0 = System.nanoTime();
                     snapshots.load(w.file(), journal, fresh::readFrom);
                     double s = (System.nanoTime() - t0) / 1e9;

@@ -1,7 +1,7 @@
 package id.lumbung.delivery.sftp;
 
+import id.lumbung.core.reference.Coop;
 import id.lumbung.files.FileDigest;
-import id.lumbung.reference.Coop;
 import id.lumbung.settlement.BatchRecord;
 import id.lumbung.settlement.Settlement;
 import java.nio.file.NoSuchFileException;

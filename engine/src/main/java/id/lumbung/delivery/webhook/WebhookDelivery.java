@@ -1,8 +1,8 @@
 package id.lumbung.delivery.webhook;
 
-import id.lumbung.reference.Coop;
+import id.lumbung.core.reference.Coop;
+import id.lumbung.core.reference.ReferenceData;
 import id.lumbung.reference.DeliveryCredentials;
-import id.lumbung.reference.ReferenceData;
 import id.lumbung.settlement.BatchRecord;
 import id.lumbung.settlement.Settlement;
 import io.micrometer.core.instrument.Counter;

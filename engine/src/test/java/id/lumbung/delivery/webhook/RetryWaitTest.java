@@ -1,9 +1,10 @@
 package id.lumbung.delivery.webhook;
 
+import id.lumbung.reference.ReferenceFiles;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import id.lumbung.core.reference.ReferenceData;
 import id.lumbung.reference.DeliveryCredentials;
-import id.lumbung.reference.ReferenceData;
 import id.lumbung.settlement.FeeSchedule;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
@@ -19,7 +20,7 @@ class RetryWaitTest {
 
     @Test
     void doublesFromOneSecondWithinTwentyPercentCappedAtTenMinutes() throws Exception {
-        ReferenceData reference = ReferenceData.loadBundledDemo(FeeSchedule.defaults().toConfig().keySet());
+        ReferenceData reference = ReferenceFiles.loadBundledDemo(FeeSchedule.defaults().toConfig().keySet());
         WebhookDelivery d = new WebhookDelivery(DeliveryCredentials.none(), () -> reference, dir, Clock.systemUTC(),
                 new SimpleMeterRegistry(), WebhookDelivery.RETRY_FIRST_MS_DEFAULT, new SplittableRandom(20261206L));
         try {

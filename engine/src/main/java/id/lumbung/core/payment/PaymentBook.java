@@ -1,0 +1,1057 @@
+package id.lumbung.core.payment;
+
+import id.lumbung.core.journal.EntryCodec;
+import id.lumbung.core.journal.JournalCorruptException;
+import id.lumbung.core.journal.JournalEntry;
+import id.lumbung.core.journal.JournalPort;
+import id.lumbung.core.journal.PaymentDraft;
+import id.lumbung.core.journal.PaymentRequest;
+import id.lumbung.core.reference.Coop;
+import id.lumbung.core.reference.JournaledReference;
+import id.lumbung.core.reference.ReferenceData;
+import id.lumbung.core.reference.Terminal;
+import id.lumbung.core.reference.Trader;
+import id.lumbung.core.snapshot.SnapshotException;
+import id.lumbung.core.snapshot.SnapshotReader;
+import id.lumbung.core.snapshot.SnapshotWriter;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The deterministic core: idempotency index, payment statuses and settlement windows, as a function
+ * of journal entries and reference data. Live commands validate against the state, journal one
+ * entry, then apply it through the same code that replay uses, so a restart rebuilds exactly the
+ * state that was acknowledged.
+ *
+ * <p>Retained payments live in primitive columns ({@link RetainedPayments}), not one object each;
+ * a payment's full content is read back from the journal when an answer needs it.
+ *
+ * <p>Journal writer thread only (replay runs on the starting thread before the writer starts).
+ * Statuses: a payment is VOIDED once its void is journaled; SETTLED once a close of its
+ * cooperative comes after it in the journal ({@code sequence < lastCloseSequence[coop]}); ACCEPTED
+ * otherwise. The batch id is the cooperative id and the sequence of the first close after it.
+ */
+public final class PaymentBook {
+    /** Terminals may run up to five minutes fast (DESIGN: occurredAt no later than 5 min ahead). */
+    public static final long OCCURRED_AHEAD_MAX_MS = 5 * 60_000L;
+    /** Offline terminals upload up to seven days of backlog. */
+    public static final long OCCURRED_BEHIND_MAX_MS = 7 * 24 * 3_600_000L;
+    /** Replayed payments: the terminal is looked up from the journal when a status or void asks. */
+    private static final int TERMINAL_UNRESOLVED = -2;
+
+    /** The reference in effect at the book's position: the journaled values, names and keys from {@link #files}. */
+    private ReferenceData reference;
+    /** What decides money, as journaled up to the book's position. */
+    private JournaledReference journaled;
+    /** The reference files as last read (names and credentials; what a change is compared against). */
+    private ReferenceData files;
+    /** True when {@link #journaled} changed since {@link #reference} was built. */
+    private boolean referenceStale;
+    private final Clock clock;
+    private final JournalPort journal;
+    private final WindowSink windows;
+    private final long retentionMs;
+    private final int retainedPaymentsMax;
+    private final EntryCodec codec = new EntryCodec();
+    /** Decodes entries read back from the journal (the encoder's buffer stays untouched). */
+    private final EntryCodec readCodec = new EntryCodec();
+    private final byte[] readBuffer = new byte[EntryCodec.ENTRY_BYTES_MAX];
+    private final JournalEntry readEntry = new JournalEntry();
+    /** The payment {@link #readEntry} holds (entries never change, so it can be answered again); 0 for none. */
+    private long readSequence;
+    /** A retained key's entry as slices of {@link #keyBuffer}, no Strings: what the idempotency lookup compares against. */
+    private final byte[] keyBuffer = new byte[EntryCodec.ENTRY_BYTES_MAX];
+    private final JournalEntry keyEntry = new JournalEntry();
+    private long keySequence;
+    /**
+     * Entries this book appended, by type (replayed ones not counted): written by the writer thread
+     * only, with opaque writes that a metrics scrape reads on its own thread.
+     */
+    private long paymentEntries;
+    private long voidEntries;
+    private long closeEntries;
+    private final RetainedPayments retained = new RetainedPayments();
+    private int[] coopOfTrader;
+    /** Replay finds traders and cooperatives from the ids' bytes. */
+    private AsciiIdIndex traderIds;
+    private AsciiIdIndex coopIds;
+
+    // per cooperative, by index; they grow when a journaled change adds cooperatives
+    private long[] lastCloseSequence;
+    /** Per cooperative: sequence and accepted-at of the first payment after its last close (while one is open). */
+    private long[] firstOpenSequence;
+    private long[] firstOpenAcceptedAt;
+    /** Per cooperative: payments since its last close, voided ones included, and of those the voided. */
+    private long[] openPayments;
+    private long[] voidedOpen;
+    private long[][] batchCloseSequences;
+    private int[] batchCloseCount;
+    private long[] unsettledRupiahByCoop;
+    private final List<ClosedWindow> pendingWindows = new ArrayList<>();
+    private long unsettledRupiah;
+    private long unsettledPayments;
+    private long lastSequence;
+    /** Chronicle index of the entry holding {@link #lastSequence} (-1 before the first). */
+    private long lastEntryIndex = -1;
+    /** A single {@link #post(PaymentRequest, Terminal)}'s fields and outcome. Writer thread. */
+    private final PaymentDraft requestDraft = new PaymentDraft();
+    private final PostResult requestResult = new PostResult();
+    /** A txnId String's characters, for {@link #find(long, String, String)}. */
+    private char[] findChars = new char[PaymentDraft.TXN_ID_CHARS];
+    /** Key hashes of the batch being posted ({@link #postAll}). Writer thread. */
+    private long[] batchHashes = new long[128];
+    /** Where {@link #postAll} leaves the slots it touched, so that the reads are not optimised away. */
+    @SuppressWarnings("unused")
+    private long touchSink;
+    /** Sequence of the latest close entry applied, 0 before the first. */
+    private long lastClose;
+    private long evictCursor = 1;
+    private long discardPendingIndex = -1;
+    private volatile boolean writable = true;
+
+    /**
+     * A book whose reference in effect from the journal's start is {@code reference} itself, not
+     * journaled (tests and benchmarks that journal no reference entries).
+     */
+    public PaymentBook(ReferenceData reference, Clock clock, JournalPort journal, WindowSink windows, long retentionMs,
+            int retainedPaymentsMax) {
+        this(JournaledReference.baseline(reference, reference.feePlans()), reference, clock, journal, windows,
+                retentionMs, retainedPaymentsMax);
+        this.reference = reference; // the baseline's indexes are the files' order: the same data
+    }
+
+    /**
+     * @param journaled the reference in effect before the first entry replayed or appended: empty
+     *     for a journal that starts with its reference entries, else the baseline an upgraded
+     *     journal carries ({@link ReferenceBaseline})
+     * @param files the reference files as read (names and credentials; no money is taken from them)
+     */
+    public PaymentBook(JournaledReference journaled, ReferenceData files, Clock clock, JournalPort journal, WindowSink windows,
+            long retentionMs, int retainedPaymentsMax) {
+        this.journaled = journaled;
+        this.files = files;
+        this.reference = journaled.effective(files);
+        this.clock = clock;
+        this.journal = journal;
+        this.windows = windows;
+        this.retentionMs = retentionMs;
+        this.retainedPaymentsMax = retainedPaymentsMax;
+        lastCloseSequence = new long[0];
+        firstOpenSequence = new long[0];
+        firstOpenAcceptedAt = new long[0];
+        openPayments = new long[0];
+        voidedOpen = new long[0];
+        batchCloseSequences = new long[0][];
+        batchCloseCount = new int[0];
+        unsettledRupiahByCoop = new long[0];
+        indexReference();
+    }
+
+    /**
+     * Sizes the per-cooperative arrays and rebuilds the id indexes for {@link #reference}. Indexes
+     * are stable, so the arrays only grow; the old {@link #coopOfTrader} stays valid for windows
+     * already handed over (a trader's cooperative never changes at its index).
+     */
+    private void indexReference() {
+        ReferenceData ref = reference;
+        int coops = ref.coopCount();
+        if (coops > lastCloseSequence.length) {
+            lastCloseSequence = Arrays.copyOf(lastCloseSequence, coops);
+            firstOpenSequence = Arrays.copyOf(firstOpenSequence, coops);
+            firstOpenAcceptedAt = Arrays.copyOf(firstOpenAcceptedAt, coops);
+            openPayments = Arrays.copyOf(openPayments, coops);
+            voidedOpen = Arrays.copyOf(voidedOpen, coops);
+            batchCloseSequences = Arrays.copyOf(batchCloseSequences, coops);
+            batchCloseCount = Arrays.copyOf(batchCloseCount, coops);
+            unsettledRupiahByCoop = Arrays.copyOf(unsettledRupiahByCoop, coops);
+        }
+        traderIds = new AsciiIdIndex(ref.traderCount(), t -> ref.trader(t).traderId());
+        coopIds = new AsciiIdIndex(ref.coopCount(), c -> ref.coop(c).coopId());
+        int[] coopOf = new int[ref.traderCount()];
+        for (int t = 0; t < coopOf.length; t++) {
+            coopOf[t] = ref.trader(t).coopIndex();
+        }
+        coopOfTrader = coopOf;
+    }
+
+    /** Brings {@link #reference} up to {@link #journaled} after reference entries (replay batches them). */
+    private void refreshReference() {
+        if (referenceStale) {
+            reference = journaled.effective(files);
+            indexReference();
+            referenceStale = false;
+        }
+    }
+
+    // ---------------------------------------------------------------- replay
+
+    /** Applies one replayed entry. */
+    public void replay(JournalEntry e) {
+        lastSequence = e.sequence;
+        lastEntryIndex = e.journalIndex;
+        if (e.type == JournalEntry.TYPE_REFERENCE) {
+            replayReference(e);
+            return;
+        }
+        refreshReference();
+        switch (e.type) {
+            case JournalEntry.TYPE_PAYMENT -> replayPayment(e);
+            case JournalEntry.TYPE_VOID -> {
+                long voided = e.voidedSequence;
+                // the writer journals a void only for a retained payment that is neither voided nor
+                // settled, and eviction never takes such a payment: anything else here is a damaged
+                // or misread entry (a close decoded as a void), not a void to skip
+                if (voided <= 0 || voided >= e.sequence || !retained.present(voided) || retained.voided(voided)
+                        || settled(voided)) {
+                    throw new JournalCorruptException("journal sequence " + e.sequence + " voids payment " + voided
+                            + ", which was not an open payment at that point of the journal");
+                }
+                applyVoid(voided);
+            }
+            case JournalEntry.TYPE_CLOSE -> {
+                applyClose(e.sequence, e.atEpochMs, e.trigger, e.coopId == null ? -1 : coopIndexOf(e.coopId, e.sequence));
+                publishWindows();
+            }
+            case JournalEntry.TYPE_DISCARD -> { }
+            default -> throw new JournalCorruptException("unknown entry type " + e.type + " at sequence " + e.sequence);
+        }
+    }
+
+    private void replayReference(JournalEntry e) {
+        try {
+            journaled.apply(new JournaledReference.Edit(e.refKind, e.refOp, e.refId, e.refParent, e.refValue,
+                    e.refBlocked), e.sequence, e.atEpochMs, e.refBaseline);
+        } catch (IllegalStateException x) {
+            throw new JournalCorruptException("journal sequence " + e.sequence + " is a reference change that cannot"
+                    + " apply there: " + x.getMessage());
+        }
+        referenceStale = true;
+    }
+
+    /**
+     * A payment entry as replay decodes it: ids are found from their bytes (no String, no HashMap),
+     * and the key's strings are built only when its hash is already in the table.
+     */
+    private void replayPayment(JournalEntry e) {
+        byte[] raw = e.raw;
+        int t = traderIds.find(raw, e.traderIdAt, e.traderIdLength);
+        Trader trader = t >= 0 ? reference.trader(t) : reference.trader(e.string(e.traderIdAt, e.traderIdLength));
+        if (trader != null && coopIds.find(raw, e.coopIdAt, e.coopIdLength) != coopOfTrader[trader.index()]) {
+            // a trader that moved between cooperatives has an index per cooperative
+            int other = journaled.traderIndex(e.string(e.traderIdAt, e.traderIdLength), e.string(e.coopIdAt, e.coopIdLength));
+            trader = other < 0 ? null : reference.trader(other);
+        }
+        if (trader == null || coopIds.find(raw, e.coopIdAt, e.coopIdLength) != coopOfTrader[trader.index()]) {
+            throw unknownTrader(e.sequence, e.string(e.traderIdAt, e.traderIdLength), e.string(e.coopIdAt, e.coopIdLength));
+        }
+        long hash = ascii(raw, e.terminalIdAt, e.terminalIdLength) && ascii(raw, e.txnIdAt, e.txnIdLength)
+                ? RetainedPayments.keyHash(raw, e.terminalIdAt, e.terminalIdLength, e.txnIdAt, e.txnIdLength)
+                : RetainedPayments.keyHash(e.string(e.terminalIdAt, e.terminalIdLength), e.string(e.txnIdAt, e.txnIdLength));
+        if (hashPresent(hash)) {
+            long known = find(hash, e.string(e.terminalIdAt, e.terminalIdLength), e.string(e.txnIdAt, e.txnIdLength));
+            if (known != 0) {
+                forgetTakenKey(known, e);
+            }
+        }
+        // the terminal is resolved from the journal on the rare status or void that needs it
+        applyPayment(e.sequence, e.atEpochMs, hash, TERMINAL_UNRESOLVED, trader.index(), e.amountRupiah, e.journalIndex);
+    }
+
+    /**
+     * A payment takes the key of an earlier one: live, the writer takes a key again only after the
+     * retention sweep forgot its payment, so replay (which has no sweep) forgets it here. The
+     * sweep forgets only a voided or settled payment past the retention, which is never under 7
+     * days: an earlier payment that was not so at this point of the journal is corruption.
+     */
+    private void forgetTakenKey(long known, JournalEntry e) {
+        boolean settled = settled(known);
+        if (retained.acceptedAt(known) >= e.atEpochMs - OCCURRED_BEHIND_MAX_MS - OCCURRED_AHEAD_MAX_MS
+                || !(retained.voided(known) || settled)) {
+            throw repeatedKey(e.sequence);
+        }
+        if (settled && !retained.voided(known)) {
+            // its slot is cleared only once settlement has read the window that settled it
+            windows.awaitRead(lastCloseSequence[coopOfTrader[retained.trader(known)]]);
+        }
+        retained.remove(known);
+    }
+
+    private static boolean ascii(byte[] b, int at, int length) {
+        for (int i = 0; i < length; i++) {
+            if (b[at + i] < 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static JournalCorruptException unknownTrader(long sequence, String traderId, String coopId) {
+        return new JournalCorruptException("journal sequence " + sequence + " names trader " + traderId
+                + " of cooperative " + coopId + ", which the reference data does not hold;"
+                + " traders and cooperatives with history must stay in the reference data");
+    }
+
+    private static JournalCorruptException repeatedKey(long sequence) {
+        return new JournalCorruptException("journal sequence " + sequence + " repeats an idempotency key");
+    }
+
+    /** After replay: a torn tail to mark as discarded with the first append. */
+    public void afterReplay(long lastSequence, long tornTailIndex) {
+        this.lastSequence = lastSequence;
+        this.discardPendingIndex = tornTailIndex;
+        refreshReference();
+    }
+
+    private int coopIndexOf(String coopId, long sequence) {
+        Coop c = reference.coop(coopId);
+        if (c == null) {
+            throw new JournalCorruptException("journal close at sequence " + sequence + " names cooperative " + coopId
+                    + ", which the reference data does not hold");
+        }
+        return c.index();
+    }
+
+    // ---------------------------------------------------------------- reference changes
+
+    /**
+     * What a reference change came to: the changes journaled (possibly none), or why nothing was.
+     *
+     * @param changes the changes journaled, in journal order
+     * @param refusal why the files cannot apply (names file, line and field), or null
+     * @param journalUnavailable true when the journal takes no writes (disk reserve): retry later
+     */
+    public record ReferenceUpdate(List<JournaledReference.Change> changes, String refusal, boolean journalUnavailable) {
+    }
+
+    /**
+     * Journals and applies every change that brings the reference in effect to {@code files} and
+     * the configured fee plans, at this position of the journal, or refuses them all. Journal
+     * writer thread only (the journal's appender is its own), at start too. This is the core's
+     * reload: a caller without HTTP (a simulator) hands it the files' data. On a refusal nothing changes,
+     * names and keys included; otherwise they take effect with it, journaled or not.
+     *
+     * @param feePlans the configured fee plans, name to tiers
+     */
+    public ReferenceUpdate applyReference(ReferenceData files, java.util.Map<String, String> feePlans) {
+        refreshReference();
+        List<JournaledReference.Edit> edits;
+        try {
+            edits = journaled.diff(files, feePlans, unsettled);
+        } catch (id.lumbung.core.reference.ReferenceDataException e) {
+            return new ReferenceUpdate(List.of(), e.getMessage(), false);
+        }
+        if (!edits.isEmpty() && !writable) {
+            return new ReferenceUpdate(List.of(), null, true);
+        }
+        List<JournaledReference.Change> changes = journal(edits, false);
+        this.files = files;
+        referenceStale = true; // names and keys from the files, even when no money changed
+        refreshReference();
+        return new ReferenceUpdate(changes, null, false);
+    }
+
+    /**
+     * Journals the reference in effect as the baseline of a journal written before reference
+     * entries existed (its first start with them): the files are taken as what was in effect since
+     * the journal's start. Same thread rules as {@link #applyReference}.
+     */
+    public List<JournaledReference.Change> journalBaseline(ReferenceData files, java.util.Map<String, String> feePlans) {
+        refreshReference();
+        List<JournaledReference.Edit> edits;
+        try {
+            edits = new JournaledReference().diff(files, feePlans, JournaledReference.NOTHING_UNSETTLED);
+        } catch (id.lumbung.core.reference.ReferenceDataException e) {
+            throw new IllegalStateException(e.getMessage(), e); // a diff from nothing refuses nothing
+        }
+        List<JournaledReference.Change> changes = journal(edits, true);
+        refreshReference();
+        return changes;
+    }
+
+    private List<JournaledReference.Change> journal(List<JournaledReference.Edit> edits, boolean baseline) {
+        List<JournaledReference.Change> changes = new ArrayList<>(edits.size());
+        for (JournaledReference.Edit e : edits) {
+            long sequence = nextSequence();
+            long now = clock.millis();
+            append(codec.encodeReference(sequence, now, e.kind(), e.op(), e.id(), e.parent(), e.value(), e.blocked(),
+                    baseline));
+            changes.add(journaled.apply(e, sequence, now, baseline));
+            referenceStale = true;
+        }
+        return changes;
+    }
+
+    /** Which traders and terminals still have unsettled payments: a scan of their cooperative's open window (cold). */
+    private final JournaledReference.Unsettled unsettled = new JournaledReference.Unsettled() {
+        @Override
+        public boolean trader(int traderIndex) {
+            return openPaymentOf(traderIndex, -1);
+        }
+
+        @Override
+        public boolean terminal(int terminalIndex, int traderIndex) {
+            return openPaymentOf(traderIndex, terminalIndex);
+        }
+    };
+
+    /** True when the trader has an open (accepted, un-voided, unsettled) payment, from {@code terminal} if it is not -1. */
+    private boolean openPaymentOf(int trader, int terminal) {
+        int coop = coopOfTrader[trader];
+        if (openPayments[coop] == voidedOpen[coop]) {
+            return false;
+        }
+        for (long s = firstOpenSequence[coop]; s <= lastSequence; s++) {
+            if (!retained.present(s) || retained.voided(s) || retained.trader(s) != trader) {
+                continue;
+            }
+            if (terminal < 0) {
+                return true;
+            }
+            int owner = retained.terminal(s);
+            if (owner == terminal || (owner == TERMINAL_UNRESOLVED
+                    && readBack(s).terminalId().equals(reference.terminal(terminal).terminalId()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The reference in effect at the book's position (published to the event loops after each change). */
+    public ReferenceData reference() {
+        refreshReference();
+        return reference;
+    }
+
+    /** The journaled changes, newest last (at most {@link JournaledReference#HISTORY_MAX}), and their total. */
+    public List<JournaledReference.Change> referenceHistory() {
+        return journaled.history();
+    }
+
+    public long referenceChangesTotal() {
+        return journaled.changesTotal();
+    }
+
+    /** True when the journal holds no reference entry up to the book's position, nor a baseline. */
+    public boolean referenceEmpty() {
+        return journaled.isEmpty();
+    }
+
+    // ---------------------------------------------------------------- live commands
+
+    /** Whether appends are allowed (the writer clears it when the disk reserve is reached). */
+    public void writable(boolean writable) {
+        this.writable = writable;
+    }
+
+    public boolean writable() {
+        return writable;
+    }
+
+    /** True when an entry may be appended: above the disk reserve, and the journal has room allocated past its end. */
+    private boolean appendable() {
+        return writable && journal.hasRoom();
+    }
+
+    /** Posts one request (the ISO 8583 gateway's form); the HTTP ingest posts {@link PaymentDraft}s. */
+    public PostOutcome post(PaymentRequest r, Terminal terminal) {
+        post(requestDraft.set(r), terminal, requestResult);
+        return outcome(requestResult, r, terminal);
+    }
+
+    /** A result as the {@link PostOutcome} of request {@code r}: a REPLAYED one's view is the original, read back from the journal. */
+    private PostOutcome outcome(PostResult result, PaymentRequest r, Terminal terminal) {
+        return result.result() == PostOutcome.Result.REPLAYED
+                ? new PostOutcome(PostOutcome.Result.REPLAYED, view(result.sequence()))
+                : result.toOutcome(canonical(r, terminal));
+    }
+
+    /** Posts one payment; the outcome is written into {@code out}. Allocates nothing on the new-payment path. */
+    public void post(PaymentDraft d, Terminal terminal, PostResult out) {
+        post(d, terminal, RetainedPayments.keyHash(terminal.terminalId(), d.txnIdChars(), d.txnIdLength()), clock.millis(), out);
+    }
+
+    /**
+     * Posts a batch's payments in order, as {@link #post} one by one would. The keys' table slots
+     * are read for all of them first ({@link RetainedPayments#touch}), so that their cache misses
+     * overlap. The clock is read once: a batch's payments are accepted at the same millisecond (a
+     * clock read per payment was 2.8% of the writer's profile samples under batch load).
+     */
+    public void postAll(PaymentDraft[] drafts, int n, Terminal terminal, PostResult[] out) {
+        if (batchHashes.length < n) {
+            batchHashes = new long[Math.max(n, batchHashes.length * 2)];
+        }
+        String terminalId = terminal.terminalId();
+        long sink = 0;
+        for (int i = 0; i < n; i++) {
+            batchHashes[i] = RetainedPayments.keyHash(terminalId, drafts[i].txnIdChars(), drafts[i].txnIdLength());
+        }
+        for (int i = 0; i < n; i++) { // loads only: the out-of-order core keeps many of these misses in flight
+            sink += retained.touch(batchHashes[i]);
+        }
+        touchSink = sink;
+        long now = clock.millis();
+        for (int i = 0; i < n; i++) {
+            post(drafts[i], terminal, batchHashes[i], now, out[i]);
+        }
+    }
+
+    /** {@link #postAll(PaymentDraft[], int, Terminal, PostResult[])} of requests (tests). */
+    public List<PostOutcome> postAll(List<PaymentRequest> requests, Terminal terminal) {
+        int n = requests.size();
+        PaymentDraft[] drafts = new PaymentDraft[n];
+        PostResult[] results = new PostResult[n];
+        for (int i = 0; i < n; i++) {
+            drafts[i] = new PaymentDraft().set(requests.get(i));
+            results[i] = new PostResult();
+        }
+        postAll(drafts, n, terminal, results);
+        List<PostOutcome> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            out.add(outcome(results[i], requests.get(i), terminal));
+        }
+        return out;
+    }
+
+    /** @param now the clock's millis when the request reached the writer: the acceptance time */
+    private void post(PaymentDraft d, Terminal terminal, long hash, long now, PostResult out) {
+        d.terminalId(terminal.terminalId()); // the terminal's own String: the encoder and answers share it
+        long known = find(hash, d.terminalId(), d.txnIdChars(), d.txnIdLength());
+        if (known != 0) {
+            // keyEntry now holds the known payment, read back by find()
+            if (d.sameContent(keyEntry)) {
+                int trader = retained.trader(known);
+                out.replayed(known, retained.acceptedAt(known), reference.trader(trader).traderId(),
+                        reference.coop(coopOfTrader[trader]).coopId());
+            } else {
+                out.refused(PostOutcome.Result.IDEMPOTENCY_CONFLICT);
+            }
+            return;
+        }
+        if (d.occurredAtEpochMs() > now + OCCURRED_AHEAD_MAX_MS || d.occurredAtEpochMs() < now - OCCURRED_BEHIND_MAX_MS) {
+            out.refused(PostOutcome.Result.INVALID_TIMESTAMP);
+            return;
+        }
+        if (!appendable() || retained.size() >= retainedPaymentsMax) {
+            out.refused(PostOutcome.Result.JOURNAL_UNAVAILABLE);
+            return;
+        }
+        // the terminal's trader as journaled at this position: an event loop may hold an older table
+        Trader trader = reference.trader(reference.terminal(terminal.index()).traderIndex());
+        Coop coop = reference.coop(trader.coopIndex());
+        long sequence = nextSequence();
+        long index = append(codec.encodePayment(sequence, now, d, trader.traderId(), coop.coopId()));
+        PAYMENT_ENTRIES.setOpaque(this, paymentEntries + 1);
+        applyPayment(sequence, now, hash, terminal.index(), trader.index(), d.amountRupiah(), index);
+        out.accepted(sequence, now, trader.traderId(), coop.coopId());
+    }
+
+    public VoidOutcome voidBySequence(long sequence, Terminal terminal) {
+        return voidPayment(ownedBy(sequence, terminal) ? sequence : 0);
+    }
+
+    /** True when the sequence is a retained payment of this terminal. */
+    private boolean ownedBy(long sequence, Terminal terminal) {
+        if (!retained.present(sequence)) {
+            return false;
+        }
+        int owner = retained.terminal(sequence);
+        if (owner == TERMINAL_UNRESOLVED) {
+            return readBack(sequence).terminalId().equals(terminal.terminalId());
+        }
+        return owner == terminal.index();
+    }
+
+    public VoidOutcome voidByTxnId(String txnId, Terminal terminal) {
+        return voidPayment(find(RetainedPayments.keyHash(terminal.terminalId(), txnId), terminal.terminalId(), txnId));
+    }
+
+    /** Voids a retained payment by sequence; 0 means none was found. */
+    private VoidOutcome voidPayment(long sequence) {
+        if (sequence == 0) {
+            return new VoidOutcome(VoidOutcome.Result.NOT_FOUND, null);
+        }
+        if (retained.voided(sequence)) {
+            return new VoidOutcome(VoidOutcome.Result.VOIDED, view(sequence));
+        }
+        if (settled(sequence)) {
+            return new VoidOutcome(VoidOutcome.Result.ALREADY_SETTLED, view(sequence));
+        }
+        if (!appendable()) {
+            return new VoidOutcome(VoidOutcome.Result.JOURNAL_UNAVAILABLE, null);
+        }
+        long voidSequence = nextSequence();
+        append(codec.encodeVoid(voidSequence, clock.millis(), sequence));
+        VOID_ENTRIES.setOpaque(this, voidEntries + 1);
+        applyVoid(sequence);
+        return new VoidOutcome(VoidOutcome.Result.VOIDED, view(sequence));
+    }
+
+    /** The payment as its terminal may see it, or null. */
+    public PaymentView status(long sequence, Terminal terminal) {
+        return ownedBy(sequence, terminal) ? view(sequence) : null;
+    }
+
+    /**
+     * Closes the window of one cooperative ({@code coopIndex >= 0}) or of all ({@code -1}): journals
+     * the close and hands every cooperative with payments to the window sink.
+     *
+     * @return false when the journal cannot take writes
+     */
+    public boolean close(int coopIndex, byte trigger) {
+        if (!appendable()) {
+            return false;
+        }
+        long sequence = nextSequence();
+        long now = clock.millis();
+        append(codec.encodeClose(sequence, now, trigger, coopIndex < 0 ? null : reference.coop(coopIndex).coopId()));
+        CLOSE_ENTRIES.setOpaque(this, closeEntries + 1);
+        applyClose(sequence, now, trigger, coopIndex);
+        return true;
+    }
+
+    private long nextSequence() {
+        if (discardPendingIndex != -1) {
+            long s = ++lastSequence;
+            append(codec.encodeDiscard(s, clock.millis(), discardPendingIndex));
+            discardPendingIndex = -1;
+        }
+        return ++lastSequence;
+    }
+
+    private long append(int length) {
+        lastEntryIndex = journal.append(codec.buffer(), length);
+        return lastEntryIndex;
+    }
+
+    /**
+     * The request with the terminal's own id instance, so that the encoder and the answer share it
+     * (the ISO gateway and the HTTP ingest each build their own string per request).
+     */
+    private static PaymentRequest canonical(PaymentRequest r, Terminal terminal) {
+        if (terminal.terminalId() == r.terminalId()) {
+            return r;
+        }
+        return new PaymentRequest(terminal.terminalId(), r.txnId(), r.amountRupiah(), r.currency(), r.occurredAtEpochMs(),
+                r.occurredAtOffsetSeconds(), r.method(), r.payerRef(), r.merchantId());
+    }
+
+    // ---------------------------------------------------------------- idempotency keys
+
+    /**
+     * The retained payment with this key, or 0. Every hash match is confirmed by reading the
+     * payment back from the journal (an idempotent retry needs its content anyway), so a 64-bit
+     * collision costs a read, never a wrong answer. On a hit, {@link #keyEntry} holds the payment
+     * as slices of its bytes (no Strings: a retry allocates nothing either).
+     */
+    private long find(long hash, String terminalId, char[] txnId, int txnIdLength) {
+        retained.probe(hash);
+        for (long s = retained.nextMatch(); s != 0; s = retained.nextMatch()) {
+            JournalEntry known = readKey(s);
+            if (PaymentDraft.sameText(txnId, txnIdLength, known.raw, known.txnIdAt, known.txnIdLength)
+                    && PaymentDraft.sameText(terminalId, known.raw, known.terminalIdAt, known.terminalIdLength)) {
+                return s;
+            }
+        }
+        return 0;
+    }
+
+    /** {@link #find(long, String, char[], int)} of a txnId String (voids by key, replay). */
+    private long find(long hash, String terminalId, String txnId) {
+        if (findChars.length < txnId.length()) {
+            findChars = new char[txnId.length()];
+        }
+        txnId.getChars(0, txnId.length(), findChars, 0);
+        return find(hash, terminalId, findChars, txnId.length());
+    }
+
+    /** True when some retained key has this hash (no journal read; replay's common case is false). */
+    private boolean hashPresent(long hash) {
+        retained.probe(hash);
+        return retained.nextMatch() != 0;
+    }
+
+    /** Reads a retained payment's entry back from the journal into {@link #readEntry}. */
+    private PaymentRequest readBack(long sequence) {
+        if (readSequence == sequence) {
+            return readEntry.request; // a status or void of a replayed payment reads it to check the terminal, then to answer
+        }
+        read(sequence, readBuffer, readEntry, true);
+        readSequence = sequence;
+        return readEntry.request;
+    }
+
+    /** Reads a retained payment's entry back as slices, no Strings ({@link #find}'s comparisons). */
+    private JournalEntry readKey(long sequence) {
+        if (keySequence != sequence) {
+            keySequence = 0;
+            read(sequence, keyBuffer, keyEntry, false);
+            keySequence = sequence;
+        }
+        return keyEntry;
+    }
+
+    private void read(long sequence, byte[] buffer, JournalEntry into, boolean strings) {
+        long index = retained.journalIndex(sequence);
+        int n = journal.read(index, buffer);
+        int code = n < 0 ? EntryCodec.ERR_SHORT
+                : strings ? readCodec.decode(buffer, n, into) : readCodec.decodeForReplay(buffer, n, into);
+        if (code != EntryCodec.OK || into.type != JournalEntry.TYPE_PAYMENT || into.sequence != sequence) {
+            throw new JournalCorruptException("journal entry at index 0x" + Long.toHexString(index) + " should be payment "
+                    + sequence + " but " + (n < 0 ? "cannot be read" : code != EntryCodec.OK ? "fails its checks ("
+                    + EntryCodec.errorName(code) + ")" : "is entry " + into.sequence + " of type " + into.type));
+        }
+    }
+
+    // ---------------------------------------------------------------- apply (shared by live and replay)
+
+    private void applyPayment(long sequence, long acceptedAtEpochMs, long hash, int terminal, int trader, long amount,
+            long journalIndex) {
+        int coop = coopOfTrader[trader];
+        retained.add(sequence, hash, terminal, trader, amount, acceptedAtEpochMs, journalIndex);
+        if (openPayments[coop]++ == 0) {
+            firstOpenSequence[coop] = sequence;
+            firstOpenAcceptedAt[coop] = acceptedAtEpochMs;
+        }
+        unsettledRupiahByCoop[coop] += amount;
+        unsettledRupiah += amount;
+        unsettledPayments++;
+    }
+
+    private void applyVoid(long sequence) {
+        if (retained.voided(sequence) || settled(sequence)) {
+            return;
+        }
+        retained.markVoided(sequence);
+        long amount = retained.amount(sequence);
+        int coop = coopOfTrader[retained.trader(sequence)];
+        voidedOpen[coop]++;
+        unsettledRupiahByCoop[coop] -= amount;
+        unsettledRupiah -= amount;
+        unsettledPayments--;
+    }
+
+    private void applyClose(long sequence, long closedAtEpochMs, byte trigger, int onlyCoop) {
+        lastClose = sequence;
+        List<ClosedWindow.CoopWindow> parts = new ArrayList<>();
+        long[] firstByCoop = new long[lastCloseSequence.length];
+        Arrays.fill(firstByCoop, Long.MAX_VALUE);
+        long scanFrom = Long.MAX_VALUE;
+        int from = onlyCoop < 0 ? 0 : onlyCoop;
+        int to = onlyCoop < 0 ? lastCloseSequence.length : onlyCoop + 1;
+        for (int c = from; c < to; c++) {
+            long first = lastCloseSequence[c] + 1;
+            lastCloseSequence[c] = sequence;
+            if (openPayments[c] == 0) {
+                continue;
+            }
+            firstByCoop[c] = first;
+            scanFrom = Math.min(scanFrom, firstOpenSequence[c]);
+            unsettledPayments -= openPayments[c] - voidedOpen[c];
+            openPayments[c] = 0;
+            voidedOpen[c] = 0;
+            addBatchClose(c, sequence);
+            unsettledRupiah -= unsettledRupiahByCoop[c];
+            unsettledRupiahByCoop[c] = 0;
+            parts.add(new ClosedWindow.CoopWindow(c, reference.coop(c).coopId(), first, sequence));
+        }
+        WindowPayments payments = retained.window(scanFrom == Long.MAX_VALUE ? sequence : scanFrom, sequence,
+                firstByCoop, coopOfTrader);
+        pendingWindows.add(new ClosedWindow(sequence, closedAtEpochMs, trigger, parts, payments, reference));
+    }
+
+    /**
+     * Hands closed windows to settlement. The writer calls it only after the close entries are
+     * durable: a batch file must never exist for a close the journal could still lose.
+     */
+    public void publishWindows() {
+        if (pendingWindows.isEmpty()) {
+            return;
+        }
+        for (ClosedWindow w : pendingWindows) {
+            windows.onWindowClosed(w);
+        }
+        pendingWindows.clear();
+    }
+
+    private void addBatchClose(int coop, long sequence) {
+        long[] seqs = batchCloseSequences[coop];
+        if (seqs == null) {
+            seqs = batchCloseSequences[coop] = new long[4];
+        } else if (batchCloseCount[coop] == seqs.length) {
+            seqs = batchCloseSequences[coop] = Arrays.copyOf(seqs, seqs.length * 2);
+        }
+        seqs[batchCloseCount[coop]++] = sequence;
+    }
+
+    /**
+     * Settled, and every close of its cooperative so far has had its window read by settlement: a
+     * payment settled only days after it was accepted (a late first close) is past its retention
+     * at once, but its slot must stay until the settlement thread has read that close's window.
+     */
+    private boolean settledAndRead(long sequence, long windowsRead) {
+        long lastClose = lastCloseSequence[coopOfTrader[retained.trader(sequence)]];
+        return sequence < lastClose && lastClose <= windowsRead;
+    }
+
+    private boolean settled(long sequence) {
+        return sequence < lastCloseSequence[coopOfTrader[retained.trader(sequence)]];
+    }
+
+    /** The batch id of a settled payment: cooperative id and the sequence of the close that settled it. */
+    public static String batchId(String coopId, long closeSequence) {
+        return coopId + "-" + closeSequence;
+    }
+
+    private String batchIdOf(long sequence, int coop) {
+        long[] seqs = batchCloseSequences[coop];
+        int lo = 0;
+        int hi = batchCloseCount[coop] - 1;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (seqs[mid] > sequence) {
+                hi = mid;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        return batchId(reference.coop(coop).coopId(), seqs[lo]);
+    }
+
+    /** The view of a retained payment, its content read back from the journal. */
+    private PaymentView view(long sequence) {
+        return view(sequence, readBack(sequence));
+    }
+
+    private PaymentView view(long sequence, PaymentRequest request) {
+        int trader = retained.trader(sequence);
+        int coop = coopOfTrader[trader];
+        PaymentStatus status = retained.voided(sequence) ? PaymentStatus.VOIDED
+                : settled(sequence) ? PaymentStatus.SETTLED : PaymentStatus.ACCEPTED;
+        String batchId = status == PaymentStatus.SETTLED ? batchIdOf(sequence, coop) : null;
+        return new PaymentView(sequence, reference.trader(trader).traderId(),
+                reference.coop(coop).coopId(), retained.acceptedAt(sequence), status, batchId, request);
+    }
+
+    // ---------------------------------------------------------------- retention
+
+    /**
+     * Forgets payments whose retention has passed and that are voided, or settled with their window
+     * read by settlement ({@link WindowSink#settledCloseSequence}), oldest first,
+     * at most {@code stepsMax} journal positions per call so the writer never stalls on it.
+     */
+    public int evict(int stepsMax) {
+        // a retry of a forgotten key must fail the occurredAt window rather than be accepted twice:
+        // its occurredAt is at most 5 minutes after acceptedAt, and retention is at least the 7-day window
+        long horizon = clock.millis() - retentionMs - OCCURRED_AHEAD_MAX_MS;
+        long windowsRead = windows.settledCloseSequence();
+        int evicted = 0;
+        for (int i = 0; i < stepsMax && evictCursor <= lastSequence; i++) {
+            if (retained.present(evictCursor)) {
+                if (retained.acceptedAt(evictCursor) >= horizon
+                        || !(retained.voided(evictCursor) || settledAndRead(evictCursor, windowsRead))) {
+                    break;
+                }
+                retained.remove(evictCursor);
+                evicted++;
+            }
+            evictCursor++;
+        }
+        retained.dropBelow(evictCursor);
+        return evicted;
+    }
+
+    // ---------------------------------------------------------------- snapshot
+
+    /** Chronicle index of the last journaled entry, -1 when the journal is empty. */
+    public long lastEntryIndex() {
+        return lastEntryIndex;
+    }
+
+    /** Sequence of the latest close applied (0 when none): a snapshot needs it settled. */
+    public long lastCloseSequence() {
+        return lastClose;
+    }
+
+    /**
+     * Writes the whole book as of {@link #lastSequence}. Only when nothing runs on it (the writer
+     * has stopped) and every closed window has been handed to settlement.
+     */
+    public void writeTo(SnapshotWriter out) {
+        if (!pendingWindows.isEmpty()) {
+            throw new IllegalStateException(pendingWindows.size() + " closed windows not yet handed to settlement");
+        }
+        writeReference(out);
+        out.writeLong(lastSequence);
+        out.writeLong(lastEntryIndex);
+        out.writeLong(lastClose);
+        out.writeLong(evictCursor);
+        out.writeLong(unsettledRupiah);
+        out.writeLong(unsettledPayments);
+        out.writeInt(lastCloseSequence.length);
+        out.writeLongs(lastCloseSequence, 0, lastCloseSequence.length);
+        out.writeLongs(firstOpenSequence, 0, firstOpenSequence.length);
+        out.writeLongs(firstOpenAcceptedAt, 0, firstOpenAcceptedAt.length);
+        out.writeLongs(openPayments, 0, openPayments.length);
+        out.writeLongs(voidedOpen, 0, voidedOpen.length);
+        out.writeLongs(unsettledRupiahByCoop, 0, unsettledRupiahByCoop.length);
+        for (int c = 0; c < batchCloseCount.length; c++) {
+            out.writeInt(batchCloseCount[c]);
+            out.writeLongs(batchCloseSequences[c] == null ? new long[0] : batchCloseSequences[c], 0, batchCloseCount[c]);
+        }
+        retained.writeTo(out);
+    }
+
+    /** The journaled reference at the snapshot's position, so that a start from it needs no earlier entry. */
+    private void writeReference(SnapshotWriter out) {
+        journaled.writeTo(out);
+    }
+
+    private void readReference(SnapshotReader in) {
+        journaled = JournaledReference.readFrom(in);
+        referenceStale = true;
+        refreshReference();
+    }
+
+    /** Loads a snapshot {@link #writeTo} wrote into this freshly built book (its reference comes with it). */
+    public void readFrom(SnapshotReader in) {
+        if (lastSequence != 0) {
+            throw new IllegalStateException("a snapshot loads into an empty payment book only");
+        }
+        readReference(in);
+        lastSequence = in.readLong();
+        lastEntryIndex = in.readLong();
+        lastClose = in.readLong();
+        evictCursor = in.readLong();
+        unsettledRupiah = in.readLong();
+        unsettledPayments = in.readLong();
+        int coops = in.readCount(lastCloseSequence.length, "cooperatives");
+        if (coops != lastCloseSequence.length) {
+            throw new SnapshotException("snapshot holds " + coops + " cooperatives, the reference data "
+                    + lastCloseSequence.length);
+        }
+        in.readLongs(lastCloseSequence, 0, coops);
+        in.readLongs(firstOpenSequence, 0, coops);
+        in.readLongs(firstOpenAcceptedAt, 0, coops);
+        in.readLongs(openPayments, 0, coops);
+        in.readLongs(voidedOpen, 0, coops);
+        in.readLongs(unsettledRupiahByCoop, 0, coops);
+        for (int c = 0; c < coops; c++) {
+            int n = in.readCount(Integer.MAX_VALUE - 8, "closes of a cooperative");
+            in.requireBytesLeft((long) n * Long.BYTES);
+            batchCloseCount[c] = n;
+            batchCloseSequences[c] = n == 0 ? null : new long[Math.max(4, n)];
+            if (n > 0) {
+                in.readLongs(batchCloseSequences[c], 0, n);
+            }
+        }
+        retained.readFrom(in);
+        if (lastSequence < 1 || lastEntryIndex < 0 || evictCursor < 1 || evictCursor > lastSequence + 1
+                || lastClose > lastSequence) {
+            throw new SnapshotException("snapshot book positions do not agree: last sequence " + lastSequence
+                    + ", close " + lastClose + ", eviction cursor " + evictCursor);
+        }
+    }
+
+    // ---------------------------------------------------------------- ids and gauges
+
+    private static final VarHandle PAYMENT_ENTRIES;
+    private static final VarHandle VOID_ENTRIES;
+    private static final VarHandle CLOSE_ENTRIES;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            PAYMENT_ENTRIES = lookup.findVarHandle(PaymentBook.class, "paymentEntries", long.class);
+            VOID_ENTRIES = lookup.findVarHandle(PaymentBook.class, "voidEntries", long.class);
+            CLOSE_ENTRIES = lookup.findVarHandle(PaymentBook.class, "closeEntries", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** Payment entries this book appended (not replayed ones). Any thread. */
+    public long paymentEntries() {
+        return (long) PAYMENT_ENTRIES.getOpaque(this);
+    }
+
+    /** Void entries this book appended (not replayed ones). Any thread. */
+    public long voidEntries() {
+        return (long) VOID_ENTRIES.getOpaque(this);
+    }
+
+    /** Close entries this book appended (not replayed ones). Any thread. */
+    public long closeEntries() {
+        return (long) CLOSE_ENTRIES.getOpaque(this);
+    }
+
+
+    /** Public payment id: "P" and the journal sequence, so a status lookup is one array read. */
+    public static String paymentId(long sequence) {
+        return appendPaymentId(new StringBuilder(20), sequence).toString();
+    }
+
+    /** Appends {@link #paymentId} without making a String (the answers are built in a StringBuilder). */
+    public static StringBuilder appendPaymentId(StringBuilder sb, long sequence) {
+        return sb.append('P').append(sequence);
+    }
+
+    /**
+     * The sequence in a payment id, or -1 when it is not one of ours. An id has one spelling, the one
+     * {@link #paymentId} writes: {@code P01} is not {@code P1} (nor is {@code P0} an id: sequences start at 1).
+     */
+    public static long sequenceOf(String paymentId) {
+        if (paymentId == null || paymentId.length() < 2 || paymentId.length() > 20 || paymentId.charAt(0) != 'P'
+                || paymentId.charAt(1) == '0') {
+            return -1;
+        }
+        long s = 0;
+        for (int i = 1; i < paymentId.length(); i++) {
+            char ch = paymentId.charAt(i);
+            if (ch < '0' || ch > '9' || s > (Long.MAX_VALUE - 9) / 10) {
+                return -1;
+            }
+            s = s * 10 + (ch - '0');
+        }
+        return s;
+    }
+
+    public long lastSequence() {
+        return lastSequence;
+    }
+
+    public long unsettledRupiah() {
+        return unsettledRupiah;
+    }
+
+    public long unsettledPayments() {
+        return unsettledPayments;
+    }
+
+    public int retainedPayments() {
+        return retained.size();
+    }
+
+    /** Heap bytes allocated for retained payments' columns and key tables so far (storage that grows with them, not garbage). */
+    public long storageBytesAllocated() {
+        return retained.storageBytesAllocated();
+    }
+
+    /**
+     * Accepted-at of the oldest payment still waiting for a close (the first payment of the longest
+     * open window, even if that one was voided since), or -1 when none waits.
+     */
+    public long oldestUnsettledEpochMs() {
+        long oldest = -1;
+        for (int c = 0; c < firstOpenAcceptedAt.length; c++) {
+            if (openPayments[c] > voidedOpen[c]) {
+                long at = firstOpenAcceptedAt[c];
+                oldest = oldest < 0 ? at : Math.min(oldest, at);
+            }
+        }
+        return oldest;
+    }
+}

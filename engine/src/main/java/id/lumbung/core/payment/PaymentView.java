@@ -1,0 +1,39 @@
+package id.lumbung.core.payment;
+
+import id.lumbung.core.journal.PaymentRequest;
+
+/**
+ * What the engine answers about one payment: an immutable snapshot taken on the journal writer thread.
+ *
+ * @param sequence journal position of the payment entry
+ * @param traderId the terminal's trader
+ * @param coopId the trader's cooperative
+ * @param acceptedAtEpochMs when the engine accepted it
+ * @param status current status
+ * @param batchId the settlement batch, or {@code null} until settled
+ * @param request the request as accepted (for replays and ISO echo fields)
+ */
+public record PaymentView(
+        long sequence,
+        String traderId,
+        String coopId,
+        long acceptedAtEpochMs,
+        PaymentStatus status,
+        String batchId,
+        PaymentRequest request) {
+
+    /**
+     * The public id, {@code P<sequence>}: formatted where the answer is written (an event loop),
+     * not on the journal writer, which built it for every payment before (7% of its time).
+     */
+    public String paymentId() {
+        return PaymentBook.paymentId(sequence);
+    }
+
+    /** Six-character ISO 8583 approval code (field 38), derived from the sequence. */
+    public String approvalCode() {
+        long code = sequence % 1_000_000L;
+        String digits = Long.toString(code);
+        return "000000".substring(digits.length()) + digits;
+    }
+}

@@ -1,8 +1,0 @@
-package id.lumbung.payment;
-
-/** Lifecycle of an accepted payment. */
-public enum PaymentStatus {
-    ACCEPTED,
-    VOIDED,
-    SETTLED
-}

@@ -1,0 +1,195 @@
+package id.lumbung.writer;
+
+import id.lumbung.journal.Journal;
+import id.lumbung.metrics.EngineMetrics;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+import org.jctools.queues.atomic.MpscAtomicArrayQueue;
+
+/**
+ * The one thread that owns the journal appender, with group commit: it drains every command that
+ * arrived (up to {@link #GROUP_COMMANDS_MAX}), executes each (which may append entries), forces the
+ * journal once for the whole group ({@link Journal#sync}: fdatasync of the cycle file), and only then
+ * completes them. One force therefore covers every entry that arrived while the previous one ran,
+ * which is what keeps {@code sync} durability fast. A force that fails throws: the group is never
+ * completed, the writer stops and the fatal handler stops the engine.
+ *
+ * <p>Event loops call {@link #offer}: lock-free, bounded by {@code queueCommandsMax}; a full queue
+ * is answered at once as a retryable 503 by the caller. The queue is JCTools' bounded MPSC array
+ * queue (the field-updater variant, no {@code sun.misc.Unsafe}), so an offer allocates nothing; its
+ * array is allocated up front (the bound rounded up to a power of two: 256 KB at the default 65,536).
+ * A command that throws is a bug or corruption: the writer stops and the fatal handler stops the
+ * engine.
+ */
+public final class JournalWriter implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(JournalWriter.class.getName());
+    /** Bounds one group: 4096 payments × ~100 bytes = 400 KB per force, still well under a millisecond to copy. */
+    public static final int GROUP_COMMANDS_MAX = 4096;
+    /** Idle work (disk check, retention sweep, gauges) runs at most this often: 10 ms keeps it far from the hot path. */
+    private static final long IDLE_WORK_INTERVAL_NS = TimeUnit.MILLISECONDS.toNanos(10);
+    /** Busy-spin this long before parking: a new command usually arrives within a few microseconds under load. */
+    private static final long SPIN_NS = TimeUnit.MICROSECONDS.toNanos(20);
+    private static final long PARK_NS = TimeUnit.MICROSECONDS.toNanos(200);
+
+    /** Work for the writer thread. */
+    public interface Command {
+        /** Runs on the writer thread; may append to the journal. */
+        void execute();
+
+        /** Runs on the writer thread once the group's entries are as durable as configured. */
+        void complete();
+    }
+
+    private final Journal journal;
+    private final Consumer<Journal.SyncTarget> force;
+    private final EngineMetrics metrics;
+    private final Runnable afterForce;
+    private final Runnable idleWork;
+    private final Thread.UncaughtExceptionHandler fatal;
+    private final int queueCommandsMax;
+    private final MpscAtomicArrayQueue<Command> queue;
+    private final AtomicInteger queued = new AtomicInteger();
+    private final Command[] group = new Command[GROUP_COMMANDS_MAX];
+    private final Thread thread;
+    private volatile boolean running = true;
+    private volatile boolean parked;
+
+    /**
+     * @param afterForce runs after each force, before completions (publishes closed windows)
+     * @param idleWork runs at most every 10 ms on the writer thread
+     * @param fatal told when a command throws; the writer has stopped by then
+     */
+    public JournalWriter(Journal journal, EngineMetrics metrics, int queueCommandsMax, Runnable afterForce,
+            Runnable idleWork, Thread.UncaughtExceptionHandler fatal) {
+        this(journal, journal::sync, metrics, queueCommandsMax, afterForce, idleWork, fatal);
+    }
+
+    /** @param force forces one target: {@link Journal#sync}, or in tests a wrapper that watches the forces */
+    JournalWriter(Journal journal, Consumer<Journal.SyncTarget> force, EngineMetrics metrics, int queueCommandsMax,
+            Runnable afterForce, Runnable idleWork, Thread.UncaughtExceptionHandler fatal) {
+        this.journal = journal;
+        this.force = force;
+        this.metrics = metrics;
+        this.queueCommandsMax = queueCommandsMax;
+        // at least as large as the bound the counter enforces, so an offer the counter admitted always fits
+        this.queue = new MpscAtomicArrayQueue<>(queueCommandsMax);
+        this.afterForce = afterForce;
+        this.idleWork = idleWork;
+        this.fatal = fatal;
+        this.thread = new Thread(this::run, "lumbung-journal-writer");
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    /** Hands a command to the writer; false when the queue is full (answer 503, retry later). */
+    public boolean offer(Command command) {
+        if (!running) {
+            return false;
+        }
+        if (queued.incrementAndGet() > queueCommandsMax) {
+            queued.decrementAndGet();
+            return false;
+        }
+        if (!queue.offer(command)) { // cannot happen: the array holds at least queueCommandsMax, and the count bounds what is in it
+            queued.decrementAndGet();
+            return false;
+        }
+        if (parked) {
+            LockSupport.unpark(thread);
+        }
+        return true;
+    }
+
+    public int queuedCommands() {
+        return queued.get();
+    }
+
+    public boolean isWriterThread() {
+        return Thread.currentThread() == thread;
+    }
+
+    private void run() {
+        long lastIdleNs = System.nanoTime();
+        long idleSinceNs = -1;
+        try {
+            while (running || !queue.isEmpty()) {
+                int n = drain();
+                if (n > 0) {
+                    commit(n);
+                    idleSinceNs = -1;
+                } else {
+                    long now = System.nanoTime();
+                    if (idleSinceNs < 0) {
+                        idleSinceNs = now;
+                    } else if (now - idleSinceNs > SPIN_NS) {
+                        parked = true;
+                        if (queue.isEmpty() && running) {
+                            LockSupport.parkNanos(PARK_NS);
+                        }
+                        parked = false;
+                    } else {
+                        Thread.onSpinWait();
+                    }
+                }
+                long now = System.nanoTime();
+                if (now - lastIdleNs > IDLE_WORK_INTERVAL_NS) {
+                    lastIdleNs = now;
+                    idleWork.run();
+                }
+            }
+            force.accept(journal.takeSyncTarget());
+        } catch (Throwable t) {
+            running = false;
+            LOG.log(System.Logger.Level.ERROR, "event=journal_writer_failed error=\"" + t + "\"", t);
+            fatal.uncaughtException(thread, t);
+        }
+    }
+
+    private int drain() {
+        int n = 0;
+        Command c;
+        while (n < GROUP_COMMANDS_MAX && (c = queue.poll()) != null) {
+            queued.decrementAndGet();
+            c.execute();
+            group[n++] = c;
+        }
+        return n;
+    }
+
+    /** Forces the group's entries (a force that fails throws: nothing of the group is completed), then completes it. */
+    private void commit(int n) {
+        Journal.SyncTarget target = journal.takeSyncTarget();
+        if (target != null && target.forcedUnder(journal.durability())) {
+            long t0 = System.nanoTime();
+            force.accept(target);
+            metrics.journalSync.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
+        }
+        metrics.groupCommitEntries.record(n);
+        afterForce.run();
+        for (int i = 0; i < n; i++) {
+            group[i].complete();
+            group[i] = null;
+        }
+    }
+
+    /** True once the writer thread has ended (after {@link #close}, unless it timed out). */
+    public boolean stopped() {
+        return !thread.isAlive();
+    }
+
+    /** Stops taking commands, finishes what is queued, forces the journal and waits for the thread. */
+    @Override
+    public void close() {
+        running = false;
+        LockSupport.unpark(thread);
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(30));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

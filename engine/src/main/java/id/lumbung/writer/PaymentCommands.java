@@ -1,0 +1,38 @@
+package id.lumbung.writer;
+
+import id.lumbung.core.journal.PaymentRequest;
+import id.lumbung.core.payment.PaymentView;
+import id.lumbung.core.payment.PostOutcome;
+import id.lumbung.core.payment.VoidOutcome;
+import id.lumbung.core.reference.Terminal;
+import io.vertx.core.Context;
+import java.util.function.Consumer;
+
+/**
+ * The engine's command surface for terminals, used by the HTTP ingest and the ISO 8583 gateway.
+ * Callers are event loops: every method returns at once; the journal writer thread does the work
+ * and {@code done} runs later on {@code context}, only once the entries are as durable as the
+ * configured durability promises. The caller has already authenticated {@code terminal} and
+ * checked it is not blocked, and validated every request field.
+ */
+public interface PaymentCommands {
+
+    /** Post one payment. */
+    void post(PaymentRequest request, Terminal terminal, Context context, Consumer<PostOutcome> done);
+
+    /**
+     * A lane for one event loop to post payments and batches through reused slots, allocating
+     * nothing per payment ({@link PostLane}); {@code wake} must schedule {@link PostLane#drain} on
+     * that loop.
+     */
+    PostLane lane(PostLane.Answers answers, PostLane.Wake wake);
+
+    /** Void a payment by its id. */
+    void voidPayment(String paymentId, Terminal terminal, Context context, Consumer<VoidOutcome> done);
+
+    /** Void a payment by its idempotency key (ISO 8583 reversal: terminal id + RRN). */
+    void voidByTxnId(String txnId, Terminal terminal, Context context, Consumer<VoidOutcome> done);
+
+    /** Look up a payment by id, as the terminal that posted it; {@code null} when not found. */
+    void status(String paymentId, Terminal terminal, Context context, Consumer<PaymentView> done);
+}
