@@ -10,7 +10,7 @@ import id.lumbung.reference.Coop;
 import id.lumbung.reference.DemoCredentials;
 import id.lumbung.reference.ReferenceData;
 import id.lumbung.reference.Terminal;
-import id.lumbung.settlement.FeeSchedule;
+import id.lumbung.core.settlement.FeeSchedule;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.Socket;

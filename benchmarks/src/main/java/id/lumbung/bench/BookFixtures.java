@@ -7,7 +7,7 @@ import id.lumbung.payment.WindowSink;
 import id.lumbung.reference.ReferenceData;
 import id.lumbung.reference.ReferenceDataException;
 import id.lumbung.reference.ReferenceDataGenerator;
-import id.lumbung.settlement.FeeSchedule;
+import id.lumbung.core.settlement.FeeSchedule;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -11,7 +11,7 @@ import id.lumbung.ingest.RateLimiter;
 import id.lumbung.journal.Journal;
 import id.lumbung.journal.JournalCorruptException;
 import id.lumbung.journal.JournalWriter;
-import id.lumbung.ledger.Ledger;
+import id.lumbung.core.ledger.Ledger;
 import id.lumbung.metrics.EngineMetrics;
 import id.lumbung.metrics.OpsServer;
 import id.lumbung.payment.JournalEntry;
@@ -21,8 +21,8 @@ import id.lumbung.payment.ReferenceBaseline;
 import id.lumbung.reference.Coop;
 import id.lumbung.reference.DeliveryCredentials;
 import id.lumbung.reference.ReferenceData;
-import id.lumbung.settlement.Batch;
-import id.lumbung.settlement.FeeSchedule;
+import id.lumbung.core.settlement.Batch;
+import id.lumbung.core.settlement.FeeSchedule;
 import id.lumbung.settlement.Settlement;
 import id.lumbung.snapshot.SnapshotException;
 import id.lumbung.snapshot.Snapshots;
@@ -619,7 +619,7 @@ public final class Engine implements AutoCloseable {
     // ---------------------------------------------------------------- settlement triggers
 
     private void scheduleCutoff() {
-        java.time.Instant next = new id.lumbung.settlement.CutoffSchedule(config.cutoffs, ZoneId.of(config.timezone))
+        java.time.Instant next = new id.lumbung.core.settlement.CutoffSchedule(config.cutoffs, ZoneId.of(config.timezone))
                 .next(clock.instant());
         if (next == null) {
             nextCutoffEpochMs = 0;

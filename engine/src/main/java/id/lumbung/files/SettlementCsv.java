@@ -1,7 +1,7 @@
 package id.lumbung.files;
 
-import id.lumbung.settlement.Batch;
-import id.lumbung.settlement.MemberTotals;
+import id.lumbung.core.settlement.Batch;
+import id.lumbung.core.settlement.MemberTotals;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;

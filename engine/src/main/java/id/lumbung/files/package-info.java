@@ -1,10 +1,10 @@
 /**
- * Settlement files: renders each closed {@link id.lumbung.settlement.Batch} as
+ * Settlement files: renders each closed {@link id.lumbung.core.settlement.Batch} as
  * {@code <batchId>.csv} ({@link id.lumbung.files.SettlementCsv}) and
  * {@code <batchId>.camt053.xml} ({@link id.lumbung.files.Camt053Statement}), and writes them
  * crash-safely and immutably ({@link id.lumbung.files.AtomicFiles}: temp file, fsync, atomic
  * rename, folder fsync), with the digests the cooperative API serves
- * ({@link id.lumbung.files.FileDigest}).
+ * ({@link id.lumbung.core.settlement.FileDigest}).
  *
  * <p>Rendering is a pure function of the batch and the cooperative: no wall clock, no random ids,
  * so regenerating a file from the journal yields the same bytes, and writing it again is a no-op.

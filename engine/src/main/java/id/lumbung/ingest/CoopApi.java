@@ -2,7 +2,7 @@ package id.lumbung.ingest;
 
 import id.lumbung.reference.Coop;
 import id.lumbung.reference.Trader;
-import id.lumbung.settlement.BatchRecord;
+import id.lumbung.core.settlement.BatchRecord;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 import java.util.List;

@@ -1,7 +1,7 @@
 package id.lumbung.ingest;
 
 import id.lumbung.config.EngineConfig;
-import id.lumbung.ledger.Ledger;
+import id.lumbung.core.ledger.Ledger;
 import id.lumbung.metrics.EngineMetrics;
 import id.lumbung.payment.PaymentCommands;
 import id.lumbung.reference.ReferenceData;

@@ -1,6 +1,6 @@
 package id.lumbung.portal;
 
-import id.lumbung.ledger.Ledger;
+import id.lumbung.core.ledger.Ledger;
 import id.lumbung.reference.Trader;
 import java.util.List;
 import java.util.Locale;

@@ -1,6 +1,11 @@
 package id.lumbung.settlement;
 
-import id.lumbung.ledger.Ledger;
+import id.lumbung.core.settlement.FeeSchedule;
+import id.lumbung.core.settlement.FeePlan;
+import id.lumbung.core.settlement.MemberTotals;
+import id.lumbung.core.settlement.BatchRecord;
+import id.lumbung.core.settlement.Batch;
+import id.lumbung.core.ledger.Ledger;
 import id.lumbung.metrics.EngineMetrics;
 import id.lumbung.payment.ClosedWindow;
 import id.lumbung.payment.PaymentBook;
@@ -9,7 +14,7 @@ import id.lumbung.payment.WindowSink;
 import id.lumbung.reference.Coop;
 import id.lumbung.reference.ReferenceData;
 import id.lumbung.reference.Trader;
-import id.lumbung.files.FileDigest;
+import id.lumbung.core.settlement.FileDigest;
 import id.lumbung.snapshot.SnapshotException;
 import id.lumbung.snapshot.SnapshotIn;
 import id.lumbung.snapshot.SnapshotOut;

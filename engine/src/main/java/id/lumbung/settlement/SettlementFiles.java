@@ -1,8 +1,11 @@
 package id.lumbung.settlement;
 
+import id.lumbung.core.settlement.MemberTotals;
+import id.lumbung.core.settlement.BatchRecord;
+import id.lumbung.core.settlement.Batch;
 import id.lumbung.files.AtomicFiles;
 import id.lumbung.files.Camt053Statement;
-import id.lumbung.files.FileDigest;
+import id.lumbung.core.settlement.FileDigest;
 import id.lumbung.files.SettlementCsv;
 import id.lumbung.reference.Coop;
 import id.lumbung.reference.ReferenceData;

@@ -3,7 +3,7 @@ package id.lumbung.crash;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import id.lumbung.reference.ReferenceData;
-import id.lumbung.settlement.FeeSchedule;
+import id.lumbung.core.settlement.FeeSchedule;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;

@@ -14,7 +14,7 @@ import id.lumbung.delivery.WebhookReceiver.Received;
 import id.lumbung.reference.DemoCredentials;
 import id.lumbung.reference.ReferenceData;
 import id.lumbung.reference.ReferenceDataException;
-import id.lumbung.settlement.FeeSchedule;
+import id.lumbung.core.settlement.FeeSchedule;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

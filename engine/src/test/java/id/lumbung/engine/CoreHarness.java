@@ -1,7 +1,7 @@
 package id.lumbung.engine;
 
 import id.lumbung.config.EngineConfig;
-import id.lumbung.ledger.Ledger;
+import id.lumbung.core.ledger.Ledger;
 import id.lumbung.payment.JournalEntry;
 import id.lumbung.payment.PaymentBook;
 import id.lumbung.payment.PaymentRequest;
@@ -12,9 +12,9 @@ import id.lumbung.payment.PostResult;
 import id.lumbung.payment.VoidOutcome;
 import id.lumbung.reference.ReferenceData;
 import id.lumbung.reference.Terminal;
-import id.lumbung.settlement.Batch;
-import id.lumbung.settlement.BatchRecord;
-import id.lumbung.settlement.FeeSchedule;
+import id.lumbung.core.settlement.Batch;
+import id.lumbung.core.settlement.BatchRecord;
+import id.lumbung.core.settlement.FeeSchedule;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import id.lumbung.TestEngine;
 import id.lumbung.config.EngineConfig;
 import id.lumbung.net.ListeningSockets;
-import id.lumbung.settlement.FeeSchedule;
+import id.lumbung.core.settlement.FeeSchedule;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashMap;

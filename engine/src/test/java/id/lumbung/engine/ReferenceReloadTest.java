@@ -7,7 +7,7 @@ import id.lumbung.config.EngineConfig;
 import id.lumbung.delivery.DeliveryFixture;
 import id.lumbung.reference.DemoCredentials;
 import id.lumbung.reference.ReferenceData;
-import id.lumbung.settlement.FeeSchedule;
+import id.lumbung.core.settlement.FeeSchedule;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;

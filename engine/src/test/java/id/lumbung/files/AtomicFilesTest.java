@@ -1,5 +1,6 @@
 package id.lumbung.files;
 
+import id.lumbung.core.settlement.FileDigest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

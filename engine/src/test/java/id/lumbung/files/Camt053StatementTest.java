@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import id.lumbung.reference.Coop;
-import id.lumbung.settlement.Batch;
-import id.lumbung.settlement.MemberTotals;
+import id.lumbung.core.settlement.Batch;
+import id.lumbung.core.settlement.MemberTotals;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;

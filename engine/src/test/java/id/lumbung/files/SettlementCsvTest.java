@@ -3,7 +3,7 @@ package id.lumbung.files;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import id.lumbung.settlement.Batch;
+import id.lumbung.core.settlement.Batch;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.params.ParameterizedTest;

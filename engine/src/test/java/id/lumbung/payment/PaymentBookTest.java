@@ -9,7 +9,7 @@ import id.lumbung.journal.JournalCorruptException;
 import id.lumbung.metrics.EngineMetrics;
 import id.lumbung.reference.ReferenceData;
 import id.lumbung.reference.Terminal;
-import id.lumbung.settlement.FeeSchedule;
+import id.lumbung.core.settlement.FeeSchedule;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;

@@ -7,7 +7,7 @@ import id.lumbung.journal.Journal;
 import id.lumbung.metrics.EngineMetrics;
 import id.lumbung.reference.JournaledReference;
 import id.lumbung.reference.ReferenceData;
-import id.lumbung.settlement.FeeSchedule;
+import id.lumbung.core.settlement.FeeSchedule;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.InputStream;
 import java.nio.file.Files;

@@ -286,7 +286,7 @@ class PortalHttpTest {
         }
         java.util.Map<String, String> settings = java.util.Map.of(id.lumbung.config.EngineConfig.REFERENCE_DIR_PROP_NAME, ref.toString());
         id.lumbung.reference.ReferenceData files = id.lumbung.reference.ReferenceData.load(ref,
-                id.lumbung.settlement.FeeSchedule.defaults().toConfig().keySet());
+                id.lumbung.core.settlement.FeeSchedule.defaults().toConfig().keySet());
         try (id.lumbung.TestEngine t = new id.lumbung.TestEngine(tmp.resolve("data"), settings, files, java.time.Clock.systemUTC())) {
             String origin = "http://127.0.0.1:" + t.engine.httpPort();
             java.util.function.BiFunction<String, String, HttpResponse<String>> signIn = (coopId, token) -> send(t,

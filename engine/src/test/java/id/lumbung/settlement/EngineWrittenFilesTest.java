@@ -1,5 +1,6 @@
 package id.lumbung.settlement;
 
+import id.lumbung.core.settlement.FeeSchedule;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import id.lumbung.TestEngine;

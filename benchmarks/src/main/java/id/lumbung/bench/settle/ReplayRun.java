@@ -10,7 +10,7 @@ import id.lumbung.payment.PostOutcome;
 import id.lumbung.reference.ReferenceData;
 import id.lumbung.reference.ReferenceDataGenerator;
 import id.lumbung.reference.Terminal;
-import id.lumbung.settlement.FeeSchedule;
+import id.lumbung.core.settlement.FeeSchedule;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;

@@ -7,7 +7,7 @@ import id.lumbung.metrics.EngineMetrics;
 import id.lumbung.payment.PaymentBook;
 import id.lumbung.reference.ReferenceData;
 import id.lumbung.reference.ReferenceDataGenerator;
-import id.lumbung.settlement.FeeSchedule;
+import id.lumbung.core.settlement.FeeSchedule;
 import id.lumbung.snapshot.Snapshots;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import id.lumbung.reference.DeliveryCredentials;
 import id.lumbung.reference.ReferenceData;
-import id.lumbung.settlement.FeeSchedule;
+import id.lumbung.core.settlement.FeeSchedule;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;

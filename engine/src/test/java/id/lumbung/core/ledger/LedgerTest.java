@@ -1,10 +1,10 @@
-package id.lumbung.ledger;
+package id.lumbung.core.ledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import id.lumbung.settlement.Batch;
-import id.lumbung.settlement.MemberTotals;
+import id.lumbung.core.settlement.Batch;
+import id.lumbung.core.settlement.MemberTotals;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package id.lumbung.settlement;
+package id.lumbung.core.settlement;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
