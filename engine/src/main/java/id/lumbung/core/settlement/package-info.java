@@ -4,7 +4,8 @@
  * ({@link id.lumbung.core.settlement.CutoffSchedule}), per-cooperative batches and their member
  * lines ({@link id.lumbung.core.settlement.Batch}, {@link id.lumbung.core.settlement.MemberTotals}),
  * the listed batch with its file digests ({@link id.lumbung.core.settlement.BatchRecord},
- * {@link id.lumbung.core.settlement.FileDigest}).
+ * {@link id.lumbung.core.settlement.FileDigest}), and {@link id.lumbung.core.settlement.Settler},
+ * which turns closed windows into batches and books them in the ledger.
  *
  * <p>Fees, batches and their control totals are pure functions of journal entries and reference
  * data: no wall clock, no randomness, no files, threads or metrics, money as {@code long} rupiah
