@@ -1,16 +1,15 @@
 package id.lumbung;
 
-import id.lumbung.gateway.IsoTerminal;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import id.lumbung.config.EngineConfig;
+import id.lumbung.core.settlement.FeeSchedule;
 import id.lumbung.engine.Engine;
+import id.lumbung.gateway.IsoTerminal;
 import id.lumbung.reference.Coop;
 import id.lumbung.reference.DemoCredentials;
 import id.lumbung.reference.ReferenceData;
 import id.lumbung.reference.Terminal;
-import id.lumbung.core.settlement.FeeSchedule;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.Socket;

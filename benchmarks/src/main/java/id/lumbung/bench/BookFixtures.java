@@ -1,5 +1,6 @@
 package id.lumbung.bench;
 
+import id.lumbung.core.settlement.FeeSchedule;
 import id.lumbung.journal.Journal;
 import id.lumbung.metrics.EngineMetrics;
 import id.lumbung.payment.PaymentBook;
@@ -7,7 +8,6 @@ import id.lumbung.payment.WindowSink;
 import id.lumbung.reference.ReferenceData;
 import id.lumbung.reference.ReferenceDataException;
 import id.lumbung.reference.ReferenceDataGenerator;
-import id.lumbung.core.settlement.FeeSchedule;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;

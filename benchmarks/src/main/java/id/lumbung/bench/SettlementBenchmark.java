@@ -1,8 +1,11 @@
 package id.lumbung.bench;
 
 import id.lumbung.config.Durability;
-import id.lumbung.journal.Journal;
 import id.lumbung.core.ledger.Ledger;
+import id.lumbung.core.settlement.Batch;
+import id.lumbung.core.settlement.FeePlan;
+import id.lumbung.core.settlement.FeeSchedule;
+import id.lumbung.journal.Journal;
 import id.lumbung.metrics.EngineMetrics;
 import id.lumbung.payment.ClosedWindow;
 import id.lumbung.payment.JournalEntry;
@@ -12,9 +15,6 @@ import id.lumbung.payment.PostOutcome;
 import id.lumbung.reference.ReferenceData;
 import id.lumbung.reference.Terminal;
 import id.lumbung.reference.Trader;
-import id.lumbung.core.settlement.Batch;
-import id.lumbung.core.settlement.FeePlan;
-import id.lumbung.core.settlement.FeeSchedule;
 import id.lumbung.settlement.Settlement;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;

@@ -1,9 +1,9 @@
 package id.lumbung.cli;
 
 import id.lumbung.config.EngineConfig;
+import id.lumbung.core.settlement.FeeSchedule;
 import id.lumbung.reference.ReferenceData;
 import id.lumbung.reference.ReferenceDataException;
-import id.lumbung.core.settlement.FeeSchedule;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

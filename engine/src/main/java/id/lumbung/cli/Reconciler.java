@@ -1,15 +1,15 @@
 package id.lumbung.cli;
 
 import id.lumbung.config.Durability;
+import id.lumbung.core.ledger.Ledger;
+import id.lumbung.core.settlement.FeeSchedule;
 import id.lumbung.files.SettlementCsv;
 import id.lumbung.journal.Journal;
 import id.lumbung.journal.JournalCorruptException;
-import id.lumbung.core.ledger.Ledger;
 import id.lumbung.metrics.EngineMetrics;
 import id.lumbung.payment.PaymentBook;
 import id.lumbung.payment.ReferenceBaseline;
 import id.lumbung.reference.ReferenceData;
-import id.lumbung.core.settlement.FeeSchedule;
 import id.lumbung.settlement.Settlement;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;

@@ -1,8 +1,8 @@
 package id.lumbung.files;
 
-import id.lumbung.reference.Coop;
 import id.lumbung.core.settlement.Batch;
 import id.lumbung.core.settlement.MemberTotals;
+import id.lumbung.reference.Coop;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;

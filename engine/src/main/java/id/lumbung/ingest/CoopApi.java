@@ -1,8 +1,8 @@
 package id.lumbung.ingest;
 
+import id.lumbung.core.settlement.BatchRecord;
 import id.lumbung.reference.Coop;
 import id.lumbung.reference.Trader;
-import id.lumbung.core.settlement.BatchRecord;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 import java.util.List;

@@ -1,8 +1,8 @@
 package id.lumbung.ingest;
 
+import id.lumbung.core.settlement.BatchRecord;
 import id.lumbung.core.settlement.FileDigest;
 import id.lumbung.reference.Coop;
-import id.lumbung.core.settlement.BatchRecord;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 

@@ -1,8 +1,8 @@
 package id.lumbung.portal;
 
-import id.lumbung.core.settlement.FileDigest;
 import id.lumbung.core.settlement.Batch;
 import id.lumbung.core.settlement.BatchRecord;
+import id.lumbung.core.settlement.FileDigest;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;

@@ -2,8 +2,8 @@ package id.lumbung.crash;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import id.lumbung.reference.ReferenceData;
 import id.lumbung.core.settlement.FeeSchedule;
+import id.lumbung.reference.ReferenceData;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;

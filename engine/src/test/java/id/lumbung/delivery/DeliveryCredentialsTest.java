@@ -5,10 +5,10 @@ import static id.lumbung.delivery.DeliveryFixture.KLW;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import id.lumbung.core.settlement.FeeSchedule;
 import id.lumbung.reference.DeliveryCredentials;
 import id.lumbung.reference.ReferenceData;
 import id.lumbung.reference.ReferenceDataException;
-import id.lumbung.core.settlement.FeeSchedule;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -7,10 +7,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import id.lumbung.TestEngine;
 import id.lumbung.config.EngineConfig;
+import id.lumbung.core.settlement.FeeSchedule;
 import id.lumbung.delivery.DeliveryFixture.Run;
 import id.lumbung.delivery.sftp.SftpServer;
 import id.lumbung.reference.ReferenceData;
-import id.lumbung.core.settlement.FeeSchedule;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import id.lumbung.TestEngine;
 import id.lumbung.config.EngineConfig;
-import id.lumbung.net.ListeningSockets;
 import id.lumbung.core.settlement.FeeSchedule;
+import id.lumbung.net.ListeningSockets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashMap;

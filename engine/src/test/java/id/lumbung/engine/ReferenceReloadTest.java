@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import id.lumbung.TestEngine;
 import id.lumbung.config.EngineConfig;
+import id.lumbung.core.settlement.FeeSchedule;
 import id.lumbung.delivery.DeliveryFixture;
 import id.lumbung.reference.DemoCredentials;
 import id.lumbung.reference.ReferenceData;
-import id.lumbung.core.settlement.FeeSchedule;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;

@@ -1,9 +1,9 @@
 package id.lumbung.files;
 
-import id.lumbung.core.settlement.FileDigest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import id.lumbung.core.settlement.FileDigest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

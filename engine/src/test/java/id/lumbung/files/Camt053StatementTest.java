@@ -3,9 +3,9 @@ package id.lumbung.files;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import id.lumbung.reference.Coop;
 import id.lumbung.core.settlement.Batch;
 import id.lumbung.core.settlement.MemberTotals;
+import id.lumbung.reference.Coop;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;

@@ -1,10 +1,10 @@
 package id.lumbung.files;
 
-import id.lumbung.reference.Coop;
 import id.lumbung.core.settlement.Batch;
 import id.lumbung.core.settlement.FeePlan;
 import id.lumbung.core.settlement.FeeSchedule;
 import id.lumbung.core.settlement.MemberTotals;
+import id.lumbung.reference.Coop;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

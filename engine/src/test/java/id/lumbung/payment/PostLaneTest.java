@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import id.lumbung.config.Durability;
+import id.lumbung.core.settlement.FeeSchedule;
 import id.lumbung.journal.Journal;
 import id.lumbung.journal.JournalWriter;
 import id.lumbung.metrics.EngineMetrics;
 import id.lumbung.reference.ReferenceData;
 import id.lumbung.reference.Terminal;
-import id.lumbung.core.settlement.FeeSchedule;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;

@@ -3,11 +3,11 @@ package id.lumbung.payment;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import id.lumbung.config.Durability;
+import id.lumbung.core.settlement.FeeSchedule;
 import id.lumbung.journal.Journal;
 import id.lumbung.metrics.EngineMetrics;
 import id.lumbung.reference.JournaledReference;
 import id.lumbung.reference.ReferenceData;
-import id.lumbung.core.settlement.FeeSchedule;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.InputStream;
 import java.nio.file.Files;

@@ -3,10 +3,10 @@ package id.lumbung.portal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import id.lumbung.core.ledger.Ledger;
-import id.lumbung.reference.Trader;
 import id.lumbung.core.settlement.Batch;
 import id.lumbung.core.settlement.BatchRecord;
 import id.lumbung.core.settlement.MemberTotals;
+import id.lumbung.reference.Trader;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;

@@ -1,9 +1,9 @@
 package id.lumbung.settlement;
 
-import id.lumbung.core.settlement.FeeSchedule;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import id.lumbung.TestEngine;
+import id.lumbung.core.settlement.FeeSchedule;
 import id.lumbung.files.OfficialSchema;
 import id.lumbung.reference.DemoCredentials;
 import id.lumbung.reference.ReferenceData;

@@ -1,12 +1,12 @@
 package id.lumbung.settlement;
 
-import id.lumbung.core.settlement.FeeSchedule;
-import id.lumbung.core.settlement.Batch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import id.lumbung.config.Durability;
-import id.lumbung.journal.Journal;
 import id.lumbung.core.ledger.Ledger;
+import id.lumbung.core.settlement.Batch;
+import id.lumbung.core.settlement.FeeSchedule;
+import id.lumbung.journal.Journal;
 import id.lumbung.metrics.EngineMetrics;
 import id.lumbung.payment.JournalEntry;
 import id.lumbung.payment.PaymentBook;

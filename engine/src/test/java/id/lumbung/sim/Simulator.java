@@ -1,9 +1,14 @@
 package id.lumbung.sim;
 
 import id.lumbung.config.EngineConfig;
-import id.lumbung.engine.CoreHarness;
-import id.lumbung.core.settlement.FileDigest;
 import id.lumbung.core.ledger.Ledger;
+import id.lumbung.core.settlement.Batch;
+import id.lumbung.core.settlement.BatchRecord;
+import id.lumbung.core.settlement.CutoffSchedule;
+import id.lumbung.core.settlement.FeeSchedule;
+import id.lumbung.core.settlement.FileDigest;
+import id.lumbung.core.settlement.MemberTotals;
+import id.lumbung.engine.CoreHarness;
 import id.lumbung.payment.PaymentBook;
 import id.lumbung.payment.PaymentRequest;
 import id.lumbung.payment.PaymentStatus;
@@ -13,11 +18,6 @@ import id.lumbung.payment.VoidOutcome;
 import id.lumbung.reference.ReferenceData;
 import id.lumbung.reference.Terminal;
 import id.lumbung.reference.Trader;
-import id.lumbung.core.settlement.Batch;
-import id.lumbung.core.settlement.BatchRecord;
-import id.lumbung.core.settlement.CutoffSchedule;
-import id.lumbung.core.settlement.FeeSchedule;
-import id.lumbung.core.settlement.MemberTotals;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

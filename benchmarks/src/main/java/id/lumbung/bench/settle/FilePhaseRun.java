@@ -1,9 +1,13 @@
 package id.lumbung.bench.settle;
 
 import id.lumbung.config.Durability;
+import id.lumbung.core.settlement.Batch;
+import id.lumbung.core.settlement.BatchRecord;
+import id.lumbung.core.settlement.FeeSchedule;
+import id.lumbung.core.settlement.FileDigest;
+import id.lumbung.core.settlement.MemberTotals;
 import id.lumbung.files.AtomicFiles;
 import id.lumbung.files.Camt053Statement;
-import id.lumbung.core.settlement.FileDigest;
 import id.lumbung.files.SettlementCsv;
 import id.lumbung.journal.Journal;
 import id.lumbung.journal.JournalWriter;
@@ -15,10 +19,6 @@ import id.lumbung.reference.ReferenceData;
 import id.lumbung.reference.ReferenceDataGenerator;
 import id.lumbung.reference.Terminal;
 import id.lumbung.reference.Trader;
-import id.lumbung.core.settlement.Batch;
-import id.lumbung.core.settlement.BatchRecord;
-import id.lumbung.core.settlement.FeeSchedule;
-import id.lumbung.core.settlement.MemberTotals;
 import id.lumbung.settlement.SettlementFiles;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.lang.management.GarbageCollectorMXBean;

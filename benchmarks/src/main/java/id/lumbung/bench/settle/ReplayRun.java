@@ -1,6 +1,7 @@
 package id.lumbung.bench.settle;
 
 import id.lumbung.config.Durability;
+import id.lumbung.core.settlement.FeeSchedule;
 import id.lumbung.journal.Journal;
 import id.lumbung.metrics.EngineMetrics;
 import id.lumbung.payment.JournalEntry;
@@ -10,7 +11,6 @@ import id.lumbung.payment.PostOutcome;
 import id.lumbung.reference.ReferenceData;
 import id.lumbung.reference.ReferenceDataGenerator;
 import id.lumbung.reference.Terminal;
-import id.lumbung.core.settlement.FeeSchedule;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;

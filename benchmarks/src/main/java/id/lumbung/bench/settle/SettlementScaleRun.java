@@ -1,9 +1,11 @@
 package id.lumbung.bench.settle;
 
 import id.lumbung.config.Durability;
+import id.lumbung.core.ledger.Ledger;
+import id.lumbung.core.settlement.Batch;
+import id.lumbung.core.settlement.FeeSchedule;
 import id.lumbung.journal.Journal;
 import id.lumbung.journal.JournalWriter;
-import id.lumbung.core.ledger.Ledger;
 import id.lumbung.metrics.EngineMetrics;
 import id.lumbung.payment.JournalEntry;
 import id.lumbung.payment.PaymentBook;
@@ -12,8 +14,6 @@ import id.lumbung.payment.PostOutcome;
 import id.lumbung.reference.ReferenceData;
 import id.lumbung.reference.ReferenceDataGenerator;
 import id.lumbung.reference.Terminal;
-import id.lumbung.core.settlement.Batch;
-import id.lumbung.core.settlement.FeeSchedule;
 import id.lumbung.settlement.Settlement;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;

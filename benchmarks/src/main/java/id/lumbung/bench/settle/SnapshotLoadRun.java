@@ -1,13 +1,13 @@
 package id.lumbung.bench.settle;
 
 import id.lumbung.config.Durability;
+import id.lumbung.core.settlement.FeeSchedule;
 import id.lumbung.journal.Journal;
 import id.lumbung.journal.JournalWriter;
 import id.lumbung.metrics.EngineMetrics;
 import id.lumbung.payment.PaymentBook;
 import id.lumbung.reference.ReferenceData;
 import id.lumbung.reference.ReferenceDataGenerator;
-import id.lumbung.core.settlement.FeeSchedule;
 import id.lumbung.snapshot.Snapshots;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;

@@ -1,9 +1,9 @@
 package id.lumbung.core.ledger;
 
+import id.lumbung.core.settlement.Batch;
 import id.lumbung.snapshot.SnapshotException;
 import id.lumbung.snapshot.SnapshotIn;
 import id.lumbung.snapshot.SnapshotOut;
-import id.lumbung.core.settlement.Batch;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**

@@ -1,8 +1,8 @@
 package id.lumbung.delivery.webhook;
 
-import id.lumbung.core.settlement.FileDigest;
 import id.lumbung.core.settlement.Batch;
 import id.lumbung.core.settlement.BatchRecord;
+import id.lumbung.core.settlement.FileDigest;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;

@@ -1,9 +1,9 @@
 package id.lumbung.delivery.webhook;
 
+import id.lumbung.core.settlement.BatchRecord;
 import id.lumbung.reference.Coop;
 import id.lumbung.reference.DeliveryCredentials;
 import id.lumbung.reference.ReferenceData;
-import id.lumbung.core.settlement.BatchRecord;
 import id.lumbung.settlement.Settlement;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -2,9 +2,9 @@ package id.lumbung.delivery.webhook;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import id.lumbung.core.settlement.FeeSchedule;
 import id.lumbung.reference.DeliveryCredentials;
 import id.lumbung.reference.ReferenceData;
-import id.lumbung.core.settlement.FeeSchedule;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
