@@ -122,8 +122,8 @@ class Camt053StatementTest {
     }
 
     @Test
-    void escapesMarkupAndEncodesUtf8LikeTheJdkXmlWriterDid() {
-        // expected bytes are what javax.xml.stream.XMLStreamWriter wrote for these inputs before rendering became direct
+    void escapesMarkupAndEncodesUtf8() {
+        // markup characters escaped in text, quotes left as they are, non-ASCII written as UTF-8
         Coop coop = new Coop(0, "KOP-BRG", "x", "A&B<C>D\"E'F", new byte[32]);
         Batch batch = new Batch("B-1", "KOP-BRG", 1, 2, 0,
                 List.of(new MemberTotals("T-\u00e9\u20ac\ud83d\ude00", 1, 100, 0, 100)), 1, 100, 0, 100, 0);
