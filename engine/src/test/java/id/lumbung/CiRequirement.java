@@ -1,8 +1,8 @@
 package id.lumbung;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import org.junit.jupiter.api.Assumptions;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * What a test needs from the machine (root, a mount, a tool): under {@code CI=true}, where

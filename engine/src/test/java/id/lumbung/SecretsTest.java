@@ -1,17 +1,14 @@
 package id.lumbung;
 
-import id.lumbung.gateway.IsoTerminal;
-import id.lumbung.reference.ReferenceFiles;
-
-import static org.assertj.core.api.Assertions.assertThat;
-
 import id.lumbung.config.EngineConfig;
 import id.lumbung.core.reference.Coop;
 import id.lumbung.core.reference.ReferenceData;
 import id.lumbung.core.reference.Terminal;
+import id.lumbung.core.settlement.FeeSchedule;
 import id.lumbung.engine.Engine;
+import id.lumbung.gateway.IsoTerminal;
 import id.lumbung.reference.DemoCredentials;
-import id.lumbung.settlement.FeeSchedule;
+import id.lumbung.reference.ReferenceFiles;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.Socket;
@@ -32,6 +29,8 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * No secret leaks: a full in-process run (payments over HTTP and ISO 8583, a batch, a void, a

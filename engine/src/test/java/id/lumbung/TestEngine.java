@@ -2,11 +2,11 @@ package id.lumbung;
 
 import id.lumbung.config.EngineConfig;
 import id.lumbung.core.reference.ReferenceData;
+import id.lumbung.core.settlement.FeeSchedule;
 import id.lumbung.engine.Engine;
 import id.lumbung.ingest.TerminalAuth;
 import id.lumbung.reference.DemoCredentials;
 import id.lumbung.reference.ReferenceFiles;
-import id.lumbung.settlement.FeeSchedule;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -1,7 +1,7 @@
 package id.lumbung.bench;
 
-import id.lumbung.settlement.FeePlan;
-import id.lumbung.settlement.FeeSchedule;
+import id.lumbung.core.settlement.FeePlan;
+import id.lumbung.core.settlement.FeeSchedule;
 import java.util.SplittableRandom;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Scope;

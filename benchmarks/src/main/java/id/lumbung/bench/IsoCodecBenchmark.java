@@ -1,7 +1,7 @@
 package id.lumbung.bench;
 
-import id.lumbung.gateway.Iso87BinaryCodec;
 import id.lumbung.gateway.Iso8583Message;
+import id.lumbung.gateway.Iso87BinaryCodec;
 import id.lumbung.gateway.IsoGateway;
 import java.util.Arrays;
 import org.openjdk.jmh.annotations.Benchmark;

@@ -1,10 +1,10 @@
 package id.lumbung.bench;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import org.jpos.iso.ISOMsg;
 import org.jpos.iso.packager.ISO87BPackager;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** The benchmark's frames are the real wire format: what jPOS ISO87BPackager packs and unpacks. */
 class IsoFixturesTest {

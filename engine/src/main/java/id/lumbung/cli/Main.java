@@ -4,8 +4,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.logging.LogManager;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** {@code java -jar lumbung.jar <command>}: serve, reconcile. */
 @Command(name = "lumbung", mixinStandardHelpOptions = true, version = "lumbung 0.1.0",

@@ -2,14 +2,14 @@ package id.lumbung.cli;
 
 import id.lumbung.config.Durability;
 import id.lumbung.core.journal.JournalCorruptException;
+import id.lumbung.core.ledger.Ledger;
 import id.lumbung.core.payment.PaymentBook;
 import id.lumbung.core.payment.ReferenceBaseline;
 import id.lumbung.core.reference.ReferenceData;
+import id.lumbung.core.settlement.FeeSchedule;
 import id.lumbung.files.SettlementCsv;
 import id.lumbung.journal.Journal;
-import id.lumbung.ledger.Ledger;
 import id.lumbung.metrics.EngineMetrics;
-import id.lumbung.settlement.FeeSchedule;
 import id.lumbung.settlement.Settlement;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;

@@ -4,10 +4,13 @@ import id.lumbung.config.Durability;
 import id.lumbung.config.EngineConfig;
 import id.lumbung.core.journal.JournalCorruptException;
 import id.lumbung.core.journal.JournalEntry;
+import id.lumbung.core.ledger.Ledger;
 import id.lumbung.core.payment.PaymentBook;
 import id.lumbung.core.payment.ReferenceBaseline;
 import id.lumbung.core.reference.Coop;
 import id.lumbung.core.reference.ReferenceData;
+import id.lumbung.core.settlement.Batch;
+import id.lumbung.core.settlement.FeeSchedule;
 import id.lumbung.core.snapshot.SnapshotException;
 import id.lumbung.delivery.sftp.SftpServer;
 import id.lumbung.delivery.webhook.WebhookDelivery;
@@ -15,13 +18,10 @@ import id.lumbung.ingest.HttpIngest;
 import id.lumbung.ingest.IngestContext;
 import id.lumbung.ingest.RateLimiter;
 import id.lumbung.journal.Journal;
-import id.lumbung.ledger.Ledger;
 import id.lumbung.metrics.EngineMetrics;
 import id.lumbung.metrics.OpsServer;
 import id.lumbung.reference.DeliveryCredentials;
 import id.lumbung.reference.ReferenceFiles;
-import id.lumbung.settlement.Batch;
-import id.lumbung.settlement.FeeSchedule;
 import id.lumbung.settlement.Settlement;
 import id.lumbung.snapshot.Snapshots;
 import id.lumbung.web.Problem;
@@ -621,7 +621,7 @@ public final class Engine implements AutoCloseable {
     // ---------------------------------------------------------------- settlement triggers
 
     private void scheduleCutoff() {
-        java.time.Instant next = new id.lumbung.settlement.CutoffSchedule(config.cutoffs, ZoneId.of(config.timezone))
+        java.time.Instant next = new id.lumbung.core.settlement.CutoffSchedule(config.cutoffs, ZoneId.of(config.timezone))
                 .next(clock.instant());
         if (next == null) {
             nextCutoffEpochMs = 0;

@@ -1,5 +1,6 @@
 package id.lumbung.files;
 
+import id.lumbung.core.settlement.FileDigest;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;

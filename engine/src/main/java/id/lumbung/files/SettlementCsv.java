@@ -1,7 +1,9 @@
 package id.lumbung.files;
 
-import id.lumbung.settlement.Batch;
-import id.lumbung.settlement.MemberTotals;
+import id.lumbung.core.settlement.Batch;
+import id.lumbung.core.settlement.MemberTotals;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -9,17 +11,30 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
+import org.apache.commons.csv.QuoteMode;
 
 /**
  * The {@code <batchId>.csv} settlement file: header {@code trader_id,payments,gross,fee,net}, one
  * line per member sorted by trader id, then {@code TOTAL,<payments>,<gross>,<fee>,<net>}; UTF-8,
  * every line ending in {@code \n}, plain integers of whole rupiah.
  *
- * <p>Trader ids are {@code [A-Za-z0-9-]}, so no field ever needs quoting; {@link #render} checks
- * that rather than quote. {@link #parse} reads a file back for reconciliation and checks every
+ * <p>Written with commons-csv ({@link #FORMAT}). Trader ids are {@code [A-Za-z0-9-]}, so no field
+ * ever needs quoting; {@link #render} checks that rather than quote. {@link #parse} reads a file back for reconciliation and checks every
  * invariant the renderer guarantees, including that the TOTAL line equals the sum of the lines.
  */
 public final class SettlementCsv {
+
+    /**
+     * The format of every CSV file settlement writes (batch files and ledger postings): comma,
+     * {@code \n} after every record, the last included, and a field quoted only when it must be
+     * (a comma, quote or line break in it, or a leading or trailing space); UTF-8 is the writer's.
+     */
+    public static final CSVFormat FORMAT = CSVFormat.DEFAULT.builder()
+            .setRecordSeparator('\n')
+            .setQuoteMode(QuoteMode.MINIMAL)
+            .get();
 
     /** The first line of every settlement CSV. */
     public static final String HEADER = "trader_id,payments,gross,fee,net";
@@ -52,18 +67,22 @@ public final class SettlementCsv {
 
     /** Renders the batch's CSV. Same batch, same bytes. */
     public static byte[] render(Batch batch) {
-        FileBytes out = FileBytes.scratch(LINE_BYTES * (batch.members().size() + 2));
-        out.ascii(HEADER).ascii('\n');
-        for (MemberTotals member : batch.members()) {
-            if (!isTraderId(member.traderId())) {
-                throw new IllegalStateException("trader id '" + member.traderId() + "' in batch " + batch.batchId()
-                        + " is not 1..32 characters of [A-Za-z0-9-]");
+        StringBuilder text = new StringBuilder(LINE_BYTES * (batch.members().size() + 2));
+        try (CSVPrinter out = new CSVPrinter(text, FORMAT)) {
+            out.printRecord((Object[]) HEADER.split(","));
+            for (MemberTotals member : batch.members()) {
+                if (!isTraderId(member.traderId())) {
+                    throw new IllegalStateException("trader id '" + member.traderId() + "' in batch " + batch.batchId()
+                            + " is not 1..32 characters of [A-Za-z0-9-]");
+                }
+                printLine(out, member.traderId(), member.payments(), member.grossRupiah(), member.feeRupiah(),
+                        member.netRupiah());
             }
-            appendLine(out, member.traderId(), member.payments(), member.grossRupiah(), member.feeRupiah(),
-                    member.netRupiah());
+            printLine(out, TOTAL, batch.payments(), batch.grossRupiah(), batch.feeRupiah(), batch.netRupiah());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a StringBuilder does not throw
         }
-        appendLine(out, TOTAL, batch.payments(), batch.grossRupiah(), batch.feeRupiah(), batch.netRupiah());
-        return out.toByteArray();
+        return text.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     /** Same as {@link #TRADER_ID} matching, without a Matcher per line. */
@@ -81,10 +100,10 @@ public final class SettlementCsv {
         return true;
     }
 
-    private static void appendLine(FileBytes out, String first, long payments, long grossRupiah,
-            long feeRupiah, long netRupiah) {
-        out.ascii(first).ascii(',').decimal(payments).ascii(',').decimal(grossRupiah).ascii(',')
-                .decimal(feeRupiah).ascii(',').decimal(netRupiah).ascii('\n');
+    private static void printLine(CSVPrinter out, String first, long payments, long grossRupiah,
+            long feeRupiah, long netRupiah) throws IOException {
+        out.printRecord(first, Long.toString(payments), Long.toString(grossRupiah), Long.toString(feeRupiah),
+                Long.toString(netRupiah));
     }
 
     /**

@@ -3,8 +3,8 @@ package id.lumbung.gateway;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
-import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.lang.System.Logger;
 
 /**
  * One terminal connection: cuts frames (2-byte big-endian length, then the message), decodes

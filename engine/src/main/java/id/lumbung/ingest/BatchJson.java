@@ -1,8 +1,8 @@
 package id.lumbung.ingest;
 
-import id.lumbung.files.FileDigest;
-import id.lumbung.settlement.Batch;
-import id.lumbung.settlement.BatchRecord;
+import id.lumbung.core.settlement.Batch;
+import id.lumbung.core.settlement.BatchRecord;
+import id.lumbung.core.settlement.FileDigest;
 import java.util.List;
 
 /** The JSON form of a batch, shared by the cooperative listing and the admin close answer. */

@@ -2,7 +2,7 @@ package id.lumbung.ingest;
 
 import id.lumbung.core.reference.Coop;
 import id.lumbung.core.reference.Trader;
-import id.lumbung.settlement.BatchRecord;
+import id.lumbung.core.settlement.BatchRecord;
 import id.lumbung.web.CoopFiles;
 import id.lumbung.web.HeadAnswers;
 import id.lumbung.web.Problem;

@@ -1,8 +1,8 @@
 package id.lumbung.ingest;
 
 import id.lumbung.config.EngineConfig;
+import id.lumbung.core.ledger.Ledger;
 import id.lumbung.core.reference.ReferenceData;
-import id.lumbung.ledger.Ledger;
 import id.lumbung.metrics.EngineMetrics;
 import id.lumbung.settlement.Settlement;
 import id.lumbung.writer.PaymentCommands;

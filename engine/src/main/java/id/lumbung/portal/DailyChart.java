@@ -1,7 +1,7 @@
 package id.lumbung.portal;
 
-import id.lumbung.settlement.Batch;
-import id.lumbung.settlement.BatchRecord;
+import id.lumbung.core.settlement.Batch;
+import id.lumbung.core.settlement.BatchRecord;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;

@@ -1,7 +1,7 @@
 package id.lumbung.portal;
 
+import id.lumbung.core.ledger.Ledger;
 import id.lumbung.core.reference.Trader;
-import id.lumbung.ledger.Ledger;
 import java.util.List;
 import java.util.Locale;
 

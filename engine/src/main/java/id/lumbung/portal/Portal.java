@@ -1,9 +1,9 @@
 package id.lumbung.portal;
 
 import id.lumbung.config.EngineConfig;
+import id.lumbung.core.ledger.Ledger;
 import id.lumbung.core.reference.Coop;
 import id.lumbung.core.reference.ReferenceData;
-import id.lumbung.ledger.Ledger;
 import id.lumbung.settlement.Settlement;
 import id.lumbung.web.CoopFiles;
 import id.lumbung.web.HeadAnswers;

@@ -5,13 +5,17 @@ import id.lumbung.core.reference.ReferenceData;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
+import org.apache.commons.csv.QuoteMode;
 
 /**
  * Writes a valid reference data set of any size for load tests and benchmarks. Output is a pure
@@ -24,6 +28,16 @@ import java.util.Random;
 public final class ReferenceDataGenerator {
     /** The fee plans written; the loader must be given a set that contains them. */
     public static final List<String> FEE_PLANS = List.of("UMI", "REG", "GOV");
+
+    /**
+     * Comma, {@code \n} after every record, quotes only where a value needs them (none of the
+     * generated values does): the files a spreadsheet export would give, read back by
+     * {@link CsvTable}.
+     */
+    private static final CSVFormat FORMAT = CSVFormat.DEFAULT.builder()
+            .setRecordSeparator('\n')
+            .setQuoteMode(QuoteMode.MINIMAL)
+            .get();
 
     /** 64 KiB writes: the 1-million-terminal file (about 100 MB) in about 1,500 writes. */
     private static final int WRITE_BUFFER_CHARS = 64 * 1024;
@@ -81,47 +95,46 @@ public final class ReferenceDataGenerator {
     }
 
     private static void writeCoops(Path file, int coops) throws IOException {
-        try (Writer out = open(file)) {
-            out.write(String.join(",", ReferenceDataReader.COOP_COLUMNS));
-            out.write('\n');
+        try (CSVPrinter out = open(file)) {
+            out.printRecord(ReferenceDataReader.COOP_COLUMNS);
             for (int i = 0; i < coops; i++) {
                 String coopId = coopId(i);
-                out.write(coopId + ",Koperasi Pasar " + (i + 1) + "," + zeroPadded(i + 1L, ACCOUNT_DIGITS) + ","
-                        + java.util.HexFormat.of().formatHex(DemoCredentials.coopTokenSha256(coopId)) + "\n");
+                out.printRecord(coopId, "Koperasi Pasar " + (i + 1), zeroPadded(i + 1L, ACCOUNT_DIGITS),
+                        HexFormat.of().formatHex(DemoCredentials.coopTokenSha256(coopId)));
             }
         }
     }
 
     private static void writeTraders(Path file, int coops, int traders, Random random) throws IOException {
-        try (Writer out = open(file)) {
-            out.write(String.join(",", ReferenceDataReader.TRADER_COLUMNS));
-            out.write('\n');
+        try (CSVPrinter out = open(file)) {
+            out.printRecord(ReferenceDataReader.TRADER_COLUMNS);
             for (int i = 0; i < traders; i++) {
                 int coopIndex = i < coops ? i : random.nextInt(coops);
                 String feePlan = FEE_PLANS.get(random.nextInt(FEE_PLANS.size()));
-                out.write(traderId(i) + "," + coopId(coopIndex) + ",Pedagang " + (i + 1) + "," + feePlan + "\n");
+                out.printRecord(traderId(i), coopId(coopIndex), "Pedagang " + (i + 1), feePlan);
             }
         }
     }
 
     private static void writeTerminals(Path file, int traders, int terminals, Random random) throws IOException {
         MessageDigest digest = Sha256.newDigest();
-        try (Writer out = open(file)) {
-            out.write(String.join(",", ReferenceDataReader.TERMINAL_COLUMNS) + ","
-                    + String.join(",", ReferenceDataReader.TERMINAL_OPTIONAL_COLUMNS));
-            out.write('\n');
+        try (CSVPrinter out = open(file)) {
+            List<String> header = new ArrayList<>(ReferenceDataReader.TERMINAL_COLUMNS);
+            header.addAll(ReferenceDataReader.TERMINAL_OPTIONAL_COLUMNS);
+            out.printRecord(header);
             for (int i = 0; i < terminals; i++) {
                 String terminalId = terminalId(i);
                 int traderIndex = i < traders ? i : random.nextInt(traders);
                 byte[] key = Sha256.of(digest, DemoCredentials.TERMINAL_KEY_PREFIX + terminalId);
-                out.write(terminalId + "," + traderId(traderIndex) + "," + java.util.HexFormat.of().formatHex(key) + ",ACTIVE,\n");
+                out.printRecord(terminalId, traderId(traderIndex), HexFormat.of().formatHex(key), "ACTIVE", "");
             }
         }
     }
 
-    private static Writer open(Path file) throws IOException {
-        return new BufferedWriter(new OutputStreamWriter(Files.newOutputStream(file), StandardCharsets.UTF_8),
-                WRITE_BUFFER_CHARS);
+    /** A UTF-8 file in {@link #FORMAT}. */
+    private static CSVPrinter open(Path file) throws IOException {
+        return new CSVPrinter(new BufferedWriter(new OutputStreamWriter(Files.newOutputStream(file),
+                StandardCharsets.UTF_8), WRITE_BUFFER_CHARS), FORMAT);
     }
 
     /** Decimal digits of {@code value}, left-padded with zeros to {@code digits}; no String.format per row. */

@@ -1,5 +1,6 @@
 package id.lumbung.settlement;
 
+import id.lumbung.core.ledger.Ledger;
 import id.lumbung.core.payment.ClosedWindow;
 import id.lumbung.core.payment.PaymentBook;
 import id.lumbung.core.payment.WindowPayments;
@@ -7,15 +8,17 @@ import id.lumbung.core.payment.WindowSink;
 import id.lumbung.core.reference.Coop;
 import id.lumbung.core.reference.ReferenceData;
 import id.lumbung.core.reference.Trader;
+import id.lumbung.core.settlement.Batch;
+import id.lumbung.core.settlement.BatchRecord;
+import id.lumbung.core.settlement.FeeSchedule;
+import id.lumbung.core.settlement.FileDigest;
+import id.lumbung.core.settlement.Settler;
 import id.lumbung.core.snapshot.SnapshotException;
-import id.lumbung.files.FileDigest;
-import id.lumbung.ledger.Ledger;
 import id.lumbung.metrics.EngineMetrics;
 import id.lumbung.snapshot.SnapshotIn;
 import id.lumbung.snapshot.SnapshotOut;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,8 +28,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Turns closed windows into batches on its own thread ("lumbung-settlement"): fees per payment from
- * each trader's plan, member totals, balanced ledger postings, then the CSV and camt.053 files
+ * Turns closed windows into batches on its own thread ("lumbung-settlement"): the pure
+ * {@link Settler} prices each payment from its trader's plan, builds member totals and books
+ * balanced ledger postings; this class then has the CSV and camt.053 files
  * written atomically under {@code <data>/files/<coopId>/}, and the close's ledger postings under
  * {@code <data>/ledger/close-<sequence>.postings.csv}. A pure function of the windows and the
  * reference data, so replay regenerates the same batches and byte-identical files (an existing file
@@ -39,22 +43,10 @@ import java.util.concurrent.TimeUnit;
 public final class Settlement implements WindowSink, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Settlement.class.getName());
 
-    /** The reference of the window being settled (settlement thread; before it runs, the starting thread). */
-    private ReferenceData reference;
-    /** The configured plans: those a reference without journaled plans prices with. */
-    private final FeeSchedule fees;
+    /** The deterministic part: fees, batches, ledger bookings; settlement thread (before it runs, the starting thread). */
+    private final Settler settler;
     private final Path filesDir;
-    private final Ledger ledger;
     private final EngineMetrics metrics;
-    // by trader or cooperative index; they grow with the reference (indexes are stable)
-    private FeePlan[] planByTrader;
-    private int[][] tradersByIdOfCoop;
-    private long[] closingBalanceByCoop;
-    private long[] paymentsByTrader;
-    private long[] grossByTrader;
-    private long[] feeByTrader;
-    private long[] paymentsByCoop;
-    private final Aggregator aggregator = new Aggregator();
     /** Grows (rarely) while the cooperative API reads it: copy-on-write. */
     private final CopyOnWriteArrayList<CopyOnWriteArrayList<BatchRecord>> batchesByCoop = new CopyOnWriteArrayList<>();
     private final ConcurrentHashMap<String, BatchRecord> batchById = new ConcurrentHashMap<>();
@@ -87,17 +79,11 @@ public final class Settlement implements WindowSink, AutoCloseable {
     public Settlement(ReferenceData reference, FeeSchedule fees, Path dataDir, Ledger ledger, EngineMetrics metrics,
             Thread.UncaughtExceptionHandler fatal) {
         this.fatal = fatal;
-        this.fees = fees;
         this.filesDir = dataDir.resolve("files");
-        this.ledger = ledger;
         this.metrics = metrics;
-        closingBalanceByCoop = new long[0];
-        paymentsByTrader = new long[0];
-        grossByTrader = new long[0];
-        feeByTrader = new long[0];
-        paymentsByCoop = new long[0];
         files = new SettlementFiles(reference, filesDir, dataDir.resolve("ledger"));
-        adopt(reference, false); // the ledger is built for this reference by the caller
+        settler = new Settler(reference, fees, ledger); // the ledger is built for this reference by the caller
+        growListing(reference);
         files.onRegenerated(this::regenerated);
         thread = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "lumbung-settlement");
@@ -112,48 +98,17 @@ public final class Settlement implements WindowSink, AutoCloseable {
      * grows. Settlement thread, or the starting thread before it runs (a snapshot's reference).
      */
     public void useReference(ReferenceData ref) {
-        adopt(ref, true);
+        settler.useReference(ref);
+        growListing(ref);
+        files.reference(ref);
     }
 
-    private void adopt(ReferenceData ref, boolean growLedger) {
-        if (ref == reference) {
-            return;
-        }
-        reference = ref;
-        int traders = ref.traderCount();
-        int coops = ref.coopCount();
-        java.util.Map<String, FeePlan> plans = new java.util.HashMap<>();
-        FeePlan[] byTrader = new FeePlan[traders];
-        for (int t = 0; t < traders; t++) {
-            byTrader[t] = plans.computeIfAbsent(ref.trader(t).feePlan(), name -> {
-                String spec = ref.feePlans().get(name);
-                return spec != null ? FeePlan.parse(name, spec) : fees.plan(name);
-            });
-        }
-        planByTrader = byTrader;
-        int[][] order = new int[coops][];
-        for (int c = 0; c < coops; c++) {
-            order[c] = ref.tradersOf(c).stream().mapToInt(Trader::index).toArray();
-        }
-        tradersByIdOfCoop = order;
-        if (coops > closingBalanceByCoop.length) {
-            closingBalanceByCoop = Arrays.copyOf(closingBalanceByCoop, coops);
-            paymentsByCoop = Arrays.copyOf(paymentsByCoop, coops);
-        }
-        if (traders > paymentsByTrader.length) {
-            paymentsByTrader = Arrays.copyOf(paymentsByTrader, traders);
-            grossByTrader = Arrays.copyOf(grossByTrader, traders);
-            feeByTrader = Arrays.copyOf(feeByTrader, traders);
-        }
+    private void growListing(ReferenceData ref) {
         List<CopyOnWriteArrayList<BatchRecord>> added = new ArrayList<>();
-        for (int c = batchesByCoop.size(); c < coops; c++) {
+        for (int c = batchesByCoop.size(); c < ref.coopCount(); c++) {
             added.add(new CopyOnWriteArrayList<>());
         }
         batchesByCoop.addAll(added);
-        if (growLedger) {
-            ledger.ensureCapacity(coops, traders);
-        }
-        files.reference(ref);
     }
 
     @Override
@@ -196,13 +151,10 @@ public final class Settlement implements WindowSink, AutoCloseable {
             if (window.reference() != null) {
                 useReference(window.reference());
             }
-            window.payments().forEach(aggregator);
-            List<Batch> batches = new ArrayList<>(window.coops().size());
-            for (ClosedWindow.CoopWindow part : window.coops()) {
-                Batch b = settleCoop(window, part);
-                if (b != null) {
-                    batches.add(b);
-                }
+            List<Batch> batches = settler.settle(window);
+            for (Batch b : batches) {
+                metrics.settlementBatches.increment();
+                metrics.batchPayments.record(b.payments());
             }
             long aggregatedNs = System.nanoTime();
             publish(window.closeSequence(), batches);
@@ -248,55 +200,6 @@ public final class Settlement implements WindowSink, AutoCloseable {
     /** The failure that stopped settlement, or null while it is healthy. */
     public RuntimeException failure() {
         return failure;
-    }
-
-    /**
-     * Per payment of a window: the fee from the trader's plan, added to the trader's totals. One
-     * pass over the window's columns for every closing cooperative at once.
-     */
-    private final class Aggregator implements WindowPayments.Visitor {
-        @Override
-        public void payment(int coopIndex, int traderIndex, long amountRupiah) {
-            paymentsByTrader[traderIndex]++;
-            grossByTrader[traderIndex] += amountRupiah;
-            feeByTrader[traderIndex] += planByTrader[traderIndex].feeRupiah(amountRupiah);
-            paymentsByCoop[coopIndex]++;
-        }
-    }
-
-    private Batch settleCoop(ClosedWindow window, ClosedWindow.CoopWindow part) {
-        int coop = part.coopIndex();
-        long payments = paymentsByCoop[coop];
-        paymentsByCoop[coop] = 0;
-        if (payments == 0) {
-            return null;
-        }
-        int[] order = tradersByIdOfCoop[coop];
-        List<MemberTotals> members = new ArrayList<>();
-        int[] memberIndexes = new int[order.length];
-        long gross = 0, fee = 0;
-        for (int t : order) {
-            if (paymentsByTrader[t] == 0) {
-                continue;
-            }
-            memberIndexes[members.size()] = t;
-            members.add(new MemberTotals(reference.trader(t).traderId(), paymentsByTrader[t], grossByTrader[t],
-                    feeByTrader[t], grossByTrader[t] - feeByTrader[t]));
-            gross += grossByTrader[t];
-            fee += feeByTrader[t];
-            paymentsByTrader[t] = 0;
-            grossByTrader[t] = 0;
-            feeByTrader[t] = 0;
-        }
-        Coop c = reference.coop(coop);
-        Batch batch = new Batch(PaymentBook.batchId(c.coopId(), window.closeSequence()), c.coopId(),
-                part.firstSequence(), part.lastSequence(), window.closedAtEpochMs(), members, payments, gross, fee,
-                gross - fee, closingBalanceByCoop[coop]);
-        ledger.book(coop, batch, Arrays.copyOf(memberIndexes, members.size()));
-        closingBalanceByCoop[coop] = batch.closingBalanceRupiah();
-        metrics.settlementBatches.increment();
-        metrics.batchPayments.record(payments);
-        return batch;
     }
 
     /** Writes every batch's files and the close's postings ({@link SettlementFiles}), then lists the batches in order. */
@@ -375,148 +278,33 @@ public final class Settlement implements WindowSink, AutoCloseable {
         }
     }
 
-    /** Batches per cooperative a snapshot may list: 5 closes a day for 100 years. */
-    private static final int SNAPSHOT_BATCHES_MAX = 5 * 366 * 100;
-    private static final int SNAPSHOT_FILES_MAX = 8;
-    private static final int SNAPSHOT_STRING_BYTES_MAX = 4096;
-
     /**
-     * Writes every listed batch and each cooperative's closing balance. Only once the settlement
-     * thread has finished ({@link #close}); the ledger writes its own part.
+     * Writes settlement's part of a snapshot ({@link Settler#writeTo}): every listed batch and each
+     * cooperative's closing balance. Only once the settlement thread has finished ({@link #close});
+     * the ledger writes its own part.
      */
     public void writeTo(SnapshotOut out) {
-        out.writeLong(settledCloseSequence);
-        out.writeLong(lastCloseEpochMs);
-        out.writeInt(closingBalanceByCoop.length);
-        out.writeLongs(closingBalanceByCoop, 0, closingBalanceByCoop.length);
-        for (List<BatchRecord> records : batchesByCoop) {
-            out.writeInt(records.size());
-            for (BatchRecord r : records) {
-                writeBatch(out, r);
-            }
-        }
-    }
-
-    private void writeBatch(SnapshotOut out, BatchRecord r) {
-        Batch b = r.batch();
-        out.writeString(b.batchId());
-        out.writeLong(b.firstSequence());
-        out.writeLong(b.lastSequence());
-        out.writeLong(b.closedAtEpochMs());
-        out.writeLong(b.openingBalanceRupiah());
-        out.writeInt(b.members().size());
-        for (MemberTotals m : b.members()) {
-            out.writeInt(memberIndex(r.coopIndex(), m.traderId()));
-            out.writeLong(m.payments());
-            out.writeLong(m.grossRupiah());
-            out.writeLong(m.feeRupiah());
-        }
-        out.writeString(r.settlementAccount());
-        out.writeInt(r.files().size());
-        for (FileDigest f : r.files()) {
-            out.writeString(f.name());
-            out.writeLong(f.sizeBytes());
-            out.writeString(f.sha256Hex());
-        }
+        settler.writeTo(out, settledCloseSequence, lastCloseEpochMs, batchesByCoop);
     }
 
     /**
-     * The index of member {@code traderId} of the cooperative (a trader has one index per cooperative
-     * it was in). The id's own lookup answers for a trader still in that cooperative; the scan of the
-     * cooperative's traders is only for one that moved away or was removed.
-     */
-    private int memberIndex(int coop, String traderId) {
-        Trader live = reference.trader(traderId);
-        if (live != null && live.coopIndex() == coop) {
-            return live.index();
-        }
-        for (Trader t : reference.tradersOf(coop)) {
-            if (t.traderId().equals(traderId)) {
-                return t.index();
-            }
-        }
-        throw new IllegalStateException("batch member " + traderId + " is not a member of cooperative index " + coop);
-    }
-
-    /**
-     * Loads what {@link #writeTo} wrote into this fresh settlement, before its thread runs. Each
-     * batch is rebuilt through {@link Batch}'s own checks (control totals equal member lines).
+     * Loads what {@link #writeTo} wrote into this fresh settlement, before its thread runs, and
+     * lists its batches. {@link Settler#readFrom} checks each batch.
      */
     public void readFrom(SnapshotIn in) {
-        settledCloseSequence = in.readLong();
-        lastCloseEpochMs = in.readLong();
-        int coops = in.readInt();
-        if (coops < 0 || coops > closingBalanceByCoop.length) { // cooperatives added after its last batch are not in it
-            throw new SnapshotException("snapshot settlement has " + coops + " cooperatives, the reference data "
-                    + closingBalanceByCoop.length);
-        }
-        in.readLongs(closingBalanceByCoop, 0, coops);
+        Settler.Listing listing = settler.readFrom(in);
+        settledCloseSequence = listing.settledCloseSequence();
+        lastCloseEpochMs = listing.lastCloseEpochMs();
         java.util.TreeMap<Long, List<Batch>> byClose = new java.util.TreeMap<>();
-        for (int c = 0; c < coops; c++) {
-            int n = in.readCount(SNAPSHOT_BATCHES_MAX, "batches of a cooperative");
-            List<BatchRecord> records = new ArrayList<>(n);
-            long balance = 0;
-            for (int i = 0; i < n; i++) {
-                BatchRecord r = readBatch(in, c);
-                if (r.batch().openingBalanceRupiah() != balance) {
-                    throw new SnapshotException("snapshot batch " + r.batch().batchId() + " opens at "
-                            + r.batch().openingBalanceRupiah() + ", its previous batch closed at " + balance);
-                }
-                balance = r.batch().closingBalanceRupiah();
-                records.add(r);
+        for (int c = 0; c < listing.batchesByCoop().size(); c++) {
+            List<BatchRecord> records = listing.batchesByCoop().get(c);
+            for (BatchRecord r : records) {
                 batchById.put(r.batch().batchId(), r);
                 byClose.computeIfAbsent(r.batch().lastSequence(), k -> new ArrayList<>()).add(r.batch());
-            }
-            if (balance != closingBalanceByCoop[c]) {
-                throw new SnapshotException("snapshot cooperative " + reference.coop(c).coopId() + " closes at "
-                        + closingBalanceByCoop[c] + ", its last batch at " + balance);
             }
             batchesByCoop.get(c).addAll(records);
         }
         byClose.forEach((close, batches) -> batchesByClose.put(close, List.copyOf(batches)));
-    }
-
-    private BatchRecord readBatch(SnapshotIn in, int coop) {
-        Coop c = reference.coop(coop);
-        String batchId = in.readString(SNAPSHOT_STRING_BYTES_MAX);
-        long first = in.readLong();
-        long last = in.readLong();
-        long closedAt = in.readLong();
-        long opening = in.readLong();
-        if (!batchId.equals(PaymentBook.batchId(c.coopId(), last))) {
-            throw new SnapshotException("snapshot batch " + batchId + " of cooperative " + c.coopId()
-                    + " does not end at its close " + last);
-        }
-        int memberCount = in.readCount(tradersByIdOfCoop[coop].length, "members of a batch");
-        List<MemberTotals> members = new ArrayList<>(memberCount);
-        long payments = 0, gross = 0, fee = 0;
-        for (int m = 0; m < memberCount; m++) {
-            int t = in.readInt();
-            if (t < 0 || t >= reference.traderCount() || reference.trader(t).coopIndex() != coop) {
-                throw new SnapshotException("snapshot batch " + batchId + " names trader index " + t
-                        + ", not a member of " + c.coopId());
-            }
-            long p = in.readLong();
-            long g = in.readLong();
-            long f = in.readLong();
-            members.add(new MemberTotals(reference.trader(t).traderId(), p, g, f, g - f));
-            payments += p;
-            gross += g;
-            fee += f;
-        }
-        String account = in.readString(SNAPSHOT_STRING_BYTES_MAX);
-        int fileCount = in.readCount(SNAPSHOT_FILES_MAX, "files of a batch");
-        List<FileDigest> files = new ArrayList<>(fileCount);
-        for (int i = 0; i < fileCount; i++) {
-            files.add(new FileDigest(in.readString(SNAPSHOT_STRING_BYTES_MAX), in.readLong(),
-                    in.readString(SNAPSHOT_STRING_BYTES_MAX)));
-        }
-        try {
-            return new BatchRecord(new Batch(batchId, c.coopId(), first, last, closedAt, members, payments, gross, fee,
-                    gross - fee, opening), coop, List.copyOf(files), account);
-        } catch (IllegalStateException | IllegalArgumentException e) {
-            throw new SnapshotException("snapshot batch " + batchId + " is inconsistent: " + e.getMessage(), e);
-        }
     }
 
     /** Batches of a cooperative, oldest first (none for one added since the last window settled). */

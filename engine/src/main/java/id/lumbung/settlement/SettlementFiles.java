@@ -2,9 +2,12 @@ package id.lumbung.settlement;
 
 import id.lumbung.core.reference.Coop;
 import id.lumbung.core.reference.ReferenceData;
+import id.lumbung.core.settlement.Batch;
+import id.lumbung.core.settlement.BatchRecord;
+import id.lumbung.core.settlement.FileDigest;
+import id.lumbung.core.settlement.MemberTotals;
 import id.lumbung.files.AtomicFiles;
 import id.lumbung.files.Camt053Statement;
-import id.lumbung.files.FileDigest;
 import id.lumbung.files.SettlementCsv;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -20,6 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.commons.csv.CSVPrinter;
 
 /**
  * The file phase of a close: each batch's {@code <batchId>.csv} and {@code <batchId>.camt053.xml}
@@ -134,21 +138,27 @@ public final class SettlementFiles implements AutoCloseable {
     }
 
     /**
-     * The double-entry postings of one close as a small CSV, {@code batch_id,account,debit,credit}:
+     * The double-entry postings of one close as a small CSV ({@link SettlementCsv#FORMAT}),
+     * {@code batch_id,account,debit,credit}:
      * per batch the clearing debit, the fee income credit and each member's credit; debits equal
      * credits per batch (checked by the ledger before this is written). {@code reconcile}
      * compares it with a recomputation.
      */
     static byte[] postings(List<Batch> batches) {
-        StringBuilder sb = new StringBuilder(64 + batches.size() * 256).append("batch_id,account,debit,credit\n");
-        for (Batch b : batches) {
-            sb.append(b.batchId()).append(",clearing,").append(b.grossRupiah()).append(",0\n");
-            sb.append(b.batchId()).append(",fee-income,0,").append(b.feeRupiah()).append('\n');
-            for (MemberTotals m : b.members()) {
-                sb.append(b.batchId()).append(",member:").append(m.traderId()).append(",0,").append(m.netRupiah()).append('\n');
+        StringBuilder text = new StringBuilder(64 + batches.size() * 256);
+        try (CSVPrinter out = new CSVPrinter(text, SettlementCsv.FORMAT)) {
+            out.printRecord("batch_id", "account", "debit", "credit");
+            for (Batch b : batches) {
+                out.printRecord(b.batchId(), "clearing", Long.toString(b.grossRupiah()), "0");
+                out.printRecord(b.batchId(), "fee-income", "0", Long.toString(b.feeRupiah()));
+                for (MemberTotals m : b.members()) {
+                    out.printRecord(b.batchId(), "member:" + m.traderId(), "0", Long.toString(m.netRupiah()));
+                }
             }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a StringBuilder does not throw
         }
-        return sb.toString().getBytes(StandardCharsets.UTF_8);
+        return text.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     /**

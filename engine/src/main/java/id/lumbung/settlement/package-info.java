@@ -1,14 +1,10 @@
 /**
- * Settlement: turns journaled payments into per-cooperative batches and prices each payment
- * under its trader's {@link id.lumbung.settlement.FeePlan}.
+ * Settlement's shell: {@link id.lumbung.settlement.Settlement} runs the pure
+ * {@link id.lumbung.core.settlement.Settler} on its own thread ("lumbung-settlement") for each
+ * closed window, writes each close's files through {@link id.lumbung.settlement.SettlementFiles}
+ * (CSV, camt.053 and ledger postings, on a small writer pool), records the settlement metrics and
+ * tells {@link id.lumbung.settlement.BatchFilesListener}s of live batches.
  *
- * <p>Fees, batches and their control totals are pure functions of journal entries and reference
- * data: no wall clock, no randomness, money as {@code long} rupiah throughout, so replay yields the
- * same batches byte for byte.
- *
- * <p>Threads: settlement runs on the journal writer thread, which applies window-close entries in
- * journal order. {@link id.lumbung.settlement.FeeSchedule} is immutable after start-up and may be
- * read from any thread. Nothing here touches files or runs on an event loop; closed
- * {@link id.lumbung.settlement.Batch}es are handed to {@code id.lumbung.files} for writing.
+ * <p>Nothing here runs on an event loop: writing blocks on the disk (fsync).
  */
 package id.lumbung.settlement;

@@ -1,8 +1,8 @@
 package id.lumbung.web;
 
 import id.lumbung.core.reference.Coop;
-import id.lumbung.files.FileDigest;
-import id.lumbung.settlement.BatchRecord;
+import id.lumbung.core.settlement.BatchRecord;
+import id.lumbung.core.settlement.FileDigest;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 import java.nio.file.Path;

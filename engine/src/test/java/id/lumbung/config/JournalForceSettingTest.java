@@ -1,10 +1,10 @@
 package id.lumbung.config;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** {@code journal.force}: {@code on} by default; the unsafe test-only value needs the JVM's explicit consent. */
 class JournalForceSettingTest {

@@ -1,9 +1,6 @@
 package id.lumbung.crash;
 
 import id.lumbung.CiRequirement;
-
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -18,6 +15,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A truly full disk: the engine's data folder on a 16 MiB tmpfs, the disk reserve off, and a filler

@@ -1,7 +1,5 @@
 package id.lumbung.crash;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import id.lumbung.TestBytes;
 import io.vertx.core.json.JsonObject;
 import java.io.RandomAccessFile;
@@ -21,6 +19,8 @@ import net.openhft.chronicle.wire.DocumentContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** A torn tail is discarded (and marked); a corrupt entry in the middle stops the engine and reconcile. */
 class JournalCorruptionTest {

@@ -1,7 +1,5 @@
 package id.lumbung.crash;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import id.lumbung.config.EngineConfig;
 import id.lumbung.crash.PaymentLoad.Sent;
 import java.net.http.HttpResponse;
@@ -21,6 +19,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A real power cut: the engine's data folder is on {@link PowerCutFs}, which keeps every write that

@@ -1,7 +1,5 @@
 package id.lumbung.crash;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import id.lumbung.delivery.DeliveryFixture;
 import id.lumbung.reference.DemoCredentials;
 import io.vertx.core.json.JsonArray;
@@ -20,6 +18,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Reference data that decides money is journaled history: an edit to the files between runs (a

@@ -1,7 +1,5 @@
 package id.lumbung.crash;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import id.lumbung.net.ListeningSockets;
 import id.lumbung.reference.ReferenceDataGenerator;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +13,8 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@code serve} as an operator starts it (its own JVM, {@link EngineProcess#javaCommand}, stdout

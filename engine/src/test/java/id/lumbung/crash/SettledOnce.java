@@ -1,10 +1,8 @@
 package id.lumbung.crash;
 
-import id.lumbung.reference.ReferenceFiles;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import id.lumbung.core.reference.ReferenceData;
-import id.lumbung.settlement.FeeSchedule;
+import id.lumbung.core.settlement.FeeSchedule;
+import id.lumbung.reference.ReferenceFiles;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +17,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Settlement checked payment by payment after a crash, on the bundled demo data: every

@@ -1,7 +1,5 @@
 package id.lumbung.crash;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import id.lumbung.core.payment.PaymentBook;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
@@ -11,6 +9,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A close that settlement cannot settle exactly stops the engine process (serve's fatal handler:

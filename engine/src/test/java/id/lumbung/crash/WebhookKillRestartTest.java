@@ -1,10 +1,8 @@
 package id.lumbung.crash;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import id.lumbung.delivery.DeliveryFixture;
-import id.lumbung.delivery.WebhookReceiver;
 import id.lumbung.delivery.WebhookReceiver.Received;
+import id.lumbung.delivery.WebhookReceiver;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +10,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The batch-ready webhook is at least once across a {@code kill -9}: an engine whose receiver keeps

@@ -1,21 +1,21 @@
 package id.lumbung.delivery;
 
-import id.lumbung.reference.ReferenceFiles;
-import static id.lumbung.delivery.DeliveryFixture.BRH;
-import static id.lumbung.delivery.DeliveryFixture.KLW;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import id.lumbung.core.reference.ReferenceData;
 import id.lumbung.core.reference.ReferenceDataException;
+import id.lumbung.core.settlement.FeeSchedule;
 import id.lumbung.reference.DeliveryCredentials;
-import id.lumbung.settlement.FeeSchedule;
+import id.lumbung.reference.ReferenceFiles;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static id.lumbung.delivery.DeliveryFixture.BRH;
+import static id.lumbung.delivery.DeliveryFixture.KLW;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The delivery columns and files: what loads, and each mistake named by file and line, secrets never echoed. */
 class DeliveryCredentialsTest {

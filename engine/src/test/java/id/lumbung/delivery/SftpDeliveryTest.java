@@ -1,17 +1,12 @@
 package id.lumbung.delivery;
 
-import id.lumbung.reference.ReferenceFiles;
-import static id.lumbung.delivery.DeliveryFixture.BRH;
-import static id.lumbung.delivery.DeliveryFixture.KLW;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import id.lumbung.TestEngine;
 import id.lumbung.config.EngineConfig;
 import id.lumbung.core.reference.ReferenceData;
+import id.lumbung.core.settlement.FeeSchedule;
 import id.lumbung.delivery.DeliveryFixture.Run;
 import id.lumbung.delivery.sftp.SftpServer;
-import id.lumbung.settlement.FeeSchedule;
+import id.lumbung.reference.ReferenceFiles;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,6 +32,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+
+import static id.lumbung.delivery.DeliveryFixture.BRH;
+import static id.lumbung.delivery.DeliveryFixture.KLW;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * SFTP delivery, driven by OpenSSH's own {@code sftp} client in batch mode (and MINA's client where

@@ -1,11 +1,5 @@
 package id.lumbung.delivery;
 
-import id.lumbung.reference.ReferenceFiles;
-import static id.lumbung.delivery.DeliveryFixture.BRH;
-import static id.lumbung.delivery.DeliveryFixture.KLW;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import id.lumbung.LogCapture;
 import id.lumbung.MovableClock;
 import id.lumbung.TestBytes;
@@ -13,9 +7,10 @@ import id.lumbung.TestEngine;
 import id.lumbung.config.EngineConfig;
 import id.lumbung.core.reference.ReferenceData;
 import id.lumbung.core.reference.ReferenceDataException;
+import id.lumbung.core.settlement.FeeSchedule;
 import id.lumbung.delivery.WebhookReceiver.Received;
 import id.lumbung.reference.DemoCredentials;
-import id.lumbung.settlement.FeeSchedule;
+import id.lumbung.reference.ReferenceFiles;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,6 +27,11 @@ import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+
+import static id.lumbung.delivery.DeliveryFixture.BRH;
+import static id.lumbung.delivery.DeliveryFixture.KLW;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The batch-ready webhook against a receiver on 127.0.0.1: the exact body and headers, every

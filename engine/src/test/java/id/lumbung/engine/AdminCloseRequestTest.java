@@ -1,7 +1,5 @@
 package id.lumbung.engine;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import id.lumbung.TestEngine;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -16,6 +14,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The admin close reads its request as strictly as the terminal API reads a payment: a mistyped

@@ -1,7 +1,5 @@
 package id.lumbung.engine;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import id.lumbung.CiRequirement;
 import id.lumbung.TestEngine;
 import id.lumbung.config.EngineConfig;
@@ -18,6 +16,8 @@ import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The disk reserve: at or under {@code journal.disk.reserve.bytes} of free space the engine refuses

@@ -1,11 +1,9 @@
 package id.lumbung.engine;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import id.lumbung.TestEngine;
 import id.lumbung.config.EngineConfig;
+import id.lumbung.core.settlement.FeeSchedule;
 import id.lumbung.net.ListeningSockets;
-import id.lumbung.settlement.FeeSchedule;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashMap;
@@ -14,6 +12,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The ops port (metrics, health, admin close) binds 127.0.0.1 unless {@code ops.bind} says

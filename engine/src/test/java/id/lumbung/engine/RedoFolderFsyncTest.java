@@ -1,7 +1,5 @@
 package id.lumbung.engine;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import id.lumbung.TestEngine;
 import id.lumbung.files.AtomicFiles;
 import java.nio.file.Path;
@@ -10,6 +8,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A close settled again by a restart finds its files already there (as after a kill between a

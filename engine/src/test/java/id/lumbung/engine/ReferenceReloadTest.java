@@ -1,14 +1,12 @@
 package id.lumbung.engine;
 
-import id.lumbung.reference.ReferenceFiles;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import id.lumbung.TestEngine;
 import id.lumbung.config.EngineConfig;
 import id.lumbung.core.reference.ReferenceData;
+import id.lumbung.core.settlement.FeeSchedule;
 import id.lumbung.delivery.DeliveryFixture;
 import id.lumbung.reference.DemoCredentials;
-import id.lumbung.settlement.FeeSchedule;
+import id.lumbung.reference.ReferenceFiles;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -24,6 +22,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@code POST /admin/v1/reference/reload} while terminals post: every payment that both the old

@@ -1,7 +1,5 @@
 package id.lumbung.engine;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import id.lumbung.TestEngine;
 import id.lumbung.config.Durability;
 import id.lumbung.config.EngineConfig;
@@ -25,6 +23,8 @@ import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** The cut-off schedule closes the window by itself: no admin call, the timer and the engine clock alone. */
 class ScheduledCutoffTest {

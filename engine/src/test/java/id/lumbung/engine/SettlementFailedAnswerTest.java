@@ -1,7 +1,5 @@
 package id.lumbung.engine;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import id.lumbung.TestEngine;
 import id.lumbung.core.payment.PaymentBook;
 import io.vertx.core.json.JsonObject;
@@ -13,6 +11,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * What an operator sees when a journaled close cannot be settled (here: its batch file is already on

@@ -1,8 +1,5 @@
 package id.lumbung.engine;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import id.lumbung.TestEngine;
 import id.lumbung.core.journal.JournalCorruptException;
 import java.io.IOException;
@@ -16,6 +13,9 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * A journal that ends before the newest snapshot (a lost, truncated or replaced journal file, as

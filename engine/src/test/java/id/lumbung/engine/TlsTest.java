@@ -1,12 +1,8 @@
 package id.lumbung.engine;
 
-import id.lumbung.gateway.IsoTerminal;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import id.lumbung.TestEngine;
 import id.lumbung.config.EngineConfig;
+import id.lumbung.gateway.IsoTerminal;
 import id.lumbung.ingest.TerminalAuth;
 import id.lumbung.reference.DemoCredentials;
 import io.vertx.core.json.JsonObject;
@@ -34,6 +30,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * TLS and mutual TLS on the terminal port and the ISO 8583 port, with a CA, a server certificate

@@ -1,11 +1,8 @@
 package id.lumbung.files;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import id.lumbung.core.reference.Coop;
-import id.lumbung.settlement.Batch;
-import id.lumbung.settlement.MemberTotals;
+import id.lumbung.core.settlement.Batch;
+import id.lumbung.core.settlement.MemberTotals;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -14,6 +11,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.xml.sax.SAXException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class Camt053StatementTest {
 
@@ -122,8 +122,8 @@ class Camt053StatementTest {
     }
 
     @Test
-    void escapesMarkupAndEncodesUtf8LikeTheJdkXmlWriterDid() {
-        // expected bytes are what javax.xml.stream.XMLStreamWriter wrote for these inputs before rendering became direct
+    void escapesMarkupAndEncodesUtf8() {
+        // markup characters escaped in text, quotes left as they are, non-ASCII written as UTF-8
         Coop coop = new Coop(0, "KOP-BRG", "x", "A&B<C>D\"E'F", new byte[32]);
         Batch batch = new Batch("B-1", "KOP-BRG", 1, 2, 0,
                 List.of(new MemberTotals("T-\u00e9\u20ac\ud83d\ude00", 1, 100, 0, 100)), 1, 100, 0, 100, 0);

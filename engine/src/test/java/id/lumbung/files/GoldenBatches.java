@@ -1,10 +1,10 @@
 package id.lumbung.files;
 
 import id.lumbung.core.reference.Coop;
-import id.lumbung.settlement.Batch;
-import id.lumbung.settlement.FeePlan;
-import id.lumbung.settlement.FeeSchedule;
-import id.lumbung.settlement.MemberTotals;
+import id.lumbung.core.settlement.Batch;
+import id.lumbung.core.settlement.FeePlan;
+import id.lumbung.core.settlement.FeeSchedule;
+import id.lumbung.core.settlement.MemberTotals;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

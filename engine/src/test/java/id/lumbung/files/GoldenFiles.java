@@ -1,11 +1,11 @@
 package id.lumbung.files;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Compares rendered bytes with {@code src/test/resources/golden/<file>} byte for byte. Run with

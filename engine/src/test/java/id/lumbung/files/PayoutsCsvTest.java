@@ -1,8 +1,5 @@
 package id.lumbung.files;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import id.lumbung.core.obligation.BatchDeductions;
 import id.lumbung.core.obligation.Checked;
 import id.lumbung.core.obligation.Obligation;
@@ -17,6 +14,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The payouts file of a third batch that shows every case, against golden bytes written by hand

@@ -1,8 +1,8 @@
 package id.lumbung.gateway;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.code_intelligence.jazzer.junit.FuzzTest;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Fuzz target for the ISO 8583 (ISO87B) decoder (docs/FUZZING.md). Whatever the frame: decode

@@ -1,13 +1,13 @@
 package id.lumbung.gateway;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.Random;
 import org.jpos.iso.ISOMsg;
 import org.jpos.iso.packager.ISO87BPackager;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 class Iso87BinaryCodecTest {
 

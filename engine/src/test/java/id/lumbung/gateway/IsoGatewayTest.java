@@ -1,7 +1,5 @@
 package id.lumbung.gateway;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import id.lumbung.config.IsoMacMode;
 import id.lumbung.core.journal.PaymentRequest;
 import id.lumbung.core.payment.PaymentStatus;
@@ -36,6 +34,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** Drives the real gateway over TCP with jPOS ISO87BPackager as the terminal. */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)

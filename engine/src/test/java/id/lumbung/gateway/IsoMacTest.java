@@ -1,12 +1,12 @@
 package id.lumbung.gateway;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import id.lumbung.core.reference.Terminal;
 import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@link IsoMac} against {@code javax.crypto.Mac} (through {@link IsoTerminal#mac}) on seeded

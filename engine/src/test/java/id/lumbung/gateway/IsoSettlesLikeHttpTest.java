@@ -1,7 +1,5 @@
 package id.lumbung.gateway;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import id.lumbung.TestEngine;
 import id.lumbung.reference.DemoCredentials;
 import io.vertx.core.json.JsonObject;
@@ -13,6 +11,8 @@ import org.jpos.iso.ISOMsg;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** ISO 8583 and HTTP payments go through one journal, one idempotency index and one settlement. */
 class IsoSettlesLikeHttpTest {

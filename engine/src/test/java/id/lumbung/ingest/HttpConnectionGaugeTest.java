@@ -1,7 +1,5 @@
 package id.lumbung.ingest;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import id.lumbung.TestEngine;
 import java.io.IOException;
 import java.net.Socket;
@@ -14,6 +12,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * lumbung_http_connections counts the terminal API's open connections, and Vert.x's own HTTP

@@ -1,7 +1,5 @@
 package id.lumbung.ingest;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import id.lumbung.TestEngine;
 import id.lumbung.config.EngineConfig;
 import java.io.IOException;
@@ -18,6 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@code http.idle.timeout.seconds} on both HTTP ports: a connection on which nothing is read or

@@ -1,7 +1,5 @@
 package id.lumbung.ingest;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import id.lumbung.TestEngine;
 import id.lumbung.reference.DemoCredentials;
 import io.vertx.core.json.JsonObject;
@@ -17,6 +15,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The HTTP/1.x protocol edges of the terminal and ops ports, with the exact bytes a client sends on

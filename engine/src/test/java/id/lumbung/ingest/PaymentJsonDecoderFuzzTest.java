@@ -1,10 +1,10 @@
 package id.lumbung.ingest;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import id.lumbung.config.EngineConfig;
 import id.lumbung.core.journal.PaymentRequest;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Fuzz targets for the terminal JSON decoder (docs/FUZZING.md). Whatever the bytes, the decoder

@@ -1,7 +1,5 @@
 package id.lumbung.ingest;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import id.lumbung.config.EngineConfig;
 import id.lumbung.core.journal.PaymentDraft;
 import id.lumbung.core.journal.PaymentRequest;
@@ -10,6 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The decoder reuses one Jackson stream, its result holders and interned Strings across bodies.

@@ -1,7 +1,5 @@
 package id.lumbung.ingest;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import id.lumbung.TestEngine;
 import id.lumbung.reference.DemoCredentials;
 import io.vertx.core.json.JsonArray;
@@ -18,6 +16,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * What a terminal's text, timestamps and ids may be, through the real HTTP server: text that is not

@@ -1,7 +1,5 @@
 package id.lumbung.ingest;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import id.lumbung.TestEngine;
 import id.lumbung.reference.DemoCredentials;
 import io.vertx.core.json.JsonObject;
@@ -10,6 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** The terminal API through the real HTTP server, every status and code of DESIGN.md. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)

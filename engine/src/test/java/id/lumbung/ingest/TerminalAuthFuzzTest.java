@@ -1,12 +1,12 @@
 package id.lumbung.ingest;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import id.lumbung.core.reference.Terminal;
 import id.lumbung.reference.DemoCredentials;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Fuzz target for request signature checks (docs/FUZZING.md). The input is split on {@code \n}

@@ -1,11 +1,11 @@
 package id.lumbung.ingest;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import id.lumbung.core.reference.Terminal;
 import java.nio.charset.StandardCharsets;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 class TerminalAuthTest {
     private static final byte[] KEY = new byte[32];

@@ -1,11 +1,8 @@
 package id.lumbung.journal;
 
-import id.lumbung.core.journal.JournalCorruptException;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import id.lumbung.config.Durability;
 import id.lumbung.core.journal.EntryCodec;
+import id.lumbung.core.journal.JournalCorruptException;
 import id.lumbung.core.journal.PaymentRequest;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
@@ -17,6 +14,9 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * A power cut can leave a cycle file that Chronicle created but whose header never reached the disk

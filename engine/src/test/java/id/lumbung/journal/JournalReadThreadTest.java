@@ -1,7 +1,5 @@
 package id.lumbung.journal;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import id.lumbung.config.Durability;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
@@ -9,6 +7,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@link Journal#read} on the replaying thread, then on the journal writer thread: replay reads a

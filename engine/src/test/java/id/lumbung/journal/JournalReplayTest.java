@@ -1,12 +1,9 @@
 package id.lumbung.journal;
 
-import id.lumbung.core.journal.JournalCorruptException;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import id.lumbung.TestBytes;
 import id.lumbung.config.Durability;
 import id.lumbung.core.journal.EntryCodec;
+import id.lumbung.core.journal.JournalCorruptException;
 import id.lumbung.core.journal.PaymentRequest;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,6 +11,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** What replay accepts as a torn tail, and what it refuses as corruption. */
 class JournalReplayTest {

@@ -1,7 +1,5 @@
 package id.lumbung.journal;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import id.lumbung.config.Durability;
 import id.lumbung.core.journal.EntryCodec;
 import id.lumbung.core.journal.PaymentRequest;
@@ -11,6 +9,8 @@ import java.util.concurrent.TimeUnit;
 import net.openhft.chronicle.core.time.SetTimeProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The journal's room guard ({@link Journal#hasRoom}, {@link Journal#extendRoom}): the allocated

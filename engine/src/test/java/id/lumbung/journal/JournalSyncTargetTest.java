@@ -1,7 +1,5 @@
 package id.lumbung.journal;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import id.lumbung.config.Durability;
 import java.io.File;
 import java.nio.file.Path;
@@ -9,6 +7,8 @@ import java.util.concurrent.TimeUnit;
 import net.openhft.chronicle.core.time.SetTimeProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * What a force covers: the cycle file of the entries appended since the last force, the files of

@@ -1,7 +1,5 @@
 package id.lumbung.metrics;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -15,6 +13,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** The ops port on its own: readiness follows the engine, admin needs its token, metrics render. */
 class OpsServerTest {

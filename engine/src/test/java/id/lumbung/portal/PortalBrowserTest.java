@@ -1,9 +1,5 @@
 package id.lumbung.portal;
 
-import static id.lumbung.portal.PortalFixture.BRH;
-import static id.lumbung.portal.PortalFixture.KLW;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.File;
@@ -37,6 +33,10 @@ import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
+
+import static id.lumbung.portal.PortalFixture.BRH;
+import static id.lumbung.portal.PortalFixture.KLW;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The portal in a real headless Chromium (Debian's {@code chromium} and {@code chromium-driver},

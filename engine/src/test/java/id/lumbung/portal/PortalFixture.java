@@ -1,7 +1,5 @@
 package id.lumbung.portal;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import id.lumbung.MovableClock;
 import id.lumbung.TestEngine;
 import io.vertx.core.json.JsonArray;
@@ -15,6 +13,8 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * An engine on the demo data with settled batches on three days for Beringharjo and one for

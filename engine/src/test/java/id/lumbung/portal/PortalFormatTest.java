@@ -1,18 +1,18 @@
 package id.lumbung.portal;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
+import id.lumbung.core.ledger.Ledger;
 import id.lumbung.core.reference.Trader;
-import id.lumbung.ledger.Ledger;
-import id.lumbung.settlement.Batch;
-import id.lumbung.settlement.BatchRecord;
-import id.lumbung.settlement.MemberTotals;
+import id.lumbung.core.settlement.Batch;
+import id.lumbung.core.settlement.BatchRecord;
+import id.lumbung.core.settlement.MemberTotals;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** The portal's pure parts: escaping, number grouping, the language order, the chart's days and grid. */
 class PortalFormatTest {

@@ -1,10 +1,6 @@
 package id.lumbung.portal;
 
 import id.lumbung.reference.ReferenceFiles;
-import static id.lumbung.portal.PortalFixture.BRH;
-import static id.lumbung.portal.PortalFixture.KLW;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
@@ -21,6 +17,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+
+import static id.lumbung.portal.PortalFixture.BRH;
+import static id.lumbung.portal.PortalFixture.KLW;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The portal over plain HTTP: the session cookie and its server-side end after 8 hours, the plain
@@ -287,7 +287,7 @@ class PortalHttpTest {
         }
         java.util.Map<String, String> settings = java.util.Map.of(id.lumbung.config.EngineConfig.REFERENCE_DIR_PROP_NAME, ref.toString());
         id.lumbung.core.reference.ReferenceData files = ReferenceFiles.load(ref,
-                id.lumbung.settlement.FeeSchedule.defaults().toConfig().keySet());
+                id.lumbung.core.settlement.FeeSchedule.defaults().toConfig().keySet());
         try (id.lumbung.TestEngine t = new id.lumbung.TestEngine(tmp.resolve("data"), settings, files, java.time.Clock.systemUTC())) {
             String origin = "http://127.0.0.1:" + t.engine.httpPort();
             java.util.function.BiFunction<String, String, HttpResponse<String>> signIn = (coopId, token) -> send(t,

@@ -1,8 +1,5 @@
 package id.lumbung.reference;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import id.lumbung.core.obligation.Obligation;
 import id.lumbung.core.obligation.ObligationKind;
 import java.io.IOException;
@@ -13,6 +10,9 @@ import java.util.Map;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** {@code obligations.csv}: rows read into obligations, every bad row named by file, line and column. */
 class ObligationsCsvTest {

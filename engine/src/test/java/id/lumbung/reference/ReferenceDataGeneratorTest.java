@@ -3,9 +3,6 @@ package id.lumbung.reference;
 import id.lumbung.core.reference.Coop;
 import id.lumbung.core.reference.ReferenceData;
 import id.lumbung.core.reference.Terminal;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
@@ -14,12 +11,32 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 class ReferenceDataGeneratorTest {
     private static final Set<String> FEE_PLANS = Set.copyOf(ReferenceDataGenerator.FEE_PLANS);
     private static final long SEED = 20_240_601L;
 
     @TempDir
     Path dir;
+
+    /**
+     * The files are plain RFC 4180 with {@code \n} after every line: no quotes (no value needs
+     * them), and the terminal's empty optional {@code next_key_hex} as an empty last field.
+     */
+    @Test
+    void writesPlainCsvLinesEndingInNewline() throws Exception {
+        ReferenceDataGenerator.write(dir, 2, 2, 2, SEED);
+        String key = java.util.HexFormat.of().formatHex(DemoCredentials.terminalKey("T0000001"));
+        assertThat(Files.readString(dir.resolve(ReferenceData.TERMINALS_FILE))).startsWith(
+                "terminal_id,trader_id,key_hex,status,next_key_hex\nT0000001,TR00000001," + key + ",ACTIVE,\n");
+        String token = java.util.HexFormat.of().formatHex(DemoCredentials.coopTokenSha256("KSP000002"));
+        assertThat(Files.readString(dir.resolve(ReferenceData.COOPS_FILE))).endsWith(
+                "\nKSP000002,Koperasi Pasar 2,00000000000002," + token + "\n");
+        assertThat(Files.readString(dir.resolve(ReferenceData.TRADERS_FILE)))
+                .startsWith("trader_id,coop_id,name,fee_plan\nTR00000001,KSP000001,Pedagang 1,");
+    }
 
     @Test
     void writesTheSameBytesForTheSameSeed() throws Exception {

@@ -4,14 +4,14 @@ import id.lumbung.core.reference.Coop;
 import id.lumbung.core.reference.ReferenceData;
 import id.lumbung.core.reference.Terminal;
 import id.lumbung.core.reference.Trader;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import static id.lumbung.reference.ReferenceCsvs.FEE_PLANS;
 import static id.lumbung.reference.ReferenceCsvs.KEY_A;
 import static id.lumbung.reference.ReferenceCsvs.KEY_B;
 import static org.assertj.core.api.Assertions.assertThat;
-
-import java.nio.file.Path;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 class ReferenceDataLoadTest {
     @TempDir

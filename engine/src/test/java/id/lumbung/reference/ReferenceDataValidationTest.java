@@ -2,6 +2,12 @@ package id.lumbung.reference;
 
 import id.lumbung.core.reference.ReferenceData;
 import id.lumbung.core.reference.ReferenceDataException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
 import static id.lumbung.reference.ReferenceCsvs.COOPS;
 import static id.lumbung.reference.ReferenceCsvs.FEE_PLANS;
 import static id.lumbung.reference.ReferenceCsvs.KEY_A;
@@ -10,12 +16,6 @@ import static id.lumbung.reference.ReferenceCsvs.TOKEN_A;
 import static id.lumbung.reference.ReferenceCsvs.TRADERS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Every rejection names the file and the 1-based line (header = line 1) and says what is wrong. */
 class ReferenceDataValidationTest {

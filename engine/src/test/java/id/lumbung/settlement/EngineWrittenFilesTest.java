@@ -1,12 +1,11 @@
 package id.lumbung.settlement;
 
-import id.lumbung.reference.ReferenceFiles;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import id.lumbung.TestEngine;
 import id.lumbung.core.reference.ReferenceData;
+import id.lumbung.core.settlement.FeeSchedule;
 import id.lumbung.files.OfficialSchema;
 import id.lumbung.reference.DemoCredentials;
+import id.lumbung.reference.ReferenceFiles;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayInputStream;
@@ -34,6 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.w3c.dom.Document;
 import org.w3c.dom.Node;
 import org.w3c.dom.NodeList;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The files a running engine wrote for two consecutive closes, read back as a cooperative and an

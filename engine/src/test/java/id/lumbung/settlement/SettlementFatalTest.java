@@ -1,17 +1,17 @@
 package id.lumbung.settlement;
 
-import id.lumbung.reference.ReferenceFiles;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import id.lumbung.config.Durability;
 import id.lumbung.core.journal.JournalEntry;
 import id.lumbung.core.journal.PaymentRequest;
+import id.lumbung.core.ledger.Ledger;
 import id.lumbung.core.payment.PaymentBook;
 import id.lumbung.core.payment.PostOutcome;
 import id.lumbung.core.reference.ReferenceData;
+import id.lumbung.core.settlement.Batch;
+import id.lumbung.core.settlement.FeeSchedule;
 import id.lumbung.journal.Journal;
-import id.lumbung.ledger.Ledger;
 import id.lumbung.metrics.EngineMetrics;
+import id.lumbung.reference.ReferenceFiles;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -24,6 +24,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** A batch that cannot be booked is handed to settlement's fatal handler, and nothing of it is listed or written. */
 class SettlementFatalTest {

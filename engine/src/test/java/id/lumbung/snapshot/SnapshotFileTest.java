@@ -1,9 +1,6 @@
 package id.lumbung.snapshot;
 
 import id.lumbung.core.snapshot.SnapshotException;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -14,6 +11,9 @@ import java.util.Random;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The snapshot file's reader and writer: bulk arrays across buffer edges, lengths and checksum checked. */
 class SnapshotFileTest {

@@ -1,11 +1,9 @@
 package id.lumbung.writer;
 
-import id.lumbung.journal.Journal;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import id.lumbung.config.Durability;
 import id.lumbung.core.journal.EntryCodec;
 import id.lumbung.core.journal.JournalEntry;
+import id.lumbung.journal.Journal;
 import id.lumbung.metrics.EngineMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.UncheckedIOException;
@@ -22,6 +20,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Group commit: a command is completed only after a force that began after it executed (so its

@@ -1,18 +1,15 @@
 package id.lumbung.writer;
 
+import id.lumbung.config.Durability;
 import id.lumbung.core.journal.PaymentDraft;
 import id.lumbung.core.payment.PaymentBook;
 import id.lumbung.core.payment.PostOutcome;
-import id.lumbung.reference.ReferenceFiles;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
-import id.lumbung.config.Durability;
 import id.lumbung.core.reference.ReferenceData;
 import id.lumbung.core.reference.Terminal;
+import id.lumbung.core.settlement.FeeSchedule;
 import id.lumbung.journal.Journal;
 import id.lumbung.metrics.EngineMetrics;
-import id.lumbung.settlement.FeeSchedule;
+import id.lumbung.reference.ReferenceFiles;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -28,6 +25,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The lane between an event loop and the journal writer: every submitted slot is answered exactly

@@ -1,7 +1,7 @@
 package id.lumbung.bench.load;
 
-import id.lumbung.gateway.Iso87BinaryCodec;
 import id.lumbung.gateway.Iso8583Message;
+import id.lumbung.gateway.Iso87BinaryCodec;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -12,9 +12,9 @@ import io.vertx.core.http.HttpServerRequest;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * The HTTP ceiling of the box: answers {@code POST /v1/payments} with a fixed 201 JSON body of the

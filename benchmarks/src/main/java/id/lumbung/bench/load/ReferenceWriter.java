@@ -3,9 +3,9 @@ package id.lumbung.bench.load;
 import id.lumbung.reference.ReferenceDataGenerator;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** Writes a reference data set for load runs (terminal keys follow {@code DemoCredentials}). */
 @Command(name = "write-reference", mixinStandardHelpOptions = true, description = "Write coops.csv, traders.csv, terminals.csv for a load run.")

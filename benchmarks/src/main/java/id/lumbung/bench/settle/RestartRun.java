@@ -2,15 +2,15 @@ package id.lumbung.bench.settle;
 
 import id.lumbung.config.Durability;
 import id.lumbung.config.EngineConfig;
+import id.lumbung.core.ledger.Ledger;
 import id.lumbung.core.payment.PaymentBook;
 import id.lumbung.core.reference.ReferenceData;
+import id.lumbung.core.settlement.FeeSchedule;
 import id.lumbung.engine.Engine;
 import id.lumbung.journal.Journal;
-import id.lumbung.ledger.Ledger;
 import id.lumbung.metrics.EngineMetrics;
 import id.lumbung.reference.ReferenceDataGenerator;
 import id.lumbung.reference.ReferenceFiles;
-import id.lumbung.settlement.FeeSchedule;
 import id.lumbung.settlement.Settlement;
 import id.lumbung.snapshot.Snapshots;
 import id.lumbung.writer.JournalWriter;

@@ -1,11 +1,11 @@
 package id.lumbung.bench.load;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import id.lumbung.ingest.TerminalAuth;
 import id.lumbung.reference.DemoCredentials;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 class RequestSignerTest {
     @Test

@@ -1,8 +1,8 @@
 package id.lumbung.delivery.sftp;
 
 import id.lumbung.core.reference.Coop;
-import id.lumbung.files.FileDigest;
-import id.lumbung.settlement.BatchRecord;
+import id.lumbung.core.settlement.BatchRecord;
+import id.lumbung.core.settlement.FileDigest;
 import id.lumbung.settlement.Settlement;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;

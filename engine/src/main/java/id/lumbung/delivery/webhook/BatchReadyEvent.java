@@ -1,8 +1,8 @@
 package id.lumbung.delivery.webhook;
 
-import id.lumbung.files.FileDigest;
-import id.lumbung.settlement.Batch;
-import id.lumbung.settlement.BatchRecord;
+import id.lumbung.core.settlement.Batch;
+import id.lumbung.core.settlement.BatchRecord;
+import id.lumbung.core.settlement.FileDigest;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;

@@ -2,8 +2,8 @@ package id.lumbung.delivery.webhook;
 
 import id.lumbung.core.reference.Coop;
 import id.lumbung.core.reference.ReferenceData;
+import id.lumbung.core.settlement.BatchRecord;
 import id.lumbung.reference.DeliveryCredentials;
-import id.lumbung.settlement.BatchRecord;
 import id.lumbung.settlement.Settlement;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;

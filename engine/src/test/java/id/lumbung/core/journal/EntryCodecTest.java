@@ -1,12 +1,12 @@
 package id.lumbung.core.journal;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import java.util.Arrays;
 import java.util.Random;
 import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The journal entry layout: round trips (ASCII and UTF-8 strings), corruption and malformed bodies caught, version 1 still read. */
 class EntryCodecTest {

@@ -1,9 +1,5 @@
 package id.lumbung.core.obligation;
 
-import static id.lumbung.core.obligation.Obligations.date;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -11,6 +7,10 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import org.junit.jupiter.api.Test;
+
+import static id.lumbung.core.obligation.Obligations.date;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** An obligation book written and read back settles the next batch exactly as the original. */
 class ObligationBookSnapshotTest {

@@ -1,9 +1,9 @@
 package id.lumbung.core.obligation;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.time.LocalDate;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** The PUT and end fields' checks: which code and field each bad value gets. */
 class ObligationCheckTest {

@@ -1,5 +1,8 @@
 package id.lumbung.core.obligation;
 
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
 import static id.lumbung.core.obligation.ObligationKind.ANGSURAN;
 import static id.lumbung.core.obligation.ObligationKind.RETRIBUSI;
 import static id.lumbung.core.obligation.ObligationKind.SIMPANAN_WAJIB;
@@ -8,9 +11,6 @@ import static id.lumbung.core.obligation.Obligations.date;
 import static id.lumbung.core.obligation.Obligations.of;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
-import java.util.List;
-import org.junit.jupiter.api.Test;
 
 /** Each clause of the rule (DESIGN.md, "Member obligations", "Rule") on a small book. */
 class ObligationRuleTest {

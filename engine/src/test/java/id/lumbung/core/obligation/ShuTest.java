@@ -1,12 +1,12 @@
 package id.lumbung.core.obligation;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** Year-end surplus sharing: pools rounded down, shares by largest remainder, summing exactly to each pool. */
 class ShuTest {

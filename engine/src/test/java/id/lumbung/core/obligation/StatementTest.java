@@ -1,12 +1,12 @@
 package id.lumbung.core.obligation;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** A member's statement: the batches closed within the dates (Jakarta), their sums, the CSV rows. */
 class StatementTest {

@@ -1,17 +1,16 @@
 package id.lumbung.core.payment;
 
-import id.lumbung.core.journal.JournalEntry;
-import id.lumbung.core.journal.PaymentRequest;
-import id.lumbung.reference.ReferenceFiles;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import id.lumbung.config.Durability;
 import id.lumbung.core.journal.JournalCorruptException;
+import id.lumbung.core.journal.JournalEntry;
+import id.lumbung.core.journal.PaymentRequest;
 import id.lumbung.core.reference.ReferenceData;
 import id.lumbung.core.reference.Terminal;
+import id.lumbung.core.settlement.FeeSchedule;
 import id.lumbung.journal.Journal;
-import id.lumbung.settlement.FeeSchedule;
+import id.lumbung.metrics.EngineMetrics;
+import id.lumbung.reference.ReferenceFiles;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -21,6 +20,9 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The payment book on its own: idempotency bound, retention, replay determinism. */
 class PaymentBookTest {

@@ -4,11 +4,11 @@ import id.lumbung.core.journal.EntryCodec;
 import id.lumbung.core.journal.JournalEntry;
 import id.lumbung.core.journal.PaymentDraft;
 import id.lumbung.core.journal.PaymentRequest;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A {@link PaymentDraft} is the allocation-free form of a {@link PaymentRequest}: it must hash,

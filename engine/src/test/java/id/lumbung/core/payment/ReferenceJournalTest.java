@@ -1,15 +1,15 @@
 package id.lumbung.core.payment;
 
+import id.lumbung.config.Durability;
 import id.lumbung.core.journal.JournalEntry;
 import id.lumbung.core.journal.PaymentRequest;
-import id.lumbung.reference.ReferenceFiles;
-import static org.assertj.core.api.Assertions.assertThat;
-
-import id.lumbung.config.Durability;
 import id.lumbung.core.reference.JournaledReference;
 import id.lumbung.core.reference.ReferenceData;
+import id.lumbung.core.settlement.FeeSchedule;
 import id.lumbung.journal.Journal;
-import id.lumbung.settlement.FeeSchedule;
+import id.lumbung.metrics.EngineMetrics;
+import id.lumbung.reference.ReferenceFiles;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The payment book journals reference changes at their position and replays them: the baseline

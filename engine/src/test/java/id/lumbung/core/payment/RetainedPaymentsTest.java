@@ -1,13 +1,13 @@
 package id.lumbung.core.payment;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** The column store on its own: the key table against a map model, and window scans across chunks. */
 class RetainedPaymentsTest {

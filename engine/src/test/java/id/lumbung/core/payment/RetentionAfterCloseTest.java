@@ -1,21 +1,23 @@
 package id.lumbung.core.payment;
 
+import id.lumbung.config.Durability;
 import id.lumbung.core.journal.JournalEntry;
 import id.lumbung.core.journal.PaymentRequest;
-import id.lumbung.reference.ReferenceFiles;
-import static org.assertj.core.api.Assertions.assertThat;
-
-import id.lumbung.config.Durability;
 import id.lumbung.core.reference.ReferenceData;
 import id.lumbung.core.reference.Terminal;
+import id.lumbung.core.settlement.FeeSchedule;
 import id.lumbung.journal.Journal;
-import id.lumbung.settlement.FeeSchedule;
+import id.lumbung.metrics.EngineMetrics;
+import id.lumbung.reference.ReferenceFiles;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The retention sweep against a closed window that settlement has not read yet (found by the

@@ -1,17 +1,17 @@
 package id.lumbung.delivery.webhook;
 
-import id.lumbung.reference.ReferenceFiles;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import id.lumbung.core.reference.ReferenceData;
+import id.lumbung.core.settlement.FeeSchedule;
 import id.lumbung.reference.DeliveryCredentials;
-import id.lumbung.settlement.FeeSchedule;
+import id.lumbung.reference.ReferenceFiles;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** The wait between tries: doubling from 1 s, at most ±20%, capped at 10 minutes. */
 class RetryWaitTest {

@@ -1,4 +1,4 @@
-package id.lumbung.settlement;
+package id.lumbung.core.settlement;
 
 /**
  * One member's (trader's) totals inside a settlement batch. Money is whole rupiah.

@@ -1,11 +1,11 @@
-package id.lumbung.settlement;
-
-import static org.assertj.core.api.Assertions.assertThat;
+package id.lumbung.core.settlement;
 
 import id.lumbung.config.EngineConfig;
 import java.time.Instant;
 import java.time.ZoneId;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 class CutoffScheduleTest {
     private final CutoffSchedule jakarta = new CutoffSchedule(EngineConfig.cutoffs(EngineConfig.CUTOFFS_DEFAULT),

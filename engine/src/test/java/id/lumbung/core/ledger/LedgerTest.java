@@ -1,12 +1,12 @@
-package id.lumbung.ledger;
+package id.lumbung.core.ledger;
+
+import id.lumbung.core.settlement.Batch;
+import id.lumbung.core.settlement.MemberTotals;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
-import id.lumbung.settlement.Batch;
-import id.lumbung.settlement.MemberTotals;
-import java.util.List;
-import org.junit.jupiter.api.Test;
 
 /** The ledger books balanced batches exactly and refuses, untouched, a booking whose credits differ from its debit. */
 class LedgerTest {

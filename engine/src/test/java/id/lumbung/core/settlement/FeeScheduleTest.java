@@ -1,7 +1,4 @@
-package id.lumbung.settlement;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+package id.lumbung.core.settlement;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -9,6 +6,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class FeeScheduleTest {
 

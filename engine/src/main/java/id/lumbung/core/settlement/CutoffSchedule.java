@@ -1,4 +1,4 @@
-package id.lumbung.settlement;
+package id.lumbung.core.settlement;
 
 import java.time.Instant;
 import java.time.LocalTime;

@@ -1,4 +1,4 @@
-package id.lumbung.files;
+package id.lumbung.core.settlement;
 
 import id.lumbung.core.digest.Sha256;
 import java.util.Base64;

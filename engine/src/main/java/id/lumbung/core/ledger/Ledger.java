@@ -1,7 +1,7 @@
-package id.lumbung.ledger;
+package id.lumbung.core.ledger;
 
+import id.lumbung.core.settlement.Batch;
 import id.lumbung.core.snapshot.SnapshotException;
-import id.lumbung.settlement.Batch;
 import id.lumbung.snapshot.SnapshotIn;
 import id.lumbung.snapshot.SnapshotOut;
 import java.util.concurrent.atomic.AtomicLongArray;

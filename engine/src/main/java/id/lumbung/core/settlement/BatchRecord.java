@@ -1,6 +1,5 @@
-package id.lumbung.settlement;
+package id.lumbung.core.settlement;
 
-import id.lumbung.files.FileDigest;
 import java.util.List;
 
 /**
