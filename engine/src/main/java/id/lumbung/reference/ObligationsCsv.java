@@ -3,6 +3,7 @@ package id.lumbung.reference;
 import id.lumbung.core.obligation.Checked;
 import id.lumbung.core.obligation.Obligation;
 import id.lumbung.core.obligation.ObligationBook;
+import id.lumbung.core.reference.ReferenceDataException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;

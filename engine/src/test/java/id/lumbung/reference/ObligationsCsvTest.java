@@ -2,6 +2,7 @@ package id.lumbung.reference;
 
 import id.lumbung.core.obligation.Obligation;
 import id.lumbung.core.obligation.ObligationKind;
+import id.lumbung.core.reference.ReferenceDataException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -23,7 +24,7 @@ class ObligationsCsvTest {
     Path dir;
 
     private List<ObligationsCsv.Row> read(String content) throws Exception {
-        ReferenceFiles.writeFile(dir, ObligationsCsv.FILE, content);
+        ReferenceCsvs.writeFile(dir, ObligationsCsv.FILE, content);
         return ObligationsCsv.read(dir, COOP_OF);
     }
 

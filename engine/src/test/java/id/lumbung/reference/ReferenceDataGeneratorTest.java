@@ -29,12 +29,12 @@ class ReferenceDataGeneratorTest {
     void writesPlainCsvLinesEndingInNewline() throws Exception {
         ReferenceDataGenerator.write(dir, 2, 2, 2, SEED);
         String key = java.util.HexFormat.of().formatHex(DemoCredentials.terminalKey("T0000001"));
-        assertThat(Files.readString(dir.resolve(ReferenceData.TERMINALS_FILE))).startsWith(
+        assertThat(Files.readString(dir.resolve(ReferenceFiles.TERMINALS_FILE))).startsWith(
                 "terminal_id,trader_id,key_hex,status,next_key_hex\nT0000001,TR00000001," + key + ",ACTIVE,\n");
         String token = java.util.HexFormat.of().formatHex(DemoCredentials.coopTokenSha256("KSP000002"));
-        assertThat(Files.readString(dir.resolve(ReferenceData.COOPS_FILE))).endsWith(
+        assertThat(Files.readString(dir.resolve(ReferenceFiles.COOPS_FILE))).endsWith(
                 "\nKSP000002,Koperasi Pasar 2,00000000000002," + token + "\n");
-        assertThat(Files.readString(dir.resolve(ReferenceData.TRADERS_FILE)))
+        assertThat(Files.readString(dir.resolve(ReferenceFiles.TRADERS_FILE)))
                 .startsWith("trader_id,coop_id,name,fee_plan\nTR00000001,KSP000001,Pedagang 1,");
     }
 

@@ -9,8 +9,6 @@ import id.lumbung.core.payment.PaymentBook;
 import id.lumbung.core.payment.PostOutcome;
 import id.lumbung.core.reference.ReferenceData;
 import id.lumbung.journal.Journal;
-import id.lumbung.metrics.EngineMetrics;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -36,7 +34,7 @@ class SettlerTest {
         List<ClosedWindow> windows = new ArrayList<>();
         try (Journal journal = new Journal(dir, Durability.ASYNC)) {
             PaymentBook book = new PaymentBook(ref, Clock.fixed(Instant.ofEpochMilli(NOW_MS), ZoneOffset.UTC), journal,
-                    windows::add, TimeUnit.DAYS.toMillis(7), 1_000, new EngineMetrics(new SimpleMeterRegistry()));
+                    windows::add, TimeUnit.DAYS.toMillis(7), 1_000);
             post(book, ref, "T0000001", "a", 600_000);
             post(book, ref, "T0000002", "b", 100_000);
             post(book, ref, "T0000003", "c", 15_000);
@@ -56,7 +54,7 @@ class SettlerTest {
     }
 
     private static ReferenceData reference() throws Exception {
-        return ReferenceData.loadBundledDemo(FeeSchedule.defaults().toConfig().keySet());
+        return id.lumbung.reference.ReferenceFiles.loadBundledDemo(FeeSchedule.defaults().toConfig().keySet());
     }
 
     private static Ledger ledgerFor(ReferenceData ref) {
