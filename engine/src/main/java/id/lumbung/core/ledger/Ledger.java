@@ -1,9 +1,8 @@
 package id.lumbung.core.ledger;
 
-import id.lumbung.core.settlement.Batch;
 import id.lumbung.core.snapshot.SnapshotException;
-import id.lumbung.snapshot.SnapshotIn;
-import id.lumbung.snapshot.SnapshotOut;
+import id.lumbung.core.snapshot.SnapshotReader;
+import id.lumbung.core.snapshot.SnapshotWriter;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
@@ -46,31 +45,35 @@ public final class Ledger {
     }
 
     /**
-     * Books one batch.
+     * Books one batch: the clearing account is debited its gross, fee income credited its fee, and
+     * each member its net.
      *
-     * @param memberTraderIndexes trader index of each of {@code batch.members()}, in the same order
+     * @param memberTraderIndexes trader index of each member of the batch
+     * @param memberNetRupiah each member's net, in the same order
+     * @param members how many of the two arrays' entries are the batch's
      * @return the postings, for the ledger file
      */
-    public Postings book(int coopIndex, Batch batch, int[] memberTraderIndexes) {
-        long debits = batch.grossRupiah();
-        long credits = batch.feeRupiah();
-        for (int i = 0; i < memberTraderIndexes.length; i++) {
-            credits += batch.members().get(i).netRupiah();
+    public Postings book(int coopIndex, String batchId, long grossRupiah, long feeRupiah, int[] memberTraderIndexes,
+            long[] memberNetRupiah, int members) {
+        long netRupiah = grossRupiah - feeRupiah;
+        long credits = feeRupiah;
+        for (int i = 0; i < members; i++) {
+            credits += memberNetRupiah[i];
         }
-        if (debits != credits) {
-            throw new IllegalStateException("batch " + batch.batchId() + " does not balance: debits " + debits
+        if (grossRupiah != credits) {
+            throw new IllegalStateException("batch " + batchId + " does not balance: debits " + grossRupiah
                     + " != credits " + credits);
         }
-        for (int i = 0; i < memberTraderIndexes.length; i++) {
-            memberCreditRupiah.addAndGet(memberTraderIndexes[i], batch.members().get(i).netRupiah());
+        for (int i = 0; i < members; i++) {
+            memberCreditRupiah.addAndGet(memberTraderIndexes[i], memberNetRupiah[i]);
         }
-        coopCreditRupiah.addAndGet(coopIndex, batch.netRupiah());
-        clearingDebitRupiah += batch.grossRupiah();
-        feeIncomeCreditRupiah += batch.feeRupiah();
+        coopCreditRupiah.addAndGet(coopIndex, netRupiah);
+        clearingDebitRupiah += grossRupiah;
+        feeIncomeCreditRupiah += feeRupiah;
         if (clearingDebitRupiah != feeIncomeCreditRupiah + totalCoopCredits()) {
-            throw new IllegalStateException("ledger out of balance after batch " + batch.batchId());
+            throw new IllegalStateException("ledger out of balance after batch " + batchId);
         }
-        return new Postings(batch.batchId(), batch.grossRupiah(), batch.feeRupiah(), batch.netRupiah());
+        return new Postings(batchId, grossRupiah, feeRupiah, netRupiah);
     }
 
     private long totalCoopCredits() {
@@ -102,7 +105,7 @@ public final class Ledger {
     }
 
     /** Writes every balance (the settlement thread has stopped). */
-    public void writeTo(SnapshotOut out) {
+    public void writeTo(SnapshotWriter out) {
         out.writeInt(coopCreditRupiah.length());
         out.writeInt(memberCreditRupiah.length());
         for (int i = 0; i < coopCreditRupiah.length(); i++) {
@@ -116,7 +119,7 @@ public final class Ledger {
     }
 
     /** Loads balances {@link #writeTo} wrote, and checks that they balance as after every batch. */
-    public void readFrom(SnapshotIn in) {
+    public void readFrom(SnapshotReader in) {
         int coops = in.readInt();
         int members = in.readInt();
         // the reference may hold more than the snapshot's ledger (added after its last batch), never fewer

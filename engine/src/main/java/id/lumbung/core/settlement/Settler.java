@@ -8,8 +8,8 @@ import id.lumbung.core.reference.Coop;
 import id.lumbung.core.reference.ReferenceData;
 import id.lumbung.core.reference.Trader;
 import id.lumbung.core.snapshot.SnapshotException;
-import id.lumbung.snapshot.SnapshotIn;
-import id.lumbung.snapshot.SnapshotOut;
+import id.lumbung.core.snapshot.SnapshotReader;
+import id.lumbung.core.snapshot.SnapshotWriter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -175,7 +175,11 @@ public final class Settler {
         Batch batch = new Batch(PaymentBook.batchId(c.coopId(), window.closeSequence()), c.coopId(),
                 part.firstSequence(), part.lastSequence(), window.closedAtEpochMs(), members, payments, gross, fee,
                 gross - fee, closingBalanceByCoop[coop]);
-        ledger.book(coop, batch, Arrays.copyOf(memberIndexes, members.size()));
+        long[] memberNets = new long[members.size()];
+        for (int i = 0; i < memberNets.length; i++) {
+            memberNets[i] = members.get(i).netRupiah();
+        }
+        ledger.book(coop, batch.batchId(), gross, fee, memberIndexes, memberNets, memberNets.length);
         closingBalanceByCoop[coop] = batch.closingBalanceRupiah();
         return batch;
     }
@@ -198,7 +202,7 @@ public final class Settler {
      *
      * @param batchesByCoop per cooperative index, its listed batches, oldest first
      */
-    public void writeTo(SnapshotOut out, long settledCloseSequence, long lastCloseEpochMs,
+    public void writeTo(SnapshotWriter out, long settledCloseSequence, long lastCloseEpochMs,
             List<? extends List<BatchRecord>> batchesByCoop) {
         out.writeLong(settledCloseSequence);
         out.writeLong(lastCloseEpochMs);
@@ -212,7 +216,7 @@ public final class Settler {
         }
     }
 
-    private void writeBatch(SnapshotOut out, BatchRecord r) {
+    private void writeBatch(SnapshotWriter out, BatchRecord r) {
         Batch b = r.batch();
         out.writeString(b.batchId());
         out.writeLong(b.firstSequence());
@@ -261,7 +265,7 @@ public final class Settler {
      *
      * @throws SnapshotException naming the batch or cooperative at fault
      */
-    public Listing readFrom(SnapshotIn in) {
+    public Listing readFrom(SnapshotReader in) {
         long settledCloseSequence = in.readLong();
         long lastCloseEpochMs = in.readLong();
         int coops = in.readInt();
@@ -293,7 +297,7 @@ public final class Settler {
         return new Listing(settledCloseSequence, lastCloseEpochMs, byCoop);
     }
 
-    private BatchRecord readBatch(SnapshotIn in, int coop) {
+    private BatchRecord readBatch(SnapshotReader in, int coop) {
         Coop c = reference.coop(coop);
         String batchId = in.readString(SNAPSHOT_STRING_BYTES_MAX);
         long first = in.readLong();

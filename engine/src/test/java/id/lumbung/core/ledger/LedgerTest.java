@@ -20,6 +20,16 @@ class LedgerTest {
                 new MemberTotals("TR-1", 1, 5_000, 0, 5_000)), 2, 20_000, 105, 19_895, openingBalanceRupiah);
     }
 
+    /** Books the first {@code memberTraderIndexes.length} members of {@code batch} for cooperative 0. */
+    private static Ledger.Postings book(Ledger ledger, Batch batch, int[] memberTraderIndexes) {
+        long[] nets = new long[memberTraderIndexes.length];
+        for (int i = 0; i < nets.length; i++) {
+            nets[i] = batch.members().get(i).netRupiah();
+        }
+        return ledger.book(0, batch.batchId(), batch.grossRupiah(), batch.feeRupiah(), memberTraderIndexes, nets,
+                nets.length);
+    }
+
     private static long[] balances(Ledger ledger) {
         return new long[] {ledger.clearingDebitRupiah(), ledger.feeIncomeCreditRupiah(), ledger.coopBalanceRupiah(0),
                 ledger.coopBalanceRupiah(1), ledger.memberBalanceRupiah(0), ledger.memberBalanceRupiah(1),
@@ -29,7 +39,7 @@ class LedgerTest {
     @Test
     void booksABalancedBatchAsClearingDebitFeeCreditAndMemberCredits() {
         Ledger ledger = new Ledger(COOPS, TRADERS);
-        Ledger.Postings p = ledger.book(0, batch("C0-3", 0), new int[] {0, 1});
+        Ledger.Postings p = book(ledger, batch("C0-3", 0), new int[] {0, 1});
         assertThat(p).isEqualTo(new Ledger.Postings("C0-3", 20_000, 105, 19_895));
         assertThat(balances(ledger)).containsExactly(20_000, 105, 19_895, 0, 14_895, 5_000, 0);
     }
@@ -42,10 +52,10 @@ class LedgerTest {
     @Test
     void refusesABookingWhoseCreditsDifferFromItsDebitAndBooksNothing() {
         Ledger ledger = new Ledger(COOPS, TRADERS);
-        ledger.book(0, batch("C0-3", 0), new int[] {0, 1});
+        book(ledger, batch("C0-3", 0), new int[] {0, 1});
         long[] before = balances(ledger);
 
-        assertThatThrownBy(() -> ledger.book(0, batch("C0-6", 19_895), new int[] {0}))
+        assertThatThrownBy(() -> book(ledger, batch("C0-6", 19_895), new int[] {0}))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessage("batch C0-6 does not balance: debits 20000 != credits 15000");
         assertThat(balances(ledger)).containsExactly(before);
