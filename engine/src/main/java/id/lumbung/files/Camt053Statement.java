@@ -1,5 +1,6 @@
 package id.lumbung.files;
 
+import id.lumbung.payment.PaymentRules;
 import id.lumbung.reference.Coop;
 import id.lumbung.settlement.Batch;
 import id.lumbung.settlement.MemberTotals;
@@ -26,9 +27,6 @@ public final class Camt053Statement {
 
     /** The message's XML namespace. */
     public static final String NAMESPACE = "urn:iso:std:iso:20022:tech:xsd:camt.053.001.09";
-
-    /** Settlement is in rupiah only. */
-    public static final String CURRENCY = "IDR";
 
     /** Time zone of every timestamp in the file: Lumbung's cut-offs are Jakarta local times (+07:00, no DST). */
     public static final ZoneId ZONE = ZoneId.of("Asia/Jakarta");
@@ -142,7 +140,7 @@ public final class Camt053Statement {
         doc.leaf("Id", coop.settlementAccount());
         doc.close();
         doc.close();
-        doc.leaf("Ccy", CURRENCY);
+        doc.leaf("Ccy", PaymentRules.CURRENCY);
         doc.close();
     }
 
@@ -340,7 +338,7 @@ public final class Camt053Statement {
         /** Starts a leaf amount element, {@code <name Ccy="IDR">}; write the amount, then {@link #leafEnd}. */
         void amountStart(String name) {
             start(name);
-            out.ascii(" Ccy=\"").ascii(CURRENCY).ascii("\">");
+            out.ascii(" Ccy=\"").ascii(PaymentRules.CURRENCY).ascii("\">");
             leafName = name;
         }
 

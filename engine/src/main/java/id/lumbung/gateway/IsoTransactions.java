@@ -3,6 +3,7 @@ package id.lumbung.gateway;
 import id.lumbung.config.IsoMacMode;
 import id.lumbung.payment.PaymentCommands;
 import id.lumbung.payment.PaymentRequest;
+import id.lumbung.payment.PaymentRules;
 import id.lumbung.payment.PaymentView;
 import id.lumbung.payment.PostOutcome;
 import id.lumbung.payment.VoidOutcome;
@@ -27,8 +28,6 @@ import java.util.function.IntFunction;
 final class IsoTransactions {
 
     static final String APPROVED = "00";
-    static final String CURRENCY_IDR_NUMERIC = "360";
-    static final String CURRENCY_IDR = "IDR";
     static final String METHOD_CARD = "CARD";
     static final String METHOD_QRIS = "QRIS";
     /** Asia/Jakarta (WIB) is UTC+07:00 all year, with no daylight saving since 1964: 7 * 3600 s. */
@@ -59,18 +58,18 @@ final class IsoTransactions {
     private final IntFunction<String> traderIdByIndex;
     private final Clock clock;
     private final IsoMetrics metrics;
-    private final long amountMaxRupiah;
+    private final PaymentRules rules;
     private final IsoMacMode macMode;
 
     IsoTransactions(PaymentCommands commands, Function<String, Terminal> terminalById,
-            IntFunction<String> traderIdByIndex, Clock clock, IsoMetrics metrics, long amountMaxRupiah,
+            IntFunction<String> traderIdByIndex, Clock clock, IsoMetrics metrics, PaymentRules rules,
             IsoMacMode macMode) {
         this.commands = commands;
         this.terminalById = terminalById;
         this.traderIdByIndex = traderIdByIndex;
         this.clock = clock;
         this.metrics = metrics;
-        this.amountMaxRupiah = amountMaxRupiah;
+        this.rules = rules;
         this.macMode = macMode;
     }
 
@@ -127,7 +126,7 @@ final class IsoTransactions {
             rejectPayment(exchange, Rejection.MALFORMED_MESSAGE);
             return;
         }
-        PaymentRequest request = new PaymentRequest(terminal.terminalId(), rrn, m.numeric(FIELD_AMOUNT) / 100, CURRENCY_IDR,
+        PaymentRequest request = new PaymentRequest(terminal.terminalId(), rrn, m.numeric(FIELD_AMOUNT) / PaymentRules.MINOR_UNITS_PER_RUPIAH, PaymentRules.CURRENCY,
                 occurredAtEpochMs, JAKARTA_OFFSET_SECONDS, payerRef == null ? METHOD_QRIS : METHOD_CARD,
                 payerRef, m.trimmedChars(FIELD_MERCHANT));
         commands.post(request, terminal, exchange.context(), exchange.onPosted());
@@ -145,10 +144,10 @@ final class IsoTransactions {
             return Rejection.UNSUPPORTED_TRANSACTION;
         }
         // ISO 4217 gives IDR exponent 2: 000001500000 is Rp15,000.00; sen are not in circulation
-        if (amountMinor == 0 || amountMinor % 100 != 0 || amountMinor / 100 > amountMaxRupiah) {
+        if (!rules.minorUnitsInRange(amountMinor)) {
             return Rejection.INVALID_AMOUNT;
         }
-        if (!m.charsEqual(FIELD_CURRENCY, CURRENCY_IDR_NUMERIC)) {
+        if (!m.charsEqual(FIELD_CURRENCY, PaymentRules.CURRENCY_NUMERIC)) {
             return Rejection.INVALID_CURRENCY;
         }
         String merchantId = m.trimmedChars(FIELD_MERCHANT);
