@@ -35,8 +35,24 @@ public final class PostLane {
         void wake();
     }
 
-    private final PaymentBook book;
-    private final JournalWriter writer;
+    /** What posts a slot's drafts, on the writer thread: the {@link PaymentBook}. */
+    public interface Poster {
+        void post(PaymentDraft draft, Terminal terminal, PostResult out);
+
+        void postAll(PaymentDraft[] drafts, int n, Terminal terminal, PostResult[] out);
+    }
+
+    /**
+     * Where filled slots go: the journal writer's queue, which runs each slot ({@link Slot#execute})
+     * and, once its group is as durable as configured, completes it ({@link Slot#complete}); false
+     * when it cannot take the slot (full or stopped).
+     */
+    public interface Queue {
+        boolean offer(Slot slot);
+    }
+
+    private final Poster poster;
+    private final Queue queue;
     private final Answers answers;
     private final Wake wake;
     /**
@@ -55,9 +71,24 @@ public final class PostLane {
     private final AtomicReference<Slot> finished = new AtomicReference<>();
     private final AtomicBoolean wakePending = new AtomicBoolean();
 
+    /** A lane posting into {@code book} through {@code writer}: the engine's. */
     public PostLane(PaymentBook book, JournalWriter writer, Answers answers, Wake wake) {
-        this.book = book;
-        this.writer = writer;
+        this(new Poster() {
+            @Override
+            public void post(PaymentDraft draft, Terminal terminal, PostResult out) {
+                book.post(draft, terminal, out);
+            }
+
+            @Override
+            public void postAll(PaymentDraft[] drafts, int n, Terminal terminal, PostResult[] out) {
+                book.postAll(drafts, n, terminal, out);
+            }
+        }, writer::offer, answers, wake);
+    }
+
+    public PostLane(Poster poster, Queue queue, Answers answers, Wake wake) {
+        this.poster = poster;
+        this.queue = queue;
         this.answers = answers;
         this.wake = wake;
     }
@@ -100,7 +131,7 @@ public final class PostLane {
     public void submit(Slot slot) {
         if (slot.nothingToPost()) {
             answerAndFree(slot);
-        } else if (!writer.offer(slot)) {
+        } else if (!queue.offer(slot)) {
             slot.refuseAll(PostOutcome.Result.JOURNAL_UNAVAILABLE);
             answerAndFree(slot);
         }
@@ -213,7 +244,7 @@ public final class PostLane {
 
         @Override
         public void execute() {
-            lane.book.post(draft, terminal, result);
+            lane.poster.post(draft, terminal, result);
         }
 
         @Override
@@ -282,7 +313,7 @@ public final class PostLane {
 
         @Override
         public void execute() {
-            lane.book.postAll(drafts, size, terminal, results);
+            lane.poster.postAll(drafts, size, terminal, results);
         }
 
         /** A batch whose every item was refused before posting is answered without a trip to the writer. */
