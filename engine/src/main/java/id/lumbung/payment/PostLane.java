@@ -6,8 +6,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * One event loop's way to post payments to the journal writer without allocating per payment
- * (STYLE.md: the hot path allocates nothing once warm). The loop takes a reused slot
+ * The one way payments reach the journal writer, for HTTP (one lane per event loop) and ISO 8583
+ * (one lane per connection, on its loop), without allocating per payment (STYLE.md: the hot path
+ * allocates nothing once warm). The loop takes a reused slot
  * ({@link #single}, {@link #batch}), fills its {@link PaymentDraft}s, and {@link #submit}s it; the
  * writer posts it into the slot's {@link PostResult}s and, once the group is as durable as
  * configured, hands it back; the loop answers from it in {@link #drain} and the slot returns to the
