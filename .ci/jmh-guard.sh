@@ -17,7 +17,9 @@
 #  - The post rows (PostLaneBenchmark: a new payment, a batch of 100, and a terminal's retry, from
 #    body to answer through a reused lane slot) are the posting thread's allocation minus the book's own storage
 #    growth (columns and key table, which grow with the payments retained), per post: the aux
-#    counters postGarbageBytes / posts.
+#    counters postGarbageBytes / posts. The ISO 8583 rows (IsoPurchaseBenchmark: a new purchase and a
+#    terminal's retry, from frame bytes through decode, MAC check and the lane to the signed answer)
+#    are measured the same way.
 #  - A "ceiling" row would allocate by design and must stay at or below its recorded value + 10%
 #    (rounded up to 8 B): lower a ceiling when the engine gets better, raise one only with a reason
 #    in the commit message. No row has a ceiling: a retry is checked by the lane's retry row (the
@@ -32,7 +34,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# benchmark (under id.lumbung.bench., or id.lumbung. for payment.*) metric           limit   kind
+# benchmark (under id.lumbung.bench., or id.lumbung. for payment.* and gateway.*) metric limit kind
 limits=$(cat <<'EOF'
 EntryCodecBenchmark.encodePayment             gc.alloc.rate.norm                   0.5     zero
 EntryCodecBenchmark.decodeForReplay           gc.alloc.rate.norm                   0.5     zero
@@ -54,6 +56,8 @@ payment.KeyTableBenchmark.insertReplacingKey  gc.alloc.rate.norm                
 PostLaneBenchmark.postKnownKey                postGarbageBytes/posts               0.5     zero
 PostLaneBenchmark.postNewKey                  postGarbageBytes/posts               0.5     zero
 PostLaneBenchmark.postNewBatch100             postGarbageBytes/posts               0.5     zero
+gateway.IsoPurchaseBenchmark.purchaseNewKey   postGarbageBytes/posts               0.5     zero
+gateway.IsoPurchaseBenchmark.purchaseKnownKey postGarbageBytes/posts               0.5     zero
 EOF
 )
 
@@ -72,7 +76,7 @@ else
     fi
     regexes=()
     while read -r name _; do
-        [[ "$name" == payment.* ]] && package="" || package="bench\\."
+        [[ "$name" == payment.* || "$name" == gateway.* ]] && package="" || package="bench\\."
         [[ -n "$name" ]] && regexes+=("^id\\.lumbung\\.${package}${name//./\\.}\$")
     done <<< "$limits"
     echo "jmh-guard: running ${#regexes[@]} benchmarks (-f 1 -wi 3 -w 1s -i 3 -r 1s -prof gc), log in $log"

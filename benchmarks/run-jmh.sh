@@ -4,8 +4,9 @@
 # About 33 benchmarks x ~7 s each (fork start + 5 s) = roughly 4 minutes.
 #
 # Usage: benchmarks/run-jmh.sh [REGEX] [extra JMH args...]
-#   REGEX defaults to every hot-path benchmark: 'id.lumbung.bench' and the idempotency index's
-#   benchmark, which lives in id.lumbung.core.payment for package access. SKIP_BUILD=1 skips the Maven build.
+#   REGEX defaults to every hot-path benchmark: 'id.lumbung.bench', the idempotency index's
+#   benchmark in id.lumbung.core.payment and the ISO purchase's in id.lumbung.gateway (for package access).
+#   SKIP_BUILD=1 skips the Maven build.
 #   MVN_OFFLINE=  (empty) lets Maven download; the default is offline (-o).
 # Output: benchmarks/target/jmh-results.txt (human-readable log and summary table)
 #         benchmarks/target/jmh-results.json (machine-readable results)
@@ -16,7 +17,7 @@ command_line="benchmarks/run-jmh.sh $*"
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
-regex="${1:-^id\.lumbung\.(bench|core\.payment)\.}"
+regex="${1:-^id\.lumbung\.(bench|core\.payment|gateway)\.}"
 shift || true
 mvn_offline="${MVN_OFFLINE--o}"
 

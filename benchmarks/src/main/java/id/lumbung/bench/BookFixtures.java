@@ -8,7 +8,6 @@ import id.lumbung.core.settlement.FeeSchedule;
 import id.lumbung.journal.Journal;
 import id.lumbung.reference.ReferenceDataGenerator;
 import id.lumbung.reference.ReferenceFiles;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,9 +16,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A payment book as the engine builds one (see settle/SettlementScaleRun), for the benchmarks that
- * drive {@link PaymentBook} directly on the benchmark thread instead of through the journal writer.
+ * drive {@link PaymentBook} directly on the benchmark thread instead of through the journal writer
+ * (public for the benchmarks that live in an engine package for its package-private classes).
  */
-final class BookFixtures {
+public final class BookFixtures {
     /** Generated reference data: 10 cooperatives, 1,000 traders, one terminal each; seeded. */
     static final int COOPS = 10;
     static final int TRADERS = 1_000;
@@ -35,17 +35,17 @@ final class BookFixtures {
     }
 
     /** Writes the generated reference data into {@code dir} and loads it. */
-    static ReferenceData reference(Path dir) throws IOException, ReferenceDataException {
+    public static ReferenceData reference(Path dir) throws IOException, ReferenceDataException {
         ReferenceDataGenerator.write(dir, COOPS, TRADERS, TERMINALS, 42);
         return ReferenceFiles.load(dir, fees().toConfig().keySet());
     }
 
-    /** A book with no cap on retained payments, metrics on a SimpleMeterRegistry. */
-    static PaymentBook book(ReferenceData ref, Journal journal, WindowSink windows) {
+    /** A book with no cap on retained payments. */
+    public static PaymentBook book(ReferenceData ref, Journal journal, WindowSink windows) {
         return new PaymentBook(ref, Clock.systemUTC(), journal, windows, RETENTION_MS, Integer.MAX_VALUE);
     }
 
-    static Path tempDir(String prefix) throws IOException {
+    public static Path tempDir(String prefix) throws IOException {
         return Files.createTempDirectory(prefix);
     }
 }

@@ -155,7 +155,7 @@ public class JournalAppendBenchmark extends HotPathBenchmark {
         j.entries += GROUP_ENTRIES;
     }
 
-    static void deleteRecursively(Path dir) {
+    public static void deleteRecursively(Path dir) {
         try (Stream<Path> paths = Files.walk(dir)) {
             for (Path p : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
                 Files.delete(p);

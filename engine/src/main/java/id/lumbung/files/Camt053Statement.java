@@ -1,5 +1,6 @@
 package id.lumbung.files;
 
+import id.lumbung.core.payment.PaymentRules;
 import id.lumbung.core.reference.Coop;
 import id.lumbung.core.settlement.Batch;
 import id.lumbung.core.settlement.MemberTotals;
@@ -31,9 +32,6 @@ public final class Camt053Statement {
 
     /** The message's XML namespace. */
     public static final String NAMESPACE = "urn:iso:std:iso:20022:tech:xsd:camt.053.001.09";
-
-    /** Settlement is in rupiah only. */
-    public static final String CURRENCY = "IDR";
 
     /** Time zone of every timestamp in the file: Lumbung's cut-offs are Jakarta local times (+07:00, no DST). */
     public static final ZoneId ZONE = ZoneId.of("Asia/Jakarta");
@@ -151,7 +149,7 @@ public final class Camt053Statement {
         doc.leaf("Id", coop.settlementAccount());
         doc.close();
         doc.close();
-        doc.leaf("Ccy", CURRENCY);
+        doc.leaf("Ccy", PaymentRules.CURRENCY);
         doc.close();
     }
 
@@ -295,7 +293,7 @@ public final class Camt053Statement {
         /** {@code <name Ccy="IDR">} with whole rupiah as a two-decimal amount. */
         void amount(String name, long rupiah) throws XMLStreamException {
             start(name);
-            xml.writeAttribute("Ccy", CURRENCY);
+            xml.writeAttribute("Ccy", PaymentRules.CURRENCY);
             xml.writeCharacters(decimal(rupiah));
             xml.writeEndElement();
         }

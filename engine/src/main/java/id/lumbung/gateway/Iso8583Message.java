@@ -136,8 +136,62 @@ public final class Iso8583Message {
      * {@code IF_CHAR} with trailing spaces); {@code null} when absent, not printable or blank.
      */
     public String trimmedChars(int field) {
-        if (!isPrintable(field)) {
+        long span = trimmed(field);
+        if (span < 0) {
             return null;
+        }
+        int from = (int) (span >>> 32);
+        return new String(buffer, from, (int) span - from, StandardCharsets.US_ASCII);
+    }
+
+    /**
+     * {@link #trimmedChars} copied into {@code into} instead of a new String: the number of
+     * characters, or -1 when the field is absent, not printable, blank or longer than {@code into}.
+     */
+    public int trimmedChars(int field, char[] into) {
+        long span = trimmed(field);
+        if (span < 0) {
+            return -1;
+        }
+        int from = (int) (span >>> 32);
+        int n = (int) span - from;
+        if (n > into.length) {
+            return -1;
+        }
+        for (int i = 0; i < n; i++) {
+            into[i] = (char) buffer[from + i];
+        }
+        return n;
+    }
+
+    /** Whether {@link #trimmedChars} would equal {@code s}, without making the String. */
+    public boolean trimmedCharsEqual(int field, String s) {
+        long span = trimmed(field);
+        if (span < 0) {
+            return false;
+        }
+        int from = (int) (span >>> 32);
+        int n = (int) span - from;
+        if (n != s.length()) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            if ((buffer[from + i] & 0xFF) != s.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether {@link #trimmedChars} would give a String (present, printable, not blank). */
+    public boolean hasTrimmedChars(int field) {
+        return trimmed(field) >= 0;
+    }
+
+    /** The trimmed content's offsets as {@code from << 32 | to}; -1 when absent, not printable or blank. */
+    private long trimmed(int field) {
+        if (!isPrintable(field)) {
+            return -1;
         }
         int from = contentOffset[field];
         int to = from + contentBytes[field];
@@ -147,7 +201,7 @@ public final class Iso8583Message {
         while (to > from && buffer[to - 1] == ' ') {
             to--;
         }
-        return from == to ? null : new String(buffer, from, to - from, StandardCharsets.US_ASCII);
+        return from == to ? -1 : (long) from << 32 | to;
     }
 
     int contentOffset(int field) {

@@ -1,7 +1,9 @@
 package id.lumbung.gateway;
 
+import id.lumbung.writer.PostLane;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.net.NetSocket;
 import java.lang.System.Logger.Level;
 import java.lang.System.Logger;
@@ -16,7 +18,7 @@ import java.lang.System.Logger;
  * paused. A zero-length, oversize or undecodable frame stops reading, lets the answers already
  * owed go out, and closes this connection only.
  */
-final class IsoConnection {
+final class IsoConnection implements IsoExchange.Link {
 
     static final int HEADER_BYTES = 2;
     private static final Logger LOG = System.getLogger(IsoConnection.class.getName());
@@ -27,6 +29,8 @@ final class IsoConnection {
     private final IsoMetrics metrics;
     private final IsoExchange[] ring = new IsoExchange[IsoGateway.IN_FLIGHT_MAX];
     private final IsoMac mac = new IsoMac();
+    /** This connection's purchases post through it; its answers come back on this loop. */
+    private final PostLane lane;
     /** Sequence number of the oldest unanswered request; {@code tail} is the next one's. */
     private long head;
     private long tail;
@@ -51,6 +55,12 @@ final class IsoConnection {
         this.context = context;
         this.transactions = transactions;
         this.metrics = metrics;
+        // the wake-up runs the lane's drain on this loop without allocating, as HttpIngest's does:
+        // runOnContext would wrap its handler in a new task per call (one per group commit)
+        ContextInternal loop = (ContextInternal) context;
+        Runnable drain = () -> lane().drain();
+        Runnable drainOnLoop = () -> loop.dispatch(drain);
+        this.lane = transactions.lane(() -> loop.executor().execute(drainOnLoop));
     }
 
     void start() {
@@ -61,16 +71,24 @@ final class IsoConnection {
         socket.closeHandler(v -> onClosed());
     }
 
-    Context context() {
+    @Override
+    public Context context() {
         return context;
     }
 
-    String certifiedTerminalId() {
+    @Override
+    public String certifiedTerminalId() {
         return certifiedTerminalId;
     }
 
-    IsoMac mac() {
+    @Override
+    public IsoMac mac() {
         return mac;
+    }
+
+    @Override
+    public PostLane lane() {
+        return lane;
     }
 
     private int inFlight() {
@@ -153,7 +171,8 @@ final class IsoConnection {
     }
 
     /** An exchange has its answer: send every answer that is next in line. */
-    void answered() {
+    @Override
+    public void answered() {
         if (!draining) {
             flush();
             drain();

@@ -1,16 +1,38 @@
 package id.lumbung.gateway;
 
+import id.lumbung.core.payment.PaymentView;
 import id.lumbung.core.payment.PostOutcome;
+import id.lumbung.core.payment.PostResult;
 import id.lumbung.core.payment.VoidOutcome;
+import id.lumbung.writer.PostLane;
 import io.vertx.core.Context;
+import java.nio.CharBuffer;
 import java.util.function.Consumer;
 
 /**
- * One request/answer slot of a connection: the decoded request, the encoded answer, and the
- * completion callbacks, all allocated once per slot and reused. A connection keeps at most
- * {@link IsoGateway#IN_FLIGHT_MAX} of them. Runs on the connection's event loop only.
+ * One request/answer slot of a connection: the decoded request, the encoded answer, the text a
+ * purchase copies into its {@link PostLane} slot, and the completion callback, all allocated once
+ * per slot and reused. A connection keeps at most {@link IsoGateway#IN_FLIGHT_MAX} of them. Runs
+ * on the connection's event loop only.
  */
 final class IsoExchange {
+
+    /** What an exchange needs of its connection. */
+    interface Link {
+        Context context();
+
+        /** With mutual TLS, the terminal id the client certificate names; otherwise null (no check). */
+        String certifiedTerminalId();
+
+        /** The connection's MAC calculator (event-loop confined). */
+        IsoMac mac();
+
+        /** The connection's lane: purchases post through it. */
+        PostLane lane();
+
+        /** An exchange has its answer. */
+        void answered();
+    }
 
     /**
      * 0210 echoing ten request fields plus 38, 39 and the MAC (64): 10 + 3+6+5+3+3+2+12+6+2+8+15+3
@@ -18,12 +40,21 @@ final class IsoExchange {
      */
     static final int RESPONSE_BYTES_MAX = 128;
 
-    private final IsoConnection connection;
+    private final Link connection;
     private final Iso8583Message request;
     private final byte[] response = new byte[RESPONSE_BYTES_MAX];
     private final Iso87BinaryCodec.Writer writer = new Iso87BinaryCodec.Writer();
-    private final Consumer<PostOutcome> onPosted = this::posted;
     private final Consumer<VoidOutcome> onVoided = this::voided;
+    /** A purchase's RRN (field 37, the txnId) and masked PAN (field 2, the payerRef), copied into its draft. */
+    final char[] txnId = new char[Iso87BinaryCodec.maxUnits(37)];
+    final char[] payerRef = new char[Iso87BinaryCodec.maxUnits(2)];
+    private final char[] approvalCode = new char[PaymentView.APPROVAL_CODE_DIGITS];
+    private final CharBuffer approvalCodeText = CharBuffer.wrap(approvalCode);
+    /**
+     * The terminal id (field 41) of this slot's last request: a terminal's next request reuses the
+     * String instead of making one (a connection carries one terminal as a rule).
+     */
+    private String lastTerminalId;
     private IsoTransactions transactions;
     private int responseMti;
     private int responseLength;
@@ -32,7 +63,7 @@ final class IsoExchange {
     /** The key the request's MAC verified under; null when none did (then the answer has no field 64). */
     private byte[] macKey;
 
-    IsoExchange(IsoConnection connection, int frameBytesMax) {
+    IsoExchange(Link connection, int frameBytesMax) {
         this.connection = connection;
         this.request = new Iso8583Message(frameBytesMax);
     }
@@ -63,6 +94,23 @@ final class IsoExchange {
         return connection.mac();
     }
 
+    PostLane lane() {
+        return connection.lane();
+    }
+
+    /** Field 41 trimmed, as {@link Iso8583Message#trimmedChars}; no new String when it is the last request's. */
+    String terminalId(int field) {
+        String last = lastTerminalId;
+        if (last != null && request.trimmedCharsEqual(field, last)) {
+            return last;
+        }
+        String id = request.trimmedChars(field);
+        if (id != null) {
+            lastTerminalId = id;
+        }
+        return id;
+    }
+
     /** The request's MAC verified under {@code key}: the answer carries its own MAC under it. */
     void macVerified(byte[] key) {
         this.macKey = key;
@@ -88,16 +136,19 @@ final class IsoExchange {
         this.responseMti = mti;
     }
 
-    Consumer<PostOutcome> onPosted() {
-        return onPosted;
-    }
-
     Consumer<VoidOutcome> onVoided() {
         return onVoided;
     }
 
-    private void posted(PostOutcome outcome) {
-        transactions.posted(this, outcome);
+    /** The purchase's post is durable (or refused): answer it. */
+    void posted(PostResult result) {
+        transactions.posted(this, result);
+    }
+
+    /** Answers {@code responseCode} with the approval code (field 38) of the payment at {@code sequence}. */
+    void answer(String responseCode, long sequence) {
+        PaymentView.approvalCode(sequence, approvalCode);
+        answer(responseCode, approvalCodeText);
     }
 
     private void voided(VoidOutcome outcome) {
@@ -109,7 +160,7 @@ final class IsoExchange {
      * field 2), plus 38 when {@code approvalCode} is given and 39, and the MAC (64) under the key
      * that verified the request's, if one did; then hands it to the connection.
      */
-    void answer(String responseCode, String approvalCode) {
+    void answer(String responseCode, CharSequence approvalCode) {
         Iso87BinaryCodec.Writer w = writer.start(response, responseMti);
         echo(w, 3);
         echo(w, 4);

@@ -1,6 +1,7 @@
 package id.lumbung.gateway;
 
 import id.lumbung.config.IsoMacMode;
+import id.lumbung.core.payment.PaymentRules;
 import id.lumbung.core.reference.Terminal;
 import id.lumbung.writer.PaymentCommands;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -74,9 +75,7 @@ public final class IsoGateway {
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("ISO 8583 port out of range: " + port);
         }
-        if (amountMaxRupiah < 1) {
-            throw new IllegalArgumentException("amountMaxRupiah must be at least 1: " + amountMaxRupiah);
-        }
+        PaymentRules rules = new PaymentRules(amountMaxRupiah); // refuses a maximum below 1
         this.vertx = Objects.requireNonNull(vertx, "vertx");
         this.host = Objects.requireNonNull(host, "host");
         this.port = port;
@@ -84,7 +83,7 @@ public final class IsoGateway {
         this.transactions = new IsoTransactions(Objects.requireNonNull(commands, "commands"),
                 Objects.requireNonNull(terminalById, "terminalById"),
                 Objects.requireNonNull(traderIdByIndex, "traderIdByIndex"),
-                Objects.requireNonNull(clock, "clock"), metrics, amountMaxRupiah,
+                Objects.requireNonNull(clock, "clock"), metrics, rules,
                 Objects.requireNonNull(macMode, "macMode"));
     }
 

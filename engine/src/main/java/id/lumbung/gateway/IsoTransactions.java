@@ -2,19 +2,24 @@ package id.lumbung.gateway;
 
 import id.lumbung.config.IsoMacMode;
 import id.lumbung.core.journal.PaymentRequest;
+import id.lumbung.core.payment.PaymentRules;
 import id.lumbung.core.payment.PaymentView;
 import id.lumbung.core.payment.PostOutcome;
+import id.lumbung.core.payment.PostResult;
 import id.lumbung.core.payment.VoidOutcome;
 import id.lumbung.core.reference.Terminal;
 import id.lumbung.writer.PaymentCommands;
+import id.lumbung.writer.PostLane;
 import java.time.Clock;
 import java.util.function.Function;
 import java.util.function.IntFunction;
 
 /**
- * What each decoded request means: 0200 purchase to {@link PaymentCommands#post}, 0400 reversal
- * to {@link PaymentCommands#voidByTxnId}, anything else answered 12. Validates on the event loop,
- * hands off, and turns the outcome into field 39. Stateless and shared by every connection.
+ * What each decoded request means: 0200 purchase through the connection's {@link PostLane} (the
+ * HTTP ingest's allocation-free posting path: a reused slot, the writer's group commit, the answer
+ * once the group is as durable as configured), 0400 reversal to {@link
+ * PaymentCommands#voidByTxnId}, anything else answered 12. Validates on the event loop, hands off,
+ * and turns the outcome into field 39. Stateless and shared by every connection.
  *
  * <p>Order of checks for a 0200 or 0400: field 41 readable (else 30), terminal registered (else
  * 03), then the MAC (field 64, {@link IsoMacMode}; else 63) before anything else is read, then the
@@ -27,8 +32,6 @@ import java.util.function.IntFunction;
 final class IsoTransactions {
 
     static final String APPROVED = "00";
-    static final String CURRENCY_IDR_NUMERIC = "360";
-    static final String CURRENCY_IDR = "IDR";
     static final String METHOD_CARD = "CARD";
     static final String METHOD_QRIS = "QRIS";
     /** Asia/Jakarta (WIB) is UTC+07:00 all year, with no daylight saving since 1964: 7 * 3600 s. */
@@ -59,20 +62,38 @@ final class IsoTransactions {
     private final IntFunction<String> traderIdByIndex;
     private final Clock clock;
     private final IsoMetrics metrics;
-    private final long amountMaxRupiah;
+    private final PaymentRules rules;
     private final IsoMacMode macMode;
 
     IsoTransactions(PaymentCommands commands, Function<String, Terminal> terminalById,
-            IntFunction<String> traderIdByIndex, Clock clock, IsoMetrics metrics, long amountMaxRupiah,
+            IntFunction<String> traderIdByIndex, Clock clock, IsoMetrics metrics, PaymentRules rules,
             IsoMacMode macMode) {
         this.commands = commands;
         this.terminalById = terminalById;
         this.traderIdByIndex = traderIdByIndex;
         this.clock = clock;
         this.metrics = metrics;
-        this.amountMaxRupiah = amountMaxRupiah;
+        this.rules = rules;
         this.macMode = macMode;
     }
+
+    /** A lane for one connection; {@code wake} must schedule {@link PostLane#drain} on its event loop. */
+    PostLane lane(PostLane.Wake wake) {
+        return commands.lane(ANSWERS, wake);
+    }
+
+    /** A finished purchase slot answers its exchange (on the connection's loop); the gateway posts no batches. */
+    private static final PostLane.Answers ANSWERS = new PostLane.Answers() {
+        @Override
+        public void answer(PostLane.Single slot) {
+            ((IsoExchange) slot.attachment).posted(slot.result);
+        }
+
+        @Override
+        public void answer(PostLane.Batch slot) {
+            throw new IllegalStateException("the ISO 8583 gateway posts no batches");
+        }
+    };
 
     /**
      * Starts handling a decoded request; the answer comes through {@link IsoExchange#answer},
@@ -110,31 +131,38 @@ final class IsoTransactions {
         if (terminal == null) {
             return;
         }
-        String rrn = m.trimmedChars(FIELD_RRN);
-        if (rrn == null || !m.has(FIELD_PROCESSING_CODE) || !m.has(FIELD_AMOUNT) || !m.has(FIELD_TIME_LOCAL)
+        int txnIdLength = m.trimmedChars(FIELD_RRN, exchange.txnId);
+        if (txnIdLength < 0 || !m.has(FIELD_PROCESSING_CODE) || !m.has(FIELD_AMOUNT) || !m.has(FIELD_TIME_LOCAL)
                 || !m.has(FIELD_DATE_LOCAL) || !m.has(FIELD_CURRENCY) || !m.has(FIELD_MERCHANT)) {
             rejectPayment(exchange, Rejection.MALFORMED_MESSAGE);
             return;
         }
-        Rejection rejection = checkContent(m, terminal);
+        String traderId = traderIdByIndex.apply(terminal.traderIndex());
+        Rejection rejection = checkContent(m, traderId);
         if (rejection != null) {
             rejectPayment(exchange, rejection);
             return;
         }
         long occurredAtEpochMs = occurredAtEpochMs(m.numeric(FIELD_DATE_LOCAL), m.numeric(FIELD_TIME_LOCAL), clock.millis());
-        String payerRef = m.has(FIELD_PAN) ? maskedPan(m) : null;
-        if (occurredAtEpochMs == NO_TIME || m.has(FIELD_PAN) && payerRef == null) {
+        int payerRefLength = m.has(FIELD_PAN) ? maskedPan(m, exchange.payerRef) : -1;
+        if (occurredAtEpochMs == NO_TIME || m.has(FIELD_PAN) && payerRefLength < 0) {
             rejectPayment(exchange, Rejection.MALFORMED_MESSAGE);
             return;
         }
-        PaymentRequest request = new PaymentRequest(terminal.terminalId(), rrn, m.numeric(FIELD_AMOUNT) / 100, CURRENCY_IDR,
-                occurredAtEpochMs, JAKARTA_OFFSET_SECONDS, payerRef == null ? METHOD_QRIS : METHOD_CARD,
-                payerRef, m.trimmedChars(FIELD_MERCHANT));
-        commands.post(request, terminal, exchange.context(), exchange.onPosted());
+        // the merchant id (field 42) equals the trader's id: the draft holds the reference's String
+        PostLane lane = exchange.lane();
+        PostLane.Single slot = lane.single(terminal);
+        slot.attachment = exchange;
+        slot.startNs = exchange.receivedNanos();
+        slot.draft.set(terminal.terminalId(), exchange.txnId, txnIdLength,
+                m.numeric(FIELD_AMOUNT) / PaymentRules.MINOR_UNITS_PER_RUPIAH, PaymentRules.CURRENCY, occurredAtEpochMs,
+                JAKARTA_OFFSET_SECONDS, payerRefLength < 0 ? METHOD_QRIS : METHOD_CARD, exchange.payerRef,
+                payerRefLength, traderId);
+        lane.submit(slot);
     }
 
-    /** Processing code, amount, currency, merchant; null when all hold. */
-    private Rejection checkContent(Iso8583Message m, Terminal terminal) {
+    /** Processing code, amount, currency, merchant (against the terminal's trader); null when all hold. */
+    private Rejection checkContent(Iso8583Message m, String traderId) {
         long processingCode = m.numeric(FIELD_PROCESSING_CODE);
         long amountMinor = m.numeric(FIELD_AMOUNT);
         if (processingCode < 0 || amountMinor < 0) {
@@ -145,17 +173,16 @@ final class IsoTransactions {
             return Rejection.UNSUPPORTED_TRANSACTION;
         }
         // ISO 4217 gives IDR exponent 2: 000001500000 is Rp15,000.00; sen are not in circulation
-        if (amountMinor == 0 || amountMinor % 100 != 0 || amountMinor / 100 > amountMaxRupiah) {
+        if (!rules.minorUnitsInRange(amountMinor)) {
             return Rejection.INVALID_AMOUNT;
         }
-        if (!m.charsEqual(FIELD_CURRENCY, CURRENCY_IDR_NUMERIC)) {
+        if (!m.charsEqual(FIELD_CURRENCY, PaymentRules.CURRENCY_NUMERIC)) {
             return Rejection.INVALID_CURRENCY;
         }
-        String merchantId = m.trimmedChars(FIELD_MERCHANT);
-        if (merchantId == null) {
-            return Rejection.MALFORMED_MESSAGE;
+        if (m.trimmedCharsEqual(FIELD_MERCHANT, traderId)) {
+            return null;
         }
-        return merchantId.equals(traderIdByIndex.apply(terminal.traderIndex())) ? null : Rejection.MERCHANT_MISMATCH;
+        return m.hasTrimmedChars(FIELD_MERCHANT) ? Rejection.MERCHANT_MISMATCH : Rejection.MALFORMED_MESSAGE;
     }
 
     private void reversal(IsoExchange exchange) {
@@ -205,15 +232,16 @@ final class IsoTransactions {
         return certified == null || certified.equals(terminalId);
     }
 
-    void posted(IsoExchange exchange, PostOutcome outcome) {
-        switch (outcome.result()) {
+    /** A purchase's result, back from the lane on the connection's loop: its answer. */
+    void posted(IsoExchange exchange, PostResult result) {
+        switch (result.result()) {
             case ACCEPTED:
                 metrics.paymentAccepted();
-                exchange.answer(APPROVED, outcome.payment().approvalCode());
+                exchange.answer(APPROVED, result.sequence());
                 break;
             case REPLAYED:
                 metrics.paymentReplayed();
-                exchange.answer(APPROVED, outcome.payment().approvalCode());
+                exchange.answer(APPROVED, result.sequence());
                 break;
             case IDEMPOTENCY_CONFLICT:
                 rejectPayment(exchange, Rejection.IDEMPOTENCY_CONFLICT);
@@ -222,7 +250,7 @@ final class IsoTransactions {
                 rejectPayment(exchange, Rejection.JOURNAL_UNAVAILABLE);
                 break;
             default:
-                throw new IllegalStateException("unknown post result " + outcome.result());
+                throw new IllegalStateException("unknown post result " + result.result());
         }
     }
 
@@ -253,7 +281,7 @@ final class IsoTransactions {
      * first check that failed.
      */
     private Terminal authenticate(IsoExchange exchange, boolean payment) {
-        String terminalId = exchange.request().trimmedChars(FIELD_TERMINAL);
+        String terminalId = exchange.terminalId(FIELD_TERMINAL);
         Rejection rejection;
         Terminal terminal = null;
         if (terminalId == null) {
@@ -290,24 +318,24 @@ final class IsoTransactions {
     /**
      * Masked PAN for {@code payerRef}: first 6 and last 4 digits of a PAN of 13 or more digits,
      * only the last {@code min(4, n / 3)} of a shorter one, {@code *} for the rest. Reads digits
-     * from the frame one by one: the clear PAN never becomes a String. Null when a nibble is not a digit.
+     * from the frame one by one into {@code into}: the clear PAN never becomes a String. The masked
+     * PAN's length, or -1 when the field is absent or longer than {@code into}, or a nibble is not a digit.
      */
-    static String maskedPan(Iso8583Message m) {
+    static int maskedPan(Iso8583Message m, char[] into) {
         int n = m.units(FIELD_PAN);
-        if (n <= 0) {
-            return null;
+        if (n <= 0 || n > into.length) {
+            return -1;
         }
         int head = n >= PAN_DIGITS_FULL_MASK_MIN ? 6 : 0;
         int tail = n >= PAN_DIGITS_FULL_MASK_MIN ? 4 : Math.min(4, n / 3);
-        char[] masked = new char[n];
         for (int i = 0; i < n; i++) {
             int d = m.digit(FIELD_PAN, i);
             if (d > 9) {
-                return null;
+                return -1;
             }
-            masked[i] = i < head || i >= n - tail ? (char) ('0' + d) : '*';
+            into[i] = i < head || i >= n - tail ? (char) ('0' + d) : '*';
         }
-        return new String(masked);
+        return n;
     }
 
     /**

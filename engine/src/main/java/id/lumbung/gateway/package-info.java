@@ -17,11 +17,14 @@
  *     separately to port 0 get two different ports, so spreading over more loops means deploying
  *     the gateway as a multi-instance verticle on a fixed port, a wiring decision left to the
  *     engine). Decoding and validating a message costs microseconds, far below what the journal
- *     takes. That loop runs everything for a connection: framing, decoding ({@link id.lumbung.gateway.Iso87BinaryCodec}), validation, the hand-off to
- *     {@link id.lumbung.writer.PaymentCommands}, encoding the answer and writing it. Nothing here
- *     blocks, touches a file, or waits on a lock or a future.</li>
- * <li><b>Journal writer</b> (owned by the engine, not this package): does the durable work and
- *     calls the completion back on the connection's context, that is, on the same event loop.</li>
+ *     takes. That loop runs everything for a connection: framing, decoding ({@link id.lumbung.gateway.Iso87BinaryCodec}), validation, the hand-off
+ *     (a purchase into a reused slot of the connection's {@link id.lumbung.writer.PostLane}, the
+ *     posting path HTTP uses; a reversal to {@link id.lumbung.writer.PaymentCommands#voidByTxnId}),
+ *     encoding the answer and writing it. Nothing here blocks, touches a file, or waits on a lock
+ *     or a future, and a purchase allocates nothing once the connection is warm.</li>
+ * <li><b>Journal writer</b> (owned by the engine, not this package): does the durable work in
+ *     group commits and hands each finished slot or completion back to the connection's event
+ *     loop once its group is as durable as the configured durability promises.</li>
  * </ul>
  *
  * <h2>Limits</h2>

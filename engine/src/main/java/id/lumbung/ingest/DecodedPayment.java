@@ -2,6 +2,7 @@ package id.lumbung.ingest;
 
 import id.lumbung.core.journal.PaymentDraft;
 import id.lumbung.core.journal.PaymentRequest;
+import id.lumbung.core.payment.PaymentRules;
 
 /**
  * One payment as {@link PaymentJsonDecoder} read it, in fields the decoder reuses: the text fields
@@ -72,7 +73,7 @@ public final class DecodedPayment {
     /**
      * Copies this payment into the draft the journal writer will read (a reused slot's, so nothing is
      * allocated). The caller passes the Strings it already holds for the ids it has checked equal
-     * ({@link #terminalIdIs}, {@link #merchantIdIs}); currency is the constant {@code "IDR"} and the
+     * ({@link #terminalIdIs}, {@link #merchantIdIs}); currency is {@link PaymentRules#CURRENCY} and the
      * method an interned String; txnId and payerRef are copied as characters.
      */
     public PaymentDraft copyTo(PaymentDraft draft, String sameTerminalId, String sameMerchantIdOrNull) {
@@ -81,7 +82,7 @@ public final class DecodedPayment {
                 || hasMerchantId && !merchantIdIs(sameMerchantIdOrNull)) {
             throw new IllegalArgumentException("not the decoded ids, or not a valid payment");
         }
-        return draft.set(sameTerminalId, txnId, txnIdLength, amountRupiah, PaymentJsonDecoder.CURRENCY,
+        return draft.set(sameTerminalId, txnId, txnIdLength, amountRupiah, PaymentRules.CURRENCY,
                 occurredAtEpochMs, occurredAtOffsetSeconds, method, payerRef, hasPayerRef ? payerRefLength : -1,
                 sameMerchantIdOrNull);
     }
@@ -89,7 +90,7 @@ public final class DecodedPayment {
     /** The request with every String new: what {@link PaymentJsonDecoder#decodeOne} returns. */
     PaymentRequest toFreshRequest() {
         return new PaymentRequest(new String(terminalId, 0, terminalIdLength), new String(txnId, 0, txnIdLength),
-                amountRupiah, PaymentJsonDecoder.CURRENCY, occurredAtEpochMs, occurredAtOffsetSeconds, method,
+                amountRupiah, PaymentRules.CURRENCY, occurredAtEpochMs, occurredAtOffsetSeconds, method,
                 hasPayerRef ? new String(payerRef, 0, payerRefLength) : null,
                 hasMerchantId ? new String(merchantId, 0, merchantIdLength) : null);
     }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.async.ByteArrayFeeder;
 import id.lumbung.core.journal.PaymentRequest;
+import id.lumbung.core.payment.PaymentRules;
 import id.lumbung.web.Problem;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -50,7 +51,6 @@ public final class PaymentJsonDecoder {
     public static final int ID_CHARS_MAX = 32;
     /** Distinct method Strings kept per decoder (QRIS, CARD, ...); a method beyond them gets a new String. */
     public static final int METHODS_INTERNED_MAX = 32;
-    static final String CURRENCY = "IDR";
 
     private static final JsonFactory FACTORY = JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder()
@@ -83,7 +83,7 @@ public final class PaymentJsonDecoder {
     private static final DecodeError UNKNOWN_FIELD = invalid("unknown field");
     private static final DecodeError WRONG_TYPE = invalid("field has the wrong type");
     private static final DecodeError AMOUNT_TYPE = new DecodeError(Problem.INVALID_AMOUNT, "amount must be a JSON integer of whole rupiah");
-    private static final DecodeError CURRENCY_NOT_IDR = new DecodeError(Problem.INVALID_CURRENCY, "currency must be IDR");
+    private static final DecodeError CURRENCY_NOT_IDR = new DecodeError(Problem.INVALID_CURRENCY, "currency must be " + PaymentRules.CURRENCY);
     private static final DecodeError OCCURRED_AT_TYPE = new DecodeError(Problem.INVALID_TIMESTAMP,
             "occurredAt must be an ISO 8601 string with offset");
     private static final DecodeError OCCURRED_AT_FORM = new DecodeError(Problem.INVALID_TIMESTAMP,
@@ -163,7 +163,7 @@ public final class PaymentJsonDecoder {
         }
     }
 
-    private final long amountMaxRupiah;
+    private final PaymentRules rules;
     private final DecodeError amountRange;
     private final OffsetTimestamp timestamp = new OffsetTimestamp();
     private final DecodedPayment one = new DecodedPayment();
@@ -175,8 +175,9 @@ public final class PaymentJsonDecoder {
     private ByteArrayFeeder feeder;
 
     public PaymentJsonDecoder(long amountMaxRupiah) {
-        this.amountMaxRupiah = amountMaxRupiah;
-        this.amountRange = new DecodeError(Problem.INVALID_AMOUNT, "amount must be between 1 and " + amountMaxRupiah + " rupiah");
+        this.rules = new PaymentRules(amountMaxRupiah);
+        this.amountRange = new DecodeError(Problem.INVALID_AMOUNT, "amount must be between "
+                + PaymentRules.AMOUNT_MIN_RUPIAH + " and " + amountMaxRupiah + " rupiah");
         newStream();
     }
 
@@ -458,7 +459,7 @@ public final class PaymentJsonDecoder {
                             || p.getNumberType() == JsonParser.NumberType.LONG)) {
                         long amount = p.getLongValue();
                         out.amountRupiah = amount;
-                        if (amount < 1 || amount > amountMaxRupiah) {
+                        if (!rules.amountInRange(amount)) {
                             error = first(error, amountRange);
                         }
                     } else {
@@ -466,7 +467,7 @@ public final class PaymentJsonDecoder {
                     }
                 }
                 case F_CURRENCY -> {
-                    if (!(string && n == 3 && text[at] == 'I' && text[at + 1] == 'D' && text[at + 2] == 'R')) {
+                    if (!(string && isCurrency(text, at, n))) {
                         error = first(error, CURRENCY_NOT_IDR);
                     }
                 }
@@ -767,5 +768,19 @@ public final class PaymentJsonDecoder {
 
     private static Item item(DecodedPayment d) {
         return d.error != null ? new Item(null, d.error) : new Item(d.toFreshRequest(), null);
+    }
+
+    /** Whether {@code text[at, at + n)} is {@link PaymentRules#CURRENCY} exactly. */
+    private static boolean isCurrency(char[] text, int at, int n) {
+        String currency = PaymentRules.CURRENCY;
+        if (n != currency.length()) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            if (text[at + i] != currency.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 }

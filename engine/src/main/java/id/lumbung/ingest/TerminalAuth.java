@@ -1,5 +1,6 @@
 package id.lumbung.ingest;
 
+import id.lumbung.core.digest.HmacSha256;
 import id.lumbung.core.digest.Sha256;
 import id.lumbung.core.reference.Terminal;
 import java.nio.charset.StandardCharsets;
@@ -21,16 +22,9 @@ public final class TerminalAuth {
     public static final long TIMESTAMP_SKEW_MAX_MS = 300_000L;
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
-    /** SHA-256 block size in bytes: HMAC pads the key to one block (RFC 2104). */
-    private static final int BLOCK_BYTES = 64;
-    private static final byte IPAD = 0x36;
-    private static final byte OPAD = 0x5c;
-
     private final MessageDigest sha256 = Sha256.newDigest();
-    /** The HMAC's hash: the body digest's is kept apart so that the two never share state. */
-    private final MessageDigest mac = Sha256.newDigest();
-    private final byte[] pad = new byte[BLOCK_BYTES];
-    private final byte[] longKeyDigest = new byte[32];
+    /** The HMAC: its own hash, apart from the body digest's, so that the two never share state. */
+    private final HmacSha256 mac = new HmacSha256();
     private final byte[] presented = new byte[32];
     private final byte[] bodyDigest = new byte[32];
     private final byte[] bodyDigestHex = new byte[64];
@@ -76,22 +70,12 @@ public final class TerminalAuth {
     }
 
     /**
-     * HMAC-SHA256 (RFC 2104) of the canonical string with {@code key}, on the JDK's SHA-256:
-     * H((K xor opad) || H((K xor ipad) || message)). Not {@code javax.crypto.Mac}, because its
-     * {@code doFinal(byte[], int)} builds the result in a new array and copies it (48 B per key
-     * tried, JMH), and {@code init} wants a new {@code SecretKeySpec} (another 96 B). Checked against
-     * {@code Mac} by {@link #sign} in TerminalAuthTest and TerminalAuthFuzzTest.
+     * HMAC-SHA256 of the canonical string with {@code key} ({@link HmacSha256}, allocation-free),
+     * compared in constant time. Checked against {@code javax.crypto.Mac} by {@link #sign} in
+     * TerminalAuthTest and TerminalAuthFuzzTest.
      */
     private boolean matches(byte[] key, String method, String path, String timestamp) {
-        if (key.length > BLOCK_BYTES) { // RFC 2104: a key longer than a block is hashed first (keys are 32 bytes)
-            mac.reset();
-            mac.update(key, 0, key.length);
-            digestInto(mac, longKeyDigest);
-            key = longKeyDigest;
-        }
-        mac.reset();
-        keyPad(key, IPAD);
-        mac.update(pad, 0, BLOCK_BYTES);
+        mac.start(key);
         // UTF-8 throughout, as sign() builds the string; ASCII (every real header) is copied into a
         // reused buffer, anything else goes through getBytes so two headers never share a MAC input
         filled = 0;
@@ -103,19 +87,8 @@ public final class TerminalAuth {
         put('\n');
         mac.update(scratch, 0, filled);
         mac.update(bodyDigestHex, 0, bodyDigestHex.length);
-        digestInto(mac, computed);
-        keyPad(key, OPAD);
-        mac.update(pad, 0, BLOCK_BYTES);
-        mac.update(computed, 0, computed.length);
-        digestInto(mac, computed);
+        mac.finish(computed);
         return MessageDigest.isEqual(computed, presented);
-    }
-
-    /** The key zero-padded to one block, each byte XORed with {@code with}, into {@link #pad}. */
-    private void keyPad(byte[] key, byte with) {
-        for (int i = 0; i < BLOCK_BYTES; i++) {
-            pad[i] = (byte) ((i < key.length ? key[i] : 0) ^ with);
-        }
     }
 
     private static void digestInto(MessageDigest digest, byte[] out) {
@@ -144,7 +117,8 @@ public final class TerminalAuth {
         if (!ascii) {
             mac.update(scratch, 0, filled);
             filled = 0;
-            mac.update(s.getBytes(StandardCharsets.UTF_8));
+            byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+            mac.update(utf8, 0, utf8.length);
             return;
         }
         for (int i = 0; i < n; i++) {

@@ -17,13 +17,11 @@ import java.util.function.Consumer;
  */
 public interface PaymentCommands {
 
-    /** Post one payment. */
-    void post(PaymentRequest request, Terminal terminal, Context context, Consumer<PostOutcome> done);
-
     /**
-     * A lane for one event loop to post payments and batches through reused slots, allocating
-     * nothing per payment ({@link PostLane}); {@code wake} must schedule {@link PostLane#drain} on
-     * that loop.
+     * A lane to post payments and batches through reused slots, allocating nothing per payment
+     * ({@link PostLane}): the one way payments are posted, for HTTP and ISO 8583 alike. Its owner
+     * (an event loop, or one ISO 8583 connection on its loop) uses it on that loop only; {@code
+     * wake} must schedule {@link PostLane#drain} there.
      */
     PostLane lane(PostLane.Answers answers, PostLane.Wake wake);
 

@@ -12,9 +12,9 @@ import java.util.function.Consumer;
 /**
  * {@link PaymentCommands} over the journal writer: each call becomes one writer command that runs
  * against the {@link PaymentBook} and completes on the caller's context after the group commit.
- * A full writer queue is answered at once with JOURNAL_UNAVAILABLE. The HTTP ingest posts through
+ * A full writer queue is answered at once with JOURNAL_UNAVAILABLE. Payments are posted through
  * {@link PostLane}s instead (reused commands, no allocation per payment); the rarer commands here
- * allocate one small command each.
+ * (voids, status, close, reference) allocate one small command each.
  */
 public final class PaymentService implements PaymentCommands {
     private final PaymentBook book;
@@ -23,12 +23,6 @@ public final class PaymentService implements PaymentCommands {
     public PaymentService(PaymentBook book, JournalWriter writer) {
         this.book = book;
         this.writer = writer;
-    }
-
-    @Override
-    public void post(PaymentRequest request, Terminal terminal, Context context, Consumer<PostOutcome> done) {
-        submit(new Op<>(context, done, () -> book.post(request, terminal)),
-                () -> done.accept(new PostOutcome(PostOutcome.Result.JOURNAL_UNAVAILABLE, null)), context);
     }
 
     @Override

@@ -9,8 +9,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * One event loop's way to post payments to the journal writer without allocating per payment
- * (STYLE.md: the hot path allocates nothing once warm). The loop takes a reused slot
+ * The one way payments reach the journal writer, for HTTP (one lane per event loop) and ISO 8583
+ * (one lane per connection, on its loop), without allocating per payment (STYLE.md: the hot path
+ * allocates nothing once warm). The loop takes a reused slot
  * ({@link #single}, {@link #batch}), fills its {@link PaymentDraft}s, and {@link #submit}s it; the
  * writer posts it into the slot's {@link PostResult}s and, once the group is as durable as
  * configured, hands it back; the loop answers from it in {@link #drain} and the slot returns to the
@@ -38,8 +39,24 @@ public final class PostLane {
         void wake();
     }
 
-    private final PaymentBook book;
-    private final JournalWriter writer;
+    /** What posts a slot's drafts, on the writer thread: the {@link PaymentBook}. */
+    public interface Poster {
+        void post(PaymentDraft draft, Terminal terminal, PostResult out);
+
+        void postAll(PaymentDraft[] drafts, int n, Terminal terminal, PostResult[] out);
+    }
+
+    /**
+     * Where filled slots go: the journal writer's queue, which runs each slot ({@link Slot#execute})
+     * and, once its group is as durable as configured, completes it ({@link Slot#complete}); false
+     * when it cannot take the slot (full or stopped).
+     */
+    public interface Queue {
+        boolean offer(Slot slot);
+    }
+
+    private final Poster poster;
+    private final Queue queue;
     private final Answers answers;
     private final Wake wake;
     /**
@@ -58,9 +75,24 @@ public final class PostLane {
     private final AtomicReference<Slot> finished = new AtomicReference<>();
     private final AtomicBoolean wakePending = new AtomicBoolean();
 
+    /** A lane posting into {@code book} through {@code writer}: the engine's. */
     public PostLane(PaymentBook book, JournalWriter writer, Answers answers, Wake wake) {
-        this.book = book;
-        this.writer = writer;
+        this(new Poster() {
+            @Override
+            public void post(PaymentDraft draft, Terminal terminal, PostResult out) {
+                book.post(draft, terminal, out);
+            }
+
+            @Override
+            public void postAll(PaymentDraft[] drafts, int n, Terminal terminal, PostResult[] out) {
+                book.postAll(drafts, n, terminal, out);
+            }
+        }, writer::offer, answers, wake);
+    }
+
+    public PostLane(Poster poster, Queue queue, Answers answers, Wake wake) {
+        this.poster = poster;
+        this.queue = queue;
         this.answers = answers;
         this.wake = wake;
     }
@@ -103,7 +135,7 @@ public final class PostLane {
     public void submit(Slot slot) {
         if (slot.nothingToPost()) {
             answerAndFree(slot);
-        } else if (!writer.offer(slot)) {
+        } else if (!queue.offer(slot)) {
             slot.refuseAll(PostOutcome.Result.JOURNAL_UNAVAILABLE);
             answerAndFree(slot);
         }
@@ -216,7 +248,7 @@ public final class PostLane {
 
         @Override
         public void execute() {
-            lane.book.post(draft, terminal, result);
+            lane.poster.post(draft, terminal, result);
         }
 
         @Override
@@ -285,7 +317,7 @@ public final class PostLane {
 
         @Override
         public void execute() {
-            lane.book.postAll(drafts, size, terminal, results);
+            lane.poster.postAll(drafts, size, terminal, results);
         }
 
         /** A batch whose every item was refused before posting is answered without a trip to the writer. */

@@ -1,9 +1,11 @@
 package id.lumbung.gateway;
 
+import id.lumbung.core.journal.PaymentDraft;
 import id.lumbung.core.journal.PaymentRequest;
 import id.lumbung.core.payment.PaymentStatus;
 import id.lumbung.core.payment.PaymentView;
 import id.lumbung.core.payment.PostOutcome;
+import id.lumbung.core.payment.PostResult;
 import id.lumbung.core.payment.VoidOutcome;
 import id.lumbung.core.reference.Terminal;
 import id.lumbung.writer.PaymentCommands;
@@ -13,6 +15,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.ToLongFunction;
 
@@ -51,16 +55,6 @@ final class InMemoryPaymentCommands implements PaymentCommands {
         replace(p, PaymentStatus.SETTLED, "B-1");
     }
 
-    @Override
-    public void post(PaymentRequest request, Terminal terminal, Context context, Consumer<PostOutcome> done) {
-        PostOutcome outcome;
-        synchronized (this) {
-            received.add(request);
-            outcome = postNow(request, terminal);
-        }
-        complete(context, request.txnId(), done, outcome);
-    }
-
     private PostOutcome postNow(PaymentRequest request, Terminal terminal) {
         if (!request.terminalId().equals(terminal.terminalId())) {
             throw new AssertionError("request terminal differs from authenticated terminal");
@@ -83,10 +77,44 @@ final class InMemoryPaymentCommands implements PaymentCommands {
         return new PostOutcome(PostOutcome.Result.ACCEPTED, view);
     }
 
-    /** The ISO 8583 gateway posts one request at a time; only the HTTP ingest uses lanes. */
+    /**
+     * A lane over this store: a slot is posted when offered (so {@link #received} is in offer
+     * order) and completed at once or after its txnId's delay, from another thread, as the journal
+     * writer completes a group.
+     */
     @Override
     public PostLane lane(PostLane.Answers answers, PostLane.Wake wake) {
-        throw new UnsupportedOperationException("the ISO 8583 gateway does not post through lanes");
+        return new PostLane(new PostLane.Poster() {
+            @Override
+            public void post(PaymentDraft draft, Terminal terminal, PostResult out) {
+                PaymentRequest request = draft.toRequest();
+                received.add(request);
+                PostOutcome outcome = postNow(request, terminal);
+                switch (outcome.result()) {
+                    case ACCEPTED -> out.accepted(outcome.payment().sequence(), outcome.payment().acceptedAtEpochMs(),
+                            outcome.payment().traderId(), outcome.payment().coopId());
+                    case REPLAYED -> out.replayed(outcome.payment().sequence(), outcome.payment().acceptedAtEpochMs(),
+                            outcome.payment().traderId(), outcome.payment().coopId());
+                    default -> out.refused(outcome.result());
+                }
+            }
+
+            @Override
+            public void postAll(PaymentDraft[] drafts, int n, Terminal terminal, PostResult[] out) {
+                for (int i = 0; i < n; i++) {
+                    post(drafts[i], terminal, out[i]);
+                }
+            }
+        }, slot -> {
+            String txnId;
+            synchronized (this) {
+                slot.execute();
+                txnId = received.get(received.size() - 1).txnId();
+            }
+            long delayMs = delayMsByTxnId.applyAsLong(txnId);
+            CompletableFuture.delayedExecutor(Math.max(0, delayMs), TimeUnit.MILLISECONDS).execute(slot::complete);
+            return true;
+        }, answers, wake);
     }
 
     @Override

@@ -59,7 +59,7 @@ public final class PaymentDraft {
         return this;
     }
 
-    /** Sets every field from a request (the ISO 8583 gateway's and the tests' form). */
+    /** Sets every field from a request (the form of tests and offline tools). */
     public PaymentDraft set(PaymentRequest r) {
         terminalId = r.terminalId();
         txnIdLength = r.txnId().length();

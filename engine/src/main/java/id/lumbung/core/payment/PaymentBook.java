@@ -456,7 +456,7 @@ public final class PaymentBook {
         return writable && journal.hasRoom();
     }
 
-    /** Posts one request (the ISO 8583 gateway's form); the HTTP ingest posts {@link PaymentDraft}s. */
+    /** Posts one request (tests and offline tools); the engine posts {@link PaymentDraft}s through {@link PostLane}s. */
     public PostOutcome post(PaymentRequest r, Terminal terminal) {
         post(requestDraft.set(r), terminal, requestResult);
         return outcome(requestResult, r, terminal);

@@ -30,10 +30,21 @@ public record PaymentView(
         return PaymentBook.paymentId(sequence);
     }
 
+    /** Digits of an ISO 8583 approval code (field 38). */
+    public static final int APPROVAL_CODE_DIGITS = 6;
+
     /** Six-character ISO 8583 approval code (field 38), derived from the sequence. */
     public String approvalCode() {
+        char[] code = new char[APPROVAL_CODE_DIGITS];
+        approvalCode(sequence, code);
+        return new String(code);
+    }
+
+    /** The approval code of the payment at {@code sequence} into {@code into[0, 6)}: its last six digits, zero-padded. */
+    public static void approvalCode(long sequence, char[] into) {
         long code = sequence % 1_000_000L;
-        String digits = Long.toString(code);
-        return "000000".substring(digits.length()) + digits;
+        for (int i = APPROVAL_CODE_DIGITS - 1; i >= 0; i--, code /= 10) {
+            into[i] = (char) ('0' + code % 10);
+        }
     }
 }

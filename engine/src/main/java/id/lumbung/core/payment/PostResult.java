@@ -14,7 +14,8 @@ public final class PostResult {
     String traderId;
     String coopId;
 
-    void accepted(long sequence, long acceptedAtEpochMs, String traderId, String coopId) {
+    /** A new payment, journaled at {@code sequence}. */
+    public void accepted(long sequence, long acceptedAtEpochMs, String traderId, String coopId) {
         this.result = PostOutcome.Result.ACCEPTED;
         this.sequence = sequence;
         this.acceptedAtEpochMs = acceptedAtEpochMs;
@@ -22,7 +23,8 @@ public final class PostResult {
         this.coopId = coopId;
     }
 
-    void replayed(long sequence, long acceptedAtEpochMs, String traderId, String coopId) {
+    /** A retry of the payment journaled at {@code sequence}. */
+    public void replayed(long sequence, long acceptedAtEpochMs, String traderId, String coopId) {
         accepted(sequence, acceptedAtEpochMs, traderId, coopId);
         this.result = PostOutcome.Result.REPLAYED;
     }
