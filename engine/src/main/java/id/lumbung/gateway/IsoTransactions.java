@@ -243,6 +243,9 @@ final class IsoTransactions {
                 metrics.paymentReplayed();
                 exchange.answer(APPROVED, result.sequence());
                 break;
+            case INVALID_TIMESTAMP:
+                rejectPayment(exchange, Rejection.INVALID_TIMESTAMP);
+                break;
             case IDEMPOTENCY_CONFLICT:
                 rejectPayment(exchange, Rejection.IDEMPOTENCY_CONFLICT);
                 break;

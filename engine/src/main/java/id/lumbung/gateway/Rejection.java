@@ -26,6 +26,12 @@ enum Rejection {
     INVALID_CURRENCY("13"),
     /** Processing code other than 00xxxx (purchase), or a message type we do not handle: 12 invalid transaction. */
     UNSUPPORTED_TRANSACTION("12"),
+    /**
+     * Fields 12/13 more than 7 days behind or 5 minutes ahead of the engine's clock (the terminal
+     * API's time window, checked by the book after the key lookup): 12 invalid transaction, the
+     * terminal does not retry it unchanged.
+     */
+    INVALID_TIMESTAMP("12"),
     /** Same terminal and RRN, different content: 94 duplicate transmission. */
     IDEMPOTENCY_CONFLICT("94"),
     /** Reversal of a payment that is not there: 25 unable to locate original. */
