@@ -45,6 +45,24 @@ class ArchitectureTest {
             .orShould().dependOnClassesThat().haveNameMatching("java\\.lang\\.System\\$Logger.*")
             .because("the core runs on the thread the shell gives it and touches no file");
 
+    /**
+     * The core is deterministic: time comes from the clock the shell injects, never from the
+     * system, and nothing random or read from the environment decides anything.
+     */
+    @ArchTest
+    static final ArchRule coreReadsNoSystemTimeNorEnvironment = noClasses().that().resideInAPackage("id.lumbung.core..")
+            .should().callMethod(System.class, "currentTimeMillis")
+            .orShould().callMethod(System.class, "nanoTime")
+            .orShould().callMethod(System.class, "getenv", String.class)
+            .orShould().callMethod(System.class, "getProperty", String.class)
+            .orShould().callMethod(java.time.Clock.class, "systemUTC")
+            .orShould().callMethod(java.time.Clock.class, "systemDefaultZone")
+            .orShould().callMethod(java.time.Instant.class, "now")
+            .orShould().callMethod(java.time.LocalDate.class, "now")
+            .orShould().dependOnClassesThat().haveFullyQualifiedName("java.util.Random")
+            .orShould().dependOnClassesThat().haveFullyQualifiedName("java.security.SecureRandom")
+            .because("replay and reconcile must reach the same decisions from the same journal");
+
     /** Only the wiring (engine) and the command line (cli) build the engine. */
     @ArchTest
     static final ArchRule onlyWiringDependsOnEngine = noClasses()
