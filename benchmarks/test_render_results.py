@@ -129,6 +129,30 @@ class JmhTableTest(unittest.TestCase):
         self.assertNotIn("20.0", page)
 
 
+class LightGeneratorTest(unittest.TestCase):
+    """Issue 22 defines single-vs-noop and batch-rate with wrk: a compare run's wrk rows are the figures, the Java rows a fallback."""
+
+    @staticmethod
+    def run_of(rows):
+        return {"figures": {"runs": [dict(label=label, paymentsPerS=rate, outcomes={"201": 1}) for label, rate in rows]}}
+
+    def test_wrk_rows_give_the_ratio_and_the_batch_rate_when_present(self):
+        r = self.run_of([("engine-single", 60), ("noop-single", 100), ("wrk-engine-single", 30), ("wrk-noop-single", 100),
+                         ("engine-batch", 400), ("wrk-engine-batch", 700)])
+        self.assertEqual([(0.3, None, "wrk-engine-single / wrk-noop-single")], render.single_over_noop(r))
+        self.assertEqual([(700, None, "wrk-engine-batch")], render.batch_payments_per_s(r))
+
+    def test_a_run_without_wrk_rows_gives_the_java_generator_figures(self):
+        r = self.run_of([("engine-single", 60), ("noop-single", 100), ("engine-batch", 400)])
+        self.assertEqual([(0.6, None, "engine-single / noop-single")], render.single_over_noop(r))
+        self.assertEqual([(400, None, "engine-batch")], render.batch_payments_per_s(r))
+
+    def test_an_invalid_wrk_row_gives_no_figure_rather_than_the_java_one(self):
+        r = self.run_of([("engine-single", 60), ("noop-single", 100), ("wrk-engine-single", 30), ("wrk-noop-single", 100)])
+        r["figures"]["runs"][2]["outcomes"] = {"201": 1, "200": 5}  # replays: the run cycled through its requests
+        self.assertEqual([], render.single_over_noop(r))
+
+
 class ParseTest(unittest.TestCase):
     """The printed lines of IsoLoad, SettlementScaleRun and FilePhaseRun (their printf formats) become figures."""
 
