@@ -15,7 +15,7 @@
 #                                     BATCH_CONNECTIONS for the batch runs, default 16
 #                                     (an open loop needs it: generator and engine JIT on the same 2 cores);
 #                                     CONNECTIONS for single runs, default 128; JFR=1 records the engine
-#                                     during the max-rate single run into $OUT/engine-single.jfr;
+#                                     during the Java generator's max-rate single run into $OUT/engine-single.jfr;
 #                                     WRK_S measured seconds per wrk run, default 8; WRK_WARM_S, default 5;
 #                                     WRK_THREADS, default 2; WRK_CONNECTIONS, default 64)
 #
@@ -100,21 +100,21 @@ PY
 
 echo "== load average before: $(cut -d' ' -f1-3 /proc/loadavg)  (the box is shared)"
 
-jfr_flags=()
-if [[ "${JFR:-0}" == 1 ]]; then
-  jfr_flags=("-XX:StartFlightRecording=delay=${warm_s}s,duration=${load_s}s,filename=$out/engine-single.jfr,settings=profile")
-fi
 # ENGINE_JAVA_OPTS: extra JVM options for the engine (for example a collector choice)
 read -r -a engine_opts <<< "${ENGINE_JAVA_OPTS:-}"
-start_engine "$engine_jar" "$out/engine-data" "${engine_opts[@]}" "${jfr_flags[@]}"
+start_engine "$engine_jar" "$out/engine-data" "${engine_opts[@]}"
 echo "engine pid $server_pid ready on 127.0.0.1:$http_port (data $out/engine-data, log $out/engine-data.log)"
 # wrk: a warm-up with its own requests (sized for 150 k/s; a faster engine cycles through them, and
-# its replays still warm the HTTP path), then the measured run with twice the requests the warm-up
-# rate would need (every one unique: a second pass would be replays, answered 200 and reported)
+# its replays still warm the HTTP path), then the measured run with enough requests for 4 times the
+# warm-up's rate, and for at least 200 k/s (a cold warm-up runs at a fraction of the warm rate):
+# every one unique, since a second pass would be replays, answered 200 and reported
 echo "== wrk: engine, single posts ($wrk_threads threads, $wrk_connections connections, ${wrk_warm_s} s warm-up, ${wrk_s} s)"
 wrk_load wrk-engine-warmup single "$wrk_warm_s" "$(( wrk_warm_s * 150000 ))"
-wrk_load wrk-engine-single single "$wrk_s" "$(( wrk_answers_per_s * wrk_s * 2 + 20000 ))" "$results"
+wrk_load wrk-engine-single single "$wrk_s" "$(( (wrk_answers_per_s * 4 > 200000 ? wrk_answers_per_s * 4 : 200000) * wrk_s ))" "$results"
 wrk_single_max="$wrk_answers_per_s"
+if [[ "${JFR:-0}" == 1 ]]; then  # its measured window: after the generator's start and warm-up
+  jcmd "$server_pid" JFR.start delay="$(( warm_s + 1 ))s" duration="${load_s}s" filename="$out/engine-single.jfr" settings=profile >/dev/null
+fi
 load engine-single --mode single --rate 0 --connections "$connections" --depth 1
 # open loop at half the single-post maximum wrk measured, right after it on the same (warm) engine, so
 # that the maximum and the half rate see the same engine: a fresh JVM would spend the window
@@ -127,7 +127,8 @@ half_rate="$(( wrk_single_max / 2 > 0 ? wrk_single_max / 2 : 1 ))"
 load engine-half-rate --mode single --rate "$half_rate" --connections "$connections" --depth 1
 echo "== wrk: engine, batches of 100"
 wrk_load wrk-engine-batch-warmup batch "$wrk_warm_s" "$(( wrk_warm_s * 3000 ))"
-wrk_load wrk-engine-batch batch "$wrk_s" "$(( wrk_answers_per_s * wrk_s * 3 / 2 + 2000 ))" "$results"
+# (batch requests are 15 kB each: 3 times the warm-up's rate, at least 12 k requests/s)
+wrk_load wrk-engine-batch batch "$wrk_s" "$(( (wrk_answers_per_s * 3 > 12000 ? wrk_answers_per_s * 3 : 12000) * wrk_s ))" "$results"
 load engine-batch --mode batch --batch-size 100 --rate 0 --connections "$batch_connections" --depth 1
 load engine-single-after-batch --mode single --rate 0 --connections "$connections" --depth 1
 stop_server
