@@ -18,14 +18,19 @@ import os
 import sys
 
 
+def read(path):
+    with open(path) as f:
+        return f.read()
+
+
 def snapshot(pid):
     out = {}
     tck = os.sysconf("SC_CLK_TCK")
     for tid in os.listdir(f"/proc/{pid}/task"):
         try:
-            comm = open(f"/proc/{pid}/task/{tid}/comm").read().strip()
-            stat = open(f"/proc/{pid}/task/{tid}/stat").read()
-            status = open(f"/proc/{pid}/task/{tid}/status").read()
+            comm = read(f"/proc/{pid}/task/{tid}/comm").strip()
+            stat = read(f"/proc/{pid}/task/{tid}/stat")
+            status = read(f"/proc/{pid}/task/{tid}/status")
         except OSError:  # the thread ended while being read
             continue
         fields = stat[stat.rindex(")") + 2:].split()  # after "pid (comm) ": field 3 is fields[0]
