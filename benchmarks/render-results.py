@@ -59,8 +59,14 @@ start does not (or none was recorded).
 
 # benchmark -> (script, what it measures, how to run); the order of the page
 SCRIPTS = {
-    "compare": ("benchmarks/compare.sh", "engine against the no-op HTTP server and PostgreSQL: single posts, half-rate p99, batches of 100",
-                "`benchmarks/compare.sh` (about 4 min; env LOAD_S, WARM_S, CONNECTIONS, BATCH_CONNECTIONS)"),
+    "compare": ("benchmarks/compare.sh", "engine against the no-op HTTP server and PostgreSQL: single posts and batches of 100 under wrk "
+                "(pre-signed requests, `benchmarks/wrk/replay.lua`) and under the Java load generator, half-rate p99 (Java open loop), "
+                "CPU shares of generator and server",
+                "`benchmarks/compare.sh` (about 5 min; env WRK_S, WRK_WARM_S, WRK_THREADS, WRK_CONNECTIONS for wrk; LOAD_S, WARM_S, "
+                "CONNECTIONS, BATCH_CONNECTIONS for the Java generator)"),
+    "where-time-goes": ("benchmarks/where-time-goes.sh", "engine and no-op server under wrk single posts: CPU µs and context switches per "
+                        "request by server thread (/proc), perf stat per request for server and wrk",
+                        "`benchmarks/where-time-goes.sh` (about 1 min; env WARM_S, LOAD_S, WRK_THREADS, WRK_CONNECTIONS)"),
     "close-under-load": ("benchmarks/close-under-load.sh", "a close of every cooperative (about 10 M payments) while terminals post at a fixed rate",
                          "`benchmarks/close-under-load.sh` warm, `COLD=1 benchmarks/close-under-load.sh` for the first close after a start (env RATE, FILL_S)"),
     "run-restart": ("benchmarks/run-restart.sh", "restart to ready, whole process, from the snapshot and from the whole journal",
@@ -141,9 +147,13 @@ def _valid(*rows):
 
 
 def single_over_noop(r):
+    """wrk's rows when the run has them (the light generator the target is defined with), else the Java generator's."""
     rows = by_label(r)
-    e, n = rows.get("engine-single"), rows.get("noop-single")
-    return [(e["paymentsPerS"] / n["paymentsPerS"], None, "engine-single / noop-single")] if _valid(e, n) else []
+    for prefix in ("wrk-", ""):
+        e, n = rows.get(prefix + "engine-single"), rows.get(prefix + "noop-single")
+        if e is not None and n is not None:
+            return [(e["paymentsPerS"] / n["paymentsPerS"], None, f"{prefix}engine-single / {prefix}noop-single")] if _valid(e, n) else []
+    return []
 
 
 def single_over_postgres(r):
@@ -157,8 +167,11 @@ def single_over_postgres(r):
 
 
 def batch_payments_per_s(r):
-    b = by_label(r).get("engine-batch")
-    return [(b["paymentsPerS"], None, "engine-batch")] if _valid(b) else []
+    """wrk's row when the run has one, else the Java generator's."""
+    rows = by_label(r)
+    label = "wrk-engine-batch" if "wrk-engine-batch" in rows else "engine-batch"
+    b = rows.get(label)
+    return [(b["paymentsPerS"], None, label)] if _valid(b) else []
 
 
 def half_rate_p99_client_us(r):
@@ -360,6 +373,28 @@ def render_cpu_budget(runs):
                    ", ".join(f"{g} {v}" for g, v in x["serverGroupsUsPerPayment"].items())] for x in r["figures"]["runs"]])
 
 
+def render_where_time_goes(runs):
+    f = runs[-1]["figures"]
+    e, n = f["engine"], f["noop"]
+    out = table(["server", ">requests/s", ">requests", "latency µs p50 / p99 / p99.9 / max", ">wrk CPU share", ">server CPU share", "errors"],
+                [[name, n0(x["wrk"]["answersPerS"]), n0(x["wrk"]["answers"]), latency(x["wrk"]), f"{x['wrk']['generatorCpuShare']:.0%}",
+                  f"{x['wrk']['serverCpuShare']:.0%}", ", ".join(f"{k}={v:,}" for k, v in errors(x["wrk"]).items()) or "none"]
+                 for name, x in (("engine", e), ("no-op server", n))])
+    for name, x in (("engine", e), ("no-op server", n)):
+        out += ["", f"{name}, by thread (comm), per request:", ""] + table(
+            ["thread", ">threads", ">CPU s", ">CPU µs", ">voluntary switches", ">involuntary switches"],
+            [[t["name"], t["count"], t["cpuS"], t["cpuUsPerRequest"], t["voluntaryPerRequest"], t["involuntaryPerRequest"]]
+             for t in x["threads"]["threads"] + [x["threads"]["total"]]])
+    perf = [[f"{who} {k}", pe[k], pn[k], f"{pe[k] - pn[k]:.3f}"]
+            for who in ("server", "wrk")
+            for pe, pn in [(e["perf"].get(who, {}).get("perRequest", {}), n["perf"].get(who, {}).get("perRequest", {}))]
+            for k in sorted(set(pe) & set(pn))]
+    if perf:
+        out += ["", "perf stat per request (wrk's includes loading its request files):", ""] + table(
+            ["measure", ">engine", ">no-op server", ">engine - no-op"], perf)
+    return out
+
+
 def render_close(runs):
     r = runs[-1]
     f = r["figures"]
@@ -407,7 +442,7 @@ def render_file_phase(runs):
 RENDERERS = {"compare": render_compare, "ab-engine": render_ab_engine, "run-jmh": render_jmh, "jmh-ab": render_jmh_ab,
              "engine-latency": render_engine_latency, "cpu-budget": render_cpu_budget, "close-under-load": render_close,
              "run-restart": render_restart, "iso-load": render_iso, "run-settlement-scale": render_scale,
-             "run-file-phase": render_file_phase}
+             "run-file-phase": render_file_phase, "where-time-goes": render_where_time_goes}
 
 
 def machine(m):

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Tests of benchmarks/render-results.py and benchmarks/record-result.py, on a throwaway git
 repository: which runs a verdict counts (the last change to the measured code, a clean tree), the
-verdicts it gives, the record the helper writes, and --check.
+verdicts it gives, the record the helper writes, and --check; and of benchmarks/proc-threads.py
+(the per-thread table of where-time-goes.sh).
 
     python3 benchmarks/test_render_results.py
 """
@@ -27,6 +28,7 @@ def load(name, file):
 
 render = load("render_results", "render-results.py")
 record = load("record_result", "record-result.py")
+proc_threads = load("proc_threads", "proc-threads.py")
 
 BATCH = {"id": "batch-rate", "source": "test", "target": "batches", "benchmark": "compare", "figure": "batch_payments_per_s",
          "unit": "payments/s", "op": ">=", "threshold": 1_000_000, "paths": ["engine/src/main"]}
@@ -127,6 +129,60 @@ class JmhTableTest(unittest.TestCase):
         self.assertIn("| A.one | 10.0 | 1.0 | ns/op | 0.000 | 2026-12-06T12:00:00Z `aaaaaaa` |", page)
         self.assertIn("| A.two | 25.0 | 1.0 | ns/op | 0.000 | 2026-12-06T13:00:00Z `bbbbbbb` |", page)
         self.assertNotIn("20.0", page)
+
+
+class LightGeneratorTest(unittest.TestCase):
+    """Issue 22 defines single-vs-noop and batch-rate with wrk: a compare run's wrk rows are the figures, the Java rows a fallback."""
+
+    @staticmethod
+    def run_of(rows):
+        return {"figures": {"runs": [dict(label=label, paymentsPerS=rate, outcomes={"201": 1}) for label, rate in rows]}}
+
+    def test_wrk_rows_give_the_ratio_and_the_batch_rate_when_present(self):
+        r = self.run_of([("engine-single", 60), ("noop-single", 100), ("wrk-engine-single", 30), ("wrk-noop-single", 100),
+                         ("engine-batch", 400), ("wrk-engine-batch", 700)])
+        self.assertEqual([(0.3, None, "wrk-engine-single / wrk-noop-single")], render.single_over_noop(r))
+        self.assertEqual([(700, None, "wrk-engine-batch")], render.batch_payments_per_s(r))
+
+    def test_a_run_without_wrk_rows_gives_the_java_generator_figures(self):
+        r = self.run_of([("engine-single", 60), ("noop-single", 100), ("engine-batch", 400)])
+        self.assertEqual([(0.6, None, "engine-single / noop-single")], render.single_over_noop(r))
+        self.assertEqual([(400, None, "engine-batch")], render.batch_payments_per_s(r))
+
+    def test_an_invalid_wrk_row_gives_no_figure_rather_than_the_java_one(self):
+        r = self.run_of([("engine-single", 60), ("noop-single", 100), ("wrk-engine-single", 30), ("wrk-noop-single", 100)])
+        r["figures"]["runs"][2]["outcomes"] = {"201": 1, "200": 5}  # replays: the run cycled through its requests
+        self.assertEqual([], render.single_over_noop(r))
+
+
+class ProcThreadsTest(unittest.TestCase):
+    def test_diff_groups_by_name_per_request_and_sums_quiet_threads_into_other(self):
+        before = {"1": {"name": "vert.x-eventloo", "cpuS": 1.0, "voluntary": 10, "involuntary": 1},
+                  "2": {"name": "vert.x-eventloo", "cpuS": 2.0, "voluntary": 20, "involuntary": 2},
+                  "3": {"name": "lumbung-journal", "cpuS": 0.5, "voluntary": 100, "involuntary": 0},
+                  "4": {"name": "idle", "cpuS": 0.1, "voluntary": 5, "involuntary": 0},
+                  "9": {"name": "ended", "cpuS": 9.0, "voluntary": 9, "involuntary": 9}}
+        after = {"1": {"name": "vert.x-eventloo", "cpuS": 2.0, "voluntary": 1010, "involuntary": 101},
+                 "2": {"name": "vert.x-eventloo", "cpuS": 3.0, "voluntary": 1020, "involuntary": 2},
+                 "3": {"name": "lumbung-journal", "cpuS": 1.5, "voluntary": 5100, "involuntary": 0},
+                 "4": {"name": "idle", "cpuS": 0.1, "voluntary": 5, "involuntary": 0},
+                 "5": {"name": "started", "cpuS": 0.25, "voluntary": 0, "involuntary": 0}}
+        d = proc_threads.diff(before, after, 10_000)
+        rows = {t["name"]: t for t in d["threads"]}
+        self.assertEqual(["vert.x-eventloo", "lumbung-journal", "started", "other"], [t["name"] for t in d["threads"]])
+        self.assertEqual({"name": "vert.x-eventloo", "count": 2, "cpuS": 2.0, "cpuUsPerRequest": 200.0,
+                          "voluntaryPerRequest": 0.2, "involuntaryPerRequest": 0.01}, rows["vert.x-eventloo"])
+        self.assertEqual(0.5, rows["lumbung-journal"]["voluntaryPerRequest"])
+        self.assertEqual(25.0, rows["started"]["cpuUsPerRequest"])
+        self.assertEqual(1, rows["other"]["count"])
+        self.assertEqual({"name": "total", "count": 5, "cpuS": 3.25, "cpuUsPerRequest": 325.0, "voluntaryPerRequest": 0.7,
+                          "involuntaryPerRequest": 0.01}, d["total"])
+
+    def test_snapshot_reads_this_process(self):
+        snap = proc_threads.snapshot(os.getpid())
+        self.assertIn(str(os.getpid()), snap)
+        me = snap[str(os.getpid())]
+        self.assertGreater(me["cpuS"] + me["voluntary"] + me["involuntary"], 0)
 
 
 class ParseTest(unittest.TestCase):

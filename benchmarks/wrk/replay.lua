@@ -1,0 +1,99 @@
+-- wrk script: replays pre-signed terminal requests written by id.lumbung.bench.load.WrkRequests.
+--
+--   wrk -t2 -c64 -d8s -s benchmarks/wrk/replay.lua http://127.0.0.1:PORT -- DIR BATCH_SIZE
+--
+-- Thread t loads DIR/requests-<t>.txt at init and sends its requests in order, one string per
+-- request() with nothing built per request; after its last request it starts again at its first
+-- (counted as "cycles": against the engine a second pass is a replay, answered 200, not 201).
+-- response() counts answers by status; a batch answer (200) whose items all read "status":201
+-- counts BATCH_SIZE accepted payments, any other is counted item by item. done() prints one line
+-- "WRK {json}": duration, requests, latency quantiles (µs), statuses, accepted payments, socket
+-- errors, cycles, and wrk's own CPU seconds while sending (os.clock() after the last thread loaded
+-- its requests to the end).
+local threads = {}
+
+function setup(thread)
+  thread:set("index", #threads)
+  table.insert(threads, thread)
+end
+
+local requests, count, next_index, batch_size
+
+function init(args)
+  local dir = args[1]
+  batch_size = tonumber(args[2] or "1")
+  local f = assert(io.open(dir .. "/requests-" .. index .. ".txt", "rb"))
+  count = tonumber(f:read("*l"))
+  requests = {}
+  for k = 1, count do
+    local length = tonumber(f:read("*l"))
+    requests[k] = f:read(length)
+  end
+  f:close()
+  next_index = 0
+  cycles = 0
+  statuses = {}
+  accepted = 0
+  loaded_cpu_s = os.clock()
+end
+
+function request()
+  next_index = next_index + 1
+  if next_index > count then
+    next_index = 1
+    cycles = cycles + 1
+  end
+  return requests[next_index]
+end
+
+local function add(key, n)
+  statuses[key] = (statuses[key] or 0) + n
+end
+
+function response(status, headers, body)
+  if batch_size > 1 and status == 200 and body:find('"results"', 1, true) then
+    if not body:find('"status":[^2]') and not body:find('"status":20[^1]') then
+      add("item 201", batch_size)
+      accepted = accepted + batch_size
+    else
+      for item in body:gmatch('"status":(%d+)') do
+        add("item " .. item, 1)
+        if item == "201" then accepted = accepted + 1 end
+      end
+    end
+  else
+    add(tostring(status), 1)
+    if status == 201 then accepted = accepted + 1 end
+  end
+end
+
+local function json(v)
+  if type(v) == "table" then
+    local parts = {}
+    for k, x in pairs(v) do parts[#parts + 1] = string.format("%q:%s", tostring(k), json(x)) end
+    table.sort(parts)
+    return "{" .. table.concat(parts, ",") .. "}"
+  elseif type(v) == "string" then
+    return string.format("%q", v)
+  end
+  return string.format("%.17g", v)
+end
+
+function done(summary, latency, requests_done)
+  local all, total_accepted, total_cycles, loaded = {}, 0, 0, 0
+  for _, t in ipairs(threads) do
+    for k, n in pairs(t:get("statuses")) do all[k] = (all[k] or 0) + n end
+    total_accepted = total_accepted + t:get("accepted")
+    total_cycles = total_cycles + t:get("cycles")
+    loaded = math.max(loaded, t:get("loaded_cpu_s"))
+  end
+  local e = summary.errors
+  print("WRK " .. json({
+    durationUs = summary.duration, requests = summary.requests, bytes = summary.bytes,
+    latencyUs = {p50 = latency:percentile(50), p99 = latency:percentile(99), p999 = latency:percentile(99.9),
+                 max = latency.max, mean = latency.mean},
+    statuses = all, acceptedPayments = total_accepted, cycles = total_cycles,
+    socketErrors = {connect = e.connect, read = e.read, write = e.write, timeout = e.timeout},
+    generatorCpuS = os.clock() - loaded,
+  }))
+end
