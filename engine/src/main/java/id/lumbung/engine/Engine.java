@@ -992,26 +992,8 @@ public final class Engine implements AutoCloseable {
         return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     }
 
-    /** Reads or creates the admin token: env var, else {@code <data>/admin.token} (created 0600). */
+    /** Reads or creates the admin token ({@link id.lumbung.config.AdminTokenFile}). */
     public static String adminToken(Path dataDir) throws IOException {
-        String env = System.getenv(EngineConfig.ADMIN_TOKEN_ENV_NAME);
-        if (env != null && !env.isBlank()) {
-            return env.trim();
-        }
-        Path file = dataDir.resolve("admin.token");
-        if (Files.exists(file)) {
-            return Files.readString(file).trim();
-        }
-        Files.createDirectories(dataDir);
-        byte[] raw = new byte[32];
-        new java.security.SecureRandom().nextBytes(raw);
-        String token = java.util.HexFormat.of().formatHex(raw);
-        Path tmp = dataDir.resolve("admin.token.tmp");
-        Files.deleteIfExists(tmp);
-        Files.createFile(tmp, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(tmp, token + "\n");
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        return token;
+        return id.lumbung.config.AdminTokenFile.read(dataDir);
     }
 }
