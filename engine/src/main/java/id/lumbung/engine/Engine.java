@@ -22,6 +22,7 @@ import id.lumbung.metrics.EngineMetrics;
 import id.lumbung.metrics.OpsServer;
 import id.lumbung.reference.DeliveryCredentials;
 import id.lumbung.reference.ReferenceFiles;
+import id.lumbung.settlement.CutoffTimer;
 import id.lumbung.settlement.Settlement;
 import id.lumbung.snapshot.Snapshots;
 import id.lumbung.web.Problem;
@@ -49,7 +50,6 @@ import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.ZoneId;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -110,9 +110,8 @@ public final class Engine implements AutoCloseable {
     private volatile long diskFreeBytes;
     /** Starts at {@code journal.disk.reserve.bytes}; an operator may change it while running. */
     private volatile long diskReserveBytes;
-    private volatile long nextCutoffEpochMs;
     private volatile long eventLoopLagNs;
-    private long cutoffTimer = -1;
+    private volatile CutoffTimer cutoffTimer;
     private volatile boolean stopping;
     private volatile boolean failed;
     /**
@@ -233,7 +232,8 @@ public final class Engine implements AutoCloseable {
                 .tls(o -> id.lumbung.config.Tls.apply(o, config), config.tlsClientAuthRequired);
         await(gateway.start());
         startDelivery();
-        scheduleCutoff();
+        cutoffTimer = new CutoffTimer(vertx, config.cutoffs, config.timezone, clock, this::closeWindow);
+        cutoffTimer.scheduleCutoff();
         vertx.setPeriodic(100, id -> {
             long scheduled = System.nanoTime();
             vertx.runOnContext(v -> eventLoopLagNs = System.nanoTime() - scheduled);
@@ -588,7 +588,7 @@ public final class Engine implements AutoCloseable {
         gauge("lumbung.settlement.last.close.timestamp.seconds", "Unix time of the last settled window close",
                 () -> settlement == null ? 0 : settlement.lastCloseEpochMs() / 1000.0);
         gauge("lumbung.settlement.next.cutoff.timestamp.seconds", "Unix time of the next scheduled cut-off (0: none)",
-                () -> nextCutoffEpochMs / 1000.0);
+                () -> cutoffTimer == null ? 0 : cutoffTimer.nextCutoffEpochMs() / 1000.0);
         gauge("lumbung.journal.bytes", "Bytes of journal files on disk", () -> journalBytes);
         gauge("lumbung.journal.disk.free.bytes", "Usable bytes on the journal's file system", () -> diskFreeBytes);
         gauge("lumbung.journal.disk.reserve.bytes", "Free space the engine keeps; below it writes are refused",
@@ -619,24 +619,6 @@ public final class Engine implements AutoCloseable {
     }
 
     // ---------------------------------------------------------------- settlement triggers
-
-    private void scheduleCutoff() {
-        java.time.Instant next = new id.lumbung.core.settlement.CutoffSchedule(config.cutoffs, ZoneId.of(config.timezone))
-                .next(clock.instant());
-        if (next == null) {
-            nextCutoffEpochMs = 0;
-            return;
-        }
-        nextCutoffEpochMs = next.toEpochMilli();
-        long delayMs = Math.max(1, nextCutoffEpochMs - clock.millis());
-        cutoffTimer = vertx.setTimer(delayMs, id -> closeWindow(-1, JournalEntry.TRIGGER_SCHEDULE)
-                .onComplete(ar -> {
-                    if (ar.failed()) {
-                        LOG.log(System.Logger.Level.ERROR, "event=scheduled_close_failed error=\"{0}\"", ar.cause().getMessage());
-                    }
-                    scheduleCutoff();
-                }));
-    }
 
     /** Closes the window of one cooperative (index) or all (-1) and returns its batches once settled. */
     public Future<List<Batch>> closeWindow(int coopIndex, byte trigger) {
@@ -895,8 +877,8 @@ public final class Engine implements AutoCloseable {
             webhook.close(); // what is not delivered yet is due again at the next start
         }
         if (vertx != null) {
-            if (cutoffTimer >= 0) {
-                vertx.cancelTimer(cutoffTimer);
+            if (cutoffTimer != null) {
+                cutoffTimer.cancel();
             }
             if (gateway != null) {
                 try {
