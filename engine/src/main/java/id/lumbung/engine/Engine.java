@@ -17,6 +17,7 @@ import id.lumbung.delivery.webhook.WebhookDelivery;
 import id.lumbung.ingest.HttpIngest;
 import id.lumbung.ingest.IngestContext;
 import id.lumbung.ingest.RateLimiter;
+import id.lumbung.journal.DiskGuard;
 import id.lumbung.journal.Journal;
 import id.lumbung.metrics.EngineMetrics;
 import id.lumbung.metrics.OpsServer;
@@ -46,7 +47,6 @@ import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.io.IOException;
-import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -102,14 +102,12 @@ public final class Engine implements AutoCloseable {
     /** A rejected snapshot's last sequence that the journal did not hold (-1: none), and its file. */
     private long snapshotAheadOf = -1;
     private Path snapshotAheadFile;
-    private volatile boolean writable = true;
+    /** The disk reserve: whether the journal takes writes. */
+    private final DiskGuard disk;
     private volatile long unsettledRupiah;
     private volatile long unsettledPayments;
     private volatile long oldestUnsettledEpochMs = -1;
     private volatile long journalBytes;
-    private volatile long diskFreeBytes;
-    /** Starts at {@code journal.disk.reserve.bytes}; an operator may change it while running. */
-    private volatile long diskReserveBytes;
     private volatile long eventLoopLagNs;
     private volatile CutoffTimer cutoffTimer;
     private volatile boolean stopping;
@@ -138,7 +136,7 @@ public final class Engine implements AutoCloseable {
             failed = true;
             fatal.uncaughtException(t, e);
         };
-        this.diskReserveBytes = config.diskReserveBytes;
+        this.disk = new DiskGuard(config.diskReserveBytes);
     }
 
     private static PrometheusMeterRegistry newRegistry() {
@@ -523,22 +521,7 @@ public final class Engine implements AutoCloseable {
 
     /** Free space against the reserve: intake stops at or under it and resumes by itself above it. */
     private void checkDisk() {
-        long reserve = diskReserveBytes;
-        boolean ok;
-        try {
-            FileStore store = Files.getFileStore(journal.dir());
-            diskFreeBytes = store.getUsableSpace();
-            boolean room = journal.extendRoom(diskFreeBytes); // refuses at the file system's own ENOSPC
-            // a reserve of 0 leaves the decision to the file system, through the journal's room
-            ok = room && (reserve == 0 || diskFreeBytes > reserve) && Files.isWritable(journal.dir());
-        } catch (IOException e) {
-            ok = false;
-        }
-        if (ok != writable) {
-            LOG.log(System.Logger.Level.WARNING, "event=journal_availability writable={0} disk_free_bytes={1,number,#}"
-                    + " reserve_bytes={2,number,#}", ok, diskFreeBytes, reserve);
-        }
-        writable = ok;
+        boolean ok = disk.checkDisk(journal);
         book.writable(ok);
         if (ok && referencePending && writer != null && writer.isWriterThread()) {
             referencePending = false; // before any command of the writer can write
@@ -559,19 +542,16 @@ public final class Engine implements AutoCloseable {
      * the writer's next check, within about 10 ms; not persisted.
      */
     public void diskReserveBytes(long bytes) {
-        if (bytes < 0) {
-            throw new IllegalArgumentException("disk reserve must be >= 0: " + bytes);
-        }
-        diskReserveBytes = bytes;
+        disk.diskReserveBytes(bytes);
     }
 
     public long diskReserveBytes() {
-        return diskReserveBytes;
+        return disk.diskReserveBytes();
     }
 
     /** Whether the journal takes writes (false while the disk reserve is reached or it is not writable). */
     public boolean journalWritable() {
-        return writable;
+        return disk.journalWritable();
     }
 
     private void refreshGauges() {
@@ -590,10 +570,10 @@ public final class Engine implements AutoCloseable {
         gauge("lumbung.settlement.next.cutoff.timestamp.seconds", "Unix time of the next scheduled cut-off (0: none)",
                 () -> cutoffTimer == null ? 0 : cutoffTimer.nextCutoffEpochMs() / 1000.0);
         gauge("lumbung.journal.bytes", "Bytes of journal files on disk", () -> journalBytes);
-        gauge("lumbung.journal.disk.free.bytes", "Usable bytes on the journal's file system", () -> diskFreeBytes);
+        gauge("lumbung.journal.disk.free.bytes", "Usable bytes on the journal's file system", () -> disk.diskFreeBytes());
         gauge("lumbung.journal.disk.reserve.bytes", "Free space the engine keeps; below it writes are refused",
-                () -> diskReserveBytes);
-        gauge("lumbung.journal.available", "1 while the journal takes writes, 0 while it refuses them", () -> writable ? 1 : 0);
+                () -> disk.diskReserveBytes());
+        gauge("lumbung.journal.available", "1 while the journal takes writes, 0 while it refuses them", () -> disk.journalWritable() ? 1 : 0);
         gauge("lumbung.journal.queue.commands", "Commands waiting for the journal writer",
                 () -> writer == null ? 0 : writer.queuedCommands());
         gauge("lumbung.ready", "1 once the journal is replayed and every listener is up, 0 again after a fatal error",
@@ -946,6 +926,7 @@ public final class Engine implements AutoCloseable {
             // a snapshot takes ~70 bytes per retained payment; it must not eat the journal's reserve
             long needBytes = 70L * book.retainedPayments() + (64L << 20);
             long freeBytes = Files.getFileStore(config.dataDir).getUsableSpace();
+            long diskReserveBytes = disk.diskReserveBytes();
             if (freeBytes - needBytes < diskReserveBytes) {
                 LOG.log(System.Logger.Level.WARNING, "event=snapshot_skipped reason=\"disk: {0,number,#} bytes free, the snapshot"
                         + " needs about {1,number,#} and the reserve is {2,number,#}\"", freeBytes, needBytes, diskReserveBytes);
