@@ -19,6 +19,7 @@ import id.lumbung.ingest.IngestContext;
 import id.lumbung.ingest.RateLimiter;
 import id.lumbung.journal.DiskGuard;
 import id.lumbung.journal.Journal;
+import id.lumbung.metrics.EngineGauges;
 import id.lumbung.metrics.EngineMetrics;
 import id.lumbung.metrics.OpsServer;
 import id.lumbung.reference.DeliveryCredentials;
@@ -29,7 +30,6 @@ import id.lumbung.snapshot.Snapshots;
 import id.lumbung.web.Problem;
 import id.lumbung.writer.JournalWriter;
 import id.lumbung.writer.PaymentService;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -83,6 +83,7 @@ public final class Engine implements AutoCloseable {
     private final Thread.UncaughtExceptionHandler fatal;
     private final PrometheusMeterRegistry registry = newRegistry();
     private final EngineMetrics metrics = new EngineMetrics(registry);
+    private final EngineGauges gauges;
     private Vertx vertx;
     private Journal journal;
     private JournalWriter writer;
@@ -104,11 +105,6 @@ public final class Engine implements AutoCloseable {
     private Path snapshotAheadFile;
     /** The disk reserve: whether the journal takes writes. */
     private final DiskGuard disk;
-    private volatile long unsettledRupiah;
-    private volatile long unsettledPayments;
-    private volatile long oldestUnsettledEpochMs = -1;
-    private volatile long journalBytes;
-    private volatile long eventLoopLagNs;
     private volatile CutoffTimer cutoffTimer;
     private volatile boolean stopping;
     private volatile boolean failed;
@@ -137,6 +133,7 @@ public final class Engine implements AutoCloseable {
             fatal.uncaughtException(t, e);
         };
         this.disk = new DiskGuard(config.diskReserveBytes);
+        this.gauges = new EngineGauges(registry, clock);
     }
 
     private static PrometheusMeterRegistry newRegistry() {
@@ -232,10 +229,7 @@ public final class Engine implements AutoCloseable {
         startDelivery();
         cutoffTimer = new CutoffTimer(vertx, config.cutoffs, config.timezone, clock, this::closeWindow);
         cutoffTimer.scheduleCutoff();
-        vertx.setPeriodic(100, id -> {
-            long scheduled = System.nanoTime();
-            vertx.runOnContext(v -> eventLoopLagNs = System.nanoTime() - scheduled);
-        });
+        gauges.sampleEventLoopLag(vertx);
         ready = true;
         if (snapshot != null) {
             verifyJournalBefore(snapshot);
@@ -301,7 +295,7 @@ public final class Engine implements AutoCloseable {
                         .addDisabledMetricsCategory(MetricsDomain.HTTP_SERVER)))
                 .withMetrics(new MicrometerMetricsFactory(registry))
                 .build();
-        registerGauges();
+        gauges.registerGauges(vertx, new GaugeSources());
         ops = new OpsServer(vertx, registry, this::ready, adminToken, this::adminClose)
                 .referenceAdmin(this::adminReload, this::adminReferenceHistory);
         // with TLS configured the admin token never travels in clear (server TLS; the token authorises)
@@ -555,47 +549,60 @@ public final class Engine implements AutoCloseable {
     }
 
     private void refreshGauges() {
-        unsettledRupiah = book.unsettledRupiah();
-        unsettledPayments = book.unsettledPayments();
-        oldestUnsettledEpochMs = book.oldestUnsettledEpochMs();
+        gauges.refreshGauges(book);
     }
 
-    private void registerGauges() {
-        gauge("lumbung.unsettled.rupiah", "Accepted, un-voided rupiah waiting for a window close", () -> unsettledRupiah);
-        gauge("lumbung.unsettled.payments", "Accepted, un-voided payments waiting for a window close", () -> unsettledPayments);
-        gauge("lumbung.settlement.lag.seconds", "Age of the oldest unsettled payment since it was accepted",
-                () -> oldestUnsettledEpochMs < 0 ? 0 : (clock.millis() - oldestUnsettledEpochMs) / 1000.0);
-        gauge("lumbung.settlement.last.close.timestamp.seconds", "Unix time of the last settled window close",
-                () -> settlement == null ? 0 : settlement.lastCloseEpochMs() / 1000.0);
-        gauge("lumbung.settlement.next.cutoff.timestamp.seconds", "Unix time of the next scheduled cut-off (0: none)",
-                () -> cutoffTimer == null ? 0 : cutoffTimer.nextCutoffEpochMs() / 1000.0);
-        gauge("lumbung.journal.bytes", "Bytes of journal files on disk", () -> journalBytes);
-        gauge("lumbung.journal.disk.free.bytes", "Usable bytes on the journal's file system", () -> disk.diskFreeBytes());
-        gauge("lumbung.journal.disk.reserve.bytes", "Free space the engine keeps; below it writes are refused",
-                () -> disk.diskReserveBytes());
-        gauge("lumbung.journal.available", "1 while the journal takes writes, 0 while it refuses them", () -> disk.journalWritable() ? 1 : 0);
-        gauge("lumbung.journal.queue.commands", "Commands waiting for the journal writer",
-                () -> writer == null ? 0 : writer.queuedCommands());
-        gauge("lumbung.ready", "1 once the journal is replayed and every listener is up, 0 again after a fatal error",
-                () -> ready() ? 1 : 0);
-        gauge("lumbung.replay.snapshot.sequence", "Journal sequence of the snapshot this start loaded (0: whole journal replayed)",
-                () -> snapshotSequence);
-        gauge("lumbung.eventloop.lag.seconds", "Delay of a task queued on an event loop, sampled every 100 ms",
-                () -> eventLoopLagNs / 1e9);
-        gauge("lumbung.idempotency.retained.payments", "Payments whose idempotency key and status are held in memory",
-                () -> book == null ? 0 : book.retainedPayments());
-        vertxPeriodicJournalBytes();
-    }
+    /** What the gauges read of the engine; any thread. */
+    private final class GaugeSources implements EngineGauges.Sources {
+        @Override
+        public long lastCloseEpochMs() {
+            return settlement == null ? 0 : settlement.lastCloseEpochMs();
+        }
 
-    private void vertxPeriodicJournalBytes() {
-        vertx.setPeriodic(5_000, id -> vertx.executeBlocking(() -> journal == null ? 0L : journal.sizeBytes())
-                .onSuccess(b -> journalBytes = b));
-    }
+        @Override
+        public long nextCutoffEpochMs() {
+            return cutoffTimer == null ? 0 : cutoffTimer.nextCutoffEpochMs();
+        }
 
-    private void gauge(String name, String description, java.util.function.DoubleSupplier value) {
-        // strong reference: the supplier is a lambda only the gauge holds
-        Gauge.builder(name, value, java.util.function.DoubleSupplier::getAsDouble).strongReference(true)
-                .description(description).register(registry);
+        @Override
+        public long diskFreeBytes() {
+            return disk.diskFreeBytes();
+        }
+
+        @Override
+        public long diskReserveBytes() {
+            return disk.diskReserveBytes();
+        }
+
+        @Override
+        public boolean journalWritable() {
+            return disk.journalWritable();
+        }
+
+        @Override
+        public int queuedCommands() {
+            return writer == null ? 0 : writer.queuedCommands();
+        }
+
+        @Override
+        public boolean ready() {
+            return Engine.this.ready();
+        }
+
+        @Override
+        public long snapshotSequence() {
+            return snapshotSequence;
+        }
+
+        @Override
+        public int retainedPayments() {
+            return book == null ? 0 : book.retainedPayments();
+        }
+
+        @Override
+        public long journalSizeBytes() {
+            return journal == null ? 0L : journal.sizeBytes();
+        }
     }
 
     // ---------------------------------------------------------------- settlement triggers
