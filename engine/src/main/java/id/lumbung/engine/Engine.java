@@ -1,6 +1,5 @@
 package id.lumbung.engine;
 
-import id.lumbung.config.Durability;
 import id.lumbung.config.EngineConfig;
 import id.lumbung.core.journal.JournalCorruptException;
 import id.lumbung.core.journal.JournalEntry;
@@ -11,7 +10,6 @@ import id.lumbung.core.reference.Coop;
 import id.lumbung.core.reference.ReferenceData;
 import id.lumbung.core.settlement.Batch;
 import id.lumbung.core.settlement.FeeSchedule;
-import id.lumbung.core.snapshot.SnapshotException;
 import id.lumbung.delivery.sftp.SftpServer;
 import id.lumbung.delivery.webhook.WebhookDelivery;
 import id.lumbung.ingest.HttpIngest;
@@ -100,9 +98,6 @@ public final class Engine implements AutoCloseable {
     private SftpServer sftp;
     private List<String> deployments = List.of();
     private volatile boolean ready;
-    /** A rejected snapshot's last sequence that the journal did not hold (-1: none), and its file. */
-    private long snapshotAheadOf = -1;
-    private Path snapshotAheadFile;
     /** The disk reserve: whether the journal takes writes. */
     private final DiskGuard disk;
     private volatile CutoffTimer cutoffTimer;
@@ -115,9 +110,8 @@ public final class Engine implements AutoCloseable {
      * a minute.
      */
     private boolean coreOnly;
-    private Thread journalVerifier;
-    /** Sequence of the snapshot this start loaded (0: it replayed the whole journal). */
-    private volatile long snapshotSequence;
+    /** Snapshot load at start, journal verification before it, snapshot at a clean stop. */
+    private final SnapshotKeeper snapshots;
 
     public Engine(EngineConfig config, ReferenceData reference, FeeSchedule fees, Clock clock, String adminToken,
             Thread.UncaughtExceptionHandler fatal) {
@@ -134,6 +128,7 @@ public final class Engine implements AutoCloseable {
         };
         this.disk = new DiskGuard(config.diskReserveBytes);
         this.gauges = new EngineGauges(registry, clock);
+        this.snapshots = new SnapshotKeeper(this, config, metrics);
     }
 
     private static PrometheusMeterRegistry newRegistry() {
@@ -164,7 +159,7 @@ public final class Engine implements AutoCloseable {
         java.util.concurrent.CompletableFuture<Snapshots.Position> snapshotLoad = new java.util.concurrent.CompletableFuture<>();
         Thread loader = new Thread(() -> {
             try {
-                snapshotLoad.complete(config.snapshotEnabled ? loadSnapshot() : null);
+                snapshotLoad.complete(config.snapshotEnabled ? snapshots.loadSnapshot() : null);
             } catch (Throwable e) {
                 snapshotLoad.completeExceptionally(e);
             }
@@ -202,7 +197,7 @@ public final class Engine implements AutoCloseable {
         if (coreOnly) {
             ready = true;
             if (snapshot != null) {
-                verifyJournalBefore(snapshot);
+                snapshots.verifyJournalBefore(snapshot);
             }
             return;
         }
@@ -232,7 +227,7 @@ public final class Engine implements AutoCloseable {
         gauges.sampleEventLoopLag(vertx);
         ready = true;
         if (snapshot != null) {
-            verifyJournalBefore(snapshot);
+            snapshots.verifyJournalBefore(snapshot);
         }
         LOG.log(System.Logger.Level.INFO, "event=ready http_port={0,number,#} ops_port={1,number,#} iso_port={8,number,#} data={2} durability={3}"
                 + " coops={4,number,#} traders={5,number,#} terminals={6,number,#} start_ms={7,number,#}"
@@ -304,7 +299,7 @@ public final class Engine implements AutoCloseable {
     }
 
     /** The state the journal derives, empty: ledger, settlement and payment book. */
-    private void newDerivedState() {
+    void newDerivedState() {
         ReferenceData start = baseline.reference().effective(files);
         ledger = new Ledger(start.coopCount(), start.traderCount());
         settlement = new Settlement(start, fees, config.dataDir, ledger, metrics, fatal);
@@ -392,89 +387,6 @@ public final class Engine implements AutoCloseable {
         }
     }
 
-    /**
-     * Loads the newest snapshot into the fresh derived state; returns where replay goes on, or null
-     * (none, or rejected: then the state is built anew and the whole journal replays).
-     */
-    private Snapshots.Position loadSnapshot() {
-        Snapshots snapshots = new Snapshots(config.dataDir);
-        Path file = null;
-        long t0 = System.nanoTime();
-        try {
-            file = snapshots.newest();
-            if (file == null) {
-                return null;
-            }
-            long[] partNs = new long[3];
-            Snapshots.Position at = snapshots.load(file, journal, in -> {
-                long p0 = System.nanoTime();
-                book.readFrom(in);
-                settlement.useReference(book.reference()); // the journaled reference the snapshot carries
-                long p1 = System.nanoTime();
-                settlement.readFrom(in);
-                long p2 = System.nanoTime();
-                ledger.readFrom(in);
-                partNs[0] = p1 - p0;
-                partNs[1] = p2 - p1;
-                partNs[2] = System.nanoTime() - p2;
-            });
-            if (book.lastSequence() != at.sequence() || book.lastEntryIndex() != at.journalIndex()
-                    || settlement.settledCloseSequence() != book.lastCloseSequence()) {
-                throw new SnapshotException("snapshot body stands at sequence " + book.lastSequence() + " (close "
-                        + settlement.settledCloseSequence() + " settled of " + book.lastCloseSequence()
-                        + "), its header at " + at.sequence());
-            }
-            snapshotSequence = at.sequence();
-            LOG.log(System.Logger.Level.INFO, "event=snapshot_loaded file={0} sequence={1,number,#} retained_payments={2,number,#}"
-                    + " load_ms={3,number,#} book_ms={4,number,#} settlement_ms={5,number,#} ledger_ms={6,number,#}", file,
-                    at.sequence(), book.retainedPayments(), (System.nanoTime() - t0) / 1_000_000, partNs[0] / 1_000_000,
-                    partNs[1] / 1_000_000, partNs[2] / 1_000_000);
-            return at;
-        } catch (RuntimeException e) {
-            // SnapshotException names what is wrong; anything else thrown while reading a damaged
-            // file (a digest that no longer parses, an index Chronicle refuses) is a rejection too:
-            // the whole journal is always there to replay
-            metrics.snapshotsRejected.increment();
-            if (e instanceof SnapshotException se && se.journalSequenceMissing() > 0) {
-                snapshotAheadOf = se.journalSequenceMissing();
-                snapshotAheadFile = file;
-            }
-            LOG.log(System.Logger.Level.WARNING, "event=snapshot_rejected file={0} reason=\"{1}\" action=replay_whole_journal",
-                    file, e.getMessage());
-            settlement.close();
-            newDerivedState();
-            return null;
-        }
-    }
-
-    /**
-     * A start from a snapshot does not read the journal before it; this thread does, checking every
-     * entry as replay would, while the engine already serves. Bit rot there stops the engine, as it
-     * would have stopped a whole replay (only later, and without having applied anything wrong:
-     * the state came from the snapshot, which was taken from the intact journal).
-     */
-    private void verifyJournalBefore(Snapshots.Position snapshot) {
-        Thread t = new Thread(() -> {
-            long t0 = System.nanoTime();
-            try {
-                long n = journal.verifyUpTo(snapshot.sequence(), snapshot.journalIndex(), () -> !stopping);
-                if (!stopping) {
-                    LOG.log(System.Logger.Level.INFO, "event=journal_verified up_to_sequence={0,number,#} entries={1,number,#}"
-                            + " duration_ms={2,number,#}", snapshot.sequence(), n, (System.nanoTime() - t0) / 1_000_000);
-                }
-            } catch (RuntimeException e) {
-                if (!stopping) {
-                    LOG.log(System.Logger.Level.ERROR, "event=journal_corrupt detail=\"{0}\"", e.getMessage());
-                    fatal.uncaughtException(Thread.currentThread(), e);
-                }
-            }
-        }, "lumbung-journal-verify");
-        t.setDaemon(true);
-        t.setPriority(Thread.MIN_PRIORITY);
-        t.start();
-        journalVerifier = t;
-    }
-
     private void replay(Snapshots.Position after) throws Exception {
         long t0 = System.nanoTime();
         LOG.log(System.Logger.Level.INFO, "event=replay_start journal={0} after_sequence={1,number,#}",
@@ -486,11 +398,11 @@ public final class Engine implements AutoCloseable {
         };
         Journal.ReplayResult result = after == null ? journal.replay(book::replay, progress)
                 : journal.replayAfter(after.journalIndex(), after.sequence(), book::replay, progress);
-        if (after == null && snapshotAheadOf > result.lastSequence()) {
+        if (after == null && snapshots.snapshotAheadOf > result.lastSequence()) {
             // a snapshot is taken from the journal at a clean stop: a journal that ends before it
             // has lost acknowledged entries (a lost, truncated or replaced file), so do not serve it
-            throw new JournalCorruptException("journal is corrupt or replaced: the snapshot " + snapshotAheadFile
-                    + " was taken when the journal held sequence " + snapshotAheadOf + ", but the journal ends at sequence "
+            throw new JournalCorruptException("journal is corrupt or replaced: the snapshot " + snapshots.snapshotAheadFile
+                    + " was taken when the journal held sequence " + snapshots.snapshotAheadOf + ", but the journal ends at sequence "
                     + result.lastSequence() + ". Stop, and restore the journal from backup; to start from this shorter"
                     + " journal on purpose, move the snapshot folder away first.");
         }
@@ -591,7 +503,7 @@ public final class Engine implements AutoCloseable {
 
         @Override
         public long snapshotSequence() {
-            return snapshotSequence;
+            return snapshots.snapshotSequence;
         }
 
         @Override
@@ -836,6 +748,32 @@ public final class Engine implements AutoCloseable {
         return ledger;
     }
 
+    // ---------------------------------------------------------------- the derived state, for the snapshot keeper
+
+    Journal journal() {
+        return journal;
+    }
+
+    JournalWriter writer() {
+        return writer;
+    }
+
+    PaymentBook book() {
+        return book;
+    }
+
+    boolean stopping() {
+        return stopping;
+    }
+
+    boolean failed() {
+        return failed;
+    }
+
+    Thread.UncaughtExceptionHandler fatal() {
+        return fatal;
+    }
+
     /**
      * Stops as a crash leaves the disk: the journal holds what was appended (a process crash
      * loses nothing of the mapped file) and no snapshot is written. Threads are stopped as in
@@ -889,10 +827,10 @@ public final class Engine implements AutoCloseable {
             settlement.close();
         }
         if (journal != null) {
-            writeSnapshot();
-            if (journalVerifier != null) {
+            snapshots.writeSnapshot();
+            if (snapshots.journalVerifier != null) {
                 try {
-                    journalVerifier.join(10_000);
+                    snapshots.journalVerifier.join(10_000);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
@@ -914,48 +852,6 @@ public final class Engine implements AutoCloseable {
             }
         }
         LOG.log(System.Logger.Level.INFO, "event=stopped duration_ms={0,number,#}", (System.nanoTime() - t0) / 1_000_000);
-    }
-
-    /**
-     * At a clean stop: the derived state as of the last journal entry, so that the next start
-     * replays only what comes after it. Skipped (the next start replays the whole journal) unless
-     * the writer has stopped and every close is settled; a failure (including a last entry that is
-     * not the book's, which {@link Snapshots#write} refuses) is logged, never fatal.
-     */
-    private void writeSnapshot() {
-        if (!config.snapshotEnabled || failed || writer == null || !writer.stopped() || book.lastSequence() == 0
-                || book.lastSequence() == snapshotSequence || !settlement.stopped()
-                || settlement.settledCloseSequence() != book.lastCloseSequence()) {
-            return;
-        }
-        long t0 = System.nanoTime();
-        try {
-            // a snapshot takes ~70 bytes per retained payment; it must not eat the journal's reserve
-            long needBytes = 70L * book.retainedPayments() + (64L << 20);
-            long freeBytes = Files.getFileStore(config.dataDir).getUsableSpace();
-            long diskReserveBytes = disk.diskReserveBytes();
-            if (freeBytes - needBytes < diskReserveBytes) {
-                LOG.log(System.Logger.Level.WARNING, "event=snapshot_skipped reason=\"disk: {0,number,#} bytes free, the snapshot"
-                        + " needs about {1,number,#} and the reserve is {2,number,#}\"", freeBytes, needBytes, diskReserveBytes);
-                return;
-            }
-            if (config.durability != Durability.SYNC) {
-                journal.forceFiles(); // ASYNC: the entries the snapshot stands on must be on disk before it
-            }
-            Snapshots.Written w = new Snapshots(config.dataDir).write(
-                    new Snapshots.Position(book.lastSequence(), book.lastEntryIndex()), journal,
-                    out -> {
-                        book.writeTo(out);
-                        settlement.writeTo(out);
-                        ledger.writeTo(out);
-                    });
-            LOG.log(System.Logger.Level.INFO, "event=snapshot_written file={0} sequence={1,number,#} bytes={2,number,#}"
-                    + " retained_payments={3,number,#} duration_ms={4,number,#}", w.file(), book.lastSequence(), w.bytes(),
-                    book.retainedPayments(), (System.nanoTime() - t0) / 1_000_000);
-        } catch (RuntimeException | IOException e) {
-            LOG.log(System.Logger.Level.WARNING, "event=snapshot_failed reason=\"{0}\" effect=next_start_replays_more",
-                    String.valueOf(e.getMessage()));
-        }
     }
 
     static <T> T await(Future<T> f) throws Exception {
