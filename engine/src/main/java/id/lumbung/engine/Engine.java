@@ -2,11 +2,9 @@ package id.lumbung.engine;
 
 import id.lumbung.config.EngineConfig;
 import id.lumbung.core.journal.JournalCorruptException;
-import id.lumbung.core.journal.JournalEntry;
 import id.lumbung.core.ledger.Ledger;
 import id.lumbung.core.payment.PaymentBook;
 import id.lumbung.core.payment.ReferenceBaseline;
-import id.lumbung.core.reference.Coop;
 import id.lumbung.core.reference.ReferenceData;
 import id.lumbung.core.settlement.Batch;
 import id.lumbung.core.settlement.FeeSchedule;
@@ -21,11 +19,9 @@ import id.lumbung.metrics.EngineGauges;
 import id.lumbung.metrics.EngineMetrics;
 import id.lumbung.metrics.OpsServer;
 import id.lumbung.reference.DeliveryCredentials;
-import id.lumbung.reference.ReferenceFiles;
 import id.lumbung.settlement.CutoffTimer;
 import id.lumbung.settlement.Settlement;
 import id.lumbung.snapshot.Snapshots;
-import id.lumbung.web.Problem;
 import id.lumbung.writer.JournalWriter;
 import id.lumbung.writer.PaymentService;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -254,16 +250,12 @@ public final class Engine implements AutoCloseable {
         }
     }
 
-    /** The reference files and delivery credentials a reload read, both checked. */
-    private record Reloaded(ReferenceData files, DeliveryCredentials credentials) {
-    }
-
     /**
      * Puts reloaded delivery credentials (webhook URLs and secrets, SSH keys) in effect at once,
      * once the reload's reference changes are journaled: they are credentials, not money, and are
      * not journaled themselves.
      */
-    private synchronized void useDeliveryCredentials(DeliveryCredentials reloaded) {
+    synchronized void useDeliveryCredentials(DeliveryCredentials reloaded) {
         if (sftp != null) {
             sftp.credentials(reloaded);
         }
@@ -291,8 +283,9 @@ public final class Engine implements AutoCloseable {
                 .withMetrics(new MicrometerMetricsFactory(registry))
                 .build();
         gauges.registerGauges(vertx, new GaugeSources());
-        ops = new OpsServer(vertx, registry, this::ready, adminToken, this::adminClose)
-                .referenceAdmin(this::adminReload, this::adminReferenceHistory);
+        AdminAnswers admin = new AdminAnswers(this, config, fees);
+        ops = new OpsServer(vertx, registry, this::ready, adminToken, admin::adminClose)
+                .referenceAdmin(admin::adminReload, admin::adminReferenceHistory);
         // with TLS configured the admin token never travels in clear (server TLS; the token authorises)
         await(ops.listen(config.opsBind, config.opsPort, config.httpIdleTimeoutSeconds,
                 o -> id.lumbung.config.Tls.applyServerOnly(o, config)));
@@ -377,7 +370,7 @@ public final class Engine implements AutoCloseable {
         return book.applyReference(files, fees.toConfig());
     }
 
-    private static void logChanges(List<id.lumbung.core.reference.JournaledReference.Change> changes) {
+    static void logChanges(List<id.lumbung.core.reference.JournaledReference.Change> changes) {
         for (id.lumbung.core.reference.JournaledReference.Change c : changes.size() > 20 ? changes.subList(0, 20) : changes) {
             LOG.log(System.Logger.Level.INFO, "event=reference_changed what=\"{0}\" from=\"{1}\" to=\"{2}\""
                     + " sequence={3,number,#}", c.what(), c.from(), c.to(), c.sequence());
@@ -540,51 +533,6 @@ public final class Engine implements AutoCloseable {
     }
 
     /**
-     * {@code POST /admin/v1/reference/reload}: reads the reference files again (off the event loop),
-     * then the journal writer journals and applies each change, or refuses them all (409 naming
-     * file, line and field). Event loops see the old reference or the new one, never a mix: the
-     * writer publishes the new one whole once it has journaled it.
-     */
-    private Future<OpsServer.Answer> adminReload() {
-        if (!ready || failed) {
-            return Future.succeededFuture(new OpsServer.Answer(503,
-                    Problem.json(503, "NOT_READY", "Not ready", "the engine is starting or stopping")));
-        }
-        io.vertx.core.Context context = vertx.getOrCreateContext();
-        return vertx.executeBlocking(() -> {
-            try {
-                ReferenceData files = ReferenceFiles.loadOrBundledDemo(config.referenceDir, fees.toConfig().keySet());
-                // the delivery credentials are checked with the rest: a faulty one refuses the whole reload
-                DeliveryCredentials credentials = DeliveryCredentials.load(config.referenceDir, config.webhookSecretsPath, files);
-                SftpServer.checkKeys(credentials);
-                return new Reloaded(files, credentials);
-            } catch (id.lumbung.core.reference.ReferenceDataException | IllegalStateException e) {
-                return e;
-            }
-        }).compose(loaded -> {
-            if (loaded instanceof Exception e) {
-                return Future.succeededFuture(refused(e.getMessage()));
-            }
-            ReferenceData next = ((Reloaded) loaded).files();
-            DeliveryCredentials nextDelivery = ((Reloaded) loaded).credentials();
-            Promise<OpsServer.Answer> answer = Promise.promise();
-            reloadReference(next, context, update -> {
-                if (update.refusal() != null) {
-                    answer.complete(refused(update.refusal()));
-                } else if (update.journalUnavailable()) {
-                    answer.complete(new OpsServer.Answer(Problem.JOURNAL_UNAVAILABLE.status,
-                            Problem.JOURNAL_UNAVAILABLE.json("the reference changes could not be journaled")));
-                } else {
-                    logChanges(update.changes());
-                    useDeliveryCredentials(nextDelivery);
-                    answer.complete(new OpsServer.Answer(200, changesJson(update.changes(), -1)));
-                }
-            });
-            return answer.future();
-        });
-    }
-
-    /**
      * A reload's core: the journal writer compares {@code files} with the journaled reference, then
      * journals, applies and publishes the changes, or refuses them all; {@code done} runs on {@code context}.
      */
@@ -600,76 +548,6 @@ public final class Engine implements AutoCloseable {
             limiter.ensureCapacity(next.terminalCount());
         }
         reference = next;
-    }
-
-    private static OpsServer.Answer refused(String message) {
-        return new OpsServer.Answer(409, Problem.json(409, "REFERENCE_REFUSED", "Reference change refused",
-                "nothing journaled: " + message));
-    }
-
-    /** {@code GET /admin/v1/reference/history}: read on the writer, which owns the history. */
-    private Future<OpsServer.Answer> adminReferenceHistory() {
-        if (!ready || failed) {
-            return Future.succeededFuture(new OpsServer.Answer(503,
-                    Problem.json(503, "NOT_READY", "Not ready", "the engine is starting or stopping")));
-        }
-        io.vertx.core.Context context = vertx.getOrCreateContext();
-        Promise<OpsServer.Answer> answer = Promise.promise();
-        service.referenceHistory((changes, total) -> context.runOnContext(v -> answer.complete(total < 0
-                ? new OpsServer.Answer(Problem.JOURNAL_UNAVAILABLE.status,
-                        Problem.JOURNAL_UNAVAILABLE.json("the journal writer's queue is full"))
-                : new OpsServer.Answer(200, changesJson(changes, total)))));
-        return answer.future();
-    }
-
-    /** {@code {"changes":[{"what","from","to","sequence","at"}],"total"?}}, {@code at} in ISO 8601 UTC. */
-    private static String changesJson(List<id.lumbung.core.reference.JournaledReference.Change> changes, long total) {
-        io.vertx.core.json.JsonArray items = new io.vertx.core.json.JsonArray();
-        for (id.lumbung.core.reference.JournaledReference.Change c : changes) {
-            items.add(new io.vertx.core.json.JsonObject().put("what", c.what()).put("from", c.from()).put("to", c.to())
-                    .put("sequence", c.sequence()).put("at", java.time.Instant.ofEpochMilli(c.atEpochMs()).toString()));
-        }
-        io.vertx.core.json.JsonObject body = new io.vertx.core.json.JsonObject().put("changes", items);
-        if (total >= 0) {
-            body.put("total", total);
-        }
-        return body.encode();
-    }
-
-    private Future<OpsServer.Answer> adminClose(String coopId) {
-        if (!ready) {
-            return Future.succeededFuture(new OpsServer.Answer(503,
-                    Problem.json(503, "NOT_READY", "Not ready", "the engine is starting")));
-        }
-        int coopIndex = -1;
-        if (coopId != null) {
-            Coop coop = reference.coop(coopId);
-            if (coop == null) {
-                return Future.succeededFuture(new OpsServer.Answer(Problem.NOT_FOUND.status,
-                        Problem.NOT_FOUND.json("no such cooperative")));
-            }
-            coopIndex = coop.index();
-        }
-        if (failed) {
-            return Future.succeededFuture(new OpsServer.Answer(500, Problem.json(500, "ENGINE_FAILED", "Engine failed",
-                    "the engine hit a fatal error and is stopping; see its log (event=settlement_failed or journal_writer_failed)")));
-        }
-        return closeWindow(coopIndex, JournalEntry.TRIGGER_ADMIN).map(batches -> {
-            StringBuilder sb = new StringBuilder("{\"batches\":[");
-            for (int i = 0; i < batches.size(); i++) {
-                if (i > 0) {
-                    sb.append(',');
-                }
-                id.lumbung.ingest.BatchJson.write(sb, settlement.batch(batches.get(i).batchId()));
-            }
-            return new OpsServer.Answer(200, sb.append("]}").toString());
-        }).recover(e -> Future.succeededFuture(settlement.failure() != null
-                // journaled, but its batches could not be settled: not a condition to retry
-                ? new OpsServer.Answer(500, Problem.json(500, "SETTLEMENT_FAILED", "Settlement failed",
-                        "the close was journaled but could not be settled (" + settlement.failure().getMessage()
-                        + "); the engine is stopping; see ops/RUNBOOK.md, \"Re-run a failed close\""))
-                : new OpsServer.Answer(Problem.JOURNAL_UNAVAILABLE.status,
-                        Problem.JOURNAL_UNAVAILABLE.json("the close could not be journaled"))));
     }
 
     // ---------------------------------------------------------------- accessors and stop
@@ -748,7 +626,7 @@ public final class Engine implements AutoCloseable {
         return ledger;
     }
 
-    // ---------------------------------------------------------------- the derived state, for the snapshot keeper
+    // ---------------------------------------------------------------- the derived state, for the snapshot keeper and the admin answers
 
     Journal journal() {
         return journal;
@@ -764,6 +642,11 @@ public final class Engine implements AutoCloseable {
 
     boolean stopping() {
         return stopping;
+    }
+
+    /** Started (every listener up), whether or not a fatal error came since. */
+    boolean started() {
+        return ready;
     }
 
     boolean failed() {
