@@ -14,6 +14,7 @@ import id.lumbung.settlement.Settlement;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,6 +27,8 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
 
 /**
  * Recomputes every batch from the journal into a scratch folder, with the engine's own settlement
@@ -174,7 +177,7 @@ final class Reconciler {
                 String wl = i < w.length ? w[i] : "(none)";
                 String gl = i < g.length ? g[i] : "(none)";
                 if (!wl.equals(gl)) {
-                    String[] cells = wl.split(",");
+                    String[] cells = cells(wl);
                     String account = name.endsWith(".postings.csv") && cells.length > 1 ? cells[0] + " " + cells[1] : cells[0];
                     sb.append("; line ").append(i + 1).append(" (").append(account).append(") expected '").append(wl)
                             .append("' found '").append(gl).append('\'');
@@ -182,6 +185,19 @@ final class Reconciler {
             }
         }
         return sb.toString();
+    }
+
+    /**
+     * The cells of one line of an expected file, read as settlement writes them
+     * ({@link SettlementCsv#FORMAT}, commons-csv); an empty line is one empty cell.
+     */
+    private static String[] cells(String line) {
+        try (CSVParser parser = CSVParser.parse(line, SettlementCsv.FORMAT)) {
+            List<CSVRecord> records = parser.getRecords();
+            return records.isEmpty() ? new String[] {""} : records.get(0).values();
+        } catch (IOException | UncheckedIOException e) {
+            return new String[] {line}; // not a line settlement writes: named whole
+        }
     }
 
     private static TreeSet<Path> relativeFiles(Path root) throws IOException {

@@ -1,33 +1,29 @@
 package id.lumbung.engine;
 
-import id.lumbung.config.Durability;
 import id.lumbung.config.EngineConfig;
 import id.lumbung.core.journal.JournalCorruptException;
-import id.lumbung.core.journal.JournalEntry;
 import id.lumbung.core.ledger.Ledger;
 import id.lumbung.core.payment.PaymentBook;
 import id.lumbung.core.payment.ReferenceBaseline;
-import id.lumbung.core.reference.Coop;
 import id.lumbung.core.reference.ReferenceData;
 import id.lumbung.core.settlement.Batch;
 import id.lumbung.core.settlement.FeeSchedule;
-import id.lumbung.core.snapshot.SnapshotException;
 import id.lumbung.delivery.sftp.SftpServer;
 import id.lumbung.delivery.webhook.WebhookDelivery;
 import id.lumbung.ingest.HttpIngest;
 import id.lumbung.ingest.IngestContext;
 import id.lumbung.ingest.RateLimiter;
+import id.lumbung.journal.DiskGuard;
 import id.lumbung.journal.Journal;
+import id.lumbung.metrics.EngineGauges;
 import id.lumbung.metrics.EngineMetrics;
 import id.lumbung.metrics.OpsServer;
 import id.lumbung.reference.DeliveryCredentials;
-import id.lumbung.reference.ReferenceFiles;
+import id.lumbung.settlement.CutoffTimer;
 import id.lumbung.settlement.Settlement;
 import id.lumbung.snapshot.Snapshots;
-import id.lumbung.web.Problem;
 import id.lumbung.writer.JournalWriter;
 import id.lumbung.writer.PaymentService;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -45,11 +41,9 @@ import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.io.IOException;
-import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.ZoneId;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -83,6 +77,7 @@ public final class Engine implements AutoCloseable {
     private final Thread.UncaughtExceptionHandler fatal;
     private final PrometheusMeterRegistry registry = newRegistry();
     private final EngineMetrics metrics = new EngineMetrics(registry);
+    private final EngineGauges gauges;
     private Vertx vertx;
     private Journal journal;
     private JournalWriter writer;
@@ -99,20 +94,9 @@ public final class Engine implements AutoCloseable {
     private SftpServer sftp;
     private List<String> deployments = List.of();
     private volatile boolean ready;
-    /** A rejected snapshot's last sequence that the journal did not hold (-1: none), and its file. */
-    private long snapshotAheadOf = -1;
-    private Path snapshotAheadFile;
-    private volatile boolean writable = true;
-    private volatile long unsettledRupiah;
-    private volatile long unsettledPayments;
-    private volatile long oldestUnsettledEpochMs = -1;
-    private volatile long journalBytes;
-    private volatile long diskFreeBytes;
-    /** Starts at {@code journal.disk.reserve.bytes}; an operator may change it while running. */
-    private volatile long diskReserveBytes;
-    private volatile long nextCutoffEpochMs;
-    private volatile long eventLoopLagNs;
-    private long cutoffTimer = -1;
+    /** The disk reserve: whether the journal takes writes. */
+    private final DiskGuard disk;
+    private volatile CutoffTimer cutoffTimer;
     private volatile boolean stopping;
     private volatile boolean failed;
     /**
@@ -122,9 +106,8 @@ public final class Engine implements AutoCloseable {
      * a minute.
      */
     private boolean coreOnly;
-    private Thread journalVerifier;
-    /** Sequence of the snapshot this start loaded (0: it replayed the whole journal). */
-    private volatile long snapshotSequence;
+    /** Snapshot load at start, journal verification before it, snapshot at a clean stop. */
+    private final SnapshotKeeper snapshots;
 
     public Engine(EngineConfig config, ReferenceData reference, FeeSchedule fees, Clock clock, String adminToken,
             Thread.UncaughtExceptionHandler fatal) {
@@ -139,7 +122,9 @@ public final class Engine implements AutoCloseable {
             failed = true;
             fatal.uncaughtException(t, e);
         };
-        this.diskReserveBytes = config.diskReserveBytes;
+        this.disk = new DiskGuard(config.diskReserveBytes);
+        this.gauges = new EngineGauges(registry, clock);
+        this.snapshots = new SnapshotKeeper(this, config, metrics);
     }
 
     private static PrometheusMeterRegistry newRegistry() {
@@ -170,7 +155,7 @@ public final class Engine implements AutoCloseable {
         java.util.concurrent.CompletableFuture<Snapshots.Position> snapshotLoad = new java.util.concurrent.CompletableFuture<>();
         Thread loader = new Thread(() -> {
             try {
-                snapshotLoad.complete(config.snapshotEnabled ? loadSnapshot() : null);
+                snapshotLoad.complete(config.snapshotEnabled ? snapshots.loadSnapshot() : null);
             } catch (Throwable e) {
                 snapshotLoad.completeExceptionally(e);
             }
@@ -208,7 +193,7 @@ public final class Engine implements AutoCloseable {
         if (coreOnly) {
             ready = true;
             if (snapshot != null) {
-                verifyJournalBefore(snapshot);
+                snapshots.verifyJournalBefore(snapshot);
             }
             return;
         }
@@ -233,14 +218,12 @@ public final class Engine implements AutoCloseable {
                 .tls(o -> id.lumbung.config.Tls.apply(o, config), config.tlsClientAuthRequired);
         await(gateway.start());
         startDelivery();
-        scheduleCutoff();
-        vertx.setPeriodic(100, id -> {
-            long scheduled = System.nanoTime();
-            vertx.runOnContext(v -> eventLoopLagNs = System.nanoTime() - scheduled);
-        });
+        cutoffTimer = new CutoffTimer(vertx, config.cutoffs, config.timezone, clock, this::closeWindow);
+        cutoffTimer.scheduleCutoff();
+        gauges.sampleEventLoopLag(vertx);
         ready = true;
         if (snapshot != null) {
-            verifyJournalBefore(snapshot);
+            snapshots.verifyJournalBefore(snapshot);
         }
         LOG.log(System.Logger.Level.INFO, "event=ready http_port={0,number,#} ops_port={1,number,#} iso_port={8,number,#} data={2} durability={3}"
                 + " coops={4,number,#} traders={5,number,#} terminals={6,number,#} start_ms={7,number,#}"
@@ -267,16 +250,12 @@ public final class Engine implements AutoCloseable {
         }
     }
 
-    /** The reference files and delivery credentials a reload read, both checked. */
-    private record Reloaded(ReferenceData files, DeliveryCredentials credentials) {
-    }
-
     /**
      * Puts reloaded delivery credentials (webhook URLs and secrets, SSH keys) in effect at once,
      * once the reload's reference changes are journaled: they are credentials, not money, and are
      * not journaled themselves.
      */
-    private synchronized void useDeliveryCredentials(DeliveryCredentials reloaded) {
+    synchronized void useDeliveryCredentials(DeliveryCredentials reloaded) {
         if (sftp != null) {
             sftp.credentials(reloaded);
         }
@@ -303,16 +282,17 @@ public final class Engine implements AutoCloseable {
                         .addDisabledMetricsCategory(MetricsDomain.HTTP_SERVER)))
                 .withMetrics(new MicrometerMetricsFactory(registry))
                 .build();
-        registerGauges();
-        ops = new OpsServer(vertx, registry, this::ready, adminToken, this::adminClose)
-                .referenceAdmin(this::adminReload, this::adminReferenceHistory);
+        gauges.registerGauges(vertx, new GaugeSources());
+        AdminAnswers admin = new AdminAnswers(this, config, fees);
+        ops = new OpsServer(vertx, registry, this::ready, adminToken, admin::adminClose)
+                .referenceAdmin(admin::adminReload, admin::adminReferenceHistory);
         // with TLS configured the admin token never travels in clear (server TLS; the token authorises)
         await(ops.listen(config.opsBind, config.opsPort, config.httpIdleTimeoutSeconds,
                 o -> id.lumbung.config.Tls.applyServerOnly(o, config)));
     }
 
     /** The state the journal derives, empty: ledger, settlement and payment book. */
-    private void newDerivedState() {
+    void newDerivedState() {
         ReferenceData start = baseline.reference().effective(files);
         ledger = new Ledger(start.coopCount(), start.traderCount());
         settlement = new Settlement(start, fees, config.dataDir, ledger, metrics, fatal);
@@ -390,7 +370,7 @@ public final class Engine implements AutoCloseable {
         return book.applyReference(files, fees.toConfig());
     }
 
-    private static void logChanges(List<id.lumbung.core.reference.JournaledReference.Change> changes) {
+    static void logChanges(List<id.lumbung.core.reference.JournaledReference.Change> changes) {
         for (id.lumbung.core.reference.JournaledReference.Change c : changes.size() > 20 ? changes.subList(0, 20) : changes) {
             LOG.log(System.Logger.Level.INFO, "event=reference_changed what=\"{0}\" from=\"{1}\" to=\"{2}\""
                     + " sequence={3,number,#}", c.what(), c.from(), c.to(), c.sequence());
@@ -398,89 +378,6 @@ public final class Engine implements AutoCloseable {
         if (changes.size() > 20) {
             LOG.log(System.Logger.Level.INFO, "event=reference_changed more={0,number,#}", changes.size() - 20);
         }
-    }
-
-    /**
-     * Loads the newest snapshot into the fresh derived state; returns where replay goes on, or null
-     * (none, or rejected: then the state is built anew and the whole journal replays).
-     */
-    private Snapshots.Position loadSnapshot() {
-        Snapshots snapshots = new Snapshots(config.dataDir);
-        Path file = null;
-        long t0 = System.nanoTime();
-        try {
-            file = snapshots.newest();
-            if (file == null) {
-                return null;
-            }
-            long[] partNs = new long[3];
-            Snapshots.Position at = snapshots.load(file, journal, in -> {
-                long p0 = System.nanoTime();
-                book.readFrom(in);
-                settlement.useReference(book.reference()); // the journaled reference the snapshot carries
-                long p1 = System.nanoTime();
-                settlement.readFrom(in);
-                long p2 = System.nanoTime();
-                ledger.readFrom(in);
-                partNs[0] = p1 - p0;
-                partNs[1] = p2 - p1;
-                partNs[2] = System.nanoTime() - p2;
-            });
-            if (book.lastSequence() != at.sequence() || book.lastEntryIndex() != at.journalIndex()
-                    || settlement.settledCloseSequence() != book.lastCloseSequence()) {
-                throw new SnapshotException("snapshot body stands at sequence " + book.lastSequence() + " (close "
-                        + settlement.settledCloseSequence() + " settled of " + book.lastCloseSequence()
-                        + "), its header at " + at.sequence());
-            }
-            snapshotSequence = at.sequence();
-            LOG.log(System.Logger.Level.INFO, "event=snapshot_loaded file={0} sequence={1,number,#} retained_payments={2,number,#}"
-                    + " load_ms={3,number,#} book_ms={4,number,#} settlement_ms={5,number,#} ledger_ms={6,number,#}", file,
-                    at.sequence(), book.retainedPayments(), (System.nanoTime() - t0) / 1_000_000, partNs[0] / 1_000_000,
-                    partNs[1] / 1_000_000, partNs[2] / 1_000_000);
-            return at;
-        } catch (RuntimeException e) {
-            // SnapshotException names what is wrong; anything else thrown while reading a damaged
-            // file (a digest that no longer parses, an index Chronicle refuses) is a rejection too:
-            // the whole journal is always there to replay
-            metrics.snapshotsRejected.increment();
-            if (e instanceof SnapshotException se && se.journalSequenceMissing() > 0) {
-                snapshotAheadOf = se.journalSequenceMissing();
-                snapshotAheadFile = file;
-            }
-            LOG.log(System.Logger.Level.WARNING, "event=snapshot_rejected file={0} reason=\"{1}\" action=replay_whole_journal",
-                    file, e.getMessage());
-            settlement.close();
-            newDerivedState();
-            return null;
-        }
-    }
-
-    /**
-     * A start from a snapshot does not read the journal before it; this thread does, checking every
-     * entry as replay would, while the engine already serves. Bit rot there stops the engine, as it
-     * would have stopped a whole replay (only later, and without having applied anything wrong:
-     * the state came from the snapshot, which was taken from the intact journal).
-     */
-    private void verifyJournalBefore(Snapshots.Position snapshot) {
-        Thread t = new Thread(() -> {
-            long t0 = System.nanoTime();
-            try {
-                long n = journal.verifyUpTo(snapshot.sequence(), snapshot.journalIndex(), () -> !stopping);
-                if (!stopping) {
-                    LOG.log(System.Logger.Level.INFO, "event=journal_verified up_to_sequence={0,number,#} entries={1,number,#}"
-                            + " duration_ms={2,number,#}", snapshot.sequence(), n, (System.nanoTime() - t0) / 1_000_000);
-                }
-            } catch (RuntimeException e) {
-                if (!stopping) {
-                    LOG.log(System.Logger.Level.ERROR, "event=journal_corrupt detail=\"{0}\"", e.getMessage());
-                    fatal.uncaughtException(Thread.currentThread(), e);
-                }
-            }
-        }, "lumbung-journal-verify");
-        t.setDaemon(true);
-        t.setPriority(Thread.MIN_PRIORITY);
-        t.start();
-        journalVerifier = t;
     }
 
     private void replay(Snapshots.Position after) throws Exception {
@@ -494,11 +391,11 @@ public final class Engine implements AutoCloseable {
         };
         Journal.ReplayResult result = after == null ? journal.replay(book::replay, progress)
                 : journal.replayAfter(after.journalIndex(), after.sequence(), book::replay, progress);
-        if (after == null && snapshotAheadOf > result.lastSequence()) {
+        if (after == null && snapshots.snapshotAheadOf > result.lastSequence()) {
             // a snapshot is taken from the journal at a clean stop: a journal that ends before it
             // has lost acknowledged entries (a lost, truncated or replaced file), so do not serve it
-            throw new JournalCorruptException("journal is corrupt or replaced: the snapshot " + snapshotAheadFile
-                    + " was taken when the journal held sequence " + snapshotAheadOf + ", but the journal ends at sequence "
+            throw new JournalCorruptException("journal is corrupt or replaced: the snapshot " + snapshots.snapshotAheadFile
+                    + " was taken when the journal held sequence " + snapshots.snapshotAheadOf + ", but the journal ends at sequence "
                     + result.lastSequence() + ". Stop, and restore the journal from backup; to start from this shorter"
                     + " journal on purpose, move the snapshot folder away first.");
         }
@@ -523,22 +420,7 @@ public final class Engine implements AutoCloseable {
 
     /** Free space against the reserve: intake stops at or under it and resumes by itself above it. */
     private void checkDisk() {
-        long reserve = diskReserveBytes;
-        boolean ok;
-        try {
-            FileStore store = Files.getFileStore(journal.dir());
-            diskFreeBytes = store.getUsableSpace();
-            boolean room = journal.extendRoom(diskFreeBytes); // refuses at the file system's own ENOSPC
-            // a reserve of 0 leaves the decision to the file system, through the journal's room
-            ok = room && (reserve == 0 || diskFreeBytes > reserve) && Files.isWritable(journal.dir());
-        } catch (IOException e) {
-            ok = false;
-        }
-        if (ok != writable) {
-            LOG.log(System.Logger.Level.WARNING, "event=journal_availability writable={0} disk_free_bytes={1,number,#}"
-                    + " reserve_bytes={2,number,#}", ok, diskFreeBytes, reserve);
-        }
-        writable = ok;
+        boolean ok = disk.checkDisk(journal);
         book.writable(ok);
         if (ok && referencePending && writer != null && writer.isWriterThread()) {
             referencePending = false; // before any command of the writer can write
@@ -559,84 +441,76 @@ public final class Engine implements AutoCloseable {
      * the writer's next check, within about 10 ms; not persisted.
      */
     public void diskReserveBytes(long bytes) {
-        if (bytes < 0) {
-            throw new IllegalArgumentException("disk reserve must be >= 0: " + bytes);
-        }
-        diskReserveBytes = bytes;
+        disk.diskReserveBytes(bytes);
     }
 
     public long diskReserveBytes() {
-        return diskReserveBytes;
+        return disk.diskReserveBytes();
     }
 
     /** Whether the journal takes writes (false while the disk reserve is reached or it is not writable). */
     public boolean journalWritable() {
-        return writable;
+        return disk.journalWritable();
     }
 
     private void refreshGauges() {
-        unsettledRupiah = book.unsettledRupiah();
-        unsettledPayments = book.unsettledPayments();
-        oldestUnsettledEpochMs = book.oldestUnsettledEpochMs();
+        gauges.refreshGauges(book);
     }
 
-    private void registerGauges() {
-        gauge("lumbung.unsettled.rupiah", "Accepted, un-voided rupiah waiting for a window close", () -> unsettledRupiah);
-        gauge("lumbung.unsettled.payments", "Accepted, un-voided payments waiting for a window close", () -> unsettledPayments);
-        gauge("lumbung.settlement.lag.seconds", "Age of the oldest unsettled payment since it was accepted",
-                () -> oldestUnsettledEpochMs < 0 ? 0 : (clock.millis() - oldestUnsettledEpochMs) / 1000.0);
-        gauge("lumbung.settlement.last.close.timestamp.seconds", "Unix time of the last settled window close",
-                () -> settlement == null ? 0 : settlement.lastCloseEpochMs() / 1000.0);
-        gauge("lumbung.settlement.next.cutoff.timestamp.seconds", "Unix time of the next scheduled cut-off (0: none)",
-                () -> nextCutoffEpochMs / 1000.0);
-        gauge("lumbung.journal.bytes", "Bytes of journal files on disk", () -> journalBytes);
-        gauge("lumbung.journal.disk.free.bytes", "Usable bytes on the journal's file system", () -> diskFreeBytes);
-        gauge("lumbung.journal.disk.reserve.bytes", "Free space the engine keeps; below it writes are refused",
-                () -> diskReserveBytes);
-        gauge("lumbung.journal.available", "1 while the journal takes writes, 0 while it refuses them", () -> writable ? 1 : 0);
-        gauge("lumbung.journal.queue.commands", "Commands waiting for the journal writer",
-                () -> writer == null ? 0 : writer.queuedCommands());
-        gauge("lumbung.ready", "1 once the journal is replayed and every listener is up, 0 again after a fatal error",
-                () -> ready() ? 1 : 0);
-        gauge("lumbung.replay.snapshot.sequence", "Journal sequence of the snapshot this start loaded (0: whole journal replayed)",
-                () -> snapshotSequence);
-        gauge("lumbung.eventloop.lag.seconds", "Delay of a task queued on an event loop, sampled every 100 ms",
-                () -> eventLoopLagNs / 1e9);
-        gauge("lumbung.idempotency.retained.payments", "Payments whose idempotency key and status are held in memory",
-                () -> book == null ? 0 : book.retainedPayments());
-        vertxPeriodicJournalBytes();
-    }
+    /** What the gauges read of the engine; any thread. */
+    private final class GaugeSources implements EngineGauges.Sources {
+        @Override
+        public long lastCloseEpochMs() {
+            return settlement == null ? 0 : settlement.lastCloseEpochMs();
+        }
 
-    private void vertxPeriodicJournalBytes() {
-        vertx.setPeriodic(5_000, id -> vertx.executeBlocking(() -> journal == null ? 0L : journal.sizeBytes())
-                .onSuccess(b -> journalBytes = b));
-    }
+        @Override
+        public long nextCutoffEpochMs() {
+            return cutoffTimer == null ? 0 : cutoffTimer.nextCutoffEpochMs();
+        }
 
-    private void gauge(String name, String description, java.util.function.DoubleSupplier value) {
-        // strong reference: the supplier is a lambda only the gauge holds
-        Gauge.builder(name, value, java.util.function.DoubleSupplier::getAsDouble).strongReference(true)
-                .description(description).register(registry);
+        @Override
+        public long diskFreeBytes() {
+            return disk.diskFreeBytes();
+        }
+
+        @Override
+        public long diskReserveBytes() {
+            return disk.diskReserveBytes();
+        }
+
+        @Override
+        public boolean journalWritable() {
+            return disk.journalWritable();
+        }
+
+        @Override
+        public int queuedCommands() {
+            return writer == null ? 0 : writer.queuedCommands();
+        }
+
+        @Override
+        public boolean ready() {
+            return Engine.this.ready();
+        }
+
+        @Override
+        public long snapshotSequence() {
+            return snapshots.snapshotSequence;
+        }
+
+        @Override
+        public int retainedPayments() {
+            return book == null ? 0 : book.retainedPayments();
+        }
+
+        @Override
+        public long journalSizeBytes() {
+            return journal == null ? 0L : journal.sizeBytes();
+        }
     }
 
     // ---------------------------------------------------------------- settlement triggers
-
-    private void scheduleCutoff() {
-        java.time.Instant next = new id.lumbung.core.settlement.CutoffSchedule(config.cutoffs, ZoneId.of(config.timezone))
-                .next(clock.instant());
-        if (next == null) {
-            nextCutoffEpochMs = 0;
-            return;
-        }
-        nextCutoffEpochMs = next.toEpochMilli();
-        long delayMs = Math.max(1, nextCutoffEpochMs - clock.millis());
-        cutoffTimer = vertx.setTimer(delayMs, id -> closeWindow(-1, JournalEntry.TRIGGER_SCHEDULE)
-                .onComplete(ar -> {
-                    if (ar.failed()) {
-                        LOG.log(System.Logger.Level.ERROR, "event=scheduled_close_failed error=\"{0}\"", ar.cause().getMessage());
-                    }
-                    scheduleCutoff();
-                }));
-    }
 
     /** Closes the window of one cooperative (index) or all (-1) and returns its batches once settled. */
     public Future<List<Batch>> closeWindow(int coopIndex, byte trigger) {
@@ -659,51 +533,6 @@ public final class Engine implements AutoCloseable {
     }
 
     /**
-     * {@code POST /admin/v1/reference/reload}: reads the reference files again (off the event loop),
-     * then the journal writer journals and applies each change, or refuses them all (409 naming
-     * file, line and field). Event loops see the old reference or the new one, never a mix: the
-     * writer publishes the new one whole once it has journaled it.
-     */
-    private Future<OpsServer.Answer> adminReload() {
-        if (!ready || failed) {
-            return Future.succeededFuture(new OpsServer.Answer(503,
-                    Problem.json(503, "NOT_READY", "Not ready", "the engine is starting or stopping")));
-        }
-        io.vertx.core.Context context = vertx.getOrCreateContext();
-        return vertx.executeBlocking(() -> {
-            try {
-                ReferenceData files = ReferenceFiles.loadOrBundledDemo(config.referenceDir, fees.toConfig().keySet());
-                // the delivery credentials are checked with the rest: a faulty one refuses the whole reload
-                DeliveryCredentials credentials = DeliveryCredentials.load(config.referenceDir, config.webhookSecretsPath, files);
-                SftpServer.checkKeys(credentials);
-                return new Reloaded(files, credentials);
-            } catch (id.lumbung.core.reference.ReferenceDataException | IllegalStateException e) {
-                return e;
-            }
-        }).compose(loaded -> {
-            if (loaded instanceof Exception e) {
-                return Future.succeededFuture(refused(e.getMessage()));
-            }
-            ReferenceData next = ((Reloaded) loaded).files();
-            DeliveryCredentials nextDelivery = ((Reloaded) loaded).credentials();
-            Promise<OpsServer.Answer> answer = Promise.promise();
-            reloadReference(next, context, update -> {
-                if (update.refusal() != null) {
-                    answer.complete(refused(update.refusal()));
-                } else if (update.journalUnavailable()) {
-                    answer.complete(new OpsServer.Answer(Problem.JOURNAL_UNAVAILABLE.status,
-                            Problem.JOURNAL_UNAVAILABLE.json("the reference changes could not be journaled")));
-                } else {
-                    logChanges(update.changes());
-                    useDeliveryCredentials(nextDelivery);
-                    answer.complete(new OpsServer.Answer(200, changesJson(update.changes(), -1)));
-                }
-            });
-            return answer.future();
-        });
-    }
-
-    /**
      * A reload's core: the journal writer compares {@code files} with the journaled reference, then
      * journals, applies and publishes the changes, or refuses them all; {@code done} runs on {@code context}.
      */
@@ -719,76 +548,6 @@ public final class Engine implements AutoCloseable {
             limiter.ensureCapacity(next.terminalCount());
         }
         reference = next;
-    }
-
-    private static OpsServer.Answer refused(String message) {
-        return new OpsServer.Answer(409, Problem.json(409, "REFERENCE_REFUSED", "Reference change refused",
-                "nothing journaled: " + message));
-    }
-
-    /** {@code GET /admin/v1/reference/history}: read on the writer, which owns the history. */
-    private Future<OpsServer.Answer> adminReferenceHistory() {
-        if (!ready || failed) {
-            return Future.succeededFuture(new OpsServer.Answer(503,
-                    Problem.json(503, "NOT_READY", "Not ready", "the engine is starting or stopping")));
-        }
-        io.vertx.core.Context context = vertx.getOrCreateContext();
-        Promise<OpsServer.Answer> answer = Promise.promise();
-        service.referenceHistory((changes, total) -> context.runOnContext(v -> answer.complete(total < 0
-                ? new OpsServer.Answer(Problem.JOURNAL_UNAVAILABLE.status,
-                        Problem.JOURNAL_UNAVAILABLE.json("the journal writer's queue is full"))
-                : new OpsServer.Answer(200, changesJson(changes, total)))));
-        return answer.future();
-    }
-
-    /** {@code {"changes":[{"what","from","to","sequence","at"}],"total"?}}, {@code at} in ISO 8601 UTC. */
-    private static String changesJson(List<id.lumbung.core.reference.JournaledReference.Change> changes, long total) {
-        io.vertx.core.json.JsonArray items = new io.vertx.core.json.JsonArray();
-        for (id.lumbung.core.reference.JournaledReference.Change c : changes) {
-            items.add(new io.vertx.core.json.JsonObject().put("what", c.what()).put("from", c.from()).put("to", c.to())
-                    .put("sequence", c.sequence()).put("at", java.time.Instant.ofEpochMilli(c.atEpochMs()).toString()));
-        }
-        io.vertx.core.json.JsonObject body = new io.vertx.core.json.JsonObject().put("changes", items);
-        if (total >= 0) {
-            body.put("total", total);
-        }
-        return body.encode();
-    }
-
-    private Future<OpsServer.Answer> adminClose(String coopId) {
-        if (!ready) {
-            return Future.succeededFuture(new OpsServer.Answer(503,
-                    Problem.json(503, "NOT_READY", "Not ready", "the engine is starting")));
-        }
-        int coopIndex = -1;
-        if (coopId != null) {
-            Coop coop = reference.coop(coopId);
-            if (coop == null) {
-                return Future.succeededFuture(new OpsServer.Answer(Problem.NOT_FOUND.status,
-                        Problem.NOT_FOUND.json("no such cooperative")));
-            }
-            coopIndex = coop.index();
-        }
-        if (failed) {
-            return Future.succeededFuture(new OpsServer.Answer(500, Problem.json(500, "ENGINE_FAILED", "Engine failed",
-                    "the engine hit a fatal error and is stopping; see its log (event=settlement_failed or journal_writer_failed)")));
-        }
-        return closeWindow(coopIndex, JournalEntry.TRIGGER_ADMIN).map(batches -> {
-            StringBuilder sb = new StringBuilder("{\"batches\":[");
-            for (int i = 0; i < batches.size(); i++) {
-                if (i > 0) {
-                    sb.append(',');
-                }
-                id.lumbung.ingest.BatchJson.write(sb, settlement.batch(batches.get(i).batchId()));
-            }
-            return new OpsServer.Answer(200, sb.append("]}").toString());
-        }).recover(e -> Future.succeededFuture(settlement.failure() != null
-                // journaled, but its batches could not be settled: not a condition to retry
-                ? new OpsServer.Answer(500, Problem.json(500, "SETTLEMENT_FAILED", "Settlement failed",
-                        "the close was journaled but could not be settled (" + settlement.failure().getMessage()
-                        + "); the engine is stopping; see ops/RUNBOOK.md, \"Re-run a failed close\""))
-                : new OpsServer.Answer(Problem.JOURNAL_UNAVAILABLE.status,
-                        Problem.JOURNAL_UNAVAILABLE.json("the close could not be journaled"))));
     }
 
     // ---------------------------------------------------------------- accessors and stop
@@ -867,6 +626,37 @@ public final class Engine implements AutoCloseable {
         return ledger;
     }
 
+    // ---------------------------------------------------------------- the derived state, for the snapshot keeper and the admin answers
+
+    Journal journal() {
+        return journal;
+    }
+
+    JournalWriter writer() {
+        return writer;
+    }
+
+    PaymentBook book() {
+        return book;
+    }
+
+    boolean stopping() {
+        return stopping;
+    }
+
+    /** Started (every listener up), whether or not a fatal error came since. */
+    boolean started() {
+        return ready;
+    }
+
+    boolean failed() {
+        return failed;
+    }
+
+    Thread.UncaughtExceptionHandler fatal() {
+        return fatal;
+    }
+
     /**
      * Stops as a crash leaves the disk: the journal holds what was appended (a process crash
      * loses nothing of the mapped file) and no snapshot is written. Threads are stopped as in
@@ -895,8 +685,8 @@ public final class Engine implements AutoCloseable {
             webhook.close(); // what is not delivered yet is due again at the next start
         }
         if (vertx != null) {
-            if (cutoffTimer >= 0) {
-                vertx.cancelTimer(cutoffTimer);
+            if (cutoffTimer != null) {
+                cutoffTimer.cancel();
             }
             if (gateway != null) {
                 try {
@@ -920,10 +710,10 @@ public final class Engine implements AutoCloseable {
             settlement.close();
         }
         if (journal != null) {
-            writeSnapshot();
-            if (journalVerifier != null) {
+            snapshots.writeSnapshot();
+            if (snapshots.journalVerifier != null) {
                 try {
-                    journalVerifier.join(10_000);
+                    snapshots.journalVerifier.join(10_000);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
@@ -947,71 +737,12 @@ public final class Engine implements AutoCloseable {
         LOG.log(System.Logger.Level.INFO, "event=stopped duration_ms={0,number,#}", (System.nanoTime() - t0) / 1_000_000);
     }
 
-    /**
-     * At a clean stop: the derived state as of the last journal entry, so that the next start
-     * replays only what comes after it. Skipped (the next start replays the whole journal) unless
-     * the writer has stopped and every close is settled; a failure (including a last entry that is
-     * not the book's, which {@link Snapshots#write} refuses) is logged, never fatal.
-     */
-    private void writeSnapshot() {
-        if (!config.snapshotEnabled || failed || writer == null || !writer.stopped() || book.lastSequence() == 0
-                || book.lastSequence() == snapshotSequence || !settlement.stopped()
-                || settlement.settledCloseSequence() != book.lastCloseSequence()) {
-            return;
-        }
-        long t0 = System.nanoTime();
-        try {
-            // a snapshot takes ~70 bytes per retained payment; it must not eat the journal's reserve
-            long needBytes = 70L * book.retainedPayments() + (64L << 20);
-            long freeBytes = Files.getFileStore(config.dataDir).getUsableSpace();
-            if (freeBytes - needBytes < diskReserveBytes) {
-                LOG.log(System.Logger.Level.WARNING, "event=snapshot_skipped reason=\"disk: {0,number,#} bytes free, the snapshot"
-                        + " needs about {1,number,#} and the reserve is {2,number,#}\"", freeBytes, needBytes, diskReserveBytes);
-                return;
-            }
-            if (config.durability != Durability.SYNC) {
-                journal.forceFiles(); // ASYNC: the entries the snapshot stands on must be on disk before it
-            }
-            Snapshots.Written w = new Snapshots(config.dataDir).write(
-                    new Snapshots.Position(book.lastSequence(), book.lastEntryIndex()), journal,
-                    out -> {
-                        book.writeTo(out);
-                        settlement.writeTo(out);
-                        ledger.writeTo(out);
-                    });
-            LOG.log(System.Logger.Level.INFO, "event=snapshot_written file={0} sequence={1,number,#} bytes={2,number,#}"
-                    + " retained_payments={3,number,#} duration_ms={4,number,#}", w.file(), book.lastSequence(), w.bytes(),
-                    book.retainedPayments(), (System.nanoTime() - t0) / 1_000_000);
-        } catch (RuntimeException | IOException e) {
-            LOG.log(System.Logger.Level.WARNING, "event=snapshot_failed reason=\"{0}\" effect=next_start_replays_more",
-                    String.valueOf(e.getMessage()));
-        }
-    }
-
     static <T> T await(Future<T> f) throws Exception {
         return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     }
 
-    /** Reads or creates the admin token: env var, else {@code <data>/admin.token} (created 0600). */
+    /** Reads or creates the admin token ({@link id.lumbung.config.AdminTokenFile}). */
     public static String adminToken(Path dataDir) throws IOException {
-        String env = System.getenv(EngineConfig.ADMIN_TOKEN_ENV_NAME);
-        if (env != null && !env.isBlank()) {
-            return env.trim();
-        }
-        Path file = dataDir.resolve("admin.token");
-        if (Files.exists(file)) {
-            return Files.readString(file).trim();
-        }
-        Files.createDirectories(dataDir);
-        byte[] raw = new byte[32];
-        new java.security.SecureRandom().nextBytes(raw);
-        String token = java.util.HexFormat.of().formatHex(raw);
-        Path tmp = dataDir.resolve("admin.token.tmp");
-        Files.deleteIfExists(tmp);
-        Files.createFile(tmp, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(tmp, token + "\n");
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        return token;
+        return id.lumbung.config.AdminTokenFile.read(dataDir);
     }
 }

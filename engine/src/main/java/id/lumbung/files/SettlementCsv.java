@@ -12,7 +12,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVPrinter;
+import org.apache.commons.csv.CSVRecord;
 import org.apache.commons.csv.QuoteMode;
 
 /**
@@ -21,8 +23,9 @@ import org.apache.commons.csv.QuoteMode;
  * every line ending in {@code \n}, plain integers of whole rupiah.
  *
  * <p>Written with commons-csv ({@link #FORMAT}). Trader ids are {@code [A-Za-z0-9-]}, so no field
- * ever needs quoting; {@link #render} checks that rather than quote. {@link #parse} reads a file back for reconciliation and checks every
- * invariant the renderer guarantees, including that the TOTAL line equals the sum of the lines.
+ * ever needs quoting; {@link #render} checks that rather than quote. {@link #parse} reads a file
+ * back for reconciliation, also with commons-csv, and checks every invariant the renderer
+ * guarantees, including that the TOTAL line equals the sum of the lines.
  */
 public final class SettlementCsv {
 
@@ -51,6 +54,15 @@ public final class SettlementCsv {
     private static final int LINE_BYTES = 64;
     private static final Pattern PLAIN_INTEGER = Pattern.compile("0|[1-9][0-9]{0,18}");
     private static final int FIELDS = 5;
+    /**
+     * How {@link #parse} reads: commons-csv with no quote, escape or comment character and empty
+     * lines kept, so that each record is one line and its values are exactly the text between its
+     * commas. The renderer never quotes, so a quote in a file is a character the checks refuse.
+     */
+    private static final CSVFormat READ = CSVFormat.DEFAULT.builder()
+            .setQuote(null)
+            .setIgnoreEmptyLines(false)
+            .get();
 
     /**
      * The contents of a settlement CSV: member lines in file order and the TOTAL line, which
@@ -114,23 +126,24 @@ public final class SettlementCsv {
      *         from the sum of the member lines
      */
     public static Totals parse(byte[] bytes) {
-        String[] lines = splitLines(decode(bytes));
-        if (!lines[0].equals(HEADER)) {
-            throw new IllegalArgumentException("line 1: expected header '" + HEADER + "', found '" + lines[0] + "'");
+        List<String[]> lines = splitLines(decode(bytes));
+        String header = String.join(",", lines.get(0));
+        if (!header.equals(HEADER)) {
+            throw new IllegalArgumentException("line 1: expected header '" + HEADER + "', found '" + header + "'");
         }
-        if (lines.length < 3) {
-            throw new IllegalArgumentException("line " + (lines.length + 1) + ": expected member lines then a "
+        if (lines.size() < 3) {
+            throw new IllegalArgumentException("line " + (lines.size() + 1) + ": expected member lines then a "
                     + TOTAL + " line, found end of file");
         }
-        if (lines.length - 2 > MEMBER_LINES_MAX) {
-            throw new IllegalArgumentException((lines.length - 2) + " member lines, more than " + MEMBER_LINES_MAX);
+        if (lines.size() - 2 > MEMBER_LINES_MAX) {
+            throw new IllegalArgumentException((lines.size() - 2) + " member lines, more than " + MEMBER_LINES_MAX);
         }
-        List<MemberTotals> members = new ArrayList<>(lines.length - 2);
-        for (int i = 1; i < lines.length - 1; i++) {
-            members.add(parseMember(i + 1, lines[i], members.isEmpty() ? null : members.get(members.size() - 1)));
+        List<MemberTotals> members = new ArrayList<>(lines.size() - 2);
+        for (int i = 1; i < lines.size() - 1; i++) {
+            members.add(parseMember(i + 1, lines.get(i), members.isEmpty() ? null : members.get(members.size() - 1)));
         }
-        int totalLineNumber = lines.length;
-        long[] total = parseFields(totalLineNumber, lines[lines.length - 1], true);
+        int totalLineNumber = lines.size();
+        long[] total = parseFields(totalLineNumber, lines.get(lines.size() - 1), true);
         checkTotal(totalLineNumber, total, members);
         return new Totals(members, total[0], total[1], total[2], total[3]);
     }
@@ -147,7 +160,8 @@ public final class SettlementCsv {
         }
     }
 
-    private static String[] splitLines(String text) {
+    /** The fields of each line, through commons-csv ({@link #READ}): one record per line. */
+    private static List<String[]> splitLines(String text) {
         if (text.isEmpty()) {
             throw new IllegalArgumentException("line 1: empty file, expected header '" + HEADER + "'");
         }
@@ -159,7 +173,15 @@ public final class SettlementCsv {
             throw new IllegalArgumentException("line " + lineOf(text, text.length() - 1)
                     + ": last line does not end in \\n (truncated file?)");
         }
-        return text.substring(0, text.length() - 1).split("\n", -1);
+        List<String[]> lines = new ArrayList<>();
+        try (CSVParser parser = CSVParser.parse(text, READ)) {
+            for (CSVRecord record : parser) {
+                lines.add(record.values());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a String does not throw
+        }
+        return lines;
     }
 
     private static int lineOf(String text, int index) {
@@ -172,8 +194,9 @@ public final class SettlementCsv {
         return line;
     }
 
-    private static MemberTotals parseMember(int lineNumber, String line, MemberTotals previous) {
-        String traderId = line.substring(0, Math.max(0, line.indexOf(',')));
+    private static MemberTotals parseMember(int lineNumber, String[] line, MemberTotals previous) {
+        // the text before the first comma: a line without one has no trader id
+        String traderId = line.length > 1 ? line[0] : "";
         if (!TRADER_ID.matcher(traderId).matches()) {
             throw new IllegalArgumentException("line " + lineNumber + ": trader id '" + traderId
                     + "' is not 1..32 characters of [A-Za-z0-9-]");
@@ -187,8 +210,7 @@ public final class SettlementCsv {
     }
 
     /** Parses the four numbers of a line (payments, gross, fee, net) and checks net = gross - fee. */
-    private static long[] parseFields(int lineNumber, String line, boolean totalLine) {
-        String[] fields = line.split(",", -1);
+    private static long[] parseFields(int lineNumber, String[] fields, boolean totalLine) {
         if (fields.length != FIELDS) {
             throw new IllegalArgumentException("line " + lineNumber + ": " + fields.length + " fields, expected "
                     + FIELDS + " (" + HEADER + ")");

@@ -2,7 +2,7 @@ package id.lumbung.ingest;
 
 import id.lumbung.core.journal.PaymentDraft;
 import id.lumbung.core.journal.PaymentRequest;
-import id.lumbung.core.payment.PaymentBook;
+import id.lumbung.core.payment.PaymentIds;
 import id.lumbung.core.payment.PaymentView;
 import id.lumbung.core.payment.PostResult;
 import id.lumbung.core.payment.VoidOutcome;
@@ -398,11 +398,11 @@ public final class HttpIngest extends VerticleBase {
             switch (o.result()) {
                 case ACCEPTED -> {
                     ctx.metrics().payment("accepted", "none");
-                    PaymentBook.appendPaymentId(sb.append("201,\"paymentId\":\""), o.sequence()).append("\"}");
+                    PaymentIds.appendPaymentId(sb.append("201,\"paymentId\":\""), o.sequence()).append("\"}");
                 }
                 case REPLAYED -> {
                     ctx.metrics().payment("replayed", "none");
-                    PaymentBook.appendPaymentId(sb.append("200,\"paymentId\":\""), o.sequence()).append("\"}");
+                    PaymentIds.appendPaymentId(sb.append("200,\"paymentId\":\""), o.sequence()).append("\"}");
                 }
                 default -> {
                     Problem p = Problem.valueOf(o.result().name());
@@ -440,7 +440,7 @@ public final class HttpIngest extends VerticleBase {
     /** The 201 body, built in {@code sb} (cleared first); a replay answers exactly the same bytes. */
     static String accepted(StringBuilder sb, long sequence, String traderId, String coopId, long acceptedAtEpochMs) {
         sb.setLength(0);
-        PaymentBook.appendPaymentId(sb.append("{\"paymentId\":\""), sequence)
+        PaymentIds.appendPaymentId(sb.append("{\"paymentId\":\""), sequence)
                 .append("\",\"status\":\"ACCEPTED\",\"sequence\":").append(sequence)
                 .append(",\"traderId\":\"").append(traderId)
                 .append("\",\"coopId\":\"").append(coopId).append("\",\"acceptedAt\":\"");

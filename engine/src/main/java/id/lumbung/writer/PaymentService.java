@@ -2,6 +2,7 @@ package id.lumbung.writer;
 
 import id.lumbung.core.journal.PaymentRequest;
 import id.lumbung.core.payment.PaymentBook;
+import id.lumbung.core.payment.PaymentIds;
 import id.lumbung.core.payment.PaymentView;
 import id.lumbung.core.payment.PostOutcome;
 import id.lumbung.core.payment.VoidOutcome;
@@ -32,7 +33,7 @@ public final class PaymentService implements PaymentCommands {
 
     @Override
     public void voidPayment(String paymentId, Terminal terminal, Context context, Consumer<VoidOutcome> done) {
-        long sequence = PaymentBook.sequenceOf(paymentId);
+        long sequence = PaymentIds.sequenceOf(paymentId);
         if (sequence < 0) {
             context.runOnContext(v -> done.accept(new VoidOutcome(VoidOutcome.Result.NOT_FOUND, null)));
             return;
@@ -49,7 +50,7 @@ public final class PaymentService implements PaymentCommands {
 
     @Override
     public void status(String paymentId, Terminal terminal, Context context, Consumer<PaymentView> done) {
-        long sequence = PaymentBook.sequenceOf(paymentId);
+        long sequence = PaymentIds.sequenceOf(paymentId);
         if (sequence < 0) {
             context.runOnContext(v -> done.accept(null));
             return;

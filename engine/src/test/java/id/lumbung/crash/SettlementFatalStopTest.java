@@ -1,6 +1,6 @@
 package id.lumbung.crash;
 
-import id.lumbung.core.payment.PaymentBook;
+import id.lumbung.core.payment.PaymentIds;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -33,7 +33,7 @@ class SettlementFatalStopTest {
             assertThat(posted.statusCode()).as(posted.body()).isEqualTo(201);
             long paymentSequence = new JsonObject(posted.body()).getLong("sequence");
             // the close is the next entry; its batch's CSV is already there, with other bytes
-            String batchId = PaymentBook.batchId("KSP-BERINGHARJO", paymentSequence + 1);
+            String batchId = PaymentIds.batchId("KSP-BERINGHARJO", paymentSequence + 1);
             Path planted = data.resolve("files/KSP-BERINGHARJO/" + batchId + ".csv");
             Files.createDirectories(planted.getParent());
             Files.writeString(planted, "tampered\n");

@@ -1,7 +1,7 @@
 package id.lumbung.engine;
 
 import id.lumbung.TestEngine;
-import id.lumbung.core.payment.PaymentBook;
+import id.lumbung.core.payment.PaymentIds;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -31,7 +31,7 @@ class SettlementFailedAnswerTest {
             // the close will be the sequence after the demo reference and the payment; its CSV is already
             // there with other bytes
             Path planted = data.resolve("files").resolve("KSP-BERINGHARJO")
-                    .resolve(PaymentBook.batchId("KSP-BERINGHARJO", TestEngine.DEMO_REFERENCE_ENTRIES + 2) + ".csv");
+                    .resolve(PaymentIds.batchId("KSP-BERINGHARJO", TestEngine.DEMO_REFERENCE_ENTRIES + 2) + ".csv");
             Files.createDirectories(planted.getParent());
             Files.writeString(planted, "not this batch\n");
             assertThat(t.ops("GET", "/health/ready", null, null).statusCode()).isEqualTo(200);

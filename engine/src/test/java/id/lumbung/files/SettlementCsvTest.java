@@ -88,6 +88,24 @@ class SettlementCsvTest {
                 .hasMessage("line 2: trader id '\"A' is not 1..32 characters of [A-Za-z0-9-]");
     }
 
+    /**
+     * A line's fields are the text between its commas, an empty line one empty field: a member line
+     * without a comma has no trader id, and an empty last line has one field.
+     */
+    @Test
+    void readsFieldsAsTheTextBetweenCommas() {
+        assertThatThrownBy(() -> parse("trader_id,payments,gross,fee,net\nA\nTOTAL,0,0,0,0\n"))
+                .hasMessage("line 2: trader id '' is not 1..32 characters of [A-Za-z0-9-]");
+        assertThatThrownBy(() -> parse("trader_id,payments,gross,fee,net\n\nTOTAL,0,0,0,0\n"))
+                .hasMessage("line 2: trader id '' is not 1..32 characters of [A-Za-z0-9-]");
+        assertThatThrownBy(() -> parse("trader_id,payments,gross,fee,net\nA,1,100,1,99\n\n"))
+                .hasMessage("line 3: 1 fields, expected 5 (trader_id,payments,gross,fee,net)");
+        assertThatThrownBy(() -> parse("trader_id,payments,gross,fee,net\nA,1,100,1,99,\nTOTAL,1,100,1,99\n"))
+                .hasMessage("line 2: 6 fields, expected 5 (trader_id,payments,gross,fee,net)");
+        assertThatThrownBy(() -> parse("trader_id,\"payments\",gross,fee,net\nTOTAL,0,0,0,0\n"))
+                .hasMessage("line 1: expected header 'trader_id,payments,gross,fee,net', found 'trader_id,\"payments\",gross,fee,net'");
+    }
+
     @Test
     void rejectsInvalidUtf8() {
         byte[] bytes = "trader_id,payments,gross,fee,net\nA,1,100,1,99\nTOTAL,1,100,1,99\n".getBytes(StandardCharsets.UTF_8);

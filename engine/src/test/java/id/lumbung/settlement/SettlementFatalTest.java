@@ -5,6 +5,7 @@ import id.lumbung.core.journal.JournalEntry;
 import id.lumbung.core.journal.PaymentRequest;
 import id.lumbung.core.ledger.Ledger;
 import id.lumbung.core.payment.PaymentBook;
+import id.lumbung.core.payment.PaymentIds;
 import id.lumbung.core.payment.PostOutcome;
 import id.lumbung.core.reference.ReferenceData;
 import id.lumbung.core.settlement.Batch;
@@ -63,7 +64,7 @@ class SettlementFatalTest {
             assertThat(metrics.settlementBatches.count()).isZero();
             assertThat(settlement.settledCloseSequence()).isZero();
             assertThat(settlement.batchesOf(reference.coop("KSP-BERINGHARJO").index())).isEmpty();
-            assertThat(settlement.batch(PaymentBook.batchId("KSP-BERINGHARJO", closeSequence))).isNull();
+            assertThat(settlement.batch(PaymentIds.batchId("KSP-BERINGHARJO", closeSequence))).isNull();
             assertThat(data.resolve("files")).doesNotExist();
             assertThat(data.resolve("ledger")).doesNotExist();
             assertThat(ledger.clearingDebitRupiah()).isZero();
@@ -95,7 +96,7 @@ class SettlementFatalTest {
             long first = book.lastSequence();
             // the first close's CSV is already there with other bytes: it cannot be settled exactly
             String coopId = reference.coop(reference.trader(reference.terminal("T0000001").traderIndex()).coopIndex()).coopId();
-            Path planted = data.resolve("files").resolve(coopId).resolve(PaymentBook.batchId(coopId, first) + ".csv");
+            Path planted = data.resolve("files").resolve(coopId).resolve(PaymentIds.batchId(coopId, first) + ".csv");
             java.nio.file.Files.createDirectories(planted.getParent());
             java.nio.file.Files.writeString(planted, "not this batch\n");
             book.publishWindows();
@@ -112,10 +113,10 @@ class SettlementFatalTest {
 
             assertThat(waiting).isCompletedExceptionally();
             assertThat(settlement.batchesOfClose(second)).failsWithin(10, TimeUnit.SECONDS);
-            assertThat(settlement.batch(PaymentBook.batchId(coopId, second))).isNull();
+            assertThat(settlement.batch(PaymentIds.batchId(coopId, second))).isNull();
             assertThat(settlement.batchesOf(reference.coop(coopId).index())).isEmpty();
             assertThat(settlement.settledCloseSequence()).isZero();
-            assertThat(data.resolve("files").resolve(coopId).resolve(PaymentBook.batchId(coopId, second) + ".csv"))
+            assertThat(data.resolve("files").resolve(coopId).resolve(PaymentIds.batchId(coopId, second) + ".csv"))
                     .doesNotExist();
             assertThat(fatal).as("the engine was told once").hasSize(1);
         } finally {

@@ -2,6 +2,7 @@ package id.lumbung.bench.settle;
 
 import id.lumbung.config.Durability;
 import id.lumbung.core.payment.PaymentBook;
+import id.lumbung.core.payment.PaymentIds;
 import id.lumbung.core.reference.Coop;
 import id.lumbung.core.reference.ReferenceData;
 import id.lumbung.core.reference.Terminal;
@@ -245,7 +246,7 @@ public final class FilePhaseRun {
                 gross += g;
                 fee += f;
             }
-            out.add(new Batch(PaymentBook.batchId(coop.coopId(), closeSequence), coop.coopId(), closeSequence * 1000,
+            out.add(new Batch(PaymentIds.batchId(coop.coopId(), closeSequence), coop.coopId(), closeSequence * 1000,
                     closeSequence * 1000 + 999, CLOSED_AT_EPOCH_MS + closeSequence, members, payments, gross, fee,
                     gross - fee, closeSequence * 1_000_000));
         }

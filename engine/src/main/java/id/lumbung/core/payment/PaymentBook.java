@@ -11,7 +11,6 @@ import id.lumbung.core.reference.JournaledReference;
 import id.lumbung.core.reference.ReferenceData;
 import id.lumbung.core.reference.Terminal;
 import id.lumbung.core.reference.Trader;
-import id.lumbung.core.snapshot.SnapshotException;
 import id.lumbung.core.snapshot.SnapshotReader;
 import id.lumbung.core.snapshot.SnapshotWriter;
 import java.lang.invoke.MethodHandles;
@@ -46,11 +45,11 @@ public final class PaymentBook {
     /** The reference in effect at the book's position: the journaled values, names and keys from {@link #files}. */
     private ReferenceData reference;
     /** What decides money, as journaled up to the book's position. */
-    private JournaledReference journaled;
+    JournaledReference journaled;
     /** The reference files as last read (names and credentials; what a change is compared against). */
     private ReferenceData files;
     /** True when {@link #journaled} changed since {@link #reference} was built. */
-    private boolean referenceStale;
+    boolean referenceStale;
     private final Clock clock;
     private final JournalPort journal;
     private final WindowSink windows;
@@ -74,29 +73,29 @@ public final class PaymentBook {
     private long paymentEntries;
     private long voidEntries;
     private long closeEntries;
-    private final RetainedPayments retained = new RetainedPayments();
+    final RetainedPayments retained = new RetainedPayments();
     private int[] coopOfTrader;
     /** Replay finds traders and cooperatives from the ids' bytes. */
     private AsciiIdIndex traderIds;
     private AsciiIdIndex coopIds;
 
     // per cooperative, by index; they grow when a journaled change adds cooperatives
-    private long[] lastCloseSequence;
+    long[] lastCloseSequence;
     /** Per cooperative: sequence and accepted-at of the first payment after its last close (while one is open). */
-    private long[] firstOpenSequence;
-    private long[] firstOpenAcceptedAt;
+    long[] firstOpenSequence;
+    long[] firstOpenAcceptedAt;
     /** Per cooperative: payments since its last close, voided ones included, and of those the voided. */
-    private long[] openPayments;
-    private long[] voidedOpen;
-    private long[][] batchCloseSequences;
-    private int[] batchCloseCount;
-    private long[] unsettledRupiahByCoop;
-    private final List<ClosedWindow> pendingWindows = new ArrayList<>();
-    private long unsettledRupiah;
-    private long unsettledPayments;
-    private long lastSequence;
+    long[] openPayments;
+    long[] voidedOpen;
+    long[][] batchCloseSequences;
+    int[] batchCloseCount;
+    long[] unsettledRupiahByCoop;
+    final List<ClosedWindow> pendingWindows = new ArrayList<>();
+    long unsettledRupiah;
+    long unsettledPayments;
+    long lastSequence;
     /** Chronicle index of the entry holding {@link #lastSequence} (-1 before the first). */
-    private long lastEntryIndex = -1;
+    long lastEntryIndex = -1;
     /** A single {@link #post(PaymentRequest, Terminal)}'s fields and outcome. Writer thread. */
     private final PaymentDraft requestDraft = new PaymentDraft();
     private final PostResult requestResult = new PostResult();
@@ -108,8 +107,8 @@ public final class PaymentBook {
     @SuppressWarnings("unused")
     private long touchSink;
     /** Sequence of the latest close entry applied, 0 before the first. */
-    private long lastClose;
-    private long evictCursor = 1;
+    long lastClose;
+    long evictCursor = 1;
     private long discardPendingIndex = -1;
     private volatile boolean writable = true;
 
@@ -179,7 +178,7 @@ public final class PaymentBook {
     }
 
     /** Brings {@link #reference} up to {@link #journaled} after reference entries (replay batches them). */
-    private void refreshReference() {
+    void refreshReference() {
         if (referenceStale) {
             reference = journaled.effective(files);
             indexReference();
@@ -801,11 +800,6 @@ public final class PaymentBook {
         return sequence < lastCloseSequence[coopOfTrader[retained.trader(sequence)]];
     }
 
-    /** The batch id of a settled payment: cooperative id and the sequence of the close that settled it. */
-    public static String batchId(String coopId, long closeSequence) {
-        return coopId + "-" + closeSequence;
-    }
-
     private String batchIdOf(long sequence, int coop) {
         long[] seqs = batchCloseSequences[coop];
         int lo = 0;
@@ -818,7 +812,7 @@ public final class PaymentBook {
                 lo = mid + 1;
             }
         }
-        return batchId(reference.coop(coop).coopId(), seqs[lo]);
+        return PaymentIds.batchId(reference.coop(coop).coopId(), seqs[lo]);
     }
 
     /** The view of a retained payment, its content read back from the journal. */
@@ -877,83 +871,16 @@ public final class PaymentBook {
     }
 
     /**
-     * Writes the whole book as of {@link #lastSequence}. Only when nothing runs on it (the writer
-     * has stopped) and every closed window has been handed to settlement.
+     * Writes the whole book as of {@link #lastSequence} ({@link PaymentBookSnapshot}). Only when
+     * nothing runs on it (the writer has stopped) and every closed window has been handed to settlement.
      */
     public void writeTo(SnapshotWriter out) {
-        if (!pendingWindows.isEmpty()) {
-            throw new IllegalStateException(pendingWindows.size() + " closed windows not yet handed to settlement");
-        }
-        writeReference(out);
-        out.writeLong(lastSequence);
-        out.writeLong(lastEntryIndex);
-        out.writeLong(lastClose);
-        out.writeLong(evictCursor);
-        out.writeLong(unsettledRupiah);
-        out.writeLong(unsettledPayments);
-        out.writeInt(lastCloseSequence.length);
-        out.writeLongs(lastCloseSequence, 0, lastCloseSequence.length);
-        out.writeLongs(firstOpenSequence, 0, firstOpenSequence.length);
-        out.writeLongs(firstOpenAcceptedAt, 0, firstOpenAcceptedAt.length);
-        out.writeLongs(openPayments, 0, openPayments.length);
-        out.writeLongs(voidedOpen, 0, voidedOpen.length);
-        out.writeLongs(unsettledRupiahByCoop, 0, unsettledRupiahByCoop.length);
-        for (int c = 0; c < batchCloseCount.length; c++) {
-            out.writeInt(batchCloseCount[c]);
-            out.writeLongs(batchCloseSequences[c] == null ? new long[0] : batchCloseSequences[c], 0, batchCloseCount[c]);
-        }
-        retained.writeTo(out);
-    }
-
-    /** The journaled reference at the snapshot's position, so that a start from it needs no earlier entry. */
-    private void writeReference(SnapshotWriter out) {
-        journaled.writeTo(out);
-    }
-
-    private void readReference(SnapshotReader in) {
-        journaled = JournaledReference.readFrom(in);
-        referenceStale = true;
-        refreshReference();
+        PaymentBookSnapshot.write(this, out);
     }
 
     /** Loads a snapshot {@link #writeTo} wrote into this freshly built book (its reference comes with it). */
     public void readFrom(SnapshotReader in) {
-        if (lastSequence != 0) {
-            throw new IllegalStateException("a snapshot loads into an empty payment book only");
-        }
-        readReference(in);
-        lastSequence = in.readLong();
-        lastEntryIndex = in.readLong();
-        lastClose = in.readLong();
-        evictCursor = in.readLong();
-        unsettledRupiah = in.readLong();
-        unsettledPayments = in.readLong();
-        int coops = in.readCount(lastCloseSequence.length, "cooperatives");
-        if (coops != lastCloseSequence.length) {
-            throw new SnapshotException("snapshot holds " + coops + " cooperatives, the reference data "
-                    + lastCloseSequence.length);
-        }
-        in.readLongs(lastCloseSequence, 0, coops);
-        in.readLongs(firstOpenSequence, 0, coops);
-        in.readLongs(firstOpenAcceptedAt, 0, coops);
-        in.readLongs(openPayments, 0, coops);
-        in.readLongs(voidedOpen, 0, coops);
-        in.readLongs(unsettledRupiahByCoop, 0, coops);
-        for (int c = 0; c < coops; c++) {
-            int n = in.readCount(Integer.MAX_VALUE - 8, "closes of a cooperative");
-            in.requireBytesLeft((long) n * Long.BYTES);
-            batchCloseCount[c] = n;
-            batchCloseSequences[c] = n == 0 ? null : new long[Math.max(4, n)];
-            if (n > 0) {
-                in.readLongs(batchCloseSequences[c], 0, n);
-            }
-        }
-        retained.readFrom(in);
-        if (lastSequence < 1 || lastEntryIndex < 0 || evictCursor < 1 || evictCursor > lastSequence + 1
-                || lastClose > lastSequence) {
-            throw new SnapshotException("snapshot book positions do not agree: last sequence " + lastSequence
-                    + ", close " + lastClose + ", eviction cursor " + evictCursor);
-        }
+        PaymentBookSnapshot.read(this, in);
     }
 
     // ---------------------------------------------------------------- ids and gauges
@@ -988,36 +915,6 @@ public final class PaymentBook {
         return (long) CLOSE_ENTRIES.getOpaque(this);
     }
 
-
-    /** Public payment id: "P" and the journal sequence, so a status lookup is one array read. */
-    public static String paymentId(long sequence) {
-        return appendPaymentId(new StringBuilder(20), sequence).toString();
-    }
-
-    /** Appends {@link #paymentId} without making a String (the answers are built in a StringBuilder). */
-    public static StringBuilder appendPaymentId(StringBuilder sb, long sequence) {
-        return sb.append('P').append(sequence);
-    }
-
-    /**
-     * The sequence in a payment id, or -1 when it is not one of ours. An id has one spelling, the one
-     * {@link #paymentId} writes: {@code P01} is not {@code P1} (nor is {@code P0} an id: sequences start at 1).
-     */
-    public static long sequenceOf(String paymentId) {
-        if (paymentId == null || paymentId.length() < 2 || paymentId.length() > 20 || paymentId.charAt(0) != 'P'
-                || paymentId.charAt(1) == '0') {
-            return -1;
-        }
-        long s = 0;
-        for (int i = 1; i < paymentId.length(); i++) {
-            char ch = paymentId.charAt(i);
-            if (ch < '0' || ch > '9' || s > (Long.MAX_VALUE - 9) / 10) {
-                return -1;
-            }
-            s = s * 10 + (ch - '0');
-        }
-        return s;
-    }
 
     public long lastSequence() {
         return lastSequence;

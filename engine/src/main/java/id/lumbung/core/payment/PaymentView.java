@@ -27,7 +27,7 @@ public record PaymentView(
      * not on the journal writer, which built it for every payment before (7% of its time).
      */
     public String paymentId() {
-        return PaymentBook.paymentId(sequence);
+        return PaymentIds.paymentId(sequence);
     }
 
     /** Digits of an ISO 8583 approval code (field 38). */

@@ -2,7 +2,7 @@ package id.lumbung.core.settlement;
 
 import id.lumbung.core.ledger.Ledger;
 import id.lumbung.core.payment.ClosedWindow;
-import id.lumbung.core.payment.PaymentBook;
+import id.lumbung.core.payment.PaymentIds;
 import id.lumbung.core.payment.WindowPayments;
 import id.lumbung.core.reference.Coop;
 import id.lumbung.core.reference.ReferenceData;
@@ -172,7 +172,7 @@ public final class Settler {
             feeByTrader[t] = 0;
         }
         Coop c = reference.coop(coop);
-        Batch batch = new Batch(PaymentBook.batchId(c.coopId(), window.closeSequence()), c.coopId(),
+        Batch batch = new Batch(PaymentIds.batchId(c.coopId(), window.closeSequence()), c.coopId(),
                 part.firstSequence(), part.lastSequence(), window.closedAtEpochMs(), members, payments, gross, fee,
                 gross - fee, closingBalanceByCoop[coop]);
         long[] memberNets = new long[members.size()];
@@ -304,7 +304,7 @@ public final class Settler {
         long last = in.readLong();
         long closedAt = in.readLong();
         long opening = in.readLong();
-        if (!batchId.equals(PaymentBook.batchId(c.coopId(), last))) {
+        if (!batchId.equals(PaymentIds.batchId(c.coopId(), last))) {
             throw new SnapshotException("snapshot batch " + batchId + " of cooperative " + c.coopId()
                     + " does not end at its close " + last);
         }
