@@ -35,18 +35,18 @@ class ObligationApiTest {
     void deductsInTheBatchAndAnswersEveryCode(@TempDir Path data) throws Exception {
         LocalDate today = LocalDate.now(ZoneId.of("Asia/Jakarta"));
         try (TestEngine t = new TestEngine(data, Map.of())) {
-            String rtb = "{\"traderId\":\"BRH-002\",\"kind\":\"RETRIBUSI\",\"dailyAmount\":1000,\"startDate\":\""
+            String rtb = "{\"traderId\":\"BRH-004\",\"kind\":\"RETRIBUSI\",\"dailyAmount\":1000,\"startDate\":\""
                     + today.minusDays(2) + "\",\"total\":2000}";
             HttpResponse<String> created = send(t, "PUT", OBLIGATIONS + "/RTB-1", rtb, BRH);
             assertThat(created.statusCode()).isEqualTo(201);
             assertThat(new JsonObject(created.body())).isEqualTo(new JsonObject(rtb).put("obligationId", "RTB-1"));
             // the same content, other key order and spacing
             String again = "{ \"total\" : 2000, \"startDate\":\"" + today.minusDays(2)
-                    + "\", \"dailyAmount\":1000, \"kind\":\"RETRIBUSI\", \"traderId\":\"BRH-002\" }";
+                    + "\", \"dailyAmount\":1000, \"kind\":\"RETRIBUSI\", \"traderId\":\"BRH-004\" }";
             assertThat(send(t, "PUT", OBLIGATIONS + "/RTB-1", again, BRH).statusCode()).isEqualTo(200);
             assertProblem(send(t, "PUT", OBLIGATIONS + "/RTB-1", rtb.replace("1000", "1500"), BRH), 422, "IDEMPOTENCY_CONFLICT");
             // another cooperative's trader, and another cooperative's token
-            assertProblem(send(t, "PUT", OBLIGATIONS + "/X-1", rtb.replace("BRH-002", "KLW-001"), BRH), 404, "NOT_FOUND");
+            assertProblem(send(t, "PUT", OBLIGATIONS + "/X-1", rtb.replace("BRH-004", "KLW-001"), BRH), 404, "NOT_FOUND");
             assertThat(send(t, "PUT", OBLIGATIONS + "/X-1", rtb, "Bearer demo-token-KSP-KLEWER").statusCode()).isEqualTo(404);
             assertThat(send(t, "PUT", OBLIGATIONS + "/X-1", rtb, null).statusCode()).isEqualTo(401);
             // 400 per field
@@ -58,7 +58,7 @@ class ObligationApiTest {
             assertProblem(send(t, "PUT", OBLIGATIONS + "/X-1", rtb.replace(today.minusDays(2).toString(), "2026-02-30"), BRH),
                     400, "INVALID_FIELD");
             assertProblem(send(t, "PUT", OBLIGATIONS + "/X_1", rtb, BRH), 400, "INVALID_FIELD");
-            assertProblem(send(t, "PUT", OBLIGATIONS + "/X-1", rtb.replace("\"traderId\":\"BRH-002\",", ""), BRH), 400,
+            assertProblem(send(t, "PUT", OBLIGATIONS + "/X-1", rtb.replace("\"traderId\":\"BRH-004\",", ""), BRH), 400,
                     "MISSING_FIELD");
             assertProblem(send(t, "PUT", OBLIGATIONS + "/X-1", "{\"traderId\":", BRH), 400, "MALFORMED_JSON");
             HttpResponse<String> plain = t.http.send(HttpRequest.newBuilder(uri(t, OBLIGATIONS + "/X-1"))
@@ -66,27 +66,27 @@ class ObligationApiTest {
                     .PUT(HttpRequest.BodyPublishers.ofString(rtb)).build(), HttpResponse.BodyHandlers.ofString());
             assertProblem(plain, 415, "UNSUPPORTED_MEDIA_TYPE");
 
-            assertThat(send(t, "PUT", OBLIGATIONS + "/ANG-1", "{\"traderId\":\"BRH-002\",\"kind\":\"ANGSURAN\","
+            assertThat(send(t, "PUT", OBLIGATIONS + "/ANG-1", "{\"traderId\":\"BRH-004\",\"kind\":\"ANGSURAN\","
                     + "\"dailyAmount\":5000,\"startDate\":\"" + today + "\",\"total\":100000}", BRH).statusCode()).isEqualTo(201);
-            // BRH-001 has no payment in the batch: its savings accrue, nothing is deducted
-            assertThat(send(t, "PUT", OBLIGATIONS + "/SW-1", "{\"traderId\":\"BRH-001\",\"kind\":\"SIMPANAN_WAJIB\","
+            // BRH-003 has no payment in the batch: its savings accrue, nothing is deducted
+            assertThat(send(t, "PUT", OBLIGATIONS + "/SW-1", "{\"traderId\":\"BRH-003\",\"kind\":\"SIMPANAN_WAJIB\","
                     + "\"dailyAmount\":500,\"startDate\":\"" + today + "\"}", BRH).statusCode()).isEqualTo(201);
             // before any close nothing has accrued
             JsonObject sw = obligation(t, "SW-1");
             assertThat(sw.getLong("accrued")).isZero();
             assertThat(sw.getLong("due")).isZero();
 
-            // BRH-002 (REG) via T0000003: 15,000 pays 0.7% = 105, net 14,895
-            assertThat(t.post("T0000003", TestEngine.payment("T0000003", "o1", "15000")).statusCode()).isEqualTo(201);
+            // BRH-004 (GOV) via T0000005: 15,000 pays no fee, net 15,000
+            assertThat(t.post("T0000005", TestEngine.payment("T0000005", "o1", "15000")).statusCode()).isEqualTo(201);
             JsonArray batches = new JsonObject(t.ops("POST", "/admin/v1/settlements/close", null, TestEngine.ADMIN_TOKEN)
                     .body()).getJsonArray("batches");
             JsonObject batch = batches.getJsonObject(0);
             String batchId = batch.getString("batchId");
-            assertThat(batch.getLong("net")).isEqualTo(14_895);
-            // net 14,895 = retribusi 2,000 (capped at its total) + angsuran 5,000 (one day) + payout 7,895
+            assertThat(batch.getLong("net")).isEqualTo(15_000);
+            // net 15,000 = retribusi 2,000 (capped at its total) + angsuran 5,000 (one day) + payout 8,000
             String payouts = "trader_id,net,retribusi,angsuran,simpanan_wajib,payout\n"
-                    + "BRH-002,14895,2000,5000,0,7895\n"
-                    + "TOTAL,14895,2000,5000,0,7895\n";
+                    + "BRH-004,15000,2000,5000,0,8000\n"
+                    + "TOTAL,15000,2000,5000,0,8000\n";
             Path file = data.resolve("files/KSP-BERINGHARJO/" + batchId + ".payouts.csv");
             assertThat(Files.readString(file)).isEqualTo(payouts);
             JsonObject listed = batch.getJsonArray("files").getJsonObject(2);
@@ -99,12 +99,12 @@ class ObligationApiTest {
             assertThat(served.statusCode()).isEqualTo(200);
             assertThat(served.body()).isEqualTo(payouts);
             // the settlement CSV still gives the net
-            assertThat(Files.readString(data.resolve("files/KSP-BERINGHARJO/" + batchId + ".csv"))).contains("BRH-002,1,15000,105,14895");
+            assertThat(Files.readString(data.resolve("files/KSP-BERINGHARJO/" + batchId + ".csv"))).contains("BRH-004,1,15000,0,15000");
             String postings;
             try (var s = Files.list(data.resolve("ledger"))) {
                 postings = Files.readString(s.filter(p -> p.toString().endsWith(".postings.csv")).findFirst().orElseThrow());
             }
-            assertThat(postings).contains(batchId + ",member:BRH-002,0,7895\n", batchId + ",loan-receivable,0,5000\n",
+            assertThat(postings).contains(batchId + ",member:BRH-004,0,8000\n", batchId + ",loan-receivable,0,5000\n",
                     batchId + ",market-fee-payable,0,2000\n");
 
             JsonObject rtbView = obligation(t, "RTB-1");
@@ -115,19 +115,22 @@ class ObligationApiTest {
             assertThat(sw.getLong("accrued")).isEqualTo(500);
             assertThat(sw.getLong("deducted")).isZero();
             assertThat(sw.getLong("due")).isEqualTo(500);
-            JsonArray mine = new JsonObject(t.get(OBLIGATIONS + "?traderId=BRH-001", BRH).body()).getJsonArray("obligations");
+            JsonArray mine = new JsonObject(t.get(OBLIGATIONS + "?traderId=BRH-003", BRH).body()).getJsonArray("obligations");
             assertThat(mine).hasSize(1);
             assertThat(mine.getJsonObject(0).getString("obligationId")).isEqualTo("SW-1");
             assertThat(t.get(OBLIGATIONS + "?traderId=KLW-001", BRH).statusCode()).isEqualTo(404);
             assertThat(t.get(OBLIGATIONS, "Bearer demo-token-KSP-KLEWER").statusCode()).isEqualTo(404);
 
             JsonObject accounts = new JsonObject(t.get("/v1/coops/KSP-BERINGHARJO/accounts", BRH).body());
-            assertThat(accounts.getLong("balance")).isEqualTo(14_895);
+            assertThat(accounts.getLong("balance")).isEqualTo(15_000);
             JsonArray members = accounts.getJsonArray("members");
             assertThat(members).hasSize(4); // every member of the demo cooperative, also those who never sold
+            // BRH-001 never sold: the demo's retribusi (2,000) and angsuran (10,000) are due
             assertThat(members.getJsonObject(0).getMap()).containsEntry("traderId", "BRH-001").containsEntry("balance", 0)
+                    .containsEntry("savings", 0).containsEntry("loanDue", 10_000).containsEntry("due", 12_000);
+            assertThat(members.getJsonObject(2).getMap()).containsEntry("traderId", "BRH-003").containsEntry("balance", 0)
                     .containsEntry("savings", 0).containsEntry("loanDue", 0).containsEntry("due", 500);
-            assertThat(members.getJsonObject(1).getMap()).containsEntry("traderId", "BRH-002").containsEntry("balance", 7895)
+            assertThat(members.getJsonObject(3).getMap()).containsEntry("traderId", "BRH-004").containsEntry("balance", 8000)
                     .containsEntry("savings", 0).containsEntry("loanDue", 0).containsEntry("due", 0);
 
             // end: before the last close's date, unknown, then on it
@@ -139,6 +142,24 @@ class ObligationApiTest {
             assertThat(ended.statusCode()).isEqualTo(200);
             assertThat(new JsonObject(ended.body()).getString("endDate")).isEqualTo(today.toString());
             assertThat(obligation(t, "SW-1").getString("endDate")).isEqualTo(today.toString());
+        }
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void demoDataDeductsFromThePaymentOfTheFirstTerminal(@TempDir Path data) throws Exception {
+        try (TestEngine t = new TestEngine(data, Map.of())) {
+            // obligations.csv of the bundled demo was journaled at start
+            assertThat(new JsonObject(t.get(OBLIGATIONS, BRH).body()).getJsonArray("obligations")).hasSize(3);
+            assertThat(t.post("T0000001", TestEngine.payment("T0000001", "demo-1", "15000")).statusCode()).isEqualTo(201);
+            JsonObject batch = new JsonObject(t.ops("POST", "/admin/v1/settlements/close", null, TestEngine.ADMIN_TOKEN)
+                    .body()).getJsonArray("batches").getJsonObject(0);
+            String batchId = batch.getString("batchId");
+            assertThat(batchId).isEqualTo("KSP-BERINGHARJO-" + (TestEngine.DEMO_REFERENCE_ENTRIES + 2));
+            assertThat(Files.readString(data.resolve("files/KSP-BERINGHARJO/" + batchId + ".payouts.csv")))
+                    .isEqualTo("trader_id,net,retribusi,angsuran,simpanan_wajib,payout\n"
+                            + "BRH-001,15000,2000,10000,0,3000\n"
+                            + "TOTAL,15000,2000,10000,0,3000\n");
         }
     }
 
