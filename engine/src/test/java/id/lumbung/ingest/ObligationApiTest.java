@@ -142,6 +142,11 @@ class ObligationApiTest {
             assertThat(ended.statusCode()).isEqualTo(200);
             assertThat(new JsonObject(ended.body()).getString("endDate")).isEqualTo(today.toString());
             assertThat(obligation(t, "SW-1").getString("endDate")).isEqualTo(today.toString());
+            // obligation entries journaled: the demo's four rows at start, three PUTs that created one and
+            // one end; the replayed PUT and every refusal journal nothing
+            String metrics = t.http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + t.engine.opsPort() + "/metrics"))
+                    .build(), HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(metrics).contains("lumbung_journal_entries_total{type=\"obligation\"} 8.0");
         }
     }
 
