@@ -45,15 +45,24 @@ final class ObligationApi {
             CoopApi.problem(req, Problem.NOT_FOUND, "no such member in this cooperative");
             return;
         }
-        List<ObligationView> views = ctx.settlement().obligations(coop.index(), traderId);
-        StringBuilder sb = new StringBuilder(64 + views.size() * 200).append("{\"obligations\":[");
-        for (int i = 0; i < views.size(); i++) {
-            if (i > 0) {
-                sb.append(',');
+        // read on a worker thread: the book's monitor may be held by settlement for a whole close
+        vertx.executeBlocking(() -> {
+            List<ObligationView> views = ctx.settlement().obligations(coop.index(), traderId);
+            StringBuilder sb = new StringBuilder(64 + views.size() * 200).append("{\"obligations\":[");
+            for (int i = 0; i < views.size(); i++) {
+                if (i > 0) {
+                    sb.append(',');
+                }
+                view(sb, views.get(i));
             }
-            view(sb, views.get(i));
-        }
-        HeadAnswers.end(req, req.response().putHeader("Content-Type", "application/json"), sb.append("]}").toString());
+            return sb.append("]}").toString();
+        }, false).onComplete(r -> {
+            if (r.succeeded()) {
+                HeadAnswers.end(req, req.response().putHeader("Content-Type", "application/json"), r.result());
+            } else {
+                req.response().setStatusCode(500).end(); // a bug: a listing throws nothing a client sent
+            }
+        });
     }
 
     /** {@code PUT .../obligations/{obligationId}} with the body read. */
