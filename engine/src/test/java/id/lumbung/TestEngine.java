@@ -24,10 +24,13 @@ public final class TestEngine implements AutoCloseable {
     public static final String ADMIN_TOKEN = "test-admin-token";
     /**
      * Journal entries a new journal starts with on the demo data: its reference, one entry per
-     * fee plan (3), cooperative (3), trader (12) and terminal (20). The first payment or close
-     * of a test that starts on an empty data folder has the next sequence.
+     * fee plan (3), cooperative (3), trader (12) and terminal (20), then one per row of the demo's
+     * obligations.csv (4). The first payment or close of a test that starts on an empty data
+     * folder has the next sequence.
      */
-    public static final int DEMO_REFERENCE_ENTRIES = 38;
+    public static final int DEMO_REFERENCE_ENTRIES = 38 + 4;
+    /** Of {@link #DEMO_REFERENCE_ENTRIES}, the obligation entries (the last ones). */
+    public static final int DEMO_OBLIGATION_ENTRIES = 4;
     public final Engine engine;
     /**
      * HTTP/1.1 only: the JDK client's default (HTTP/2 with an h2c upgrade on plain http) fails
@@ -69,7 +72,25 @@ public final class TestEngine implements AutoCloseable {
         engine = new Engine(config, reference, FeeSchedule.defaults(), clock, adminToken, (t, e) -> {
             throw new AssertionError("engine fatal: " + e, e);
         });
+        if (config.referenceDir == null && isDemo(reference)) {
+            engine.withBundledDemoObligations(); // as `serve` on the bundled demo data
+        }
         engine.start();
+    }
+
+    /** True when {@code reference} has the bundled demo's traders, each in its cooperative. */
+    static boolean isDemo(ReferenceData reference) throws Exception {
+        ReferenceData demo = demoReference();
+        if (reference.traderCount() != demo.traderCount()) {
+            return false;
+        }
+        for (int i = 0; i < demo.traderCount(); i++) {
+            id.lumbung.core.reference.Trader t = reference.trader(demo.trader(i).traderId());
+            if (t == null || !reference.coop(t.coopIndex()).coopId().equals(demo.coop(demo.trader(i).coopIndex()).coopId())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The bundled demo reference data, with the default fee plans. */

@@ -107,7 +107,8 @@ public final class HttpIngest extends VerticleBase {
         String path = req.path();
         HttpMethod method = req.method();
         // HEAD answers as GET: Vert.x sends a HEAD's status and headers (Content-Length included) without the body
-        if (path.startsWith(COOPS) && (method == HttpMethod.GET || method == HttpMethod.HEAD)) {
+        if (path.startsWith(COOPS) && (method == HttpMethod.GET || method == HttpMethod.HEAD
+                || CoopApi.writes(method, path))) {
             coopApi.handle(req, path);
             return;
         }

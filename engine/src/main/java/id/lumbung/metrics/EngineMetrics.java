@@ -28,6 +28,7 @@ public final class EngineMetrics {
     public final FunctionCounter paymentEntries;
     public final FunctionCounter voidEntries;
     public final FunctionCounter closeEntries;
+    public final FunctionCounter obligationEntries;
     public final Counter settlementBatches;
     public final Counter settlementCloseFailures;
     public final Counter snapshotsRejected;
@@ -60,6 +61,7 @@ public final class EngineMetrics {
         paymentEntries = entries("payment", PaymentBook::paymentEntries);
         voidEntries = entries("void", PaymentBook::voidEntries);
         closeEntries = entries("close", PaymentBook::closeEntries);
+        obligationEntries = entries("obligation", PaymentBook::obligationEntries);
         settlementBatches = Counter.builder("lumbung.settlement.batches")
                 .description("Settlement batches closed (one per cooperative with payments in the window)")
                 .register(registry);

@@ -73,8 +73,13 @@ class CoopApiTest {
             JsonObject accounts = new JsonObject(t.get("/v1/coops/KSP-BERINGHARJO/accounts", BRH).body());
             assertThat(accounts.getLong("balance")).isEqualTo(613_095 + 1_000);
             assertThat(accounts.getJsonArray("members").getJsonObject(0).getString("traderId")).isEqualTo("BRH-001");
-            assertThat(accounts.getJsonArray("members").getJsonObject(0).getLong("balance")).isEqualTo(598_200 + 1_000);
-            assertThat(accounts.getJsonArray("members").getJsonObject(1).getLong("balance")).isEqualTo(14_895);
+            // a member's balance is the sum of its payouts: the demo's obligations of BRH-001 (retribusi
+            // 2,000 and angsuran 10,000, capped at their totals) came out of its first batch's net
+            assertThat(accounts.getJsonArray("members").getJsonObject(0).getLong("balance"))
+                    .isEqualTo(598_200 + 1_000 - 2_000 - 10_000);
+            // BRH-002's net of 14,895 went whole to the demo's simpanan wajib of BRH-002 (due up to its 50,000 total)
+            assertThat(accounts.getJsonArray("members").getJsonObject(1).getLong("balance")).isZero();
+            assertThat(accounts.getJsonArray("members").getJsonObject(1).getLong("savings")).isEqualTo(14_895);
 
             // isolation: another cooperative's token is 404, none is 401
             assertThat(t.get("/v1/coops/KSP-BERINGHARJO/settlements", "Bearer demo-token-KSP-KLEWER").statusCode()).isEqualTo(404);

@@ -231,9 +231,12 @@ class PortalHttpTest {
                 .containsExactly("BRH-001", "BRH-002", "BRH-003", "BRH-004");
         JsonArray members = new JsonObject(f.t.get("/v1/coops/" + BRH + "/accounts", "Bearer demo-token-" + BRH).body())
                 .getJsonArray("members");
-        // 598,200 + 1,000 = 599,200 for BRH-001, in Indonesian grouping
-        assertThat(members.getJsonObject(0).getLong("balance")).isEqualTo(599_200L);
-        assertThat(all).contains("Rp\u00a0599.200", "Rp\u00a014.895", "Rp\u00a0250.000", "Rp\u00a050.000");
+        // 598,200 + 1,000 = 599,200 settled to BRH-001, less the demo data's obligations of BRH-001
+        // (retribusi 2,000 and angsuran 10,000) deducted in its first batch: 587,200 paid out, in
+        // Indonesian grouping
+        assertThat(members.getJsonObject(0).getLong("balance")).isEqualTo(587_200L);
+        // BRH-002's net of 14,895 went whole to the demo's simpanan wajib of BRH-002 (due up to its 50,000 total)
+        assertThat(all).contains("Rp\u00a0587.200", "Rp\u00a00<", "Rp\u00a0250.000", "Rp\u00a050.000");
         // the cooperative's settled net: 613,095 + 251,000 + 50,000, as its accounts say
         assertThat(new JsonObject(f.t.get("/v1/coops/" + BRH + "/accounts", "Bearer demo-token-" + BRH).body()).getLong("balance"))
                 .isEqualTo(914_095L);

@@ -1,5 +1,6 @@
 package id.lumbung.core.payment;
 
+import id.lumbung.core.obligation.ObligationBooks;
 import id.lumbung.core.reference.JournaledReference;
 import id.lumbung.core.snapshot.SnapshotException;
 import id.lumbung.core.snapshot.SnapshotReader;
@@ -7,7 +8,7 @@ import id.lumbung.core.snapshot.SnapshotWriter;
 
 /**
  * The payment book's part of a snapshot: its journaled reference, positions, per-cooperative
- * window figures, batch close sequences and retained payments, in that order. Written at a clean
+ * window figures, batch close sequences, retained payments and the obligations' terms, in that order. Written at a clean
  * stop and read into a freshly built book at start (the byte layout is what snapshot files hold).
  */
 final class PaymentBookSnapshot {
@@ -42,6 +43,9 @@ final class PaymentBookSnapshot {
                     book.batchCloseCount[c]);
         }
         book.retained.writeTo(out);
+        byte[] terms = book.obligationTerms.toBytes();
+        out.writeInt(terms.length);
+        out.writeBytes(terms, 0, terms.length);
     }
 
     /** The journaled reference at the snapshot's position, so that a start from it needs no earlier entry. */
@@ -88,6 +92,14 @@ final class PaymentBookSnapshot {
             }
         }
         book.retained.readFrom(in);
+        int termBytes = in.readCount(ObligationBooks.snapshotBytesMax(), "bytes of the obligations' terms");
+        byte[] terms = new byte[termBytes];
+        in.readBytes(terms, 0, termBytes);
+        try {
+            book.obligationTerms.fromBytes(terms);
+        } catch (java.io.IOException e) {
+            throw new SnapshotException("snapshot book " + e.getMessage(), e);
+        }
         if (book.lastSequence < 1 || book.lastEntryIndex < 0 || book.evictCursor < 1
                 || book.evictCursor > book.lastSequence + 1 || book.lastClose > book.lastSequence) {
             throw new SnapshotException("snapshot book positions do not agree: last sequence " + book.lastSequence
