@@ -11,7 +11,8 @@ import io.vertx.core.http.HttpServerRequest;
 import java.util.List;
 
 /**
- * The cooperative API on the terminal port: settlement listing, file download, account balances.
+ * The cooperative API on the terminal port: settlement listing, file download, account balances,
+ * member statements and the year-end SHU ({@link MemberReportsApi}).
  * Bearer token per cooperative, compared by SHA-256 in constant time; a cooperative sees only its
  * own data (another's id answers 404, as an unknown one does). Event loop only: files are read with
  * Vert.x's asynchronous file system.
@@ -21,10 +22,12 @@ final class CoopApi {
 
     private final IngestContext ctx;
     private final CoopFiles files;
+    private final MemberReportsApi reports;
 
     CoopApi(IngestContext ctx, Vertx vertx) {
         this.ctx = ctx;
         this.files = new CoopFiles(ctx.settlement()::batch, ctx.settlement().filesDir(), vertx);
+        this.reports = new MemberReportsApi(ctx, vertx);
     }
 
     void handle(HttpServerRequest req, String path) {
@@ -45,6 +48,10 @@ final class CoopApi {
             accounts(req, coop);
         } else if (parts.length == 4 && parts[1].equals("settlements")) {
             files.serve(req, coop, parts[2], parts[3]);
+        } else if (parts.length == 4 && parts[1].equals("members") && parts[3].equals("statement")) {
+            reports.statement(req, coop, parts[2]);
+        } else if (parts.length == 2 && parts[1].equals("shu")) {
+            reports.shu(req, coop);
         } else {
             problem(req, Problem.NOT_FOUND, "no such resource");
         }

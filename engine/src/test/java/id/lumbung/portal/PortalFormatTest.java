@@ -1,6 +1,7 @@
 package id.lumbung.portal;
 
 import id.lumbung.core.ledger.Ledger;
+import id.lumbung.core.obligation.MemberDues;
 import id.lumbung.core.reference.Trader;
 import id.lumbung.core.settlement.Batch;
 import id.lumbung.core.settlement.BatchRecord;
@@ -120,14 +121,14 @@ class PortalFormatTest {
             traders.add(new Trader(i, String.format("M-%03d", i), 0, i % 2 == 0 ? "Warung " + i : "Toko " + i, "UMI"));
         }
         Ledger ledger = new Ledger(1, traders.size());
-        String all = MembersPage.main(Lang.EN, 0, traders, ledger, null);
+        String all = MembersPage.main(Lang.EN, 0, traders, ledger, id -> MemberDues.NONE, null);
         assertThat(all.split("data-trader-id=", -1)).hasSize(MembersPage.ROWS_MAX + 1);
         assertThat(all).contains("Showing the first 200 of 250; narrow the search.");
-        String warung = MembersPage.main(Lang.ID, 0, traders, ledger, "  WARUNG ");
+        String warung = MembersPage.main(Lang.ID, 0, traders, ledger, id -> MemberDues.NONE, "  WARUNG ");
         assertThat(warung.split("data-trader-id=", -1)).hasSize(126);
         assertThat(warung).contains("value=\"WARUNG\"").doesNotContain("Ditampilkan");
         // the search text is cut at 64 characters
-        assertThat(MembersPage.main(Lang.EN, 0, traders, ledger, "x".repeat(100))).contains("value=\"" + "x".repeat(64) + "\"");
+        assertThat(MembersPage.main(Lang.EN, 0, traders, ledger, id -> MemberDues.NONE, "x".repeat(100))).contains("value=\"" + "x".repeat(64) + "\"");
     }
 
     private static BatchRecord batch(long sequence, ZonedDateTime closedAt, long grossRupiah, long feeRupiah) {
