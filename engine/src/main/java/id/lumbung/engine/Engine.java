@@ -21,6 +21,9 @@ import id.lumbung.journal.Journal;
 import id.lumbung.metrics.EngineMetrics;
 import id.lumbung.metrics.OpsServer;
 import id.lumbung.reference.DeliveryCredentials;
+import id.lumbung.core.obligation.Obligation;
+import id.lumbung.core.obligation.ObligationOutcome;
+import id.lumbung.reference.ObligationsCsv;
 import id.lumbung.reference.ReferenceFiles;
 import id.lumbung.settlement.Settlement;
 import id.lumbung.snapshot.Snapshots;
@@ -125,6 +128,8 @@ public final class Engine implements AutoCloseable {
     private Thread journalVerifier;
     /** Sequence of the snapshot this start loaded (0: it replayed the whole journal). */
     private volatile long snapshotSequence;
+    /** The reference folder's obligations.csv rows, journaled at start where they are not yet. */
+    private List<ObligationsCsv.Row> obligationRows = List.of();
 
     public Engine(EngineConfig config, ReferenceData reference, FeeSchedule fees, Clock clock, String adminToken,
             Thread.UncaughtExceptionHandler fatal) {
@@ -154,6 +159,11 @@ public final class Engine implements AutoCloseable {
     /** Starts everything; completes when ready (journal replayed, every listener up). */
     public void start() throws Exception {
         long t0 = System.nanoTime();
+        // obligations.csv is read with the reference: a bad row stops the start before anything opens
+        obligationRows = ReferenceFiles.obligationsOrBundledDemo(config.referenceDir, traderId -> {
+            id.lumbung.core.reference.Trader t = files.trader(traderId);
+            return t == null ? null : files.coop(t.coopIndex()).coopId();
+        });
         // delivery credentials first: a webhook without its secret stops the start before anything opens
         delivery = DeliveryCredentials.load(config.referenceDir, config.webhookSecretsPath, files);
         Files.createDirectories(config.dataDir);
@@ -215,7 +225,7 @@ public final class Engine implements AutoCloseable {
 
         rateLimiter = new RateLimiter(reference.terminalCount(), config.ratePerSecond, config.rateBurst);
         rateLimiter.ensureCapacity(reference.terminalCount()); // a reference the writer published meanwhile
-        IngestContext ctx = new IngestContext(config, () -> reference, service, settlement, ledger, rateLimiter, metrics,
+        IngestContext ctx = new IngestContext(config, () -> reference, service, service, settlement, ledger, rateLimiter, metrics,
                 clock);
         int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
         java.util.ArrayList<String> ids = new java.util.ArrayList<>();
@@ -387,7 +397,49 @@ public final class Engine implements AutoCloseable {
             LOG.log(System.Logger.Level.INFO, "event=reference_baseline_journaled changes={0,number,#} note=\"an"
                     + " upgraded journal: the files are taken as in effect since its start\"", n);
         }
-        return book.applyReference(files, fees.toConfig());
+        PaymentBook.ReferenceUpdate update = book.applyReference(files, fees.toConfig());
+        if (update.refusal() != null || update.journalUnavailable()) {
+            return update;
+        }
+        String refusal = journalObligationRows();
+        return refusal == null ? update : new PaymentBook.ReferenceUpdate(List.of(), refusal, false);
+    }
+
+    /**
+     * Journals each {@code obligations.csv} row not yet journaled as if it were a {@code PUT}; a row
+     * whose terms differ from the journaled obligation of its id refuses the start (the message
+     * names the file, the line, the obligation id and the column). Writer thread.
+     *
+     * @return why the start stops, or null
+     */
+    private String journalObligationRows() {
+        int journaled = 0;
+        for (ObligationsCsv.Row row : obligationRows) {
+            Obligation o = row.obligation();
+            Obligation known = book.obligation(o.coopId(), o.obligationId());
+            if (known != null) {
+                String difference = ObligationsCsv.difference(o, known);
+                if (difference != null) {
+                    return row.where() + ": " + difference + "; the journal keeps the terms an obligation was"
+                            + " created with: give the changed terms another obligation_id, or end the old one";
+                }
+                continue;
+            }
+            ObligationOutcome outcome = book.putObligation(o);
+            if (outcome == null) {
+                LOG.log(System.Logger.Level.WARNING, "event=obligations_deferred reason=\"the journal takes no writes"
+                        + " (disk reserve); the remaining obligations.csv rows are journaled at the next start\"");
+                break;
+            }
+            if (outcome.rejection() != null) {
+                return row.where() + ": obligation " + o.obligationId() + ": " + outcome.rejection().detail();
+            }
+            journaled++;
+        }
+        if (journaled > 0) {
+            LOG.log(System.Logger.Level.INFO, "event=obligations_journaled rows={0,number,#}", journaled);
+        }
+        return null;
     }
 
     private static void logChanges(List<id.lumbung.core.reference.JournaledReference.Change> changes) {

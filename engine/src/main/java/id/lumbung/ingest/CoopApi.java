@@ -7,12 +7,14 @@ import id.lumbung.web.CoopFiles;
 import id.lumbung.web.HeadAnswers;
 import id.lumbung.web.Problem;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import java.util.List;
 
 /**
  * The cooperative API on the terminal port: settlement listing, file download, account balances,
- * member statements and the year-end SHU ({@link MemberReportsApi}).
+ * member obligations ({@link ObligationApi}), member statements and the year-end SHU
+ * ({@link MemberReportsApi}).
  * Bearer token per cooperative, compared by SHA-256 in constant time; a cooperative sees only its
  * own data (another's id answers 404, as an unknown one does). Event loop only: files are read with
  * Vert.x's asynchronous file system.
@@ -22,16 +24,32 @@ final class CoopApi {
 
     private final IngestContext ctx;
     private final CoopFiles files;
+    private final ObligationApi obligations;
     private final MemberReportsApi reports;
 
     CoopApi(IngestContext ctx, Vertx vertx) {
         this.ctx = ctx;
         this.files = new CoopFiles(ctx.settlement()::batch, ctx.settlement().filesDir(), vertx);
+        this.obligations = new ObligationApi(ctx, vertx);
         this.reports = new MemberReportsApi(ctx, vertx);
+    }
+
+    /** True for the routes that change something: {@code PUT .../obligations/{id}} and {@code POST .../obligations/{id}/end}. */
+    static boolean writes(HttpMethod method, String path) {
+        String[] parts = path.substring(PREFIX.length()).split("/", -1);
+        return method == HttpMethod.PUT && parts.length == 3 && parts[1].equals("obligations")
+                || method == HttpMethod.POST && parts.length == 4 && parts[1].equals("obligations") && parts[3].equals("end");
     }
 
     void handle(HttpServerRequest req, String path) {
         String[] parts = path.substring(PREFIX.length()).split("/", -1);
+        boolean write = writes(req.method(), path);
+        int limit = ctx.config().bodyBytesMax;
+        String declared = req.getHeader("Content-Length");
+        if (write && declared != null && declaredOver(declared, limit)) {
+            problem(req, Problem.BODY_TOO_LARGE, "body larger than " + limit + " bytes");
+            return;
+        }
         String token = bearer(req.getHeader("Authorization"));
         if (token == null) {
             problem(req, Problem.UNAUTHENTICATED, "Authorization: Bearer <token> is required");
@@ -42,7 +60,17 @@ final class CoopApi {
             problem(req, Problem.NOT_FOUND, "no such cooperative for this token");
             return;
         }
-        if (parts.length == 2 && parts[1].equals("settlements")) {
+        if (write) {
+            readBody(req, limit, body -> {
+                if (parts.length == 3) {
+                    obligations.put(req, coop, parts[2], body);
+                } else {
+                    obligations.end(req, coop, parts[2], body);
+                }
+            });
+        } else if (parts.length == 2 && parts[1].equals("obligations")) {
+            obligations.list(req, coop);
+        } else if (parts.length == 2 && parts[1].equals("settlements")) {
             list(req, coop);
         } else if (parts.length == 2 && parts[1].equals("accounts")) {
             accounts(req, coop);
@@ -55,6 +83,48 @@ final class CoopApi {
         } else {
             problem(req, Problem.NOT_FOUND, "no such resource");
         }
+    }
+
+    private static boolean declaredOver(String declared, int limit) {
+        if (declared.length() > 12) {
+            return true;
+        }
+        try {
+            return Long.parseLong(declared.trim()) > limit;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    /** Reads the body up to {@code limit} bytes, then hands it on; a longer one is answered 413. */
+    private static void readBody(HttpServerRequest req, int limit, java.util.function.Consumer<byte[]> then) {
+        io.vertx.core.buffer.Buffer body = io.vertx.core.buffer.Buffer.buffer(256);
+        boolean[] over = {false};
+        req.handler(chunk -> {
+            if (over[0]) {
+                return;
+            }
+            if (body.length() + chunk.length() > limit) {
+                over[0] = true;
+                problem(req, Problem.BODY_TOO_LARGE, "body larger than " + limit + " bytes");
+                return;
+            }
+            body.appendBuffer(chunk);
+        });
+        req.endHandler(v -> {
+            if (!over[0]) {
+                then.accept(body.getBytes());
+            }
+        });
+    }
+
+    static boolean jsonMediaType(HttpServerRequest req) {
+        String ct = req.getHeader("Content-Type");
+        if (ct == null) {
+            return false;
+        }
+        int semi = ct.indexOf(';');
+        return (semi < 0 ? ct : ct.substring(0, semi)).trim().equalsIgnoreCase("application/json");
     }
 
     private static String bearer(String header) {
@@ -102,12 +172,14 @@ final class CoopApi {
             }
             Trader t = traders.get(i);
             sb.append("{\"traderId\":\"").append(t.traderId()).append("\",\"balance\":")
-                    .append(ctx.ledger().memberBalanceRupiah(t.index())).append('}');
+                    .append(ctx.ledger().memberBalanceRupiah(t.index()));
+            obligations.accountFields(sb, coop, t);
+            sb.append('}');
         }
         HeadAnswers.end(req, req.response().putHeader("Content-Type", "application/json"), sb.append("]}").toString());
     }
 
-    private static void problem(HttpServerRequest req, Problem p, String detail) {
+    static void problem(HttpServerRequest req, Problem p, String detail) {
         HeadAnswers.end(req, req.response().setStatusCode(p.status).putHeader("Content-Type", "application/problem+json"),
                 p.json(detail));
     }

@@ -65,7 +65,7 @@ public final class HttpIngest extends VerticleBase {
         auth = new TerminalAuth();
         coopApi = new CoopApi(ctx, vertx);
         portal = new id.lumbung.portal.Portal(ctx.config(), ctx.referenceSource(), ctx.settlement(), ctx.ledger(),
-                ctx.clock(), ctx.metrics().registry(), vertx);
+                ctx.obligations(), ctx.clock(), ctx.metrics().registry(), vertx);
         // the wake-up runs drainLane on this loop without allocating: runOnContext wraps its handler
         // in a new task per call (one per group, so per payment under light load); this task is made
         // once and dispatched on the context as runOnContext would (Vert.x's internal API, 5.0.7)
@@ -107,7 +107,8 @@ public final class HttpIngest extends VerticleBase {
         String path = req.path();
         HttpMethod method = req.method();
         // HEAD answers as GET: Vert.x sends a HEAD's status and headers (Content-Length included) without the body
-        if (path.startsWith(COOPS) && (method == HttpMethod.GET || method == HttpMethod.HEAD)) {
+        if (path.startsWith(COOPS) && (method == HttpMethod.GET || method == HttpMethod.HEAD
+                || CoopApi.writes(method, path))) {
             coopApi.handle(req, path);
             return;
         }

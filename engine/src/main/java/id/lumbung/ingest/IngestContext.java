@@ -15,6 +15,7 @@ import java.time.Clock;
  * @param referenceSource terminals, traders and cooperatives in effect (replaced as a whole when a
  *     change is journaled; indexes are stable across versions)
  * @param commands the journal writer's command surface
+ * @param obligations the journal writer's obligation commands
  * @param settlement closed batches and their files
  * @param ledger settled balances
  * @param rateLimiter per-terminal token buckets
@@ -25,6 +26,7 @@ public record IngestContext(
         EngineConfig config,
         java.util.function.Supplier<ReferenceData> referenceSource,
         PaymentCommands commands,
+        id.lumbung.writer.ObligationCommands obligations,
         Settlement settlement,
         Ledger ledger,
         RateLimiter rateLimiter,

@@ -10,6 +10,8 @@ import id.lumbung.core.settlement.BatchRecord;
 import id.lumbung.core.settlement.MemberReports;
 import id.lumbung.files.ReportCsv;
 import id.lumbung.web.ReportQuery;
+import id.lumbung.writer.ObligationCommands;
+import io.vertx.core.Future;
 import id.lumbung.settlement.Settlement;
 import id.lumbung.web.CoopFiles;
 import id.lumbung.web.HeadAnswers;
@@ -71,6 +73,7 @@ public final class Portal {
     private final Clock clock;
     private final CoopFiles files;
     private final Vertx vertx;
+    private final ObligationForms obligations;
     private final PortalSessions sessions;
     private final ZoneId zone;
     private final boolean secureCookie;
@@ -84,16 +87,18 @@ public final class Portal {
      * One per terminal-port verticle; they share the engine's session store.
      *
      * @param referenceSource the reference in effect (replaced as a whole when a change is journaled)
+     * @param obligationCommands the journal writer's obligation commands, as the cooperative API uses them
      * @param registry where the sign-in and refusal counters are registered
      */
     public Portal(EngineConfig config, Supplier<ReferenceData> referenceSource, Settlement settlement, Ledger ledger,
-            Clock clock, MeterRegistry registry, Vertx vertx) {
+            ObligationCommands obligationCommands, Clock clock, MeterRegistry registry, Vertx vertx) {
         this.referenceSource = referenceSource;
         this.settlement = settlement;
         this.ledger = ledger;
         this.clock = clock;
         this.files = new CoopFiles(settlement::batch, settlement.filesDir(), vertx);
         this.vertx = vertx;
+        this.obligations = new ObligationForms(obligationCommands, settlement, vertx);
         this.sessions = vertx.sharedData().<String, PortalSessions>getLocalMap(SHARED_MAP)
                 .computeIfAbsent(SESSIONS_KEY, k -> new PortalSessions(clock));
         this.zone = ZoneId.of(config.timezone);
@@ -314,7 +319,7 @@ public final class Portal {
         Map<String, List<String>> fields = new QueryStringDecoder(form, StandardCharsets.UTF_8, false, 16).parameters();
         String obligationId = field(fields, "obligationId");
         String traderId = path.equals(ObligationsPage.ADD_PATH) ? field(fields, "traderId") : null;
-        Future<ObligationsAnswer> answer = path.equals(ObligationsPage.ADD_PATH)
+        Future<ObligationForms.Answer> answer = path.equals(ObligationsPage.ADD_PATH)
                 ? obligations.put(reference, coop, obligationId, traderId, field(fields, "kind"), field(fields, "dailyAmount"),
                         field(fields, "startDate"), field(fields, "total"))
                 : obligations.end(coop, obligationId, field(fields, "endDate"));
@@ -323,11 +328,14 @@ public final class Portal {
                 failed(req, lang, ar.cause());
                 return;
             }
-            ObligationsAnswer a = ar.result();
+            ObligationForms.Answer a = ar.result();
             String id = obligationId == null ? "" : obligationId;
             String notice = a.refused() ? refusal(lang, a.code(), a.code().equals("IDEMPOTENCY_CONFLICT") ? id : a.field())
-                    : String.format((a.ended() ? Text.OBLIGATION_ENDED : a.created() ? Text.OBLIGATION_CREATED
-                            : Text.OBLIGATION_UNCHANGED).in(lang), id);
+                    : String.format((switch (a.outcome()) {
+                        case CREATED -> Text.OBLIGATION_CREATED;
+                        case ENDED -> Text.OBLIGATION_ENDED;
+                        default -> Text.OBLIGATION_UNCHANGED;
+                    }).in(lang), id);
             obligationsPage(req, a.status(), lang, coop, traderId, notice, a.refused());
         });
     }

@@ -41,6 +41,19 @@ public final class ReferenceFiles {
     }
 
     /**
+     * The folder's {@value ObligationsCsv#FILE}, or the bundled demo's where no folder is
+     * configured; no rows when the file does not exist.
+     *
+     * @param coopOfTrader the cooperative of a trader id in the reference data, or null for an unknown trader
+     */
+    public static java.util.List<ObligationsCsv.Row> obligationsOrBundledDemo(Path dirOrNull,
+            java.util.function.Function<String, String> coopOfTrader) throws ReferenceDataException {
+        return dirOrNull == null
+                ? ObligationsCsv.read(ReferenceSource.classpath(ReferenceFiles.class, BUNDLED_DEMO_FOLDER), coopOfTrader)
+                : ObligationsCsv.read(dirOrNull, coopOfTrader);
+    }
+
+    /**
      * The folder's reference data, or the bundled demo data where no folder is configured: what
      * {@code serve}, {@code reconcile} and a reload read.
      */

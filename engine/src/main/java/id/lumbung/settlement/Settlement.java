@@ -1,6 +1,9 @@
 package id.lumbung.settlement;
 
 import id.lumbung.core.ledger.Ledger;
+import id.lumbung.core.obligation.MemberDues;
+import id.lumbung.core.obligation.ObligationEvent;
+import id.lumbung.core.obligation.ObligationView;
 import id.lumbung.core.payment.ClosedWindow;
 import id.lumbung.core.payment.PaymentBook;
 import id.lumbung.core.payment.WindowPayments;
@@ -66,6 +69,8 @@ public final class Settlement implements WindowSink, AutoCloseable {
      * has, every waiter, now or later, gets this failure. Settlement thread writes it.
      */
     private volatile RuntimeException failure;
+    /** The latest reference adopted, for readers that map a cooperative index to its id. */
+    private volatile ReferenceData readableReference;
     /** False while the journal replays: regenerated batches are logged at DEBUG, not once more at INFO. */
     private volatile boolean live;
     /** Told of each live batch once its files are written (delivery); null: nobody. */
@@ -83,6 +88,7 @@ public final class Settlement implements WindowSink, AutoCloseable {
         this.metrics = metrics;
         files = new SettlementFiles(reference, filesDir, dataDir.resolve("ledger"));
         settler = new Settler(reference, fees, ledger); // the ledger is built for this reference by the caller
+        readableReference = reference;
         growListing(reference);
         files.onRegenerated(this::regenerated);
         thread = Executors.newSingleThreadExecutor(r -> {
@@ -100,6 +106,9 @@ public final class Settlement implements WindowSink, AutoCloseable {
     public void useReference(ReferenceData ref) {
         settler.useReference(ref);
         growListing(ref);
+        if (ref.coopCount() >= readableReference.coopCount()) {
+            readableReference = ref;
+        }
         files.reference(ref);
     }
 
@@ -114,6 +123,56 @@ public final class Settlement implements WindowSink, AutoCloseable {
     @Override
     public void onWindowClosed(ClosedWindow window) {
         thread.execute(() -> settle(window));
+    }
+
+    /** Applies a journaled obligation event on the settlement thread, in journal order with the windows. */
+    @Override
+    public void onObligationEvent(ObligationEvent event) {
+        thread.execute(() -> {
+            if (failure != null) {
+                return; // nothing settles after a failed close
+            }
+            try {
+                settler.apply(event);
+            } catch (RuntimeException e) {
+                failure = e;
+                LOG.log(System.Logger.Level.ERROR, "event=settlement_failed obligation_event=\"" + event + "\" error=\""
+                        + e.getMessage() + "\"", e);
+                fatal.uncaughtException(Thread.currentThread(), e);
+            }
+        });
+    }
+
+    /**
+     * A cooperative's obligations as of its last window close (every one, or the member's when
+     * {@code traderIdOrNull} is given), by obligation id. Any thread: reads the book under its
+     * monitor, so a close is seen whole or not at all.
+     */
+    public List<ObligationView> obligations(int coopIndex, String traderIdOrNull) {
+        String coopId = coopIdOf(coopIndex);
+        return coopId == null ? List.of() : settler.obligations().views(coopId, traderIdOrNull);
+    }
+
+    /** A member's savings, loan due and total due as of its cooperative's last close. Any thread. */
+    public MemberDues dues(int coopIndex, String traderId) {
+        String coopId = coopIdOf(coopIndex);
+        return coopId == null ? MemberDues.NONE : settler.obligations().dues(coopId, traderId);
+    }
+
+    /** The obligation of that id in the cooperative as of its last close, or null. Any thread. */
+    public ObligationView obligation(int coopIndex, String obligationId) {
+        for (ObligationView v : obligations(coopIndex, null)) {
+            if (v.obligation().obligationId().equals(obligationId)) {
+                return v;
+            }
+        }
+        return null;
+    }
+
+    /** The id at a cooperative index (stable across references), or null for one settlement does not know yet. */
+    private String coopIdOf(int coopIndex) {
+        ReferenceData ref = readableReference;
+        return coopIndex >= 0 && coopIndex < ref.coopCount() ? ref.coop(coopIndex).coopId() : null;
     }
 
     /** Completes with the batches of the close at {@code closeSequence} once they are settled. */

@@ -1,13 +1,14 @@
 package id.lumbung.settlement;
 
+import id.lumbung.core.obligation.PayoutLine;
 import id.lumbung.core.reference.Coop;
 import id.lumbung.core.reference.ReferenceData;
 import id.lumbung.core.settlement.Batch;
 import id.lumbung.core.settlement.BatchRecord;
 import id.lumbung.core.settlement.FileDigest;
-import id.lumbung.core.settlement.MemberTotals;
 import id.lumbung.files.AtomicFiles;
 import id.lumbung.files.Camt053Statement;
+import id.lumbung.files.PayoutsCsv;
 import id.lumbung.files.SettlementCsv;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -26,8 +27,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.commons.csv.CSVPrinter;
 
 /**
- * The file phase of a close: each batch's {@code <batchId>.csv} and {@code <batchId>.camt053.xml}
- * under {@code <files>/<coopId>/}, and the close's ledger postings under
+ * The file phase of a close: each batch's {@code <batchId>.csv}, {@code <batchId>.camt053.xml} and
+ * {@code <batchId>.payouts.csv} under {@code <files>/<coopId>/}, and the close's ledger postings under
  * {@code <ledger>/close-<sequence>.postings.csv}, every file written by {@link AtomicFiles} (temp,
  * fsync, rename, folder fsync; an existing file must have the same bytes).
  *
@@ -140,9 +141,12 @@ public final class SettlementFiles implements AutoCloseable {
     /**
      * The double-entry postings of one close as a small CSV ({@link SettlementCsv#FORMAT}),
      * {@code batch_id,account,debit,credit}:
-     * per batch the clearing debit, the fee income credit and each member's credit; debits equal
-     * credits per batch (checked by the ledger before this is written). {@code reconcile}
-     * compares it with a recomputation.
+     * per batch the clearing debit, the fee income credit, each member's credit (its payout) and,
+     * where the member had simpanan wajib deducted, its savings credit ({@code savings:<traderId>});
+     * then the batch's angsuran credit to the loan receivable and its retribusi credit to the
+     * market-fee payable, each only when not zero (a batch without deductions has the lines it
+     * always had). Debits equal credits per batch (checked by the ledger before this is written).
+     * {@code reconcile} compares it with a recomputation.
      */
     static byte[] postings(List<Batch> batches) {
         StringBuilder text = new StringBuilder(64 + batches.size() * 256);
@@ -151,8 +155,21 @@ public final class SettlementFiles implements AutoCloseable {
             for (Batch b : batches) {
                 out.printRecord(b.batchId(), "clearing", Long.toString(b.grossRupiah()), "0");
                 out.printRecord(b.batchId(), "fee-income", "0", Long.toString(b.feeRupiah()));
-                for (MemberTotals m : b.members()) {
-                    out.printRecord(b.batchId(), "member:" + m.traderId(), "0", Long.toString(m.netRupiah()));
+                long angsuran = 0, retribusi = 0;
+                for (PayoutLine l : b.payouts()) {
+                    out.printRecord(b.batchId(), "member:" + l.traderId(), "0", Long.toString(l.payoutRupiah()));
+                    if (l.simpananWajibRupiah() != 0) {
+                        out.printRecord(b.batchId(), "savings:" + l.traderId(), "0",
+                                Long.toString(l.simpananWajibRupiah()));
+                    }
+                    angsuran += l.angsuranRupiah();
+                    retribusi += l.retribusiRupiah();
+                }
+                if (angsuran != 0) {
+                    out.printRecord(b.batchId(), "loan-receivable", "0", Long.toString(angsuran));
+                }
+                if (retribusi != 0) {
+                    out.printRecord(b.batchId(), "market-fee-payable", "0", Long.toString(retribusi));
                 }
             }
         } catch (IOException e) {
@@ -194,7 +211,7 @@ public final class SettlementFiles implements AutoCloseable {
     private List<FileDigest> writeFiles(Batch batch, Coop coop) {
         Path dir = filesDir.resolve(coop.coopId());
         boolean first = firstUse(dir);
-        String[] names = {batch.batchId() + ".csv", batch.batchId() + ".camt053.xml"};
+        String[] names = {batch.batchId() + ".csv", batch.batchId() + ".camt053.xml", PayoutsCsv.fileName(batch.batchId())};
         java.util.function.Consumer<Path> told = regenerated;
         boolean[] missing = new boolean[names.length];
         if (told != null) {
@@ -203,7 +220,8 @@ public final class SettlementFiles implements AutoCloseable {
             }
         }
         List<FileDigest> written = AtomicFiles.writeAll(dir, names,
-                new byte[][] {SettlementCsv.render(batch), Camt053Statement.render(batch, coop)}, first);
+                new byte[][] {SettlementCsv.render(batch), Camt053Statement.render(batch, coop),
+                        PayoutsCsv.render(batch.payouts())}, first);
         for (int i = 0; i < names.length; i++) {
             if (missing[i]) {
                 told.accept(dir.resolve(names[i]));

@@ -24,7 +24,8 @@ import java.util.stream.Stream;
  *
  * <p>File layout, little-endian: magic {@code LMBGSNAP}, format version, the sequence and
  * Chronicle index of the last entry applied and that entry's bytes, then the body (payment book
- * with the journaled reference in effect at that entry, settlement, ledger), then a CRC32C of
+ * with the journaled reference in effect at that entry and the obligations' terms, settlement with
+ * the obligation books, ledger), then a CRC32C of
  * everything before it. The body carries its own reference, so whatever the reference files say
  * now does not decide whether it is used: changes to them are journaled after it.
  *
@@ -37,8 +38,12 @@ public final class Snapshots {
     public static final String FOLDER = "snapshot";
     /** "LMBGSNAP" read as a little-endian long. */
     static final long MAGIC = 0x50414E53_47424D4CL;
-    /** 2: the body carries the journaled reference; 1 (checked against the files' ids) is rejected. */
-    static final int VERSION = 2;
+    /**
+     * 3: the body carries the obligation books (journal writer's and settlement's) and each batch
+     * member's deductions. 2 (no obligations) and 1 (checked against the files' ids) are rejected
+     * with the version named, and the whole journal replays.
+     */
+    static final int VERSION = 3;
     private static final Pattern NAME = Pattern.compile("snapshot-(\\d{20})\\.bin");
     private static final String TEMP_SUFFIX = ".tmp";
 

@@ -16,7 +16,7 @@ import java.util.function.Consumer;
  * {@link PostLane}s instead (reused commands, no allocation per payment); the rarer commands here
  * (voids, status, close, reference) allocate one small command each.
  */
-public final class PaymentService implements PaymentCommands {
+public final class PaymentService implements PaymentCommands, ObligationCommands {
     private final PaymentBook book;
     private final JournalWriter writer;
 
@@ -55,6 +55,19 @@ public final class PaymentService implements PaymentCommands {
             return;
         }
         submit(new Op<>(context, done, () -> book.status(sequence, terminal)), () -> done.accept(null), context);
+    }
+
+    @Override
+    public void putObligation(id.lumbung.core.obligation.Obligation obligation, Context context,
+            Consumer<id.lumbung.core.obligation.ObligationOutcome> done) {
+        submit(new Op<>(context, done, () -> book.putObligation(obligation)), () -> done.accept(null), context);
+    }
+
+    @Override
+    public void endObligation(String coopId, String obligationId, java.time.LocalDate endDate, Context context,
+            Consumer<id.lumbung.core.obligation.ObligationOutcome> done) {
+        submit(new Op<>(context, done, () -> book.endObligation(coopId, obligationId, endDate)), () -> done.accept(null),
+                context);
     }
 
     /**

@@ -14,7 +14,7 @@ import java.util.zip.CRC32C;
  * <pre>
  * offset size field
  *  0      1   version (3; 2 and 1 are still read)
- *  1      1   type (1 payment, 2 void, 3 close, 4 discard, 5 reference)
+ *  1      1   type (1 payment, 2 void, 3 close, 4 discard, 5 reference, 6 obligation)
  *  2      2   body length in bytes (u16)
  *  4      4   CRC32C of bytes 0-3 (version, type, length) and then of the body; version 1: of the body only
  *  8      n   body
@@ -40,6 +40,9 @@ import java.util.zip.CRC32C;
  * strings id, and for a set: parent (a trader's cooperative, a terminal's trader; empty for a
  * cooperative and a fee plan) and value (a cooperative's settlement account, a trader's fee plan,
  * a fee plan's tiers; empty for a terminal).
+ * Obligation body: sequence i64, at i64, then the event as {@code ObligationCodec} encodes it (a PUT
+ * or an END of one cooperative's obligation, at most {@code ObligationCodec.BODY_BYTES_MAX} bytes).
+ * Journals written before obligations existed hold no such entry and replay as they did.
  *
  * <p>Not thread-safe: one instance per thread (the journal writer encodes, replay decodes).
  * Encoding allocates nothing for ASCII strings.
@@ -159,6 +162,16 @@ public final class EntryCodec {
             putUtf8(value.getBytes(StandardCharsets.UTF_8), false);
         }
         return seal(JournalEntry.TYPE_REFERENCE);
+    }
+
+    /** Encodes one obligation change: {@code body} is {@code ObligationCodec}'s encoding of the event. */
+    public int encodeObligation(long sequence, long atEpochMs, byte[] body) {
+        if (body.length > id.lumbung.core.obligation.ObligationCodec.BODY_BYTES_MAX) {
+            throw new IllegalArgumentException("obligation body of " + body.length + " bytes");
+        }
+        buf.clear().position(HEADER_BYTES);
+        buf.putLong(sequence).putLong(atEpochMs).put(body);
+        return seal(JournalEntry.TYPE_OBLIGATION);
     }
 
     public int encodeClose(long sequence, long atEpochMs, byte trigger, String coopIdOrNull) {
@@ -298,6 +311,11 @@ public final class EntryCodec {
                         return ERR_BODY;
                     }
                 }
+                case JournalEntry.TYPE_OBLIGATION -> {
+                    if (!decodeObligation(out)) {
+                        return ERR_BODY;
+                    }
+                }
                 default -> {
                     return ERR_TYPE;
                 }
@@ -398,6 +416,20 @@ public final class EntryCodec {
         }
         return out.refKind >= REF_KIND_COOP && out.refKind <= REF_KIND_FEE_PLAN
                 && (out.refOp == REF_OP_SET || out.refOp == REF_OP_REMOVE) && (flags & ~(FLAG_BLOCKED | FLAG_BASELINE)) == 0;
+    }
+
+    /** False when the event body does not decode ({@code ObligationCodec} names why; the entry is malformed). */
+    private boolean decodeObligation(JournalEntry out) {
+        out.sequence = readLong();
+        out.atEpochMs = readLong();
+        int n = end - at;
+        try {
+            out.obligation = id.lumbung.core.obligation.ObligationCodec.decode(in, take(n), n);
+        } catch (IllegalArgumentException e) {
+            out.obligation = null;
+            return false;
+        }
+        return true;
     }
 
     private void decodeClose(JournalEntry out) {

@@ -13,6 +13,8 @@ public final class JournalEntry {
     public static final byte TYPE_DISCARD = 4;
     /** One change of the reference data that decides money (see {@code JournaledReference}). */
     public static final byte TYPE_REFERENCE = 5;
+    /** One change of a member obligation: a PUT that created it or an END ({@code ObligationCodec}). */
+    public static final byte TYPE_OBLIGATION = 6;
 
     public static final byte TRIGGER_SCHEDULE = 0;
     public static final byte TRIGGER_ADMIN = 1;
@@ -61,6 +63,9 @@ public final class JournalEntry {
 
     // TYPE_VOID
     public long voidedSequence;
+
+    // TYPE_OBLIGATION: the decoded event (a rare entry: both decodes build it)
+    public id.lumbung.core.obligation.ObligationEvent obligation;
 
     // TYPE_DISCARD: the Chronicle index of the torn entry
     public long discardedIndex;

@@ -7,9 +7,12 @@ import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * Double-entry balances derived from settlement batches. Each batch books: debit the acquirer
- * clearing account with the gross, credit fee income with the fees, credit each member's account
- * with its net. Debits are positive, credits negative; the postings of every batch sum to zero,
- * checked after each batch, and a batch that does not balance stops the engine.
+ * clearing account with the gross, credit fee income with the fees, and split each member's net
+ * into credits of the member's account (its payout), the member's savings (simpanan wajib, a
+ * liability of the cooperative), the cooperative's loan receivable (angsuran) and its market-fee
+ * payable (retribusi). The postings of every batch sum to zero, checked after each batch, and a
+ * batch that does not balance stops the engine. A cooperative's balance is the net settled to it:
+ * the sum of those four credits.
  *
  * <p>Written by the settlement thread only; read from event loops (atomic arrays give them a
  * consistent value per account).
@@ -18,21 +21,33 @@ public final class Ledger {
     // replaced by larger copies when the reference grows (settlement thread, the only writer)
     private volatile AtomicLongArray memberCreditRupiah;
     private volatile AtomicLongArray coopCreditRupiah;
+    /** Simpanan wajib collected, by trader index. */
+    private volatile AtomicLongArray memberSavingsCreditRupiah;
+    /** Angsuran collected (credits to the loan receivable), by cooperative index. */
+    private volatile AtomicLongArray loanReceivableCreditRupiah;
+    /** Retribusi collected (credits to the market-fee payable), by cooperative index. */
+    private volatile AtomicLongArray marketFeePayableCreditRupiah;
     private volatile long clearingDebitRupiah;
     private volatile long feeIncomeCreditRupiah;
 
     public Ledger(int coops, int traders) {
         memberCreditRupiah = new AtomicLongArray(traders);
         coopCreditRupiah = new AtomicLongArray(coops);
+        memberSavingsCreditRupiah = new AtomicLongArray(traders);
+        loanReceivableCreditRupiah = new AtomicLongArray(coops);
+        marketFeePayableCreditRupiah = new AtomicLongArray(coops);
     }
 
     /** Grows the accounts to {@code coops} and {@code traders} (indexes are stable: existing ones keep their balance). */
     public void ensureCapacity(int coops, int traders) {
         if (coops > coopCreditRupiah.length()) {
             coopCreditRupiah = grown(coopCreditRupiah, coops);
+            loanReceivableCreditRupiah = grown(loanReceivableCreditRupiah, coops);
+            marketFeePayableCreditRupiah = grown(marketFeePayableCreditRupiah, coops);
         }
         if (traders > memberCreditRupiah.length()) {
             memberCreditRupiah = grown(memberCreditRupiah, traders);
+            memberSavingsCreditRupiah = grown(memberSavingsCreditRupiah, traders);
         }
     }
 
@@ -45,8 +60,7 @@ public final class Ledger {
     }
 
     /**
-     * Books one batch: the clearing account is debited its gross, fee income credited its fee, and
-     * each member its net.
+     * Books one batch of members that owe nothing: each member's account is credited its net.
      *
      * @param memberTraderIndexes trader index of each member of the batch
      * @param memberNetRupiah each member's net, in the same order
@@ -55,18 +69,53 @@ public final class Ledger {
      */
     public Postings book(int coopIndex, String batchId, long grossRupiah, long feeRupiah, int[] memberTraderIndexes,
             long[] memberNetRupiah, int members) {
+        long[] none = new long[members];
+        return book(coopIndex, batchId, grossRupiah, feeRupiah, memberTraderIndexes, memberNetRupiah, none, none, none,
+                members);
+    }
+
+    /**
+     * Books one batch: the clearing account is debited its gross, fee income credited its fee, and
+     * each member's net is split into credits of its account (the payout), its savings, the loan
+     * receivable and the market-fee payable.
+     *
+     * @param memberTraderIndexes trader index of each member of the batch
+     * @param memberPayoutRupiah each member's payout, in the same order
+     * @param memberSavingsRupiah each member's simpanan wajib deducted
+     * @param memberAngsuranRupiah each member's angsuran deducted
+     * @param memberRetribusiRupiah each member's retribusi deducted
+     * @param members how many of the arrays' entries are the batch's
+     * @return the postings, for the ledger file
+     * @throws IllegalStateException when the credits do not add up to the debit
+     */
+    public Postings book(int coopIndex, String batchId, long grossRupiah, long feeRupiah, int[] memberTraderIndexes,
+            long[] memberPayoutRupiah, long[] memberSavingsRupiah, long[] memberAngsuranRupiah,
+            long[] memberRetribusiRupiah, int members) {
         long netRupiah = grossRupiah - feeRupiah;
         long credits = feeRupiah;
+        long angsuran = 0, retribusi = 0;
         for (int i = 0; i < members; i++) {
-            credits += memberNetRupiah[i];
+            if (memberPayoutRupiah[i] < 0 || memberSavingsRupiah[i] < 0 || memberAngsuranRupiah[i] < 0
+                    || memberRetribusiRupiah[i] < 0) {
+                throw new IllegalStateException("batch " + batchId + " credits a negative amount to member " + i);
+            }
+            credits = Math.addExact(credits, Math.addExact(Math.addExact(memberPayoutRupiah[i], memberSavingsRupiah[i]),
+                    Math.addExact(memberAngsuranRupiah[i], memberRetribusiRupiah[i])));
+            angsuran += memberAngsuranRupiah[i];
+            retribusi += memberRetribusiRupiah[i];
         }
         if (grossRupiah != credits) {
             throw new IllegalStateException("batch " + batchId + " does not balance: debits " + grossRupiah
                     + " != credits " + credits);
         }
         for (int i = 0; i < members; i++) {
-            memberCreditRupiah.addAndGet(memberTraderIndexes[i], memberNetRupiah[i]);
+            memberCreditRupiah.addAndGet(memberTraderIndexes[i], memberPayoutRupiah[i]);
+            if (memberSavingsRupiah[i] != 0) {
+                memberSavingsCreditRupiah.addAndGet(memberTraderIndexes[i], memberSavingsRupiah[i]);
+            }
         }
+        loanReceivableCreditRupiah.addAndGet(coopIndex, angsuran);
+        marketFeePayableCreditRupiah.addAndGet(coopIndex, retribusi);
         coopCreditRupiah.addAndGet(coopIndex, netRupiah);
         clearingDebitRupiah += grossRupiah;
         feeIncomeCreditRupiah += feeRupiah;
@@ -90,10 +139,28 @@ public final class Ledger {
         return coopIndex < a.length() ? a.get(coopIndex) : 0; // added since the last batch: nothing settled yet
     }
 
-    /** Settled net of one member, in rupiah. */
+    /** What one member was paid out, in rupiah: its settled net less the obligations deducted from it. */
     public long memberBalanceRupiah(int traderIndex) {
         AtomicLongArray a = memberCreditRupiah;
         return traderIndex < a.length() ? a.get(traderIndex) : 0;
+    }
+
+    /** Simpanan wajib collected from one member, in rupiah. */
+    public long memberSavingsRupiah(int traderIndex) {
+        AtomicLongArray a = memberSavingsCreditRupiah;
+        return traderIndex < a.length() ? a.get(traderIndex) : 0;
+    }
+
+    /** Angsuran collected for a cooperative's loan receivable, in rupiah. */
+    public long loanReceivableCreditRupiah(int coopIndex) {
+        AtomicLongArray a = loanReceivableCreditRupiah;
+        return coopIndex < a.length() ? a.get(coopIndex) : 0;
+    }
+
+    /** Retribusi collected into a cooperative's market-fee payable, in rupiah. */
+    public long marketFeePayableRupiah(int coopIndex) {
+        AtomicLongArray a = marketFeePayableCreditRupiah;
+        return coopIndex < a.length() ? a.get(coopIndex) : 0;
     }
 
     public long clearingDebitRupiah() {
@@ -113,6 +180,13 @@ public final class Ledger {
         }
         for (int i = 0; i < memberCreditRupiah.length(); i++) {
             out.writeLong(memberCreditRupiah.get(i));
+        }
+        for (int i = 0; i < memberCreditRupiah.length(); i++) {
+            out.writeLong(memberSavingsCreditRupiah.get(i));
+        }
+        for (int i = 0; i < coopCreditRupiah.length(); i++) {
+            out.writeLong(loanReceivableCreditRupiah.get(i));
+            out.writeLong(marketFeePayableCreditRupiah.get(i));
         }
         out.writeLong(clearingDebitRupiah);
         out.writeLong(feeIncomeCreditRupiah);
@@ -136,11 +210,24 @@ public final class Ledger {
             memberCreditRupiah.set(i, v);
             memberSum += v;
         }
+        for (int i = 0; i < members; i++) {
+            long v = in.readLong();
+            memberSavingsCreditRupiah.set(i, v);
+            memberSum += v;
+        }
+        for (int i = 0; i < coops; i++) {
+            long loan = in.readLong();
+            long fees = in.readLong();
+            loanReceivableCreditRupiah.set(i, loan);
+            marketFeePayableCreditRupiah.set(i, fees);
+            memberSum += loan + fees;
+        }
         clearingDebitRupiah = in.readLong();
         feeIncomeCreditRupiah = in.readLong();
         if (clearingDebitRupiah != feeIncomeCreditRupiah + totalCoopCredits() || memberSum != totalCoopCredits()) {
             throw new SnapshotException("snapshot ledger does not balance: clearing " + clearingDebitRupiah + ", fees "
-                    + feeIncomeCreditRupiah + ", cooperatives " + totalCoopCredits() + ", members " + memberSum);
+                    + feeIncomeCreditRupiah + ", cooperatives " + totalCoopCredits() + ", members, savings, loans and market fees "
+                    + memberSum);
         }
     }
 

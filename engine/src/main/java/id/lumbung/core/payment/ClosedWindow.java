@@ -13,14 +13,16 @@ import java.util.List;
  * @param payments the window's payments, every cooperative's together, in journal order
  * @param reference the reference data in effect at the close entry (fee plans, settlement
  *     accounts, members), or null for the reference settlement was built with
+ * @param onlyCoopId the one cooperative the close closed, or null when it closed every one: each
+ *     closed cooperative's obligations accrue to the close's date, with or without a batch
  */
 public record ClosedWindow(long closeSequence, long closedAtEpochMs, byte trigger, List<CoopWindow> coops,
-        WindowPayments payments, id.lumbung.core.reference.ReferenceData reference) {
+        WindowPayments payments, id.lumbung.core.reference.ReferenceData reference, String onlyCoopId) {
 
-    /** A window settled on the reference settlement was built with. */
+    /** A window of a close of every cooperative, settled on the reference settlement was built with. */
     public ClosedWindow(long closeSequence, long closedAtEpochMs, byte trigger, List<CoopWindow> coops,
             WindowPayments payments) {
-        this(closeSequence, closedAtEpochMs, trigger, coops, payments, null);
+        this(closeSequence, closedAtEpochMs, trigger, coops, payments, null, null);
     }
 
     /**

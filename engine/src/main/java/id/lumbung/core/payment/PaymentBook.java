@@ -6,6 +6,15 @@ import id.lumbung.core.journal.JournalEntry;
 import id.lumbung.core.journal.JournalPort;
 import id.lumbung.core.journal.PaymentDraft;
 import id.lumbung.core.journal.PaymentRequest;
+import id.lumbung.core.obligation.JakartaDates;
+import id.lumbung.core.obligation.Obligation;
+import id.lumbung.core.obligation.ObligationBook;
+import id.lumbung.core.obligation.ObligationBooks;
+import id.lumbung.core.obligation.ObligationCode;
+import id.lumbung.core.obligation.ObligationCodec;
+import id.lumbung.core.obligation.ObligationEvent;
+import id.lumbung.core.obligation.ObligationOutcome;
+import id.lumbung.core.obligation.ObligationRejection;
 import id.lumbung.core.reference.Coop;
 import id.lumbung.core.reference.JournaledReference;
 import id.lumbung.core.reference.ReferenceData;
@@ -17,6 +26,7 @@ import id.lumbung.core.snapshot.SnapshotWriter;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Clock;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -91,7 +101,16 @@ public final class PaymentBook {
     private long[][] batchCloseSequences;
     private int[] batchCloseCount;
     private long[] unsettledRupiahByCoop;
-    private final List<ClosedWindow> pendingWindows = new ArrayList<>();
+    /** Closed windows and obligation events for the window sink, in journal order, until their entries are durable. */
+    private final List<Object> pendingWindows = new ArrayList<>();
+    /**
+     * The obligations' terms and each cooperative's last close date, as journaled up to the book's
+     * position: what a {@code PUT} or {@code end} is checked against before it is journaled.
+     * Settlement keeps its own books (with what each obligation collected), fed the same events.
+     */
+    private final ObligationBooks obligationTerms = new ObligationBooks();
+    /** Obligation entries this book appended (replayed ones not counted). */
+    private long obligationEntries;
     private long unsettledRupiah;
     private long unsettledPayments;
     private long lastSequence;
@@ -217,8 +236,20 @@ public final class PaymentBook {
                 publishWindows();
             }
             case JournalEntry.TYPE_DISCARD -> { }
+            case JournalEntry.TYPE_OBLIGATION -> replayObligation(e);
             default -> throw new JournalCorruptException("unknown entry type " + e.type + " at sequence " + e.sequence);
         }
+    }
+
+    private void replayObligation(JournalEntry e) {
+        try {
+            obligationTerms.apply(e.obligation);
+        } catch (IllegalStateException | IllegalArgumentException x) {
+            throw new JournalCorruptException("journal sequence " + e.sequence + " is an obligation change that cannot"
+                    + " apply there: " + x.getMessage());
+        }
+        pendingWindows.add(e.obligation);
+        publishWindows();
     }
 
     private void replayReference(JournalEntry e) {
@@ -441,6 +472,81 @@ public final class PaymentBook {
     }
 
     // ---------------------------------------------------------------- live commands
+
+    // ---------------------------------------------------------------- obligations
+
+    /**
+     * Checks a {@code PUT} of an obligation against the journaled terms and journals it when it
+     * creates one ({@link ObligationBook#put}): {@code CREATED} (201), {@code UNCHANGED} (200, nothing
+     * journaled), or a rejection: {@code NOT_FOUND} when the trader is not a member of the
+     * obligation's cooperative, {@code IDEMPOTENCY_CONFLICT}, {@code LIMIT_REACHED}. Journal writer
+     * thread; the event reaches the window sink with the next {@link #publishWindows}, once durable.
+     *
+     * @param obligation checked by {@link Obligation#check}
+     * @return the outcome, or null when the journal takes no writes (nothing was changed)
+     */
+    public ObligationOutcome putObligation(Obligation obligation) {
+        refreshReference();
+        Coop coop = reference.coop(obligation.coopId());
+        Trader trader = reference.trader(obligation.traderId());
+        if (coop == null || trader == null || trader.coopIndex() != coop.index()) {
+            return new ObligationOutcome(ObligationOutcome.Status.REJECTED, null, new ObligationRejection(
+                    ObligationCode.NOT_FOUND, "traderId", "no member " + obligation.traderId() + " in cooperative "
+                    + obligation.coopId()));
+        }
+        Obligation known = obligationTerms.obligation(obligation.coopId(), obligation.obligationId());
+        if (known == null && !appendable()) {
+            return null;
+        }
+        ObligationBook book = obligationTerms.book(obligation.coopId());
+        ObligationOutcome outcome;
+        synchronized (book) {
+            outcome = book.put(obligation);
+        }
+        if (outcome.changed()) {
+            journalObligation(new ObligationEvent.Put(obligation));
+        }
+        return outcome;
+    }
+
+    /**
+     * Checks an {@code end} against the journaled obligation and the cooperative's last close date
+     * and journals it ({@link ObligationBook#end}): {@code ENDED}, or {@code NOT_FOUND},
+     * {@code INVALID_FIELD} (before the last close's date). Same thread rules as {@link #putObligation}.
+     *
+     * @return the outcome, or null when the journal takes no writes (nothing was changed)
+     */
+    public ObligationOutcome endObligation(String coopId, String obligationId, LocalDate endDate) {
+        if (!appendable()) {
+            return null;
+        }
+        ObligationBook book = obligationTerms.book(coopId);
+        ObligationOutcome outcome;
+        synchronized (book) {
+            outcome = book.end(obligationId, endDate);
+        }
+        if (outcome.changed()) {
+            journalObligation(new ObligationEvent.End(coopId, obligationId, endDate));
+        }
+        return outcome;
+    }
+
+    /** The journaled obligation of that id in the cooperative (terms and end), or null. */
+    public Obligation obligation(String coopId, String obligationId) {
+        return obligationTerms.obligation(coopId, obligationId);
+    }
+
+    private void journalObligation(ObligationEvent event) {
+        long sequence = nextSequence();
+        append(codec.encodeObligation(sequence, clock.millis(), ObligationCodec.encode(event)));
+        OBLIGATION_ENTRIES.setOpaque(this, obligationEntries + 1);
+        pendingWindows.add(event);
+    }
+
+    /** Obligation entries this book appended; any thread. */
+    public long obligationEntries() {
+        return (long) OBLIGATION_ENTRIES.getOpaque(this);
+    }
 
     /** Whether appends are allowed (the writer clears it when the disk reserve is reached). */
     public void writable(boolean writable) {
@@ -760,7 +866,16 @@ public final class PaymentBook {
         }
         WindowPayments payments = retained.window(scanFrom == Long.MAX_VALUE ? sequence : scanFrom, sequence,
                 firstByCoop, coopOfTrader);
-        pendingWindows.add(new ClosedWindow(sequence, closedAtEpochMs, trigger, parts, payments, reference));
+        LocalDate closeDate = JakartaDates.closeDate(closedAtEpochMs);
+        if (onlyCoop >= 0) {
+            obligationTerms.closed(reference.coop(onlyCoop).coopId(), closeDate);
+        } else {
+            for (Coop c : reference.coops()) {
+                obligationTerms.closed(c.coopId(), closeDate);
+            }
+        }
+        pendingWindows.add(new ClosedWindow(sequence, closedAtEpochMs, trigger, parts, payments, reference,
+                onlyCoop < 0 ? null : reference.coop(onlyCoop).coopId()));
     }
 
     /**
@@ -771,8 +886,12 @@ public final class PaymentBook {
         if (pendingWindows.isEmpty()) {
             return;
         }
-        for (ClosedWindow w : pendingWindows) {
-            windows.onWindowClosed(w);
+        for (Object o : pendingWindows) {
+            if (o instanceof ClosedWindow w) {
+                windows.onWindowClosed(w);
+            } else {
+                windows.onObligationEvent((ObligationEvent) o);
+            }
         }
         pendingWindows.clear();
     }
@@ -903,6 +1022,9 @@ public final class PaymentBook {
             out.writeLongs(batchCloseSequences[c] == null ? new long[0] : batchCloseSequences[c], 0, batchCloseCount[c]);
         }
         retained.writeTo(out);
+        byte[] terms = obligationTerms.toBytes();
+        out.writeInt(terms.length);
+        out.writeBytes(terms, 0, terms.length);
     }
 
     /** The journaled reference at the snapshot's position, so that a start from it needs no earlier entry. */
@@ -949,6 +1071,14 @@ public final class PaymentBook {
             }
         }
         retained.readFrom(in);
+        int termBytes = in.readCount(ObligationBooks.snapshotBytesMax(), "bytes of the obligations' terms");
+        byte[] terms = new byte[termBytes];
+        in.readBytes(terms, 0, termBytes);
+        try {
+            obligationTerms.fromBytes(terms);
+        } catch (java.io.IOException e) {
+            throw new SnapshotException("snapshot book " + e.getMessage(), e);
+        }
         if (lastSequence < 1 || lastEntryIndex < 0 || evictCursor < 1 || evictCursor > lastSequence + 1
                 || lastClose > lastSequence) {
             throw new SnapshotException("snapshot book positions do not agree: last sequence " + lastSequence
@@ -961,6 +1091,7 @@ public final class PaymentBook {
     private static final VarHandle PAYMENT_ENTRIES;
     private static final VarHandle VOID_ENTRIES;
     private static final VarHandle CLOSE_ENTRIES;
+    private static final VarHandle OBLIGATION_ENTRIES;
 
     static {
         try {
@@ -968,6 +1099,7 @@ public final class PaymentBook {
             PAYMENT_ENTRIES = lookup.findVarHandle(PaymentBook.class, "paymentEntries", long.class);
             VOID_ENTRIES = lookup.findVarHandle(PaymentBook.class, "voidEntries", long.class);
             CLOSE_ENTRIES = lookup.findVarHandle(PaymentBook.class, "closeEntries", long.class);
+            OBLIGATION_ENTRIES = lookup.findVarHandle(PaymentBook.class, "obligationEntries", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }

@@ -6,6 +6,13 @@ public interface WindowSink {
     void onWindowClosed(ClosedWindow window);
 
     /**
+     * Receives a journaled obligation event, in journal order with the windows (each once durable,
+     * like a close). A sink that settles no obligations ignores it.
+     */
+    default void onObligationEvent(id.lumbung.core.obligation.ObligationEvent event) {
+    }
+
+    /**
      * Sequence of the latest close whose window has been read (every earlier one has been too).
      * The book forgets a settled payment only once the window that settled it is read: the window
      * reads the payment's slot after the close, and forgetting clears it. A sink that reads each

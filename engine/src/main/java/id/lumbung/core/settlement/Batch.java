@@ -1,5 +1,6 @@
 package id.lumbung.core.settlement;
 
+import id.lumbung.core.obligation.PayoutLine;
 import java.util.List;
 
 /**
@@ -17,6 +18,8 @@ import java.util.List;
  * @param feeRupiah total fee
  * @param netRupiah total net
  * @param openingBalanceRupiah the cooperative's closing balance after its previous batch, or 0
+ * @param payouts one line per member, in the members' order: its net split into the obligations
+ *     deducted and its payout (DESIGN.md, "Member obligations")
  */
 public record Batch(
         String batchId,
@@ -29,10 +32,40 @@ public record Batch(
         long grossRupiah,
         long feeRupiah,
         long netRupiah,
-        long openingBalanceRupiah) {
+        long openingBalanceRupiah,
+        List<PayoutLine> payouts) {
+
+    /** A batch of a cooperative whose members owe nothing: every payout is the member's net. */
+    public Batch(String batchId, String coopId, long firstSequence, long lastSequence, long closedAtEpochMs,
+            List<MemberTotals> members, long payments, long grossRupiah, long feeRupiah, long netRupiah,
+            long openingBalanceRupiah) {
+        this(batchId, coopId, firstSequence, lastSequence, closedAtEpochMs, members, payments, grossRupiah, feeRupiah,
+                netRupiah, openingBalanceRupiah, undeducted(members));
+    }
+
+    private static List<PayoutLine> undeducted(List<MemberTotals> members) {
+        List<PayoutLine> lines = new java.util.ArrayList<>(members.size());
+        for (MemberTotals m : members) {
+            lines.add(new PayoutLine(m.traderId(), m.netRupiah(), 0, 0, 0, m.netRupiah()));
+        }
+        return lines;
+    }
 
     public Batch {
         members = List.copyOf(members);
+        payouts = List.copyOf(payouts);
+        if (payouts.size() != members.size()) {
+            throw new IllegalStateException("batch " + batchId + " has " + members.size() + " members and "
+                    + payouts.size() + " payout lines");
+        }
+        for (int i = 0; i < payouts.size(); i++) {
+            PayoutLine l = payouts.get(i);
+            MemberTotals m = members.get(i);
+            if (!l.traderId().equals(m.traderId()) || l.netRupiah() != m.netRupiah()) {
+                throw new IllegalStateException("payout line of " + l.traderId() + " in batch " + batchId
+                        + " does not match member " + m.traderId() + " net " + m.netRupiah());
+            }
+        }
         long p = 0, g = 0, f = 0, n = 0;
         String previous = null;
         for (MemberTotals m : members) {

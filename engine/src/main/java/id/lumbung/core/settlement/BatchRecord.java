@@ -7,7 +7,7 @@ import java.util.List;
  *
  * @param batch the batch
  * @param coopIndex the cooperative's index
- * @param files the written files (CSV, camt.053), in that order
+ * @param files the written files (CSV, camt.053, payouts CSV), in that order
  * @param settlementAccount the account its camt.053 names: the one in effect at its close
  */
 public record BatchRecord(Batch batch, int coopIndex, List<FileDigest> files, String settlementAccount) {

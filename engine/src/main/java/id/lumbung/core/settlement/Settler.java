@@ -1,6 +1,12 @@
 package id.lumbung.core.settlement;
 
 import id.lumbung.core.ledger.Ledger;
+import id.lumbung.core.obligation.JakartaDates;
+import id.lumbung.core.obligation.ObligationBook;
+import id.lumbung.core.obligation.ObligationBooks;
+import id.lumbung.core.obligation.ObligationEvent;
+import id.lumbung.core.obligation.ObligationSettling;
+import id.lumbung.core.obligation.PayoutLine;
 import id.lumbung.core.payment.ClosedWindow;
 import id.lumbung.core.payment.PaymentBook;
 import id.lumbung.core.payment.WindowPayments;
@@ -20,8 +26,11 @@ import java.util.Map;
  * The deterministic part of settlement: a closed window in, its batches out. Per payment the fee
  * from the trader's plan, per cooperative with payments one {@link Batch} of member totals (sorted
  * by trader id), its id from the close, its opening balance from the cooperative's previous batch,
- * booked in the {@link Ledger} (balanced postings, checked per batch). A function of the windows
- * and the reference data only, so replay yields the same batches.
+ * booked in the {@link Ledger} (balanced postings, checked per batch). Each closed cooperative's
+ * obligations ({@link ObligationBooks}, fed the journaled obligation events in journal order by
+ * {@link #apply}) accrue to the close's Asia/Jakarta date, and each member's net pays what is due
+ * before its payout (DESIGN.md, "Member obligations"). A function of the windows, the obligation
+ * events and the reference data only, so replay yields the same batches.
  *
  * <p>No threads, files or metrics: the shell ({@code id.lumbung.settlement.Settlement}) calls it
  * from one thread at a time, writes the batches' files and lists them. It also holds the encoding
@@ -48,6 +57,8 @@ public final class Settler {
     private long[] feeByTrader = new long[0];
     private long[] paymentsByCoop = new long[0];
     private final Aggregator aggregator = new Aggregator();
+    /** Every cooperative's obligations, with what each has collected. */
+    private final ObligationBooks obligations = new ObligationBooks();
 
     /**
      * @param reference the reference the first windows settle with; {@code ledger} is already
@@ -67,6 +78,16 @@ public final class Settler {
      */
     public void useReference(ReferenceData ref) {
         adopt(ref, true);
+    }
+
+    /** Applies one journaled obligation event, in journal order with the windows. */
+    public void apply(ObligationEvent event) {
+        obligations.apply(event);
+    }
+
+    /** The obligation books: read them through its thread-safe methods. */
+    public ObligationBooks obligations() {
+        return obligations;
     }
 
     /** The reference the next window settles with (the last one adopted). */
@@ -124,10 +145,25 @@ public final class Settler {
         }
         window.payments().forEach(aggregator);
         List<Batch> batches = new ArrayList<>(window.coops().size());
+        java.time.LocalDate closeDate = JakartaDates.closeDate(window.closedAtEpochMs());
+        java.util.Set<String> settled = new java.util.HashSet<>();
         for (ClosedWindow.CoopWindow part : window.coops()) {
-            Batch b = settleCoop(window, part);
+            Batch b = settleCoop(window, part, closeDate);
+            settled.add(part.coopId());
             if (b != null) {
                 batches.add(b);
+            }
+        }
+        // a closed cooperative without a batch: its obligations accrue to the close's date all the same
+        if (window.onlyCoopId() != null) {
+            if (!settled.contains(window.onlyCoopId())) {
+                obligations.closed(window.onlyCoopId(), closeDate);
+            }
+        } else {
+            for (Coop c : reference.coops()) {
+                if (!settled.contains(c.coopId())) {
+                    obligations.closed(c.coopId(), closeDate);
+                }
             }
         }
         return batches;
@@ -147,11 +183,12 @@ public final class Settler {
         }
     }
 
-    private Batch settleCoop(ClosedWindow window, ClosedWindow.CoopWindow part) {
+    private Batch settleCoop(ClosedWindow window, ClosedWindow.CoopWindow part, java.time.LocalDate closeDate) {
         int coop = part.coopIndex();
         long payments = paymentsByCoop[coop];
         paymentsByCoop[coop] = 0;
         if (payments == 0) {
+            obligations.closed(part.coopId(), closeDate);
             return null;
         }
         int[] order = tradersByIdOfCoop[coop];
@@ -172,16 +209,39 @@ public final class Settler {
             feeByTrader[t] = 0;
         }
         Coop c = reference.coop(coop);
+        List<PayoutLine> payouts = deduct(c.coopId(), closeDate, members);
         Batch batch = new Batch(PaymentBook.batchId(c.coopId(), window.closeSequence()), c.coopId(),
                 part.firstSequence(), part.lastSequence(), window.closedAtEpochMs(), members, payments, gross, fee,
-                gross - fee, closingBalanceByCoop[coop]);
-        long[] memberNets = new long[members.size()];
-        for (int i = 0; i < memberNets.length; i++) {
-            memberNets[i] = members.get(i).netRupiah();
+                gross - fee, closingBalanceByCoop[coop], payouts);
+        int n = members.size();
+        long[] payout = new long[n], savings = new long[n], angsuran = new long[n], retribusi = new long[n];
+        for (int i = 0; i < n; i++) {
+            PayoutLine l = payouts.get(i);
+            payout[i] = l.payoutRupiah();
+            savings[i] = l.simpananWajibRupiah();
+            angsuran[i] = l.angsuranRupiah();
+            retribusi[i] = l.retribusiRupiah();
         }
-        ledger.book(coop, batch.batchId(), gross, fee, memberIndexes, memberNets, memberNets.length);
+        ledger.book(coop, batch.batchId(), gross, fee, memberIndexes, payout, savings, angsuran, retribusi, n);
         closingBalanceByCoop[coop] = batch.closingBalanceRupiah();
         return batch;
+    }
+
+    /**
+     * The obligation rule over one batch's members (sorted by trader id): what each net pays of
+     * what is due, under the book's monitor so that a reader sees the whole close or none of it.
+     */
+    private List<PayoutLine> deduct(String coopId, java.time.LocalDate closeDate, List<MemberTotals> members) {
+        ObligationBook book = obligations.book(coopId);
+        synchronized (book) {
+            ObligationSettling settling = book.settle(closeDate);
+            List<PayoutLine> lines = new ArrayList<>(members.size());
+            for (MemberTotals m : members) {
+                lines.add(settling.member(m.traderId(), m.netRupiah()));
+            }
+            settling.finish();
+            return lines;
+        }
     }
 
     /**
@@ -214,6 +274,9 @@ public final class Settler {
                 writeBatch(out, r);
             }
         }
+        byte[] books = obligations.toBytes();
+        out.writeInt(books.length);
+        out.writeBytes(books, 0, books.length);
     }
 
     private void writeBatch(SnapshotWriter out, BatchRecord r) {
@@ -224,11 +287,16 @@ public final class Settler {
         out.writeLong(b.closedAtEpochMs());
         out.writeLong(b.openingBalanceRupiah());
         out.writeInt(b.members().size());
-        for (MemberTotals m : b.members()) {
+        for (int i = 0; i < b.members().size(); i++) {
+            MemberTotals m = b.members().get(i);
+            PayoutLine l = b.payouts().get(i);
             out.writeInt(memberIndex(r.coopIndex(), m.traderId()));
             out.writeLong(m.payments());
             out.writeLong(m.grossRupiah());
             out.writeLong(m.feeRupiah());
+            out.writeLong(l.retribusiRupiah());
+            out.writeLong(l.angsuranRupiah());
+            out.writeLong(l.simpananWajibRupiah());
         }
         out.writeString(r.settlementAccount());
         out.writeInt(r.files().size());
@@ -294,6 +362,14 @@ public final class Settler {
             }
             byCoop.add(records);
         }
+        int bookBytes = in.readCount(ObligationBooks.snapshotBytesMax(), "bytes of the obligation books");
+        byte[] books = new byte[bookBytes];
+        in.readBytes(books, 0, bookBytes);
+        try {
+            obligations.fromBytes(books);
+        } catch (java.io.IOException e) {
+            throw new SnapshotException("snapshot " + e.getMessage(), e);
+        }
         return new Listing(settledCloseSequence, lastCloseEpochMs, byCoop);
     }
 
@@ -310,6 +386,7 @@ public final class Settler {
         }
         int memberCount = in.readCount(tradersByIdOfCoop[coop].length, "members of a batch");
         List<MemberTotals> members = new ArrayList<>(memberCount);
+        List<PayoutLine> payouts = new ArrayList<>(memberCount);
         long payments = 0, gross = 0, fee = 0;
         for (int m = 0; m < memberCount; m++) {
             int t = in.readInt();
@@ -320,7 +397,17 @@ public final class Settler {
             long p = in.readLong();
             long g = in.readLong();
             long f = in.readLong();
-            members.add(new MemberTotals(reference.trader(t).traderId(), p, g, f, g - f));
+            long retribusi = in.readLong();
+            long angsuran = in.readLong();
+            long simpananWajib = in.readLong();
+            String traderId = reference.trader(t).traderId();
+            members.add(new MemberTotals(traderId, p, g, f, g - f));
+            try {
+                payouts.add(new PayoutLine(traderId, g - f, retribusi, angsuran, simpananWajib,
+                        g - f - retribusi - angsuran - simpananWajib));
+            } catch (IllegalStateException | ArithmeticException e) {
+                throw new SnapshotException("snapshot batch " + batchId + ": " + e.getMessage(), e);
+            }
             payments += p;
             gross += g;
             fee += f;
@@ -334,7 +421,7 @@ public final class Settler {
         }
         try {
             return new BatchRecord(new Batch(batchId, c.coopId(), first, last, closedAt, members, payments, gross, fee,
-                    gross - fee, opening), coop, List.copyOf(files), account);
+                    gross - fee, opening, payouts), coop, List.copyOf(files), account);
         } catch (IllegalStateException | IllegalArgumentException e) {
             throw new SnapshotException("snapshot batch " + batchId + " is inconsistent: " + e.getMessage(), e);
         }
