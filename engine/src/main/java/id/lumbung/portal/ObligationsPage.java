@@ -51,7 +51,7 @@ final class ObligationsPage {
             Html.text(sb.append("<p class=\"note\" id=\"no-obligations\">"), Text.NO_OBLIGATIONS.in(lang)).append("</p>");
             return;
         }
-        sb.append("<table class=\"cards\" id=\"obligations\"><thead><tr>");
+        sb.append("<div class=\"wide\"><table class=\"cards\" id=\"obligations\"><thead><tr>");
         Cells.header(sb, lang, Text.OBLIGATION_ID, false);
         Cells.header(sb, lang, Text.MEMBER_ID, false);
         Cells.header(sb, lang, Text.KIND, false);
@@ -96,7 +96,7 @@ final class ObligationsPage {
             }
             sb.append("</tr>");
         }
-        sb.append("</tbody></table>");
+        sb.append("</tbody></table></div>");
     }
 
     private static void addForm(StringBuilder sb, Lang lang, String traderId) {

@@ -63,7 +63,7 @@ final class StatementPage {
     }
 
     private static void table(StringBuilder sb, Lang lang, Statement s, ZoneId zone) {
-        sb.append("<table class=\"cards\" id=\"statement\"><thead><tr>");
+        sb.append("<div class=\"wide\"><table class=\"cards\" id=\"statement\"><thead><tr>");
         Cells.header(sb, lang, Text.BATCH, false);
         Cells.header(sb, lang, Text.CLOSED_AT, false);
         Cells.header(sb, lang, Text.PAYMENTS, true);
@@ -92,7 +92,7 @@ final class StatementPage {
         Cells.text(sb, lang, Text.CLOSED_AT, "");
         amounts(sb, lang, t.payments(), t.grossRupiah(), t.feeRupiah(), t.netRupiah(), t.retribusiRupiah(), t.angsuranRupiah(),
                 t.simpananWajibRupiah(), t.payoutRupiah());
-        sb.append("</tr></tbody></table>");
+        sb.append("</tr></tbody></table></div>");
     }
 
     private static void amounts(StringBuilder sb, Lang lang, long payments, long gross, long fee, long net, long retribusi,
