@@ -154,7 +154,8 @@ class PortalHttpTest {
             assertThat(own.body()).isEqualTo(f.apiFile(KLW, klwId, ((JsonObject) o).getString("name")));
         }
         for (String page : List.of("/portal/batches", "/portal/chart", "/portal/members", "/portal/members?q=KLW",
-                "/portal/members?q=Harjo")) {
+                "/portal/members?q=Harjo", "/portal/obligations", "/portal/statement", "/portal/shu?year=2026&surplus=100"
+                        + "&servicePct=50&capitalPct=50")) {
             HttpResponse<String> r = f.get(page, brh);
             assertThat(r.statusCode()).as(page).isEqualTo(200);
             assertThat(r.body()).as(page).doesNotContain(klwId, KLW, "KLW-", "Klewer", "Kain Pak Harjo", "Soto Bu Tini");
@@ -172,7 +173,9 @@ class PortalHttpTest {
 
     @Test
     void withoutASessionEveryPageLeadsToSignIn() throws Exception {
-        for (String page : List.of("/portal/batches", "/portal/chart", "/portal/members", "/portal/batches/x/y.csv")) {
+        for (String page : List.of("/portal/batches", "/portal/chart", "/portal/members", "/portal/batches/x/y.csv",
+                "/portal/obligations", "/portal/statement?traderId=BRH-001", "/portal/statement.csv?traderId=BRH-001",
+                "/portal/shu?year=2026&surplus=1&servicePct=1&capitalPct=1")) {
             HttpResponse<String> r = f.get(page, null);
             assertThat(r.statusCode()).as(page).isEqualTo(303);
             assertThat(r.headers().firstValue("Location")).as(page).hasValue("/portal/");
@@ -274,7 +277,8 @@ class PortalHttpTest {
     void pagesAreSmall() throws Exception {
         String session = f.signIn(BRH);
         // a page of three batches with its frame, and the one stylesheet: a few KB each, no script
-        for (String page : List.of("/portal/", "/portal/batches", "/portal/chart", "/portal/members")) {
+        for (String page : List.of("/portal/", "/portal/batches", "/portal/chart", "/portal/members", "/portal/obligations",
+                "/portal/statement?traderId=BRH-001", "/portal/shu?year=2026&surplus=1000&servicePct=50&capitalPct=50")) {
             HttpResponse<String> r = f.get(page, page.equals("/portal/") ? null : session);
             assertThat(r.body().getBytes(StandardCharsets.UTF_8).length).as(page).isLessThan(16 * 1024);
             assertThat(r.body()).as(page).doesNotContain("<script", "http://", "https://");
