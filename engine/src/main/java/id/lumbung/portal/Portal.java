@@ -29,8 +29,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -40,8 +40,9 @@ import java.util.function.Supplier;
  * in with its id and its cooperative API token (checked as the API checks it, against the stored
  * SHA-256) and gets an {@code HttpOnly}, {@code SameSite=Strict} session cookie ({@code Secure}
  * under TLS) that the server honours for {@link PortalSessions#SESSION_MS}. Every page shows only
- * the signed-in cooperative's data: no URL names a cooperative, and a file of another
- * cooperative's batch answers {@code 404} as the API does. Every form posts to this origin only:
+ * the signed-in cooperative's data: no URL names a cooperative, a file of another cooperative's
+ * batch or a statement of another cooperative's member answers {@code 404} as the API does, and an
+ * obligation form acts on the signed-in cooperative's obligations only. Every form posts to this origin only:
  * besides the strict cookie, a {@code POST} must carry an {@code Origin} equal to the origin it was
  * sent to, else {@code 403}. Pages are HTML built here with escaping, under a content security
  * policy that allows nothing but this origin's stylesheet (no script, no other host).
@@ -54,7 +55,10 @@ public final class Portal {
     static final String SIGN_OUT = HOME + "signout";
     static final String SESSION_COOKIE = "lumbung_session";
     static final String LANG_COOKIE = "lumbung_lang";
-    /** A sign-in form is two short fields: 4 KiB is ample, and more is refused with 413. */
+    /**
+     * A form is a few short fields (sign-in: two; an obligation: six of at most 32 characters):
+     * 4 KiB is ample, and more is refused with 413.
+     */
     static final int FORM_BYTES_MAX = 4096;
     /** A form field's characters at most (a coop id is 16, a token a few dozen). */
     static final int FIELD_CHARS_MAX = 256;

@@ -115,6 +115,14 @@ class PortalFormatTest {
     }
 
     @Test
+    void fileLinksNameEachFilesKind() {
+        assertThat(BatchesPage.label(Lang.EN, "B-1.csv")).isEqualTo("CSV");
+        assertThat(BatchesPage.label(Lang.EN, "B-1.camt053.xml")).isEqualTo("camt.053");
+        assertThat(BatchesPage.label(Lang.EN, "B-1.payouts.csv")).isEqualTo("Payouts");
+        assertThat(BatchesPage.label(Lang.ID, "B-1.payouts.csv")).isEqualTo("Pembayaran");
+    }
+
+    @Test
     void membersShowTwoHundredRowsAtMostAndSayHowManyMatch() {
         List<Trader> traders = new ArrayList<>();
         for (int i = 0; i < 250; i++) {
