@@ -24,10 +24,11 @@ public final class TestEngine implements AutoCloseable {
     public static final String ADMIN_TOKEN = "test-admin-token";
     /**
      * Journal entries a new journal starts with on the demo data: its reference, one entry per
-     * fee plan (3), cooperative (3), trader (12) and terminal (20). The first payment or close
-     * of a test that starts on an empty data folder has the next sequence.
+     * fee plan (3), cooperative (3), trader (12) and terminal (20), then one per row of the demo's
+     * obligations.csv (4). The first payment or close of a test that starts on an empty data
+     * folder has the next sequence.
      */
-    public static final int DEMO_REFERENCE_ENTRIES = 38;
+    public static final int DEMO_REFERENCE_ENTRIES = 38 + 4;
     public final Engine engine;
     /**
      * HTTP/1.1 only: the JDK client's default (HTTP/2 with an h2c upgrade on plain http) fails

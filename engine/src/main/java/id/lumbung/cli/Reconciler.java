@@ -160,7 +160,7 @@ final class Reconciler {
     private static String detail(Path rel, byte[] want, byte[] got) {
         String name = rel.getFileName().toString();
         StringBuilder sb = new StringBuilder();
-        if (name.endsWith(".csv") && !name.endsWith(".postings.csv")) {
+        if (name.endsWith(".csv") && !name.endsWith(".postings.csv") && !name.endsWith(".payouts.csv")) {
             try {
                 SettlementCsv.parse(got);
             } catch (IllegalArgumentException e) {
@@ -197,7 +197,8 @@ final class Reconciler {
     }
 
     private static long countBatches(Path files) throws IOException {
-        return relativeFiles(files).stream().filter(p -> p.toString().endsWith(".csv")).count();
+        return relativeFiles(files).stream().filter(p -> p.toString().endsWith(".csv")
+                && !p.toString().endsWith(".payouts.csv")).count();
     }
 
     private static void deleteTree(Path root) throws IOException {

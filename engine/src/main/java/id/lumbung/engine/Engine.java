@@ -326,6 +326,7 @@ public final class Engine implements AutoCloseable {
         ReferenceData start = baseline.reference().effective(files);
         ledger = new Ledger(start.coopCount(), start.traderCount());
         settlement = new Settlement(start, fees, config.dataDir, ledger, metrics, fatal);
+        settlement.liveReference(() -> reference);
         book = new PaymentBook(baseline.reference(), files, clock, journal,
                 settlement, TimeUnit.DAYS.toMillis(config.retentionDays), config.retainedPaymentsMax);
         metrics.countEntriesOf(book);

@@ -71,6 +71,7 @@ public final class Settlement implements WindowSink, AutoCloseable {
     private volatile RuntimeException failure;
     /** The latest reference adopted, for readers that map a cooperative index to its id. */
     private volatile ReferenceData readableReference;
+    private volatile java.util.function.Supplier<ReferenceData> liveReference = () -> readableReference;
     /** False while the journal replays: regenerated batches are logged at DEBUG, not once more at INFO. */
     private volatile boolean live;
     /** Told of each live batch once its files are written (delivery); null: nobody. */
@@ -172,7 +173,18 @@ public final class Settlement implements WindowSink, AutoCloseable {
     /** The id at a cooperative index (stable across references), or null for one settlement does not know yet. */
     private String coopIdOf(int coopIndex) {
         ReferenceData ref = readableReference;
+        if (coopIndex >= ref.coopCount()) {
+            ref = liveReference.get(); // a cooperative journaled since settlement's last window
+        }
         return coopIndex >= 0 && coopIndex < ref.coopCount() ? ref.coop(coopIndex).coopId() : null;
+    }
+
+    /**
+     * Where readers' cooperative indexes come from when settlement has not yet settled a window
+     * with that cooperative: the reference the event loops use (indexes are stable, so both agree).
+     */
+    public void liveReference(java.util.function.Supplier<ReferenceData> reference) {
+        liveReference = reference;
     }
 
     /** Completes with the batches of the close at {@code closeSequence} once they are settled. */

@@ -55,12 +55,13 @@ class SettlementFilesRestoredTest {
             assertThat(engine.output()).contains("event=snapshot_written");
         }
         Map<String, String> written = SettlementCrashTest.digests(files);
-        assertThat(written).hasSize(6);
+        assertThat(written).hasSize(9); // three batches: CSV, camt.053, payouts CSV each
         byte[] csv = Files.readAllBytes(files.resolve("KSP-BERINGHARJO/" + brhBatch + ".csv"));
 
-        // from the snapshot: one file of a batch, and both files of another
+        // from the snapshot: one file of a batch, and every file of another
         List<Path> gone = List.of(files.resolve("KSP-BERINGHARJO/" + brhBatch + ".csv"),
-                files.resolve("KSP-KLEWER/" + klwBatch + ".csv"), files.resolve("KSP-KLEWER/" + klwBatch + ".camt053.xml"));
+                files.resolve("KSP-KLEWER/" + klwBatch + ".csv"), files.resolve("KSP-KLEWER/" + klwBatch + ".camt053.xml"),
+                files.resolve("KSP-KLEWER/" + klwBatch + ".payouts.csv"));
         for (Path p : gone) {
             Files.delete(p);
         }
@@ -70,13 +71,14 @@ class SettlementFilesRestoredTest {
             String log = engine.output();
             assertThat(log).contains("event=snapshot_loaded");
             assertThat(log.lines().filter(l -> l.contains("event=settlement_file_regenerated")))
-                    .hasSize(3)
+                    .hasSize(4)
                     .anySatisfy(l -> assertThat(l).endsWith("file=" + gone.get(0)))
                     .anySatisfy(l -> assertThat(l).endsWith("file=" + gone.get(1)))
-                    .anySatisfy(l -> assertThat(l).endsWith("file=" + gone.get(2)));
+                    .anySatisfy(l -> assertThat(l).endsWith("file=" + gone.get(2)))
+                    .anySatisfy(l -> assertThat(l).endsWith("file=" + gone.get(3)));
             assertThat(regeneratedBeforeReady(log)).isTrue();
             Client client = new Client(engine);
-            assertThat(client.metrics()).contains(METRIC + " 3.0");
+            assertThat(client.metrics()).contains(METRIC + " 4.0");
             HttpResponse<byte[]> served = file(client, "KSP-BERINGHARJO", brhBatch, brhBatch + ".csv");
             assertThat(served.statusCode()).isEqualTo(200);
             assertThat(served.body()).isEqualTo(csv);
