@@ -26,21 +26,21 @@ import static org.assertj.core.api.Assertions.assertThat;
  * posted through the engine, obligations put through the API, windows closed by the admin API, on
  * a clock held at each close's instant.
  *
- * <p>Beringharjo, BRH-001 (UMI) owes retribusi Rp2,000 a day and simpanan wajib Rp5,000 a day up
- * to Rp7,000, both from 10 March 2026:
+ * <p>Beringharjo's BRH-003 (UMI), a member without the demo data's obligations, owes retribusi
+ * Rp2,000 a day and simpanan wajib Rp5,000 a day up to Rp7,000, both from 10 March 2026:
  * <ul>
- * <li>10 March: BRH-001 600,000 (fee 0.3% = 1,800, net 598,200): retribusi 2,000, simpanan wajib
+ * <li>10 March: BRH-003 600,000 (fee 0.3% = 1,800, net 598,200): retribusi 2,000, simpanan wajib
  *     5,000, payout 591,200.
- * <li>11 March: BRH-001 3,000 (net 3,000): retribusi due 2,000, simpanan wajib due 2,000 (capped
- *     at 7,000): 2,000 and 1,000, payout 0, 1,000 short. BRH-002 (REG) 15,000 (fee 105, net 14,895).
- * <li>1 April: BRH-001 1,000 (net 1,000): retribusi due 21 days × 2,000 = 42,000 takes all of it.
+ * <li>11 March: BRH-003 3,000 (net 3,000): retribusi due 2,000, simpanan wajib due 2,000 (capped
+ *     at 7,000): 2,000 and 1,000, payout 0, 1,000 short. BRH-004 (GOV, no obligation) 15,000.
+ * <li>1 April: BRH-003 1,000 (net 1,000): retribusi due 21 days × 2,000 = 42,000 takes all of it.
  * </ul>
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class MemberReportsApiTest {
     private static final String BRH = "Bearer demo-token-KSP-BERINGHARJO";
     private static final String KLW = "Bearer demo-token-KSP-KLEWER";
-    private static final String STATEMENT = "/v1/coops/KSP-BERINGHARJO/members/BRH-001/statement";
+    private static final String STATEMENT = "/v1/coops/KSP-BERINGHARJO/members/BRH-003/statement";
     /** 10:00 in Jakarta (03:00 UTC) on each day. */
     private static final long MARCH_10 = Instant.parse("2026-03-10T03:00:00Z").toEpochMilli();
     private static final long MARCH_11 = Instant.parse("2026-03-11T03:00:00Z").toEpochMilli();
@@ -55,19 +55,19 @@ class MemberReportsApiTest {
     static void settleThreeDays() throws Exception {
         clock.heldEpochMs.set(MARCH_10);
         t = new TestEngine(data, Map.of(), TestEngine.demoReference(), clock);
-        assertThat(put("KSP-BERINGHARJO", "RET-1", "{\"traderId\":\"BRH-001\",\"kind\":\"RETRIBUSI\",\"dailyAmount\":2000,"
+        assertThat(put("KSP-BERINGHARJO", "RET-1", "{\"traderId\":\"BRH-003\",\"kind\":\"RETRIBUSI\",\"dailyAmount\":2000,"
                 + "\"startDate\":\"2026-03-10\"}", BRH).statusCode()).isEqualTo(201);
-        assertThat(put("KSP-BERINGHARJO", "SW-1", "{\"traderId\":\"BRH-001\",\"kind\":\"SIMPANAN_WAJIB\",\"dailyAmount\":5000,"
+        assertThat(put("KSP-BERINGHARJO", "SW-1", "{\"traderId\":\"BRH-003\",\"kind\":\"SIMPANAN_WAJIB\",\"dailyAmount\":5000,"
                 + "\"startDate\":\"2026-03-10\",\"total\":7000}", BRH).statusCode()).isEqualTo(201);
-        post("T0000001", "m10", 600_000);
+        post("T0000004", "m10", 600_000);
         post("T0000006", "k10", 5_000); // Klewer's own batch, never in Beringharjo's reports
         close();
         clock.heldEpochMs.set(MARCH_11);
-        post("T0000001", "m11", 3_000);
-        post("T0000003", "n11", 15_000);
+        post("T0000004", "m11", 3_000);
+        post("T0000005", "n11", 15_000);
         close();
         clock.heldEpochMs.set(APRIL_1);
-        post("T0000001", "a01", 1_000);
+        post("T0000004", "a01", 1_000);
         close();
     }
 
@@ -116,7 +116,7 @@ class MemberReportsApiTest {
         List<String> ids = batchIds();
         assertThat(ids).hasSize(3);
         JsonObject s = new JsonObject(r.body());
-        assertThat(s.getString("traderId")).isEqualTo("BRH-001");
+        assertThat(s.getString("traderId")).isEqualTo("BRH-003");
         assertThat(s.getString("from")).isEqualTo("2026-03-01");
         assertThat(s.getString("to")).isEqualTo("2026-03-31");
         assertThat(s.getJsonArray("batches")).isEqualTo(new JsonArray()
@@ -125,7 +125,7 @@ class MemberReportsApiTest {
         JsonObject totals = row(null, null, 2, 603_000, 1_800, 601_200, 4_000, 0, 6_000, 591_200);
         assertThat(s.getJsonObject("totals")).isEqualTo(totals);
         // the obligations as GET .../obligations?traderId= lists them, as of the last close (1 April)
-        JsonArray obligations = new JsonObject(get("/v1/coops/KSP-BERINGHARJO/obligations?traderId=BRH-001", BRH, null).body())
+        JsonArray obligations = new JsonObject(get("/v1/coops/KSP-BERINGHARJO/obligations?traderId=BRH-003", BRH, null).body())
                 .getJsonArray("obligations");
         assertThat(s.getJsonArray("obligations")).isEqualTo(obligations).hasSize(2);
         JsonObject ret = obligations.getJsonObject(0);
@@ -174,7 +174,7 @@ class MemberReportsApiTest {
         JsonObject toOnly = new JsonObject(get(STATEMENT + "?to=2026-04-15", BRH, null).body());
         assertThat(toOnly.getString("from")).isEqualTo("2026-04-01");
         // a member without payments in the period: no batch, totals zero, its obligations (none) listed
-        JsonObject quiet = new JsonObject(get("/v1/coops/KSP-BERINGHARJO/members/BRH-003/statement", BRH, null).body());
+        JsonObject quiet = new JsonObject(get("/v1/coops/KSP-BERINGHARJO/members/BRH-004/statement", BRH, null).body());
         assertThat(quiet.getJsonArray("batches")).isEmpty();
         assertThat(quiet.getJsonObject("totals")).isEqualTo(row(null, null, 0, 0, 0, 0, 0, 0, 0, 0));
         assertThat(quiet.getJsonArray("obligations")).isEmpty();
@@ -190,7 +190,7 @@ class MemberReportsApiTest {
         assertThat(get("/v1/coops/KSP-BERINGHARJO/members/KLW-001/statement", BRH, null).statusCode()).isEqualTo(404);
         assertThat(get("/v1/coops/KSP-BERINGHARJO/members/NOBODY/statement", BRH, null).statusCode()).isEqualTo(404);
         assertThat(get(STATEMENT, KLW, null).statusCode()).isEqualTo(404);
-        assertThat(get("/v1/coops/KSP-KLEWER/members/BRH-001/statement", KLW, null).statusCode()).isEqualTo(404);
+        assertThat(get("/v1/coops/KSP-KLEWER/members/BRH-003/statement", KLW, null).statusCode()).isEqualTo(404);
         assertThat(new JsonObject(get("/v1/coops/KSP-KLEWER/members/KLW-001/statement?from=2026-03-01", KLW, null).body())
                 .getJsonArray("batches")).hasSize(1);
     }
@@ -206,20 +206,21 @@ class MemberReportsApiTest {
         assertThat(shu.getLong("servicePool")).isEqualTo(400_000);
         assertThat(shu.getLong("capitalPool")).isEqualTo(300_000);
         // gross 604,000 and 15,000 of 619,000: quotas 390,306.94 and 9,693.05, the one rupiah left goes to .94;
-        // savings: only BRH-001 has any (5,000 + 1,000), so the whole capital pool is its
+        // savings: only BRH-003 has any (5,000 + 1,000), so the whole capital pool is its; BRH-001 and BRH-002
+        // (the demo data's obligations, no payment here) are listed with nothing
         assertThat(shu.getJsonArray("members")).isEqualTo(new JsonArray()
-                .add(share("BRH-001", 604_000, 6_000, 390_307, 300_000))
-                .add(share("BRH-002", 15_000, 0, 9_693, 0))
-                .add(share("BRH-003", 0, 0, 0, 0))
-                .add(share("BRH-004", 0, 0, 0, 0)));
+                .add(share("BRH-001", 0, 0, 0, 0))
+                .add(share("BRH-002", 0, 0, 0, 0))
+                .add(share("BRH-003", 604_000, 6_000, 390_307, 300_000))
+                .add(share("BRH-004", 15_000, 0, 9_693, 0)));
         HttpResponse<String> csv = get("/v1/coops/KSP-BERINGHARJO/shu?year=2026&surplus=1000001&servicePct=40&capitalPct=30", BRH,
                 "text/csv");
         assertThat(csv.headers().firstValue("Content-Type")).hasValue("text/csv; charset=utf-8");
         assertThat(csv.body()).isEqualTo("trader_id,gross,savings,service_share,capital_share,total\n"
-                + "BRH-001,604000,6000,390307,300000,690307\n"
-                + "BRH-002,15000,0,9693,0,9693\n"
-                + "BRH-003,0,0,0,0,0\n"
-                + "BRH-004,0,0,0,0,0\n");
+                + "BRH-001,0,0,0,0,0\n"
+                + "BRH-002,0,0,0,0,0\n"
+                + "BRH-003,604000,6000,390307,300000,690307\n"
+                + "BRH-004,15000,0,9693,0,9693\n");
         // a year without batches: no weight, nothing shared; savings count by the year's end, so 2025 has none
         JsonObject before = new JsonObject(get("/v1/coops/KSP-BERINGHARJO/shu?year=2025&surplus=1000&servicePct=50&capitalPct=50",
                 BRH, null).body());
@@ -229,7 +230,7 @@ class MemberReportsApiTest {
         // the savings collected by the end of 2026 still weigh in 2027, with no gross that year
         JsonObject next = new JsonObject(get("/v1/coops/KSP-BERINGHARJO/shu?year=2027&surplus=100&servicePct=0&capitalPct=100",
                 BRH, null).body());
-        assertThat(next.getJsonArray("members").getJsonObject(0)).isEqualTo(share("BRH-001", 0, 6_000, 0, 100));
+        assertThat(next.getJsonArray("members").getJsonObject(2)).isEqualTo(share("BRH-003", 0, 6_000, 0, 100));
     }
 
     private static JsonObject share(String traderId, long gross, long savings, long service, long capital) {

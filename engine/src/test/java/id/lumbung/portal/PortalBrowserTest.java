@@ -243,8 +243,8 @@ class PortalBrowserTest {
         }
         List<String> expected = new ArrayList<>();
         byDay.forEach((day, sums) -> expected.add(day + " " + rupiahId(sums[0]) + " " + rupiahId(sums[1])));
-        // payouts: the net less 2,000 retribusi two days ago, less 1,000 retribusi and 15,000 simpanan wajib yesterday
-        expected.add("Total " + rupiahId(615_000 + 251_000 + 50_000) + " " + rupiahId(611_095 + 235_000 + 50_000));
+        // payouts (PortalFixture): 584,200 + 0 two days ago, 0 + 235,000 yesterday, 50,000 today
+        expected.add("Total " + rupiahId(615_000 + 251_000 + 50_000) + " " + rupiahId(584_200 + 235_000 + 50_000));
         assertThat(driver.findElements(By.cssSelector("#days tbody tr")).stream().map(PortalBrowserTest::text).toList())
                 .isEqualTo(expected);
         assertThat(byDay).hasSize(3);
@@ -371,7 +371,7 @@ class PortalBrowserTest {
         driver.findElement(By.id("total")).sendKeys("30000");
         driver.findElement(By.id("add")).click();
         assertThat(text(driver.findElement(By.cssSelector("#obligation-notice[role=status]")))).isEqualTo("Kewajiban RET-BRH2 ditambahkan.");
-        JsonObject added = f.api(BRH, "/obligations?traderId=BRH-002").getJsonArray("obligations").getJsonObject(0);
+        JsonObject added = obligation(BRH, "RET-BRH2");
         assertThat(added.getString("obligationId")).isEqualTo("RET-BRH2");
         assertThat(added.getString("kind")).isEqualTo("RETRIBUSI");
         assertThat(added.getLong("dailyAmount")).isEqualTo(1_500);
@@ -402,14 +402,23 @@ class PortalBrowserTest {
         setValue(row.findElement(By.cssSelector("form.end input[name=endDate]")), today);
         row.findElement(By.cssSelector("form.end button")).click();
         assertThat(text(driver.findElement(By.id("obligation-notice")))).isEqualTo("Kewajiban RET-BRH2 diakhiri.");
-        assertThat(f.api(BRH, "/obligations?traderId=BRH-002").getJsonArray("obligations").getJsonObject(0).getString("endDate"))
-                .isEqualTo(today);
+        assertThat(obligation(BRH, "RET-BRH2").getString("endDate")).isEqualTo(today);
         assertThat(cells(driver.findElement(By.cssSelector("#obligations tr[data-obligation-id=RET-BRH2]"))).get(5)).isEqualTo(today);
         // an end before the last close's date is refused as the API refuses it
         HttpResponse<String> early = f.postForm("/portal/obligations/end", "obligationId=RET-BRH2&endDate=" + f.jakartaDate(1),
                 "Cookie", Portal.SESSION_COOKIE + "=" + session());
         assertThat(early.statusCode()).isEqualTo(400);
         assertThat(early.body()).contains("Isian tidak valid: endDate.");
+    }
+
+    /** An obligation as the cooperative API lists it. */
+    private static JsonObject obligation(String coopId, String obligationId) throws Exception {
+        for (Object o : f.api(coopId, "/obligations").getJsonArray("obligations")) {
+            if (((JsonObject) o).getString("obligationId").equals(obligationId)) {
+                return (JsonObject) o;
+            }
+        }
+        throw new AssertionError("no obligation " + obligationId + " in the API listing of " + coopId);
     }
 
     private static String session() {
@@ -431,12 +440,12 @@ class PortalBrowserTest {
         HttpResponse<String> foreign = f.postForm("/portal/obligations/end", "obligationId=ANG-KLW1&endDate=" + today, "Cookie", cookie);
         assertThat(foreign.statusCode()).isEqualTo(404);
         assertThat(foreign.body()).contains("Tidak ditemukan: obligationId.");
-        assertThat(f.api(KLW, "/obligations").getJsonArray("obligations").getJsonObject(0).containsKey("endDate")).isFalse();
+        assertThat(obligation(KLW, "ANG-KLW1").containsKey("endDate")).isFalse();
         // nor can Beringharjo put an obligation on Klewer's member
         HttpResponse<String> foreignMember = f.postForm("/portal/obligations", "obligationId=X-KLW&traderId=KLW-001&kind=RETRIBUSI"
                 + "&dailyAmount=1&startDate=" + today, "Cookie", cookie);
         assertThat(foreignMember.statusCode()).isEqualTo(404);
-        assertThat(f.api(KLW, "/obligations").getJsonArray("obligations")).hasSize(1);
+        assertThat(f.api(KLW, "/obligations").getJsonArray("obligations")).hasSize(2);
         // without a session a form only sends the browser to sign in
         HttpResponse<String> anonymous = f.postForm("/portal/obligations", "obligationId=ANON&traderId=BRH-002&kind=RETRIBUSI"
                 + "&dailyAmount=1&startDate=" + today);
@@ -473,10 +482,10 @@ class PortalBrowserTest {
         List<String> total = cells(rows.get(batches.size()));
         assertThat(total.subList(0, 2)).containsExactly("Total", "");
         assertThat(total.subList(2, 10)).isEqualTo(statementFigures(api.getJsonObject("totals")));
-        // the retribusi of both batches: 2,000 of the first, 1,000 of the second (its whole net)
-        assertThat(api.getJsonObject("totals").getLong("retribusi")).isEqualTo(3_000);
+        // the retribusi of both batches: 4,000 of the first, 1,000 of the second (its whole net)
+        assertThat(api.getJsonObject("totals").getLong("retribusi")).isEqualTo(5_000);
         assertThat(driver.findElements(By.cssSelector("#obligations tbody tr")).stream().map(r -> r.getAttribute("data-obligation-id"))
-                .toList()).containsExactly("RET-BRH1");
+                .toList()).containsExactly("DEMO-ANG-BRH001", "DEMO-RTB-BRH001", "RET-BRH1");
         screenshot("statement-desktop");
 
         String href = driver.findElement(By.id("statement-csv")).getAttribute("href");
@@ -491,7 +500,7 @@ class PortalBrowserTest {
         assertThat(download.body()).isEqualTo(apiCsv.body());
         assertThat(new String(download.body(), java.nio.charset.StandardCharsets.UTF_8))
                 .startsWith("batch_id,closed_at,payments,gross,fee,net,retribusi,angsuran,simpanan_wajib,payout\n")
-                .endsWith("\nTOTAL,,2,601000,1800,599200,3000,0,0,596200\n");
+                .endsWith("\nTOTAL,,2,601000,1800,599200,5000,10000,0,584200\n");
     }
 
     private static List<String> statementFigures(JsonObject o) {
@@ -533,8 +542,10 @@ class PortalBrowserTest {
         assertThat(capital).isEqualTo(api.getLong("capitalPool")).isEqualTo(300_000);
         assertThat(cells(rows.get(members.size())).subList(4, 7)).containsExactly(rupiahId(400_000), rupiahId(300_000),
                 rupiahId(700_000));
-        // all the simpanan wajib is BRH-003's, so the capital pool is its
-        assertThat(cells(driver.findElement(By.cssSelector("#shu tr[data-trader-id=BRH-003]"))).get(5)).isEqualTo(rupiahId(300_000));
+        // the simpanan wajib: BRH-002 14,895 and BRH-003 15,000 of 29,895; quotas 149,473.15 and 150,526.84, the
+        // rupiah left to BRH-003
+        assertThat(cells(driver.findElement(By.cssSelector("#shu tr[data-trader-id=BRH-002]"))).get(5)).isEqualTo(rupiahId(149_473));
+        assertThat(cells(driver.findElement(By.cssSelector("#shu tr[data-trader-id=BRH-003]"))).get(5)).isEqualTo(rupiahId(150_527));
         screenshot("shu-desktop");
         // P + Q above 100 is refused in the page's language
         open("/portal/shu?year=" + year + "&surplus=100&servicePct=60&capitalPct=41");
@@ -587,7 +598,8 @@ class PortalBrowserTest {
                 open(page);
                 assertThat(((Number) js.executeScript("return document.documentElement.scrollWidth")).intValue()).as(page)
                         .isLessThanOrEqualTo(PHONE_WIDTH);
-                assertThat(driver.getPageSource()).as(page).doesNotContain(klwBatch, KLW, "KLW-", "ANG-KLW1", "Klewer", "Kain Pak Harjo");
+                assertThat(driver.getPageSource()).as(page).doesNotContain(klwBatch, KLW, "KLW-", "KLW0", "ANG-KLW1", "Klewer",
+                        "Kain Pak Harjo");
             }
             open(statement);
             WebElement payout = driver.findElement(By.cssSelector("#statement tbody tr td[data-label=Dibayarkan]"));
@@ -605,7 +617,8 @@ class PortalBrowserTest {
         for (String page : List.of("/portal/statement?traderId=KLW-001", "/portal/statement.csv?traderId=KLW-001",
                 "/portal/obligations?traderId=KLW-001")) {
             HttpResponse<String> r = f.get(page, session());
-            assertThat(r.body()).as(page).doesNotContain(klwBatch, "ANG-KLW1", "Klewer", "Kain Pak Harjo", "4.965", "3.965");
+            assertThat(r.body()).as(page).doesNotContain(klwBatch, "ANG-KLW1", "DEMO-SW-KLW001", "Klewer", "Kain Pak Harjo",
+                    "4.965", "3.965");
             if (page.startsWith("/portal/statement")) {
                 assertThat(r.statusCode()).as(page).isEqualTo(404);
             }

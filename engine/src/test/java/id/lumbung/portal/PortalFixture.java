@@ -36,10 +36,14 @@ final class PortalFixture implements AutoCloseable {
      * 0.7% = 105); yesterday 1,000 (BRH-001) and 250,000 (BRH-003, UMI: 0); today 50,000
      * (BRH-004, GOV: 0). Klewer: 5,000 (KLW-001) two days ago. The engine clock ends today.
      *
-     * <p>Obligations from two days ago: BRH-001 retribusi {@code RET-BRH1} Rp2,000 a day (2,000 of
-     * the first batch, then 1,000 of yesterday's 1,000, 1,000 short); BRH-003 simpanan wajib
-     * {@code SW-BRH3} Rp10,000 a day up to Rp15,000 (nothing two days ago, no payment; all 15,000
-     * yesterday); Klewer's KLW-001 angsuran {@code ANG-KLW1} Rp1,000 a day.
+     * <p>Obligations: the demo data's (from 1 January 2026, fully accrued: BRH-001 retribusi 2,000 in
+     * all and angsuran 10,000 in all, BRH-002 simpanan wajib up to 50,000, KLW-001 simpanan wajib up
+     * to 25,000), and from two days ago: BRH-001 retribusi {@code RET-BRH1} Rp2,000 a day; BRH-003
+     * simpanan wajib {@code SW-BRH3} Rp10,000 a day up to Rp15,000; Klewer's KLW-001 angsuran
+     * {@code ANG-KLW1} Rp1,000 a day. So two days ago BRH-001's 598,200 pays 4,000 retribusi, 10,000
+     * angsuran and 584,200 out; BRH-002's 14,895 all goes to simpanan wajib; KLW-001's 4,965 pays
+     * 1,000 angsuran and 3,965 simpanan wajib. Yesterday BRH-001's 1,000 all goes to RET-BRH1 (1,000
+     * of 2,000 due; 1,000 short) and BRH-003's 250,000 pays 15,000 simpanan wajib and 235,000 out.
      */
     PortalFixture(Path data) throws Exception {
         t = new TestEngine(data, Map.of(), TestEngine.demoReference(), clock);

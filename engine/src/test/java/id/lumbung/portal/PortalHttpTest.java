@@ -234,10 +234,10 @@ class PortalHttpTest {
                 .containsExactly("BRH-001", "BRH-002", "BRH-003", "BRH-004");
         JsonArray members = new JsonObject(f.t.get("/v1/coops/" + BRH + "/accounts", "Bearer demo-token-" + BRH).body())
                 .getJsonArray("members");
-        // balances are the payouts: BRH-001 598,200 - 2,000 + 1,000 - 1,000 = 596,200, BRH-003 250,000 - 15,000 = 235,000
-        assertThat(members.getJsonObject(0).getLong("balance")).isEqualTo(596_200L);
+        // balances are the payouts (PortalFixture): BRH-001 584,200 + 0, BRH-002 0, BRH-003 235,000, BRH-004 50,000
+        assertThat(members.getJsonObject(0).getLong("balance")).isEqualTo(584_200L);
         assertThat(members.getJsonObject(2).getLong("balance")).isEqualTo(235_000L);
-        assertThat(all).contains("Rp\u00a0596.200", "Rp\u00a014.895", "Rp\u00a0235.000", "Rp\u00a050.000");
+        assertThat(all).contains("Rp\u00a0584.200", "Rp\u00a014.895", "Rp\u00a0235.000", "Rp\u00a050.000");
         // savings and dues as the accounts give them: BRH-003 saved 15,000; BRH-001 owes 1,000 + today's 2,000
         assertThat(members.getJsonObject(2).getLong("savings")).isEqualTo(15_000L);
         assertThat(members.getJsonObject(0).getLong("due")).isEqualTo(3_000L);
