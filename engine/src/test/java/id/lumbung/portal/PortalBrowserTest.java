@@ -331,6 +331,12 @@ class PortalBrowserTest {
         return row.findElements(By.tagName("td")).stream().map(PortalBrowserTest::text).toList();
     }
 
+    /** Clicks what sends a form or follows a link, and waits for the next page's element (answers come from a worker or the journal). */
+    private static void submit(WebElement button, By next) {
+        button.click();
+        new WebDriverWait(driver, Duration.ofSeconds(10)).until(ExpectedConditions.presenceOfElementLocated(next));
+    }
+
     private static void setValue(WebElement input, String value) {
         driver.executeScript("arguments[0].value = arguments[1]", input, value);
     }
@@ -352,7 +358,7 @@ class PortalBrowserTest {
         }
         // BRH-003 saved 15,000 of simpanan wajib yesterday
         assertThat(cells(driver.findElement(By.cssSelector("#members tr[data-trader-id=BRH-003]"))).get(3)).isEqualTo(rupiahId(15_000));
-        driver.findElement(By.linkText("BRH-003")).click();
+        submit(driver.findElement(By.linkText("BRH-003")), By.id("statement-member"));
         assertThat(driver.getCurrentUrl()).isEqualTo(f.base() + "/portal/statement?traderId=BRH-003");
         assertThat(text(driver.findElement(By.id("statement-member")))).isEqualTo("Jamu Mbok Darmi · BRH-003");
     }
@@ -369,7 +375,7 @@ class PortalBrowserTest {
         driver.findElement(By.id("dailyAmount")).sendKeys("1500");
         setValue(driver.findElement(By.id("startDate")), today);
         driver.findElement(By.id("total")).sendKeys("30000");
-        driver.findElement(By.id("add")).click();
+        submit(driver.findElement(By.id("add")), By.id("obligation-notice"));
         assertThat(text(driver.findElement(By.cssSelector("#obligation-notice[role=status]")))).isEqualTo("Kewajiban RET-BRH2 ditambahkan.");
         JsonObject added = obligation(BRH, "RET-BRH2");
         assertThat(added.getString("obligationId")).isEqualTo("RET-BRH2");
@@ -400,7 +406,7 @@ class PortalBrowserTest {
         open("/portal/obligations");
         row = driver.findElement(By.cssSelector("#obligations tr[data-obligation-id=RET-BRH2]"));
         setValue(row.findElement(By.cssSelector("form.end input[name=endDate]")), today);
-        row.findElement(By.cssSelector("form.end button")).click();
+        submit(row.findElement(By.cssSelector("form.end button")), By.id("obligation-notice"));
         assertThat(text(driver.findElement(By.id("obligation-notice")))).isEqualTo("Kewajiban RET-BRH2 diakhiri.");
         assertThat(obligation(BRH, "RET-BRH2").getString("endDate")).isEqualTo(today);
         assertThat(cells(driver.findElement(By.cssSelector("#obligations tr[data-obligation-id=RET-BRH2]"))).get(5)).isEqualTo(today);
@@ -463,7 +469,7 @@ class PortalBrowserTest {
         driver.findElement(By.id("traderId")).sendKeys("BRH-001");
         setValue(driver.findElement(By.id("from")), f.jakartaDate(2).toString());
         setValue(driver.findElement(By.id("to")), f.jakartaDate(0).toString());
-        driver.findElement(By.id("show")).click();
+        submit(driver.findElement(By.id("show")), By.id("statement"));
         assertThat(driver.getCurrentUrl()).isEqualTo(f.base() + "/portal/statement" + query);
         JsonObject api = f.api(BRH, "/members/BRH-001/statement" + query.replace("?traderId=BRH-001&", "?"));
         JsonArray batches = api.getJsonArray("batches");
@@ -519,7 +525,7 @@ class PortalBrowserTest {
         driver.findElement(By.id("surplus")).sendKeys("1000001");
         driver.findElement(By.id("servicePct")).sendKeys("40");
         driver.findElement(By.id("capitalPct")).sendKeys("30");
-        driver.findElement(By.id("compute")).click();
+        submit(driver.findElement(By.id("compute")), By.id("shu"));
         JsonObject api = f.api(BRH, "/shu?year=" + year + "&surplus=1000001&servicePct=40&capitalPct=30");
         assertThat(driver.findElement(By.id("service-pool")).getAttribute("data-rupiah")).isEqualTo("400000");
         assertThat(driver.findElement(By.id("capital-pool")).getAttribute("data-rupiah")).isEqualTo("300000");
@@ -564,20 +570,20 @@ class PortalBrowserTest {
         signIn(BRH, "demo-token-" + BRH);
         open("/portal/statement?traderId=BRH-001&from=" + f.jakartaDate(2) + "&to=" + f.jakartaDate(0));
         assertThat(text(driver.findElement(By.tagName("h1")))).isEqualTo("Laporan anggota");
-        driver.findElement(By.id("lang-en")).click();
+        submit(driver.findElement(By.id("lang-en")), By.cssSelector("html[lang=en]"));
         assertThat(text(driver.findElement(By.tagName("h1")))).isEqualTo("Member statement");
         assertThat(text(driver.findElement(By.cssSelector("#statement thead"))))
                 .isEqualTo("Batch Closed Payments Gross Fee Net Market fee Loan instalment Mandatory savings Payout");
         assertThat(driver.findElements(By.cssSelector("#statement tbody tr"))).hasSize(3);
         assertThat(text(driver.findElement(By.id("statement-csv")))).isEqualTo("Download CSV");
-        driver.findElement(By.linkText("Obligations")).click();
+        submit(driver.findElement(By.linkText("Obligations")), By.cssSelector("nav.pages a[aria-current=page][href='/portal/obligations']"));
         assertThat(text(driver.findElement(By.tagName("h1")))).isEqualTo("Member obligations");
         assertThat(text(driver.findElement(By.id("add")))).isEqualTo("Save");
-        driver.findElement(By.linkText("SHU")).click();
+        submit(driver.findElement(By.linkText("SHU")), By.cssSelector("nav.pages a[aria-current=page][href='/portal/shu']"));
         assertThat(text(driver.findElement(By.tagName("h1")))).isEqualTo("Year-end surplus sharing (SHU)");
         assertThat(text(driver.findElement(By.id("compute")))).isEqualTo("Compute");
         screenshot("shu-form-desktop-en");
-        driver.findElement(By.id("lang-id")).click();
+        submit(driver.findElement(By.id("lang-id")), By.cssSelector("html[lang=id]"));
         assertThat(text(driver.findElement(By.tagName("h1")))).isEqualTo("Pembagian SHU akhir tahun");
         assertThat(text(driver.findElement(By.id("compute")))).isEqualTo("Hitung");
     }
