@@ -70,7 +70,25 @@ public final class TestEngine implements AutoCloseable {
         engine = new Engine(config, reference, FeeSchedule.defaults(), clock, adminToken, (t, e) -> {
             throw new AssertionError("engine fatal: " + e, e);
         });
+        if (config.referenceDir == null && isDemo(reference)) {
+            engine.withBundledDemoObligations(); // as `serve` on the bundled demo data
+        }
         engine.start();
+    }
+
+    /** True when {@code reference} has the bundled demo's traders, each in its cooperative. */
+    static boolean isDemo(ReferenceData reference) throws Exception {
+        ReferenceData demo = demoReference();
+        if (reference.traderCount() != demo.traderCount()) {
+            return false;
+        }
+        for (int i = 0; i < demo.traderCount(); i++) {
+            id.lumbung.core.reference.Trader t = reference.trader(demo.trader(i).traderId());
+            if (t == null || !reference.coop(t.coopIndex()).coopId().equals(demo.coop(demo.trader(i).coopIndex()).coopId())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The bundled demo reference data, with the default fee plans. */

@@ -97,6 +97,9 @@ public final class ServeCommand implements Callable<Integer> {
             }, "lumbung-fatal-halt");
             halt.start();
         });
+        if (config.referenceDir == null) {
+            engine.withBundledDemoObligations(); // the reference is the bundled demo data
+        }
         CountDownLatch stop = new CountDownLatch(1);
         // SIGTERM and SIGINT start a drain on the main thread, which then exits 0 (a JVM shutdown
         // hook alone would exit 143); the hook stays as a fallback for other exits

@@ -130,6 +130,8 @@ public final class Engine implements AutoCloseable {
     private volatile long snapshotSequence;
     /** The reference folder's obligations.csv rows, journaled at start where they are not yet. */
     private List<ObligationsCsv.Row> obligationRows = List.of();
+    /** Without a reference folder: read the bundled demo's obligations.csv (the reference given is the bundled demo). */
+    private boolean bundledDemoObligations;
 
     public Engine(EngineConfig config, ReferenceData reference, FeeSchedule fees, Clock clock, String adminToken,
             Thread.UncaughtExceptionHandler fatal) {
@@ -156,14 +158,25 @@ public final class Engine implements AutoCloseable {
         return r;
     }
 
+    /**
+     * Declares that the reference given is the bundled demo data: without a reference folder, the
+     * start journals the demo's obligations.csv too. Before {@link #start}.
+     */
+    public Engine withBundledDemoObligations() {
+        bundledDemoObligations = true;
+        return this;
+    }
+
     /** Starts everything; completes when ready (journal replayed, every listener up). */
     public void start() throws Exception {
         long t0 = System.nanoTime();
         // obligations.csv is read with the reference: a bad row stops the start before anything opens
-        obligationRows = ReferenceFiles.obligationsOrBundledDemo(config.referenceDir, traderId -> {
-            id.lumbung.core.reference.Trader t = files.trader(traderId);
-            return t == null ? null : files.coop(t.coopIndex()).coopId();
-        });
+        if (config.referenceDir != null || bundledDemoObligations) {
+            obligationRows = ReferenceFiles.obligationsOrBundledDemo(config.referenceDir, traderId -> {
+                id.lumbung.core.reference.Trader t = files.trader(traderId);
+                return t == null ? null : files.coop(t.coopIndex()).coopId();
+            });
+        }
         // delivery credentials first: a webhook without its secret stops the start before anything opens
         delivery = DeliveryCredentials.load(config.referenceDir, config.webhookSecretsPath, files);
         Files.createDirectories(config.dataDir);

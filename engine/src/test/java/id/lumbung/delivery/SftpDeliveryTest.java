@@ -197,6 +197,7 @@ class SftpDeliveryTest {
                 "sftp> ls -1 /settlements", "/settlements/" + batch,
                 "sftp> ls -1 /settlements/" + batch, "/settlements/" + batch + "/" + batch + ".camt053.xml",
                 "/settlements/" + batch + "/" + batch + ".csv",
+                "/settlements/" + batch + "/" + batch + ".payouts.csv",
                 "sftp> pwd", "Remote working directory: /");
     }
 
@@ -240,6 +241,7 @@ class SftpDeliveryTest {
         Run after = sftp(BRH, key, "ls -1 /settlements/" + batch, "ls -1 /");
         assertThat(lines(after.out())).containsExactly("sftp> ls -1 /settlements/" + batch,
                 "/settlements/" + batch + "/" + batch + ".camt053.xml", "/settlements/" + batch + "/" + batch + ".csv",
+                "/settlements/" + batch + "/" + batch + ".payouts.csv",
                 "sftp> ls -1 /", "/settlements");
         assertThat(snapshot(t.data.resolve("files"))).isEqualTo(dataFilesBefore);
         assertThat(Files.readAllBytes(t.data.resolve("files").resolve(BRH).resolve(batch + ".csv")))
