@@ -29,6 +29,8 @@ public final class TestEngine implements AutoCloseable {
      * folder has the next sequence.
      */
     public static final int DEMO_REFERENCE_ENTRIES = 38 + 4;
+    /** Of {@link #DEMO_REFERENCE_ENTRIES}, the obligation entries (the last ones). */
+    public static final int DEMO_OBLIGATION_ENTRIES = 4;
     public final Engine engine;
     /**
      * HTTP/1.1 only: the JDK client's default (HTTP/2 with an h2c upgrade on plain http) fails

@@ -92,6 +92,15 @@ final class Client {
                 .build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** A cooperative API request with a JSON body ({@code PUT .../obligations/{id}}, {@code POST .../end}) under the demo token. */
+    HttpResponse<String> coop(String method, String coopId, String pathAfterCoop, String body)
+            throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/v1/coops/" + coopId + pathAfterCoop))
+                .timeout(Duration.ofSeconds(20)).header("Authorization", "Bearer " + DemoCredentials.coopToken(coopId))
+                .header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body))
+                .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     /** The Prometheus scrape of the ops port. */
     String metrics() throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + opsPort + "/metrics"))

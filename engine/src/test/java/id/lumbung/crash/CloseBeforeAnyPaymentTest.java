@@ -78,7 +78,7 @@ class CloseBeforeAnyPaymentTest {
             assertThat(batch.getLong("net")).isEqualTo(15_000);
             listed = listings(client);
             files = SettlementCrashTest.digests(data.resolve("files"));
-            assertThat(files).hasSize(2);
+            assertThat(files).hasSize(3); // CSV, camt.053, payouts CSV
             assertEmptyClose(engine, client.close());
             assertThat(engine.stop()).isZero();
             assertThat(engine.output()).contains("event=snapshot_written").doesNotContain("journal_writer_failed");
@@ -149,8 +149,13 @@ class CloseBeforeAnyPaymentTest {
             assertThat(engine.stop()).isZero();
         }
         List<String> expected = new ArrayList<>(List.of("1 close trigger=admin coop=all"));
-        for (int s = 2; s < id.lumbung.TestEngine.DEMO_REFERENCE_ENTRIES + 2; s++) {
+        int obligations = id.lumbung.TestEngine.DEMO_OBLIGATION_ENTRIES;
+        for (int s = 2; s < id.lumbung.TestEngine.DEMO_REFERENCE_ENTRIES - obligations + 2; s++) {
             expected.add(s + " reference baseline");
+        }
+        // the demo's obligations.csv, journaled after the reference
+        for (int s = id.lumbung.TestEngine.DEMO_REFERENCE_ENTRIES - obligations + 2; s < id.lumbung.TestEngine.DEMO_REFERENCE_ENTRIES + 2; s++) {
+            expected.add(s + " obligation");
         }
         expected.add((id.lumbung.TestEngine.DEMO_REFERENCE_ENTRIES + 2) + " payment");
         expected.add((id.lumbung.TestEngine.DEMO_REFERENCE_ENTRIES + 3) + " close trigger=admin coop=all");
@@ -202,6 +207,7 @@ class CloseBeforeAnyPaymentTest {
                             + " coop=" + (e.coopId == null ? "all" : e.coopId));
                     case JournalEntry.TYPE_PAYMENT -> out.add(e.sequence + " payment");
                     case JournalEntry.TYPE_REFERENCE -> out.add(e.sequence + " reference" + (e.refBaseline ? " baseline" : ""));
+                    case JournalEntry.TYPE_OBLIGATION -> out.add(e.sequence + " obligation");
                     default -> out.add(e.sequence + " type " + e.type);
                 }
             }, n -> { });

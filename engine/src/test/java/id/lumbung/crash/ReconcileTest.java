@@ -47,20 +47,28 @@ class ReconcileTest {
         String csvText = Files.readString(csv);
         assertThat(csvText).contains("BRH-001,2,265000,");
         Files.writeString(csv, csvText.replace("BRH-001,2,265000,", "BRH-001,2,265001,"));
-        // ledger postings: change BRH-002's credit figure (1,200,000 less 0.7% = 1191600 -> 1191700)
+        // ledger postings: change BRH-002's credit figure (1,200,000 less 0.7% = 1,191,600, less the demo
+        // data's simpanan wajib of BRH-002 capped at its total of 50,000: 1141600 -> 1141700)
         String closeSequence = batchId.substring(batchId.lastIndexOf('-') + 1);
         Path postings = data.resolve("ledger/close-" + closeSequence + ".postings.csv");
         String postingsText = Files.readString(postings, StandardCharsets.UTF_8);
-        assertThat(postingsText).contains(batchId + ",member:BRH-002,0,1191600\n");
-        Files.writeString(postings, postingsText.replace("member:BRH-002,0,1191600", "member:BRH-002,0,1191700"));
+        assertThat(postingsText).contains(batchId + ",member:BRH-002,0,1141600\n", batchId + ",savings:BRH-002,0,50000\n");
+        Files.writeString(postings, postingsText.replace("member:BRH-002,0,1141600", "member:BRH-002,0,1141700"));
+        // payouts file: move 1 rupiah of BRH-002's simpanan wajib to its payout (the line still adds up)
+        Path payouts = data.resolve("files/KSP-BERINGHARJO/" + batchId + ".payouts.csv");
+        String payoutsText = Files.readString(payouts);
+        assertThat(payoutsText).contains("BRH-002,1191600,0,0,50000,1141600\n");
+        Files.writeString(payouts, payoutsText.replace("BRH-002,1191600,0,0,50000,1141600", "BRH-002,1191600,0,0,49999,1141601"));
 
         EngineProcess.Run tampered = EngineProcess.reconcile(data);
         assertThat(tampered.exit()).as(tampered.output()).isEqualTo(1);
         assertThat(tampered.output().lines().filter(l -> l.startsWith("DIFFERENCE ")))
                 .anySatisfy(l -> assertThat(l).contains(batchId + ".csv").contains("BRH-001"))
                 .anySatisfy(l -> assertThat(l).contains("close-" + closeSequence + ".postings.csv").contains("member:BRH-002")
-                        .contains("1191600").contains("1191700"))
-                .hasSize(2);
+                        .contains("1141600").contains("1141700"))
+                .anySatisfy(l -> assertThat(l).contains(batchId + ".payouts.csv").contains("BRH-002,1191600,0,0,50000,1141600")
+                        .contains("BRH-002,1191600,0,0,49999,1141601"))
+                .hasSize(3);
     }
 
     /**

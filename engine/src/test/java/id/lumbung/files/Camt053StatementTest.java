@@ -115,10 +115,11 @@ class Camt053StatementTest {
 
     @Test
     void negativeNetIsABug() {
-        Batch batch = new Batch("B-1", "KOP-BRG", 1, 2, 0, List.of(new MemberTotals("T", 1, 0, 1, -1)), 1, 0, 1, -1, 0);
-        assertThatThrownBy(() -> Camt053Statement.render(batch, GoldenBatches.COOP))
+        // a batch with a negative member net cannot even be built: its payout line would be negative
+        assertThatThrownBy(() -> new Batch("B-1", "KOP-BRG", 1, 2, 0, List.of(new MemberTotals("T", 1, 0, 1, -1)), 1, 0, 1,
+                -1, 0))
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessage("negative net -1 for trader T in batch B-1: fees can never exceed gross");
+                .hasMessage("payout line of T does not add up: net -1, retribusi 0, angsuran 0, simpanan wajib 0, payout -1");
     }
 
     @Test

@@ -237,6 +237,9 @@ class PortalHttpTest {
         // balances are the payouts (PortalFixture): BRH-001 584,200 + 0, BRH-002 0, BRH-003 235,000, BRH-004 50,000
         assertThat(members.getJsonObject(0).getLong("balance")).isEqualTo(584_200L);
         assertThat(members.getJsonObject(2).getLong("balance")).isEqualTo(235_000L);
+        // BRH-002's net of 14,895 went whole to the demo's simpanan wajib of BRH-002 (due up to its 50,000 total)
+        assertThat(members.getJsonObject(1).getLong("balance")).isZero();
+        assertThat(members.getJsonObject(1).getLong("savings")).isEqualTo(14_895L);
         assertThat(all).contains("Rp\u00a0584.200", "Rp\u00a014.895", "Rp\u00a0235.000", "Rp\u00a050.000");
         // savings and dues as the accounts give them: BRH-003 saved 15,000; BRH-001 owes 1,000 + today's 2,000
         assertThat(members.getJsonObject(2).getLong("savings")).isEqualTo(15_000L);
