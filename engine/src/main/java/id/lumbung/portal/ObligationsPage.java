@@ -29,8 +29,8 @@ final class ObligationsPage {
         StringBuilder sb = new StringBuilder(4096 + 400 * Math.min(views.size(), ROWS_MAX));
         Html.text(sb.append("<h1>"), Text.OBLIGATIONS_TITLE.in(lang)).append("</h1>");
         if (notice != null) {
-            Html.text(sb.append(refused ? "<p id=\"obligation-notice\" role=\"alert\">" : "<p id=\"obligation-notice\" role=\"status\" class=\"ok\">"),
-                    notice).append("</p>");
+            sb.append(refused ? "<p id=\"obligation-notice\" role=\"alert\">" : "<p id=\"obligation-notice\" role=\"status\" class=\"ok\">");
+            Html.text(sb, notice).append("</p>");
         }
         sb.append("<form class=\"search\" method=\"get\" action=\"").append(Page.OBLIGATIONS.path).append("\" role=\"search\">");
         Cells.input(sb, lang, "traderId", Text.MEMBER_ID, "text", traderId, false, Obligation.TRADER_ID_CHARS_MAX);

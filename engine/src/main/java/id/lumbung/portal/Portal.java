@@ -256,7 +256,8 @@ public final class Portal {
                         failed(req, lang, ar.cause());
                     } else if (csv) {
                         req.response().putHeader("Content-Type", "text/csv; charset=utf-8")
-                                .putHeader("Content-Disposition", "attachment; filename=\"statement-" + traderId + "-" + f + "-" + t + ".csv\"")
+                                .putHeader("Content-Disposition",
+                                        "attachment; filename=\"statement-" + traderId + "-" + f + "-" + t + ".csv\"")
                                 .putHeader("Cache-Control", "no-store")
                                 .putHeader("X-Content-Type-Options", "nosniff");
                         HeadAnswers.end(req, req.response(), Buffer.buffer(ReportCsv.render(ar.result().csvRows())));
