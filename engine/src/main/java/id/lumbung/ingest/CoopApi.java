@@ -13,7 +13,8 @@ import java.util.List;
 
 /**
  * The cooperative API on the terminal port: settlement listing, file download, account balances,
- * member obligations ({@link ObligationApi}).
+ * member obligations ({@link ObligationApi}), member statements and the year-end SHU
+ * ({@link MemberReportsApi}).
  * Bearer token per cooperative, compared by SHA-256 in constant time; a cooperative sees only its
  * own data (another's id answers 404, as an unknown one does). Event loop only: files are read with
  * Vert.x's asynchronous file system.
@@ -25,12 +26,14 @@ final class CoopApi {
     private final CoopFiles files;
     private final ObligationApi obligations;
     private final Vertx vertx;
+    private final MemberReportsApi reports;
 
     CoopApi(IngestContext ctx, Vertx vertx) {
         this.ctx = ctx;
         this.vertx = vertx;
         this.files = new CoopFiles(ctx.settlement()::batch, ctx.settlement().filesDir(), vertx);
         this.obligations = new ObligationApi(ctx, vertx);
+        this.reports = new MemberReportsApi(ctx, vertx);
     }
 
     /** True for the routes that change something: {@code PUT .../obligations/{id}} and {@code POST .../obligations/{id}/end}. */
@@ -75,6 +78,10 @@ final class CoopApi {
             accounts(req, coop);
         } else if (parts.length == 4 && parts[1].equals("settlements")) {
             files.serve(req, coop, parts[2], parts[3]);
+        } else if (parts.length == 4 && parts[1].equals("members") && parts[3].equals("statement")) {
+            reports.statement(req, coop, parts[2]);
+        } else if (parts.length == 2 && parts[1].equals("shu")) {
+            reports.shu(req, coop);
         } else {
             problem(req, Problem.NOT_FOUND, "no such resource");
         }

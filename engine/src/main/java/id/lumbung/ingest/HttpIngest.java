@@ -65,7 +65,7 @@ public final class HttpIngest extends VerticleBase {
         auth = new TerminalAuth();
         coopApi = new CoopApi(ctx, vertx);
         portal = new id.lumbung.portal.Portal(ctx.config(), ctx.referenceSource(), ctx.settlement(), ctx.ledger(),
-                ctx.clock(), ctx.metrics().registry(), vertx);
+                ctx.obligations(), ctx.clock(), ctx.metrics().registry(), vertx);
         // the wake-up runs drainLane on this loop without allocating: runOnContext wraps its handler
         // in a new task per call (one per group, so per payment under light load); this task is made
         // once and dispatched on the context as runOnContext would (Vert.x's internal API, 5.0.7)

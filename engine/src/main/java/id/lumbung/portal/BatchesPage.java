@@ -88,7 +88,7 @@ final class BatchesPage {
         for (FileDigest f : record.files()) {
             String name = Html.escape(f.name());
             sb.append("<a download href=\"").append(FILES_PREFIX).append(id).append('/').append(name).append("\" title=\"")
-                    .append(name).append("\">").append(label(f.name())).append("</a>");
+                    .append(name).append("\">").append(label(lang, f.name())).append("</a>");
         }
         sb.append("</td></tr>");
     }
@@ -99,9 +99,12 @@ final class BatchesPage {
     }
 
     /** A file's short link text: its kind, from the name's ending. */
-    private static String label(String name) {
+    static String label(Lang lang, String name) {
         if (name.endsWith(".camt053.xml")) {
             return "camt.053";
+        }
+        if (name.endsWith(".payouts.csv")) {
+            return Html.escape(Text.PAYOUTS.in(lang));
         }
         int dot = name.indexOf('.');
         return dot < 0 ? Html.escape(name) : Html.escape(name.substring(dot + 1)).toUpperCase(java.util.Locale.ROOT);

@@ -1,5 +1,6 @@
 package id.lumbung.portal;
 
+import id.lumbung.core.obligation.PayoutLine;
 import id.lumbung.core.settlement.Batch;
 import id.lumbung.core.settlement.BatchRecord;
 import java.time.Instant;
@@ -10,8 +11,9 @@ import java.util.List;
 /**
  * Daily gross and payouts of a cooperative's settled batches over the last {@link #DAYS} days
  * (today included, by the close's date in the settlement time zone), drawn as a server-rendered
- * SVG bar chart with the same figures in a table. Payouts are the members' net: no deduction is
- * taken at settlement, so what is paid out is what is settled.
+ * SVG bar chart with the same figures in a table. Payouts are what the members are paid: each
+ * member's net less the obligations deducted in the batch (the payout column of
+ * {@code <batchId>.payouts.csv}).
  */
 final class DailyChart {
     static final int DAYS = 30;
@@ -48,7 +50,9 @@ final class DailyChart {
             int index = (int) (day.toEpochDay() - first.toEpochDay());
             if (index < DAYS) {
                 gross[index] += b.grossRupiah();
-                payout[index] += b.netRupiah();
+                for (PayoutLine line : b.payouts()) {
+                    payout[index] += line.payoutRupiah();
+                }
             }
         }
         return new Days(first, gross, payout);

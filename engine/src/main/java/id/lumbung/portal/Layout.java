@@ -12,7 +12,8 @@ final class Layout {
      *
      * @param coop the signed-in cooperative, or null on the sign-in page (no navigation then)
      * @param current the page shown, for {@code aria-current}, or null
-     * @param path this page's path, which the language links point back to
+     * @param path this page's path, with the query that shows the same content (no {@code lang}),
+     *     which the language links point back to
      * @param main the {@code <main>} content, already escaped
      */
     static String page(Lang lang, Coop coop, Page current, String path, String title, CharSequence main) {
@@ -42,7 +43,7 @@ final class Layout {
         Html.text(sb, Text.LANGUAGE.in(lang)).append("\">");
         for (Lang l : Lang.values()) {
             sb.append("<a id=\"lang-").append(l.code).append("\" lang=\"").append(l.code).append("\" href=\"");
-            Html.text(sb, path).append("?lang=").append(l.code).append('"');
+            Html.text(sb, path).append(path.indexOf('?') < 0 ? "?lang=" : "&amp;lang=").append(l.code).append('"');
             if (l == lang) {
                 sb.append(" aria-current=\"true\"");
             }

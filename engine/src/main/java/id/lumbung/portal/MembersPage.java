@@ -1,14 +1,17 @@
 package id.lumbung.portal;
 
 import id.lumbung.core.ledger.Ledger;
+import id.lumbung.core.obligation.MemberDues;
 import id.lumbung.core.reference.Trader;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
 
 /**
- * The members page: the cooperative's settled balance, then each member with its own, searchable by a part
- * of its name or id (case-insensitive), {@link #ROWS_MAX} rows at most. Savings and dues join
- * when member obligations are settled.
+ * The members page: the cooperative's settled balance, then each member with its balance (the sum
+ * of its payouts), savings (simpanan wajib collected), loan due and everything due as of the last
+ * close, as {@code GET .../accounts} gives them, and a link to its statement; searchable by a part
+ * of its name or id (case-insensitive), {@link #ROWS_MAX} rows at most.
  */
 final class MembersPage {
     /** Rows shown at most; a larger cooperative narrows with the search. */
@@ -22,8 +25,10 @@ final class MembersPage {
     /**
      * @param coopIndex the cooperative whose settled balance heads the page
      * @param traders its members, in reference order
+     * @param dues a member's savings and dues by trader id
      */
-    static String main(Lang lang, int coopIndex, List<Trader> traders, Ledger ledger, String query) {
+    static String main(Lang lang, int coopIndex, List<Trader> traders, Ledger ledger, Function<String, MemberDues> dues,
+            String query) {
         String q = query == null ? "" : query.strip();
         if (q.length() > QUERY_CHARS_MAX) {
             q = q.substring(0, QUERY_CHARS_MAX);
@@ -50,20 +55,28 @@ final class MembersPage {
                 continue;
             }
             String id = Html.escape(t.traderId());
-            rows.append("<tr data-trader-id=\"").append(id).append("\"><td data-label=\"");
-            Html.text(rows, Text.MEMBER_ID.in(lang)).append("\">").append(id).append("</td><td data-label=\"");
-            Html.text(rows, Text.NAME.in(lang)).append("\">");
-            Html.text(rows, t.name()).append("</td><td class=\"num\" data-label=\"");
-            Html.text(rows, Text.BALANCE.in(lang)).append("\">").append(lang.rupiah(ledger.memberBalanceRupiah(t.index())))
-                    .append("</td></tr>");
+            rows.append("<tr data-trader-id=\"").append(id).append("\">");
+            Cells.open(rows, lang, Text.MEMBER_ID, false).append("<a href=\"").append(Page.STATEMENT.path).append("?traderId=")
+                    .append(id).append("\">").append(id).append("</a></td>");
+            Cells.text(rows, lang, Text.NAME, t.name());
+            Cells.rupiah(rows, lang, Text.BALANCE, ledger.memberBalanceRupiah(t.index()));
+            MemberDues d = dues.apply(t.traderId());
+            Cells.rupiah(rows, lang, Text.SAVINGS, d.savingsRupiah());
+            Cells.rupiah(rows, lang, Text.LOAN_DUE, d.loanDueRupiah());
+            Cells.rupiah(rows, lang, Text.DUE, d.dueRupiah());
+            rows.append("</tr>");
         }
         if (matches == 0) {
             return Html.text(sb.append("<p class=\"note\" id=\"no-members\">"), Text.NO_MEMBERS.in(lang)).append("</p>").toString();
         }
-        sb.append("<table class=\"cards\" id=\"members\"><thead><tr><th>");
-        Html.text(sb, Text.MEMBER_ID.in(lang)).append("</th><th>");
-        Html.text(sb, Text.NAME.in(lang)).append("</th><th class=\"num\">");
-        Html.text(sb, Text.BALANCE.in(lang)).append("</th></tr></thead><tbody>").append(rows).append("</tbody></table>");
+        sb.append("<table class=\"cards\" id=\"members\"><thead><tr>");
+        Cells.header(sb, lang, Text.MEMBER_ID, false);
+        Cells.header(sb, lang, Text.NAME, false);
+        Cells.header(sb, lang, Text.BALANCE, true);
+        Cells.header(sb, lang, Text.SAVINGS, true);
+        Cells.header(sb, lang, Text.LOAN_DUE, true);
+        Cells.header(sb, lang, Text.DUE, true);
+        sb.append("</tr></thead><tbody>").append(rows).append("</tbody></table>");
         if (matches > ROWS_MAX) {
             Html.text(sb.append("<p class=\"note\">"), String.format(Text.FIRST_OF.in(lang), ROWS_MAX, matches)).append("</p>");
         }

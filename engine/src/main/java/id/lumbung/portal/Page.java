@@ -1,14 +1,13 @@
 package id.lumbung.portal;
 
-/**
- * The signed-in pages, in navigation order. A page is listed here only once its data exists in
- * the engine: obligations, a member's statement and the year-end SHU table join when member
- * obligations are settled (docs/DECISIONS.md).
- */
+/** The signed-in pages, in navigation order. */
 enum Page {
     BATCHES("/portal/batches", Text.BATCHES),
     CHART("/portal/chart", Text.CHART),
-    MEMBERS("/portal/members", Text.MEMBERS);
+    MEMBERS("/portal/members", Text.MEMBERS),
+    OBLIGATIONS("/portal/obligations", Text.OBLIGATIONS),
+    STATEMENT("/portal/statement", Text.STATEMENT),
+    SHU("/portal/shu", Text.SHU);
 
     final String path;
     final Text label;

@@ -3,7 +3,15 @@ package id.lumbung.portal;
 import id.lumbung.config.EngineConfig;
 import id.lumbung.core.ledger.Ledger;
 import id.lumbung.core.reference.Coop;
+import id.lumbung.core.obligation.JakartaDates;
 import id.lumbung.core.reference.ReferenceData;
+import id.lumbung.core.reference.Trader;
+import id.lumbung.core.settlement.BatchRecord;
+import id.lumbung.core.settlement.MemberReports;
+import id.lumbung.files.ReportCsv;
+import id.lumbung.web.ReportQuery;
+import id.lumbung.writer.ObligationCommands;
+import io.vertx.core.Future;
 import id.lumbung.settlement.Settlement;
 import id.lumbung.web.CoopFiles;
 import id.lumbung.web.HeadAnswers;
@@ -20,7 +28,9 @@ import io.vertx.core.http.HttpServerResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -30,20 +40,25 @@ import java.util.function.Supplier;
  * in with its id and its cooperative API token (checked as the API checks it, against the stored
  * SHA-256) and gets an {@code HttpOnly}, {@code SameSite=Strict} session cookie ({@code Secure}
  * under TLS) that the server honours for {@link PortalSessions#SESSION_MS}. Every page shows only
- * the signed-in cooperative's data: no URL names a cooperative, and a file of another
- * cooperative's batch answers {@code 404} as the API does. Every form posts to this origin only:
+ * the signed-in cooperative's data: no URL names a cooperative, a file of another cooperative's
+ * batch or a statement of another cooperative's member answers {@code 404} as the API does, and an
+ * obligation form acts on the signed-in cooperative's obligations only. Every form posts to this origin only:
  * besides the strict cookie, a {@code POST} must carry an {@code Origin} equal to the origin it was
  * sent to, else {@code 403}. Pages are HTML built here with escaping, under a content security
  * policy that allows nothing but this origin's stylesheet (no script, no other host).
  */
 public final class Portal {
+    private static final System.Logger LOG = System.getLogger(Portal.class.getName());
     static final String PREFIX = "/portal";
     static final String HOME = PREFIX + "/";
     static final String SIGN_IN = HOME + "signin";
     static final String SIGN_OUT = HOME + "signout";
     static final String SESSION_COOKIE = "lumbung_session";
     static final String LANG_COOKIE = "lumbung_lang";
-    /** A sign-in form is two short fields: 4 KiB is ample, and more is refused with 413. */
+    /**
+     * A form is a few short fields (sign-in: two; an obligation: six of at most 32 characters):
+     * 4 KiB is ample, and more is refused with 413.
+     */
     static final int FORM_BYTES_MAX = 4096;
     /** A form field's characters at most (a coop id is 16, a token a few dozen). */
     static final int FIELD_CHARS_MAX = 256;
@@ -61,6 +76,8 @@ public final class Portal {
     private final Ledger ledger;
     private final Clock clock;
     private final CoopFiles files;
+    private final Vertx vertx;
+    private final ObligationForms obligations;
     private final PortalSessions sessions;
     private final ZoneId zone;
     private final boolean secureCookie;
@@ -74,15 +91,18 @@ public final class Portal {
      * One per terminal-port verticle; they share the engine's session store.
      *
      * @param referenceSource the reference in effect (replaced as a whole when a change is journaled)
+     * @param obligationCommands the journal writer's obligation commands, as the cooperative API uses them
      * @param registry where the sign-in and refusal counters are registered
      */
     public Portal(EngineConfig config, Supplier<ReferenceData> referenceSource, Settlement settlement, Ledger ledger,
-            Clock clock, MeterRegistry registry, Vertx vertx) {
+            ObligationCommands obligationCommands, Clock clock, MeterRegistry registry, Vertx vertx) {
         this.referenceSource = referenceSource;
         this.settlement = settlement;
         this.ledger = ledger;
         this.clock = clock;
         this.files = new CoopFiles(settlement::batch, settlement.filesDir(), vertx);
+        this.vertx = vertx;
+        this.obligations = new ObligationForms(obligationCommands, settlement, vertx);
         this.sessions = vertx.sharedData().<String, PortalSessions>getLocalMap(SHARED_MAP)
                 .computeIfAbsent(SESSIONS_KEY, k -> new PortalSessions(clock));
         this.zone = ZoneId.of(config.timezone);
@@ -146,7 +166,8 @@ public final class Portal {
         }
         Page page = Page.at(path);
         boolean file = page == null && path.startsWith(BatchesPage.FILES_PREFIX);
-        if (page == null && !file) {
+        boolean statementCsv = path.equals(StatementPage.CSV_PATH);
+        if (page == null && !file && !statementCsv) {
             notFound(req, lang);
             return;
         }
@@ -163,7 +184,16 @@ public final class Portal {
             files.serve(req, coop, parts[0], parts[1]);
             return;
         }
-        html(req, 200, Layout.page(lang, coop, page, page.path, page.label.in(lang), main(page, lang, coop, reference, req)));
+        if (statementCsv || page == Page.STATEMENT) {
+            statement(req, lang, coop, reference, statementCsv);
+        } else if (page == Page.SHU) {
+            shu(req, lang, coop, reference);
+        } else if (page == Page.OBLIGATIONS) {
+            String traderId = param(req, "traderId");
+            obligationsPage(req, 200, lang, coop, traderId, null, false);
+        } else {
+            html(req, 200, Layout.page(lang, coop, page, page.path, page.label.in(lang), main(page, lang, coop, reference, req)));
+        }
     }
 
     private String main(Page page, Lang lang, Coop coop, ReferenceData reference, HttpServerRequest req) {
@@ -171,8 +201,181 @@ public final class Portal {
             case BATCHES -> BatchesPage.main(lang, settlement.batchesOf(coop.index()), pageIndex(req.getParam("page")), zone);
             case CHART -> DailyChart.main(lang, DailyChart.of(settlement.batchesOf(coop.index()),
                     Instant.ofEpochMilli(clock.millis()).atZone(zone).toLocalDate(), zone));
-            case MEMBERS -> MembersPage.main(lang, coop.index(), reference.tradersOf(coop.index()), ledger, req.getParam("q"));
+            case MEMBERS -> MembersPage.main(lang, coop.index(), reference.tradersOf(coop.index()), ledger,
+                    traderId -> settlement.dues(coop.index(), traderId), req.getParam("q"));
+            case OBLIGATIONS, STATEMENT, SHU -> throw new IllegalStateException(page + " is answered by its own handler");
         };
+    }
+
+    /** A query parameter, stripped; null when absent, empty or longer than {@link #FIELD_CHARS_MAX}. */
+    private static String param(HttpServerRequest req, String name) {
+        String v = req.getParam(name);
+        if (v == null) {
+            return null;
+        }
+        v = v.strip();
+        return v.isEmpty() || v.length() > FIELD_CHARS_MAX ? null : v;
+    }
+
+    /**
+     * A member's statement page, or with {@code csv} its CSV download: the cooperative API's
+     * statement, built by the same code on a worker thread (it reads the cooperative's batches).
+     */
+    private void statement(HttpServerRequest req, Lang lang, Coop coop, ReferenceData reference, boolean csv) {
+        String traderId = param(req, "traderId");
+        String from = param(req, "from");
+        String to = param(req, "to");
+        String self = Page.STATEMENT.path + (traderId == null ? "" : "?traderId=" + urlEncoded(traderId)
+                + (from == null ? "" : "&from=" + urlEncoded(from)) + (to == null ? "" : "&to=" + urlEncoded(to)));
+        String title = Text.STATEMENT_TITLE.in(lang);
+        if (traderId == null) {
+            if (csv) {
+                notFound(req, lang);
+                return;
+            }
+            html(req, 200, Layout.page(lang, coop, Page.STATEMENT, self, title,
+                    StatementPage.main(lang, null, null, null, null, null, null, zone)));
+            return;
+        }
+        Trader trader = reference.trader(traderId);
+        LocalDate today = LocalDate.ofInstant(clock.instant(), JakartaDates.ZONE);
+        ReportQuery.Parsed<ReportQuery.Period> period = ReportQuery.period(from, to, today);
+        if (trader == null || trader.coopIndex() != coop.index() || !period.ok()) {
+            boolean unknown = trader == null || trader.coopIndex() != coop.index();
+            String alert = unknown ? refusal(lang, "NOT_FOUND", "traderId") : refusal(lang, period.problem().name(), period.field());
+            html(req, unknown ? 404 : 400, Layout.page(lang, coop, Page.STATEMENT, self, title,
+                    StatementPage.main(lang, traderId, null, null, null, null, alert, zone)));
+            return;
+        }
+        LocalDate f = period.value().from();
+        LocalDate t = period.value().to();
+        List<BatchRecord> batches = settlement.batchesOf(coop.index());
+        vertx.executeBlocking(() -> MemberReports.statement(batches, traderId, f, t, settlement.obligations(coop.index(), traderId)),
+                false).onComplete(ar -> {
+                    if (ar.failed()) {
+                        failed(req, lang, ar.cause());
+                    } else if (csv) {
+                        req.response().putHeader("Content-Type", "text/csv; charset=utf-8")
+                                .putHeader("Content-Disposition",
+                                        "attachment; filename=\"statement-" + traderId + "-" + f + "-" + t + ".csv\"")
+                                .putHeader("Cache-Control", "no-store")
+                                .putHeader("X-Content-Type-Options", "nosniff");
+                        HeadAnswers.end(req, req.response(), Buffer.buffer(ReportCsv.render(ar.result().csvRows())));
+                    } else {
+                        html(req, 200, Layout.page(lang, coop, Page.STATEMENT, self, title,
+                                StatementPage.main(lang, traderId, trader, f, t, ar.result(), null, zone)));
+                    }
+                });
+    }
+
+    /** The year-end SHU page: the form, and once filled the cooperative API's SHU, computed on a worker thread. */
+    private void shu(HttpServerRequest req, Lang lang, Coop coop, ReferenceData reference) {
+        String[] form = {param(req, "year"), param(req, "surplus"), param(req, "servicePct"), param(req, "capitalPct")};
+        StringBuilder self = new StringBuilder(Page.SHU.path);
+        String[] names = {"year", "surplus", "servicePct", "capitalPct"};
+        for (int i = 0; i < form.length; i++) {
+            if (form[i] != null) {
+                self.append(self.indexOf("?") < 0 ? '?' : '&').append(names[i]).append('=').append(urlEncoded(form[i]));
+            }
+        }
+        String title = Text.SHU_TITLE.in(lang);
+        List<Trader> traders = reference.tradersOf(coop.index());
+        if (form[0] == null && form[1] == null && form[2] == null && form[3] == null) {
+            form[0] = Integer.toString(LocalDate.ofInstant(clock.instant(), JakartaDates.ZONE).getYear());
+            html(req, 200, Layout.page(lang, coop, Page.SHU, self.toString(), title, ShuPage.main(lang, form, null, Map.of(), null)));
+            return;
+        }
+        ReportQuery.Parsed<ReportQuery.ShuParams> parsed = ReportQuery.shu(form[0], form[1], form[2], form[3]);
+        if (!parsed.ok()) {
+            html(req, 400, Layout.page(lang, coop, Page.SHU, self.toString(), title,
+                    ShuPage.main(lang, form, null, Map.of(), refusal(lang, parsed.problem().name(), parsed.field()))));
+            return;
+        }
+        ReportQuery.ShuParams p = parsed.value();
+        List<String> memberIds = new ArrayList<>(traders.size());
+        for (Trader t : traders) {
+            memberIds.add(t.traderId());
+        }
+        List<BatchRecord> batches = settlement.batchesOf(coop.index());
+        vertx.executeBlocking(() -> MemberReports.shu(batches, memberIds, p.year(), p.surplusRupiah(), p.servicePct(),
+                p.capitalPct()), false).onComplete(ar -> {
+                    if (ar.failed() || !ar.result().ok()) {
+                        failed(req, lang, ar.failed() ? ar.cause()
+                                : new IllegalStateException("SHU refused checked parameters: " + ar.result().rejection().detail()));
+                        return;
+                    }
+                    html(req, 200, Layout.page(lang, coop, Page.SHU, self.toString(), title,
+                            ShuPage.main(lang, form, ar.result().value(), ShuPage.names(traders), null)));
+                });
+    }
+
+    /**
+     * An obligation form (add or end) from a signed-in session, journaled through the same engine
+     * call as the cooperative API's {@code PUT} and {@code POST .../end}; the page shows the
+     * outcome, with the status the API would have answered.
+     */
+    private void obligationForm(HttpServerRequest req, Lang lang, String path, String form) {
+        ReferenceData reference = referenceSource.get();
+        Coop coop = signedIn(req, reference);
+        if (coop == null) {
+            redirect(req, 303, HOME);
+            return;
+        }
+        Map<String, List<String>> fields = new QueryStringDecoder(form, StandardCharsets.UTF_8, false, 16).parameters();
+        String obligationId = field(fields, "obligationId");
+        String traderId = path.equals(ObligationsPage.ADD_PATH) ? field(fields, "traderId") : null;
+        Future<ObligationForms.Answer> answer = path.equals(ObligationsPage.ADD_PATH)
+                ? obligations.put(reference, coop, obligationId, traderId, field(fields, "kind"), field(fields, "dailyAmount"),
+                        field(fields, "startDate"), field(fields, "total"))
+                : obligations.end(coop, obligationId, field(fields, "endDate"));
+        answer.onComplete(ar -> {
+            if (ar.failed()) {
+                failed(req, lang, ar.cause());
+                return;
+            }
+            ObligationForms.Answer a = ar.result();
+            String id = obligationId == null ? "" : obligationId;
+            String notice = a.refused() ? refusal(lang, a.code(), a.code().equals("IDEMPOTENCY_CONFLICT") ? id : a.field())
+                    : String.format((switch (a.outcome()) {
+                        case CREATED -> Text.OBLIGATION_CREATED;
+                        case ENDED -> Text.OBLIGATION_ENDED;
+                        default -> Text.OBLIGATION_UNCHANGED;
+                    }).in(lang), id);
+            obligationsPage(req, a.status(), lang, coop, traderId, notice, a.refused());
+        });
+    }
+
+    /** The obligations page, with the outcome of a form just posted as {@code notice}. */
+    private void obligationsPage(HttpServerRequest req, int status, Lang lang, Coop coop, String traderId, String notice,
+            boolean refused) {
+        String self = Page.OBLIGATIONS.path + (traderId == null ? "" : "?traderId=" + urlEncoded(traderId));
+        html(req, status, Layout.page(lang, coop, Page.OBLIGATIONS, self, Text.OBLIGATIONS_TITLE.in(lang),
+                ObligationsPage.main(lang, traderId, settlement.obligations(coop.index(), traderId), notice, refused)));
+    }
+
+    /** A report that could not be built: a broken invariant in the engine, logged; the page says only that it failed. */
+    private static void failed(HttpServerRequest req, Lang lang, Throwable cause) {
+        LOG.log(System.Logger.Level.ERROR, "event=portal_report_failed path=" + req.path() + " error=\"" + cause.getMessage() + "\"",
+                cause);
+        html(req, 500, Layout.page(lang, null, null, HOME, Text.REFUSED.in(lang), notice(Text.REFUSED, lang)));
+    }
+
+    /** A refusal's message in the page's language, from its problem code and the field at fault. */
+    static String refusal(Lang lang, String code, String field) {
+        Text text = switch (code) {
+            case "MISSING_FIELD" -> Text.REFUSED_MISSING_FIELD;
+            case "INVALID_AMOUNT" -> Text.REFUSED_INVALID_AMOUNT;
+            case "NOT_FOUND" -> Text.REFUSED_NOT_FOUND;
+            case "IDEMPOTENCY_CONFLICT" -> Text.REFUSED_CONFLICT;
+            case "LIMIT_REACHED" -> Text.REFUSED_LIMIT;
+            case "JOURNAL_UNAVAILABLE" -> Text.REFUSED_UNAVAILABLE;
+            default -> Text.REFUSED_INVALID_FIELD;
+        };
+        return String.format(text.in(lang), field == null ? "" : field);
+    }
+
+    private static String urlEncoded(String s) {
+        return java.net.URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 
     private static int pageIndex(String value) {
@@ -196,7 +399,8 @@ public final class Portal {
 
     private void post(HttpServerRequest req, String path) {
         Lang lang = lang(req);
-        if (!path.equals(SIGN_IN) && !path.equals(SIGN_OUT)) {
+        boolean obligationForm = path.equals(ObligationsPage.ADD_PATH) || path.equals(ObligationsPage.END_PATH);
+        if (!path.equals(SIGN_IN) && !path.equals(SIGN_OUT) && !obligationForm) {
             notFound(req, lang);
             return;
         }
@@ -227,6 +431,8 @@ public final class Portal {
             }
             if (path.equals(SIGN_IN)) {
                 signIn(req, lang, body.toString(StandardCharsets.UTF_8));
+            } else if (obligationForm) {
+                obligationForm(req, lang, path, body.toString(StandardCharsets.UTF_8));
             } else {
                 signOut(req);
             }

@@ -9,6 +9,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +26,7 @@ final class PortalFixture implements AutoCloseable {
     static final String BRH = "KSP-BERINGHARJO";
     static final String KLW = "KSP-KLEWER";
     static final long DAY_MS = 86_400_000L;
+    static final ZoneId JAKARTA = ZoneId.of("Asia/Jakarta");
 
     final MovableClock clock = new MovableClock();
     final TestEngine t;
@@ -32,10 +35,26 @@ final class PortalFixture implements AutoCloseable {
      * Beringharjo: two days ago 600,000 (BRH-001, UMI: 0.3% = 1,800) and 15,000 (BRH-002, REG:
      * 0.7% = 105); yesterday 1,000 (BRH-001) and 250,000 (BRH-003, UMI: 0); today 50,000
      * (BRH-004, GOV: 0). Klewer: 5,000 (KLW-001) two days ago. The engine clock ends today.
+     *
+     * <p>Obligations: the demo data's (from 1 January 2026, fully accrued: BRH-001 retribusi 2,000 in
+     * all and angsuran 10,000 in all, BRH-002 simpanan wajib up to 50,000, KLW-001 simpanan wajib up
+     * to 25,000), and from two days ago: BRH-001 retribusi {@code RET-BRH1} Rp2,000 a day; BRH-003
+     * simpanan wajib {@code SW-BRH3} Rp10,000 a day up to Rp15,000; Klewer's KLW-001 angsuran
+     * {@code ANG-KLW1} Rp1,000 a day. So two days ago BRH-001's 598,200 pays 4,000 retribusi, 10,000
+     * angsuran and 584,200 out; BRH-002's 14,895 all goes to simpanan wajib; KLW-001's 4,965 pays
+     * 1,000 angsuran and 3,965 simpanan wajib. Yesterday BRH-001's 1,000 all goes to RET-BRH1 (1,000
+     * of 2,000 due; 1,000 short) and BRH-003's 250,000 pays 15,000 simpanan wajib and 235,000 out.
      */
     PortalFixture(Path data) throws Exception {
         t = new TestEngine(data, Map.of(), TestEngine.demoReference(), clock);
         clock.offsetMs.set(-2 * DAY_MS);
+        String start = LocalDate.ofInstant(clock.instant(), JAKARTA).toString();
+        putObligation(BRH, "RET-BRH1", "{\"traderId\":\"BRH-001\",\"kind\":\"RETRIBUSI\",\"dailyAmount\":2000,\"startDate\":\""
+                + start + "\"}");
+        putObligation(BRH, "SW-BRH3", "{\"traderId\":\"BRH-003\",\"kind\":\"SIMPANAN_WAJIB\",\"dailyAmount\":10000,"
+                + "\"startDate\":\"" + start + "\",\"total\":15000}");
+        putObligation(KLW, "ANG-KLW1", "{\"traderId\":\"KLW-001\",\"kind\":\"ANGSURAN\",\"dailyAmount\":1000,\"startDate\":\""
+                + start + "\"}");
         post("T0000001", "p1", 600_000);
         post("T0000003", "p2", 15_000);
         post("T0000006", "p3", 5_000);
@@ -47,6 +66,25 @@ final class PortalFixture implements AutoCloseable {
         clock.offsetMs.set(0);
         post("T0000005", "p6", 50_000);
         close(BRH);
+    }
+
+    private void putObligation(String coopId, String obligationId, String json) throws Exception {
+        HttpResponse<String> r = t.http.send(HttpRequest.newBuilder(URI.create(base() + "/v1/coops/" + coopId + "/obligations/"
+                + obligationId)).header("Authorization", "Bearer demo-token-" + coopId).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+    }
+
+    /** A GET of the cooperative API with the cooperative's own token, as JSON. */
+    JsonObject api(String coopId, String pathAndQuery) throws Exception {
+        HttpResponse<String> r = t.get("/v1/coops/" + coopId + pathAndQuery, "Bearer demo-token-" + coopId);
+        assertThat(r.statusCode()).as(pathAndQuery).isEqualTo(200);
+        return new JsonObject(r.body());
+    }
+
+    /** The engine clock's date in Jakarta, {@code daysAgo} days back. */
+    LocalDate jakartaDate(int daysAgo) {
+        return LocalDate.ofInstant(clock.instant(), JAKARTA).minusDays(daysAgo);
     }
 
     private void post(String terminalId, String txnId, long amountRupiah) throws Exception {

@@ -1,6 +1,10 @@
 package id.lumbung.portal;
 
 import id.lumbung.core.ledger.Ledger;
+import id.lumbung.core.obligation.MemberDues;
+import id.lumbung.core.obligation.Obligation;
+import id.lumbung.core.obligation.ObligationKind;
+import id.lumbung.core.obligation.ObligationView;
 import id.lumbung.core.reference.Trader;
 import id.lumbung.core.settlement.Batch;
 import id.lumbung.core.settlement.BatchRecord;
@@ -114,20 +118,48 @@ class PortalFormatTest {
     }
 
     @Test
+    void fileLinksNameEachFilesKind() {
+        assertThat(BatchesPage.label(Lang.EN, "B-1.csv")).isEqualTo("CSV");
+        assertThat(BatchesPage.label(Lang.EN, "B-1.camt053.xml")).isEqualTo("camt.053");
+        assertThat(BatchesPage.label(Lang.EN, "B-1.payouts.csv")).isEqualTo("Payouts");
+        assertThat(BatchesPage.label(Lang.ID, "B-1.payouts.csv")).isEqualTo("Pembayaran");
+    }
+
+    @Test
+    void obligationsShowFiveHundredRowsAtMostEachWithAnEndForm() {
+        List<ObligationView> views = new ArrayList<>();
+        for (int i = 0; i < 520; i++) {
+            Obligation o = new Obligation(String.format("O-%04d", i), "C", "M-1", ObligationKind.ANGSURAN, 1_000,
+                    java.time.LocalDate.of(2026, 1, 1), i == 0 ? java.time.LocalDate.of(2026, 2, 1) : null, i == 1 ? 5_000L : null);
+            views.add(new ObligationView(o, 3_000, 1_000, 2_000));
+        }
+        String page = ObligationsPage.main(Lang.EN, null, views, null, false);
+        assertThat(page.split("data-obligation-id=", -1)).hasSize(ObligationsPage.ROWS_MAX + 1);
+        assertThat(page.split("<form class=\"end\"", -1)).hasSize(ObligationsPage.ROWS_MAX + 1);
+        assertThat(page).contains("Showing the first 500 of 520; narrow the search.",
+                "<td data-label=\"End date\">2026-02-01</td>", "<td class=\"num\" data-label=\"Total\">Rp\u00a05,000</td>",
+                "<td class=\"num\" data-label=\"Due\">Rp\u00a02,000</td>", "href=\"/portal/statement?traderId=M-1\"");
+        // a refusal is an alert, a confirmation a status; the notice text is escaped
+        assertThat(ObligationsPage.main(Lang.EN, "<b>", List.of(), "x < y", true))
+                .contains("role=\"alert\">x &lt; y</p>", "value=\"&lt;b&gt;\"", "No obligations yet.").doesNotContain("<b>");
+        assertThat(ObligationsPage.main(Lang.ID, null, List.of(), "ok", false)).contains("role=\"status\" class=\"ok\">ok</p>");
+    }
+
+    @Test
     void membersShowTwoHundredRowsAtMostAndSayHowManyMatch() {
         List<Trader> traders = new ArrayList<>();
         for (int i = 0; i < 250; i++) {
             traders.add(new Trader(i, String.format("M-%03d", i), 0, i % 2 == 0 ? "Warung " + i : "Toko " + i, "UMI"));
         }
         Ledger ledger = new Ledger(1, traders.size());
-        String all = MembersPage.main(Lang.EN, 0, traders, ledger, null);
+        String all = MembersPage.main(Lang.EN, 0, traders, ledger, id -> MemberDues.NONE, null);
         assertThat(all.split("data-trader-id=", -1)).hasSize(MembersPage.ROWS_MAX + 1);
         assertThat(all).contains("Showing the first 200 of 250; narrow the search.");
-        String warung = MembersPage.main(Lang.ID, 0, traders, ledger, "  WARUNG ");
+        String warung = MembersPage.main(Lang.ID, 0, traders, ledger, id -> MemberDues.NONE, "  WARUNG ");
         assertThat(warung.split("data-trader-id=", -1)).hasSize(126);
         assertThat(warung).contains("value=\"WARUNG\"").doesNotContain("Ditampilkan");
         // the search text is cut at 64 characters
-        assertThat(MembersPage.main(Lang.EN, 0, traders, ledger, "x".repeat(100))).contains("value=\"" + "x".repeat(64) + "\"");
+        assertThat(MembersPage.main(Lang.EN, 0, traders, ledger, id -> MemberDues.NONE, "x".repeat(100))).contains("value=\"" + "x".repeat(64) + "\"");
     }
 
     private static BatchRecord batch(long sequence, ZonedDateTime closedAt, long grossRupiah, long feeRupiah) {

@@ -154,7 +154,8 @@ class PortalHttpTest {
             assertThat(own.body()).isEqualTo(f.apiFile(KLW, klwId, ((JsonObject) o).getString("name")));
         }
         for (String page : List.of("/portal/batches", "/portal/chart", "/portal/members", "/portal/members?q=KLW",
-                "/portal/members?q=Harjo")) {
+                "/portal/members?q=Harjo", "/portal/obligations", "/portal/statement", "/portal/shu?year=2026&surplus=100"
+                        + "&servicePct=50&capitalPct=50")) {
             HttpResponse<String> r = f.get(page, brh);
             assertThat(r.statusCode()).as(page).isEqualTo(200);
             assertThat(r.body()).as(page).doesNotContain(klwId, KLW, "KLW-", "Klewer", "Kain Pak Harjo", "Soto Bu Tini");
@@ -172,7 +173,9 @@ class PortalHttpTest {
 
     @Test
     void withoutASessionEveryPageLeadsToSignIn() throws Exception {
-        for (String page : List.of("/portal/batches", "/portal/chart", "/portal/members", "/portal/batches/x/y.csv")) {
+        for (String page : List.of("/portal/batches", "/portal/chart", "/portal/members", "/portal/batches/x/y.csv",
+                "/portal/obligations", "/portal/statement?traderId=BRH-001", "/portal/statement.csv?traderId=BRH-001",
+                "/portal/shu?year=2026&surplus=1&servicePct=1&capitalPct=1")) {
             HttpResponse<String> r = f.get(page, null);
             assertThat(r.statusCode()).as(page).isEqualTo(303);
             assertThat(r.headers().firstValue("Location")).as(page).hasValue("/portal/");
@@ -231,12 +234,18 @@ class PortalHttpTest {
                 .containsExactly("BRH-001", "BRH-002", "BRH-003", "BRH-004");
         JsonArray members = new JsonObject(f.t.get("/v1/coops/" + BRH + "/accounts", "Bearer demo-token-" + BRH).body())
                 .getJsonArray("members");
-        // 598,200 + 1,000 = 599,200 settled to BRH-001, less the demo data's obligations of BRH-001
-        // (retribusi 2,000 and angsuran 10,000) deducted in its first batch: 587,200 paid out, in
-        // Indonesian grouping
-        assertThat(members.getJsonObject(0).getLong("balance")).isEqualTo(587_200L);
+        // balances are the payouts (PortalFixture): BRH-001 584,200 + 0, BRH-002 0, BRH-003 235,000, BRH-004 50,000
+        assertThat(members.getJsonObject(0).getLong("balance")).isEqualTo(584_200L);
+        assertThat(members.getJsonObject(2).getLong("balance")).isEqualTo(235_000L);
         // BRH-002's net of 14,895 went whole to the demo's simpanan wajib of BRH-002 (due up to its 50,000 total)
-        assertThat(all).contains("Rp\u00a0587.200", "Rp\u00a00<", "Rp\u00a0250.000", "Rp\u00a050.000");
+        assertThat(members.getJsonObject(1).getLong("balance")).isZero();
+        assertThat(members.getJsonObject(1).getLong("savings")).isEqualTo(14_895L);
+        assertThat(all).contains("Rp\u00a0584.200", "Rp\u00a014.895", "Rp\u00a0235.000", "Rp\u00a050.000");
+        // savings and dues as the accounts give them: BRH-003 saved 15,000; BRH-001 owes 1,000 + today's 2,000
+        assertThat(members.getJsonObject(2).getLong("savings")).isEqualTo(15_000L);
+        assertThat(members.getJsonObject(0).getLong("due")).isEqualTo(3_000L);
+        assertThat(all).contains("<tr data-trader-id=\"BRH-003\">", "data-label=\"Simpanan wajib\">Rp\u00a015.000</td>",
+                "data-label=\"Terutang\">Rp\u00a03.000</td>");
         // the cooperative's settled net: 613,095 + 251,000 + 50,000, as its accounts say
         assertThat(new JsonObject(f.t.get("/v1/coops/" + BRH + "/accounts", "Bearer demo-token-" + BRH).body()).getLong("balance"))
                 .isEqualTo(914_095L);
@@ -271,7 +280,8 @@ class PortalHttpTest {
     void pagesAreSmall() throws Exception {
         String session = f.signIn(BRH);
         // a page of three batches with its frame, and the one stylesheet: a few KB each, no script
-        for (String page : List.of("/portal/", "/portal/batches", "/portal/chart", "/portal/members")) {
+        for (String page : List.of("/portal/", "/portal/batches", "/portal/chart", "/portal/members", "/portal/obligations",
+                "/portal/statement?traderId=BRH-001", "/portal/shu?year=2026&surplus=1000&servicePct=50&capitalPct=50")) {
             HttpResponse<String> r = f.get(page, page.equals("/portal/") ? null : session);
             assertThat(r.body().getBytes(StandardCharsets.UTF_8).length).as(page).isLessThan(16 * 1024);
             assertThat(r.body()).as(page).doesNotContain("<script", "http://", "https://");
