@@ -150,8 +150,8 @@ def median(values):
 
 def parse_settlement_scale_obligations(log):
     """The processes of `OBLIGATIONS=N run-settlement-scale.sh`, each after its "== round R, obligations N"
-    line: every close of each, and per close (by position: the flat-out close, then each offered rate)
-    the median seconds without and with obligations and their ratio."""
+    line: every close of each, and per close (by position in its process, "close 1, offered 2000") the
+    median seconds without and with obligations and their ratio."""
     marks = list(ROUND.finditer(log))
     if not marks:
         sys.exit("record-result.py: no '== round R, obligations N' line in the log")
@@ -168,7 +168,7 @@ def parse_settlement_scale_obligations(log):
     for k in range(min(len(r["closes"]) for r in runs)):
         a = [r["closes"][k]["seconds"] for r in without]
         b = [r["closes"][k]["seconds"] for r in with_]
-        comparison.append({"variant": re.sub(r" [\d,]+/s$", "", without[0]["closes"][k]["variant"]),
+        comparison.append({"variant": f"close {k + 1}, " + re.sub(r" [\d,]+/s$", "", without[0]["closes"][k]["variant"]),
                            "withoutS": a, "withS": b, "withoutMedianS": median(a), "withMedianS": median(b),
                            "ratio": round(median(b) / median(a), 3)})
     return {"obligations": max(r["obligations"] for r in with_), "runs": runs, "comparison": comparison,

@@ -4,12 +4,16 @@
 # flat-out rate, then 2,000/s; -Dscale.offeredRates=...), then replay (-Dscale.replay=false skips it).
 # Usage: benchmarks/run-settlement-scale.sh [payments] [coops] [traders]
 #
-# OBLIGATIONS=N: the same run side by side without and with N member obligations (one per trader
-# over the first N traders, -Dscale.obligations=N): ROUNDS rounds (default 1) of two processes with
-# the same payments, cooperatives and traders, without first in odd rounds and with first in even
-# ones; no replay (-Dscale.replay=false, before SCALE_JAVA_OPTS, which may set it again). One
-# record, settlement-scale-obligations, with every close of both and, per close, the ratio of the
-# close times with and without.
+# OBLIGATIONS=N: fills and closes side by side without and with N member obligations (one per
+# trader over the first N traders, -Dscale.obligations=N): ROUNDS rounds (default 1) of two
+# processes with the same payments, cooperatives and traders, without first in odd rounds and with
+# first in even ones. Each process fills N and closes while 2,000 payments/s are offered, twice
+# (the first close after its start, then a warm one), so that both close windows of the same
+# payments: the fill, the 1.5 s of offered payments before the close and those offered during the
+# previous close. No flat-out close and no replay: -Dscale.flatClose=false
+# -Dscale.offeredRates=2000,2000 -Dscale.replay=false come before SCALE_JAVA_OPTS, which may set
+# them again. One record, settlement-scale-obligations, with every close of both and, per close,
+# the ratio of the close times with and without.
 # HEAP (default 16g): the processes' -Xmx.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -42,9 +46,10 @@ for round in $(seq 1 "$rounds"); do
   if [ $((round % 2)) = 1 ]; then order="0 $OBLIGATIONS"; else order="$OBLIGATIONS 0"; fi
   for n in $order; do
     echo "== round $round, obligations $n" | tee -a "$log"
-    scale_run -Dscale.replay=false -Dscale.obligations="$n" | tee -a "$log"
+    scale_run -Dscale.flatClose=false -Dscale.offeredRates=2000,2000 -Dscale.replay=false -Dscale.obligations="$n" \
+      | tee -a "$log"
   done
 done
 python3 benchmarks/record-result.py settlement-scale-obligations --parse settlement-scale-obligations --log "$log" \
   --command "${env_used}benchmarks/run-settlement-scale.sh $*" \
-  --load "{\"payments\": $payments, \"cooperatives\": $coops, \"traders\": $traders, \"obligations\": $OBLIGATIONS, \"rounds\": $rounds, \"heap\": \"$heap\"}"
+  --load "{\"payments\": $payments, \"cooperatives\": $coops, \"traders\": $traders, \"obligations\": $OBLIGATIONS, \"rounds\": $rounds, \"offeredPerS\": 2000, \"heap\": \"$heap\"}"

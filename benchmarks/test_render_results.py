@@ -219,9 +219,9 @@ class ParseTest(unittest.TestCase):
         f = record.parse_settlement_scale_obligations(log)
         self.assertEqual(10_000, f["obligations"])
         self.assertEqual([(1, 0, 2), (1, 10_000, 2)], [(r["round"], r["obligations"], len(r["closes"])) for r in f["runs"]])
-        self.assertEqual([{"variant": "flat-out intake", "withoutS": [0.8], "withS": [0.912], "withoutMedianS": 0.8, "withMedianS": 0.912,
+        self.assertEqual([{"variant": "close 1, flat-out intake", "withoutS": [0.8], "withS": [0.912], "withoutMedianS": 0.8, "withMedianS": 0.912,
                            "ratio": 1.14},
-                          {"variant": "offered 2000", "withoutS": [0.5], "withS": [0.6], "withoutMedianS": 0.5, "withMedianS": 0.6,
+                          {"variant": "close 2, offered 2000", "withoutS": [0.5], "withS": [0.6], "withoutMedianS": 0.5, "withMedianS": 0.6,
                            "ratio": 1.2}], f["comparison"])
         self.assertNotIn("aggregateMs", f["runs"][0]["closes"][1], "a close whose split was not logged has none")
         with self.assertRaises(SystemExit):

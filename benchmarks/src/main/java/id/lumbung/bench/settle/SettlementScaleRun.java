@@ -42,7 +42,9 @@ import java.util.stream.Stream;
  * ({@code -Dscale.offeredRates}, default half the flat-out rate and 2,000/s), fills another N and
  * closes while an open-loop generator offers that rate, reporting accepted/offered and the
  * acknowledgement latency during the close against the second before it. Last, unless
- * {@code -Dscale.replay=false}, the restart replay rate.
+ * {@code -Dscale.replay=false}, the restart replay rate. {@code -Dscale.flatClose=false} leaves out
+ * the first close under flat-out intake: every close is then under an offered rate, so that two
+ * runs close windows of the same payments ({@code half} is then half of each window's fill rate).
  *
  * <p>With {@code -Dscale.obligations=N} the run first journals N member obligations through the
  * writer, one per trader over the first N traders ({@link ScaleObligations}), so that every close
@@ -66,6 +68,8 @@ public final class SettlementScaleRun {
     private static final String OFFERED_RATES = System.getProperty("scale.offeredRates", "half,2000");
     /** Replay the whole journal after the closes ({@code scale.replay}, default true). */
     private static final boolean REPLAY = Boolean.parseBoolean(System.getProperty("scale.replay", "true"));
+    /** Close first under flat-out intake ({@code scale.flatClose}, default true). */
+    private static final boolean FLAT_CLOSE = Boolean.parseBoolean(System.getProperty("scale.flatClose", "true"));
     /** Member obligations journaled before the first fill ({@code scale.obligations}, default 0), one per trader. */
     private static final int OBLIGATIONS = Integer.getInteger("scale.obligations", 0);
     private static final long OPEN_LOOP_WARMUP_MS = 500;
@@ -116,8 +120,11 @@ public final class SettlementScaleRun {
         }
 
         AtomicLong ids = new AtomicLong();
-        fill(writer, book, ref, ids, payments, clock);
-        double maxRate = closeUnderFlatIntake(writer, book, ref, settlement, ids, clock, closes);
+        double maxRate = Double.POSITIVE_INFINITY;
+        if (FLAT_CLOSE) {
+            fill(writer, book, ref, ids, payments, clock);
+            maxRate = closeUnderFlatIntake(writer, book, ref, settlement, ids, clock, closes);
+        }
         for (String spec : OFFERED_RATES.split(",")) {
             if (spec.isBlank()) {
                 continue;
