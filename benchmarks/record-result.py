@@ -169,7 +169,7 @@ def parse_settlement_scale_obligations(log):
         a = [r["closes"][k]["seconds"] for r in without]
         b = [r["closes"][k]["seconds"] for r in with_]
         comparison.append({"variant": f"close {k + 1}, " + re.sub(r" [\d,]+/s$", "", without[0]["closes"][k]["variant"]),
-                           "withoutS": a, "withS": b, "withoutMedianS": median(a), "withMedianS": median(b),
+                           "withoutS": a, "withS": b, "withoutMedianS": round(median(a), 3), "withMedianS": round(median(b), 3),
                            "ratio": round(median(b) / median(a), 3)})
     return {"obligations": max(r["obligations"] for r in with_), "runs": runs, "comparison": comparison,
             "output": [line for line in log.splitlines() if line.strip()]}
