@@ -1388,7 +1388,8 @@ public final class Simulator {
                                 + r.settlementAccount() + ", the one in effect at its close is " + account);
                     }
                     List<String> fileNames = r.files().stream().map(FileDigest::name).toList();
-                    if (!fileNames.equals(List.of(b.batchId() + ".csv", b.batchId() + ".camt053.xml"))) {
+                    if (!fileNames.equals(List.of(b.batchId() + ".csv", b.batchId() + ".camt053.xml",
+                            b.batchId() + ".payouts.csv"))) {
                         throw new AssertionError("files of batch " + b.batchId() + ": " + fileNames);
                     }
                     Path folder = data.resolve("files").resolve(b.coopId());
@@ -1397,6 +1398,17 @@ public final class Simulator {
                     if (!new String(csv, StandardCharsets.UTF_8).equals(wantCsv)) {
                         throw new AssertionError("file " + b.batchId() + ".csv: expected\n" + wantCsv + " got\n"
                                 + new String(csv, StandardCharsets.UTF_8));
+                    }
+                    // the simulated cooperatives have no obligations: every payout is the member's net
+                    StringBuilder wantPayouts = new StringBuilder("trader_id,net,retribusi,angsuran,simpanan_wajib,payout\n");
+                    for (MemberTotals m : b.members()) {
+                        wantPayouts.append(m.traderId()).append(',').append(m.netRupiah()).append(",0,0,0,")
+                                .append(m.netRupiah()).append('\n');
+                    }
+                    wantPayouts.append("TOTAL,").append(b.netRupiah()).append(",0,0,0,").append(b.netRupiah()).append('\n');
+                    String payouts = new String(readFile(folder.resolve(b.batchId() + ".payouts.csv")), StandardCharsets.UTF_8);
+                    if (!payouts.equals(wantPayouts.toString())) {
+                        throw new AssertionError("file " + b.batchId() + ".payouts.csv: expected\n" + wantPayouts + " got\n" + payouts);
                     }
                     String camt = new String(readFile(folder.resolve(b.batchId() + ".camt053.xml")), StandardCharsets.UTF_8);
                     for (String a : accountsOf.get(c)) {
@@ -1416,6 +1428,7 @@ public final class Simulator {
                     }
                     names.add(b.batchId() + ".csv");
                     names.add(b.batchId() + ".camt053.xml");
+                    names.add(b.batchId() + ".payouts.csv");
                 }
                 Path folder = data.resolve("files").resolve(ref.coop(c).coopId());
                 Set<String> present = new HashSet<>();
