@@ -26,9 +26,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * close's date, so that it has accrued 1 to 30 days at the close. Nine in ten charge what a market
  * charges a day: retribusi Rp2,000 to Rp5,000, angsuran Rp10,000 to Rp50,000, simpanan wajib
  * Rp1,000 to Rp5,000, at most Rp1,500,000 over 30 days, which the net of a trader with a few
- * payments covers (the run's payments average Rp500,000). Every tenth charges
- * {@value #SHORT_NETS_PER_DAY} times the net its trader takes in one close, every day, so its net
- * falls short in every close of the run: it pays nothing out and the rest stays due. Every
+ * payments covers (the run's payments average Rp500,000). Every tenth charges, every day,
+ * {@value #SHORT_NETS_PER_DAY} times what its trader's payments of one close come to at the mean
+ * amount (more than its net, which is after fees), so its net falls short in every close of the
+ * run: it pays nothing out and the rest stays due. Every
  * ANGSURAN has a total (a loan) of 1 to 60 days' instalments, below the accrual for about a quarter
  * of them, so those reach it in the first close.
  *
