@@ -208,6 +208,22 @@ public final class CoreHarness implements AutoCloseable {
         return await(f);
     }
 
+    /** A {@code PUT} of an obligation through the journal writer's command; null when the journal takes no writes. */
+    public id.lumbung.core.obligation.ObligationOutcome putObligation(id.lumbung.core.obligation.Obligation o)
+            throws Exception {
+        CompletableFuture<id.lumbung.core.obligation.ObligationOutcome> f = new CompletableFuture<>();
+        engine.service().putObligation(o, context, outcome -> f.complete(outcome));
+        return await(f);
+    }
+
+    /** An {@code end} of an obligation through the journal writer's command. */
+    public id.lumbung.core.obligation.ObligationOutcome endObligation(String coopId, String obligationId,
+            java.time.LocalDate endDate) throws Exception {
+        CompletableFuture<id.lumbung.core.obligation.ObligationOutcome> f = new CompletableFuture<>();
+        engine.service().endObligation(coopId, obligationId, endDate, context, outcome -> f.complete(outcome));
+        return await(f);
+    }
+
     /** Every reference change journaled since the journal began (read on the writer). */
     public long referenceChangesTotal() throws Exception {
         CompletableFuture<Long> f = new CompletableFuture<>();

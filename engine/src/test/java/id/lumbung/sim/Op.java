@@ -50,6 +50,13 @@ public record Op(Kind kind, long a, long b, long c) {
          * moved (refused while it has unsettled payments), an unknown fee plan (refused).
          */
         REFERENCE(5),
+        /**
+         * A member obligation through the writer's commands: a new one (some with a start in the
+         * future, some with a total, some on another cooperative's trader), the same terms again,
+         * other terms under a known id, an end (before the last close's date, on or after it, of an
+         * unknown id). Closes then deduct them; payouts files, postings and balances follow the model.
+         */
+        OBLIGATION(6),
         /** The clock moves past the 7-day idempotency retention: settled and voided payments are forgotten. */
         RETENTION(1),
         /**

@@ -17,6 +17,9 @@ import id.lumbung.core.settlement.CutoffSchedule;
 import id.lumbung.core.settlement.FeeSchedule;
 import id.lumbung.core.settlement.FileDigest;
 import id.lumbung.core.settlement.MemberTotals;
+import id.lumbung.core.obligation.Obligation;
+import id.lumbung.core.obligation.ObligationOutcome;
+import id.lumbung.core.obligation.PayoutLine;
 import id.lumbung.engine.CoreHarness;
 import id.lumbung.reference.ReferenceFiles;
 import io.vertx.core.Vertx;
@@ -317,6 +320,41 @@ public final class Simulator {
         }
     }
 
+    /** A member obligation as the model holds it (DESIGN.md, "Member obligations"), with what it collected. */
+    static final class Owed {
+        static final String[] KINDS = {"RETRIBUSI", "ANGSURAN", "SIMPANAN_WAJIB"};
+        final String id;
+        final int coopIndex;
+        final String traderId;
+        /** 0 retribusi, 1 angsuran, 2 simpanan wajib: the deduction order. */
+        final int kind;
+        final long daily;
+        final long startDay;
+        final Long total;
+        long endDay = Long.MAX_VALUE;
+        long deducted;
+
+        Owed(String id, int coopIndex, String traderId, int kind, long daily, long startDay, Long total) {
+            this.id = id;
+            this.coopIndex = coopIndex;
+            this.traderId = traderId;
+            this.kind = kind;
+            this.daily = daily;
+            this.startDay = startDay;
+            this.total = total;
+        }
+
+        /** daily x days from the start to {@code day}, both inclusive, to the end at most, capped at the total. */
+        long accrued(long day) {
+            long last = Math.min(day, endDay);
+            if (last < startDay) {
+                return 0;
+            }
+            long a = daily * (last - startDay + 1);
+            return total == null ? a : Math.min(a, total);
+        }
+    }
+
     /** A terminal as the model's reference holds it. */
     static final class Term {
         final String terminalId;
@@ -379,6 +417,11 @@ public final class Simulator {
         // ------------------------------------------------------------ the model's reference
         /** Every trader incarnation, by the engine's trader index. */
         final List<Member> members = new ArrayList<>();
+        /** Obligations by cooperative index and id, in deduction order within a member by (kind, id) below. */
+        final Map<String, Owed> owed = new TreeMap<>();
+        /** The Asia/Jakarta day each cooperative's last close accrued to (absent: none yet). */
+        final Map<Integer, Long> closeDayOf = new java.util.HashMap<>();
+        int obligationsMade;
         /** Trader id to its live incarnation (absent: no such trader). */
         final Map<String, Member> liveTrader = new java.util.LinkedHashMap<>();
         final List<Term> terms = new ArrayList<>();
@@ -534,6 +577,7 @@ public final class Simulator {
                 case RETENTION -> retention(op);
                 case BULK -> bulk(op);
                 case REFERENCE -> referenceEdit(op);
+                case OBLIGATION -> obligation(op);
             };
         }
 
@@ -1307,9 +1351,13 @@ public final class Simulator {
             List<Batch> out = new ArrayList<>();
             int from = coopIndex < 0 ? 0 : coopIndex;
             int to = coopIndex < 0 ? ref.coopCount() : coopIndex + 1;
+            long today = java.time.LocalDate.ofInstant(Instant.ofEpochMilli(now), ZoneId.of("Asia/Jakarta")).toEpochDay();
             for (int c = from; c < to; c++) {
                 long previous = lastClose[c];
                 lastClose[c] = s;
+                // a clock stepped back never un-accrues: the later of the close's day and the last one's
+                long closeDay = Math.max(today, closeDayOf.getOrDefault(c, Long.MIN_VALUE));
+                closeDayOf.put(c, closeDay);
                 TreeMap<String, long[]> members = new TreeMap<>();
                 List<Pay> open = openByCoop.get(c);
                 for (Pay p : open) {
@@ -1329,11 +1377,14 @@ public final class Simulator {
                     continue;
                 }
                 List<MemberTotals> lines = new ArrayList<>();
+                List<PayoutLine> payouts = new ArrayList<>();
                 long n = 0, gross = 0, fee = 0;
                 for (Map.Entry<String, long[]> e : members.entrySet()) {
                     long[] m = e.getValue();
                     lines.add(new MemberTotals(e.getKey(), m[0], m[1], m[2], m[1] - m[2]));
-                    memberNet[(int) m[3]] += m[1] - m[2];
+                    PayoutLine line = deduct(c, e.getKey(), m[1] - m[2], closeDay);
+                    payouts.add(line);
+                    memberNet[(int) m[3]] += line.payoutRupiah();
                     n += m[0];
                     gross += m[1];
                     fee += m[2];
@@ -1341,7 +1392,8 @@ public final class Simulator {
                 List<Batch> ofCoop = batches.get(c);
                 long opening = ofCoop.isEmpty() ? 0 : ofCoop.get(ofCoop.size() - 1).closingBalanceRupiah();
                 String coopId = ref.coop(c).coopId();
-                Batch b = new Batch(coopId + "-" + s, coopId, previous + 1, s, now, lines, n, gross, fee, gross - fee, opening);
+                Batch b = new Batch(coopId + "-" + s, coopId, previous + 1, s, now, lines, n, gross, fee, gross - fee, opening,
+                        payouts);
                 ofCoop.add(b);
                 batchAccount.put(b.batchId(), coopAccount[c]);
                 clearingDebit += gross;
@@ -1352,6 +1404,126 @@ public final class Simulator {
                 closesWithBatches.put(s, out);
             }
             return out;
+        }
+
+        /**
+         * The obligation rule, written out here: the member's net pays what is due of each of its
+         * obligations in this cooperative, retribusi, angsuran, simpanan wajib, then by id; each
+         * min(due, what is left); the rest is the payout.
+         */
+        PayoutLine deduct(int coop, String traderId, long net, long closeDay) {
+            List<Owed> mine = new ArrayList<>();
+            for (Owed o : owed.values()) {
+                if (o.coopIndex == coop && o.traderId.equals(traderId)) {
+                    mine.add(o);
+                }
+            }
+            mine.sort(java.util.Comparator.<Owed>comparingInt(o -> o.kind).thenComparing(o -> o.id));
+            long left = net;
+            long[] byKind = new long[3];
+            for (Owed o : mine) {
+                long d = Math.min(o.accrued(closeDay) - o.deducted, left);
+                o.deducted += d;
+                left -= d;
+                byKind[o.kind] += d;
+            }
+            return new PayoutLine(traderId, net, byKind[0], byKind[1], byKind[2], left);
+        }
+
+        /** One obligation command, its answer compared with the model's. */
+        String obligation(Op op) throws Exception {
+            int coops = ref.coopCount();
+            int c = (int) (op.b() % coops);
+            String coopId = ref.coop(c).coopId();
+            long today = java.time.LocalDate.ofInstant(Instant.ofEpochMilli(clock.nowMs), ZoneId.of("Asia/Jakarta")).toEpochDay();
+            List<Owed> known = owed.values().stream().filter(o -> o.coopIndex == c).toList();
+            int mode = (int) (op.a() % 6);
+            if (mode >= 3 && known.isEmpty()) {
+                mode = 0;
+            }
+            if (mode <= 2) {
+                ReferenceData live = engine.reference();
+                boolean stranger = mode == 2 && op.c() % 4 == 0;
+                // members now: a cooperative's list also holds the traders that moved away from it
+                List<id.lumbung.core.reference.Trader> candidates = new ArrayList<>();
+                for (int t = 0; t < live.traderCount(); t++) {
+                    id.lumbung.core.reference.Trader tr = live.trader(t);
+                    id.lumbung.core.reference.Trader now = live.trader(tr.traderId());
+                    if (now != null && now.index() == tr.index() && (now.coopIndex() == c) != stranger) {
+                        candidates.add(tr);
+                    }
+                }
+                if (candidates.isEmpty()) {
+                    return "OBLIGATION none (no trader)";
+                }
+                String traderId = candidates.get((int) (op.c() % candidates.size())).traderId();
+                int kind = (int) (op.c() / 7 % 3);
+                long daily = 1 + op.c() / 31 % 5000;
+                long start = today - op.c() / 101 % 10 + (op.c() % 13 == 0 ? 2 : 0);
+                Long total = op.c() % 3 == 0 ? daily * (1 + op.c() / 211 % 5) : null;
+                String id = "O" + (++obligationsMade);
+                Obligation o = new Obligation(id, coopId, traderId, KIND_OF[kind], daily, java.time.LocalDate.ofEpochDay(start),
+                        null, total);
+                ObligationOutcome got = engine.putObligation(o);
+                if (stranger) {
+                    expectRejected(got, "NOT_FOUND", "put " + id + " on " + traderId + " of another cooperative");
+                    return "OBLIGATION put " + id + " on another cooperative's " + traderId + " -> NOT_FOUND";
+                }
+                if (got == null || got.status() != ObligationOutcome.Status.CREATED) {
+                    throw new AssertionError("put " + o + ": expected CREATED, got " + got);
+                }
+                owed.put(c + "/" + id, new Owed(id, c, traderId, kind, daily, start, total));
+                otherEntries.add(nextSequence());
+                return "OBLIGATION put " + o + " -> CREATED";
+            }
+            Owed k = known.get((int) (op.c() % known.size()));
+            if (mode == 3 || mode == 4) {
+                Obligation o = new Obligation(k.id, coopId, k.traderId, KIND_OF[k.kind], k.daily + (mode == 4 ? 1 : 0),
+                        java.time.LocalDate.ofEpochDay(k.startDay), null, k.total);
+                ObligationOutcome got = engine.putObligation(o);
+                id.lumbung.core.reference.Trader now = engine.reference().trader(k.traderId);
+                if (now == null || now.coopIndex() != c) {
+                    // membership is checked before the terms: a trader that moved away is no member
+                    expectRejected(got, "NOT_FOUND", "put " + k.id + " of " + k.traderId + ", no longer a member");
+                    return "OBLIGATION put " + k.id + " of a trader that moved away -> NOT_FOUND";
+                }
+                if (mode == 4) {
+                    expectRejected(got, "IDEMPOTENCY_CONFLICT", "put " + k.id + " with other terms");
+                    return "OBLIGATION put " + k.id + " with other terms -> IDEMPOTENCY_CONFLICT";
+                }
+                if (got == null || got.status() != ObligationOutcome.Status.UNCHANGED) {
+                    throw new AssertionError("put " + o + " again: expected UNCHANGED, got " + got);
+                }
+                return "OBLIGATION put " + k.id + " again -> UNCHANGED";
+            }
+            if (op.c() % 5 == 0) {
+                expectRejected(engine.endObligation(coopId, "NOPE", java.time.LocalDate.ofEpochDay(today)), "NOT_FOUND",
+                        "end of an unknown obligation");
+                return "OBLIGATION end NOPE -> NOT_FOUND";
+            }
+            Long lastDay = closeDayOf.get(c);
+            long end = (lastDay == null ? today : lastDay) + op.c() / 3 % 4 - 1;
+            ObligationOutcome got = engine.endObligation(coopId, k.id, java.time.LocalDate.ofEpochDay(end));
+            if (lastDay != null && end < lastDay) {
+                expectRejected(got, "INVALID_FIELD", "end of " + k.id + " before the last close's date");
+                return "OBLIGATION end " + k.id + " on " + java.time.LocalDate.ofEpochDay(end) + " -> INVALID_FIELD";
+            }
+            if (got == null || got.status() != ObligationOutcome.Status.ENDED) {
+                throw new AssertionError("end of " + k.id + " on " + java.time.LocalDate.ofEpochDay(end) + ": expected ENDED, got " + got);
+            }
+            k.endDay = end;
+            otherEntries.add(nextSequence());
+            return "OBLIGATION end " + k.id + " on " + java.time.LocalDate.ofEpochDay(end) + " -> ENDED";
+        }
+
+        private static final id.lumbung.core.obligation.ObligationKind[] KIND_OF = {
+            id.lumbung.core.obligation.ObligationKind.RETRIBUSI, id.lumbung.core.obligation.ObligationKind.ANGSURAN,
+            id.lumbung.core.obligation.ObligationKind.SIMPANAN_WAJIB};
+
+        private static void expectRejected(ObligationOutcome got, String code, String what) {
+            if (got == null || got.rejection() == null || !got.rejection().code().name().equals(code)) {
+                throw new AssertionError(what + ": expected " + code + ", got " + got);
+            }
         }
 
         /**
@@ -1399,13 +1571,23 @@ public final class Simulator {
                         throw new AssertionError("file " + b.batchId() + ".csv: expected\n" + wantCsv + " got\n"
                                 + new String(csv, StandardCharsets.UTF_8));
                     }
-                    // the simulated cooperatives have no obligations: every payout is the member's net
+                    // the model's payout lines, as DESIGN.md writes them
                     StringBuilder wantPayouts = new StringBuilder("trader_id,net,retribusi,angsuran,simpanan_wajib,payout\n");
-                    for (MemberTotals m : b.members()) {
-                        wantPayouts.append(m.traderId()).append(',').append(m.netRupiah()).append(",0,0,0,")
-                                .append(m.netRupiah()).append('\n');
+                    long[] sum = new long[5];
+                    for (PayoutLine l : b.payouts()) {
+                        long[] v = {l.netRupiah(), l.retribusiRupiah(), l.angsuranRupiah(), l.simpananWajibRupiah(), l.payoutRupiah()};
+                        wantPayouts.append(l.traderId());
+                        for (int i = 0; i < 5; i++) {
+                            wantPayouts.append(',').append(v[i]);
+                            sum[i] += v[i];
+                        }
+                        wantPayouts.append('\n');
                     }
-                    wantPayouts.append("TOTAL,").append(b.netRupiah()).append(",0,0,0,").append(b.netRupiah()).append('\n');
+                    wantPayouts.append("TOTAL");
+                    for (long v : sum) {
+                        wantPayouts.append(',').append(v);
+                    }
+                    wantPayouts.append('\n');
                     String payouts = new String(readFile(folder.resolve(b.batchId() + ".payouts.csv")), StandardCharsets.UTF_8);
                     if (!payouts.equals(wantPayouts.toString())) {
                         throw new AssertionError("file " + b.batchId() + ".payouts.csv: expected\n" + wantPayouts + " got\n" + payouts);
@@ -1511,8 +1693,21 @@ public final class Simulator {
             for (Batch b : of) {
                 sb.append(b.batchId()).append(",clearing,").append(b.grossRupiah()).append(",0\n");
                 sb.append(b.batchId()).append(",fee-income,0,").append(b.feeRupiah()).append('\n');
-                for (MemberTotals m : b.members()) {
-                    sb.append(b.batchId()).append(",member:").append(m.traderId()).append(",0,").append(m.netRupiah()).append('\n');
+                long angsuran = 0, retribusi = 0;
+                for (PayoutLine l : b.payouts()) {
+                    sb.append(b.batchId()).append(",member:").append(l.traderId()).append(",0,").append(l.payoutRupiah()).append('\n');
+                    if (l.simpananWajibRupiah() != 0) {
+                        sb.append(b.batchId()).append(",savings:").append(l.traderId()).append(",0,")
+                                .append(l.simpananWajibRupiah()).append('\n');
+                    }
+                    angsuran += l.angsuranRupiah();
+                    retribusi += l.retribusiRupiah();
+                }
+                if (angsuran != 0) {
+                    sb.append(b.batchId()).append(",loan-receivable,0,").append(angsuran).append('\n');
+                }
+                if (retribusi != 0) {
+                    sb.append(b.batchId()).append(",market-fee-payable,0,").append(retribusi).append('\n');
                 }
             }
             return sb.toString();
