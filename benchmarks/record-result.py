@@ -12,7 +12,8 @@ it once at its end, so the metadata of a run is gathered in this one place.
   --figures   a JSON object of figures (inline or @file); merged with the options below
   --runs      a JSON-lines file of per-run results (the load generator's summaries): figures.runs
   --jmh       a JMH result file (-rf json): figures.jmh, kept whole
-  --parse     turns a run's printed output (--log) into figures: iso-load, settlement-scale, file-phase
+  --parse     turns a run's printed output (--log) into figures: iso-load, settlement-scale,
+              settlement-scale-obligations, file-phase
 
 The record (schema 1):
 
@@ -89,12 +90,30 @@ def parse_iso_load(log):
             "latencyUs": {"p50": g[5], "p99": g[6], "p999": g[7], "max": g[8]}}
 
 
+# the part of a close line after "(files included); ": the settlement's split, the obligations and
+# what the close deducted, the payouts files (SettlementScaleRun.printClose)
+CLOSE_DETAIL = (r"settlement " + NUM + r" ms: aggregate " + NUM + r" ms, files " + NUM + r" ms; obligations " + NUM
+                + r", deducted from " + NUM + r" of " + NUM + r" members \(" + NUM + r" paid nothing out\), Rp" + NUM
+                + r" \(retribusi " + NUM + r", angsuran " + NUM + r", simpanan wajib " + NUM + r"\); payouts files " + NUM
+                + r" of " + NUM + r" batches")
+
+
+def parse_close_detail(line):
+    m = re.search(CLOSE_DETAIL, line)
+    if not m:
+        return {}
+    g = [num(x) for x in m.groups()]
+    return {"settlementMs": g[0], "aggregateMs": g[1], "filesMs": g[2], "obligations": g[3], "membersDeducted": g[4],
+            "members": g[5], "membersPaidNothing": g[6], "deductedRupiah": g[7],
+            "deductedByKindRupiah": {"retribusi": g[8], "angsuran": g[9], "simpananWajib": g[10]}, "payoutsFiles": g[11]}
+
+
 def parse_settlement_scale(log):
     figures = {"closes": [], "replay": None}
     for m in re.finditer(r"close \(([^)]*)\): " + NUM + r" batches, " + NUM + r" payments, gross " + NUM + r", fee "
-                         + NUM + r" in ([\d.]+) s", log):
+                         + NUM + r" in ([\d.]+) s.*", log):
         figures["closes"].append({"variant": m.group(1), "batches": num(m.group(2)), "payments": num(m.group(3)),
-                                  "seconds": float(m.group(6))})
+                                  "seconds": float(m.group(6)), **parse_close_detail(m.group(0))})
     m = re.search(r"replay: " + NUM + r" entries \(" + NUM + r" bytes\) in ([\d.]+) s = " + NUM
                   + r" entries/s; ready \(settlement re-verified\) after ([\d.]+) s", log)
     if m:
@@ -121,7 +140,43 @@ def parse_file_phase(log):
     return {"medians": medians, "output": [line for line in lines if line.strip()]}
 
 
-PARSERS = {"iso-load": parse_iso_load, "settlement-scale": parse_settlement_scale, "file-phase": parse_file_phase}
+ROUND = re.compile(r"^== round (\d+), obligations (\d+)$", re.M)
+
+
+def median(values):
+    s = sorted(values)
+    return s[len(s) // 2] if len(s) % 2 else (s[len(s) // 2 - 1] + s[len(s) // 2]) / 2
+
+
+def parse_settlement_scale_obligations(log):
+    """The processes of `OBLIGATIONS=N run-settlement-scale.sh`, each after its "== round R, obligations N"
+    line: every close of each, and per close (by position in its process, "close 1, offered 2000") the
+    median seconds without and with obligations and their ratio."""
+    marks = list(ROUND.finditer(log))
+    if not marks:
+        sys.exit("record-result.py: no '== round R, obligations N' line in the log")
+    runs = []
+    for i, m in enumerate(marks):
+        section = log[m.end():marks[i + 1].start() if i + 1 < len(marks) else len(log)]
+        closes = parse_settlement_scale(section)["closes"]
+        runs.append({"round": int(m.group(1)), "obligations": int(m.group(2)), "closes": closes})
+    without = [r for r in runs if r["obligations"] == 0]
+    with_ = [r for r in runs if r["obligations"] > 0]
+    if not without or not with_:
+        sys.exit("record-result.py: the log needs a run without obligations and one with them")
+    comparison = []
+    for k in range(min(len(r["closes"]) for r in runs)):
+        a = [r["closes"][k]["seconds"] for r in without]
+        b = [r["closes"][k]["seconds"] for r in with_]
+        comparison.append({"variant": f"close {k + 1}, " + re.sub(r" [\d,]+/s$", "", without[0]["closes"][k]["variant"]),
+                           "withoutS": a, "withS": b, "withoutMedianS": round(median(a), 3), "withMedianS": round(median(b), 3),
+                           "ratio": round(median(b) / median(a), 3)})
+    return {"obligations": max(r["obligations"] for r in with_), "runs": runs, "comparison": comparison,
+            "output": [line for line in log.splitlines() if line.strip()]}
+
+
+PARSERS = {"iso-load": parse_iso_load, "settlement-scale": parse_settlement_scale,
+           "settlement-scale-obligations": parse_settlement_scale_obligations, "file-phase": parse_file_phase}
 
 
 def main(argv=None):

@@ -85,6 +85,8 @@ SCRIPTS = {
                  "`benchmarks/iso-load.sh [connections=64] [seconds=15]`"),
     "run-settlement-scale": ("benchmarks/run-settlement-scale.sh", "fill and close at scale under intake, then replay (in process)",
                              "`benchmarks/run-settlement-scale.sh [payments] [coops] [traders]`"),
+    "settlement-scale-obligations": ("OBLIGATIONS=N benchmarks/run-settlement-scale.sh", "the same fills and closes side by side without and with member obligations (one per trader): close times and their ratio",
+                                     "`OBLIGATIONS=100000 benchmarks/run-settlement-scale.sh [payments] [coops] [traders]` (env ROUNDS, HEAP)"),
     "run-file-phase": ("benchmarks/run-file-phase.sh", "rendering and writing 1,000 cooperatives' settlement files under intake",
                        "`benchmarks/run-file-phase.sh [coops] [members] [rounds] [variants] [intake]`"),
 }
@@ -194,6 +196,24 @@ def close_ms_10m(r):
     return [(close["duration_ms"], not first, f"{close['payments']:,} payments, {'first close after a start' if first else 'warm'}")]
 
 
+def close_ms_10m_obligations(r):
+    """Every close of 10 M payments or more in a run with 100,000 obligations or more: the first in its
+    process is the first close after a start, the later ones warm."""
+    samples = []
+    runs = r["figures"].get("runs", [])
+    for run in runs:
+        if run["obligations"] < 100_000:
+            continue
+        without = [x for x in runs if x["obligations"] == 0 and x["round"] == run["round"]]
+        for k, c in enumerate(run["closes"]):
+            if c["payments"] < 10_000_000:
+                continue
+            beside = f", without obligations {without[0]['closes'][k]['seconds'] * 1000:,.0f} ms" if without and k < len(without[0]["closes"]) else ""
+            samples.append((c["seconds"] * 1000, k > 0, f"{c['payments']:,} payments, {run['obligations']:,} obligations, "
+                            f"{'first close after a start' if k == 0 else 'warm'} ({c['variant']}){beside}"))
+    return samples
+
+
 def snapshot_start_payments_per_s(r):
     if r["load"].get("payments", 0) < 10_000_000:
         return []
@@ -202,7 +222,8 @@ def snapshot_start_payments_per_s(r):
 
 
 EXTRACTORS = {f.__name__: f for f in (single_over_noop, single_over_postgres, batch_payments_per_s, half_rate_p99_client_us,
-                                      half_rate_p99_engine_us, close_ms_10m, snapshot_start_payments_per_s)}
+                                      half_rate_p99_engine_us, close_ms_10m, close_ms_10m_obligations,
+                                      snapshot_start_payments_per_s)}
 
 
 def fmt(value, unit):
@@ -433,6 +454,23 @@ def render_scale(runs):
     return out
 
 
+def render_scale_obligations(runs):
+    r = runs[-1]
+    f = r["figures"]
+    out = table(["close", ">without s (median)", ">with s (median)", ">with / without"],
+                [[c["variant"], c["withoutMedianS"], c["withMedianS"], f"{c['ratio']:.2f}"] for c in f["comparison"]])
+    rows = []
+    for run in f["runs"]:
+        for c in run["closes"]:
+            split = f"{n0(c['aggregateMs'])} / {n0(c['filesMs'])}" if "aggregateMs" in c else "not recorded"
+            deducted = (f"{n0(c['membersDeducted'])} of {n0(c['members'])} ({n0(c['membersPaidNothing'])} paid nothing out)"
+                        if "members" in c else "not recorded")
+            rows.append([run["round"], n0(run["obligations"]), c["variant"], n0(c["payments"]), n0(c["batches"]), c["seconds"], split,
+                         deducted, n0(c["payoutsFiles"]) if "payoutsFiles" in c else "not recorded"])
+    return out + [""] + table([">round", ">obligations", "close", ">payments", ">batches", ">seconds", "aggregate / files ms",
+                               "members deducted", ">payouts files"], rows)
+
+
 def render_file_phase(runs):
     r = runs[-1]
     return table(["variant (medians)", ">wall ms", ">file CPU ms", ">process CPU ms", ">alloc MB"],
@@ -442,7 +480,8 @@ def render_file_phase(runs):
 RENDERERS = {"compare": render_compare, "ab-engine": render_ab_engine, "run-jmh": render_jmh, "jmh-ab": render_jmh_ab,
              "engine-latency": render_engine_latency, "cpu-budget": render_cpu_budget, "close-under-load": render_close,
              "run-restart": render_restart, "iso-load": render_iso, "run-settlement-scale": render_scale,
-             "run-file-phase": render_file_phase, "where-time-goes": render_where_time_goes}
+             "settlement-scale-obligations": render_scale_obligations, "run-file-phase": render_file_phase,
+             "where-time-goes": render_where_time_goes}
 
 
 def machine(m):

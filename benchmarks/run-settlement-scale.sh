@@ -3,15 +3,53 @@
 # out; then twice more, fill N and close while an open-loop generator offers a fixed rate (half the
 # flat-out rate, then 2,000/s; -Dscale.offeredRates=...), then replay (-Dscale.replay=false skips it).
 # Usage: benchmarks/run-settlement-scale.sh [payments] [coops] [traders]
+#
+# OBLIGATIONS=N: fills and closes side by side without and with N member obligations (one per
+# trader over the first N traders, -Dscale.obligations=N): ROUNDS rounds (default 1) of two
+# processes with the same payments, cooperatives and traders, without first in odd rounds and with
+# first in even ones. Each process fills N and closes while 2,000 payments/s are offered, twice
+# (the first close after its start, then a warm one), so that both close windows of the same
+# payments: the fill, the 1.5 s of offered payments before the close and those offered during the
+# previous close. No flat-out close and no replay: -Dscale.flatClose=false
+# -Dscale.offeredRates=2000,2000 -Dscale.replay=false come before SCALE_JAVA_OPTS, which may set
+# them again. One record, settlement-scale-obligations, with every close of both and, per close,
+# the ratio of the close times with and without.
+# HEAP (default 16g): the processes' -Xmx.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ "${SKIP_BUILD:-}" = 1 ] || mvn -q -o -DskipTests package
 flags=$(benchmarks/chronicle-flags.sh)
+heap="-Xmx${HEAP:-16g}"
+payments="${1:-10000000}" coops="${2:-1000}" traders="${3:-100000}"
+env_used="${OBLIGATIONS:+OBLIGATIONS=$OBLIGATIONS }${ROUNDS:+ROUNDS=$ROUNDS }${HEAP:+HEAP=$HEAP }"
+env_used="$env_used${SCALE_JAVA_OPTS:+SCALE_JAVA_OPTS='$SCALE_JAVA_OPTS' }"
 log="$(mktemp /tmp/lumbung-scale.XXXXXX.log)"
-# shellcheck disable=SC2086
-java $flags -Xmx16g ${SCALE_JAVA_OPTS:-} \
-  -cp benchmarks/target/benchmarks.jar \
-  id.lumbung.bench.settle.SettlementScaleRun "${1:-10000000}" "${2:-1000}" "${3:-100000}" | tee "$log"
-python3 benchmarks/record-result.py run-settlement-scale --parse settlement-scale --log "$log" \
-  --command "${SCALE_JAVA_OPTS:+SCALE_JAVA_OPTS='$SCALE_JAVA_OPTS' }benchmarks/run-settlement-scale.sh $*" \
-  --load "{\"payments\": ${1:-10000000}, \"cooperatives\": ${2:-1000}, \"traders\": ${3:-100000}, \"heap\": \"-Xmx16g\"}"
+
+# scale_run OPTIONS...: one process of SettlementScaleRun with the arguments of this run
+scale_run() {
+  # shellcheck disable=SC2086
+  java $flags $heap "$@" ${SCALE_JAVA_OPTS:-} \
+    -cp benchmarks/target/benchmarks.jar \
+    id.lumbung.bench.settle.SettlementScaleRun "$payments" "$coops" "$traders"
+}
+
+if [ -z "${OBLIGATIONS:-}" ]; then
+  scale_run | tee "$log"
+  python3 benchmarks/record-result.py run-settlement-scale --parse settlement-scale --log "$log" \
+    --command "${env_used}benchmarks/run-settlement-scale.sh $*" \
+    --load "{\"payments\": $payments, \"cooperatives\": $coops, \"traders\": $traders, \"heap\": \"$heap\"}"
+  exit 0
+fi
+
+rounds="${ROUNDS:-1}"
+for round in $(seq 1 "$rounds"); do
+  if [ $((round % 2)) = 1 ]; then order="0 $OBLIGATIONS"; else order="$OBLIGATIONS 0"; fi
+  for n in $order; do
+    echo "== round $round, obligations $n" | tee -a "$log"
+    scale_run -Dscale.flatClose=false -Dscale.offeredRates=2000,2000 -Dscale.replay=false -Dscale.obligations="$n" \
+      | tee -a "$log"
+  done
+done
+python3 benchmarks/record-result.py settlement-scale-obligations --parse settlement-scale-obligations --log "$log" \
+  --command "${env_used}benchmarks/run-settlement-scale.sh $*" \
+  --load "{\"payments\": $payments, \"cooperatives\": $coops, \"traders\": $traders, \"obligations\": $OBLIGATIONS, \"rounds\": $rounds, \"offeredPerS\": 2000, \"heap\": \"$heap\"}"

@@ -35,6 +35,10 @@ BATCH = {"id": "batch-rate", "source": "test", "target": "batches", "benchmark":
 CLOSE = {"id": "close-10m", "source": "test", "target": "close", "benchmark": "close-under-load", "figure": "close_ms_10m",
          "unit": "ms", "op": "<=", "threshold": 2000, "coldAndWarm": True, "paths": ["engine/src/main"]}
 
+OBLIGATIONS = {"id": "close-10m-obligations", "source": "test", "target": "close with obligations",
+               "benchmark": "settlement-scale-obligations", "figure": "close_ms_10m_obligations", "unit": "ms", "op": "<=",
+               "threshold": 2000, "coldAndWarm": True, "paths": ["engine/src/main"]}
+
 
 def git(root, *args):
     return subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, check=True).stdout.strip()
@@ -50,6 +54,20 @@ def close_run(commit, ms, first):
     return {"schema": 1, "benchmark": "close-under-load", "dateUtc": "2026-12-06T13:00:00Z", "command": "c", "machine": {},
             "load": {}, "code": {"commit": commit, "dirty": False},
             "figures": {"firstCloseAfterStart": first, "close": {"payments": 10_500_000, "duration_ms": ms}, "runs": []}}
+
+
+def scale_close(variant, payments, seconds):
+    return {"variant": variant, "batches": 1000, "payments": payments, "seconds": seconds}
+
+
+def obligations_run(commit, obligations, with_s, without_s, payments=10_200_000):
+    """A settlement-scale-obligations record of one round: closes (flat out, then warm) with and without."""
+    variants = ["flat-out intake", "offered 2000 2,000/s"]
+    runs = [{"round": 1, "obligations": 0, "closes": [scale_close(v, payments, s) for v, s in zip(variants, without_s)]},
+            {"round": 1, "obligations": obligations, "closes": [scale_close(v, payments, s) for v, s in zip(variants, with_s)]}]
+    return {"schema": 1, "benchmark": "settlement-scale-obligations", "dateUtc": "2026-12-06T14:00:00Z", "command": "c",
+            "machine": {}, "load": {"obligations": obligations}, "code": {"commit": commit, "dirty": False},
+            "figures": {"obligations": obligations, "runs": runs, "comparison": []}}
 
 
 class VerdictTest(unittest.TestCase):
@@ -114,11 +132,40 @@ class VerdictTest(unittest.TestCase):
         text, _, _ = self.verdict(CLOSE, [close_run(self.after, 2100, False), close_run(self.after, 1900, True)])
         self.assertTrue(text.startswith("**not met**: 2,100 ms"), text)
 
+    def test_closes_with_100000_obligations_are_judged_first_and_warm_beside_the_close_without(self):
+        text, runs, _ = self.verdict(OBLIGATIONS, [obligations_run(self.after, 100_000, [2.4, 1.5], [2.0, 1.2])])
+        self.assertEqual(1, runs)
+        self.assertTrue(text.startswith("**met in warm runs only**: first run after a start 2,400 ms (10,200,000 payments,"
+                                        " 100,000 obligations, first close after a start (flat-out intake), without"
+                                        " obligations 2,000 ms"), text)
+        text, _, _ = self.verdict(OBLIGATIONS, [obligations_run(self.after, 100_000, [1.9, 2.1], [1.8, 1.7])])
+        self.assertTrue(text.startswith("**not met**: 2,100 ms (10,200,000 payments, 100,000 obligations, warm"), text)
+        self.assertEqual("**met**", self.verdict(OBLIGATIONS, [obligations_run(self.after, 100_000, [1.9, 1.5], [1.8, 1.2])])[0])
+
+    def test_a_smaller_run_with_obligations_gives_no_figure(self):
+        for record in (obligations_run(self.after, 10_000, [9.0, 9.0], [1.0, 1.0]),
+                       obligations_run(self.after, 100_000, [9.0, 9.0], [1.0, 1.0], payments=1_000_000)):
+            self.assertEqual("no run recorded since the last change", self.verdict(OBLIGATIONS, [record])[0])
+
 
 def jmh_run(date, commit, scores):
     results = [{"benchmark": f"id.lumbung.bench.{name}", "primaryMetric": {"score": score, "scoreError": 1.0, "scoreUnit": "ns/op"},
                 "secondaryMetrics": {"gc.alloc.rate.norm": {"score": 0.0}}} for name, score in scores.items()]
     return {"benchmark": "run-jmh", "dateUtc": date, "code": {"commit": commit, "dirty": False}, "figures": {"jmh": results}}
+
+
+class ScaleObligationsTableTest(unittest.TestCase):
+    def test_the_ratio_per_close_then_every_close_of_every_process(self):
+        r = obligations_run("c" * 40, 100_000, [1.5, 1.1], [1.2, 1.0])
+        r["figures"]["runs"][1]["closes"][0].update({"aggregateMs": 900, "filesMs": 600, "members": 100_000,
+                                                     "membersDeducted": 100_000, "membersPaidNothing": 10_000, "payoutsFiles": 1000})
+        r["figures"]["comparison"] = [{"variant": "flat-out intake", "withoutS": [1.2], "withS": [1.5], "withoutMedianS": 1.2,
+                                       "withMedianS": 1.5, "ratio": 1.25}]
+        page = "\n".join(render.render_scale_obligations([r]))
+        self.assertIn("| flat-out intake | 1.2 | 1.5 | 1.25 |", page)
+        self.assertIn("| 1 | 100,000 | flat-out intake | 10,200,000 | 1,000 | 1.5 | 900 / 600 | 100,000 of 100,000 (10,000 paid"
+                      " nothing out) | 1,000 |", page)
+        self.assertIn("| 1 | 0 | flat-out intake | 10,200,000 | 1,000 | 1.2 | not recorded | not recorded | not recorded |", page)
 
 
 class JmhTableTest(unittest.TestCase):
@@ -202,6 +249,39 @@ class ParseTest(unittest.TestCase):
             " after 10.20 s\n")
         self.assertEqual([{"variant": "flat out", "batches": 1000, "payments": 10_000_000, "seconds": 1.234}], f["closes"])
         self.assertEqual({"entries": 10_000_002, "seconds": 9.5, "entriesPerS": 1_052_632, "readyS": 10.2}, f["replay"])
+
+    CLOSE_WITH_OBLIGATIONS = ("close (flat-out intake): 1,000 batches, 1,120,000 payments, gross 561,000,000,000, fee 1,700,000,000"
+                              " in 0.912 s = 814 ns per payment (files included); settlement 880 ms: aggregate 310 ms, files 570 ms;"
+                              " obligations 10,000, deducted from 10,000 of 100,000 members (1,000 paid nothing out),"
+                              " Rp5,123,456,789 (retribusi 1,000,000, angsuran 2,000,000, simpanan wajib 5,120,456,789);"
+                              " payouts files 1,000 of 1,000 batches\n")
+
+    def test_settlement_scale_close_with_its_split_and_obligations(self):
+        f = record.parse_settlement_scale(self.CLOSE_WITH_OBLIGATIONS)
+        self.assertEqual({"variant": "flat-out intake", "batches": 1000, "payments": 1_120_000, "seconds": 0.912,
+                          "settlementMs": 880, "aggregateMs": 310, "filesMs": 570, "obligations": 10_000, "membersDeducted": 10_000,
+                          "members": 100_000, "membersPaidNothing": 1000, "deductedRupiah": 5_123_456_789,
+                          "deductedByKindRupiah": {"retribusi": 1_000_000, "angsuran": 2_000_000, "simpananWajib": 5_120_456_789},
+                          "payoutsFiles": 1000}, f["closes"][0])
+
+    def test_settlement_scale_obligations_side_by_side(self):
+        without = self.CLOSE_WITH_OBLIGATIONS.replace("0.912 s", "0.800 s").replace("obligations 10,000", "obligations 0")
+        offered = ("close (offered 2000 2,000/s): 1,000 batches, 1,002,000 payments, gross 5, fee 1 in 0.500 s = 499 ns per payment"
+                   " (files included); split not logged; obligations 0, deducted from 0 of 100,000 members (0 paid nothing out),"
+                   " Rp0 (retribusi 0, angsuran 0, simpanan wajib 0); payouts files 1,000 of 1,000 batches\n")
+        log = ("== round 1, obligations 0\nfill: ...\n" + without + offered
+               + "== round 1, obligations 10000\nobligations: 10,000 journaled\n" + self.CLOSE_WITH_OBLIGATIONS
+               + offered.replace("0.500 s", "0.600 s").replace("2,000/s", "2,000/s"))
+        f = record.parse_settlement_scale_obligations(log)
+        self.assertEqual(10_000, f["obligations"])
+        self.assertEqual([(1, 0, 2), (1, 10_000, 2)], [(r["round"], r["obligations"], len(r["closes"])) for r in f["runs"]])
+        self.assertEqual([{"variant": "close 1, flat-out intake", "withoutS": [0.8], "withS": [0.912], "withoutMedianS": 0.8, "withMedianS": 0.912,
+                           "ratio": 1.14},
+                          {"variant": "close 2, offered 2000", "withoutS": [0.5], "withS": [0.6], "withoutMedianS": 0.5, "withMedianS": 0.6,
+                           "ratio": 1.2}], f["comparison"])
+        self.assertNotIn("aggregateMs", f["runs"][0]["closes"][1], "a close whose split was not logged has none")
+        with self.assertRaises(SystemExit):
+            record.parse_settlement_scale_obligations("== round 1, obligations 0\n" + without)
 
     def test_file_phase(self):
         f = record.parse_file_phase("file phase: ...\nmedians:\n"

@@ -4,12 +4,15 @@ import id.lumbung.config.Durability;
 import id.lumbung.core.journal.JournalEntry;
 import id.lumbung.core.journal.PaymentRequest;
 import id.lumbung.core.ledger.Ledger;
+import id.lumbung.core.obligation.JakartaDates;
+import id.lumbung.core.obligation.Obligation;
 import id.lumbung.core.payment.PaymentBook;
 import id.lumbung.core.payment.PostOutcome;
 import id.lumbung.core.reference.ReferenceData;
 import id.lumbung.core.reference.Terminal;
 import id.lumbung.core.settlement.Batch;
 import id.lumbung.core.settlement.FeeSchedule;
+import id.lumbung.files.PayoutsCsv;
 import id.lumbung.journal.Journal;
 import id.lumbung.metrics.EngineMetrics;
 import id.lumbung.reference.ReferenceDataGenerator;
@@ -39,7 +42,15 @@ import java.util.stream.Stream;
  * ({@code -Dscale.offeredRates}, default half the flat-out rate and 2,000/s), fills another N and
  * closes while an open-loop generator offers that rate, reporting accepted/offered and the
  * acknowledgement latency during the close against the second before it. Last, unless
- * {@code -Dscale.replay=false}, the restart replay rate.
+ * {@code -Dscale.replay=false}, the restart replay rate. {@code -Dscale.flatClose=false} leaves out
+ * the first close under flat-out intake: every close is then under an offered rate, so that two
+ * runs close windows of the same payments ({@code half} is then half of each window's fill rate).
+ *
+ * <p>With {@code -Dscale.obligations=N} the run first journals N member obligations through the
+ * writer, one per trader over the first N traders ({@link ScaleObligations}), so that every close
+ * runs the obligation rule on them. Each close's line gives its split as the settlement logs it
+ * ({@link CloseSplit}), the obligations journaled, what the close deducted and the payouts files it
+ * wrote. {@code OBLIGATIONS=N benchmarks/run-settlement-scale.sh} runs it without and with them.
  *
  * <p>{@code java -Xmx16g -cp benchmarks/target/benchmarks.jar id.lumbung.bench.settle.SettlementScaleRun
  * [payments] [coops] [traders]} (Chronicle's JVM flags are in the jar manifest only for -jar; pass
@@ -57,6 +68,10 @@ public final class SettlementScaleRun {
     private static final String OFFERED_RATES = System.getProperty("scale.offeredRates", "half,2000");
     /** Replay the whole journal after the closes ({@code scale.replay}, default true). */
     private static final boolean REPLAY = Boolean.parseBoolean(System.getProperty("scale.replay", "true"));
+    /** Close first under flat-out intake ({@code scale.flatClose}, default true). */
+    private static final boolean FLAT_CLOSE = Boolean.parseBoolean(System.getProperty("scale.flatClose", "true"));
+    /** Member obligations journaled before the first fill ({@code scale.obligations}, default 0), one per trader. */
+    private static final int OBLIGATIONS = Integer.getInteger("scale.obligations", 0);
     private static final long OPEN_LOOP_WARMUP_MS = 500;
     private static final long OPEN_LOOP_BEFORE_MS = 1_000;
     private static final long OPEN_LOOP_AFTER_MS = 300;
@@ -99,10 +114,17 @@ public final class SettlementScaleRun {
             System.exit(70);
         });
         writer.start();
+        Closes closes = new Closes(CloseSplit.listen(), book, settlement.filesDir());
+        if (OBLIGATIONS > 0) {
+            journalObligations(writer, book, ref, payments, clock);
+        }
 
         AtomicLong ids = new AtomicLong();
-        fill(writer, book, ref, ids, payments, clock);
-        double maxRate = closeUnderFlatIntake(writer, book, ref, settlement, ids, clock);
+        double maxRate = Double.POSITIVE_INFINITY;
+        if (FLAT_CLOSE) {
+            fill(writer, book, ref, ids, payments, clock);
+            maxRate = closeUnderFlatIntake(writer, book, ref, settlement, ids, clock, closes);
+        }
         for (String spec : OFFERED_RATES.split(",")) {
             if (spec.isBlank()) {
                 continue;
@@ -110,8 +132,9 @@ public final class SettlementScaleRun {
             double fillRate = fill(writer, book, ref, ids, payments, clock);
             // the closed-loop rate of this window's own fill is the maximum in this state (a larger journal and key table than the first close's)
             double rate = spec.equals("half") ? Math.min(maxRate, fillRate) / 2 : Double.parseDouble(spec);
-            closeUnderOfferedIntake(writer, book, ref, settlement, ids, rate, spec, clock);
+            closeUnderOfferedIntake(writer, book, ref, settlement, ids, rate, spec, clock, closes);
         }
+        closes.split().close();
         writer.close();
         settlement.close();
         journal.close();
@@ -142,6 +165,23 @@ public final class SettlementScaleRun {
                 result.entries() / replayCpuS);
         settlement2.close();
         again.close();
+    }
+
+    /** Journals {@link #OBLIGATIONS} obligations through the writer, before the first fill. */
+    private static void journalObligations(JournalWriter writer, PaymentBook book, ReferenceData ref, long paymentsPerClose,
+            Clock clock) throws InterruptedException {
+        long t0 = System.nanoTime();
+        List<Obligation> obligations = ScaleObligations.spread(ref, OBLIGATIONS, paymentsPerClose,
+                JakartaDates.closeDate(clock.millis()));
+        int created = ScaleObligations.journal(writer, book, obligations);
+        System.out.printf("obligations: %,d journaled through the writer in %.2f s, one per trader over the first %,d traders"
+                + " (every kind; %,d of them %d times a close's net a day, short in every close)%n", created,
+                (System.nanoTime() - t0) / 1e9, OBLIGATIONS, OBLIGATIONS / ScaleObligations.SHORT_EVERY,
+                ScaleObligations.SHORT_NETS_PER_DAY);
+    }
+
+    /** What a close line reports besides the batches: the settlement's split, the obligations, the payouts files. */
+    private record Closes(CloseSplit split, PaymentBook book, Path filesDir) {
     }
 
     /** Fills one window with {@code payments} through the writer, then flushes the dirty page cache as `sync` durability would. */
@@ -178,7 +218,7 @@ public final class SettlementScaleRun {
      * @return the intake rate before the close, payments/s: the measured maximum
      */
     private static double closeUnderFlatIntake(JournalWriter writer, PaymentBook book, ReferenceData ref,
-            Settlement settlement, AtomicLong ids, Clock clock) throws Exception {
+            Settlement settlement, AtomicLong ids, Clock clock, Closes closes) throws Exception {
         AtomicBoolean intake = new AtomicBoolean(true);
         AtomicLong during = new AtomicLong();
         Thread feeder = new Thread(() -> {
@@ -211,7 +251,7 @@ public final class SettlementScaleRun {
         List<Batch> batches = future.get();
         intake.set(false);
         feeder.join();
-        printClose("flat-out intake", batches, closeS);
+        printClose("flat-out intake", batches, closeS, closeSeq, closes);
         double meanDuring = samples.stream().mapToLong(Long::longValue).average().orElse(0);
         long minDuring = samples.stream().mapToLong(Long::longValue).min().orElse(0);
         System.out.printf("intake before close: %,.0f payments/s; during close: mean %,.0f (%.2f of before), lowest 100 ms"
@@ -220,11 +260,22 @@ public final class SettlementScaleRun {
         return beforeRate;
     }
 
-    private static void printClose(String label, List<Batch> batches, double closeS) {
+    private static void printClose(String label, List<Batch> batches, double closeS, long closeSeq, Closes closes) {
         long settled = batches.stream().mapToLong(Batch::payments).sum();
+        CloseSplit.Split split = closes.split().of(closeSeq);
+        ScaleObligations.Tally tally = ScaleObligations.tally(batches);
+        long payoutsFiles = batches.stream().filter(b -> Files.isRegularFile(
+                closes.filesDir().resolve(b.coopId()).resolve(PayoutsCsv.fileName(b.batchId())))).count();
         System.out.printf("close (%s): %,d batches, %,d payments, gross %,d, fee %,d in %.3f s = %.0f ns per payment"
-                + " (files included)%n", label, batches.size(), settled, batches.stream().mapToLong(Batch::grossRupiah).sum(),
-                batches.stream().mapToLong(Batch::feeRupiah).sum(), closeS, closeS * 1e9 / Math.max(1, settled));
+                + " (files included); %s; obligations %,d, deducted from %,d of %,d members (%,d paid nothing out),"
+                + " Rp%,d (retribusi %,d, angsuran %,d, simpanan wajib %,d); payouts files %,d of %,d batches%n", label,
+                batches.size(), settled, batches.stream().mapToLong(Batch::grossRupiah).sum(),
+                batches.stream().mapToLong(Batch::feeRupiah).sum(), closeS, closeS * 1e9 / Math.max(1, settled),
+                split == null ? "split not logged" : String.format("settlement %,d ms: aggregate %,d ms, files %,d ms",
+                        split.durationMs(), split.aggregateMs(), split.filesMs()),
+                closes.book().obligationEntries(), tally.membersDeducted(), tally.members(), tally.membersPaidNothing(),
+                tally.deductedRupiah(), tally.retribusiRupiah(), tally.angsuranRupiah(), tally.simpananWajibRupiah(),
+                payoutsFiles, batches.size());
     }
 
     /**
@@ -235,7 +286,7 @@ public final class SettlementScaleRun {
      * latency of the payments due during the close against those due in the second before it.
      */
     private static void closeUnderOfferedIntake(JournalWriter writer, PaymentBook book, ReferenceData ref,
-            Settlement settlement, AtomicLong ids, double ratePerS, String label, Clock clock) throws Exception {
+            Settlement settlement, AtomicLong ids, double ratePerS, String label, Clock clock, Closes closes) throws Exception {
         OpenLoop loop = new OpenLoop(writer, book, ref, ids, ratePerS, clock);
         loop.start();
         Thread.sleep(OPEN_LOOP_WARMUP_MS + OPEN_LOOP_BEFORE_MS);
@@ -246,7 +297,8 @@ public final class SettlementScaleRun {
         long c1 = System.nanoTime();
         Thread.sleep(OPEN_LOOP_AFTER_MS);
         loop.stopAndAwait();
-        printClose("offered " + label + " " + String.format("%,.0f", ratePerS) + "/s", batches, (c1 - c0) / 1e9);
+        printClose("offered " + label + " " + String.format("%,.0f", ratePerS) + "/s", batches, (c1 - c0) / 1e9, closeSeq,
+                closes);
         loop.report("before close", c0 - OPEN_LOOP_BEFORE_MS * 1_000_000L, c0);
         loop.report("during close", c0, c1);
     }
