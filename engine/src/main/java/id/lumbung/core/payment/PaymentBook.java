@@ -321,7 +321,8 @@ public final class PaymentBook {
      *
      * @param changes the changes journaled, in journal order
      * @param refusal why the files cannot apply (names file, line and field), or null
-     * @param journalUnavailable true when the journal takes no writes (disk reserve): retry later
+     * @param journalUnavailable true when the journal takes no writes (disk reserve, or no room
+     *     allocated past its end): retry later
      */
     public record ReferenceUpdate(List<JournaledReference.Change> changes, String refusal, boolean journalUnavailable) {
     }
@@ -343,7 +344,7 @@ public final class PaymentBook {
         } catch (id.lumbung.core.reference.ReferenceDataException e) {
             return new ReferenceUpdate(List.of(), e.getMessage(), false);
         }
-        if (!edits.isEmpty() && !writable) {
+        if (!edits.isEmpty() && !appendable()) {
             return new ReferenceUpdate(List.of(), null, true);
         }
         List<JournaledReference.Change> changes = journal(edits, false);

@@ -138,4 +138,69 @@ class ReferenceJournalTest {
             assertThat(o.payment().traderId()).isEqualTo("BRH-003");
         }
     }
+
+    /** The journal with its room guard in the test's hands: a real journal whose {@link #hasRoom} the test can turn off. */
+    static final class RoomSwitch implements id.lumbung.core.journal.JournalPort {
+        private final Journal journal;
+        boolean room = true;
+
+        RoomSwitch(Journal journal) {
+            this.journal = journal;
+        }
+
+        @Override
+        public long append(byte[] bytes, int length) {
+            return journal.append(bytes, length);
+        }
+
+        @Override
+        public int read(long index, byte[] into) {
+            return journal.read(index, into);
+        }
+
+        @Override
+        public boolean hasRoom() {
+            return room && journal.hasRoom();
+        }
+
+        @Override
+        public void readFromStart(java.util.function.Consumer<JournalEntry> handler, java.util.function.BooleanSupplier keepGoing) {
+            journal.readFromStart(handler, keepGoing);
+        }
+    }
+
+    /**
+     * A reload meets the same room guard as a post, void or close: with no room allocated past the
+     * journal's end (disk full), its changes are refused as journal unavailable and nothing is
+     * appended or applied, though the journal is still writable.
+     */
+    @Test
+    void aReferenceChangeIsRefusedWhenTheJournalHasNoRoom(@TempDir Path dir) throws Exception {
+        ReferenceData demo = demoWith(dir.resolve("a"), "traders.csv", ",", ",");
+        ReferenceData reg = demoWith(dir.resolve("b"), "traders.csv", "BRH-001,KSP-BERINGHARJO,Warung Bu Sri,UMI",
+                "BRH-001,KSP-BERINGHARJO,Warung Bu Sri,REG");
+        try (Journal journal = new Journal(dir.resolve("journal"), Durability.ASYNC)) {
+            RoomSwitch port = new RoomSwitch(journal);
+            PaymentBook book = new PaymentBook(new JournaledReference(), demo, clock, port, windows::add, Long.MAX_VALUE,
+                    1_000_000);
+            assertThat(book.applyReference(demo, PLANS).changes()).hasSize(38);
+            long before = book.lastSequence();
+
+            port.room = false;
+            assertThat(book.writable()).isTrue();
+            assertThat(book.post(request("T0000001", "p1", 10_000), book.reference().terminal("T0000001")).result())
+                    .as("the post's refusal, for comparison").isEqualTo(PostOutcome.Result.JOURNAL_UNAVAILABLE);
+            PaymentBook.ReferenceUpdate refused = book.applyReference(reg, PLANS);
+            assertThat(refused.journalUnavailable()).isTrue();
+            assertThat(refused.changes()).isEmpty();
+            assertThat(book.lastSequence()).isEqualTo(before);
+            assertThat(book.reference().trader("BRH-001").feePlan()).isEqualTo("UMI");
+
+            port.room = true;
+            PaymentBook.ReferenceUpdate applied = book.applyReference(reg, PLANS);
+            assertThat(applied.journalUnavailable()).isFalse();
+            assertThat(applied.changes()).hasSize(1);
+            assertThat(book.reference().trader("BRH-001").feePlan()).isEqualTo("REG");
+        }
+    }
 }
