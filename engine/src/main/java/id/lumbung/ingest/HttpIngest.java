@@ -342,6 +342,9 @@ public final class HttpIngest extends VerticleBase {
             case INVALID_TIMESTAMP -> reject(req, t0, Problem.INVALID_TIMESTAMP,
                     "occurredAt must be at most 5 minutes ahead and 7 days behind the engine clock");
             case JOURNAL_UNAVAILABLE -> unavailable(req, t0);
+            // a reload journaled between the request's authentication and its post
+            case TERMINAL_BLOCKED -> reject(req, t0, Problem.TERMINAL_BLOCKED, "terminal is blocked");
+            case UNAUTHENTICATED -> reject(req, t0, Problem.UNAUTHENTICATED, "missing or invalid terminal credentials");
             default -> throw new IllegalStateException("outcome " + result.result());
         }
     }

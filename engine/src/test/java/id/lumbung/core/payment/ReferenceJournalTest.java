@@ -203,4 +203,45 @@ class ReferenceJournalTest {
             assertThat(book.reference().trader("BRH-001").feePlan()).isEqualTo("REG");
         }
     }
+
+    /**
+     * A post in flight across a reload: the request was checked against the reference published
+     * before the reload (its {@link id.lumbung.core.reference.Terminal} comes from there), and the
+     * book, which applies the reload in journal order first, refuses it: a blocked terminal as
+     * blocked, a removed one as unknown. Nothing is journaled for either.
+     */
+    @Test
+    void aPostCheckedBeforeAReloadThatBlocksOrRemovesItsTerminalIsRefused(@TempDir Path dir) throws Exception {
+        ReferenceData demo = demoWith(dir.resolve("a"), "traders.csv", ",", ",");
+        String t2 = "T0000002,BRH-001,f62799079ae07c4e646365fd983a27f4433449c52a6bbd80ac2ad91ee73e20f5,";
+        ReferenceData blocked = demoWith(dir.resolve("b"), "terminals.csv", t2 + "ACTIVE,", t2 + "BLOCKED,");
+        ReferenceData removed = demoWith(dir.resolve("c"), "terminals.csv", t2 + "ACTIVE,\n", "");
+        try (Journal journal = new Journal(dir.resolve("journal"), Durability.ASYNC)) {
+            PaymentBook book = book(new JournaledReference(), demo, journal);
+            book.applyReference(demo, PLANS);
+            id.lumbung.core.reference.Terminal checked = book.reference().terminal("T0000002");
+            assertThat(book.post(request("T0000002", "b0", 10_000), checked).result()).isEqualTo(PostOutcome.Result.ACCEPTED);
+
+            assertThat(book.applyReference(blocked, PLANS).changes()).extracting(JournaledReference.Change::to)
+                    .containsExactly("trader_id=BRH-001 status=BLOCKED");
+            long before = book.lastSequence();
+            assertThat(book.post(request("T0000002", "b1", 10_000), checked).result())
+                    .isEqualTo(PostOutcome.Result.TERMINAL_BLOCKED);
+            assertThat(book.postAll(List.of(request("T0000002", "b2", 10_000)), checked))
+                    .extracting(PostOutcome::result).containsExactly(PostOutcome.Result.TERMINAL_BLOCKED);
+            assertThat(book.lastSequence()).isEqualTo(before);
+            assertThat(book.post(request("T0000001", "a1", 10_000), book.reference().terminal("T0000001")).result())
+                    .as("another terminal of the same trader").isEqualTo(PostOutcome.Result.ACCEPTED);
+
+            book.close(-1, JournalEntry.TRIGGER_ADMIN);
+            assertThat(book.applyReference(demo, PLANS).changes()).hasSize(1);
+            checked = book.reference().terminal("T0000002");
+            assertThat(book.applyReference(removed, PLANS).changes()).extracting(JournaledReference.Change::to)
+                    .containsExactly("(removed)");
+            before = book.lastSequence();
+            assertThat(book.post(request("T0000002", "r1", 10_000), checked).result())
+                    .isEqualTo(PostOutcome.Result.UNAUTHENTICATED);
+            assertThat(book.lastSequence()).isEqualTo(before);
+        }
+    }
 }
