@@ -35,8 +35,11 @@ final class AdminAnswers {
         this.fees = fees;
     }
 
-    /** The reference files and delivery credentials a reload read, both checked. */
-    private record Reloaded(ReferenceData files, DeliveryCredentials credentials) {
+    /**
+     * The reference files and delivery credentials a reload read, both checked, and the SSH keys as
+     * the check decoded them (put in effect as they are: decoded once).
+     */
+    private record Reloaded(ReferenceData files, DeliveryCredentials credentials, SftpServer.Keys sshKeys) {
     }
 
     /**
@@ -57,8 +60,8 @@ final class AdminAnswers {
                 ReferenceData files = ReferenceFiles.loadOrBundledDemo(config.referenceDir, fees.toConfig().keySet());
                 // the delivery credentials are checked with the rest: a faulty one refuses the whole reload
                 DeliveryCredentials credentials = DeliveryCredentials.load(config.referenceDir, config.webhookSecretsPath, files);
-                SftpServer.checkKeys(credentials);
-                return new Reloaded(files, credentials);
+                SftpServer.Keys sshKeys = SftpServer.checkKeys(credentials);
+                return new Reloaded(files, credentials, sshKeys);
             } catch (id.lumbung.core.reference.ReferenceDataException | IllegalStateException e) {
                 return e;
             }
@@ -68,6 +71,7 @@ final class AdminAnswers {
             }
             ReferenceData next = ((Reloaded) loaded).files();
             DeliveryCredentials nextDelivery = ((Reloaded) loaded).credentials();
+            SftpServer.Keys nextKeys = ((Reloaded) loaded).sshKeys();
             Promise<OpsServer.Answer> answer = Promise.promise();
             engine.reloadReference(next, context, update -> {
                 if (update.refusal() != null) {
@@ -77,7 +81,7 @@ final class AdminAnswers {
                             Problem.JOURNAL_UNAVAILABLE.json("the reference changes could not be journaled")));
                 } else {
                     Engine.logChanges(update.changes());
-                    engine.useDeliveryCredentials(nextDelivery);
+                    engine.useDeliveryCredentials(nextDelivery, nextKeys);
                     answer.complete(new OpsServer.Answer(200, changesJson(update.changes(), -1)));
                 }
             });

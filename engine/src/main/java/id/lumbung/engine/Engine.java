@@ -278,10 +278,12 @@ public final class Engine implements AutoCloseable {
      * Puts reloaded delivery credentials (webhook URLs and secrets, SSH keys) in effect at once,
      * once the reload's reference changes are journaled: they are credentials, not money, and are
      * not journaled themselves.
+     *
+     * @param sshKeys the keys of {@code reloaded} as the reload's check decoded them
      */
-    synchronized void useDeliveryCredentials(DeliveryCredentials reloaded) {
+    synchronized void useDeliveryCredentials(DeliveryCredentials reloaded, SftpServer.Keys sshKeys) {
         if (sftp != null) {
-            sftp.credentials(reloaded);
+            sftp.credentials(sshKeys);
         }
         webhook.credentials(reloaded);
         LOG.log(System.Logger.Level.INFO, "event=delivery_credentials_reloaded {0}", reloaded);

@@ -252,6 +252,12 @@ final class IsoTransactions {
             case JOURNAL_UNAVAILABLE:
                 rejectPayment(exchange, Rejection.JOURNAL_UNAVAILABLE);
                 break;
+            case TERMINAL_BLOCKED: // blocked by a reload after the request's checks, before its post
+                rejectPayment(exchange, Rejection.TERMINAL_BLOCKED);
+                break;
+            case UNAUTHENTICATED: // removed by a reload after the request's checks: unknown, as at the checks
+                rejectPayment(exchange, Rejection.UNAUTHENTICATED);
+                break;
             default:
                 throw new IllegalStateException("unknown post result " + result.result());
         }

@@ -6,6 +6,7 @@ import id.lumbung.core.payment.PaymentIds;
 import id.lumbung.core.payment.PaymentView;
 import id.lumbung.core.payment.PostResult;
 import id.lumbung.core.payment.VoidOutcome;
+import id.lumbung.core.reference.ReferenceData;
 import id.lumbung.core.reference.Terminal;
 import id.lumbung.web.HeadAnswers;
 import id.lumbung.web.HttpProtocol;
@@ -213,7 +214,10 @@ public final class HttpIngest extends VerticleBase {
     }
 
     private void onBody(HttpServerRequest req, Route route, String path, byte[] body, long t0) {
-        Terminal terminal = authenticate(req, path, body);
+        // one reference for the whole request: a reload between two reads could authenticate the
+        // terminal against one version and find its trader in the next
+        ReferenceData reference = ctx.reference();
+        Terminal terminal = authenticate(req, path, body, reference);
         if (terminal == null) {
             reject(req, t0, Problem.UNAUTHENTICATED, "missing or invalid terminal credentials");
             return;
@@ -230,21 +234,21 @@ public final class HttpIngest extends VerticleBase {
             return;
         }
         switch (route) {
-            case POST -> post(req, terminal, body, t0);
-            case BATCH -> batch(req, terminal, body, t0);
+            case POST -> post(req, terminal, reference, body, t0);
+            case BATCH -> batch(req, terminal, reference, body, t0);
             case VOID -> voidPayment(req, terminal, path.substring(PAYMENTS.length() + 1, path.length() - "/void".length()), t0);
             case STATUS -> status(req, terminal, path.substring(PAYMENTS.length() + 1), t0);
             default -> throw new IllegalStateException("route " + route);
         }
     }
 
-    private Terminal authenticate(HttpServerRequest req, String path, byte[] body) {
+    private Terminal authenticate(HttpServerRequest req, String path, byte[] body, ReferenceData reference) {
         String terminalId = req.getHeader("X-Terminal-Id");
         String timestamp = req.getHeader("X-Timestamp");
         if (terminalId == null || !TerminalAuth.timestampFresh(timestamp, ctx.clock().millis())) {
             return null;
         }
-        Terminal terminal = ctx.reference().terminal(terminalId);
+        Terminal terminal = reference.terminal(terminalId);
         if (terminal == null) {
             return null;
         }
@@ -268,13 +272,13 @@ public final class HttpIngest extends VerticleBase {
         return type.equalsIgnoreCase("application/json");
     }
 
-    private void post(HttpServerRequest req, Terminal terminal, byte[] body, long t0) {
+    private void post(HttpServerRequest req, Terminal terminal, ReferenceData reference, byte[] body, long t0) {
         if (!jsonMediaType(req)) {
             reject(req, t0, Problem.UNSUPPORTED_MEDIA_TYPE, "Content-Type must be application/json");
             return;
         }
         DecodedPayment payment = decoder.readOne(body, body.length);
-        String traderId = ctx.reference().trader(terminal.traderIndex()).traderId();
+        String traderId = reference.trader(terminal.traderIndex()).traderId();
         DecodeError error = checked(payment, terminal, traderId);
         if (error != null) {
             reject(req, t0, error.problem(), error.detail());
@@ -343,11 +347,14 @@ public final class HttpIngest extends VerticleBase {
             case INVALID_TIMESTAMP -> reject(req, t0, Problem.INVALID_TIMESTAMP,
                     "occurredAt must be at most 5 minutes ahead and 7 days behind the engine clock");
             case JOURNAL_UNAVAILABLE -> unavailable(req, t0);
+            // a reload journaled between the request's authentication and its post
+            case TERMINAL_BLOCKED -> reject(req, t0, Problem.TERMINAL_BLOCKED, "terminal is blocked");
+            case UNAUTHENTICATED -> reject(req, t0, Problem.UNAUTHENTICATED, "missing or invalid terminal credentials");
             default -> throw new IllegalStateException("outcome " + result.result());
         }
     }
 
-    private void batch(HttpServerRequest req, Terminal terminal, byte[] body, long t0) {
+    private void batch(HttpServerRequest req, Terminal terminal, ReferenceData reference, byte[] body, long t0) {
         if (!jsonMediaType(req)) {
             reject(req, t0, Problem.UNSUPPORTED_MEDIA_TYPE, "Content-Type must be application/json");
             return;
@@ -360,7 +367,7 @@ public final class HttpIngest extends VerticleBase {
         // the decoder's holders are reused by the next request on this loop, so what the answer
         // needs is taken now into the slot: the valid payments, and the refused items' errors
         int n = decoded.size();
-        String traderId = ctx.reference().trader(terminal.traderIndex()).traderId();
+        String traderId = reference.trader(terminal.traderIndex()).traderId();
         PostLane.Batch slot = lane.batch(terminal, n);
         for (int i = 0; i < n; i++) {
             DecodedPayment payment = decoded.item(i);

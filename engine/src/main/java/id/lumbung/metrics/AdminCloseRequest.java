@@ -20,6 +20,10 @@ import java.util.Set;
  * is a {@code coopId} that is not a string; a body that is not UTF-8, not one JSON object, has a
  * duplicate key or anything after the object is {@code MALFORMED_JSON} (which wins over a field's
  * error, as on the terminal API). Problem details never echo the request.
+ *
+ * <p>{@code POST /admin/v1/reference/reload} is read by the same rules with no field at all: it
+ * reads the reference files and takes nothing from the request, so it accepts no body or {@code
+ * {}} and refuses a query parameter or any field as {@code INVALID_FIELD}.
  */
 final class AdminCloseRequest {
     /** The one field of the body. */
@@ -47,13 +51,36 @@ final class AdminCloseRequest {
     }
 
     /**
+     * The close's request.
+     *
      * @param query the request's query string, null when it has none
      * @param body the body's bytes, empty when there is none
      */
     static Parsed parse(String query, byte[] body) {
+        return parse(query, body, COOP_ID,
+                "the close takes no query parameters; name a cooperative in the body: {\"coopId\":\"...\"}",
+                "unknown field; the only field is coopId");
+    }
+
+    /**
+     * The reload's request: nothing, or {@code {}} ({@link Parsed#coopId} is always null).
+     *
+     * @param query the request's query string, null when it has none
+     * @param body the body's bytes, empty when there is none
+     */
+    static Parsed parseReload(String query, byte[] body) {
+        return parse(query, body, null, "the reload takes no query parameters; it reads the reference files",
+                "the reload takes no fields; it reads the reference files");
+    }
+
+    /**
+     * @param field the body's one field (a string), or null when the body may hold none
+     * @param queryRefused the detail of a refused query
+     * @param fieldRefused the detail of an unknown field
+     */
+    private static Parsed parse(String query, byte[] body, String field, String queryRefused, String fieldRefused) {
         if (query != null && !query.isEmpty()) {
-            return Parsed.refused(Problem.INVALID_FIELD,
-                    "the close takes no query parameters; name a cooperative in the body: {\"coopId\":\"...\"}");
+            return Parsed.refused(Problem.INVALID_FIELD, queryRefused);
         }
         if (body.length == 0) {
             return new Parsed(null, null, null);
@@ -78,14 +105,14 @@ final class AdminCloseRequest {
                 if (!seen.add(name)) {
                     return Parsed.refused(Problem.MALFORMED_JSON, "duplicate field in the body");
                 }
-                if (!name.equals(COOP_ID)) {
+                if (!name.equals(field)) {
                     if (fieldError == null) {
-                        fieldError = Parsed.refused(Problem.INVALID_FIELD, "unknown field; the only field is coopId");
+                        fieldError = Parsed.refused(Problem.INVALID_FIELD, fieldRefused);
                     }
                 } else if (value == JsonToken.VALUE_STRING) {
                     coopId = p.getText();
                 } else if (fieldError == null) {
-                    fieldError = Parsed.refused(Problem.INVALID_FIELD, "coopId must be a string");
+                    fieldError = Parsed.refused(Problem.INVALID_FIELD, field + " must be a string");
                 }
                 p.skipChildren();
             }

@@ -103,11 +103,10 @@ public final class OpsServer {
         } else if (req.method() == HttpMethod.POST && path.equals("/admin/v1/settlements/close")) {
             admin(req);
         } else if (referenceReload != null && req.method() == HttpMethod.POST && path.equals("/admin/v1/reference/reload")) {
-            if (authorized(req)) {
-                referenceReload.get().onComplete(ar -> answer(req, ar.succeeded() ? ar.result()
-                        : new Answer(500, id.lumbung.web.Problem.json(500, "RELOAD_FAILED", "Reload failed",
-                                String.valueOf(ar.cause().getMessage())))));
-            }
+            // refused before anything reaches the journal, as strictly as the close
+            adminRequest(req, AdminCloseRequest::parseReload, parsed -> referenceReload.get().onComplete(ar -> answer(req,
+                    ar.succeeded() ? ar.result() : new Answer(500, id.lumbung.web.Problem.json(500, "RELOAD_FAILED",
+                            "Reload failed", String.valueOf(ar.cause().getMessage()))))));
         } else if (referenceHistory != null && req.method() == HttpMethod.GET && path.equals("/admin/v1/reference/history")) {
             if (authorized(req)) {
                 referenceHistory.get().onComplete(ar -> answer(req, ar.succeeded() ? ar.result()
@@ -120,6 +119,22 @@ public final class OpsServer {
     }
 
     private void admin(HttpServerRequest req) {
+        // refused before anything reaches the journal: a close cannot be undone
+        adminRequest(req, AdminCloseRequest::parse, parsed -> adminClose.close(parsed.coopId()).onComplete(ar -> {
+            if (ar.failed()) {
+                problem(req, 500, "CLOSE_FAILED", "the close failed: " + ar.cause().getMessage());
+            } else {
+                answer(req, ar.result());
+            }
+        }));
+    }
+
+    /**
+     * An admin request: the token (401), the body's size (413), then {@code parser}'s checks (a
+     * problem answered with its status); {@code then} gets a request that passed them all.
+     */
+    private void adminRequest(HttpServerRequest req, java.util.function.BiFunction<String, byte[], AdminCloseRequest.Parsed> parser,
+            java.util.function.Consumer<AdminCloseRequest.Parsed> then) {
         if (!authorized(req)) {
             return;
         }
@@ -137,20 +152,13 @@ public final class OpsServer {
                 problem(req, 413, "BODY_TOO_LARGE", "admin body larger than " + ADMIN_BODY_BYTES_MAX + " bytes");
                 return;
             }
-            // refused before anything reaches the journal: a close cannot be undone
-            AdminCloseRequest.Parsed parsed = AdminCloseRequest.parse(req.query(), body.getBytes());
+            AdminCloseRequest.Parsed parsed = parser.apply(req.query(), body.getBytes());
             if (parsed.problem() != null) {
                 req.response().setStatusCode(parsed.problem().status).putHeader("Content-Type", "application/problem+json")
                         .end(parsed.problem().json(parsed.detail()));
                 return;
             }
-            adminClose.close(parsed.coopId()).onComplete(ar -> {
-                if (ar.failed()) {
-                    problem(req, 500, "CLOSE_FAILED", "the close failed: " + ar.cause().getMessage());
-                } else {
-                    answer(req, ar.result());
-                }
-            });
+            then.accept(parsed);
         });
     }
 

@@ -169,8 +169,12 @@ class SftpDeliveryTest {
             assertThat(connect(e, pinned, key).exit()).isZero();
             assertThat(connect(e, pinned, wrongKey).exit()).isEqualTo(255);
 
-            Files.writeString(keys, "coop_id,public_key\n" + BRH + "," + Files.readString(dir.resolve("wrong_key.pub")).trim() + "\n");
+            Files.writeString(keys, "coop_id,public_key\n" + BRH + "," + Files.readString(dir.resolve("wrong_key.pub")).trim() + "\n"
+                    + KLW + "," + Files.readString(dir.resolve("klw_key.pub")).trim() + "\n");
+            long decoded = SftpServer.keyLinesDecoded();
             assertThat(DeliveryFixture.reload(e).statusCode()).isEqualTo(200);
+            assertThat(SftpServer.keyLinesDecoded() - decoded).as("each key line decoded once, where the reload checks it")
+                    .isEqualTo(2);
             assertThat(connect(e, pinned, key).exit()).isEqualTo(255);
             assertThat(connect(e, pinned, wrongKey).exit()).isZero();
 

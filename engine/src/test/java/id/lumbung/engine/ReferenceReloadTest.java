@@ -155,6 +155,56 @@ class ReferenceReloadTest {
         }
     }
 
+    /**
+     * The reload reads its request as strictly as the admin close: it takes nothing from the
+     * request, so a query parameter, any field, a body that is not one JSON object or has a
+     * duplicate key is refused 400 with a problem document, and nothing is journaled though the
+     * files have a change to journal; no body, or {@code {}}, reloads.
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void aReloadRequestWithAnythingInItIsRefusedWithNothingJournaled() throws Exception {
+        Path ref = DeliveryFixture.demoReference(tmp.resolve("ref"));
+        Map<String, String> settings = Map.of(EngineConfig.REFERENCE_DIR_PROP_NAME, ref.toString());
+        ReferenceData files = ReferenceFiles.load(ref, FeeSchedule.defaults().toConfig().keySet());
+        try (TestEngine t = new TestEngine(tmp.resolve("data"), settings, files, Clock.systemUTC())) {
+            long total = history(t).getLong("total");
+            String traders = Files.readString(ref.resolve("traders.csv"));
+            Files.writeString(ref.resolve("traders.csv"), traders.replace("BRH-001,KSP-BERINGHARJO,Warung Bu Sri,UMI",
+                    "BRH-001,KSP-BERINGHARJO,Warung Bu Sri,REG"));
+            String[][] refused = {
+                    {"/admin/v1/reference/reload?dryRun=true", null, "INVALID_FIELD"},
+                    {"/admin/v1/reference/reload?x", "{}", "INVALID_FIELD"},
+                    {"/admin/v1/reference/reload", "{\"dryRun\":true}", "INVALID_FIELD"},
+                    {"/admin/v1/reference/reload", "{\"coopId\":\"KSP-KLEWER\"}", "INVALID_FIELD"},
+                    {"/admin/v1/reference/reload", "{\"a\":1,\"a\":2}", "MALFORMED_JSON"},
+                    {"/admin/v1/reference/reload", "{}{}", "MALFORMED_JSON"},
+                    {"/admin/v1/reference/reload", "[]", "MALFORMED_JSON"},
+                    {"/admin/v1/reference/reload", "reload", "MALFORMED_JSON"},
+                    {"/admin/v1/reference/reload", " ", "MALFORMED_JSON"},
+                    {"/admin/v1/reference/reload", "{", "MALFORMED_JSON"}};
+            for (String[] r : refused) {
+                HttpResponse<String> answer = t.ops("POST", r[0], r[1], TestEngine.ADMIN_TOKEN);
+                assertThat(answer.statusCode()).as("%s %s -> %s", r[0], r[1], answer.body()).isEqualTo(400);
+                assertThat(answer.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+                assertThat(new JsonObject(answer.body()).getString("code")).as("%s %s", r[0], r[1]).isEqualTo(r[2]);
+            }
+            assertThat(t.ops("POST", "/admin/v1/reference/reload", "x".repeat(5000), TestEngine.ADMIN_TOKEN).statusCode())
+                    .isEqualTo(413);
+            assertThat(t.ops("POST", "/admin/v1/reference/reload?x", "{\"a\":1}", "wrong").statusCode()).isEqualTo(401);
+            assertThat(history(t).getLong("total")).as("nothing journaled").isEqualTo(total);
+
+            HttpResponse<String> empty = t.ops("POST", "/admin/v1/reference/reload", "{}", TestEngine.ADMIN_TOKEN);
+            assertThat(empty.statusCode()).as(empty.body()).isEqualTo(200);
+            assertThat(new JsonObject(empty.body()).getJsonArray("changes")).hasSize(1);
+            Files.writeString(ref.resolve("traders.csv"), traders);
+            HttpResponse<String> none = t.ops("POST", "/admin/v1/reference/reload", null, TestEngine.ADMIN_TOKEN);
+            assertThat(none.statusCode()).as(none.body()).isEqualTo(200);
+            assertThat(new JsonObject(none.body()).getJsonArray("changes")).hasSize(1);
+            assertThat(history(t).getLong("total")).isEqualTo(total + 2);
+        }
+    }
+
     private static JsonObject history(TestEngine t) throws Exception {
         HttpResponse<String> r = t.ops("GET", "/admin/v1/reference/history", null, TestEngine.ADMIN_TOKEN);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);

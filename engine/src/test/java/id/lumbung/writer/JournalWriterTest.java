@@ -129,12 +129,40 @@ class JournalWriterTest {
 
     @Test
     void inAsyncAGroupWithACloseIsForcedBeforeItsWindowsGoToSettlement() throws Exception {
+        // only groups with a close are forced in async (each close may share its group with payments,
+        // and under load with another close: one force then covers both)
+        assertThat(closesForcedBeforePublication(false)).isBetween(1, 3);
+    }
+
+    /**
+     * Three closes in one group (the writer held in the group's first command while the rest
+     * queue, as a descheduled writer thread under load would): one force covers them all before
+     * their windows are published.
+     */
+    @Test
+    void inAsyncSeveralClosesInOneGroupAreForcedOnceBeforeTheirWindowsGoToSettlement() throws Exception {
+        assertThat(closesForcedBeforePublication(true)).isEqualTo(1);
+    }
+
+    /**
+     * Journals 30 entries, every tenth a close, and checks at each publication of closed windows
+     * (the after-force work) that the last force began after every close journaled so far.
+     *
+     * @param oneGroup hold the writer in the first command until all 30 are queued, so that they
+     *     make one group; else a pause after each offer makes groups of their own now and then
+     * @return the forces
+     */
+    private int closesForcedBeforePublication(boolean oneGroup) throws Exception {
         try (Journal journal = new Journal(dir.resolve("journal"), Durability.ASYNC)) {
             AtomicInteger forced = new AtomicInteger();
             AtomicInteger closesAppended = new AtomicInteger();
+            // closes appended when the last forced target was taken: the writer appends, forces and
+            // publishes on its own thread, so this is exactly what the last force covers
+            AtomicInteger closesForced = new AtomicInteger();
             ConcurrentLinkedQueue<String> violations = new ConcurrentLinkedQueue<>();
             Consumer<Journal.SyncTarget> force = target -> {
                 if (target != null && target.forcedUnder(Durability.ASYNC)) {
+                    closesForced.set(closesAppended.get());
                     forced.incrementAndGet();
                 }
                 journal.sync(target);
@@ -142,19 +170,25 @@ class JournalWriterTest {
             // the after-force work publishes closed windows: every close journaled so far must be forced by then
             JournalWriter writer = new JournalWriter(journal, force, new EngineMetrics(new SimpleMeterRegistry()), 1 << 10,
                     () -> {
-                        if (forced.get() < closesAppended.get()) {
-                            violations.add("windows published with " + closesAppended.get() + " closes and " + forced.get() + " forces");
+                        if (closesForced.get() < closesAppended.get()) {
+                            violations.add("windows published with " + closesAppended.get() + " closes, "
+                                    + closesForced.get() + " of them forced");
                         }
                     }, () -> { }, (t, e) -> { });
             writer.start();
             EntryCodec codec = new EntryCodec();
             CountDownLatch done = new CountDownLatch(30);
+            CountDownLatch queued = new CountDownLatch(oneGroup ? 1 : 0);
             for (int i = 1; i <= 30; i++) {
                 boolean close = i % 10 == 0;
+                boolean first = i == 1;
                 long sequence = i;
                 writer.offer(new JournalWriter.Command() {
                     @Override
                     public void execute() {
+                        if (first) {
+                            await(queued);
+                        }
                         if (close) {
                             journal.append(codec.buffer(), codec.encodeClose(sequence, 0, JournalEntry.TRIGGER_ADMIN, null));
                             closesAppended.incrementAndGet();
@@ -168,14 +202,25 @@ class JournalWriterTest {
                         done.countDown();
                     }
                 });
-                Thread.sleep(1); // a group of its own now and then
+                if (!oneGroup) {
+                    Thread.sleep(1); // a group of its own now and then
+                }
             }
+            queued.countDown();
             assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
             writer.close();
             assertThat(violations).isEmpty();
             assertThat(closesAppended.get()).isEqualTo(3);
-            // only groups with a close are forced in async (each close may share its group with payments)
-            assertThat(forced.get()).isBetween(1, 3);
+            return forced.get();
+        }
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 

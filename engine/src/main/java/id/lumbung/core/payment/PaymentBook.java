@@ -352,7 +352,8 @@ public final class PaymentBook {
      *
      * @param changes the changes journaled, in journal order
      * @param refusal why the files cannot apply (names file, line and field), or null
-     * @param journalUnavailable true when the journal takes no writes (disk reserve): retry later
+     * @param journalUnavailable true when the journal takes no writes (disk reserve, or no room
+     *     allocated past its end): retry later
      */
     public record ReferenceUpdate(List<JournaledReference.Change> changes, String refusal, boolean journalUnavailable) {
     }
@@ -374,7 +375,7 @@ public final class PaymentBook {
         } catch (id.lumbung.core.reference.ReferenceDataException e) {
             return new ReferenceUpdate(List.of(), e.getMessage(), false);
         }
-        if (!edits.isEmpty() && !writable) {
+        if (!edits.isEmpty() && !appendable()) {
             return new ReferenceUpdate(List.of(), null, true);
         }
         List<JournaledReference.Change> changes = journal(edits, false);
@@ -623,6 +624,17 @@ public final class PaymentBook {
 
     /** @param now the clock's millis when the request reached the writer: the acceptance time */
     private void post(PaymentDraft d, Terminal terminal, long hash, long now, PostResult out) {
+        // the terminal as journaled at this position: the request was authenticated on an event loop
+        // against the reference published before it, and a reload may have blocked or removed it since
+        Terminal current = reference.terminal(terminal.index());
+        if (reference.terminal(current.terminalId()) != current) {
+            out.refused(PostOutcome.Result.UNAUTHENTICATED);
+            return;
+        }
+        if (current.blocked()) {
+            out.refused(PostOutcome.Result.TERMINAL_BLOCKED);
+            return;
+        }
         d.terminalId(terminal.terminalId()); // the terminal's own String: the encoder and answers share it
         long known = find(hash, d.terminalId(), d.txnIdChars(), d.txnIdLength());
         if (known != 0) {
@@ -645,7 +657,7 @@ public final class PaymentBook {
             return;
         }
         // the terminal's trader as journaled at this position: an event loop may hold an older table
-        Trader trader = reference.trader(reference.terminal(terminal.index()).traderIndex());
+        Trader trader = reference.trader(current.traderIndex());
         Coop coop = reference.coop(trader.coopIndex());
         long sequence = nextSequence();
         long index = append(codec.encodePayment(sequence, now, d, trader.traderId(), coop.coopId()));

@@ -19,6 +19,13 @@ public record PostOutcome(Result result, PaymentView payment) {
         /** Same key, different content. */
         IDEMPOTENCY_CONFLICT,
         /** The journal cannot take writes now (disk reserve reached, not writable, queue full); retry later. */
-        JOURNAL_UNAVAILABLE
+        JOURNAL_UNAVAILABLE,
+        /**
+         * The terminal is blocked in the reference in effect at the post's journal position (a reload
+         * journaled after the request was authenticated against the reference before it).
+         */
+        TERMINAL_BLOCKED,
+        /** The terminal is removed from the reference in effect at the post's journal position: refused as unknown. */
+        UNAUTHENTICATED
     }
 }

@@ -146,23 +146,40 @@ public final class SftpServer implements AutoCloseable {
     }
 
     /**
-     * Puts reloaded keys in effect at once for every new sign-in (sessions already open stay
-     * open); nothing changes when one of them cannot be decoded.
-     *
-     * @throws IllegalStateException naming the cooperative whose key MINA cannot decode
+     * Puts reloaded keys, decoded by {@link #checkKeys}, in effect at once for every new sign-in
+     * (sessions already open stay open).
      */
-    public void credentials(DeliveryCredentials reloaded) {
-        keysByCoop = decodeKeys(reloaded);
+    public void credentials(Keys reloaded) {
+        keysByCoop = reloaded.byCoop;
     }
 
     /**
-     * Checks that every key of {@code credentials} can be decoded, as a reload does before it
-     * changes anything.
+     * Each cooperative's public keys as MINA decoded them from a {@link DeliveryCredentials}: a
+     * reload decodes them once, off the event loop, where it checks them, and puts these in effect.
+     */
+    public static final class Keys {
+        private final Map<String, List<PublicKey>> byCoop;
+
+        private Keys(Map<String, List<PublicKey>> byCoop) {
+            this.byCoop = byCoop;
+        }
+    }
+
+    /** Key lines decoded, every server together (a reload's count shows it decodes each key once). */
+    private static final java.util.concurrent.atomic.AtomicLong KEY_LINES_DECODED = new java.util.concurrent.atomic.AtomicLong();
+
+    /** Key lines decoded so far by every server in this JVM. */
+    public static long keyLinesDecoded() {
+        return KEY_LINES_DECODED.get();
+    }
+
+    /**
+     * Decodes every key of {@code credentials}, as a reload does before it changes anything.
      *
      * @throws IllegalStateException naming the cooperative whose key MINA cannot decode
      */
-    public static void checkKeys(DeliveryCredentials credentials) {
-        decodeKeys(credentials);
+    public static Keys checkKeys(DeliveryCredentials credentials) {
+        return new Keys(decodeKeys(credentials));
     }
 
     /**
@@ -219,6 +236,7 @@ public final class SftpServer implements AutoCloseable {
             List<PublicKey> keys = new ArrayList<>();
             List<String> lines = credentials.sshKeys(coopId);
             for (int i = 0; i < lines.size(); i++) {
+                KEY_LINES_DECODED.incrementAndGet();
                 try {
                     keys.add(AuthorizedKeyEntry.parseAuthorizedKeyEntry(lines.get(i))
                             .resolvePublicKey(null, PublicKeyEntryResolver.FAILING));

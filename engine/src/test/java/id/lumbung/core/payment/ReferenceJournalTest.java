@@ -138,4 +138,110 @@ class ReferenceJournalTest {
             assertThat(o.payment().traderId()).isEqualTo("BRH-003");
         }
     }
+
+    /** The journal with its room guard in the test's hands: a real journal whose {@link #hasRoom} the test can turn off. */
+    static final class RoomSwitch implements id.lumbung.core.journal.JournalPort {
+        private final Journal journal;
+        boolean room = true;
+
+        RoomSwitch(Journal journal) {
+            this.journal = journal;
+        }
+
+        @Override
+        public long append(byte[] bytes, int length) {
+            return journal.append(bytes, length);
+        }
+
+        @Override
+        public int read(long index, byte[] into) {
+            return journal.read(index, into);
+        }
+
+        @Override
+        public boolean hasRoom() {
+            return room && journal.hasRoom();
+        }
+
+        @Override
+        public void readFromStart(java.util.function.Consumer<JournalEntry> handler, java.util.function.BooleanSupplier keepGoing) {
+            journal.readFromStart(handler, keepGoing);
+        }
+    }
+
+    /**
+     * A reload meets the same room guard as a post, void or close: with no room allocated past the
+     * journal's end (disk full), its changes are refused as journal unavailable and nothing is
+     * appended or applied, though the journal is still writable.
+     */
+    @Test
+    void aReferenceChangeIsRefusedWhenTheJournalHasNoRoom(@TempDir Path dir) throws Exception {
+        ReferenceData demo = demoWith(dir.resolve("a"), "traders.csv", ",", ",");
+        ReferenceData reg = demoWith(dir.resolve("b"), "traders.csv", "BRH-001,KSP-BERINGHARJO,Warung Bu Sri,UMI",
+                "BRH-001,KSP-BERINGHARJO,Warung Bu Sri,REG");
+        try (Journal journal = new Journal(dir.resolve("journal"), Durability.ASYNC)) {
+            RoomSwitch port = new RoomSwitch(journal);
+            PaymentBook book = new PaymentBook(new JournaledReference(), demo, clock, port, windows::add, Long.MAX_VALUE,
+                    1_000_000);
+            assertThat(book.applyReference(demo, PLANS).changes()).hasSize(38);
+            long before = book.lastSequence();
+
+            port.room = false;
+            assertThat(book.writable()).isTrue();
+            assertThat(book.post(request("T0000001", "p1", 10_000), book.reference().terminal("T0000001")).result())
+                    .as("the post's refusal, for comparison").isEqualTo(PostOutcome.Result.JOURNAL_UNAVAILABLE);
+            PaymentBook.ReferenceUpdate refused = book.applyReference(reg, PLANS);
+            assertThat(refused.journalUnavailable()).isTrue();
+            assertThat(refused.changes()).isEmpty();
+            assertThat(book.lastSequence()).isEqualTo(before);
+            assertThat(book.reference().trader("BRH-001").feePlan()).isEqualTo("UMI");
+
+            port.room = true;
+            PaymentBook.ReferenceUpdate applied = book.applyReference(reg, PLANS);
+            assertThat(applied.journalUnavailable()).isFalse();
+            assertThat(applied.changes()).hasSize(1);
+            assertThat(book.reference().trader("BRH-001").feePlan()).isEqualTo("REG");
+        }
+    }
+
+    /**
+     * A post in flight across a reload: the request was checked against the reference published
+     * before the reload (its {@link id.lumbung.core.reference.Terminal} comes from there), and the
+     * book, which applies the reload in journal order first, refuses it: a blocked terminal as
+     * blocked, a removed one as unknown. Nothing is journaled for either.
+     */
+    @Test
+    void aPostCheckedBeforeAReloadThatBlocksOrRemovesItsTerminalIsRefused(@TempDir Path dir) throws Exception {
+        ReferenceData demo = demoWith(dir.resolve("a"), "traders.csv", ",", ",");
+        String t2 = "T0000002,BRH-001,f62799079ae07c4e646365fd983a27f4433449c52a6bbd80ac2ad91ee73e20f5,";
+        ReferenceData blocked = demoWith(dir.resolve("b"), "terminals.csv", t2 + "ACTIVE,", t2 + "BLOCKED,");
+        ReferenceData removed = demoWith(dir.resolve("c"), "terminals.csv", t2 + "ACTIVE,\n", "");
+        try (Journal journal = new Journal(dir.resolve("journal"), Durability.ASYNC)) {
+            PaymentBook book = book(new JournaledReference(), demo, journal);
+            book.applyReference(demo, PLANS);
+            id.lumbung.core.reference.Terminal checked = book.reference().terminal("T0000002");
+            assertThat(book.post(request("T0000002", "b0", 10_000), checked).result()).isEqualTo(PostOutcome.Result.ACCEPTED);
+
+            assertThat(book.applyReference(blocked, PLANS).changes()).extracting(JournaledReference.Change::to)
+                    .containsExactly("trader_id=BRH-001 status=BLOCKED");
+            long before = book.lastSequence();
+            assertThat(book.post(request("T0000002", "b1", 10_000), checked).result())
+                    .isEqualTo(PostOutcome.Result.TERMINAL_BLOCKED);
+            assertThat(book.postAll(List.of(request("T0000002", "b2", 10_000)), checked))
+                    .extracting(PostOutcome::result).containsExactly(PostOutcome.Result.TERMINAL_BLOCKED);
+            assertThat(book.lastSequence()).isEqualTo(before);
+            assertThat(book.post(request("T0000001", "a1", 10_000), book.reference().terminal("T0000001")).result())
+                    .as("another terminal of the same trader").isEqualTo(PostOutcome.Result.ACCEPTED);
+
+            book.close(-1, JournalEntry.TRIGGER_ADMIN);
+            assertThat(book.applyReference(demo, PLANS).changes()).hasSize(1);
+            checked = book.reference().terminal("T0000002");
+            assertThat(book.applyReference(removed, PLANS).changes()).extracting(JournaledReference.Change::to)
+                    .containsExactly("(removed)");
+            before = book.lastSequence();
+            assertThat(book.post(request("T0000002", "r1", 10_000), checked).result())
+                    .isEqualTo(PostOutcome.Result.UNAUTHENTICATED);
+            assertThat(book.lastSequence()).isEqualTo(before);
+        }
+    }
 }
