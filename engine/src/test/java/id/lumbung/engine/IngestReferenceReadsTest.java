@@ -36,7 +36,7 @@ class IngestReferenceReadsTest {
     private static HttpIngest ingest(Engine engine, java.util.function.Supplier<ReferenceData> reference) {
         ReferenceData now = engine.reference();
         IngestContext ctx = new IngestContext(EngineConfig.of(Map.of(EngineConfig.HTTP_HOST_PROP_NAME, "127.0.0.1")),
-                reference, engine.service(), engine.settlement(), engine.ledger(),
+                reference, engine.service(), engine.service(), engine.settlement(), engine.ledger(),
                 new RateLimiter(now.terminalCount(), 1_000, 1_000), engine.metrics(), engine.clock());
         return new HttpIngest(ctx, 0);
     }
