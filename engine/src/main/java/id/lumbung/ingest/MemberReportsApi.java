@@ -2,7 +2,6 @@ package id.lumbung.ingest;
 
 import id.lumbung.core.obligation.Checked;
 import id.lumbung.core.obligation.JakartaDates;
-import id.lumbung.core.obligation.Obligation;
 import id.lumbung.core.obligation.ObligationView;
 import id.lumbung.core.obligation.Shu;
 import id.lumbung.core.obligation.Statement;
@@ -167,7 +166,7 @@ final class MemberReportsApi {
             if (i > 0) {
                 sb.append(',');
             }
-            obligation(sb, s.obligations().get(i));
+            ObligationApi.view(sb, s.obligations().get(i));
         }
         return sb.append("]}").toString();
     }
@@ -177,22 +176,6 @@ final class MemberReportsApi {
         sb.append("\"payments\":").append(payments).append(",\"gross\":").append(gross).append(",\"fee\":").append(fee)
                 .append(",\"net\":").append(net).append(",\"retribusi\":").append(retribusi).append(",\"angsuran\":")
                 .append(angsuran).append(",\"simpananWajib\":").append(simpananWajib).append(",\"payout\":").append(payout);
-    }
-
-    /** An obligation as {@code GET .../obligations} lists it. */
-    static void obligation(StringBuilder sb, ObligationView v) {
-        Obligation o = v.obligation();
-        sb.append("{\"obligationId\":\"").append(o.obligationId()).append("\",\"traderId\":\"").append(o.traderId())
-                .append("\",\"kind\":\"").append(o.kind().name()).append("\",\"dailyAmount\":").append(o.dailyAmountRupiah())
-                .append(",\"startDate\":\"").append(o.startDate()).append('"');
-        if (o.endDate() != null) {
-            sb.append(",\"endDate\":\"").append(o.endDate()).append('"');
-        }
-        if (o.totalRupiah() != null) {
-            sb.append(",\"total\":").append(o.totalRupiah());
-        }
-        sb.append(",\"accrued\":").append(v.accruedRupiah()).append(",\"deducted\":").append(v.deductedRupiah())
-                .append(",\"due\":").append(v.dueRupiah()).append('}');
     }
 
     static String json(Shu.Result r) {

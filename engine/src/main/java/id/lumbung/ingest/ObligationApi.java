@@ -225,7 +225,8 @@ final class ObligationApi {
         throw new FieldError("'" + field + "' must be a whole number of rupiah written as a JSON integer");
     }
 
-    private static void view(StringBuilder sb, ObligationView v) {
+    /** An obligation as {@code GET .../obligations} and a member statement list it. */
+    static void view(StringBuilder sb, ObligationView v) {
         terms(sb, v.obligation());
         sb.append(",\"accrued\":").append(v.accruedRupiah()).append(",\"deducted\":").append(v.deductedRupiah())
                 .append(",\"due\":").append(v.dueRupiah()).append('}');
