@@ -20,7 +20,7 @@ public final class PayoutsCsv {
     public static final String HEADER = "trader_id,net,retribusi,angsuran,simpanan_wajib,payout";
     public static final String TOTAL = "TOTAL";
     /** Trader ids are {@code [A-Za-z0-9-]}: minimal quoting never quotes. */
-    private static final CSVFormat FORMAT = CSVFormat.DEFAULT.builder().setRecordSeparator('\n').get();
+    private static final CSVFormat FORMAT = SettlementCsv.FORMAT;
     /** Size estimate of one line: a 32-character id and five 12-digit numbers would be 98 bytes; most are shorter. */
     private static final int LINE_CHARS = 64;
 

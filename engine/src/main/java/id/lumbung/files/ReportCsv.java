@@ -13,7 +13,7 @@ import org.apache.commons.csv.CSVPrinter;
  * (ids, timestamps and plain integers never do).
  */
 public final class ReportCsv {
-    private static final CSVFormat FORMAT = CSVFormat.DEFAULT.builder().setRecordSeparator('\n').get();
+    private static final CSVFormat FORMAT = SettlementCsv.FORMAT;
     /** Size estimate of one line: an id, a timestamp and eight numbers. */
     private static final int LINE_CHARS = 120;
 

@@ -30,7 +30,8 @@ import org.apache.commons.csv.QuoteMode;
 public final class SettlementCsv {
 
     /**
-     * The format of every CSV file settlement writes (batch files and ledger postings): comma,
+     * The format of every CSV file the engine writes (batch files, payouts, ledger postings, member
+     * reports, generated reference files): comma,
      * {@code \n} after every record, the last included, and a field quoted only when it must be
      * (a comma, quote or line break in it, or a leading or trailing space); UTF-8 is the writer's.
      */

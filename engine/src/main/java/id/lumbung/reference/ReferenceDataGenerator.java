@@ -2,6 +2,7 @@ package id.lumbung.reference;
 
 import id.lumbung.core.digest.Sha256;
 import id.lumbung.core.reference.ReferenceData;
+import id.lumbung.files.SettlementCsv;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
@@ -15,7 +16,6 @@ import java.util.List;
 import java.util.Random;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
-import org.apache.commons.csv.QuoteMode;
 
 /**
  * Writes a valid reference data set of any size for load tests and benchmarks. Output is a pure
@@ -29,15 +29,8 @@ public final class ReferenceDataGenerator {
     /** The fee plans written; the loader must be given a set that contains them. */
     public static final List<String> FEE_PLANS = List.of("UMI", "REG", "GOV");
 
-    /**
-     * Comma, {@code \n} after every record, quotes only where a value needs them (none of the
-     * generated values does): the files a spreadsheet export would give, read back by
-     * {@link CsvTable}.
-     */
-    private static final CSVFormat FORMAT = CSVFormat.DEFAULT.builder()
-            .setRecordSeparator('\n')
-            .setQuoteMode(QuoteMode.MINIMAL)
-            .get();
+    /** The engine's one CSV format ({@link SettlementCsv#FORMAT}): a spreadsheet export's, read back by {@link CsvTable}. */
+    private static final CSVFormat FORMAT = SettlementCsv.FORMAT;
 
     /** 64 KiB writes: the 1-million-terminal file (about 100 MB) in about 1,500 writes. */
     private static final int WRITE_BUFFER_CHARS = 64 * 1024;
