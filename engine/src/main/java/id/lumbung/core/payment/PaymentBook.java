@@ -626,6 +626,11 @@ public final class PaymentBook {
     private void post(PaymentDraft d, Terminal terminal, long hash, long now, PostResult out) {
         // the terminal as journaled at this position: the request was authenticated on an event loop
         // against the reference published before it, and a reload may have blocked or removed it since
+        if (terminal.index() >= reference.terminalCount()) {
+            // registered in the files but not journaled yet: the reference waits for room in the journal
+            out.refused(PostOutcome.Result.JOURNAL_UNAVAILABLE);
+            return;
+        }
         Terminal current = reference.terminal(terminal.index());
         if (reference.terminal(current.terminalId()) != current) {
             out.refused(PostOutcome.Result.UNAUTHENTICATED);
