@@ -5,6 +5,7 @@ import id.lumbung.core.reference.Trader;
 import id.lumbung.core.settlement.BatchRecord;
 import id.lumbung.web.CoopFiles;
 import id.lumbung.web.HeadAnswers;
+import id.lumbung.web.HeaderValues;
 import id.lumbung.web.Problem;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
@@ -48,7 +49,7 @@ final class CoopApi {
         boolean write = writes(req.method(), path);
         int limit = ctx.config().bodyBytesMax;
         String declared = req.getHeader("Content-Length");
-        if (write && declared != null && declaredOver(declared, limit)) {
+        if (write && declared != null && HeaderValues.declaredOver(declared, limit)) {
             problem(req, Problem.BODY_TOO_LARGE, "body larger than " + limit + " bytes");
             return;
         }
@@ -87,16 +88,6 @@ final class CoopApi {
         }
     }
 
-    private static boolean declaredOver(String declared, int limit) {
-        if (declared.length() > 12) {
-            return true;
-        }
-        try {
-            return Long.parseLong(declared.trim()) > limit;
-        } catch (NumberFormatException e) {
-            return false;
-        }
-    }
 
     /** Reads the body up to {@code limit} bytes, then hands it on; a longer one is answered 413. */
     private static void readBody(HttpServerRequest req, int limit, java.util.function.Consumer<byte[]> then) {

@@ -9,6 +9,7 @@ import id.lumbung.core.payment.VoidOutcome;
 import id.lumbung.core.reference.ReferenceData;
 import id.lumbung.core.reference.Terminal;
 import id.lumbung.web.HeadAnswers;
+import id.lumbung.web.HeaderValues;
 import id.lumbung.web.HttpProtocol;
 import id.lumbung.web.Problem;
 import id.lumbung.writer.PostLane;
@@ -125,7 +126,7 @@ public final class HttpIngest extends VerticleBase {
         }
         int limit = route == Route.BATCH ? ctx.config().batchBodyBytesMax : ctx.config().bodyBytesMax;
         String declared = req.getHeader("Content-Length");
-        if (declared != null && declaredTooLarge(declared, limit)) {
+        if (declared != null && HeaderValues.declaredOver(declared, limit)) {
             tooLarge(req, t0, limit);
             return;
         }
@@ -191,16 +192,6 @@ public final class HttpIngest extends VerticleBase {
         return null;
     }
 
-    private static boolean declaredTooLarge(String declared, int limit) {
-        if (declared.length() > 12) {
-            return true;
-        }
-        try {
-            return Long.parseLong(declared.trim()) > limit;
-        } catch (NumberFormatException e) {
-            return false;
-        }
-    }
 
     private void tooLarge(HttpServerRequest req, long t0, int limit) {
         ctx.metrics().payment("rejected", Problem.BODY_TOO_LARGE.name());

@@ -11,6 +11,7 @@ import id.lumbung.core.reference.Trader;
 import id.lumbung.core.settlement.MemberReports;
 import id.lumbung.files.ReportCsv;
 import id.lumbung.web.HeadAnswers;
+import id.lumbung.web.HeaderValues;
 import id.lumbung.web.Problem;
 import id.lumbung.web.ReportQuery;
 import io.vertx.core.Vertx;
@@ -111,11 +112,10 @@ final class MemberReportsApi {
         }
         double csv = 0;
         double json = 0;
-        String[] ranges = accept.split(",", RANGES_MAX + 1);
-        for (int i = 0; i < Math.min(ranges.length, RANGES_MAX); i++) {
-            String[] parts = ranges[i].split(";");
+        for (String range : HeaderValues.ranges(accept)) {
+            String[] parts = range.split(";");
             String type = parts[0].trim().toLowerCase(Locale.ROOT);
-            double q = weight(parts);
+            double q = HeaderValues.weight(parts);
             if (type.equals("text/csv")) {
                 csv = Math.max(csv, q);
             } else if (type.equals("application/json")) {
@@ -123,24 +123,6 @@ final class MemberReportsApi {
             }
         }
         return csv > 0 && csv >= json;
-    }
-
-    /** A client lists a handful of media ranges; more than this are not read. */
-    private static final int RANGES_MAX = 32;
-
-    private static double weight(String[] parts) {
-        for (int j = 1; j < parts.length; j++) {
-            String p = parts[j].trim();
-            if (p.startsWith("q=")) {
-                try {
-                    double q = Double.parseDouble(p.substring(2));
-                    return q >= 0 && q <= 1 ? q : 0;
-                } catch (NumberFormatException e) {
-                    return 0;
-                }
-            }
-        }
-        return 1;
     }
 
     static String json(Statement s) {

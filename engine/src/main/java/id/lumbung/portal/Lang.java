@@ -1,5 +1,7 @@
 package id.lumbung.portal;
 
+import id.lumbung.web.HeaderValues;
+
 /**
  * The portal's languages. Chosen by {@code ?lang=id|en}, then by the language cookie an earlier
  * {@code ?lang=} set, then by {@code Accept-Language} (the highest-weighted of Indonesian, whose old
@@ -50,14 +52,13 @@ enum Lang {
         }
         Lang best = null;
         double bestQ = 0;
-        String[] ranges = header.split(",", ACCEPT_LANGUAGE_RANGES_MAX + 1);
-        for (int i = 0; i < Math.min(ranges.length, ACCEPT_LANGUAGE_RANGES_MAX); i++) {
-            String[] parts = ranges[i].split(";");
+        for (String range : HeaderValues.ranges(header)) {
+            String[] parts = range.split(";");
             String tag = parts[0].trim().toLowerCase(java.util.Locale.ROOT);
             int dash = tag.indexOf('-');
             String primary = dash < 0 ? tag : tag.substring(0, dash);
             Lang l = primary.equals("id") || primary.equals("in") ? ID : primary.equals("en") ? EN : null;
-            double q = weight(parts);
+            double q = HeaderValues.weight(parts);
             if (l != null && q > bestQ) {
                 best = l;
                 bestQ = q;
@@ -66,23 +67,6 @@ enum Lang {
         return best;
     }
 
-    /** A header from a browser lists a handful of ranges; more than this are not read. */
-    private static final int ACCEPT_LANGUAGE_RANGES_MAX = 32;
-
-    private static double weight(String[] parts) {
-        for (int j = 1; j < parts.length; j++) {
-            String p = parts[j].trim();
-            if (p.startsWith("q=")) {
-                try {
-                    double q = Double.parseDouble(p.substring(2));
-                    return q >= 0 && q <= 1 ? q : 0;
-                } catch (NumberFormatException e) {
-                    return 0;
-                }
-            }
-        }
-        return 1;
-    }
 
     /** Whole rupiah with this language's thousands separator: {@code Rp 1.234.567} or {@code Rp 1,234,567}. */
     String rupiah(long amountRupiah) {
