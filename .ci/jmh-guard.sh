@@ -34,7 +34,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# benchmark (under id.lumbung.bench., or id.lumbung. for payment.* and gateway.*) metric limit kind
+# benchmark (under id.lumbung.bench., or id.lumbung. for core.* and gateway.*) metric limit kind
 limits=$(cat <<'EOF'
 EntryCodecBenchmark.encodePayment             gc.alloc.rate.norm                   0.5     zero
 EntryCodecBenchmark.decodeForReplay           gc.alloc.rate.norm                   0.5     zero
@@ -50,9 +50,9 @@ TerminalAuthBenchmark.verifyDuringKeyChangeover gc.alloc.rate.norm              
 PaymentJsonDecoderBenchmark.decodeOne         gc.alloc.rate.norm                   0.5     zero
 PaymentJsonDecoderBenchmark.decodeBatch100    gc.alloc.rate.norm                   0.5     zero
 PaymentJsonDecoderBenchmark.decodeOneToDraft   gc.alloc.rate.norm                   0.5     zero
-payment.KeyTableBenchmark.probeKnownKey       gc.alloc.rate.norm                   0.5     zero
-payment.KeyTableBenchmark.probeUnknownKey     gc.alloc.rate.norm                   0.5     zero
-payment.KeyTableBenchmark.insertReplacingKey  gc.alloc.rate.norm                   0.5     zero
+core.payment.KeyTableBenchmark.probeKnownKey       gc.alloc.rate.norm                   0.5     zero
+core.payment.KeyTableBenchmark.probeUnknownKey     gc.alloc.rate.norm                   0.5     zero
+core.payment.KeyTableBenchmark.insertReplacingKey  gc.alloc.rate.norm                   0.5     zero
 PostLaneBenchmark.postKnownKey                postGarbageBytes/posts               0.5     zero
 PostLaneBenchmark.postNewKey                  postGarbageBytes/posts               0.5     zero
 PostLaneBenchmark.postNewBatch100             postGarbageBytes/posts               0.5     zero
@@ -76,7 +76,7 @@ else
     fi
     regexes=()
     while read -r name _; do
-        [[ "$name" == payment.* || "$name" == gateway.* ]] && package="" || package="bench\\."
+        [[ "$name" == core.* || "$name" == gateway.* ]] && package="" || package="bench\\."
         [[ -n "$name" ]] && regexes+=("^id\\.lumbung\\.${package}${name//./\\.}\$")
     done <<< "$limits"
     echo "jmh-guard: running ${#regexes[@]} benchmarks (-f 1 -wi 3 -w 1s -i 3 -r 1s -prof gc), log in $log"
