@@ -1,7 +1,6 @@
 package id.lumbung.gateway;
 
 import id.lumbung.core.payment.PaymentView;
-import id.lumbung.core.payment.PostOutcome;
 import id.lumbung.core.payment.PostResult;
 import id.lumbung.core.payment.VoidOutcome;
 import id.lumbung.writer.PostLane;

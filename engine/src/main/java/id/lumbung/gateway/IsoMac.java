@@ -1,10 +1,7 @@
 package id.lumbung.gateway;
 
 import id.lumbung.core.digest.HmacSha256;
-import id.lumbung.core.digest.Sha256;
 import id.lumbung.core.reference.Terminal;
-import java.security.DigestException;
-import java.security.MessageDigest;
 
 /**
  * Field 64 (DESIGN.md, "Security defaults"): the first 8 bytes of HMAC-SHA256(terminal key, the

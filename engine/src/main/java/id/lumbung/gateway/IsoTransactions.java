@@ -1,10 +1,8 @@
 package id.lumbung.gateway;
 
 import id.lumbung.config.IsoMacMode;
-import id.lumbung.core.journal.PaymentRequest;
 import id.lumbung.core.payment.PaymentRules;
 import id.lumbung.core.payment.PaymentView;
-import id.lumbung.core.payment.PostOutcome;
 import id.lumbung.core.payment.PostResult;
 import id.lumbung.core.payment.VoidOutcome;
 import id.lumbung.core.reference.Terminal;

@@ -5,7 +5,6 @@ import id.lumbung.core.journal.PaymentRequest;
 import id.lumbung.core.payment.PaymentIds;
 import id.lumbung.core.payment.PaymentView;
 import id.lumbung.core.payment.PostResult;
-import id.lumbung.core.payment.VoidOutcome;
 import id.lumbung.core.reference.ReferenceData;
 import id.lumbung.core.reference.Terminal;
 import id.lumbung.web.HeadAnswers;

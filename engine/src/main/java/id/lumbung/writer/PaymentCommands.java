@@ -1,8 +1,6 @@
 package id.lumbung.writer;
 
-import id.lumbung.core.journal.PaymentRequest;
 import id.lumbung.core.payment.PaymentView;
-import id.lumbung.core.payment.PostOutcome;
 import id.lumbung.core.payment.VoidOutcome;
 import id.lumbung.core.reference.Terminal;
 import io.vertx.core.Context;

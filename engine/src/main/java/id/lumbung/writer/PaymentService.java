@@ -1,10 +1,8 @@
 package id.lumbung.writer;
 
-import id.lumbung.core.journal.PaymentRequest;
 import id.lumbung.core.payment.PaymentBook;
 import id.lumbung.core.payment.PaymentIds;
 import id.lumbung.core.payment.PaymentView;
-import id.lumbung.core.payment.PostOutcome;
 import id.lumbung.core.payment.VoidOutcome;
 import id.lumbung.core.reference.Terminal;
 import io.vertx.core.Context;
