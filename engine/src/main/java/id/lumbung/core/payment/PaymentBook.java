@@ -577,7 +577,30 @@ public final class PaymentBook {
 
     /** Posts one payment; the outcome is written into {@code out}. Allocates nothing on the new-payment path. */
     public void post(PaymentDraft d, Terminal terminal, PostResult out) {
+        PostOutcome.Result refusal = terminalRefusal(terminal);
+        if (refusal != null) {
+            out.refused(refusal);
+            return;
+        }
         post(d, terminal, RetainedPayments.keyHash(terminal.terminalId(), d.txnIdChars(), d.txnIdLength()), clock.millis(), out);
+    }
+
+    /**
+     * Why every payment of {@code terminal} is refused at this journal position, or null. The
+     * request was authenticated on an event loop against the reference published before it; a
+     * reload journaled since may have blocked or removed the terminal, and a reference waiting for
+     * room in the journal may not hold it yet. Posts do not change the reference, so a batch is
+     * checked once.
+     */
+    private PostOutcome.Result terminalRefusal(Terminal terminal) {
+        if (terminal.index() >= reference.terminalCount()) {
+            return PostOutcome.Result.JOURNAL_UNAVAILABLE; // registered in the files, not journaled yet
+        }
+        Terminal current = reference.terminal(terminal.index());
+        if (reference.terminal(current.terminalId()) != current) {
+            return PostOutcome.Result.UNAUTHENTICATED;
+        }
+        return current.blocked() ? PostOutcome.Result.TERMINAL_BLOCKED : null;
     }
 
     /**
@@ -587,6 +610,13 @@ public final class PaymentBook {
      * clock read per payment was 2.8% of the writer's profile samples under batch load).
      */
     public void postAll(PaymentDraft[] drafts, int n, Terminal terminal, PostResult[] out) {
+        PostOutcome.Result refusal = terminalRefusal(terminal);
+        if (refusal != null) {
+            for (int i = 0; i < n; i++) {
+                out[i].refused(refusal);
+            }
+            return;
+        }
         if (batchHashes.length < n) {
             batchHashes = new long[Math.max(n, batchHashes.length * 2)];
         }
@@ -622,24 +652,12 @@ public final class PaymentBook {
         return out;
     }
 
-    /** @param now the clock's millis when the request reached the writer: the acceptance time */
+    /**
+     * @param terminal a terminal {@link #terminalRefusal} accepts
+     * @param now the clock's millis when the request reached the writer: the acceptance time
+     */
     private void post(PaymentDraft d, Terminal terminal, long hash, long now, PostResult out) {
-        // the terminal as journaled at this position: the request was authenticated on an event loop
-        // against the reference published before it, and a reload may have blocked or removed it since
-        if (terminal.index() >= reference.terminalCount()) {
-            // registered in the files but not journaled yet: the reference waits for room in the journal
-            out.refused(PostOutcome.Result.JOURNAL_UNAVAILABLE);
-            return;
-        }
         Terminal current = reference.terminal(terminal.index());
-        if (reference.terminal(current.terminalId()) != current) {
-            out.refused(PostOutcome.Result.UNAUTHENTICATED);
-            return;
-        }
-        if (current.blocked()) {
-            out.refused(PostOutcome.Result.TERMINAL_BLOCKED);
-            return;
-        }
         d.terminalId(terminal.terminalId()); // the terminal's own String: the encoder and answers share it
         long known = find(hash, d.terminalId(), d.txnIdChars(), d.txnIdLength());
         if (known != 0) {
