@@ -200,14 +200,25 @@ public final class ObligationBook {
      * {@code GET .../obligations}, the accounts and {@link #end} go by.
      */
     public ObligationSettling settle(LocalDate closeDate) {
+        long epochDay = closeEpochDay(closeDate);
+        settling = true;
+        return new ObligationSettling(this, epochDay);
+    }
+
+    /** A close that deducts nothing (no batch, or the writer's copy of the terms): {@link #settle} and its finish without a member. */
+    public void close(LocalDate closeDate) {
+        closed(closeEpochDay(closeDate));
+    }
+
+    /** The day a close on {@code closeDate} moves the last close to: never back. */
+    private long closeEpochDay(LocalDate closeDate) {
         if (settling) {
             throw new IllegalStateException("cooperative " + coopId + " is already settling");
         }
         if (!Obligation.inDateRange(closeDate)) {
             throw new IllegalArgumentException("close date out of range: " + closeDate);
         }
-        settling = true;
-        return new ObligationSettling(this, Math.max(closeDate.toEpochDay(), lastCloseEpochDay));
+        return Math.max(closeDate.toEpochDay(), lastCloseEpochDay);
     }
 
     /** The member's obligations in priority order; never null. */

@@ -59,7 +59,7 @@ public final class ObligationBooks {
     public void closed(String coopId, LocalDate closeDate) {
         ObligationBook book = book(coopId);
         synchronized (book) {
-            book.settle(closeDate).finish();
+            book.close(closeDate);
         }
     }
 

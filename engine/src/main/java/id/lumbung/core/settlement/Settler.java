@@ -235,12 +235,10 @@ public final class Settler {
         ObligationBook book = obligations.book(coopId);
         synchronized (book) {
             ObligationSettling settling = book.settle(closeDate);
-            List<PayoutLine> lines = new ArrayList<>(members.size());
             for (MemberTotals m : members) {
-                lines.add(settling.member(m.traderId(), m.netRupiah()));
+                settling.member(m.traderId(), m.netRupiah());
             }
-            settling.finish();
-            return lines;
+            return settling.finish().lines();
         }
     }
 
