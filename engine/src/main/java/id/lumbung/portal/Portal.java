@@ -191,19 +191,38 @@ public final class Portal {
         } else if (page == Page.OBLIGATIONS) {
             String traderId = param(req, "traderId");
             obligationsPage(req, 200, lang, coop, traderId, null, false);
+        } else if (page == Page.MEMBERS) {
+            // each member's dues read the obligation books, which a close holds: never on an event loop
+            String q = req.getParam("q");
+            onWorker(req, lang, () -> MembersPage.main(lang, coop.index(), reference.tradersOf(coop.index()), ledger,
+                    traderId -> settlement.dues(coop.index(), traderId), q), main -> html(req, 200,
+                    Layout.page(lang, coop, page, page.path, page.label.in(lang), main)));
         } else {
-            html(req, 200, Layout.page(lang, coop, page, page.path, page.label.in(lang), main(page, lang, coop, reference, req)));
+            html(req, 200, Layout.page(lang, coop, page, page.path, page.label.in(lang), main(page, lang, coop, req)));
         }
     }
 
-    private String main(Page page, Lang lang, Coop coop, ReferenceData reference, HttpServerRequest req) {
+    /**
+     * Builds what a page shows on a worker thread (it reads what a close holds, or sums a year of
+     * batches) and answers on this loop; a failure is the page that says the report failed.
+     */
+    private <T> void onWorker(HttpServerRequest req, Lang lang, java.util.concurrent.Callable<T> build,
+            java.util.function.Consumer<T> answer) {
+        vertx.executeBlocking(build, false).onComplete(ar -> {
+            if (ar.failed()) {
+                failed(req, lang, ar.cause());
+            } else {
+                answer.accept(ar.result());
+            }
+        });
+    }
+
+    private String main(Page page, Lang lang, Coop coop, HttpServerRequest req) {
         return switch (page) {
             case BATCHES -> BatchesPage.main(lang, settlement.batchesOf(coop.index()), pageIndex(req.getParam("page")), zone);
             case CHART -> DailyChart.main(lang, DailyChart.of(settlement.batchesOf(coop.index()),
                     Instant.ofEpochMilli(clock.millis()).atZone(zone).toLocalDate(), zone));
-            case MEMBERS -> MembersPage.main(lang, coop.index(), reference.tradersOf(coop.index()), ledger,
-                    traderId -> settlement.dues(coop.index(), traderId), req.getParam("q"));
-            case OBLIGATIONS, STATEMENT, SHU -> throw new IllegalStateException(page + " is answered by its own handler");
+            case MEMBERS, OBLIGATIONS, STATEMENT, SHU -> throw new IllegalStateException(page + " is answered by its own handler");
         };
     }
 
@@ -250,20 +269,18 @@ public final class Portal {
         LocalDate f = period.value().from();
         LocalDate t = period.value().to();
         List<BatchRecord> batches = settlement.batchesOf(coop.index());
-        vertx.executeBlocking(() -> MemberReports.statement(batches, traderId, f, t, settlement.obligations(coop.index(), traderId)),
-                false).onComplete(ar -> {
-                    if (ar.failed()) {
-                        failed(req, lang, ar.cause());
-                    } else if (csv) {
+        onWorker(req, lang, () -> MemberReports.statement(batches, traderId, f, t, settlement.obligations(coop.index(), traderId)),
+                statement -> {
+                    if (csv) {
                         req.response().putHeader("Content-Type", "text/csv; charset=utf-8")
                                 .putHeader("Content-Disposition",
                                         "attachment; filename=\"statement-" + traderId + "-" + f + "-" + t + ".csv\"")
                                 .putHeader("Cache-Control", "no-store")
                                 .putHeader("X-Content-Type-Options", "nosniff");
-                        HeadAnswers.end(req, req.response(), Buffer.buffer(ReportCsv.render(ar.result().csvRows())));
+                        HeadAnswers.end(req, req.response(), Buffer.buffer(ReportCsv.render(statement.csvRows())));
                     } else {
                         html(req, 200, Layout.page(lang, coop, Page.STATEMENT, self, title,
-                                StatementPage.main(lang, traderId, trader, f, t, ar.result(), null, zone)));
+                                StatementPage.main(lang, traderId, trader, f, t, statement, null, zone)));
                     }
                 });
     }
@@ -349,8 +366,9 @@ public final class Portal {
     private void obligationsPage(HttpServerRequest req, int status, Lang lang, Coop coop, String traderId, String notice,
             boolean refused) {
         String self = Page.OBLIGATIONS.path + (traderId == null ? "" : "?traderId=" + urlEncoded(traderId));
-        html(req, status, Layout.page(lang, coop, Page.OBLIGATIONS, self, Text.OBLIGATIONS_TITLE.in(lang),
-                ObligationsPage.main(lang, traderId, settlement.obligations(coop.index(), traderId), notice, refused)));
+        onWorker(req, lang, () -> ObligationsPage.main(lang, traderId, settlement.obligations(coop.index(), traderId), notice,
+                refused), main -> html(req, status, Layout.page(lang, coop, Page.OBLIGATIONS, self,
+                Text.OBLIGATIONS_TITLE.in(lang), main)));
     }
 
     /** A report that could not be built: a broken invariant in the engine, logged; the page says only that it failed. */
