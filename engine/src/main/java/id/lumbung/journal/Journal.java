@@ -292,17 +292,12 @@ public final class Journal implements AutoCloseable, JournalPort {
      *
      * @throws JournalCorruptException as replay would, for the entries it reads
      */
-    public ReplayResult scan(EntryHandler handler, java.util.function.BooleanSupplier keepGoing) {
-        try (ExcerptTailer tailer = queue.createTailer()) {
-            // an upper bound short of Long.MAX_VALUE: a scan that ends early has not hidden the rest
-            return replay(tailer, 0, Long.MAX_VALUE - 1, new byte[readBuffer.length], handler, n -> { }, keepGoing, -1);
-        }
-    }
-
-    /** {@link #scan}, for the core: the same entries and checks. */
     @Override
     public void readFromStart(Consumer<JournalEntry> handler, java.util.function.BooleanSupplier keepGoing) {
-        scan(handler::accept, keepGoing);
+        try (ExcerptTailer tailer = queue.createTailer()) {
+            // an upper bound short of Long.MAX_VALUE: a scan that ends early has not hidden the rest
+            replay(tailer, 0, Long.MAX_VALUE - 1, new byte[readBuffer.length], handler::accept, n -> { }, keepGoing, -1);
+        }
     }
 
     /**
