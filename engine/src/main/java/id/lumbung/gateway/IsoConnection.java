@@ -3,7 +3,6 @@ package id.lumbung.gateway;
 import id.lumbung.writer.PostLane;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.net.NetSocket;
 import java.lang.System.Logger.Level;
 import java.lang.System.Logger;
@@ -55,12 +54,7 @@ final class IsoConnection implements IsoExchange.Link {
         this.context = context;
         this.transactions = transactions;
         this.metrics = metrics;
-        // the wake-up runs the lane's drain on this loop without allocating, as HttpIngest's does:
-        // runOnContext would wrap its handler in a new task per call (one per group commit)
-        ContextInternal loop = (ContextInternal) context;
-        Runnable drain = () -> lane().drain();
-        Runnable drainOnLoop = () -> loop.dispatch(drain);
-        this.lane = transactions.lane(() -> loop.executor().execute(drainOnLoop));
+        this.lane = transactions.lane(PostLane.wakeOn(context, () -> lane().drain()));
     }
 
     void start() {

@@ -21,7 +21,6 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
-import io.vertx.core.internal.ContextInternal;
 import java.time.Instant;
 
 /**
@@ -67,12 +66,7 @@ public final class HttpIngest extends VerticleBase {
         coopApi = new CoopApi(ctx, vertx);
         portal = new id.lumbung.portal.Portal(ctx.config(), ctx.referenceSource(), ctx.settlement(), ctx.ledger(),
                 ctx.obligations(), ctx.clock(), ctx.metrics().registry(), vertx);
-        // the wake-up runs drainLane on this loop without allocating: runOnContext wraps its handler
-        // in a new task per call (one per group, so per payment under light load); this task is made
-        // once and dispatched on the context as runOnContext would (Vert.x's internal API, 5.0.7)
-        ContextInternal loop = (ContextInternal) context;
-        Runnable drainOnLoop = () -> loop.dispatch(drainLane);
-        lane = ctx.commands().lane(new LaneAnswers(), () -> loop.executor().execute(drainOnLoop));
+        lane = ctx.commands().lane(new LaneAnswers(), PostLane.wakeOn(context, drainLane));
         HttpServerOptions options = id.lumbung.config.Tls.apply(HttpProtocol.options(), ctx.config())
                 .setHost(ctx.config().httpHost)
                 .setPort(port)
@@ -252,18 +246,8 @@ public final class HttpIngest extends VerticleBase {
         return ok ? terminal : null;
     }
 
-    private boolean jsonMediaType(HttpServerRequest req) {
-        String ct = req.getHeader("Content-Type");
-        if (ct == null) {
-            return false;
-        }
-        int semi = ct.indexOf(';');
-        String type = (semi < 0 ? ct : ct.substring(0, semi)).trim();
-        return type.equalsIgnoreCase("application/json");
-    }
-
     private void post(HttpServerRequest req, Terminal terminal, ReferenceData reference, byte[] body, long t0) {
-        if (!jsonMediaType(req)) {
+        if (!CoopApi.jsonMediaType(req)) {
             reject(req, t0, Problem.UNSUPPORTED_MEDIA_TYPE, "Content-Type must be application/json");
             return;
         }
@@ -345,7 +329,7 @@ public final class HttpIngest extends VerticleBase {
     }
 
     private void batch(HttpServerRequest req, Terminal terminal, ReferenceData reference, byte[] body, long t0) {
-        if (!jsonMediaType(req)) {
+        if (!CoopApi.jsonMediaType(req)) {
             reject(req, t0, Problem.UNSUPPORTED_MEDIA_TYPE, "Content-Type must be application/json");
             return;
         }

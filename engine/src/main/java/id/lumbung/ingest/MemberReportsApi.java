@@ -45,13 +45,13 @@ final class MemberReportsApi {
         ReferenceData reference = ctx.reference();
         Trader trader = reference.trader(traderId);
         if (trader == null || trader.coopIndex() != coop.index()) {
-            problem(req, Problem.NOT_FOUND, "no such member of this cooperative");
+            CoopApi.problem(req, Problem.NOT_FOUND, "no such member of this cooperative");
             return;
         }
         LocalDate today = LocalDate.ofInstant(ctx.clock().instant(), JakartaDates.ZONE);
         ReportQuery.Parsed<ReportQuery.Period> period = ReportQuery.period(req.getParam("from"), req.getParam("to"), today);
         if (!period.ok()) {
-            problem(req, period.problem(), period.detail());
+            CoopApi.problem(req, period.problem(), period.detail());
             return;
         }
         boolean csv = wantsCsv(req.getHeader("Accept"));
@@ -68,7 +68,7 @@ final class MemberReportsApi {
         ReportQuery.Parsed<ReportQuery.ShuParams> parsed = ReportQuery.shu(req.getParam("year"), req.getParam("surplus"),
                 req.getParam("servicePct"), req.getParam("capitalPct"));
         if (!parsed.ok()) {
-            problem(req, parsed.problem(), parsed.detail());
+            CoopApi.problem(req, parsed.problem(), parsed.detail());
             return;
         }
         ReportQuery.ShuParams p = parsed.value();
@@ -175,10 +175,5 @@ final class MemberReportsApi {
                     .append('}');
         }
         return sb.append("]}").toString();
-    }
-
-    private static void problem(HttpServerRequest req, Problem p, String detail) {
-        HeadAnswers.end(req, req.response().setStatusCode(p.status).putHeader("Content-Type", "application/problem+json"),
-                p.json(detail));
     }
 }

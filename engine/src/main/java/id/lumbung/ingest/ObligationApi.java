@@ -158,13 +158,7 @@ final class ObligationApi {
         terms(sb, outcome.obligation());
         String json = sb.append('}').toString();
         // settlement applies the event after the force that made it durable: once it has, a GET lists it
-        java.util.concurrent.CompletableFuture<Void> applied;
-        try {
-            applied = ctx.settlement().drained();
-        } catch (java.util.concurrent.RejectedExecutionException stopping) {
-            applied = java.util.concurrent.CompletableFuture.completedFuture(null); // the engine is stopping: durable is enough
-        }
-        applied.whenComplete((v, e) -> context.runOnContext(x -> HeadAnswers.end(req,
+        ctx.settlement().applied().whenComplete((v, e) -> context.runOnContext(x -> HeadAnswers.end(req,
                 req.response().setStatusCode(status).putHeader("Content-Type", "application/json"), json)));
     }
 

@@ -3,9 +3,7 @@ package id.lumbung.portal;
 import id.lumbung.core.settlement.Batch;
 import id.lumbung.core.settlement.BatchRecord;
 import id.lumbung.core.settlement.FileDigest;
-import java.time.Instant;
 import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 
 /**
@@ -16,7 +14,6 @@ final class BatchesPage {
     /** Batches per page: at five cut-offs a day, ten days' worth. */
     static final int PAGE_BATCHES_MAX = 50;
     static final String FILES_PREFIX = Page.BATCHES.path + "/";
-    private static final DateTimeFormatter CLOSED_AT = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");
 
     private BatchesPage() {
     }
@@ -36,13 +33,13 @@ final class BatchesPage {
             return Html.text(sb.append("<p class=\"note\">"), Text.NO_BATCHES.in(lang)).append("</p>").toString();
         }
         sb.append("<table class=\"cards\" id=\"batches\"><thead><tr>");
-        header(sb, lang, Text.BATCH, false);
-        header(sb, lang, Text.CLOSED_AT, false);
-        header(sb, lang, Text.PAYMENTS, true);
-        header(sb, lang, Text.GROSS, true);
-        header(sb, lang, Text.FEE, true);
-        header(sb, lang, Text.NET, true);
-        header(sb, lang, Text.FILES, false);
+        Cells.header(sb, lang, Text.BATCH, false);
+        Cells.header(sb, lang, Text.CLOSED_AT, false);
+        Cells.header(sb, lang, Text.PAYMENTS, true);
+        Cells.header(sb, lang, Text.GROSS, true);
+        Cells.header(sb, lang, Text.FEE, true);
+        Cells.header(sb, lang, Text.NET, true);
+        Cells.header(sb, lang, Text.FILES, false);
         sb.append("</tr></thead><tbody>");
         int newest = count - 1 - page * PAGE_BATCHES_MAX;
         int oldest = Math.max(0, newest - PAGE_BATCHES_MAX + 1);
@@ -66,23 +63,16 @@ final class BatchesPage {
         return sb.toString();
     }
 
-    private static void header(StringBuilder sb, Lang lang, Text text, boolean numeric) {
-        sb.append(numeric ? "<th class=\"num\">" : "<th>");
-        Html.text(sb, text.in(lang)).append("</th>");
-    }
-
     private static void row(StringBuilder sb, Lang lang, BatchRecord record, ZoneId zone) {
         Batch b = record.batch();
         String id = Html.escape(b.batchId());
         sb.append("<tr data-batch-id=\"").append(id).append("\">");
-        cell(sb, lang, Text.BATCH, false).append(id).append("</td>");
-        Instant closed = Instant.ofEpochMilli(b.closedAtEpochMs());
-        cell(sb, lang, Text.CLOSED_AT, false).append("<time datetime=\"").append(closed).append("\">")
-                .append(CLOSED_AT.format(closed.atZone(zone))).append("</time></td>");
-        cell(sb, lang, Text.PAYMENTS, true).append(lang.grouped(b.payments())).append("</td>");
-        cell(sb, lang, Text.GROSS, true).append(lang.rupiah(b.grossRupiah())).append("</td>");
-        cell(sb, lang, Text.FEE, true).append(lang.rupiah(b.feeRupiah())).append("</td>");
-        cell(sb, lang, Text.NET, true).append(lang.rupiah(b.netRupiah())).append("</td>");
+        Cells.open(sb, lang, Text.BATCH, false).append(id).append("</td>");
+        Cells.closedAt(sb, lang, b.closedAtEpochMs(), zone);
+        Cells.open(sb, lang, Text.PAYMENTS, true).append(lang.grouped(b.payments())).append("</td>");
+        Cells.open(sb, lang, Text.GROSS, true).append(lang.rupiah(b.grossRupiah())).append("</td>");
+        Cells.open(sb, lang, Text.FEE, true).append(lang.rupiah(b.feeRupiah())).append("</td>");
+        Cells.open(sb, lang, Text.NET, true).append(lang.rupiah(b.netRupiah())).append("</td>");
         sb.append("<td class=\"files\" data-label=\"");
         Html.text(sb, Text.FILES.in(lang)).append("\">");
         for (FileDigest f : record.files()) {
@@ -93,10 +83,6 @@ final class BatchesPage {
         sb.append("</td></tr>");
     }
 
-    private static StringBuilder cell(StringBuilder sb, Lang lang, Text label, boolean numeric) {
-        sb.append(numeric ? "<td class=\"num\" data-label=\"" : "<td data-label=\"");
-        return Html.text(sb, label.in(lang)).append("\">");
-    }
 
     /** A file's short link text: its kind, from the name's ending. */
     static String label(Lang lang, String name) {

@@ -1,11 +1,18 @@
 package id.lumbung.portal;
 
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+
 /**
  * Table cells of the portal's card tables: each cell carries its column's name in
  * {@code data-label}, which a phone-sized screen shows beside the value (the stylesheet hides the
  * table head there).
  */
 final class Cells {
+    /** A close time as the portal shows it, in the cooperative's zone, to the minute. */
+    private static final DateTimeFormatter CLOSED_AT = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");
+
     private Cells() {
     }
 
@@ -26,6 +33,13 @@ final class Cells {
 
     static void rupiah(StringBuilder sb, Lang lang, Text label, long amountRupiah) {
         open(sb, lang, label, true).append(lang.rupiah(amountRupiah)).append("</td>");
+    }
+
+    /** A batch's close time: the instant in {@code <time datetime>}, shown in {@code zone}. */
+    static void closedAt(StringBuilder sb, Lang lang, long closedAtEpochMs, ZoneId zone) {
+        Instant closed = Instant.ofEpochMilli(closedAtEpochMs);
+        open(sb, lang, Text.CLOSED_AT, false).append("<time datetime=\"").append(closed).append("\">")
+                .append(CLOSED_AT.format(closed.atZone(zone))).append("</time></td>");
     }
 
     static void count(StringBuilder sb, Lang lang, Text label, long n) {

@@ -8,6 +8,7 @@ import id.lumbung.core.reference.Coop;
 import id.lumbung.core.reference.ReferenceData;
 import id.lumbung.core.reference.Trader;
 import id.lumbung.settlement.Settlement;
+import id.lumbung.web.ReportQuery;
 import id.lumbung.writer.ObligationCommands;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -100,7 +101,7 @@ final class ObligationForms {
             answer.complete(refused(outcome.rejection()));
         } else {
             // the page lists the obligation as settlement holds it: answered once settlement has applied the event
-            settlement.drained().whenComplete((v, e) -> context.runOnContext(x ->
+            settlement.applied().whenComplete((v, e) -> context.runOnContext(x ->
                     answer.complete(new Answer(200, null, null, outcome.status()))));
         }
     }
@@ -111,20 +112,6 @@ final class ObligationForms {
 
     /** A form's whole-rupiah field: null when empty, -1 when it is not 1 to 18 digits. */
     private static Long amount(String text) {
-        if (text == null) {
-            return null;
-        }
-        if (text.length() > AMOUNT_DIGITS_MAX) {
-            return -1L;
-        }
-        long value = 0;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c < '0' || c > '9') {
-                return -1L;
-            }
-            value = value * 10 + (c - '0');
-        }
-        return value;
+        return text == null ? null : ReportQuery.digits(text, AMOUNT_DIGITS_MAX);
     }
 }

@@ -2,10 +2,8 @@ package id.lumbung.portal;
 
 import id.lumbung.core.obligation.Statement;
 import id.lumbung.core.reference.Trader;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 
 /**
  * A member's statement: the form (member id, from, to), then the member's batches in the period,
@@ -14,7 +12,6 @@ import java.time.format.DateTimeFormatter;
  */
 final class StatementPage {
     static final String CSV_PATH = Page.STATEMENT.path + ".csv";
-    private static final DateTimeFormatter CLOSED_AT = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");
 
     private StatementPage() {
     }
@@ -79,9 +76,7 @@ final class StatementPage {
             sb.append("<tr data-batch-id=\"");
             Html.text(sb, r.batchId()).append("\">");
             Cells.text(sb, lang, Text.BATCH, r.batchId());
-            Instant closed = Instant.ofEpochMilli(r.closedAtEpochMs());
-            Cells.open(sb, lang, Text.CLOSED_AT, false).append("<time datetime=\"").append(closed).append("\">")
-                    .append(CLOSED_AT.format(closed.atZone(zone))).append("</time></td>");
+            Cells.closedAt(sb, lang, r.closedAtEpochMs(), zone);
             amounts(sb, lang, r.payments(), r.grossRupiah(), r.feeRupiah(), r.netRupiah(), r.retribusiRupiah(),
                     r.angsuranRupiah(), r.simpananWajibRupiah(), r.payoutRupiah());
             sb.append("</tr>");

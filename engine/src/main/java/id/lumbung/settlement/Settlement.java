@@ -154,16 +154,6 @@ public final class Settlement implements WindowSink, AutoCloseable {
         return coopId == null ? MemberDues.NONE : settler.obligations().dues(coopId, traderId);
     }
 
-    /** The obligation of that id in the cooperative as of its last close, or null. Any thread. */
-    public ObligationView obligation(int coopIndex, String obligationId) {
-        for (ObligationView v : obligations(coopIndex, null)) {
-            if (v.obligation().obligationId().equals(obligationId)) {
-                return v;
-            }
-        }
-        return null;
-    }
-
     /** The id at a cooperative index (stable across references), or null for one settlement does not know yet. */
     private String coopIdOf(int coopIndex) {
         ReferenceData ref = readableReference;
@@ -199,6 +189,19 @@ public final class Settlement implements WindowSink, AutoCloseable {
     /** Completes once every window handed over so far is settled (readiness after replay). */
     public CompletableFuture<Void> drained() {
         return CompletableFuture.runAsync(() -> { }, thread);
+    }
+
+    /**
+     * Completes once settlement has applied every obligation event and window handed over so far,
+     * so that a read after it sees them; at once while the engine stops (the event is durable,
+     * which is what an answer promises).
+     */
+    public CompletableFuture<Void> applied() {
+        try {
+            return drained();
+        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            return CompletableFuture.completedFuture(null);
+        }
     }
 
     private record Waiter(long closeSequence, CompletableFuture<List<Batch>> future) {

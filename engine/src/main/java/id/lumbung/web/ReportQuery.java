@@ -107,7 +107,7 @@ public final class ReportQuery {
     }
 
     /** The value of 1 to {@code digitsMax} ASCII digits, or -1. */
-    private static long digits(String text, int digitsMax) {
+    public static long digits(String text, int digitsMax) {
         if (text.isEmpty() || text.length() > digitsMax) {
             return -1;
         }
