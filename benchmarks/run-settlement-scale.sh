@@ -25,10 +25,19 @@ env_used="${OBLIGATIONS:+OBLIGATIONS=$OBLIGATIONS }${ROUNDS:+ROUNDS=$ROUNDS }${H
 env_used="$env_used${SCALE_JAVA_OPTS:+SCALE_JAVA_OPTS='$SCALE_JAVA_OPTS' }"
 log="$(mktemp /tmp/lumbung-scale.XXXXXX.log)"
 
+# Every process's folder is kept under one folder until the last process is done, then deleted:
+# on ext4 without a journal (this machine's), a new file's inode is found by skipping every inode
+# deleted in the last 5 s, or 305 s while its inode table block is dirty (fs/ext4/ialloc.c,
+# recently_deleted()), which a close's 3,000 new files in block groups just emptied pay for in
+# kernel CPU. A deployment's settlement folder only grows. Runs are best started 5 minutes after
+# anything deleted thousands of files on the same file system (an earlier benchmark, a test run).
+runs_root="$(mktemp -d /tmp/lumbung-scale-runs.XXXXXX)"
+trap 'rm -rf "$runs_root"' EXIT
+
 # scale_run OPTIONS...: one process of SettlementScaleRun with the arguments of this run
 scale_run() {
   # shellcheck disable=SC2086
-  java $flags $heap "$@" ${SCALE_JAVA_OPTS:-} \
+  java $flags $heap -Dscale.root="$runs_root" "$@" ${SCALE_JAVA_OPTS:-} \
     -cp benchmarks/target/benchmarks.jar \
     id.lumbung.bench.settle.SettlementScaleRun "$payments" "$coops" "$traders"
 }

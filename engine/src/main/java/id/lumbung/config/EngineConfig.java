@@ -91,6 +91,13 @@ public final class EngineConfig {
      * the whole journal. A snapshot that does not match the journal is ignored either way.
      */
     public static final String SNAPSHOT_ENABLED_PROP_NAME = "snapshot.enabled";
+    /**
+     * How a close makes its settlement files durable: {@code auto} syncs the file system once
+     * before and once after renaming the files into place where it can (Linux 5.8+ on ext4, XFS,
+     * Btrfs), and fsyncs each file and folder elsewhere; {@code per-file} always fsyncs each.
+     */
+    public static final String FILES_SYNC_PROP_NAME = "settlement.files.sync";
+    public static final FilesSync FILES_SYNC_DEFAULT = FilesSync.AUTO;
     public static final boolean SNAPSHOT_ENABLED_DEFAULT = true;
     /**
      * {@code on} (default): the journal is forced as {@code durability} says.
@@ -170,6 +177,8 @@ public final class EngineConfig {
     /** Mutual TLS: clients need a certificate from {@link #tlsClientCaPath}, terminals one naming them. */
     public final boolean tlsClientAuthRequired;
     public final boolean snapshotEnabled;
+    /** {@code settlement.files.sync}. */
+    public final FilesSync filesSync;
     public final Path tlsClientCaPath;
     /** The SFTP port, or -1 when SFTP is off. */
     public final int sftpPort;
@@ -234,6 +243,7 @@ public final class EngineConfig {
             throw new IllegalArgumentException(SNAPSHOT_ENABLED_PROP_NAME + " must be true or false, got '" + snapshot + "'");
         }
         snapshotEnabled = snapshot.equals("true");
+        filesSync = FilesSync.parse(FILES_SYNC_PROP_NAME, v.getOrDefault(FILES_SYNC_PROP_NAME, "auto"));
         if ((tlsKeyPath == null) != (tlsCertPath == null)) {
             throw new IllegalArgumentException(TLS_KEY_PATH_PROP_NAME + " and " + TLS_CERT_PATH_PROP_NAME + " go together");
         }
@@ -302,7 +312,7 @@ public final class EngineConfig {
             TLS_KEY_PATH_PROP_NAME, TLS_CERT_PATH_PROP_NAME, TLS_CLIENT_AUTH_PROP_NAME, TLS_CLIENT_CA_PATH_PROP_NAME,
             SNAPSHOT_ENABLED_PROP_NAME, OPS_BIND_PROP_NAME, ISO_MAC_PROP_NAME, JOURNAL_FORCE_PROP_NAME,
             HTTP_IDLE_TIMEOUT_SECONDS_PROP_NAME, SFTP_PORT_PROP_NAME, WEBHOOK_SECRETS_PATH_PROP_NAME,
-            WEBHOOK_RETRY_FIRST_MS_PROP_NAME);
+            WEBHOOK_RETRY_FIRST_MS_PROP_NAME, FILES_SYNC_PROP_NAME);
 
     private static int port(Map<String, String> v, String name, int dflt) {
         return (int) longIn(v, name, dflt, 0, 65535);

@@ -1,6 +1,7 @@
 package id.lumbung.engine;
 
 import id.lumbung.config.EngineConfig;
+import id.lumbung.config.FilesSync;
 import id.lumbung.core.journal.JournalCorruptException;
 import id.lumbung.core.ledger.Ledger;
 import id.lumbung.core.obligation.Obligation;
@@ -249,6 +250,7 @@ public final class Engine implements AutoCloseable {
         if (snapshot != null) {
             snapshots.verifyJournalBefore(snapshot);
         }
+        LOG.log(System.Logger.Level.INFO, "event=settlement_files_durability how=\"{0}\"", filesDurability());
         LOG.log(System.Logger.Level.INFO, "event=ready http_port={0,number,#} ops_port={1,number,#} iso_port={8,number,#} data={2} durability={3}"
                 + " coops={4,number,#} traders={5,number,#} terminals={6,number,#} start_ms={7,number,#}"
                 + " journal_open_ms={9,number,#} vertx_ops_ms={10,number,#} state_ms={11,number,#} listeners_ms={12,number,#}",
@@ -317,11 +319,21 @@ public final class Engine implements AutoCloseable {
                 o -> id.lumbung.config.Tls.applyServerOnly(o, config)));
     }
 
+    /** {@code settlement.files.sync} as {@code durability} lets a close use it ({@link FilesSync#effective}). */
+    private FilesSync filesSync() {
+        return FilesSync.effective(config.filesSync, config.durability);
+    }
+
+    /** How a close makes its files durable, for the start's log. */
+    private String filesDurability() {
+        return filesSync() != config.filesSync ? FilesSync.ASYNC_JOURNAL_REASON : settlement.filesDurability();
+    }
+
     /** The state the journal derives, empty: ledger, settlement and payment book. */
     void newDerivedState() {
         ReferenceData start = baseline.reference().effective(files);
         ledger = new Ledger(start.coopCount(), start.traderCount());
-        settlement = new Settlement(start, fees, config.dataDir, ledger, metrics, fatal);
+        settlement = new Settlement(start, fees, config.dataDir, ledger, metrics, fatal, filesSync());
         settlement.liveReference(() -> reference);
         book = new PaymentBook(baseline.reference(), files, clock, journal,
                 settlement, TimeUnit.DAYS.toMillis(config.retentionDays), config.retainedPaymentsMax);

@@ -68,8 +68,10 @@ public final class AtomicFiles {
         java.util.List<FileDigest> out = new java.util.ArrayList<>(names.length);
         boolean renamed = false;
         for (int i = 0; i < names.length; i++) {
-            renamed |= writeOne(dir, names[i], contents[i]);
-            out.add(FileDigest.of(names[i], contents[i]));
+            Staged staged = stage(dir, names[i], contents[i], true);
+            publish(staged);
+            renamed |= !staged.present();
+            out.add(staged.digest());
         }
         if (renamed || forceFolderAnyway) {
             forceFolder(dir);
@@ -92,29 +94,91 @@ public final class AtomicFiles {
         }
     }
 
-    /** @return true when the file was written (renamed into place), false when it already existed */
-    private static boolean writeOne(Path dir, String name, byte[] bytes) {
+    /**
+     * A file written under its temp name ({@code .<name>.tmp} in its folder) and not yet renamed,
+     * or found already in place with the same bytes ({@link #present()}).
+     */
+    public record Staged(Path dir, String name, FileDigest digest, boolean present) {
+        Path target() {
+            return dir.resolve(name);
+        }
+
+        Path temp() {
+            return dir.resolve(TEMP_PREFIX + name + TEMP_SUFFIX);
+        }
+    }
+
+    /**
+     * The first half of a write whose durability the caller provides for many files at once (a
+     * close's {@link FileSystemSync}): writes {@code bytes} to the temp file without forcing it.
+     * The caller makes the temp files durable, then {@link #publish}es each, then makes the
+     * renames durable; a file under its final name therefore always has durable bytes.
+     *
+     * @throws IllegalArgumentException if {@code name} is not a plain file name
+     * @throws IllegalStateException if {@code dir/name} exists with different bytes
+     * @throws UncheckedIOException if the disk refuses
+     */
+    public static Staged stage(Path dir, String name, byte[] bytes) {
+        return stage(dir, name, bytes, false);
+    }
+
+    private static Staged stage(Path dir, String name, byte[] bytes, boolean force) {
         checkName(name);
-        Path target = dir.resolve(name);
+        Staged staged = new Staged(dir, name, FileDigest.of(name, bytes), Files.exists(dir.resolve(name)));
         try {
-            if (Files.exists(target)) {
-                requireSameBytes(target, bytes);
-                return false;
+            if (staged.present()) {
+                requireSameBytes(staged.target(), bytes);
+                return staged;
             }
-            Path temp = dir.resolve(TEMP_PREFIX + name + TEMP_SUFFIX);
+            boolean written = false;
+            try {
+                write(staged.temp(), bytes, force);
+                written = true;
+            } finally {
+                if (!written) {
+                    Files.deleteIfExists(staged.temp()); // removes debris after a failed write
+                }
+            }
+            return staged;
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing " + staged.target() + " failed", e);
+        }
+    }
+
+    /**
+     * Renames a staged file into place (nothing for one already {@link Staged#present()}). Forces
+     * nothing: the caller makes the rename durable ({@link #forceFolder} or a file system sync).
+     *
+     * @throws UncheckedIOException if the disk refuses; the temp file is then removed
+     */
+    public static void publish(Staged staged) {
+        if (staged.present()) {
+            return;
+        }
+        try {
             boolean moved = false;
             try {
-                writeAndForce(temp, bytes);
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+                Files.move(staged.temp(), staged.target(), StandardCopyOption.ATOMIC_MOVE);
                 moved = true;
             } finally {
                 if (!moved) {
-                    Files.deleteIfExists(temp); // removes debris after a failed write or move
+                    Files.deleteIfExists(staged.temp()); // removes debris after a failed move
                 }
             }
-            return true;
         } catch (IOException e) {
-            throw new UncheckedIOException("writing " + target + " failed", e);
+            throw new UncheckedIOException("renaming " + staged.temp() + " to " + staged.target() + " failed", e);
+        }
+    }
+
+    /** Removes a staged file's temp file, if any (a close that failed before publishing it). */
+    public static void discard(Staged staged) {
+        if (staged.present()) {
+            return;
+        }
+        try {
+            Files.deleteIfExists(staged.temp());
+        } catch (IOException e) {
+            throw new UncheckedIOException("removing " + staged.temp() + " failed", e);
         }
     }
 
@@ -134,14 +198,16 @@ public final class AtomicFiles {
                 + "); settlement files are immutable, so this is a bug or corruption");
     }
 
-    private static void writeAndForce(Path temp, byte[] bytes) throws IOException {
+    private static void write(Path temp, byte[] bytes, boolean force) throws IOException {
         try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.CREATE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             ByteBuffer buffer = ByteBuffer.wrap(bytes);
             while (buffer.hasRemaining()) {
                 channel.write(buffer);
             }
-            channel.force(true);
+            if (force) {
+                channel.force(true);
+            }
         }
     }
 

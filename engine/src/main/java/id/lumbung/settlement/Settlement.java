@@ -1,5 +1,6 @@
 package id.lumbung.settlement;
 
+import id.lumbung.config.FilesSync;
 import id.lumbung.core.ledger.Ledger;
 import id.lumbung.core.obligation.MemberDues;
 import id.lumbung.core.obligation.ObligationEvent;
@@ -78,10 +79,17 @@ public final class Settlement implements WindowSink, AutoCloseable {
      */
     public Settlement(ReferenceData reference, FeeSchedule fees, Path dataDir, Ledger ledger, EngineMetrics metrics,
             Thread.UncaughtExceptionHandler fatal) {
+        this(reference, fees, dataDir, ledger, metrics, fatal, FilesSync.AUTO);
+    }
+
+    /** @param filesSync how a close makes its files durable ({@code settlement.files.sync}) */
+    public Settlement(ReferenceData reference, FeeSchedule fees, Path dataDir, Ledger ledger, EngineMetrics metrics,
+            Thread.UncaughtExceptionHandler fatal, FilesSync filesSync) {
         this.fatal = fatal;
         this.filesDir = dataDir.resolve("files");
         this.metrics = metrics;
-        files = new SettlementFiles(reference, filesDir, dataDir.resolve("ledger"));
+        files = new SettlementFiles(reference, filesDir, dataDir.resolve("ledger"), SettlementFiles.WRITER_THREADS,
+                filesSync);
         settler = new Settler(reference, fees, ledger); // the ledger is built for this reference by the caller
         readableReference = reference;
         growListing(reference);
@@ -288,6 +296,11 @@ public final class Settlement implements WindowSink, AutoCloseable {
                     + " net_rupiah={7,number,#} closing_balance_rupiah={8,number,#}", b.batchId(), b.coopId(), b.firstSequence(),
                     b.lastSequence(), b.payments(), b.grossRupiah(), b.feeRupiah(), b.netRupiah(), b.closingBalanceRupiah());
         }
+    }
+
+    /** How a close makes its files durable: syncfs, or fsync per file and why. */
+    public String filesDurability() {
+        return files.durability();
     }
 
     /** Sets who is told of each live batch once its files are written (null: nobody). */

@@ -1,5 +1,6 @@
 package id.lumbung.settlement;
 
+import id.lumbung.config.FilesSync;
 import id.lumbung.core.obligation.PayoutLine;
 import id.lumbung.core.reference.Coop;
 import id.lumbung.core.reference.ReferenceData;
@@ -8,6 +9,7 @@ import id.lumbung.core.settlement.BatchRecord;
 import id.lumbung.core.settlement.FileDigest;
 import id.lumbung.files.AtomicFiles;
 import id.lumbung.files.Camt053Statement;
+import id.lumbung.files.FileSystemSync;
 import id.lumbung.files.PayoutsCsv;
 import id.lumbung.files.SettlementCsv;
 import java.io.IOException;
@@ -17,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -30,7 +33,13 @@ import org.apache.commons.csv.CSVPrinter;
  * The file phase of a close: each batch's {@code <batchId>.csv}, {@code <batchId>.camt053.xml} and
  * {@code <batchId>.payouts.csv} under {@code <files>/<coopId>/}, and the close's ledger postings under
  * {@code <ledger>/close-<sequence>.postings.csv}, every file written by {@link AtomicFiles} (temp,
- * fsync, rename, folder fsync; an existing file must have the same bytes).
+ * durable, rename, folder durable; an existing file must have the same bytes).
+ *
+ * <p>Durable how ({@link FilesSync}): where {@link FileSystemSync} serves the folders' file
+ * systems, a close writes every temp file, syncs the file system once, renames every file into
+ * place and syncs once more, so that a file under its final name always has durable bytes and the
+ * close is done only once every rename is durable. Elsewhere, or with {@code per-file}, each file
+ * is fsynced before its rename and each folder after its renames.
  *
  * <p>Threads: {@link #write} is called by the settlement thread and blocks until every file is
  * durable; the files are rendered and written on this class's own pool of
@@ -51,6 +60,13 @@ public final class SettlementFiles implements AutoCloseable {
     private final Path filesDir;
     private final Path ledgerDir;
     private final ExecutorService io;
+    /**
+     * Makes everything the close wrote durable, once for all its files (one {@link FileSystemSync}
+     * per file system of the files and the ledger folders); null: an fsync per file and folder.
+     */
+    private final Runnable closeSync;
+    /** What {@link #closeSync} is, or why there is none, for the start's log. */
+    private final String durability;
     /** Folders known to exist: each is created once per process, not once per batch (a close has 1,000 of them). */
     private final Set<Path> folders = ConcurrentHashMap.newKeySet();
     /**
@@ -66,14 +82,27 @@ public final class SettlementFiles implements AutoCloseable {
     private volatile java.util.function.Consumer<Path> regenerated;
 
     public SettlementFiles(ReferenceData reference, Path filesDir, Path ledgerDir) {
-        this(reference, filesDir, ledgerDir, WRITER_THREADS);
+        this(reference, filesDir, ledgerDir, WRITER_THREADS, FilesSync.AUTO);
     }
 
-    /** @param writerThreads size of the writer pool; the engine uses {@value #WRITER_THREADS} */
-    public SettlementFiles(ReferenceData reference, Path filesDir, Path ledgerDir, int writerThreads) {
+    /**
+     * @param writerThreads size of the writer pool; the engine uses {@value #WRITER_THREADS}
+     * @param sync {@link FilesSync#AUTO}: one file system sync per close where the file systems
+     *     allow it; {@link FilesSync#PER_FILE}: an fsync per file and folder
+     */
+    public SettlementFiles(ReferenceData reference, Path filesDir, Path ledgerDir, int writerThreads, FilesSync sync) {
+        this(reference, filesDir, ledgerDir, writerThreads, sync == FilesSync.AUTO ? syncsOf(filesDir, ledgerDir) : null,
+                sync == FilesSync.AUTO ? durabilityOf(filesDir, ledgerDir) : "fsync per file (settlement.files.sync=per-file)");
+    }
+
+    /** With the close's sync given ({@code null}: an fsync per file and folder); tests watch it. */
+    SettlementFiles(ReferenceData reference, Path filesDir, Path ledgerDir, int writerThreads, Runnable closeSync,
+            String durability) {
         this.reference = reference;
         this.filesDir = filesDir;
         this.ledgerDir = ledgerDir;
+        this.closeSync = closeSync;
+        this.durability = durability;
         AtomicInteger ioThreads = new AtomicInteger();
         io = Executors.newFixedThreadPool(writerThreads, r -> {
             Thread t = new Thread(r, "lumbung-settlement-io-" + ioThreads.incrementAndGet());
@@ -114,7 +143,140 @@ public final class SettlementFiles implements AutoCloseable {
         throw new IllegalStateException("batch of cooperative " + coopId + ", which the reference does not hold");
     }
 
+    /**
+     * The syncs of the files and ledger folders' file systems (one when they share it), or null
+     * when either file system needs an fsync per file.
+     */
+    private static Runnable syncsOf(Path filesDir, Path ledgerDir) {
+        Optional<FileSystemSync> files = FileSystemSync.of(existing(filesDir));
+        Optional<FileSystemSync> ledger = FileSystemSync.of(existing(ledgerDir));
+        if (files.isEmpty() || ledger.isEmpty()) {
+            return null;
+        }
+        FileSystemSync a = files.get();
+        FileSystemSync b = ledger.get();
+        if (a.sameFileSystem(b)) {
+            return a::sync;
+        }
+        return () -> {
+            a.sync();
+            b.sync();
+        };
+    }
+
+    private static String durabilityOf(Path filesDir, Path ledgerDir) {
+        String files = FileSystemSync.unsupported(existing(filesDir));
+        String ledger = FileSystemSync.unsupported(existing(ledgerDir));
+        if (files == null && ledger == null) {
+            return "syncfs once before and once after the renames";
+        }
+        return "fsync per file: " + (files != null ? files : ledger);
+    }
+
+    /** The folder, or its nearest existing ancestor (the file system it will be made on). */
+    private static Path existing(Path folder) {
+        Path p = folder.toAbsolutePath();
+        while (!Files.isDirectory(p) && p.getParent() != null) {
+            p = p.getParent();
+        }
+        return p;
+    }
+
+    /** How a close makes its files durable, for the start's log: syncfs, or fsync per file and why. */
+    public String durability() {
+        return durability;
+    }
+
     public List<BatchRecord> write(long closeSequence, List<Batch> batches) {
+        return closeSync == null ? writeFileByFile(closeSequence, batches) : writeThenSync(closeSequence, batches);
+    }
+
+    /**
+     * Every temp file of the close on the I/O pool, one sync, every rename on the pool, one sync:
+     * two device flushes per close however many files (see {@link FileSystemSync}). A failure before
+     * the renames removes the close's temp files; the close then fails as with an fsync per file.
+     */
+    private List<BatchRecord> writeThenSync(long closeSequence, List<Batch> batches) {
+        List<CompletableFuture<List<AtomicFiles.Staged>>> stagings = new ArrayList<>(batches.size());
+        List<Coop> coops = new ArrayList<>(batches.size());
+        for (Batch b : batches) {
+            Coop c = coopOf(b.coopId());
+            coops.add(c);
+            stagings.add(CompletableFuture.supplyAsync(() -> stageFiles(b, c), io));
+        }
+        List<List<AtomicFiles.Staged>> staged = new ArrayList<>(batches.size());
+        List<AtomicFiles.Staged> postings = new ArrayList<>(1);
+        RuntimeException failed = null;
+        try {
+            firstUse(ledgerDir);
+            postings.add(AtomicFiles.stage(ledgerDir, "close-" + closeSequence + ".postings.csv", postings(batches)));
+        } catch (RuntimeException e) {
+            failed = e;
+        }
+        for (CompletableFuture<List<AtomicFiles.Staged>> s : stagings) {
+            try {
+                staged.add(s.join());
+            } catch (CompletionException e) {
+                failed = failed != null ? failed : e.getCause() instanceof RuntimeException re ? re : e;
+            }
+        }
+        if (failed != null) {
+            staged.add(postings);
+            discardAll(staged);
+            throw failed;
+        }
+        try {
+            closeSync.run(); // every temp file's bytes are durable before any is renamed into place
+        } catch (RuntimeException e) {
+            staged.add(postings);
+            discardAll(staged);
+            throw e;
+        }
+        List<CompletableFuture<Void>> renames = new ArrayList<>(staged.size());
+        for (List<AtomicFiles.Staged> files : staged) {
+            renames.add(CompletableFuture.runAsync(() -> files.forEach(AtomicFiles::publish), io));
+        }
+        postings.forEach(AtomicFiles::publish);
+        joinAll(renames);
+        closeSync.run(); // every rename and new folder is durable before the close is done
+        grownFolders.clear(); // the sync covered them
+        java.util.function.Consumer<Path> told = regenerated;
+        if (told != null) {
+            staged.stream().flatMap(List::stream).filter(f -> !f.present() && f.dir().startsWith(filesDir))
+                    .forEach(f -> told.accept(f.dir().resolve(f.name())));
+        }
+        List<BatchRecord> records = new ArrayList<>(batches.size());
+        for (int i = 0; i < batches.size(); i++) {
+            Coop c = coops.get(i);
+            records.add(new BatchRecord(batches.get(i), c.index(), staged.get(i).stream().map(AtomicFiles.Staged::digest)
+                    .toList(), c.settlementAccount()));
+        }
+        return records;
+    }
+
+    private static void discardAll(List<List<AtomicFiles.Staged>> staged) {
+        for (List<AtomicFiles.Staged> files : staged) {
+            for (AtomicFiles.Staged f : files) {
+                try {
+                    AtomicFiles.discard(f);
+                } catch (UncheckedIOException e) {
+                    // the close fails with its first error; a temp file left is written over by the redo
+                }
+            }
+        }
+    }
+
+    private static void joinAll(List<CompletableFuture<Void>> futures) {
+        for (CompletableFuture<Void> f : futures) {
+            try {
+                f.join();
+            } catch (CompletionException e) {
+                throw e.getCause() instanceof RuntimeException re ? re : e;
+            }
+        }
+    }
+
+    private List<BatchRecord> writeFileByFile(long closeSequence, List<Batch> batches) {
         List<CompletableFuture<BatchRecord>> writes = new ArrayList<>(batches.size());
         for (Batch b : batches) {
             Coop c = coopOf(b.coopId());
@@ -208,10 +370,37 @@ public final class SettlementFiles implements AutoCloseable {
         return folders.add(dir);
     }
 
+    private static String[] fileNames(Batch batch) {
+        return new String[] {batch.batchId() + ".csv", batch.batchId() + ".camt053.xml", PayoutsCsv.fileName(batch.batchId())};
+    }
+
+    private static byte[][] render(Batch batch, Coop coop) {
+        return new byte[][] {SettlementCsv.render(batch), Camt053Statement.render(batch, coop),
+            PayoutsCsv.render(batch.payouts())};
+    }
+
+    /** A batch's files written under their temp names, not forced (see {@link #writeThenSync}). */
+    private List<AtomicFiles.Staged> stageFiles(Batch batch, Coop coop) {
+        Path dir = filesDir.resolve(coop.coopId());
+        firstUse(dir);
+        String[] names = fileNames(batch);
+        byte[][] contents = render(batch, coop);
+        List<AtomicFiles.Staged> staged = new ArrayList<>(names.length);
+        try {
+            for (int i = 0; i < names.length; i++) {
+                staged.add(AtomicFiles.stage(dir, names[i], contents[i]));
+            }
+        } catch (RuntimeException e) {
+            discardAll(List.of(staged));
+            throw e;
+        }
+        return staged;
+    }
+
     private List<FileDigest> writeFiles(Batch batch, Coop coop) {
         Path dir = filesDir.resolve(coop.coopId());
         boolean first = firstUse(dir);
-        String[] names = {batch.batchId() + ".csv", batch.batchId() + ".camt053.xml", PayoutsCsv.fileName(batch.batchId())};
+        String[] names = fileNames(batch);
         java.util.function.Consumer<Path> told = regenerated;
         boolean[] missing = new boolean[names.length];
         if (told != null) {
@@ -219,9 +408,7 @@ public final class SettlementFiles implements AutoCloseable {
                 missing[i] = !Files.exists(dir.resolve(names[i]));
             }
         }
-        List<FileDigest> written = AtomicFiles.writeAll(dir, names,
-                new byte[][] {SettlementCsv.render(batch), Camt053Statement.render(batch, coop),
-                        PayoutsCsv.render(batch.payouts())}, first);
+        List<FileDigest> written = AtomicFiles.writeAll(dir, names, render(batch, coop), first);
         for (int i = 0; i < names.length; i++) {
             if (missing[i]) {
                 told.accept(dir.resolve(names[i]));

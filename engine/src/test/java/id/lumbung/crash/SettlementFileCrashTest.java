@@ -15,7 +15,8 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,8 +25,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * SIGKILL while a close is writing its files, proven to land there: with generated reference data
  * of {@value #COOPS} cooperatives the file phase writes {@value #COOPS} folders' files, and the test
- * kills the engine once a seeded number of them (10-90%) exist, when some batches' files are in
- * place and others are not. (SettlementCrashTest kills at
+ * kills the engine once a seeded number of them (10-90%) exist: with an fsync per file, when some
+ * batches' files are in place and others are not; with a file system sync per close, while the
+ * temp files are being written or renamed. (SettlementCrashTest kills at
  * moments around a close; whether one of those lands inside the file phase is left to timing.)
  * After the restart, which settles the journaled close again from the journal: every cooperative
  * lists exactly one batch holding its payment, every payment is SETTLED in it, no temp file is left,
@@ -40,14 +42,21 @@ class SettlementFileCrashTest {
     @TempDir
     Path tmp;
 
-    @Test
+    /**
+     * @param filesSync {@code auto}: the close writes every temp file, syncs the file system,
+     *     renames them all and syncs again, so a kill lands among temp files or among the renames;
+     *     {@code per-file}: each file is fsynced and renamed in turn, so a kill lands among files
+     *     in place and files not yet begun
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"auto", "per-file"})
     @Timeout(value = 300, unit = TimeUnit.SECONDS)
-    void killedWhileACloseWritesItsFilesEveryBatchExistsOnceAndReconciles() throws Exception {
+    void killedWhileACloseWritesItsFilesEveryBatchExistsOnceAndReconciles(String filesSync) throws Exception {
         long seed = Long.getLong("lumbung.crash.seed", 20261130L);
         Path reference = tmp.resolve("reference");
         // one trader and one terminal per cooperative: terminal i belongs to cooperative i
         ReferenceDataGenerator.write(reference, COOPS, COOPS, COOPS, seed);
-        String config = "reference.dir=" + reference + "\n";
+        String config = "reference.dir=" + reference + "\nsettlement.files.sync=" + filesSync + "\n";
         boolean landed = false;
         for (int attempt = 0; attempt < ATTEMPTS && !landed; attempt++) {
             Path data = tmp.resolve("data-" + attempt);
@@ -72,9 +81,10 @@ class SettlementFileCrashTest {
                 foldersAtKill = killOnceFoldersExist(engine, data.resolve("files"), killAtFolders, closing, paid.size());
             }
             int filesAtKill = batchFiles(data.resolve("files"));
-            landed = filesAtKill > 0 && filesAtKill < 2 * paid.size();
-            System.out.printf("attempt %d: killed with %d of %d folders and %d of %d batch files%n", attempt, foldersAtKill,
-                    paid.size(), filesAtKill, 2 * paid.size());
+            int tempsAtKill = tempFiles(data.resolve("files"));
+            landed = tempsAtKill > 0 || filesAtKill > 0 && filesAtKill < 2 * paid.size();
+            System.out.printf("%s attempt %d: killed with %d of %d folders, %d of %d batch files and %d temp files%n",
+                    filesSync, attempt, foldersAtKill, paid.size(), filesAtKill, 2 * paid.size(), tempsAtKill);
 
             try (EngineProcess engine = EngineProcess.start(data, "sync", config)) {
                 Client client = new Client(engine);
@@ -129,6 +139,16 @@ class SettlementFileCrashTest {
         try (Stream<Path> s = Files.walk(files)) {
             return (int) s.map(p -> p.getFileName().toString())
                     .filter(n -> !n.startsWith(".") && (n.endsWith(".csv") || n.endsWith(".camt053.xml"))).count();
+        }
+    }
+
+    /** The temp files under {@code files/}: files being written, not yet renamed into place. */
+    private static int tempFiles(Path files) throws IOException {
+        if (!Files.isDirectory(files)) {
+            return 0;
+        }
+        try (Stream<Path> s = Files.walk(files)) {
+            return (int) s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(".") && n.endsWith(".tmp")).count();
         }
     }
 

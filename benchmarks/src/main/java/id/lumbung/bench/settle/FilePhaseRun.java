@@ -1,6 +1,7 @@
 package id.lumbung.bench.settle;
 
 import id.lumbung.config.Durability;
+import id.lumbung.config.FilesSync;
 import id.lumbung.core.payment.PaymentBook;
 import id.lumbung.core.payment.PaymentIds;
 import id.lumbung.core.reference.Coop;
@@ -41,12 +42,14 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A recorded run, not a test: the settlement file phase alone (render and write the CSV and the
  * camt.053 of C cooperatives with M members each, plus the close's ledger postings file, each
- * file temp, fsync, rename, folder fsync) into a fresh folder, while a second thread keeps posting
+ * file temp, durable, rename, folder durable) into a fresh folder, while a second thread keeps posting
  * payments through the real journal writer and payment book (async journal), as during a close.
  *
  * <p>Variants run interleaved in one JVM, round after round, so that the shared 2-core machine's
  * noise falls on all of them alike: {@code engine} is {@link SettlementFiles} as the engine runs it,
- * {@code engine-N} the same with N writer threads; {@code render} and {@code write} are the
+ * {@code engine-N} the same with N writer threads (one syncfs before and one after the renames where
+ * the file system allows it), {@code perfile} and {@code perfile-N} the same with an fsync per file
+ * and folder ({@code settlement.files.sync=per-file}); {@code render} and {@code write} are the
  * engine's rendering alone and its writing alone (of files rendered before the clock starts).
  * Every variant must write the same bytes (compared by digest, round by round). Reported per
  * variant: wall time, CPU time of the file threads and of the whole process, bytes
@@ -73,7 +76,7 @@ public final class FilePhaseRun {
         int coops = args.length > 0 ? Integer.parseInt(args[0]) : 1_000;
         int members = args.length > 1 ? Integer.parseInt(args[1]) : 100;
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 5;
-        List<String> variants = List.of((args.length > 3 ? args[3] : "engine-4,engine-16").split(","));
+        List<String> variants = List.of((args.length > 3 ? args[3] : "perfile-4,engine-4").split(","));
         boolean intake = args.length <= 4 || Boolean.parseBoolean(args[4]);
         Path root = Files.createTempDirectory("lumbung-filephase");
         try {
@@ -129,10 +132,13 @@ public final class FilePhaseRun {
         Path ledgerDir = dir.resolve("ledger");
         boolean diagnostic = variant.equals("render") || variant.equals("write");
         ExecutorService diagnosticPool = diagnostic ? pool() : null;
-        SettlementFiles engine = variant.startsWith("engine") ? new SettlementFiles(ref, filesDir, ledgerDir,
-                variant.equals("engine") ? SettlementFiles.WRITER_THREADS : Integer.parseInt(variant.substring(7))) : null;
+        SettlementFiles engine = variant.startsWith("engine") || variant.startsWith("perfile")
+                ? new SettlementFiles(ref, filesDir, ledgerDir, writerThreads(variant),
+                        variant.startsWith("perfile") ? FilesSync.PER_FILE : FilesSync.AUTO)
+                : null;
         if (diagnosticPool == null && engine == null) {
-            throw new IllegalArgumentException("unknown variant " + variant + " (engine, engine-<threads>, render, write)");
+            throw new IllegalArgumentException("unknown variant " + variant
+                    + " (engine, engine-<threads>, perfile, perfile-<threads>, render, write)");
         }
         prestartThreads(diagnosticPool);
         List<byte[][]> rendered = variant.equals("write") ? renderAll(ref, batches, diagnosticPool) : null;
@@ -168,6 +174,12 @@ public final class FilePhaseRun {
         return new Sample(variant, wallNs / 1e6, (s1.fileCpuNs - s0.fileCpuNs) / 1e6,
                 (s1.processCpuNs - s0.processCpuNs) / 1e6, (s1.fileAllocBytes - s0.fileAllocBytes) >> 20,
                 s1.gcCount - s0.gcCount, before, during, digests);
+    }
+
+    /** {@code engine} and {@code perfile}: the engine's writers; {@code engine-N}, {@code perfile-N}: N. */
+    private static int writerThreads(String variant) {
+        int dash = variant.indexOf('-');
+        return dash < 0 ? SettlementFiles.WRITER_THREADS : Integer.parseInt(variant.substring(dash + 1));
     }
 
     /**

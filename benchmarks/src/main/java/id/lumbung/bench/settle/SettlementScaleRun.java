@@ -1,6 +1,7 @@
 package id.lumbung.bench.settle;
 
 import id.lumbung.config.Durability;
+import id.lumbung.config.FilesSync;
 import id.lumbung.core.journal.JournalEntry;
 import id.lumbung.core.journal.PaymentRequest;
 import id.lumbung.core.ledger.Ledger;
@@ -70,8 +71,19 @@ public final class SettlementScaleRun {
     private static final boolean REPLAY = Boolean.parseBoolean(System.getProperty("scale.replay", "true"));
     /** Close first under flat-out intake ({@code scale.flatClose}, default true). */
     private static final boolean FLAT_CLOSE = Boolean.parseBoolean(System.getProperty("scale.flatClose", "true"));
+    /*
+     * -Dscale.root=DIR: the run's folder is made under DIR and kept, for the caller to delete; the
+     * side-by-side script keeps every process's folder until its last process is done (see
+     * run-settlement-scale.sh on ext4's recently deleted inodes).
+     */
     /** Member obligations journaled before the first fill ({@code scale.obligations}, default 0), one per trader. */
     private static final int OBLIGATIONS = Integer.getInteger("scale.obligations", 0);
+    /**
+     * The journal's durability ({@code scale.durability}, default {@code sync}, the engine's): the
+     * close's files are made durable as the engine does under it ({@link FilesSync#effective}).
+     */
+    private static final Durability DURABILITY = Durability.valueOf(
+            System.getProperty("scale.durability", "sync").toUpperCase(java.util.Locale.ROOT));
     private static final long OPEN_LOOP_WARMUP_MS = 500;
     private static final long OPEN_LOOP_BEFORE_MS = 1_000;
     private static final long OPEN_LOOP_AFTER_MS = 300;
@@ -85,11 +97,15 @@ public final class SettlementScaleRun {
         int payments = args.length > 0 ? Integer.parseInt(args[0]) : 10_000_000;
         int coops = args.length > 1 ? Integer.parseInt(args[1]) : 1_000;
         int traders = args.length > 2 ? Integer.parseInt(args[2]) : 100_000;
-        Path root = Files.createTempDirectory("lumbung-scale");
+        String keepUnder = System.getProperty("scale.root");
+        Path root = keepUnder == null ? Files.createTempDirectory("lumbung-scale")
+                : Files.createTempDirectory(Files.createDirectories(Path.of(keepUnder)), "lumbung-scale");
         try {
             run(root, payments, coops, traders);
         } finally {
-            deleteTree(root);
+            if (keepUnder == null) {
+                deleteTree(root);
+            }
         }
     }
 
@@ -100,12 +116,14 @@ public final class SettlementScaleRun {
         ReferenceData ref = ReferenceFiles.load(refDir, fees.toConfig().keySet());
         EngineMetrics metrics = new EngineMetrics(new SimpleMeterRegistry());
         Path data = Files.createDirectories(root.resolve("data"));
-        Journal journal = new Journal(data.resolve("journal"), Durability.ASYNC);
+        Journal journal = new Journal(data.resolve("journal"), DURABILITY);
         Ledger ledger = new Ledger(ref.coopCount(), ref.traderCount());
         Settlement settlement = new Settlement(ref, fees, data, ledger, metrics, (t, e) -> {
             e.printStackTrace();
             System.exit(70);
-        });
+        }, FilesSync.effective(FilesSync.AUTO, DURABILITY));
+        System.out.printf("journal durability %s, settlement files: %s%n", DURABILITY.name().toLowerCase(java.util.Locale.ROOT),
+                settlement.filesDurability());
         settlement.live(); // the close logs aggregate_ms and files_ms at INFO
         Clock clock = Clock.systemUTC();
         PaymentBook book = new PaymentBook(ref, clock, journal, settlement, TimeUnit.DAYS.toMillis(7), Integer.MAX_VALUE);
