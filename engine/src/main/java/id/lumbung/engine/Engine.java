@@ -251,6 +251,7 @@ public final class Engine implements AutoCloseable {
             snapshots.verifyJournalBefore(snapshot);
         }
         LOG.log(System.Logger.Level.INFO, "event=settlement_files_durability how=\"{0}\"", filesDurability());
+        settlement.warmUp();
         LOG.log(System.Logger.Level.INFO, "event=ready http_port={0,number,#} ops_port={1,number,#} iso_port={8,number,#} data={2} durability={3}"
                 + " coops={4,number,#} traders={5,number,#} terminals={6,number,#} start_ms={7,number,#}"
                 + " journal_open_ms={9,number,#} vertx_ops_ms={10,number,#} state_ms={11,number,#} listeners_ms={12,number,#}",

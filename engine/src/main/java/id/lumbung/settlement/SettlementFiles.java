@@ -7,6 +7,7 @@ import id.lumbung.core.reference.ReferenceData;
 import id.lumbung.core.settlement.Batch;
 import id.lumbung.core.settlement.BatchRecord;
 import id.lumbung.core.settlement.FileDigest;
+import id.lumbung.core.settlement.MemberTotals;
 import id.lumbung.files.AtomicFiles;
 import id.lumbung.files.Camt053Statement;
 import id.lumbung.files.FileSystemSync;
@@ -415,6 +416,66 @@ public final class SettlementFiles implements AutoCloseable {
             }
         }
         return written;
+    }
+
+    /** Synthetic batches {@link #warmUp} renders: 300 × 100 members, 30,000 member lines per file kind. */
+    static final int WARM_UP_BATCHES = 300;
+    static final int WARM_UP_MEMBERS = 100;
+
+    /**
+     * Renders and digests {@value #WARM_UP_BATCHES} synthetic batches of {@value #WARM_UP_MEMBERS}
+     * members in memory, on the writer pool, one batch per task; nothing is written and nothing
+     * changes. The engine calls it once it is ready, so that the first close after a start runs
+     * its renderers compiled: otherwise that close renders its first batches in the interpreter
+     * and the JIT compiles the renderers while the close runs, on the same two cores as intake
+     * (perf of the first close of 10 M payments: the C2 compiler thread took about 1 s of CPU
+     * during it, half that in the second close; benchmarks/RESULTS.md, "settlement-scale-obligations").
+     * A close that starts meanwhile queues its batches behind at most the tasks already queued.
+     *
+     * @return done once every synthetic batch is rendered; a rendering error fails it (a bug the
+     *     first close would meet too)
+     */
+    public CompletableFuture<Void> warmUp() {
+        if (reference.coopCount() == 0) {
+            return CompletableFuture.completedFuture(null);
+        }
+        Coop coop = reference.coop(0);
+        CompletableFuture<?>[] parts = new CompletableFuture<?>[WARM_UP_BATCHES];
+        for (int i = 0; i < WARM_UP_BATCHES; i++) {
+            int round = i;
+            parts[i] = CompletableFuture.runAsync(() -> renderSynthetic(coop, round), io);
+        }
+        return CompletableFuture.allOf(parts);
+    }
+
+    /** One synthetic batch rendered and digested like a close's, with every deduction kind on some lines. */
+    private static void renderSynthetic(Coop coop, int round) {
+        List<MemberTotals> members = new ArrayList<>(WARM_UP_MEMBERS);
+        List<PayoutLine> payouts = new ArrayList<>(WARM_UP_MEMBERS);
+        long payments = 0, gross = 0, fee = 0;
+        for (int m = 0; m < WARM_UP_MEMBERS; m++) {
+            long p = 1 + (m + round) % 50;
+            long g = p * (1_000 + (m * 7_919L + round) % 900_000);
+            long f = g * 7 / 1_000;
+            long net = g - f;
+            String trader = String.format("WARM-%03d-%03d", round, m);
+            members.add(new MemberTotals(trader, p, g, f, net));
+            long retribusi = m % 4 == 0 ? Math.min(net, 2_000) : 0;
+            long angsuran = m % 3 == 0 ? Math.min(net - retribusi, 10_000) : 0;
+            long simpanan = m % 2 == 0 ? Math.min(net - retribusi - angsuran, 5_000) : 0;
+            payouts.add(new PayoutLine(trader, net, retribusi, angsuran, simpanan, net - retribusi - angsuran - simpanan));
+            payments += p;
+            gross += g;
+            fee += f;
+        }
+        Batch batch = new Batch(coop.coopId() + "-" + round, coop.coopId(), 1, 2, 1_767_592_500_000L, members, payments,
+                gross, fee, gross - fee, 0, payouts);
+        String[] names = fileNames(batch);
+        byte[][] contents = render(batch, coop);
+        for (int i = 0; i < names.length; i++) {
+            FileDigest.of(names[i], contents[i]);
+        }
+        postings(List.of(batch));
     }
 
     /** While {@code listener} is not null, each missing batch file written again is reported to it. */

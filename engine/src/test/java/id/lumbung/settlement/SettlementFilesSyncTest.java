@@ -140,6 +140,22 @@ class SettlementFilesSyncTest {
         }
     }
 
+    @Test
+    void theWarmUpRendersInMemoryAndWritesNothing(@TempDir Path dir) throws Exception {
+        List<Seen> seen = new ArrayList<>();
+        SettlementFiles writer = new SettlementFiles(REFERENCE, dir.resolve("files"), dir.resolve("ledger"), 4,
+                () -> seen.add(look(dir)), "test");
+        try {
+            writer.warmUp().get(60, java.util.concurrent.TimeUnit.SECONDS);
+
+            assertThat(seen).as("no sync: nothing was written").isEmpty();
+            assertThat(tree(dir)).isEmpty();
+            assertThat(writer.write(1, batches(1))).hasSize(REFERENCE.coopCount());
+        } finally {
+            writer.close();
+        }
+    }
+
     /** One batch per demo cooperative, each with its first trader. */
     private static List<Batch> batches(long closeSequence) {
         List<Batch> out = new ArrayList<>();

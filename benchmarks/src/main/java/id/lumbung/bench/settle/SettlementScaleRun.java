@@ -78,10 +78,15 @@ public final class SettlementScaleRun {
      */
     /** Member obligations journaled before the first fill ({@code scale.obligations}, default 0), one per trader. */
     private static final int OBLIGATIONS = Integer.getInteger("scale.obligations", 0);
+    /*
+     * scale.warmUp (default true): settlement renders synthetic batches at start, as the engine
+     * does once ready (Settlement.warmUp); false measures a first close without it.
+     */
     /**
      * The journal's durability ({@code scale.durability}, default {@code sync}, the engine's): the
      * close's files are made durable as the engine does under it ({@link FilesSync#effective}).
      */
+    private static final boolean WARM_UP = Boolean.parseBoolean(System.getProperty("scale.warmUp", "true"));
     private static final Durability DURABILITY = Durability.valueOf(
             System.getProperty("scale.durability", "sync").toUpperCase(java.util.Locale.ROOT));
     private static final long OPEN_LOOP_WARMUP_MS = 500;
@@ -122,8 +127,11 @@ public final class SettlementScaleRun {
             e.printStackTrace();
             System.exit(70);
         }, FilesSync.effective(FilesSync.AUTO, DURABILITY));
-        System.out.printf("journal durability %s, settlement files: %s%n", DURABILITY.name().toLowerCase(java.util.Locale.ROOT),
-                settlement.filesDurability());
+        System.out.printf("journal durability %s, settlement files: %s, renderers warmed up at start: %s%n",
+                DURABILITY.name().toLowerCase(java.util.Locale.ROOT), settlement.filesDurability(), WARM_UP);
+        if (WARM_UP) {
+            settlement.warmUp(); // as the engine does once it is ready; the fill runs meanwhile
+        }
         settlement.live(); // the close logs aggregate_ms and files_ms at INFO
         Clock clock = Clock.systemUTC();
         PaymentBook book = new PaymentBook(ref, clock, journal, settlement, TimeUnit.DAYS.toMillis(7), Integer.MAX_VALUE);
