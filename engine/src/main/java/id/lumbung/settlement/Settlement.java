@@ -312,7 +312,7 @@ public final class Settlement implements WindowSink, AutoCloseable {
             if (e != null) {
                 LOG.log(System.Logger.Level.ERROR, "event=settlement_warm_up_failed error=\"" + e.getMessage() + "\"", e);
             } else {
-                LOG.log(System.Logger.Level.INFO, "event=settlement_warmed_up batches=" + SettlementFiles.WARM_UP_BATCHES
+                LOG.log(System.Logger.Level.INFO, "event=settlement_warmed_up batches=" + files.warmUpBatches()
                         + " ms=" + (System.nanoTime() - t0) / 1_000_000);
             }
         });

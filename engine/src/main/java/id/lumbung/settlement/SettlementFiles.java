@@ -418,14 +418,19 @@ public final class SettlementFiles implements AutoCloseable {
         return written;
     }
 
-    /** Synthetic batches {@link #warmUp} renders: 300 × 100 members, 30,000 member lines per file kind. */
+    /**
+     * Most synthetic batches {@link #warmUp} renders, and most members in each: 300 × 100 is 30,000
+     * member lines per file kind, enough for the JIT's top tier to compile the per-member code.
+     * A smaller reference gets fewer: no more batches than cooperatives, no more members than a
+     * cooperative has on average, so that a demo or a test engine spends next to nothing on it.
+     */
     static final int WARM_UP_BATCHES = 300;
     static final int WARM_UP_MEMBERS = 100;
 
     /**
-     * Renders and digests {@value #WARM_UP_BATCHES} synthetic batches of {@value #WARM_UP_MEMBERS}
-     * members in memory, on the writer pool, one batch per task; nothing is written and nothing
-     * changes. The engine calls it once it is ready, so that the first close after a start runs
+     * Renders and digests up to {@value #WARM_UP_BATCHES} synthetic batches of up to
+     * {@value #WARM_UP_MEMBERS} members in memory, on the writer pool, one batch per task; nothing
+     * is written and nothing changes. The engine calls it once it is ready, so that the first close after a start runs
      * its renderers compiled: otherwise that close renders its first batches in the interpreter
      * and the JIT compiles the renderers while the close runs, on the same two cores as intake
      * (perf of the first close of 10 M payments: the C2 compiler thread took about 1 s of CPU
@@ -436,24 +441,32 @@ public final class SettlementFiles implements AutoCloseable {
      *     first close would meet too)
      */
     public CompletableFuture<Void> warmUp() {
-        if (reference.coopCount() == 0) {
+        int coops = reference.coopCount();
+        if (coops == 0) {
             return CompletableFuture.completedFuture(null);
         }
         Coop coop = reference.coop(0);
-        CompletableFuture<?>[] parts = new CompletableFuture<?>[WARM_UP_BATCHES];
-        for (int i = 0; i < WARM_UP_BATCHES; i++) {
+        int batches = warmUpBatches();
+        int members = Math.max(1, Math.min(WARM_UP_MEMBERS, reference.traderCount() / coops));
+        CompletableFuture<?>[] parts = new CompletableFuture<?>[batches];
+        for (int i = 0; i < batches; i++) {
             int round = i;
-            parts[i] = CompletableFuture.runAsync(() -> renderSynthetic(coop, round), io);
+            parts[i] = CompletableFuture.runAsync(() -> renderSynthetic(coop, round, members), io);
         }
         return CompletableFuture.allOf(parts);
     }
 
+    /** How many synthetic batches {@link #warmUp} renders for the current reference. */
+    int warmUpBatches() {
+        return Math.min(WARM_UP_BATCHES, reference.coopCount());
+    }
+
     /** One synthetic batch rendered and digested like a close's, with every deduction kind on some lines. */
-    private static void renderSynthetic(Coop coop, int round) {
-        List<MemberTotals> members = new ArrayList<>(WARM_UP_MEMBERS);
-        List<PayoutLine> payouts = new ArrayList<>(WARM_UP_MEMBERS);
+    private static void renderSynthetic(Coop coop, int round, int memberCount) {
+        List<MemberTotals> members = new ArrayList<>(memberCount);
+        List<PayoutLine> payouts = new ArrayList<>(memberCount);
         long payments = 0, gross = 0, fee = 0;
-        for (int m = 0; m < WARM_UP_MEMBERS; m++) {
+        for (int m = 0; m < memberCount; m++) {
             long p = 1 + (m + round) % 50;
             long g = p * (1_000 + (m * 7_919L + round) % 900_000);
             long f = g * 7 / 1_000;
