@@ -20,7 +20,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -68,6 +67,8 @@ public final class SettlementFiles implements AutoCloseable {
     private final Runnable closeSync;
     /** What {@link #closeSync} is, or why there is none, for the start's log. */
     private final String durability;
+    /** The file system syncs {@link #closeSync} holds open, closed with this. */
+    private final List<FileSystemSync> heldSyncs;
     /** Folders known to exist: each is created once per process, not once per batch (a close has 1,000 of them). */
     private final Set<Path> folders = ConcurrentHashMap.newKeySet();
     /**
@@ -92,18 +93,23 @@ public final class SettlementFiles implements AutoCloseable {
      *     allow it; {@link FilesSync#PER_FILE}: an fsync per file and folder
      */
     public SettlementFiles(ReferenceData reference, Path filesDir, Path ledgerDir, int writerThreads, FilesSync sync) {
-        this(reference, filesDir, ledgerDir, writerThreads, sync == FilesSync.AUTO ? syncsOf(filesDir, ledgerDir) : null,
-                sync == FilesSync.AUTO ? durabilityOf(filesDir, ledgerDir) : "fsync per file (settlement.files.sync=per-file)");
+        this(reference, filesDir, ledgerDir, writerThreads, closeDurability(sync, filesDir, ledgerDir));
     }
 
     /** With the close's sync given ({@code null}: an fsync per file and folder); tests watch it. */
     SettlementFiles(ReferenceData reference, Path filesDir, Path ledgerDir, int writerThreads, Runnable closeSync,
             String durability) {
+        this(reference, filesDir, ledgerDir, writerThreads, new CloseDurability(closeSync, durability, List.of()));
+    }
+
+    private SettlementFiles(ReferenceData reference, Path filesDir, Path ledgerDir, int writerThreads,
+            CloseDurability durability) {
         this.reference = reference;
         this.filesDir = filesDir;
         this.ledgerDir = ledgerDir;
-        this.closeSync = closeSync;
-        this.durability = durability;
+        this.closeSync = durability.sync();
+        this.durability = durability.description();
+        this.heldSyncs = durability.held();
         AtomicInteger ioThreads = new AtomicInteger();
         io = Executors.newFixedThreadPool(writerThreads, r -> {
             Thread t = new Thread(r, "lumbung-settlement-io-" + ioThreads.incrementAndGet());
@@ -144,34 +150,40 @@ public final class SettlementFiles implements AutoCloseable {
         throw new IllegalStateException("batch of cooperative " + coopId + ", which the reference does not hold");
     }
 
-    /**
-     * The syncs of the files and ledger folders' file systems (one when they share it), or null
-     * when either file system needs an fsync per file.
-     */
-    private static Runnable syncsOf(Path filesDir, Path ledgerDir) {
-        Optional<FileSystemSync> files = FileSystemSync.of(existing(filesDir));
-        Optional<FileSystemSync> ledger = FileSystemSync.of(existing(ledgerDir));
-        if (files.isEmpty() || ledger.isEmpty()) {
-            return null;
-        }
-        FileSystemSync a = files.get();
-        FileSystemSync b = ledger.get();
-        if (a.sameFileSystem(b)) {
-            return a::sync;
-        }
-        return () -> {
-            a.sync();
-            b.sync();
-        };
+    /** How a close is made durable: the sync (null: fsync per file), what the log says, the descriptors held. */
+    private record CloseDurability(Runnable sync, String description, List<FileSystemSync> held) {
     }
 
-    private static String durabilityOf(Path filesDir, Path ledgerDir) {
-        String files = FileSystemSync.unsupported(existing(filesDir));
-        String ledger = FileSystemSync.unsupported(existing(ledgerDir));
-        if (files == null && ledger == null) {
-            return "syncfs once before and once after the renames";
+    /**
+     * The syncs of the files and ledger folders' file systems (one when they share it), or an
+     * fsync per file when either refuses ({@link FileSystemSync#open} says why).
+     */
+    private static CloseDurability closeDurability(FilesSync mode, Path filesDir, Path ledgerDir) {
+        if (mode == FilesSync.PER_FILE) {
+            return new CloseDurability(null, "fsync per file (settlement.files.sync=per-file)", List.of());
         }
-        return "fsync per file: " + (files != null ? files : ledger);
+        FileSystemSync.Choice files = FileSystemSync.open(existing(filesDir));
+        FileSystemSync.Choice ledger = FileSystemSync.open(existing(ledgerDir));
+        if (files.sync() == null || ledger.sync() == null) {
+            for (FileSystemSync.Choice c : List.of(files, ledger)) {
+                if (c.sync() != null) {
+                    c.sync().close();
+                }
+            }
+            return new CloseDurability(null, "fsync per file: " + (files.refusal() != null ? files.refusal()
+                    : ledger.refusal()), List.of());
+        }
+        FileSystemSync a = files.sync();
+        FileSystemSync b = ledger.sync();
+        String description = "syncfs of " + a.type() + " once before and once after the renames";
+        if (a.sameFileSystem(b)) {
+            b.close();
+            return new CloseDurability(a::sync, description, List.of(a));
+        }
+        return new CloseDurability(() -> {
+            a.sync();
+            b.sync();
+        }, description + " (files and ledger on two file systems)", List.of(a, b));
     }
 
     /** The folder, or its nearest existing ancestor (the file system it will be made on). */
@@ -198,11 +210,14 @@ public final class SettlementFiles implements AutoCloseable {
      * the renames removes the close's temp files; the close then fails as with an fsync per file.
      */
     private List<BatchRecord> writeThenSync(long closeSequence, List<Batch> batches) {
-        List<CompletableFuture<List<AtomicFiles.Staged>>> stagings = new ArrayList<>(batches.size());
         List<Coop> coops = new ArrayList<>(batches.size());
         for (Batch b : batches) {
-            Coop c = coopOf(b.coopId());
-            coops.add(c);
+            coops.add(coopOf(b.coopId())); // before any file is begun: an unknown cooperative stops the close here
+        }
+        List<CompletableFuture<List<AtomicFiles.Staged>>> stagings = new ArrayList<>(batches.size());
+        for (int i = 0; i < batches.size(); i++) {
+            Batch b = batches.get(i);
+            Coop c = coops.get(i);
             stagings.add(CompletableFuture.supplyAsync(() -> stageFiles(b, c), io));
         }
         List<List<AtomicFiles.Staged>> staged = new ArrayList<>(batches.size());
@@ -563,5 +578,6 @@ public final class SettlementFiles implements AutoCloseable {
     @Override
     public void close() {
         io.shutdown();
+        heldSyncs.forEach(FileSystemSync::close);
     }
 }

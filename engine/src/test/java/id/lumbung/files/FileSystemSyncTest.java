@@ -1,6 +1,5 @@
 package id.lumbung.files;
 
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -24,24 +23,34 @@ class FileSystemSyncTest {
         boolean served = linux && FileSystemSync.kernelAtLeast(System.getProperty("os.version"), 5, 8)
                 && FileSystemSync.TYPES.contains(type);
 
-        assertThat(FileSystemSync.of(dir).isPresent()).as("file system %s", type).isEqualTo(served);
+        FileSystemSync.Choice choice = FileSystemSync.open(dir);
+        assertThat(choice.sync() != null).as("file system %s: %s", type, choice.refusal()).isEqualTo(served);
+        assertThat(choice.refusal() == null).isEqualTo(served);
         if (served) {
-            FileSystemSync sync = FileSystemSync.of(dir).orElseThrow();
-            Files.writeString(dir.resolve("a"), "bytes");
-            sync.sync();
-            assertThat(sync.type()).isEqualTo(type);
-            assertThat(FileSystemSync.unsupported(dir)).isNull();
+            try (FileSystemSync sync = choice.sync()) {
+                long before = FileSystemSync.syncs();
+                Files.writeString(dir.resolve("a"), "bytes");
+                sync.sync();
+                assertThat(FileSystemSync.syncs() - before).isEqualTo(1);
+                assertThat(sync.type()).isEqualTo(type);
+                // the descriptor was opened before the writes it covers: removing the folder's file
+                // later does not matter, the descriptor still names the file system
+                Files.delete(dir.resolve("a"));
+                sync.sync();
+                sync.close();
+                assertThatThrownBy(sync::sync).isInstanceOf(IllegalStateException.class).hasMessageContaining("after close");
+            }
         }
     }
 
     @Test
-    void aFolderThatIsGoneFailsTheSyncNamingIt(@TempDir Path dir) throws Exception {
-        Path gone = Files.createDirectories(dir.resolve("gone"));
-        FileSystemSync sync = FileSystemSync.of(gone).orElseThrow();
-        Files.delete(gone);
-
-        assertThatThrownBy(sync::sync).isInstanceOf(UncheckedIOException.class)
-                .hasMessageContaining("cannot open " + gone).hasMessageContaining("errno 2");
+    void aFolderThatCannotBeOpenedIsRefusedNamingIt(@TempDir Path dir) throws Exception {
+        Path missing = dir.resolve("missing");
+        Files.createDirectories(missing);
+        Files.delete(missing);
+        FileSystemSync.Choice choice = FileSystemSync.open(missing);
+        assertThat(choice.sync()).isNull();
+        assertThat(choice.refusal()).containsAnyOf("cannot be read", "cannot open " + missing);
     }
 
     @Test
@@ -50,8 +59,9 @@ class FileSystemSyncTest {
         if (!Files.isDirectory(shm) || !Files.getFileStore(shm).type().equals("tmpfs")) {
             return; // no tmpfs at the usual place: nothing to refuse here
         }
-        assertThat(FileSystemSync.of(shm)).isEmpty();
-        assertThat(FileSystemSync.unsupported(shm)).isEqualTo("file system type tmpfs is not one of [btrfs, ext4, xfs]");
+        FileSystemSync.Choice choice = FileSystemSync.open(shm);
+        assertThat(choice.sync()).isNull();
+        assertThat(choice.refusal()).isEqualTo("file system type tmpfs is not one of [btrfs, ext4, xfs]");
     }
 
     @Test

@@ -118,6 +118,47 @@ class SettlementFilesSyncTest {
     }
 
     @Test
+    void aFileThatCannotBeStagedFailsTheCloseBeforeAnySyncAndLeavesNoTempFile(@TempDir Path dir) throws Exception {
+        List<Batch> batches = batches(4);
+        Batch last = batches.get(batches.size() - 1);
+        // the last batch's CSV is already there with other bytes: corruption, which stops the close
+        Path coopDir = Files.createDirectories(dir.resolve("files").resolve(last.coopId()));
+        Files.writeString(coopDir.resolve(last.batchId() + ".csv"), "other bytes\n");
+        List<Seen> seen = new ArrayList<>();
+        SettlementFiles writer = new SettlementFiles(REFERENCE, dir.resolve("files"), dir.resolve("ledger"), 4,
+                () -> seen.add(look(dir)), "test");
+        try {
+            assertThatThrownBy(() -> writer.write(4, batches)).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("already exists with different bytes");
+            assertThat(seen).as("no sync: nothing is renamed").isEmpty();
+            assertThat(look(dir)).isEqualTo(new Seen(List.of("files/" + last.coopId() + "/" + last.batchId() + ".csv"),
+                    List.of()));
+        } finally {
+            writer.close();
+        }
+    }
+
+    @Test
+    void aFailedSecondSyncFailsTheCloseAfterTheRenames(@TempDir Path dir) throws Exception {
+        List<Batch> batches = batches(6);
+        int[] calls = {0};
+        SettlementFiles writer = new SettlementFiles(REFERENCE, dir.resolve("files"), dir.resolve("ledger"), 4, () -> {
+            if (++calls[0] == 2) {
+                throw new UncheckedIOException(new IOException("syncfs failed: errno 5 Input/output error"));
+            }
+        }, "test");
+        try {
+            // the close is not done: the engine stops, and its restart settles the close again
+            assertThatThrownBy(() -> writer.write(6, batches)).isInstanceOf(UncheckedIOException.class)
+                    .hasMessageContaining("errno 5");
+            assertThat(look(dir).temps()).isEmpty();
+            assertThat(look(dir).finals()).hasSize(batches.size() * 3 + 1);
+        } finally {
+            writer.close();
+        }
+    }
+
+    @Test
     void aRedoOfAWrittenCloseFindsTheSameBytesAndRenamesNothing(@TempDir Path dir) throws Exception {
         List<Batch> batches = batches(9);
         List<Seen> seen = new ArrayList<>();
