@@ -175,8 +175,38 @@ def parse_settlement_scale_obligations(log):
             "output": [line for line in log.splitlines() if line.strip()]}
 
 
+WARM_UP_ROUND = re.compile(r"^== round (\d+), obligations (\d+), warm-up (true|false)$", re.M)
+
+
+def parse_settlement_scale_warmup(log):
+    """The processes of `WARMUP_AB=1 OBLIGATIONS=N run-settlement-scale.sh`, each after its
+    "== round R, obligations N, warm-up true|false" line: every close of each, and per close (by
+    position in its process) the median seconds without and with the start's warm-up and their ratio."""
+    marks = list(WARM_UP_ROUND.finditer(log))
+    if not marks:
+        sys.exit("record-result.py: no '== round R, obligations N, warm-up W' line in the log")
+    runs = []
+    for i, m in enumerate(marks):
+        section = log[m.end():marks[i + 1].start() if i + 1 < len(marks) else len(log)]
+        runs.append({"round": int(m.group(1)), "obligations": int(m.group(2)), "warmUp": m.group(3) == "true",
+                     "closes": parse_settlement_scale(section)["closes"]})
+    off = [r for r in runs if not r["warmUp"]]
+    on = [r for r in runs if r["warmUp"]]
+    if not off or not on:
+        sys.exit("record-result.py: the log needs a run without the warm-up and one with it")
+    comparison = []
+    for k in range(min(len(r["closes"]) for r in runs)):
+        a = [r["closes"][k]["seconds"] for r in off]
+        b = [r["closes"][k]["seconds"] for r in on]
+        comparison.append({"variant": f"close {k + 1}" + (" (first after the start)" if k == 0 else " (warm)"),
+                           "offS": a, "onS": b, "offMedianS": round(median(a), 3), "onMedianS": round(median(b), 3),
+                           "ratio": round(median(b) / median(a), 3)})
+    return {"runs": runs, "comparison": comparison, "output": [line for line in log.splitlines() if line.strip()]}
+
+
 PARSERS = {"iso-load": parse_iso_load, "settlement-scale": parse_settlement_scale,
-           "settlement-scale-obligations": parse_settlement_scale_obligations, "file-phase": parse_file_phase}
+           "settlement-scale-obligations": parse_settlement_scale_obligations,
+           "settlement-scale-warmup": parse_settlement_scale_warmup, "file-phase": parse_file_phase}
 
 
 def main(argv=None):

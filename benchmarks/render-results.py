@@ -87,6 +87,8 @@ SCRIPTS = {
                              "`benchmarks/run-settlement-scale.sh [payments] [coops] [traders]`"),
     "settlement-scale-obligations": ("OBLIGATIONS=N benchmarks/run-settlement-scale.sh", "the same fills and closes side by side without and with member obligations (one per trader): close times and their ratio",
                                      "`OBLIGATIONS=100000 benchmarks/run-settlement-scale.sh [payments] [coops] [traders]` (env ROUNDS, HEAP)"),
+    "settlement-scale-warmup": ("WARMUP_AB=1 OBLIGATIONS=N benchmarks/run-settlement-scale.sh", "the same fills and closes side by side without and with settlement's warm-up at start (synthetic batches rendered in memory): close times and their ratio",
+                                "`WARMUP_AB=1 OBLIGATIONS=100000 benchmarks/run-settlement-scale.sh [payments] [coops] [traders]` (env ROUNDS, HEAP)"),
     "run-file-phase": ("benchmarks/run-file-phase.sh", "rendering and writing 1,000 cooperatives' settlement files under intake",
                        "`benchmarks/run-file-phase.sh [coops] [members] [rounds] [variants] [intake]`"),
 }
@@ -471,6 +473,19 @@ def render_scale_obligations(runs):
                                "members deducted", ">payouts files"], rows)
 
 
+def render_scale_warmup(runs):
+    f = runs[-1]["figures"]
+    out = table(["close", ">without the warm-up s (median)", ">with it s (median)", ">with / without"],
+                [[c["variant"], c["offMedianS"], c["onMedianS"], f"{c['ratio']:.2f}"] for c in f["comparison"]])
+    rows = []
+    for run in f["runs"]:
+        for c in run["closes"]:
+            split = f"{n0(c['aggregateMs'])} / {n0(c['filesMs'])}" if "aggregateMs" in c else "not recorded"
+            rows.append([run["round"], "yes" if run["warmUp"] else "no", n0(run["obligations"]), c["variant"], n0(c["payments"]),
+                         c["seconds"], split])
+    return out + [""] + table([">round", "warm-up", ">obligations", "close", ">payments", ">seconds", "aggregate / files ms"], rows)
+
+
 def render_file_phase(runs):
     r = runs[-1]
     return table(["variant (medians)", ">wall ms", ">file CPU ms", ">process CPU ms", ">alloc MB"],
@@ -480,7 +495,8 @@ def render_file_phase(runs):
 RENDERERS = {"compare": render_compare, "ab-engine": render_ab_engine, "run-jmh": render_jmh, "jmh-ab": render_jmh_ab,
              "engine-latency": render_engine_latency, "cpu-budget": render_cpu_budget, "close-under-load": render_close,
              "run-restart": render_restart, "iso-load": render_iso, "run-settlement-scale": render_scale,
-             "settlement-scale-obligations": render_scale_obligations, "run-file-phase": render_file_phase,
+             "settlement-scale-obligations": render_scale_obligations, "settlement-scale-warmup": render_scale_warmup,
+             "run-file-phase": render_file_phase,
              "where-time-goes": render_where_time_goes}
 
 

@@ -15,6 +15,7 @@
 # them again. One record, settlement-scale-obligations, with every close of both and, per close,
 # the ratio of the close times with and without.
 # HEAP (default 16g): the processes' -Xmx.
+# WARMUP_AB=1 with OBLIGATIONS=N: without and with settlement's warm-up at start instead (below).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ "${SKIP_BUILD:-}" = 1 ] || mvn -q -o -DskipTests package
@@ -51,6 +52,23 @@ if [ -z "${OBLIGATIONS:-}" ]; then
 fi
 
 rounds="${ROUNDS:-1}"
+if [ -n "${WARMUP_AB:-}" ]; then
+  # WARMUP_AB=1: ROUNDS rounds of two processes with the same OBLIGATIONS, without settlement's
+  # warm-up at start (-Dscale.warmUp=false) and with it (the engine's way), the order alternating;
+  # record settlement-scale-warmup. The target's verdict reads settlement-scale-obligations only.
+  for round in $(seq 1 "$rounds"); do
+    if [ $((round % 2)) = 1 ]; then order="false true"; else order="true false"; fi
+    for w in $order; do
+      echo "== round $round, obligations $OBLIGATIONS, warm-up $w" | tee -a "$log"
+      scale_run -Dscale.flatClose=false -Dscale.offeredRates=2000,2000 -Dscale.replay=false \
+        -Dscale.obligations="$OBLIGATIONS" -Dscale.warmUp="$w" | tee -a "$log"
+    done
+  done
+  python3 benchmarks/record-result.py settlement-scale-warmup --parse settlement-scale-warmup --log "$log" \
+    --command "WARMUP_AB=1 ${env_used}benchmarks/run-settlement-scale.sh $*" \
+    --load "{\"payments\": $payments, \"cooperatives\": $coops, \"traders\": $traders, \"obligations\": $OBLIGATIONS, \"rounds\": $rounds, \"offeredPerS\": 2000, \"heap\": \"$heap\"}"
+  exit 0
+fi
 for round in $(seq 1 "$rounds"); do
   if [ $((round % 2)) = 1 ]; then order="0 $OBLIGATIONS"; else order="$OBLIGATIONS 0"; fi
   for n in $order; do

@@ -283,6 +283,26 @@ class ParseTest(unittest.TestCase):
         with self.assertRaises(SystemExit):
             record.parse_settlement_scale_obligations("== round 1, obligations 0\n" + without)
 
+    def test_settlement_scale_warmup_side_by_side(self):
+        offered = ("close (offered 2000 2,000/s): 1,000 batches, 10,002,000 payments, gross 5, fee 1 in 2.500 s = 249 ns per payment"
+                   " (files included); settlement 2,480 ms: aggregate 200 ms, files 2,280 ms; obligations 100,000,"
+                   " deducted from 0 of 100,000 members (0 paid nothing out),"
+                   " Rp0 (retribusi 0, angsuran 0, simpanan wajib 0); payouts files 1,000 of 1,000 batches\n")
+        log = ("== round 1, obligations 100000, warm-up false\njournal durability sync, ...\n" + offered
+               + offered.replace("2.500 s", "1.400 s")
+               + "== round 1, obligations 100000, warm-up true\n" + offered.replace("2.500 s", "1.300 s")
+               + offered.replace("2.500 s", "1.350 s"))
+        f = record.parse_settlement_scale_warmup(log)
+        self.assertEqual([(1, False, 2), (1, True, 2)], [(r["round"], r["warmUp"], len(r["closes"])) for r in f["runs"]])
+        self.assertEqual([{"variant": "close 1 (first after the start)", "offS": [2.5], "onS": [1.3], "offMedianS": 2.5,
+                           "onMedianS": 1.3, "ratio": 0.52},
+                          {"variant": "close 2 (warm)", "offS": [1.4], "onS": [1.35], "offMedianS": 1.4, "onMedianS": 1.35,
+                           "ratio": 0.964}], f["comparison"])
+        self.assertEqual(200, f["runs"][0]["closes"][0]["aggregateMs"])
+        with self.assertRaises(SystemExit):
+            record.parse_settlement_scale_warmup("== round 1, obligations 100000, warm-up true\n" + offered)
+        self.assertIn("| close 1 (first after the start) | 2.5 | 1.3 | 0.52 |", render.render_scale_warmup([{"figures": f}]))
+
     def test_file_phase(self):
         f = record.parse_file_phase("file phase: ...\nmedians:\n"
                                     "  engine-4       wall   812.3 ms  file-cpu   900.1 ms  process-cpu  1500.0 ms  alloc   120 MB  gc  2.0"
