@@ -182,7 +182,7 @@ class SettlementFilesSyncTest {
     }
 
     @Test
-    void theWarmUpRendersInMemoryAndWritesNothing(@TempDir Path dir) throws Exception {
+    void theWarmUpMakesTheCooperativesFoldersRendersInMemoryAndWritesNoFile(@TempDir Path dir) throws Exception {
         List<Seen> seen = new ArrayList<>();
         SettlementFiles writer = new SettlementFiles(REFERENCE, dir.resolve("files"), dir.resolve("ledger"), 4,
                 () -> seen.add(look(dir)), "test");
@@ -191,6 +191,7 @@ class SettlementFilesSyncTest {
 
             assertThat(seen).as("no sync: nothing was written").isEmpty();
             assertThat(tree(dir)).isEmpty();
+            assertThat(REFERENCE.coops()).allSatisfy(c -> assertThat(dir.resolve("files").resolve(c.coopId())).isDirectory());
             assertThat(writer.write(1, batches(1))).hasSize(REFERENCE.coopCount());
         } finally {
             writer.close();
