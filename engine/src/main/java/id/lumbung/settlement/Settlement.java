@@ -164,7 +164,7 @@ public final class Settlement implements WindowSink, AutoCloseable {
 
     /** The id at a cooperative index (stable across references), or null for one settlement does not know yet. */
     private String coopIdOf(int coopIndex) {
-        ReferenceData ref = readableReference;
+        ReferenceData ref = liveReference.get();
         if (coopIndex >= ref.coopCount()) {
             ref = liveReference.get(); // a cooperative journaled since settlement's last window
         }
@@ -308,12 +308,14 @@ public final class Settlement implements WindowSink, AutoCloseable {
      */
     public CompletableFuture<Void> warmUp() {
         long t0 = System.nanoTime();
-        return files.warmUp().whenComplete((done, e) -> {
+        // the live reference: on a new journal the one settlement was built with has no cooperative yet
+        ReferenceData ref = liveReference.get();
+        return files.warmUp(ref).whenComplete((done, e) -> {
             if (e != null) {
                 LOG.log(System.Logger.Level.ERROR, "event=settlement_warm_up_failed error=\"" + e.getMessage() + "\"", e);
             } else {
-                LOG.log(System.Logger.Level.INFO, "event=settlement_warmed_up batches=" + files.warmUpBatches()
-                        + " ms=" + (System.nanoTime() - t0) / 1_000_000);
+                LOG.log(System.Logger.Level.INFO, "event=settlement_warmed_up batches=" + SettlementFiles.warmUpBatches(ref)
+                        + " folders=" + ref.coopCount() + " ms=" + (System.nanoTime() - t0) / 1_000_000);
             }
         });
     }

@@ -455,13 +455,13 @@ public final class SettlementFiles implements AutoCloseable {
      * @return done once every synthetic batch is rendered; a rendering error fails it (a bug the
      *     first close would meet too)
      */
-    public CompletableFuture<Void> warmUp() {
+    public CompletableFuture<Void> warmUp(ReferenceData reference) {
         int coops = reference.coopCount();
         if (coops == 0) {
             return CompletableFuture.completedFuture(null);
         }
         Coop coop = reference.coop(0);
-        int batches = warmUpBatches();
+        int batches = warmUpBatches(reference);
         int members = Math.max(1, Math.min(WARM_UP_MEMBERS, reference.traderCount() / coops));
         CompletableFuture<?>[] parts = new CompletableFuture<?>[batches + 1];
         List<Coop> all = reference.coops();
@@ -490,8 +490,8 @@ public final class SettlementFiles implements AutoCloseable {
         }
     }
 
-    /** How many synthetic batches {@link #warmUp} renders for the current reference. */
-    int warmUpBatches() {
+    /** How many synthetic batches {@link #warmUp} renders for {@code reference}. */
+    static int warmUpBatches(ReferenceData reference) {
         return Math.min(WARM_UP_BATCHES, reference.coopCount());
     }
 

@@ -187,7 +187,7 @@ class SettlementFilesSyncTest {
         SettlementFiles writer = new SettlementFiles(REFERENCE, dir.resolve("files"), dir.resolve("ledger"), 4,
                 () -> seen.add(look(dir)), "test");
         try {
-            writer.warmUp().get(60, java.util.concurrent.TimeUnit.SECONDS);
+            writer.warmUp(REFERENCE).get(60, java.util.concurrent.TimeUnit.SECONDS);
 
             assertThat(seen).as("no sync: nothing was written").isEmpty();
             assertThat(tree(dir)).isEmpty();
