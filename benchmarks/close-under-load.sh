@@ -33,8 +33,8 @@ echo "== $(date -u +%FT%TZ) $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg
 http_port="$(free_port)"; ops_port="$(free_port)"
 printf 'http.host=127.0.0.1\nterminal.rate.per.second=100000\nterminal.rate.burst=100000\n' > "$out/engine.properties"
 read -r -a engine_opts <<< "${ENGINE_JAVA_OPTS:-}"
-# a fixed heap, as ops/RUNBOOK.md asks of a deployment
-LUMBUNG_ADMIN_TOKEN=close-under-load-token java -Xms8g -Xmx8g "${engine_opts[@]}" -jar "$engine_jar" serve --config "$out/engine.properties" \
+# a fixed, pre-touched heap, as ops/RUNBOOK.md asks of a deployment
+LUMBUNG_ADMIN_TOKEN=close-under-load-token java -Xms8g -Xmx8g -XX:+AlwaysPreTouch "${engine_opts[@]}" -jar "$engine_jar" serve --config "$out/engine.properties" \
     --data "$out/data" --reference "$out/ref" --cutoffs none --durability sync \
     --http-port "$http_port" --ops-port "$ops_port" --iso-port 0 > "$out/engine.log" 2>&1 &
 server_pid=$!

@@ -14,15 +14,16 @@
 # -Dscale.offeredRates=2000,2000 -Dscale.replay=false come before SCALE_JAVA_OPTS, which may set
 # them again. One record, settlement-scale-obligations, with every close of both and, per close,
 # the ratio of the close times with and without.
-# HEAP (default 16g): the processes' -Xms and -Xmx.
+# HEAP (default 16g): the processes' -Xms and -Xmx (pre-touched).
 # WARMUP_AB=1 with OBLIGATIONS=N: without and with settlement's warm-up at start instead (below).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ "${SKIP_BUILD:-}" = 1 ] || mvn -q -o -DskipTests package
 flags=$(benchmarks/chronicle-flags.sh)
-# a fixed heap, as ops/RUNBOOK.md asks of a deployment: a heap that grows on demand runs G1's
-# concurrent marking during the close (the live payments sit above its threshold)
-heap="-Xms${HEAP:-16g} -Xmx${HEAP:-16g}"
+# a fixed, pre-touched heap, as ops/RUNBOOK.md asks of a deployment: a heap that grows on demand
+# runs G1's concurrent marking during the close (the live payments sit above its threshold), and
+# an untouched one makes the first close fault in its pages
+heap="-Xms${HEAP:-16g} -Xmx${HEAP:-16g} -XX:+AlwaysPreTouch"
 payments="${1:-10000000}" coops="${2:-1000}" traders="${3:-100000}"
 env_used="${OBLIGATIONS:+OBLIGATIONS=$OBLIGATIONS }${ROUNDS:+ROUNDS=$ROUNDS }${HEAP:+HEAP=$HEAP }"
 env_used="$env_used${SCALE_JAVA_OPTS:+SCALE_JAVA_OPTS='$SCALE_JAVA_OPTS' }"
