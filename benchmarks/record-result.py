@@ -148,6 +148,28 @@ def median(values):
     return s[len(s) // 2] if len(s) % 2 else (s[len(s) // 2 - 1] + s[len(s) // 2]) / 2
 
 
+def side_by_side(log, marks, run_of):
+    """The processes of a side-by-side log, each after its mark (a match of a "== round R, ..." line):
+    run_of(mark) gives a process's fields, to which its closes (parse_settlement_scale) are added."""
+    runs = []
+    for i, m in enumerate(marks):
+        section = log[m.end():marks[i + 1].start() if i + 1 < len(marks) else len(log)]
+        runs.append({**run_of(m), "closes": parse_settlement_scale(section)["closes"]})
+    return runs
+
+
+def per_close(a_runs, b_runs, variant, a_key, b_key):
+    """Per close (by its position in its process): the seconds of the a and b processes, their medians
+    ("<key>MedianS") and the ratio b / a of the medians."""
+    comparison = []
+    for k in range(min(len(r["closes"]) for r in a_runs + b_runs)):
+        a = [r["closes"][k]["seconds"] for r in a_runs]
+        b = [r["closes"][k]["seconds"] for r in b_runs]
+        comparison.append({"variant": variant(k), a_key + "S": a, b_key + "S": b, a_key + "MedianS": round(median(a), 3),
+                           b_key + "MedianS": round(median(b), 3), "ratio": round(median(b) / median(a), 3)})
+    return comparison
+
+
 def parse_settlement_scale_obligations(log):
     """The processes of `OBLIGATIONS=N run-settlement-scale.sh`, each after its "== round R, obligations N"
     line: every close of each, and per close (by position in its process, "close 1, offered 2000") the
@@ -155,22 +177,13 @@ def parse_settlement_scale_obligations(log):
     marks = list(ROUND.finditer(log))
     if not marks:
         sys.exit("record-result.py: no '== round R, obligations N' line in the log")
-    runs = []
-    for i, m in enumerate(marks):
-        section = log[m.end():marks[i + 1].start() if i + 1 < len(marks) else len(log)]
-        closes = parse_settlement_scale(section)["closes"]
-        runs.append({"round": int(m.group(1)), "obligations": int(m.group(2)), "closes": closes})
+    runs = side_by_side(log, marks, lambda m: {"round": int(m.group(1)), "obligations": int(m.group(2))})
     without = [r for r in runs if r["obligations"] == 0]
     with_ = [r for r in runs if r["obligations"] > 0]
     if not without or not with_:
         sys.exit("record-result.py: the log needs a run without obligations and one with them")
-    comparison = []
-    for k in range(min(len(r["closes"]) for r in runs)):
-        a = [r["closes"][k]["seconds"] for r in without]
-        b = [r["closes"][k]["seconds"] for r in with_]
-        comparison.append({"variant": f"close {k + 1}, " + re.sub(r" [\d,]+/s$", "", without[0]["closes"][k]["variant"]),
-                           "withoutS": a, "withS": b, "withoutMedianS": round(median(a), 3), "withMedianS": round(median(b), 3),
-                           "ratio": round(median(b) / median(a), 3)})
+    comparison = per_close(without, with_, lambda k: f"close {k + 1}, "
+                           + re.sub(r" [\d,]+/s$", "", without[0]["closes"][k]["variant"]), "without", "with")
     return {"obligations": max(r["obligations"] for r in with_), "runs": runs, "comparison": comparison,
             "output": [line for line in log.splitlines() if line.strip()]}
 
@@ -185,22 +198,14 @@ def parse_settlement_scale_warmup(log):
     marks = list(WARM_UP_ROUND.finditer(log))
     if not marks:
         sys.exit("record-result.py: no '== round R, obligations N, warm-up W' line in the log")
-    runs = []
-    for i, m in enumerate(marks):
-        section = log[m.end():marks[i + 1].start() if i + 1 < len(marks) else len(log)]
-        runs.append({"round": int(m.group(1)), "obligations": int(m.group(2)), "warmUp": m.group(3) == "true",
-                     "closes": parse_settlement_scale(section)["closes"]})
+    runs = side_by_side(log, marks, lambda m: {"round": int(m.group(1)), "obligations": int(m.group(2)),
+                                               "warmUp": m.group(3) == "true"})
     off = [r for r in runs if not r["warmUp"]]
     on = [r for r in runs if r["warmUp"]]
     if not off or not on:
         sys.exit("record-result.py: the log needs a run without the warm-up and one with it")
-    comparison = []
-    for k in range(min(len(r["closes"]) for r in runs)):
-        a = [r["closes"][k]["seconds"] for r in off]
-        b = [r["closes"][k]["seconds"] for r in on]
-        comparison.append({"variant": f"close {k + 1}" + (" (first after the start)" if k == 0 else " (warm)"),
-                           "offS": a, "onS": b, "offMedianS": round(median(a), 3), "onMedianS": round(median(b), 3),
-                           "ratio": round(median(b) / median(a), 3)})
+    comparison = per_close(off, on, lambda k: f"close {k + 1}" + (" (first after the start)" if k == 0 else " (warm)"),
+                           "off", "on")
     return {"runs": runs, "comparison": comparison, "output": [line for line in log.splitlines() if line.strip()]}
 
 

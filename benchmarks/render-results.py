@@ -456,6 +456,11 @@ def render_scale(runs):
     return out
 
 
+def close_split(c):
+    """A close's "aggregate / files ms" cell."""
+    return f"{n0(c['aggregateMs'])} / {n0(c['filesMs'])}" if "aggregateMs" in c else "not recorded"
+
+
 def render_scale_obligations(runs):
     r = runs[-1]
     f = r["figures"]
@@ -464,7 +469,7 @@ def render_scale_obligations(runs):
     rows = []
     for run in f["runs"]:
         for c in run["closes"]:
-            split = f"{n0(c['aggregateMs'])} / {n0(c['filesMs'])}" if "aggregateMs" in c else "not recorded"
+            split = close_split(c)
             deducted = (f"{n0(c['membersDeducted'])} of {n0(c['members'])} ({n0(c['membersPaidNothing'])} paid nothing out)"
                         if "members" in c else "not recorded")
             rows.append([run["round"], n0(run["obligations"]), c["variant"], n0(c["payments"]), n0(c["batches"]), c["seconds"], split,
@@ -480,7 +485,7 @@ def render_scale_warmup(runs):
     rows = []
     for run in f["runs"]:
         for c in run["closes"]:
-            split = f"{n0(c['aggregateMs'])} / {n0(c['filesMs'])}" if "aggregateMs" in c else "not recorded"
+            split = close_split(c)
             rows.append([run["round"], "yes" if run["warmUp"] else "no", n0(run["obligations"]), c["variant"], n0(c["payments"]),
                          c["seconds"], split])
     return out + [""] + table([">round", "warm-up", ">obligations", "close", ">payments", ">seconds", "aggregate / files ms"], rows)
