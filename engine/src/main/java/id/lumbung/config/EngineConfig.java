@@ -243,7 +243,8 @@ public final class EngineConfig {
             throw new IllegalArgumentException(SNAPSHOT_ENABLED_PROP_NAME + " must be true or false, got '" + snapshot + "'");
         }
         snapshotEnabled = snapshot.equals("true");
-        filesSync = FilesSync.parse(FILES_SYNC_PROP_NAME, v.getOrDefault(FILES_SYNC_PROP_NAME, "auto"));
+        filesSync = v.containsKey(FILES_SYNC_PROP_NAME) ? FilesSync.parse(FILES_SYNC_PROP_NAME, v.get(FILES_SYNC_PROP_NAME))
+                : FILES_SYNC_DEFAULT;
         if ((tlsKeyPath == null) != (tlsCertPath == null)) {
             throw new IllegalArgumentException(TLS_KEY_PATH_PROP_NAME + " and " + TLS_CERT_PATH_PROP_NAME + " go together");
         }

@@ -7,7 +7,7 @@ import java.util.Locale;
  */
 public enum FilesSync {
     /**
-     * One {@code syncfs} of the file system before the files are renamed into place and one after,
+     * A sync of the file system ({@code syncfs}) before the files are renamed into place and one after,
      * where the file system allows it ({@code files.FileSystemSync}: Linux 5.8 or later on ext4,
      * XFS or Btrfs); an fsync per file and folder elsewhere.
      */

@@ -250,7 +250,8 @@ public final class Engine implements AutoCloseable {
         if (snapshot != null) {
             snapshots.verifyJournalBefore(snapshot);
         }
-        LOG.log(System.Logger.Level.INFO, "event=settlement_files_durability how=\"{0}\"", filesDurability());
+        LOG.log(settlement.filesDurabilityWarning() ? System.Logger.Level.WARNING : System.Logger.Level.INFO,
+                "event=settlement_files_durability how=\"{0}\"", filesDurability());
         settlement.warmUp();
         LOG.log(System.Logger.Level.INFO, "event=ready http_port={0,number,#} ops_port={1,number,#} iso_port={8,number,#} data={2} durability={3}"
                 + " coops={4,number,#} traders={5,number,#} terminals={6,number,#} start_ms={7,number,#}"

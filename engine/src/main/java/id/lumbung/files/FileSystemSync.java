@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.LongAdder;
  * One durability point for many files: Linux's {@code syncfs(2)} on the file system that holds a
  * folder writes back every dirty page and inode of that file system and flushes the device's
  * write cache, where an {@code fsync} per file flushes it once per file. A close writes three
- * files per cooperative, 3,001 for 1,000 cooperatives; with a folder fsync each, that was 4,000
+ * files per cooperative, 3,001 for 1,000 cooperatives; with a folder fsync each, that is 4,000
  * device flushes per close, which this machine's virtual disk serves one at a time
  * (benchmarks/RESULTS.md, "run-file-phase": the file phase with fsync per file against syncfs).
  *
@@ -91,8 +91,14 @@ public final class FileSystemSync implements AutoCloseable {
         }
     }
 
-    /** A sync of a folder's file system, or why there is none (exactly one of the two is set). */
-    public record Choice(FileSystemSync sync, String refusal) {
+    /**
+     * A sync of a folder's file system, or why there is none (exactly one of the two is set);
+     * {@code failed}: the refusal is a first sync that failed, which may be the disk's error.
+     */
+    public record Choice(FileSystemSync sync, String refusal, boolean failed) {
+        Choice(FileSystemSync sync, String refusal) {
+            this(sync, refusal, false);
+        }
     }
 
     private final Path folder;
@@ -136,7 +142,7 @@ public final class FileSystemSync implements AutoCloseable {
             sync.sync();
         } catch (UncheckedIOException e) {
             sync.close();
-            return new Choice(null, "a first syncfs failed: " + e.getMessage());
+            return new Choice(null, "a first syncfs failed: " + e.getMessage(), true);
         }
         return new Choice(sync, null);
     }
@@ -160,11 +166,6 @@ public final class FileSystemSync implements AutoCloseable {
     /** The file system's type, such as {@code ext4}. */
     public String type() {
         return type;
-    }
-
-    /** The folder whose file system this syncs. */
-    public Path folder() {
-        return folder;
     }
 
     /**

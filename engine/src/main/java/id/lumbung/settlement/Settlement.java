@@ -164,7 +164,7 @@ public final class Settlement implements WindowSink, AutoCloseable {
 
     /** The id at a cooperative index (stable across references), or null for one settlement does not know yet. */
     private String coopIdOf(int coopIndex) {
-        ReferenceData ref = liveReference.get();
+        ReferenceData ref = readableReference;
         if (coopIndex >= ref.coopCount()) {
             ref = liveReference.get(); // a cooperative journaled since settlement's last window
         }
@@ -315,7 +315,7 @@ public final class Settlement implements WindowSink, AutoCloseable {
                 LOG.log(System.Logger.Level.ERROR, "event=settlement_warm_up_failed error=\"" + e.getMessage() + "\"", e);
             } else {
                 LOG.log(System.Logger.Level.INFO, "event=settlement_warmed_up batches=" + SettlementFiles.warmUpBatches(ref)
-                        + " folders=" + ref.coopCount() + " ms=" + (System.nanoTime() - t0) / 1_000_000);
+                        + " cooperatives=" + ref.coopCount() + " ms=" + (System.nanoTime() - t0) / 1_000_000);
             }
         });
     }
@@ -323,6 +323,11 @@ public final class Settlement implements WindowSink, AutoCloseable {
     /** How a close makes its files durable: syncfs, or fsync per file and why. */
     public String filesDurability() {
         return files.durability();
+    }
+
+    /** True when a first sync of the file system failed at start (maybe the disk's error). */
+    public boolean filesDurabilityWarning() {
+        return files.durabilityWarning();
     }
 
     /** Sets who is told of each live batch once its files are written (null: nobody). */

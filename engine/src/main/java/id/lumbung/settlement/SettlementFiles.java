@@ -67,6 +67,8 @@ public final class SettlementFiles implements AutoCloseable {
     private final Runnable closeSync;
     /** What {@link #closeSync} is, or why there is none, for the start's log. */
     private final String durability;
+    /** True when a first sync failed at start (the log warns: it may be the disk's error). */
+    private final boolean durabilityWarning;
     /** The file system syncs {@link #closeSync} holds open, closed with this. */
     private final List<FileSystemSync> heldSyncs;
     /** Folders known to exist: each is created once per process, not once per batch (a close has 1,000 of them). */
@@ -83,10 +85,6 @@ public final class SettlementFiles implements AutoCloseable {
      */
     private volatile java.util.function.Consumer<Path> regenerated;
 
-    public SettlementFiles(ReferenceData reference, Path filesDir, Path ledgerDir) {
-        this(reference, filesDir, ledgerDir, WRITER_THREADS, FilesSync.AUTO);
-    }
-
     /**
      * @param writerThreads size of the writer pool; the engine uses {@value #WRITER_THREADS}
      * @param sync {@link FilesSync#AUTO}: one file system sync per close where the file systems
@@ -99,7 +97,7 @@ public final class SettlementFiles implements AutoCloseable {
     /** With the close's sync given ({@code null}: an fsync per file and folder); tests watch it. */
     SettlementFiles(ReferenceData reference, Path filesDir, Path ledgerDir, int writerThreads, Runnable closeSync,
             String durability) {
-        this(reference, filesDir, ledgerDir, writerThreads, new CloseDurability(closeSync, durability, List.of()));
+        this(reference, filesDir, ledgerDir, writerThreads, new CloseDurability(closeSync, durability, false, List.of()));
     }
 
     private SettlementFiles(ReferenceData reference, Path filesDir, Path ledgerDir, int writerThreads,
@@ -109,6 +107,7 @@ public final class SettlementFiles implements AutoCloseable {
         this.ledgerDir = ledgerDir;
         this.closeSync = durability.sync();
         this.durability = durability.description();
+        this.durabilityWarning = durability.warn();
         this.heldSyncs = durability.held();
         AtomicInteger ioThreads = new AtomicInteger();
         io = Executors.newFixedThreadPool(writerThreads, r -> {
@@ -150,8 +149,11 @@ public final class SettlementFiles implements AutoCloseable {
         throw new IllegalStateException("batch of cooperative " + coopId + ", which the reference does not hold");
     }
 
-    /** How a close is made durable: the sync (null: fsync per file), what the log says, the descriptors held. */
-    private record CloseDurability(Runnable sync, String description, List<FileSystemSync> held) {
+    /**
+     * How a close is made durable: the sync (null: fsync per file), what the log says, whether the
+     * log should warn (a first sync failed), the descriptors held.
+     */
+    private record CloseDurability(Runnable sync, String description, boolean warn, List<FileSystemSync> held) {
     }
 
     /**
@@ -160,7 +162,7 @@ public final class SettlementFiles implements AutoCloseable {
      */
     private static CloseDurability closeDurability(FilesSync mode, Path filesDir, Path ledgerDir) {
         if (mode == FilesSync.PER_FILE) {
-            return new CloseDurability(null, "fsync per file (settlement.files.sync=per-file)", List.of());
+            return new CloseDurability(null, "fsync per file (settlement.files.sync=per-file)", false, List.of());
         }
         FileSystemSync.Choice files = FileSystemSync.open(existing(filesDir));
         FileSystemSync.Choice ledger = FileSystemSync.open(existing(ledgerDir));
@@ -171,19 +173,19 @@ public final class SettlementFiles implements AutoCloseable {
                 }
             }
             return new CloseDurability(null, "fsync per file: " + (files.refusal() != null ? files.refusal()
-                    : ledger.refusal()), List.of());
+                    : ledger.refusal()), files.failed() || ledger.failed(), List.of());
         }
         FileSystemSync a = files.sync();
         FileSystemSync b = ledger.sync();
         String description = "syncfs of " + a.type() + " once before and once after the renames";
         if (a.sameFileSystem(b)) {
             b.close();
-            return new CloseDurability(a::sync, description, List.of(a));
+            return new CloseDurability(a::sync, description, false, List.of(a));
         }
         return new CloseDurability(() -> {
             a.sync();
             b.sync();
-        }, description + " (files and ledger on two file systems)", List.of(a, b));
+        }, description + " (files and ledger on two file systems)", false, List.of(a, b));
     }
 
     /** The folder, or its nearest existing ancestor (the file system it will be made on). */
@@ -200,13 +202,18 @@ public final class SettlementFiles implements AutoCloseable {
         return durability;
     }
 
+    /** True when a first sync of the file system failed at start: the start's log warns. */
+    public boolean durabilityWarning() {
+        return durabilityWarning;
+    }
+
     public List<BatchRecord> write(long closeSequence, List<Batch> batches) {
         return closeSync == null ? writeFileByFile(closeSequence, batches) : writeThenSync(closeSequence, batches);
     }
 
     /**
      * Every temp file of the close on the I/O pool, one sync, every rename on the pool, one sync:
-     * two device flushes per close however many files (see {@link FileSystemSync}). A failure before
+     * four {@code syncfs} calls per close however many files (see {@link FileSystemSync}). A failure before
      * the renames removes the close's temp files; the close then fails as with an fsync per file.
      */
     private List<BatchRecord> writeThenSync(long closeSequence, List<Batch> batches) {

@@ -78,8 +78,8 @@ class SettlementFileCrashTest {
                 }
                 assertThat(paid).as("payments accepted").hasSizeGreaterThan(COOPS / 2);
                 CompletableFuture<HttpResponse<String>> closing = client.closeAsync();
-                // kill once this many cooperatives' folders exist: a batch's folder appears as its
-                // files start, so some batches are complete by then and others not yet begun
+                // kill once this many cooperatives' folders hold a file: a batch's files appear as
+                // the close writes them, so some batches are written by then and others not yet begun
                 int killAtFolders = paid.size() / 10 + random.nextInt(paid.size() * 8 / 10);
                 foldersAtKill = killOnceFoldersExist(engine, data.resolve("files"), killAtFolders, closing, paid.size());
             }
@@ -115,7 +115,7 @@ class SettlementFileCrashTest {
 
     /**
      * Polls {@code files/} and kills the engine as soon as {@code folders} cooperatives' folders
-     * exist; if the close answers first, kills it then.
+     * hold a file; if the close answers first, kills it then.
      *
      * @return the number of cooperative folders at the kill
      */
@@ -155,6 +155,11 @@ class SettlementFileCrashTest {
         }
     }
 
+    /**
+     * The cooperatives' folders holding at least one file, in place or temp: a batch's files start
+     * there as the close writes them (the folders themselves are made at start, by settlement's
+     * warm-up).
+     */
     private static int folders(Path files) throws IOException {
         if (!Files.isDirectory(files)) {
             return 0;
@@ -162,7 +167,15 @@ class SettlementFileCrashTest {
         try (Stream<Path> s = Files.list(files)) {
             List<Path> dirs = new ArrayList<>();
             s.filter(Files::isDirectory).forEach(dirs::add);
-            return dirs.size();
+            int started = 0;
+            for (Path d : dirs) {
+                try (Stream<Path> inside = Files.list(d)) {
+                    started += inside.findAny().isPresent() ? 1 : 0;
+                } catch (java.nio.file.NoSuchFileException gone) {
+                    // not a cooperative's folder being written
+                }
+            }
+            return started;
         }
     }
 }

@@ -47,8 +47,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Variants run interleaved in one JVM, round after round, so that the shared 2-core machine's
  * noise falls on all of them alike: {@code engine} is {@link SettlementFiles} as the engine runs it,
- * {@code engine-N} the same with N writer threads (one syncfs before and one after the renames where
- * the file system allows it), {@code perfile} and {@code perfile-N} the same with an fsync per file
+ * {@code engine-N} the same with N writer threads (a sync of the file system before and one after the
+ * renames where it allows it), {@code perfile} and {@code perfile-N} the same with an fsync per file
  * and folder ({@code settlement.files.sync=per-file}); {@code render} and {@code write} are the
  * engine's rendering alone and its writing alone (of files rendered before the clock starts).
  * Every variant must write the same bytes (compared by digest, round by round). Reported per

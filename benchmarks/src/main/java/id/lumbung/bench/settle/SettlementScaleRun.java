@@ -71,24 +71,24 @@ public final class SettlementScaleRun {
     private static final boolean REPLAY = Boolean.parseBoolean(System.getProperty("scale.replay", "true"));
     /** Close first under flat-out intake ({@code scale.flatClose}, default true). */
     private static final boolean FLAT_CLOSE = Boolean.parseBoolean(System.getProperty("scale.flatClose", "true"));
+    /** Member obligations journaled before the first fill ({@code scale.obligations}, default 0), one per trader. */
+    private static final int OBLIGATIONS = Integer.getInteger("scale.obligations", 0);
+    /**
+     * Settlement renders synthetic batches at start, as the engine does once ready
+     * ({@code scale.warmUp}, default true; false measures a first close without it).
+     */
+    private static final boolean WARM_UP = Boolean.parseBoolean(System.getProperty("scale.warmUp", "true"));
+    /**
+     * The journal's durability ({@code scale.durability}, default {@code sync}, the engine's): the
+     * close's files are made durable as the engine does under it ({@link FilesSync#effective}).
+     */
+    private static final Durability DURABILITY = Durability.valueOf(
+            System.getProperty("scale.durability", "sync").toUpperCase(java.util.Locale.ROOT));
     /*
      * -Dscale.root=DIR: the run's folder is made under DIR and kept, for the caller to delete; the
      * side-by-side script keeps every process's folder until its last process is done (see
      * run-settlement-scale.sh on ext4's recently deleted inodes).
      */
-    /** Member obligations journaled before the first fill ({@code scale.obligations}, default 0), one per trader. */
-    private static final int OBLIGATIONS = Integer.getInteger("scale.obligations", 0);
-    /*
-     * scale.warmUp (default true): settlement renders synthetic batches at start, as the engine
-     * does once ready (Settlement.warmUp); false measures a first close without it.
-     */
-    /**
-     * The journal's durability ({@code scale.durability}, default {@code sync}, the engine's): the
-     * close's files are made durable as the engine does under it ({@link FilesSync#effective}).
-     */
-    private static final boolean WARM_UP = Boolean.parseBoolean(System.getProperty("scale.warmUp", "true"));
-    private static final Durability DURABILITY = Durability.valueOf(
-            System.getProperty("scale.durability", "sync").toUpperCase(java.util.Locale.ROOT));
     private static final long OPEN_LOOP_WARMUP_MS = 500;
     private static final long OPEN_LOOP_BEFORE_MS = 1_000;
     private static final long OPEN_LOOP_AFTER_MS = 300;
