@@ -191,10 +191,10 @@ public final class FileSystemSync implements AutoCloseable {
         }
     }
 
-    /** True when the two syncs cover the same file system (one sync then does for both). */
-    public boolean sameFileSystem(FileSystemSync other) {
+    /** True when the two folders are on the same file system (one sync then does for both). */
+    public static boolean sameFileSystem(Path a, Path b) {
         try {
-            return Files.getFileStore(folder).equals(Files.getFileStore(other.folder));
+            return Files.getFileStore(a).equals(Files.getFileStore(b));
         } catch (IOException e) {
             return false; // two syncs then, which is never wrong
         }

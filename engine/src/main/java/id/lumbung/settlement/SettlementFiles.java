@@ -165,23 +165,20 @@ public final class SettlementFiles implements AutoCloseable {
             return new CloseDurability(null, "fsync per file (settlement.files.sync=per-file)", false, List.of());
         }
         FileSystemSync.Choice files = FileSystemSync.open(existing(filesDir));
-        FileSystemSync.Choice ledger = FileSystemSync.open(existing(ledgerDir));
-        if (files.sync() == null || ledger.sync() == null) {
-            for (FileSystemSync.Choice c : List.of(files, ledger)) {
-                if (c.sync() != null) {
-                    c.sync().close();
-                }
-            }
-            return new CloseDurability(null, "fsync per file: " + (files.refusal() != null ? files.refusal()
-                    : ledger.refusal()), files.failed() || ledger.failed(), List.of());
+        if (files.sync() == null) {
+            return new CloseDurability(null, "fsync per file: " + files.refusal(), files.failed(), List.of());
         }
         FileSystemSync a = files.sync();
-        FileSystemSync b = ledger.sync();
         String description = "syncfs of " + a.type() + " once before and once after the renames";
-        if (a.sameFileSystem(b)) {
-            b.close();
-            return new CloseDurability(a::sync, description, false, List.of(a));
+        if (FileSystemSync.sameFileSystem(existing(filesDir), existing(ledgerDir))) {
+            return new CloseDurability(a::sync, description, false, List.of(a)); // one sync covers both folders
         }
+        FileSystemSync.Choice ledger = FileSystemSync.open(existing(ledgerDir));
+        if (ledger.sync() == null) {
+            a.close();
+            return new CloseDurability(null, "fsync per file: " + ledger.refusal(), ledger.failed(), List.of());
+        }
+        FileSystemSync b = ledger.sync();
         return new CloseDurability(() -> {
             a.sync();
             b.sync();
