@@ -3,6 +3,7 @@ package id.lumbung.ingest;
 import id.lumbung.core.reference.Coop;
 import id.lumbung.core.reference.Trader;
 import id.lumbung.core.settlement.BatchRecord;
+import id.lumbung.web.BoundedBody;
 import id.lumbung.web.CoopFiles;
 import id.lumbung.web.HeadAnswers;
 import id.lumbung.web.HeaderValues;
@@ -91,24 +92,8 @@ final class CoopApi {
 
     /** Reads the body up to {@code limit} bytes, then hands it on; a longer one is answered 413. */
     private static void readBody(HttpServerRequest req, int limit, java.util.function.Consumer<byte[]> then) {
-        io.vertx.core.buffer.Buffer body = io.vertx.core.buffer.Buffer.buffer(256);
-        boolean[] over = {false};
-        req.handler(chunk -> {
-            if (over[0]) {
-                return;
-            }
-            if (body.length() + chunk.length() > limit) {
-                over[0] = true;
-                problem(req, Problem.BODY_TOO_LARGE, "body larger than " + limit + " bytes");
-                return;
-            }
-            body.appendBuffer(chunk);
-        });
-        req.endHandler(v -> {
-            if (!over[0]) {
-                then.accept(body.getBytes());
-            }
-        });
+        BoundedBody.read(req, limit, 256, () -> problem(req, Problem.BODY_TOO_LARGE, "body larger than " + limit + " bytes"),
+                then);
     }
 
     static boolean jsonMediaType(HttpServerRequest req) {

@@ -13,6 +13,7 @@ import id.lumbung.web.ReportQuery;
 import id.lumbung.writer.ObligationCommands;
 import io.vertx.core.Future;
 import id.lumbung.settlement.Settlement;
+import id.lumbung.web.BoundedBody;
 import id.lumbung.web.CoopFiles;
 import id.lumbung.web.HeadAnswers;
 import io.micrometer.core.instrument.Counter;
@@ -433,24 +434,11 @@ public final class Portal {
             tooLarge(req, lang);
             return;
         }
-        Buffer body = Buffer.buffer(256);
-        boolean[] over = {false};
-        req.handler(chunk -> {
-            if (!over[0] && body.length() + chunk.length() > FORM_BYTES_MAX) {
-                over[0] = true;
-                tooLarge(req, lang);
-            } else if (!over[0]) {
-                body.appendBuffer(chunk);
-            }
-        });
-        req.endHandler(v -> {
-            if (over[0]) {
-                return;
-            }
+        BoundedBody.read(req, FORM_BYTES_MAX, 256, () -> tooLarge(req, lang), bytes -> {
             if (path.equals(SIGN_IN)) {
-                signIn(req, lang, body.toString(StandardCharsets.UTF_8));
+                signIn(req, lang, new String(bytes, StandardCharsets.UTF_8));
             } else if (obligationForm) {
-                obligationForm(req, lang, path, body.toString(StandardCharsets.UTF_8));
+                obligationForm(req, lang, path, new String(bytes, StandardCharsets.UTF_8));
             } else {
                 signOut(req);
             }
