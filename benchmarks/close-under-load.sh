@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Intake while a big window closes, as terminals see it: the real engine (sync durability) over
 # HTTP, reference data of 1,000 cooperatives, 100,000 traders and terminals; first filled with
-# batch posts (closed loop, FILL_S seconds, ~10 M payments on this box); then single posts in open
+# batch posts (closed loop, until FILL_PAYMENTS payments, default 10.2 M, are unsettled); then single posts in open
 # loop at RATE requests/s (10 s warm-up, 20 s measured; the generator allows 30 s), with an admin
 # close of every cooperative 5 s into the measurement. Prints the generator's per-second line (answers/s and the largest CO-corrected
 # latency of that second) and the close's duration, then the summary (p50/p99/max over the 20 s).
@@ -11,7 +11,7 @@
 # first close after a start, whose code the JIT compiles while it runs (0.4-0.85 of a core on this
 # 2-core box).
 #
-#   benchmarks/close-under-load.sh          (env: RATE default 10000, FILL_S default 40, OUT, SKIP_BUILD=1, COLD=1,
+#   benchmarks/close-under-load.sh          (env: RATE default 10000, FILL_PAYMENTS default 10200000, FILL_MAX_S default 120, OUT, SKIP_BUILD=1, COLD=1,
 #                                            ENGINE_JAVA_OPTS extra engine JVM options, e.g. -Xlog:gc:file=/tmp/gc.log)
 #
 # Loopback only, every phase bounded in time, only the engine this script started is stopped.
@@ -19,7 +19,8 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 rate="${RATE:-10000}"
-fill_s="${FILL_S:-40}"
+fill_payments="${FILL_PAYMENTS:-10200000}"
+fill_max_s="${FILL_MAX_S:-120}"
 out="${OUT:-$(mktemp -d /tmp/lumbung-close-load.XXXXXX)}"
 mkdir -p "$out"
 # shellcheck source=benchmarks/server-control.sh
@@ -56,14 +57,22 @@ if [[ "${COLD:-0}" != 1 ]]; then
   echo "   warm-up close: $(close_all)"
 fi
 
-echo "== fill: batches of 100, closed loop, $fill_s s (in runs of at most 30 s, the generator's bound)"
-left="$fill_s"
-while (( left > 0 )); do
-  run=$(( left > 30 ? 30 : left ))
+unsettled() { curl -fs "http://127.0.0.1:$ops_port/metrics" | awk '/^lumbung_unsettled_payments /{printf "%d", $2}'; }
+echo "== fill: batches of 100, closed loop, until $fill_payments payments are unsettled (at most ${fill_max_s} s, in runs of at most 30 s)"
+fill_t0=$SECONDS
+have="$(unsettled)"; per_s=0
+while (( have < fill_payments && SECONDS - fill_t0 < fill_max_s )); do
+  # the first run measures the rate; each later one is sized to what is still missing, so the window
+  # holds the target and not the 1.5-1.8 times a fixed time gave
+  if (( per_s > 0 )); then run=$(( (fill_payments - have + per_s - 1) / per_s )); else run=5; fi
+  (( run > 30 )) && run=30; (( run < 1 )) && run=1
+  (( run > fill_max_s - (SECONDS - fill_t0) )) && run=$(( fill_max_s - (SECONDS - fill_t0) ))
   "${gen_java[@]}" id.lumbung.bench.load.LoadGenerator --port "$http_port" --label fill --mode batch --batch-size 100 \
       --rate 0 --connections 64 --terminals 100000 --warmup-s 0 --duration-s "$run" --quiet | grep -E '^payments/s' || true
-  left=$(( left - run ))
+  now="$(unsettled)"
+  per_s=$(( (now - have) / run )); have="$now"
 done
+fill_s=$(( SECONDS - fill_t0 ))
 curl -fs "http://127.0.0.1:$ops_port/metrics" | grep -E '^lumbung_unsettled_payments ' || true
 # the engine's live heap holding the retained payments (after a full GC, before any timing starts)
 if command -v jcmd >/dev/null; then
@@ -113,5 +122,5 @@ print(json.dumps({"firstCloseAfterStart": sys.argv[2] == "1", "close": f}))
 PY
 )"
 python3 "$here/record-result.py" close-under-load --runs "$out/summary.jsonl" --figures "$close_json" \
-    --command "RATE=$rate FILL_S=$fill_s${COLD:+ COLD=$COLD}${ENGINE_JAVA_OPTS:+ ENGINE_JAVA_OPTS='$ENGINE_JAVA_OPTS'} benchmarks/close-under-load.sh" \
-    --load "{\"ratePerS\": $rate, \"connections\": 128, \"fillS\": $fill_s, \"fillConnections\": 64, \"batchSize\": 100, \"warmS\": 10, \"loadS\": 20, \"closeAtS\": 5, \"cooperatives\": 1000, \"terminals\": 100000, \"durability\": \"sync\", \"generator\": \"LoadGenerator\"}"
+    --command "RATE=$rate FILL_PAYMENTS=$fill_payments${COLD:+ COLD=$COLD}${ENGINE_JAVA_OPTS:+ ENGINE_JAVA_OPTS='$ENGINE_JAVA_OPTS'} benchmarks/close-under-load.sh" \
+    --load "{\"ratePerS\": $rate, \"connections\": 128, \"fillS\": $fill_s, \"fillPayments\": $fill_payments, \"fillConnections\": 64, \"batchSize\": 100, \"warmS\": 10, \"loadS\": 20, \"closeAtS\": 5, \"cooperatives\": 1000, \"terminals\": 100000, \"durability\": \"sync\", \"generator\": \"LoadGenerator\"}"

@@ -68,7 +68,7 @@ SCRIPTS = {
                         "request by server thread (/proc), perf stat per request for server and wrk",
                         "`benchmarks/where-time-goes.sh` (about 1 min; env WARM_S, LOAD_S, WRK_THREADS, WRK_CONNECTIONS)"),
     "close-under-load": ("benchmarks/close-under-load.sh", "a close of every cooperative (about 10 M payments) while terminals post at a fixed rate",
-                         "`benchmarks/close-under-load.sh` warm, `COLD=1 benchmarks/close-under-load.sh` for the first close after a start (env RATE, FILL_S)"),
+                         "`benchmarks/close-under-load.sh` warm, `COLD=1 benchmarks/close-under-load.sh` for the first close after a start (env RATE, FILL_PAYMENTS)"),
     "run-restart": ("benchmarks/run-restart.sh", "restart to ready, whole process, from the snapshot and from the whole journal",
                     "`benchmarks/run-restart.sh [payments=10000000] [rounds=3]`"),
     "run-jmh": ("benchmarks/run-jmh.sh", "the JMH suite of per-payment steps: ns/op and B/op",
