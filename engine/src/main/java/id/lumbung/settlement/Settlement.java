@@ -85,11 +85,22 @@ public final class Settlement implements WindowSink, AutoCloseable {
     /** @param filesSync how a close makes its files durable ({@code settlement.files.sync}) */
     public Settlement(ReferenceData reference, FeeSchedule fees, Path dataDir, Ledger ledger, EngineMetrics metrics,
             Thread.UncaughtExceptionHandler fatal, FilesSync filesSync) {
+        this(reference, fees, dataDir, dataDir.resolve("ledger"), ledger, metrics, fatal, filesSync);
+    }
+
+    /**
+     * @param ledgerDir where the close's postings go: {@code <data>/ledger} for the one journal of a
+     *     single engine; a folder per journal where several settle into one data folder (a Kafka
+     *     node's partitions: each numbers its closes from 1, so {@code close-<sequence>} names
+     *     repeat across them). The batch files stay under {@code <data>/files/<coopId>/}: a
+     *     cooperative belongs to one journal.
+     */
+    public Settlement(ReferenceData reference, FeeSchedule fees, Path dataDir, Path ledgerDir, Ledger ledger,
+            EngineMetrics metrics, Thread.UncaughtExceptionHandler fatal, FilesSync filesSync) {
         this.fatal = fatal;
         this.filesDir = dataDir.resolve("files");
         this.metrics = metrics;
-        files = new SettlementFiles(reference, filesDir, dataDir.resolve("ledger"), SettlementFiles.WRITER_THREADS,
-                filesSync);
+        files = new SettlementFiles(reference, filesDir, ledgerDir, SettlementFiles.WRITER_THREADS, filesSync);
         settler = new Settler(reference, fees, ledger); // the ledger is built for this reference by the caller
         readableReference = reference;
         growListing(reference);
