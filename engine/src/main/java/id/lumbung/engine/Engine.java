@@ -334,6 +334,9 @@ public final class Engine implements AutoCloseable {
     /** The state the journal derives, empty: ledger, settlement and payment book. */
     void newDerivedState() {
         ReferenceData start = baseline.reference().effective(files);
+        if (book != null) {
+            metrics.stopCountingEntriesOf(book); // a rejected snapshot's state, replaced
+        }
         ledger = new Ledger(start.coopCount(), start.traderCount());
         settlement = new Settlement(start, fees, config.dataDir, ledger, metrics, fatal, filesSync());
         settlement.liveReference(() -> reference);

@@ -40,8 +40,14 @@ public final class EngineMetrics {
     private final Counter accepted;
     private final Counter replayed;
     private final AtomicInteger httpConnections = new AtomicInteger();
-    /** The book whose appended entries {@link #paymentEntries} and the others count; null before it exists. */
-    private volatile PaymentBook book;
+    /** The books whose appended entries {@link #paymentEntries} and the others count: one per journal. */
+    private final java.util.concurrent.CopyOnWriteArrayList<PaymentBook> books = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** What books no longer counted had appended, by {@link #ENTRY_TYPES} index: the counters never go down. */
+    private final java.util.concurrent.atomic.AtomicLongArray retired = new java.util.concurrent.atomic.AtomicLongArray(4);
+    @SuppressWarnings("unchecked")
+    private static final ToLongFunction<PaymentBook>[] ENTRY_TYPES = new ToLongFunction[] {
+        (ToLongFunction<PaymentBook>) PaymentBook::paymentEntries, (ToLongFunction<PaymentBook>) PaymentBook::voidEntries,
+        (ToLongFunction<PaymentBook>) PaymentBook::closeEntries, (ToLongFunction<PaymentBook>) PaymentBook::obligationEntries};
 
     public EngineMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -58,10 +64,10 @@ public final class EngineMetrics {
                 .minimumExpectedValue(Duration.ofNanos(10_000))
                 .maximumExpectedValue(Duration.ofSeconds(2))
                 .register(registry);
-        paymentEntries = entries("payment", PaymentBook::paymentEntries);
-        voidEntries = entries("void", PaymentBook::voidEntries);
-        closeEntries = entries("close", PaymentBook::closeEntries);
-        obligationEntries = entries("obligation", PaymentBook::obligationEntries);
+        paymentEntries = entries("payment", 0);
+        voidEntries = entries("void", 1);
+        closeEntries = entries("close", 2);
+        obligationEntries = entries("obligation", 3);
         settlementBatches = Counter.builder("lumbung.settlement.batches")
                 .description("Settlement batches closed (one per cooperative with payments in the window)")
                 .register(registry);
@@ -104,22 +110,45 @@ public final class EngineMetrics {
                 .register(registry);
     }
 
-    private FunctionCounter entries(String type, ToLongFunction<PaymentBook> count) {
-        return FunctionCounter.builder("lumbung.journal.entries", this, m -> {
-                    PaymentBook b = m.book;
-                    return b == null ? 0 : count.applyAsLong(b);
-                })
+    private FunctionCounter entries(String type, int index) {
+        return FunctionCounter.builder("lumbung.journal.entries", this, m -> m.entries(index))
                 .description("Entries appended to the journal, by type")
                 .tag("type", type)
                 .register(registry);
     }
 
     /**
-     * Counts the entries {@code book} appends (the journal entry counters read its counts). Once, with
-     * the engine's one book: a second book would restart the counts.
+     * Entries of one type ({@link #ENTRY_TYPES} index) appended by every book counted so far; under
+     * the lock {@link #stopCountingEntriesOf} takes, so a scrape never sees a book's counts twice or
+     * not at all.
+     */
+    private synchronized double entries(int index) {
+        long n = retired.get(index);
+        for (PaymentBook b : books) {
+            n += ENTRY_TYPES[index].applyAsLong(b);
+        }
+        return n;
+    }
+
+    /**
+     * Counts the entries {@code book} appends (the journal entry counters read its counts at each
+     * scrape), beside any other book counted: a process may hold one book per journal (a Kafka
+     * node's partitions).
      */
     public void countEntriesOf(PaymentBook book) {
-        this.book = book;
+        books.addIfAbsent(book);
+    }
+
+    /**
+     * Stops reading {@code book}'s counts and keeps what it appended in the counters, which never go
+     * down: a book replaced (a rebuilt state, a partition given up) still appended those entries.
+     */
+    public synchronized void stopCountingEntriesOf(PaymentBook book) {
+        if (books.remove(book)) {
+            for (int i = 0; i < ENTRY_TYPES.length; i++) {
+                retired.addAndGet(i, ENTRY_TYPES[i].applyAsLong(book));
+            }
+        }
     }
 
     public MeterRegistry registry() {
