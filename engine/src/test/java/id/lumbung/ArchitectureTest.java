@@ -75,12 +75,12 @@ class ArchitectureTest {
             .should().dependOnClassesThat().resideInAPackage("id.lumbung.cli..");
 
     /**
-     * Intake (HTTP, ISO 8583, the portal, delivery) goes through the writer and the core, never to
-     * the Chronicle adapter or the snapshot files.
+     * Intake (HTTP, ISO 8583, the portal, delivery, forwarding between nodes) goes through the
+     * writer and the core, never to the Chronicle adapter or the snapshot files.
      */
     @ArchTest
     static final ArchRule intakeReachesNeitherJournalNorSnapshots = noClasses()
             .that().resideInAnyPackage("id.lumbung.ingest..", "id.lumbung.gateway..", "id.lumbung.portal..",
-                    "id.lumbung.delivery..")
+                    "id.lumbung.delivery..", "id.lumbung.cluster..")
             .should().dependOnClassesThat().resideInAnyPackage("id.lumbung.journal..", "id.lumbung.snapshot..");
 }

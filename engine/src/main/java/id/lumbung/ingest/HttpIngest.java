@@ -11,6 +11,7 @@ import id.lumbung.web.HeadAnswers;
 import id.lumbung.web.HeaderValues;
 import id.lumbung.web.HttpProtocol;
 import id.lumbung.web.Problem;
+import id.lumbung.web.RequestTimestamp;
 import id.lumbung.writer.PostLane;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -229,7 +230,7 @@ public final class HttpIngest extends VerticleBase {
     private Terminal authenticate(HttpServerRequest req, String path, byte[] body, ReferenceData reference) {
         String terminalId = req.getHeader("X-Terminal-Id");
         String timestamp = req.getHeader("X-Timestamp");
-        if (terminalId == null || !TerminalAuth.timestampFresh(timestamp, ctx.clock().millis())) {
+        if (terminalId == null || !RequestTimestamp.fresh(timestamp, ctx.clock().millis())) {
             return null;
         }
         Terminal terminal = reference.terminal(terminalId);

@@ -1,5 +1,6 @@
 package id.lumbung.ingest;
 
+import id.lumbung.core.digest.Hex;
 import id.lumbung.core.digest.HmacSha256;
 import id.lumbung.core.digest.Sha256;
 import id.lumbung.core.reference.Terminal;
@@ -18,10 +19,6 @@ import javax.crypto.spec.SecretKeySpec;
  * the terminal's key and, during a key changeover, its next key. One instance per event loop.
  */
 public final class TerminalAuth {
-    /** Clocks of terminals and engine may differ by up to five minutes (DESIGN: ±300 s). */
-    public static final long TIMESTAMP_SKEW_MAX_MS = 300_000L;
-    private static final char[] HEX = "0123456789abcdef".toCharArray();
-
     private final MessageDigest sha256 = Sha256.newDigest();
     /** The HMAC: its own hash, apart from the body digest's, so that the two never share state. */
     private final HmacSha256 mac = new HmacSha256();
@@ -33,35 +30,16 @@ public final class TerminalAuth {
     private final byte[] scratch = new byte[4096];
     private int filled;
 
-    /** Whether the timestamp header is a number within the allowed skew of {@code nowMs}. */
-    public static boolean timestampFresh(String header, long nowMs) {
-        if (header == null || header.isEmpty() || header.length() > 19) {
-            return false;
-        }
-        long ts = 0;
-        for (int i = 0; i < header.length(); i++) {
-            char c = header.charAt(i);
-            if (c < '0' || c > '9') {
-                return false;
-            }
-            ts = ts * 10 + (c - '0');
-        }
-        return Math.abs(nowMs - ts) <= TIMESTAMP_SKEW_MAX_MS;
-    }
-
     /** Whether {@code signatureHex} signs the request with the terminal's key or next key. */
     public boolean verify(Terminal terminal, String method, String path, String timestamp, byte[] body, int bodyLength,
             String signatureHex) {
-        if (signatureHex == null || !unhex(signatureHex, presented)) {
+        if (signatureHex == null || !Hex.parseLowercase(signatureHex, presented)) {
             return false;
         }
         sha256.reset();
         sha256.update(body, 0, bodyLength);
         digestInto(sha256, bodyDigest);
-        for (int i = 0; i < 32; i++) {
-            bodyDigestHex[2 * i] = (byte) HEX[(bodyDigest[i] >> 4) & 0xF];
-            bodyDigestHex[2 * i + 1] = (byte) HEX[bodyDigest[i] & 0xF];
-        }
+        Hex.formatLowercase(bodyDigest, bodyDigestHex);
         boolean ok = matches(terminal.key(), method, path, timestamp);
         if (!ok && terminal.nextKey() != null) {
             ok = matches(terminal.nextKey(), method, path, timestamp);
@@ -125,31 +103,6 @@ public final class TerminalAuth {
             scratch[filled + i] = (byte) s.charAt(i);
         }
         filled += n;
-    }
-
-    private static boolean unhex(String s, byte[] out) {
-        if (s.length() != out.length * 2) {
-            return false;
-        }
-        for (int i = 0; i < out.length; i++) {
-            int hi = nibble(s.charAt(2 * i));
-            int lo = nibble(s.charAt(2 * i + 1));
-            if (hi < 0 || lo < 0) {
-                return false;
-            }
-            out[i] = (byte) (hi << 4 | lo);
-        }
-        return true;
-    }
-
-    private static int nibble(char c) {
-        if (c >= '0' && c <= '9') {
-            return c - '0';
-        }
-        if (c >= 'a' && c <= 'f') {
-            return c - 'a' + 10;
-        }
-        return -1;
     }
 
     /** Signs a request as a terminal would (used by clients, tests and the load generator). */

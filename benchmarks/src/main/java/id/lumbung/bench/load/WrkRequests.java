@@ -23,7 +23,7 @@ import picocli.CommandLine;
  * {@code (j * threads + t) mod terminals}, so that consecutive requests of every thread go to
  * different terminals and each terminal's share of the load is even (the engine rate-limits each
  * terminal). {@code X-Timestamp} is the time of writing: the engine takes it for
- * {@value id.lumbung.ingest.TerminalAuth#TIMESTAMP_SKEW_MAX_MS} ms, so the files are written just
+ * {@value id.lumbung.web.RequestTimestamp#SKEW_MAX_MS} ms, so the files are written just
  * before the run that sends them.
  *
  * <p>File format: a first line with the number of requests, then per request a line with its

@@ -2,6 +2,7 @@ package id.lumbung.bench.load;
 
 import id.lumbung.ingest.TerminalAuth;
 import id.lumbung.reference.DemoCredentials;
+import id.lumbung.web.RequestTimestamp;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -80,7 +81,7 @@ class WrkRequestsTest {
     private static void verify(Sent s, String path) {
         String terminalId = s.header("X-Terminal-Id");
         assertThat(Long.parseLong(s.header("Content-Length"))).isEqualTo(s.body().length);
-        assertThat(TerminalAuth.timestampFresh(s.header("X-Timestamp"), System.currentTimeMillis())).isTrue();
+        assertThat(RequestTimestamp.fresh(s.header("X-Timestamp"), System.currentTimeMillis())).isTrue();
         assertThat(s.header("X-Signature")).isEqualTo(TerminalAuth.sign(DemoCredentials.terminalKey(terminalId), "POST", path,
                 s.header("X-Timestamp"), s.body()));
     }
