@@ -308,14 +308,12 @@ public final class HttpIngest extends VerticleBase {
         switch (result.result()) {
             case ACCEPTED -> {
                 ctx.metrics().payment("accepted", "none");
-                json(req, 201, accepted(answer, result.sequence(), result.traderId(), result.coopId(),
-                        result.acceptedAtEpochMs()), t0);
+                json(req, 201, accepted(answer, result), t0);
             }
             case REPLAYED -> {
                 ctx.metrics().payment("replayed", "none");
                 req.response().putHeader("Idempotent-Replayed", "true");
-                json(req, 200, accepted(answer, result.sequence(), result.traderId(), result.coopId(),
-                        result.acceptedAtEpochMs()), t0);
+                json(req, 200, accepted(answer, result), t0);
             }
             case IDEMPOTENCY_CONFLICT -> reject(req, t0, Problem.IDEMPOTENCY_CONFLICT,
                     "this terminalId and txnId were already used for a different payment");
@@ -381,11 +379,11 @@ public final class HttpIngest extends VerticleBase {
             switch (o.result()) {
                 case ACCEPTED -> {
                     ctx.metrics().payment("accepted", "none");
-                    PaymentIds.appendPaymentId(sb.append("201,\"paymentId\":\""), o.sequence()).append("\"}");
+                    PaymentIds.appendPaymentId(sb.append("201,\"paymentId\":\""), o.partition(), o.sequence()).append("\"}");
                 }
                 case REPLAYED -> {
                     ctx.metrics().payment("replayed", "none");
-                    PaymentIds.appendPaymentId(sb.append("200,\"paymentId\":\""), o.sequence()).append("\"}");
+                    PaymentIds.appendPaymentId(sb.append("200,\"paymentId\":\""), o.partition(), o.sequence()).append("\"}");
                 }
                 default -> {
                     Problem p = Problem.valueOf(o.result().name());
@@ -420,14 +418,17 @@ public final class HttpIngest extends VerticleBase {
         });
     }
 
-    /** The 201 body, built in {@code sb} (cleared first); a replay answers exactly the same bytes. */
-    static String accepted(StringBuilder sb, long sequence, String traderId, String coopId, long acceptedAtEpochMs) {
+    /**
+     * The 201 body of an ACCEPTED or REPLAYED {@code r}, built in {@code sb} (cleared first); a
+     * replay answers exactly the same bytes.
+     */
+    static String accepted(StringBuilder sb, PostResult r) {
         sb.setLength(0);
-        PaymentIds.appendPaymentId(sb.append("{\"paymentId\":\""), sequence)
-                .append("\",\"status\":\"ACCEPTED\",\"sequence\":").append(sequence)
-                .append(",\"traderId\":\"").append(traderId)
-                .append("\",\"coopId\":\"").append(coopId).append("\",\"acceptedAt\":\"");
-        OffsetTimestamp.appendJakarta(sb, acceptedAtEpochMs);
+        PaymentIds.appendPaymentId(sb.append("{\"paymentId\":\""), r.partition(), r.sequence())
+                .append("\",\"status\":\"ACCEPTED\",\"sequence\":").append(r.sequence())
+                .append(",\"traderId\":\"").append(r.traderId())
+                .append("\",\"coopId\":\"").append(r.coopId()).append("\",\"acceptedAt\":\"");
+        OffsetTimestamp.appendJakarta(sb, r.acceptedAtEpochMs());
         return sb.append("\"}").toString();
     }
 

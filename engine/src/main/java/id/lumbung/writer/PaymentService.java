@@ -31,7 +31,7 @@ public final class PaymentService implements PaymentCommands, ObligationCommands
 
     @Override
     public void voidPayment(String paymentId, Terminal terminal, Context context, Consumer<VoidOutcome> done) {
-        long sequence = PaymentIds.sequenceOf(paymentId);
+        long sequence = PaymentIds.sequenceOf(paymentId, book.idPartition());
         if (sequence < 0) {
             context.runOnContext(v -> done.accept(new VoidOutcome(VoidOutcome.Result.NOT_FOUND, null)));
             return;
@@ -48,7 +48,7 @@ public final class PaymentService implements PaymentCommands, ObligationCommands
 
     @Override
     public void status(String paymentId, Terminal terminal, Context context, Consumer<PaymentView> done) {
-        long sequence = PaymentIds.sequenceOf(paymentId);
+        long sequence = PaymentIds.sequenceOf(paymentId, book.idPartition());
         if (sequence < 0) {
             context.runOnContext(v -> done.accept(null));
             return;

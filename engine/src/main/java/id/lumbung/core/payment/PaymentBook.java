@@ -65,6 +65,8 @@ public final class PaymentBook {
     private final WindowSink windows;
     private final long retentionMs;
     private final int retainedPaymentsMax;
+    /** The partition this book's payment ids name ({@link PaymentIds}): -1 over the Chronicle journal. */
+    private final int idPartition;
     private final EntryCodec codec = new EntryCodec();
     /** Decodes entries read back from the journal (the encoder's buffer stays untouched). */
     private final EntryCodec readCodec = new EntryCodec();
@@ -137,8 +139,14 @@ public final class PaymentBook {
      */
     public PaymentBook(ReferenceData reference, Clock clock, JournalPort journal, WindowSink windows, long retentionMs,
             int retainedPaymentsMax) {
+        this(reference, clock, journal, windows, retentionMs, retainedPaymentsMax, -1);
+    }
+
+    /** {@link #PaymentBook(ReferenceData, Clock, JournalPort, WindowSink, long, int)} whose ids name {@code idPartition}. */
+    public PaymentBook(ReferenceData reference, Clock clock, JournalPort journal, WindowSink windows, long retentionMs,
+            int retainedPaymentsMax, int idPartition) {
         this(JournaledReference.baseline(reference, reference.feePlans()), reference, clock, journal, windows,
-                retentionMs, retainedPaymentsMax);
+                retentionMs, retainedPaymentsMax, idPartition);
         this.reference = reference; // the baseline's indexes are the files' order: the same data
     }
 
@@ -150,6 +158,20 @@ public final class PaymentBook {
      */
     public PaymentBook(JournaledReference journaled, ReferenceData files, Clock clock, JournalPort journal, WindowSink windows,
             long retentionMs, int retainedPaymentsMax) {
+        this(journaled, files, clock, journal, windows, retentionMs, retainedPaymentsMax, -1);
+    }
+
+    /**
+     * @param idPartition the partition this book's journal is, named by its payment ids: -1 for the
+     *     Chronicle journal's {@code P<sequence>}, else 0 to {@link PaymentIds#PARTITION_MAX} for
+     *     {@code P<partition>-<sequence>} (a sequence is unique only within its partition)
+     */
+    public PaymentBook(JournaledReference journaled, ReferenceData files, Clock clock, JournalPort journal, WindowSink windows,
+            long retentionMs, int retainedPaymentsMax, int idPartition) {
+        if (idPartition < -1 || idPartition > PaymentIds.PARTITION_MAX) {
+            throw new IllegalArgumentException("idPartition " + idPartition + " is not -1 nor 0.." + PaymentIds.PARTITION_MAX);
+        }
+        this.idPartition = idPartition;
         this.journaled = journaled;
         this.files = files;
         this.reference = journaled.effective(files);
@@ -664,7 +686,7 @@ public final class PaymentBook {
             // keyEntry now holds the known payment, read back by find()
             if (d.sameContent(keyEntry)) {
                 int trader = retained.trader(known);
-                out.replayed(known, retained.acceptedAt(known), reference.trader(trader).traderId(),
+                out.replayed(idPartition, known, retained.acceptedAt(known), reference.trader(trader).traderId(),
                         reference.coop(coopOfTrader[trader]).coopId());
             } else {
                 out.refused(PostOutcome.Result.IDEMPOTENCY_CONFLICT);
@@ -686,7 +708,7 @@ public final class PaymentBook {
         long index = append(codec.encodePayment(sequence, now, d, trader.traderId(), coop.coopId()));
         PAYMENT_ENTRIES.setOpaque(this, paymentEntries + 1);
         applyPayment(sequence, now, hash, terminal.index(), trader.index(), d.amountRupiah(), index);
-        out.accepted(sequence, now, trader.traderId(), coop.coopId());
+        out.accepted(idPartition, sequence, now, trader.traderId(), coop.coopId());
     }
 
     public VoidOutcome voidBySequence(long sequence, Terminal terminal) {
@@ -980,7 +1002,7 @@ public final class PaymentBook {
         PaymentStatus status = retained.voided(sequence) ? PaymentStatus.VOIDED
                 : settled(sequence) ? PaymentStatus.SETTLED : PaymentStatus.ACCEPTED;
         String batchId = status == PaymentStatus.SETTLED ? batchIdOf(sequence, coop) : null;
-        return new PaymentView(sequence, reference.trader(trader).traderId(),
+        return new PaymentView(idPartition, sequence, reference.trader(trader).traderId(),
                 reference.coop(coop).coopId(), retained.acceptedAt(sequence), status, batchId, request);
     }
 
@@ -1071,6 +1093,10 @@ public final class PaymentBook {
         return (long) CLOSE_ENTRIES.getOpaque(this);
     }
 
+    /** The partition this book's payment ids name: -1 over the Chronicle journal. Any thread (final). */
+    public int idPartition() {
+        return idPartition;
+    }
 
     public long lastSequence() {
         return lastSequence;
