@@ -23,7 +23,7 @@ class ArchitectureTest {
             .should().beFreeOfCycles();
 
     /**
-     * The core depends on the JDK and on itself only: no Vert.x, Netty, Micrometer, Chronicle,
+     * The core depends on the JDK and on itself only: no Vert.x, Netty, Micrometer, Chronicle, Kafka,
      * JCTools, commons-csv, Jackson or logging library, and nothing of the shell.
      */
     @ArchTest
@@ -76,11 +76,12 @@ class ArchitectureTest {
 
     /**
      * Intake (HTTP, ISO 8583, the portal, delivery, forwarding between nodes) goes through the
-     * writer and the core, never to the Chronicle adapter or the snapshot files.
+     * writer and the core, never to a journal adapter (Chronicle, Kafka) or the snapshot files.
      */
     @ArchTest
     static final ArchRule intakeReachesNeitherJournalNorSnapshots = noClasses()
             .that().resideInAnyPackage("id.lumbung.ingest..", "id.lumbung.gateway..", "id.lumbung.portal..",
                     "id.lumbung.delivery..", "id.lumbung.cluster..")
-            .should().dependOnClassesThat().resideInAnyPackage("id.lumbung.journal..", "id.lumbung.snapshot..");
+            .should().dependOnClassesThat().resideInAnyPackage("id.lumbung.journal..", "id.lumbung.kafka..",
+                    "id.lumbung.snapshot..");
 }

@@ -1,0 +1,374 @@
+package id.lumbung.kafka;
+
+import id.lumbung.core.journal.JournalCorruptException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.ApplicationRecoverableException;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.UnsupportedVersionException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * One partition's journal on the Kafka topic, as its owner writes and replays it: a transactional
+ * producer whose {@code transactional.id} ({@link KafkaSettings#transactionalId}) is the same on
+ * every node, so that {@link #open()} fences any earlier owner and aborts its open transaction,
+ * and a {@code read_committed} consumer without a group for {@link #replay}.
+ *
+ * <p>A record's key is a cooperative id (null for a record that concerns the whole partition), its
+ * value one or more journal entries concatenated ({@link RecordEntries}). {@link #commit} writes a
+ * group of records in one transaction and returns their offsets once it is committed.
+ *
+ * <p><b>After a commit that did not return {@link Committed}, the caller rebuilds its state from
+ * the topic rather than retrying.</b> A {@link Failed} commit's outcome is unknown: the commit
+ * request may have reached the transaction coordinator before the answer was lost, so the records
+ * may be in the journal although the call failed. Sending them again could journal the same
+ * entries twice, and replay refuses an entry whose sequence is not the last one's plus one. Nor can
+ * the caller undo what it applied when it built the records: the core has no undo. The topic is
+ * the one record of what was committed, so the caller opens the log again (whose
+ * {@code initTransactions()} settles the open transaction: a commit the coordinator had prepared is
+ * completed, anything else is aborted) and replays to learn it. A {@link Fenced} commit means
+ * another node has opened the partition: this node gives the partition up and does not open it
+ * again unless it is assigned the partition anew. Either way nothing of the failed commit may be
+ * acknowledged, and the producer is closed: {@link #commit} refuses until {@link #open()}.
+ *
+ * <p>Not thread-safe: one thread (the partition's writer) opens, replays, commits and closes.
+ */
+public final class PartitionLog implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(PartitionLog.class.getName());
+
+    /**
+     * One request to one broker. A broker that neither answers nor closes the connection is given
+     * up after 5 s, and the request goes again to the leader the refreshed metadata names.
+     */
+    static final int REQUEST_TIMEOUT_MS = 5_000;
+    /**
+     * A send's whole life, its retries included. A broker killed without a controlled shutdown is
+     * fenced by the controller after {@code broker.session.timeout.ms} (9 s by default), which then
+     * elects a new leader from the in-sync replicas: 9 s + one 5 s request = 14 s fit in 15 s, and a
+     * commit stalled by a broker's death still completes inside DESIGN.md's 20 s. Kafka requires at
+     * least {@code linger.ms} (0) + {@code request.timeout.ms}.
+     */
+    static final int DELIVERY_TIMEOUT_MS = 15_000;
+    /**
+     * What {@code initTransactions}, a send's wait for metadata, {@code commitTransaction} and
+     * {@code abortTransaction} may block: the transaction coordinator fails over like a partition
+     * leader, within the same 15 s.
+     */
+    static final int MAX_BLOCK_MS = 15_000;
+    /**
+     * The coordinator aborts a transaction open longer than this. A live commit is open at most
+     * 15 s of sends + 15 s of commit = 30 s; 45 s leaves a margin, so a slow commit is never aborted
+     * under an owner that is still finishing it. A dead owner's open transaction is aborted at once
+     * by the next owner's {@code initTransactions}: this bounds only how long it holds back
+     * {@code read_committed} readers (the last stable offset) when no owner comes.
+     */
+    static final int TRANSACTION_TIMEOUT_MS = 45_000;
+    /** The consumer's own calls (offsets, position): as long as a leader's failover, 15 s. */
+    static final int CONSUMER_API_TIMEOUT_MS = 15_000;
+    /** A replay that moves no offset for this long fails: twice a leader's failover. */
+    static final long REPLAY_STALL_MS = 30_000;
+    /** How often a long replay logs its progress. */
+    static final long REPLAY_PROGRESS_LOG_MS = 5_000;
+    private static final Duration POLL = Duration.ofMillis(200);
+    private static final Duration CLOSE = Duration.ofMillis(REQUEST_TIMEOUT_MS);
+
+    private final KafkaSettings settings;
+    private final int partition;
+    private final TopicPartition topicPartition;
+    private KafkaProducer<String, byte[]> producer;
+
+    /** A record to commit: a cooperative's id (or null, for the whole partition) and its entries. */
+    public record Record(String key, byte[] value) {
+        public Record {
+            Objects.requireNonNull(value, "value");
+            if (value.length == 0) {
+                throw new IllegalArgumentException("a record carries at least one entry");
+            }
+        }
+    }
+
+    /** What a commit came to. */
+    public sealed interface CommitResult permits Committed, Fenced, Failed {
+    }
+
+    /** Committed: the records are in the journal at these offsets, in the order given. */
+    public record Committed(long[] offsets) implements CommitResult {
+    }
+
+    /**
+     * Another owner opened the partition (or the producer hit an error after which it must be
+     * closed and the partition given up): nothing was committed, the producer is closed.
+     */
+    public record Fenced(Throwable cause) implements CommitResult {
+    }
+
+    /**
+     * The commit failed and its outcome is unknown (a timeout, a lost broker, a refused record):
+     * nothing of it may be acknowledged. It was aborted where that was possible; the producer is
+     * closed, and the caller opens the log again and rebuilds its state from the topic.
+     */
+    public record Failed(Throwable cause) implements CommitResult {
+    }
+
+    /** What {@link #replay} hands on, record by record, in offset order. */
+    @FunctionalInterface
+    public interface RecordHandler {
+        void record(long offset, String key, byte[] value);
+    }
+
+    /**
+     * What a replay read.
+     *
+     * @param records    how many committed records it handed on
+     * @param lastOffset the last one's offset, -1 for none
+     */
+    public record Replayed(long records, long lastOffset) {
+    }
+
+    public PartitionLog(KafkaSettings settings, int partition) {
+        settings.checkPartition(partition);
+        this.settings = settings;
+        this.partition = partition;
+        this.topicPartition = new TopicPartition(settings.topic(), partition);
+    }
+
+    public int partition() {
+        return partition;
+    }
+
+    /**
+     * Opens the partition's transactional producer: its {@code initTransactions()} fences any
+     * earlier owner of the partition and aborts (or completes, if its commit was prepared) that
+     * owner's open transaction.
+     *
+     * @throws KafkaStartException if the producer cannot be created or initialised in time
+     */
+    public void open() throws KafkaStartException {
+        if (producer != null) {
+            throw new IllegalStateException("partition " + partition + " is open already");
+        }
+        KafkaProducer<String, byte[]> p;
+        try {
+            p = new KafkaProducer<>(producerConfig(), new StringSerializer(), new ByteArraySerializer());
+        } catch (KafkaException e) {
+            throw startFailure("creating the producer", e);
+        }
+        try {
+            p.initTransactions();
+        } catch (KafkaException e) {
+            p.close(Duration.ZERO);
+            throw startFailure("initialising transactional id " + settings.transactionalId(partition), e);
+        }
+        producer = p;
+    }
+
+    private Map<String, Object> producerConfig() {
+        Map<String, Object> c = new HashMap<>();
+        c.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrap());
+        c.put(ProducerConfig.CLIENT_ID_CONFIG, settings.nodeId() + "-journal-" + partition);
+        c.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, settings.transactionalId(partition));
+        c.put(ProducerConfig.ACKS_CONFIG, "all");
+        c.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        c.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        c.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, REQUEST_TIMEOUT_MS);
+        c.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, DELIVERY_TIMEOUT_MS);
+        c.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, MAX_BLOCK_MS);
+        c.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, TRANSACTION_TIMEOUT_MS);
+        return c;
+    }
+
+    /**
+     * Hands every committed record of the partition to {@code handler}, in offset order, from the
+     * first to the end as it is when replay starts (with {@code read_committed} that end is the last
+     * stable offset: after {@link #open()} no transaction of an earlier owner is left open, so it is
+     * the partition's end). Records of aborted transactions are never handed on.
+     *
+     * @throws KafkaStartException if the partition cannot be read, or no offset moves for {@link #REPLAY_STALL_MS}
+     * @throws JournalCorruptException if the partition no longer starts at offset 0: its first
+     *         records were deleted, and replay needs every one
+     */
+    public Replayed replay(RecordHandler handler) throws KafkaStartException {
+        requireOpen();
+        List<TopicPartition> partitions = List.of(topicPartition);
+        try (KafkaConsumer<String, byte[]> consumer =
+                new KafkaConsumer<>(consumerConfig(), new StringDeserializer(), new ByteArrayDeserializer())) {
+            consumer.assign(partitions);
+            long first = consumer.beginningOffsets(partitions).get(topicPartition);
+            if (first != 0) {
+                throw new JournalCorruptException("partition " + partition + " of Kafka topic " + settings.topic()
+                        + " starts at offset " + first + ", not 0: its first records were deleted (retention or"
+                        + " deleteRecords), and replay needs every one");
+            }
+            long end = consumer.endOffsets(partitions).get(topicPartition);
+            consumer.seek(topicPartition, 0);
+            return readTo(consumer, end, handler);
+        } catch (KafkaException e) {
+            throw startFailure("replaying", e);
+        }
+    }
+
+    private Replayed readTo(KafkaConsumer<String, byte[]> consumer, long end, RecordHandler handler)
+            throws KafkaStartException {
+        long startNs = System.nanoTime();
+        long lastMoveNs = startNs;
+        long lastLogNs = startNs;
+        long records = 0;
+        long lastOffset = -1;
+        long position = 0;
+        while (position < end) {
+            for (ConsumerRecord<String, byte[]> r : consumer.poll(POLL).records(topicPartition)) {
+                if (r.offset() >= end) {
+                    break;
+                }
+                if (r.offset() <= lastOffset) {
+                    throw new JournalCorruptException("partition " + partition + " of Kafka topic " + settings.topic()
+                            + ": offset " + r.offset() + " read after offset " + lastOffset);
+                }
+                handler.record(r.offset(), r.key(), r.value());
+                records++;
+                lastOffset = r.offset();
+            }
+            long now = System.nanoTime();
+            long next = consumer.position(topicPartition);
+            if (next != position) {
+                position = next;
+                lastMoveNs = now;
+            } else if (now - lastMoveNs > TimeUnit.MILLISECONDS.toNanos(REPLAY_STALL_MS)) {
+                throw new KafkaStartException("replay of partition " + partition + " of Kafka topic " + settings.topic()
+                        + " at " + settings.bootstrap() + " moved no offset for " + REPLAY_STALL_MS + " ms, at offset "
+                        + position + " of " + end);
+            }
+            if (now - lastLogNs >= TimeUnit.MILLISECONDS.toNanos(REPLAY_PROGRESS_LOG_MS)) {
+                lastLogNs = now;
+                LOG.log(System.Logger.Level.INFO, "event=kafka_replay_progress partition={0} records={1,number,#}"
+                        + " offset={2,number,#} end={3,number,#}", partition, records, position, end);
+            }
+        }
+        LOG.log(System.Logger.Level.INFO, "event=kafka_replay_done partition={0} records={1,number,#}"
+                + " last_offset={2,number,#} ms={3,number,#}", partition, records, lastOffset,
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs));
+        return new Replayed(records, lastOffset);
+    }
+
+    private Map<String, Object> consumerConfig() {
+        Map<String, Object> c = new HashMap<>();
+        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrap());
+        c.put(ConsumerConfig.CLIENT_ID_CONFIG, settings.nodeId() + "-replay-" + partition);
+        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString());
+        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        // an offset that is gone is an error, never a silent jump to another one
+        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
+        c.put(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, REQUEST_TIMEOUT_MS);
+        c.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, CONSUMER_API_TIMEOUT_MS);
+        return c;
+    }
+
+    /**
+     * Commits the records in one transaction, each sent to this partition in the order given.
+     *
+     * @return {@link Committed} with the records' offsets, or {@link Fenced} or {@link Failed}
+     *         (then the producer is closed; see the class comment for what the caller does next)
+     */
+    public CommitResult commit(List<Record> records) {
+        requireOpen();
+        if (records.isEmpty()) {
+            throw new IllegalArgumentException("a commit carries at least one record");
+        }
+        long[] offsets = new long[records.size()];
+        try {
+            producer.beginTransaction();
+            for (int i = 0; i < offsets.length; i++) {
+                Record r = records.get(i);
+                int at = i;
+                // the callback runs before the send's batch completes, and commitTransaction returns
+                // only after every batch of the transaction completed: the offsets are all set then
+                producer.send(new ProducerRecord<>(settings.topic(), partition, r.key(), r.value()), (metadata, error) -> {
+                    if (error == null) {
+                        offsets[at] = metadata.offset();
+                    }
+                });
+            }
+            producer.commitTransaction();
+            return new Committed(offsets);
+        } catch (KafkaException e) {
+            return failed(e);
+        }
+    }
+
+    private CommitResult failed(Throwable cause) {
+        if (fenced(cause)) {
+            closeProducer(Duration.ZERO);
+            return new Fenced(cause);
+        }
+        try {
+            // lets read_committed readers past the transaction now rather than at its timeout
+            producer.abortTransaction();
+        } catch (KafkaException | IllegalStateException abortFailure) {
+            cause.addSuppressed(abortFailure);
+            if (fenced(abortFailure)) {
+                closeProducer(Duration.ZERO);
+                return new Fenced(cause);
+            }
+        }
+        closeProducer(Duration.ZERO);
+        return new Failed(cause);
+    }
+
+    /**
+     * Whether the producer's epoch is no longer valid, or its error is one a new producer would hit
+     * too: Kafka's {@link ApplicationRecoverableException} (fenced by a newer owner, an epoch the
+     * coordinator bumped, a transactional id it no longer knows), and authorization or an
+     * unsupported protocol version. Searched along the cause chain: the producer wraps a fencing
+     * error it met in a send into the error its next call throws.
+     */
+    static boolean fenced(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof ApplicationRecoverableException || t instanceof AuthorizationException
+                    || t instanceof UnsupportedVersionException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void requireOpen() {
+        if (producer == null) {
+            throw new IllegalStateException("partition " + partition + " is not open: open() it first");
+        }
+    }
+
+    private KafkaStartException startFailure(String step, KafkaException e) {
+        return new KafkaStartException("partition " + partition + " of Kafka topic " + settings.topic() + " at "
+                + settings.bootstrap() + ": " + step + " failed: " + KafkaTopic.rootMessage(e), e);
+    }
+
+    private void closeProducer(Duration timeout) {
+        KafkaProducer<String, byte[]> p = producer;
+        producer = null;
+        if (p != null) {
+            p.close(timeout);
+        }
+    }
+
+    /** Closes the producer (no transaction is open between commits). */
+    @Override
+    public void close() {
+        closeProducer(CLOSE);
+    }
+}
