@@ -21,6 +21,24 @@ import java.util.Properties;
  */
 public final class EngineConfig {
 
+    /** Where the journal lives: {@code chronicle} (embedded, the default) or {@code kafka} (DESIGN: "Beyond one machine"). */
+    public static final String JOURNAL_PROP_NAME = "journal";
+    public static final String JOURNAL_CHRONICLE = "chronicle";
+    public static final String JOURNAL_KAFKA = "kafka";
+    public static final String KAFKA_BOOTSTRAP_PROP_NAME = "kafka.bootstrap";
+    public static final String KAFKA_TOPIC_PROP_NAME = "kafka.topic";
+    public static final String KAFKA_TOPIC_DEFAULT = "lumbung.journal";
+    public static final String KAFKA_PARTITIONS_PROP_NAME = "kafka.partitions";
+    public static final int KAFKA_PARTITIONS_DEFAULT = 12;
+    public static final String KAFKA_REPLICATION_PROP_NAME = "kafka.replication";
+    public static final int KAFKA_REPLICATION_DEFAULT = 3;
+    public static final String KAFKA_GROUP_PROP_NAME = "kafka.group";
+    public static final String KAFKA_GROUP_DEFAULT = "lumbung";
+    /** The node's name in the group (Kafka journal); every node's must differ. */
+    public static final String NODE_ID_PROP_NAME = "node.id";
+    /** The node's terminal HTTP port as other nodes reach it, e.g. {@code http://10.0.0.5:8080}. */
+    public static final String NODE_URL_PROP_NAME = "node.url";
+
     public static final String DATA_DIR_PROP_NAME = "data.dir";
     public static final String DATA_DIR_DEFAULT = "./data";
     /** Empty means the bundled demo reference data. */
@@ -148,6 +166,18 @@ public final class EngineConfig {
     public static final long WEBHOOK_RETRY_FIRST_MS_DEFAULT = 1_000;
 
     public final Path dataDir;
+    /** {@link #JOURNAL_CHRONICLE} or {@link #JOURNAL_KAFKA}. */
+    public final String journal;
+    /** Kafka journal only (null otherwise): bootstrap servers, topic, group, this node's id and advertised URL. */
+    public final String kafkaBootstrap;
+    public final String kafkaTopic;
+    public final int kafkaPartitions;
+    public final int kafkaReplication;
+    public final String kafkaGroup;
+    public final String nodeId;
+    public final String nodeUrl;
+    /** The values this config was built from, for {@link #with}. */
+    private final Map<String, String> values;
     public final Path referenceDir;
     public final String httpHost;
     public final int httpPort;
@@ -188,7 +218,24 @@ public final class EngineConfig {
     public final Map<String, String> feePlans;
 
     private EngineConfig(Map<String, String> v) {
+        values = Map.copyOf(v);
         dataDir = Path.of(v.getOrDefault(DATA_DIR_PROP_NAME, DATA_DIR_DEFAULT));
+        journal = v.getOrDefault(JOURNAL_PROP_NAME, JOURNAL_CHRONICLE).trim().toLowerCase(java.util.Locale.ROOT);
+        if (!journal.equals(JOURNAL_CHRONICLE) && !journal.equals(JOURNAL_KAFKA)) {
+            throw new IllegalArgumentException(JOURNAL_PROP_NAME + " must be " + JOURNAL_CHRONICLE + " or " + JOURNAL_KAFKA
+                    + ", got '" + journal + "'");
+        }
+        kafkaBootstrap = blankToNull(v.get(KAFKA_BOOTSTRAP_PROP_NAME));
+        kafkaTopic = v.getOrDefault(KAFKA_TOPIC_PROP_NAME, KAFKA_TOPIC_DEFAULT).trim();
+        kafkaPartitions = (int) longIn(v, KAFKA_PARTITIONS_PROP_NAME, KAFKA_PARTITIONS_DEFAULT, 1, 256);
+        kafkaReplication = (int) longIn(v, KAFKA_REPLICATION_PROP_NAME, KAFKA_REPLICATION_DEFAULT, 1, 32);
+        kafkaGroup = v.getOrDefault(KAFKA_GROUP_PROP_NAME, KAFKA_GROUP_DEFAULT).trim();
+        nodeId = blankToNull(v.get(NODE_ID_PROP_NAME));
+        nodeUrl = blankToNull(v.get(NODE_URL_PROP_NAME));
+        if (journal.equals(JOURNAL_KAFKA) && (kafkaBootstrap == null || nodeId == null)) {
+            throw new IllegalArgumentException(JOURNAL_PROP_NAME + "=" + JOURNAL_KAFKA + " needs " + KAFKA_BOOTSTRAP_PROP_NAME
+                    + " (--kafka HOST:PORT,...) and " + NODE_ID_PROP_NAME + " (--node-id NAME)");
+        }
         String ref = v.getOrDefault(REFERENCE_DIR_PROP_NAME, "");
         referenceDir = ref.isBlank() ? null : Path.of(ref);
         httpHost = v.getOrDefault(HTTP_HOST_PROP_NAME, HTTP_HOST_DEFAULT);
@@ -269,6 +316,22 @@ public final class EngineConfig {
         }
     }
 
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.trim();
+    }
+
+    /** Whether the journal is the Kafka topic. */
+    public boolean kafkaJournal() {
+        return journal.equals(JOURNAL_KAFKA);
+    }
+
+    /** These settings with some replaced (names and values as in the properties file), checked as any. */
+    public EngineConfig with(Map<String, String> overrides) {
+        Map<String, String> merged = new LinkedHashMap<>(values);
+        merged.putAll(overrides);
+        return of(merged);
+    }
+
     /** Whether the terminal and ISO 8583 ports speak TLS. */
     public boolean tlsEnabled() {
         return tlsKeyPath != null;
@@ -313,7 +376,9 @@ public final class EngineConfig {
             TLS_KEY_PATH_PROP_NAME, TLS_CERT_PATH_PROP_NAME, TLS_CLIENT_AUTH_PROP_NAME, TLS_CLIENT_CA_PATH_PROP_NAME,
             SNAPSHOT_ENABLED_PROP_NAME, OPS_BIND_PROP_NAME, ISO_MAC_PROP_NAME, JOURNAL_FORCE_PROP_NAME,
             HTTP_IDLE_TIMEOUT_SECONDS_PROP_NAME, SFTP_PORT_PROP_NAME, WEBHOOK_SECRETS_PATH_PROP_NAME,
-            WEBHOOK_RETRY_FIRST_MS_PROP_NAME, FILES_SYNC_PROP_NAME);
+            WEBHOOK_RETRY_FIRST_MS_PROP_NAME, FILES_SYNC_PROP_NAME, JOURNAL_PROP_NAME, KAFKA_BOOTSTRAP_PROP_NAME,
+            KAFKA_TOPIC_PROP_NAME, KAFKA_PARTITIONS_PROP_NAME, KAFKA_REPLICATION_PROP_NAME, KAFKA_GROUP_PROP_NAME,
+            NODE_ID_PROP_NAME, NODE_URL_PROP_NAME);
 
     private static int port(Map<String, String> v, String name, int dflt) {
         return (int) longIn(v, name, dflt, 0, 65535);

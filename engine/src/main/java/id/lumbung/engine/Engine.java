@@ -80,8 +80,10 @@ public final class Engine implements AutoCloseable {
     private final Clock clock;
     private final String adminToken;
     private final Thread.UncaughtExceptionHandler fatal;
-    private final PrometheusMeterRegistry registry = newRegistry();
-    private final EngineMetrics metrics = new EngineMetrics(registry);
+    private final PrometheusMeterRegistry registry;
+    private final EngineMetrics metrics;
+    /** Null for a single engine; set for a core over one partition of the Kafka journal ({@link KafkaNode}). */
+    private Partition partition;
     private final EngineGauges gauges;
     private Vertx vertx;
     private Journal journal;
@@ -120,6 +122,14 @@ public final class Engine implements AutoCloseable {
 
     public Engine(EngineConfig config, ReferenceData reference, FeeSchedule fees, Clock clock, String adminToken,
             Thread.UncaughtExceptionHandler fatal) {
+        this(config, reference, fees, clock, adminToken, fatal, new EngineMetrics(newRegistry()));
+    }
+
+    /** @param metrics the meters to count into: the process's own, shared by a Kafka node's partition cores */
+    private Engine(EngineConfig config, ReferenceData reference, FeeSchedule fees, Clock clock, String adminToken,
+            Thread.UncaughtExceptionHandler fatal, EngineMetrics metrics) {
+        this.metrics = metrics;
+        this.registry = (PrometheusMeterRegistry) metrics.registry();
         this.config = config;
         this.files = reference;
         this.reference = reference;
@@ -136,7 +146,38 @@ public final class Engine implements AutoCloseable {
         this.snapshots = new SnapshotKeeper(this, config, metrics);
     }
 
-    private static PrometheusMeterRegistry newRegistry() {
+    /**
+     * What makes a core one partition's of the Kafka journal: its payment ids name the partition, its
+     * groups are committed as Kafka transactions, and a commit that fails makes the core unavailable
+     * (its node rebuilds it from the topic) rather than stopping the process.
+     *
+     * @param id the partition
+     * @param commit the group commit over the core's local copy of the partition (it may listen to the copy's appends)
+     * @param commitTimer times each commit ({@code lumbung_kafka_commit_latency_seconds})
+     * @param onUnavailable told on the core's writer thread once its journal became unavailable
+     */
+    record Partition(int id, java.util.function.Function<Journal, id.lumbung.writer.GroupCommit> commit,
+            io.micrometer.core.instrument.Timer commitTimer, Runnable onUnavailable) {
+    }
+
+    /**
+     * A core over one partition of the Kafka journal, for {@link KafkaNode}: core only on the
+     * node's Vert.x, counting into the node's meters, over {@code config.dataDir}'s {@code journal}
+     * (the partition's local copy, made before {@link #start}). Its start journals the reference
+     * files into a new partition and refuses a partition written with other reference data; it
+     * journals the rows of {@code obligations.csv} given (the partition's cooperatives').
+     */
+    static Engine partitionCore(EngineConfig config, ReferenceData files, FeeSchedule fees, Clock clock, Vertx shared,
+            EngineMetrics metrics, Partition partition, List<ObligationsCsv.Row> obligationRows,
+            Thread.UncaughtExceptionHandler fatal) {
+        Engine core = new Engine(config, files, fees, clock, null, fatal, metrics);
+        core.coreOnly(shared);
+        core.partition = partition;
+        core.obligationRows = List.copyOf(obligationRows);
+        return core;
+    }
+
+    static PrometheusMeterRegistry newRegistry() {
         PrometheusMeterRegistry r = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         // process.cpu.time (exported as process_cpu_time_ns_total) and system.cpu.count fail
         // promtool's naming lint; process_cpu_usage and system_cpu_usage carry the same information
@@ -158,7 +199,7 @@ public final class Engine implements AutoCloseable {
     public void start() throws Exception {
         long t0 = System.nanoTime();
         // obligations.csv is read with the reference: a bad row stops the start before anything opens
-        if (config.referenceDir != null || bundledDemoObligations) {
+        if (partition == null && (config.referenceDir != null || bundledDemoObligations)) {
             obligationRows = ReferenceFiles.obligationsOrBundledDemo(config.referenceDir, traderId -> {
                 id.lumbung.core.reference.Trader t = files.trader(traderId);
                 return t == null ? null : files.coop(t.coopIndex()).coopId();
@@ -211,7 +252,10 @@ public final class Engine implements AutoCloseable {
         long tState = System.nanoTime();
         // the first check runs before the writer takes commands: no write slips in under the reserve
         checkDisk();
-        writer = new JournalWriter(journal, metrics, config.writerQueueMax, book::publishWindows, this::idleWork, fatal);
+        writer = partition == null
+                ? new JournalWriter(journal, metrics, config.writerQueueMax, book::publishWindows, this::idleWork, fatal)
+                : new JournalWriter(partition.commit().apply(journal), partition.commitTimer(), metrics, config.writerQueueMax,
+                        book::publishWindows, this::idleWork, fatal, partition.onUnavailable());
         service = new PaymentService(book, writer);
         writer.start();
         journalReferenceChanges();
@@ -295,6 +339,18 @@ public final class Engine implements AutoCloseable {
 
     /** Vert.x with its metrics, the JVM binders, the gauges and the ops port (health answers "not ready" from here on). */
     private void startVertxAndOps() throws Exception {
+        vertx = newVertx(registry);
+        gauges.registerGauges(vertx, new GaugeSources());
+        AdminAnswers admin = new AdminAnswers(this, config, fees);
+        ops = new OpsServer(vertx, registry, this::ready, adminToken, admin::adminClose)
+                .referenceAdmin(admin::adminReload, admin::adminReferenceHistory);
+        // with TLS configured the admin token never travels in clear (server TLS; the token authorises)
+        await(ops.listen(config.opsBind, config.opsPort, config.httpIdleTimeoutSeconds,
+                o -> id.lumbung.config.Tls.applyServerOnly(o, config)));
+    }
+
+    /** Vert.x with its metrics in {@code registry}, and the JVM binders there too: a process's one Vert.x. */
+    static Vertx newVertx(PrometheusMeterRegistry registry) {
         new ClassLoaderMetrics().bindTo(registry);
         new JvmMemoryMetrics().bindTo(registry);
         new JvmGcMetrics().bindTo(registry);
@@ -307,18 +363,11 @@ public final class Engine implements AutoCloseable {
         // and is never answered (seen once at a start here; HttpMetricsRaceProbe, 100 listens: 37
         // and 45 of ~13,500 connections made during a listen got no answer, none with it off).
         // lumbung_http_connections and lumbung_ingest_latency_seconds{channel="http"} replace them.
-        vertx = Vertx.builder()
+        return Vertx.builder()
                 .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)
                         .addDisabledMetricsCategory(MetricsDomain.HTTP_SERVER)))
                 .withMetrics(new MicrometerMetricsFactory(registry))
                 .build();
-        gauges.registerGauges(vertx, new GaugeSources());
-        AdminAnswers admin = new AdminAnswers(this, config, fees);
-        ops = new OpsServer(vertx, registry, this::ready, adminToken, admin::adminClose)
-                .referenceAdmin(admin::adminReload, admin::adminReferenceHistory);
-        // with TLS configured the admin token never travels in clear (server TLS; the token authorises)
-        await(ops.listen(config.opsBind, config.opsPort, config.httpIdleTimeoutSeconds,
-                o -> id.lumbung.config.Tls.applyServerOnly(o, config)));
     }
 
     /** {@code settlement.files.sync} as {@code durability} lets a close use it ({@link FilesSync#effective}). */
@@ -341,7 +390,8 @@ public final class Engine implements AutoCloseable {
         settlement = new Settlement(start, fees, config.dataDir, ledger, metrics, fatal, filesSync());
         settlement.liveReference(() -> reference);
         book = new PaymentBook(baseline.reference(), files, clock, journal,
-                settlement, TimeUnit.DAYS.toMillis(config.retentionDays), config.retainedPaymentsMax);
+                settlement, TimeUnit.DAYS.toMillis(config.retentionDays), config.retainedPaymentsMax,
+                partition == null ? -1 : partition.id());
         metrics.countEntriesOf(book);
     }
 
@@ -405,6 +455,17 @@ public final class Engine implements AutoCloseable {
 
     /** The start's reference changes (and an upgraded journal's baseline, once). Writer thread. */
     private PaymentBook.ReferenceUpdate journalStartReference() {
+        if (partition != null && !book.referenceEmpty()) {
+            String difference = book.referenceDifference(files, fees.toConfig());
+            if (difference != null) {
+                // every node serves every partition in turn: one node's reference applied to some
+                // partitions would leave the cluster settling with two
+                return new PaymentBook.ReferenceUpdate(List.of(), "the reference data differs from what partition "
+                        + partition.id() + " of the Kafka journal was written with (" + difference + "); every node must"
+                        + " be given the reference data the cluster was started with (a change of reference data is not"
+                        + " taken with the Kafka journal)", false);
+            }
+        }
         if (baseline.mustJournal() && !baselineJournaled) {
             int n = book.journalBaseline(files, fees.toConfig()).size();
             baselineJournaled = true;

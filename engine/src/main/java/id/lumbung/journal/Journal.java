@@ -510,7 +510,25 @@ public final class Journal implements AutoCloseable, JournalPort {
         if (length > EntryCodec.TYPE_OFFSET && bytes[EntryCodec.TYPE_OFFSET] == JournalEntry.TYPE_CLOSE) {
             closeAppended = true;
         }
+        if (appended != null) {
+            appended.appended(bytes, length);
+        }
         return index;
+    }
+
+    /** Told of each entry once it is in the queue; journal writer thread. */
+    @FunctionalInterface
+    public interface AppendListener {
+        /** {@code bytes} is the caller's buffer: copy what is kept. */
+        void appended(byte[] bytes, int length);
+    }
+
+    /** Null: nobody. A Kafka node's local copy of a partition hands each entry to the partition's open transaction. */
+    private AppendListener appended;
+
+    /** Before the writer starts: {@code listener} is told of every entry appended from now on. */
+    public void onAppend(AppendListener listener) {
+        this.appended = listener;
     }
 
     /**

@@ -37,6 +37,20 @@ public final class RecordEntries {
      *         length, or an entry fails its checks
      */
     public int forEach(long offset, byte[] value, Consumer<JournalEntry> handler) {
+        return forEachEntry(offset, value, (decoded, bytes, length) -> handler.accept(decoded));
+    }
+
+    /** An entry as decoded and as its bytes (at offset 0 of {@code bytes}, valid until the handler returns). */
+    @FunctionalInterface
+    public interface EntryHandler {
+        void entry(JournalEntry decoded, byte[] bytes, int length);
+    }
+
+    /**
+     * As {@link #forEach}, handing on each entry's bytes too (a node's local copy of the partition
+     * appends them as they are).
+     */
+    public int forEachEntry(long offset, byte[] value, EntryHandler handler) {
         int count = frame(offset, value);
         int at = 0;
         for (int i = 0; i < count; i++) {
@@ -46,7 +60,7 @@ public final class RecordEntries {
             if (result != EntryCodec.OK) {
                 throw corrupt(offset, value, "entry " + (i + 1) + " at byte " + at + ": " + EntryCodec.errorName(result));
             }
-            handler.accept(entry);
+            handler.entry(entry, scratch, length);
             at += length;
         }
         return count;

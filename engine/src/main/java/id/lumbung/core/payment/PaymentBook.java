@@ -489,6 +489,22 @@ public final class PaymentBook {
     }
 
     /** True when the journal holds no reference entry up to the book's position, nor a baseline. */
+    /**
+     * How the files differ from the journaled reference, journaling nothing: the first edit they
+     * would make and how many, or null when they make none (or cannot apply: {@link #applyReference}
+     * says why). Journal writer thread.
+     */
+    public String referenceDifference(ReferenceData files, java.util.Map<String, String> feePlans) {
+        refreshReference();
+        List<JournaledReference.Edit> edits;
+        try {
+            edits = journaled.diff(files, feePlans, unsettled);
+        } catch (id.lumbung.core.reference.ReferenceDataException e) {
+            return null;
+        }
+        return edits.isEmpty() ? null : edits.size() + " change(s), the first: " + edits.get(0);
+    }
+
     public boolean referenceEmpty() {
         return journaled.isEmpty();
     }
