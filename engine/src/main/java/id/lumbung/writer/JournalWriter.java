@@ -2,6 +2,7 @@ package id.lumbung.writer;
 
 import id.lumbung.journal.Journal;
 import id.lumbung.metrics.EngineMetrics;
+import io.micrometer.core.instrument.Timer;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -10,11 +11,11 @@ import org.jctools.queues.atomic.MpscAtomicArrayQueue;
 
 /**
  * The one thread that owns the journal appender, with group commit: it drains every command that
- * arrived (up to {@link #GROUP_COMMANDS_MAX}), executes each (which may append entries), forces the
- * journal once for the whole group ({@link Journal#sync}: fdatasync of the cycle file), and only then
- * completes them. One force therefore covers every entry that arrived while the previous one ran,
- * which is what keeps {@code sync} durability fast. A force that fails throws: the group is never
- * completed, the writer stops and the fatal handler stops the engine.
+ * arrived (up to {@link #GROUP_COMMANDS_MAX}), executes each (which may append entries), makes the
+ * whole group durable at once ({@link GroupCommit#commit}: for Chronicle an fdatasync of the cycle
+ * file), and only then completes them. One force therefore covers every entry that arrived while the
+ * previous one ran, which is what keeps {@code sync} durability fast. A commit that fails throws: the
+ * group is never completed, the writer stops and the fatal handler stops the engine.
  *
  * <p>Event loops call {@link #offer}: lock-free, bounded by {@code queueCommandsMax}; a full queue
  * is answered at once as a retryable 503 by the caller. The queue is JCTools' bounded MPSC array
@@ -42,8 +43,9 @@ public final class JournalWriter implements AutoCloseable {
         void complete();
     }
 
-    private final Journal journal;
-    private final Consumer<Journal.SyncTarget> force;
+    private final GroupCommit groupCommit;
+    /** Times each group commit that forced or committed something. */
+    private final Timer commitTimer;
     private final EngineMetrics metrics;
     private final Runnable afterForce;
     private final Runnable idleWork;
@@ -57,20 +59,39 @@ public final class JournalWriter implements AutoCloseable {
     private volatile boolean parked;
 
     /**
+     * A writer over the Chronicle journal, its groups forced by {@link Journal#sync} and timed into
+     * {@code lumbung.journal.sync.latency}.
+     *
      * @param afterForce runs after each force, before completions (publishes closed windows)
      * @param idleWork runs at most every 10 ms on the writer thread
      * @param fatal told when a command throws; the writer has stopped by then
      */
     public JournalWriter(Journal journal, EngineMetrics metrics, int queueCommandsMax, Runnable afterForce,
             Runnable idleWork, Thread.UncaughtExceptionHandler fatal) {
-        this(journal, journal::sync, metrics, queueCommandsMax, afterForce, idleWork, fatal);
+        this(new ChronicleGroupCommit(journal), metrics.journalSync, metrics, queueCommandsMax, afterForce, idleWork,
+                fatal);
     }
 
     /** @param force forces one target: {@link Journal#sync}, or in tests a wrapper that watches the forces */
     JournalWriter(Journal journal, Consumer<Journal.SyncTarget> force, EngineMetrics metrics, int queueCommandsMax,
             Runnable afterForce, Runnable idleWork, Thread.UncaughtExceptionHandler fatal) {
-        this.journal = journal;
-        this.force = force;
+        this(new ChronicleGroupCommit(journal, force), metrics.journalSync, metrics, queueCommandsMax, afterForce,
+                idleWork, fatal);
+    }
+
+    /**
+     * A writer over any journal.
+     *
+     * @param groupCommit makes each group durable; made once, called once per group and once more at stop
+     * @param commitTimer times each commit that forced or committed something
+     * @param afterForce runs after each commit, before completions (publishes closed windows)
+     * @param idleWork runs at most every 10 ms on the writer thread
+     * @param fatal told when a command or a commit throws; the writer has stopped by then
+     */
+    public JournalWriter(GroupCommit groupCommit, Timer commitTimer, EngineMetrics metrics, int queueCommandsMax,
+            Runnable afterForce, Runnable idleWork, Thread.UncaughtExceptionHandler fatal) {
+        this.groupCommit = groupCommit;
+        this.commitTimer = commitTimer;
         this.metrics = metrics;
         this.queueCommandsMax = queueCommandsMax;
         // at least as large as the bound the counter enforces, so an offer the counter admitted always fits
@@ -141,7 +162,7 @@ public final class JournalWriter implements AutoCloseable {
                     idleWork.run();
                 }
             }
-            force.accept(journal.takeSyncTarget());
+            groupCommit.commit();
         } catch (Throwable t) {
             running = false;
             LOG.log(System.Logger.Level.ERROR, "event=journal_writer_failed error=\"" + t + "\"", t);
@@ -160,13 +181,11 @@ public final class JournalWriter implements AutoCloseable {
         return n;
     }
 
-    /** Forces the group's entries (a force that fails throws: nothing of the group is completed), then completes it. */
+    /** Makes the group's entries durable (a commit that fails throws: nothing of the group is completed), then completes it. */
     private void commit(int n) {
-        Journal.SyncTarget target = journal.takeSyncTarget();
-        if (target != null && target.forcedUnder(journal.durability())) {
-            long t0 = System.nanoTime();
-            force.accept(target);
-            metrics.journalSync.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
+        long t0 = System.nanoTime();
+        if (groupCommit.commit()) {
+            commitTimer.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
         }
         metrics.groupCommitEntries.record(n);
         afterForce.run();
