@@ -430,6 +430,12 @@ public final class Engine implements AutoCloseable {
             public void complete() {
                 done.complete(update);
             }
+
+            @Override
+            public void abandon() {
+                done.completeExceptionally(new IllegalStateException(
+                        "the journal became unavailable before the start's reference changes were durable"));
+            }
         });
         if (!offered) {
             throw new IllegalStateException("the journal writer took no command at start");
@@ -437,6 +443,8 @@ public final class Engine implements AutoCloseable {
         PaymentBook.ReferenceUpdate update;
         try {
             update = done.get(10, TimeUnit.MINUTES);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
         } catch (java.util.concurrent.TimeoutException e) {
             throw new IllegalStateException("the journal writer did not journal the reference changes within 10 minutes"
                     + (failed ? " (it failed: see event=journal_writer_failed)" : ""), e);

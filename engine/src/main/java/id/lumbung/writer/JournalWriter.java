@@ -1,7 +1,9 @@
 package id.lumbung.writer;
 
+import id.lumbung.core.journal.JournalUnavailableException;
 import id.lumbung.journal.Journal;
 import id.lumbung.metrics.EngineMetrics;
+import io.micrometer.core.instrument.Timer;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -10,11 +12,17 @@ import org.jctools.queues.atomic.MpscAtomicArrayQueue;
 
 /**
  * The one thread that owns the journal appender, with group commit: it drains every command that
- * arrived (up to {@link #GROUP_COMMANDS_MAX}), executes each (which may append entries), forces the
- * journal once for the whole group ({@link Journal#sync}: fdatasync of the cycle file), and only then
- * completes them. One force therefore covers every entry that arrived while the previous one ran,
- * which is what keeps {@code sync} durability fast. A force that fails throws: the group is never
- * completed, the writer stops and the fatal handler stops the engine.
+ * arrived (up to {@link #GROUP_COMMANDS_MAX}), executes each (which may append entries), makes the
+ * whole group durable at once ({@link GroupCommit#commit}: for Chronicle an fdatasync of the cycle
+ * file), and only then completes them. One force therefore covers every entry that arrived while the
+ * previous one ran, which is what keeps {@code sync} durability fast. A commit that fails throws: the
+ * group is never completed, the writer stops and the fatal handler stops the engine.
+ *
+ * <p>A journal that can fail without stopping the process (a replicated one whose commit was fenced
+ * or failed) throws {@link JournalUnavailableException} instead. Then every command of the group and
+ * every command still queued is {@linkplain Command#abandon abandoned} (answered as unavailable,
+ * exactly once), later offers are refused, the writer stops and tells its owner ({@code
+ * onUnavailable}), which rebuilds the core; the fatal handler is not told.
  *
  * <p>Event loops call {@link #offer}: lock-free, bounded by {@code queueCommandsMax}; a full queue
  * is answered at once as a retryable 503 by the caller. The queue is JCTools' bounded MPSC array
@@ -40,14 +48,26 @@ public final class JournalWriter implements AutoCloseable {
 
         /** Runs on the writer thread once the group's entries are as durable as configured. */
         void complete();
+
+        /**
+         * Runs on the writer thread instead of {@link #complete} when the journal became unavailable
+         * ({@link JournalUnavailableException}) before this command's group was durable, whether it
+         * executed or not: nothing it appended is acknowledged. Answer as when the writer's queue is
+         * full (JOURNAL_UNAVAILABLE, retryable). Abstract on purpose: a command with no answer here
+         * would leave its caller waiting.
+         */
+        void abandon();
     }
 
-    private final Journal journal;
-    private final Consumer<Journal.SyncTarget> force;
+    private final GroupCommit groupCommit;
+    /** Times each group commit that forced or committed something. */
+    private final Timer commitTimer;
     private final EngineMetrics metrics;
     private final Runnable afterForce;
     private final Runnable idleWork;
     private final Thread.UncaughtExceptionHandler fatal;
+    /** Told once the journal became unavailable and every command was abandoned; null: that is fatal too. */
+    private final Runnable onUnavailable;
     private final int queueCommandsMax;
     private final MpscAtomicArrayQueue<Command> queue;
     private final AtomicInteger queued = new AtomicInteger();
@@ -57,20 +77,44 @@ public final class JournalWriter implements AutoCloseable {
     private volatile boolean parked;
 
     /**
+     * A writer over the Chronicle journal, its groups forced by {@link Journal#sync} and timed into
+     * {@code lumbung.journal.sync.latency}.
+     *
      * @param afterForce runs after each force, before completions (publishes closed windows)
      * @param idleWork runs at most every 10 ms on the writer thread
      * @param fatal told when a command throws; the writer has stopped by then
      */
     public JournalWriter(Journal journal, EngineMetrics metrics, int queueCommandsMax, Runnable afterForce,
             Runnable idleWork, Thread.UncaughtExceptionHandler fatal) {
-        this(journal, journal::sync, metrics, queueCommandsMax, afterForce, idleWork, fatal);
+        this(new ChronicleGroupCommit(journal), metrics.journalSync, metrics, queueCommandsMax, afterForce, idleWork,
+                fatal, null);
     }
 
     /** @param force forces one target: {@link Journal#sync}, or in tests a wrapper that watches the forces */
     JournalWriter(Journal journal, Consumer<Journal.SyncTarget> force, EngineMetrics metrics, int queueCommandsMax,
             Runnable afterForce, Runnable idleWork, Thread.UncaughtExceptionHandler fatal) {
-        this.journal = journal;
-        this.force = force;
+        this(new ChronicleGroupCommit(journal, force), metrics.journalSync, metrics, queueCommandsMax, afterForce,
+                idleWork, fatal, null);
+    }
+
+    /**
+     * A writer over any journal.
+     *
+     * @param groupCommit makes each group durable; made once, called once per group and once more at stop
+     * @param commitTimer times each commit that forced or committed something
+     * @param afterForce runs after each commit, before completions (publishes closed windows)
+     * @param idleWork runs at most every 10 ms on the writer thread
+     * @param fatal told when a command or a commit throws; the writer has stopped by then
+     * @param onUnavailable told, on the writer thread, when the journal threw {@link
+     *     JournalUnavailableException} and every command was abandoned; the writer has stopped taking
+     *     commands by then, and its thread ends when this returns (so this must not wait for that
+     *     thread: {@link #close} joins it). Null for a journal whose every failure stops the process
+     *     (Chronicle's): that exception then goes to {@code fatal} like any other
+     */
+    public JournalWriter(GroupCommit groupCommit, Timer commitTimer, EngineMetrics metrics, int queueCommandsMax,
+            Runnable afterForce, Runnable idleWork, Thread.UncaughtExceptionHandler fatal, Runnable onUnavailable) {
+        this.groupCommit = groupCommit;
+        this.commitTimer = commitTimer;
         this.metrics = metrics;
         this.queueCommandsMax = queueCommandsMax;
         // at least as large as the bound the counter enforces, so an offer the counter admitted always fits
@@ -78,6 +122,7 @@ public final class JournalWriter implements AutoCloseable {
         this.afterForce = afterForce;
         this.idleWork = idleWork;
         this.fatal = fatal;
+        this.onUnavailable = onUnavailable;
         this.thread = new Thread(this::run, "lumbung-journal-writer");
     }
 
@@ -85,12 +130,14 @@ public final class JournalWriter implements AutoCloseable {
         thread.start();
     }
 
-    /** Hands a command to the writer; false when the queue is full (answer 503, retry later). */
+    /**
+     * Hands a command to the writer; false when the queue is full or the writer has stopped (answer
+     * 503, retry later). A command it takes is completed or abandoned exactly once.
+     */
     public boolean offer(Command command) {
-        if (!running) {
-            return false;
-        }
-        if (queued.incrementAndGet() > queueCommandsMax) {
+        // counted before running is read: once the writer has cleared running, it sees every offer that
+        // still read it set in this count, and waits for that command instead of leaving it unanswered
+        if (queued.incrementAndGet() > queueCommandsMax || !running) {
             queued.decrementAndGet();
             return false;
         }
@@ -116,7 +163,7 @@ public final class JournalWriter implements AutoCloseable {
         long lastIdleNs = System.nanoTime();
         long idleSinceNs = -1;
         try {
-            while (running || !queue.isEmpty()) {
+            while (running || queued.get() > 0) {
                 int n = drain();
                 if (n > 0) {
                     commit(n);
@@ -141,12 +188,20 @@ public final class JournalWriter implements AutoCloseable {
                     idleWork.run();
                 }
             }
-            force.accept(journal.takeSyncTarget());
+            groupCommit.commit();
         } catch (Throwable t) {
             running = false;
-            LOG.log(System.Logger.Level.ERROR, "event=journal_writer_failed error=\"" + t + "\"", t);
-            fatal.uncaughtException(thread, t);
+            if (t instanceof JournalUnavailableException unavailable && onUnavailable != null) {
+                abandonAll(unavailable);
+            } else {
+                fail(t);
+            }
         }
+    }
+
+    private void fail(Throwable t) {
+        LOG.log(System.Logger.Level.ERROR, "event=journal_writer_failed error=\"" + t + "\"", t);
+        fatal.uncaughtException(thread, t);
     }
 
     private int drain() {
@@ -154,19 +209,72 @@ public final class JournalWriter implements AutoCloseable {
         Command c;
         while (n < GROUP_COMMANDS_MAX && (c = queue.poll()) != null) {
             queued.decrementAndGet();
+            group[n] = c; // before it executes: a command whose append meets an unavailable journal is abandoned too
             c.execute();
-            group[n++] = c;
+            n++;
         }
         return n;
     }
 
-    /** Forces the group's entries (a force that fails throws: nothing of the group is completed), then completes it. */
+    /**
+     * Abandons the group (its commands fill {@link #group} from the start up to the first null) and
+     * every command an offer took, then tells the owner. Runs once {@code running} is cleared: an
+     * offer that still read it set has already counted itself in {@link #queued}, so waiting for the
+     * count to reach zero also abandons a command that is on its way into the queue. A command whose
+     * abandon throws (a bug) costs no other its answer; the first such failure then goes to fatal.
+     */
+    private void abandonAll(JournalUnavailableException cause) {
+        Throwable failure = null;
+        int abandoned = 0;
+        for (int i = 0; i < GROUP_COMMANDS_MAX && group[i] != null; i++) {
+            failure = abandon(group[i], failure);
+            group[i] = null;
+            abandoned++;
+        }
+        while (queued.get() > 0) {
+            Command c = queue.poll();
+            if (c == null) { // counted by an offer, not yet in the queue
+                Thread.onSpinWait();
+                continue;
+            }
+            queued.decrementAndGet();
+            failure = abandon(c, failure);
+            abandoned++;
+        }
+        LOG.log(System.Logger.Level.WARNING, "event=journal_unavailable commands_abandoned=" + abandoned
+                + " error=\"" + cause + "\"", cause);
+        try {
+            onUnavailable.run();
+        } catch (Throwable t) {
+            failure = first(failure, t);
+        }
+        if (failure != null) {
+            fail(failure);
+        }
+    }
+
+    private static Throwable abandon(Command c, Throwable failure) {
+        try {
+            c.abandon();
+            return failure;
+        } catch (Throwable t) { // an Error too: the commands after it must still be answered
+            return first(failure, t);
+        }
+    }
+
+    private static Throwable first(Throwable failure, Throwable t) {
+        if (failure == null) {
+            return t;
+        }
+        failure.addSuppressed(t);
+        return failure;
+    }
+
+    /** Makes the group's entries durable (a commit that fails throws: nothing of the group is completed), then completes it. */
     private void commit(int n) {
-        Journal.SyncTarget target = journal.takeSyncTarget();
-        if (target != null && target.forcedUnder(journal.durability())) {
-            long t0 = System.nanoTime();
-            force.accept(target);
-            metrics.journalSync.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
+        long t0 = System.nanoTime();
+        if (groupCommit.commit()) {
+            commitTimer.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
         }
         metrics.groupCommitEntries.record(n);
         afterForce.run();
@@ -181,7 +289,7 @@ public final class JournalWriter implements AutoCloseable {
         return !thread.isAlive();
     }
 
-    /** Stops taking commands, finishes what is queued, forces the journal and waits for the thread. */
+    /** Stops taking commands, finishes what is queued, commits the journal and waits for the thread. */
     @Override
     public void close() {
         running = false;

@@ -11,11 +11,13 @@ import java.util.function.Consumer;
 /**
  * {@link PaymentCommands} over the journal writer: each call becomes one writer command that runs
  * against the {@link PaymentBook} and completes on the caller's context after the group commit.
- * A full writer queue is answered at once with JOURNAL_UNAVAILABLE. Payments are posted through
+ * A full writer queue is answered at once with JOURNAL_UNAVAILABLE, and a command the writer
+ * abandons (its journal became unavailable) gets the same answer. Payments are posted through
  * {@link PostLane}s instead (reused commands, no allocation per payment); the rarer commands here
  * (voids, status, close, reference) allocate one small command each.
  */
 public final class PaymentService implements PaymentCommands, ObligationCommands {
+    private static final VoidOutcome VOID_UNAVAILABLE = new VoidOutcome(VoidOutcome.Result.JOURNAL_UNAVAILABLE, null);
     private final PaymentBook book;
     private final JournalWriter writer;
 
@@ -36,14 +38,12 @@ public final class PaymentService implements PaymentCommands, ObligationCommands
             context.runOnContext(v -> done.accept(new VoidOutcome(VoidOutcome.Result.NOT_FOUND, null)));
             return;
         }
-        submit(new Op<>(context, done, () -> book.voidBySequence(sequence, terminal)),
-                () -> done.accept(new VoidOutcome(VoidOutcome.Result.JOURNAL_UNAVAILABLE, null)), context);
+        submit(new Op<>(context, done, () -> book.voidBySequence(sequence, terminal), VOID_UNAVAILABLE));
     }
 
     @Override
     public void voidByTxnId(String txnId, Terminal terminal, Context context, Consumer<VoidOutcome> done) {
-        submit(new Op<>(context, done, () -> book.voidByTxnId(txnId, terminal)),
-                () -> done.accept(new VoidOutcome(VoidOutcome.Result.JOURNAL_UNAVAILABLE, null)), context);
+        submit(new Op<>(context, done, () -> book.voidByTxnId(txnId, terminal), VOID_UNAVAILABLE));
     }
 
     @Override
@@ -53,20 +53,19 @@ public final class PaymentService implements PaymentCommands, ObligationCommands
             context.runOnContext(v -> done.accept(null));
             return;
         }
-        submit(new Op<>(context, done, () -> book.status(sequence, terminal)), () -> done.accept(null), context);
+        submit(new Op<>(context, done, () -> book.status(sequence, terminal), null));
     }
 
     @Override
     public void putObligation(id.lumbung.core.obligation.Obligation obligation, Context context,
             Consumer<id.lumbung.core.obligation.ObligationOutcome> done) {
-        submit(new Op<>(context, done, () -> book.putObligation(obligation)), () -> done.accept(null), context);
+        submit(new Op<>(context, done, () -> book.putObligation(obligation), null));
     }
 
     @Override
     public void endObligation(String coopId, String obligationId, java.time.LocalDate endDate, Context context,
             Consumer<id.lumbung.core.obligation.ObligationOutcome> done) {
-        submit(new Op<>(context, done, () -> book.endObligation(coopId, obligationId, endDate)), () -> done.accept(null),
-                context);
+        submit(new Op<>(context, done, () -> book.endObligation(coopId, obligationId, endDate), null));
     }
 
     /**
@@ -74,8 +73,7 @@ public final class PaymentService implements PaymentCommands, ObligationCommands
      * close entry's sequence, or -1 when the journal cannot take writes. Runs on the writer.
      */
     public void close(int coopIndex, byte trigger, Context context, Consumer<Long> done) {
-        submit(new Op<>(context, done, () -> book.close(coopIndex, trigger) ? book.lastSequence() : -1L),
-                () -> done.accept(-1L), context);
+        submit(new Op<>(context, done, () -> book.close(coopIndex, trigger) ? book.lastSequence() : -1L, -1L));
     }
 
     /**
@@ -92,7 +90,7 @@ public final class PaymentService implements PaymentCommands, ObligationCommands
                 publish.accept(book.reference());
             }
             return update;
-        }), () -> done.accept(new PaymentBook.ReferenceUpdate(java.util.List.of(), null, true)), context);
+        }, new PaymentBook.ReferenceUpdate(java.util.List.of(), null, true)));
     }
 
     /** The journaled reference history and the count of every change, read on the writer; {@code done} runs there. */
@@ -112,29 +110,40 @@ public final class PaymentService implements PaymentCommands, ObligationCommands
             public void complete() {
                 done.accept(changes, total);
             }
+
+            @Override
+            public void abandon() {
+                done.accept(java.util.List.of(), -1L);
+            }
         };
         if (!writer.offer(read)) {
             done.accept(java.util.List.of(), -1L);
         }
     }
 
-    private void submit(JournalWriter.Command command, Runnable whenFull, Context context) {
-        if (!writer.offer(command)) {
-            context.runOnContext(v -> whenFull.run());
+    private void submit(Op<?> op) {
+        if (!writer.offer(op)) {
+            op.abandon();
         }
     }
 
-    /** One writer command: computes its result on the writer, delivers it on the caller's context. */
+    /**
+     * One writer command: computes its result on the writer, delivers it on the caller's context;
+     * when the writer's queue is full or the journal became unavailable, delivers {@code unavailable}
+     * there instead.
+     */
     private static final class Op<T> implements JournalWriter.Command {
         private final Context context;
         private final Consumer<T> done;
         private final java.util.function.Supplier<T> work;
+        private final T unavailable;
         private T result;
 
-        Op(Context context, Consumer<T> done, java.util.function.Supplier<T> work) {
+        Op(Context context, Consumer<T> done, java.util.function.Supplier<T> work, T unavailable) {
             this.context = context;
             this.done = done;
             this.work = work;
+            this.unavailable = unavailable;
         }
 
         @Override
@@ -146,6 +155,11 @@ public final class PaymentService implements PaymentCommands, ObligationCommands
         public void complete() {
             T r = result;
             context.runOnContext(v -> done.accept(r));
+        }
+
+        @Override
+        public void abandon() {
+            context.runOnContext(v -> done.accept(unavailable));
         }
     }
 }

@@ -62,8 +62,9 @@ public final class PostLane {
 
     /**
      * Where filled slots go: the journal writer's queue, which runs each slot ({@link Slot#execute})
-     * and, once its group is as durable as configured, completes it ({@link Slot#complete}); false
-     * when it cannot take the slot (full or stopped).
+     * and, once its group is as durable as configured, completes it ({@link Slot#complete}), or
+     * abandons it when the journal became unavailable first ({@link Slot#abandon}); false when it
+     * cannot take the slot (full or stopped).
      */
     public interface Queue {
         boolean offer(Slot slot);
@@ -155,7 +156,7 @@ public final class PostLane {
         }
     }
 
-    /** Writer thread: a slot whose group is durable. */
+    /** Writer thread: a slot whose group is durable, or that was abandoned. */
     void finished(Slot slot) {
         Slot head;
         do {
@@ -237,6 +238,16 @@ public final class PostLane {
 
         @Override
         public final void complete() {
+            lane.finished(this);
+        }
+
+        /**
+         * The journal became unavailable: every payment of the slot is refused as when the writer's
+         * queue is full, and the slot goes back to its loop to be answered and freed.
+         */
+        @Override
+        public final void abandon() {
+            refuseAll(PostOutcome.Result.JOURNAL_UNAVAILABLE);
             lane.finished(this);
         }
 

@@ -103,6 +103,11 @@ class JournalWriterTest {
                                 }
                                 done.countDown();
                             }
+
+                            @Override
+                            public void abandon() {
+                                watch.violations.add("command " + number + " abandoned by a journal that cannot be unavailable");
+                            }
                         };
                         while (!writer.offer(c)) {
                             Thread.onSpinWait();
@@ -201,6 +206,11 @@ class JournalWriterTest {
                     public void complete() {
                         done.countDown();
                     }
+
+                    @Override
+                    public void abandon() {
+                        violations.add("a command abandoned by a journal that cannot be unavailable");
+                    }
                 });
                 if (!oneGroup) {
                     Thread.sleep(1); // a group of its own now and then
@@ -245,6 +255,7 @@ class JournalWriterTest {
             AtomicInteger completed = new AtomicInteger();
             AtomicInteger executed = new AtomicInteger();
             AtomicInteger completedAfterFailure = new AtomicInteger();
+            AtomicInteger abandoned = new AtomicInteger();
             for (int i = 0; i < 200 && fatalCalled.getCount() > 0; i++) {
                 writer.offer(new JournalWriter.Command() {
                     @Override
@@ -260,6 +271,11 @@ class JournalWriterTest {
                         }
                         completed.incrementAndGet();
                     }
+
+                    @Override
+                    public void abandon() {
+                        abandoned.incrementAndGet();
+                    }
                 });
                 Thread.sleep(1);
             }
@@ -273,11 +289,16 @@ class JournalWriterTest {
                 @Override
                 public void complete() {
                 }
+
+                @Override
+                public void abandon() {
+                }
             })).as("no command taken after a failed force").isFalse();
             writer.close();
             assertThat(writer.stopped()).isTrue();
             assertThat(completedAfterFailure.get()).as("nothing acknowledged by the failed force").isZero();
             assertThat(completed.get()).isLessThan(executed.get());
+            assertThat(abandoned.get()).as("a failed force is fatal: nothing is answered").isZero();
         }
     }
 

@@ -32,7 +32,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * The lane between an event loop and the journal writer: every submitted slot is answered exactly
  * once, on the loop, after the writer posted it; slots are reused instead of allocated; a full
- * writer queue is answered at once; one answer that throws costs no other its answer.
+ * writer queue is answered at once; a journal that becomes unavailable answers every waiting slot
+ * as a full queue would; one answer that throws costs no other its answer.
  */
 class PostLaneTest {
     @TempDir
@@ -223,6 +224,113 @@ class PostLaneTest {
             again.retainAll(first);
             assertThat(again).hasSize(PostLane.FREE_SINGLES_MAX);
         }
+    }
+
+    /**
+     * A running writer whose journal becomes unavailable while one slot is in its group and a batch
+     * and another single wait in its queue: each payment is answered JOURNAL_UNAVAILABLE, as the
+     * full-queue path answers it (HttpIngest: 503 with Retry-After, per item in a batch), exactly
+     * once, on the loop; every slot comes back to the lane; and a payment submitted afterwards is
+     * refused at once without reaching the writer.
+     */
+    @Test
+    @org.junit.jupiter.api.Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void aJournalThatBecomesUnavailableAnswersEveryWaitingPaymentAndTheLaneThenRefusesAtOnce() throws Exception {
+        ReferenceData ref = reference();
+        Terminal t = ref.terminal("T0000001");
+        try (Journal journal = new Journal(dir, Durability.ASYNC)) {
+            PaymentBook book = book(ref, journal);
+            GroupCommit chronicle = new ChronicleGroupCommit(journal);
+            java.util.concurrent.CountDownLatch committing = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.atomic.AtomicBoolean fail = new java.util.concurrent.atomic.AtomicBoolean();
+            GroupCommit failing = () -> {
+                if (fail.get()) {
+                    committing.countDown();
+                    awaitOrFail(release);
+                    throw new id.lumbung.core.journal.JournalUnavailableException("commit fenced (test)", null);
+                }
+                return chronicle.commit();
+            };
+            AtomicReference<Throwable> fatal = new AtomicReference<>();
+            java.util.concurrent.CountDownLatch unavailable = new java.util.concurrent.CountDownLatch(1);
+            EngineMetrics metrics = new EngineMetrics(new SimpleMeterRegistry());
+            JournalWriter writer = new JournalWriter(failing, metrics.journalSync, metrics, 16, () -> { }, () -> { },
+                    (th, e) -> fatal.set(e), unavailable::countDown);
+            Recorder answers = new Recorder();
+            AtomicInteger wakes = new AtomicInteger();
+            // this test's thread is the loop: it drains once the writer has woken it
+            PostLane lane = new PostLane(book, writer, answers, wakes::incrementAndGet);
+            writer.start();
+            try {
+                submitSingle(lane, t, "p0");
+                awaitWakes(wakes, 1);
+                lane.drain();
+                assertThat(answers.answered).containsExactly("p0=ACCEPTED@1");
+
+                fail.set(true);
+                PostLane.Single s1 = submitSingle(lane, t, "s1");
+                awaitOrFail(committing); // s1 is in the group being committed
+                PostLane.Batch b = lane.batch(t, 3);
+                fill(b.add(), t, "b1");
+                fill(b.add(), t, "b2");
+                b.items = 3; // the third item refused by the loop's own checks
+                b.attachment = "batch";
+                lane.submit(b);
+                PostLane.Single s2 = submitSingle(lane, t, "s2");
+                assertThat(writer.queuedCommands()).isEqualTo(2);
+                release.countDown();
+                awaitOrFail(unavailable);
+                awaitWakes(wakes, 2);
+                lane.drain();
+
+                assertThat(fatal.get()).isNull();
+                assertThat(answers.answered).containsExactly("p0=ACCEPTED@1", "s1=JOURNAL_UNAVAILABLE@0",
+                        "batch: JOURNAL_UNAVAILABLE JOURNAL_UNAVAILABLE", "s2=JOURNAL_UNAVAILABLE@0");
+                // every slot is back on the lane's free lists (s1 is p0's, reused)
+                Set<PostLane.Slot> singles = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+                for (int i = 0; i < 2; i++) {
+                    singles.add(lane.single(t));
+                }
+                assertThat(singles).containsExactlyInAnyOrder(s1, s2);
+                assertThat(lane.batch(t, 1)).isSameAs(b);
+
+                // afterwards: refused at once, on the loop, without a trip to the writer
+                int wakesBefore = wakes.get();
+                submitSingle(lane, t, "s3");
+                assertThat(answers.answered).last().isEqualTo("s3=JOURNAL_UNAVAILABLE@0");
+                assertThat(writer.queuedCommands()).isZero();
+                assertThat(wakes.get()).isEqualTo(wakesBefore);
+            } finally {
+                release.countDown();
+                writer.close();
+            }
+        }
+    }
+
+    private static PostLane.Single submitSingle(PostLane lane, Terminal t, String txn) {
+        PostLane.Single s = lane.single(t);
+        fill(s.draft, t, txn);
+        s.attachment = txn;
+        lane.submit(s);
+        return s;
+    }
+
+    private static void awaitOrFail(java.util.concurrent.CountDownLatch latch) {
+        try {
+            assertThat(latch.await(20, TimeUnit.SECONDS)).as("waited 20 s").isTrue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void awaitWakes(AtomicInteger wakes, int n) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (wakes.get() < n && System.nanoTime() < deadline) {
+            Thread.sleep(1);
+        }
+        assertThat(wakes.get()).as("wake-ups").isGreaterThanOrEqualTo(n);
     }
 
     /**

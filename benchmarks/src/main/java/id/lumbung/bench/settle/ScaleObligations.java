@@ -134,6 +134,12 @@ final class ScaleObligations {
                 public void complete() {
                     done.countDown();
                 }
+
+                @Override
+                public void abandon() {
+                    refused.compareAndSet(null, "from " + part.get(0).obligationId() + ": the journal became unavailable");
+                    done.countDown();
+                }
             };
             while (!writer.offer(cmd)) {
                 Thread.onSpinWait();

@@ -407,6 +407,13 @@ public final class SettlementScaleRun {
                         latencyNs[(int) k] = accepted[(int) (k - from)] ? Math.max(1, now - dueNs(k)) : REJECTED;
                     }
                 }
+
+                @Override
+                public void abandon() {
+                    for (long k = from; k < to; k++) {
+                        latencyNs[(int) k] = REJECTED;
+                    }
+                }
             };
         }
 
@@ -466,6 +473,12 @@ public final class SettlementScaleRun {
             public void complete() {
                 done.countDown();
             }
+
+            @Override
+            public void abandon() {
+                seq[0] = -1;
+                done.countDown();
+            }
         })) {
             Thread.onSpinWait();
         }
@@ -483,6 +496,8 @@ public final class SettlementScaleRun {
             long start = from + c * POSTS_PER_COMMAND;
             long end = Math.min(from + count, start + POSTS_PER_COMMAND);
             JournalWriter.Command cmd = new JournalWriter.Command() {
+                private int acceptedHere;
+
                 @Override
                 public void execute() {
                     for (long i = start; i < end; i++) {
@@ -491,13 +506,20 @@ public final class SettlementScaleRun {
                         PaymentRequest r = new PaymentRequest(t.terminalId(), Long.toString(i, 36), amount, "IDR",
                                 occurredAtMs, 25_200, "QRIS", null, null);
                         if (book.post(r, t).result() == PostOutcome.Result.ACCEPTED) {
-                            accepted.incrementAndGet();
+                            acceptedHere++;
                         }
                     }
                 }
 
+                /** Counted once durable: an abandoned command accepted nothing. */
                 @Override
                 public void complete() {
+                    accepted.addAndGet(acceptedHere);
+                    done.countDown();
+                }
+
+                @Override
+                public void abandon() {
                     done.countDown();
                 }
             };

@@ -15,6 +15,8 @@ public interface JournalPort {
      * Appends one encoded entry.
      *
      * @return the entry's index, for {@link #read}
+     * @throws JournalUnavailableException when a journal that can fail without stopping the process
+     *     can take no more entries (its owner was fenced): nothing since its last commit is durable
      */
     long append(byte[] bytes, int length);
 
