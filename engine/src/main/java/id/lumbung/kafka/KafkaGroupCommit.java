@@ -39,6 +39,8 @@ public final class KafkaGroupCommit implements GroupCommit, Journal.AppendListen
     private int pendingEntries;
     /** Set once a commit failed: the partition's state is ahead of its journal, nothing more is taken. */
     private boolean broken;
+    /** Whether the failure was a fence (another node opened the partition); read by the node after the writer stopped. */
+    private volatile boolean fenced;
 
     public KafkaGroupCommit(PartitionLog log) {
         this.log = Objects.requireNonNull(log);
@@ -80,6 +82,11 @@ public final class KafkaGroupCommit implements GroupCommit, Journal.AppendListen
         };
     }
 
+    /** Whether the commit that failed was fenced: another node owns the partition now. */
+    public boolean fenced() {
+        return fenced;
+    }
+
     @Override
     public boolean commit() {
         if (pendingEntries == 0) {
@@ -105,6 +112,7 @@ public final class KafkaGroupCommit implements GroupCommit, Journal.AppendListen
             return true;
         }
         broken = true;
+        fenced = result instanceof PartitionLog.Fenced;
         Throwable cause = result instanceof PartitionLog.Fenced f ? f.cause() : ((PartitionLog.Failed) result).cause();
         throw new JournalUnavailableException("partition " + log.partition() + ": "
                 + (result instanceof PartitionLog.Fenced ? "fenced: another node owns the partition now"
