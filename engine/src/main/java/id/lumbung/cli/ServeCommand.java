@@ -44,6 +44,14 @@ public final class ServeCommand implements Callable<Integer> {
     Integer sftpPort;
     @Option(names = "--webhook-secrets", description = "Webhook signing secrets (coop_id,secret_hex). Default: webhook_secrets.csv in the reference folder")
     String webhookSecrets;
+    @Option(names = "--journal", description = "chronicle (default: embedded) or kafka (replicated: with --kafka and --node-id)")
+    String journal;
+    @Option(names = "--kafka", description = "Kafka bootstrap servers HOST:PORT[,HOST:PORT...] (with --journal kafka)")
+    String kafka;
+    @Option(names = "--node-id", description = "This node's name in the Kafka journal's group; each node's differs")
+    String nodeId;
+    @Option(names = "--advertised-url", description = "This node's terminal HTTP port as other nodes reach it. Default http://127.0.0.1:<http port>")
+    String advertisedUrl;
 
     /** Printed to stderr at a start on the bundled demo reference data (DESIGN.md, "Security defaults"). */
     static final String DEMO_DATA_WARNING =
@@ -70,6 +78,10 @@ public final class ServeCommand implements Callable<Integer> {
         flags.put(EngineConfig.TLS_CLIENT_CA_PATH_PROP_NAME, tlsClientCa);
         flags.put(EngineConfig.SFTP_PORT_PROP_NAME, sftpPort);
         flags.put(EngineConfig.WEBHOOK_SECRETS_PATH_PROP_NAME, webhookSecrets);
+        flags.put(EngineConfig.JOURNAL_PROP_NAME, journal);
+        flags.put(EngineConfig.KAFKA_BOOTSTRAP_PROP_NAME, kafka);
+        flags.put(EngineConfig.NODE_ID_PROP_NAME, nodeId);
+        flags.put(EngineConfig.NODE_URL_PROP_NAME, advertisedUrl);
         EngineSettings settings = EngineSettings.loadOrExplain(configFile, flags, System.err);
         if (settings == null) {
             return 2;
@@ -81,22 +93,10 @@ public final class ServeCommand implements Callable<Integer> {
             System.err.flush();
         }
         String adminToken = Engine.adminToken(config.dataDir);
-        Engine engine = new Engine(config, settings.reference(), settings.fees(), Clock.systemUTC(), adminToken, (t, e) -> {
-            System.err.println("lumbung: fatal: " + e);
-            // the engine already refuses work (not ready; a failed settlement settles nothing more,
-            // a failed writer takes no commands): a moment for answers still on their way, such as
-            // the admin close's 500 SETTLEMENT_FAILED, which the failing thread itself may still
-            // have to hand out, to reach their clients; then the process ends
-            Thread halt = new Thread(() -> {
-                try {
-                    Thread.sleep(FATAL_ANSWER_GRACE_MS);
-                } catch (InterruptedException ignored) {
-                    // halt now
-                }
-                Runtime.getRuntime().halt(70);
-            }, "lumbung-fatal-halt");
-            halt.start();
-        });
+        if (config.kafkaJournal()) {
+            return serveKafkaNode(config, settings, adminToken);
+        }
+        Engine engine = new Engine(config, settings.reference(), settings.fees(), Clock.systemUTC(), adminToken, halting());
         if (config.referenceDir == null) {
             engine.withBundledDemoObligations(); // the reference is the bundled demo data
         }
@@ -125,6 +125,64 @@ public final class ServeCommand implements Callable<Integer> {
             return 2;
         }
         banner(config, engine);
+        stop.await();
+        drain.run();
+        return 0;
+    }
+
+    /** The fatal handler of a serving process: a moment for answers on their way, then exit 70. */
+    private static Thread.UncaughtExceptionHandler halting() {
+        return (t, e) -> {
+            System.err.println("lumbung: fatal: " + e);
+            // the engine already refuses work (not ready; a failed settlement settles nothing more,
+            // a failed writer takes no commands): a moment for answers still on their way, such as
+            // the admin close's 500 SETTLEMENT_FAILED, which the failing thread itself may still
+            // have to hand out, to reach their clients; then the process ends
+            Thread halt = new Thread(() -> {
+                try {
+                    Thread.sleep(FATAL_ANSWER_GRACE_MS);
+                } catch (InterruptedException ignored) {
+                    // halt now
+                }
+                Runtime.getRuntime().halt(70);
+            }, "lumbung-fatal-halt");
+            halt.start();
+        };
+    }
+
+    /**
+     * {@code serve --journal kafka}: a node of the Kafka journal. Brokers unreachable or a topic
+     * unlike the configuration stop the start with exit 2, the bootstrap or the topic named.
+     */
+    private Integer serveKafkaNode(EngineConfig config, EngineSettings settings, String adminToken) throws Exception {
+        id.lumbung.engine.KafkaNode node = new id.lumbung.engine.KafkaNode(config, settings.reference(), settings.fees(),
+                Clock.systemUTC(), adminToken, halting(), config.referenceDir == null);
+        CountDownLatch stop = new CountDownLatch(1);
+        sun.misc.Signal.handle(new sun.misc.Signal("TERM"), sig -> stop.countDown());
+        sun.misc.Signal.handle(new sun.misc.Signal("INT"), sig -> stop.countDown());
+        java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+        Runnable drain = () -> {
+            if (closed.compareAndSet(false, true)) {
+                LOG.log(System.Logger.Level.INFO, "event=stopping reason=signal");
+                node.close();
+            }
+        };
+        Runtime.getRuntime().addShutdownHook(new Thread(drain, "lumbung-shutdown"));
+        try {
+            node.start();
+        } catch (id.lumbung.kafka.KafkaStartException | id.lumbung.core.reference.ReferenceDataException e) {
+            System.err.println("lumbung: " + e.getMessage());
+            drain.run();
+            return 2;
+        }
+        System.out.println();
+        System.out.println("Lumbung node " + config.nodeId + " is up (Kafka journal " + config.kafkaTopic + " at "
+                + config.kafkaBootstrap + "); /health/ready answers 200 once it serves the partitions assigned to it.");
+        System.out.println("  terminal API  http://localhost:" + node.httpPort() + "/v1/payments");
+        System.out.println("  ops           http://localhost:" + node.opsPort() + "/metrics  /health/ready  (bound to "
+                + config.opsBind + ")");
+        System.out.println("  data          " + config.dataDir.toAbsolutePath().normalize());
+        System.out.println();
         stop.await();
         drain.run();
         return 0;

@@ -102,7 +102,8 @@ public final class KafkaNode implements AutoCloseable, Partitions {
     private final Thread.UncaughtExceptionHandler fatal;
     private final boolean bundledDemo;
     private final KafkaSettings settings;
-    private final String advertisedUrl;
+    /** This node's terminal port as the others reach it: node.url, or this host's loopback and the port bound. */
+    private volatile String advertisedUrl;
     private final PrometheusMeterRegistry registry = Engine.newRegistry();
     private final EngineMetrics metrics = new EngineMetrics(registry);
     private final Timer commitLatency;
@@ -168,8 +169,6 @@ public final class KafkaNode implements AutoCloseable, Partitions {
         this.bundledDemo = bundledDemo;
         this.settings = new KafkaSettings(config.kafkaBootstrap, config.kafkaTopic, config.kafkaPartitions,
                 config.kafkaReplication, config.kafkaGroup, config.nodeId);
-        this.advertisedUrl = config.nodeUrl != null ? config.nodeUrl
-                : "http://" + ("0.0.0.0".equals(config.httpHost) ? "127.0.0.1" : config.httpHost) + ":" + config.httpPort;
         this.commitLatency = Timer.builder("lumbung.kafka.commit.latency")
                 .description("Time to commit one group of journal entries as a Kafka transaction (acks=all)")
                 .publishPercentileHistogram()
@@ -224,6 +223,8 @@ public final class KafkaNode implements AutoCloseable, Partitions {
             }
         }
         deployments = ids;
+        advertisedUrl = config.nodeUrl != null ? config.nodeUrl
+                : "http://" + ("0.0.0.0".equals(config.httpHost) ? "127.0.0.1" : config.httpHost) + ":" + httpPort();
         admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrap(),
                 AdminClientConfig.CLIENT_ID_CONFIG, config.nodeId + "-owners"));
         ownersRefresh.scheduleWithFixedDelay(this::refreshOwners, 0, OWNERS_REFRESH_MS, TimeUnit.MILLISECONDS);
