@@ -12,6 +12,7 @@ import id.lumbung.web.HeaderValues;
 import id.lumbung.web.HttpProtocol;
 import id.lumbung.web.Problem;
 import id.lumbung.web.RequestTimestamp;
+import id.lumbung.writer.PaymentCommands;
 import id.lumbung.writer.PostLane;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -34,12 +35,22 @@ import java.time.Instant;
  * <p>Order of checks (DESIGN.md): body size 413, authentication 401/403, media type 415, content
  * 400, idempotency 422, state 409. The rate limit (429) comes after authentication so that an
  * unknown caller cannot drain a real terminal's bucket.
+ *
+ * <p>With the Kafka journal ({@link IngestContext#partitions()} set) a request goes to its
+ * partition once its body is read within its limit: a post or a batch to the partition of the
+ * {@code X-Terminal-Id} terminal's cooperative, a void or a status to the partition its payment id
+ * names (a trader that moved cooperative leaves its payments where they were). A partition served
+ * here is served exactly as in a single engine, with its core; any other is forwarded with the
+ * exact body, and its owner authenticates. A request of no partition (an unknown terminal, an id
+ * of no partition) is answered here: 401, or 404 after authentication.
  */
 public final class HttpIngest extends VerticleBase {
     private static final String PAYMENTS = "/v1/payments";
     private static final String BATCH = "/v1/payments/batch";
     private static final String COOPS = "/v1/coops/";
 
+    /** The portal's 404 detail with the Kafka journal: its pages read one settlement and ledger for every cooperative. */
+    static final String PORTAL_UNAVAILABLE = "the portal is served by a single engine; with the Kafka journal it is not available yet";
     /** An answer waits at most one group commit (about a millisecond); 10 s is for slow clients. */
     public static final long SHUTDOWN_GRACE_S = 10;
     private final IngestContext ctx;
@@ -52,6 +63,10 @@ public final class HttpIngest extends VerticleBase {
     /** This loop's reused posting slots (no allocation per payment); answers come back through {@link #drainLane}. */
     private PostLane lane;
     private final Runnable drainLane = () -> lane.drain();
+    /** With the Kafka journal: this loop's lane per local partition, and the core each was made for. */
+    private PostLane[] lanes = new PostLane[0];
+    private Partitions.Core[] laneCores = new Partitions.Core[0];
+    private final LaneAnswers laneAnswers = new LaneAnswers();
     /** This loop's answer text, reused (the loop builds one answer at a time). */
     private final StringBuilder answer = new StringBuilder(1024);
 
@@ -65,9 +80,11 @@ public final class HttpIngest extends VerticleBase {
         decoder = new PaymentJsonDecoder(ctx.config().amountMaxRupiah);
         auth = new TerminalAuth();
         coopApi = new CoopApi(ctx, vertx);
-        portal = new id.lumbung.portal.Portal(ctx.config(), ctx.referenceSource(), ctx.settlement(), ctx.ledger(),
-                ctx.obligations(), ctx.clock(), ctx.metrics().registry(), vertx);
-        lane = ctx.commands().lane(new LaneAnswers(), PostLane.wakeOn(context, drainLane));
+        if (ctx.partitions() == null) {
+            portal = new id.lumbung.portal.Portal(ctx.config(), ctx.referenceSource(), ctx.settlement(), ctx.ledger(),
+                    ctx.obligations(), ctx.clock(), ctx.metrics().registry(), vertx);
+            lane = ctx.commands().lane(laneAnswers, PostLane.wakeOn(context, drainLane));
+        }
         HttpServerOptions options = id.lumbung.config.Tls.apply(HttpProtocol.options(), ctx.config())
                 .setHost(ctx.config().httpHost)
                 .setPort(port)
@@ -109,7 +126,12 @@ public final class HttpIngest extends VerticleBase {
             return;
         }
         if (id.lumbung.portal.Portal.owns(path)) {
-            portal.handle(req, path);
+            if (portal == null) {
+                HeadAnswers.end(req, req.response().setStatusCode(404).putHeader("Content-Type", "application/problem+json"),
+                        Problem.NOT_FOUND.json(PORTAL_UNAVAILABLE));
+            } else {
+                portal.handle(req, path);
+            }
             return;
         }
         Route route = route(method, path);
@@ -202,6 +224,91 @@ public final class HttpIngest extends VerticleBase {
         // one reference for the whole request: a reload between two reads could authenticate the
         // terminal against one version and find its trader in the next
         ReferenceData reference = ctx.reference();
+        if (ctx.partitions() != null) {
+            routed(req, route, path, body, reference, t0);
+            return;
+        }
+        serve(req, route, path, body, reference, lane, ctx.commands(), t0);
+    }
+
+    /**
+     * The Kafka journal: serves the request with its partition's core when this node serves that
+     * partition, else forwards it with its exact body.
+     */
+    private void routed(HttpServerRequest req, Route route, String path, byte[] body, ReferenceData reference, long t0) {
+        int partition = partitionOf(req, route, path, reference);
+        if (partition < 0) {
+            // an unknown terminal (401 here) or an id of no partition (404 after authentication)
+            serve(req, route, path, body, reference, null, null, t0);
+            return;
+        }
+        Partitions.Core core = ctx.partitions().local(partition);
+        if (core == null) {
+            ctx.partitions().forward(req, body, partition);
+            return;
+        }
+        serve(req, route, path, body, reference, laneOf(partition, core), core.commands(), t0);
+    }
+
+    /**
+     * A post's or a batch's partition: that of the {@code X-Terminal-Id} terminal's cooperative, or
+     * -1 for no such terminal. A void's or a status's: the one its payment id names, or -1.
+     */
+    private int partitionOf(HttpServerRequest req, Route route, String path, ReferenceData reference) {
+        if (route == Route.VOID) {
+            return PaymentIds.partitionOf(voidId(path));
+        }
+        if (route == Route.STATUS) {
+            return PaymentIds.partitionOf(statusId(path));
+        }
+        String terminalId = req.getHeader("X-Terminal-Id");
+        Terminal terminal = terminalId == null ? null : reference.terminal(terminalId);
+        if (terminal == null) {
+            return -1;
+        }
+        int coopIndex = reference.trader(terminal.traderIndex()).coopIndex();
+        int partition = ctx.partitions().partitionOfCoop(coopIndex);
+        if (partition < 0) {
+            throw new IllegalStateException("no partition for cooperative index " + coopIndex + " of the reference in effect");
+        }
+        return partition;
+    }
+
+    /**
+     * This loop's lane into {@code core}, made at the partition's first post and again when the
+     * partition's core is another object (rebuilt). A replaced lane is dropped here but still
+     * answers the slots it has out: its wake-up drains that lane itself, not the partition's
+     * current one.
+     */
+    private PostLane laneOf(int partition, Partitions.Core core) {
+        if (partition >= lanes.length) {
+            // partitions served here only (local() returned a core): bounded by the topic's partitions
+            lanes = java.util.Arrays.copyOf(lanes, partition + 1);
+            laneCores = java.util.Arrays.copyOf(laneCores, partition + 1);
+        }
+        if (laneCores[partition] != core) {
+            PostLane[] self = new PostLane[1];
+            self[0] = core.commands().lane(laneAnswers, PostLane.wakeOn(context, () -> self[0].drain()));
+            lanes[partition] = self[0];
+            laneCores[partition] = core;
+        }
+        return lanes[partition];
+    }
+
+    private static String voidId(String path) {
+        return path.substring(PAYMENTS.length() + 1, path.length() - "/void".length());
+    }
+
+    private static String statusId(String path) {
+        return path.substring(PAYMENTS.length() + 1);
+    }
+
+    /**
+     * Authenticates, rate-limits and serves with {@code lane} and {@code commands}: the one core's,
+     * or the request's partition's; null for a request of no partition, answered 401 or 404.
+     */
+    private void serve(HttpServerRequest req, Route route, String path, byte[] body, ReferenceData reference,
+            PostLane lane, PaymentCommands commands, long t0) {
         Terminal terminal = authenticate(req, path, body, reference);
         if (terminal == null) {
             reject(req, t0, Problem.UNAUTHENTICATED, "missing or invalid terminal credentials");
@@ -219,10 +326,10 @@ public final class HttpIngest extends VerticleBase {
             return;
         }
         switch (route) {
-            case POST -> post(req, terminal, reference, body, t0);
-            case BATCH -> batch(req, terminal, reference, body, t0);
-            case VOID -> voidPayment(req, terminal, path.substring(PAYMENTS.length() + 1, path.length() - "/void".length()), t0);
-            case STATUS -> status(req, terminal, path.substring(PAYMENTS.length() + 1), t0);
+            case POST -> post(req, terminal, reference, body, lane, t0);
+            case BATCH -> batch(req, terminal, reference, body, lane, t0);
+            case VOID -> voidPayment(req, terminal, voidId(path), commands, t0);
+            case STATUS -> status(req, terminal, statusId(path), commands, t0);
             default -> throw new IllegalStateException("route " + route);
         }
     }
@@ -247,7 +354,7 @@ public final class HttpIngest extends VerticleBase {
         return ok ? terminal : null;
     }
 
-    private void post(HttpServerRequest req, Terminal terminal, ReferenceData reference, byte[] body, long t0) {
+    private void post(HttpServerRequest req, Terminal terminal, ReferenceData reference, byte[] body, PostLane lane, long t0) {
         if (!CoopApi.jsonMediaType(req)) {
             reject(req, t0, Problem.UNSUPPORTED_MEDIA_TYPE, "Content-Type must be application/json");
             return;
@@ -327,7 +434,7 @@ public final class HttpIngest extends VerticleBase {
         }
     }
 
-    private void batch(HttpServerRequest req, Terminal terminal, ReferenceData reference, byte[] body, long t0) {
+    private void batch(HttpServerRequest req, Terminal terminal, ReferenceData reference, byte[] body, PostLane lane, long t0) {
         if (!CoopApi.jsonMediaType(req)) {
             reject(req, t0, Problem.UNSUPPORTED_MEDIA_TYPE, "Content-Type must be application/json");
             return;
@@ -395,8 +502,12 @@ public final class HttpIngest extends VerticleBase {
         return sb.append("]}").toString();
     }
 
-    private void voidPayment(HttpServerRequest req, Terminal terminal, String paymentId, long t0) {
-        ctx.commands().voidPayment(paymentId, terminal, context, outcome -> {
+    private void voidPayment(HttpServerRequest req, Terminal terminal, String paymentId, PaymentCommands commands, long t0) {
+        if (commands == null) {
+            reject(req, t0, Problem.NOT_FOUND, "no such payment for this terminal");
+            return;
+        }
+        commands.voidPayment(paymentId, terminal, context, outcome -> {
             switch (outcome.result()) {
                 case VOIDED -> json(req, 200, "{\"paymentId\":\"" + outcome.payment().paymentId() + "\",\"status\":\"VOIDED\"}", t0);
                 case NOT_FOUND -> reject(req, t0, Problem.NOT_FOUND, "no such payment for this terminal");
@@ -408,8 +519,12 @@ public final class HttpIngest extends VerticleBase {
         });
     }
 
-    private void status(HttpServerRequest req, Terminal terminal, String paymentId, long t0) {
-        ctx.commands().status(paymentId, terminal, context, view -> {
+    private void status(HttpServerRequest req, Terminal terminal, String paymentId, PaymentCommands commands, long t0) {
+        if (commands == null) {
+            reject(req, t0, Problem.NOT_FOUND, "no such payment for this terminal");
+            return;
+        }
+        commands.status(paymentId, terminal, context, view -> {
             if (view == null) {
                 reject(req, t0, Problem.NOT_FOUND, "no such payment for this terminal");
             } else {

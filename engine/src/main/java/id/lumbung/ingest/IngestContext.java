@@ -21,6 +21,10 @@ import java.time.Clock;
  * @param rateLimiter per-terminal token buckets
  * @param metrics meters
  * @param clock the engine clock
+ * @param partitions with the Kafka journal, the partitions this node serves and the way to the
+ *     others' owners: each request then uses its partition's core, and {@code commands},
+ *     {@code obligations}, {@code settlement} and {@code ledger} are not read (they may be null);
+ *     null for a single engine, whose one core they are
  */
 public record IngestContext(
         EngineConfig config,
@@ -31,7 +35,15 @@ public record IngestContext(
         Ledger ledger,
         RateLimiter rateLimiter,
         EngineMetrics metrics,
-        Clock clock) {
+        Clock clock,
+        Partitions partitions) {
+
+    /** A single engine's context: one core serves every request. */
+    public IngestContext(EngineConfig config, java.util.function.Supplier<ReferenceData> referenceSource,
+            PaymentCommands commands, id.lumbung.writer.ObligationCommands obligations, Settlement settlement,
+            Ledger ledger, RateLimiter rateLimiter, EngineMetrics metrics, Clock clock) {
+        this(config, referenceSource, commands, obligations, settlement, ledger, rateLimiter, metrics, clock, null);
+    }
 
     /** The reference in effect now: read it once per request and use that one throughout. */
     public ReferenceData reference() {

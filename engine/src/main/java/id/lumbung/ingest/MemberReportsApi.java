@@ -9,6 +9,7 @@ import id.lumbung.core.reference.Coop;
 import id.lumbung.core.reference.ReferenceData;
 import id.lumbung.core.reference.Trader;
 import id.lumbung.core.settlement.MemberReports;
+import id.lumbung.settlement.Settlement;
 import id.lumbung.files.ReportCsv;
 import id.lumbung.web.HeadAnswers;
 import id.lumbung.web.HeaderValues;
@@ -28,6 +29,7 @@ import java.util.Locale;
  * the cooperative API, as JSON or, with {@code Accept: text/csv}, as CSV. The parameters are checked
  * on the event loop; {@link MemberReports} reads the cooperative's settled batches on a Vert.x
  * worker thread (a year's SHU reads every one of them), and the answer leaves from the event loop.
+ * Each call gets the settlement of the cooperative's journal ({@link CoopApi} routes it).
  */
 final class MemberReportsApi {
     private static final System.Logger LOG = System.getLogger(MemberReportsApi.class.getName());
@@ -41,7 +43,7 @@ final class MemberReportsApi {
     }
 
     /** {@code .../members/{traderId}/statement}; another cooperative's or an unknown trader is 404. */
-    void statement(HttpServerRequest req, Coop coop, String traderId) {
+    void statement(HttpServerRequest req, Settlement settlement, Coop coop, String traderId) {
         ReferenceData reference = ctx.reference();
         Trader trader = reference.trader(traderId);
         if (trader == null || trader.coopIndex() != coop.index()) {
@@ -56,15 +58,15 @@ final class MemberReportsApi {
         }
         boolean csv = wantsCsv(req.getHeader("Accept"));
         vertx.executeBlocking(() -> {
-            List<ObligationView> obligations = ctx.settlement().obligations(coop.index(), traderId);
-            Statement s = MemberReports.statement(ctx.settlement().batchesOf(coop.index()), traderId, period.value().from(),
+            List<ObligationView> obligations = settlement.obligations(coop.index(), traderId);
+            Statement s = MemberReports.statement(settlement.batchesOf(coop.index()), traderId, period.value().from(),
                     period.value().to(), obligations);
             return csv ? Buffer.buffer(ReportCsv.render(s.csvRows())) : Buffer.buffer(json(s));
         }, false).onComplete(ar -> answer(req, ar.succeeded() ? ar.result() : null, ar.cause(), csv));
     }
 
     /** {@code .../shu}: every member of the cooperative, shares summing exactly to each pool. */
-    void shu(HttpServerRequest req, Coop coop) {
+    void shu(HttpServerRequest req, Settlement settlement, Coop coop) {
         ReportQuery.Parsed<ReportQuery.ShuParams> parsed = ReportQuery.shu(req.getParam("year"), req.getParam("surplus"),
                 req.getParam("servicePct"), req.getParam("capitalPct"));
         if (!parsed.ok()) {
@@ -78,7 +80,7 @@ final class MemberReportsApi {
         }
         boolean csv = wantsCsv(req.getHeader("Accept"));
         vertx.executeBlocking(() -> {
-            Checked<Shu.Result> r = MemberReports.shu(ctx.settlement().batchesOf(coop.index()), memberIds, p.year(),
+            Checked<Shu.Result> r = MemberReports.shu(settlement.batchesOf(coop.index()), memberIds, p.year(),
                     p.surplusRupiah(), p.servicePct(), p.capitalPct());
             if (!r.ok()) {
                 // ReportQuery has checked what Shu checks: a refusal here is a bug

@@ -8,6 +8,7 @@ import id.lumbung.core.obligation.ObligationRejection;
 import id.lumbung.core.obligation.ObligationView;
 import id.lumbung.core.reference.Coop;
 import id.lumbung.core.reference.Trader;
+import id.lumbung.settlement.Settlement;
 import id.lumbung.web.HeadAnswers;
 import id.lumbung.web.Problem;
 import io.vertx.core.Context;
@@ -27,7 +28,8 @@ import java.util.List;
  *
  * <p>Event loop only. A change is checked here ({@link Obligation#check}), then against the
  * journaled terms and journaled on the journal writer; it is answered once durable and once
- * settlement has applied it, so that a {@code GET} after the answer lists it.
+ * settlement has applied it, so that a {@code GET} after the answer lists it. Each call gets the
+ * core of the cooperative's journal ({@link CoopApi} routes it).
  */
 final class ObligationApi {
     private final IngestContext ctx;
@@ -39,7 +41,7 @@ final class ObligationApi {
     }
 
     /** {@code GET .../obligations[?traderId=]}: the cooperative's obligations as of its last close. */
-    void list(HttpServerRequest req, Coop coop) {
+    void list(HttpServerRequest req, Partitions.Core core, Coop coop) {
         String traderId = req.getParam("traderId");
         if (traderId != null && !member(coop, traderId)) {
             CoopApi.problem(req, Problem.NOT_FOUND, "no such member in this cooperative");
@@ -47,7 +49,7 @@ final class ObligationApi {
         }
         // read on a worker thread: the book's monitor may be held by settlement for a whole close
         vertx.executeBlocking(() -> {
-            List<ObligationView> views = ctx.settlement().obligations(coop.index(), traderId);
+            List<ObligationView> views = core.settlement().obligations(coop.index(), traderId);
             StringBuilder sb = new StringBuilder(64 + views.size() * 200).append("{\"obligations\":[");
             for (int i = 0; i < views.size(); i++) {
                 if (i > 0) {
@@ -66,7 +68,7 @@ final class ObligationApi {
     }
 
     /** {@code PUT .../obligations/{obligationId}} with the body read. */
-    void put(HttpServerRequest req, Coop coop, String obligationId, byte[] body) {
+    void put(HttpServerRequest req, Partitions.Core core, Coop coop, String obligationId, byte[] body) {
         JsonObject json = parse(req, body);
         if (json == null) {
             return;
@@ -99,11 +101,11 @@ final class ObligationApi {
             return;
         }
         Context context = vertx.getOrCreateContext();
-        ctx.obligations().putObligation(checked.value(), context, outcome -> answer(req, context, outcome));
+        core.obligations().putObligation(checked.value(), context, outcome -> answer(req, core, context, outcome));
     }
 
     /** {@code POST .../obligations/{obligationId}/end} with the body read. */
-    void end(HttpServerRequest req, Coop coop, String obligationId, byte[] body) {
+    void end(HttpServerRequest req, Partitions.Core core, Coop coop, String obligationId, byte[] body) {
         if (!Obligation.isId(obligationId, Obligation.OBLIGATION_ID_CHARS_MAX)) {
             CoopApi.problem(req, Problem.INVALID_FIELD, "obligationId must be 1 to " + Obligation.OBLIGATION_ID_CHARS_MAX
                     + " characters of A-Z, a-z, 0-9 and '-'");
@@ -126,13 +128,13 @@ final class ObligationApi {
             return;
         }
         Context context = vertx.getOrCreateContext();
-        ctx.obligations().endObligation(coop.coopId(), obligationId, checked.value(), context,
-                outcome -> answer(req, context, outcome));
+        core.obligations().endObligation(coop.coopId(), obligationId, checked.value(), context,
+                outcome -> answer(req, core, context, outcome));
     }
 
     /** The member's obligation fields of {@code GET .../accounts}: {@code ,"savings":..,"loanDue":..,"due":..}. */
-    void accountFields(StringBuilder sb, Coop coop, Trader trader) {
-        MemberDues dues = ctx.settlement().dues(coop.index(), trader.traderId());
+    void accountFields(StringBuilder sb, Settlement settlement, Coop coop, Trader trader) {
+        MemberDues dues = settlement.dues(coop.index(), trader.traderId());
         sb.append(",\"savings\":").append(dues.savingsRupiah()).append(",\"loanDue\":").append(dues.loanDueRupiah())
                 .append(",\"due\":").append(dues.dueRupiah());
     }
@@ -142,7 +144,7 @@ final class ObligationApi {
         return t != null && t.coopIndex() == coop.index();
     }
 
-    private void answer(HttpServerRequest req, Context context, ObligationOutcome outcome) {
+    private void answer(HttpServerRequest req, Partitions.Core core, Context context, ObligationOutcome outcome) {
         if (outcome == null) {
             HeadAnswers.end(req, req.response().setStatusCode(503).putHeader("Retry-After", "1")
                     .putHeader("Content-Type", "application/problem+json"),
@@ -158,7 +160,7 @@ final class ObligationApi {
         terms(sb, outcome.obligation());
         String json = sb.append('}').toString();
         // settlement applies the event after the force that made it durable: once it has, a GET lists it
-        ctx.settlement().applied().whenComplete((v, e) -> context.runOnContext(x -> HeadAnswers.end(req,
+        core.settlement().applied().whenComplete((v, e) -> context.runOnContext(x -> HeadAnswers.end(req,
                 req.response().setStatusCode(status).putHeader("Content-Type", "application/json"), json)));
     }
 
