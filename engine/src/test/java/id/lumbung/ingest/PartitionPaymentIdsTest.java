@@ -149,6 +149,11 @@ class PartitionPaymentIdsTest {
                 public void complete() {
                     done.complete(out);
                 }
+
+                @Override
+                public void abandon() {
+                    done.completeExceptionally(new IllegalStateException("the journal became unavailable"));
+                }
             })).isTrue();
             return done.get(10, TimeUnit.SECONDS);
         }
