@@ -458,6 +458,14 @@ public final class Engine implements AutoCloseable {
                     + " reserve); reference changes are journaled when it does\"");
             return;
         }
+        if (partition != null) {
+            // a node journals the same reference into each new partition: one line each, not one per change
+            if (!update.changes().isEmpty()) {
+                LOG.log(System.Logger.Level.INFO, "event=reference_journaled partition={0} changes={1,number,#}",
+                        partition.id(), update.changes().size());
+            }
+            return;
+        }
         logChanges(update.changes());
     }
 

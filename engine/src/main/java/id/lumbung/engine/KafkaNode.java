@@ -84,8 +84,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  */
 public final class KafkaNode implements AutoCloseable, Partitions {
     private static final System.Logger LOG = System.getLogger(KafkaNode.class.getName());
-    /** The topic check at start: an unreachable bootstrap is an error after this. */
-    static final Duration TOPIC_CHECK_TIMEOUT = Duration.ofSeconds(30);
+    /** The topic check at start: brokers that answer nothing in this long are down, and the start fails naming them. */
+    static final Duration TOPIC_CHECK_TIMEOUT = Duration.ofSeconds(15);
     /** DESIGN: a killed node's partitions move within the group's session timeout, at most 10 s. */
     static final int SESSION_TIMEOUT_MS = 10_000;
     static final int HEARTBEAT_INTERVAL_MS = 1_000;
