@@ -640,17 +640,8 @@ public final class KafkaNode implements AutoCloseable, Partitions {
                 }
             }
         }
-        return closeWindow(coopIndex, JournalEntry.TRIGGER_ADMIN).map(batches -> {
-            StringBuilder sb = new StringBuilder("{\"batches\":[");
-            for (int i = 0; i < batches.size(); i++) {
-                if (i > 0) {
-                    sb.append(',');
-                }
-                Batch b = batches.get(i);
-                id.lumbung.ingest.BatchJson.write(sb, settlementOf.get(b.coopId()).batch(b.batchId()));
-            }
-            return new OpsServer.Answer(200, sb.append("]}").toString());
-        }).recover(e -> Future.succeededFuture(new OpsServer.Answer(Problem.JOURNAL_UNAVAILABLE.status,
+        return closeWindow(coopIndex, JournalEntry.TRIGGER_ADMIN).map(batches -> new OpsServer.Answer(200,
+                AdminAnswers.batchesJson(batches, b -> settlementOf.get(b.coopId()).batch(b.batchId())))).recover(e -> Future.succeededFuture(new OpsServer.Answer(Problem.JOURNAL_UNAVAILABLE.status,
                 Problem.JOURNAL_UNAVAILABLE.json("the close could not be journaled: " + e.getMessage()))));
     }
 

@@ -496,13 +496,12 @@ public final class PaymentBook {
      */
     public String referenceDifference(ReferenceData files, java.util.Map<String, String> feePlans) {
         refreshReference();
-        List<JournaledReference.Edit> edits;
         try {
-            edits = journaled.diff(files, feePlans, unsettled);
+            List<JournaledReference.Edit> edits = journaled.diff(files, feePlans, unsettled);
+            return edits.isEmpty() ? null : edits.size() + " change(s), the first: " + edits.get(0);
         } catch (id.lumbung.core.reference.ReferenceDataException e) {
             return null;
         }
-        return edits.isEmpty() ? null : edits.size() + " change(s), the first: " + edits.get(0);
     }
 
     public boolean referenceEmpty() {
