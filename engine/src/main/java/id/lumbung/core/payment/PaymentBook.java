@@ -258,6 +258,10 @@ public final class PaymentBook {
             }
             case JournalEntry.TYPE_DISCARD -> { }
             case JournalEntry.TYPE_OBLIGATION -> replayObligation(e);
+            case JournalEntry.TYPE_FILE_DIGESTS -> {
+                pendingWindows.add(e.digests);
+                publishWindows();
+            }
             default -> throw new JournalCorruptException("unknown entry type " + e.type + " at sequence " + e.sequence);
         }
     }
@@ -502,6 +506,21 @@ public final class PaymentBook {
         } catch (id.lumbung.core.reference.ReferenceDataException e) {
             return null;
         }
+    }
+
+    /**
+     * Journals a batch's file digests as its owner wrote them (the Kafka journal: a node that
+     * writes the files again from the journal must write the same bytes). Journal writer thread.
+     *
+     * @return false when the journal takes no writes (nothing journaled)
+     */
+    public boolean journalFileDigests(id.lumbung.core.journal.FileDigests digests) {
+        if (!appendable()) {
+            return false;
+        }
+        long sequence = nextSequence();
+        append(codec.encodeFileDigests(sequence, clock.millis(), digests));
+        return true;
     }
 
     public boolean referenceEmpty() {
@@ -960,6 +979,8 @@ public final class PaymentBook {
         for (Object o : pendingWindows) {
             if (o instanceof ClosedWindow w) {
                 windows.onWindowClosed(w);
+            } else if (o instanceof id.lumbung.core.journal.FileDigests d) {
+                windows.onFileDigests(d);
             } else {
                 windows.onObligationEvent((ObligationEvent) o);
             }
