@@ -2,7 +2,8 @@
 # The Kafka journal's figures side by side in one run (issue 18): three KRaft brokers
 # (ops/kafka-brokers, on ports of their own) and three engine nodes (serve --journal kafka, 12
 # partitions, replication 3) on reference data of COOPS cooperatives (60 put at least two on each of
-# the 12 partitions); then
+# the 12 partitions); the nodes warmed up with NODE_WARM_S of single posts and NODE_WARM_S of
+# batches (not measured); then
 #   1. payments/s through the cluster, closed loop, the Java load generator's connections shared out
 #      over the three nodes (a node forwards what another owns, as behind a plain load balancer):
 #      single posts, then batches of 100; each node's lumbung_kafka_commit_latency_seconds histogram
@@ -22,6 +23,7 @@
 #                                  BATCH_CONNECTIONS for batches, default 24; PIPELINED records in
 #                                  flight per partition for the producer's second run, default 256;
 #                                  FAILOVER_ROUNDS default 3; COOPS default 60; NODE_HEAP default 1g;
+#                                  NODE_WARM_S the nodes' warm-up per mode, default 10;
 #                                  KAFKA_PORT_BASE, default a free even port from 20000 (6 ports);
 #                                  OUT; SKIP_BUILD=1; RESULTS_DIR as record-result.py reads it)
 #
@@ -39,6 +41,7 @@ pipelined="${PIPELINED:-256}"
 rounds="${FAILOVER_ROUNDS:-3}"
 coops="${COOPS:-60}"
 node_heap="${NODE_HEAP:-1g}"
+node_warm_s="${NODE_WARM_S:-10}"
 nodes=3
 partitions=12
 terminals=1000
@@ -216,6 +219,15 @@ open(runs, "a").write(json.dumps(r) + "\n")
 PY
 }
 
+# fresh nodes compile their whole path (intake, forwarding, the writer, the Kafka producers) while
+# they serve: the first measured run would pay for it, so each mode runs once unmeasured first
+echo "== the nodes' warm-up: single posts, then batches, ${node_warm_s} s each (not measured)"
+for mode in single batch; do
+  "${gen_java[@]}" id.lumbung.bench.load.LoadGenerator --port "$all_http_ports" --label "warm-$mode" --mode "$mode" \
+      --batch-size "$batch_size" --rate 0 --connections "$([[ $mode == single ]] && echo "$connections" || echo "$batch_connections")" \
+      --terminals "$terminals" --warmup-s 0 --duration-s "$node_warm_s" --quiet | grep -E '^(payments/s|outcomes)' || true
+done
+
 cluster_load cluster-single --mode single --connections "$connections"
 cluster_load cluster-batch --mode batch --batch-size "$batch_size" --connections "$batch_connections"
 plain_load plain-single 1
@@ -254,8 +266,8 @@ cleanup
 brokers_dir=""
 echo "== load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 recorded="$(python3 "$here/record-result.py" kafka-cluster --runs "$runs" --parse kafka-cluster --log "$events" \
-    --command "WARM_S=$warm_s LOAD_S=$load_s CONNECTIONS=$connections BATCH_CONNECTIONS=$batch_connections PIPELINED=$pipelined FAILOVER_ROUNDS=$rounds COOPS=$coops NODE_HEAP=$node_heap benchmarks/kafka-cluster.sh" \
-    --load "{\"brokers\": 3, \"nodes\": $nodes, \"partitions\": $partitions, \"replication\": 3, \"cooperatives\": $coops, \"terminals\": $terminals, \"warmS\": $warm_s, \"loadS\": $load_s, \"connections\": $connections, \"batchConnections\": $batch_connections, \"batchSize\": $batch_size, \"pipelinedInFlightPerPartition\": $pipelined, \"failoverRounds\": $rounds, \"nodeHeap\": \"$node_heap\", \"generator\": \"LoadGenerator\"}")"
+    --command "WARM_S=$warm_s LOAD_S=$load_s CONNECTIONS=$connections BATCH_CONNECTIONS=$batch_connections PIPELINED=$pipelined FAILOVER_ROUNDS=$rounds COOPS=$coops NODE_HEAP=$node_heap NODE_WARM_S=$node_warm_s benchmarks/kafka-cluster.sh" \
+    --load "{\"brokers\": 3, \"nodes\": $nodes, \"partitions\": $partitions, \"replication\": 3, \"cooperatives\": $coops, \"terminals\": $terminals, \"warmS\": $warm_s, \"loadS\": $load_s, \"connections\": $connections, \"batchConnections\": $batch_connections, \"batchSize\": $batch_size, \"pipelinedInFlightPerPartition\": $pipelined, \"failoverRounds\": $rounds, \"nodeHeap\": \"$node_heap\", \"nodeWarmS\": $node_warm_s, \"generator\": \"LoadGenerator\"}")"
 echo "$recorded"
 # the table as RESULTS.md renders it, and a run whose answers were not all acceptances fails
 python3 - "$here" "${recorded#recorded }" "$root" <<'PY'

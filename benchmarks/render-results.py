@@ -94,8 +94,8 @@ SCRIPTS = {
     "kafka-cluster": ("benchmarks/kafka-cluster.sh", "the Kafka journal, 3 brokers and 3 engine nodes, beside a plain idempotent producer "
                       "(acks=all, no transactions) on the same brokers: payments/s single and in batches of 100, commit latency p50 / p99 "
                       "against the producer's send latency, failover from kill -9 to every partition served again",
-                      "`benchmarks/kafka-cluster.sh` (about 5 min; env WARM_S, LOAD_S, CONNECTIONS, BATCH_CONNECTIONS, PIPELINED, "
-                      "FAILOVER_ROUNDS, COOPS, NODE_HEAP, KAFKA_PORT_BASE)"),
+                      "`benchmarks/kafka-cluster.sh` (about 6 min; env WARM_S, LOAD_S, CONNECTIONS, BATCH_CONNECTIONS, PIPELINED, "
+                      "FAILOVER_ROUNDS, COOPS, NODE_HEAP, NODE_WARM_S, KAFKA_PORT_BASE)"),
 }
 
 
