@@ -6,7 +6,7 @@ Usage: ops/cluster-crash-records.py docs/results/cluster-crash-loop-<date>.txt  
 Input: the lines the loop wrote, among `#` comment lines: one per cycle
 (`cluster-crash cycle=1 at=... killed=node-2 owned=[...] failover_ms=... acks_cycle=...
 status_5xx_cycle=... connection_errors_cycle=... slowest_ack_ms=...`, a broker's with
-`killed=broker-N`), then the client's check (`cluster-crash-check acknowledged=... lost=... doubles=...`)
+`killed=broker-N`; the counts run from the cycle's kill to the next cycle's), then the client's check (`cluster-crash-check acknowledged=... lost=... doubles=...`)
 and a `cluster-crash-problem` line per problem it found. Output, the same file: every such line kept
 as a `#` comment (the raw evidence), the other comment lines as they were, then the
 suite<TAB>category<TAB>outcome<TAB>count records computed from those lines and nothing else.
@@ -81,7 +81,7 @@ def derive(raw, source):
     if brokers:
         slowest = [c["slowest_ack_ms"] for c in brokers]
         category = (f"broker SIGKILLed under load (a random one of 3), started again: slowest acknowledgement"
-                    f" per cycle {spread(slowest)}")
+                    f" from the kill to the next kill {spread(slowest)}")
         records.append((SUITE, category, "no 5xx, every acknowledgement within 20 s",
                         sum(1 for c in brokers if c["status_5xx_cycle"] == 0 and c["slowest_ack_ms"] <= PROMISE_MS)))
         records.append((SUITE, category, "**5xx answered or an acknowledgement over 20 s** (DESIGN.md: neither)",
@@ -90,7 +90,8 @@ def derive(raw, source):
         if cycles:
             fivexx = sum(c["status_5xx_cycle"] for c in cycles)
             other = fivexx - sum(c["status_503_cycle"] for c in cycles)
-            category = f"terminal requests answered 5xx or not at all in the {kind}-kill cycles, retried with the same key"
+            category = (f"terminal requests answered 5xx or not at all from a {kind} kill to the next kill,"
+                        f" retried with the same key")
             records.append((SUITE, category, "503", fivexx - other))
             if other:
                 records.append((SUITE, category, "other 5xx", other))

@@ -152,6 +152,7 @@ final class ClusterCrashLoopClient {
         }
         pool.shutdown();
         Files.writeString(timeline, timelineLine(), StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        System.out.println("cluster-crash-load-ended acks=" + acks.size()); // the script reads the timeline's last line now
     }
 
     private String timelineLine() {
