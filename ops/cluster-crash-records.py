@@ -17,10 +17,11 @@ A category's counts add up to what it tried: kills for a kill row (DESIGN.md's p
 acknowledged payments for the payments row, retried keys for the retry row, listed batches for the
 batch row, requests for the retried-requests rows.
 """
-import pathlib
 import re
 import statistics
 import sys
+
+import records_file
 
 RAW = re.compile(r"^(?:# )?(cluster-crash(?:-check|-problem)? .*)$")
 SUITE = "cluster-crash"
@@ -126,23 +127,7 @@ def derive(raw, source):
 
 
 def main(path):
-    source = pathlib.Path(path)
-    kept, raw = [], []
-    for number, line in enumerate(source.read_text(encoding="utf-8").splitlines(), 1):
-        if "\t" in line and not line.startswith("#"):
-            continue  # a record: computed again below
-        match = RAW.match(line)
-        if match:
-            raw.append((number, match.group(1)))
-            kept.append("# " + match.group(1))
-        elif line.startswith("# suite<TAB>category<TAB>outcome<TAB>count"):
-            continue  # the records' heading, written again below
-        else:
-            kept.append(line)
-    records = derive(raw, source.name)
-    out = kept + ["# suite<TAB>category<TAB>outcome<TAB>count, computed by ops/cluster-crash-records.py from the lines above"]
-    out += ["\t".join((suite, category, outcome, str(count))) for suite, category, outcome, count in records]
-    source.write_text("\n".join(out) + "\n", encoding="utf-8")
+    records_file.rewrite(path, RAW, derive, "ops/cluster-crash-records.py")
 
 
 if __name__ == "__main__":

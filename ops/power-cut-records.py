@@ -17,9 +17,10 @@ run never prints). DiskFullTest prints its `disk-full` line only once the engine
 the fill, a single post got `503 JOURNAL_UNAVAILABLE` + `Retry-After` and a post got `201` after
 the filler was deleted without a restart; the fill's outcome words say that.
 """
-import pathlib
 import re
 import sys
+
+import records_file
 
 RAW = re.compile(r"^(?:# )?((?:power-cut \S+|disk-full) .*)$")
 RUNS = {
@@ -95,23 +96,7 @@ def derive(raw, source):
 
 
 def main(path):
-    source = pathlib.Path(path)
-    kept, raw = [], []
-    for number, line in enumerate(source.read_text(encoding="utf-8").splitlines(), 1):
-        if "\t" in line and not line.startswith("#"):
-            continue  # a record: computed again below
-        match = RAW.match(line)
-        if match:
-            raw.append((number, match.group(1)))
-            kept.append("# " + match.group(1))
-        elif line.startswith("# suite<TAB>category<TAB>outcome<TAB>count"):
-            continue  # the records' heading, written again below
-        else:
-            kept.append(line)
-    records = derive(raw, source.name)
-    out = kept + ["# suite<TAB>category<TAB>outcome<TAB>count, computed by ops/power-cut-records.py from the lines above"]
-    out += ["\t".join((suite, category, outcome, str(count))) for suite, category, outcome, count in records]
-    source.write_text("\n".join(out) + "\n", encoding="utf-8")
+    records_file.rewrite(path, RAW, derive, "ops/power-cut-records.py")
 
 
 if __name__ == "__main__":
