@@ -54,6 +54,8 @@ class ForwarderTest {
     private static final NodeAuth OTHER_NODE = new NodeAuth(TOKEN, "node-c", Clock.systemUTC());
 
     private static final AtomicInteger OWNER_REQUESTS = new AtomicInteger();
+    /** Forwards the front started; each ends in exactly one counted outcome. */
+    private static final AtomicInteger FORWARDS = new AtomicInteger();
     private static volatile Received received;
     private static volatile String ownerUrl;
 
@@ -83,15 +85,35 @@ class ForwarderTest {
     }
 
     @BeforeEach
-    void ownerIsUp() {
+    void ownerIsUp() throws InterruptedException {
         ownerUrl = "http://127.0.0.1:" + owner.actualPort();
         received = null;
+        awaitEveryForwardCounted();
+    }
+
+    /**
+     * A forward's outcome is counted when its relay ends, which the client may see just before: a
+     * test's "before" figures are read only once every earlier test's forwards are counted.
+     */
+    private static void awaitEveryForwardCounted() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (countedForwards() < FORWARDS.get() && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(countedForwards()).isEqualTo(FORWARDS.get());
+    }
+
+    private static double countedForwards() {
+        return REGISTRY.find("lumbung.cluster.forwarded").counters().stream().mapToDouble(c -> c.count()).sum();
     }
 
     /** What a node that owns no partition does with every request: forward a client's, refuse the rest. */
     private static void frontRoutes(HttpServerRequest req, byte[] body) {
         switch (frontForwarder.forwarded(req, body)) {
-            case CLIENT -> frontForwarder.forward(req, body, ownerUrl);
+            case CLIENT -> {
+                FORWARDS.incrementAndGet();
+                frontForwarder.forward(req, body, ownerUrl);
+            }
             case NODE -> frontForwarder.noReadyOwner(req);
             case UNVERIFIED_NODE -> frontForwarder.refuseUnverified(req);
         }
