@@ -13,7 +13,7 @@ it once at its end, so the metadata of a run is gathered in this one place.
   --runs      a JSON-lines file of per-run results (the load generator's summaries): figures.runs
   --jmh       a JMH result file (-rf json): figures.jmh, kept whole
   --parse     turns a run's printed output (--log) into figures: iso-load, settlement-scale,
-              settlement-scale-obligations, file-phase
+              settlement-scale-obligations, settlement-scale-warmup, file-phase, kafka-cluster
 
 The record (schema 1):
 
@@ -209,9 +209,30 @@ def parse_settlement_scale_warmup(log):
     return {"runs": runs, "comparison": comparison, "output": [line for line in log.splitlines() if line.strip()]}
 
 
+FAILOVER_KILL = re.compile(r"^failover (\d+): SIGKILL (\S+) \(owned (\d+) of (\d+) partitions\); all \d+ served again after"
+                           r" (\d+) ms$", re.M)
+FAILOVER_BACK = re.compile(r"^failover (\d+): (\S+) started again; it serves (\d+) and the nodes all \d+ after (\d+) ms$", re.M)
+
+
+def parse_kafka_cluster(log):
+    """The failover rounds kafka-cluster.sh printed: per round the node killed (SIGKILL), the partitions it
+    owned, the milliseconds from the kill until the live nodes served every partition again, and from its
+    start again until it served partitions of its own (with every partition served)."""
+    rounds = {int(m.group(1)): {"round": int(m.group(1)), "node": m.group(2), "partitionsOwned": int(m.group(3)),
+                                "partitions": int(m.group(4)), "servedAgainMs": int(m.group(5))}
+              for m in FAILOVER_KILL.finditer(log)}
+    if not rounds:
+        sys.exit("record-result.py: no 'failover N: SIGKILL ...' line in the log")
+    for m in FAILOVER_BACK.finditer(log):
+        if int(m.group(1)) in rounds:
+            rounds[int(m.group(1))].update({"restartedServes": int(m.group(3)), "restartedServingMs": int(m.group(4))})
+    return {"failover": [rounds[k] for k in sorted(rounds)], "output": [line for line in log.splitlines() if line.strip()]}
+
+
 PARSERS = {"iso-load": parse_iso_load, "settlement-scale": parse_settlement_scale,
            "settlement-scale-obligations": parse_settlement_scale_obligations,
-           "settlement-scale-warmup": parse_settlement_scale_warmup, "file-phase": parse_file_phase}
+           "settlement-scale-warmup": parse_settlement_scale_warmup, "file-phase": parse_file_phase,
+           "kafka-cluster": parse_kafka_cluster}
 
 
 def main(argv=None):

@@ -91,6 +91,11 @@ SCRIPTS = {
                                 "`WARMUP_AB=1 OBLIGATIONS=100000 benchmarks/run-settlement-scale.sh [payments] [coops] [traders]` (env ROUNDS, HEAP)"),
     "run-file-phase": ("benchmarks/run-file-phase.sh", "rendering and writing 1,000 cooperatives' settlement files under intake",
                        "`benchmarks/run-file-phase.sh [coops] [members] [rounds] [variants] [intake]`"),
+    "kafka-cluster": ("benchmarks/kafka-cluster.sh", "the Kafka journal, 3 brokers and 3 engine nodes, beside a plain idempotent producer "
+                      "(acks=all, no transactions) on the same brokers: payments/s single and in batches of 100, commit latency p50 / p99 "
+                      "against the producer's send latency, failover from kill -9 to every partition served again",
+                      "`benchmarks/kafka-cluster.sh` (about 6 min; env WARM_S, LOAD_S, CONNECTIONS, BATCH_CONNECTIONS, PIPELINED, "
+                      "FAILOVER_ROUNDS, COOPS, NODE_HEAP, NODE_WARM_S, KAFKA_PORT_BASE)"),
 }
 
 
@@ -223,9 +228,15 @@ def snapshot_start_payments_per_s(r):
             for s in r["figures"].get("runs", []) if s["loaded"].startswith("event=snapshot_loaded")]
 
 
+def kafka_failover_ms(r):
+    """Each failover round of a kafka-cluster run: kill -9 of a node to every partition served again."""
+    return [(f["servedAgainMs"], None, f"round {f['round']}, {f['node']} owned {f['partitionsOwned']} of {f['partitions']} partitions")
+            for f in r["figures"].get("failover", [])]
+
+
 EXTRACTORS = {f.__name__: f for f in (single_over_noop, single_over_postgres, batch_payments_per_s, half_rate_p99_client_us,
                                       half_rate_p99_engine_us, close_ms_10m, close_ms_10m_obligations,
-                                      snapshot_start_payments_per_s)}
+                                      snapshot_start_payments_per_s, kafka_failover_ms)}
 
 
 def fmt(value, unit):
@@ -497,11 +508,98 @@ def render_file_phase(runs):
                  [[m["variant"], m["wallMs"], m["fileCpuMs"], m["processCpuMs"], m["allocMb"]] for m in r["figures"]["medians"]])
 
 
+KAFKA_ROWS = ("cluster-single", "cluster-batch", "plain-single", "plain-pipelined")
+
+
+def kafka_row_errors(row):
+    """A kafka-cluster row's outcomes other than success: 201s for the cluster, acknowledgements for the producer."""
+    ok = ("acked",) if row.get("mode") == "plain-producer" else ("201", "item 201")
+    return {k: v for k, v in row.get("outcomes", {}).items() if k not in ok}
+
+
+def kafka_cluster_invalid(record):
+    """Why a kafka-cluster record's figures do not stand (a row missing, an answer that was not a success), or ""."""
+    rows = by_label(record)
+    problems = [f"no {label} row" for label in KAFKA_ROWS if label not in rows]
+    problems += [f"{label}: " + ", ".join(f"{k}={v:,}" for k, v in kafka_row_errors(rows[label]).items())
+                 for label in KAFKA_ROWS if label in rows and kafka_row_errors(rows[label])]
+    return "; ".join(problems)
+
+
+def render_kafka_cluster(runs):
+    r = runs[-1]
+    rows = by_label(r)
+    single, batch, plain, pipelined = (rows.get(label, {}) for label in KAFKA_ROWS)
+    failover = r["figures"].get("failover", [])
+
+    def ms(x):
+        return f"{x:,.2f}"
+
+    def ratio(a, b):
+        return f"{a / b:.2f}" if a is not None and b else "not recorded"
+
+    def commit(row, q):
+        return row.get("commitLatencyMs", {}).get(q)
+
+    def send(row, q):
+        return row["latencyUs"][q] / 1000 if "latencyUs" in row else None
+
+    def value(x, f):
+        return "not recorded" if x is None else f(x)
+
+    side = []
+    for what, engine, producer in (("single posts", single, plain), ("batches of 100", batch, pipelined)):
+        how = (f"{producer['inFlightPerPartition']:,} in flight per partition" if producer.get("inFlightPerPartition", 0) > 1
+               else "1 record awaited per partition") if producer else "not recorded"
+        e_rate, p_rate = engine.get("paymentsPerS"), producer.get("recordsPerS")
+        side.append([f"{what}: payments/s (producer: records/s, {how})", value(e_rate, n0), value(p_rate, n0), ratio(e_rate, p_rate)])
+        for q, name in (("p50", "p50"), ("p99", "p99")):
+            c, p = commit(engine, q), send(producer, q) if producer else None
+            side.append([f"{what}: commit latency ms {name} (producer: send to acknowledgement)", value(c, ms), value(p, ms),
+                         ratio(c, p)])
+    if failover:
+        served = sorted(f["servedAgainMs"] for f in failover)
+        side.append([f"failover: kill -9 to all {failover[0]['partitions']} partitions served again, ms (median of {len(served)}; "
+                     f"max {served[-1]:,})", n0(served[len(served) // 2]), "", ""])
+    out = table(["measure", ">through the cluster", ">plain producer, acks=all", ">cluster / producer"], side)
+
+    detail = []
+    for label in KAFKA_ROWS:
+        row = rows.get(label)
+        if row is None:
+            continue
+        errs = ", ".join(f"{k}={v:,}" for k, v in kafka_row_errors(row).items()) or "none"
+        if row.get("mode") == "plain-producer":
+            detail.append([f"{label} (plain producer, {row['partitions']} partitions x {row['inFlightPerPartition']:,} in flight, "
+                           f"{row['keyBytes']} + {row['valueBytes']} bytes a record)", n0(row["recordsPerS"]), n0(row["recordsPerS"]),
+                           latency(row), "", "", row.get("generatorCpuS", ""), "", row.get("brokersCpuS", "not recorded"), errs])
+            continue
+        c = row.get("commitLatencyMs")
+        forwarded = (f", {row['forwardedInWindow'] / row['answersInWindow']:.0%} forwarded"
+                     if row.get("answersInWindow") and "forwardedInWindow" in row else "")
+        detail.append([f"{label} ({row['mode']}, closed loop, {row['connections']} conn over {row.get('nodes', 1)} nodes{forwarded})",
+                       n0(row["answersPerS"]), n0(row["paymentsPerS"]), latency(row),
+                       f"{c['p50']} / {c['p99']} / {c['p999']}" if c else "not recorded",
+                       f"{row['paymentsPerS'] * row['durationS'] / c['commits']:,.1f}" if c and c.get("commits") else "not recorded",
+                       row.get("generatorCpuS", ""), row.get("nodesCpuS", "not recorded"), row.get("brokersCpuS", "not recorded"), errs])
+    out += ["", "Each run on its own: the cluster's latency from the client (closed loop), the producer's from send to acknowledgement. "
+            "CPU seconds: the generator's over its window, the nodes' and brokers' over the whole run.", ""]
+    out += table(["run", ">requests/s", ">payments/s", "latency µs p50 / p99 / p99.9 / max", "commit ms p50 / p99 / p99.9",
+                  ">payments a commit", ">generator CPU s", ">nodes CPU s", ">brokers CPU s", "errors"], detail)
+    if failover:
+        out += ["", "Failover, no load: the node owning the most partitions killed with SIGKILL; the live nodes' "
+                "`lumbung_kafka_owned_partitions` polled every 100 ms; then the node started again.", ""]
+        out += table([">round", "node killed", ">partitions it owned", ">kill to all served, ms", ">started again to serving, ms"],
+                     [[f["round"], f["node"], f["partitionsOwned"], n0(f["servedAgainMs"]),
+                       n0(f["restartedServingMs"]) if "restartedServingMs" in f else "not recorded"] for f in failover])
+    return out
+
+
 RENDERERS = {"compare": render_compare, "ab-engine": render_ab_engine, "run-jmh": render_jmh, "jmh-ab": render_jmh_ab,
              "engine-latency": render_engine_latency, "cpu-budget": render_cpu_budget, "close-under-load": render_close,
              "run-restart": render_restart, "iso-load": render_iso, "run-settlement-scale": render_scale,
              "settlement-scale-obligations": render_scale_obligations, "settlement-scale-warmup": render_scale_warmup,
-             "run-file-phase": render_file_phase,
+             "run-file-phase": render_file_phase, "kafka-cluster": render_kafka_cluster,
              "where-time-goes": render_where_time_goes}
 
 

@@ -35,6 +35,9 @@ BATCH = {"id": "batch-rate", "source": "test", "target": "batches", "benchmark":
 CLOSE = {"id": "close-10m", "source": "test", "target": "close", "benchmark": "close-under-load", "figure": "close_ms_10m",
          "unit": "ms", "op": "<=", "threshold": 2000, "coldAndWarm": True, "paths": ["engine/src/main"]}
 
+FAILOVER = {"id": "kafka-failover", "source": "test", "target": "failover", "benchmark": "kafka-cluster", "figure": "kafka_failover_ms",
+            "unit": "ms", "op": "<=", "threshold": 20000, "paths": ["engine/src/main"]}
+
 OBLIGATIONS = {"id": "close-10m-obligations", "source": "test", "target": "close with obligations",
                "benchmark": "settlement-scale-obligations", "figure": "close_ms_10m_obligations", "unit": "ms", "op": "<=",
                "threshold": 2000, "coldAndWarm": True, "paths": ["engine/src/main"]}
@@ -142,6 +145,12 @@ class VerdictTest(unittest.TestCase):
         self.assertTrue(text.startswith("**not met**: 2,100 ms (10,200,000 payments, 100,000 obligations, warm"), text)
         self.assertEqual("**met**", self.verdict(OBLIGATIONS, [obligations_run(self.after, 100_000, [1.9, 1.5], [1.8, 1.2])])[0])
 
+    def test_every_failover_round_is_judged_and_one_over_20_s_is_not_met(self):
+        text, runs, _ = self.verdict(FAILOVER, [kafka_run(self.after)])
+        self.assertEqual(("**met**", 1), (text, runs))
+        text, _, _ = self.verdict(FAILOVER, [kafka_run(self.after, (11_000, 21_500, 12_000))])
+        self.assertTrue(text.startswith("**not met**: 21,500 ms (round 2, node-2 owned 4 of 12 partitions"), text)
+
     def test_a_smaller_run_with_obligations_gives_no_figure(self):
         for record in (obligations_run(self.after, 10_000, [9.0, 9.0], [1.0, 1.0]),
                        obligations_run(self.after, 100_000, [9.0, 9.0], [1.0, 1.0], payments=1_000_000)):
@@ -166,6 +175,57 @@ class ScaleObligationsTableTest(unittest.TestCase):
         self.assertIn("| 1 | 100,000 | flat-out intake | 10,200,000 | 1,000 | 1.5 | 900 / 600 | 100,000 of 100,000 (10,000 paid"
                       " nothing out) | 1,000 |", page)
         self.assertIn("| 1 | 0 | flat-out intake | 10,200,000 | 1,000 | 1.2 | not recorded | not recorded | not recorded |", page)
+
+
+def kafka_run(commit, served_ms=(11_200, 10_900)):
+    """A kafka-cluster record: the cluster's two runs, the producer's two, a failover round per served_ms."""
+    cluster = {"mode": "single", "durationS": 10, "connections": 96, "nodes": 3, "answersPerS": 3000, "paymentsPerS": 3000,
+               "answersInWindow": 30_000, "forwardedInWindow": 20_000, "latencyUs": {"p50": 30_000, "p99": 90_000, "p999": 120_000,
+                                                                                    "max": 150_000},
+               "commitLatencyMs": {"commits": 3000, "p50": 8.0, "p99": 40.0, "p999": 60.0}, "generatorCpuS": 2.0, "nodesCpuS": 30.0,
+               "brokersCpuS": 12.0, "outcomes": {"201": 30_000}}
+    batch = dict(cluster, mode="batch", connections=24, answersPerS=400, paymentsPerS=40_000, answersInWindow=4000,
+                 forwardedInWindow=2600, commitLatencyMs={"commits": 3200, "p50": 12.0, "p99": 50.0, "p999": 70.0},
+                 outcomes={"item 201": 400_000})
+    plain = {"mode": "plain-producer", "partitions": 12, "inFlightPerPartition": 1, "keyBytes": 9, "valueBytes": 103, "durationS": 10,
+             "recordsPerS": 4000, "latencyUs": {"p50": 2500, "p99": 10_000, "p999": 20_000, "max": 30_000}, "generatorCpuS": 1.0,
+             "brokersCpuS": 10.0, "outcomes": {"acked": 40_000}}
+    pipelined = dict(plain, inFlightPerPartition=256, recordsPerS=100_000, latencyUs={"p50": 20_000, "p99": 80_000, "p999": 90_000,
+                                                                                      "max": 95_000}, outcomes={"acked": 1_000_000})
+    rows = [dict(cluster, label="cluster-single"), dict(batch, label="cluster-batch"), dict(plain, label="plain-single"),
+            dict(pipelined, label="plain-pipelined")]
+    failover = [{"round": i + 1, "node": f"node-{i + 1}", "partitionsOwned": 4, "partitions": 12, "servedAgainMs": ms,
+                 "restartedServes": 4, "restartedServingMs": 9000} for i, ms in enumerate(served_ms)]
+    return {"schema": 1, "benchmark": "kafka-cluster", "dateUtc": "2026-12-06T20:00:00Z", "command": "c", "machine": {}, "load": {},
+            "code": {"commit": commit, "dirty": False}, "figures": {"runs": rows, "failover": failover}}
+
+
+class KafkaClusterTableTest(unittest.TestCase):
+    def test_the_cluster_beside_the_plain_producer_with_ratios_then_each_run_and_each_failover(self):
+        page = "\n".join(render.render_kafka_cluster([kafka_run("c" * 40)]))
+        self.assertIn("| single posts: payments/s (producer: records/s, 1 record awaited per partition) | 3,000 | 4,000 | 0.75 |", page)
+        self.assertIn("| single posts: commit latency ms p50 (producer: send to acknowledgement) | 8.00 | 2.50 | 3.20 |", page)
+        self.assertIn("| single posts: commit latency ms p99 (producer: send to acknowledgement) | 40.00 | 10.00 | 4.00 |", page)
+        self.assertIn("| batches of 100: payments/s (producer: records/s, 256 in flight per partition) | 40,000 | 100,000 | 0.40 |", page)
+        self.assertIn("| batches of 100: commit latency ms p99 (producer: send to acknowledgement) | 50.00 | 80.00 | 0.62 |", page)
+        self.assertIn("| failover: kill -9 to all 12 partitions served again, ms (median of 2; max 11,200) | 11,200 |  |  |", page)
+        self.assertIn("| cluster-single (single, closed loop, 96 conn over 3 nodes, 67% forwarded) | 3,000 | 3,000 | 30,000 / 90,000 / "
+                      "120,000 / 150,000 | 8.0 / 40.0 / 60.0 | 10.0 | 2.0 | 30.0 | 12.0 | none |", page)
+        self.assertIn("| cluster-batch (batch, closed loop, 24 conn over 3 nodes, 65% forwarded) | 400 | 40,000 |", page)
+        self.assertIn("| plain-pipelined (plain producer, 12 partitions x 256 in flight, 9 + 103 bytes a record) | 100,000 | 100,000 | "
+                      "20,000 / 80,000 / 90,000 / 95,000 |  |  | 1.0 |  | 10.0 | none |", page)
+        self.assertIn("| 2 | node-2 | 4 | 10,900 | 9,000 |", page)
+
+    def test_a_refusal_or_a_missing_run_makes_the_record_invalid(self):
+        self.assertEqual("", render.kafka_cluster_invalid(kafka_run("c" * 40)))
+        r = kafka_run("c" * 40)
+        r["figures"]["runs"][0]["outcomes"]["503"] = 7
+        r["figures"]["runs"][3]["outcomes"]["error:TimeoutException"] = 2
+        del r["figures"]["runs"][1]
+        self.assertEqual("no cluster-batch row; cluster-single: 503=7; plain-pipelined: error:TimeoutException=2",
+                         render.kafka_cluster_invalid(r))
+        self.assertIn("| cluster-single (single, closed loop, 96 conn over 3 nodes, 67% forwarded) |",
+                      "\n".join(render.render_kafka_cluster([r])))
 
 
 class JmhTableTest(unittest.TestCase):
@@ -309,6 +369,18 @@ class ParseTest(unittest.TestCase):
                                     "  intake   300,000/s before,   150,000/s during (0.50 of before)\nratio engine-16/engine-4: wall 0.84\n")
         self.assertEqual([{"variant": "engine-4", "wallMs": 812.3, "fileCpuMs": 900.1, "processCpuMs": 1500.0, "allocMb": 120.0}],
                          f["medians"])
+
+    def test_kafka_cluster_failover_rounds(self):
+        f = record.parse_kafka_cluster(
+            "failover 1: SIGKILL node-2 (owned 5 of 12 partitions); all 12 served again after 11234 ms\n"
+            "failover 1: node-2 started again; it serves 4 and the nodes all 12 after 9876 ms\n"
+            "failover 2: SIGKILL node-1 (owned 4 of 12 partitions); all 12 served again after 10950 ms\n")
+        self.assertEqual([{"round": 1, "node": "node-2", "partitionsOwned": 5, "partitions": 12, "servedAgainMs": 11234,
+                           "restartedServes": 4, "restartedServingMs": 9876},
+                          {"round": 2, "node": "node-1", "partitionsOwned": 4, "partitions": 12, "servedAgainMs": 10950}],
+                         f["failover"])
+        with self.assertRaises(SystemExit):
+            record.parse_kafka_cluster("failover 1: node-2 started again; it serves 4 and the nodes all 12 after 9876 ms\n")
 
     def test_a_log_without_the_summary_stops_the_record(self):
         with self.assertRaises(SystemExit):

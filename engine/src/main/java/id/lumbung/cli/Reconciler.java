@@ -41,9 +41,16 @@ import org.apache.commons.csv.CSVRecord;
  * defaults or the engine's config file): fees recomputed with other plans than the engine settled
  * with differ on every line of a trader on those plans.
  *
+ * <p>One journal folder recomputed into one scratch tree is {@link #recompute}, and comparing such a
+ * tree with a data folder is {@link #compare}: {@link KafkaReconciler} calls both once per partition
+ * of the Kafka journal.
+ *
  * <p>Exit codes: 0 all agree, 1 differences found, 3 the journal is corrupt.
  */
 final class Reconciler {
+    /** {@link #recompute}'s {@code idPartition} for the Chronicle journal of a single engine. */
+    static final int SINGLE_JOURNAL = -1;
+
     private final Path data;
     private final ReferenceData ref;
     private final FeeSchedule fees;
@@ -62,21 +69,48 @@ final class Reconciler {
         try {
             return recomputeAndCompare(scratch, out);
         } finally {
-            // whatever the outcome: a corrupt journal or a failed recompute left it behind before;
-            // a folder that cannot be deleted is reported, and the result stands
-            try {
-                deleteTree(scratch);
-            } catch (IOException e) {
-                out.println("note: could not delete the scratch folder " + scratch + ": " + e);
-            }
+            deleteScratch(scratch, out);
         }
     }
 
     private int recomputeAndCompare(Path scratch, PrintStream out) throws Exception {
+        Recomputation recomputed = recompute(data.resolve("journal"), scratch, SINGLE_JOURNAL, "", out);
+        if (!recomputed.done()) {
+            return recomputed.refusedExit();
+        }
+        List<String> differences = compare(scratch, data, "");
+        out.println("reconcile: data=" + data.toAbsolutePath() + " journal entries=" + recomputed.entries() + " batches="
+                + countBatches(data.resolve("files")) + " differences=" + differences.size());
+        differences.forEach(d -> out.println("DIFFERENCE " + d));
+        return differences.isEmpty() ? 0 : 1;
+    }
+
+    /**
+     * What {@link #recompute} came to: the entries it replayed, or the exit code of a journal it
+     * could not recompute (3 corrupt, 1 the recomputation failed), whose reason it printed.
+     */
+    record Recomputation(long entries, int refusedExit) {
+        boolean done() {
+            return refusedExit == 0;
+        }
+    }
+
+    /**
+     * Recomputes every batch of one journal into {@code scratch}, laid out as a data folder's
+     * ({@code files/<coopId>/}, {@code ledger/}), with the engine's own settlement code and the
+     * reference and fee plans journaled with it. Prints the journaled plans, and a torn tail or why
+     * nothing was recomputed (JOURNAL CORRUPT, RECOMPUTE FAILED), each line opening with
+     * {@code linePrefix}.
+     *
+     * @param journalDir a Chronicle journal: an engine's, or a copy of a Kafka partition's ({@code PartitionMirror})
+     * @param idPartition the partition the journal is, as its payment ids name it; {@link #SINGLE_JOURNAL} for an engine's
+     */
+    Recomputation recompute(Path journalDir, Path scratch, int idPartition, String linePrefix, PrintStream out)
+            throws Exception {
         AtomicReference<Throwable> failure = new AtomicReference<>();
         long entries;
         Settlement settlement = null;
-        try (Journal journal = new Journal(data.resolve("journal"), Durability.ASYNC)) {
+        try (Journal journal = new Journal(journalDir, Durability.ASYNC)) {
             // the reference comes from the journal, whatever the files say now: only a journal that
             // never had reference entries is read with the files (as its first start would journal them)
             ReferenceBaseline baseline = ReferenceBaseline.of(journal, ref, fees.toConfig());
@@ -85,34 +119,50 @@ final class Reconciler {
             settlement = new Settlement(start, fees, scratch, ledger, new EngineMetrics(new SimpleMeterRegistry()),
                     (t, e) -> failure.compareAndSet(null, e));
             PaymentBook book = new PaymentBook(baseline.reference(), ref, Clock.systemUTC(), journal, settlement,
-                    Long.MAX_VALUE, Integer.MAX_VALUE);
+                    Long.MAX_VALUE, Integer.MAX_VALUE, idPartition);
             Journal.ReplayResult result = journal.replay(book::replay, n -> { });
             entries = result.entries();
-            out.println(journaledPlansLine(book.reference().feePlans(), baseline.mustJournal()));
+            out.println(linePrefix + journaledPlansLine(book.reference().feePlans(), baseline.mustJournal()));
             settlement.drained().get(10, TimeUnit.MINUTES);
             if (result.discardedTailIndex() >= 0) {
-                out.println("note: torn tail entry at index 0x" + Long.toHexString(result.discardedTailIndex())
+                out.println(linePrefix + "note: torn tail entry at index 0x" + Long.toHexString(result.discardedTailIndex())
                         + " is not counted (it was never acknowledged)");
             }
         } catch (JournalCorruptException e) {
-            out.println("JOURNAL CORRUPT: " + e.getMessage());
-            return 3;
+            out.println(linePrefix + "JOURNAL CORRUPT: " + e.getMessage());
+            return new Recomputation(-1, 3);
         } finally {
             if (settlement != null) {
                 settlement.close();
             }
         }
         if (failure.get() != null) {
-            out.println("RECOMPUTE FAILED: " + failure.get().getMessage());
-            return 1;
+            out.println(linePrefix + "RECOMPUTE FAILED: " + failure.get().getMessage());
+            return new Recomputation(-1, 1);
         }
+        return new Recomputation(entries, 0);
+    }
+
+    /**
+     * Compares a recomputation ({@link #recompute}'s {@code scratch}) with a data folder's
+     * {@code files/} and {@code ledger/}, naming each difference by its path in the data folder
+     * after {@code label} ({@code ""} for an engine's data folder, {@code partitions/p3/} for a
+     * node's partition).
+     */
+    static List<String> compare(Path recomputed, Path dataRoot, String label) throws IOException {
         List<String> differences = new ArrayList<>();
-        compareTree(scratch.resolve("files"), data.resolve("files"), differences);
-        compareTree(scratch.resolve("ledger"), data.resolve("ledger"), differences);
-        out.println("reconcile: data=" + data.toAbsolutePath() + " journal entries=" + entries + " batches=" + countBatches(data.resolve("files"))
-                + " differences=" + differences.size());
-        differences.forEach(d -> out.println("DIFFERENCE " + d));
-        return differences.isEmpty() ? 0 : 1;
+        compareTree(recomputed.resolve("files"), dataRoot.resolve("files"), label + "files", differences);
+        compareTree(recomputed.resolve("ledger"), dataRoot.resolve("ledger"), label + "ledger", differences);
+        return differences;
+    }
+
+    /** Deletes a scratch folder whatever the outcome; one that cannot be deleted is reported, and the result stands. */
+    static void deleteScratch(Path scratch, PrintStream out) {
+        try {
+            deleteTree(scratch);
+        } catch (IOException e) {
+            out.println("note: could not delete the scratch folder " + scratch + ": " + e);
+        }
     }
 
     /**
@@ -130,31 +180,32 @@ final class Reconciler {
     }
 
     /** {@code fee plans from <source>: GOV=*:0% REG=*:0.7% UMI=500000:0%,*:0.3%}, plans sorted by name. */
-    private String feePlansLine() {
+    String feePlansLine() {
         StringBuilder sb = new StringBuilder("fee plans from ").append(feePlansSource).append(':');
         fees.toConfig().forEach((name, spec) -> sb.append(' ').append(name).append('=').append(spec));
         return sb.toString();
     }
 
-    private static void compareTree(Path expectedRoot, Path actualRoot, List<String> differences) throws IOException {
+    private static void compareTree(Path expectedRoot, Path actualRoot, String label, List<String> differences)
+            throws IOException {
         TreeSet<Path> expected = relativeFiles(expectedRoot);
         TreeSet<Path> actual = relativeFiles(actualRoot);
         for (Path rel : expected) {
             Path a = actualRoot.resolve(rel);
             if (!actual.contains(rel)) {
-                differences.add(actualRoot.getFileName() + "/" + rel + ": missing");
+                differences.add(label + "/" + rel + ": missing");
                 continue;
             }
             byte[] want = Files.readAllBytes(expectedRoot.resolve(rel));
             byte[] got = Files.readAllBytes(a);
             if (!Arrays.equals(want, got)) {
-                differences.add(actualRoot.getFileName() + "/" + rel + ": bytes differ from the recomputation"
+                differences.add(label + "/" + rel + ": bytes differ from the recomputation"
                         + detail(rel, want, got));
             }
         }
         for (Path rel : actual) {
             if (!expected.contains(rel)) {
-                differences.add(actualRoot.getFileName() + "/" + rel + ": not produced by the journal (unexpected file)");
+                differences.add(label + "/" + rel + ": not produced by the journal (unexpected file)");
             }
         }
     }
@@ -212,7 +263,7 @@ final class Reconciler {
         return out;
     }
 
-    private static long countBatches(Path files) throws IOException {
+    static long countBatches(Path files) throws IOException {
         return relativeFiles(files).stream().filter(p -> p.toString().endsWith(".csv")
                 && !p.toString().endsWith(".payouts.csv")).count();
     }

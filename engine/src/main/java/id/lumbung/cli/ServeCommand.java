@@ -100,9 +100,25 @@ public final class ServeCommand implements Callable<Integer> {
         if (config.referenceDir == null) {
             engine.withBundledDemoObligations(); // the reference is the bundled demo data
         }
+        return serveUntilSignal(engine::start, engine::close, () -> banner(config, engine));
+    }
+
+    /** A start that may fail with a reason an operator fixes (exit 2). */
+    @FunctionalInterface
+    private interface Start {
+        void start() throws Exception;
+    }
+
+    /**
+     * Starts, prints the banner, serves until SIGTERM or SIGINT, then drains on the main thread
+     * and returns 0 (a JVM shutdown hook alone would exit 143; the hook stays as a fallback for
+     * other exits). A start refused for a reason an operator fixes (a reference change that cannot
+     * apply, a delivery file at fault, Kafka brokers unreachable or a topic unlike the
+     * configuration: each named, nothing journaled) is printed as {@code lumbung: <reason>} and
+     * returns 2.
+     */
+    private static int serveUntilSignal(Start start, Runnable close, Runnable banner) throws Exception {
         CountDownLatch stop = new CountDownLatch(1);
-        // SIGTERM and SIGINT start a drain on the main thread, which then exits 0 (a JVM shutdown
-        // hook alone would exit 143); the hook stays as a fallback for other exits
         sun.misc.Signal.handle(new sun.misc.Signal("TERM"), sig -> stop.countDown());
         sun.misc.Signal.handle(new sun.misc.Signal("INT"), sig -> stop.countDown());
         java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
@@ -110,21 +126,19 @@ public final class ServeCommand implements Callable<Integer> {
             if (closed.compareAndSet(false, true)) {
                 long t0 = System.nanoTime();
                 LOG.log(System.Logger.Level.INFO, "event=stopping reason=signal");
-                engine.close();
+                close.run();
                 LOG.log(System.Logger.Level.INFO, "event=stopped drain_ms={0,number,#}", (System.nanoTime() - t0) / 1_000_000);
             }
         };
         Runtime.getRuntime().addShutdownHook(new Thread(drain, "lumbung-shutdown"));
         try {
-            engine.start();
-        } catch (id.lumbung.core.reference.ReferenceDataException e) {
-            // a reference change that cannot apply, or a delivery file at fault (a webhook without a
-            // secret, a malformed key): file, line and field named; nothing was journaled
+            start.start();
+        } catch (id.lumbung.core.reference.ReferenceDataException | id.lumbung.kafka.KafkaStartException e) {
             System.err.println("lumbung: " + e.getMessage());
             drain.run();
             return 2;
         }
-        banner(config, engine);
+        banner.run();
         stop.await();
         drain.run();
         return 0;
@@ -157,24 +171,10 @@ public final class ServeCommand implements Callable<Integer> {
     private Integer serveKafkaNode(EngineConfig config, EngineSettings settings, String adminToken) throws Exception {
         id.lumbung.engine.KafkaNode node = new id.lumbung.engine.KafkaNode(config, settings.reference(), settings.fees(),
                 Clock.systemUTC(), adminToken, halting(), config.referenceDir == null);
-        CountDownLatch stop = new CountDownLatch(1);
-        sun.misc.Signal.handle(new sun.misc.Signal("TERM"), sig -> stop.countDown());
-        sun.misc.Signal.handle(new sun.misc.Signal("INT"), sig -> stop.countDown());
-        java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
-        Runnable drain = () -> {
-            if (closed.compareAndSet(false, true)) {
-                LOG.log(System.Logger.Level.INFO, "event=stopping reason=signal");
-                node.close();
-            }
-        };
-        Runtime.getRuntime().addShutdownHook(new Thread(drain, "lumbung-shutdown"));
-        try {
-            node.start();
-        } catch (id.lumbung.kafka.KafkaStartException | id.lumbung.core.reference.ReferenceDataException e) {
-            System.err.println("lumbung: " + e.getMessage());
-            drain.run();
-            return 2;
-        }
+        return serveUntilSignal(node::start, node::close, () -> nodeBanner(config, node));
+    }
+
+    private static void nodeBanner(EngineConfig config, id.lumbung.engine.KafkaNode node) {
         System.out.println();
         System.out.println("Lumbung node " + config.nodeId + " is up (Kafka journal " + config.kafkaTopic + " at "
                 + config.kafkaBootstrap + "); /health/ready answers 200 once it serves the partitions assigned to it.");
@@ -183,9 +183,6 @@ public final class ServeCommand implements Callable<Integer> {
                 + config.opsBind + ")");
         System.out.println("  data          " + config.dataDir.toAbsolutePath().normalize());
         System.out.println();
-        stop.await();
-        drain.run();
-        return 0;
     }
 
     private static void banner(EngineConfig config, Engine engine) {

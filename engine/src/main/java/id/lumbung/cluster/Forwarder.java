@@ -164,6 +164,34 @@ public final class Forwarder {
                 });
     }
 
+    /** An answer of another node to {@link #call}. */
+    public record Answer(int status, String body) {
+    }
+
+    /**
+     * Sends a request of this node's own to another node ({@code http://HOST:PORT}, its advertised
+     * terminal port), signed, and completes with its whole answer; fails when the node cannot be
+     * reached or does not answer in time.
+     */
+    public Future<Answer> call(String nodeBaseUrl, HttpMethod method, String path, byte[] body) {
+        Owner owner = Owner.of(nodeBaseUrl);
+        MultiMap headers = HttpHeaders.headers();
+        headers.set(HttpHeaders.CONTENT_TYPE, "application/json");
+        headers.set(HttpHeaders.CONTENT_LENGTH, Integer.toString(body.length));
+        auth.sign(headers, method.name(), path, body);
+        RequestOptions options = new RequestOptions()
+                .setMethod(method)
+                .setHost(owner.host())
+                .setPort(owner.port())
+                .setURI(path)
+                .setHeaders(headers)
+                .setConnectTimeout(connectTimeoutMs)
+                .setIdleTimeout(answerIdleTimeoutMs);
+        return client.request(options)
+                .compose(request -> request.send(Buffer.buffer(body)))
+                .compose(answer -> answer.body().map(b -> new Answer(answer.statusCode(), b.toString(java.nio.charset.StandardCharsets.UTF_8))));
+    }
+
     /**
      * Where {@code req} came from: {@link Origin#CLIENT} without node headers, {@link Origin#NODE}
      * when they sign it ({@code body} is the request's whole body), else

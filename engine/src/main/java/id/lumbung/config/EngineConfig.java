@@ -332,6 +332,11 @@ public final class EngineConfig {
         return of(merged);
     }
 
+    /** Whether the file or a flag set this setting, rather than its default applying. */
+    public boolean isSet(String name) {
+        return values.containsKey(name);
+    }
+
     /** Whether the terminal and ISO 8583 ports speak TLS. */
     public boolean tlsEnabled() {
         return tlsKeyPath != null;

@@ -125,6 +125,19 @@ final class AdminAnswers {
         return body.encode();
     }
 
+    /** An admin close's answer: {@code {"batches":[...]}}, each batch as its settlement lists it. */
+    static String batchesJson(List<id.lumbung.core.settlement.Batch> batches,
+            java.util.function.Function<id.lumbung.core.settlement.Batch, id.lumbung.core.settlement.BatchRecord> record) {
+        StringBuilder sb = new StringBuilder("{\"batches\":[");
+        for (int i = 0; i < batches.size(); i++) {
+            if (i > 0) {
+                sb.append(',');
+            }
+            id.lumbung.ingest.BatchJson.write(sb, record.apply(batches.get(i)));
+        }
+        return sb.append("]}").toString();
+    }
+
     Future<OpsServer.Answer> adminClose(String coopId) {
         ReferenceData reference = engine.reference();
         Settlement settlement = engine.settlement();
@@ -145,16 +158,8 @@ final class AdminAnswers {
             return Future.succeededFuture(new OpsServer.Answer(500, Problem.json(500, "ENGINE_FAILED", "Engine failed",
                     "the engine hit a fatal error and is stopping; see its log (event=settlement_failed or journal_writer_failed)")));
         }
-        return engine.closeWindow(coopIndex, JournalEntry.TRIGGER_ADMIN).map(batches -> {
-            StringBuilder sb = new StringBuilder("{\"batches\":[");
-            for (int i = 0; i < batches.size(); i++) {
-                if (i > 0) {
-                    sb.append(',');
-                }
-                id.lumbung.ingest.BatchJson.write(sb, settlement.batch(batches.get(i).batchId()));
-            }
-            return new OpsServer.Answer(200, sb.append("]}").toString());
-        }).recover(e -> Future.succeededFuture(settlement.failure() != null
+        return engine.closeWindow(coopIndex, JournalEntry.TRIGGER_ADMIN).map(batches ->
+                new OpsServer.Answer(200, batchesJson(batches, b -> settlement.batch(b.batchId())))).recover(e -> Future.succeededFuture(settlement.failure() != null
                 // journaled, but its batches could not be settled: not a condition to retry
                 ? new OpsServer.Answer(500, Problem.json(500, "SETTLEMENT_FAILED", "Settlement failed",
                         "the close was journaled but could not be settled (" + settlement.failure().getMessage()

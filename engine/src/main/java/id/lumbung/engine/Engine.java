@@ -259,6 +259,9 @@ public final class Engine implements AutoCloseable {
         service = new PaymentService(book, writer);
         writer.start();
         journalReferenceChanges();
+        if (partition != null) {
+            settlement.onBatchFilesWritten(this::journalFileDigests);
+        }
         if (coreOnly) {
             ready = true;
             if (snapshot != null) {
@@ -458,7 +461,55 @@ public final class Engine implements AutoCloseable {
                     + " reserve); reference changes are journaled when it does\"");
             return;
         }
+        if (partition != null) {
+            // a node journals the same reference into each new partition: one line each, not one per change
+            if (!update.changes().isEmpty()) {
+                LOG.log(System.Logger.Level.INFO, "event=reference_journaled partition={0} changes={1,number,#}",
+                        partition.id(), update.changes().size());
+            }
+            return;
+        }
         logChanges(update.changes());
+    }
+
+    /**
+     * A Kafka partition's owner journals each batch's file digests once its files are written
+     * (settlement thread; journaled by the writer): whichever node writes the files again from the
+     * journal checks its bytes against them. A digest the writer cannot take (a full queue, a
+     * journal that became unavailable) is logged: that batch's files are then checked against
+     * nothing, which the log says.
+     */
+    private void journalFileDigests(id.lumbung.core.settlement.BatchRecord record) {
+        List<id.lumbung.core.journal.FileDigests.File> files = new java.util.ArrayList<>();
+        for (id.lumbung.core.settlement.FileDigest f : record.files()) {
+            files.add(new id.lumbung.core.journal.FileDigests.File(f.name(), f.sizeBytes(),
+                    java.util.HexFormat.of().parseHex(f.sha256Hex())));
+        }
+        id.lumbung.core.journal.FileDigests digests = new id.lumbung.core.journal.FileDigests(record.batch().batchId(), files);
+        boolean offered = writer.offer(new JournalWriter.Command() {
+            @Override
+            public void execute() {
+                if (!book.journalFileDigests(digests)) {
+                    notJournaled(digests, "the journal takes no writes");
+                }
+            }
+
+            @Override
+            public void complete() {
+            }
+
+            @Override
+            public void abandon() {
+                notJournaled(digests, "the journal became unavailable");
+            }
+        });
+        if (!offered) {
+            notJournaled(digests, "the journal writer's queue is full");
+        }
+    }
+
+    private static void notJournaled(id.lumbung.core.journal.FileDigests digests, String why) {
+        LOG.log(System.Logger.Level.WARNING, "event=file_digests_not_journaled batch_id={0} reason=\"{1}\"", digests.batchId(), why);
     }
 
     /** The start's reference changes (and an upgraded journal's baseline, once). Writer thread. */

@@ -85,8 +85,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  */
 public final class KafkaNode implements AutoCloseable, Partitions {
     private static final System.Logger LOG = System.getLogger(KafkaNode.class.getName());
-    /** The topic check at start: an unreachable bootstrap is an error after this. */
-    static final Duration TOPIC_CHECK_TIMEOUT = Duration.ofSeconds(30);
+    /** The topic check at start: brokers that answer nothing in this long are down, and the start fails naming them. */
+    static final Duration TOPIC_CHECK_TIMEOUT = Duration.ofSeconds(15);
     /** DESIGN: a killed node's partitions move within the group's session timeout, at most 10 s. */
     static final int SESSION_TIMEOUT_MS = 10_000;
     static final int HEARTBEAT_INTERVAL_MS = 1_000;
@@ -605,7 +605,16 @@ public final class KafkaNode implements AutoCloseable, Partitions {
         });
     }
 
-    /** {@code POST /admin/v1/settlements/close} on this node: the partitions it serves. */
+    /** The path of a close another node asks of this one: the partitions this node serves (or one cooperative's). */
+    static final String NODE_CLOSE_PATH = Partitions.NODE_PATH_PREFIX + "close";
+
+    /**
+     * {@code POST /admin/v1/settlements/close} on any node: every partition closes through its owner
+     * (or the one partition of the cooperative named), and the answer lists all the batches closed.
+     * This node closes what it serves and asks each other owner, over its terminal port and signed,
+     * to close what it serves ({@link #NODE_CLOSE_PATH}); a partition without a ready owner makes it
+     * {@code 503} before anything is closed.
+     */
     private Future<OpsServer.Answer> adminClose(String coopId) {
         int coopIndex = -1;
         if (coopId != null) {
@@ -616,10 +625,73 @@ public final class KafkaNode implements AutoCloseable, Partitions {
             }
             coopIndex = coop.index();
         }
-        if (!ready()) {
-            return Future.succeededFuture(new OpsServer.Answer(503, Problem.json(503, "NOT_READY", "Not ready",
-                    "the node does not serve every partition assigned to it yet")));
+        Map<Integer, String> owners = this.owners;
+        java.util.TreeSet<String> others = new java.util.TreeSet<>();
+        for (int p = 0; p < settings.partitions(); p++) {
+            if (coopIndex >= 0 && p != partitionOfCoop[coopIndex]) {
+                continue;
+            }
+            String owner = owners.get(p);
+            if (owner == null || owner.equals(advertisedUrl) && !cores.containsKey(p)) {
+                return Future.succeededFuture(new OpsServer.Answer(503, Problem.json(503, "NOT_READY", "Not ready",
+                        "partition " + p + " has no ready owner (a rebalance); nothing was closed: retry")));
+            }
+            if (!owner.equals(advertisedUrl)) {
+                others.add(owner);
+            }
         }
+        byte[] request = (coopId == null ? "{}" : new io.vertx.core.json.JsonObject().put("coopId", coopId).encode())
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        List<Future<String>> parts = new ArrayList<>();
+        boolean local = coopIndex < 0 || cores.containsKey(partitionOfCoop[coopIndex]);
+        if (local) {
+            parts.add(localClose(coopIndex).compose(a -> a.status() == 200 ? Future.succeededFuture(a.json())
+                    : Future.failedFuture(new NodeCloseFailed(a.status(), a.json()))));
+        }
+        for (String other : others) {
+            parts.add(forwarder.call(other, io.vertx.core.http.HttpMethod.POST, NODE_CLOSE_PATH, request)
+                    .compose(a -> a.status() == 200 ? Future.succeededFuture(a.body())
+                            : Future.failedFuture(new NodeCloseFailed(a.status(), a.body()))));
+        }
+        return Future.join(parts).map(all -> {
+            StringBuilder sb = new StringBuilder("{\"batches\":[");
+            boolean first = true;
+            for (Future<String> f : parts) {
+                String json = f.result();
+                String items = json.substring(json.indexOf('[') + 1, json.lastIndexOf(']'));
+                if (!items.isEmpty()) {
+                    sb.append(first ? "" : ",").append(items);
+                    first = false;
+                }
+            }
+            return new OpsServer.Answer(200, sb.append("]}").toString());
+        }).recover(e -> {
+            for (Future<String> f : parts) {
+                if (f.failed() && f.cause() instanceof NodeCloseFailed n) {
+                    return Future.succeededFuture(new OpsServer.Answer(n.status, n.json));
+                }
+            }
+            return Future.succeededFuture(new OpsServer.Answer(Problem.JOURNAL_UNAVAILABLE.status,
+                    Problem.JOURNAL_UNAVAILABLE.json("a node did not answer the close (" + e.getMessage() + "); the partitions"
+                            + " it serves may or may not be closed: retry, a close of an empty window closes nothing")));
+        });
+    }
+
+    /** A node's close answered other than 200: its answer is the admin close's. */
+    private static final class NodeCloseFailed extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final int status;
+        final String json;
+
+        NodeCloseFailed(int status, String json) {
+            super("close answered " + status, null, false, false);
+            this.status = status;
+            this.json = json;
+        }
+    }
+
+    /** Closes the partitions this node serves (or the cooperative's), answering their batches as the admin close does. */
+    private Future<OpsServer.Answer> localClose(int coopIndex) {
         Map<String, Settlement> settlementOf = new HashMap<>();
         for (Served s : cores.values()) {
             for (int i = 0; i < partitionOfCoop.length; i++) {
@@ -628,18 +700,48 @@ public final class KafkaNode implements AutoCloseable, Partitions {
                 }
             }
         }
-        return closeWindow(coopIndex, JournalEntry.TRIGGER_ADMIN).map(batches -> {
-            StringBuilder sb = new StringBuilder("{\"batches\":[");
-            for (int i = 0; i < batches.size(); i++) {
-                if (i > 0) {
-                    sb.append(',');
-                }
-                Batch b = batches.get(i);
-                id.lumbung.ingest.BatchJson.write(sb, settlementOf.get(b.coopId()).batch(b.batchId()));
-            }
-            return new OpsServer.Answer(200, sb.append("]}").toString());
-        }).recover(e -> Future.succeededFuture(new OpsServer.Answer(Problem.JOURNAL_UNAVAILABLE.status,
+        return closeWindow(coopIndex, JournalEntry.TRIGGER_ADMIN).map(batches -> new OpsServer.Answer(200,
+                AdminAnswers.batchesJson(batches, b -> settlementOf.get(b.coopId()).batch(b.batchId())))).recover(e -> Future.succeededFuture(new OpsServer.Answer(Problem.JOURNAL_UNAVAILABLE.status,
                 Problem.JOURNAL_UNAVAILABLE.json("the close could not be journaled: " + e.getMessage()))));
+    }
+
+    @Override
+    public void nodeRequest(HttpServerRequest req, String path, byte[] body) {
+        if (forwarder.forwarded(req, body) != Forwarder.Origin.NODE) {
+            forwarder.refuseUnverified(req);
+            return;
+        }
+        if (!path.equals(NODE_CLOSE_PATH)) {
+            io.vertx.core.http.HttpServerResponse res = req.response().setStatusCode(Problem.NOT_FOUND.status)
+                    .putHeader("Content-Type", "application/problem+json");
+            res.end(Problem.NOT_FOUND.json("no such resource"));
+            return;
+        }
+        int coopIndex = -1;
+        try {
+            String coopId = body.length == 0 ? null : new io.vertx.core.json.JsonObject(io.vertx.core.buffer.Buffer.buffer(body))
+                    .getString("coopId");
+            if (coopId != null) {
+                Coop coop = files.coop(coopId);
+                if (coop == null) {
+                    req.response().setStatusCode(404).putHeader("Content-Type", "application/problem+json")
+                            .end(Problem.NOT_FOUND.json("no such cooperative"));
+                    return;
+                }
+                coopIndex = coop.index();
+                if (!cores.containsKey(partitionOfCoop[coopIndex])) {
+                    forwarder.noReadyOwner(req); // the sender's view of the owners is stale: it answers 503, the admin retries
+                    return;
+                }
+            }
+        } catch (RuntimeException e) {
+            req.response().setStatusCode(400).putHeader("Content-Type", "application/problem+json")
+                    .end(Problem.MALFORMED_JSON.json("a close's body is {} or {\"coopId\":\"...\"}"));
+            return;
+        }
+        localClose(coopIndex).onComplete(a -> req.response().setStatusCode(a.result().status())
+                .putHeader("Content-Type", a.result().status() == 200 ? "application/json" : "application/problem+json")
+                .end(a.result().json()));
     }
 
     // ---------------------------------------------------------------- stop

@@ -125,6 +125,12 @@ public final class HttpIngest extends VerticleBase {
             coopApi.handle(req, path);
             return;
         }
+        if (ctx.partitions() != null && method == HttpMethod.POST && path.startsWith(Partitions.NODE_PATH_PREFIX)) {
+            // between nodes only (the node checks the signature): small bodies, no terminal or cooperative auth
+            id.lumbung.web.BoundedBody.read(req, ctx.config().bodyBytesMax, 256, () -> tooLarge(req, t0, ctx.config().bodyBytesMax),
+                    body -> ctx.partitions().nodeRequest(req, path, body));
+            return;
+        }
         if (id.lumbung.portal.Portal.owns(path)) {
             if (portal == null) {
                 HeadAnswers.end(req, req.response().setStatusCode(404).putHeader("Content-Type", "application/problem+json"),

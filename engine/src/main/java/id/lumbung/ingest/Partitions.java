@@ -41,6 +41,15 @@ public interface Partitions {
      */
     void forward(HttpServerRequest req, byte[] body, int partition);
 
+    /** Where requests between nodes go ({@code POST}, signed by the sending node): a close across the cluster. */
+    String NODE_PATH_PREFIX = "/internal/v1/";
+
+    /**
+     * A request under {@link #NODE_PATH_PREFIX}, whose whole body is {@code body}: the node checks
+     * that another node signed it and answers it (on the request's event loop).
+     */
+    void nodeRequest(HttpServerRequest req, String path, byte[] body);
+
     /** What intake uses of one partition's core. */
     interface Core {
         /** Posts (through lanes), voids and status. */

@@ -78,6 +78,7 @@ public final class KafkaGroupCommit implements GroupCommit, Journal.AppendListen
             case JournalEntry.TYPE_PAYMENT -> decoded.string(decoded.coopIdAt, decoded.coopIdLength);
             case JournalEntry.TYPE_CLOSE -> decoded.coopId;
             case JournalEntry.TYPE_OBLIGATION -> decoded.obligation.coopId();
+            case JournalEntry.TYPE_FILE_DIGESTS -> coopOfBatch(decoded.digests.batchId());
             default -> null;
         };
     }
@@ -85,6 +86,11 @@ public final class KafkaGroupCommit implements GroupCommit, Journal.AppendListen
     /** Whether the commit that failed was fenced: another node owns the partition now. */
     public boolean fenced() {
         return fenced;
+    }
+
+    /** The cooperative of a batch id, {@code <coopId>-<close sequence>}. */
+    private static String coopOfBatch(String batchId) {
+        return batchId.substring(0, batchId.lastIndexOf('-'));
     }
 
     @Override

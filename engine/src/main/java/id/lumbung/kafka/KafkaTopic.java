@@ -72,6 +72,29 @@ public final class KafkaTopic {
         }
     }
 
+    /**
+     * The partition count of the topic as it is, read without creating or changing anything:
+     * {@code reconcile} reads a cluster it must leave as it found it.
+     *
+     * @param timeout for the whole look: reaching a broker, describing
+     * @throws KafkaStartException when no broker answers in time, or the cluster has no such topic
+     */
+    public static int partitionCount(KafkaSettings settings, Duration timeout) throws KafkaStartException {
+        long deadlineNs = System.nanoTime() + timeout.toNanos();
+        Admin admin = admin(settings, timeout);
+        try {
+            awaitBroker(admin, settings, timeout, deadlineNs);
+            TopicDescription description = describe(admin, settings, deadlineNs);
+            if (description == null) {
+                throw new KafkaStartException("the Kafka cluster at " + settings.bootstrap() + " has no topic "
+                        + settings.topic() + " (kafka.topic)");
+            }
+            return description.partitions().size();
+        } finally {
+            admin.close(Duration.ZERO);
+        }
+    }
+
     static Admin admin(KafkaSettings settings, Duration timeout) throws KafkaStartException {
         int timeoutMs = (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis()));
         Map<String, Object> config = new HashMap<>();

@@ -6,29 +6,21 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.ApplicationRecoverableException;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * One partition's journal on the Kafka topic, as its owner writes and replays it: a transactional
  * producer whose {@code transactional.id} ({@link KafkaSettings#transactionalId}) is the same on
  * every node, so that {@link #open()} fences any earlier owner and aborts its open transaction,
- * and a {@code read_committed} consumer without a group for {@link #replay}.
+ * and a {@link PartitionReader} (a {@code read_committed} consumer without a group) for {@link #replay}.
  *
  * <p>A record's key is a cooperative id (null for a record that concerns the whole partition), its
  * value one or more journal entries concatenated ({@link RecordEntries}). {@link #commit} writes a
@@ -49,9 +41,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *
  * <p>Not thread-safe: one thread (the partition's writer) opens, replays, commits and closes.
  */
-public final class PartitionLog implements AutoCloseable {
-    private static final System.Logger LOG = System.getLogger(PartitionLog.class.getName());
-
+public final class PartitionLog implements PartitionRecords, AutoCloseable {
     /**
      * One request to one broker. A broker that neither answers nor closes the connection is given
      * up after 5 s, and the request goes again to the leader the refreshed metadata names.
@@ -79,18 +69,11 @@ public final class PartitionLog implements AutoCloseable {
      * {@code read_committed} readers (the last stable offset) when no owner comes.
      */
     static final int TRANSACTION_TIMEOUT_MS = 45_000;
-    /** The consumer's own calls (offsets, position): as long as a leader's failover, 15 s. */
-    static final int CONSUMER_API_TIMEOUT_MS = 15_000;
-    /** A replay that moves no offset for this long fails: twice a leader's failover. */
-    static final long REPLAY_STALL_MS = 30_000;
-    /** How often a long replay logs its progress. */
-    static final long REPLAY_PROGRESS_LOG_MS = 5_000;
-    private static final Duration POLL = Duration.ofMillis(200);
     private static final Duration CLOSE = Duration.ofMillis(REQUEST_TIMEOUT_MS);
 
     private final KafkaSettings settings;
     private final int partition;
-    private final TopicPartition topicPartition;
+    private final PartitionReader reader;
     private KafkaProducer<String, byte[]> producer;
 
     /** A record to commit: a cooperative's id (or null, for the whole partition) and its entries. */
@@ -145,9 +128,10 @@ public final class PartitionLog implements AutoCloseable {
         settings.checkPartition(partition);
         this.settings = settings;
         this.partition = partition;
-        this.topicPartition = new TopicPartition(settings.topic(), partition);
+        this.reader = new PartitionReader(settings, partition);
     }
 
+    @Override
     public int partition() {
         return partition;
     }
@@ -195,88 +179,19 @@ public final class PartitionLog implements AutoCloseable {
 
     /**
      * Hands every committed record of the partition to {@code handler}, in offset order, from the
-     * first to the end as it is when replay starts (with {@code read_committed} that end is the last
-     * stable offset: after {@link #open()} no transaction of an earlier owner is left open, so it is
-     * the partition's end). Records of aborted transactions are never handed on.
+     * first to the end as it is when replay starts, through a {@link PartitionReader}. After
+     * {@link #open()} no transaction of an earlier owner is left open, so with {@code read_committed}
+     * that end (the last stable offset) is the partition's end. Records of aborted transactions are
+     * never handed on.
      *
-     * @throws KafkaStartException if the partition cannot be read, or no offset moves for {@link #REPLAY_STALL_MS}
+     * @throws KafkaStartException if the partition cannot be read, or no offset moves for {@link PartitionReader#REPLAY_STALL_MS}
      * @throws JournalCorruptException if the partition no longer starts at offset 0: its first
      *         records were deleted, and replay needs every one
      */
+    @Override
     public Replayed replay(RecordHandler handler) throws KafkaStartException {
         requireOpen();
-        List<TopicPartition> partitions = List.of(topicPartition);
-        try (KafkaConsumer<String, byte[]> consumer =
-                new KafkaConsumer<>(consumerConfig(), new StringDeserializer(), new ByteArrayDeserializer())) {
-            consumer.assign(partitions);
-            long first = consumer.beginningOffsets(partitions).get(topicPartition);
-            if (first != 0) {
-                throw new JournalCorruptException("partition " + partition + " of Kafka topic " + settings.topic()
-                        + " starts at offset " + first + ", not 0: its first records were deleted (retention or"
-                        + " deleteRecords), and replay needs every one");
-            }
-            long end = consumer.endOffsets(partitions).get(topicPartition);
-            consumer.seek(topicPartition, 0);
-            return readTo(consumer, end, handler);
-        } catch (KafkaException e) {
-            throw startFailure("replaying", e);
-        }
-    }
-
-    private Replayed readTo(KafkaConsumer<String, byte[]> consumer, long end, RecordHandler handler)
-            throws KafkaStartException {
-        long startNs = System.nanoTime();
-        long lastMoveNs = startNs;
-        long lastLogNs = startNs;
-        long records = 0;
-        long lastOffset = -1;
-        long position = 0;
-        while (position < end) {
-            for (ConsumerRecord<String, byte[]> r : consumer.poll(POLL).records(topicPartition)) {
-                if (r.offset() >= end) {
-                    break;
-                }
-                if (r.offset() <= lastOffset) {
-                    throw new JournalCorruptException("partition " + partition + " of Kafka topic " + settings.topic()
-                            + ": offset " + r.offset() + " read after offset " + lastOffset);
-                }
-                handler.record(r.offset(), r.key(), r.value());
-                records++;
-                lastOffset = r.offset();
-            }
-            long now = System.nanoTime();
-            long next = consumer.position(topicPartition);
-            if (next != position) {
-                position = next;
-                lastMoveNs = now;
-            } else if (now - lastMoveNs > TimeUnit.MILLISECONDS.toNanos(REPLAY_STALL_MS)) {
-                throw new KafkaStartException("replay of partition " + partition + " of Kafka topic " + settings.topic()
-                        + " at " + settings.bootstrap() + " moved no offset for " + REPLAY_STALL_MS + " ms, at offset "
-                        + position + " of " + end);
-            }
-            if (now - lastLogNs >= TimeUnit.MILLISECONDS.toNanos(REPLAY_PROGRESS_LOG_MS)) {
-                lastLogNs = now;
-                LOG.log(System.Logger.Level.INFO, "event=kafka_replay_progress partition={0} records={1,number,#}"
-                        + " offset={2,number,#} end={3,number,#}", partition, records, position, end);
-            }
-        }
-        LOG.log(System.Logger.Level.INFO, "event=kafka_replay_done partition={0} records={1,number,#}"
-                + " last_offset={2,number,#} ms={3,number,#}", partition, records, lastOffset,
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs));
-        return new Replayed(records, lastOffset);
-    }
-
-    private Map<String, Object> consumerConfig() {
-        Map<String, Object> c = new HashMap<>();
-        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrap());
-        c.put(ConsumerConfig.CLIENT_ID_CONFIG, settings.nodeId() + "-replay-" + partition);
-        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString());
-        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        // an offset that is gone is an error, never a silent jump to another one
-        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
-        c.put(ConsumerConfig.REQUEST_TIMEOUT_MS_CONFIG, REQUEST_TIMEOUT_MS);
-        c.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, CONSUMER_API_TIMEOUT_MS);
-        return c;
+        return reader.replay(handler);
     }
 
     /**

@@ -16,11 +16,13 @@ import java.util.stream.Stream;
  * anew from the topic each time the node takes the partition. The topic is the only durable copy:
  * the local one is never forced ({@code async}), and a node that loses it loses nothing.
  *
- * <p>{@link #rebuild} deletes the folder, replays the partition ({@code read_committed}, after
- * {@link PartitionLog#open()} fenced the earlier owner) and appends every entry as it is. Sequences
- * must run 1, 2, 3... across the records with no gap and no repeat: an entry out of that order is
- * refused as corruption ({@link JournalCorruptException}) rather than served, since a repeat is a
- * payment journaled twice and a gap a lost one.
+ * <p>{@link #rebuild} deletes the folder, replays the partition ({@code read_committed}) and appends
+ * every entry as it is. An owner replays through its {@link PartitionLog}, after
+ * {@link PartitionLog#open()} fenced the earlier owner; {@code reconcile} through a
+ * {@link PartitionReader}, which fences nobody and so copies what was committed when it started.
+ * Either way sequences must run 1, 2, 3... across the records with no gap and no repeat: an entry
+ * out of that order is refused as corruption ({@link JournalCorruptException}) rather than served
+ * or reconciled, since a repeat is a payment journaled twice and a gap a lost one.
  */
 public final class PartitionMirror {
     private static final System.Logger LOG = System.getLogger(PartitionMirror.class.getName());
@@ -41,10 +43,11 @@ public final class PartitionMirror {
     /**
      * Makes {@code dir} hold exactly the partition's committed entries, in order.
      *
-     * @param log an opened log (its producer fenced any earlier owner)
+     * @param source an opened {@link PartitionLog} (its producer fenced any earlier owner), or a
+     *     {@link PartitionReader} (read-only: it fences nobody)
      * @throws JournalCorruptException if an entry fails its checks or its sequence does not follow the last one's
      */
-    public static Rebuilt rebuild(PartitionLog log, Path dir) throws KafkaStartException {
+    public static Rebuilt rebuild(PartitionRecords source, Path dir) throws KafkaStartException {
         long t0 = System.nanoTime();
         deleteTree(dir);
         RecordEntries split = new RecordEntries();
@@ -52,9 +55,9 @@ public final class PartitionMirror {
         long[] entries = {0};
         PartitionLog.Replayed replayed;
         try (Journal journal = new Journal(dir, Durability.ASYNC)) {
-            replayed = log.replay((offset, key, value) -> split.forEachEntry(offset, value, (entry, bytes, length) -> {
+            replayed = source.replay((offset, key, value) -> split.forEachEntry(offset, value, (entry, bytes, length) -> {
                 if (entry.sequence != last[0] + 1) {
-                    throw new JournalCorruptException("partition " + log.partition() + ": the entry at record offset "
+                    throw new JournalCorruptException("partition " + source.partition() + ": the entry at record offset "
                             + offset + " has sequence " + entry.sequence + " where " + (last[0] + 1) + " follows "
                             + (last[0] == 0 ? "the partition's start" : "sequence " + last[0]) + " (a "
                             + (entry.sequence <= last[0] ? "repeat: an entry journaled twice" : "gap: an entry missing") + ")");
@@ -65,7 +68,7 @@ public final class PartitionMirror {
             }));
         }
         LOG.log(System.Logger.Level.INFO, "event=kafka_partition_copied partition={0} records={1,number,#} entries={2,number,#}"
-                + " last_sequence={3,number,#} ms={4,number,#}", log.partition(), replayed.records(), entries[0], last[0],
+                + " last_sequence={3,number,#} ms={4,number,#}", source.partition(), replayed.records(), entries[0], last[0],
                 (System.nanoTime() - t0) / 1_000_000);
         return new Rebuilt(replayed.records(), entries[0], last[0]);
     }

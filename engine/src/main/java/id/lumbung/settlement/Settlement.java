@@ -158,6 +158,55 @@ public final class Settlement implements WindowSink, AutoCloseable {
     }
 
     /**
+     * Checks a batch's files against the digests its first writer journaled (the Kafka journal):
+     * settlement thread, in journal order after the close that made the batch, so the batch is
+     * listed by then (written now or found on disk with the same bytes). A batch unknown here or a
+     * file whose size or SHA-256 differs is a fatal inconsistency: two nodes would serve two
+     * versions of one file.
+     */
+    @Override
+    public void onFileDigests(id.lumbung.core.journal.FileDigests digests) {
+        thread.execute(() -> {
+            if (failure != null) {
+                return;
+            }
+            String difference = differenceFrom(digests);
+            if (difference != null) {
+                IllegalStateException e = new IllegalStateException("batch " + digests.batchId() + ": " + difference
+                        + " (the journal holds the digests of the files as first written; this node wrote or found"
+                        + " other bytes)");
+                failure = e;
+                LOG.log(System.Logger.Level.ERROR, "event=settlement_failed batch_id={0} error=\"{1}\"",
+                        digests.batchId(), e.getMessage());
+                fatal.uncaughtException(Thread.currentThread(), e);
+            }
+        });
+    }
+
+    /** How the batch's listed files differ from {@code digests}, or null when they are the same. */
+    String differenceFrom(id.lumbung.core.journal.FileDigests digests) {
+        BatchRecord record = batchById.get(digests.batchId());
+        if (record == null) {
+            return "no such batch was settled here";
+        }
+        java.util.Map<String, id.lumbung.core.settlement.FileDigest> listed = new java.util.HashMap<>();
+        for (id.lumbung.core.settlement.FileDigest f : record.files()) {
+            listed.put(f.name(), f);
+        }
+        for (id.lumbung.core.journal.FileDigests.File f : digests.files()) {
+            id.lumbung.core.settlement.FileDigest here = listed.remove(f.name());
+            if (here == null) {
+                return "file " + f.name() + " is journaled but not written here";
+            }
+            if (here.sizeBytes() != f.sizeBytes() || !here.sha256Hex().equals(f.sha256Hex())) {
+                return "file " + f.name() + " has " + here.sizeBytes() + " bytes, sha256 " + here.sha256Hex()
+                        + " here; journaled " + f.sizeBytes() + " bytes, sha256 " + f.sha256Hex();
+            }
+        }
+        return listed.isEmpty() ? null : "files " + listed.keySet() + " are written here but not journaled";
+    }
+
+    /**
      * A cooperative's obligations as of its last window close (every one, or the member's when
      * {@code traderIdOrNull} is given), by obligation id. Any thread: reads the book under its
      * monitor, so a close is seen whole or not at all.

@@ -21,10 +21,18 @@ final class Client {
             .connectTimeout(Duration.ofSeconds(5)).build();
     final int httpPort;
     final int opsPort;
+    /** The admin token the engine was started with, for the admin close. */
+    final String adminToken;
 
     Client(EngineProcess e) {
-        this.httpPort = e.httpPort;
-        this.opsPort = e.opsPort;
+        this(e.httpPort, e.opsPort, EngineProcess.ADMIN_TOKEN);
+    }
+
+    /** An engine that this JVM did not start, on 127.0.0.1 at these ports. */
+    Client(int httpPort, int opsPort, String adminToken) {
+        this.httpPort = httpPort;
+        this.opsPort = opsPort;
+        this.adminToken = adminToken;
     }
 
     /** A payment body with every field fixed, so that a retry sends the identical bytes. */
@@ -109,7 +117,7 @@ final class Client {
 
     CompletableFuture<HttpResponse<String>> closeAsync() {
         return http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + opsPort + "/admin/v1/settlements/close"))
-                .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + EngineProcess.ADMIN_TOKEN)
+                .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + adminToken)
                 .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
     }
 

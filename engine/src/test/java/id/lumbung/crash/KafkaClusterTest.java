@@ -16,8 +16,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Three engine nodes on the Kafka journal, each its own process, over three real brokers: terminals
  * post to random nodes while one node is killed with SIGKILL and started again. Every acknowledged
- * payment is then found on every node by its {@code paymentId}, and after a close on each node every
- * one is settled exactly once ({@link KafkaCluster}).
+ * payment is then found on every node by its {@code paymentId}, and after one admin close (on any
+ * node: every partition closes through its owner) every one is settled exactly once
+ * ({@link KafkaCluster}).
  */
 @ExtendWith(KafkaBrokers.Resolver.class)
 class KafkaClusterTest {

@@ -432,6 +432,14 @@ class PartitionRoutingTest {
             forwarded.add(new Forwarded(req.method().name(), req.uri(), req.getHeader("X-Terminal-Id"), body, partition));
             req.response().setStatusCode(FORWARDED).end("forwarded to partition " + partition);
         }
+
+        final List<String> nodeRequests = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void nodeRequest(HttpServerRequest req, String path, byte[] body) {
+            nodeRequests.add(path + " " + new String(body, java.nio.charset.StandardCharsets.UTF_8));
+            req.response().setStatusCode(FORWARDED).end("node request");
+        }
     }
 
     /** The demo reference with {@code traderId} a member of {@code coopId} (indexes unchanged). */

@@ -47,8 +47,10 @@ public final class LoadGenerator implements Callable<Integer> {
 
     @Option(names = "--host", description = "Target host; only 127.0.0.1 on the shared box. Default ${DEFAULT-VALUE}")
     String host = "127.0.0.1";
-    @Option(names = "--port", required = true, description = "Terminal API port")
-    int port;
+    @Option(names = "--port", required = true, split = ",", description = "Terminal API port; several, comma-separated (the"
+            + " nodes of a cluster), share the connections out: in closed loop each connection's requests stay on its port,"
+            + " in open loop requests take the ports in turn")
+    int[] ports;
     @Option(names = "--mode", description = "single (POST /v1/payments) or batch (POST /v1/payments/batch). Default ${DEFAULT-VALUE}")
     String mode = "single";
     @Option(names = "--batch-size", description = "Payments per batch request. Default ${DEFAULT-VALUE}")
@@ -100,7 +102,7 @@ public final class LoadGenerator implements Callable<Integer> {
             long startNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500);
             long measureStartNs = startNs + TimeUnit.SECONDS.toNanos(warmupS);
             long endNs = measureStartNs + TimeUnit.SECONDS.toNanos(durationS);
-            RunPlan plan = new RunPlan(host, port, batch, batchItems, terminalIds, Math.max(1, connections / threads), depth,
+            RunPlan plan = new RunPlan(host, ports.clone(), batch, batchItems, terminalIds, Math.max(1, connections / threads), depth,
                     ratePerS / threads, outstandingMax, timeoutMs, Long.toString(System.currentTimeMillis(), 36),
                     startNs, measureStartNs, endNs);
             List<LoadWorker> workers = new ArrayList<>();
@@ -127,6 +129,14 @@ public final class LoadGenerator implements Callable<Integer> {
         }
         if (threads < 1 || connections < threads || depth < 1 || terminals < 1 || batchItems < 1 || ratePerS < 0) {
             return "need threads >= 1, connections >= threads, depth >= 1, terminals >= 1, batch-size >= 1, rate >= 0";
+        }
+        for (int p : ports) {
+            if (p < 1 || p > 65_535) {
+                return "--port must be 1..65535: " + p;
+            }
+        }
+        if (connections / threads < ports.length) {
+            return "need at least one connection per port on each generator thread: connections >= threads x ports";
         }
         return null;
     }

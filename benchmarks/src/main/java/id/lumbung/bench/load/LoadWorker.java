@@ -25,6 +25,10 @@ import org.HdrHistogram.Histogram;
  * stall of the server (or of this worker) is charged to every request it delayed: that is the
  * coordinated-omission correction. The service time (from the actual send) is kept beside it.
  * Closed loop: each answer sends the next request at once, {@code connections x depth} in flight.
+ *
+ * <p>Several ports (a cluster's nodes): in closed loop request slot {@code i} stays on port
+ * {@code i mod ports}, so each node gets an equal share of the slots, as a client pinned to a node by
+ * a load balancer would; in open loop requests take the ports in turn.
  */
 final class LoadWorker extends VerticleBase {
     /** 60 s in ns: anything slower is a timeout anyway; 3 significant digits is 0.1% resolution. */
@@ -56,6 +60,8 @@ final class LoadWorker extends VerticleBase {
     private RequestSigner signer;
     private long sent;
     private int terminalNext;
+    /** Open loop: the port index of the next request. */
+    private int portNext;
 
     /** Share of the warm-up over which an open loop ramps up to its rate. */
     static final double RAMP_SHARE_OF_WARMUP = 0.6;
@@ -76,10 +82,11 @@ final class LoadWorker extends VerticleBase {
         terminalNext = (int) ((long) workerIndex * plan.terminalIds().length / workerCount);
         int depth = plan.openLoop() ? Math.max(plan.depth(), 1) : plan.depth();
         client = vertx.httpClientBuilder()
-                .with(new HttpClientOptions().setDefaultHost(plan.host()).setDefaultPort(plan.port())
+                .with(new HttpClientOptions().setDefaultHost(plan.host()).setDefaultPort(plan.ports()[0])
                         .setKeepAlive(true).setPipelining(depth > 1).setPipeliningLimit(Math.max(depth, 1))
                         .setTcpNoDelay(true))
-                .with(new PoolOptions().setHttp1MaxSize(plan.connectionsPerWorker()).setMaxWaitQueueSize(-1))
+                // the pool's size holds per port (per host:port the client talks to)
+                .with(new PoolOptions().setHttp1MaxSize(plan.connectionsPerPort()).setMaxWaitQueueSize(-1))
                 .build();
         return Future.succeededFuture();
     }
@@ -97,7 +104,7 @@ final class LoadWorker extends VerticleBase {
     void startClosedLoop() {
         int outstanding = plan.connectionsPerWorker() * plan.depth();
         for (int i = 0; i < outstanding; i++) {
-            send(System.nanoTime());
+            send(System.nanoTime(), i % plan.ports().length);
         }
     }
 
@@ -120,10 +127,11 @@ final class LoadWorker extends VerticleBase {
             }
             if (inFlight.get() >= plan.outstandingMax()) {
                 sent++;
-                clientFailure("client:BACKLOG", intendedNs, intendedNs, System.nanoTime());
+                clientFailure("client:BACKLOG", intendedNs, intendedNs, System.nanoTime(), portNext);
                 continue;
             }
-            send(intendedNs);
+            send(intendedNs, portNext);
+            portNext = portNext + 1 == plan.ports().length ? 0 : portNext + 1;
         }
     }
 
@@ -148,7 +156,7 @@ final class LoadWorker extends VerticleBase {
         return true;
     }
 
-    private void send(long intendedNs) {
+    private void send(long intendedNs, int portIndex) {
         sent++;
         int terminalIndex = terminalNext;
         terminalNext = terminalNext + 1 == plan.terminalIds().length ? 0 : terminalNext + 1;
@@ -161,20 +169,21 @@ final class LoadWorker extends VerticleBase {
                 .set("X-Terminal-Id", terminalId)
                 .set("X-Timestamp", timestamp)
                 .set("X-Signature", signer.sign(terminalIndex, "POST", plan.path(), timestamp, body));
-        RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setURI(plan.path())
-                .setHeaders(headers).setIdleTimeout(plan.requestTimeoutMs());
+        RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setPort(plan.ports()[portIndex])
+                .setURI(plan.path()).setHeaders(headers).setIdleTimeout(plan.requestTimeoutMs());
         inFlight.incrementAndGet();
         long sendNs = System.nanoTime();
         client.request(options)
                 .compose(req -> req.send(Buffer.buffer(body)))
                 .compose(resp -> resp.body().map(b -> {
-                    onAnswer(resp.statusCode(), b, intendedNs, sendNs);
+                    onAnswer(resp.statusCode(), b, intendedNs, sendNs, portIndex);
                     return b;
                 }))
-                .onFailure(t -> clientFailure("client:" + t.getClass().getSimpleName(), intendedNs, sendNs, System.nanoTime()));
+                .onFailure(t -> clientFailure("client:" + t.getClass().getSimpleName(), intendedNs, sendNs, System.nanoTime(),
+                        portIndex));
     }
 
-    private void onAnswer(int status, Buffer body, long intendedNs, long sendNs) {
+    private void onAnswer(int status, Buffer body, long intendedNs, long sendNs, int portIndex) {
         long now = System.nanoTime();
         inFlight.decrementAndGet();
         answered.incrementAndGet();
@@ -192,7 +201,7 @@ final class LoadWorker extends VerticleBase {
             windowPayments += accepted;
         }
         if (!plan.openLoop() && now < plan.endNs()) {
-            send(now);
+            send(now, portIndex);
         }
     }
 
@@ -205,7 +214,7 @@ final class LoadWorker extends VerticleBase {
         return scratch.batch(status, text, plan.batchItems());
     }
 
-    private void clientFailure(String outcome, long intendedNs, long sendNs, long now) {
+    private void clientFailure(String outcome, long intendedNs, long sendNs, long now, int portIndex) {
         if (!outcome.equals("client:BACKLOG")) {
             inFlight.decrementAndGet();
         }
@@ -216,7 +225,7 @@ final class LoadWorker extends VerticleBase {
         }
         if (!plan.openLoop() && now < plan.endNs()) {
             // closed loop: keep the connection's slot busy, but never spin on a dead server
-            vertx.setTimer(10, id -> send(System.nanoTime()));
+            vertx.setTimer(10, id -> send(System.nanoTime(), portIndex));
         }
     }
 

@@ -40,6 +40,9 @@ import java.util.zip.CRC32C;
  * strings id, and for a set: parent (a trader's cooperative, a terminal's trader; empty for a
  * cooperative and a fee plan) and value (a cooperative's settlement account, a trader's fee plan,
  * a fee plan's tiers; empty for a terminal).
+ * File digests body: sequence i64, at i64, batchId, count u8, then per file: name, size i64, SHA-256
+ * (32 bytes); strings u8-prefixed UTF-8. Written only by a Kafka journal's owner, once a batch's
+ * files are written.
  * Obligation body: sequence i64, at i64, then the event as {@code ObligationCodec} encodes it (a PUT
  * or an END of one cooperative's obligation, at most {@code ObligationCodec.BODY_BYTES_MAX} bytes).
  * Journals written before obligations existed hold no such entry and replay as they did.
@@ -172,6 +175,18 @@ public final class EntryCodec {
         buf.clear().position(HEADER_BYTES);
         buf.putLong(sequence).putLong(atEpochMs).put(body);
         return seal(JournalEntry.TYPE_OBLIGATION);
+    }
+
+    public int encodeFileDigests(long sequence, long atEpochMs, FileDigests digests) {
+        buf.clear().position(HEADER_BYTES);
+        buf.putLong(sequence).putLong(atEpochMs);
+        putString(digests.batchId());
+        buf.put((byte) digests.files().size());
+        for (FileDigests.File f : digests.files()) {
+            putString(f.name());
+            buf.putLong(f.sizeBytes()).put(f.sha256());
+        }
+        return seal(JournalEntry.TYPE_FILE_DIGESTS);
     }
 
     public int encodeClose(long sequence, long atEpochMs, byte trigger, String coopIdOrNull) {
@@ -316,6 +331,11 @@ public final class EntryCodec {
                         return ERR_BODY;
                     }
                 }
+                case JournalEntry.TYPE_FILE_DIGESTS -> {
+                    if (!decodeFileDigests(out)) {
+                        return ERR_BODY;
+                    }
+                }
                 default -> {
                     return ERR_TYPE;
                 }
@@ -429,6 +449,30 @@ public final class EntryCodec {
             out.obligation = null;
             return false;
         }
+        return true;
+    }
+
+    /** False when the files do not make a batch's digests (no file, too many, a negative size). */
+    private boolean decodeFileDigests(JournalEntry out) {
+        out.sequence = readLong();
+        out.atEpochMs = readLong();
+        String batchId = readString();
+        int count = readByte() & 0xFF;
+        java.util.List<FileDigests.File> files = new java.util.ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            String name = readString();
+            long size = readLong();
+            byte[] sha = new byte[32];
+            System.arraycopy(in, take(32), sha, 0, 32);
+            if (size < 0) {
+                return false;
+            }
+            files.add(new FileDigests.File(name, size, sha));
+        }
+        if (count == 0 || count > FileDigests.FILES_MAX) {
+            return false;
+        }
+        out.digests = new FileDigests(batchId, files);
         return true;
     }
 

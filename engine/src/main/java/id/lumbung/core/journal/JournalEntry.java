@@ -15,6 +15,8 @@ public final class JournalEntry {
     public static final byte TYPE_REFERENCE = 5;
     /** One change of a member obligation: a PUT that created it or an END ({@code ObligationCodec}). */
     public static final byte TYPE_OBLIGATION = 6;
+    /** The files of a settlement batch as first written ({@link FileDigests}); written by a Kafka journal's owner. */
+    public static final byte TYPE_FILE_DIGESTS = 7;
 
     public static final byte TRIGGER_SCHEDULE = 0;
     public static final byte TRIGGER_ADMIN = 1;
@@ -66,6 +68,9 @@ public final class JournalEntry {
 
     // TYPE_OBLIGATION: the decoded event (a rare entry: both decodes build it)
     public id.lumbung.core.obligation.ObligationEvent obligation;
+
+    // TYPE_FILE_DIGESTS: decoded with Strings by both decodes (a rare entry)
+    public FileDigests digests;
 
     // TYPE_DISCARD: the Chronicle index of the torn entry
     public long discardedIndex;

@@ -258,6 +258,10 @@ public final class PaymentBook {
             }
             case JournalEntry.TYPE_DISCARD -> { }
             case JournalEntry.TYPE_OBLIGATION -> replayObligation(e);
+            case JournalEntry.TYPE_FILE_DIGESTS -> {
+                pendingWindows.add(e.digests);
+                publishWindows();
+            }
             default -> throw new JournalCorruptException("unknown entry type " + e.type + " at sequence " + e.sequence);
         }
     }
@@ -496,13 +500,27 @@ public final class PaymentBook {
      */
     public String referenceDifference(ReferenceData files, java.util.Map<String, String> feePlans) {
         refreshReference();
-        List<JournaledReference.Edit> edits;
         try {
-            edits = journaled.diff(files, feePlans, unsettled);
+            List<JournaledReference.Edit> edits = journaled.diff(files, feePlans, unsettled);
+            return edits.isEmpty() ? null : edits.size() + " change(s), the first: " + edits.get(0);
         } catch (id.lumbung.core.reference.ReferenceDataException e) {
             return null;
         }
-        return edits.isEmpty() ? null : edits.size() + " change(s), the first: " + edits.get(0);
+    }
+
+    /**
+     * Journals a batch's file digests as its owner wrote them (the Kafka journal: a node that
+     * writes the files again from the journal must write the same bytes). Journal writer thread.
+     *
+     * @return false when the journal takes no writes (nothing journaled)
+     */
+    public boolean journalFileDigests(id.lumbung.core.journal.FileDigests digests) {
+        if (!appendable()) {
+            return false;
+        }
+        long sequence = nextSequence();
+        append(codec.encodeFileDigests(sequence, clock.millis(), digests));
+        return true;
     }
 
     public boolean referenceEmpty() {
@@ -961,6 +979,8 @@ public final class PaymentBook {
         for (Object o : pendingWindows) {
             if (o instanceof ClosedWindow w) {
                 windows.onWindowClosed(w);
+            } else if (o instanceof id.lumbung.core.journal.FileDigests d) {
+                windows.onFileDigests(d);
             } else {
                 windows.onObligationEvent((ObligationEvent) o);
             }

@@ -13,6 +13,13 @@ public interface WindowSink {
     }
 
     /**
+     * Receives a batch's journaled file digests, in journal order with the windows (after the
+     * close that made the batch). A sink that writes no files ignores them.
+     */
+    default void onFileDigests(id.lumbung.core.journal.FileDigests digests) {
+    }
+
+    /**
      * Sequence of the latest close whose window has been read (every earlier one has been too).
      * The book forgets a settled payment only once the window that settled it is read: the window
      * reads the payment's slot after the close, and forgetting clears it. A sink that reads each
