@@ -56,6 +56,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -73,9 +74,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * (fencing any earlier owner), copy the partition, replay it, journal the reference into a new
  * partition, serve. It is dropped when the group takes the partition away (revoked or lost), and
  * when its journal became unavailable (a failed or fenced commit: its state is ahead of the topic).
- * A core whose commit failed is built again from the topic while the node still owns its
- * partition; one that was fenced is not, until the group assigns the partition again: another node
- * took it over, and opening it again would fence that owner.
+ * Such a core is built again from the topic only once the group, asked afresh, names this node the
+ * partition's owner ({@link #rebuildIfStillOwned}): the node's own view of its assignment may be
+ * stale, and opening a partition fences whoever serves it.
  *
  * <p>Threads: "lumbung-kafka-group" (the consumer: membership and assignment, nothing consumed),
  * "lumbung-kafka-partitions" (builds and drops cores), "lumbung-kafka-owners" (who owns which
@@ -92,6 +93,8 @@ public final class KafkaNode implements AutoCloseable, Partitions {
     static final long OWNERS_REFRESH_MS = 500;
     /** A build that failed (brokers unreachable, say) is tried again after this while the partition is ours. */
     static final long BUILD_RETRY_MS = 2_000;
+    /** One description of the group: the owners' refresh and the check before a rebuild. */
+    static final long DESCRIBE_TIMEOUT_MS = 2_000;
     private static final String CLIENT_ID_PREFIX = "lumbung|";
 
     private final EngineConfig config;
@@ -109,12 +112,12 @@ public final class KafkaNode implements AutoCloseable, Partitions {
     private final Timer commitLatency;
     /** The partitions the group assigned this node; group thread writes, any thread reads. */
     private final Set<Integer> assigned = ConcurrentHashMap.newKeySet();
-    /** Partitions whose commit was fenced: not built again until the group assigns them anew. */
-    private final Set<Integer> fenced = ConcurrentHashMap.newKeySet();
     /** The cores serving now, by partition; the builder thread writes. */
     private final ConcurrentHashMap<Integer, Served> cores = new ConcurrentHashMap<>();
     /** Partition to its owner's advertised URL, as the group last described it. */
     private volatile Map<Integer, String> owners = Map.of();
+    /** This node's client id in the group, as the group's member descriptions show it. */
+    private volatile String groupClientId;
     private volatile boolean joined;
     private volatile boolean running = true;
     private int[] partitionOfCoop;
@@ -271,7 +274,8 @@ public final class KafkaNode implements AutoCloseable, Partitions {
         c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrap());
         c.put(ConsumerConfig.GROUP_ID_CONFIG, settings.group());
         // the group's member descriptions carry the client id: how the other nodes find this one
-        c.put(ConsumerConfig.CLIENT_ID_CONFIG, CLIENT_ID_PREFIX + config.nodeId + "|" + advertisedUrl);
+        groupClientId = CLIENT_ID_PREFIX + config.nodeId + "|" + advertisedUrl;
+        c.put(ConsumerConfig.CLIENT_ID_CONFIG, groupClientId);
         c.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "classic");
         c.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, SESSION_TIMEOUT_MS);
         c.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, HEARTBEAT_INTERVAL_MS);
@@ -306,7 +310,6 @@ public final class KafkaNode implements AutoCloseable, Partitions {
             for (TopicPartition tp : partitions) {
                 int p = tp.partition();
                 assigned.add(p);
-                fenced.remove(p);
                 builder.execute(() -> build(p));
             }
             LOG.log(System.Logger.Level.INFO, "event=kafka_partitions_assigned partitions={0} owned={1}",
@@ -361,7 +364,7 @@ public final class KafkaNode implements AutoCloseable, Partitions {
 
     /** Builds the core of an assigned partition (builder thread). */
     private void build(int p) {
-        if (!running || !assigned.contains(p) || cores.containsKey(p) || fenced.contains(p)) {
+        if (!running || !assigned.contains(p) || cores.containsKey(p)) {
             return;
         }
         long t0 = System.nanoTime();
@@ -405,9 +408,7 @@ public final class KafkaNode implements AutoCloseable, Partitions {
             LOG.log(System.Logger.Level.WARNING, "event=kafka_partition_build_failed partition={0} error=\"{1}\""
                     + " retry_ms={2,number,#}", p, e.toString(), BUILD_RETRY_MS);
             closeQuietly(core, log);
-            if (running && assigned.contains(p)) {
-                ownersRefresh.schedule(() -> builder.execute(() -> build(p)), BUILD_RETRY_MS, TimeUnit.MILLISECONDS);
-            }
+            retryBuild(p);
         }
     }
 
@@ -422,17 +423,77 @@ public final class KafkaNode implements AutoCloseable, Partitions {
         log.close();
     }
 
-    /** A core's journal became unavailable (builder thread): drop it; build it again unless it was fenced. */
+    /**
+     * A core's journal became unavailable (builder thread): drop it, and build it again if the
+     * group still names this node the partition's owner.
+     */
     private void unavailable(int p, Engine core, KafkaGroupCommit commit) {
         Served served = cores.get(p);
         if (served == null || served.core() != core) {
             return; // dropped already
         }
-        if (commit.fenced()) {
-            fenced.add(p);
-        }
         drop(p, commit.fenced() ? "fenced" : "commit_failed");
-        build(p);
+        rebuildIfStillOwned(p);
+    }
+
+    /**
+     * Builds a dropped partition's core again (builder thread) once the group, asked now, names
+     * this node the partition's owner; asks again every {@value #BUILD_RETRY_MS} ms while the
+     * node's own view still holds the partition. That view alone is not enough either way. A node
+     * paused past its session timeout (a long GC pause, a stopped VM) wakes believing it owns the
+     * partitions the group has since given to others: its first commit fails (its producer was
+     * fenced, or its timeouts ran out while it slept), and opening the partition again would fence
+     * the rightful owner. And an owner fenced by such a node is still the owner, which no new
+     * assignment will tell it: waiting for one would leave the partition unserved for good.
+     */
+    private void rebuildIfStillOwned(int p) {
+        if (!running || !assigned.contains(p) || cores.containsKey(p)) {
+            return;
+        }
+        String owner = ownerNow(p);
+        if (groupClientId.equals(owner)) {
+            build(p);
+            return;
+        }
+        LOG.log(System.Logger.Level.INFO, "event=kafka_partition_rebuild_deferred partition={0} owner=\"{1}\""
+                + " retry_ms={2,number,#}", p, owner, BUILD_RETRY_MS);
+        retryBuild(p);
+    }
+
+    /** Asks again, after {@value #BUILD_RETRY_MS} ms, whether to build a partition still assigned here. */
+    private void retryBuild(int p) {
+        if (running && assigned.contains(p)) {
+            ownersRefresh.schedule(() -> builder.execute(() -> rebuildIfStillOwned(p)), BUILD_RETRY_MS,
+                    TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /**
+     * The client id of the member the group assigns partition {@code p} to now; {@code "none"}
+     * when the group is stable and no member has it, {@code "unknown"} when the group is
+     * rebalancing or cannot be described in time.
+     */
+    private String ownerNow(int p) {
+        ConsumerGroupDescription group;
+        try {
+            group = describeGroup();
+        } catch (Exception e) {
+            return "unknown";
+        }
+        if (group.groupState() != GroupState.STABLE) {
+            return "unknown";
+        }
+        for (MemberDescription m : group.members()) {
+            if (m.assignment().topicPartitions().contains(new TopicPartition(settings.topic(), p))) {
+                return m.clientId();
+            }
+        }
+        return "none";
+    }
+
+    private ConsumerGroupDescription describeGroup() throws Exception {
+        return admin.describeConsumerGroups(List.of(settings.group())).describedGroups().get(settings.group())
+                .get(DESCRIBE_TIMEOUT_MS, TimeUnit.MILLISECONDS);
     }
 
     /** Stops serving a partition (builder thread): its writer ends its queue, its settlement its work. */
@@ -462,8 +523,7 @@ public final class KafkaNode implements AutoCloseable, Partitions {
 
     private void refreshOwners() {
         try {
-            ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(settings.group())).describedGroups()
-                    .get(settings.group()).get(2, TimeUnit.SECONDS);
+            ConsumerGroupDescription group = describeGroup();
             Map<Integer, String> next = new HashMap<>();
             for (MemberDescription m : group.members()) {
                 String clientId = m.clientId();

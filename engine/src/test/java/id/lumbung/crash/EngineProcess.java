@@ -146,6 +146,23 @@ final class EngineProcess implements AutoCloseable {
         }
     }
 
+    /** SIGSTOP: every thread of the engine halts where it is (a zombie: alive, silent, its sockets open). */
+    void pause() throws Exception {
+        signal("STOP");
+    }
+
+    /** SIGCONT after {@link #pause()}: the engine runs on from where it halted. */
+    void resume() throws Exception {
+        signal("CONT");
+    }
+
+    private void signal(String name) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+        }
+    }
+
     /** SIGTERM (drain and stop); SIGKILL if it has not stopped within 30 s. Returns the exit code. */
     int stop() throws InterruptedException {
         process.destroy();
