@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +17,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -418,7 +420,7 @@ final class ClusterCrashLoopClient {
                 }
             } catch (IOException e) {
                 last = null;
-            } catch (java.util.concurrent.ExecutionException e) { // the admin close is sent asynchronously
+            } catch (ExecutionException e) { // the admin close is sent asynchronously
                 if (!(e.getCause() instanceof IOException)) {
                     throw e;
                 }
@@ -435,7 +437,7 @@ final class ClusterCrashLoopClient {
 
     private void problem(String kind, String example) {
         problemCounts.computeIfAbsent(kind, k -> new AtomicLong()).incrementAndGet();
-        List<String> shown = problems.computeIfAbsent(kind, k -> java.util.Collections.synchronizedList(new ArrayList<>()));
+        List<String> shown = problems.computeIfAbsent(kind, k -> Collections.synchronizedList(new ArrayList<>()));
         if (shown.size() < PROBLEMS_SHOWN_MAX) {
             shown.add(example);
         }

@@ -1,9 +1,12 @@
 package id.lumbung.crash;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
@@ -55,7 +58,7 @@ final class ReplicasInSync {
                         System.out.println("in_sync_ms=" + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs));
                         System.exit(0);
                     }
-                } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                } catch (ExecutionException | TimeoutException e) {
                     behind = List.of(e.toString());
                 }
                 Thread.sleep(POLL_MS);
@@ -71,7 +74,7 @@ final class ReplicasInSync {
                 .get(REQUEST_TIMEOUT_MS, TimeUnit.MILLISECONDS);
         Map<String, TopicDescription> described = admin.describeTopics(topics).allTopicNames()
                 .get(REQUEST_TIMEOUT_MS, TimeUnit.MILLISECONDS);
-        List<String> out = new java.util.ArrayList<>();
+        List<String> out = new ArrayList<>();
         for (TopicDescription d : described.values()) {
             for (TopicPartitionInfo p : d.partitions()) {
                 if (p.isr().size() < p.replicas().size()) {
