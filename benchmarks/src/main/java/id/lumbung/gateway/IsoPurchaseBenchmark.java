@@ -294,7 +294,7 @@ public class IsoPurchaseBenchmark extends HotPathBenchmark {
             }
 
             @Override
-            public void status(String paymentId, Terminal t, Context context, Consumer<PaymentView> done) {
+            public void status(String paymentId, Terminal t, Context context, Consumer<PaymentView> done, Runnable unavailable) {
                 throw new UnsupportedOperationException();
             }
         }

@@ -536,7 +536,7 @@ public final class HttpIngest extends VerticleBase {
             } else {
                 json(req, 200, statusJson(view), t0);
             }
-        });
+        }, () -> unavailable(req, t0));
     }
 
     /**

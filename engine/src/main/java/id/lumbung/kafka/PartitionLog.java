@@ -6,12 +6,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.ApplicationRecoverableException;
 import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -42,6 +44,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * <p>Not thread-safe: one thread (the partition's writer) opens, replays, commits and closes.
  */
 public final class PartitionLog implements PartitionRecords, AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(PartitionLog.class.getName());
     /**
      * One request to one broker. A broker that neither answers nor closes the connection is given
      * up after 5 s, and the request goes again to the leader the refreshed metadata names.
@@ -56,17 +59,27 @@ public final class PartitionLog implements PartitionRecords, AutoCloseable {
      */
     static final int DELIVERY_TIMEOUT_MS = 15_000;
     /**
-     * What {@code initTransactions}, a send's wait for metadata, {@code commitTransaction} and
-     * {@code abortTransaction} may block: the transaction coordinator fails over like a partition
-     * leader, within the same 15 s.
+     * What {@code initTransactions}, a send's wait for metadata, one {@code commitTransaction} call
+     * and {@code abortTransaction} may block: the transaction coordinator fails over like a
+     * partition leader, usually within the same 15 s.
      */
     static final int MAX_BLOCK_MS = 15_000;
     /**
+     * How long {@link #commit} keeps asking {@code commitTransaction} again after it timed out. A
+     * timeout says only that the coordinator's answer did not come within {@link #MAX_BLOCK_MS}:
+     * its broker was killed and the coordinator is moving to another, which on a loaded machine
+     * can take longer than 15 s (seen: "Timeout expired after 15000ms while awaiting EndTxn" in a
+     * broker-kill cycle at load average 60). Kafka lets the same call be made again, and nothing
+     * else; asking again turns a late coordinator into latency instead of a 503 for the whole group.
+     */
+    static final int COMMIT_WITHIN_MS = 30_000;
+    /**
      * The coordinator aborts a transaction open longer than this. A live commit is open at most
-     * 15 s of sends + 15 s of commit = 30 s; 45 s leaves a margin, so a slow commit is never aborted
-     * under an owner that is still finishing it. A dead owner's open transaction is aborted at once
-     * by the next owner's {@code initTransactions}: this bounds only how long it holds back
-     * {@code read_committed} readers (the last stable offset) when no owner comes.
+     * {@link #COMMIT_WITHIN_MS} (its sends complete inside the commit's wait); 45 s leaves a margin,
+     * so a slow commit is never aborted under an owner that is still finishing it. A dead owner's
+     * open transaction is aborted at once by the next owner's {@code initTransactions}: this bounds
+     * only how long it holds back {@code read_committed} readers (the last stable offset) when no
+     * owner comes.
      */
     static final int TRANSACTION_TIMEOUT_MS = 45_000;
     private static final Duration CLOSE = Duration.ofMillis(REQUEST_TIMEOUT_MS);
@@ -74,6 +87,8 @@ public final class PartitionLog implements PartitionRecords, AutoCloseable {
     private final KafkaSettings settings;
     private final int partition;
     private final PartitionReader reader;
+    private final int maxBlockMs;
+    private final long commitWithinNs;
     private KafkaProducer<String, byte[]> producer;
 
     /** A record to commit: a cooperative's id (or null, for the whole partition) and its entries. */
@@ -125,10 +140,21 @@ public final class PartitionLog implements PartitionRecords, AutoCloseable {
     }
 
     public PartitionLog(KafkaSettings settings, int partition) {
+        this(settings, partition, MAX_BLOCK_MS, COMMIT_WITHIN_MS);
+    }
+
+    /** With shorter waits than a real network wants: for tests that stall a broker for seconds. */
+    PartitionLog(KafkaSettings settings, int partition, int maxBlockMs, int commitWithinMs) {
         settings.checkPartition(partition);
+        if (commitWithinMs < maxBlockMs || commitWithinMs >= TRANSACTION_TIMEOUT_MS) {
+            throw new IllegalArgumentException("a commit waits at least one max.block.ms (" + maxBlockMs
+                    + " ms) and less than the transaction timeout, not " + commitWithinMs + " ms");
+        }
         this.settings = settings;
         this.partition = partition;
         this.reader = new PartitionReader(settings, partition);
+        this.maxBlockMs = maxBlockMs;
+        this.commitWithinNs = TimeUnit.MILLISECONDS.toNanos(commitWithinMs);
     }
 
     @Override
@@ -172,7 +198,7 @@ public final class PartitionLog implements PartitionRecords, AutoCloseable {
         c.put(ProducerConfig.LINGER_MS_CONFIG, 0);
         c.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, REQUEST_TIMEOUT_MS);
         c.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, DELIVERY_TIMEOUT_MS);
-        c.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, MAX_BLOCK_MS);
+        c.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, maxBlockMs);
         c.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, TRANSACTION_TIMEOUT_MS);
         return c;
     }
@@ -205,6 +231,7 @@ public final class PartitionLog implements PartitionRecords, AutoCloseable {
         if (records.isEmpty()) {
             throw new IllegalArgumentException("a commit carries at least one record");
         }
+        long startNs = System.nanoTime();
         long[] offsets = new long[records.size()];
         try {
             producer.beginTransaction();
@@ -219,10 +246,34 @@ public final class PartitionLog implements PartitionRecords, AutoCloseable {
                     }
                 });
             }
-            producer.commitTransaction();
+            commitTransaction(startNs);
             return new Committed(offsets);
         } catch (KafkaException e) {
             return failed(e);
+        }
+    }
+
+    /**
+     * {@code commitTransaction}, called again after it waited its whole {@code max.block.ms} in
+     * vain, until {@link #COMMIT_WITHIN_MS} from the commit's start: the producer keeps the commit
+     * in progress and the next call waits for the same outcome. A timeout past that, a timeout the
+     * call did not wait for (an error it holds from before), and any other failure are thrown.
+     */
+    private void commitTransaction(long startNs) {
+        while (true) {
+            long callNs = System.nanoTime();
+            try {
+                producer.commitTransaction();
+                return;
+            } catch (TimeoutException e) {
+                long now = System.nanoTime();
+                boolean waitedItsBlock = now - callNs >= TimeUnit.MILLISECONDS.toNanos(maxBlockMs) * 9 / 10;
+                if (!waitedItsBlock || now - startNs >= commitWithinNs) {
+                    throw e;
+                }
+                LOG.log(System.Logger.Level.WARNING, "event=kafka_commit_slow partition=" + partition + " waited_ms="
+                        + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNs) + " cause=" + e.getMessage());
+            }
         }
     }
 

@@ -29,6 +29,11 @@ public interface PaymentCommands {
     /** Void a payment by its idempotency key (ISO 8583 reversal: terminal id + RRN). */
     void voidByTxnId(String txnId, Terminal terminal, Context context, Consumer<VoidOutcome> done);
 
-    /** Look up a payment by id, as the terminal that posted it; {@code null} when not found. */
-    void status(String paymentId, Terminal terminal, Context context, Consumer<PaymentView> done);
+    /**
+     * Look up a payment by id, as the terminal that posted it: {@code done} gets it, or {@code null}
+     * when there is no such payment for this terminal; {@code unavailable} runs instead when the
+     * lookup could not be made (the writer's queue full, or its journal unavailable), which says
+     * nothing about whether the payment exists. Either runs on {@code context}.
+     */
+    void status(String paymentId, Terminal terminal, Context context, Consumer<PaymentView> done, Runnable unavailable);
 }

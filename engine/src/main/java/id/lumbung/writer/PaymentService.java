@@ -12,7 +12,8 @@ import java.util.function.Consumer;
  * {@link PaymentCommands} over the journal writer: each call becomes one writer command that runs
  * against the {@link PaymentBook} and completes on the caller's context after the group commit.
  * A full writer queue is answered at once with JOURNAL_UNAVAILABLE, and a command the writer
- * abandons (its journal became unavailable) gets the same answer. Payments are posted through
+ * abandons (its journal became unavailable) gets the same answer; a status lookup too, never
+ * "not found". Payments are posted through
  * {@link PostLane}s instead (reused commands, no allocation per payment); the rarer commands here
  * (voids, status, close, reference) allocate one small command each.
  */
@@ -38,34 +39,34 @@ public final class PaymentService implements PaymentCommands, ObligationCommands
             context.runOnContext(v -> done.accept(new VoidOutcome(VoidOutcome.Result.NOT_FOUND, null)));
             return;
         }
-        submit(new Op<>(context, done, () -> book.voidBySequence(sequence, terminal), VOID_UNAVAILABLE));
+        submit(new Op<>(context, done, () -> book.voidBySequence(sequence, terminal), () -> done.accept(VOID_UNAVAILABLE)));
     }
 
     @Override
     public void voidByTxnId(String txnId, Terminal terminal, Context context, Consumer<VoidOutcome> done) {
-        submit(new Op<>(context, done, () -> book.voidByTxnId(txnId, terminal), VOID_UNAVAILABLE));
+        submit(new Op<>(context, done, () -> book.voidByTxnId(txnId, terminal), () -> done.accept(VOID_UNAVAILABLE)));
     }
 
     @Override
-    public void status(String paymentId, Terminal terminal, Context context, Consumer<PaymentView> done) {
+    public void status(String paymentId, Terminal terminal, Context context, Consumer<PaymentView> done, Runnable unavailable) {
         long sequence = PaymentIds.sequenceOf(paymentId, book.idPartition());
         if (sequence < 0) {
             context.runOnContext(v -> done.accept(null));
             return;
         }
-        submit(new Op<>(context, done, () -> book.status(sequence, terminal), null));
+        submit(new Op<>(context, done, () -> book.status(sequence, terminal), unavailable));
     }
 
     @Override
     public void putObligation(id.lumbung.core.obligation.Obligation obligation, Context context,
             Consumer<id.lumbung.core.obligation.ObligationOutcome> done) {
-        submit(new Op<>(context, done, () -> book.putObligation(obligation), null));
+        submit(new Op<>(context, done, () -> book.putObligation(obligation), () -> done.accept(null)));
     }
 
     @Override
     public void endObligation(String coopId, String obligationId, java.time.LocalDate endDate, Context context,
             Consumer<id.lumbung.core.obligation.ObligationOutcome> done) {
-        submit(new Op<>(context, done, () -> book.endObligation(coopId, obligationId, endDate), null));
+        submit(new Op<>(context, done, () -> book.endObligation(coopId, obligationId, endDate), () -> done.accept(null)));
     }
 
     /**
@@ -73,7 +74,7 @@ public final class PaymentService implements PaymentCommands, ObligationCommands
      * close entry's sequence, or -1 when the journal cannot take writes. Runs on the writer.
      */
     public void close(int coopIndex, byte trigger, Context context, Consumer<Long> done) {
-        submit(new Op<>(context, done, () -> book.close(coopIndex, trigger) ? book.lastSequence() : -1L, -1L));
+        submit(new Op<>(context, done, () -> book.close(coopIndex, trigger) ? book.lastSequence() : -1L, () -> done.accept(-1L)));
     }
 
     /**
@@ -90,7 +91,7 @@ public final class PaymentService implements PaymentCommands, ObligationCommands
                 publish.accept(book.reference());
             }
             return update;
-        }, new PaymentBook.ReferenceUpdate(java.util.List.of(), null, true)));
+        }, () -> done.accept(new PaymentBook.ReferenceUpdate(java.util.List.of(), null, true))));
     }
 
     /** The journaled reference history and the count of every change, read on the writer; {@code done} runs there. */
@@ -129,17 +130,17 @@ public final class PaymentService implements PaymentCommands, ObligationCommands
 
     /**
      * One writer command: computes its result on the writer, delivers it on the caller's context;
-     * when the writer's queue is full or the journal became unavailable, delivers {@code unavailable}
+     * when the writer's queue is full or the journal became unavailable, runs {@code unavailable}
      * there instead.
      */
     private static final class Op<T> implements JournalWriter.Command {
         private final Context context;
         private final Consumer<T> done;
         private final java.util.function.Supplier<T> work;
-        private final T unavailable;
+        private final Runnable unavailable;
         private T result;
 
-        Op(Context context, Consumer<T> done, java.util.function.Supplier<T> work, T unavailable) {
+        Op(Context context, Consumer<T> done, java.util.function.Supplier<T> work, Runnable unavailable) {
             this.context = context;
             this.done = done;
             this.work = work;
@@ -159,7 +160,7 @@ public final class PaymentService implements PaymentCommands, ObligationCommands
 
         @Override
         public void abandon() {
-            context.runOnContext(v -> done.accept(unavailable));
+            context.runOnContext(v -> unavailable.run());
         }
     }
 }

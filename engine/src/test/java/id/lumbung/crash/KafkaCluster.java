@@ -152,7 +152,7 @@ final class KafkaCluster {
 
     /** The node's {@code lumbung_kafka_owned_partitions}: the partitions it serves now. */
     static int ownedPartitions(EngineProcess node) throws Exception {
-        for (String line : new Client(node).metrics().split("\n")) {
+        for (String line : client(node).metrics().split("\n")) {
             if (line.startsWith("lumbung_kafka_owned_partitions ")) {
                 return (int) Double.parseDouble(line.substring(line.indexOf(' ') + 1));
             }
@@ -215,15 +215,49 @@ final class KafkaCluster {
         HttpResponse<String> call() throws Exception;
     }
 
-    /** A request repeated while it is answered 503 (a partition between owners) or 429, for at most {@link #RETRY_503_MS}. */
+    /**
+     * A request repeated while it is answered 503 (a partition between owners) or 429, or its
+     * connection fails (a pooled connection to a node killed or stopped before), for at most
+     * {@link #RETRY_503_MS}. Every request it repeats is a lookup or a post of a key already
+     * posted, which the engine answers the same however often it comes.
+     */
     static HttpResponse<String> retrying(Call call) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(RETRY_503_MS);
-        HttpResponse<String> r = call.call();
-        while ((r.statusCode() == 503 || r.statusCode() == 429) && System.nanoTime() < deadline) {
+        while (true) {
+            try {
+                HttpResponse<String> r = call.call();
+                if ((r.statusCode() != 503 && r.statusCode() != 429) || System.nanoTime() >= deadline) {
+                    return r;
+                }
+            } catch (java.io.IOException e) {
+                if (System.nanoTime() >= deadline) {
+                    throw e;
+                }
+            }
             Thread.sleep(200);
-            r = call.call();
         }
-        return r;
+    }
+
+    /**
+     * The run's client for {@code node}, for metrics and the checks: a JDK HttpClient holds a
+     * selector and its connections until it is collected (Java 17 cannot close one), so a client
+     * per request ran the test JVM out of file descriptors (20,000) over thousands of checks. The
+     * load's posters keep clients of their own ({@link Clients}): a poster interrupted mid-request
+     * when its load stops must not leave a connection half used in a pool that others share.
+     */
+    static Client client(EngineProcess node) {
+        return SHARED.of(node);
+    }
+
+    private static final Clients SHARED = new Clients();
+
+    /** One client per node, made at its first use. */
+    static final class Clients {
+        private final Map<EngineProcess, Client> byNode = new ConcurrentHashMap<>();
+
+        Client of(EngineProcess node) {
+            return byNode.computeIfAbsent(node, Client::new);
+        }
     }
 
     /**
@@ -238,12 +272,12 @@ final class KafkaCluster {
             EngineProcess any = nodes.get(r.nextInt(nodes.size()));
             checks.add(() -> {
                 for (EngineProcess node : nodes) {
-                    HttpResponse<String> s = retrying(() -> new Client(node).status(a.terminal(), a.paymentId()));
+                    HttpResponse<String> s = retrying(() -> client(node).status(a.terminal(), a.paymentId()));
                     assertThat(s.statusCode()).as(a.paymentId() + " on " + node.data + ": " + s.body()).isEqualTo(200);
                     assertThat(Client.field(s.body(), "paymentId")).isEqualTo(a.paymentId());
                     assertThat(Client.field(s.body(), "amount")).as(a.paymentId()).isEqualTo(Long.toString(a.amount()));
                 }
-                HttpResponse<String> again = retrying(() -> new Client(any).post(a.terminal(), a.body()));
+                HttpResponse<String> again = retrying(() -> client(any).post(a.terminal(), a.body()));
                 assertThat(again.statusCode()).as(a.paymentId() + " posted again: " + again.body()).isEqualTo(200);
                 assertThat(Client.field(again.body(), "paymentId")).as("the key of " + a.paymentId() + " posted again")
                         .isEqualTo(a.paymentId());
@@ -286,7 +320,7 @@ final class KafkaCluster {
      * as many payments as were acknowledged.
      */
     static void assertEachSettledOnce(List<EngineProcess> nodes, Collection<Ack> acks) throws Exception {
-        HttpResponse<String> closed = new Client(nodes.get(nodes.size() - 1)).close();
+        HttpResponse<String> closed = client(nodes.get(nodes.size() - 1)).close();
         assertThat(closed.statusCode()).as("close: " + closed.body()).isEqualTo(200);
         long closedPayments = 0;
         String[] closedBatches = closed.body().split("\\{\"batchId\":\"");
@@ -299,7 +333,7 @@ final class KafkaCluster {
         List<Call> lookups = new ArrayList<>();
         for (Ack a : acks) {
             lookups.add(() -> {
-                HttpResponse<String> s = retrying(() -> new Client(nodes.get(0)).status(a.terminal(), a.paymentId()));
+                HttpResponse<String> s = retrying(() -> client(nodes.get(0)).status(a.terminal(), a.paymentId()));
                 assertThat(Client.field(s.body(), "status")).as(a.paymentId() + ": " + s.body()).isEqualTo("SETTLED");
                 settledIn.merge(Client.field(s.body(), "batchId"), 1, Integer::sum);
                 return s;
@@ -309,7 +343,7 @@ final class KafkaCluster {
         long batchPayments = 0;
         Set<String> listed = new HashSet<>();
         for (String coop : COOPS) {
-            HttpResponse<String> list = retrying(() -> new Client(nodes.get(nodes.size() - 1)).settlements(coop));
+            HttpResponse<String> list = retrying(() -> client(nodes.get(nodes.size() - 1)).settlements(coop));
             assertThat(list.statusCode()).as(list.body()).isEqualTo(200);
             String[] batches = list.body().split("\\{\"batchId\":\"");
             for (int b = 1; b < batches.length; b++) { // [0] is what comes before the first batch
@@ -404,18 +438,19 @@ final class KafkaCluster {
 
         private void post(String terminal) throws InterruptedException {
             Random r = new Random(terminal.hashCode());
+            Clients clients = new Clients();
             int n = 0;
             while (!stop.get()) {
                 String txnId = txnPrefix + terminal + "-" + (++n);
                 long amount = 1_000 + r.nextInt(100_000);
                 String body = Client.paymentBody(terminal, txnId, amount);
-                if (!postUntilAcknowledged(r, terminal, txnId, body, amount)) {
+                if (!postUntilAcknowledged(clients, r, terminal, txnId, body, amount)) {
                     unacknowledged.incrementAndGet();
                 }
             }
         }
 
-        private boolean postUntilAcknowledged(Random r, String terminal, String txnId, String body, long amount)
+        private boolean postUntilAcknowledged(Clients clients, Random r, String terminal, String txnId, String body, long amount)
                 throws InterruptedException {
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ACK_DEADLINE_MS);
             while (System.nanoTime() < deadline) {
@@ -424,7 +459,7 @@ final class KafkaCluster {
                 long sentAtMs = nowMs();
                 String outcome;
                 try {
-                    HttpResponse<String> res = new Client(node).post(terminal, body);
+                    HttpResponse<String> res = clients.of(node).post(terminal, body);
                     took(sentAtMs);
                     if (res.statusCode() == 201 || res.statusCode() == 200) {
                         answered(txnId, terminal, body, amount, res);

@@ -406,7 +406,7 @@ class KafkaFailuresTest {
 
     private static String metricLines(EngineProcess node, String prefix) throws Exception {
         StringBuilder sb = new StringBuilder();
-        for (String line : new Client(node).metrics().split("\n")) {
+        for (String line : KafkaCluster.client(node).metrics().split("\n")) {
             if (line.startsWith(prefix)) {
                 sb.append(line).append(' ');
             }

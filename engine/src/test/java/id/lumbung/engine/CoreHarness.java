@@ -194,7 +194,8 @@ public final class CoreHarness implements AutoCloseable {
     private PaymentView status(String paymentId, Terminal terminal) throws Exception {
         CompletableFuture<PaymentView> f = new CompletableFuture<>();
         Consumer<PaymentView> done = f::complete;
-        engine.service().status(paymentId, terminal, context, done);
+        engine.service().status(paymentId, terminal, context, done,
+                () -> f.completeExceptionally(new IllegalStateException("the journal took no lookup")));
         return await(f);
     }
 

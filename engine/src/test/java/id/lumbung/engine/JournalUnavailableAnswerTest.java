@@ -39,7 +39,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * What a terminal sees when the journal becomes unavailable while its requests wait for the
  * writer: the answer a full writer queue gets (503 JOURNAL_UNAVAILABLE with Retry-After; in a batch,
- * each item), never a hang; and the same at once for any request after. An HTTP ingest over the
+ * each item; for a status lookup too, never 404), never a hang; and the same at once for any request after. An HTTP ingest over the
  * test engine's event loops, posting into a book and writer of the test's whose group commit the
  * test makes fail with {@link JournalUnavailableException}.
  */
@@ -91,10 +91,11 @@ class JournalUnavailableAnswerTest {
                         + TestEngine.payment("T0000001", "held-2", "15000") + ","
                         + TestEngine.payment("T0000001", "held-3", "16000") + "]}");
                 CompletableFuture<HttpResponse<String>> voided = send(t, port, "/v1/payments/" + paymentId + "/void", "");
-                for (int i = 0; i < 2_000 && writer.queuedCommands() < 2; i++) {
+                CompletableFuture<HttpResponse<String>> looked = status(t, port, paymentId);
+                for (int i = 0; i < 2_000 && writer.queuedCommands() < 3; i++) {
                     Thread.sleep(5);
                 }
-                assertThat(writer.queuedCommands()).as("the batch and the void queued behind the group").isEqualTo(2);
+                assertThat(writer.queuedCommands()).as("the batch, the void and the lookup queued behind the group").isEqualTo(3);
                 release.countDown();
 
                 assertUnavailable(inGroup.get(20, TimeUnit.SECONDS));
@@ -107,12 +108,15 @@ class JournalUnavailableAnswerTest {
                     assertThat(results.getJsonObject(i).getString("code")).isEqualTo("JOURNAL_UNAVAILABLE");
                 }
                 assertUnavailable(voided.get(20, TimeUnit.SECONDS));
+                // a payment that exists, looked up when the journal cannot answer: never "not found"
+                assertUnavailable(looked.get(20, TimeUnit.SECONDS));
                 assertThat(unavailable.get()).isEqualTo(1);
                 assertThat(fatal.get()).isNull();
 
                 // a request after it: refused at once by the stopped writer, the same answer
                 assertUnavailable(send(t, port, "/v1/payments", TestEngine.payment("T0000001", "after-1", "15000"))
                         .get(20, TimeUnit.SECONDS));
+                assertUnavailable(status(t, port, paymentId).get(20, TimeUnit.SECONDS));
             } finally {
                 release.countDown();
                 engine.vertx().undeploy(id).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -149,5 +153,16 @@ class JournalUnavailableAnswerTest {
             b.POST(HttpRequest.BodyPublishers.noBody());
         }
         return t.http.sendAsync(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static CompletableFuture<HttpResponse<String>> status(TestEngine t, int port, String paymentId) {
+        String path = "/v1/payments/" + paymentId;
+        String timestamp = Long.toString(t.engine.clock().millis());
+        HttpRequest get = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("X-Terminal-Id", "T0000001")
+                .header("X-Timestamp", timestamp)
+                .header("X-Signature", TerminalAuth.sign(DemoCredentials.terminalKey("T0000001"), "GET", path, timestamp, new byte[0]))
+                .GET().build();
+        return t.http.sendAsync(get, HttpResponse.BodyHandlers.ofString());
     }
 }

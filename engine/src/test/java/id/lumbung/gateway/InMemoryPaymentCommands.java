@@ -158,7 +158,7 @@ final class InMemoryPaymentCommands implements PaymentCommands {
     }
 
     @Override
-    public void status(String paymentId, Terminal terminal, Context context, Consumer<PaymentView> done) {
+    public void status(String paymentId, Terminal terminal, Context context, Consumer<PaymentView> done, Runnable unavailable) {
         PaymentView p;
         synchronized (this) {
             p = byId.get(paymentId);

@@ -122,7 +122,7 @@ class IsoPurchaseLaneTest {
         }
 
         @Override
-        public void status(String paymentId, Terminal terminal, Context context, Consumer<PaymentView> done) {
+        public void status(String paymentId, Terminal terminal, Context context, Consumer<PaymentView> done, Runnable unavailable) {
             throw new AssertionError();
         }
     };

@@ -160,7 +160,8 @@ class PartitionPaymentIdsTest {
 
         PaymentView status(String paymentId) throws Exception {
             CompletableFuture<PaymentView> done = new CompletableFuture<>();
-            service.status(paymentId, terminal, context, done::complete);
+            service.status(paymentId, terminal, context, done::complete,
+                    () -> done.completeExceptionally(new IllegalStateException("the journal took no lookup")));
             return done.get(10, TimeUnit.SECONDS);
         }
 

@@ -365,8 +365,8 @@ class PartitionRoutingTest {
 
                 @Override
                 public void status(String paymentId, Terminal terminal, io.vertx.core.Context context,
-                        java.util.function.Consumer<id.lumbung.core.payment.PaymentView> done) {
-                    service.status(paymentId, terminal, context, done);
+                        java.util.function.Consumer<id.lumbung.core.payment.PaymentView> done, Runnable unavailable) {
+                    service.status(paymentId, terminal, context, done, unavailable);
                 }
             };
             writer.start();

@@ -127,6 +127,35 @@ public final class KafkaBrokers implements ExtensionContext.Store.CloseableResou
         run(COMMAND_TIMEOUT_MS, "kill", dir.toString(), Integer.toString(i));
     }
 
+    /**
+     * Stops broker {@code i} with SIGSTOP: its connections stay open and it answers nothing until
+     * {@link #resume}. Shorter than the brokers' session timeout (9 s), it stays a member of the
+     * cluster and keeps its leaderships.
+     */
+    public void pause(int i) {
+        signal(i, "STOP");
+    }
+
+    /** Lets a {@link #pause paused} broker run again (SIGCONT). */
+    public void resume(int i) {
+        signal(i, "CONT");
+    }
+
+    private void signal(int i, String signal) {
+        try {
+            String pid = Files.readString(dir.resolve("broker-" + i).resolve("pid")).strip();
+            Process kill = new ProcessBuilder("kill", "-" + signal, pid).inheritIO().start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill -" + signal + " " + pid + " (broker " + i + ") failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Starts broker {@code i} again and waits until the cluster counts all three brokers again. */
     public void start(int i) {
         run(COMMAND_TIMEOUT_MS, "start", dir.toString(), Integer.toString(i));

@@ -113,6 +113,12 @@ class PartitionLogTest {
         return seen;
     }
 
+    private static int coordinatorOf(String transactionalId) throws Exception {
+        try (Admin admin = brokers.admin()) {
+            return admin.describeTransactions(List.of(transactionalId)).description(transactionalId).get().coordinatorId();
+        }
+    }
+
     private static int leaderOf(KafkaSettings s, int partition) throws Exception {
         try (Admin admin = brokers.admin()) {
             return KafkaBrokers.eventually(() -> admin.describeTopics(List.of(s.topic())).allTopicNames().get()
@@ -238,6 +244,46 @@ class PartitionLogTest {
             }
             expected.add(committed(log, record("KOP01", "after the restart"))[0] + " KOP01 after the restart");
             assertThat(replayAsNewOwner(s, 0)).containsExactlyElementsOf(expected);
+        }
+    }
+
+    /**
+     * The transaction coordinator stalls longer than {@code max.block.ms} (its broker SIGSTOPped,
+     * for less than the session timeout, so the coordinator does not move): the first
+     * {@code commitTransaction} times out, the commit asks again, and it commits once the broker
+     * runs again. Nothing is doubled and nothing lost.
+     */
+    @Test
+    void aCommitWhoseCoordinatorStallsPastMaxBlockIsAskedAgainAndCommits() throws Exception {
+        KafkaSettings s = topic("coordinator-stalled", 1);
+        int maxBlockMs = 2_000;
+        try (PartitionLog log = new PartitionLog(s, 0, maxBlockMs, 10_000)) {
+            log.open();
+            long before = committed(log, record("KOP01", "before"))[0];
+            int coordinator = coordinatorOf(s.transactionalId(0));
+            brokers.pause(coordinator);
+            Thread resumer = new Thread(() -> {
+                try {
+                    Thread.sleep(5_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } finally {
+                    brokers.resume(coordinator);
+                }
+            }, "resume-coordinator");
+            long startNs = System.nanoTime();
+            resumer.start();
+            PartitionLog.CommitResult stalled;
+            try {
+                stalled = log.commit(List.of(record("KOP01", "while stalled")));
+            } finally {
+                resumer.join();
+            }
+            Duration took = Duration.ofNanos(System.nanoTime() - startNs);
+            assertThat(stalled).as("took %s", took).isInstanceOf(PartitionLog.Committed.class);
+            assertThat(took).isGreaterThan(Duration.ofMillis(maxBlockMs));
+            long at = ((PartitionLog.Committed) stalled).offsets()[0];
+            assertThat(replayAsNewOwner(s, 0)).containsExactly(before + " KOP01 before", at + " KOP01 while stalled");
         }
     }
 
