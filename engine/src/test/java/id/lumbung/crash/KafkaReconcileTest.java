@@ -112,7 +112,7 @@ class KafkaReconcileTest {
         String batchId = batches.getJsonObject(0).getString("batchId");
         int p = layout.partitionOf(coop);
         Path copy = dir.resolve("node-a-copy");
-        copyTree(data, copy);
+        SettlementCrashTest.copyTree(data, copy);
         deleteTree(copy.resolve("partitions/p" + p));
         EngineProcess.Run partial = reconcile(dir, data, "--data", copy.toString());
         assertThat(partial.exit()).as(partial.output()).isZero();
@@ -223,14 +223,6 @@ class KafkaReconcileTest {
                 "--config", config.toString(), "--data", engineData.toString());
         assertThat(notANode.exit()).as(notANode.output()).isEqualTo(2);
         assertThat(notANode.output()).contains("no partitions folder " + engineData.resolve("partitions").toAbsolutePath());
-    }
-
-    private static void copyTree(Path from, Path to) throws Exception {
-        try (Stream<Path> walk = Files.walk(from)) {
-            for (Path p : walk.toList()) {
-                Files.copy(p, to.resolve(from.relativize(p).toString()));
-            }
-        }
     }
 
     private static void deleteTree(Path root) throws Exception {

@@ -1,5 +1,6 @@
 package id.lumbung.bench.kafka;
 
+import id.lumbung.bench.load.LatencyUs;
 import id.lumbung.core.journal.EntryCodec;
 import id.lumbung.core.journal.PaymentRequest;
 import id.lumbung.kafka.KafkaSettings;
@@ -180,8 +181,7 @@ public final class PlainProducerRun implements Callable<Integer> {
         String json = json(key.length(), value.length, sentInWindow, latency, (cpuAtEndNs - Math.max(cpuAtMeasureNs, 0)) / 1e9);
         System.out.printf(Locale.ROOT, "records/s       %.0f acknowledged in the window (%d sent in it)%n",
                 ackedInWindow.get() / (double) durationS, sentInWindow);
-        System.out.printf(Locale.ROOT, "latency µs      p50 %.0f  p99 %.0f  p99.9 %.0f  max %.0f   (send to acknowledgement)%n",
-                us(latency, 50), us(latency, 99), us(latency, 99.9), maxUs(latency));
+        System.out.printf(Locale.ROOT, "latency µs      %s   (send to acknowledgement)%n", LatencyUs.text(latency));
         System.out.println("outcomes        " + new TreeMap<>(outcomes));
         System.out.println("JSON " + json);
         if (jsonOut != null) {
@@ -251,9 +251,7 @@ public final class PlainProducerRun implements Callable<Integer> {
                 .append(",\"requests\":").append(sentInWindow)
                 .append(",\"answersInWindow\":").append(ackedInWindow.get())
                 .append(",\"recordsPerS\":").append(Math.round(ackedInWindow.get() / (double) durationS))
-                .append(String.format(Locale.ROOT, ",\"latencyUs\":{\"p50\":%.1f,\"p99\":%.1f,\"p999\":%.1f,\"max\":%.1f,\"mean\":%.1f}",
-                        us(latency, 50), us(latency, 99), us(latency, 99.9), maxUs(latency),
-                        latency.getTotalCount() == 0 ? 0 : latency.getMean() / 1000.0))
+                .append(",\"latencyUs\":").append(LatencyUs.json(latency))
                 .append(String.format(Locale.ROOT, ",\"generatorCpuS\":%.2f", generatorCpuS))
                 .append(",\"outcomes\":{");
         boolean first = true;
@@ -262,14 +260,6 @@ public final class PlainProducerRun implements Callable<Integer> {
             first = false;
         }
         return sb.append("}}").toString();
-    }
-
-    private static double us(Histogram h, double percentile) {
-        return h.getTotalCount() == 0 ? 0 : h.getValueAtPercentile(percentile) / 1000.0;
-    }
-
-    private static double maxUs(Histogram h) {
-        return h.getTotalCount() == 0 ? 0 : h.getMaxValue() / 1000.0;
     }
 
     private static long processCpuNs() {

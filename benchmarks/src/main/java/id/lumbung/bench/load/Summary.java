@@ -22,14 +22,6 @@ record Summary(String label, String mode, int itemsPerRequest, double rateTarget
         return windowPayments / (double) durationS;
     }
 
-    private static double us(Histogram h, double percentile) {
-        return h.getTotalCount() == 0 ? 0 : h.getValueAtPercentile(percentile) / 1000.0;
-    }
-
-    private static double maxUs(Histogram h) {
-        return h.getTotalCount() == 0 ? 0 : h.getMaxValue() / 1000.0;
-    }
-
     String text() {
         StringBuilder sb = new StringBuilder(1024);
         sb.append(String.format(Locale.ROOT, "%n== %s %s (%d payment(s)/request) %s, %d connections x depth %d, %d generator thread(s), %d terminals%n",
@@ -39,10 +31,8 @@ record Summary(String label, String mode, int itemsPerRequest, double rateTarget
         sb.append(String.format(Locale.ROOT, "requests        %d intended in window, %d answered in window (%.0f/s)%n",
                 requestsMeasured, windowAnswers, answersPerS()));
         sb.append(String.format(Locale.ROOT, "payments/s      %.0f accepted (201)%n", paymentsPerS()));
-        sb.append(String.format(Locale.ROOT, "latency µs      p50 %.0f  p99 %.0f  p99.9 %.0f  max %.0f   (from intended send)%n",
-                us(latencyNs, 50), us(latencyNs, 99), us(latencyNs, 99.9), maxUs(latencyNs)));
-        sb.append(String.format(Locale.ROOT, "service µs      p50 %.0f  p99 %.0f  p99.9 %.0f  max %.0f   (from actual send)%n",
-                us(serviceNs, 50), us(serviceNs, 99), us(serviceNs, 99.9), maxUs(serviceNs)));
+        sb.append(String.format(Locale.ROOT, "latency µs      %s   (from intended send)%n", LatencyUs.text(latencyNs)));
+        sb.append(String.format(Locale.ROOT, "service µs      %s   (from actual send)%n", LatencyUs.text(serviceNs)));
         sb.append(String.format(Locale.ROOT, "generator CPU   %.1f s in %d s (%.0f%% of %d cores)%n",
                 generatorCpuS, durationS, 100 * generatorCpuS / durationS / cpus, cpus));
         sb.append("outcomes       ");
@@ -66,8 +56,8 @@ record Summary(String label, String mode, int itemsPerRequest, double rateTarget
                 .append(",\"answersInWindow\":").append(windowAnswers)
                 .append(",\"answersPerS\":").append(Math.round(answersPerS()))
                 .append(",\"paymentsPerS\":").append(Math.round(paymentsPerS()))
-                .append(",\"latencyUs\":").append(percentiles(latencyNs))
-                .append(",\"serviceUs\":").append(percentiles(serviceNs))
+                .append(",\"latencyUs\":").append(LatencyUs.json(latencyNs))
+                .append(",\"serviceUs\":").append(LatencyUs.json(serviceNs))
                 .append(String.format(Locale.ROOT, ",\"generatorCpuS\":%.2f", generatorCpuS))
                 .append(",\"outcomes\":{");
         boolean first = true;
@@ -79,11 +69,6 @@ record Summary(String label, String mode, int itemsPerRequest, double rateTarget
             field(sb, e.getKey(), null).append(e.getValue());
         }
         return sb.append("}}").toString();
-    }
-
-    private static String percentiles(Histogram h) {
-        return String.format(Locale.ROOT, "{\"p50\":%.1f,\"p99\":%.1f,\"p999\":%.1f,\"max\":%.1f,\"mean\":%.1f}",
-                us(h, 50), us(h, 99), us(h, 99.9), maxUs(h), h.getTotalCount() == 0 ? 0 : h.getMean() / 1000.0);
     }
 
     /** {@code "key":"value"}, or {@code "key":} when value is null; keys and values here need no escaping but quotes. */
