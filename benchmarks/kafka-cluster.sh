@@ -130,9 +130,8 @@ start_node() { # $1 = node index: its process, a child of this script, logging t
     --advertised-url "http://127.0.0.1:${http_ports[$1]}" >> "$out/node-$1.log" 2>&1 &
   node_pids[$1]=$!
 }
-owned() { # partitions node $1 serves; 0 when it does not answer
-  curl -fs --max-time 1 "http://127.0.0.1:${ops_ports[$1]}/metrics" 2>/dev/null \
-    | awk '/^lumbung_kafka_owned_partitions /{n = $2} END {printf "%d", n}'
+owned() { # partitions node $1 serves; 0 when it does not answer within 1 s
+  "$root/ops/owned-partitions" "${ops_ports[$1]}" 1
 }
 owned_total() { # partitions served by the live nodes
   local t=0 i
