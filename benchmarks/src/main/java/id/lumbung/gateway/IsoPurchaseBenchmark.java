@@ -108,10 +108,11 @@ public class IsoPurchaseBenchmark extends HotPathBenchmark {
             book = BookFixtures.book(ref, journal, window -> { });
             terminal = ref.terminal(0);
             String traderId = ref.trader(terminal.traderIndex()).traderId();
-            transactions = new IsoTransactions(new Commands(), ref::terminal, i -> ref.trader(i).traderId(),
+            Commands commands = new Commands();
+            transactions = new IsoTransactions(IsoRoutes.single(commands), ref::terminal, i -> ref.trader(i).traderId(),
                     Clock.systemUTC(), new IsoMetrics(new SimpleMeterRegistry()),
                     new id.lumbung.core.payment.PaymentRules(10_000_000L), IsoMacMode.REQUIRED);
-            lane = transactions.lane(() -> { });
+            lane = transactions.lane(commands, () -> { });
             exchange = new IsoExchange(this, IsoGateway.FRAME_BYTES_MAX);
             frame = purchase(terminal.terminalId(), traderId);
             known = new byte[][] {signed(0), signed(1)};
@@ -255,8 +256,13 @@ public class IsoPurchaseBenchmark extends HotPathBenchmark {
         }
 
         @Override
-        public PostLane lane() {
+        public PostLane lane(int partition, id.lumbung.writer.PaymentCommands commands) {
             return lane;
+        }
+
+        @Override
+        public boolean fromNode() {
+            return false;
         }
 
         @Override

@@ -178,7 +178,9 @@ public final class ServeCommand implements Callable<Integer> {
         System.out.println();
         System.out.println("Lumbung node " + config.nodeId + " is up (Kafka journal " + config.kafkaTopic + " at "
                 + config.kafkaBootstrap + "); /health/ready answers 200 once it serves the partitions assigned to it.");
-        System.out.println("  terminal API  http://localhost:" + node.httpPort() + "/v1/payments");
+        System.out.println("  terminal API  " + (config.tlsEnabled() ? "https" : "http") + "://localhost:" + node.httpPort() + "/v1/payments");
+        System.out.println("  ISO 8583      " + (config.tlsEnabled() ? "tls" : "tcp") + "://localhost:" + node.isoPort()
+                + "  (2-byte length header, ISO87B fields)");
         System.out.println("  ops           http://localhost:" + node.opsPort() + "/metrics  /health/ready  (bound to "
                 + config.opsBind + ")");
         System.out.println("  data          " + config.dataDir.toAbsolutePath().normalize());

@@ -164,19 +164,28 @@ public final class Forwarder {
                 });
     }
 
-    /** An answer of another node to {@link #call}. */
-    public record Answer(int status, String body) {
+    /** An answer of another node to {@link #call}: its status and whole body. */
+    public record Answer(int status, Buffer bytes) {
+        /** The body as UTF-8 text (a JSON answer). */
+        public String body() {
+            return bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
+    /** {@link #call(String, HttpMethod, String, String, byte[])} with a JSON body. */
+    public Future<Answer> call(String nodeBaseUrl, HttpMethod method, String path, byte[] body) {
+        return call(nodeBaseUrl, method, path, "application/json", body);
     }
 
     /**
      * Sends a request of this node's own to another node ({@code http://HOST:PORT}, its advertised
-     * terminal port), signed, and completes with its whole answer; fails when the node cannot be
-     * reached or does not answer in time.
+     * terminal port), signed, with {@code body} of {@code contentType}, and completes with its whole
+     * answer; fails when the node cannot be reached or does not answer in time.
      */
-    public Future<Answer> call(String nodeBaseUrl, HttpMethod method, String path, byte[] body) {
+    public Future<Answer> call(String nodeBaseUrl, HttpMethod method, String path, String contentType, byte[] body) {
         Owner owner = Owner.of(nodeBaseUrl);
         MultiMap headers = HttpHeaders.headers();
-        headers.set(HttpHeaders.CONTENT_TYPE, "application/json");
+        headers.set(HttpHeaders.CONTENT_TYPE, contentType);
         headers.set(HttpHeaders.CONTENT_LENGTH, Integer.toString(body.length));
         auth.sign(headers, method.name(), path, body);
         RequestOptions options = new RequestOptions()
@@ -189,7 +198,7 @@ public final class Forwarder {
                 .setIdleTimeout(answerIdleTimeoutMs);
         return client.request(options)
                 .compose(request -> request.send(Buffer.buffer(body)))
-                .compose(answer -> answer.body().map(b -> new Answer(answer.statusCode(), b.toString(java.nio.charset.StandardCharsets.UTF_8))));
+                .compose(answer -> answer.body().map(b -> new Answer(answer.statusCode(), b)));
     }
 
     /**

@@ -127,6 +127,7 @@ public final class KafkaNode implements AutoCloseable, Partitions {
     private Forwarder forwarder;
     private List<String> deployments = List.of();
     private HttpIngest firstIngest;
+    private id.lumbung.gateway.IsoGateway gateway;
     private CutoffTimer cutoffTimer;
     private final ExecutorService builder = Executors.newSingleThreadExecutor(r -> daemon(r, "lumbung-kafka-partitions"));
     private final ScheduledExecutorService ownersRefresh = Executors.newSingleThreadScheduledExecutor(
@@ -228,6 +229,10 @@ public final class KafkaNode implements AutoCloseable, Partitions {
         deployments = ids;
         advertisedUrl = config.nodeUrl != null ? config.nodeUrl
                 : "http://" + ("0.0.0.0".equals(config.httpHost) ? "127.0.0.1" : config.httpHost) + ":" + httpPort();
+        gateway = new id.lumbung.gateway.IsoGateway(vertx, config.httpHost, config.isoPort, new IsoRouting(),
+                files::terminal, i -> files.trader(i).traderId(), clock, registry, config.amountMaxRupiah, config.isoMac)
+                .tls(o -> id.lumbung.config.Tls.apply(o, config), config.tlsClientAuthRequired);
+        Engine.await(gateway.start());
         admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrap(),
                 AdminClientConfig.CLIENT_ID_CONFIG, config.nodeId + "-owners"));
         ownersRefresh.scheduleWithFixedDelay(this::refreshOwners, 0, OWNERS_REFRESH_MS, TimeUnit.MILLISECONDS);
@@ -236,9 +241,9 @@ public final class KafkaNode implements AutoCloseable, Partitions {
         cutoffTimer = new CutoffTimer(vertx, config.cutoffs, config.timezone, clock, this::closeWindow);
         cutoffTimer.scheduleCutoff();
         LOG.log(System.Logger.Level.INFO, "event=kafka_node_started node={0} url={1} http_port={2,number,#} ops_port={3,number,#}"
-                + " bootstrap={4} topic={5} partitions={6,number,#} group={7} start_ms={8,number,#}", config.nodeId,
-                advertisedUrl, httpPort(), opsPort(), settings.bootstrap(), settings.topic(), settings.partitions(),
-                settings.group(), (System.nanoTime() - t0) / 1_000_000);
+                + " iso_port={9,number,#} bootstrap={4} topic={5} partitions={6,number,#} group={7} start_ms={8,number,#}",
+                config.nodeId, advertisedUrl, httpPort(), opsPort(), settings.bootstrap(), settings.topic(),
+                settings.partitions(), settings.group(), (System.nanoTime() - t0) / 1_000_000, isoPort());
     }
 
     public int httpPort() {
@@ -247,6 +252,10 @@ public final class KafkaNode implements AutoCloseable, Partitions {
 
     public int opsPort() {
         return ops.actualPort();
+    }
+
+    public int isoPort() {
+        return gateway.actualPort();
     }
 
     /** In the group, and serving every partition it was assigned. */
@@ -574,6 +583,59 @@ public final class KafkaNode implements AutoCloseable, Partitions {
         forwarder.forward(req, body, owner);
     }
 
+    // ---------------------------------------------------------------- ISO 8583 (IsoRoutes)
+
+    /** The path of an ISO 8583 request another node forwards to this one, the partition's owner. */
+    static final String NODE_ISO_PATH = Partitions.NODE_PATH_PREFIX + "iso8583";
+    /** The query parameter naming the terminal of the forwarding node's mutual-TLS client certificate. */
+    static final String CERTIFIED_TERMINAL_PARAM = "certifiedTerminal";
+
+    /**
+     * The ISO 8583 port's routes: a terminal's partition is its cooperative's, served by the core
+     * here or sent to its owner as {@code POST} {@value #NODE_ISO_PATH}, the frame as the body,
+     * signed like every request between nodes; the owner answers 200 with its answer frame.
+     */
+    private final class IsoRouting implements id.lumbung.gateway.IsoRoutes {
+        @Override
+        public int partitionOf(id.lumbung.core.reference.Terminal terminal) {
+            return partitionOfCoop[files.trader(terminal.traderIndex()).coopIndex()];
+        }
+
+        @Override
+        public PaymentCommands local(int partition) {
+            Served served = cores.get(partition);
+            return served == null ? null : served.commands();
+        }
+
+        @Override
+        public Future<io.vertx.core.buffer.Buffer> forward(int partition, io.vertx.core.buffer.Buffer frame,
+                String certifiedTerminalId) {
+            String owner = owners.get(partition);
+            if (owner == null || owner.equals(advertisedUrl)) {
+                return Future.failedFuture(new IllegalStateException("partition " + partition + " has no ready owner"));
+            }
+            String path = certifiedTerminalId == null ? NODE_ISO_PATH : NODE_ISO_PATH + "?" + CERTIFIED_TERMINAL_PARAM + "="
+                    + java.net.URLEncoder.encode(certifiedTerminalId, java.nio.charset.StandardCharsets.UTF_8);
+            return forwarder.call(owner, io.vertx.core.http.HttpMethod.POST, path, "application/octet-stream", frame.getBytes())
+                    .compose(a -> a.status() == 200 ? Future.succeededFuture(a.bytes())
+                            : Future.failedFuture(new IllegalStateException("the owner answered " + a.status())));
+        }
+    }
+
+    /** A forwarded ISO 8583 frame: answered here as if its terminal were connected to this node. */
+    private void isoRequest(HttpServerRequest req, byte[] body) {
+        gateway.answerForwarded(io.vertx.core.buffer.Buffer.buffer(body), req.getParam(CERTIFIED_TERMINAL_PARAM))
+                .onComplete(answer -> {
+                    if (answer.succeeded()) {
+                        req.response().setStatusCode(200).putHeader("Content-Type", "application/octet-stream")
+                                .end(answer.result());
+                    } else {
+                        req.response().setStatusCode(400).putHeader("Content-Type", "application/problem+json")
+                                .end(Problem.json(400, "MALFORMED_MESSAGE", "Malformed message", answer.cause().getMessage()));
+                    }
+                });
+    }
+
     // ---------------------------------------------------------------- closes
 
     /**
@@ -711,6 +773,10 @@ public final class KafkaNode implements AutoCloseable, Partitions {
             forwarder.refuseUnverified(req);
             return;
         }
+        if (path.equals(NODE_ISO_PATH)) {
+            isoRequest(req, body);
+            return;
+        }
         if (!path.equals(NODE_CLOSE_PATH)) {
             io.vertx.core.http.HttpServerResponse res = req.response().setStatusCode(Problem.NOT_FOUND.status)
                     .putHeader("Content-Type", "application/problem+json");
@@ -767,6 +833,13 @@ public final class KafkaNode implements AutoCloseable, Partitions {
                 Engine.await(vertx.undeploy(id));
             } catch (Exception e) {
                 LOG.log(System.Logger.Level.WARNING, "event=undeploy_failed error=\"{0}\"", e.getMessage());
+            }
+        }
+        if (gateway != null) {
+            try {
+                Engine.await(gateway.close());
+            } catch (Exception e) {
+                LOG.log(System.Logger.Level.WARNING, "event=iso_close_failed error=\"{0}\"", e.getMessage());
             }
         }
         if (consumer != null) {

@@ -1,5 +1,6 @@
 package id.lumbung.gateway;
 
+import id.lumbung.writer.PaymentCommands;
 import id.lumbung.writer.PostLane;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
@@ -28,8 +29,14 @@ final class IsoConnection implements IsoExchange.Link {
     private final IsoMetrics metrics;
     private final IsoExchange[] ring = new IsoExchange[IsoGateway.IN_FLIGHT_MAX];
     private final IsoMac mac = new IsoMac();
-    /** This connection's purchases post through it; its answers come back on this loop. */
-    private final PostLane lane;
+    /**
+     * This connection's purchases post through these, one per partition's core (a single engine
+     * has one); their answers come back on this loop. Made at the partition's first purchase, and
+     * again when its core is another object (rebuilt after a rebalance): a replaced lane is dropped
+     * here but still answers the slots it has out, as its wake-up drains that lane itself.
+     */
+    private PostLane[] lanes = new PostLane[1];
+    private PaymentCommands[] laneCommands = new PaymentCommands[1];
     /** Sequence number of the oldest unanswered request; {@code tail} is the next one's. */
     private long head;
     private long tail;
@@ -54,7 +61,6 @@ final class IsoConnection implements IsoExchange.Link {
         this.context = context;
         this.transactions = transactions;
         this.metrics = metrics;
-        this.lane = transactions.lane(PostLane.wakeOn(context, () -> lane().drain()));
     }
 
     void start() {
@@ -81,8 +87,24 @@ final class IsoConnection implements IsoExchange.Link {
     }
 
     @Override
-    public PostLane lane() {
-        return lane;
+    public PostLane lane(int partition, PaymentCommands commands) {
+        if (partition >= lanes.length) {
+            // partitions served here only: bounded by the journal's partitions
+            lanes = java.util.Arrays.copyOf(lanes, partition + 1);
+            laneCommands = java.util.Arrays.copyOf(laneCommands, partition + 1);
+        }
+        if (laneCommands[partition] != commands) {
+            PostLane[] self = new PostLane[1];
+            self[0] = transactions.lane(commands, PostLane.wakeOn(context, () -> self[0].drain()));
+            lanes[partition] = self[0];
+            laneCommands[partition] = commands;
+        }
+        return lanes[partition];
+    }
+
+    @Override
+    public boolean fromNode() {
+        return false;
     }
 
     private int inFlight() {

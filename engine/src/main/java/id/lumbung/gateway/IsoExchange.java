@@ -3,8 +3,10 @@ package id.lumbung.gateway;
 import id.lumbung.core.payment.PaymentView;
 import id.lumbung.core.payment.PostResult;
 import id.lumbung.core.payment.VoidOutcome;
+import id.lumbung.writer.PaymentCommands;
 import id.lumbung.writer.PostLane;
 import io.vertx.core.Context;
+import io.vertx.core.buffer.Buffer;
 import java.nio.CharBuffer;
 import java.util.function.Consumer;
 
@@ -26,8 +28,18 @@ final class IsoExchange {
         /** The connection's MAC calculator (event-loop confined). */
         IsoMac mac();
 
-        /** The connection's lane: purchases post through it. */
-        PostLane lane();
+        /**
+         * The connection's lane into the core whose {@code commands} serve {@code partition}:
+         * purchases post through it.
+         */
+        PostLane lane(int partition, PaymentCommands commands);
+
+        /**
+         * Whether the requests come from another node, which forwarded them here: this node
+         * answers them itself or answers 91, and never forwards them again (a stale view of the
+         * owners must not bounce a request between nodes).
+         */
+        boolean fromNode();
 
         /** An exchange has its answer. */
         void answered();
@@ -61,6 +73,9 @@ final class IsoExchange {
     private long receivedNanos;
     /** The key the request's MAC verified under; null when none did (then the answer has no field 64). */
     private byte[] macKey;
+    /** The partition of the request's terminal, and the commands of the core here that serves it. */
+    private int partition;
+    private PaymentCommands commands;
 
     IsoExchange(Link connection, int frameBytesMax) {
         this.connection = connection;
@@ -86,6 +101,22 @@ final class IsoExchange {
         this.answered = false;
         this.responseLength = 0;
         this.macKey = null;
+        this.commands = null;
+    }
+
+    /** The request is served here, by the core whose {@code commands} serve {@code partition}. */
+    void servedBy(int partition, PaymentCommands commands) {
+        this.partition = partition;
+        this.commands = commands;
+    }
+
+    /** The commands of the core serving the request, once {@link #servedBy} named it. */
+    PaymentCommands commands() {
+        return commands;
+    }
+
+    boolean fromNode() {
+        return connection.fromNode();
     }
 
     /** The connection's MAC calculator (event-loop confined). */
@@ -94,7 +125,7 @@ final class IsoExchange {
     }
 
     PostLane lane() {
-        return connection.lane();
+        return connection.lane(partition, commands);
     }
 
     /** Field 41 trimmed, as {@link Iso8583Message#trimmedChars}; no new String when it is the last request's. */
@@ -183,6 +214,23 @@ final class IsoExchange {
         responseLength = w.finish();
         answered = true;
         connection.answered();
+    }
+
+    /**
+     * The answer another node made to this request, forwarded to it: its bytes go to the terminal
+     * as they came. False, answering nothing, when it does not fit an answer's
+     * {@value #RESPONSE_BYTES_MAX} bytes (no node makes such an answer).
+     */
+    boolean relay(Buffer answer) {
+        int n = answer.length();
+        if (n == 0 || n > RESPONSE_BYTES_MAX) {
+            return false;
+        }
+        answer.getBytes(0, n, response, 0);
+        responseLength = n;
+        answered = true;
+        connection.answered();
+        return true;
     }
 
     private void echo(Iso87BinaryCodec.Writer w, int field) {

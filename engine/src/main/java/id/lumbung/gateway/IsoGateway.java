@@ -5,8 +5,12 @@ import id.lumbung.core.payment.PaymentRules;
 import id.lumbung.core.reference.Terminal;
 import id.lumbung.writer.PaymentCommands;
 import io.micrometer.core.instrument.MeterRegistry;
+import id.lumbung.writer.PostLane;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
@@ -72,6 +76,17 @@ public final class IsoGateway {
     public IsoGateway(Vertx vertx, String host, int port, PaymentCommands commands,
             Function<String, Terminal> terminalById, IntFunction<String> traderIdByIndex, Clock clock,
             MeterRegistry registry, long amountMaxRupiah, IsoMacMode macMode) {
+        this(vertx, host, port, IsoRoutes.single(commands), terminalById, traderIdByIndex, clock, registry,
+                amountMaxRupiah, macMode);
+    }
+
+    /**
+     * A gateway on {@code host}:{@code port} whose requests go where {@code routes} says: served
+     * by a core of this node, or sent to the node that owns their partition.
+     */
+    public IsoGateway(Vertx vertx, String host, int port, IsoRoutes routes,
+            Function<String, Terminal> terminalById, IntFunction<String> traderIdByIndex, Clock clock,
+            MeterRegistry registry, long amountMaxRupiah, IsoMacMode macMode) {
         if (port < 0 || port > 65_535) {
             throw new IllegalArgumentException("ISO 8583 port out of range: " + port);
         }
@@ -80,7 +95,7 @@ public final class IsoGateway {
         this.host = Objects.requireNonNull(host, "host");
         this.port = port;
         this.metrics = new IsoMetrics(Objects.requireNonNull(registry, "registry"));
-        this.transactions = new IsoTransactions(Objects.requireNonNull(commands, "commands"),
+        this.transactions = new IsoTransactions(Objects.requireNonNull(routes, "routes"),
                 Objects.requireNonNull(terminalById, "terminalById"),
                 Objects.requireNonNull(traderIdByIndex, "traderIdByIndex"),
                 Objects.requireNonNull(clock, "clock"), metrics, rules,
@@ -129,6 +144,87 @@ public final class IsoGateway {
             }
         }
         new IsoConnection(socket, vertx.getOrCreateContext(), transactions, metrics, certifiedTerminalId).start();
+    }
+
+    /**
+     * Answers a request frame another node forwarded to this one ({@link IsoRoutes#forward}), as
+     * if the terminal were connected here, except that it is never forwarded again: a partition
+     * this node does not serve is answered 91. Completes with the answer frame (no length header),
+     * or fails with {@link IllegalArgumentException} for a frame a connection would refuse (empty,
+     * over {@value #FRAME_BYTES_MAX} bytes, undecodable, or a response type). Call on an event
+     * loop; the answer completes on it.
+     *
+     * @param certifiedTerminalId the terminal the sender's mutual-TLS client certificate named, or null
+     */
+    public Future<Buffer> answerForwarded(Buffer frame, String certifiedTerminalId) {
+        int n = frame.length();
+        if (n == 0 || n > FRAME_BYTES_MAX) {
+            return Future.failedFuture(new IllegalArgumentException("a forwarded ISO 8583 frame is 1 to "
+                    + FRAME_BYTES_MAX + " bytes, not " + n));
+        }
+        Forwarded link = new Forwarded(vertx.getOrCreateContext(), certifiedTerminalId);
+        IsoExchange exchange = new IsoExchange(link, FRAME_BYTES_MAX);
+        link.exchange = exchange;
+        frame.getBytes(0, n, exchange.request().buffer(), 0);
+        exchange.begin(System.nanoTime(), transactions);
+        if (Iso87BinaryCodec.decode(exchange.request(), n) != Iso87BinaryCodec.OK) {
+            metrics.frameError();
+            return Future.failedFuture(new IllegalArgumentException("undecodable ISO 8583 frame"));
+        }
+        if (!transactions.handle(exchange)) {
+            metrics.frameError();
+            return Future.failedFuture(new IllegalArgumentException("a response message type is not a request"));
+        }
+        return link.answer.future();
+    }
+
+    /** The one exchange of a forwarded request: its lane, MAC calculator and answer are its own. */
+    private final class Forwarded implements IsoExchange.Link {
+        private final Context context;
+        private final String certifiedTerminalId;
+        private final IsoMac mac = new IsoMac();
+        private final Promise<Buffer> answer = Promise.promise();
+        private IsoExchange exchange;
+        private PostLane lane;
+
+        Forwarded(Context context, String certifiedTerminalId) {
+            this.context = context;
+            this.certifiedTerminalId = certifiedTerminalId;
+        }
+
+        @Override
+        public Context context() {
+            return context;
+        }
+
+        @Override
+        public String certifiedTerminalId() {
+            return certifiedTerminalId;
+        }
+
+        @Override
+        public IsoMac mac() {
+            return mac;
+        }
+
+        @Override
+        public PostLane lane(int partition, PaymentCommands commands) {
+            if (lane == null) {
+                lane = transactions.lane(commands, PostLane.wakeOn(context, () -> lane.drain()));
+            }
+            return lane;
+        }
+
+        @Override
+        public boolean fromNode() {
+            return true;
+        }
+
+        @Override
+        public void answered() {
+            metrics.latency(System.nanoTime() - exchange.receivedNanos());
+            answer.complete(Buffer.buffer(java.util.Arrays.copyOf(exchange.response(), exchange.responseLength())));
+        }
     }
 
     /** The bound port once {@link #start} completed, -1 before. */

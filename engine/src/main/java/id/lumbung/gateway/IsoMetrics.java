@@ -19,6 +19,7 @@ final class IsoMetrics {
     static final String PAYMENTS = "lumbung.payments";
     static final String REVERSALS = "lumbung.iso.reversals";
     static final String UNSUPPORTED = "lumbung.iso.unsupported";
+    static final String FORWARDED = "lumbung.iso.forwarded";
     static final String INGEST_LATENCY = "lumbung.ingest.latency";
     static final String CODE_NONE = "none";
 
@@ -30,6 +31,8 @@ final class IsoMetrics {
     private final Counter paymentsAccepted;
     private final Counter paymentsReplayed;
     private final Counter reversalsVoided;
+    private final Counter forwardsRelayed;
+    private final Counter forwardsFailed;
     private final Timer latency;
 
     IsoMetrics(MeterRegistry registry) {
@@ -49,6 +52,8 @@ final class IsoMetrics {
             paymentsRejected[r.ordinal()] = payments("rejected", r.metricCode(), registry);
             reversalsRejected[r.ordinal()] = reversals("rejected", r.metricCode(), registry);
         }
+        forwardsRelayed = forwards("relayed", registry);
+        forwardsFailed = forwards("owner_unavailable", registry);
         latency = Timer.builder(INGEST_LATENCY)
                 .description("Time from a request's last byte read to its answer written, by channel")
                 .tag("channel", "iso")
@@ -70,6 +75,22 @@ final class IsoMetrics {
                 .tag("result", result)
                 .tag("code", code)
                 .register(registry);
+    }
+
+    private static Counter forwards(String outcome, MeterRegistry registry) {
+        return Counter.builder(FORWARDED)
+                .description("ISO 8583 requests sent to the node that owns their cooperative's partition, by outcome:"
+                        + " relayed (the owner's answer went to the terminal) or owner_unavailable (answered 91)")
+                .tag("outcome", outcome)
+                .register(registry);
+    }
+
+    void forwardRelayed() {
+        forwardsRelayed.increment();
+    }
+
+    void forwardFailed() {
+        forwardsFailed.increment();
     }
 
     void connectionOpened() {

@@ -55,7 +55,7 @@ final class IsoTransactions {
     private static final int FIELD_MERCHANT = 42;
     private static final int FIELD_CURRENCY = 49;
 
-    private final PaymentCommands commands;
+    private final IsoRoutes routes;
     private final Function<String, Terminal> terminalById;
     private final IntFunction<String> traderIdByIndex;
     private final Clock clock;
@@ -63,10 +63,10 @@ final class IsoTransactions {
     private final PaymentRules rules;
     private final IsoMacMode macMode;
 
-    IsoTransactions(PaymentCommands commands, Function<String, Terminal> terminalById,
+    IsoTransactions(IsoRoutes routes, Function<String, Terminal> terminalById,
             IntFunction<String> traderIdByIndex, Clock clock, IsoMetrics metrics, PaymentRules rules,
             IsoMacMode macMode) {
-        this.commands = commands;
+        this.routes = routes;
         this.terminalById = terminalById;
         this.traderIdByIndex = traderIdByIndex;
         this.clock = clock;
@@ -75,8 +75,11 @@ final class IsoTransactions {
         this.macMode = macMode;
     }
 
-    /** A lane for one connection; {@code wake} must schedule {@link PostLane#drain} on its event loop. */
-    PostLane lane(PostLane.Wake wake) {
+    /**
+     * A lane for one connection into the core whose {@code commands} serve a partition;
+     * {@code wake} must schedule {@link PostLane#drain} on its event loop.
+     */
+    PostLane lane(PaymentCommands commands, PostLane.Wake wake) {
         return commands.lane(ANSWERS, wake);
     }
 
@@ -104,12 +107,16 @@ final class IsoTransactions {
             case MTI_PURCHASE:
             case MTI_PURCHASE_REPEAT:
                 exchange.responseMti(MTI_PURCHASE_RESPONSE);
-                purchase(exchange);
+                if (routed(exchange, true)) {
+                    purchase(exchange);
+                }
                 return true;
             case MTI_REVERSAL:
             case MTI_REVERSAL_REPEAT:
                 exchange.responseMti(MTI_REVERSAL_RESPONSE);
-                reversal(exchange);
+                if (routed(exchange, false)) {
+                    reversal(exchange);
+                }
                 return true;
             default:
                 // third MTI digit: 0 request, 2 advice, 4 notification (even) are requests; odd are answers
@@ -120,6 +127,56 @@ final class IsoTransactions {
                 exchange.responseMti(mti + 10);
                 exchange.answer(Rejection.UNSUPPORTED_TRANSACTION.responseCode(), null);
                 return true;
+        }
+    }
+
+    /**
+     * Where a purchase or reversal is served: true when here (the exchange then knows its core);
+     * false once it went to its partition's owner, whose answer the exchange relays, or was
+     * answered 91 because no owner serves the partition. A request whose field 41 names no
+     * terminal is served here: every node answers it alike (30 or 03), without its MAC checked.
+     */
+    private boolean routed(IsoExchange exchange, boolean payment) {
+        String terminalId = exchange.terminalId(FIELD_TERMINAL);
+        Terminal terminal = terminalId == null ? null : terminalById.apply(terminalId);
+        if (terminal == null) {
+            return true; // authenticate() answers it
+        }
+        int partition = routes.partitionOf(terminal);
+        PaymentCommands local = routes.local(partition);
+        if (local != null) {
+            exchange.servedBy(partition, local);
+            return true;
+        }
+        if (exchange.fromNode()) {
+            unavailable(exchange, terminal, payment); // the sender's view of the owners is stale
+            return false;
+        }
+        Iso8583Message m = exchange.request();
+        routes.forward(partition, io.vertx.core.buffer.Buffer.buffer(java.util.Arrays.copyOf(m.buffer(), m.length())),
+                exchange.certifiedTerminalId()).onComplete(answer -> {
+                    if (answer.succeeded() && exchange.relay(answer.result())) {
+                        metrics.forwardRelayed();
+                    } else {
+                        metrics.forwardFailed();
+                        unavailable(exchange, terminal, payment);
+                    }
+                });
+        return false;
+    }
+
+    /**
+     * 91 for a request no core here serves and no owner answered: the terminal retries with the
+     * same RRN. Signed when its MAC verifies, as the owner's answer would have been.
+     */
+    private void unavailable(IsoExchange exchange, Terminal terminal, boolean payment) {
+        if (macMode != IsoMacMode.OFF && exchange.request().has(IsoMac.FIELD_MAC)) {
+            macAccepted(exchange, terminal);
+        }
+        if (payment) {
+            rejectPayment(exchange, Rejection.JOURNAL_UNAVAILABLE);
+        } else {
+            rejectReversal(exchange, Rejection.JOURNAL_UNAVAILABLE);
         }
     }
 
@@ -201,7 +258,7 @@ final class IsoTransactions {
                 return;
             }
         }
-        commands.voidByTxnId(rrn, terminal, exchange.context(), exchange.onVoided());
+        exchange.commands().voidByTxnId(rrn, terminal, exchange.context(), exchange.onVoided());
     }
 
     /**

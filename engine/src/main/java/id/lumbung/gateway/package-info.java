@@ -27,6 +27,14 @@
  *     loop once its group is as durable as the configured durability promises.</li>
  * </ul>
  *
+ * <h2>Nodes of the Kafka journal</h2>
+ * {@link id.lumbung.gateway.IsoRoutes} says where a request goes: a single engine's one core, or,
+ * on a node, the core of the partition of the terminal's cooperative when the node serves it. A
+ * request of a partition another node owns goes to that owner as the frame the terminal sent; the
+ * owner answers it through {@link id.lumbung.gateway.IsoGateway#answerForwarded} as if the
+ * terminal were connected to it, and its answer frame, MAC included, goes back unchanged. A
+ * connection keeps one posting lane per partition it posts to.
+ *
  * <h2>Limits</h2>
  * {@code FRAME_BYTES_MAX} (4096) per frame, {@code IN_FLIGHT_MAX} (64) unanswered requests per
  * connection, after which the socket is paused; reading also pauses while the socket's write queue

@@ -30,6 +30,7 @@ final class EngineProcess implements AutoCloseable {
     static final String ADMIN_TOKEN = "crash-test-admin-token-0123456789";
     private static final Pattern HTTP_PORT = Pattern.compile("terminal API\\s+http://localhost:(\\d+)/");
     private static final Pattern OPS_PORT = Pattern.compile("ops\\s+http://localhost:(\\d+)/");
+    private static final Pattern ISO_PORT = Pattern.compile("ISO 8583\\s+tcp://localhost:(\\d+)");
     private static int launches;
 
     final Process process;
@@ -132,6 +133,15 @@ final class EngineProcess implements AutoCloseable {
         }
         e.kill();
         throw new IllegalStateException("/health/ready never answered 200");
+    }
+
+    /** The ISO 8583 port the engine printed once ready. */
+    int isoPort() throws IOException {
+        Matcher m = ISO_PORT.matcher(output());
+        if (!m.find()) {
+            throw new IllegalStateException("no ISO 8583 port in the output of the engine on " + data);
+        }
+        return Integer.parseInt(m.group(1));
     }
 
     String output() throws IOException {

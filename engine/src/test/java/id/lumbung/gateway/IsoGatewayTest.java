@@ -42,8 +42,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class IsoGatewayTest {
 
     /** 2026-11-29 10:15:30 in Jakarta. */
-    private static final Instant NOW = Instant.parse("2026-11-29T03:15:30Z");
-    private static final long AMOUNT_MAX_RUPIAH = 10_000_000;
+    static final Instant NOW = Instant.parse("2026-11-29T03:15:30Z");
+    static final long AMOUNT_MAX_RUPIAH = 10_000_000;
     private static final String PAN = "4111111111111111";
     /** T0000001 is in a key changeover: its next key is accepted as well. */
     private static final Terminal ACTIVE = new Terminal(0, "T0000001", 0, key(1), key(2), false);
@@ -51,9 +51,9 @@ class IsoGatewayTest {
     private static final Terminal BLOCKED = new Terminal(2, "T0000003", 0, key(4), null, true);
     /** What a terminal unknown to the gateway signs with. */
     private static final byte[] UNKNOWN_TERMINAL_KEY = key(5);
-    private static final Map<String, Terminal> TERMINALS =
+    static final Map<String, Terminal> TERMINALS =
             Map.of(ACTIVE.terminalId(), ACTIVE, OTHER.terminalId(), OTHER, BLOCKED.terminalId(), BLOCKED);
-    private static final List<String> TRADERS = List.of("TRADER-001", "TRADER-002");
+    static final List<String> TRADERS = List.of("TRADER-001", "TRADER-002");
 
     private Vertx vertx;
     private InMemoryPaymentCommands commands;
@@ -582,16 +582,7 @@ class IsoGatewayTest {
     }
 
     static ISOMsg reversal(String terminalId, String rrn) throws Exception {
-        ISOMsg m = new ISOMsg();
-        m.setPackager(new ISO87BPackager());
-        m.setMTI("0400");
-        m.set(3, "000000");
-        m.set(4, "000001000000");
-        m.set(7, "1129031630");
-        m.set(11, "000124");
-        m.set(37, rrn);
-        m.set(41, terminalId);
-        return m;
+        return IsoTerminal.reversal(terminalId, rrn);
     }
 
     static byte[] frame(byte[] body) {

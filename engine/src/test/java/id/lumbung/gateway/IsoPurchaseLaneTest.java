@@ -64,8 +64,13 @@ class IsoPurchaseLaneTest {
         }
 
         @Override
-        public PostLane lane() {
+        public PostLane lane(int partition, PaymentCommands commands) {
             return lane;
+        }
+
+        @Override
+        public boolean fromNode() {
+            return false;
         }
 
         @Override
@@ -128,13 +133,13 @@ class IsoPurchaseLaneTest {
     };
     private PostLane.Slot pending;
 
-    private final IsoTransactions transactions = new IsoTransactions(commands, Map.of(TERMINAL.terminalId(), TERMINAL)::get,
+    private final IsoTransactions transactions = new IsoTransactions(IsoRoutes.single(commands), Map.of(TERMINAL.terminalId(), TERMINAL)::get,
             i -> TRADER, Clock.fixed(NOW, ZoneOffset.UTC), new IsoMetrics(new SimpleMeterRegistry()),
             new PaymentRules(10_000_000L), IsoMacMode.REQUIRED);
 
     private Connection connection() {
         Connection c = new Connection();
-        c.lane = transactions.lane(() -> c.wakes++);
+        c.lane = transactions.lane(commands, () -> c.wakes++);
         return c;
     }
 

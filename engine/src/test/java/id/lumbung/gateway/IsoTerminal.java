@@ -44,6 +44,20 @@ public final class IsoTerminal {
         return m;
     }
 
+    /** A 0400 reversal of the purchase with RRN {@code rrn} of {@code terminalId} (fields 4 and 7 fixed: not part of the key). */
+    public static ISOMsg reversal(String terminalId, String rrn) throws Exception {
+        ISOMsg m = new ISOMsg();
+        m.setPackager(new ISO87BPackager());
+        m.setMTI("0400");
+        m.set(3, "000000");
+        m.set(4, "000001000000");
+        m.set(7, "1129031630");
+        m.set(11, "000124");
+        m.set(37, rrn);
+        m.set(41, terminalId);
+        return m;
+    }
+
     /**
      * Sets field 64 as DESIGN.md defines it: the first 8 bytes of HMAC-SHA256(key, the message's
      * bytes from the MTI up to field 64, exclusive). jPOS packs the message with a placeholder
