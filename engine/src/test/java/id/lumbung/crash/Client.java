@@ -94,6 +94,14 @@ final class Client {
                 .build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** A batch's file, {@code GET /v1/coops/{coopId}/settlements/{batchId}/{name}}, as bytes. */
+    HttpResponse<byte[]> file(String coopId, String batchId, String name) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/v1/coops/" + coopId + "/settlements/"
+                + batchId + "/" + name)).timeout(Duration.ofSeconds(20))
+                .header("Authorization", "Bearer " + DemoCredentials.coopToken(coopId)).GET().build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+    }
+
     HttpResponse<String> accounts(String coopId) throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/v1/coops/" + coopId + "/accounts"))
                 .timeout(Duration.ofSeconds(20)).header("Authorization", "Bearer " + DemoCredentials.coopToken(coopId)).GET()

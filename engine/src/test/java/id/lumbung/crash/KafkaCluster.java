@@ -222,10 +222,20 @@ final class KafkaCluster {
      * posted, which the engine answers the same however often it comes.
      */
     static HttpResponse<String> retrying(Call call) throws Exception {
+        return retryingAny(call::call);
+    }
+
+    /** A request whose answer's body is a {@code T}. */
+    interface Request<T> {
+        HttpResponse<T> send() throws Exception;
+    }
+
+    /** {@link #retrying} for an answer of any body type. */
+    static <T> HttpResponse<T> retryingAny(Request<T> call) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(RETRY_503_MS);
         while (true) {
             try {
-                HttpResponse<String> r = call.call();
+                HttpResponse<T> r = call.send();
                 if ((r.statusCode() != 503 && r.statusCode() != 429) || System.nanoTime() >= deadline) {
                     return r;
                 }
@@ -359,6 +369,51 @@ final class KafkaCluster {
         assertThat(batchPayments).as("payments in batches = payments acknowledged").isEqualTo(acks.size());
         System.out.println(acks.size() + " payments settled once, checked in " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)
                 + " ms");
+    }
+
+    /**
+     * Every file of every batch of the demo cooperatives as each of {@code nodes} serves it (through
+     * the cooperative API, forwarded to the owner where it must be): the same bytes, {@code ETag}
+     * and {@code Repr-Digest} from every node, and bytes whose SHA-256 is the one the listing
+     * gives. Returns, by {@code coop/batch/file}, the SHA-256, ETag and Repr-Digest served.
+     */
+    static Map<String, String> assertFilesIdenticalOnEveryNode(List<EngineProcess> nodes) throws Exception {
+        Map<String, String> first = null;
+        for (EngineProcess node : nodes) {
+            Map<String, String> served = filesServed(node);
+            assertThat(served).as("files served by " + node.data).isNotEmpty();
+            if (first == null) {
+                first = served;
+            } else {
+                assertThat(served).as("files served by " + node.data + " against " + nodes.get(0).data).isEqualTo(first);
+            }
+        }
+        return first;
+    }
+
+    private static Map<String, String> filesServed(EngineProcess node) throws Exception {
+        Map<String, String> out = new java.util.TreeMap<>();
+        for (String coop : COOPS) {
+            HttpResponse<String> list = retrying(() -> client(node).settlements(coop));
+            assertThat(list.statusCode()).as(list.body()).isEqualTo(200);
+            for (Object b : new io.vertx.core.json.JsonObject(list.body()).getJsonArray("batches")) {
+                io.vertx.core.json.JsonObject batch = (io.vertx.core.json.JsonObject) b;
+                String batchId = batch.getString("batchId");
+                for (Object f : batch.getJsonArray("files")) {
+                    io.vertx.core.json.JsonObject file = (io.vertx.core.json.JsonObject) f;
+                    String name = file.getString("name");
+                    HttpResponse<byte[]> r = retryingAny(() -> client(node).file(coop, batchId, name));
+                    String what = coop + "/" + batchId + "/" + name;
+                    assertThat(r.statusCode()).as(what + " from " + node.data).isEqualTo(200);
+                    String sha256 = java.util.HexFormat.of().formatHex(
+                            java.security.MessageDigest.getInstance("SHA-256").digest(r.body()));
+                    assertThat(sha256).as(what + ": the listing's sha256").isEqualTo(file.getString("sha256"));
+                    out.put(what, sha256 + " etag=" + r.headers().firstValue("ETag").orElse("none")
+                            + " repr-digest=" + r.headers().firstValue("Repr-Digest").orElse("none"));
+                }
+            }
+        }
+        return out;
     }
 
     /**

@@ -2,8 +2,10 @@ package id.lumbung.crash;
 
 import id.lumbung.kafka.KafkaBrokers;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,7 +34,8 @@ class KafkaClusterTest {
     @Test
     @Timeout(value = 420, unit = TimeUnit.SECONDS)
     void aNodeKilledUnderLoadLosesNothingAndEveryPaymentIsSettledOnce(@TempDir Path dir) throws Exception {
-        String config = KafkaCluster.config(brokers, KafkaBrokers.newTopic("cluster"));
+        String topic = KafkaBrokers.newTopic("cluster");
+        String config = KafkaCluster.config(brokers, topic);
         EngineProcess[] nodes = new EngineProcess[3];
         try {
             for (int i = 0; i < nodes.length; i++) {
@@ -58,8 +61,45 @@ class KafkaClusterTest {
             load.assertOneAnswerPerKey();
             KafkaCluster.assertEachFoundOnEveryNode(all, load.acks.values());
             KafkaCluster.assertEachSettledOnce(all, load.acks.values());
+
+            // every file byte-identical whichever node serves it, and after its owner dies, from the new owner's copy
+            Map<String, String> files = KafkaCluster.assertFilesIdenticalOnEveryNode(all);
+            String coop = KafkaCluster.COOPS[0];
+            int partition = KafkaCluster.partitionOfCoop(brokers, topic).get(coop);
+            int owner = nodeNumber(KafkaCluster.owners(brokers, topic).get(partition));
+            List<Path> coopFiles = new ArrayList<>();
+            for (String key : files.keySet()) {
+                if (key.startsWith(coop + "/")) {
+                    coopFiles.add(Path.of("partitions", "p" + partition, "files", coop, key.substring(key.lastIndexOf('/') + 1)));
+                }
+            }
+            assertThat(coopFiles).as("files of " + coop).isNotEmpty();
+            List<EngineProcess> survivors = new ArrayList<>();
+            for (int i = 0; i < nodes.length; i++) {
+                if (i != owner) {
+                    survivors.add(nodes[i]);
+                    for (Path f : coopFiles) {
+                        assertThat(nodes[i].data.resolve(f)).as("node-" + i + " has not written " + f).doesNotExist();
+                    }
+                }
+            }
+            nodes[owner].kill();
+            KafkaCluster.waitAllServed(survivors, 60_000);
+            assertThat(KafkaCluster.assertFilesIdenticalOnEveryNode(survivors)).as("files served after node-" + owner
+                    + ", their writer, was killed").isEqualTo(files);
+            int newOwner = nodeNumber(KafkaCluster.owners(brokers, topic).get(partition));
+            for (Path f : coopFiles) {
+                assertThat(nodes[newOwner].data.resolve(f)).as("written again by node-" + newOwner).isRegularFile();
+            }
+            System.out.println(files.size() + " files byte-identical from every node; " + coopFiles.size() + " of " + coop
+                    + " written again by node-" + newOwner + " after node-" + owner + " was killed, the same bytes");
         } finally {
             KafkaCluster.closeAll(nodes);
         }
+    }
+
+    /** 1 for {@code node-1}. */
+    private static int nodeNumber(String nodeId) {
+        return Integer.parseInt(nodeId.substring("node-".length()));
     }
 }
