@@ -21,7 +21,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
@@ -159,7 +158,7 @@ final class Reconciler {
     /** Deletes a scratch folder whatever the outcome; one that cannot be deleted is reported, and the result stands. */
     static void deleteScratch(Path scratch, PrintStream out) {
         try {
-            deleteTree(scratch);
+            id.lumbung.files.AtomicFiles.deleteTree(scratch);
         } catch (IOException e) {
             out.println("note: could not delete the scratch folder " + scratch + ": " + e);
         }
@@ -268,11 +267,4 @@ final class Reconciler {
                 && !p.toString().endsWith(".payouts.csv")).count();
     }
 
-    private static void deleteTree(Path root) throws IOException {
-        try (Stream<Path> s = Files.walk(root)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
-    }
 }

@@ -229,4 +229,21 @@ public final class AtomicFiles {
     private static boolean isWindows() {
         return System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows");
     }
+
+    /**
+     * Deletes {@code root} and everything under it, deepest first; nothing when it does not exist.
+     * Not atomic: a failure part way leaves what it had not reached yet.
+     *
+     * @throws java.io.IOException naming the first path that could not be deleted
+     */
+    public static void deleteTree(Path root) throws java.io.IOException {
+        if (!java.nio.file.Files.exists(root)) {
+            return;
+        }
+        try (java.util.stream.Stream<Path> walk = java.nio.file.Files.walk(root)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                java.nio.file.Files.deleteIfExists(p);
+            }
+        }
+    }
 }

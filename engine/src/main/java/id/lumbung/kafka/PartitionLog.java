@@ -49,7 +49,7 @@ public final class PartitionLog implements PartitionRecords, AutoCloseable {
      * One request to one broker. A broker that neither answers nor closes the connection is given
      * up after 5 s, and the request goes again to the leader the refreshed metadata names.
      */
-    static final int REQUEST_TIMEOUT_MS = 5_000;
+    public static final int REQUEST_TIMEOUT_MS = 5_000;
     /**
      * A send's whole life, its retries included. A broker killed without a controlled shutdown is
      * fenced by the controller after {@code broker.session.timeout.ms} (9 s by default), which then
@@ -57,13 +57,13 @@ public final class PartitionLog implements PartitionRecords, AutoCloseable {
      * commit stalled by a broker's death still completes inside DESIGN.md's 20 s. Kafka requires at
      * least {@code linger.ms} (0) + {@code request.timeout.ms}.
      */
-    static final int DELIVERY_TIMEOUT_MS = 15_000;
+    public static final int DELIVERY_TIMEOUT_MS = 15_000;
     /**
      * What {@code initTransactions}, a send's wait for metadata, one {@code commitTransaction} call
      * and {@code abortTransaction} may block: the transaction coordinator fails over like a
      * partition leader, usually within the same 15 s.
      */
-    static final int MAX_BLOCK_MS = 15_000;
+    public static final int MAX_BLOCK_MS = 15_000;
     /**
      * How long {@link #commit} keeps asking {@code commitTransaction} again after it timed out. A
      * timeout says only that the coordinator's answer did not come within {@link #MAX_BLOCK_MS}:

@@ -5,10 +5,7 @@ import id.lumbung.core.journal.JournalCorruptException;
 import id.lumbung.journal.Journal;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 /**
  * A node's local copy of one partition's entries: a Chronicle journal the partition's core runs
@@ -75,13 +72,8 @@ public final class PartitionMirror {
 
     /** Removes a folder and what is in it; nothing when it does not exist. */
     static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
-                Files.delete(p);
-            }
+        try {
+            id.lumbung.files.AtomicFiles.deleteTree(dir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot delete the local copy " + dir, e);
         }

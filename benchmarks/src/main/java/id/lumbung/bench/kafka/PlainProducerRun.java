@@ -60,10 +60,10 @@ public final class PlainProducerRun implements Callable<Integer> {
     static final int RUN_S_MAX = 30;
     /** Sends outstanding on one partition at most: 1,024 records of about 110 bytes is about 110 kB a partition. */
     static final int IN_FLIGHT_PER_PARTITION_MAX = 1024;
-    /** The journal's producer timeouts (the engine's {@code kafka.PartitionLog}), so that a send here fails as a commit there would. */
-    static final int REQUEST_TIMEOUT_MS = 5_000;
-    static final int DELIVERY_TIMEOUT_MS = 15_000;
-    static final int MAX_BLOCK_MS = 15_000;
+    /** The journal's producer timeouts (the engine's), so that a send here fails as a commit there would. */
+    static final int REQUEST_TIMEOUT_MS = id.lumbung.kafka.PartitionLog.REQUEST_TIMEOUT_MS;
+    static final int DELIVERY_TIMEOUT_MS = id.lumbung.kafka.PartitionLog.DELIVERY_TIMEOUT_MS;
+    static final int MAX_BLOCK_MS = id.lumbung.kafka.PartitionLog.MAX_BLOCK_MS;
     /** After the last send, acknowledgements are awaited this long: longer than a send's delivery timeout. */
     static final int DRAIN_S = DELIVERY_TIMEOUT_MS / 1000 + 5;
     /** 60 s in ns: anything slower has timed out anyway; 3 significant digits is 0.1% resolution. */
