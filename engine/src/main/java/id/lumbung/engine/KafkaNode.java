@@ -389,7 +389,7 @@ public final class KafkaNode implements AutoCloseable, Partitions {
                     EngineConfig.DURABILITY_PROP_NAME, "async",
                     EngineConfig.SNAPSHOT_ENABLED_PROP_NAME, "false",
                     EngineConfig.CUTOFFS_PROP_NAME, "none"));
-            KafkaGroupCommit commit = new KafkaGroupCommit(log);
+            KafkaGroupCommit commit = new KafkaGroupCommit(log, () -> running && groupClientId.equals(ownerNow(p)));
             Engine[] built = new Engine[1];
             core = Engine.partitionCore(partitionConfig, files, fees, clock, vertx, metrics,
                     new Engine.Partition(p, journal -> {

@@ -22,12 +22,27 @@ import java.util.Objects;
  * entry carries only the voided payment's sequence; a close of every cooperative; a reference
  * change) makes a record with a null key. Every record goes to this partition explicitly.
  *
- * <p>A commit that did not succeed throws {@link JournalUnavailableException}: the writer answers
- * the group and its queue as unavailable (503, retry), and the node rebuilds the partition's core
- * from the topic ({@link PartitionLog} explains why a rebuild and not a retry). Writer thread only.
+ * <p>A commit that failed with its outcome unknown (not fenced) is settled while the group waits,
+ * when it failed within {@value #SETTLE_WITHIN_MS} ms of its start and the consumer group, asked
+ * then, still names this node the partition's owner ({@link PartitionLog#settle}): found in the
+ * journal, or committed again, the group is answered as committed. A broker killed under load
+ * makes such failures (a commit whose coordinator moved, answered {@code INVALID_TXN_STATE}), and
+ * DESIGN.md lets a broker kill add latency, not a 503. A commit that is not settled throws
+ * {@link JournalUnavailableException}: the writer answers the group and its queue as unavailable
+ * (503, retry), and the node rebuilds the partition's core from the topic ({@link PartitionLog}
+ * explains why a rebuild and not a blind retry). Writer thread only.
  */
 public final class KafkaGroupCommit implements GroupCommit, Journal.AppendListener {
+    /**
+     * A failed commit is settled only when it failed this soon after its start: settling opens the
+     * producer (up to a coordinator's failover) and reads the partition's end, and a terminal's
+     * answer should still come within DESIGN.md's 20 s. Later failures (a commit that waited out
+     * its timeouts) mean brokers in trouble: 503 and a rebuild.
+     */
+    static final long SETTLE_WITHIN_MS = 10_000;
     private final PartitionLog log;
+    /** Whether the consumer group, asked now, names this node the partition's owner (blocks up to a few seconds). */
+    private final java.util.function.BooleanSupplier stillOwner;
     private final EntryCodec codec = new EntryCodec();
     private final JournalEntry decoded = new JournalEntry();
     /** The entries appended since the last commit, back to back. */
@@ -42,8 +57,13 @@ public final class KafkaGroupCommit implements GroupCommit, Journal.AppendListen
     /** Whether the failure was a fence (another node opened the partition); read by the node after the writer stopped. */
     private volatile boolean fenced;
 
-    public KafkaGroupCommit(PartitionLog log) {
+    /**
+     * @param stillOwner whether the consumer group, asked when called, names this node the
+     *     partition's owner: only then is a failed commit settled
+     */
+    public KafkaGroupCommit(PartitionLog log, java.util.function.BooleanSupplier stillOwner) {
         this.log = Objects.requireNonNull(log);
+        this.stillOwner = Objects.requireNonNull(stillOwner);
     }
 
     @Override
@@ -113,7 +133,13 @@ public final class KafkaGroupCommit implements GroupCommit, Journal.AppendListen
         Arrays.fill(keys, 0, pendingEntries, null);
         pendingEntries = 0;
         pendingBytes = 0;
+        long startNs = System.nanoTime();
         PartitionLog.CommitResult result = log.commit(records);
+        if (result instanceof PartitionLog.Failed
+                && System.nanoTime() - startNs < java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(SETTLE_WITHIN_MS)
+                && stillOwner.getAsBoolean()) {
+            result = log.settle(records);
+        }
         if (result instanceof PartitionLog.Committed) {
             return true;
         }

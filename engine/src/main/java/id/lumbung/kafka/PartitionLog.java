@@ -28,8 +28,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * value one or more journal entries concatenated ({@link RecordEntries}). {@link #commit} writes a
  * group of records in one transaction and returns their offsets once it is committed.
  *
- * <p><b>After a commit that did not return {@link Committed}, the caller rebuilds its state from
- * the topic rather than retrying.</b> A {@link Failed} commit's outcome is unknown: the commit
+ * <p><b>After a commit that did not return {@link Committed}, the caller either settles it as the
+ * partition's owner ({@link #settle}) or rebuilds its state from the topic; it never simply
+ * retries.</b> A {@link Failed} commit's outcome is unknown: the commit
  * request may have reached the transaction coordinator before the answer was lost, so the records
  * may be in the journal although the call failed. Sending them again could journal the same
  * entries twice, and replay refuses an entry whose sequence is not the last one's plus one. Nor can
@@ -251,6 +252,51 @@ public final class PartitionLog implements PartitionRecords, AutoCloseable {
         } catch (KafkaException e) {
             return failed(e);
         }
+    }
+
+    /**
+     * Settles a {@link Failed} commit of {@code records} as the partition's owner, instead of
+     * leaving its outcome unknown: opens the producer again, whose {@code initTransactions()}
+     * completes the failed transaction if the coordinator had prepared its commit and aborts it
+     * otherwise, then reads the partition's last committed records. When they end with
+     * {@code records} (same keys, same bytes: entries carry their sequence, so no other records
+     * are equal), the commit did happen: {@link Committed} at the offsets found. Otherwise none of
+     * them is in the journal, and they are committed again, once, in a new transaction. What this
+     * returns is final: a commit again that fails is {@link Failed} or {@link Fenced} as
+     * {@link #commit} says, and opening or reading that fails is {@link Failed}.
+     *
+     * <p>Only the partition's owner may call it, with the producer closed by the failure: opening
+     * fences whoever else has the partition open.
+     */
+    public CommitResult settle(List<Record> records) {
+        if (producer != null) {
+            throw new IllegalStateException("partition " + partition + " is open: settle() follows a failed commit");
+        }
+        try {
+            open();
+            List<PartitionReader.Read> last = reader.tail(records.size());
+            if (last.size() == records.size()) {
+                long[] offsets = new long[records.size()];
+                boolean found = true;
+                for (int i = 0; i < offsets.length && found; i++) {
+                    PartitionReader.Read r = last.get(i);
+                    found = Objects.equals(r.key(), records.get(i).key()) && java.util.Arrays.equals(r.value(), records.get(i).value());
+                    offsets[i] = r.offset();
+                }
+                if (found) {
+                    LOG.log(System.Logger.Level.WARNING, "event=kafka_commit_settled partition=" + partition
+                            + " outcome=committed records=" + records.size());
+                    return new Committed(offsets);
+                }
+            }
+        } catch (KafkaStartException e) {
+            closeProducer(Duration.ZERO);
+            return new Failed(e);
+        }
+        CommitResult again = commit(records);
+        LOG.log(System.Logger.Level.WARNING, "event=kafka_commit_settled partition=" + partition + " outcome="
+                + (again instanceof Committed ? "committed_again" : "failed_again") + " records=" + records.size());
+        return again;
     }
 
     /**

@@ -84,6 +84,41 @@ public final class PartitionReader implements PartitionRecords {
         }
     }
 
+    /** A committed record as {@link #tail} reads it. */
+    record Read(long offset, String key, byte[] value) {
+    }
+
+    /**
+     * The last {@code n} committed records of the partition (fewer when it holds fewer), oldest
+     * first: read from a window before the end that widens until it holds {@code n} records or
+     * starts at offset 0 (commit markers and aborted records take offsets too).
+     *
+     * @throws KafkaStartException if the partition cannot be read, or no offset moves for {@link #REPLAY_STALL_MS}
+     */
+    List<Read> tail(int n) throws KafkaStartException {
+        List<TopicPartition> partitions = List.of(topicPartition);
+        try (KafkaConsumer<String, byte[]> consumer =
+                new KafkaConsumer<>(consumerConfig(), new StringDeserializer(), new ByteArrayDeserializer())) {
+            consumer.assign(partitions);
+            long first = consumer.beginningOffsets(partitions).get(topicPartition);
+            long end = consumer.endOffsets(partitions).get(topicPartition);
+            long window = Math.max(64, 4L * n);
+            while (true) {
+                long from = Math.max(first, end - window);
+                List<Read> read = new java.util.ArrayList<>();
+                consumer.seek(topicPartition, from);
+                readTo(consumer, end, (offset, key, value) -> read.add(new Read(offset, key, value)));
+                if (read.size() >= n || from == first) {
+                    return read.subList(Math.max(0, read.size() - n), read.size());
+                }
+                window *= 4;
+            }
+        } catch (KafkaException e) {
+            throw new KafkaStartException("partition " + partition + " of Kafka topic " + settings.topic() + " at "
+                    + settings.bootstrap() + ": reading its last records failed: " + KafkaTopic.rootMessage(e), e);
+        }
+    }
+
     private PartitionLog.Replayed readTo(KafkaConsumer<String, byte[]> consumer, long end, PartitionLog.RecordHandler handler)
             throws KafkaStartException {
         long startNs = System.nanoTime();

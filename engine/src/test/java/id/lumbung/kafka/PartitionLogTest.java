@@ -287,6 +287,77 @@ class PartitionLogTest {
         }
     }
 
+    /**
+     * A commit whose answer was lost, settled by the next opening of the partition: the records are
+     * found in the journal, answered as committed at their offsets, and not appended again.
+     */
+    @Test
+    void settleFindsACommitThatHappenedAndAppendsNothing() throws Exception {
+        KafkaSettings s = topic("settle-found", 1);
+        List<PartitionLog.Record> group = List.of(record("KOP01", "one"), record("KOP02", "two"));
+        long before;
+        long[] offsets;
+        try (PartitionLog first = new PartitionLog(s, 0)) {
+            first.open();
+            before = committed(first, record("KOP01", "before"))[0];
+            offsets = committed(first, group.toArray(new PartitionLog.Record[0]));
+        }
+        try (PartitionLog owner = new PartitionLog(s, 0)) {
+            PartitionLog.CommitResult settled = owner.settle(group);
+            assertThat(settled).isInstanceOf(PartitionLog.Committed.class);
+            assertThat(((PartitionLog.Committed) settled).offsets()).containsExactly(offsets);
+            assertThatThrownBy(() -> owner.settle(group)).as("settle follows a failure only").isInstanceOf(IllegalStateException.class);
+        }
+        assertThat(replayAsNewOwner(s, 0)).containsExactly(before + " KOP01 before", offsets[0] + " KOP01 one",
+                offsets[1] + " KOP02 two");
+    }
+
+    /** A commit that failed with nothing journaled: settling commits its records, once. */
+    @Test
+    void settleCommitsAgainWhatAFailedCommitLeftOut() throws Exception {
+        KafkaSettings s = topic("settle-again", 1);
+        try (PartitionLog log = new PartitionLog(s, 0)) {
+            log.open();
+            long before = committed(log, record("KOP01", "before"))[0];
+            PartitionLog.CommitResult failed = log.commit(List.of(new PartitionLog.Record("KOP01", new byte[1_100_000])));
+            assertThat(failed).isInstanceOf(PartitionLog.Failed.class);
+            PartitionLog.CommitResult settled = log.settle(List.of(record("KOP01", "settled")));
+            assertThat(settled).isInstanceOf(PartitionLog.Committed.class);
+            long at = ((PartitionLog.Committed) settled).offsets()[0];
+            assertThat(replayAsNewOwner(s, 0)).containsExactly(before + " KOP01 before", at + " KOP01 settled");
+        }
+    }
+
+    /**
+     * The coordinator stalls past the whole commit's wait (its broker SIGSTOPped for 5 s, a commit
+     * that gives up after 2 s): the commit fails with its outcome unknown, the EndTxn possibly
+     * still in the stalled broker's socket. Settled once the broker runs again, the record is in
+     * the journal exactly once, whichever way the transaction ended.
+     */
+    @Test
+    void settleAfterACoordinatorStallLeavesTheRecordOnce() throws Exception {
+        KafkaSettings s = topic("settle-stalled", 1);
+        int maxBlockMs = 2_000;
+        try (PartitionLog log = new PartitionLog(s, 0, maxBlockMs, maxBlockMs)) {
+            log.open();
+            long before = committed(log, record("KOP01", "before"))[0];
+            int coordinator = coordinatorOf(s.transactionalId(0));
+            brokers.pause(coordinator);
+            PartitionLog.CommitResult failed;
+            try {
+                failed = log.commit(List.of(record("KOP01", "while stalled")));
+                Thread.sleep(5_000 - maxBlockMs);
+            } finally {
+                brokers.resume(coordinator);
+            }
+            assertThat(failed).isInstanceOf(PartitionLog.Failed.class);
+            PartitionLog.CommitResult settled = log.settle(List.of(record("KOP01", "while stalled")));
+            assertThat(settled).isInstanceOf(PartitionLog.Committed.class);
+            long at = ((PartitionLog.Committed) settled).offsets()[0];
+            assertThat(replayAsNewOwner(s, 0)).containsExactly(before + " KOP01 before", at + " KOP01 while stalled");
+        }
+    }
+
     @Test
     void replayRefusesAPartitionWhoseFirstRecordsWereDeleted() throws Exception {
         KafkaSettings s = topic("head-deleted", 1);
