@@ -18,17 +18,15 @@ import java.lang.System.Logger;
  * paused. A zero-length, oversize or undecodable frame stops reading, lets the answers already
  * owed go out, and closes this connection only.
  */
-final class IsoConnection implements IsoExchange.Link {
+final class IsoConnection extends IsoExchange.Peer {
 
     static final int HEADER_BYTES = 2;
     private static final Logger LOG = System.getLogger(IsoConnection.class.getName());
 
     private final NetSocket socket;
-    private final Context context;
     private final IsoTransactions transactions;
     private final IsoMetrics metrics;
     private final IsoExchange[] ring = new IsoExchange[IsoGateway.IN_FLIGHT_MAX];
-    private final IsoMac mac = new IsoMac();
     /**
      * This connection's purchases post through these, one per partition's core (a single engine
      * has one); their answers come back on this loop. Made at the partition's first purchase, and
@@ -47,18 +45,14 @@ final class IsoConnection implements IsoExchange.Link {
     private boolean closing;
     private boolean closed;
 
-    /** The terminal id a mutual-TLS client certificate names; null without mutual TLS. */
-    private final String certifiedTerminalId;
-
     IsoConnection(NetSocket socket, Context context, IsoTransactions transactions, IsoMetrics metrics) {
         this(socket, context, transactions, metrics, null);
     }
 
     IsoConnection(NetSocket socket, Context context, IsoTransactions transactions, IsoMetrics metrics,
             String certifiedTerminalId) {
-        this.certifiedTerminalId = certifiedTerminalId;
+        super(context, certifiedTerminalId); // with mutual TLS, the terminal id the client certificate names
         this.socket = socket;
-        this.context = context;
         this.transactions = transactions;
         this.metrics = metrics;
     }
@@ -72,21 +66,6 @@ final class IsoConnection implements IsoExchange.Link {
     }
 
     @Override
-    public Context context() {
-        return context;
-    }
-
-    @Override
-    public String certifiedTerminalId() {
-        return certifiedTerminalId;
-    }
-
-    @Override
-    public IsoMac mac() {
-        return mac;
-    }
-
-    @Override
     public PostLane lane(int partition, PaymentCommands commands) {
         if (partition >= lanes.length) {
             // partitions served here only: bounded by the journal's partitions
@@ -95,7 +74,7 @@ final class IsoConnection implements IsoExchange.Link {
         }
         if (laneCommands[partition] != commands) {
             PostLane[] self = new PostLane[1];
-            self[0] = transactions.lane(commands, PostLane.wakeOn(context, () -> self[0].drain()));
+            self[0] = transactions.lane(commands, PostLane.wakeOn(context(), () -> self[0].drain()));
             lanes[partition] = self[0];
             laneCommands[partition] = commands;
         }

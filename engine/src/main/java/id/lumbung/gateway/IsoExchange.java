@@ -45,6 +45,33 @@ final class IsoExchange {
         void answered();
     }
 
+    /** What every link holds alike: its event loop, its certified terminal and its MAC calculator. */
+    abstract static class Peer implements Link {
+        private final Context context;
+        private final String certifiedTerminalId;
+        private final IsoMac mac = new IsoMac();
+
+        Peer(Context context, String certifiedTerminalId) {
+            this.context = context;
+            this.certifiedTerminalId = certifiedTerminalId;
+        }
+
+        @Override
+        public final Context context() {
+            return context;
+        }
+
+        @Override
+        public final String certifiedTerminalId() {
+            return certifiedTerminalId;
+        }
+
+        @Override
+        public final IsoMac mac() {
+            return mac;
+        }
+    }
+
     /**
      * 0210 echoing ten request fields plus 38, 39 and the MAC (64): 10 + 3+6+5+3+3+2+12+6+2+8+15+3
      * + 8 = 86 bytes, rounded up.

@@ -179,38 +179,19 @@ public final class IsoGateway {
     }
 
     /** The one exchange of a forwarded request: its lane, MAC calculator and answer are its own. */
-    private final class Forwarded implements IsoExchange.Link {
-        private final Context context;
-        private final String certifiedTerminalId;
-        private final IsoMac mac = new IsoMac();
+    private final class Forwarded extends IsoExchange.Peer {
         private final Promise<Buffer> answer = Promise.promise();
         private IsoExchange exchange;
         private PostLane lane;
 
         Forwarded(Context context, String certifiedTerminalId) {
-            this.context = context;
-            this.certifiedTerminalId = certifiedTerminalId;
-        }
-
-        @Override
-        public Context context() {
-            return context;
-        }
-
-        @Override
-        public String certifiedTerminalId() {
-            return certifiedTerminalId;
-        }
-
-        @Override
-        public IsoMac mac() {
-            return mac;
+            super(context, certifiedTerminalId);
         }
 
         @Override
         public PostLane lane(int partition, PaymentCommands commands) {
             if (lane == null) {
-                lane = transactions.lane(commands, PostLane.wakeOn(context, () -> lane.drain()));
+                lane = transactions.lane(commands, PostLane.wakeOn(context(), () -> lane.drain()));
             }
             return lane;
         }

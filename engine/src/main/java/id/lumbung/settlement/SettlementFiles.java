@@ -598,9 +598,22 @@ public final class SettlementFiles implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops the file writers once the files they were given are written (at most 30 s), then lets go
+     * of the file system handles: a close that failed part way (its postings refused, say) may still
+     * have writers busy with its other files, and neither they nor a sync may find the handles gone.
+     */
     @Override
     public void close() {
         io.shutdown();
+        try {
+            if (!io.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                System.getLogger(SettlementFiles.class.getName()).log(System.Logger.Level.WARNING,
+                        "event=settlement_files_close_timeout waited_s=30");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         heldSyncs.forEach(FileSystemSync::close);
     }
 }
