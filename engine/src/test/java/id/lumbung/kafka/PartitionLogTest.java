@@ -321,10 +321,7 @@ class PartitionLogTest {
             long before = committed(log, record("KOP01", "before"))[0];
             PartitionLog.CommitResult failed = log.commit(List.of(new PartitionLog.Record("KOP01", new byte[1_100_000])));
             assertThat(failed).isInstanceOf(PartitionLog.Failed.class);
-            PartitionLog.CommitResult settled = log.settle(List.of(record("KOP01", "settled")));
-            assertThat(settled).isInstanceOf(PartitionLog.Committed.class);
-            long at = ((PartitionLog.Committed) settled).offsets()[0];
-            assertThat(replayAsNewOwner(s, 0)).containsExactly(before + " KOP01 before", at + " KOP01 settled");
+            assertSettledOnce(s, log, before, "settled");
         }
     }
 
@@ -351,11 +348,19 @@ class PartitionLogTest {
                 brokers.resume(coordinator);
             }
             assertThat(failed).isInstanceOf(PartitionLog.Failed.class);
-            PartitionLog.CommitResult settled = log.settle(List.of(record("KOP01", "while stalled")));
-            assertThat(settled).isInstanceOf(PartitionLog.Committed.class);
-            long at = ((PartitionLog.Committed) settled).offsets()[0];
-            assertThat(replayAsNewOwner(s, 0)).containsExactly(before + " KOP01 before", at + " KOP01 while stalled");
+            assertSettledOnce(s, log, before, "while stalled");
         }
+    }
+
+    /**
+     * {@code log.settle} of one record {@code value} after a failed commit: committed, and a new
+     * owner replays the record at offset {@code before} and that one, once.
+     */
+    private static void assertSettledOnce(KafkaSettings s, PartitionLog log, long before, String value) throws Exception {
+        PartitionLog.CommitResult settled = log.settle(List.of(record("KOP01", value)));
+        assertThat(settled).isInstanceOf(PartitionLog.Committed.class);
+        long at = ((PartitionLog.Committed) settled).offsets()[0];
+        assertThat(replayAsNewOwner(s, 0)).containsExactly(before + " KOP01 before", at + " KOP01 " + value);
     }
 
     @Test
