@@ -84,10 +84,9 @@ class KafkaIsoTest {
 
             // each terminal's first purchase is reversed through the node after its owner
             List<Purchase> kept = new ArrayList<>();
+            java.util.Set<String> reversedFor = new java.util.HashSet<>();
             for (Purchase p : purchases) {
-                boolean first = p.rrn().equals(purchases.stream().filter(q -> q.terminal().equals(p.terminal()))
-                        .findFirst().orElseThrow().rrn());
-                if (!first) {
+                if (!reversedFor.add(p.terminal())) {
                     kept.add(p);
                     continue;
                 }
