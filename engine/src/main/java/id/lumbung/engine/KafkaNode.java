@@ -575,12 +575,21 @@ public final class KafkaNode implements AutoCloseable, Partitions {
             forwarder.refuseUnverified(req);
             return;
         }
-        String owner = owners.get(partition);
-        if (origin == Forwarder.Origin.NODE || owner == null || owner.equals(advertisedUrl)) {
+        String owner = otherOwner(partition);
+        if (origin == Forwarder.Origin.NODE || owner == null) {
             forwarder.noReadyOwner(req); // between owners, or ours and not built yet: retry shortly
             return;
         }
         forwarder.forward(req, body, owner);
+    }
+
+    /**
+     * The advertised URL of the node the group last named the owner of {@code partition}, or null
+     * when it names none or names this node (which then has not built the partition yet).
+     */
+    private String otherOwner(int partition) {
+        String owner = owners.get(partition);
+        return owner == null || owner.equals(advertisedUrl) ? null : owner;
     }
 
     // ---------------------------------------------------------------- ISO 8583 (IsoRoutes)
@@ -608,15 +617,14 @@ public final class KafkaNode implements AutoCloseable, Partitions {
         }
 
         @Override
-        public Future<io.vertx.core.buffer.Buffer> forward(int partition, io.vertx.core.buffer.Buffer frame,
-                String certifiedTerminalId) {
-            String owner = owners.get(partition);
-            if (owner == null || owner.equals(advertisedUrl)) {
+        public Future<io.vertx.core.buffer.Buffer> forward(int partition, byte[] frame, String certifiedTerminalId) {
+            String owner = otherOwner(partition);
+            if (owner == null) {
                 return Future.failedFuture(new IllegalStateException("partition " + partition + " has no ready owner"));
             }
             String path = certifiedTerminalId == null ? NODE_ISO_PATH : NODE_ISO_PATH + "?" + CERTIFIED_TERMINAL_PARAM + "="
                     + java.net.URLEncoder.encode(certifiedTerminalId, java.nio.charset.StandardCharsets.UTF_8);
-            return forwarder.call(owner, io.vertx.core.http.HttpMethod.POST, path, "application/octet-stream", frame.getBytes())
+            return forwarder.call(owner, io.vertx.core.http.HttpMethod.POST, path, "application/octet-stream", frame)
                     .compose(a -> a.status() == 200 ? Future.succeededFuture(a.bytes())
                             : Future.failedFuture(new IllegalStateException("the owner answered " + a.status())));
         }
@@ -624,7 +632,7 @@ public final class KafkaNode implements AutoCloseable, Partitions {
 
     /** A forwarded ISO 8583 frame: answered here as if its terminal were connected to this node. */
     private void isoRequest(HttpServerRequest req, byte[] body) {
-        gateway.answerForwarded(io.vertx.core.buffer.Buffer.buffer(body), req.getParam(CERTIFIED_TERMINAL_PARAM))
+        gateway.answerForwarded(body, req.getParam(CERTIFIED_TERMINAL_PARAM))
                 .onComplete(answer -> {
                     if (answer.succeeded()) {
                         req.response().setStatusCode(200).putHeader("Content-Type", "application/octet-stream")

@@ -1,5 +1,6 @@
 package id.lumbung.gateway;
 
+import id.lumbung.writer.PartitionLanes;
 import id.lumbung.writer.PaymentCommands;
 import id.lumbung.writer.PostLane;
 import io.vertx.core.Context;
@@ -27,14 +28,8 @@ final class IsoConnection extends IsoExchange.Peer {
     private final IsoTransactions transactions;
     private final IsoMetrics metrics;
     private final IsoExchange[] ring = new IsoExchange[IsoGateway.IN_FLIGHT_MAX];
-    /**
-     * This connection's purchases post through these, one per partition's core (a single engine
-     * has one); their answers come back on this loop. Made at the partition's first purchase, and
-     * again when its core is another object (rebuilt after a rebalance): a replaced lane is dropped
-     * here but still answers the slots it has out, as its wake-up drains that lane itself.
-     */
-    private PostLane[] lanes = new PostLane[1];
-    private PaymentCommands[] laneCommands = new PaymentCommands[1];
+    /** This connection's purchases post through these, one per partition's core; their answers come back on this loop. */
+    private final PartitionLanes lanes;
     /** Sequence number of the oldest unanswered request; {@code tail} is the next one's. */
     private long head;
     private long tail;
@@ -53,6 +48,7 @@ final class IsoConnection extends IsoExchange.Peer {
             String certifiedTerminalId) {
         super(context, certifiedTerminalId); // with mutual TLS, the terminal id the client certificate names
         this.socket = socket;
+        this.lanes = transactions.lanes(context);
         this.transactions = transactions;
         this.metrics = metrics;
     }
@@ -67,18 +63,7 @@ final class IsoConnection extends IsoExchange.Peer {
 
     @Override
     public PostLane lane(int partition, PaymentCommands commands) {
-        if (partition >= lanes.length) {
-            // partitions served here only: bounded by the journal's partitions
-            lanes = java.util.Arrays.copyOf(lanes, partition + 1);
-            laneCommands = java.util.Arrays.copyOf(laneCommands, partition + 1);
-        }
-        if (laneCommands[partition] != commands) {
-            PostLane[] self = new PostLane[1];
-            self[0] = transactions.lane(commands, PostLane.wakeOn(context(), () -> self[0].drain()));
-            lanes[partition] = self[0];
-            laneCommands[partition] = commands;
-        }
-        return lanes[partition];
+        return lanes.lane(partition, commands);
     }
 
     @Override

@@ -156,8 +156,8 @@ public final class IsoGateway {
      *
      * @param certifiedTerminalId the terminal the sender's mutual-TLS client certificate named, or null
      */
-    public Future<Buffer> answerForwarded(Buffer frame, String certifiedTerminalId) {
-        int n = frame.length();
+    public Future<Buffer> answerForwarded(byte[] frame, String certifiedTerminalId) {
+        int n = frame.length;
         if (n == 0 || n > FRAME_BYTES_MAX) {
             return Future.failedFuture(new IllegalArgumentException("a forwarded ISO 8583 frame is 1 to "
                     + FRAME_BYTES_MAX + " bytes, not " + n));
@@ -165,7 +165,7 @@ public final class IsoGateway {
         Forwarded link = new Forwarded(vertx.getOrCreateContext(), certifiedTerminalId);
         IsoExchange exchange = new IsoExchange(link, FRAME_BYTES_MAX);
         link.exchange = exchange;
-        frame.getBytes(0, n, exchange.request().buffer(), 0);
+        System.arraycopy(frame, 0, exchange.request().buffer(), 0, n);
         exchange.begin(System.nanoTime(), transactions);
         if (Iso87BinaryCodec.decode(exchange.request(), n) != Iso87BinaryCodec.OK) {
             metrics.frameError();

@@ -34,7 +34,7 @@ public interface IsoRoutes {
      * retry with the same RRN gets the one true answer). {@code certifiedTerminalId} is the
      * terminal a mutual-TLS client certificate names, or null; the owner checks field 41 against it.
      */
-    Future<Buffer> forward(int partition, Buffer frame, String certifiedTerminalId);
+    Future<Buffer> forward(int partition, byte[] frame, String certifiedTerminalId);
 
     /** The one core of a single engine: every request is served here, none forwarded. */
     static IsoRoutes single(PaymentCommands commands) {
@@ -51,7 +51,7 @@ public interface IsoRoutes {
             }
 
             @Override
-            public Future<Buffer> forward(int partition, Buffer frame, String certifiedTerminalId) {
+            public Future<Buffer> forward(int partition, byte[] frame, String certifiedTerminalId) {
                 return Future.failedFuture(new IllegalStateException("a single engine serves every partition"));
             }
         };

@@ -6,6 +6,7 @@ import id.lumbung.core.payment.PaymentView;
 import id.lumbung.core.payment.PostResult;
 import id.lumbung.core.payment.VoidOutcome;
 import id.lumbung.core.reference.Terminal;
+import id.lumbung.writer.PartitionLanes;
 import id.lumbung.writer.PaymentCommands;
 import id.lumbung.writer.PostLane;
 import java.time.Clock;
@@ -83,6 +84,11 @@ final class IsoTransactions {
         return commands.lane(ANSWERS, wake);
     }
 
+    /** A connection's lanes, one per partition it posts to, woken on {@code loop}. */
+    PartitionLanes lanes(io.vertx.core.Context loop) {
+        return new PartitionLanes(ANSWERS, loop);
+    }
+
     /** A finished purchase slot answers its exchange (on the connection's loop); the gateway posts no batches. */
     private static final PostLane.Answers ANSWERS = new PostLane.Answers() {
         @Override
@@ -153,8 +159,8 @@ final class IsoTransactions {
             return false;
         }
         Iso8583Message m = exchange.request();
-        routes.forward(partition, io.vertx.core.buffer.Buffer.buffer(java.util.Arrays.copyOf(m.buffer(), m.length())),
-                exchange.certifiedTerminalId()).onComplete(answer -> {
+        routes.forward(partition, java.util.Arrays.copyOf(m.buffer(), m.length()), exchange.certifiedTerminalId())
+                .onComplete(answer -> {
                     if (answer.succeeded() && exchange.relay(answer.result())) {
                         metrics.forwardRelayed();
                     } else {
@@ -170,9 +176,7 @@ final class IsoTransactions {
      * same RRN. Signed when its MAC verifies, as the owner's answer would have been.
      */
     private void unavailable(IsoExchange exchange, Terminal terminal, boolean payment) {
-        if (macMode != IsoMacMode.OFF && exchange.request().has(IsoMac.FIELD_MAC)) {
-            macAccepted(exchange, terminal);
-        }
+        macAccepted(exchange, terminal); // a MAC that verifies makes the answer carry one; nothing else follows from it
         if (payment) {
             rejectPayment(exchange, Rejection.JOURNAL_UNAVAILABLE);
         } else {

@@ -63,10 +63,9 @@ public final class HttpIngest extends VerticleBase {
     /** This loop's reused posting slots (no allocation per payment); answers come back through {@link #drainLane}. */
     private PostLane lane;
     private final Runnable drainLane = () -> lane.drain();
-    /** With the Kafka journal: this loop's lane per local partition, and the core each was made for. */
-    private PostLane[] lanes = new PostLane[0];
-    private Partitions.Core[] laneCores = new Partitions.Core[0];
     private final LaneAnswers laneAnswers = new LaneAnswers();
+    /** With the Kafka journal: this loop's lane per local partition. */
+    private id.lumbung.writer.PartitionLanes lanes;
     /** This loop's answer text, reused (the loop builds one answer at a time). */
     private final StringBuilder answer = new StringBuilder(1024);
 
@@ -80,6 +79,7 @@ public final class HttpIngest extends VerticleBase {
         decoder = new PaymentJsonDecoder(ctx.config().amountMaxRupiah);
         auth = new TerminalAuth();
         coopApi = new CoopApi(ctx, vertx);
+        lanes = new id.lumbung.writer.PartitionLanes(laneAnswers, context);
         if (ctx.partitions() == null) {
             portal = new id.lumbung.portal.Portal(ctx.config(), ctx.referenceSource(), ctx.settlement(), ctx.ledger(),
                     ctx.obligations(), ctx.clock(), ctx.metrics().registry(), vertx);
@@ -253,7 +253,7 @@ public final class HttpIngest extends VerticleBase {
             ctx.partitions().forward(req, body, partition);
             return;
         }
-        serve(req, route, path, body, reference, laneOf(partition, core), core.commands(), t0);
+        serve(req, route, path, body, reference, lanes.lane(partition, core.commands()), core.commands(), t0);
     }
 
     /**
@@ -278,27 +278,6 @@ public final class HttpIngest extends VerticleBase {
             throw new IllegalStateException("no partition for cooperative index " + coopIndex + " of the reference in effect");
         }
         return partition;
-    }
-
-    /**
-     * This loop's lane into {@code core}, made at the partition's first post and again when the
-     * partition's core is another object (rebuilt). A replaced lane is dropped here but still
-     * answers the slots it has out: its wake-up drains that lane itself, not the partition's
-     * current one.
-     */
-    private PostLane laneOf(int partition, Partitions.Core core) {
-        if (partition >= lanes.length) {
-            // partitions served here only (local() returned a core): bounded by the topic's partitions
-            lanes = java.util.Arrays.copyOf(lanes, partition + 1);
-            laneCores = java.util.Arrays.copyOf(laneCores, partition + 1);
-        }
-        if (laneCores[partition] != core) {
-            PostLane[] self = new PostLane[1];
-            self[0] = core.commands().lane(laneAnswers, PostLane.wakeOn(context, () -> self[0].drain()));
-            lanes[partition] = self[0];
-            laneCores[partition] = core;
-        }
-        return lanes[partition];
     }
 
     private static String voidId(String path) {

@@ -45,14 +45,14 @@ class IsoForwardTest {
         frontRegistry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         owner = gateway(new Routes(ownerCommands) {
             @Override
-            public Future<Buffer> forward(int partition, Buffer frame, String certifiedTerminalId) {
+            public Future<Buffer> forward(int partition, byte[] frame, String certifiedTerminalId) {
                 forwardsByOwner.incrementAndGet();
                 return Future.failedFuture(new AssertionError("a forwarded request is never forwarded again"));
             }
         }, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
         front = gateway(new Routes(null) {
             @Override
-            public Future<Buffer> forward(int partition, Buffer frame, String certifiedTerminalId) {
+            public Future<Buffer> forward(int partition, byte[] frame, String certifiedTerminalId) {
                 return ownerAnswers ? owner.answerForwarded(frame, certifiedTerminalId)
                         : Future.failedFuture(new IllegalStateException("the owner did not answer"));
             }
@@ -109,20 +109,20 @@ class IsoForwardTest {
     @Test
     void theOwnerChecksFieldFortyOneAgainstTheFrontsCertifiedTerminal() throws Exception {
         byte[] signed = IsoGatewayTest.signed(IsoGatewayTest.purchase("T0000001", "000000000780", 1_500_000L, null));
-        Buffer refused = onLoop(() -> owner.answerForwarded(Buffer.buffer(signed), "T0000002"));
+        Buffer refused = onLoop(() -> owner.answerForwarded(signed, "T0000002"));
         assertThat(IsoTerminal.unpack(refused.getBytes()).getString(39)).isEqualTo("03");
-        Buffer approved = onLoop(() -> owner.answerForwarded(Buffer.buffer(signed), "T0000001"));
+        Buffer approved = onLoop(() -> owner.answerForwarded(signed, "T0000001"));
         assertThat(IsoTerminal.unpack(approved.getBytes()).getString(39)).isEqualTo("00");
         assertThat(ownerCommands.received()).hasSize(1);
     }
 
     @Test
     void aFrameNoTerminalWouldSendIsRefusedNotAnswered() throws Exception {
-        assertThat(owner.answerForwarded(Buffer.buffer(new byte[0]), null).failed()).isTrue();
+        assertThat(owner.answerForwarded(new byte[0], null).failed()).isTrue();
         ISOMsg response = IsoGatewayTest.purchase("T0000001", "000000000781", 1_500_000L, null);
         response.setMTI("0210");
         byte[] packed = response.pack();
-        Future<Buffer> answered = onLoopFuture(() -> owner.answerForwarded(Buffer.buffer(packed), null));
+        Future<Buffer> answered = onLoopFuture(() -> owner.answerForwarded(packed, null));
         assertThat(answered.failed()).as("a response type from a node").isTrue();
         assertThat(ownerCommands.received()).isEmpty();
     }
