@@ -40,9 +40,28 @@ start_once() {
   kill -TERM "$pid"; wait "$pid" || true; pid=""
   local s; s=$(python3 -c "print(f'{($t1 - $t0) / 1e9:.2f}')")
   local how; how=$(grep -oE 'event=(snapshot_loaded|snapshot_rejected)[^ ]*' "$log" | head -1 || true)
-  python3 -c 'import json, sys; print(json.dumps({"snapshotEnabled": sys.argv[1] == "true", "readyS": round(int(sys.argv[2]) / 1e9, 3),
-      "journaledPaymentsPerS": round(int(sys.argv[3]) / int(sys.argv[2]) * 1e9), "loaded": sys.argv[4] or "whole journal"}))' \
-      "$1" "$(( t1 - t0 ))" "$entries" "$how" >> "$dir/starts.jsonl"
+  # where the start's time went: the engine's own phases (its event=ready line, and the snapshot's
+  # load), the time before the engine began (JVM, class loading, command line, configuration), and
+  # from its ready line to the first 200 this loop saw
+  python3 - "$1" "$t0" "$t1" "$entries" "$how" "$log" >> "$dir/starts.jsonl" <<'PY'
+import datetime, json, re, sys
+enabled, t0, t1, entries, how, log = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5], sys.argv[6]
+row = {"snapshotEnabled": enabled == "true", "readyS": round((t1 - t0) / 1e9, 3),
+       "journaledPaymentsPerS": round(entries / (t1 - t0) * 1e9), "loaded": how or "whole journal"}
+text = open(log, errors="replace").read()
+ready = re.search(r"^(\S+) .*event=ready .*", text, re.M)
+if ready:
+    fields = dict(re.findall(r"(\w+_ms)=(\d+)", ready.group(0)))
+    at = datetime.datetime.fromisoformat(ready.group(1).replace("Z", "+00:00")).timestamp() * 1e3
+    phases = {"beforeEngine": round(at - t0 / 1e6 - int(fields["start_ms"]))}
+    phases.update({k[:-3]: int(v) for k, v in fields.items()})
+    loaded = re.search(r"event=snapshot_loaded .*?load_ms=(\d+)", text)
+    if loaded:
+        phases["snapshot_load"] = int(loaded.group(1))
+    phases["readyLineTo200"] = round(t1 / 1e6 - at)
+    row["phasesMs"] = phases
+print(json.dumps(row))
+PY
   echo "snapshot.enabled=$1: ready after $s s = $(python3 -c "print(f'{$entries / ($t1 - $t0) * 1e9:,.0f}')") journaled payments/s ${how:-(whole journal)}; $(grep -oE 'event=snapshot_written.*duration_ms=[0-9]+' "$log" | grep -oE '(bytes|duration_ms)=[0-9]+' | tr '\n' ' ')"
 }
 

@@ -10,6 +10,10 @@
 -- "WRK {json}": duration, requests, latency quantiles (µs), statuses, accepted payments, socket
 -- errors, cycles, and wrk's own CPU seconds while sending (os.clock() after the last thread loaded
 -- its requests to the end).
+--
+-- Runs under wrk2 as well (its -R rate: benchmarks/wrk2/build.sh). wrk2's thread:get copies a
+-- table with keys and values swapped, so each status count is a global of its own
+-- (status_<status>) and status_keys lists the statuses seen; done() reads them as scalars.
 local threads = {}
 
 function setup(thread)
@@ -32,7 +36,7 @@ function init(args)
   f:close()
   next_index = 0
   cycles = 0
-  statuses = {}
+  status_keys = ""
   accepted = 0
   loaded_cpu_s = os.clock()
 end
@@ -46,8 +50,21 @@ function request()
   return requests[next_index]
 end
 
+local function global_of(key)
+  return "status_" .. key:gsub("%W", "_")
+end
+
+local globals = {}
+
 local function add(key, n)
-  statuses[key] = (statuses[key] or 0) + n
+  local name = globals[key]
+  if not name then
+    name = global_of(key)
+    globals[key] = name
+    _G[name] = 0
+    status_keys = status_keys == "" and key or status_keys .. "," .. key
+  end
+  _G[name] = _G[name] + n
 end
 
 function response(status, headers, body)
@@ -82,7 +99,7 @@ end
 function done(summary, latency, requests_done)
   local all, total_accepted, total_cycles, loaded = {}, 0, 0, 0
   for _, t in ipairs(threads) do
-    for k, n in pairs(t:get("statuses")) do all[k] = (all[k] or 0) + n end
+    for k in t:get("status_keys"):gmatch("[^,]+") do all[k] = (all[k] or 0) + t:get(global_of(k)) end
     total_accepted = total_accepted + t:get("accepted")
     total_cycles = total_cycles + t:get("cycles")
     loaded = math.max(loaded, t:get("loaded_cpu_s"))

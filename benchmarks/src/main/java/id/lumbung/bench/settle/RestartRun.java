@@ -4,6 +4,7 @@ import id.lumbung.config.Durability;
 import id.lumbung.config.EngineConfig;
 import id.lumbung.core.ledger.Ledger;
 import id.lumbung.core.payment.PaymentBook;
+import id.lumbung.core.reference.JournaledReference;
 import id.lumbung.core.reference.ReferenceData;
 import id.lumbung.core.settlement.FeeSchedule;
 import id.lumbung.engine.Engine;
@@ -19,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -88,17 +90,19 @@ public final class RestartRun {
         }
     }
 
-    /** Journals payments/2, closes every cooperative, journals payments/2 more; returns entries journaled. */
+    /** Journals the reference, payments/2, closes every cooperative, journals payments/2 more; returns entries journaled. */
     private static long fill(ReferenceData ref, FeeSchedule fees, Path data, int payments) throws Exception {
         EngineMetrics metrics = new EngineMetrics(new SimpleMeterRegistry());
         Journal journal = new Journal(data.resolve("journal"), Durability.ASYNC);
         Ledger ledger = new Ledger(ref.coopCount(), ref.traderCount());
         Settlement settlement = new Settlement(ref, fees, data, ledger, metrics, RestartRun::die);
-        PaymentBook book = new PaymentBook(ref, Clock.systemUTC(), journal, settlement, TimeUnit.DAYS.toMillis(7),
-                Integer.MAX_VALUE);
+        // a new data folder's journal, as an engine writes it: the reference entries first, then payments
+        PaymentBook book = new PaymentBook(new JournaledReference(), ref, Clock.systemUTC(), journal, settlement,
+                TimeUnit.DAYS.toMillis(7), Integer.MAX_VALUE);
         JournalWriter writer = new JournalWriter(journal, metrics, 1 << 20, book::publishWindows, () -> { }, RestartRun::die);
         writer.start();
         long t0 = System.nanoTime();
+        journalReference(writer, book, ref, fees);
         AtomicLong accepted = new AtomicLong();
         long now = System.currentTimeMillis();
         SettlementScaleRun.submitPosts(writer, book, ref, 0, payments / 2, now, accepted);
@@ -106,12 +110,47 @@ public final class RestartRun {
         settlement.batchesOfClose(close).get(10, TimeUnit.MINUTES);
         SettlementScaleRun.submitPosts(writer, book, ref, payments / 2, payments - payments / 2, now, accepted);
         long entries = book.lastSequence();
-        System.out.printf("fill: %,d payments and 1 close (%,d journal entries) in %.1f s%n", accepted.get(), entries,
+        System.out.printf("fill: reference, %,d payments and 1 close (%,d journal entries) in %.1f s%n", accepted.get(), entries,
                 (System.nanoTime() - t0) / 1e9);
         writer.close();
         settlement.close();
         journal.close();
         return entries;
+    }
+
+    /**
+     * Journals the reference files as the first entries, as an engine's first start on a new data
+     * folder does. A journal without them is an upgraded one, whose baseline a start finds by
+     * reading up to it: that is not the journal a new deployment has.
+     */
+    private static void journalReference(JournalWriter writer, PaymentBook book, ReferenceData ref, FeeSchedule fees)
+            throws Exception {
+        CompletableFuture<PaymentBook.ReferenceUpdate> done = new CompletableFuture<>();
+        boolean offered = writer.offer(new JournalWriter.Command() {
+            private PaymentBook.ReferenceUpdate update;
+
+            @Override
+            public void execute() {
+                update = book.applyReference(ref, fees.toConfig());
+            }
+
+            @Override
+            public void complete() {
+                done.complete(update);
+            }
+
+            @Override
+            public void abandon() {
+                done.completeExceptionally(new IllegalStateException("the journal became unavailable"));
+            }
+        });
+        if (!offered) {
+            throw new IllegalStateException("the writer refused the reference command");
+        }
+        PaymentBook.ReferenceUpdate update = done.get(5, TimeUnit.MINUTES);
+        if (update.refusal() != null || update.journalUnavailable()) {
+            throw new IllegalStateException("reference not journaled: " + update.refusal());
+        }
     }
 
     /** Starts an engine on {@code data}, prints and returns the seconds to ready, then stops it. */
