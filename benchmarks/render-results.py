@@ -60,9 +60,9 @@ start does not (or none was recorded).
 # benchmark -> (script, what it measures, how to run); the order of the page
 SCRIPTS = {
     "compare": ("benchmarks/compare.sh", "engine against the no-op HTTP server and PostgreSQL: single posts and batches of 100 under wrk "
-                "(pre-signed requests, `benchmarks/wrk/replay.lua`) and under the Java load generator, half-rate p99 (Java open loop), "
+                "(pre-signed requests, `benchmarks/wrk/replay.lua`) and under the Java load generator, half-rate p99 (wrk2 at a constant rate, built by `benchmarks/wrk2/build.sh`, and the Java open loop), "
                 "CPU shares of generator and server",
-                "`benchmarks/compare.sh` (about 5 min; env WRK_S, WRK_WARM_S, WRK_THREADS, WRK_CONNECTIONS for wrk; LOAD_S, WARM_S, "
+                "`benchmarks/compare.sh` (about 6 min; env WRK_S, WRK_WARM_S, WRK_THREADS, WRK_CONNECTIONS for wrk; LOAD_S, WARM_S, "
                 "CONNECTIONS, BATCH_CONNECTIONS for the Java generator)"),
     "where-time-goes": ("benchmarks/where-time-goes.sh", "engine and no-op server under wrk single posts: CPU µs and context switches per "
                         "request by server thread (/proc), perf stat per request for server and wrk",
