@@ -8,7 +8,9 @@ snapshot: every thread's name (comm: the first 15 characters of its name), user 
 ticks (stat fields 14 and 15) and voluntary and involuntary context switches (status).
 diff: the change between two snapshots of one process, grouped by thread name (threads of one
 pool share a name once cut to 15 characters), as JSON: {"requests": N, "threads": [{"name",
-"count" (threads), "cpuS", "cpuUsPerRequest", "voluntaryPerRequest", "involuntaryPerRequest"}],
+"count" (threads), "cpuS", "cpuUsPerRequest", "userUsPerRequest", "systemUsPerRequest" (the CPU split
+into the thread's own code and the kernel's work for it), "voluntaryPerRequest",
+"involuntaryPerRequest"}],
 "total": {...}}, busiest first; threads that used no CPU and switched fewer than 0.001 times per
 request are summed into "other". A thread that ended between the snapshots is not counted; one
 that started counts from zero. Used by where-time-goes.sh.
@@ -37,34 +39,39 @@ def snapshot(pid):
         sw = {line.split(":")[0]: int(line.split()[1]) for line in status.splitlines() if line.endswith(tuple("0123456789"))
               and line.split(":")[0] in ("voluntary_ctxt_switches", "nonvoluntary_ctxt_switches")}
         out[tid] = {"name": comm, "cpuS": (int(fields[11]) + int(fields[12])) / tck,
+                    "userS": int(fields[11]) / tck, "systemS": int(fields[12]) / tck,
                     "voluntary": sw.get("voluntary_ctxt_switches", 0), "involuntary": sw.get("nonvoluntary_ctxt_switches", 0)}
     return out
+
+
+KEYS = ("cpuS", "userS", "systemS", "voluntary", "involuntary")
 
 
 def diff(before, after, requests):
     groups = {}
     for tid, a in after.items():
-        b = before.get(tid, {"cpuS": 0, "voluntary": 0, "involuntary": 0})
-        g = groups.setdefault(a["name"], {"name": a["name"], "count": 0, "cpuS": 0.0, "voluntary": 0, "involuntary": 0})
+        b = before.get(tid, dict.fromkeys(KEYS, 0))
+        g = groups.setdefault(a["name"], {"name": a["name"], "count": 0, **dict.fromkeys(KEYS, 0)})
         g["count"] += 1
-        for k in ("cpuS", "voluntary", "involuntary"):
-            g[k] += a[k] - b[k]
-    rows, other = [], {"name": "other", "count": 0, "cpuS": 0.0, "voluntary": 0, "involuntary": 0}
+        for k in KEYS:
+            g[k] += a.get(k, 0) - b.get(k, 0)
+    rows, other = [], {"name": "other", "count": 0, **dict.fromkeys(KEYS, 0)}
     for g in groups.values():
         quiet = g["cpuS"] == 0 and (g["voluntary"] + g["involuntary"]) < 0.001 * requests
         if quiet:
-            for k in ("count", "cpuS", "voluntary", "involuntary"):
+            for k in ("count",) + KEYS:
                 other[k] += g[k]
         else:
             rows.append(g)
     rows.sort(key=lambda g: -g["cpuS"])
     rows.append(other)
-    total = {"name": "total", "count": sum(g["count"] for g in rows), "cpuS": sum(g["cpuS"] for g in rows),
-             "voluntary": sum(g["voluntary"] for g in rows), "involuntary": sum(g["involuntary"] for g in rows)}
+    total = {"name": "total", **{k: sum(g[k] for g in rows) for k in ("count",) + KEYS}}
 
     def per(g):
         return {"name": g["name"], "count": g["count"], "cpuS": round(g["cpuS"], 2),
                 "cpuUsPerRequest": round(g["cpuS"] * 1e6 / requests, 2),
+                "userUsPerRequest": round(g["userS"] * 1e6 / requests, 2),
+                "systemUsPerRequest": round(g["systemS"] * 1e6 / requests, 2),
                 "voluntaryPerRequest": round(g["voluntary"] / requests, 3),
                 "involuntaryPerRequest": round(g["involuntary"] / requests, 3)}
     return {"requests": requests, "threads": [per(g) for g in rows], "total": per(total)}

@@ -422,8 +422,10 @@ def render_where_time_goes(runs):
                  for name, x in (("engine", e), ("no-op server", n))])
     for name, x in (("engine", e), ("no-op server", n)):
         out += ["", f"{name}, by thread (comm), per request:", ""] + table(
-            ["thread", ">threads", ">CPU s", ">CPU µs", ">voluntary switches", ">involuntary switches"],
-            [[t["name"], t["count"], t["cpuS"], t["cpuUsPerRequest"], t["voluntaryPerRequest"], t["involuntaryPerRequest"]]
+            ["thread", ">threads", ">CPU s", ">CPU µs", ">of it user µs", ">of it kernel µs", ">voluntary switches",
+             ">involuntary switches"],
+            [[t["name"], t["count"], t["cpuS"], t["cpuUsPerRequest"], t.get("userUsPerRequest", "not recorded"),
+              t.get("systemUsPerRequest", "not recorded"), t["voluntaryPerRequest"], t["involuntaryPerRequest"]]
              for t in x["threads"]["threads"] + [x["threads"]["total"]]])
     perf = [[f"{who} {k}", pe[k], pn[k], f"{pe[k] - pn[k]:.3f}"]
             for who in ("server", "wrk")

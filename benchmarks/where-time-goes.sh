@@ -3,7 +3,7 @@
 # under wrk single posts (benchmarks/wrk/replay.lua, pre-signed requests; WRK_THREADS threads,
 # WRK_CONNECTIONS connections) for WARM_S seconds of warm-up, then LOAD_S measured seconds, over
 # which it prints per server thread (grouped by name as /proc/<pid>/task/*/comm gives it): CPU
-# seconds, CPU µs per request, voluntary and involuntary context switches per request
+# seconds, CPU µs per request (and of it user and kernel), voluntary and involuntary context switches per request
 # (benchmarks/proc-threads.py), and, when perf works here, `perf stat -e
 # task-clock,context-switches,cpu-migrations` per request for the whole server process and for
 # wrk (wrk's figures include loading its request files). Then the difference per request, engine
@@ -111,10 +111,11 @@ for who, r in (("engine", e), ("no-op server", n)):
     print(f"\n{who}: {w['answersPerS']:,} req/s, {w['answers']:,} requests in {w['wallS']} s, p50 {w['latencyUs']['p50']:,} µs, "
           f"p99 {w['latencyUs']['p99']:,} µs; CPU share wrk {w['generatorCpuShare']:.0%}, server {w['serverCpuShare']:.0%}; "
           f"not 201: {({k: v for k, v in w['outcomes'].items() if k != '201'}) or 'none'}")
-    print("| thread (comm) | threads | CPU s | CPU µs/request | voluntary cs/request | involuntary cs/request |")
-    print("|---|---:|---:|---:|---:|---:|")
+    print("| thread (comm) | threads | CPU s | CPU µs/request | of it user | of it kernel | voluntary cs/request | involuntary cs/request |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for t in r["threads"]["threads"] + [r["threads"]["total"]]:
-        print(f"| {t['name']} | {t['count']} | {t['cpuS']} | {t['cpuUsPerRequest']} | {t['voluntaryPerRequest']} | {t['involuntaryPerRequest']} |")
+        print(f"| {t['name']} | {t['count']} | {t['cpuS']} | {t['cpuUsPerRequest']} | {t['userUsPerRequest']} | {t['systemUsPerRequest']} "
+              f"| {t['voluntaryPerRequest']} | {t['involuntaryPerRequest']} |")
 print("\nper request, side by side")
 print("| measure | engine | no-op server | engine - no-op |")
 print("|---|---:|---:|---:|")
