@@ -7,7 +7,7 @@
 # sampled bytes, and the engine's answers differ only in a few bytes (payment ids), so every
 # answer's body collided in the string table. Against the engine at 25,667 req/s asked, the bundled
 # build spent 86% of its CPU in lj_str_new and sent 4,441 req/s; this build sent 24,926 req/s
-# using 14% of one core.
+# using 14% of the two cores.
 #
 #   benchmarks/wrk2/build.sh      prints the path of the wrk2 binary (built once, then reused)
 #
