@@ -67,6 +67,10 @@ SCRIPTS = {
     "where-time-goes": ("benchmarks/where-time-goes.sh", "engine and no-op server under wrk single posts: CPU µs and context switches per "
                         "request by server thread (/proc), perf stat per request for server and wrk",
                         "`benchmarks/where-time-goes.sh` (about 1 min; env WARM_S, LOAD_S, WRK_THREADS, WRK_CONNECTIONS)"),
+    "profile": ("benchmarks/profile.sh", "where the engine's CPU goes by method under wrk (single posts or batches of 100): "
+                "async-profiler CPU samples, kernel frames included, per thread group: µs per request, the frames that spend most "
+                "themselves, the engine's methods with what runs under them",
+                "`benchmarks/profile.sh` (about 1 min; env MODE single|batch, WARM_S, LOAD_S, INTERVAL_US)"),
     "close-under-load": ("benchmarks/close-under-load.sh", "a close of every cooperative (about 10 M payments) while terminals post at a fixed rate",
                          "`benchmarks/close-under-load.sh` warm, `COLD=1 benchmarks/close-under-load.sh` for the first close after a start (env RATE, FILL_PAYMENTS)"),
     "run-restart": ("benchmarks/run-restart.sh", "restart to ready, whole process, from the snapshot and from the whole journal",
@@ -437,6 +441,32 @@ def render_where_time_goes(runs):
     return out
 
 
+def render_profile(runs):
+    """The latest run of each mode: its thread groups, then the event loops' and the journal writer's frames."""
+    latest = {}
+    for r in runs:
+        latest[r["figures"]["mode"]] = r
+    out = []
+    for mode, r in sorted(latest.items()):
+        f = r["figures"]
+        w = f["wrk"]
+        out += [f"{mode} posts ({r['dateUtc']}, `{r['code']['commit'][:7]}`): {n0(w['answersPerS'])} requests/s, "
+                f"{n0(w['paymentsPerS'])} payments/s; {n0(f['samples'])} samples of {f['intervalUs']} µs of CPU.", ""]
+        out += table(["thread group", ">samples", ">CPU µs per request", ">CPU µs per payment"],
+                     [[g["name"], n0(g["samples"]), g["usPerRequest"], g["usPerPayment"]] for g in f["groups"]])
+        for g in f["groups"]:
+            if g["name"] not in ("event loops", "journal writer"):
+                continue
+            out += ["", f"{mode} posts, {g['name']}: frames that spend the most themselves, and the engine's methods "
+                    "with what runs under them (µs of CPU per request):", ""]
+            rows = max(len(g["self"]), len(g["inclusive"]))
+            cell = lambda xs, i: (f"`{xs[i]['frame']}`", xs[i]["usPerRequest"]) if i < len(xs) else ("", "")
+            out += table(["self", ">µs", "engine method, inclusive", ">µs"],
+                         [[*cell(g["self"], i), *cell(g["inclusive"], i)] for i in range(min(rows, 12))])
+        out.append("")
+    return out[:-1]
+
+
 def render_close(runs):
     r = runs[-1]
     f = r["figures"]
@@ -620,7 +650,7 @@ RENDERERS = {"compare": render_compare, "ab-engine": render_ab_engine, "run-jmh"
              "run-restart": render_restart, "iso-load": render_iso, "run-settlement-scale": render_scale,
              "settlement-scale-obligations": render_scale_obligations, "settlement-scale-warmup": render_scale_warmup,
              "run-file-phase": render_file_phase, "kafka-cluster": render_kafka_cluster,
-             "where-time-goes": render_where_time_goes}
+             "where-time-goes": render_where_time_goes, "profile": render_profile}
 
 
 def machine(m):

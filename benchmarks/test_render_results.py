@@ -262,28 +262,55 @@ class LightGeneratorTest(unittest.TestCase):
         self.assertEqual([], render.single_over_noop(r))
 
 
+class ProfileTableTest(unittest.TestCase):
+    def test_the_latest_run_of_each_mode_with_its_groups_and_frames(self):
+        def run(mode, when, writer_us):
+            groups = [{"name": "event loops", "samples": 800, "usPerRequest": 16.0, "usPerPayment": 16.0,
+                       "self": [{"frame": "sha256_implCompress", "usPerRequest": 1.5}],
+                       "inclusive": [{"frame": "id/lumbung/ingest/HttpIngest.serve", "usPerRequest": 9.0}]},
+                      {"name": "journal writer", "samples": 500, "usPerRequest": writer_us, "usPerPayment": writer_us,
+                       "self": [{"frame": "ext4_sync_file_[k]", "usPerRequest": 4.0}], "inclusive": []},
+                      {"name": "other", "samples": 10, "usPerRequest": 0.2, "usPerPayment": 0.2, "self": [], "inclusive": []}]
+            return {"dateUtc": when, "code": {"commit": "c" * 40},
+                    "figures": {"mode": mode, "requests": 50_000, "payments": 50_000, "intervalUs": 1000, "samples": 1310,
+                                "wrk": {"answersPerS": 50_000, "paymentsPerS": 50_000}, "groups": groups}}
+        page = "\n".join(render.render_profile([run("single", "2026-12-07T05:00:00Z", 10.0),
+                                                 run("single", "2026-12-07T06:00:00Z", 9.0)]))
+        self.assertIn("single posts (2026-12-07T06:00:00Z, `ccccccc`): 50,000 requests/s", page)
+        self.assertNotIn("2026-12-07T05:00:00Z", page)
+        self.assertIn("| journal writer | 500 | 9.0 | 9.0 |", page)
+        self.assertIn("| `sha256_implCompress` | 1.5 | `id/lumbung/ingest/HttpIngest.serve` | 9.0 |", page)
+        self.assertIn("| `ext4_sync_file_[k]` | 4.0 |  |  |", page)
+        self.assertNotIn("other:", page)
+
+
 class ProcThreadsTest(unittest.TestCase):
     def test_diff_groups_by_name_per_request_and_sums_quiet_threads_into_other(self):
-        before = {"1": {"name": "vert.x-eventloo", "cpuS": 1.0, "voluntary": 10, "involuntary": 1},
-                  "2": {"name": "vert.x-eventloo", "cpuS": 2.0, "voluntary": 20, "involuntary": 2},
-                  "3": {"name": "lumbung-journal", "cpuS": 0.5, "voluntary": 100, "involuntary": 0},
-                  "4": {"name": "idle", "cpuS": 0.1, "voluntary": 5, "involuntary": 0},
-                  "9": {"name": "ended", "cpuS": 9.0, "voluntary": 9, "involuntary": 9}}
-        after = {"1": {"name": "vert.x-eventloo", "cpuS": 2.0, "voluntary": 1010, "involuntary": 101},
-                 "2": {"name": "vert.x-eventloo", "cpuS": 3.0, "voluntary": 1020, "involuntary": 2},
-                 "3": {"name": "lumbung-journal", "cpuS": 1.5, "voluntary": 5100, "involuntary": 0},
-                 "4": {"name": "idle", "cpuS": 0.1, "voluntary": 5, "involuntary": 0},
-                 "5": {"name": "started", "cpuS": 0.25, "voluntary": 0, "involuntary": 0}}
+        def t(name, user, system, voluntary, involuntary):
+            return {"name": name, "cpuS": user + system, "userS": user, "systemS": system, "voluntary": voluntary,
+                    "involuntary": involuntary}
+        before = {"1": t("vert.x-eventloo", 0.6, 0.4, 10, 1),
+                  "2": t("vert.x-eventloo", 1.5, 0.5, 20, 2),
+                  "3": t("lumbung-journal", 0.2, 0.3, 100, 0),
+                  "4": t("idle", 0.1, 0.0, 5, 0),
+                  "9": t("ended", 5.0, 4.0, 9, 9)}
+        after = {"1": t("vert.x-eventloo", 1.2, 0.8, 1010, 101),
+                 "2": t("vert.x-eventloo", 2.0, 1.0, 1020, 2),
+                 "3": t("lumbung-journal", 0.5, 1.0, 5100, 0),
+                 "4": t("idle", 0.1, 0.0, 5, 0),
+                 "5": t("started", 0.05, 0.2, 0, 0)}
         d = proc_threads.diff(before, after, 10_000)
         rows = {t["name"]: t for t in d["threads"]}
         self.assertEqual(["vert.x-eventloo", "lumbung-journal", "started", "other"], [t["name"] for t in d["threads"]])
-        self.assertEqual({"name": "vert.x-eventloo", "count": 2, "cpuS": 2.0, "cpuUsPerRequest": 200.0,
-                          "voluntaryPerRequest": 0.2, "involuntaryPerRequest": 0.01}, rows["vert.x-eventloo"])
+        self.assertEqual({"name": "vert.x-eventloo", "count": 2, "cpuS": 2.0, "cpuUsPerRequest": 200.0, "userUsPerRequest": 110.0,
+                          "systemUsPerRequest": 90.0, "voluntaryPerRequest": 0.2, "involuntaryPerRequest": 0.01},
+                         rows["vert.x-eventloo"])
         self.assertEqual(0.5, rows["lumbung-journal"]["voluntaryPerRequest"])
+        self.assertEqual((30.0, 70.0), (rows["lumbung-journal"]["userUsPerRequest"], rows["lumbung-journal"]["systemUsPerRequest"]))
         self.assertEqual(25.0, rows["started"]["cpuUsPerRequest"])
         self.assertEqual(1, rows["other"]["count"])
-        self.assertEqual({"name": "total", "count": 5, "cpuS": 3.25, "cpuUsPerRequest": 325.0, "voluntaryPerRequest": 0.7,
-                          "involuntaryPerRequest": 0.01}, d["total"])
+        self.assertEqual({"name": "total", "count": 5, "cpuS": 3.25, "cpuUsPerRequest": 325.0, "userUsPerRequest": 145.0,
+                          "systemUsPerRequest": 180.0, "voluntaryPerRequest": 0.7, "involuntaryPerRequest": 0.01}, d["total"])
 
     def test_snapshot_reads_this_process(self):
         snap = proc_threads.snapshot(os.getpid())
