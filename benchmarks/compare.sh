@@ -6,8 +6,8 @@
 #   Java load generator (the second column) with single posts at max rate and right away an open
 #   loop at half wrk's single-post max for p99 (coordinated omission corrected), and wrk2 at that
 #   same constant rate (the light open loop: benchmarks/wrk2/build.sh builds it, Debian has no
-#   package; skipped, and said, when it cannot be built); wrk with batch posts (100 per request), the Java generator with batch posts, then single
-#   posts at max again; the same single and batch loads, wrk and Java, on the no-op HTTP server; PostgreSQL (one transaction
+#   package; skipped, and said, when it cannot be built); wrk with batch posts (100 per request),
+#   the Java generator with batch posts, then single posts at max again; the same single and batch loads, wrk and Java, on the no-op HTTP server; PostgreSQL (one transaction
 #   per payment); and the no-op server at the half rate, Java and wrk2 (each generator's own p99
 #   floor: it shares the 2 cores; the Java generator's GC pauses count as latency, and wrk2 paces
 #   with millisecond timers); then a table with the ratios and
@@ -164,11 +164,11 @@ echo "== PostgreSQL baseline"
 "$here/pg-baseline.sh" --clients 8,32 --seconds "$load_s" --json-out "$results" | tee "$out/pg.log"
 
 echo "== load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
-wrk2_load=""
-[[ $wrk2_ok == 1 ]] && wrk2_load=", \"wrk2\": {\"binary\": \"benchmarks/wrk2/build.sh\", \"ratePerS\": $half_rate, \"calibrationS\": $wrk2_calibration_s, \"measuredS\": $wrk_s}"
+wrk2_json=""  # the wrk2 runs' part of the record's load, when there were any
+[[ $wrk2_ok == 1 ]] && wrk2_json=", \"wrk2\": {\"binary\": \"benchmarks/wrk2/build.sh\", \"ratePerS\": $half_rate, \"calibrationS\": $wrk2_calibration_s, \"measuredS\": $wrk_s}"
 python3 "$here/record-result.py" compare --runs "$results" \
     --command "LOAD_S=$load_s WARM_S=$warm_s CONNECTIONS=$connections BATCH_CONNECTIONS=$batch_connections WRK_S=$wrk_s WRK_WARM_S=$wrk_warm_s WRK_THREADS=$wrk_threads WRK_CONNECTIONS=$wrk_connections benchmarks/compare.sh" \
-    --load "{\"warmS\": $warm_s, \"loadS\": $load_s, \"connections\": $connections, \"batchConnections\": $batch_connections, \"batchSize\": 100, \"halfRatePerS\": $half_rate, \"durability\": \"sync\", \"generator\": \"LoadGenerator\", \"wrk\": {\"threads\": $wrk_threads, \"connections\": $wrk_connections, \"warmS\": $wrk_warm_s, \"durationS\": $wrk_s}$wrk2_load}"
+    --load "{\"warmS\": $warm_s, \"loadS\": $load_s, \"connections\": $connections, \"batchConnections\": $batch_connections, \"batchSize\": 100, \"halfRatePerS\": $half_rate, \"durability\": \"sync\", \"generator\": \"LoadGenerator\", \"wrk\": {\"threads\": $wrk_threads, \"connections\": $wrk_connections, \"warmS\": $wrk_warm_s, \"durationS\": $wrk_s}$wrk2_json}"
 python3 - "$results" "$(nproc)" <<'PY'
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
@@ -179,7 +179,7 @@ es, eb, nz, eh, nh = by["engine-single"], by["engine-batch"], by["noop-single"],
 nb = by["noop-batch"]
 ea = by["engine-single-after-batch"]
 ws, wb, wn, wnb = by["wrk-engine-single"], by["wrk-engine-batch"], by["wrk-noop-single"], by["wrk-noop-batch"]
-w2 = [r for r in (by.get("wrk2-engine-half-rate"), by.get("wrk2-noop-half-rate")) if r]
+we, wz = by.get("wrk2-engine-half-rate"), by.get("wrk2-noop-half-rate")  # None when wrk2 could not be built
 def lat(r): return f'{r["latencyUs"]["p50"]:.0f} / {r["latencyUs"]["p99"]:.0f} / {r["latencyUs"]["p999"]:.0f} / {r["latencyUs"]["max"]:.0f}'
 def errs(r): return ", ".join(f"{k}={v}" for k, v in r["outcomes"].items() if k not in ("201", "item 201")) or "none"
 def shares(r):
@@ -190,7 +190,7 @@ def shares(r):
 print()
 print("| run | generator | requests/s | payments/s | latency µs p50 / p99 / p99.9 / max | generator CPU share | server CPU share | errors |")
 print("|---|---|---:|---:|---|---:|---:|---|")
-for r in [ws, es, eh] + w2[:1] + [wb, eb, ea, wn, nz, nh] + w2[1:] + [wnb, nb]:
+for r in [x for x in (ws, es, eh, we, wb, eb, ea, wn, nz, nh, wz, wnb, nb) if x]:
     how = "rate " + str(r["rateTargetPerS"]) if r["rateTargetPerS"] else "closed loop"
     g, sv = shares(r)
     print(f'| {r["label"]} ({r["mode"]}, {how}, {r["connections"]} conn) | {r.get("generator", "java")} '
@@ -214,8 +214,7 @@ print(f"| the same rate against the no-op server (this generator's floor on this
 if "engineLatencyMs" in eh:
     el = eh["engineLatencyMs"]
     print(f"| the engine's own p99 at that rate (request in to answer out, lumbung_ingest_latency_seconds) | {el['p99'] * 1000:.0f} µs | <= 2000 µs | {ok(el['p99'] <= 2)} |")
-if len(w2) == 2:
-    we, wz = w2
+if we and wz:
     print(f"| p99 at that rate from wrk2 (constant rate, CO-corrected) | {we['latencyUs']['p99']:.0f} µs | <= 2000 µs | {ok(we['latencyUs']['p99'] <= 2000)} |")
     print(f"| the same rate from wrk2 against the no-op server (wrk2's floor on this box) | {wz['latencyUs']['p99']:.0f} µs | | |")
     if "engineLatencyMs" in we:
@@ -225,7 +224,7 @@ print("Note: load generator and server run on the same box and share its CPUs; s
 # a run whose answers were not all accepted measured something else (a full disk answers 503 to
 # everything, fast; a wrk run that cycled through its requests sent replays): say so, and fail,
 # rather than print its rate as a result
-bad = [r["label"] for r in [ws, es, eh, wb, eb, ea, wn, nz, nh, wnb, nb] + w2 if errs(r) != "none"]
+bad = [r["label"] for r in (ws, es, eh, we, wb, eb, ea, wn, nz, nh, wz, wnb, nb) if r and errs(r) != "none"]
 if bad:
     print(f"compare.sh: INVALID: not every answer was an acceptance in {', '.join(bad)} (see the errors column)", file=sys.stderr)
     sys.exit(3)
