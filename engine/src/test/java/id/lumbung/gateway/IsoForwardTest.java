@@ -78,7 +78,9 @@ class IsoForwardTest {
         }
         assertThat(ownerCommands.received()).hasSize(1);
         assertThat(ownerCommands.received().get(0).txnId()).isEqualTo("000000000777");
-        assertThat(frontRegistry.scrape()).contains("lumbung_iso_forwarded_total{outcome=\"relayed\"} 1.0");
+        // counted on the event loop once the answer is written, so a moment after the client reads it
+        assertThat(scrapeOnceContaining("lumbung_iso_forwarded_total{outcome=\"relayed\"} 1.0"))
+                .contains("lumbung_iso_forwarded_total{outcome=\"relayed\"} 1.0");
     }
 
     @Test
@@ -153,6 +155,17 @@ class IsoForwardTest {
 
     private static IsoGatewayTest.Client client(IsoGateway g) throws Exception {
         return new IsoGatewayTest.Client(new Socket("127.0.0.1", g.actualPort()), IsoGatewayTest::keyOf);
+    }
+
+    /** The front's scrape once it contains {@code line}, or the last one after 5 s. */
+    private String scrapeOnceContaining(String line) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        String scrape = frontRegistry.scrape();
+        while (!scrape.contains(line) && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+            scrape = frontRegistry.scrape();
+        }
+        return scrape;
     }
 
     /** What {@code call} completes with, called on an event loop as a node request is. */
