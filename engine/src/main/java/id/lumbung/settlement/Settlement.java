@@ -299,22 +299,27 @@ public final class Settlement implements WindowSink, AutoCloseable {
             settledCloseSequence = window.closeSequence();
             lastCloseEpochMs = window.closedAtEpochMs();
             long nanos = System.nanoTime() - t0;
+            SettlementFiles.Phases phases = batches.isEmpty() ? new SettlementFiles.Phases(0, 0, 0, 0) : files.lastPhases();
             metrics.settlementClose.record(nanos, TimeUnit.NANOSECONDS);
             LOG.log(logLevel(), "event=window_closed close_sequence={0,number,#} batches={1,number,#} payments={2,number,#}"
                     + " gross_rupiah={3,number,#} fee_rupiah={4,number,#} net_rupiah={5,number,#} duration_ms={6,number,#}"
-                    + " aggregate_ms={7,number,#} files_ms={8,number,#}",
+                    + " aggregate_ms={7,number,#} files_ms={8,number,#} files_stage_ms={9,number,#}"
+                    + " files_first_sync_ms={10,number,#} files_rename_ms={11,number,#} files_second_sync_ms={12,number,#}",
                     window.closeSequence(), batches.size(), batches.stream().mapToLong(Batch::payments).sum(),
                     batches.stream().mapToLong(Batch::grossRupiah).sum(), batches.stream().mapToLong(Batch::feeRupiah).sum(),
                     batches.stream().mapToLong(Batch::netRupiah).sum(), nanos / 1_000_000, aggregateMs,
-                    nanos / 1_000_000 - aggregateMs);
+                    nanos / 1_000_000 - aggregateMs, phases.stageMs(), phases.firstSyncMs(), phases.renameMs(),
+                    phases.secondSyncMs());
         } catch (RuntimeException e) {
             metrics.settlementCloseFailures.increment();
             LOG.log(System.Logger.Level.ERROR, "event=settlement_failed close_sequence=" + window.closeSequence()
                     + " error=\"" + e.getMessage() + "\"", e);
             failure = e;
-            failWaiters(e);
-            // a batch that cannot be settled exactly (an invariant broke, a file differs) stops the engine
+            // a batch that cannot be settled exactly (an invariant broke, a file differs) stops the engine;
+            // marked failed before the close's caller hears of it, so that whatever it asks next
+            // (readiness, another close) already finds the engine failed
             fatal.uncaughtException(Thread.currentThread(), e);
+            failWaiters(e);
             return;
         }
         waiters.removeIf(w -> {

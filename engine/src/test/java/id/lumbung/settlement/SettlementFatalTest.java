@@ -42,8 +42,15 @@ class SettlementFatalTest {
         EngineMetrics metrics = new EngineMetrics(new SimpleMeterRegistry());
         List<Throwable> fatal = new CopyOnWriteArrayList<>();
         Path data = dir.resolve("data");
+        // the engine is marked failed (by its fatal handler) before the close's caller hears of the
+        // failure: whatever the caller asks next must find the engine failed
+        java.util.concurrent.atomic.AtomicReference<CompletableFuture<List<Batch>>> waiter = new java.util.concurrent.atomic.AtomicReference<>();
+        List<Boolean> waiterDoneWhenFatal = new CopyOnWriteArrayList<>();
         Settlement settlement = new Settlement(reference, FeeSchedule.defaults(), data, ledger, metrics,
-                (thread, e) -> fatal.add(e));
+                (thread, e) -> {
+                    waiterDoneWhenFatal.add(waiter.get().isDone());
+                    fatal.add(e);
+                });
         try (Journal journal = new Journal(dir.resolve("journal"), Durability.ASYNC)) {
             PaymentBook book = new PaymentBook(reference, CLOCK, journal, settlement, RETENTION_MS, 1_000);
             PostOutcome posted = book.post(new PaymentRequest("T0000001", "f-1", 15_000, "IDR", CLOCK.millis(), 25_200,
@@ -52,8 +59,11 @@ class SettlementFatalTest {
             assertThat(book.close(-1, JournalEntry.TRIGGER_ADMIN)).isTrue();
             long closeSequence = book.lastSequence();
             CompletableFuture<List<Batch>> batches = settlement.batchesOfClose(closeSequence);
+            waiter.set(batches);
             book.publishWindows();
             settlement.drained().get(10, TimeUnit.SECONDS);
+
+            assertThat(waiterDoneWhenFatal).as("the close's waiter had not heard of the failure when the engine was told").containsExactly(false);
 
             assertThat(fatal).singleElement().satisfies(e -> assertThat(e.getStackTrace()).anySatisfy(frame -> {
                 assertThat(frame.getClassName()).isEqualTo(Ledger.class.getName());
