@@ -476,6 +476,13 @@ def render_close(runs):
                   n0(c.get("payments", 0)), n0(c.get("batches", 0)), n0(c.get("duration_ms", 0)), n0(c.get("aggregate_ms", 0)),
                   n0(c.get("files_ms", 0)),
                   n0(c["duration_ms"] * 1e6 / c["payments"]) if c.get("payments") else "not recorded"]])
+    if "files_stage_ms" in c:
+        # the engine's event=window_closed fields; the rest of files ms is handing the batches on (records, logs)
+        out += ["", "Where the files phase went, ms: rendering, digesting and writing every temp file on the file "
+                "writers; the file system sync before the renames; the renames; the sync after them.", ""]
+        out += table([">stage (render, digest, write)", ">first sync", ">renames", ">second sync"],
+                     [[n0(c["files_stage_ms"]), n0(c["files_first_sync_ms"]), n0(c["files_rename_ms"]),
+                       n0(c["files_second_sync_ms"])]])
     return out + [""] + load_rows(r)
 
 

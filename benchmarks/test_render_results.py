@@ -390,6 +390,16 @@ class ParseTest(unittest.TestCase):
             record.parse_settlement_scale_warmup("== round 1, obligations 100000, warm-up true\n" + offered)
         self.assertIn("| close 1 (first after the start) | 2.5 | 1.3 | 0.52 |", render.render_scale_warmup([{"figures": f}]))
 
+    def test_close_under_load_with_the_files_split(self):
+        run = close_run("c", 1976, True)
+        run["figures"]["close"].update({"batches": 1000, "aggregate_ms": 304, "files_ms": 1672, "files_stage_ms": 1462,
+                                        "files_first_sync_ms": 67, "files_rename_ms": 27, "files_second_sync_ms": 7})
+        page = "\n".join(render.render_close([run]))
+        self.assertIn("| first after a start | 10,500,000 | 1,000 | 1,976 | 304 | 1,672 | 188 |", page)
+        self.assertIn("| 1,462 | 67 | 27 | 7 |", page)
+        self.assertNotIn("Where the files phase went", "\n".join(render.render_close([close_run("c", 1976, True)])),
+                         "a close logged before the split has no split table")
+
     def test_file_phase(self):
         f = record.parse_file_phase("file phase: ...\nmedians:\n"
                                     "  engine-4       wall   812.3 ms  file-cpu   900.1 ms  process-cpu  1500.0 ms  alloc   120 MB  gc  2.0"

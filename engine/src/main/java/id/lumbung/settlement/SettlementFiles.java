@@ -79,6 +79,8 @@ public final class SettlementFiles implements AutoCloseable {
      * into it) survives a power loss. One fsync of {@code files/} covers 1,000 new folders.
      */
     private final Set<Path> grownFolders = ConcurrentHashMap.newKeySet();
+    /** Where the last {@link #write}'s time went; settlement thread. */
+    private Phases lastPhases = Phases.NONE;
     /**
      * Told of each batch file that was missing and is written again, while set: during replay and
      * the check at start ({@link #restoreMissing}), never for a live close's new files.
@@ -205,7 +207,22 @@ public final class SettlementFiles implements AutoCloseable {
     }
 
     public List<BatchRecord> write(long closeSequence, List<Batch> batches) {
+        lastPhases = Phases.NONE;
         return closeSync == null ? writeFileByFile(closeSequence, batches) : writeThenSync(closeSequence, batches);
+    }
+
+    /**
+     * Where a close's file phase spent its time, ms: rendering and writing the temp files, the
+     * sync before the renames, the renames, the sync after them; all zero when files are fsynced
+     * one by one (their phases overlap there). For the close's log line.
+     */
+    public record Phases(long stageMs, long firstSyncMs, long renameMs, long secondSyncMs) {
+        static final Phases NONE = new Phases(0, 0, 0, 0);
+    }
+
+    /** Where the last close's file phase spent its time. Settlement thread. */
+    public Phases lastPhases() {
+        return lastPhases;
     }
 
     /**
@@ -214,6 +231,7 @@ public final class SettlementFiles implements AutoCloseable {
      * the renames removes the close's temp files; the close then fails as with an fsync per file.
      */
     private List<BatchRecord> writeThenSync(long closeSequence, List<Batch> batches) {
+        long t0 = System.nanoTime();
         List<Coop> coops = new ArrayList<>(batches.size());
         for (Batch b : batches) {
             coops.add(coopOf(b.coopId())); // before any file is begun: an unknown cooperative stops the close here
@@ -245,6 +263,7 @@ public final class SettlementFiles implements AutoCloseable {
             discardAll(staged);
             throw failed;
         }
+        long stagedNs = System.nanoTime();
         try {
             closeSync.run(); // every temp file's bytes are durable before any is renamed into place
         } catch (RuntimeException e) {
@@ -252,14 +271,19 @@ public final class SettlementFiles implements AutoCloseable {
             discardAll(staged);
             throw e;
         }
+        long syncedNs = System.nanoTime();
         List<CompletableFuture<Void>> renames = new ArrayList<>(staged.size());
         for (List<AtomicFiles.Staged> files : staged) {
             renames.add(CompletableFuture.runAsync(() -> files.forEach(AtomicFiles::publish), io));
         }
         postings.forEach(AtomicFiles::publish);
         joinAll(renames);
+        long renamedNs = System.nanoTime();
         closeSync.run(); // every rename and new folder is durable before the close is done
         grownFolders.clear(); // the sync covered them
+        long doneNs = System.nanoTime();
+        lastPhases = new Phases((stagedNs - t0) / 1_000_000, (syncedNs - stagedNs) / 1_000_000,
+                (renamedNs - syncedNs) / 1_000_000, (doneNs - renamedNs) / 1_000_000);
         java.util.function.Consumer<Path> told = regenerated;
         if (told != null) {
             staged.stream().flatMap(List::stream).filter(f -> !f.present() && f.dir().startsWith(filesDir))

@@ -68,6 +68,38 @@ class SettlementFilesSyncTest {
     }
 
     @Test
+    void theCloseTellsWhereItsFilesPhaseWent(@TempDir Path dir) throws Exception {
+        int[] syncs = {0};
+        // the first sync takes 300 ms and the second 30 ms, so each is told apart from the other
+        SettlementFiles writer = new SettlementFiles(REFERENCE, dir.resolve("files"), dir.resolve("ledger"), 4, () -> {
+            sleep(++syncs[0] == 1 ? 300 : 30);
+        }, "test");
+        SettlementFiles perFile = new SettlementFiles(REFERENCE, dir.resolve("b/files"), dir.resolve("b/ledger"), 4,
+                FilesSync.PER_FILE);
+        try {
+            writer.write(7, batches(7));
+            SettlementFiles.Phases p = writer.lastPhases();
+            assertThat(p.firstSyncMs()).isBetween(300L, 10_000L);
+            assertThat(p.secondSyncMs()).isBetween(30L, 299L);
+            assertThat(p.stageMs()).isBetween(0L, 10_000L);
+            assertThat(p.renameMs()).isBetween(0L, 10_000L);
+            perFile.write(7, batches(7));
+            assertThat(perFile.lastPhases()).as("fsync per file: no phases to tell").isEqualTo(new SettlementFiles.Phases(0, 0, 0, 0));
+        } finally {
+            writer.close();
+            perFile.close();
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Test
     void writesTheSameBytesAsAnFsyncPerFile(@TempDir Path dir) throws Exception {
         List<Batch> batches = batches(3);
         SettlementFiles synced = new SettlementFiles(REFERENCE, dir.resolve("a/files"), dir.resolve("a/ledger"), 4, () -> { },
