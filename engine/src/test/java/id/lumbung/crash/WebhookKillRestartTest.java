@@ -65,9 +65,16 @@ class WebhookKillRestartTest {
                         + "\",\"batchId\":\"" + batchId + "\",").contains("\"payments\":1,\"gross\":250000,");
                 assertThat(WebhookReceiver.signatureValid(tmp, SECRET_HEX, delivered.signature(), delivered.body())).isTrue();
                 assertThat(receiver.received()).hasSize(triesBeforeKill + 1);
-                assertThat(data.resolve("webhook").resolve("delivered").resolve(batchId)).exists();
+                // counted once the engine read the receiver's 2xx and recorded the delivery: waited for
+                String line = "lumbung_webhook_deliveries_total{result=\"delivered\"} 1.0";
+                long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
                 String metrics = new Client(engine).metrics();
-                assertThat(metrics).contains("lumbung_webhook_deliveries_total{result=\"delivered\"} 1.0");
+                while (!metrics.contains(line) && System.nanoTime() < deadline) {
+                    Thread.sleep(20);
+                    metrics = new Client(engine).metrics();
+                }
+                assertThat(metrics).contains(line);
+                assertThat(data.resolve("webhook").resolve("delivered").resolve(batchId)).exists();
             }
         }
     }
