@@ -25,6 +25,7 @@ out="${OUT:-$(mktemp -d /tmp/lumbung-close-load.XXXXXX)}"
 mkdir -p "$out"
 # shellcheck source=benchmarks/server-control.sh
 source "$here/server-control.sh"
+require_new_data "$out/data"
 [ "${SKIP_BUILD:-}" = 1 ] || (cd "$root" && mvn -q -o -DskipTests package)
 engine_jar="$root/engine/target/lumbung.jar"
 gen_java=(java -Xms1g -Xmx1g -XX:+UseSerialGC -cp "$root/benchmarks/target/benchmarks.jar")

@@ -47,6 +47,10 @@ partitions=12
 terminals=1000
 out="${OUT:-$(mktemp -d /tmp/lumbung-kafka-cluster.XXXXXX)}"
 mkdir -p "$out"
+if compgen -G "$out/node-*" > /dev/null; then # the nodes would start on an earlier run's data
+  echo "$out holds an earlier run's nodes; give OUT a new or empty folder" >&2
+  exit 2
+fi
 runs="$out/runs.jsonl"
 events="$out/failover.log"
 : > "$runs"

@@ -29,11 +29,22 @@ wait_ready() {
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
+# require_new_data DATA_DIR: ends the script when DATA_DIR already holds something. A benchmark's
+# engine starts on a new data folder; one left by an earlier run (an OUT given again) would make
+# it replay or load that run's payments, and its retention bound then refuses the new ones.
+require_new_data() {
+  if [[ -n "$(ls -A "$1" 2>/dev/null)" ]]; then
+    echo "$1 holds an earlier run's data; give OUT a new or empty folder" >&2
+    exit 2
+  fi
+}
+
 # start_engine JAR DATA_DIR [JVM options...]: the engine with sync durability, no scheduled cut-off
 # and the reference data in $out/ref, on free loopback ports, logging to DATA_DIR.log; sets
 # http_port, ops_port and server_pid, and returns once it is ready.
 start_engine() {
   local jar="$1" data="$2"; shift 2
+  require_new_data "$data"
   http_port="$(free_port)"; ops_port="$(free_port)"
   java "$@" -jar "$jar" serve --data "$data" --reference "$out/ref" --cutoffs none --durability sync \
       --http-port "$http_port" --ops-port "$ops_port" --iso-port 0 > "$data.log" 2>&1 &
