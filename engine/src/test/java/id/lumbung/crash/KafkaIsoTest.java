@@ -1,5 +1,6 @@
 package id.lumbung.crash;
 
+import id.lumbung.Polling;
 import id.lumbung.core.reference.ReferenceData;
 import id.lumbung.core.settlement.FeeSchedule;
 import id.lumbung.gateway.IsoTerminal;
@@ -80,7 +81,10 @@ class KafkaIsoTest {
                 }
             }
             assertThat(expectedForwards).as("requests that reached a node other than their owner").isGreaterThan(0);
-            assertThat(relayedForwards(all, expectedForwards)).as("ISO 8583 forwards relayed, across the nodes").isEqualTo(expectedForwards);
+            // a relay is counted once its answer is written, so a moment after the terminal reads it
+            int forwards = expectedForwards;
+            assertThat(Polling.until(() -> relayedForwards(all), n -> n >= forwards, java.time.Duration.ofSeconds(5)))
+                    .as("ISO 8583 forwards relayed, across the nodes").isEqualTo(expectedForwards);
 
             // each terminal's first purchase is reversed through the node after its owner
             List<Purchase> kept = new ArrayList<>();
@@ -160,21 +164,7 @@ class KafkaIsoTest {
         return new HttpStatus(Client.field(s.body(), "status"), Client.field(s.body(), "txnId"));
     }
 
-    /**
-     * {@code lumbung_iso_forwarded_total{outcome="relayed"}} summed over the nodes, once it reaches
-     * {@code expected} or after 5 s: a relay is counted once its answer is written, so a moment
-     * after the terminal reads it.
-     */
-    private static int relayedForwards(List<EngineProcess> nodes, int expected) throws Exception {
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
-        int sum = relayedForwards(nodes);
-        while (sum < expected && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-            sum = relayedForwards(nodes);
-        }
-        return sum;
-    }
-
+    /** {@code lumbung_iso_forwarded_total{outcome="relayed"}} summed over the nodes. */
     private static int relayedForwards(List<EngineProcess> nodes) throws Exception {
         double sum = 0;
         for (EngineProcess node : nodes) {

@@ -1,5 +1,6 @@
 package id.lumbung.crash;
 
+import id.lumbung.Polling;
 import id.lumbung.delivery.DeliveryFixture;
 import id.lumbung.delivery.WebhookReceiver.Received;
 import id.lumbung.delivery.WebhookReceiver;
@@ -67,13 +68,8 @@ class WebhookKillRestartTest {
                 assertThat(receiver.received()).hasSize(triesBeforeKill + 1);
                 // counted once the engine read the receiver's 2xx and recorded the delivery: waited for
                 String line = "lumbung_webhook_deliveries_total{result=\"delivered\"} 1.0";
-                long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
-                String metrics = new Client(engine).metrics();
-                while (!metrics.contains(line) && System.nanoTime() < deadline) {
-                    Thread.sleep(20);
-                    metrics = new Client(engine).metrics();
-                }
-                assertThat(metrics).contains(line);
+                assertThat(Polling.until(() -> new Client(engine).metrics(), m -> m.contains(line), java.time.Duration.ofSeconds(10)))
+                        .contains(line);
                 assertThat(data.resolve("webhook").resolve("delivered").resolve(batchId)).exists();
             }
         }

@@ -2,6 +2,7 @@ package id.lumbung.delivery;
 
 import id.lumbung.LogCapture;
 import id.lumbung.MovableClock;
+import id.lumbung.Polling;
 import id.lumbung.TestBytes;
 import id.lumbung.TestEngine;
 import id.lumbung.config.EngineConfig;
@@ -15,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
@@ -108,13 +110,7 @@ class WebhookDeliveryTest {
      * it has read the answer, a moment after the receiver recorded the request and sent it.
      */
     private static double metricOnceAtLeast(TestEngine t, String result, double atLeast) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        double value = metric(t, result);
-        while (value < atLeast && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-            value = metric(t, result);
-        }
-        return value;
+        return Polling.until(() -> metric(t, result), v -> v >= atLeast, Duration.ofSeconds(10));
     }
 
     @Test
@@ -210,11 +206,7 @@ class WebhookDeliveryTest {
                 assertThat(receiver.await(() -> receiver.received().size() >= 2, 30_000)).isTrue();
                 assertThat(metric(t, "failed")).isEqualTo(0.0);
                 clock.offsetMs.set(TimeUnit.DAYS.toMillis(3));
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-                while (metric(t, "failed") != 1.0 && System.nanoTime() < deadline) {
-                    Thread.sleep(50);
-                }
-                assertThat(metric(t, "failed")).isEqualTo(1.0);
+                assertThat(Polling.until(() -> metric(t, "failed"), v -> v == 1.0, Duration.ofSeconds(30))).isEqualTo(1.0);
                 int tries = receiver.received().size();
                 Thread.sleep(1_000);
                 assertThat(receiver.received()).hasSize(tries);

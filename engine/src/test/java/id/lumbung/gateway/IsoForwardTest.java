@@ -1,5 +1,6 @@
 package id.lumbung.gateway;
 
+import id.lumbung.Polling;
 import id.lumbung.config.IsoMacMode;
 import id.lumbung.core.reference.Terminal;
 import id.lumbung.writer.PaymentCommands;
@@ -11,6 +12,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import java.net.Socket;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -79,8 +81,8 @@ class IsoForwardTest {
         assertThat(ownerCommands.received()).hasSize(1);
         assertThat(ownerCommands.received().get(0).txnId()).isEqualTo("000000000777");
         // counted on the event loop once the answer is written, so a moment after the client reads it
-        assertThat(scrapeOnceContaining("lumbung_iso_forwarded_total{outcome=\"relayed\"} 1.0"))
-                .contains("lumbung_iso_forwarded_total{outcome=\"relayed\"} 1.0");
+        String relayed = "lumbung_iso_forwarded_total{outcome=\"relayed\"} 1.0";
+        assertThat(Polling.until(() -> frontRegistry.scrape(), s -> s.contains(relayed), Duration.ofSeconds(5))).contains(relayed);
     }
 
     @Test
@@ -155,17 +157,6 @@ class IsoForwardTest {
 
     private static IsoGatewayTest.Client client(IsoGateway g) throws Exception {
         return new IsoGatewayTest.Client(new Socket("127.0.0.1", g.actualPort()), IsoGatewayTest::keyOf);
-    }
-
-    /** The front's scrape once it contains {@code line}, or the last one after 5 s. */
-    private String scrapeOnceContaining(String line) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        String scrape = frontRegistry.scrape();
-        while (!scrape.contains(line) && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-            scrape = frontRegistry.scrape();
-        }
-        return scrape;
     }
 
     /** What {@code call} completes with, called on an event loop as a node request is. */

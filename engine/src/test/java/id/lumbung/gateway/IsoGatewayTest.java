@@ -1,5 +1,6 @@
 package id.lumbung.gateway;
 
+import id.lumbung.Polling;
 import id.lumbung.config.IsoMacMode;
 import id.lumbung.core.journal.PaymentRequest;
 import id.lumbung.core.payment.PaymentStatus;
@@ -504,11 +505,8 @@ class IsoGatewayTest {
         }
         assertThat(scrape()).contains("lumbung_iso_frame_errors_total 1.0");
         // the server sees the close a moment after the client does
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (!scrape().contains("lumbung_iso_connections 0.0") && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
-        assertThat(scrape()).contains("lumbung_iso_connections 0.0");
+        assertThat(Polling.until(this::scrape, s -> s.contains("lumbung_iso_connections 0.0"), java.time.Duration.ofSeconds(5)))
+                .contains("lumbung_iso_connections 0.0");
     }
 
     @Test

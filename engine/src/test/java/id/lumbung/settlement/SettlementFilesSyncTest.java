@@ -84,7 +84,7 @@ class SettlementFilesSyncTest {
             assertThat(p.stageMs()).isBetween(0L, 10_000L);
             assertThat(p.renameMs()).isBetween(0L, 10_000L);
             perFile.write(7, batches(7));
-            assertThat(perFile.lastPhases()).as("fsync per file: no phases to tell").isEqualTo(new SettlementFiles.Phases(0, 0, 0, 0));
+            assertThat(perFile.lastPhases()).as("fsync per file: no phases to tell").isEqualTo(SettlementFiles.Phases.NONE);
         } finally {
             writer.close();
             perFile.close();
