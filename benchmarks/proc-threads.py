@@ -5,12 +5,14 @@
     proc-threads.py diff BEFORE.json AFTER.json REQUESTS
 
 snapshot: every thread's name (comm: the first 15 characters of its name), user and system CPU
-ticks (stat fields 14 and 15) and voluntary and involuntary context switches (status).
+ticks (stat fields 14 and 15), voluntary and involuntary context switches (status), and the time
+it was runnable but waited for a core (schedstat's second field, nanoseconds; absent when the
+kernel has no schedstat).
 diff: the change between two snapshots of one process, grouped by thread name (threads of one
 pool share a name once cut to 15 characters), as JSON: {"requests": N, "threads": [{"name",
 "count" (threads), "cpuS", "cpuUsPerRequest", "userUsPerRequest", "systemUsPerRequest" (the CPU split
 into the thread's own code and the kernel's work for it), "voluntaryPerRequest",
-"involuntaryPerRequest"}],
+"involuntaryPerRequest", "runQueueWaitUsPerRequest" (runnable, waiting for a core)}],
 "total": {...}}, busiest first; threads that used no CPU and switched fewer than 0.001 times per
 request are summed into "other". A thread that ended between the snapshots is not counted; one
 that started counts from zero. Used by where-time-goes.sh.
@@ -35,16 +37,22 @@ def snapshot(pid):
             status = read(f"/proc/{pid}/task/{tid}/status")
         except OSError:  # the thread ended while being read
             continue
+        try:
+            wait_s = int(read(f"/proc/{pid}/task/{tid}/schedstat").split()[1]) / 1e9
+        except (OSError, IndexError, ValueError):  # no schedstat in this kernel
+            wait_s = None
         fields = stat[stat.rindex(")") + 2:].split()  # after "pid (comm) ": field 3 is fields[0]
         sw = {line.split(":")[0]: int(line.split()[1]) for line in status.splitlines() if line.endswith(tuple("0123456789"))
               and line.split(":")[0] in ("voluntary_ctxt_switches", "nonvoluntary_ctxt_switches")}
         out[tid] = {"name": comm, "cpuS": (int(fields[11]) + int(fields[12])) / tck,
                     "userS": int(fields[11]) / tck, "systemS": int(fields[12]) / tck,
                     "voluntary": sw.get("voluntary_ctxt_switches", 0), "involuntary": sw.get("nonvoluntary_ctxt_switches", 0)}
+        if wait_s is not None:
+            out[tid]["runQueueWaitS"] = wait_s
     return out
 
 
-KEYS = ("cpuS", "userS", "systemS", "voluntary", "involuntary")
+KEYS = ("cpuS", "userS", "systemS", "voluntary", "involuntary", "runQueueWaitS")
 
 
 def diff(before, after, requests):
@@ -73,7 +81,8 @@ def diff(before, after, requests):
                 "userUsPerRequest": round(g["userS"] * 1e6 / requests, 2),
                 "systemUsPerRequest": round(g["systemS"] * 1e6 / requests, 2),
                 "voluntaryPerRequest": round(g["voluntary"] / requests, 3),
-                "involuntaryPerRequest": round(g["involuntary"] / requests, 3)}
+                "involuntaryPerRequest": round(g["involuntary"] / requests, 3),
+                "runQueueWaitUsPerRequest": round(g["runQueueWaitS"] * 1e6 / requests, 2)}
     return {"requests": requests, "threads": [per(g) for g in rows], "total": per(total)}
 
 

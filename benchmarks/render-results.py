@@ -427,10 +427,17 @@ def render_where_time_goes(runs):
     for name, x in (("engine", e), ("no-op server", n)):
         out += ["", f"{name}, by thread (comm), per request:", ""] + table(
             ["thread", ">threads", ">CPU s", ">CPU µs", ">of it user µs", ">of it kernel µs", ">voluntary switches",
-             ">involuntary switches"],
+             ">involuntary switches", ">waited for a core µs"],
             [[t["name"], t["count"], t["cpuS"], t["cpuUsPerRequest"], t.get("userUsPerRequest", "not recorded"),
-              t.get("systemUsPerRequest", "not recorded"), t["voluntaryPerRequest"], t["involuntaryPerRequest"]]
+              t.get("systemUsPerRequest", "not recorded"), t["voluntaryPerRequest"], t["involuntaryPerRequest"],
+              t.get("runQueueWaitUsPerRequest", "not recorded")]
              for t in x["threads"]["threads"] + [x["threads"]["total"]]])
+    j = e.get("journal")
+    if j:
+        out += ["", "engine, its journal forces over the run (from its /metrics): a single post is answered only after the "
+                "force that covers it, and one force runs at a time:", ""] + table(
+            [">forces", ">forces per request", ">payments per force", ">mean force µs", ">share of the run spent forcing"],
+            [[n0(j["forces"]), j["forcesPerRequest"], j["paymentsPerForce"], j["forceUsMean"], f"{j['forceBusyShare']:.0%}"]])
     perf = [[f"{who} {k}", pe[k], pn[k], f"{pe[k] - pn[k]:.3f}"]
             for who in ("server", "wrk")
             for pe, pn in [(e["perf"].get(who, {}).get("perRequest", {}), n["perf"].get(who, {}).get("perRequest", {}))]

@@ -286,37 +286,47 @@ class ProfileTableTest(unittest.TestCase):
 
 class ProcThreadsTest(unittest.TestCase):
     def test_diff_groups_by_name_per_request_and_sums_quiet_threads_into_other(self):
-        def t(name, user, system, voluntary, involuntary):
+        def t(name, user, system, voluntary, involuntary, wait=0.0):
             return {"name": name, "cpuS": user + system, "userS": user, "systemS": system, "voluntary": voluntary,
-                    "involuntary": involuntary}
-        before = {"1": t("vert.x-eventloo", 0.6, 0.4, 10, 1),
+                    "involuntary": involuntary, "runQueueWaitS": wait}
+        before = {"1": t("vert.x-eventloo", 0.6, 0.4, 10, 1, 0.1),
                   "2": t("vert.x-eventloo", 1.5, 0.5, 20, 2),
                   "3": t("lumbung-journal", 0.2, 0.3, 100, 0),
                   "4": t("idle", 0.1, 0.0, 5, 0),
                   "9": t("ended", 5.0, 4.0, 9, 9)}
-        after = {"1": t("vert.x-eventloo", 1.2, 0.8, 1010, 101),
-                 "2": t("vert.x-eventloo", 2.0, 1.0, 1020, 2),
-                 "3": t("lumbung-journal", 0.5, 1.0, 5100, 0),
+        after = {"1": t("vert.x-eventloo", 1.2, 0.8, 1010, 101, 0.3),
+                 "2": t("vert.x-eventloo", 2.0, 1.0, 1020, 2, 0.1),
+                 "3": t("lumbung-journal", 0.5, 1.0, 5100, 0, 0.05),
                  "4": t("idle", 0.1, 0.0, 5, 0),
                  "5": t("started", 0.05, 0.2, 0, 0)}
         d = proc_threads.diff(before, after, 10_000)
         rows = {t["name"]: t for t in d["threads"]}
         self.assertEqual(["vert.x-eventloo", "lumbung-journal", "started", "other"], [t["name"] for t in d["threads"]])
         self.assertEqual({"name": "vert.x-eventloo", "count": 2, "cpuS": 2.0, "cpuUsPerRequest": 200.0, "userUsPerRequest": 110.0,
-                          "systemUsPerRequest": 90.0, "voluntaryPerRequest": 0.2, "involuntaryPerRequest": 0.01},
+                          "systemUsPerRequest": 90.0, "voluntaryPerRequest": 0.2, "involuntaryPerRequest": 0.01,
+                          "runQueueWaitUsPerRequest": 30.0},
                          rows["vert.x-eventloo"])
         self.assertEqual(0.5, rows["lumbung-journal"]["voluntaryPerRequest"])
         self.assertEqual((30.0, 70.0), (rows["lumbung-journal"]["userUsPerRequest"], rows["lumbung-journal"]["systemUsPerRequest"]))
+        self.assertEqual(5.0, rows["lumbung-journal"]["runQueueWaitUsPerRequest"])
         self.assertEqual(25.0, rows["started"]["cpuUsPerRequest"])
         self.assertEqual(1, rows["other"]["count"])
         self.assertEqual({"name": "total", "count": 5, "cpuS": 3.25, "cpuUsPerRequest": 325.0, "userUsPerRequest": 145.0,
-                          "systemUsPerRequest": 180.0, "voluntaryPerRequest": 0.7, "involuntaryPerRequest": 0.01}, d["total"])
+                          "systemUsPerRequest": 180.0, "voluntaryPerRequest": 0.7, "involuntaryPerRequest": 0.01,
+                          "runQueueWaitUsPerRequest": 35.0}, d["total"])
+
+    def test_diff_of_snapshots_without_schedstat_counts_no_wait(self):
+        before = {"1": {"name": "a", "cpuS": 1.0, "userS": 1.0, "systemS": 0.0, "voluntary": 0, "involuntary": 0}}
+        after = {"1": {"name": "a", "cpuS": 2.0, "userS": 2.0, "systemS": 0.0, "voluntary": 0, "involuntary": 0}}
+        self.assertEqual(0.0, proc_threads.diff(before, after, 1_000)["threads"][0]["runQueueWaitUsPerRequest"])
 
     def test_snapshot_reads_this_process(self):
         snap = proc_threads.snapshot(os.getpid())
         self.assertIn(str(os.getpid()), snap)
         me = snap[str(os.getpid())]
         self.assertGreater(me["cpuS"] + me["voluntary"] + me["involuntary"], 0)
+        if os.path.exists(f"/proc/{os.getpid()}/schedstat"):
+            self.assertGreaterEqual(me["runQueueWaitS"], 0)
 
 
 class ParseTest(unittest.TestCase):
@@ -399,6 +409,25 @@ class ParseTest(unittest.TestCase):
         self.assertIn("| 1,462 | 67 | 27 | 7 |", page)
         self.assertNotIn("Where the files phase went", "\n".join(render.render_close([close_run("c", 1976, True)])),
                          "a close logged before the split has no split table")
+
+    def test_where_time_goes_with_the_journal_forces_and_the_wait_for_a_core(self):
+        def side(journal=None):
+            wrk = {"answersPerS": 50_000, "answers": 400_000, "latencyUs": {"p50": 1300, "p99": 5000, "p999": 9000, "max": 12000},
+                   "generatorCpuShare": 0.2, "serverCpuShare": 0.6, "outcomes": {"201": 400_000}}
+            t = {"name": "lumbung-journal", "count": 1, "cpuS": 3.0, "cpuUsPerRequest": 7.5, "userUsPerRequest": 2.5,
+                 "systemUsPerRequest": 5.0, "voluntaryPerRequest": 0.13, "involuntaryPerRequest": 0.01,
+                 "runQueueWaitUsPerRequest": 4.2}
+            x = {"wrk": wrk, "threads": {"threads": [t], "total": dict(t, name="total")}, "perf": {}}
+            if journal:
+                x["journal"] = journal
+            return x
+        run = {"figures": {"engine": side({"forces": 19_000, "forcesPerRequest": 0.0475, "paymentsPerForce": 21.1,
+                                           "forceUsMean": 443.0, "forceBusyShare": 0.97}), "noop": side()}}
+        page = "\n".join(render.render_where_time_goes([run]))
+        self.assertIn("| lumbung-journal | 1 | 3.0 | 7.5 | 2.5 | 5.0 | 0.13 | 0.01 | 4.2 |", page)
+        self.assertIn("| 19,000 | 0.0475 | 21.1 | 443.0 | 97% |", page)
+        del run["figures"]["engine"]["journal"]
+        self.assertNotIn("journal forces", "\n".join(render.render_where_time_goes([run])), "a run recorded without them")
 
     def test_file_phase(self):
         f = record.parse_file_phase("file phase: ...\nmedians:\n"

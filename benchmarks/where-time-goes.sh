@@ -7,7 +7,10 @@
 # (benchmarks/proc-threads.py), and, when perf works here, `perf stat -e
 # task-clock,context-switches,cpu-migrations` per request for the whole server process and for
 # wrk (wrk's figures include loading its request files). Then the difference per request, engine
-# minus no-op. `sync` durability. Records the run through record-result.py.
+# minus no-op. Per thread also the time it was runnable but waited for a core (schedstat), and for
+# the engine its journal forces over the run (from its /metrics before and after): forces per
+# request, payments per force, mean force time, and the share of the run the writer spent forcing.
+# `sync` durability. Records the run through record-result.py.
 #
 #   benchmarks/where-time-goes.sh     (env: WARM_S default 5, LOAD_S default 8, WRK_THREADS 2,
 #                                      WRK_CONNECTIONS 64, ENGINE_JAVA_OPTS extra engine JVM options)
@@ -46,6 +49,7 @@ measure() {
   local name="$1" requests="$2" perf_pid=""
   wrk_load "$name-warmup" single "$warm_s" "$(( warm_s * 150000 ))"
   : > "$out/$name.row"
+  [[ -n "$ops_port" ]] && curl -fs "http://127.0.0.1:$ops_port/metrics" > "$out/$name.metrics-before"
   "$here/proc-threads.py" snapshot "$server_pid" > "$out/$name.before"
   if [[ $perf_ok == 1 ]]; then
     perf stat -e "$perf_events" -x, -o "$out/$name.perf-server" -p "$server_pid" &
@@ -55,6 +59,7 @@ measure() {
   wrk_load "$name" single "$load_s" "$requests" "$out/$name.row"
   wrk_wrap=()
   "$here/proc-threads.py" snapshot "$server_pid" > "$out/$name.after"
+  [[ -n "$ops_port" ]] && curl -fs "http://127.0.0.1:$ops_port/metrics" > "$out/$name.metrics-after"
   if [[ -n "$perf_pid" ]]; then
     kill -INT "$perf_pid"; wait "$perf_pid" || true
   fi
@@ -79,6 +84,24 @@ for who in ("server", "wrk"):
         per = {k: round(v * (1000 if k == "task-clock" else 1) / row["answers"], 3) for k, v in events.items()}
         # task-clock is in ms: per request in µs
         result["perf"][who] = {"total": events, "perRequest": {("task-clock-us" if k == "task-clock" else k): v for k, v in per.items()}}
+def counters(path):
+    found = {}
+    for line in path.read_text().splitlines():
+        for k in ("lumbung_journal_sync_latency_seconds_count", "lumbung_journal_sync_latency_seconds_sum",
+                  "lumbung_journal_group_commit_entries_count", "lumbung_journal_group_commit_entries_sum"):
+            if line.startswith(k + " "):
+                found[k] = float(line.split()[1])
+    return found
+if (out / f"{name}.metrics-after").exists():
+    a, b = counters(out / f"{name}.metrics-before"), counters(out / f"{name}.metrics-after")
+    d = {k: b[k] - a.get(k, 0) for k in b}
+    forces = d["lumbung_journal_sync_latency_seconds_count"]
+    if forces > 0:
+        result["journal"] = {"forces": int(forces), "forcesPerRequest": round(forces / row["answers"], 4),
+                             "paymentsPerForce": round(d["lumbung_journal_group_commit_entries_sum"]
+                                                       / d["lumbung_journal_group_commit_entries_count"], 1),
+                             "forceUsMean": round(d["lumbung_journal_sync_latency_seconds_sum"] * 1e6 / forces, 1),
+                             "forceBusyShare": round(d["lumbung_journal_sync_latency_seconds_sum"] / row["wallS"], 3)}
 (out / f"{name}.json").write_text(json.dumps(result))
 PY
 }
