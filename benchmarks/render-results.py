@@ -435,9 +435,9 @@ def render_where_time_goes(runs):
     j = e.get("journal")
     if j:
         out += ["", "engine, its journal forces over the run (from its /metrics): a single post is answered only after the "
-                "force that covers it, and one force runs at a time:", ""] + table(
-            [">forces", ">forces per request", ">payments per force", ">mean force µs", ">share of the run spent forcing"],
-            [[n0(j["forces"]), j["forcesPerRequest"], j["paymentsPerForce"], j["forceUsMean"], f"{j['forceBusyShare']:.0%}"]])
+                "force that covers it, and one force runs at a time (compare with the writer's CPU per request above):", ""] + table(
+            [">forces", ">forces per request", ">payments per force", ">mean force µs", ">writer's time inside forces, µs per request"],
+            [[n0(j["forces"]), j["forcesPerRequest"], j["paymentsPerForce"], j["forceUsMean"], j["forceUsPerRequest"]]])
     perf = [[f"{who} {k}", pe[k], pn[k], f"{pe[k] - pn[k]:.3f}"]
             for who in ("server", "wrk")
             for pe, pn in [(e["perf"].get(who, {}).get("perRequest", {}), n["perf"].get(who, {}).get("perRequest", {}))]

@@ -422,10 +422,10 @@ class ParseTest(unittest.TestCase):
                 x["journal"] = journal
             return x
         run = {"figures": {"engine": side({"forces": 19_000, "forcesPerRequest": 0.0475, "paymentsPerForce": 21.1,
-                                           "forceUsMean": 443.0, "forceBusyShare": 0.97}), "noop": side()}}
+                                           "forceUsMean": 443.0, "forceUsPerRequest": 18.9}), "noop": side()}}
         page = "\n".join(render.render_where_time_goes([run]))
         self.assertIn("| lumbung-journal | 1 | 3.0 | 7.5 | 2.5 | 5.0 | 0.13 | 0.01 | 4.2 |", page)
-        self.assertIn("| 19,000 | 0.0475 | 21.1 | 443.0 | 97% |", page)
+        self.assertIn("| 19,000 | 0.0475 | 21.1 | 443.0 | 18.9 |", page)
         del run["figures"]["engine"]["journal"]
         self.assertNotIn("journal forces", "\n".join(render.render_where_time_goes([run])), "a run recorded without them")
 

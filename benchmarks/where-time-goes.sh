@@ -9,7 +9,7 @@
 # wrk (wrk's figures include loading its request files). Then the difference per request, engine
 # minus no-op. Per thread also the time it was runnable but waited for a core (schedstat), and for
 # the engine its journal forces over the run (from its /metrics before and after): forces per
-# request, payments per force, mean force time, and the share of the run the writer spent forcing.
+# request, payments per force, mean force time, and the writer's time inside forces per request.
 # `sync` durability. Records the run through record-result.py.
 #
 #   benchmarks/where-time-goes.sh     (env: WARM_S default 5, LOAD_S default 8, WRK_THREADS 2,
@@ -101,7 +101,7 @@ if (out / f"{name}.metrics-after").exists():
                              "paymentsPerForce": round(d["lumbung_journal_group_commit_entries_sum"]
                                                        / d["lumbung_journal_group_commit_entries_count"], 1),
                              "forceUsMean": round(d["lumbung_journal_sync_latency_seconds_sum"] * 1e6 / forces, 1),
-                             "forceBusyShare": round(d["lumbung_journal_sync_latency_seconds_sum"] / row["wallS"], 3)}
+                             "forceUsPerRequest": round(d["lumbung_journal_sync_latency_seconds_sum"] * 1e6 / row["answers"], 2)}
 (out / f"{name}.json").write_text(json.dumps(result))
 PY
 }
