@@ -67,6 +67,9 @@ SCRIPTS = {
     "where-time-goes": ("benchmarks/where-time-goes.sh", "engine and no-op server under wrk single posts: CPU µs and context switches per "
                         "request by server thread (/proc), perf stat per request for server and wrk",
                         "`benchmarks/where-time-goes.sh` (about 1 min; env WARM_S, LOAD_S, WRK_THREADS, WRK_CONNECTIONS)"),
+    "disk-force": ("benchmarks/disk-force.sh", "what one journal force costs on this disk with nothing else running: mapped "
+                   "writes then fdatasync, one and two threads, 4 KiB and 64 KiB, the tail page alone and with the header page",
+                   "`benchmarks/disk-force.sh` (about 30 s; env DIR, SECONDS_PER_CASE)"),
     "profile": ("benchmarks/profile.sh", "where the engine's CPU goes by method under wrk (single posts or batches of 100): "
                 "async-profiler CPU samples, kernel frames included, per thread group: µs per request, the frames that spend most "
                 "themselves, the engine's methods with what runs under them",
@@ -519,6 +522,16 @@ def render_iso(runs):
                  [[f["connections"], f["seconds"], n0(f["approvals"]), n0(f["approvalsPerS"]), n0(f["declined"]), latency(f)]])
 
 
+def render_disk_force(runs):
+    rows = runs[-1]["figures"]["runs"]
+    return ["Each case alone on the box: bytes written through a mapping of an allocated file, then fdatasync, "
+            "repeated for the case's seconds. \"tail+header\" also writes 8 bytes on the file's first page before each "
+            "force, as a Chronicle cycle file's header takes the write position with every append.", ""] + table(
+        [">threads", ">bytes per force", "pages written", ">forces/s", ">mean µs", ">p50 µs", ">p99 µs"],
+        [[x["threads"], n0(x["bytesPerForce"]), x["pages"], n0(x["forcesPerS"]), x["usMean"], x["usP50"], x["usP99"]]
+         for x in rows])
+
+
 def render_scale(runs):
     r = runs[-1]
     f = r["figures"]
@@ -664,7 +677,7 @@ RENDERERS = {"compare": render_compare, "ab-engine": render_ab_engine, "run-jmh"
              "run-restart": render_restart, "iso-load": render_iso, "run-settlement-scale": render_scale,
              "settlement-scale-obligations": render_scale_obligations, "settlement-scale-warmup": render_scale_warmup,
              "run-file-phase": render_file_phase, "kafka-cluster": render_kafka_cluster,
-             "where-time-goes": render_where_time_goes, "profile": render_profile}
+             "where-time-goes": render_where_time_goes, "profile": render_profile, "disk-force": render_disk_force}
 
 
 def machine(m):

@@ -429,6 +429,11 @@ class ParseTest(unittest.TestCase):
         del run["figures"]["engine"]["journal"]
         self.assertNotIn("journal forces", "\n".join(render.render_where_time_goes([run])), "a run recorded without them")
 
+    def test_disk_force(self):
+        run = {"figures": {"runs": [{"threads": 1, "bytesPerForce": 4096, "pages": "tail", "forces": 3321, "forcesPerS": 3319,
+                                     "usMean": 289.6, "usP50": 270.3, "usP99": 629.8}]}}
+        self.assertIn("| 1 | 4,096 | tail | 3,319 | 289.6 | 270.3 | 629.8 |", "\n".join(render.render_disk_force([run])))
+
     def test_file_phase(self):
         f = record.parse_file_phase("file phase: ...\nmedians:\n"
                                     "  engine-4       wall   812.3 ms  file-cpu   900.1 ms  process-cpu  1500.0 ms  alloc   120 MB  gc  2.0"

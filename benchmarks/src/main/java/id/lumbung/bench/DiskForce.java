@@ -1,0 +1,133 @@
+package id.lumbung.bench;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.Histogram;
+
+/**
+ * What one force costs on a disk, the way the journal forces: bytes written through a mapping of a
+ * file whose blocks are already allocated and durable (the journal keeps room allocated ahead of
+ * its entries), then {@code FileChannel.force(false)} ({@code fdatasync}), over and over, one
+ * thread or several at once on the same file. Pages {@code tail}: each force covers only the next
+ * bytes at the file's end; {@code tail+header}: also 8 bytes at the file's start, as a Chronicle
+ * cycle file's header takes its write position with every append, so a force writes back two
+ * distant pages. Prints one JSON line per case: forces/s and the force's mean, p50 and p99.
+ *
+ * <pre>java -cp benchmarks.jar id.lumbung.bench.DiskForce DIR SECONDS THREADS,... BYTES,... PAGES,...</pre>
+ *
+ * The file ({@code DIR/disk-force.dat}, 256 MiB) is deleted at the end. Bounded: SECONDS per case.
+ */
+public final class DiskForce {
+    private static final long FILE_BYTES = 256L << 20;
+    private static final int PAGE = 4096;
+
+    private DiskForce() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length != 5) {
+            System.err.println("usage: DiskForce DIR SECONDS THREADS,... BYTES,... tail|tail+header,...");
+            System.exit(2);
+        }
+        Path dir = Path.of(args[0]);
+        double seconds = Double.parseDouble(args[1]);
+        Path file = dir.resolve("disk-force.dat");
+        try {
+            for (String threads : args[2].split(",")) {
+                for (String bytes : args[3].split(",")) {
+                    for (String pages : args[4].split(",")) {
+                        System.out.println(run(file, seconds, Integer.parseInt(threads), Integer.parseInt(bytes), pages));
+                    }
+                }
+            }
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    private static String run(Path file, double seconds, int threads, int bytesPerForce, String pages) throws Exception {
+        if (!pages.equals("tail") && !pages.equals("tail+header")) {
+            throw new IllegalArgumentException("pages: tail or tail+header, not " + pages);
+        }
+        boolean header = pages.equals("tail+header");
+        Files.deleteIfExists(file);
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw"); FileChannel ch = raf.getChannel()) {
+            allocate(ch);
+            MappedByteBuffer map = ch.map(FileChannel.MapMode.READ_WRITE, 0, FILE_BYTES);
+            AtomicLong next = new AtomicLong(PAGE); // the first page stands for the header
+            Histogram[] latency = new Histogram[threads];
+            long[] forces = new long[threads];
+            Throwable[] failed = new Throwable[threads];
+            long endNs = System.nanoTime() + (long) (seconds * 1e9);
+            List<Thread> running = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int me = t;
+                latency[t] = new Histogram(10_000_000_000L, 3);
+                Thread th = new Thread(() -> {
+                    try {
+                        while (System.nanoTime() < endNs) {
+                            long at = next.getAndAdd(bytesPerForce);
+                            if (at + bytesPerForce > FILE_BYTES) {
+                                break; // the file is full: the case ends early, its figures stand
+                            }
+                            for (int i = 0; i < bytesPerForce; i += 8) {
+                                map.putLong((int) (at + i), at + i + 1);
+                            }
+                            if (header) {
+                                map.putLong(me * 8, at);
+                            }
+                            long t0 = System.nanoTime();
+                            ch.force(false);
+                            latency[me].recordValue(System.nanoTime() - t0);
+                            forces[me]++;
+                        }
+                    } catch (Throwable e) {
+                        failed[me] = e;
+                    }
+                }, "disk-force-" + t);
+                th.start();
+                running.add(th);
+            }
+            long startNs = endNs - (long) (seconds * 1e9);
+            for (Thread th : running) {
+                th.join();
+            }
+            long wallNs = System.nanoTime() - startNs;
+            for (Throwable e : failed) {
+                if (e != null) {
+                    throw new IllegalStateException("a forcing thread failed", e);
+                }
+            }
+            Histogram all = new Histogram(10_000_000_000L, 3);
+            long total = 0;
+            for (int t = 0; t < threads; t++) {
+                all.add(latency[t]);
+                total += forces[t];
+            }
+            return String.format(Locale.ROOT, "{\"threads\": %d, \"bytesPerForce\": %d, \"pages\": \"%s\", \"forces\": %d,"
+                    + " \"forcesPerS\": %d, \"usMean\": %.1f, \"usP50\": %.1f, \"usP99\": %.1f}",
+                    threads, bytesPerForce, pages, total, Math.round(total / (wallNs / 1e9)), all.getMean() / 1e3,
+                    all.getValueAtPercentile(50) / 1e3, all.getValueAtPercentile(99) / 1e3);
+        }
+    }
+
+    /** Writes the whole file once and forces it: its blocks are allocated and durable before any case is timed. */
+    private static void allocate(FileChannel ch) throws IOException {
+        java.nio.ByteBuffer zeros = java.nio.ByteBuffer.allocateDirect(1 << 20);
+        for (long at = 0; at < FILE_BYTES; at += zeros.capacity()) {
+            zeros.clear();
+            while (zeros.hasRemaining()) {
+                ch.write(zeros, at + zeros.position());
+            }
+        }
+        ch.force(true);
+    }
+}
