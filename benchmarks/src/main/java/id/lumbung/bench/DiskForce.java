@@ -23,7 +23,8 @@ import org.HdrHistogram.Histogram;
  *
  * <pre>java -cp benchmarks.jar id.lumbung.bench.DiskForce DIR SECONDS THREADS,... BYTES,... PAGES,...</pre>
  *
- * The file ({@code DIR/disk-force.dat}, 256 MiB) is deleted at the end. Bounded: SECONDS per case.
+ * The file ({@code DIR/disk-force.dat}, 256 MiB, written round and round) is deleted at the end.
+ * Bounded: SECONDS per case.
  */
 public final class DiskForce {
     private static final long FILE_BYTES = 256L << 20;
@@ -62,7 +63,8 @@ public final class DiskForce {
         try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw"); FileChannel ch = raf.getChannel()) {
             allocate(ch);
             MappedByteBuffer map = ch.map(FileChannel.MapMode.READ_WRITE, 0, FILE_BYTES);
-            AtomicLong next = new AtomicLong(PAGE); // the first page stands for the header
+            AtomicLong next = new AtomicLong(); // the first page stands for the header; the rest is written round and round
+            long span = (FILE_BYTES - PAGE) / bytesPerForce * bytesPerForce;
             Histogram[] latency = new Histogram[threads];
             long[] forces = new long[threads];
             Throwable[] failed = new Throwable[threads];
@@ -74,10 +76,7 @@ public final class DiskForce {
                 Thread th = new Thread(() -> {
                     try {
                         while (System.nanoTime() < endNs) {
-                            long at = next.getAndAdd(bytesPerForce);
-                            if (at + bytesPerForce > FILE_BYTES) {
-                                break; // the file is full: the case ends early, its figures stand
-                            }
+                            long at = PAGE + next.getAndAdd(bytesPerForce) % span;
                             for (int i = 0; i < bytesPerForce; i += 8) {
                                 map.putLong((int) (at + i), at + i + 1);
                             }
