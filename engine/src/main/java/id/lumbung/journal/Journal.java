@@ -97,10 +97,11 @@ public final class Journal implements AutoCloseable, JournalPort {
     private boolean roomGuarded;
     /** Whether the next entry has disk blocks to go to ({@link #hasRoom}). Writer thread. */
     private boolean room = true;
-    /** The channel {@link #extendRoom} reads and writes back through, kept open for the current cycle file. */
+    /** The channel {@link #extendRoom} writes zeros through, kept open for the current cycle file. */
     private FileChannel roomChannel;
     private File roomChannelFile;
-    private final java.nio.ByteBuffer roomBuffer = java.nio.ByteBuffer.allocateDirect(ROOM_CHUNK_BYTES);
+    /** {@link #ROOM_CHUNK_BYTES} of zeros, never written to: what {@link #extendRoom} writes past the last entry. */
+    private final java.nio.ByteBuffer roomZeros = java.nio.ByteBuffer.allocateDirect(ROOM_CHUNK_BYTES);
 
     public Journal(Path dir, Durability durability) {
         this(dir, durability, false, SystemTimeProvider.INSTANCE);
@@ -168,7 +169,7 @@ public final class Journal implements AutoCloseable, JournalPort {
      * arrays (under 100 KiB) on the first append, before the room guard knows the file.
      */
     static final long NEW_FILE_FREE_BYTES_MIN = 1L << 20;
-    /** Bytes read and written back at a time by {@link #extendRoom}: 64 KiB. */
+    /** Bytes of zeros written at a time by {@link #extendRoom}: 64 KiB. */
     private static final int ROOM_CHUNK_BYTES = 64 << 10;
 
     /** Bytes read at a time when a cycle file without header is checked for zeros: 1 MiB. */
@@ -550,9 +551,17 @@ public final class Journal implements AutoCloseable, JournalPort {
 
     /**
      * Allocates the current cycle file up to {@link #ROOM_AHEAD_BYTES} past the last entry, when less
-     * than half of that is left: reads each 64 KiB and writes the same bytes back (past the last entry
-     * they are zeros, and only this thread appends), which gives every page a block or fails with
-     * ENOSPC. Portable where {@code fallocate} is not reachable from Java, and never changes a byte.
+     * than half of that is left: writes zeros there, 64 KiB at a time, which gives every page a block
+     * or fails with ENOSPC. Portable where {@code fallocate} is not reachable from Java. It never
+     * changes a byte: it writes only past the end of the last entry, where the file holds zeros, since
+     * only this thread appends and Chronicle writes an entry's index array before the entry, never
+     * after it ({@code JournalRoomTest} checks the bytes past each entry across index arrays).
+     *
+     * <p>It does not read those bytes to write them back: a read of a region with no blocks yet makes
+     * the kernel fill the page cache with large folios (readahead), and each later entry written through
+     * Chronicle's mapping then dirties a whole large folio, which every force writes back: single posts
+     * under wrk were forced in about 450 µs with the read and 240 µs without it (benchmarks/RESULTS.md,
+     * ab-engine and where-time-goes).
      * Writer thread, every 10 ms and when the room runs low.
      *
      * @param freeBytes usable space on the journal's file system, for a cycle file not yet appended to
@@ -577,12 +586,16 @@ public final class Journal implements AutoCloseable, JournalPort {
                         roomChannel.close();
                     }
                     roomChannel = null;
-                    roomChannel = FileChannel.open(appendFile.toPath(), StandardOpenOption.READ, StandardOpenOption.WRITE);
+                    roomChannel = FileChannel.open(appendFile.toPath(), StandardOpenOption.WRITE);
                     roomChannelFile = appendFile;
                 }
+                // entries a burst wrote past the room have their blocks (Chronicle's writes succeeded) and
+                // must not be touched: zeros go only past the last entry
+                allocatedTo = Math.max(allocatedTo, appendEnd);
                 while (allocatedTo < target) {
-                    touch(roomChannel, allocatedTo, (int) Math.min(ROOM_CHUNK_BYTES, target - allocatedTo));
-                    allocatedTo += Math.min(ROOM_CHUNK_BYTES, target - allocatedTo);
+                    int n = (int) Math.min(ROOM_CHUNK_BYTES, target - allocatedTo);
+                    writeZeros(roomChannel, allocatedTo, n);
+                    allocatedTo += n;
                 }
             } catch (IOException e) {
                 if (room) {
@@ -595,6 +608,16 @@ public final class Journal implements AutoCloseable, JournalPort {
         return hasRoom();
     }
 
+    /** The offset in the current cycle file just past the last entry appended; -1 before the first (tests). */
+    long appendEnd() {
+        return appendEnd;
+    }
+
+    /** The current cycle file, or null before the first append (tests). */
+    File appendFile() {
+        return appendFile;
+    }
+
     /**
      * True while {@link #ROOM_MIN_BYTES} past the last entry are allocated, or a new file's first
      * entries still stand within its grace on a disk with {@link #NEW_FILE_FREE_BYTES_MIN} free.
@@ -603,18 +626,10 @@ public final class Journal implements AutoCloseable, JournalPort {
         return allocatedTo - appendEnd >= ROOM_MIN_BYTES || appendEnd < graceTo && freeBytes >= NEW_FILE_FREE_BYTES_MIN;
     }
 
-    /** Reads {@code n} bytes at {@code at} (zeros past the end of the file) and writes them back. */
-    private void touch(FileChannel ch, long at, int n) throws IOException {
-        java.nio.ByteBuffer b = roomBuffer;
+    /** Writes {@code n} zeros at {@code at}: past the last entry only ({@link #extendRoom}). */
+    private void writeZeros(FileChannel ch, long at, int n) throws IOException {
+        java.nio.ByteBuffer b = roomZeros; // its position and limit move, its bytes stay zero
         b.clear().limit(n);
-        while (b.hasRemaining()) {
-            if (ch.read(b, at + b.position()) < 0) {
-                while (b.hasRemaining()) {
-                    b.put((byte) 0);
-                }
-            }
-        }
-        b.flip();
         while (b.hasRemaining()) {
             ch.write(b, at + b.position());
         }

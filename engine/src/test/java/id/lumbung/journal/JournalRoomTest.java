@@ -55,6 +55,64 @@ class JournalRoomTest {
         }
     }
 
+    /**
+     * The room is written with zeros, not read and written back, so it must lie past everything
+     * Chronicle wrote: after each append the bytes past the entry's end are zeros (Chronicle writes
+     * an index array before the entry that needs it, never after), across more entries than one of
+     * Chronicle's index arrays covers (4,096 slots, one per 64 entries), with the room extended as
+     * the writer does; then every entry replays in sequence and reads back by its index.
+     */
+    @Test
+    void theRoomIsWrittenOnlyPastTheLastEntryAndEveryEntryAndIndexSurvives() throws Exception {
+        int n = 300_000;
+        long[] indexes = new long[n + 1];
+        EntryCodec codec = new EntryCodec();
+        PaymentRequest r = new PaymentRequest("T1", "tx1", 15_000, "IDR", 0, 0, "QRIS", null, null);
+        java.nio.ByteBuffer past = java.nio.ByteBuffer.allocate(64 << 10);
+        try (Journal journal = new Journal(dir, Durability.SYNC)) {
+            journal.extendRoom(FREE_PLENTY_BYTES);
+            java.nio.channels.FileChannel file = null;
+            for (int i = 1; i <= n; i++) {
+                indexes[i] = journal.append(codec.buffer(), codec.encodePayment(i, 1_000 + i, r, "TR", "C"));
+                if (file == null) {
+                    file = java.nio.channels.FileChannel.open(journal.appendFile().toPath());
+                }
+                past.clear().limit(i % 997 == 0 ? past.capacity() : 64); // all 64 KiB now and then, else the next 64 bytes
+                file.read(past, journal.appendEnd());
+                past.flip();
+                while (past.hasRemaining()) {
+                    if (past.get() != 0) {
+                        throw new AssertionError("a non-zero byte " + (past.position() - 1) + " bytes past entry " + i);
+                    }
+                }
+                if (i % 1_000 == 0) {
+                    journal.extendRoom(FREE_PLENTY_BYTES); // as the writer does every 10 ms
+                }
+            }
+            file.close();
+        }
+        try (Journal journal = new Journal(dir, Durability.SYNC)) {
+            long[] last = {0};
+            Journal.ReplayResult replayed = journal.replay(e -> {
+                if (e.sequence != last[0] + 1) {
+                    throw new AssertionError("sequence " + e.sequence + " after " + last[0]);
+                }
+                last[0] = e.sequence;
+            }, x -> { });
+            assertThat(replayed.entries()).isEqualTo(n);
+            assertThat(replayed.discardedTailIndex()).isEqualTo(-1);
+            byte[] into = new byte[EntryCodec.ENTRY_BYTES_MAX];
+            id.lumbung.core.journal.JournalEntry entry = new id.lumbung.core.journal.JournalEntry();
+            java.util.SplittableRandom random = new java.util.SplittableRandom(7);
+            for (int k = 0; k < 2_000; k++) {
+                int i = 1 + random.nextInt(n);
+                int length = journal.read(indexes[i], into);
+                assertThat(codec.decode(into, length, entry)).isEqualTo(EntryCodec.OK);
+                assertThat(entry.sequence).as("the entry at its index").isEqualTo(i);
+            }
+        }
+    }
+
     @Test
     void aRollOntoAFullFileSystemIsRefusedBeforeChronicleWritesTheNewFile() {
         SetTimeProvider time = new SetTimeProvider(java.time.Instant.parse("2026-11-30T23:59:58Z"));
