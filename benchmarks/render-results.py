@@ -68,7 +68,8 @@ SCRIPTS = {
                         "request by server thread (/proc), perf stat per request for server and wrk",
                         "`benchmarks/where-time-goes.sh` (about 1 min; env WARM_S, LOAD_S, WRK_THREADS, WRK_CONNECTIONS)"),
     "disk-force": ("benchmarks/disk-force.sh", "what one journal force costs on this disk with nothing else running: mapped "
-                   "writes then fdatasync, one and two threads, 4 KiB and 64 KiB, the tail page alone and with the header page",
+                   "writes then fdatasync, one and two threads, the tail page alone and with the header page, the file allocated "
+                   "by writing zeros or by reading it and writing it back",
                    "`benchmarks/disk-force.sh` (about 30 s; env DIR, SECONDS_PER_CASE)"),
     "profile": ("benchmarks/profile.sh", "where the engine's CPU goes by method under wrk (single posts or batches of 100): "
                 "async-profiler CPU samples, kernel frames included, per thread group: µs per request, the frames that spend most "
@@ -526,9 +527,12 @@ def render_disk_force(runs):
     rows = runs[-1]["figures"]["runs"]
     return ["Each case alone on the box: bytes written through a mapping of an allocated file, then fdatasync, "
             "repeated for the case's seconds. \"tail+header\" also writes 8 bytes on the file's first page before each "
-            "force, as a Chronicle cycle file's header takes the write position with every append.", ""] + table(
-        [">threads", ">bytes per force", "pages written", ">forces/s", ">mean µs", ">p50 µs", ">p99 µs"],
-        [[x["threads"], n0(x["bytesPerForce"]), x["pages"], n0(x["forcesPerS"]), x["usMean"], x["usP50"], x["usP99"]]
+            "force, as a Chronicle cycle file's header takes the write position with every append. The file is allocated "
+            "first, 64 KiB at a time: by writing zeros (\"write\", as the journal's room is) or by reading the sparse file and "
+            "writing it back (\"read-write\").", ""] + table(
+        [">threads", ">bytes per force", "pages written", "file allocated by", ">forces/s", ">mean µs", ">p50 µs", ">p99 µs"],
+        [[x["threads"], n0(x["bytesPerForce"]), x["pages"], x.get("allocation", "writing 1 MiB at a time"), n0(x["forcesPerS"]),
+          x["usMean"], x["usP50"], x["usP99"]]
          for x in rows])
 
 

@@ -430,9 +430,9 @@ class ParseTest(unittest.TestCase):
         self.assertNotIn("journal forces", "\n".join(render.render_where_time_goes([run])), "a run recorded without them")
 
     def test_disk_force(self):
-        run = {"figures": {"runs": [{"threads": 1, "bytesPerForce": 4096, "pages": "tail", "forces": 3321, "forcesPerS": 3319,
-                                     "usMean": 289.6, "usP50": 270.3, "usP99": 629.8}]}}
-        self.assertIn("| 1 | 4,096 | tail | 3,319 | 289.6 | 270.3 | 629.8 |", "\n".join(render.render_disk_force([run])))
+        run = {"figures": {"runs": [{"threads": 1, "bytesPerForce": 4096, "pages": "tail", "allocation": "read-write",
+                                     "forces": 3321, "forcesPerS": 3319, "usMean": 289.6, "usP50": 270.3, "usP99": 629.8}]}}
+        self.assertIn("| 1 | 4,096 | tail | read-write | 3,319 | 289.6 | 270.3 | 629.8 |", "\n".join(render.render_disk_force([run])))
 
     def test_file_phase(self):
         f = record.parse_file_phase("file phase: ...\nmedians:\n"

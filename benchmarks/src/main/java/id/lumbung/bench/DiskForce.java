@@ -19,9 +19,13 @@ import org.HdrHistogram.Histogram;
  * thread or several at once on the same file. Pages {@code tail}: each force covers only the next
  * bytes at the file's end; {@code tail+header}: also 8 bytes at the file's start, as a Chronicle
  * cycle file's header takes its write position with every append, so a force writes back two
- * distant pages. Prints one JSON line per case: forces/s and the force's mean, p50 and p99.
+ * distant pages. Allocation {@code write}: the file is allocated by writing zeros 64 KiB at a
+ * time, as the journal's room is; {@code read-write}: by reading each 64 KiB of the sparse file
+ * and writing it back (the kernel's readahead then fills the page cache with large folios, and a
+ * small mapped write dirties a whole one). Prints one JSON line per case: forces/s and the force's
+ * mean, p50 and p99.
  *
- * <pre>java -cp benchmarks.jar id.lumbung.bench.DiskForce DIR SECONDS THREADS,... BYTES,... PAGES,...</pre>
+ * <pre>java -cp benchmarks.jar id.lumbung.bench.DiskForce DIR SECONDS THREADS,... BYTES,... PAGES,... ALLOCATION,...</pre>
  *
  * The file ({@code DIR/disk-force.dat}, 256 MiB, written round and round) is deleted at the end.
  * Bounded: SECONDS per case.
@@ -34,8 +38,8 @@ public final class DiskForce {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 5) {
-            System.err.println("usage: DiskForce DIR SECONDS THREADS,... BYTES,... tail|tail+header,...");
+        if (args.length != 6) {
+            System.err.println("usage: DiskForce DIR SECONDS THREADS,... BYTES,... tail|tail+header,... write|read-write,...");
             System.exit(2);
         }
         Path dir = Path.of(args[0]);
@@ -45,7 +49,10 @@ public final class DiskForce {
             for (String threads : args[2].split(",")) {
                 for (String bytes : args[3].split(",")) {
                     for (String pages : args[4].split(",")) {
-                        System.out.println(run(file, seconds, Integer.parseInt(threads), Integer.parseInt(bytes), pages));
+                        for (String allocation : args[5].split(",")) {
+                            System.out.println(run(file, seconds, Integer.parseInt(threads), Integer.parseInt(bytes), pages,
+                                    allocation));
+                        }
                     }
                 }
             }
@@ -54,14 +61,18 @@ public final class DiskForce {
         }
     }
 
-    private static String run(Path file, double seconds, int threads, int bytesPerForce, String pages) throws Exception {
+    private static String run(Path file, double seconds, int threads, int bytesPerForce, String pages, String allocation)
+            throws Exception {
         if (!pages.equals("tail") && !pages.equals("tail+header")) {
             throw new IllegalArgumentException("pages: tail or tail+header, not " + pages);
+        }
+        if (!allocation.equals("write") && !allocation.equals("read-write")) {
+            throw new IllegalArgumentException("allocation: write or read-write, not " + allocation);
         }
         boolean header = pages.equals("tail+header");
         Files.deleteIfExists(file);
         try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw"); FileChannel ch = raf.getChannel()) {
-            allocate(ch);
+            allocate(raf, ch, allocation.equals("read-write"));
             MappedByteBuffer map = ch.map(FileChannel.MapMode.READ_WRITE, 0, FILE_BYTES);
             AtomicLong next = new AtomicLong(); // the first page stands for the header; the rest is written round and round
             long span = (FILE_BYTES - PAGE) / bytesPerForce * bytesPerForce;
@@ -111,20 +122,33 @@ public final class DiskForce {
                 all.add(latency[t]);
                 total += forces[t];
             }
-            return String.format(Locale.ROOT, "{\"threads\": %d, \"bytesPerForce\": %d, \"pages\": \"%s\", \"forces\": %d,"
+            return String.format(Locale.ROOT, "{\"threads\": %d, \"bytesPerForce\": %d, \"pages\": \"%s\", \"allocation\": \"%s\", \"forces\": %d,"
                     + " \"forcesPerS\": %d, \"usMean\": %.1f, \"usP50\": %.1f, \"usP99\": %.1f}",
-                    threads, bytesPerForce, pages, total, Math.round(total / (wallNs / 1e9)), all.getMean() / 1e3,
+                    threads, bytesPerForce, pages, allocation, total, Math.round(total / (wallNs / 1e9)), all.getMean() / 1e3,
                     all.getValueAtPercentile(50) / 1e3, all.getValueAtPercentile(99) / 1e3);
         }
     }
 
-    /** Writes the whole file once and forces it: its blocks are allocated and durable before any case is timed. */
-    private static void allocate(FileChannel ch) throws IOException {
-        java.nio.ByteBuffer zeros = java.nio.ByteBuffer.allocateDirect(1 << 20);
-        for (long at = 0; at < FILE_BYTES; at += zeros.capacity()) {
-            zeros.clear();
-            while (zeros.hasRemaining()) {
-                ch.write(zeros, at + zeros.position());
+    /**
+     * Allocates the whole file 64 KiB at a time, zeros written or (readBack) read from the sparse
+     * file and written back, and forces it: its blocks are allocated and durable before any case is
+     * timed, and its page cache is what that allocation left.
+     */
+    private static void allocate(RandomAccessFile raf, FileChannel ch, boolean readBack) throws IOException {
+        java.nio.ByteBuffer chunk = java.nio.ByteBuffer.allocateDirect(64 << 10);
+        if (readBack) {
+            raf.setLength(FILE_BYTES);
+        }
+        for (long at = 0; at < FILE_BYTES; at += chunk.capacity()) {
+            chunk.clear();
+            if (readBack) {
+                while (chunk.hasRemaining() && ch.read(chunk, at + chunk.position()) >= 0) {
+                    // a sparse region reads as zeros
+                }
+                chunk.flip();
+            }
+            while (chunk.hasRemaining()) {
+                ch.write(chunk, at + chunk.position());
             }
         }
         ch.force(true);
