@@ -531,7 +531,7 @@ def render_disk_force(runs):
             "first, 64 KiB at a time: by writing zeros (\"write\", as the journal's room is) or by reading the sparse file and "
             "writing it back (\"read-write\").", ""] + table(
         [">threads", ">bytes per force", "pages written", "file allocated by", ">forces/s", ">mean µs", ">p50 µs", ">p99 µs"],
-        [[x["threads"], n0(x["bytesPerForce"]), x["pages"], x.get("allocation", "writing 1 MiB at a time"), n0(x["forcesPerS"]),
+        [[x["threads"], n0(x["bytesPerForce"]), x["pages"], x["allocation"], n0(x["forcesPerS"]),
           x["usMean"], x["usP50"], x["usP99"]]
          for x in rows])
 
