@@ -265,7 +265,7 @@ public final class Engine implements AutoCloseable {
         if (coreOnly) {
             ready = true;
             if (snapshot != null) {
-                snapshots.verifyJournalBefore(snapshot);
+                snapshots.verifyJournalBefore(snapshot, () -> { });
             }
             return;
         }
@@ -294,12 +294,16 @@ public final class Engine implements AutoCloseable {
         cutoffTimer.scheduleCutoff();
         gauges.sampleEventLoopLag(vertx);
         ready = true;
+        // what a start leaves to do in the background takes one core at a time, so that the event
+        // loops keep the other while terminals come back: the journal before the snapshot is
+        // verified first (bit rot there stops the engine), then settlement warms its renderers
         if (snapshot != null) {
-            snapshots.verifyJournalBefore(snapshot);
+            snapshots.verifyJournalBefore(snapshot, settlement::warmUp);
+        } else {
+            settlement.warmUp();
         }
         LOG.log(settlement.filesDurabilityWarning() ? System.Logger.Level.WARNING : System.Logger.Level.INFO,
                 "event=settlement_files_durability how=\"{0}\"", filesDurability());
-        settlement.warmUp();
         LOG.log(System.Logger.Level.INFO, "event=ready http_port={0,number,#} ops_port={1,number,#} iso_port={8,number,#} data={2} durability={3}"
                 + " coops={4,number,#} traders={5,number,#} terminals={6,number,#} start_ms={7,number,#}"
                 + " journal_open_ms={9,number,#} vertx_ops_ms={10,number,#} state_ms={11,number,#} listeners_ms={12,number,#}",

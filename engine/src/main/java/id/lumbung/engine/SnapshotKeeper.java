@@ -102,9 +102,11 @@ final class SnapshotKeeper {
      * A start from a snapshot does not read the journal before it; this thread does, checking every
      * entry as replay would, while the engine already serves. Bit rot there stops the engine, as it
      * would have stopped a whole replay (only later, and without having applied anything wrong:
-     * the state came from the snapshot, which was taken from the intact journal).
+     * the state came from the snapshot, which was taken from the intact journal). Then, unless the
+     * journal failed the check or the engine stops, it runs {@code then}: what else a start leaves
+     * to do in the background follows on the same single core.
      */
-    void verifyJournalBefore(Snapshots.Position snapshot) {
+    void verifyJournalBefore(Snapshots.Position snapshot, Runnable then) {
         Journal journal = engine.journal();
         Thread t = new Thread(() -> {
             long t0 = System.nanoTime();
@@ -119,6 +121,10 @@ final class SnapshotKeeper {
                     LOG.log(System.Logger.Level.ERROR, "event=journal_corrupt detail=\"{0}\"", e.getMessage());
                     engine.fatal().uncaughtException(Thread.currentThread(), e);
                 }
+                return;
+            }
+            if (!engine.stopping()) {
+                then.run();
             }
         }, "lumbung-journal-verify");
         t.setDaemon(true);

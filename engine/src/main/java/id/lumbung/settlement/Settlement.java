@@ -371,16 +371,17 @@ public final class Settlement implements WindowSink, AutoCloseable {
      * Renders synthetic batches in memory so that the first close runs compiled renderers
      * ({@link SettlementFiles#warmUp}); logs when done. Called once the engine is ready.
      */
-    public CompletableFuture<Void> warmUp() {
+    public CompletableFuture<Integer> warmUp() {
         long t0 = System.nanoTime();
         // the live reference: on a new journal the one settlement was built with has no cooperative yet
         ReferenceData ref = liveReference.get();
-        return files.warmUp(ref).whenComplete((done, e) -> {
+        return files.warmUp(ref).whenComplete((rendered, e) -> {
             if (e != null) {
                 LOG.log(System.Logger.Level.ERROR, "event=settlement_warm_up_failed error=\"" + e.getMessage() + "\"", e);
             } else {
-                LOG.log(System.Logger.Level.INFO, "event=settlement_warmed_up batches=" + SettlementFiles.warmUpBatches(ref)
-                        + " cooperatives=" + ref.coopCount() + " ms=" + (System.nanoTime() - t0) / 1_000_000);
+                LOG.log(System.Logger.Level.INFO, "event=settlement_warmed_up batches=" + rendered + " of="
+                        + SettlementFiles.warmUpBatches(ref) + " cooperatives=" + ref.coopCount() + " ms="
+                        + (System.nanoTime() - t0) / 1_000_000);
             }
         });
     }

@@ -473,32 +473,45 @@ public final class SettlementFiles implements AutoCloseable {
     /**
      * Makes the cooperatives' missing folders, then renders and digests up to
      * {@value #WARM_UP_BATCHES} synthetic batches of up to {@value #WARM_UP_MEMBERS} members in
-     * memory, on the writer pool, one batch per task; no file is written and nothing else changes. The engine calls it once it is ready, so that the first close after a start runs
-     * its renderers compiled: otherwise that close renders its first batches in the interpreter
-     * and the JIT compiles the renderers while the close runs, on the same two cores as intake
-     * (perf of the first close of 10 M payments: the C2 compiler thread took about 1 s of CPU
-     * during it, half that in the second close; benchmarks/RESULTS.md, "settlement-scale-obligations").
-     * A close that starts meanwhile queues its batches behind at most the tasks already queued.
+     * memory, one after another as one task on the writer pool; no file is written and nothing
+     * else changes. The engine calls it once it is ready, so that the first close after a start
+     * runs its renderers compiled: otherwise that close renders its first batches in the
+     * interpreter and the JIT compiles the renderers while the close runs, on the same two cores
+     * as intake (perf of the first close of 10 M payments: the C2 compiler thread took about 1 s of
+     * CPU during it, half that in the second close; benchmarks/RESULTS.md,
+     * "settlement-scale-obligations").
      *
-     * @return done once every synthetic batch is rendered; a rendering error fails it (a bug the
+     * <p>One task, not one per batch: the warm-up takes one core at most, so the event loops keep
+     * the other while terminals come back after a restart (as one task per batch on four writers
+     * it held both cores for about a second after ready, and the first answers waited for them:
+     * benchmarks/RESULTS.md, "run-restart", the ready line to the first 200). A close that starts
+     * meanwhile has the other writers; a stop ends the warm-up at its next batch.
+     *
+     * @return the number of batches rendered once done; a rendering error fails it (a bug the
      *     first close would meet too)
      */
-    public CompletableFuture<Void> warmUp(ReferenceData reference) {
+    public CompletableFuture<Integer> warmUp(ReferenceData reference) {
         int coops = reference.coopCount();
         if (coops == 0) {
-            return CompletableFuture.completedFuture(null);
+            return CompletableFuture.completedFuture(0);
         }
         Coop coop = reference.coop(0);
         int batches = warmUpBatches(reference);
         int members = Math.max(1, Math.min(WARM_UP_MEMBERS, reference.traderCount() / coops));
-        CompletableFuture<?>[] parts = new CompletableFuture<?>[batches + 1];
         List<Coop> all = reference.coops();
-        parts[0] = CompletableFuture.runAsync(() -> makeFolders(all), io);
-        for (int i = 0; i < batches; i++) {
-            int round = i;
-            parts[i + 1] = CompletableFuture.runAsync(() -> renderSynthetic(coop, round, members), io);
+        try {
+            return CompletableFuture.supplyAsync(() -> {
+                makeFolders(all);
+                int rendered = 0;
+                while (rendered < batches && !io.isShutdown()) {
+                    renderSynthetic(coop, rendered, members);
+                    rendered++;
+                }
+                return rendered;
+            }, io);
+        } catch (java.util.concurrent.RejectedExecutionException stopped) {
+            return CompletableFuture.completedFuture(0); // the engine stops: no close will follow
         }
-        return CompletableFuture.allOf(parts);
     }
 
     /**

@@ -68,7 +68,12 @@ public final class WebhookDelivery implements AutoCloseable {
     private final DeliveredEvents delivered;
     private final ScheduledThreadPoolExecutor thread;
     private final ExecutorService httpThreads;
-    private final HttpClient http;
+    /**
+     * Built at the first try (webhook thread only): building one loads the JDK's HTTP client and
+     * its TLS, about 150 ms of a start's critical path that an engine with nothing to deliver yet
+     * need not wait for.
+     */
+    private HttpClient http;
     private final Counter deliveredCount;
     private final Counter retryingCount;
     private final Counter failedCount;
@@ -103,8 +108,6 @@ public final class WebhookDelivery implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        http = HttpClient.newBuilder().executor(httpThreads).connectTimeout(TRY_TIMEOUT)
-                .followRedirects(HttpClient.Redirect.NEVER).version(HttpClient.Version.HTTP_1_1).build();
         deliveredCount = counter(registry, "delivered");
         retryingCount = counter(registry, "retrying");
         failedCount = counter(registry, "failed");
@@ -207,6 +210,10 @@ public final class WebhookDelivery implements AutoCloseable {
                         clock.millis() / 1000, body))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body))
                 .build();
+        if (http == null) {
+            http = HttpClient.newBuilder().executor(httpThreads).connectTimeout(TRY_TIMEOUT)
+                    .followRedirects(HttpClient.Redirect.NEVER).version(HttpClient.Version.HTTP_1_1).build();
+        }
         http.sendAsync(request, answer -> HttpResponse.BodySubscribers.replacing(null))
                 .whenCompleteAsync((answer, error) -> answered(p, url, answer == null ? -1 : answer.statusCode(), error), thread);
     }
