@@ -560,7 +560,7 @@ public final class Journal implements AutoCloseable, JournalPort {
      * <p>It does not read those bytes to write them back: a read of a region with no blocks yet makes
      * the kernel fill the page cache with large folios (readahead), and each later entry written through
      * Chronicle's mapping then dirties a whole large folio, which every force writes back: single posts
-     * under wrk were forced in about 450 µs with the read and 240 µs without it (benchmarks/RESULTS.md,
+     * under wrk were forced in about 460 µs with the read and 250 µs without it (benchmarks/RESULTS.md,
      * ab-engine and where-time-goes).
      * Writer thread, every 10 ms and when the room runs low.
      *

@@ -299,7 +299,7 @@ public final class Settlement implements WindowSink, AutoCloseable {
             settledCloseSequence = window.closeSequence();
             lastCloseEpochMs = window.closedAtEpochMs();
             long nanos = System.nanoTime() - t0;
-            SettlementFiles.Phases phases = batches.isEmpty() ? new SettlementFiles.Phases(0, 0, 0, 0) : files.lastPhases();
+            SettlementFiles.Phases phases = batches.isEmpty() ? SettlementFiles.Phases.NONE : files.lastPhases();
             metrics.settlementClose.record(nanos, TimeUnit.NANOSECONDS);
             LOG.log(logLevel(), "event=window_closed close_sequence={0,number,#} batches={1,number,#} payments={2,number,#}"
                     + " gross_rupiah={3,number,#} fee_rupiah={4,number,#} net_rupiah={5,number,#} duration_ms={6,number,#}"
