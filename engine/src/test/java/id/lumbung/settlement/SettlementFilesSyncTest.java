@@ -219,7 +219,8 @@ class SettlementFilesSyncTest {
         SettlementFiles writer = new SettlementFiles(REFERENCE, dir.resolve("files"), dir.resolve("ledger"), 4,
                 () -> seen.add(look(dir)), "test");
         try {
-            writer.warmUp(REFERENCE).get(60, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(writer.warmUp(REFERENCE).get(60, java.util.concurrent.TimeUnit.SECONDS))
+                    .as("every synthetic batch rendered").isEqualTo(SettlementFiles.warmUpBatches(REFERENCE)).isPositive();
 
             assertThat(seen).as("no sync: nothing was written").isEmpty();
             assertThat(tree(dir)).isEmpty();
@@ -228,6 +229,16 @@ class SettlementFilesSyncTest {
         } finally {
             writer.close();
         }
+    }
+
+    @Test
+    void aWarmUpAfterTheWritersStoppedRendersNothingAndDoesNotFail(@TempDir Path dir) throws Exception {
+        SettlementFiles writer = new SettlementFiles(REFERENCE, dir.resolve("files"), dir.resolve("ledger"), 4, () -> { },
+                "test");
+        writer.close();
+
+        assertThat(writer.warmUp(REFERENCE).get(10, java.util.concurrent.TimeUnit.SECONDS)).isZero();
+        assertThat(tree(dir)).isEmpty();
     }
 
     /** One batch per demo cooperative, each with its first trader. */
