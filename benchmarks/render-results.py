@@ -238,8 +238,11 @@ def close_ms_10m_obligations(r):
 def snapshot_start_payments_per_s(r):
     if r["load"].get("payments", 0) < 10_000_000:
         return []
+    # a start that maps a class-data archive is run-restart's A/B of class loading: the shipped
+    # launchers pass none, so it does not decide the target
     return [(s["journaledPaymentsPerS"], None, f"start from the snapshot, ready after {s['readyS']} s")
-            for s in r["figures"].get("runs", []) if s["loaded"].startswith("event=snapshot_loaded")]
+            for s in r["figures"].get("runs", [])
+            if s["loaded"].startswith("event=snapshot_loaded") and not s.get("classDataArchive")]
 
 
 def kafka_failover_ms(r):
@@ -497,11 +500,23 @@ def render_close(runs):
     return out + [""] + load_rows(r)
 
 
+RESTART_CPU = (("jit", "JIT compilers"), ("gc", "GC"), ("main", "main thread"), ("ended", "ended before ready"),
+               ("journal", "journal writer and check"), ("settlement", "settlement"), ("eventLoops", "event loops"),
+               ("other", "other"))
+
+
 def render_restart(runs):
     r = runs[-1]
-    out = table([">start", "snapshot.enabled", "loaded from", ">ready s", ">journaled payments/s"],
-                [[i + 1, str(s["snapshotEnabled"]).lower(), s["loaded"], s["readyS"], n0(s["journaledPaymentsPerS"])]
-                 for i, s in enumerate(r["figures"]["runs"])])
+    starts = r["figures"]["runs"]
+    out = table([">start", "snapshot.enabled", "loaded from", "class-data archive", ">ready s", ">journaled payments/s"],
+                [[i + 1, str(s["snapshotEnabled"]).lower(), s["loaded"], "mapped" if s.get("classDataArchive") else "none",
+                  s["readyS"], n0(s["journaledPaymentsPerS"])]
+                 for i, s in enumerate(starts)])
+    if any(s.get("classDataArchive") for s in starts):
+        out += ["", "The starts that map a class-data archive are an A/B of class loading: the start before them wrote "
+                "the archive at its exit (`-XX:ArchiveClassesAtExit`), and they map it (`-XX:SharedArchiveFile "
+                "-Xshare:on`). The shipped launchers (`ops/lumbung`, `ops/lumbung.service`) pass none, so these "
+                "starts do not decide the target."]
     timed = [(i + 1, s["phasesMs"]) for i, s in enumerate(r["figures"]["runs"]) if "phasesMs" in s]
     if timed:
         # the engine's event=ready fields: start = journal_open + vertx_ops + state + listeners
@@ -513,6 +528,16 @@ def render_restart(runs):
                      [[i, n0(p["beforeEngine"]), n0(p["journal_open"]), n0(p["snapshot_load"]) if "snapshot_load" in p else "-",
                        n0(p["vertx_ops"]), n0(p["state"]), n0(p["listeners"]), n0(p["start"]), n0(p["readyLineTo200"])]
                       for i, p in timed])
+    cpu = [(i + 1, s["readyS"], s["cpuToReadyMs"]) for i, s in enumerate(starts) if "cpuToReadyMs" in s]
+    if cpu:
+        # /proc/<pid>/task/*/stat at the first 200, in clock ticks; "ended" is the process's CPU
+        # that no live thread holds: threads that finished before ready, the snapshot's loader among them
+        out += ["", "Where each start's CPU went up to ready, ms (every thread's user and system time when the first "
+                "200 came, grouped by the thread's name; \"ended before ready\" is the process's CPU that no live thread "
+                "held then, the snapshot's loader among it), and the cores kept busy on average from exec to ready.", ""]
+        out += table([">start", ">CPU ms", ">cores busy"] + [">" + label for _, label in RESTART_CPU],
+                     [[i, n0(c["total"]), f"{c['total'] / 1000 / ready:.2f}"] + [n0(c.get(k, 0)) for k, _ in RESTART_CPU]
+                      for i, ready, c in cpu])
     return out
 
 

@@ -2,7 +2,13 @@
 # Restart to ready as an operator sees it: `java -jar lumbung.jar serve` on a data folder of N
 # journaled payments (half settled by one close of every cooperative, half open), timed from exec
 # to the first 200 on /health/ready, alternately replaying the whole journal
-# (snapshot.enabled=false) and starting from the snapshot the previous clean stop wrote.
+# (snapshot.enabled=false) and starting from the snapshot the previous clean stop wrote. Then, as
+# an A/B of class loading (CLASS_DATA=0 skips it): one more start from the snapshot whose exit writes
+# a class-data archive of the classes it loaded (-XX:ArchiveClassesAtExit, JDK 13 and later), and
+# `rounds` starts from the snapshot that map it (-XX:SharedArchiveFile -Xshare:on, which fails
+# rather than start without it). The shipped launchers (ops/lumbung, ops/lumbung.service) pass no
+# archive, so only the starts without one decide the target.
+# Each start records the CPU its threads used up to ready (/proc/<pid>/task/*/stat), by kind.
 # Usage: benchmarks/run-restart.sh [payments=10000000] [rounds=3]
 # Records every start (benchmarks/results/<date>/run-restart-<time>Z.json) for benchmarks/RESULTS.md.
 set -euo pipefail
@@ -22,12 +28,17 @@ java $flags -Xmx16g -cp benchmarks/target/benchmarks.jar id.lumbung.bench.settle
 entries="$payments"
 sync
 
-# start_once <snapshot.enabled>: prints seconds from exec to ready, then stops the engine with SIGTERM
+# start_once <snapshot.enabled> [dump|use]: prints seconds from exec to ready, then stops the engine
+# with SIGTERM; dump: its exit writes the class-data archive, use: it maps that archive
 start_once() {
   printf 'http.host=127.0.0.1\nsnapshot.enabled=%s\nidempotency.payments.max=100000000\n' "$1" > "$dir/engine.properties"
-  local log="$dir/engine-$1.log" t0 port=""
+  local log="$dir/engine-$1.log" t0 port="" class_data=()
+  case "${2:-}" in
+    dump) class_data=(-XX:ArchiveClassesAtExit="$dir/classes.jsa") ;;
+    use) class_data=(-XX:SharedArchiveFile="$dir/classes.jsa" -Xshare:on) ;;
+  esac
   t0=$(date +%s%N)
-  java -Xmx16g -jar engine/target/lumbung.jar serve --config "$dir/engine.properties" --data "$dir/data" \
+  java -Xmx16g "${class_data[@]}" -jar engine/target/lumbung.jar serve --config "$dir/engine.properties" --data "$dir/data" \
       --reference "$dir/reference" --http-port 0 --ops-port 0 --iso-port 0 --cutoffs none > "$log" 2>&1 &
   pid=$!
   for _ in $(seq 1 6000); do
@@ -37,17 +48,25 @@ start_once() {
     sleep 0.01
   done
   local t1; t1=$(date +%s%N)
+  # the CPU each thread used up to ready, and the process's, which also holds the threads that
+  # ended before it (the snapshot's loader among them)
+  cat /proc/"$pid"/stat > "$dir/cpu-process" 2>/dev/null || true
+  cat /proc/"$pid"/task/*/stat > "$dir/cpu-threads" 2>/dev/null || true
   kill -TERM "$pid"; wait "$pid" || true; pid=""
   local s; s=$(python3 -c "print(f'{($t1 - $t0) / 1e9:.2f}')")
   local how; how=$(grep -oE 'event=(snapshot_loaded|snapshot_rejected)[^ ]*' "$log" | head -1 || true)
   # where the start's time went: the engine's own phases (its event=ready line, and the snapshot's
   # load), the time before the engine began (JVM, class loading, command line, configuration), and
   # from its ready line to the first 200 this loop saw
-  python3 - "$1" "$t0" "$t1" "$entries" "$how" "$log" >> "$dir/starts.jsonl" <<'PY'
+  python3 - "$1" "$t0" "$t1" "$entries" "$how" "$log" "$dir/cpu-process" "$dir/cpu-threads" "$(getconf CLK_TCK)" \
+      "${2:-}" >> "$dir/starts.jsonl" <<'PY'
 import datetime, json, re, sys
 enabled, t0, t1, entries, how, log = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5], sys.argv[6]
+process_stat, threads_stat, tick_ms = sys.argv[7], sys.argv[8], 1000 / int(sys.argv[9])
 row = {"snapshotEnabled": enabled == "true", "readyS": round((t1 - t0) / 1e9, 3),
        "journaledPaymentsPerS": round(entries / (t1 - t0) * 1e9), "loaded": how or "whole journal"}
+if sys.argv[10] == "use":
+    row["classDataArchive"] = True
 text = open(log, errors="replace").read()
 ready = re.search(r"^(\S+) .*event=ready .*", text, re.M)
 if ready:
@@ -60,9 +79,44 @@ if ready:
         phases["snapshot_load"] = int(loaded.group(1))
     phases["readyLineTo200"] = round(t1 / 1e6 - at)
     row["phasesMs"] = phases
+
+
+def cpu_ms(line):
+    # /proc/<pid>/stat: the name sits in parentheses (it may hold spaces); utime and stime are the
+    # 14th and 15th fields, in clock ticks
+    name, rest = line[line.index("(") + 1:line.rindex(")")], line[line.rindex(")") + 2:].split()
+    return name, (int(rest[11]) + int(rest[12])) * tick_ms
+
+
+def group(name):
+    # thread names as the kernel keeps them (15 characters): the Java main thread is "java" (the
+    # launcher's name), lumbung-journal is the writer and the check of the journal before the snapshot
+    if name == "java":
+        return "main"
+    for prefix, key in (("C1 CompilerThre", "jit"), ("C2 CompilerThre", "jit"), ("GC Thread", "gc"), ("G1 ", "gc"),
+                        ("lumbung-journal", "journal"), ("lumbung-settlem", "settlement"),
+                        ("vert.x-eventloo", "eventLoops")):
+        if name.startswith(prefix):
+            return key
+    return "other"
+
+
+try:
+    process = [cpu_ms(l) for l in open(process_stat) if l.strip()]
+    threads = [cpu_ms(l) for l in open(threads_stat) if l.strip()]
+except (OSError, ValueError, IndexError):
+    process, threads = [], []
+if process and threads:
+    cpu = {k: 0 for k in ("jit", "gc", "main", "journal", "settlement", "eventLoops", "other")}
+    for name, ms in threads:
+        cpu[group(name)] += ms
+    cpu["ended"] = max(0, process[0][1] - sum(ms for _, ms in threads))
+    cpu["total"] = process[0][1]
+    row["cpuToReadyMs"] = {k: round(v) for k, v in cpu.items()}
 print(json.dumps(row))
 PY
-  echo "snapshot.enabled=$1: ready after $s s = $(python3 -c "print(f'{$entries / ($t1 - $t0) * 1e9:,.0f}')") journaled payments/s ${how:-(whole journal)}; $(grep -oE 'event=snapshot_written.*duration_ms=[0-9]+' "$log" | grep -oE '(bytes|duration_ms)=[0-9]+' | tr '\n' ' ')"
+  if [ "${2:-}" = dump ] && [ ! -s "$dir/classes.jsa" ]; then echo "the class-data archive was not written:"; tail -20 "$log"; exit 1; fi
+  echo "snapshot.enabled=$1${2:+ class data $2}: ready after $s s = $(python3 -c "print(f'{$entries / ($t1 - $t0) * 1e9:,.0f}')") journaled payments/s ${how:-(whole journal)}; $(grep -oE 'event=snapshot_written.*duration_ms=[0-9]+' "$log" | grep -oE '(bytes|duration_ms)=[0-9]+' | tr '\n' ' ')"
 }
 
 start_once true   # no snapshot yet: replays everything; its stop writes the first snapshot
@@ -70,7 +124,13 @@ for _ in $(seq 1 "$rounds"); do
   start_once false
   start_once true
 done
+if [ "${CLASS_DATA:-1}" != 0 ]; then
+  start_once true dump   # a start from the snapshot like the others; its exit writes the archive
+  for _ in $(seq 1 "$rounds"); do
+    start_once true use
+  done
+fi
 echo "== load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 python3 benchmarks/record-result.py run-restart --runs "$dir/starts.jsonl" \
     --command "benchmarks/run-restart.sh $payments $rounds" \
-    --load "{\"payments\": $payments, \"rounds\": $rounds, \"heap\": \"-Xmx16g\", \"process\": \"java -jar engine/target/lumbung.jar serve, exec to first 200 on /health/ready\"}"
+    --load "{\"payments\": $payments, \"rounds\": $rounds, \"heap\": \"-Xmx16g\", \"process\": \"java -jar engine/target/lumbung.jar serve, exec to first 200 on /health/ready\", \"classDataAB\": $([ "${CLASS_DATA:-1}" != 0 ] && echo true || echo false)}"
