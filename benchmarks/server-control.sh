@@ -41,12 +41,15 @@ require_new_data() {
 
 # start_engine JAR DATA_DIR [JVM options...]: the engine with sync durability, no scheduled cut-off
 # and the reference data in $out/ref, on free loopback ports, logging to DATA_DIR.log; sets
-# http_port, ops_port and server_pid, and returns once it is ready.
+# http_port, ops_port and server_pid, and returns once it is ready. ENGINE_CONFIG: a properties
+# file for its --config.
 start_engine() {
   local jar="$1" data="$2"; shift 2
+  local config=()
+  [[ -n "${ENGINE_CONFIG:-}" ]] && config=(--config "$ENGINE_CONFIG")
   require_new_data "$data"
   http_port="$(free_port)"; ops_port="$(free_port)"
-  java "$@" -jar "$jar" serve --data "$data" --reference "$out/ref" --cutoffs none --durability sync \
+  java "$@" -jar "$jar" serve "${config[@]}" --data "$data" --reference "$out/ref" --cutoffs none --durability sync \
       --http-port "$http_port" --ops-port "$ops_port" --iso-port 0 > "$data.log" 2>&1 &
   server_pid=$!
   wait_ready "$ops_port" "$data.log"
