@@ -238,11 +238,11 @@ def close_ms_10m_obligations(r):
 def snapshot_start_payments_per_s(r):
     if r["load"].get("payments", 0) < 10_000_000:
         return []
-    # a start that maps a class-data archive is run-restart's A/B of class loading: the shipped
-    # launchers pass none, so it does not decide the target
+    # a start that maps a class-data archive is run-restart's A/B of class loading (the shipped
+    # launchers pass none), and one of OLD_JAR the A/B of two builds: neither decides the target
     return [(s["journaledPaymentsPerS"], None, f"start from the snapshot, ready after {s['readyS']} s")
             for s in r["figures"].get("runs", [])
-            if s["loaded"].startswith("event=snapshot_loaded") and not s.get("classDataArchive")]
+            if s["loaded"].startswith("event=snapshot_loaded") and not s.get("classDataArchive") and not s.get("oldJar")]
 
 
 def kafka_failover_ms(r):
@@ -508,10 +508,18 @@ RESTART_CPU = (("jit", "JIT compilers"), ("gc", "GC"), ("main", "main thread"), 
 def render_restart(runs):
     r = runs[-1]
     starts = r["figures"]["runs"]
-    out = table([">start", "snapshot.enabled", "loaded from", "class-data archive", ">ready s", ">journaled payments/s"],
-                [[i + 1, str(s["snapshotEnabled"]).lower(), s["loaded"], "mapped" if s.get("classDataArchive") else "none",
-                  s["readyS"], n0(s["journaledPaymentsPerS"])]
+    out = table([">start", "jar", "snapshot.enabled", "loaded from", "class-data archive", ">ready s", ">journaled payments/s"],
+                [[i + 1, f"old (`{s['oldJar']}`)" if s.get("oldJar") else "measured", str(s["snapshotEnabled"]).lower(),
+                  s["loaded"], "mapped" if s.get("classDataArchive") else "none", s["readyS"], n0(s["journaledPaymentsPerS"])]
                  for i, s in enumerate(starts)])
+    old = [s for s in starts if s.get("oldJar")]
+    if old:
+        new = [s for s in starts if s["loaded"].startswith("event=snapshot_loaded") and not s.get("oldJar")
+               and not s.get("classDataArchive")]
+        out += ["", f"The starts of the old jar (`{old[0]['oldJar']}`) are an A/B of two builds on the same data folder: "
+                "each follows a start of the measured jar from the same snapshot, and they do not decide the target. "
+                f"Ready from the snapshot, measured jar: {', '.join(str(s['readyS']) for s in new)} s; old jar: "
+                f"{', '.join(str(s['readyS']) for s in old)} s."]
     if any(s.get("classDataArchive") for s in starts):
         out += ["", "The starts that map a class-data archive are an A/B of class loading: the start before them wrote "
                 "the archive at its exit (`-XX:ArchiveClassesAtExit`), and they map it (`-XX:SharedArchiveFile "

@@ -8,6 +8,8 @@
 # `rounds` starts from the snapshot that map it (-XX:SharedArchiveFile -Xshare:on, which fails
 # rather than start without it). The shipped launchers (ops/lumbung, ops/lumbung.service) pass no
 # archive, so only the starts without one decide the target.
+# OLD_JAR=<jar> [OLD_LABEL=<commit>]: an A/B of two builds, each round's start from the snapshot
+# followed by one of the old jar on the same data folder (its rows do not decide the target).
 # Each start records the CPU its threads used up to ready (/proc/<pid>/task/*/stat), by kind.
 # Usage: benchmarks/run-restart.sh [payments=10000000] [rounds=3]
 # Records every start (benchmarks/results/<date>/run-restart-<time>Z.json) for benchmarks/RESULTS.md.
@@ -28,17 +30,19 @@ java $flags -Xmx16g -cp benchmarks/target/benchmarks.jar id.lumbung.bench.settle
 entries="$payments"
 sync
 
-# start_once <snapshot.enabled> [dump|use]: prints seconds from exec to ready, then stops the engine
-# with SIGTERM; dump: its exit writes the class-data archive, use: it maps that archive
+# start_once <snapshot.enabled> [dump|use|old]: prints seconds from exec to ready, then stops the
+# engine with SIGTERM; dump: its exit writes the class-data archive, use: it maps that archive,
+# old: the start runs OLD_JAR
 start_once() {
   printf 'http.host=127.0.0.1\nsnapshot.enabled=%s\nidempotency.payments.max=100000000\n' "$1" > "$dir/engine.properties"
-  local log="$dir/engine-$1.log" t0 port="" class_data=()
+  local log="$dir/engine-$1.log" t0 port="" class_data=() jar=engine/target/lumbung.jar
   case "${2:-}" in
     dump) class_data=(-XX:ArchiveClassesAtExit="$dir/classes.jsa") ;;
     use) class_data=(-XX:SharedArchiveFile="$dir/classes.jsa" -Xshare:on) ;;
+    old) jar="$OLD_JAR" ;;
   esac
   t0=$(date +%s%N)
-  java -Xmx16g "${class_data[@]}" -jar engine/target/lumbung.jar serve --config "$dir/engine.properties" --data "$dir/data" \
+  java -Xmx16g "${class_data[@]}" -jar "$jar" serve --config "$dir/engine.properties" --data "$dir/data" \
       --reference "$dir/reference" --http-port 0 --ops-port 0 --iso-port 0 --cutoffs none > "$log" 2>&1 &
   pid=$!
   for _ in $(seq 1 6000); do
@@ -59,7 +63,7 @@ start_once() {
   # load), the time before the engine began (JVM, class loading, command line, configuration), and
   # from its ready line to the first 200 this loop saw
   python3 - "$1" "$t0" "$t1" "$entries" "$how" "$log" "$dir/cpu-process" "$dir/cpu-threads" "$(getconf CLK_TCK)" \
-      "${2:-}" >> "$dir/starts.jsonl" <<'PY'
+      "${2:-}" "${OLD_LABEL:-old}" >> "$dir/starts.jsonl" <<'PY'
 import datetime, json, re, sys
 enabled, t0, t1, entries, how, log = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5], sys.argv[6]
 process_stat, threads_stat, tick_ms = sys.argv[7], sys.argv[8], 1000 / int(sys.argv[9])
@@ -67,6 +71,8 @@ row = {"snapshotEnabled": enabled == "true", "readyS": round((t1 - t0) / 1e9, 3)
        "journaledPaymentsPerS": round(entries / (t1 - t0) * 1e9), "loaded": how or "whole journal"}
 if sys.argv[10] == "use":
     row["classDataArchive"] = True
+if sys.argv[10] == "old":
+    row["oldJar"] = sys.argv[11]
 text = open(log, errors="replace").read()
 ready = re.search(r"^(\S+) .*event=ready .*", text, re.M)
 if ready:
@@ -116,13 +122,14 @@ if process and threads:
 print(json.dumps(row))
 PY
   if [ "${2:-}" = dump ] && [ ! -s "$dir/classes.jsa" ]; then echo "the class-data archive was not written:"; tail -20 "$log"; exit 1; fi
-  echo "snapshot.enabled=$1${2:+ class data $2}: ready after $s s = $(python3 -c "print(f'{$entries / ($t1 - $t0) * 1e9:,.0f}')") journaled payments/s ${how:-(whole journal)}; $(grep -oE 'event=snapshot_written.*duration_ms=[0-9]+' "$log" | grep -oE '(bytes|duration_ms)=[0-9]+' | tr '\n' ' ')"
+  echo "snapshot.enabled=$1${2:+ ($2)}: ready after $s s = $(python3 -c "print(f'{$entries / ($t1 - $t0) * 1e9:,.0f}')") journaled payments/s ${how:-(whole journal)}; $(grep -oE 'event=snapshot_written.*duration_ms=[0-9]+' "$log" | grep -oE '(bytes|duration_ms)=[0-9]+' | tr '\n' ' ')"
 }
 
 start_once true   # no snapshot yet: replays everything; its stop writes the first snapshot
 for _ in $(seq 1 "$rounds"); do
   start_once false
   start_once true
+  if [ -n "${OLD_JAR:-}" ]; then start_once true old; fi
 done
 if [ "${CLASS_DATA:-1}" != 0 ]; then
   start_once true dump   # a start from the snapshot like the others; its exit writes the archive
@@ -133,4 +140,4 @@ fi
 echo "== load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 python3 benchmarks/record-result.py run-restart --runs "$dir/starts.jsonl" \
     --command "benchmarks/run-restart.sh $payments $rounds" \
-    --load "{\"payments\": $payments, \"rounds\": $rounds, \"heap\": \"-Xmx16g\", \"process\": \"java -jar engine/target/lumbung.jar serve, exec to first 200 on /health/ready\", \"classDataAB\": $([ "${CLASS_DATA:-1}" != 0 ] && echo true || echo false)}"
+    --load "{\"payments\": $payments, \"rounds\": $rounds, \"heap\": \"-Xmx16g\", \"process\": \"java -jar engine/target/lumbung.jar serve, exec to first 200 on /health/ready\", \"classDataAB\": $([ "${CLASS_DATA:-1}" != 0 ] && echo true || echo false)${OLD_JAR:+, \"oldJar\": \"${OLD_LABEL:-old}\"}}"

@@ -489,7 +489,9 @@ class RecordAndCheckTest(unittest.TestCase):
         restart = [{"snapshotEnabled": True, "readyS": 0.9, "journaledPaymentsPerS": 11_000_000, "loaded": "event=snapshot_loaded",
                     "cpuToReadyMs": cpu},
                    {"snapshotEnabled": True, "readyS": 2.5, "journaledPaymentsPerS": 4_000_000, "loaded": "event=snapshot_loaded",
-                    "classDataArchive": True}]
+                    "classDataArchive": True},
+                   {"snapshotEnabled": True, "readyS": 3.5, "journaledPaymentsPerS": 2_900_000, "loaded": "event=snapshot_loaded",
+                    "oldJar": "abc1234"}]
         (self.root / "starts.jsonl").write_text("".join(json.dumps(s) + "\n" for s in restart))
         r = self.run_script("benchmarks/record-result.py", "run-restart", "--command", "benchmarks/run-restart.sh 10000000 1",
                             "--load", '{"payments": 10000000, "rounds": 1}', "--runs", "starts.jsonl")
@@ -506,8 +508,10 @@ class RecordAndCheckTest(unittest.TestCase):
         page = (self.root / "benchmarks" / "RESULTS.md").read_text()
         self.assertIn("| Restart to ready ≥ 10 M journaled payments/s, whole process, from the snapshot (issue 22) "
                       "| [run-restart](#run-restart) | ≥ 10,000,000 journaled payments/s | **met** | 1 |", page)
-        self.assertIn("| 1 | true | event=snapshot_loaded | none | 0.9 | 11,000,000 |", page)
-        self.assertIn("| 2 | true | event=snapshot_loaded | mapped | 2.5 | 4,000,000 |", page)
+        self.assertIn("| 1 | measured | true | event=snapshot_loaded | none | 0.9 | 11,000,000 |", page)
+        self.assertIn("| 2 | measured | true | event=snapshot_loaded | mapped | 2.5 | 4,000,000 |", page)
+        self.assertIn("| 3 | old (`abc1234`) | true | event=snapshot_loaded | none | 3.5 | 2,900,000 |", page)
+        self.assertIn("Ready from the snapshot, measured jar: 0.9 s; old jar: 3.5 s.", page)
         self.assertIn("| 1 | 2,400 | 2.67 | 900 | 300 | 400 | 500 | 100 | 0 | 50 | 150 |", page)
         self.assertEqual(0, self.run_script("benchmarks/render-results.py", "--check").returncode)
 
