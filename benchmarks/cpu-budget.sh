@@ -32,16 +32,16 @@ rows="$out/cpu.jsonl"; : > "$rows"
 
 # per-thread CPU ticks of $1 as "name ticks" lines (the name is the thread's comm, digits folded), one python for all
 thread_ticks() {
-  python3 - "$1" <<'PY'
-import glob, re, sys
+  python3 - "$1" "$here/proc-threads.py" <<'PY'
+import glob, re, runpy, sys
+stat_cpu_ticks = runpy.run_path(sys.argv[2])["stat_cpu_ticks"]
 for path in glob.glob(f"/proc/{sys.argv[1]}/task/*/stat"):
     try:
         s = open(path).read()
     except OSError:
         continue  # a thread that ended meanwhile
-    name = s[s.index("(") + 1:s.rindex(")")]  # comm may hold spaces and parentheses
-    f = s[s.rindex(")") + 2:].split()
-    print(re.sub(r"\d+", "N", name).replace(" ", "_"), int(f[11]) + int(f[12]))
+    name, user, system = stat_cpu_ticks(s)
+    print(re.sub(r"\d+", "N", name).replace(" ", "_"), user + system)
 PY
 }
 

@@ -27,6 +27,13 @@ def read(path):
         return f.read()
 
 
+def stat_cpu_ticks(stat):
+    """The name, user and system CPU ticks of a /proc/<pid>[/task/<tid>]/stat line: the name sits in
+    parentheses and may hold spaces and parentheses itself; utime and stime are fields 14 and 15."""
+    fields = stat[stat.rindex(")") + 2:].split()  # after "pid (comm) ": field 3 is fields[0]
+    return stat[stat.index("(") + 1:stat.rindex(")")], int(fields[11]), int(fields[12])
+
+
 def snapshot(pid):
     out = {}
     tck = os.sysconf("SC_CLK_TCK")
@@ -41,11 +48,10 @@ def snapshot(pid):
             wait_s = int(read(f"/proc/{pid}/task/{tid}/schedstat").split()[1]) / 1e9
         except (OSError, IndexError, ValueError):  # no schedstat in this kernel
             wait_s = None
-        fields = stat[stat.rindex(")") + 2:].split()  # after "pid (comm) ": field 3 is fields[0]
+        _, user, system = stat_cpu_ticks(stat)
         sw = {line.split(":")[0]: int(line.split()[1]) for line in status.splitlines() if line.endswith(tuple("0123456789"))
               and line.split(":")[0] in ("voluntary_ctxt_switches", "nonvoluntary_ctxt_switches")}
-        out[tid] = {"name": comm, "cpuS": (int(fields[11]) + int(fields[12])) / tck,
-                    "userS": int(fields[11]) / tck, "systemS": int(fields[12]) / tck,
+        out[tid] = {"name": comm, "cpuS": (user + system) / tck, "userS": user / tck, "systemS": system / tck,
                     "voluntary": sw.get("voluntary_ctxt_switches", 0), "involuntary": sw.get("nonvoluntary_ctxt_switches", 0)}
         if wait_s is not None:
             out[tid]["runQueueWaitS"] = wait_s

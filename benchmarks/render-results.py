@@ -235,14 +235,18 @@ def close_ms_10m_obligations(r):
     return samples
 
 
+def measured_snapshot_start(s):
+    """A run-restart start of the measured jar from the snapshot, as the shipped launchers start it: one
+    that maps a class-data archive is the A/B of class loading (the launchers pass none), and one of
+    OLD_JAR the A/B of two builds; neither decides the target."""
+    return s["loaded"].startswith("event=snapshot_loaded") and not s.get("classDataArchive") and not s.get("oldJar")
+
+
 def snapshot_start_payments_per_s(r):
     if r["load"].get("payments", 0) < 10_000_000:
         return []
-    # a start that maps a class-data archive is run-restart's A/B of class loading (the shipped
-    # launchers pass none), and one of OLD_JAR the A/B of two builds: neither decides the target
     return [(s["journaledPaymentsPerS"], None, f"start from the snapshot, ready after {s['readyS']} s")
-            for s in r["figures"].get("runs", [])
-            if s["loaded"].startswith("event=snapshot_loaded") and not s.get("classDataArchive") and not s.get("oldJar")]
+            for s in r["figures"].get("runs", []) if measured_snapshot_start(s)]
 
 
 def kafka_failover_ms(r):
@@ -514,8 +518,7 @@ def render_restart(runs):
                  for i, s in enumerate(starts)])
     old = [s for s in starts if s.get("oldJar")]
     if old:
-        new = [s for s in starts if s["loaded"].startswith("event=snapshot_loaded") and not s.get("oldJar")
-               and not s.get("classDataArchive")]
+        new = [s for s in starts if measured_snapshot_start(s)]
         out += ["", f"The starts of the old jar (`{old[0]['oldJar']}`) are an A/B of two builds on the same data folder: "
                 "each follows a start of the measured jar from the same snapshot, and they do not decide the target. "
                 f"Ready from the snapshot, measured jar: {', '.join(str(s['readyS']) for s in new)} s; old jar: "
@@ -525,7 +528,7 @@ def render_restart(runs):
                 "the archive at its exit (`-XX:ArchiveClassesAtExit`), and they map it (`-XX:SharedArchiveFile "
                 "-Xshare:on`). The shipped launchers (`ops/lumbung`, `ops/lumbung.service`) pass none, so these "
                 "starts do not decide the target."]
-    timed = [(i + 1, s["phasesMs"]) for i, s in enumerate(r["figures"]["runs"]) if "phasesMs" in s]
+    timed = [(i + 1, s["phasesMs"]) for i, s in enumerate(starts) if "phasesMs" in s]
     if timed:
         # the engine's event=ready fields: start = journal_open + vertx_ops + state + listeners
         out += ["", "Where each start's time went, ms: before the engine began (JVM, class loading, command line, "

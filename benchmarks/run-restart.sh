@@ -64,9 +64,10 @@ start_once() {
   # from its ready line to the first 200 this loop saw
   python3 - "$1" "$t0" "$t1" "$entries" "$how" "$log" "$dir/cpu-process" "$dir/cpu-threads" "$(getconf CLK_TCK)" \
       "${2:-}" "${OLD_LABEL:-old}" >> "$dir/starts.jsonl" <<'PY'
-import datetime, json, re, sys
+import datetime, json, re, runpy, sys
 enabled, t0, t1, entries, how, log = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5], sys.argv[6]
 process_stat, threads_stat, tick_ms = sys.argv[7], sys.argv[8], 1000 / int(sys.argv[9])
+stat_cpu_ticks = runpy.run_path("benchmarks/proc-threads.py")["stat_cpu_ticks"]
 row = {"snapshotEnabled": enabled == "true", "readyS": round((t1 - t0) / 1e9, 3),
        "journaledPaymentsPerS": round(entries / (t1 - t0) * 1e9), "loaded": how or "whole journal"}
 if sys.argv[10] == "use":
@@ -88,10 +89,8 @@ if ready:
 
 
 def cpu_ms(line):
-    # /proc/<pid>/stat: the name sits in parentheses (it may hold spaces); utime and stime are the
-    # 14th and 15th fields, in clock ticks
-    name, rest = line[line.index("(") + 1:line.rindex(")")], line[line.rindex(")") + 2:].split()
-    return name, (int(rest[11]) + int(rest[12])) * tick_ms
+    name, user, system = stat_cpu_ticks(line)
+    return name, (user + system) * tick_ms
 
 
 def group(name):
