@@ -74,8 +74,9 @@ public final class SettlementScaleRun {
     /** Member obligations journaled before the first fill ({@code scale.obligations}, default 0), one per trader. */
     private static final int OBLIGATIONS = Integer.getInteger("scale.obligations", 0);
     /**
-     * Settlement renders synthetic batches at start, as the engine does once ready
-     * ({@code scale.warmUp}, default true; false measures a first close without it).
+     * Settlement warms up at start, as the engine does once ready: it settles a synthetic window on
+     * a scratch settler and renders synthetic batches ({@code scale.warmUp}, default true; false
+     * measures a first close without it).
      */
     private static final boolean WARM_UP = Boolean.parseBoolean(System.getProperty("scale.warmUp", "true"));
     /**
@@ -127,7 +128,7 @@ public final class SettlementScaleRun {
             e.printStackTrace();
             System.exit(70);
         }, FilesSync.effective(FilesSync.AUTO, DURABILITY));
-        System.out.printf("journal durability %s, settlement files: %s, renderers warmed up at start: %s%n",
+        System.out.printf("journal durability %s, settlement files: %s, settlement warmed up at start: %s%n",
                 DURABILITY.name().toLowerCase(java.util.Locale.ROOT), settlement.filesDurability(), WARM_UP);
         if (WARM_UP) {
             settlement.warmUp(); // as the engine does once it is ready; the fill runs meanwhile
