@@ -30,18 +30,18 @@ gen_java=(java -Xms1g -Xmx1g -XX:+UseSerialGC -cp "$bench_jar")
     --terminals 1000 > /dev/null
 rows="$out/cpu.jsonl"; : > "$rows"
 
-# per-thread CPU ticks of $1 as "name ticks" lines (the name is the thread's comm, digits folded), one python for all
+# CPU ticks of $1's threads as "group ticks" lines, one per thread (proc-threads.py's thread_group of its comm)
 thread_ticks() {
   python3 - "$1" "$here/proc-threads.py" <<'PY'
-import glob, re, runpy, sys
-stat_cpu_ticks = runpy.run_path(sys.argv[2])["stat_cpu_ticks"]
+import glob, runpy, sys
+proc_threads = runpy.run_path(sys.argv[2])
 for path in glob.glob(f"/proc/{sys.argv[1]}/task/*/stat"):
     try:
         s = open(path).read()
     except OSError:
         continue  # a thread that ended meanwhile
-    name, user, system = stat_cpu_ticks(s)
-    print(re.sub(r"\d+", "N", name).replace(" ", "_"), user + system)
+    name, user, system = proc_threads["stat_cpu_ticks"](s)
+    print(proc_threads["thread_group"](name), user + system)
 PY
 }
 
@@ -66,15 +66,9 @@ def read(p):
 a, b = read(start), read(end)
 r = json.loads(open(gen).read().strip().splitlines()[-1])
 payments = r["paymentsPerS"] * r["durationS"]
-def group(name):
-    if name.startswith("vert.x-eventloo"): return "event loops"  # comm is cut at 15 characters
-    if name == "lumbung-journal": return "journal writer"  # lumbung-journal-writer, cut
-    if name.startswith("CN_Compiler"): return "JIT compilers"  # C1, C2 (digits folded to N)
-    if name.startswith(("GC_Thread", "GN_", "VM_Thread")): return "GC and VM"
-    return "other"
 groups = collections.Counter()
-for name in b:
-    groups[group(name)] += b[name] - a.get(name, 0)
+for name in b:  # thread_ticks wrote proc-threads.py's groups
+    groups[name] += b[name] - a.get(name, 0)
 us = lambda ticks: ticks / int(tck) / payments * 1e6
 row = {"label": label, "paymentsPerS": r["paymentsPerS"], "serverUsPerPayment": round(us(sum(groups.values())), 3),
        "generatorUsPerPayment": round(r["generatorCpuS"] / payments * 1e6, 3),

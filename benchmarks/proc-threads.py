@@ -34,6 +34,35 @@ def stat_cpu_ticks(stat):
     return stat[stat.index("(") + 1:stat.rindex(")")], int(fields[11]), int(fields[12])
 
 
+# A thread's kind from its name, as the kernel keeps it (comm: its first 15 characters) or as
+# async-profiler gives it (longer): the Java main thread is "java" (the launcher's name);
+# lumbung-journal is the writer and the check of the journal before a snapshot.
+KIND_PREFIXES = (("vert.x-eventloo", "eventLoops"), ("lumbung-journal", "journal"), ("lumbung-settlem", "settlement"),
+                 ("C1 CompilerThre", "jit"), ("C2 CompilerThre", "jit"), ("GC Thread", "gc"), ("G1 ", "gc"),
+                 ("VM ", "vm"))
+
+
+def thread_kind(name):
+    """eventLoops, journal, settlement, jit, gc, vm, main or other: the one grouping of thread names
+    that profile.sh, cpu-budget.sh and run-restart.sh report by."""
+    if name == "java":
+        return "main"
+    for prefix, kind in KIND_PREFIXES:
+        if name.startswith(prefix):
+            return kind
+    return "other"
+
+
+# The groups profile.sh and cpu-budget.sh print: the event loops, the journal writer, the JIT, the
+# collector with the VM's own threads, and the rest.
+KIND_LABELS = {"eventLoops": "event loops", "journal": "journal writer", "jit": "JIT compilers", "gc": "GC and VM",
+               "vm": "GC and VM"}
+
+
+def thread_group(name):
+    return KIND_LABELS.get(thread_kind(name), "other")
+
+
 def snapshot(pid):
     out = {}
     tck = os.sysconf("SC_CLK_TCK")

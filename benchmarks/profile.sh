@@ -69,22 +69,13 @@ jcmd "$server_pid" JVMTI.agent_load "$lib" "\"stop,file=$out/engine.collapsed,co
 stop_server
 echo "== load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 
-python3 - "$out" "$interval_us" > "$out/figures.json" <<'PY'
-import collections, json, pathlib, re, sys
+python3 - "$out" "$interval_us" "$here/proc-threads.py" > "$out/figures.json" <<'PY'
+import collections, json, pathlib, re, runpy, sys
 out, interval_us = pathlib.Path(sys.argv[1]), int(sys.argv[2])
 row = json.loads((out / "rows.jsonl").read_text().splitlines()[-1])
 requests, payments = row["answers"], max(1, round(row["paymentsPerS"] * row["wallS"]))
 
-def group(thread):
-    if thread.startswith("vert.x-eventloop"):
-        return "event loops"
-    if thread.startswith("lumbung-journal-w"):  # the profiler cuts long thread names
-        return "journal writer"
-    if "Compiler" in thread:
-        return "JIT compilers"
-    if thread.startswith(("GC ", "G1 ", "VM ")):
-        return "GC and VM"
-    return "other"
+group = runpy.run_path(sys.argv[3])["thread_group"]
 
 samples = collections.Counter()
 self_ = collections.defaultdict(collections.Counter)

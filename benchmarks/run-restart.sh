@@ -67,7 +67,8 @@ start_once() {
 import datetime, json, re, runpy, sys
 enabled, t0, t1, entries, how, log = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5], sys.argv[6]
 process_stat, threads_stat, tick_ms = sys.argv[7], sys.argv[8], 1000 / int(sys.argv[9])
-stat_cpu_ticks = runpy.run_path("benchmarks/proc-threads.py")["stat_cpu_ticks"]
+proc_threads = runpy.run_path("benchmarks/proc-threads.py")
+stat_cpu_ticks, thread_kind = proc_threads["stat_cpu_ticks"], proc_threads["thread_kind"]
 row = {"snapshotEnabled": enabled == "true", "readyS": round((t1 - t0) / 1e9, 3),
        "journaledPaymentsPerS": round(entries / (t1 - t0) * 1e9), "loaded": how or "whole journal"}
 if sys.argv[10] == "use":
@@ -93,19 +94,6 @@ def cpu_ms(line):
     return name, (user + system) * tick_ms
 
 
-def group(name):
-    # thread names as the kernel keeps them (15 characters): the Java main thread is "java" (the
-    # launcher's name), lumbung-journal is the writer and the check of the journal before the snapshot
-    if name == "java":
-        return "main"
-    for prefix, key in (("C1 CompilerThre", "jit"), ("C2 CompilerThre", "jit"), ("GC Thread", "gc"), ("G1 ", "gc"),
-                        ("lumbung-journal", "journal"), ("lumbung-settlem", "settlement"),
-                        ("vert.x-eventloo", "eventLoops")):
-        if name.startswith(prefix):
-            return key
-    return "other"
-
-
 try:
     process = [cpu_ms(l) for l in open(process_stat) if l.strip()]
     threads = [cpu_ms(l) for l in open(threads_stat) if l.strip()]
@@ -114,7 +102,8 @@ except (OSError, ValueError, IndexError):
 if process and threads:
     cpu = {k: 0 for k in ("jit", "gc", "main", "journal", "settlement", "eventLoops", "other")}
     for name, ms in threads:
-        cpu[group(name)] += ms
+        kind = thread_kind(name)
+        cpu[kind if kind in cpu else "other"] += ms  # the VM's own threads are among the rest
     cpu["ended"] = max(0, process[0][1] - sum(ms for _, ms in threads))
     cpu["total"] = process[0][1]
     row["cpuToReadyMs"] = {k: round(v) for k, v in cpu.items()}
