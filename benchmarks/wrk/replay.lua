@@ -1,10 +1,18 @@
 -- wrk script: replays pre-signed terminal requests written by id.lumbung.bench.load.WrkRequests.
 --
---   wrk -t2 -c64 -d8s -s benchmarks/wrk/replay.lua http://127.0.0.1:PORT -- DIR BATCH_SIZE
+--   wrk -t2 -c64 -d8s -s benchmarks/wrk/replay.lua http://127.0.0.1:PORT -- DIR BATCH_SIZE THREADS
 --
 -- Thread t loads DIR/requests-<t>.txt at init and sends its requests in order, one string per
 -- request() with nothing built per request; after its last request it starts again at its first
 -- (counted as "cycles": against the engine a second pass is a replay, answered 200, not 201).
+-- init also grows LuaJIT's string table ahead (grow_string_table) so that it does not grow while
+-- the thread sends.
+--
+-- wrk runs each thread's init on its main thread just before it starts that thread, and starts its
+-- clock once every thread is started: thread 0 would send while thread 1 still loads, and those
+-- answers would count in a run that did not time them (more for a run with more requests to load).
+-- So no thread sends before the last one (THREADS - 1) has loaded: its init writes DIR/loaded, and
+-- each thread's first request() on its own thread waits for that file.
 -- response() counts answers by status; a batch answer (200) whose items all read "status":201
 -- counts BATCH_SIZE accepted payments, any other is counted item by item. done() prints one line
 -- "WRK {json}": duration, requests, latency quantiles (µs), statuses, accepted payments, socket
@@ -21,7 +29,29 @@ function setup(thread)
   table.insert(threads, thread)
 end
 
-local requests, count, next_index, batch_size
+local requests, count, next_index, batch_size, loaded_marker, all_loaded
+
+-- LuaJIT interns every string in one hash table per thread and doubles it, rehashing every string
+-- in one step on the thread that sends, when the count of strings passes its size. The requests
+-- stay alive through the run, and every answer of the engine is a string of its own (its payment
+-- id) until the collector frees it, so with 294,000 requests per thread the count passed 524,288
+-- about 16 s into a wrk2 run at 28,000 req/s: the rehash took 120-136 ms, once per thread, and all
+-- of the thread's connections sent nothing for that long while the engine had answered each
+-- request within 16 ms (a packet capture of the run). wrk2 charges such a stall to every request
+-- it delays: p99 84-154 ms. Interning 2^k short strings (2^k at least four times the requests, and
+-- at least 2^20) and dropping them leaves the table with at least twice as many slots as requests
+-- (a collection halves it while three quarters are free), room for the answers made between two
+-- collections. Costs 0.4-2.8 s of init (20,000 to 800,000 requests), not timed, and 8-32 MB per
+-- thread.
+local function grow_string_table(live)
+  local size = 1048576
+  while size < 4 * live do size = size * 2 end
+  local filler = {}
+  for i = 1, size / 2 + 1 do filler[i] = "s" .. i end
+  filler = nil
+  collectgarbage("collect")
+  collectgarbage("collect")
+end
 
 function init(args)
   local dir = args[1]
@@ -34,6 +64,12 @@ function init(args)
     requests[k] = f:read(length)
   end
   f:close()
+  grow_string_table(count)
+  loaded_marker = dir .. "/loaded"
+  if index == tonumber(args[3] or "1") - 1 then
+    assert(io.open(loaded_marker, "wb")):close()
+  end
+  all_loaded = false
   next_index = 0
   cycles = 0
   status_keys = ""
@@ -41,7 +77,20 @@ function init(args)
   loaded_cpu_s = os.clock()
 end
 
+local function await_all_loaded()
+  while true do
+    local f = io.open(loaded_marker, "rb")
+    if f then f:close() return end
+  end
+end
+
 function request()
+  -- thread 0's first request() is wrk's check of the script, on its main thread before it starts
+  -- any thread: it must not wait
+  if not all_loaded and (index > 0 or next_index > 0) then
+    await_all_loaded()
+    all_loaded = true
+  end
   next_index = next_index + 1
   if next_index > count then
     next_index = 1

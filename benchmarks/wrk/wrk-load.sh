@@ -60,7 +60,7 @@ wrk_load() {
   local before after
   before="$(awk '{print $14 + $15}' "/proc/$server_pid/stat")"
   "${wrk_wrap[@]}" "${tool[@]}" -t"$wrk_threads" -c"$wrk_connections" -d"${run_s}s" -s "$here/wrk/replay.lua" "http://127.0.0.1:$http_port" \
-      -- "$dir" "$batch" > "$dir.log" 2>&1 || { cat "$dir.log"; return 1; }
+      -- "$dir" "$batch" "$wrk_threads" > "$dir.log" 2>&1 || { cat "$dir.log"; return 1; }
   after="$(awk '{print $14 + $15}' "/proc/$server_pid/stat")"
   if [[ -n "$scraper" ]]; then
     curl -fs "http://127.0.0.1:$ops_port/metrics" > "$dir.metrics-end" || true
