@@ -77,10 +77,15 @@ function init(args)
   loaded_cpu_s = os.clock()
 end
 
+local ffi = require("ffi")
+ffi.cdef("int usleep(unsigned int usec);")
+
+-- sleeps in 1 ms steps: a waiting thread takes no core from the one still loading
 local function await_all_loaded()
   while true do
     local f = io.open(loaded_marker, "rb")
     if f then f:close() return end
+    ffi.C.usleep(1000)
   end
 end
 
