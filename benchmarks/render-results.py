@@ -48,8 +48,8 @@ meets the target. A figure the run did not record reads "not recorded".
 ## Targets
 
 A target is **met** only when every recorded run since the last change to the code it measures
-meets it; a run counts when its recorded commit contains that change and its tree had no
-uncommitted changes. "Met in warm runs only" means the warm runs meet it and a first run after a
+(for a figure read through wrk or wrk2, also to their replay script) meets it; a run counts when
+its recorded commit contains that change and its tree had no uncommitted changes. "Met in warm runs only" means the warm runs meet it and a first run after a
 start does not (or none was recorded).
 
 | target | measured by | threshold | verdict | runs counted | code measured, last changed |
