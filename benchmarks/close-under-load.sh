@@ -12,7 +12,9 @@
 # 2-core box).
 #
 #   benchmarks/close-under-load.sh          (env: RATE default 10000, FILL_PAYMENTS default 10200000, FILL_MAX_S default 120, OUT, SKIP_BUILD=1, COLD=1,
-#                                            ENGINE_JAVA_OPTS extra engine JVM options, e.g. -Xlog:gc:file=/tmp/gc.log)
+#                                            ENGINE_JAVA_OPTS extra engine JVM options, e.g. -Xlog:gc:file=/tmp/gc.log,
+#                                            ENGINE_JAR another build's jar, for an A/B of two builds: the run
+#                                            is printed but not recorded, since a record names this tree's commit)
 #
 # Loopback only, every phase bounded in time, only the engine this script started is stopped.
 set -euo pipefail
@@ -27,7 +29,8 @@ mkdir -p "$out"
 source "$here/server-control.sh"
 require_new_data "$out/data"
 [ "${SKIP_BUILD:-}" = 1 ] || (cd "$root" && mvn -q -o -DskipTests package)
-engine_jar="$root/engine/target/lumbung.jar"
+engine_jar="${ENGINE_JAR:-$root/engine/target/lumbung.jar}"
+[ -f "$engine_jar" ] || { echo "no engine jar at $engine_jar" >&2; exit 2; }
 gen_java=(java -Xms1g -Xmx1g -XX:+UseSerialGC -cp "$root/benchmarks/target/benchmarks.jar")
 echo "== $(date -u +%FT%TZ) $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); rate $rate/s; output in $out"
 "${gen_java[@]}" id.lumbung.bench.load.ReferenceWriter --dir "$out/ref" --coops 1000 --traders 100000 --terminals 100000
@@ -125,6 +128,10 @@ f = {k: int(v) for k, v in re.findall(r"(\w+)=(\d+)", open(sys.argv[1]).read())}
 print(json.dumps({"firstCloseAfterStart": sys.argv[2] == "1", "close": f}))
 PY
 )"
+if [ -n "${ENGINE_JAR:-}" ]; then
+  echo "not recorded: the run measured $ENGINE_JAR, not this tree's build (close: $close_json)"
+  exit 0
+fi
 python3 "$here/record-result.py" close-under-load --runs "$out/summary.jsonl" --figures "$close_json" \
     --command "RATE=$rate FILL_PAYMENTS=$fill_payments${COLD:+ COLD=$COLD}${ENGINE_JAVA_OPTS:+ ENGINE_JAVA_OPTS='$ENGINE_JAVA_OPTS'} benchmarks/close-under-load.sh" \
     --load "{\"ratePerS\": $rate, \"connections\": 128, \"fillS\": $fill_s, \"fillPayments\": $fill_payments, \"fillConnections\": 64, \"batchSize\": 100, \"warmS\": 10, \"loadS\": 20, \"closeAtS\": 5, \"cooperatives\": 1000, \"terminals\": 100000, \"durability\": \"sync\", \"generator\": \"LoadGenerator\"}"
