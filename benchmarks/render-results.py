@@ -49,8 +49,9 @@ meets the target. A figure the run did not record reads "not recorded".
 
 A target is **met** only when every recorded run since the last change to the code it measures
 (for a figure read through wrk or wrk2, also to their replay script) meets it; a run counts when
-its recorded commit contains that change and its tree had no uncommitted changes. "Met in warm runs only" means the warm runs meet it and a first run after a
-start does not (or none was recorded).
+its recorded commit contains that change and its tree had no uncommitted changes. "Met in warm
+runs only" means the warm runs meet it and a first run after a start does not (or none was
+recorded).
 
 | target | measured by | threshold | verdict | runs counted | code measured, last changed |
 |---|---|---:|---|---:|---|
