@@ -475,8 +475,9 @@ public final class SettlementFiles implements AutoCloseable {
      * {@value #WARM_UP_BATCHES} synthetic batches of up to {@value #WARM_UP_MEMBERS} members in
      * memory, one after another as one task on the writer pool; no file is written and nothing
      * else changes. Settlement calls it once the engine is ready, after settling its synthetic
-     * window, so that the first close after a start runs its renderers compiled: otherwise that close renders its first batches in the
-     * interpreter and the JIT compiles the renderers while the close runs, on the same two cores
+     * window, so that the first close after a start runs its renderers compiled: otherwise that
+     * close renders its first batches in the interpreter and the JIT compiles the renderers while
+     * the close runs, on the same two cores
      * as intake (perf of the first close of 10 M payments: the C2 compiler thread took about 1 s of
      * CPU during it, half that in the second close; benchmarks/RESULTS.md,
      * "settlement-scale-obligations").

@@ -204,6 +204,10 @@ class TlsTest {
         for (boolean mutual : new boolean[] {false, true}) {
             try (TestEngine t = new TestEngine(data.resolve(mutual ? "mutual" : "server"), tls(mutual))) {
                 assertThat(post(t, mutual ? "T0000001" : null, "T0000001", "ops-1").statusCode()).isEqualTo(201);
+                // the engine's own warm-up of its ops port went over TLS too
+                id.lumbung.metrics.OpsWarmUp.Result warmUp = t.engine.opsWarmUp().toCompletionStage().toCompletableFuture()
+                        .get(30, TimeUnit.SECONDS);
+                assertThat(warmUp.statuses()).hasSize(3 * Engine.OPS_WARM_UP_ROUNDS).doesNotContain(404, 500);
                 // the admin token authorises: no client certificate is asked for, in either mode
                 HttpClient https = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(context(null)).build();
                 String base = "https://127.0.0.1:" + t.engine.opsPort();

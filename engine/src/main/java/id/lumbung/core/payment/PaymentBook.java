@@ -211,11 +211,7 @@ public final class PaymentBook {
         }
         traderIds = new AsciiIdIndex(ref.traderCount(), t -> ref.trader(t).traderId());
         coopIds = new AsciiIdIndex(ref.coopCount(), c -> ref.coop(c).coopId());
-        int[] coopOf = new int[ref.traderCount()];
-        for (int t = 0; t < coopOf.length; t++) {
-            coopOf[t] = ref.trader(t).coopIndex();
-        }
-        coopOfTrader = coopOf;
+        coopOfTrader = ref.coopOfTraders();
     }
 
     /** Brings {@link #reference} up to {@link #journaled} after reference entries (replay batches them). */

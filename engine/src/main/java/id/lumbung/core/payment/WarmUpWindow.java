@@ -30,10 +30,7 @@ public final class WarmUpWindow {
     public static ClosedWindow of(ReferenceData reference, int payments, long closedAtEpochMs) {
         int traders = reference.traderCount();
         int coops = reference.coopCount();
-        int[] coopOfTrader = new int[traders];
-        for (int t = 0; t < traders; t++) {
-            coopOfTrader[t] = reference.trader(t).coopIndex();
-        }
+        int[] coopOfTrader = reference.coopOfTraders();
         RetainedPayments columns = new RetainedPayments();
         long[] firstByCoop = new long[coops];
         Arrays.fill(firstByCoop, Long.MAX_VALUE);
@@ -46,7 +43,9 @@ public final class WarmUpWindow {
             if (i % 97 == 96) {
                 columns.markVoided(sequence);
             }
-            firstByCoop[coopOfTrader[trader]] = Math.min(firstByCoop[coopOfTrader[trader]], sequence);
+            if (firstByCoop[coopOfTrader[trader]] == Long.MAX_VALUE) { // sequences rise: the first is the least
+                firstByCoop[coopOfTrader[trader]] = sequence;
+            }
         }
         long close = added + 1L;
         List<ClosedWindow.CoopWindow> parts = new ArrayList<>();

@@ -198,6 +198,15 @@ public final class ReferenceData {
         return traders.length;
     }
 
+    /** Each trader's cooperative index, by trader index: a new array the caller owns. */
+    public int[] coopOfTraders() {
+        int[] coopOf = new int[traders.length];
+        for (int t = 0; t < coopOf.length; t++) {
+            coopOf[t] = traders[t].coopIndex();
+        }
+        return coopOf;
+    }
+
     public int terminalCount() {
         return terminals.length;
     }
