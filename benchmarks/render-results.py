@@ -86,6 +86,10 @@ SCRIPTS = {
                "build each commit's `benchmarks/target/benchmarks.jar`, run them alternately with `-rf json`, record with `record-result.py jmh-ab`"),
     "ab-engine": ("benchmarks/ab-engine.sh", "two engine jars side by side: single posts, half-rate p99, batches",
                   "`benchmarks/ab-engine.sh OLD.jar NEW.jar` (env ROUNDS, LOAD_S, WARM_S, OPTS_A, OPTS_B)"),
+    "first-scrape": ("benchmarks/first-scrape.sh", "the first /metrics scrapes, two engine jars side by side: idle scrape times, and "
+                     "the methods the JIT made not entrant (compiled code thrown away) after a scrape under wrk single posts, "
+                     "beside a window with none",
+                     "`benchmarks/first-scrape.sh OLD.jar NEW.jar` (env ROUNDS, WARM_S, LOAD_S)"),
     "engine-latency": ("benchmarks/engine-latency.sh", "the engine's own answer and force latency at an offered rate",
                        "`benchmarks/engine-latency.sh LABEL RATE [engine JVM options]`"),
     "cpu-budget": ("benchmarks/cpu-budget.sh", "CPU per batched payment, engine and no-op server, by thread group",
@@ -370,6 +374,20 @@ def render_ab_engine(runs):
             if a and b:
                 out.append([n, name, n0(f(a)), n0(f(b)), f"{f(b) / f(a):.2f}"])
     return table([">round", "measure", ">A", ">B", ">B/A"], out)
+
+
+def render_first_scrape(runs):
+    r = runs[-1]
+    out = []
+    for x in sorted(r["figures"]["runs"], key=lambda x: (x["round"], x["side"])):
+        ne, c2 = x["notEntrant"], x["notEntrantTier4"]
+        out.append([x["round"], x["side"], " / ".join(f"{v:,}" for v in x["idleScrapeMs"]),
+                    " / ".join(f"{v:,}" for v in x["loadedScrapeMs"]),
+                    f"{ne['none']} ({c2['none']})", f"{ne['firstScrape']} ({c2['firstScrape']})",
+                    f"{ne['secondScrape']} ({c2['secondScrape']})", n0(x["wrkAnswersPerS"])])
+    return table([">round", "jar", ">idle scrapes ms (1st / 2nd / 3rd)", ">scrapes under load ms (1st / 2nd)",
+                  ">not entrant, no scrape (of them C2)", ">after 1st scrape under load", ">after 2nd",
+                  ">wrk single posts/s"], out)
 
 
 def jmh_rows(results):
@@ -718,7 +736,8 @@ RENDERERS = {"compare": render_compare, "ab-engine": render_ab_engine, "run-jmh"
              "run-restart": render_restart, "iso-load": render_iso, "run-settlement-scale": render_scale,
              "settlement-scale-obligations": render_scale_obligations, "settlement-scale-warmup": render_scale_warmup,
              "run-file-phase": render_file_phase, "kafka-cluster": render_kafka_cluster,
-             "where-time-goes": render_where_time_goes, "profile": render_profile, "disk-force": render_disk_force}
+             "where-time-goes": render_where_time_goes, "profile": render_profile, "disk-force": render_disk_force,
+             "first-scrape": render_first_scrape}
 
 
 def machine(m):
