@@ -583,8 +583,9 @@ def render_disk_force(runs):
     return ["Each case alone on the box: bytes written through a mapping of an allocated file, then fdatasync, "
             "repeated for the case's seconds. \"tail+header\" also writes 8 bytes on the file's first page before each "
             "force, as a Chronicle cycle file's header takes the write position with every append. The file is allocated "
-            "first, 64 KiB at a time: by writing zeros (\"write\", as the journal's room is) or by reading the sparse file and "
-            "writing it back (\"read-write\").", ""] + table(
+            "first: 64 KiB at a time by writing zeros (\"write\", as the journal's room is) or by reading the sparse file and "
+            "writing it back (\"read-write\"), or by one fallocate, its blocks unwritten extents (\"fallocate\", in runs that "
+            "have it).", ""] + table(
         [">threads", ">bytes per force", "pages written", "file allocated by", ">forces/s", ">mean µs", ">p50 µs", ">p99 µs"],
         [[x["threads"], n0(x["bytesPerForce"]), x["pages"], x["allocation"], n0(x["forcesPerS"]),
           x["usMean"], x["usP50"], x["usP99"]]

@@ -22,7 +22,10 @@ import org.HdrHistogram.Histogram;
  * distant pages. Allocation {@code write}: the file is allocated by writing zeros 64 KiB at a
  * time, as the journal's room is; {@code read-write}: by reading each 64 KiB of the sparse file
  * and writing it back (the kernel's readahead then fills the page cache with large folios, and a
- * small mapped write dirties a whole one). Prints one JSON line per case: forces/s and the force's
+ * small mapped write dirties a whole one); {@code fallocate}: by one {@code fallocate(fd, 0, 0,
+ * size)} through chronicle-posix's {@code PosixAPI} (JNR), which gives the file its blocks as
+ * unwritten extents without writing them (needs {@code --add-opens java.base/java.io} for the
+ * descriptor). Prints one JSON line per case: forces/s and the force's
  * mean, p50 and p99.
  *
  * <pre>java -cp benchmarks.jar id.lumbung.bench.DiskForce DIR SECONDS THREADS,... BYTES,... PAGES,... ALLOCATION,...</pre>
@@ -39,7 +42,7 @@ public final class DiskForce {
 
     public static void main(String[] args) throws Exception {
         if (args.length != 6) {
-            System.err.println("usage: DiskForce DIR SECONDS THREADS,... BYTES,... tail|tail+header,... write|read-write,...");
+            System.err.println("usage: DiskForce DIR SECONDS THREADS,... BYTES,... tail|tail+header,... write|read-write|fallocate,...");
             System.exit(2);
         }
         Path dir = Path.of(args[0]);
@@ -66,13 +69,17 @@ public final class DiskForce {
         if (!pages.equals("tail") && !pages.equals("tail+header")) {
             throw new IllegalArgumentException("pages: tail or tail+header, not " + pages);
         }
-        if (!allocation.equals("write") && !allocation.equals("read-write")) {
-            throw new IllegalArgumentException("allocation: write or read-write, not " + allocation);
+        if (!allocation.equals("write") && !allocation.equals("read-write") && !allocation.equals("fallocate")) {
+            throw new IllegalArgumentException("allocation: write, read-write or fallocate, not " + allocation);
         }
         boolean header = pages.equals("tail+header");
         Files.deleteIfExists(file);
         try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw"); FileChannel ch = raf.getChannel()) {
-            allocate(raf, ch, allocation.equals("read-write"));
+            if (allocation.equals("fallocate")) {
+                fallocate(raf, ch);
+            } else {
+                allocate(raf, ch, allocation.equals("read-write"));
+            }
             MappedByteBuffer map = ch.map(FileChannel.MapMode.READ_WRITE, 0, FILE_BYTES);
             AtomicLong next = new AtomicLong(); // the first page stands for the header; the rest is written round and round
             long span = (FILE_BYTES - PAGE) / bytesPerForce * bytesPerForce;
@@ -127,6 +134,18 @@ public final class DiskForce {
                     threads, bytesPerForce, pages, allocation, total, Math.round(total / (wallNs / 1e9)), all.getMean() / 1e3,
                     all.getValueAtPercentile(50) / 1e3, all.getValueAtPercentile(99) / 1e3);
         }
+    }
+
+    /** Gives the whole file its blocks with one {@code fallocate} (mode 0), then forces it with its metadata. */
+    private static void fallocate(RandomAccessFile raf, FileChannel ch) throws Exception {
+        java.lang.reflect.Field fdField = java.io.FileDescriptor.class.getDeclaredField("fd");
+        fdField.setAccessible(true);
+        int fd = fdField.getInt(raf.getFD());
+        net.openhft.posix.PosixAPI posix = net.openhft.posix.PosixAPI.posix();
+        if (posix.fallocate(fd, 0, 0, FILE_BYTES) != 0) {
+            throw new IOException("fallocate failed: " + posix.lastErrorStr());
+        }
+        ch.force(true);
     }
 
     /**
