@@ -364,18 +364,20 @@ public final class Engine implements AutoCloseable {
                 o -> id.lumbung.config.Tls.applyServerOnly(o, config)));
     }
 
-    /**
-     * The ops port's warm-up ({@link OpsWarmUp}) on the event loops while this thread loads the
-     * state, not waited for: a start is never slower for it, and where the state loads in less time
-     * than the warm-up takes (about half a second here) it ends just after the terminal port opens,
-     * before terminals have made the JIT compile their path. Logged when done; one that fails costs
-     * only the first scrape's speed, so the start goes on, with a warning.
-     */
     /** The ops port's warm-up of this start (tests); null before the ops port listens. */
     Future<OpsWarmUp.Result> opsWarmUp() {
         return opsWarmUp;
     }
 
+    /**
+     * The ops port's warm-up ({@link OpsWarmUp}) on the event loops while this thread loads the
+     * state, not waited for. It competes with the load for the cores: ready from a snapshot of 10 M
+     * payments comes about 0.2 s later on two cores (docs/DECISIONS.md, Benchmarks), and the first
+     * {@code /health/ready} after it answers in tens of milliseconds instead of hundreds. Where the
+     * state loads in less time than the warm-up takes (about half a second here) it ends just after
+     * the terminal port opens. Logged when done; one that fails costs only the first scrape's speed,
+     * so the start goes on, with a warning.
+     */
     private void warmUpOps() {
         opsWarmUp = OpsWarmUp.run(vertx, config.opsBind, ops.actualPort(), config.tlsEnabled(), OPS_WARM_UP_ROUNDS);
         opsWarmUp.onComplete(ar -> {

@@ -228,7 +228,7 @@ public final class KafkaNode implements AutoCloseable, Partitions {
         }
         deployments = ids;
         advertisedUrl = config.nodeUrl != null ? config.nodeUrl
-                : "http://" + ("0.0.0.0".equals(config.httpHost) ? "127.0.0.1" : config.httpHost) + ":" + httpPort();
+                : id.lumbung.config.BindAddress.httpUrl(config.httpHost, httpPort());
         gateway = new id.lumbung.gateway.IsoGateway(vertx, config.httpHost, config.isoPort, new IsoRouting(),
                 files::terminal, i -> files.trader(i).traderId(), clock, registry, config.amountMaxRupiah, config.isoMac)
                 .tls(o -> id.lumbung.config.Tls.apply(o, config), config.tlsClientAuthRequired);

@@ -45,7 +45,7 @@ public final class DiskGuard {
             // a reserve of 0 leaves the decision to the file system, through the journal's room
             ok = room && (reserve == 0 || diskFreeBytes > reserve) && Files.isWritable(journal.dir());
         } catch (IOException e) {
-            store = null; // found again at the next check
+            this.store = null; // found again at the next check
             ok = false;
         }
         if (ok != writable) {

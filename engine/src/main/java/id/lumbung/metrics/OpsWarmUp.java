@@ -1,5 +1,6 @@
 package id.lumbung.metrics;
 
+import id.lumbung.config.BindAddress;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientAgent;
@@ -12,23 +13,29 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The engine's own requests to its ops port while it starts: each read-only route ({@link #PATHS}) {@code rounds} times over one kept-alive connection, with the
- * headers of a Prometheus scrape and of curl in turn.
+ * The engine's own requests to its ops port while it starts: each read-only route
+ * ({@link #PATHS}) {@code rounds} times over one kept-alive connection, with the headers of a
+ * Prometheus scrape and of curl in turn.
  *
  * <p>Why: the ops port runs the same Netty and Vert.x HTTP code as the terminal port. A first
- * scrape after terminals have loaded the engine loads the scrape's classes on an event loop (47 ms
- * on an idle engine, 8-19 ms after) and takes paths the JIT never saw, so it throws away code
- * compiled for the terminals, which then run slower for about a second (docs/DECISIONS.md,
- * Benchmarks). Taken here, the class loading falls in the start, and the JIT sees the ops routes
- * before the terminals' load.
- * Nothing here writes: the admin routes are never called.
+ * scrape after terminals have loaded the engine loads the scrape's classes on an event loop
+ * (46-58 ms on an idle engine, 8-19 ms after, {@code benchmarks/first-scrape.sh}) and takes paths
+ * the JIT never saw, so it throws away code compiled for the terminals, which then run slower for
+ * about a second (docs/DECISIONS.md, Benchmarks). Taken here, the class loading falls in the start.
+ * The JIT's cost of the first scrape under load remains: fifteen requests are too few for it to
+ * profile the ops routes. Nothing here writes: the admin routes are never called.
  */
 public final class OpsWarmUp {
     /** The read-only routes of the ops port, each answered without the admin token. */
     public static final List<String> PATHS = List.of("/metrics", "/health/live", "/health/ready");
 
-    /** What the warm-up got: each request's path and status, in order. */
-    public record Result(List<String> paths, List<Integer> statuses, long ms) {
+    /** What the warm-up got: each answer's status, in the order of the requests ({@link #path}). */
+    public record Result(List<Integer> statuses, long ms) {
+        /** The path of request {@code i}: the rounds send {@link #PATHS} in order. */
+        public String path(int i) {
+            return PATHS.get(i % PATHS.size());
+        }
+
         /** Answers counted by status, for the start's log line: {@code 200x10,503x5}. */
         public String statusCounts() {
             Map<Integer, Integer> counts = new TreeMap<>();
@@ -54,7 +61,7 @@ public final class OpsWarmUp {
             throw new IllegalArgumentException("rounds must be >= 1: " + rounds);
         }
         long t0 = System.nanoTime();
-        String host = connectHost(bind);
+        String host = BindAddress.connectHost(bind);
         HttpClientAgent client = vertx.createHttpClient(new HttpClientOptions()
                 .setName("lumbung-ops-warm-up")
                 .setKeepAlive(true)
@@ -63,30 +70,19 @@ public final class OpsWarmUp {
                 .setTrustAll(tls)
                 .setVerifyHost(false)
                 .setDecompressionSupported(true));
-        List<String> paths = new ArrayList<>();
         List<Integer> statuses = new ArrayList<>();
         Future<Void> chain = Future.succeededFuture();
         for (int round = 0; round < rounds; round++) {
             boolean prometheus = round % 2 == 0;
             for (String path : PATHS) {
                 chain = chain.compose(v -> get(client, host, port, path, prometheus).map(status -> {
-                    paths.add(path);
                     statuses.add(status);
                     return null;
                 }));
             }
         }
         return chain.eventually(() -> client.close())
-                .map(v -> new Result(List.copyOf(paths), List.copyOf(statuses), (System.nanoTime() - t0) / 1_000_000));
-    }
-
-    /** The address to reach a listener bound to {@code bind}: loopback for a wildcard bind. */
-    static String connectHost(String bind) {
-        return switch (bind) {
-            case "0.0.0.0" -> "127.0.0.1";
-            case "::", "[::]", "0:0:0:0:0:0:0:0" -> "::1";
-            default -> bind;
-        };
+                .map(v -> new Result(List.copyOf(statuses), (System.nanoTime() - t0) / 1_000_000));
     }
 
     private static Future<Integer> get(HttpClientAgent client, String host, int port, String path, boolean prometheus) {

@@ -32,8 +32,8 @@ class OpsWarmUpTest {
             ops.listen("127.0.0.1", 0).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
             OpsWarmUp.Result r = OpsWarmUp.run(vertx, "0.0.0.0", ops.actualPort(), false, 2)
                     .toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
-            assertThat(r.paths()).containsExactly("/metrics", "/health/live", "/health/ready",
-                    "/metrics", "/health/live", "/health/ready");
+            assertThat(java.util.stream.IntStream.range(0, 6).mapToObj(r::path)).containsExactly("/metrics", "/health/live",
+                    "/health/ready", "/metrics", "/health/live", "/health/ready");
             // not ready yet: readiness answers 503, the others 200
             assertThat(r.statuses()).containsExactly(200, 200, 503, 200, 200, 503);
             assertThat(r.statusCounts()).isEqualTo("200x4,503x2");
@@ -59,14 +59,6 @@ class OpsWarmUpTest {
             assertThatThrownBy(() -> OpsWarmUp.run(vertx, "127.0.0.1", port, false, 0)).isInstanceOf(IllegalArgumentException.class);
         } finally {
             vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        }
-    }
-
-    @Test
-    void wildcardBindsAreReachedOnLoopback() {
-        for (List<String> c : List.of(List.of("0.0.0.0", "127.0.0.1"), List.of("::", "::1"), List.of("[::]", "::1"),
-                List.of("10.1.2.3", "10.1.2.3"), List.of("localhost", "localhost"))) {
-            assertThat(OpsWarmUp.connectHost(c.get(0))).as(c.get(0)).isEqualTo(c.get(1));
         }
     }
 }
