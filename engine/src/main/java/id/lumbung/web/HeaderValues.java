@@ -33,15 +33,38 @@ public final class HeaderValues {
         return 1;
     }
 
-    /** True when a {@code Content-Length} value declares more than {@code limit} bytes (an unreadable one is left to the decoder). */
+    /**
+     * True when a {@code Content-Length} value declares more than {@code limit} bytes: digits, with
+     * spaces or tabs around them (an unreadable value is left to the decoder, which refuses it).
+     * Read in place: every request with a body passes here.
+     */
     public static boolean declaredOver(String contentLength, int limit) {
         if (contentLength.length() > 12) {
             return true;
         }
-        try {
-            return Long.parseLong(contentLength.trim()) > limit;
-        } catch (NumberFormatException e) {
+        int start = 0;
+        int end = contentLength.length();
+        while (start < end && ows(contentLength.charAt(start))) {
+            start++;
+        }
+        while (end > start && ows(contentLength.charAt(end - 1))) {
+            end--;
+        }
+        if (start == end) {
             return false;
         }
+        long declared = 0;
+        for (int i = start; i < end; i++) {
+            char c = contentLength.charAt(i);
+            if (c < '0' || c > '9') {
+                return false;
+            }
+            declared = declared * 10 + (c - '0'); // at most 12 digits: no overflow
+        }
+        return declared > limit;
+    }
+
+    private static boolean ows(char c) {
+        return c == ' ' || c == '\t';
     }
 }

@@ -237,18 +237,17 @@ public final class HttpProtocol {
                 if (!token(name)) {
                     return FieldRefusal.NAME_NOT_TOKEN;
                 }
-                if (AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.HOST)) {
-                    hosts++;
-                } else if (AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.TRANSFER_ENCODING)) {
-                    codings++;
-                } else if (AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.CONTENT_LENGTH)) {
-                    length = true;
-                } else if (AsciiString.contentEqualsIgnoreCase(name, X_TERMINAL_ID)) {
-                    terminalIds++;
-                } else if (AsciiString.contentEqualsIgnoreCase(name, X_TIMESTAMP)) {
-                    timestamps++;
-                } else if (AsciiString.contentEqualsIgnoreCase(name, X_SIGNATURE)) {
-                    signatures++;
+                // by length first: most field lines of a request are none of these, and are passed at one comparison
+                switch (name.length()) {
+                    case 4 -> hosts += AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.HOST) ? 1 : 0;
+                    case 17 -> codings += AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.TRANSFER_ENCODING) ? 1 : 0;
+                    case 14 -> length |= AsciiString.contentEqualsIgnoreCase(name, HttpHeaderNames.CONTENT_LENGTH);
+                    case 13 -> terminalIds += AsciiString.contentEqualsIgnoreCase(name, X_TERMINAL_ID) ? 1 : 0;
+                    case 11 -> {
+                        timestamps += AsciiString.contentEqualsIgnoreCase(name, X_TIMESTAMP) ? 1 : 0;
+                        signatures += AsciiString.contentEqualsIgnoreCase(name, X_SIGNATURE) ? 1 : 0;
+                    }
+                    default -> { }
                 }
             }
             // 1.1 and the later minor versions served as 1.1 (the version handler comes after the decoder)
