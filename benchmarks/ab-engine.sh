@@ -16,11 +16,9 @@ load_s="${LOAD_S:-15}"; warm_s="${WARM_S:-10}"; connections="${CONNECTIONS:-128}
 batch_connections="${BATCH_CONNECTIONS:-64}"; rounds="${ROUNDS:-2}"
 out="${OUT:-$(mktemp -d /tmp/lumbung-ab.XXXXXX)}"; mkdir -p "$out"
 results="$out/results.jsonl"; : > "$results"
-bench_jar="$root/benchmarks/target/benchmarks.jar"
-[[ -f "$bench_jar" ]] || (cd "$root" && mvn -q -DskipTests package)
-gen_java=(java -Xms1g -Xmx1g -XX:+UseSerialGC -cp "$bench_jar")
 # shellcheck source=benchmarks/server-control.sh
 source "$here/server-control.sh"
+bench_jars if-missing
 
 "${gen_java[@]}" id.lumbung.bench.load.ReferenceWriter --dir "$out/ref" --coops 10 --traders 1000 --terminals 1000 >/dev/null
 

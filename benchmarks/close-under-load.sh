@@ -28,10 +28,7 @@ mkdir -p "$out"
 # shellcheck source=benchmarks/server-control.sh
 source "$here/server-control.sh"
 require_new_data "$out/data"
-[ "${SKIP_BUILD:-}" = 1 ] || (cd "$root" && mvn -q -o -DskipTests package)
-engine_jar="${ENGINE_JAR:-$root/engine/target/lumbung.jar}"
-[ -f "$engine_jar" ] || { echo "no engine jar at $engine_jar" >&2; exit 2; }
-gen_java=(java -Xms1g -Xmx1g -XX:+UseSerialGC -cp "$root/benchmarks/target/benchmarks.jar")
+bench_jars
 echo "== $(date -u +%FT%TZ) $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); rate $rate/s; output in $out"
 "${gen_java[@]}" id.lumbung.bench.load.ReferenceWriter --dir "$out/ref" --coops 1000 --traders 100000 --terminals 100000
 

@@ -19,7 +19,7 @@
 #                                     CONNECTIONS for single runs, default 128; JFR=1 records the engine
 #                                     during the Java generator's max-rate single run into $OUT/engine-single.jfr;
 #                                     WRK_S measured seconds per wrk run, default 8; WRK_WARM_S, default 5;
-#                                     WRK_THREADS, default 2; WRK_CONNECTIONS, default 64)
+#                                     WRK_THREADS, default 2; WRK_CONNECTIONS, default 64; SKIP_BUILD=1)
 #
 # Each run prints its generator's CPU share (its CPU seconds / (wall seconds x CPUs)) and the server's.
 #
@@ -48,16 +48,12 @@ ensure_wrk
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 clk_tck="$(getconf CLK_TCK)"
 
-echo "== build (mvn -q -DskipTests package)"
-(cd "$root" && mvn -q -DskipTests package)
-engine_jar="$root/engine/target/lumbung.jar"
-bench_jar="$root/benchmarks/target/benchmarks.jar"
-# The generator runs the serial collector: with G1 on this shared 2-core box an open-loop generator
-# offered 14,651 req/s got stuck in its warm-up (300-8,800 answers/s, 20,000 requests queued in its
-# client) even against the no-op server, and that backlog drained into the measured window as a
-# 1.2 s p99; with -XX:+UseSerialGC it caught up within 5 s and its p99 against the no-op server was
-# 6.1 ms. The engine keeps the JVM's default collector.
-gen_java=(java -Xms1g -Xmx1g -XX:+UseSerialGC -cp "$bench_jar")
+# The generator runs the serial collector (bench_jars): with G1 on this shared 2-core box an
+# open-loop generator offered 14,651 req/s got stuck in its warm-up (300-8,800 answers/s, 20,000
+# requests queued in its client) even against the no-op server, and that backlog drained into the
+# measured window as a 1.2 s p99; with -XX:+UseSerialGC it caught up within 5 s and its p99 against
+# the no-op server was 6.1 ms. The engine keeps the JVM's default collector.
+bench_jars
 
 echo "== reference data: 10 coops, 1000 traders, 1000 terminals"
 "${gen_java[@]}" id.lumbung.bench.load.ReferenceWriter --dir "$out/ref" --coops 10 --traders 1000 --terminals 1000

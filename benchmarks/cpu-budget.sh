@@ -20,12 +20,9 @@ here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 warm_s="${WARM_S:-20}"; load_s="${LOAD_S:-10}"; batch_connections="${BATCH_CONNECTIONS:-64}"; rounds="${ROUNDS:-2}"
 out="${OUT:-$(mktemp -d /tmp/lumbung-cpu.XXXXXX)}"; mkdir -p "$out"
-[[ "${SKIP_BUILD:-0}" == 1 ]] || (cd "$root" && mvn -q -DskipTests package)
-engine_jar="$root/engine/target/lumbung.jar"
-bench_jar="$root/benchmarks/target/benchmarks.jar"
 # shellcheck source=benchmarks/server-control.sh
 source "$here/server-control.sh"
-gen_java=(java -Xms1g -Xmx1g -XX:+UseSerialGC -cp "$bench_jar")
+bench_jars
 [[ -d "$out/ref" ]] || "${gen_java[@]}" id.lumbung.bench.load.ReferenceWriter --dir "$out/ref" --coops 10 --traders 1000 \
     --terminals 1000 > /dev/null
 rows="$out/cpu.jsonl"; : > "$rows"

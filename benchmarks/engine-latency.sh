@@ -18,12 +18,10 @@ root="$(cd "$here/.." && pwd)"
 label="$1"; rate="$2"; shift 2
 warm_s="${WARM_S:-20}"; load_s="${LOAD_S:-10}"
 out="${OUT:-$(mktemp -d /tmp/lumbung-latency.XXXXXX)}"; mkdir -p "$out"
-jar="${JAR:-$root/engine/target/lumbung.jar}"
-bench_jar="$root/benchmarks/target/benchmarks.jar"
-[[ -f "$jar" && -f "$bench_jar" ]] || (cd "$root" && mvn -q -DskipTests package)
 # shellcheck source=benchmarks/server-control.sh
 source "$here/server-control.sh"
-gen_java=(java -Xms1g -Xmx1g -XX:+UseSerialGC -cp "$bench_jar")
+ENGINE_JAR="${JAR:-${ENGINE_JAR:-}}" bench_jars if-missing
+jar="$engine_jar"
 [[ -d "$out/ref" ]] || "${gen_java[@]}" id.lumbung.bench.load.ReferenceWriter --dir "$out/ref" --coops 10 --traders 1000 \
     --terminals 1000 > /dev/null
 

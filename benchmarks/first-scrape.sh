@@ -20,11 +20,9 @@ warm_s="${WARM_S:-8}"; load_s="${LOAD_S:-12}"; window_s="${WINDOW_S:-1.5}"; idle
 rounds="${ROUNDS:-2}"
 out="${OUT:-$(mktemp -d /tmp/lumbung-first-scrape.XXXXXX)}"; mkdir -p "$out"
 runs="$out/runs.jsonl"; : > "$runs"
-bench_jar="$root/benchmarks/target/benchmarks.jar"
-[[ -f "$bench_jar" ]] || (cd "$root" && mvn -q -DskipTests package)
-gen_java=(java -Xms1g -Xmx1g -XX:+UseSerialGC -cp "$bench_jar")
 # shellcheck source=benchmarks/server-control.sh
 source "$here/server-control.sh"
+bench_jars if-missing
 # shellcheck source=benchmarks/wrk/wrk-load.sh
 source "$here/wrk/wrk-load.sh"
 ensure_wrk

@@ -41,9 +41,7 @@ if [[ ! -f "$lib" ]]; then
   unzip -q -o -j "$ap_home/async-profiler-$ap_version.jar" "linux-x64/libasyncProfiler.so" -d "$ap_home"
 fi
 
-[[ "${SKIP_BUILD:-}" == 1 ]] || (cd "$root" && mvn -q -DskipTests package)
-engine_jar="$root/engine/target/lumbung.jar"
-gen_java=(java -Xms1g -Xmx1g -XX:+UseSerialGC -cp "$root/benchmarks/target/benchmarks.jar")
+bench_jars
 "${gen_java[@]}" id.lumbung.bench.load.ReferenceWriter --dir "$out/ref" --coops 10 --traders 1000 --terminals 1000 >/dev/null
 
 echo "== load average before: $(cut -d' ' -f1-3 /proc/loadavg)  (the box is shared)"

@@ -1,9 +1,26 @@
 # Sourced by the benchmark scripts that start a server and stop it again (compare.sh, ab-engine.sh,
-# close-under-load.sh, engine-latency.sh, cpu-budget.sh): the pid of the one server running, its
-# start (the engine as the load runs use it, or the no-op server), its readiness wait, its stop
-# (SIGTERM, 15 s, then SIGKILL; only that pid), a trap that stops it when the script ends, and a
-# free loopback port.
+# close-under-load.sh, engine-latency.sh, cpu-budget.sh, first-scrape.sh, profile.sh,
+# where-time-goes.sh): the jars a run uses, the pid of the one server running, its start (the
+# engine as the load runs use it, or the no-op server), its readiness wait, its stop (SIGTERM, 15 s,
+# then SIGKILL; only that pid), a trap that stops it when the script ends, and a free loopback port.
 server_pid=""
+
+# bench_jars [if-missing]: sets engine_jar (ENGINE_JAR, else the build's), bench_jar and gen_java,
+# the generator's JVM (serial collector: with G1 on a shared 2-core box an open-loop generator fell
+# behind in its warm-up and carried the backlog into the measured window; compare.sh). Builds first
+# (`mvn -q -DskipTests package`, offline when the local repository has everything) unless
+# SKIP_BUILD=1; with if-missing only when a jar is missing (scripts that are given the jars to
+# compare). Needs $root.
+bench_jars() {
+  engine_jar="${ENGINE_JAR:-$root/engine/target/lumbung.jar}"
+  bench_jar="$root/benchmarks/target/benchmarks.jar"
+  if [[ "${SKIP_BUILD:-0}" != 1 ]] && [[ "${1:-}" != if-missing || ! -f "$engine_jar" || ! -f "$bench_jar" ]]; then
+    echo "== build (mvn -q -DskipTests package)"
+    (cd "$root" && { mvn -q -o -DskipTests package 2>/dev/null || mvn -q -DskipTests package; })
+  fi
+  [[ -f "$engine_jar" && -f "$bench_jar" ]] || { echo "no jar at $engine_jar or $bench_jar" >&2; exit 2; }
+  gen_java=(java -Xms1g -Xmx1g -XX:+UseSerialGC -cp "$bench_jar")
+}
 
 stop_server() {
   if [[ -n "$server_pid" ]] && kill -0 "$server_pid" 2>/dev/null; then

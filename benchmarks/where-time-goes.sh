@@ -13,7 +13,8 @@
 # `sync` durability. Records the run through record-result.py.
 #
 #   benchmarks/where-time-goes.sh     (env: WARM_S default 5, LOAD_S default 8, WRK_THREADS 2,
-#                                      WRK_CONNECTIONS 64, ENGINE_JAVA_OPTS extra engine JVM options)
+#                                      WRK_CONNECTIONS 64, ENGINE_JAVA_OPTS extra engine JVM options,
+#                                      SKIP_BUILD=1)
 #
 # Everything targets 127.0.0.1; only processes this script started are stopped, by pid.
 set -euo pipefail
@@ -30,10 +31,7 @@ source "$here/server-control.sh"
 source "$here/wrk/wrk-load.sh"
 ensure_wrk
 
-echo "== build (mvn -q -DskipTests package)"
-(cd "$root" && mvn -q -DskipTests package)
-engine_jar="$root/engine/target/lumbung.jar"
-gen_java=(java -Xms1g -Xmx1g -XX:+UseSerialGC -cp "$root/benchmarks/target/benchmarks.jar")
+bench_jars
 "${gen_java[@]}" id.lumbung.bench.load.ReferenceWriter --dir "$out/ref" --coops 10 --traders 1000 --terminals 1000
 
 perf_ok=0
