@@ -262,6 +262,8 @@ public final class Engine implements AutoCloseable {
         checkDisk();
         writer = partition == null
                 ? new JournalWriter(journal, metrics, config.writerQueueMax, book::publishWindows, this::idleWork, fatal)
+                        // the delay buys fewer forces: with async durability there are none to save
+                        .commitDelayMicros(config.durability == id.lumbung.config.Durability.SYNC ? config.commitDelayMicros : 0)
                 : new JournalWriter(partition.commit().apply(journal), partition.commitTimer(), metrics, config.writerQueueMax,
                         book::publishWindows, this::idleWork, fatal, partition.onUnavailable());
         service = new PaymentService(book, writer);

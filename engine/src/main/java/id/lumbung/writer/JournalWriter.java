@@ -18,6 +18,12 @@ import org.jctools.queues.atomic.MpscAtomicArrayQueue;
  * previous one ran, which is what keeps {@code sync} durability fast. A commit that fails throws: the
  * group is never completed, the writer stops and the fatal handler stops the engine.
  *
+ * <p>With a {@linkplain #commitDelayMicros commit delay}, a group of two or more commands (others
+ * are posting at the same moment) waits that long for more before its commit, as PostgreSQL's
+ * {@code commit_delay} with {@code commit_siblings}: fewer, larger forces for the same payments,
+ * which on two cores leaves more CPU to the event loops (docs/DECISIONS.md, Journal). A lone
+ * command is committed at once; nothing is completed before its commit either way.
+ *
  * <p>A journal that can fail without stopping the process (a replicated one whose commit was fenced
  * or failed) throws {@link JournalUnavailableException} instead. Then every command of the group and
  * every command still queued is {@linkplain Command#abandon abandoned} (answered as unavailable,
@@ -75,6 +81,8 @@ public final class JournalWriter implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
     private volatile boolean parked;
+    /** Set before {@link #start}; 0 commits each group as soon as it is drained. */
+    private long commitDelayNs;
 
     /**
      * A writer over the Chronicle journal, its groups forced by {@link Journal#sync} and timed into
@@ -126,6 +134,21 @@ public final class JournalWriter implements AutoCloseable {
         this.thread = new Thread(this::run, "lumbung-journal-writer");
     }
 
+    /**
+     * Sets the commit delay (see the class comment): how long a group of two or more commands
+     * waits for more before its commit. Before {@link #start} only.
+     */
+    public JournalWriter commitDelayMicros(int micros) {
+        if (micros < 0) {
+            throw new IllegalArgumentException("commit delay must be >= 0 µs: " + micros);
+        }
+        if (thread.getState() != Thread.State.NEW) {
+            throw new IllegalStateException("the commit delay is set before the writer starts");
+        }
+        commitDelayNs = TimeUnit.MICROSECONDS.toNanos(micros);
+        return this;
+    }
+
     public void start() {
         thread.start();
     }
@@ -164,8 +187,11 @@ public final class JournalWriter implements AutoCloseable {
         long idleSinceNs = -1;
         try {
             while (running || queued.get() > 0) {
-                int n = drain();
+                int n = drain(0);
                 if (n > 0) {
+                    if (n >= 2 && n < GROUP_COMMANDS_MAX && commitDelayNs > 0) {
+                        n = gather(n);
+                    }
                     commit(n);
                     idleSinceNs = -1;
                 } else {
@@ -204,8 +230,22 @@ public final class JournalWriter implements AutoCloseable {
         fatal.uncaughtException(thread, t);
     }
 
-    private int drain() {
-        int n = 0;
+    /**
+     * Waits the commit delay (parked: an offer unparks only an idle writer, so no event loop pays
+     * for a wake-up meanwhile; a stop ends the wait), then drains what arrived into the group after
+     * its first {@code n}.
+     */
+    private int gather(int n) {
+        long until = System.nanoTime() + commitDelayNs;
+        for (long left = commitDelayNs; left > 0 && running; left = until - System.nanoTime()) {
+            LockSupport.parkNanos(left);
+        }
+        return drain(n);
+    }
+
+    /** Takes queued commands into the group from index {@code from} and executes each; returns the group's size. */
+    private int drain(int from) {
+        int n = from;
         Command c;
         while (n < GROUP_COMMANDS_MAX && (c = queue.poll()) != null) {
             queued.decrementAndGet();
