@@ -5,7 +5,9 @@
 # single posts closed loop at max rate, then open loop at half of that rate (p99, coordinated
 # omission corrected), then batches of 100 over BATCH_CONNECTIONS. Prints a table and B/A ratios.
 # env: LOAD_S (default 15), WARM_S (default 10), CONNECTIONS (128), BATCH_CONNECTIONS (64), ROUNDS (2),
-#      OPTS_A / OPTS_B: JVM options for each side (the same jar twice compares JVM settings).
+#      OPTS_A / OPTS_B: JVM options for each side (the same jar twice compares JVM settings);
+#      CONFIG_A / CONFIG_B: an engine properties file (--config) for each side (the same jar twice
+#      compares settings); recorded with their contents.
 # Loopback only; every run is bounded; only the engines this script started are stopped, by pid.
 set -euo pipefail
 [[ $# -eq 2 ]] || { echo "usage: $0 OLD.jar NEW.jar" >&2; exit 2; }
@@ -35,7 +37,8 @@ for round in $(seq 1 "$rounds"); do
     [[ $side == B ]] && { jar="$jar_b"; opts="${OPTS_B:-}"; }
     echo "== round $round engine $side ($jar${opts:+ with $opts})"
     read -r -a opt_args <<< "$opts"
-    start_engine "$jar" "$out/data-$side-$round" "${opt_args[@]}"
+    config="${CONFIG_A:-}"; [[ $side == B ]] && config="${CONFIG_B:-}"
+    ENGINE_CONFIG="$config" start_engine "$jar" "$out/data-$side-$round" "${opt_args[@]}"
     load "$side-single-$round" --mode single --rate 0 --connections "$connections" --depth 1
     rate="$(python3 -c "import json; print(max(1, int([json.loads(l) for l in open('$results') if json.loads(l)['label']=='$side-single-$round'][0]['answersPerS'] / 2)))")"
     load "$side-half-$round" --mode single --rate "$rate" --connections "$connections" --depth 1
@@ -50,18 +53,19 @@ done
 echo "== load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 # the jars are named by path and SHA-256; the recorded commit is the checkout's (the generator's code)
 load_json="$(python3 - "$jar_a" "$jar_b" "$load_s" "$warm_s" "$connections" "$batch_connections" "$rounds" \
-    "${OPTS_A:-}" "${OPTS_B:-}" <<'PY'
+    "${OPTS_A:-}" "${OPTS_B:-}" "${CONFIG_A:-}" "${CONFIG_B:-}" <<'PY'
 import hashlib, json, sys
-a, b, load_s, warm_s, conn, bconn, rounds, opts_a, opts_b = sys.argv[1:10]
+a, b, load_s, warm_s, conn, bconn, rounds, opts_a, opts_b, config_a, config_b = sys.argv[1:12]
 sha = lambda p: hashlib.sha256(open(p, "rb").read()).hexdigest()
-print(json.dumps({"jarA": {"path": a, "sha256": sha(a), "jvmOptions": opts_a},
-                  "jarB": {"path": b, "sha256": sha(b), "jvmOptions": opts_b},
+config = lambda p: open(p).read() if p else ""
+print(json.dumps({"jarA": {"path": a, "sha256": sha(a), "jvmOptions": opts_a, "config": config(config_a)},
+                  "jarB": {"path": b, "sha256": sha(b), "jvmOptions": opts_b, "config": config(config_b)},
                   "loadS": int(load_s), "warmS": int(warm_s), "connections": int(conn), "batchConnections": int(bconn),
                   "batchSize": 100, "rounds": int(rounds), "durability": "sync", "generator": "LoadGenerator"}))
 PY
 )"
 python3 "$here/record-result.py" ab-engine --runs "$results" --load "$load_json" \
-    --command "LOAD_S=$load_s WARM_S=$warm_s CONNECTIONS=$connections BATCH_CONNECTIONS=$batch_connections ROUNDS=$rounds${OPTS_A:+ OPTS_A='$OPTS_A'}${OPTS_B:+ OPTS_B='$OPTS_B'} benchmarks/ab-engine.sh $1 $2"
+    --command "LOAD_S=$load_s WARM_S=$warm_s CONNECTIONS=$connections BATCH_CONNECTIONS=$batch_connections ROUNDS=$rounds${OPTS_A:+ OPTS_A='$OPTS_A'}${OPTS_B:+ OPTS_B='$OPTS_B'}${CONFIG_A:+ CONFIG_A=$CONFIG_A}${CONFIG_B:+ CONFIG_B=$CONFIG_B} benchmarks/ab-engine.sh $1 $2"
 python3 - "$results" "$rounds" <<'PY'
 import json, sys
 rows = {r["label"]: r for r in (json.loads(l) for l in open(sys.argv[1]))}

@@ -361,7 +361,17 @@ def render_compare(runs):
 
 
 def render_ab_engine(runs):
-    r = runs[-1]
+    """The latest run's table; before it, each other run of the same code (another pair of builds or settings)."""
+    same = [r for r in runs if r["code"]["commit"] == runs[-1]["code"]["commit"]]
+    out = []
+    for r in same:
+        if len(same) > 1:
+            out += [("" if not out else "\n") + f"{r['dateUtc']}: `{r['command']}`", ""]
+        out += ab_engine_table(r)
+    return out
+
+
+def ab_engine_table(r):
     rows = {x["label"]: x for x in r["figures"]["runs"]}
     out = []
     for n in range(1, r["load"]["rounds"] + 1):
