@@ -48,9 +48,18 @@ for round in $(seq 1 "$rounds"); do
         "$out/metrics-$side-$round.txt" | sed 's/^/   engine: /' || true
     load "$side-batch-$round" --mode batch --batch-size 100 --rate 0 --connections "$batch_connections" --depth 1
     stop_server
+    rm -rf "$out/data-$side-$round"  # gigabytes of journal per run; the log stays
   done
 done
 echo "== load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+# a run the engine refused payments in (a full disk answers 503) measured the refusal, not the engine
+python3 - "$results" <<'PY' || exit 1
+import json, sys
+bad = {r["label"]: r["outcomes"] for r in (json.loads(l) for l in open(sys.argv[1]))
+       if set(r["outcomes"]) - {"201", "item 201"} or not r["paymentsPerS"]}
+if bad:
+    sys.exit(f"ab-engine.sh: not recorded: answers other than 201 or no payments in {bad}")
+PY
 # the jars are named by path and SHA-256; the recorded commit is the checkout's (the generator's code)
 load_json="$(python3 - "$jar_a" "$jar_b" "$load_s" "$warm_s" "$connections" "$batch_connections" "$rounds" \
     "${OPTS_A:-}" "${OPTS_B:-}" "${CONFIG_A:-}" "${CONFIG_B:-}" <<'PY'
