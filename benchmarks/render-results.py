@@ -361,8 +361,10 @@ def render_compare(runs):
 
 
 def render_ab_engine(runs):
-    """The latest run's table; before it, each other run of the same code (another pair of builds or settings)."""
-    same = [r for r in runs if r["code"]["commit"] == runs[-1]["code"]["commit"]]
+    """Each run since the engine's code last changed (pairs of builds or of settings), else the latest."""
+    change, _ = last_change(ROOT, ["engine/src/main", "engine/pom.xml"])
+    same = [r for r in runs if change and r["code"].get("dirty") is False and contains(ROOT, r["code"].get("commit"), change)]
+    same = same or runs[-1:]
     out = []
     for r in same:
         if len(same) > 1:
